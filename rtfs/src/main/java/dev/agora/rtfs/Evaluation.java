@@ -1,0 +1,236 @@
+package dev.agora.rtfs;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.function.LongSupplier;
+
+/**
+ * The state of one evaluation: its budgets, its recursion depth, the innermost step, and the
+ * host. Builtins receive it to call functions back ({@link #apply}) and to check sizes.
+ *
+ * <p>Budgets are checked on every application ({@link #tick}); the clock and the interrupt flag
+ * every 1,024 ticks. A deadline, a cancellation or an exhausted step budget <em>aborts</em> the
+ * evaluation: the error is remembered and raised again at every later tick, so a catch-all
+ * {@code try} cannot keep a runaway program alive.
+ */
+public final class Evaluation {
+
+  private static final int CHECK_EVERY = 1024;
+
+  private final Host host;
+  private final Limits limits;
+  private final PrintStream out;
+  private final LongSupplier nanoClock;
+  private final long deadline;
+  private long steps;
+  private int depth;
+  private String currentStep;
+  private RtfsError aborted;
+
+  Evaluation(Host host, Limits limits, PrintStream out, LongSupplier nanoClock) {
+    this.host = host;
+    this.limits = limits;
+    this.out = out;
+    this.nanoClock = nanoClock;
+    this.deadline = limits.timeout() == null ? Long.MAX_VALUE : nanoClock.getAsLong() + limits.timeout().toNanos();
+  }
+
+  /** The capability host. */
+  public Host host() {
+    return host;
+  }
+
+  public Limits limits() {
+    return limits;
+  }
+
+  /** Where {@code println} writes. */
+  public PrintStream out() {
+    return out;
+  }
+
+  /** Function applications so far. */
+  public long steps() {
+    return steps;
+  }
+
+  // ---- Applying functions ----
+
+  /** Calls a function or keyword with these arguments (the array is handed over). */
+  public Value apply(Value callee, Value[] args) {
+    tick();
+    if (callee instanceof Fn fn) {
+      return fn.apply(args, this);
+    }
+    return applyOther(callee, args);
+  }
+
+  /** {@link #apply} with one argument, without an argument array when the callee allows. */
+  public Value apply1(Value callee, Value a) {
+    tick();
+    if (callee instanceof Fn fn) {
+      return fn.apply1(a, this);
+    }
+    return applyOther(callee, new Value[] {a});
+  }
+
+  /** {@link #apply} with two arguments, without an argument array when the callee allows. */
+  public Value apply2(Value callee, Value a, Value b) {
+    tick();
+    if (callee instanceof Fn fn) {
+      return fn.apply2(a, b, this);
+    }
+    return applyOther(callee, new Value[] {a, b});
+  }
+
+  private static Value applyOther(Value callee, Value[] args) {
+    if (callee instanceof Value.Keyword k) {
+      return keywordLookup(k, args);
+    }
+    throw RtfsError.type("cannot call " + Printer.describe(callee) + ": only functions and keywords can be called");
+  }
+
+  /** {@code (:k m)} and {@code (:k m default)} on a map, nil or caught error. */
+  public static Value keywordLookup(Value.Keyword k, Value[] args) {
+    if (args.length < 1 || args.length > 2) {
+      throw RtfsError.arity("keyword " + k + " takes 1 or 2 arguments (a map and a default), got " + args.length);
+    }
+    Value fallback = args.length == 2 ? args[1] : Value.NIL;
+    Value found = switch (args[0]) {
+      case Dict d -> d.get(k);
+      case Value.Nil n -> null;
+      case Err e -> e.field(k.name());
+      default -> throw RtfsError.type("keyword " + k + " looks up keys in maps, not in " + Printer.describe(args[0]));
+    };
+    return found == null ? fallback : found;
+  }
+
+  /** Enters a function body: counts the depth against {@link Limits#maxDepth()}. */
+  public void enter() {
+    if (++depth > limits.maxDepth()) {
+      depth--;
+      throw RtfsError.limit("recursion deeper than " + limits.maxDepth() + " nested calls");
+    }
+  }
+
+  /** Leaves a function body. */
+  public void exit() {
+    depth--;
+  }
+
+  // ---- Budgets ----
+
+  /** Counts one step; checks the step budget, and every 1,024 steps the deadline and interruption. */
+  public void tick() {
+    if (++steps > limits.maxSteps()) {
+      abort(RtfsError.limit("the evaluation used its budget of " + limits.maxSteps() + " steps"));
+    }
+    if ((steps & (CHECK_EVERY - 1)) == 0) {
+      checkTimeAndInterrupt();
+    }
+  }
+
+  /** Checks the deadline and the interrupt flag now. */
+  public void checkTimeAndInterrupt() {
+    if (aborted != null) {
+      throw aborted;
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      abort(new RtfsError(ErrorKind.Cancelled, "the evaluation was cancelled"));
+    }
+    if (deadline != Long.MAX_VALUE && nanoClock.getAsLong() - deadline > 0) {
+      abort(new RtfsError(ErrorKind.Timeout, "the evaluation ran past its deadline of " + limits.timeout().toMillis() + " ms"));
+    }
+  }
+
+  /** True once a deadline, cancellation or step budget has stopped this evaluation. */
+  public boolean isAborted() {
+    return aborted != null;
+  }
+
+  private void abort(RtfsError e) {
+    aborted = e;
+    throw e;
+  }
+
+  /** Refuses a collection of {@code n} items beyond {@link Limits#maxCollection()}. */
+  public void checkSize(long n) {
+    if (n > limits.maxCollection()) {
+      throw RtfsError.limit("a collection of " + n + " items exceeds the limit of " + limits.maxCollection());
+    }
+  }
+
+  /** Refuses a string of {@code n} characters beyond {@link Limits#maxString()}. */
+  public void checkString(long n) {
+    if (n > limits.maxString()) {
+      throw RtfsError.limit("a string of " + n + " characters exceeds the limit of " + limits.maxString());
+    }
+  }
+
+  // ---- Host boundary ----
+
+  /** The id of the innermost step being evaluated, or null. */
+  public String currentStep() {
+    return currentStep;
+  }
+
+  /**
+   * {@code (call id arg…)}: hands the call to the host inside the current step. The id is a keyword
+   * (its name, without the colon) or a string.
+   */
+  public Value callCapability(Value idValue, Value[] args, SourcePos pos) {
+    String id = switch (idValue) {
+      case Value.Keyword k -> k.name();
+      case Value.Str s -> s.value();
+      default -> throw new RtfsError(ErrorKind.TypeError,
+          "call needs a capability id as a keyword or string, got " + Printer.describe(idValue), pos);
+    };
+    tick();
+    try {
+      Value v = host.call(new Host.CapabilityCall(id, Arrays.asList(args), currentStep, pos));
+      return v == null ? Value.NIL : v;
+    } catch (RtfsError e) {
+      throw e.at(pos);
+    } catch (RuntimeException e) {
+      throw new RtfsError(ErrorKind.ProviderError, "capability '" + id + "' failed: " + e.getMessage(), pos);
+    }
+  }
+
+  /** Reports a step start to the host and makes it the current step; returns its id. */
+  public String startStep(Host.StepStart start) {
+    String id = hostCall(() -> host.stepStarted(start), start.pos());
+    currentStep = id;
+    return id;
+  }
+
+  /** Reports a step's end (success when {@code error} is null) and restores the parent step. */
+  public void endStep(String id, String parent, Value result, RtfsError error, SourcePos pos) {
+    currentStep = parent;
+    hostCall(() -> {
+      if (error == null) {
+        host.stepCompleted(id, result);
+      } else {
+        host.stepFailed(id, error);
+      }
+      return null;
+    }, pos);
+  }
+
+  /** Passes a plan's log line to the host. */
+  public void log(String level, String message, Value data) {
+    hostCall(() -> {
+      host.log(level, message, data);
+      return null;
+    }, null);
+  }
+
+  private <T> T hostCall(java.util.function.Supplier<T> action, SourcePos pos) {
+    try {
+      return action.get();
+    } catch (RtfsError e) {
+      throw e.at(pos);
+    } catch (RuntimeException e) {
+      throw new RtfsError(ErrorKind.ProviderError, "the host failed: " + e.getMessage(), pos);
+    }
+  }
+}
