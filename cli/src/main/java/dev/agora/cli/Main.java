@@ -1,0 +1,86 @@
+package dev.agora.cli;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code agora} command. Exit codes: 0 success, 1 the program or command failed (one
+ * {@code error: …} line on stderr), 2 bad usage.
+ */
+@Command(name = "agora", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Agora: a governed capability marketplace for AI agents, with the RTFS plan language.",
+    subcommands = {EvalCommand.class, ReplCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  /** The process's streams, given to every command (tests pass their own). */
+  record Io(InputStream in, PrintStream out, PrintStream err) {}
+
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  private final Io io;
+
+  Main(Io io) {
+    this.io = io;
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, new Io(System.in, System.out, System.err)));
+  }
+
+  /** Runs one command line and returns its exit code. */
+  static int run(String[] args, Io io) {
+    CommandLine cli = new CommandLine(new Main(io), new Factory(io));
+    cli.setOut(new PrintWriter(io.out(), true));
+    cli.setErr(new PrintWriter(io.err(), true));
+    cli.setParameterExceptionHandler((e, args2) -> {
+      io.err().println("error: " + e.getMessage());
+      io.err().println("see: agora " + commandPath(e.getCommandLine()) + "--help");
+      return 2;
+    });
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      io.err().println("error: " + e.getMessage());
+      return 1;
+    });
+    return cli.execute(args);
+  }
+
+  private static String commandPath(CommandLine cmd) {
+    String path = "";
+    for (CommandLine c = cmd; c.getParent() != null; c = c.getParent()) {
+      path = c.getCommandName() + " " + path;
+    }
+    return path;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(io.out());
+  }
+
+  /** Builds commands with the process's streams. */
+  private record Factory(Io io) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> cls) throws Exception {
+      if (cls == EvalCommand.class) {
+        return cls.cast(new EvalCommand(io));
+      }
+      if (cls == ReplCommand.class) {
+        return cls.cast(new ReplCommand(io));
+      }
+      return CommandLine.defaultFactory().create(cls);
+    }
+  }
+
+  /** The version from the jar's manifest ({@code dev} when running from classes). */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"agora " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"};
+    }
+  }
+}

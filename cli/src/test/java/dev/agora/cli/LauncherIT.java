@@ -1,0 +1,75 @@
+package dev.agora.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code ./agora} launcher as a user runs it, after the jar is packaged: it finds the JDK,
+ * runs the jar, passes arguments and exit codes through, and says clearly when no JDK 21+ exists.
+ */
+class LauncherIT {
+
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+  @TempDir
+  Path dir;
+
+  record Run(int exit, String out, String err) {}
+
+  private static Run agora(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ROOT.resolve("agora").toString());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    return new Run(p.exitValue(), out, err);
+  }
+
+  @Test
+  void runs_the_example_from_the_readme() throws Exception {
+    Run r = agora(Map.of(), "eval", "examples/hello.rtfs");
+    assertThat(r.err()).isEmpty();
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).isNotBlank();
+  }
+
+  @Test
+  void passes_arguments_and_exit_codes_through() throws Exception {
+    assertThat(agora(Map.of(), "--help").out()).contains("Usage: agora");
+    Run bad = agora(Map.of(), "eval", "-e", "(/ 1 0)");
+    assertThat(bad.exit()).isEqualTo(1);
+    assertThat(bad.err()).isEqualTo("error: DivisionByZero at <expr>:1:1: Division by zero\n");
+    assertThat(agora(Map.of(), "eval").exit()).isEqualTo(2);
+  }
+
+  @Test
+  void reads_a_file_with_a_space_in_its_path() throws Exception {
+    Path f = dir.resolve("my plan.rtfs");
+    Files.writeString(f, "(+ 40 2)");
+    assertThat(agora(Map.of(), "eval", f.toString()).out()).isEqualTo("42\n");
+  }
+
+  @Test
+  void says_clearly_when_no_jdk_21_is_found() throws Exception {
+    Run r = agora(Map.of("JAVA_HOME", dir.toString(), "PATH", "/usr/bin:/bin", "AGORA_JDK_DIRS", dir + "/*"),
+        "--version");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).startsWith("agora: needs a JDK 21 or newer, and found none.")
+        .contains("set JAVA_HOME");
+  }
+}
