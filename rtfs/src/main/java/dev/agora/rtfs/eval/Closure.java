@@ -29,16 +29,11 @@ final class Closure implements Fn {
     if (args.length < l.params.length || (l.rest == null && args.length > l.params.length)) {
       throw RtfsError.arity("'" + l.name + "' takes " + l.arity() + ", got " + args.length);
     }
-    Frame f;
-    if (l.argsAreFrame) {
-      f = new Frame(args, env);
-    } else {
-      f = new Frame(l.frameSize, env);
-      if (l.selfSlot >= 0) {
-        f.slots[l.selfSlot] = this;
-      }
-      bindParameters(l, args, f, ev);
+    Frame f = new Frame(l.frameSize, env);
+    if (l.selfSlot >= 0) {
+      f.set(l.selfSlot, this);
     }
+    bindParameters(l, args, f, ev);
     return run(l, f, ev);
   }
 
@@ -65,9 +60,9 @@ final class Closure implements Fn {
     if (!l.direct || l.params.length != 1) {
       return apply(new Value[] {a}, ev);
     }
-    Value[] slots = new Value[l.frameSize];
-    slots[l.simpleSlots[0]] = a;
-    return run(l, new Frame(slots, env), ev);
+    Frame f = new Frame(l.frameSize, env);
+    f.set(l.simpleSlots[0], a);
+    return run(l, f, ev);
   }
 
   @Override
@@ -76,16 +71,16 @@ final class Closure implements Fn {
     if (!l.direct || l.params.length != 2) {
       return apply(new Value[] {a, b}, ev);
     }
-    Value[] slots = new Value[l.frameSize];
-    slots[l.simpleSlots[0]] = a;
-    slots[l.simpleSlots[1]] = b;
-    return run(l, new Frame(slots, env), ev);
+    Frame f = new Frame(l.frameSize, env);
+    f.set(l.simpleSlots[0], a);
+    f.set(l.simpleSlots[1], b);
+    return run(l, f, ev);
   }
 
   private static void bindParameters(Lambda l, Value[] args, Frame f, Evaluation ev) {
     if (l.simpleSlots != null) { // every parameter a plain name: store directly
       for (int i = 0; i < l.simpleSlots.length; i++) {
-        f.slots[l.simpleSlots[i]] = args[i];
+        f.set(l.simpleSlots[i], args[i]);
       }
     } else {
       for (int i = 0; i < l.params.length; i++) {

@@ -3,23 +3,52 @@ package dev.agora.rtfs.eval;
 import dev.agora.rtfs.Value;
 
 /**
- * The local variables of one function activation (or one top-level form): a fixed array of slots
- * assigned by the {@link Analyzer}, and the frame the function was defined in. Closures capture
- * their frame by reference, so later definitions in it are visible (mutual recursion works).
+ * The local variables of one function activation (or one top-level form): slots assigned by the
+ * {@link Analyzer}, and the frame the function was defined in. Closures capture their frame by
+ * reference, so later definitions in it are visible (mutual recursion works).
+ *
+ * <p>The first four slots are fields and only the rest live in an array: most functions have at
+ * most four locals, so a call allocates one object instead of two (measured in docs/BENCHMARKS.md).
  */
 public final class Frame {
 
-  final Value[] slots;
+  private static final int FIELDS = 4;
+
+  private Value s0;
+  private Value s1;
+  private Value s2;
+  private Value s3;
+  private final Value[] more;
   final Frame parent;
 
   Frame(int size, Frame parent) {
-    this(new Value[size], parent);
+    this.more = size > FIELDS ? new Value[size - FIELDS] : null;
+    this.parent = parent;
   }
 
-  /** A frame over an array the caller hands over (a call's argument array, reused as its slots). */
-  Frame(Value[] slots, Frame parent) {
-    this.slots = slots;
-    this.parent = parent;
+  /** The value in {@code slot}, null while unassigned. */
+  Value get(int slot) {
+    // Compares, not a switch: slot 0 and 1 dominate, and a jump table measured slower.
+    if (slot == 0) {
+      return s0;
+    }
+    if (slot == 1) {
+      return s1;
+    }
+    if (slot == 2) {
+      return s2;
+    }
+    return slot == 3 ? s3 : more[slot - FIELDS];
+  }
+
+  void set(int slot, Value v) {
+    switch (slot) {
+      case 0 -> s0 = v;
+      case 1 -> s1 = v;
+      case 2 -> s2 = v;
+      case 3 -> s3 = v;
+      default -> more[slot - FIELDS] = v;
+    }
   }
 
   /** The frame {@code depth} levels out. */

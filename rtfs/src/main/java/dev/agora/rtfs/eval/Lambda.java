@@ -16,11 +16,6 @@ final class Lambda {
   final Pattern[] params;
   /** The parameters' slots when every fixed parameter is a plain name (the common case), else null. */
   final int[] simpleSlots;
-  /**
-   * True when the parameters are plain names in slots 0…n-1 and the body needs no other slot: a
-   * call's argument array can then serve as its frame, saving an allocation per call.
-   */
-  final boolean argsAreFrame;
   /** True when a call needs nothing but storing plain-name parameters: no rest, no self slot. */
   final boolean direct;
   /** The parameter vector as written, for messages. */
@@ -42,8 +37,6 @@ final class Lambda {
     this.params = params;
     this.simpleSlots = slotsIfSimple(params);
     this.direct = simpleSlots != null && rest == null && selfSlot < 0;
-    this.argsAreFrame = simpleSlots != null && rest == null && selfSlot < 0 && frameSize == params.length
-        && java.util.stream.IntStream.range(0, params.length).allMatch(i -> simpleSlots[i] == i);
     this.paramText = paramText;
     this.rest = rest;
     this.selfSlot = selfSlot;

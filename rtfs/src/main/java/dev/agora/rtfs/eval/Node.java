@@ -37,7 +37,7 @@ public sealed interface Node {
   record Local(int depth, int slot, String name, SourcePos pos) implements Node {
     @Override
     public Value eval(Frame f, Evaluation ev) {
-      Value v = f.up(depth).slots[slot];
+      Value v = f.up(depth).get(slot);
       if (v == null) {
         throw new RtfsError(ErrorKind.UndefinedSymbol, "'" + name + "' is used before its value is defined", pos);
       }
@@ -143,7 +143,7 @@ public sealed interface Node {
     public Value eval(Frame f, Evaluation ev) {
       Value v = value.eval(f, ev);
       checkType(type, "'" + name + "'", v, pos);
-      f.slots[slot] = v;
+      f.set(slot, v);
       return v;
     }
   }
@@ -203,7 +203,7 @@ public sealed interface Node {
    */
   static Value arg(Node a, Frame f, Evaluation ev) {
     Value v;
-    if (a instanceof Local l && l.depth() == 0 && (v = f.slots[l.slot()]) != null) {
+    if (a instanceof Local l && l.depth() == 0 && (v = f.get(l.slot())) != null) {
       return v;
     }
     if (a instanceof Const c) {
@@ -292,7 +292,7 @@ public sealed interface Node {
       if (!ev.isAborted()) {
         for (Handler h : handlers) {
           if (h.kind() == null || e.kind().isA(h.kind())) {
-            f.slots[h.slot()] = Err.of(e);
+            f.set(h.slot(), Err.of(e));
             return h.body().eval(f, ev);
           }
         }
@@ -310,7 +310,7 @@ public sealed interface Node {
     public Value eval(Frame f, Evaluation ev) {
       Value p = params == null ? Value.NIL : params.eval(f, ev);
       if (paramsSlot >= 0) {
-        f.slots[paramsSlot] = p;
+        f.set(paramsSlot, p);
       }
       String parent = ev.currentStep();
       String id = ev.startStep(new Host.StepStart(name, p, parent, pos, options));

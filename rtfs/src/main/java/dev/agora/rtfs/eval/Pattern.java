@@ -23,7 +23,7 @@ sealed interface Pattern {
   record Bind(int slot) implements Pattern {
     @Override
     public boolean bind(Value v, Frame f, Evaluation ev) {
-      f.slots[slot] = v;
+      f.set(slot, v);
       return true;
     }
   }
