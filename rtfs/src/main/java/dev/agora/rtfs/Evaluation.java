@@ -22,6 +22,8 @@ public final class Evaluation {
   private final PrintStream out;
   private final LongSupplier nanoClock;
   private final long deadline;
+  private final long maxSteps;
+  private final int maxDepth;
   private long steps;
   private int depth;
   private String currentStep;
@@ -32,6 +34,8 @@ public final class Evaluation {
     this.limits = limits;
     this.out = out;
     this.nanoClock = nanoClock;
+    this.maxSteps = limits.maxSteps();
+    this.maxDepth = limits.maxDepth();
     this.deadline = limits.timeout() == null ? Long.MAX_VALUE : nanoClock.getAsLong() + limits.timeout().toNanos();
   }
 
@@ -107,9 +111,9 @@ public final class Evaluation {
 
   /** Enters a function body: counts the depth against {@link Limits#maxDepth()}. */
   public void enter() {
-    if (++depth > limits.maxDepth()) {
+    if (++depth > maxDepth) {
       depth--;
-      throw RtfsError.limit("recursion deeper than " + limits.maxDepth() + " nested calls");
+      throw RtfsError.limit("recursion deeper than " + maxDepth + " nested calls");
     }
   }
 
@@ -122,8 +126,8 @@ public final class Evaluation {
 
   /** Counts one step; checks the step budget, and every 1,024 steps the deadline and interruption. */
   public void tick() {
-    if (++steps > limits.maxSteps()) {
-      abort(RtfsError.limit("the evaluation used its budget of " + limits.maxSteps() + " steps"));
+    if (++steps > maxSteps) {
+      abort(RtfsError.limit("the evaluation used its budget of " + maxSteps + " steps"));
     }
     if ((steps & (CHECK_EVERY - 1)) == 0) {
       checkTimeAndInterrupt();

@@ -73,13 +73,15 @@ public final class Interpreter {
       return out;
     });
     Evaluation ev = newEvaluation();
-    return guarded(() -> {
-      Value last = Value.NIL;
-      for (Analyzer.TopLevel t : program) {
-        last = t.run(ev);
+    Value last = Value.NIL;
+    for (Analyzer.TopLevel t : program) {
+      try {
+        last = guarded(() -> t.run(ev));
+      } catch (RtfsError e) {
+        throw e.at(t.node().pos()); // an error without a position gets its top-level form's
       }
-      return last;
-    });
+    }
+    return last;
   }
 
   /** Calls an RTFS function (or keyword) from Java. */

@@ -102,6 +102,7 @@ class LimitsTest {
     RtfsError e = (RtfsError) outcome.get();
     assertThat(e.kind()).isEqualTo(ErrorKind.LimitExceeded);
     assertThat(e.getMessage()).contains("the stack is exhausted");
+    assertThat(e.pos()).as("every error reaching the caller has a position").isNotNull();
   }
 
   @Test
@@ -141,8 +142,9 @@ class LimitsTest {
       throw new OutOfMemoryError("Java heap space");
     });
     Interpreter rtfs = Interpreter.builder().host(host).build();
-    RtfsError e = failsWith(rtfs, "(call :hog)", ErrorKind.LimitExceeded);
+    RtfsError e = failsWith(rtfs, "(do 1\n  (call :hog))", ErrorKind.LimitExceeded);
     assertThat(e.getMessage()).isEqualTo("the evaluation ran out of memory");
+    assertThat(e.pos()).isEqualTo(new SourcePos("<expr>", 1, 1));
   }
 
   @Test

@@ -120,7 +120,13 @@ public final class Analyzer {
     return call(analyze(items.get(0), s), analyzeAll(items.subList(1, items.size()), s), l.pos());
   }
 
-  private static Node call(Node fn, Node[] args, SourcePos pos) {
+  private Node call(Node fn, Node[] args, SourcePos pos) {
+    if (fn instanceof Node.Global g && args.length == 2) {
+      Node intrinsic = Intrinsic.of(g.cell().name, g.cell(), args[0], args[1], pos);
+      if (intrinsic != null) {
+        return intrinsic;
+      }
+    }
     return fn instanceof Node.Global g ? new Node.CallGlobal(g, args, pos) : new Node.Call(fn, args, pos);
   }
 

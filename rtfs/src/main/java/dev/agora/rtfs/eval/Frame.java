@@ -42,12 +42,16 @@ public final class Frame {
   }
 
   void set(int slot, Value v) {
-    switch (slot) {
-      case 0 -> s0 = v;
-      case 1 -> s1 = v;
-      case 2 -> s2 = v;
-      case 3 -> s3 = v;
-      default -> more[slot - FIELDS] = v;
+    if (slot == 0) {
+      s0 = v;
+    } else if (slot == 1) {
+      s1 = v;
+    } else if (slot == 2) {
+      s2 = v;
+    } else if (slot == 3) {
+      s3 = v;
+    } else {
+      more[slot - FIELDS] = v;
     }
   }
 

@@ -19,7 +19,9 @@ import dev.agora.rtfs.types.Validator;
  * cells. Each node evaluates itself against a frame ({@link #eval}); errors raised without a
  * position get the position of the call that raised them.
  */
-public sealed interface Node {
+public sealed interface Node permits Node.Const, Node.Local, Node.Global, Node.VectorLit, Node.MapLit, Node.If,
+    Node.Do, Node.Let, Node.FnNode, Node.DefGlobal, Node.DefLocal, Node.Call, Node.CallGlobal, Node.CapabilityCall,
+    Node.And, Node.Or, Node.Match, Node.Try, Node.Step, Intrinsic {
 
   Value eval(Frame f, Evaluation ev);
 
