@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * <p>Only {@link RtfsError}s come out of {@link #eval}: a stack or heap exhausted by the program is
  * reported as {@link ErrorKind#LimitExceeded}. Recursion as deep as {@link Limits#maxDepth()} needs a
  * thread stack of roughly 1 KB per level; the CLI evaluates on a thread with a large stack.
- * An interpreter may be used from one thread at a time.
+ * {@link #eval} may run on one thread at a time; {@link #apply} of a function already defined may
+ * run on several at once (each call is its own evaluation, and applying only reads the globals).
  */
 public final class Interpreter {
 
@@ -86,7 +87,12 @@ public final class Interpreter {
 
   /** Calls an RTFS function (or keyword) from Java. */
   public Value apply(Value fn, List<Value> args) {
-    Evaluation ev = newEvaluation();
+    return apply(fn, args, limits);
+  }
+
+  /** Calls an RTFS function with its own budgets (a per-call deadline, say). */
+  public Value apply(Value fn, List<Value> args, Limits callLimits) {
+    Evaluation ev = new Evaluation(host, callLimits, out, nanoClock);
     return guarded(() -> ev.apply(fn, args.toArray(Value[]::new)));
   }
 

@@ -1,5 +1,6 @@
 package dev.agora.rtfs.eval;
 
+import dev.agora.rtfs.EditDistance;
 import dev.agora.rtfs.Value;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,40 +69,12 @@ public final class Globals {
     String best = null;
     int bestDistance = name.length() <= 5 ? 2 : 3;
     for (String candidate : names()) {
-      int d = distance(name, candidate, bestDistance);
+      int d = EditDistance.distance(name, candidate, bestDistance);
       if (d < bestDistance) {
         best = candidate;
         bestDistance = d;
       }
     }
     return best;
-  }
-
-  /** Levenshtein distance, giving up (returning {@code limit}) once it reaches {@code limit}. */
-  static int distance(String a, String b, int limit) {
-    if (Math.abs(a.length() - b.length()) >= limit) {
-      return limit;
-    }
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      int rowMin = cur[0];
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-        rowMin = Math.min(rowMin, cur[j]);
-      }
-      if (rowMin >= limit) {
-        return limit;
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return Math.min(prev[b.length()], limit);
   }
 }

@@ -64,8 +64,12 @@ public final class TypeParser {
       throw error("unknown type :" + name + "; known types are :int :float :number :string :bool :keyword"
           + " :symbol :nil :any :never :map :vector :list :fn");
     }
-    return new TypeExpr.Primitive(p);
+    return PRIMITIVES[p.ordinal()];
   }
+
+  /** One instance per base type: schemas are parsed for every manifest, and these repeat in all of them. */
+  private static final TypeExpr.Primitive[] PRIMITIVES = java.util.Arrays.stream(Prim.values())
+      .map(TypeExpr.Primitive::new).toArray(TypeExpr.Primitive[]::new);
 
   private static Prim prim(String name) {
     return switch (name) {
@@ -167,7 +171,7 @@ public final class TypeParser {
     if (s.size() < 2 || !(s.get(0) instanceof Value.Keyword || s.get(0) instanceof Value.Str)) {
       throw error("a [:map] entry is [:key Type] or [:key Type ?], found " + Printer.print(s));
     }
-    Value key = s.get(0);
+    Value key = s.get(0) instanceof Value.Keyword k ? Value.keyword(k.name().intern()) : s.get(0); // names repeat
     int typeAt = 1;
     boolean optional = false;
     if (s.get(1) instanceof Dict props && s.size() >= 3) { // malli style [:k {:optional true} T]

@@ -149,12 +149,35 @@ public final class Validator {
         }
       }
       case TypeExpr.And a -> collectAnd(a, value, path, out);
+      case TypeExpr.Union u when !conforms(u, value) -> {
+        // When one alternative has the value's shape (the only map type for a map …), its problems
+        // say what is wrong; otherwise the union as a whole is what was expected.
+        List<TypeExpr> shaped = u.options().stream().filter(o -> sameShape(o, value)).toList();
+        if (shaped.size() == 1) {
+          collect(shaped.get(0), value, path, out);
+        } else {
+          out.add(problem(path, type.show(), value));
+        }
+      }
       default -> {
         if (!conforms(type, value)) {
           out.add(problem(path, type.show(), value));
         }
       }
     }
+  }
+
+  /** True if {@code t} is a collection type of the value's kind: a vector type for a vector, a map type for a map. */
+  private static boolean sameShape(TypeExpr t, Value v) {
+    return switch (t) {
+      case TypeExpr.VectorOf x -> v instanceof Seq;
+      case TypeExpr.Tuple x -> v instanceof Seq;
+      case TypeExpr.MapOf x -> v instanceof Dict;
+      case TypeExpr.MapOfKV x -> v instanceof Dict;
+      case TypeExpr.Optional o -> !(v instanceof Value.Nil) && sameShape(o.inner(), v);
+      case TypeExpr.And a -> !a.types().isEmpty() && sameShape(a.types().get(0), v);
+      default -> false;
+    };
   }
 
   private static void collectMap(TypeExpr.MapOf m, Dict d, Path path, List<Problem> out) {

@@ -154,6 +154,17 @@ class TypesTest {
   }
 
   @Test
+  void a_union_reports_the_problems_of_the_alternative_with_the_values_shape() {
+    assertThat(problems("[:union [:vector :number] [:map-of :any :number]]", "[1 \"x\"]"))
+        .containsExactly("at [1]: expected :number, found \"x\" (string)");
+    assertThat(problems("[:union :nil [:map [:zone :string ?]]]", "{:zone 3}"))
+        .containsExactly("at [:zone]: expected :string, found 3 (integer)");
+    assertThat(problems("[:union :int :string]", "true")).containsExactly("at []: expected [:union :int :string], found true (boolean)");
+    assertThat(problems("[:union [:vector :int] [:tuple :int]]", "[\"a\"]")).hasSize(1)
+        .first().asString().startsWith("at []: expected [:union");
+  }
+
+  @Test
   void problems_have_path_expected_and_found() {
     Problem p = Validator.validate(TypeParser.parse("[:map [:user [:map [:age :int]]]]"),
         Reader.readValue("{:user {:age \"x\"}}")).get(0);
