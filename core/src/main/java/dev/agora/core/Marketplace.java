@@ -1,0 +1,247 @@
+package dev.agora.core;
+
+import dev.agora.core.call.CallPath;
+import dev.agora.core.call.CallRequest;
+import dev.agora.core.config.AgoraConfig;
+import dev.agora.core.discovery.Bootstrap;
+import dev.agora.core.discovery.DiscoverySource;
+import dev.agora.core.doc.DocumentProblem;
+import dev.agora.core.event.EventSink;
+import dev.agora.core.local.Annotated;
+import dev.agora.core.local.Defaults;
+import dev.agora.core.local.LocalFunction;
+import dev.agora.core.local.LocalProvider;
+import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.manifest.ProviderSpec;
+import dev.agora.core.policy.IsolationPolicy;
+import dev.agora.core.policy.PolicyEngine;
+import dev.agora.core.provider.Provider;
+import dev.agora.core.provider.Providers;
+import dev.agora.core.registry.Registry;
+import dev.agora.core.security.SecurityContext;
+import dev.agora.rtfs.Limits;
+import dev.agora.rtfs.Value;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The capability marketplace: a registry, the providers, the policy, and the one call path every
+ * call goes through. Assemble one with {@link #builder()}, {@link #bootstrap()} it, then
+ * {@link #call} capabilities or {@link #runPlan run RTFS plans} against it.
+ *
+ * <pre>{@code
+ * try (Marketplace m = Marketplace.builder().config(ConfigLoader.find(null, Path.of("."))).build()) {
+ *   m.bootstrap();
+ *   Value sum = m.call(CallRequest.of("ccos.math.add", Reader.readValue("[1 2]"), m.context(null)));
+ * }
+ * }</pre>
+ */
+public final class Marketplace implements AutoCloseable {
+
+  private final AgoraConfig config;
+  private final EventSink sink;
+  private final Clock clock;
+  private final LongSupplier ticker;
+  private final Consumer<String> log;
+  private final Registry registry;
+  private final Providers providers;
+  private final LocalProvider local = new LocalProvider();
+  private final AtomicReference<PolicyEngine> policy;
+  private final CallPath path;
+  private final List<DiscoverySource> watching = new ArrayList<>();
+
+  private Marketplace(Builder b) {
+    this.config = b.config;
+    this.sink = b.sink;
+    this.clock = b.clock;
+    this.ticker = b.ticker;
+    this.log = b.log;
+    this.registry = new Registry(sink, clock);
+    this.providers = Providers.discover(Marketplace.class.getClassLoader());
+    providers.add(local);
+    b.extraProviders.forEach(providers::add);
+    this.policy = new AtomicReference<>(new PolicyEngine(config.policy()));
+    this.path = new CallPath(registry, policy::get, providers, sink, clock, ticker);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  // ---- Start-up ----
+
+  /**
+   * Registers the built-in capabilities, then runs every configured discovery source concurrently
+   * and starts watching those that can; returns what each source did. A failing source is reported
+   * and skipped.
+   */
+  public List<Bootstrap.SourceReport> bootstrap() {
+    return bootstrap(Duration.ofSeconds(2), Duration.ofSeconds(60), log);
+  }
+
+  /** {@link #bootstrap()} with explicit progress timing and a progress sink. */
+  public List<Bootstrap.SourceReport> bootstrap(Duration slowAfter, Duration maxWait, Consumer<String> progress) {
+    for (Defaults.Entry d : Defaults.all(clock, log)) {
+      registerLocal(d.manifest(), d.function(), d.inline(), "builtin");
+    }
+    List<Bootstrap.SourceReport> reports = new Bootstrap(registry, sink, clock, ticker, slowAfter, maxWait, progress)
+        .run(config.sources());
+    for (int i = 0; i < reports.size(); i++) {
+      DiscoverySource s = config.sources().get(i);
+      if (reports.get(i).failure() == null) { // a failed source is skipped, not watched
+        s.watch(new Watcher());
+        watching.add(s);
+      }
+    }
+    return reports;
+  }
+
+  /** Applies a source's changes to the registry while running. */
+  private final class Watcher implements DiscoverySource.Changes {
+    @Override
+    public void upsert(DiscoverySource source, CapabilityManifest manifest) {
+      registry.register(manifest, source.name());
+    }
+
+    @Override
+    public void remove(DiscoverySource source, String id, String version) {
+      registry.remove(id, version);
+    }
+
+    @Override
+    public void problem(DiscoverySource source, DocumentProblem problem) {
+      log.accept("discovery: " + source.name() + ": " + problem);
+    }
+  }
+
+  // ---- Registering ----
+
+  /** Registers a Java function as a capability; a pure one runs inline unless {@code inline} is false. */
+  public void registerLocal(CapabilityManifest manifest, LocalFunction fn, boolean inline, String source) {
+    if (!(manifest.provider() instanceof ProviderSpec.Local)) {
+      throw new IllegalArgumentException("'" + manifest.id() + "' is not a local capability: its provider is "
+          + manifest.provider().type());
+    }
+    local.register(LocalProvider.handlerName(manifest), fn, inline);
+    registry.register(manifest, source);
+  }
+
+  /** Registers every {@code @Capability} method of {@code target}; pure ones run inline. */
+  public void registerAnnotated(Object target) {
+    for (Annotated.Binding b : Annotated.bind(target)) {
+      registerLocal(b.manifest(), b.function(), true, "java:" + target.getClass().getName());
+    }
+  }
+
+  /** Adds a provider (providers on the class path are found without this). */
+  public void addProvider(Provider p) {
+    providers.add(p);
+  }
+
+  // ---- Calling ----
+
+  /** Runs one call through the governed call path. Failures are {@link dev.agora.core.error.AgoraError}s. */
+  public Value call(CallRequest request) {
+    return path.call(request);
+  }
+
+  /**
+   * Runs an RTFS plan: every {@code call} in it goes through the call path as {@code caller}, and the
+   * plan, its steps and its calls are recorded as nested events.
+   */
+  public PlanRunner.Outcome runPlan(String source, String name, SecurityContext caller, Limits limits) {
+    return runPlan(source, name, caller, limits, System.out);
+  }
+
+  /** {@link #runPlan(String, String, SecurityContext, Limits)} with the plan's {@code println} going to {@code out}. */
+  public PlanRunner.Outcome runPlan(String source, String name, SecurityContext caller, Limits limits,
+                                    java.io.PrintStream out) {
+    return new PlanRunner(this, sink, clock, ticker, log).run(source, name, caller, limits, out);
+  }
+
+  // ---- Configuration ----
+
+  /** The security context named {@code name}, or the default one for null. */
+  public SecurityContext context(String name) {
+    return config.context(name);
+  }
+
+  /** Replaces the isolation policy; calls after this use it. */
+  public void setPolicy(IsolationPolicy p) {
+    policy.set(new PolicyEngine(p));
+  }
+
+  public IsolationPolicy policy() {
+    return policy.get().policy();
+  }
+
+  public Registry registry() {
+    return registry;
+  }
+
+  public AgoraConfig config() {
+    return config;
+  }
+
+  @Override
+  public void close() {
+    watching.forEach(DiscoverySource::close);
+    providers.all().forEach(Provider::close);
+  }
+
+  /** Assembles a marketplace; every part has a default. */
+  public static final class Builder {
+    private AgoraConfig config = AgoraConfig.defaults();
+    private EventSink sink = EventSink.NONE;
+    private Clock clock = Clock.systemUTC();
+    private LongSupplier ticker = System::nanoTime;
+    private Consumer<String> log = line -> System.err.println(line);
+    private final List<Provider> extraProviders = new ArrayList<>();
+
+    private Builder() {}
+
+    public Builder config(AgoraConfig c) {
+      this.config = Objects.requireNonNull(c);
+      return this;
+    }
+
+    /** Where events go (the Causal Chain); default: nowhere. */
+    public Builder sink(EventSink s) {
+      this.sink = Objects.requireNonNull(s);
+      return this;
+    }
+
+    /** Timestamps and time windows. */
+    public Builder clock(Clock c) {
+      this.clock = Objects.requireNonNull(c);
+      return this;
+    }
+
+    /** Nanoseconds for durations and deadlines. */
+    public Builder ticker(LongSupplier t) {
+      this.ticker = Objects.requireNonNull(t);
+      return this;
+    }
+
+    /** Where log lines go (ccos.io.log, discovery progress); default: standard error. */
+    public Builder log(Consumer<String> l) {
+      this.log = Objects.requireNonNull(l);
+      return this;
+    }
+
+    public Builder provider(Provider p) {
+      extraProviders.add(p);
+      return this;
+    }
+
+    public Marketplace build() {
+      return new Marketplace(this);
+    }
+  }
+}

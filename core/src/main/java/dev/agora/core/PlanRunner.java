@@ -1,0 +1,160 @@
+package dev.agora.core;
+
+import dev.agora.core.call.CallRequest;
+import dev.agora.core.error.AgoraError;
+import dev.agora.core.event.Event;
+import dev.agora.core.event.EventIds;
+import dev.agora.core.event.EventSink;
+import dev.agora.core.event.EventType;
+import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.security.SecurityContext;
+import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Host;
+import dev.agora.rtfs.Interpreter;
+import dev.agora.rtfs.Limits;
+import dev.agora.rtfs.RtfsError;
+import dev.agora.rtfs.Value;
+import dev.agora.rtfs.Vec;
+import dev.agora.rtfs.types.TypeExpr;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Runs an RTFS plan against the marketplace: the plan's {@code call}s become {@link CallRequest}s on
+ * the one call path, and the plan, its steps and its calls are recorded as events nested by parent
+ * id — {@code PlanStarted} → {@code PlanStepStarted} → {@code CapabilityCall} → {@code CapabilityResult}
+ * → {@code PlanStepCompleted} → {@code PlanCompleted} (or {@code …Failed}/{@code PlanAborted}).
+ */
+public final class PlanRunner {
+
+  /** How a plan ended: its value, or the error that aborted it. */
+  public record Outcome(String planId, Value value, RtfsError error, Duration took) {
+    public boolean ok() {
+      return error == null;
+    }
+  }
+
+  private final Marketplace marketplace;
+  private final EventSink sink;
+  private final Clock clock;
+  private final LongSupplier ticker;
+  private final Consumer<String> log;
+
+  PlanRunner(Marketplace marketplace, EventSink sink, Clock clock, LongSupplier ticker, Consumer<String> log) {
+    this.marketplace = marketplace;
+    this.sink = sink;
+    this.clock = clock;
+    this.ticker = ticker;
+    this.log = log;
+  }
+
+  /** Runs {@code source} (named {@code name} in positions) as {@code caller}; {@code println} goes to System.out. */
+  public Outcome run(String source, String name, SecurityContext caller, Limits limits) {
+    return run(source, name, caller, limits, System.out);
+  }
+
+  public Outcome run(String source, String name, SecurityContext caller, Limits limits, PrintStream out) {
+    String planId = EventIds.next();
+    long start = ticker.getAsLong();
+    sink.accept(Event.of(planId, EventType.PlanStarted, clock.instant(), null, planId, caller.identity())
+        .withMetadata(Dict.of(Value.keyword("name"), Value.of(name))));
+    Interpreter rtfs = Interpreter.builder().host(new PlanHost(planId, name, caller)).limits(limits).out(out).build();
+    try {
+      Value v = rtfs.eval(source, name);
+      Duration took = Duration.ofNanos(ticker.getAsLong() - start);
+      sink.accept(Event.of(EventIds.next(), EventType.PlanCompleted, clock.instant(), planId, planId, caller.identity())
+          .withResult(v, took, 0));
+      return new Outcome(planId, v, null, took);
+    } catch (RtfsError e) {
+      Duration took = Duration.ofNanos(ticker.getAsLong() - start);
+      sink.accept(Event.of(EventIds.next(), EventType.PlanAborted, clock.instant(), planId, planId, caller.identity())
+          .withError(e.kind().name(), e.describe(), took));
+      return new Outcome(planId, null, e, took);
+    }
+  }
+
+  /** The plan's host: calls into the call path, steps into events. */
+  private final class PlanHost implements Host {
+    private final String planId;
+    private final String planName;
+    private final SecurityContext caller;
+    private final Map<String, Long> stepStarts = new ConcurrentHashMap<>();
+
+    PlanHost(String planId, String planName, SecurityContext caller) {
+      this.planId = planId;
+      this.planName = planName;
+      this.caller = caller;
+    }
+
+    @Override
+    public Value call(CapabilityCall c) {
+      String parent = c.parentStepId() != null ? c.parentStepId() : planId;
+      CallRequest r = new CallRequest(c.id(), null, input(c), caller, parent, planId, null);
+      try {
+        return marketplace.call(r);
+      } catch (AgoraError e) {
+        throw e.toRtfs(c.pos());
+      }
+    }
+
+    @Override
+    public String stepStarted(StepStart step) {
+      String id = EventIds.next();
+      stepStarts.put(id, ticker.getAsLong());
+      sink.accept(Event.of(id, EventType.PlanStepStarted, clock.instant(),
+              step.parentStepId() != null ? step.parentStepId() : planId, planId, caller.identity())
+          .withArguments(step.params()).withMetadata(Dict.of(Value.keyword("name"), Value.of(step.name()))));
+      return id;
+    }
+
+    @Override
+    public void stepCompleted(String stepId, Value result) {
+      sink.accept(Event.of(EventIds.next(), EventType.PlanStepCompleted, clock.instant(), stepId, planId,
+          caller.identity()).withResult(result, took(stepId), 0));
+    }
+
+    @Override
+    public void stepFailed(String stepId, RtfsError error) {
+      sink.accept(Event.of(EventIds.next(), EventType.PlanStepFailed, clock.instant(), stepId, planId,
+          caller.identity()).withError(error.kind().name(), error.describe(), took(stepId)));
+    }
+
+    @Override
+    public void log(String level, String message, Value data) {
+      log.accept("[" + level + "] " + planName + ": " + message + (data instanceof Value.Nil ? "" : " " + data));
+    }
+
+    private Duration took(String stepId) {
+      Long started = stepStarts.remove(stepId);
+      return started == null ? Duration.ZERO : Duration.ofNanos(ticker.getAsLong() - started);
+    }
+
+    /**
+     * The call's input, by the reference's rule: nothing → nil, one argument → itself, several →
+     * the entries of a map input schema in declaration order (so {@code (call :geo.distance 1 2)}
+     * fills {@code [:map [:from …] [:to …]]}), or else a vector.
+     */
+    private Value input(CapabilityCall c) {
+      List<Value> args = c.args();
+      if (args.size() <= 1) {
+        return c.input();
+      }
+      CapabilityManifest m = marketplace.registry().get(c.id());
+      if (m != null && m.input() != null && m.input().type() instanceof TypeExpr.MapOf map
+          && map.entries().size() >= args.size()) {
+        Dict.Builder b = Dict.builder();
+        for (int i = 0; i < args.size(); i++) {
+          b.put(map.entries().get(i).key(), args.get(i));
+        }
+        return b.build();
+      }
+      return Vec.of(args);
+    }
+  }
+}

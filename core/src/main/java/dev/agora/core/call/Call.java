@@ -1,0 +1,56 @@
+package dev.agora.core.call;
+
+import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.provider.CallContext;
+import dev.agora.core.security.SecurityContext;
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+/** The state of one call as it passes the stages: what each stage found out for the next. */
+final class Call implements CallContext {
+
+  final CallRequest request;
+  final LongSupplier ticker;
+  final long started;
+  String callId;
+  CapabilityManifest manifest;
+  /** The deadline on the ticker's scale, and the length it was derived from. */
+  long deadline = Long.MAX_VALUE;
+  Duration timeout;
+
+  Call(CallRequest request, LongSupplier ticker) {
+    this.request = request;
+    this.ticker = ticker;
+    this.started = ticker.getAsLong();
+  }
+
+  @Override
+  public String callId() {
+    return callId;
+  }
+
+  @Override
+  public String capabilityId() {
+    return request.capabilityId();
+  }
+
+  @Override
+  public SecurityContext caller() {
+    return request.caller();
+  }
+
+  @Override
+  public String planId() {
+    return request.planId();
+  }
+
+  @Override
+  public Duration remaining() {
+    return Duration.ofNanos(deadline - ticker.getAsLong());
+  }
+
+  /** Nanoseconds since the call entered the path. */
+  long elapsed() {
+    return ticker.getAsLong() - started;
+  }
+}

@@ -1,0 +1,61 @@
+package dev.agora.core.call;
+
+import dev.agora.core.event.EventSink;
+import dev.agora.core.policy.PolicyEngine;
+import dev.agora.core.provider.Providers;
+import dev.agora.core.registry.Registry;
+import dev.agora.rtfs.Value;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The one way any capability runs. Every surface builds a {@link CallRequest} and calls
+ * {@link #call}; the stages are fixed, in this order:
+ *
+ * <pre>
+ *   RecordEvents(Resolve(Authorize(ValidateInput(ValidateOutput(Govern(Execute))))))
+ *
+ *   resolve → isolation policy → security context → input validation → limits (deadline,
+ *   concurrency) → provider → output validation → record → result
+ * </pre>
+ *
+ * Recording is outermost so that denials, NotFound and timeouts are recorded too; output validation
+ * wraps the governed execution so a provider's bad result is caught whatever its provider. Composed
+ * once; a call allocates its {@link Call} and its events, nothing more.
+ */
+public final class CallPath {
+
+  private final Stage.Next chain;
+  private final LongSupplier ticker;
+
+  /**
+   * @param policy the current policy engine (read on every call, so a reloaded policy applies at once)
+   * @param clock timestamps and time windows
+   * @param ticker nanoseconds, for durations and deadlines
+   */
+  public CallPath(Registry registry, Supplier<PolicyEngine> policy, Providers providers, EventSink sink,
+                  Clock clock, LongSupplier ticker) {
+    this.ticker = ticker;
+    List<Stage> stages = List.of(
+        new RecordEvents(sink, clock),
+        new Resolve(registry),
+        new Authorize(policy, clock),
+        new ValidateInput(),
+        new ValidateOutput(),
+        new Govern(policy));
+    Stage.Next next = new Execute(providers);
+    for (int i = stages.size() - 1; i >= 0; i--) {
+      Stage stage = stages.get(i);
+      Stage.Next inner = next;
+      next = c -> stage.apply(c, inner);
+    }
+    this.chain = next;
+  }
+
+  /** Runs a call through every stage; a failure is an {@link dev.agora.core.error.AgoraError}. */
+  public Value call(CallRequest request) {
+    return chain.invoke(new Call(request, ticker));
+  }
+}

@@ -1,0 +1,54 @@
+package dev.agora.core.call;
+
+import dev.agora.core.error.AgoraError;
+import dev.agora.core.event.Event;
+import dev.agora.core.event.EventIds;
+import dev.agora.core.event.EventSink;
+import dev.agora.core.event.EventType;
+import dev.agora.rtfs.Value;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Records every call attempt, whatever happens to it: a {@code CapabilityCall} event as it enters,
+ * then a {@code CapabilityResult} (success or error, with duration and cost) or, when the policy or
+ * the security context refused it, a {@code PolicyDenied}. The outermost stage, so it sees every
+ * failure of the stages inside.
+ */
+final class RecordEvents implements Stage {
+
+  private final EventSink sink;
+  private final Clock clock;
+
+  RecordEvents(EventSink sink, Clock clock) {
+    this.sink = sink;
+    this.clock = clock;
+  }
+
+  @Override
+  public Value apply(Call call, Next next) {
+    CallRequest r = call.request;
+    call.callId = EventIds.next();
+    Event called = Event.of(call.callId, EventType.CapabilityCall, clock.instant(), r.parentId(), r.planId(),
+        r.caller().identity()).withCapability(r.capabilityId(), r.version()).withArguments(r.input());
+    sink.accept(called);
+    try {
+      Value result = next.invoke(call);
+      sink.accept(outcome(call, EventType.CapabilityResult)
+          .withResult(result, Duration.ofNanos(call.elapsed()), call.manifest.sla().costPerCall()));
+      return result;
+    } catch (AgoraError e) {
+      EventType type = e instanceof AgoraError.AccessDenied || e instanceof AgoraError.SecurityViolation
+          ? EventType.PolicyDenied : EventType.CapabilityResult;
+      sink.accept(outcome(call, type).withError(e.kind().name(), e.getMessage(), Duration.ofNanos(call.elapsed())));
+      throw e;
+    }
+  }
+
+  private Event outcome(Call call, EventType type) {
+    CallRequest r = call.request;
+    String version = call.manifest == null ? r.version() : call.manifest.version();
+    return Event.of(EventIds.next(), type, clock.instant(), call.callId, r.planId(), r.caller().identity())
+        .withCapability(r.capabilityId(), version);
+  }
+}

@@ -1,0 +1,27 @@
+package dev.agora.core.call;
+
+import dev.agora.core.error.AgoraError;
+import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.registry.Registry;
+import dev.agora.rtfs.Value;
+
+/** Finds the manifest: the highest version of the id, or the highest in the requested range. NotFound suggests near misses. */
+final class Resolve implements Stage {
+
+  private final Registry registry;
+
+  Resolve(Registry registry) {
+    this.registry = registry;
+  }
+
+  @Override
+  public Value apply(Call call, Next next) {
+    CallRequest r = call.request;
+    CapabilityManifest m = registry.resolve(r.capabilityId(), r.version());
+    if (m == null) {
+      throw new AgoraError.NotFound(r.capabilityId(), r.version(), registry.suggest(r.capabilityId(), 3));
+    }
+    call.manifest = m;
+    return next.invoke(call);
+  }
+}

@@ -1,0 +1,324 @@
+package dev.agora.core.config;
+
+import dev.agora.core.discovery.CoreSources;
+import dev.agora.core.discovery.DiscoverySource;
+import dev.agora.core.discovery.SourceFactory;
+import dev.agora.core.doc.Document;
+import dev.agora.core.doc.DocumentException;
+import dev.agora.core.doc.DocumentProblem;
+import dev.agora.core.doc.Documents;
+import dev.agora.core.doc.Fields;
+import dev.agora.core.manifest.Glob;
+import dev.agora.core.manifest.Ids;
+import dev.agora.core.policy.IsolationPolicy;
+import dev.agora.core.policy.LimitRule;
+import dev.agora.core.policy.NamespacePolicy;
+import dev.agora.core.policy.Rule;
+import dev.agora.core.policy.TimeWindow;
+import dev.agora.core.security.SecurityContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+
+/**
+ * Reads agora.yaml. Every problem in the file is collected — unknown keys, bad values, each with
+ * file, line and key — and reported together as one {@link DocumentException}.
+ *
+ * <pre>
+ * sources:                                  # discovery, run concurrently at start-up
+ *   - {name: local, type: files, path: manifests, watch: true}
+ * policy:
+ *   allow: ["*"]                            # anchored globs; default ["*"]
+ *   deny: ["ccos.system.*"]                 # deny wins
+ *   default_timeout: 30s
+ *   namespaces:
+ *     billing: {allow: ["billing.read.*"], deny: [], timeout: 5s, max_concurrent: 4}
+ *   time_windows:
+ *     - {zone: Europe/Oslo, days: [mon, tue, wed, thu, fri], hours: "08:00-18:00", capabilities: ["billing.*"]}
+ *   limits:
+ *     - {capabilities: "slow.*", timeout: 2s, max_concurrent: 2}
+ * contexts:
+ *   operator: {level: full}
+ *   agent: {level: controlled, allow: ["ccos.*"], effects: [time, logging], permissions: []}
+ *   sandbox: {level: pure}
+ * default_context: operator
+ * storage: {type: memory}
+ * </pre>
+ */
+public final class ConfigLoader {
+
+  private ConfigLoader() {}
+
+  /** The configuration file name looked for in the working directory. */
+  public static final String FILE_NAME = "agora.yaml";
+
+  /** {@code file} if given, else agora.yaml in {@code workingDir} if present, else the defaults. */
+  public static AgoraConfig find(Path file, Path workingDir) {
+    if (file != null) {
+      return load(file);
+    }
+    Path here = workingDir.resolve(FILE_NAME);
+    return Files.exists(here) ? load(here) : AgoraConfig.defaults();
+  }
+
+  /** Reads and checks a configuration file. */
+  public static AgoraConfig load(Path file) {
+    Document doc = Documents.read(file);
+    Path base = file.toAbsolutePath().getParent();
+    return parse(doc, base, factories());
+  }
+
+  /** Checks a parsed configuration; relative paths resolve against {@code base}. */
+  public static AgoraConfig parse(Document doc, Path base, Map<String, SourceFactory> factories) {
+    List<DocumentProblem> problems = new ArrayList<>();
+    Fields root = Fields.of(doc, List.of(), doc.root(), problems);
+    List<DiscoverySource> sources = sources(root, base, factories);
+    IsolationPolicy policy = policy(root.map("policy"));
+    Map<String, SecurityContext> contexts = contexts(root);
+    String defaultContext = root.string("default_context", contexts.containsKey("local") || contexts.isEmpty()
+        ? "local" : contexts.keySet().iterator().next());
+    if (contexts.isEmpty()) {
+      contexts.put("local", SecurityContext.full("local"));
+    }
+    if (!contexts.containsKey(defaultContext)) {
+      root.problem("default_context", "no context named '" + defaultContext + "' under contexts");
+    }
+    AgoraConfig.Storage storage = storage(root.map("storage"));
+    root.rejectUnknown();
+    if (!problems.isEmpty()) {
+      sources.forEach(DiscoverySource::close);
+      throw new DocumentException(problems);
+    }
+    return new AgoraConfig(doc.file(), sources, policy, contexts, defaultContext, storage);
+  }
+
+  /** The source factories: core's and those on the class path. */
+  public static Map<String, SourceFactory> factories() {
+    Map<String, SourceFactory> out = new LinkedHashMap<>();
+    out.put(CoreSources.FILES.type(), CoreSources.FILES);
+    out.put(CoreSources.STATIC.type(), CoreSources.STATIC);
+    for (SourceFactory f : ServiceLoader.load(SourceFactory.class)) {
+      out.put(f.type(), f);
+    }
+    return out;
+  }
+
+  // ---- sources ----
+
+  private static List<DiscoverySource> sources(Fields root, Path base, Map<String, SourceFactory> factories) {
+    List<DiscoverySource> out = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    int i = 0;
+    for (Fields s : root.items("sources")) {
+      String type = s.required("type");
+      String name = s.string("name", type + "-" + i++);
+      if (!names.add(name)) {
+        s.problem("name", "another source is already named '" + name + "'");
+      }
+      if (type == null) {
+        continue;
+      }
+      SourceFactory factory = factories.get(type);
+      if (factory == null) {
+        s.problem("type", "unknown source type '" + type + "'; known types: " + String.join(", ", factories.keySet()));
+        continue;
+      }
+      DiscoverySource source = factory.create(name, s, base);
+      if (source != null) {
+        out.add(source);
+      }
+    }
+    return out;
+  }
+
+  // ---- policy ----
+
+  private static IsolationPolicy policy(Fields p) {
+    List<Rule> allow = p.has("allow") ? rules(p, "allow", "policy.allow") : List.of(Rule.of("*", "policy.allow[0]"));
+    List<Rule> deny = rules(p, "deny", "policy.deny");
+    Duration defaultTimeout = p.duration("default_timeout", Duration.ofSeconds(30));
+    List<NamespacePolicy> namespaces = new ArrayList<>();
+    Fields nsMap = p.map("namespaces");
+    for (String ns : nsMap.keys()) {
+      if (Ids.problem(ns) != null) {
+        nsMap.problem(ns, "'" + ns + "' is not a namespace: " + Ids.problem(ns));
+        continue;
+      }
+      Fields n = nsMap.map(ns);
+      String where = "policy.namespaces." + ns;
+      List<Rule> nsAllow = n.has("allow") ? rules(n, "allow", where + ".allow") : null;
+      List<Rule> nsDeny = rules(n, "deny", where + ".deny");
+      Duration timeout = n.duration("timeout", null);
+      long max = n.integer("max_concurrent", 0, 1, 100_000);
+      n.rejectUnknown();
+      namespaces.add(new NamespacePolicy(ns, nsAllow, nsDeny, timeout, max == 0 ? null : (int) max, where));
+    }
+    List<TimeWindow> windows = new ArrayList<>();
+    int w = 0;
+    for (Fields t : p.items("time_windows")) {
+      TimeWindow tw = window(t, "policy.time_windows[" + w++ + "]");
+      if (tw != null) {
+        windows.add(tw);
+      }
+    }
+    List<LimitRule> limits = new ArrayList<>();
+    int l = 0;
+    for (Fields lf : p.items("limits")) {
+      String where = "policy.limits[" + l++ + "]";
+      Glob pattern = glob(lf, "capabilities");
+      Duration timeout = lf.duration("timeout", null);
+      long max = lf.integer("max_concurrent", 0, 1, 100_000);
+      lf.rejectUnknown();
+      if (pattern != null) {
+        limits.add(new LimitRule(pattern, timeout, max == 0 ? null : (int) max, where));
+      }
+    }
+    p.rejectUnknown();
+    return new IsolationPolicy(allow, deny, namespaces, windows, limits, defaultTimeout);
+  }
+
+  private static List<Rule> rules(Fields f, String key, String where) {
+    List<Rule> out = new ArrayList<>();
+    List<String> patterns = f.strings(key);
+    for (int i = 0; i < patterns.size(); i++) {
+      try {
+        out.add(Rule.of(patterns.get(i), where + "[" + i + "]"));
+      } catch (IllegalArgumentException e) {
+        f.problem(key, e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  /** A list of id patterns; each bad one is a problem. */
+  private static List<Glob> globs(Fields f, String key) {
+    List<Glob> out = new ArrayList<>();
+    for (String pattern : f.strings(key)) {
+      try {
+        out.add(Glob.of(pattern));
+      } catch (IllegalArgumentException e) {
+        f.problem(key, e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  private static Glob glob(Fields f, String key) {
+    String p = f.required(key);
+    if (p == null) {
+      return null;
+    }
+    try {
+      return Glob.of(p);
+    } catch (IllegalArgumentException e) {
+      f.problem(key, e.getMessage());
+      return null;
+    }
+  }
+
+  private static TimeWindow window(Fields t, String where) {
+    String zoneName = t.required("zone");
+    ZoneId zone = null;
+    if (zoneName != null) {
+      try {
+        zone = ZoneId.of(zoneName);
+      } catch (DateTimeException e) {
+        t.problem("zone", "unknown time zone '" + zoneName + "'; use an IANA name such as Europe/Oslo");
+      }
+    }
+    Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
+    for (String d : t.strings("days")) {
+      DayOfWeek day = day(d);
+      if (day == null) {
+        t.problem("days", "'" + d + "' is not a day; use mon, tue, wed, thu, fri, sat, sun");
+      } else {
+        days.add(day);
+      }
+    }
+    String hours = t.string("hours", "00:00-24:00");
+    LocalTime[] range = hours(hours);
+    if (range == null) {
+      t.problem("hours", "'" + hours + "' is not a range of local times such as \"08:00-18:00\"");
+    }
+    List<Glob> applies = globs(t, "capabilities");
+    t.rejectUnknown();
+    return zone == null || range == null ? null : new TimeWindow(zone, days, range[0], range[1], applies, where);
+  }
+
+  private static DayOfWeek day(String d) {
+    for (DayOfWeek day : DayOfWeek.values()) {
+      String full = day.name().toLowerCase(Locale.ROOT);
+      if (full.equals(d.toLowerCase(Locale.ROOT)) || full.substring(0, 3).equals(d.toLowerCase(Locale.ROOT))) {
+        return day;
+      }
+    }
+    return null;
+  }
+
+  /** {@code "08:00-18:00"}; {@code 24:00} means the end of the day. */
+  private static LocalTime[] hours(String s) {
+    String[] parts = s.split("-");
+    if (parts.length != 2) {
+      return null;
+    }
+    try {
+      LocalTime from = LocalTime.parse(parts[0].strip());
+      LocalTime to = parts[1].strip().equals("24:00") ? LocalTime.MAX : LocalTime.parse(parts[1].strip());
+      return from.equals(to) ? null : new LocalTime[] {from, to};
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  // ---- contexts and storage ----
+
+  private static Map<String, SecurityContext> contexts(Fields root) {
+    Map<String, SecurityContext> out = new LinkedHashMap<>();
+    Fields all = root.map("contexts");
+    for (String name : all.keys()) {
+      Fields c = all.map(name);
+      String level = c.string("level", "controlled").toUpperCase(Locale.ROOT);
+      SecurityContext.Level l;
+      try {
+        l = SecurityContext.Level.valueOf(level);
+      } catch (IllegalArgumentException e) {
+        c.problem("level", "'" + level.toLowerCase(Locale.ROOT) + "' is not a level; use pure, controlled or full");
+        l = SecurityContext.Level.PURE;
+      }
+      List<Glob> allowed = globs(c, "allow");
+      if (l == SecurityContext.Level.CONTROLLED && allowed.isEmpty()) {
+        c.problem("a controlled context needs 'allow': the capabilities it may call");
+      }
+      Set<String> effects = c.has("effects") ? new HashSet<>(c.strings("effects").stream().map(Ids::effect).toList()) : null;
+      Set<String> permissions = new HashSet<>(c.has("permissions") ? c.strings("permissions")
+          : l == SecurityContext.Level.FULL ? List.of("*") : List.of());
+      c.rejectUnknown();
+      out.put(name, new SecurityContext(name, l, allowed, effects, permissions));
+    }
+    return out;
+  }
+
+  private static AgoraConfig.Storage storage(Fields s) {
+    String type = s.string("type", "memory");
+    String path = s.string("path", null);
+    s.rejectUnknown();
+    if (!type.equals("memory")) {
+      s.problem("type", "unknown storage type '" + type + "'; this build stores in memory (type: memory)");
+    }
+    return new AgoraConfig.Storage(type, path);
+  }
+}

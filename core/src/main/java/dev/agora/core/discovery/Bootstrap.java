@@ -1,0 +1,124 @@
+package dev.agora.core.discovery;
+
+import dev.agora.core.doc.DocumentProblem;
+import dev.agora.core.event.Event;
+import dev.agora.core.event.EventIds;
+import dev.agora.core.event.EventSink;
+import dev.agora.core.event.EventType;
+import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.registry.Registry;
+import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Value;
+import dev.agora.rtfs.Vec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Runs every discovery source at once, each on its own virtual thread, and registers what they
+ * find. A source that fails or runs past {@code maxWait} is reported (which, why) and skipped —
+ * start-up never aborts for one; a source still running after {@code slowAfter} gets a progress
+ * line, and another each {@code slowAfter} after that. Each source ends with a
+ * {@code DiscoveryCompleted} event.
+ */
+public final class Bootstrap {
+
+  /** What one source did. {@code failure} is null when it succeeded. */
+  public record SourceReport(String source, int registered, List<DocumentProblem> problems, String failure,
+                             Duration took) {}
+
+  private final Registry registry;
+  private final EventSink sink;
+  private final Clock clock;
+  private final LongSupplier ticker;
+  private final Duration slowAfter;
+  private final Duration maxWait;
+  private final Consumer<String> progress;
+
+  public Bootstrap(Registry registry, EventSink sink, Clock clock, LongSupplier ticker, Duration slowAfter,
+                   Duration maxWait, Consumer<String> progress) {
+    this.registry = registry;
+    this.sink = sink;
+    this.clock = clock;
+    this.ticker = ticker;
+    this.slowAfter = slowAfter;
+    this.maxWait = maxWait;
+    this.progress = progress;
+  }
+
+  /** Discovers from every source concurrently and registers the results, source by source. */
+  public List<SourceReport> run(List<DiscoverySource> sources) {
+    long start = ticker.getAsLong();
+    Map<DiscoverySource, FutureTask<DiscoverySource.Found>> running = new LinkedHashMap<>();
+    for (DiscoverySource s : sources) {
+      FutureTask<DiscoverySource.Found> task = new FutureTask<>(s::discover);
+      Thread.ofVirtual().name("agora-discover-" + s.name()).start(task);
+      running.put(s, task);
+    }
+    List<SourceReport> reports = new ArrayList<>();
+    for (Map.Entry<DiscoverySource, FutureTask<DiscoverySource.Found>> e : running.entrySet()) {
+      reports.add(finish(e.getKey(), e.getValue(), start));
+    }
+    return reports;
+  }
+
+  private SourceReport finish(DiscoverySource s, FutureTask<DiscoverySource.Found> task, long start) {
+    String failure = null;
+    DiscoverySource.Found found = null;
+    while (found == null && failure == null) {
+      long left = maxWait.toNanos() - (ticker.getAsLong() - start);
+      if (left <= 0 && !task.isDone()) { // a source that already finished is collected whatever the time
+        task.cancel(true);
+        failure = "gave no answer within " + seconds(maxWait);
+        break;
+      }
+      try {
+        found = task.get(Math.max(0, Math.min(left, slowAfter.toNanos())), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException t) {
+        progress.accept("discovery: '" + s.name() + "' still running after "
+            + seconds(Duration.ofNanos(ticker.getAsLong() - start)) + "…");
+      } catch (ExecutionException x) {
+        Throwable cause = x.getCause();
+        failure = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+      } catch (InterruptedException x) {
+        Thread.currentThread().interrupt();
+        task.cancel(true);
+        failure = "interrupted";
+      }
+    }
+    Duration took = Duration.ofNanos(ticker.getAsLong() - start);
+    int registered = 0;
+    List<DocumentProblem> problems = found == null ? List.of() : found.problems();
+    if (found != null) {
+      for (CapabilityManifest m : found.manifests()) {
+        registry.register(m, s.name());
+        registered++;
+      }
+    }
+    SourceReport report = new SourceReport(s.name(), registered, problems, failure, took);
+    sink.accept(completed(report));
+    return report;
+  }
+
+  private static String seconds(Duration d) {
+    return d.toMillis() < 1000 ? d.toMillis() + " ms" : String.format("%.1f s", d.toMillis() / 1000.0);
+  }
+
+  private Event completed(SourceReport r) {
+    Dict.Builder meta = Dict.builder().put("source", Value.of(r.source())).put("registered", Value.of(r.registered()))
+        .put("problems", Vec.of(r.problems().stream().map(p -> (Value) Value.of(p.toString())).toList()));
+    Event e = Event.of(EventIds.next(), EventType.DiscoveryCompleted, clock.instant(), null, null, null)
+        .withMetadata(meta.build());
+    return r.failure() == null ? e.withResult(Value.of(r.registered()), r.took(), 0)
+        : e.withError("DiscoveryFailed", r.failure(), r.took());
+  }
+}

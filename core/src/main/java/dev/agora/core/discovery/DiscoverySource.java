@@ -1,0 +1,55 @@
+package dev.agora.core.discovery;
+
+import dev.agora.core.doc.DocumentProblem;
+import dev.agora.core.manifest.CapabilityManifest;
+import java.util.List;
+
+/**
+ * A place capabilities come from: a directory of manifests, a configured list, an MCP server, a
+ * registry… {@link #discover} lists them once at start-up; {@link #watch} (optional) reports
+ * changes while running. Sources come from configuration through {@link SourceFactory}s.
+ */
+public interface DiscoverySource extends AutoCloseable {
+
+  /** The source's name, as configured; registry provenance says {@code <name>}. */
+  String name();
+
+  /** Every capability the source has now, and the problems of those it could not read. */
+  Found discover() throws Exception;
+
+  /** Whether the source is reachable and working. */
+  default Health health() {
+    return Health.UP;
+  }
+
+  /** Starts reporting changes to {@code changes} until {@link #close}; sources that cannot watch ignore it. */
+  default void watch(Changes changes) {}
+
+  @Override
+  default void close() {}
+
+  /** What a discovery found. */
+  record Found(List<CapabilityManifest> manifests, List<DocumentProblem> problems) {
+    public Found {
+      manifests = List.copyOf(manifests);
+      problems = List.copyOf(problems);
+    }
+  }
+
+  /** Up or down, and why. */
+  record Health(boolean up, String detail) {
+    public static final Health UP = new Health(true, "ok");
+  }
+
+  /** Where a watching source reports what changed. */
+  interface Changes {
+    /** A capability appeared or changed. */
+    void upsert(DiscoverySource source, CapabilityManifest manifest);
+
+    /** A capability went away. */
+    void remove(DiscoverySource source, String id, String version);
+
+    /** Something could not be read. */
+    void problem(DiscoverySource source, DocumentProblem problem);
+  }
+}

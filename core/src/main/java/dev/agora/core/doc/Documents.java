@@ -1,0 +1,196 @@
+package dev.agora.core.doc;
+
+import dev.agora.core.json.Json;
+import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.RtfsError;
+import dev.agora.rtfs.Value;
+import dev.agora.rtfs.Vec;
+import dev.agora.rtfs.reader.Form;
+import dev.agora.rtfs.reader.Reader;
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Reads JSON, YAML and RTFS files into {@link Document}s, recording the line of every value.
+ * Object keys follow the JSON codec ({@link Json#key}); duplicate keys are errors; a file that is
+ * not valid is a {@link DocumentException} naming its line. Jackson refuses JSON and YAML nested
+ * deeper than 500 levels, the RTFS reader beyond 1,000.
+ */
+public final class Documents {
+
+  private static final ObjectMapper JSON = JsonMapper.builder().build();
+  private static final ObjectMapper YAML = YAMLMapper.builder().build();
+
+  /** The formats, by file extension. */
+  public enum Format { JSON, YAML, RTFS }
+
+  private Documents() {}
+
+  /** The format of {@code file} by its extension, or null when it is none of ours. */
+  public static Format formatOf(Path file) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (name.endsWith(".json")) {
+      return Format.JSON;
+    }
+    if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+      return Format.YAML;
+    }
+    return name.endsWith(".rtfs") ? Format.RTFS : null;
+  }
+
+  /** Reads a file; its extension picks the format. */
+  public static Document read(Path file) {
+    Format format = formatOf(file);
+    if (format == null) {
+      throw new DocumentException(new DocumentProblem(file.toString(), 0, "",
+          "not a .json, .yaml, .yml or .rtfs file"));
+    }
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (MalformedInputException e) {
+      throw new DocumentException(new DocumentProblem(file.toString(), 0, "", "not UTF-8 text"));
+    } catch (IOException e) {
+      throw new DocumentException(new DocumentProblem(file.toString(), 0, "", "cannot read: " + e));
+    }
+    return parse(text, file.toString(), format);
+  }
+
+  /** Parses text in a format; {@code source} names it in problems. */
+  public static Document parse(String text, String source, Format format) {
+    return switch (format) {
+      case JSON -> jackson(JSON, text, source);
+      case YAML -> jackson(YAML, text, source);
+      case RTFS -> rtfs(text, source);
+    };
+  }
+
+  // ---- JSON and YAML, through Jackson's streaming parser ----
+
+  private static Document jackson(ObjectMapper mapper, String text, String source) {
+    Map<List<Value>, Integer> lines = new HashMap<>();
+    try (JsonParser p = mapper.createParser(text)) {
+      if (p.nextToken() == null) {
+        return new Document(source, Value.NIL, lines);
+      }
+      Value root = tree(p, new ArrayList<>(), lines, source);
+      return new Document(source, root, lines);
+    } catch (JacksonException e) {
+      int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+      throw new DocumentException(new DocumentProblem(source, line, "", "not valid " + (mapper == JSON ? "JSON" : "YAML")
+          + ": " + e.getOriginalMessage()));
+    }
+  }
+
+  private static Value tree(JsonParser p, List<Value> path, Map<List<Value>, Integer> lines, String source) {
+    lines.put(List.copyOf(path), p.currentTokenLocation().getLineNr());
+    JsonToken t = p.currentToken();
+    switch (t) {
+      case START_OBJECT -> {
+        Dict.Builder b = Dict.builder();
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+          Value key = Json.key(p.currentName());
+          int keyLine = p.currentTokenLocation().getLineNr();
+          if (b.containsKey(key)) {
+            throw new DocumentException(new DocumentProblem(source, keyLine, Paths.text(path),
+                "the key '" + p.currentName() + "' appears twice"));
+          }
+          p.nextToken();
+          path.add(key);
+          b.put(key, tree(p, path, lines, source));
+          lines.put(List.copyOf(path), keyLine);
+          path.remove(path.size() - 1);
+        }
+        return b.build();
+      }
+      case START_ARRAY -> {
+        List<Value> items = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          path.add(Value.of(items.size()));
+          items.add(tree(p, path, lines, source));
+          path.remove(path.size() - 1);
+        }
+        return Vec.of(items);
+      }
+      case VALUE_STRING -> {
+        return Value.of(p.getString());
+      }
+      case VALUE_NUMBER_INT -> {
+        return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? Value.of(p.getDoubleValue()) : Value.of(p.getLongValue());
+      }
+      case VALUE_NUMBER_FLOAT -> {
+        return Value.of(p.getDoubleValue());
+      }
+      case VALUE_TRUE -> {
+        return Value.TRUE;
+      }
+      case VALUE_FALSE -> {
+        return Value.FALSE;
+      }
+      case VALUE_NULL -> {
+        return Value.NIL;
+      }
+      default -> throw new DocumentException(new DocumentProblem(source, p.currentTokenLocation().getLineNr(),
+          Paths.text(path), "unexpected " + t));
+    }
+  }
+
+  // ---- RTFS: every top-level form, as data ----
+
+  private static Document rtfs(String text, String source) {
+    Map<List<Value>, Integer> lines = new HashMap<>();
+    try {
+      List<Form> forms = Reader.readAll(text, source);
+      List<Value> values = new ArrayList<>();
+      List<Value> path = new ArrayList<>();
+      for (int i = 0; i < forms.size(); i++) {
+        path.add(Value.of(i));
+        values.add(index(forms.get(i), path, lines));
+        path.remove(path.size() - 1);
+      }
+      lines.put(List.of(), 1);
+      return new Document(source, Vec.of(values), lines);
+    } catch (RtfsError e) {
+      throw new DocumentException(new DocumentProblem(source, e.pos() == null ? 0 : e.pos().line(), "", e.getMessage()));
+    }
+  }
+
+  /** Records the line of every form, keyed by the path the data will have. */
+  private static Value index(Form f, List<Value> path, Map<List<Value>, Integer> lines) {
+    lines.put(List.copyOf(path), f.pos().line());
+    List<Form> items = switch (f) {
+      case Form.ListForm l -> l.items();
+      case Form.VectorForm v -> v.items();
+      case Form.MapForm m -> m.items();
+      default -> List.of();
+    };
+    if (f instanceof Form.MapForm) {
+      for (int i = 0; i < items.size(); i += 2) {
+        path.add(items.get(i).toValue());
+        index(items.get(i + 1), path, lines);
+        lines.put(List.copyOf(path), items.get(i).pos().line());
+        path.remove(path.size() - 1);
+      }
+    } else {
+      for (int i = 0; i < items.size(); i++) {
+        path.add(Value.of(i));
+        index(items.get(i), path, lines);
+        path.remove(path.size() - 1);
+      }
+    }
+    return f.toValue();
+  }
+}

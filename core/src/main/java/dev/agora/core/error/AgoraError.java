@@ -1,0 +1,225 @@
+package dev.agora.core.error;
+
+import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.ErrorKind;
+import dev.agora.rtfs.RtfsError;
+import dev.agora.rtfs.SourcePos;
+import dev.agora.rtfs.Value;
+import dev.agora.rtfs.Vec;
+import dev.agora.rtfs.types.Problem;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Why a capability call failed: one sealed family, each kind with the details a caller needs, and
+ * each mapping once onto its RTFS error kind ({@link #toRtfs}) and, in later surfaces, onto MCP
+ * {@code isError} results and HTTP statuses. Stack traces are skipped: refusals are routine and
+ * must stay cheap; a {@link ProviderError} keeps its cause.
+ */
+public abstract sealed class AgoraError extends RuntimeException {
+
+  private final String capabilityId;
+
+  AgoraError(String capabilityId, String message, Throwable cause) {
+    super(message, cause, false, false);
+    this.capabilityId = capabilityId;
+  }
+
+  /** The capability the call was for. */
+  public String capabilityId() {
+    return capabilityId;
+  }
+
+  /** The RTFS error kind this becomes in a plan. */
+  public abstract ErrorKind kind();
+
+  /** Structured details, for {@code (:data e)} in RTFS and structured error results elsewhere. */
+  public Dict data() {
+    return Dict.builder().put("capability", Value.of(capabilityId)).put("kind", Value.keyword(kind().name())).build();
+  }
+
+  /** This error as an RTFS error raised at {@code pos}. */
+  public RtfsError toRtfs(SourcePos pos) {
+    return new RtfsError(kind(), getMessage(), pos, data());
+  }
+
+  // ---- The kinds ----
+
+  /** No capability has this id (or none matches the version asked for). */
+  public static final class NotFound extends AgoraError {
+    private final List<String> suggestions;
+
+    public NotFound(String id, String version, List<String> suggestions) {
+      super(id, "no capability '" + id + "'" + (version == null ? "" : " matching version " + version)
+          + (suggestions.isEmpty() ? "" : "; did you mean " + String.join(", ", suggestions) + "?"), null);
+      this.suggestions = List.copyOf(suggestions);
+    }
+
+    /** Registered ids close to the one asked for. */
+    public List<String> suggestions() {
+      return suggestions;
+    }
+
+    @Override
+    public ErrorKind kind() {
+      return ErrorKind.NotFound;
+    }
+
+    @Override
+    public Dict data() {
+      return super.data().assoc(Value.keyword("suggestions"), Vec.of(suggestions.stream().map(Value::of).toList()));
+    }
+  }
+
+  /** The isolation policy refused the call; {@link #rule()} names the rule that did. */
+  public static final class AccessDenied extends AgoraError {
+    private final String rule;
+
+    public AccessDenied(String id, String rule) {
+      super(id, "capability '" + id + "' is denied by " + rule, null);
+      this.rule = rule;
+    }
+
+    public String rule() {
+      return rule;
+    }
+
+    @Override
+    public ErrorKind kind() {
+      return ErrorKind.AccessDenied;
+    }
+
+    @Override
+    public Dict data() {
+      return super.data().assoc(Value.keyword("rule"), Value.of(rule));
+    }
+  }
+
+  /** The caller's security context does not allow this capability. */
+  public static final class SecurityViolation extends AgoraError {
+    private final String caller;
+
+    public SecurityViolation(String id, String caller, String reason) {
+      super(id, "caller '" + caller + "' may not call '" + id + "': " + reason, null);
+      this.caller = caller;
+    }
+
+    public String caller() {
+      return caller;
+    }
+
+    @Override
+    public ErrorKind kind() {
+      return ErrorKind.SecurityViolation;
+    }
+  }
+
+  /** The arguments do not satisfy the input schema; every problem, each with its path. */
+  public static final class InvalidInput extends AgoraError {
+    private final List<Problem> problems;
+
+    public InvalidInput(String id, List<Problem> problems) {
+      super(id, "invalid input for '" + id + "': " + join(problems), null);
+      this.problems = List.copyOf(problems);
+    }
+
+    public List<Problem> problems() {
+      return problems;
+    }
+
+    @Override
+    public ErrorKind kind() {
+      return ErrorKind.InvalidInput;
+    }
+
+    @Override
+    public Dict data() {
+      return super.data().assoc(Value.keyword("problems"), problemsValue(problems));
+    }
+  }
+
+  /** The provider's result does not satisfy the output schema. */
+  public static final class InvalidOutput extends AgoraError {
+    private final List<Problem> problems;
+
+    public InvalidOutput(String id, List<Problem> problems) {
+      super(id, "invalid output from '" + id + "': " + join(problems), null);
+      this.problems = List.copyOf(problems);
+    }
+
+    public List<Problem> problems() {
+      return problems;
+    }
+
+    @Override
+    public ErrorKind kind() {
+      return ErrorKind.InvalidOutput;
+    }
+
+    @Override
+    public Dict data() {
+      return super.data().assoc(Value.keyword("problems"), problemsValue(problems));
+    }
+  }
+
+  /** The call did not finish within its deadline; the provider was interrupted. */
+  public static final class Timeout extends AgoraError {
+    private final Duration deadline;
+
+    public Timeout(String id, Duration deadline) {
+      super(id, "capability '" + id + "' did not finish within " + millis(deadline), null);
+      this.deadline = deadline;
+    }
+
+    public Duration deadline() {
+      return deadline;
+    }
+
+    @Override
+    public ErrorKind kind() {
+      return ErrorKind.Timeout;
+    }
+  }
+
+  /** A concurrency limit refused the call. */
+  public static final class LimitExceeded extends AgoraError {
+    public LimitExceeded(String id, String limit) {
+      super(id, "capability '" + id + "' refused: " + limit, null);
+    }
+
+    @Override
+    public ErrorKind kind() {
+      return ErrorKind.LimitExceeded;
+    }
+  }
+
+  /** The provider failed; the cause is kept for logs (its message is in this error's message). */
+  public static final class ProviderError extends AgoraError {
+    public ProviderError(String id, String message, Throwable cause) {
+      super(id, "capability '" + id + "' failed: " + message, cause);
+    }
+
+    @Override
+    public ErrorKind kind() {
+      return ErrorKind.ProviderError;
+    }
+  }
+
+  // ---- Helpers ----
+
+  private static String join(List<Problem> problems) {
+    return String.join("; ", problems.stream().map(Problem::message).toList());
+  }
+
+  private static Value problemsValue(List<Problem> problems) {
+    return Vec.of(problems.stream().map(p -> (Value) Dict.builder()
+        .put("path", Vec.of(p.path()))
+        .put("expected", Value.of(p.expected()))
+        .put("found", Value.of(p.found()))
+        .build()).toList());
+  }
+
+  private static String millis(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+  }
+}

@@ -1,0 +1,9 @@
+package dev.agora.core.event;
+
+/** What an {@link Event} records. Names follow the CCOS Causal Chain's action types. */
+public enum EventType {
+  PlanStarted, PlanCompleted, PlanAborted,
+  PlanStepStarted, PlanStepCompleted, PlanStepFailed, PlanStepRetrying,
+  CapabilityCall, CapabilityResult, PolicyDenied,
+  CapabilityRegistered, CapabilityUpdated, CapabilityRemoved, DiscoveryCompleted
+}

@@ -1,0 +1,82 @@
+package dev.agora.core.local;
+
+import dev.agora.core.error.AgoraError;
+import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.manifest.ProviderSpec;
+import dev.agora.core.provider.CallContext;
+import dev.agora.core.provider.Provider;
+import dev.agora.rtfs.Value;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@code local} provider: Java functions in this process, by handler name (a manifest's
+ * {@code handler}, or its id), and functions written in RTFS in the manifest itself
+ * ({@code implementation}, see {@link RtfsImplementation}). A pure function runs inline on the
+ * caller's thread unless it was registered as slow; anything with effects runs on a virtual thread
+ * under its deadline. A pure RTFS implementation runs inline too: the evaluator itself enforces the
+ * deadline.
+ */
+public final class LocalProvider implements Provider {
+
+  /** A registered function and whether it may run inline. */
+  private record Handler(LocalFunction fn, boolean inline) {}
+
+  private final Map<String, Handler> handlers = new ConcurrentHashMap<>();
+  /** Compiled RTFS implementations, by manifest (id, version and content hash). */
+  private final Map<String, RtfsImplementation> compiled = new ConcurrentHashMap<>();
+
+  @Override
+  public String type() {
+    return "local";
+  }
+
+  /** Registers {@code fn} under {@code name}; {@code inline} only for quick, pure, non-blocking code. */
+  public void register(String name, LocalFunction fn, boolean inline) {
+    handlers.put(name, new Handler(fn, inline));
+  }
+
+  public void unregister(String name) {
+    handlers.remove(name);
+  }
+
+  /** True if a function is registered under {@code name}. */
+  public boolean has(String name) {
+    return handlers.containsKey(name);
+  }
+
+  @Override
+  public boolean inline(CapabilityManifest m) {
+    Handler h = handlers.get(handlerName(m));
+    return m.isPure() && (h != null ? h.inline() : implementation(m) != null);
+  }
+
+  @Override
+  public Value execute(CapabilityManifest m, Value input, CallContext call) throws Exception {
+    Handler h = handlers.get(handlerName(m));
+    if (h != null) {
+      return h.fn().apply(input, call);
+    }
+    Value impl = implementation(m);
+    if (impl == null) {
+      throw new AgoraError.ProviderError(m.id(), "no local function named '" + handlerName(m)
+          + "' is registered, and the manifest has no RTFS implementation", null);
+    }
+    String key = m.id() + "@" + m.version() + "#" + (m.provenance() == null ? "" : m.provenance().contentHash());
+    RtfsImplementation fn = compiled.get(key);
+    if (fn == null) {
+      fn = RtfsImplementation.compile(m, impl);
+      compiled.put(key, fn);
+    }
+    return fn.apply(input, call);
+  }
+
+  private static Value implementation(CapabilityManifest m) {
+    return m.provider() instanceof ProviderSpec.Local l ? l.options().get("implementation") : null;
+  }
+
+  /** The handler a manifest names: its {@code handler}, or its id. */
+  public static String handlerName(CapabilityManifest m) {
+    return m.provider() instanceof ProviderSpec.Local l && l.handler() != null ? l.handler() : m.id();
+  }
+}

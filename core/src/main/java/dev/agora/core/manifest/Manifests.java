@@ -1,0 +1,348 @@
+package dev.agora.core.manifest;
+
+import dev.agora.core.doc.Document;
+import dev.agora.core.doc.DocumentException;
+import dev.agora.core.doc.DocumentProblem;
+import dev.agora.core.doc.Documents;
+import dev.agora.core.doc.Fields;
+import dev.agora.core.json.Json;
+import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Lst;
+import dev.agora.rtfs.Printer;
+import dev.agora.rtfs.RtfsError;
+import dev.agora.rtfs.Seq;
+import dev.agora.rtfs.Value;
+import dev.agora.rtfs.types.TypeExpr;
+import dev.agora.rtfs.types.TypeParser;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import org.semver4j.Semver;
+
+/**
+ * Reads capability manifests from JSON, YAML and RTFS files. A file holds one manifest, a list of
+ * them, or {@code capabilities: [...]}; in RTFS, one or more {@code (capability "id" :key value …)}
+ * forms. Each bad manifest is refused with file, line and field named, and the others still load.
+ *
+ * <pre>
+ * id: weather.current                # required; see {@link Ids}
+ * name: Current weather              # default: the id
+ * description: …
+ * version: 1.2.0                     # semantic version, default 1.0.0
+ * provider: {type: http, url: "https://api.example.com/weather?city={city}", method: GET}
+ * input_schema: "[:map [:city :string]]"     # RTFS TypeExpr (text or data) or a JSON Schema object
+ * output_schema: {type: object, properties: {temp: {type: number}}}
+ * effects: [network]                 # default: [unknown]; [pure] or [] for none
+ * permissions: [weather.read]
+ * timeout: 5s
+ * sla: {cost_per_call: 0.001, expected_latency: 150ms, confidence: 0.9}
+ * metadata: {…}
+ * attestation: {authority: …, signature: …, created_at: 2026-01-01T00:00:00Z}
+ * </pre>
+ */
+public final class Manifests {
+
+  /** The effect assumed when a manifest declares none: not pure, and named so a policy can see it. */
+  public static final String UNKNOWN_EFFECT = "unknown";
+
+  private static final Set<String> PROVIDER_TYPES = Set.of("local", "http", "mcp", "a2a", "plugin", "sandboxed",
+      "remote_rtfs", "stream");
+
+  private Manifests() {}
+
+  /** What a file gave: the manifests that loaded and the problems of those that did not. */
+  public record LoadResult(List<CapabilityManifest> manifests, List<DocumentProblem> problems) {}
+
+  /** Loads every manifest in a file. An unreadable file is one problem, not an exception. */
+  public static LoadResult load(Path file) {
+    Document doc;
+    try {
+      doc = Documents.read(file);
+    } catch (DocumentException e) {
+      return new LoadResult(List.of(), e.problems());
+    }
+    return parse(doc, "file:" + file);
+  }
+
+  /** Loads every manifest of a parsed document. */
+  public static LoadResult parse(Document doc, String source) {
+    List<CapabilityManifest> out = new ArrayList<>();
+    List<DocumentProblem> problems = new ArrayList<>();
+    for (Entry e : entries(doc, problems)) {
+      List<DocumentProblem> mine = new ArrayList<>();
+      CapabilityManifest m = read(Fields.of(doc, e.path(), e.node(), mine));
+      if (mine.isEmpty() && m != null) {
+        out.add(m);
+      }
+      problems.addAll(mine);
+    }
+    problems.sort(java.util.Comparator.comparingInt(DocumentProblem::line)); // file order, as a reader scans it
+    return new LoadResult(out, problems);
+  }
+
+  /** One manifest from a map; problems are added to {@code f}'s list and null returned. */
+  public static CapabilityManifest read(Fields f) {
+    String id = f.required("id");
+    if (id != null && Ids.problem(id) != null) {
+      f.problem("id", Ids.problem(id));
+      id = null;
+    }
+    String name = f.string("name", null);
+    String description = f.string("description", "");
+    String version = f.string("version", "1.0.0");
+    String versionProblem = versionProblem(version);
+    if (versionProblem != null) {
+      f.problem("version", versionProblem);
+    }
+    ProviderSpec provider = provider(f);
+    Schema input = schema(f, "input_schema");
+    Schema output = schema(f, "output_schema");
+    List<String> effects = effects(f);
+    List<String> permissions = f.strings("permissions");
+    Value metadata = f.get("metadata");
+    if (metadata != null && !(metadata instanceof Dict)) {
+      f.problem("metadata", "expected a map, found " + Printer.describe(metadata));
+      metadata = null;
+    }
+    Duration timeout = f.duration("timeout", null);
+    Sla sla = sla(f.map("sla"));
+    Attestation attestation = attestation(f);
+    f.rejectUnknown();
+    if (id == null || provider == null || versionProblem != null) {
+      return null;
+    }
+    return new CapabilityManifest(id, name, description, version, provider, input, output,
+        effects, permissions, (Dict) metadata, timeout, sla, null,
+        attestation);
+  }
+
+  // ---- Where the manifests are in a document ----
+
+  private record Entry(List<Value> path, Value node) {}
+
+  private static List<Entry> entries(Document doc, List<DocumentProblem> problems) {
+    Value root = doc.root();
+    List<Entry> out = new ArrayList<>();
+    if (root instanceof Dict d && d.get("capabilities") instanceof Seq list) {
+      addAll(out, List.of(Value.keyword("capabilities")), list);
+    } else if (root instanceof Dict) {
+      out.add(new Entry(List.of(), root));
+    } else if (root instanceof Seq list) { // a JSON/YAML list of maps, or an RTFS file's top-level forms
+      for (int i = 0; i < list.size(); i++) {
+        listEntry(doc, i, list.get(i), out, problems);
+      }
+    } else if (!(root instanceof Value.Nil)) {
+      problems.add(doc.problem(List.of(), "expected a manifest, a list of manifests or capabilities: […], found "
+          + Printer.describe(root)));
+    }
+    return out;
+  }
+
+  private static void addAll(List<Entry> out, List<Value> prefix, Seq list) {
+    for (int i = 0; i < list.size(); i++) {
+      List<Value> p = new ArrayList<>(prefix);
+      p.add(Value.of(i));
+      out.add(new Entry(p, list.get(i)));
+    }
+  }
+
+  /**
+   * An entry of a top-level list: a manifest map, or in RTFS {@code (capability "id" :name "…" …)},
+   * which becomes the map {@code {:id "id" :name "…" …}}; the reference's
+   * {@code :provider :mcp :provider-meta {…}} spelling is accepted too.
+   */
+  private static void listEntry(Document doc, int index, Value form, List<Entry> out, List<DocumentProblem> problems) {
+    List<Value> path = List.of(Value.of(index));
+    if (form instanceof Dict) {
+      out.add(new Entry(path, form));
+      return;
+    }
+    if (!(form instanceof Lst l) || l.isEmpty() || !(l.get(0) instanceof Value.Symbol head) || !head.name().equals("capability")) {
+      problems.add(doc.problem(path, "expected a manifest (a map, or (capability \"id\" :key value …) in RTFS), found "
+          + Printer.describe(form)));
+      return;
+    }
+    if (l.size() < 2 || l.size() % 2 != 0) {
+      problems.add(doc.problem(path, "(capability …) takes an id and then :key value pairs"));
+      return;
+    }
+    Dict.Builder b = Dict.builder().put("id", l.get(1));
+    for (int i = 2; i < l.size(); i += 2) {
+      if (!(l.get(i) instanceof Value.Keyword)) {
+        problems.add(doc.problem(path, "expected a :key in (capability …), found " + Printer.describe(l.get(i))));
+        return;
+      }
+      b.put(l.get(i), l.get(i + 1));
+    }
+    Dict d = b.build();
+    Value meta = d.get("provider-meta");
+    if (d.get("provider") instanceof Value.Keyword type && meta instanceof Dict m) {
+      d = d.dissoc(Value.keyword("provider-meta")).assoc(Value.keyword("provider"), m.assoc(Value.keyword("type"), type));
+    }
+    out.add(new Entry(path, d));
+  }
+
+  // ---- Fields ----
+
+  private static ProviderSpec provider(Fields f) {
+    Value v = f.get("provider");
+    if (v == null) {
+      f.problem("missing required field 'provider' (for example {type: local} or {type: http, url: …})");
+      return null;
+    }
+    if (v instanceof Value.Str || v instanceof Value.Keyword) {
+      v = Dict.of(Value.keyword("type"), v);
+    }
+    Fields p = f.nested("provider", v);
+    String type = p.required("type");
+    if (type == null) {
+      return null;
+    }
+    type = type.replace('-', '_');
+    if (!PROVIDER_TYPES.contains(type)) {
+      p.problem("type", "unknown provider type '" + type + "'; known types are " + String.join(", ", new java.util.TreeSet<>(PROVIDER_TYPES)));
+      return null;
+    }
+    Dict options = options(v);
+    return switch (type) {
+      case "local" -> new ProviderSpec.Local(p.string("handler", null), options);
+      case "http" -> nonNull(p.required("url"), url -> new ProviderSpec.Http(url, p.string("method", "GET").toUpperCase(java.util.Locale.ROOT), options));
+      case "mcp" -> nonNull(p.required("server"), server -> nonNull(p.required("tool"), tool -> new ProviderSpec.Mcp(server, tool, options)));
+      case "a2a" -> nonNull(p.required("agent"), agent -> new ProviderSpec.A2a(agent, p.string("skill", null), options));
+      case "plugin" -> nonNull(p.required("jar"), jar -> nonNull(p.required("class"), cls -> new ProviderSpec.Plugin(jar, cls, options)));
+      case "sandboxed" -> nonNull(p.required("runtime"), rt -> nonNull(p.required("source"),
+          src -> new ProviderSpec.Sandboxed(rt, src, p.string("entry_point", null), options)));
+      case "remote_rtfs" -> nonNull(p.required("endpoint"), ep -> new ProviderSpec.RemoteRtfs(ep, options));
+      default -> nonNull(p.required("source"), src -> new ProviderSpec.Stream(src, options));
+    };
+  }
+
+  private static <T> ProviderSpec nonNull(T value, java.util.function.Function<T, ProviderSpec> make) {
+    return value == null ? null : make.apply(value);
+  }
+
+  /** The provider section minus its {@code type}, for the provider module to read. */
+  private static Dict options(Value section) {
+    Dict d = (Dict) section;
+    return d.dissoc(Value.keyword("type")).dissoc(Value.of("type"));
+  }
+
+  /** A schema: RTFS TypeExpr text, RTFS TypeExpr data, or a JSON Schema object. */
+  private static Schema schema(Fields f, String key) {
+    Value v = f.get(key);
+    if (v == null || v instanceof Value.Nil) {
+      return null;
+    }
+    try {
+      if (v instanceof Value.Str s) {
+        return Schema.of(TypeParser.parse(s.value()));
+      }
+      if (JsonSchemas.looksLikeJsonSchema(v)) {
+        return new Schema(JsonSchemas.toType(v), v);
+      }
+      return Schema.of(TypeParser.parse(v));
+    } catch (RtfsError | IllegalArgumentException e) {
+      f.problem(key, "not a valid schema: " + e.getMessage());
+      return null;
+    }
+  }
+
+  private static List<String> effects(Fields f) {
+    if (!f.has("effects")) {
+      f.get("effects");
+      return List.of(UNKNOWN_EFFECT);
+    }
+    List<String> effects = new ArrayList<>();
+    boolean pure = false;
+    for (String e : f.strings("effects")) {
+      String n = Ids.effect(e);
+      if (n.equals(CapabilityManifest.PURE)) {
+        pure = true;
+      } else if (!n.isEmpty()) {
+        effects.add(n);
+      }
+    }
+    if (pure && !effects.isEmpty()) {
+      f.problem("effects", ":pure cannot be combined with other effects " + effects);
+    }
+    return effects;
+  }
+
+  private static Sla sla(Fields s) {
+    if (s.keys().isEmpty()) {
+      s.rejectUnknown();
+      return Sla.NONE;
+    }
+    Sla sla = new Sla(s.number("cost_per_call", 0, 0, Double.MAX_VALUE), s.duration("expected_latency", null),
+        s.number("confidence", 0, 0, 1));
+    s.rejectUnknown();
+    return sla;
+  }
+
+  private static Attestation attestation(Fields f) {
+    if (!f.has("attestation")) {
+      f.get("attestation");
+      return null;
+    }
+    Fields a = f.map("attestation");
+    String authority = a.required("authority");
+    String signature = a.required("signature");
+    Instant created = instant(a, "created_at");
+    Instant expires = instant(a, "expires_at");
+    Value meta = a.get("metadata");
+    a.rejectUnknown();
+    return authority == null || signature == null ? null
+        : new Attestation(authority, signature, created, expires, meta instanceof Dict d ? d : Dict.EMPTY);
+  }
+
+  private static Instant instant(Fields f, String key) {
+    String s = f.string(key, null);
+    if (s == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(s);
+    } catch (DateTimeParseException e) {
+      f.problem(key, "expected an instant such as 2026-01-31T12:00:00Z, found \"" + s + "\"");
+      return null;
+    }
+  }
+
+  // ---- Versions and hashes ----
+
+  /** Null if {@code version} is a semantic version (MAJOR.MINOR.PATCH[-pre][+build]), else why not. */
+  public static String versionProblem(String version) {
+    return Semver.isValid(version) ? null
+        : "'" + version + "' is not a semantic version (MAJOR.MINOR.PATCH, such as 1.2.0)";
+  }
+
+  static void checkVersion(String version) {
+    String p = versionProblem(version);
+    if (p != null) {
+      throw new IllegalArgumentException(p);
+    }
+  }
+
+  /** SHA-256 (hex) of the manifest's canonical JSON, provenance excluded: its content hash. */
+  public static String contentHash(CapabilityManifest m) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(Json.canonical(m.toValue()).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
+
+  /** Parses a schema written as RTFS text, for code that builds manifests. */
+  public static TypeExpr type(String text) {
+    return TypeParser.parse(text);
+  }
+}

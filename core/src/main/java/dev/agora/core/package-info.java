@@ -1,0 +1,2 @@
+/** The marketplace core. */
+package dev.agora.core;

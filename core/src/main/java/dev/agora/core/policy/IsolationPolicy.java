@@ -1,0 +1,71 @@
+package dev.agora.core.policy;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Which capabilities may run, when, and within which limits. Build one from configuration
+ * ({@code policy:} in agora.yaml) or with {@link #allowAll()} and the {@code with…} methods.
+ *
+ * <p>Deny wins: a capability is refused if any deny rule (global or of a namespace it is in)
+ * matches, whatever the allow rules say. Otherwise it must match a global allow rule and the allow
+ * rules of every namespace policy it falls under, and be inside one of the time windows that apply
+ * to it, if any do.
+ *
+ * @param defaultTimeout the deadline of a call when nothing narrower applies
+ */
+public record IsolationPolicy(List<Rule> allow, List<Rule> deny, List<NamespacePolicy> namespaces,
+                              List<TimeWindow> windows, List<LimitRule> limits, Duration defaultTimeout) {
+
+  public IsolationPolicy {
+    allow = List.copyOf(allow);
+    deny = List.copyOf(deny);
+    namespaces = List.copyOf(namespaces);
+    windows = List.copyOf(windows);
+    limits = List.copyOf(limits);
+  }
+
+  /** Allows every capability, calls at most 30 s. */
+  public static IsolationPolicy allowAll() {
+    return new IsolationPolicy(List.of(Rule.of("*", "policy.allow[0]")), List.of(), List.of(), List.of(), List.of(),
+        Duration.ofSeconds(30));
+  }
+
+  public IsolationPolicy withAllow(String... patterns) {
+    return new IsolationPolicy(rules("policy.allow", patterns), deny, namespaces, windows, limits, defaultTimeout);
+  }
+
+  public IsolationPolicy withDeny(String... patterns) {
+    return new IsolationPolicy(allow, rules("policy.deny", patterns), namespaces, windows, limits, defaultTimeout);
+  }
+
+  public IsolationPolicy withNamespace(NamespacePolicy ns) {
+    List<NamespacePolicy> all = new java.util.ArrayList<>(namespaces);
+    all.add(ns);
+    return new IsolationPolicy(allow, deny, all, windows, limits, defaultTimeout);
+  }
+
+  public IsolationPolicy withWindow(TimeWindow w) {
+    List<TimeWindow> all = new java.util.ArrayList<>(windows);
+    all.add(w);
+    return new IsolationPolicy(allow, deny, namespaces, all, limits, defaultTimeout);
+  }
+
+  public IsolationPolicy withLimit(LimitRule l) {
+    List<LimitRule> all = new java.util.ArrayList<>(limits);
+    all.add(l);
+    return new IsolationPolicy(allow, deny, namespaces, windows, all, defaultTimeout);
+  }
+
+  public IsolationPolicy withDefaultTimeout(Duration d) {
+    return new IsolationPolicy(allow, deny, namespaces, windows, limits, d);
+  }
+
+  private static List<Rule> rules(String where, String... patterns) {
+    List<Rule> out = new java.util.ArrayList<>();
+    for (int i = 0; i < patterns.length; i++) {
+      out.add(Rule.of(patterns[i], where + "[" + i + "]"));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,23 @@
+package dev.agora.core.provider;
+
+import dev.agora.core.security.SecurityContext;
+import java.time.Duration;
+
+/** What a provider may know about the call it is executing. */
+public interface CallContext {
+
+  /** The id of this call's {@code CapabilityCall} event. */
+  String callId();
+
+  /** The capability being called. */
+  String capabilityId();
+
+  /** Who is calling. */
+  SecurityContext caller();
+
+  /** The plan this call belongs to, or null. */
+  String planId();
+
+  /** The time left before the deadline (zero or negative once it has passed). */
+  Duration remaining();
+}

@@ -1,0 +1,32 @@
+package dev.agora.core.provider;
+
+import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.rtfs.Value;
+
+/**
+ * Executes capabilities of one provider type ({@code local}, {@code http}, {@code mcp} …). Provider
+ * modules contribute theirs through {@link java.util.ServiceLoader}
+ * ({@code META-INF/services/dev.agora.core.provider.Provider}); core never imports one.
+ *
+ * <p>The call path has already resolved, authorised and validated the call, and runs
+ * {@link #execute} on a virtual thread it interrupts at the deadline, unless {@link #inline} says
+ * the call is quick and pure enough to run on the caller's thread. Throw an
+ * {@link dev.agora.core.error.AgoraError} to fail with a specific kind; any other exception becomes
+ * a {@code ProviderError} carrying its message.
+ */
+public interface Provider {
+
+  /** The provider type this handles, as written in manifests. */
+  String type();
+
+  /** Executes one call; {@code input} conforms to the manifest's input schema. */
+  Value execute(CapabilityManifest manifest, Value input, CallContext call) throws Exception;
+
+  /** True if calls to {@code manifest} may run on the caller's thread (quick, pure, no I/O). */
+  default boolean inline(CapabilityManifest manifest) {
+    return false;
+  }
+
+  /** Releases connections and sessions; called once at shutdown. */
+  default void close() {}
+}

@@ -1,0 +1,489 @@
+package dev.agora.core.registry;
+
+import dev.agora.core.event.Event;
+import dev.agora.core.event.EventIds;
+import dev.agora.core.event.EventSink;
+import dev.agora.core.event.EventType;
+import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.manifest.Ids;
+import dev.agora.core.manifest.Manifests;
+import dev.agora.core.manifest.Provenance;
+import dev.agora.rtfs.EditDistance;
+import dev.agora.rtfs.Value;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import org.semver4j.Semver;
+
+/**
+ * Every registered capability, by id and version.
+ *
+ * <p>Design: lookups are one {@link ConcurrentHashMap} read (no lock). Searches use three indexes —
+ * the ids in order (for glob prefixes and namespaces), ids by effect, and ids by word (for text) —
+ * and check each candidate against the whole query, so a search that races a change never returns
+ * a capability that is gone. Changes take one lock, update the maps and indexes, and emit a
+ * lifecycle event ({@code CapabilityRegistered}, {@code CapabilityUpdated},
+ * {@code CapabilityRemoved}) to the sink, outside the lock.
+ *
+ * <p>Versions: an id may have several; {@link #get(String)} gives the highest (semantic order),
+ * {@link #get(String, String)} an exact one, {@link #resolve} the highest satisfying a range such as
+ * {@code ^1.2} or {@code >=2.0.0 <3}.
+ */
+public final class Registry {
+
+  /** The versions of one id, highest first, and the words of the latest. Immutable: replaced as a whole on change. */
+  private record Versions(CapabilityManifest[] byVersionDesc, String[] words) {
+    CapabilityManifest latest() {
+      return byVersionDesc[0];
+    }
+
+    CapabilityManifest exact(String version) {
+      for (CapabilityManifest m : byVersionDesc) {
+        if (m.version().equals(version)) {
+          return m;
+        }
+      }
+      return null;
+    }
+  }
+
+  private static final Comparator<CapabilityManifest> HIGHEST_FIRST =
+      Comparator.comparing((CapabilityManifest m) -> Semver.parse(m.version())).reversed();
+
+  private final Map<String, Versions> byId = new ConcurrentHashMap<>();
+  private final NavigableMap<String, Boolean> sortedIds = new ConcurrentSkipListMap<>();
+  private final Map<String, Set<String>> byEffect = new ConcurrentHashMap<>();
+  /**
+   * Ids by word. A word held by one id maps to that id's string; only from the second id on to a set:
+   * most words of 100,000 ids (their last segments) are unique, and a set each cost 20 MB.
+   */
+  private final NavigableMap<String, Object> byWord = new ConcurrentSkipListMap<>();
+  private final Object writeLock = new Object();
+  private final EventSink sink;
+  private final Clock clock;
+
+  public Registry(EventSink sink, Clock clock) {
+    this.sink = sink;
+    this.clock = clock;
+  }
+
+  // ---- Lookup ----
+
+  /** The highest version of {@code id}, or null. */
+  public CapabilityManifest get(String id) {
+    Versions v = byId.get(id);
+    return v == null ? null : v.latest();
+  }
+
+  /** Exactly this version of {@code id}, or null. */
+  public CapabilityManifest get(String id, String version) {
+    Versions v = byId.get(id);
+    return v == null ? null : v.exact(version);
+  }
+
+  /**
+   * The highest version of {@code id} satisfying {@code range} (npm-style: {@code 1.2.3},
+   * {@code ^1.2}, {@code ~1.2.0}, {@code >=1 <2}), or null; a null range means the highest.
+   */
+  public CapabilityManifest resolve(String id, String range) {
+    Versions v = byId.get(id);
+    if (v == null || range == null) {
+      return v == null ? null : v.latest();
+    }
+    for (CapabilityManifest m : v.byVersionDesc()) {
+      if (Semver.parse(m.version()).satisfies(range)) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  /** Every version of {@code id}, highest first. */
+  public List<CapabilityManifest> versions(String id) {
+    Versions v = byId.get(id);
+    return v == null ? List.of() : List.of(v.byVersionDesc());
+  }
+
+  /** The number of ids registered. */
+  public int size() {
+    return byId.size();
+  }
+
+  /** Up to {@code max} registered ids close to {@code id}, closest first: for "did you mean" in NotFound. */
+  public List<String> suggest(String id, int max) {
+    record Candidate(String id, int distance) {}
+    int limit = Math.max(2, id.length() / 4) + 1;
+    List<Candidate> found = new ArrayList<>();
+    for (String candidate : candidates(id)) {
+      int d = EditDistance.distance(id, candidate, limit);
+      if (d < limit) {
+        found.add(new Candidate(candidate, d));
+      }
+    }
+    found.sort(Comparator.comparingInt(Candidate::distance).thenComparing(Candidate::id));
+    return found.stream().limit(max).map(Candidate::id).toList();
+  }
+
+  /** Ids worth comparing with a missing one: its namespace, and ids sharing its last word (bounded). */
+  private Collection<String> candidates(String id) {
+    Set<String> out = new TreeSet<>();
+    String ns = Ids.namespace(id);
+    for (String other : sortedIds.subMap(ns, true, ns + Character.MAX_VALUE, true).keySet()) {
+      if (out.size() >= 2_000) {
+        break;
+      }
+      out.add(other);
+    }
+    List<String> words = words(id);
+    if (!words.isEmpty()) {
+      Object sharing = byWord.get(words.get(words.size() - 1));
+      if (sharing != null) {
+        postingIds(sharing).stream().limit(2_000).forEach(out::add);
+      }
+    }
+    return out;
+  }
+
+  // ---- Search ----
+
+  /**
+   * The capabilities matching every criterion of {@code q}, highest versions, in id order, at most
+   * {@code q.limit()}. Plan: take the narrowest slice an index gives — ids in order (glob prefix,
+   * namespace) or an unordered set (ids with an effect, ids with a word) — and check each candidate
+   * against the whole query. An ordered slice stops at the limit; an unordered one keeps the
+   * {@code limit} smallest ids seen.
+   */
+  public List<CapabilityManifest> search(Query q) {
+    List<String> textWords = q.text() == null ? List.of() : words(q.text());
+    NavigableMap<String, Boolean> ordered = orderedSlice(q);
+    List<Collection<String>> unordered = unorderedSlice(q, textWords);
+    long unorderedSize = unordered == null ? Long.MAX_VALUE : unordered.stream().mapToLong(Collection::size).sum();
+    if (unordered != null && unorderedSize * 8 < ordered.size()) {
+      return topByIdFrom(unordered, q, textWords);
+    }
+    List<CapabilityManifest> out = new ArrayList<>();
+    for (String id : ordered.keySet()) {
+      if (out.size() >= q.limit()) {
+        break;
+      }
+      Versions v = byId.get(id);
+      if (v != null && matches(v, q, textWords)) {
+        out.add(v.latest());
+      }
+    }
+    return out;
+  }
+
+  /** The ids in order that every match lies in: under the glob's literal prefix and the namespace. */
+  private NavigableMap<String, Boolean> orderedSlice(Query q) {
+    NavigableMap<String, Boolean> slice = sortedIds;
+    if (q.glob() != null && !q.glob().literalPrefix().isEmpty()) {
+      slice = prefixed(slice, q.glob().literalPrefix());
+    }
+    if (q.namespace() != null && !q.namespace().isEmpty()) {
+      NavigableMap<String, Boolean> ns = prefixed(sortedIds, q.namespace());
+      slice = ns.size() < slice.size() ? ns : slice;
+    }
+    return slice;
+  }
+
+  private static NavigableMap<String, Boolean> prefixed(NavigableMap<String, Boolean> map, String prefix) {
+    return map.subMap(prefix, true, prefix + Character.MAX_VALUE, true);
+  }
+
+  /** The smallest unordered index slice (the ids with the effect, or with one text word), or null. */
+  private List<Collection<String>> unorderedSlice(Query q, List<String> textWords) {
+    List<Collection<String>> best = null;
+    long bestSize = Long.MAX_VALUE;
+    if (q.effect() != null) {
+      best = List.of(byEffect.getOrDefault(effectKey(q.effect()), Set.of()));
+      bestSize = best.get(0).size();
+    }
+    for (String w : textWords) {
+      List<Collection<String>> postings = new ArrayList<>();
+      for (Object ids : byWord.subMap(w, true, w + Character.MAX_VALUE, true).values()) {
+        postings.add(postingIds(ids));
+      }
+      long size = postings.stream().mapToLong(Collection::size).sum();
+      if (size < bestSize) {
+        best = postings;
+        bestSize = size;
+      }
+    }
+    return best;
+  }
+
+  /** Checks every candidate, keeping the {@code limit} smallest ids (a bounded max-heap), then sorts them. */
+  private List<CapabilityManifest> topByIdFrom(List<Collection<String>> slices, Query q, List<String> textWords) {
+    java.util.PriorityQueue<String> top = new java.util.PriorityQueue<>(Comparator.reverseOrder());
+    Set<String> seen = slices.size() > 1 ? new java.util.HashSet<>() : null;
+    for (Collection<String> slice : slices) {
+      for (String id : slice) {
+        if ((seen != null && !seen.add(id)) || (top.size() >= q.limit() && id.compareTo(top.peek()) >= 0)) {
+          continue;
+        }
+        Versions v = byId.get(id);
+        if (v != null && matches(v, q, textWords)) {
+          top.add(id);
+          if (top.size() > q.limit()) {
+            top.poll();
+          }
+        }
+      }
+    }
+    List<CapabilityManifest> out = new ArrayList<>(top.size());
+    for (String id : top) {
+      Versions v = byId.get(id);
+      if (v != null) {
+        out.add(v.latest());
+      }
+    }
+    out.sort(Comparator.comparing(CapabilityManifest::id));
+    return out;
+  }
+
+  private static boolean matches(Versions v, Query q, List<String> textWords) {
+    CapabilityManifest m = v.latest();
+    if (q.glob() != null && !q.glob().matches(m.id())) {
+      return false;
+    }
+    if (q.namespace() != null && !Ids.inNamespace(m.id(), q.namespace())) {
+      return false;
+    }
+    if (q.effect() != null && !hasEffect(m, q.effect())) {
+      return false;
+    }
+    for (String w : textWords) {
+      if (!hasWordStartingWith(v.words(), w)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean hasWordStartingWith(String[] words, String prefix) {
+    for (String word : words) {
+      if (word.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean hasEffect(CapabilityManifest m, String effect) {
+    String e = Ids.effect(effect);
+    return e.equals(CapabilityManifest.PURE) ? m.isPure() : m.effects().contains(e);
+  }
+
+  // ---- Changes ----
+
+  /** What a registration did. */
+  public enum Change { REGISTERED, UPDATED, UNCHANGED }
+
+  /**
+   * Registers a manifest from {@code source}: a new id or version is {@code REGISTERED}; the same id
+   * and version with different content {@code UPDATED}; identical content {@code UNCHANGED} (no
+   * event). The registry sets the provenance (source, content hash, time).
+   */
+  public Change register(CapabilityManifest manifest, String source) {
+    String hash = Manifests.contentHash(manifest);
+    CapabilityManifest stored = manifest.withProvenance(new Provenance(source, hash, clock.instant()));
+    CapabilityManifest previous;
+    synchronized (writeLock) {
+      Versions old = byId.get(manifest.id());
+      previous = old == null ? null : old.exact(manifest.version());
+      if (previous != null && previous.provenance() != null && previous.provenance().contentHash().equals(hash)) {
+        return Change.UNCHANGED;
+      }
+      Versions now = withVersion(old, stored);
+      byId.put(manifest.id(), now);
+      sortedIds.put(manifest.id(), Boolean.TRUE);
+      reindex(old == null ? null : old.latest(), now.latest());
+    }
+    emit(previous == null ? EventType.CapabilityRegistered : EventType.CapabilityUpdated, stored, previous);
+    return previous == null ? Change.REGISTERED : Change.UPDATED;
+  }
+
+  /** Removes every version of {@code id}; false if there was none. */
+  public boolean remove(String id) {
+    Versions old;
+    synchronized (writeLock) {
+      old = byId.remove(id);
+      if (old == null) {
+        return false;
+      }
+      sortedIds.remove(id);
+      reindex(old.latest(), null);
+    }
+    for (CapabilityManifest m : old.byVersionDesc()) {
+      emit(EventType.CapabilityRemoved, m, null);
+    }
+    return true;
+  }
+
+  /** Removes one version of {@code id}; false if it was not there. */
+  public boolean remove(String id, String version) {
+    CapabilityManifest gone;
+    synchronized (writeLock) {
+      Versions old = byId.get(id);
+      gone = old == null ? null : old.exact(version);
+      if (gone == null) {
+        return false;
+      }
+      CapabilityManifest[] rest = Arrays.stream(old.byVersionDesc()).filter(m -> m != gone).toArray(CapabilityManifest[]::new);
+      if (rest.length == 0) {
+        byId.remove(id);
+        sortedIds.remove(id);
+      } else {
+        byId.put(id, new Versions(rest, wordArray(rest[0])));
+      }
+      reindex(old.latest(), rest.length == 0 ? null : rest[0]);
+    }
+    emit(EventType.CapabilityRemoved, gone, null);
+    return true;
+  }
+
+  private static Versions withVersion(Versions old, CapabilityManifest m) {
+    List<CapabilityManifest> all = new ArrayList<>();
+    if (old != null) {
+      for (CapabilityManifest existing : old.byVersionDesc()) {
+        if (!existing.version().equals(m.version())) {
+          all.add(existing);
+        }
+      }
+    }
+    all.add(m);
+    all.sort(HIGHEST_FIRST);
+    return new Versions(all.toArray(CapabilityManifest[]::new), wordArray(all.get(0)));
+  }
+
+  private void emit(EventType type, CapabilityManifest m, CapabilityManifest previous) {
+    Event e = Event.of(EventIds.next(), type, clock.instant(), null, null, null)
+        .withCapability(m.id(), m.version())
+        .withArguments(m.toValue());
+    if (previous != null) {
+      e = e.withMetadata(dev.agora.rtfs.Dict.of(Value.keyword("previous_hash"), Value.of(previous.provenance().contentHash()),
+          Value.keyword("source"), Value.of(m.provenance().source())));
+    } else if (m.provenance() != null) {
+      e = e.withMetadata(dev.agora.rtfs.Dict.of(Value.keyword("source"), Value.of(m.provenance().source())));
+    }
+    sink.accept(e);
+  }
+
+  // ---- Indexes (under the write lock): they describe each id's latest version ----
+
+  private void reindex(CapabilityManifest before, CapabilityManifest after) {
+    if (before == after) {
+      return;
+    }
+    if (before != null) {
+      unindex(before);
+    }
+    if (after != null) {
+      index(after);
+    }
+  }
+
+  private void index(CapabilityManifest m) {
+    for (String e : effectKeys(m)) {
+      byEffect.computeIfAbsent(e, k -> ConcurrentHashMap.newKeySet()).add(m.id());
+    }
+    for (String w : manifestWords(m)) {
+      Object ids = byWord.get(w);
+      if (ids == null) {
+        byWord.put(w, m.id());
+      } else if (ids instanceof String one && !one.equals(m.id())) {
+        Set<String> set = ConcurrentHashMap.newKeySet();
+        set.add(one);
+        set.add(m.id());
+        byWord.put(w, set);
+      } else if (ids instanceof Set<?>) {
+        postingSet(ids).add(m.id());
+      }
+    }
+  }
+
+  /** The words of an id, name and description, lower case, deduplicated, each the index's own string. */
+
+  private void unindex(CapabilityManifest m) {
+    for (String e : effectKeys(m)) {
+      removeFrom(byEffect, e, m.id());
+    }
+    for (String w : manifestWords(m)) {
+      Object ids = byWord.get(w);
+      if (ids instanceof String one && one.equals(m.id())) {
+        byWord.remove(w);
+      } else if (ids instanceof Set<?>) {
+        Set<String> set = postingSet(ids);
+        set.remove(m.id());
+        if (set.size() == 1) {
+          byWord.put(w, set.iterator().next());
+        }
+      }
+    }
+  }
+
+  /** The ids a word maps to, as a collection. */
+  private static Collection<String> postingIds(Object ids) {
+    return ids instanceof String one ? List.of(one) : postingSet(ids);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Set<String> postingSet(Object ids) {
+    return (Set<String>) ids;
+  }
+
+  private static void removeFrom(Map<String, Set<String>> index, String key, String id) {
+    Set<String> ids = index.get(key);
+    if (ids != null) {
+      ids.remove(id);
+      if (ids.isEmpty()) {
+        index.remove(key);
+      }
+    }
+  }
+
+  private static List<String> effectKeys(CapabilityManifest m) {
+    return m.isPure() ? List.of(CapabilityManifest.PURE) : List.copyOf(m.effects());
+  }
+
+  private static String effectKey(String effect) {
+    return Ids.effect(effect);
+  }
+
+  /**
+   * The words kept with an id for text search, interned: a vocabulary is small next to the number
+   * of capabilities, so 100,000 manifests share a few thousand strings instead of owning copies.
+   */
+  private static String[] wordArray(CapabilityManifest m) {
+    return manifestWords(m).stream().map(String::intern).toArray(String[]::new);
+  }
+
+  /** The words of an id, name and description, lower case, deduplicated. */
+  static List<String> manifestWords(CapabilityManifest m) {
+    Set<String> out = new TreeSet<>(words(m.id()));
+    out.addAll(words(m.name()));
+    out.addAll(words(m.description()));
+    return List.copyOf(out);
+  }
+
+  static List<String> words(String text) {
+    List<String> out = new ArrayList<>();
+    for (String w : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
+      if (!w.isEmpty()) {
+        out.add(w);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,155 @@
+package dev.agora.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.agora.core.discovery.FileSource;
+import dev.agora.core.discovery.StaticSource;
+import dev.agora.core.doc.DocumentException;
+import dev.agora.core.doc.DocumentProblem;
+import dev.agora.core.policy.PolicyEngine;
+import dev.agora.core.security.SecurityContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  @TempDir
+  Path dir;
+
+  private Path write(String content) throws IOException {
+    Path f = dir.resolve("agora.yaml");
+    Files.writeString(f, content);
+    return f;
+  }
+
+  @Test
+  void a_full_configuration() throws IOException {
+    AgoraConfig c = ConfigLoader.load(write("""
+        sources:
+          - {name: local, type: files, path: manifests, watch: false}
+          - name: inline
+            type: static
+            capabilities:
+              - {id: inline.one, provider: local, effects: [pure]}
+        policy:
+          allow: ["ccos.*", "inline.*", "billing.*"]
+          deny: ["ccos.system.*"]
+          default_timeout: 15s
+          namespaces:
+            billing: {allow: ["billing.read.*"], timeout: 5s, max_concurrent: 4}
+          time_windows:
+            - {zone: Europe/Oslo, days: [mon, tue, wed, thu, fri], hours: "08:00-18:00", capabilities: ["billing.*"]}
+          limits:
+            - {capabilities: "slow.*", timeout: 2s, max_concurrent: 2}
+        contexts:
+          operator: {level: full}
+          agent: {level: controlled, allow: ["ccos.*"], effects: [time, ":Logging"], permissions: [p1]}
+          sandbox: {level: pure}
+        default_context: agent
+        storage: {type: memory}
+        """));
+    assertThat(c.sources()).hasSize(2);
+    assertThat(c.sources().get(0)).isInstanceOf(FileSource.class);
+    assertThat(((FileSource) c.sources().get(0)).directory()).isEqualTo(dir.resolve("manifests"));
+    assertThat(((StaticSource) c.sources().get(1)).manifests()).hasSize(1);
+    assertThat(c.policy().defaultTimeout()).isEqualTo(Duration.ofSeconds(15));
+    PolicyEngine e = new PolicyEngine(c.policy());
+    Instant tuesdayNoon = Instant.parse("2026-06-02T10:00:00Z");
+    Instant saturday = Instant.parse("2026-06-06T10:00:00Z");
+    assertThat(e.denial("ccos.echo", tuesdayNoon)).isNull();
+    assertThat(e.denial("ccos.system.env", tuesdayNoon)).isEqualTo("policy.deny[0] 'ccos.system.*'");
+    assertThat(e.denial("billing.read.invoice", tuesdayNoon)).isNull();
+    assertThat(e.denial("billing.read.invoice", saturday)).contains("policy.time_windows[0]");
+    assertThat(e.denial("billing.write", tuesdayNoon)).startsWith("policy.namespaces.billing.allow");
+    assertThat(e.denial("other.x", tuesdayNoon)).startsWith("policy.allow");
+    assertThat(e.verdict("slow.x").timeout()).isEqualTo(Duration.ofSeconds(2));
+    SecurityContext agent = c.context(null);
+    assertThat(agent.identity()).isEqualTo("agent");
+    assertThat(agent.level()).isEqualTo(SecurityContext.Level.CONTROLLED);
+    assertThat(agent.allowedEffects()).containsExactlyInAnyOrder("time", "logging");
+    assertThat(c.context("operator").permissions()).containsExactly("*");
+    assertThat(c.context("sandbox").level()).isEqualTo(SecurityContext.Level.PURE);
+    assertThatThrownBy(() -> c.context("root")).hasMessage("no security context 'root' in " + dir.resolve("agora.yaml")
+        + "; known contexts: agent, operator, sandbox");
+  }
+
+  @Test
+  void every_mistake_is_named_with_file_line_and_key() throws IOException {
+    Path f = write("""
+        sources:
+          - {type: ftp, path: x}
+          - {type: files}
+        policy:
+          deny: ["ccos.(bad)"]
+          default_timeout: forever
+          namespaces:
+            "bad ns": {}
+            ok: {max_concurrent: 0, colour: red}
+          time_windows:
+            - {zone: Mars/Olympus, days: [someday], hours: "9-5"}
+        contexts:
+          agent: {level: godlike}
+          bot: {level: controlled}
+        default_context: nobody
+        storage: {type: sqlite}
+        extra: 1
+        """);
+    DocumentException e = org.assertj.core.api.Assertions.catchThrowableOfType(DocumentException.class,
+        () -> ConfigLoader.load(f));
+    assertThat(e.problems()).extracting(p -> p.toString().replace(f.toString(), "agora.yaml")).containsExactly(
+        "agora.yaml:2: sources[0].type: unknown source type 'ftp'; known types: files, static",
+        "agora.yaml:3: sources[1]: missing required field 'path'",
+        "agora.yaml:5: policy.deny: 'ccos.(bad)' contains '('; patterns use id characters and the wildcards * and ?",
+        "agora.yaml:6: policy.default_timeout: expected a positive duration such as \"500ms\", \"30s\" or \"5m\", found \"forever\" (string)",
+        "agora.yaml:8: policy.namespaces.bad ns: 'bad ns' is not a namespace: 'bad ns' contains ' '; ids use letters, digits, _ and -, with . : / between segments",
+        "agora.yaml:9: policy.namespaces.ok.max_concurrent: expected an integer from 1 to 100000, found 0 (integer)",
+        "agora.yaml:9: policy.namespaces.ok.colour: unknown key 'colour'; known keys are allow, deny, timeout, max_concurrent",
+        "agora.yaml:11: policy.time_windows[0].zone: unknown time zone 'Mars/Olympus'; use an IANA name such as Europe/Oslo",
+        "agora.yaml:11: policy.time_windows[0].days: 'someday' is not a day; use mon, tue, wed, thu, fri, sat, sun",
+        "agora.yaml:11: policy.time_windows[0].hours: '9-5' is not a range of local times such as \"08:00-18:00\"",
+        "agora.yaml:13: contexts.agent.level: 'godlike' is not a level; use pure, controlled or full",
+        "agora.yaml:14: contexts.bot: a controlled context needs 'allow': the capabilities it may call",
+        "agora.yaml:15: default_context: no context named 'nobody' under contexts",
+        "agora.yaml:16: storage.type: unknown storage type 'sqlite'; this build stores in memory (type: memory)",
+        "agora.yaml:17: extra: unknown key 'extra'; known keys are sources, policy, contexts, default_context, storage");
+  }
+
+  @Test
+  void no_file_means_the_defaults_and_a_broken_file_one_problem() throws IOException {
+    AgoraConfig c = ConfigLoader.find(null, dir);
+    assertThat(c.file()).isNull();
+    assertThat(c.sources()).isEmpty();
+    assertThat(c.context(null).level()).isEqualTo(SecurityContext.Level.FULL);
+    Path f = write("policy: [\n");
+    assertThatThrownBy(() -> ConfigLoader.find(null, dir)).isInstanceOf(DocumentException.class)
+        .satisfies(x -> assertThat(((DocumentException) x).problems()).extracting(DocumentProblem::file)
+            .containsExactly(f.toString()));
+    assertThatThrownBy(() -> ConfigLoader.find(dir.resolve("missing.yaml"), dir)).isInstanceOf(DocumentException.class)
+        .hasMessageContaining("cannot read");
+  }
+
+  @Test
+  void the_example_in_the_documentation_is_valid() throws IOException {
+    String doc = Files.readString(Path.of("..", "docs", "CONFIGURATION.md"));
+    int start = doc.indexOf("```yaml\n") + "```yaml\n".length();
+    AgoraConfig c = ConfigLoader.load(write(doc.substring(start, doc.indexOf("```", start))));
+    assertThat(c.sources()).hasSize(2);
+    assertThat(c.contexts()).containsOnlyKeys("operator", "agent", "sandbox");
+    assertThat(c.policy().windows()).hasSize(1);
+  }
+
+  @Test
+  void an_empty_file_is_the_defaults() throws IOException {
+    AgoraConfig c = ConfigLoader.load(write("# nothing yet\n"));
+    assertThat(c.policy().allow()).hasSize(1);
+    assertThat(c.contexts()).containsOnlyKeys("local");
+    assertThat(List.of(c.defaultContext())).containsExactly("local");
+  }
+}

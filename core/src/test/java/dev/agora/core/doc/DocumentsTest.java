@@ -1,0 +1,72 @@
+package dev.agora.core.doc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.agora.rtfs.Value;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DocumentsTest {
+
+  @Test
+  void yaml_positions_by_path() {
+    Document d = Documents.parse("a: 1\nb:\n  c: [x, y]\n  d:\n    - 5\n", "t.yaml", Documents.Format.YAML);
+    assertThat(d.line(List.of(Value.keyword("a")))).isEqualTo(1);
+    assertThat(d.line(List.of(Value.keyword("b"), Value.keyword("c")))).isEqualTo(3);
+    assertThat(d.line(List.of(Value.keyword("b"), Value.keyword("d"), Value.of(0)))).isEqualTo(5);
+    assertThat(d.line(List.of(Value.keyword("b"), Value.keyword("nope")))).as("nearest ancestor").isEqualTo(2);
+  }
+
+  @Test
+  void json_and_rtfs_positions() {
+    Document j = Documents.parse("{\n \"x\": {\n  \"y\": 2\n }\n}", "t.json", Documents.Format.JSON);
+    assertThat(j.line(List.of(Value.keyword("x"), Value.keyword("y")))).isEqualTo(3);
+    Document r = Documents.parse(";; c\n{:a 1\n :b {:c 2}}\n(x\n y)", "t.rtfs", Documents.Format.RTFS);
+    assertThat(r.line(List.of(Value.of(0), Value.keyword("b"), Value.keyword("c")))).isEqualTo(3);
+    assertThat(r.line(List.of(Value.of(1), Value.of(1)))).isEqualTo(5);
+  }
+
+  @Test
+  void bad_files_name_their_line() {
+    assertThatThrownBy(() -> Documents.parse("a: [1, 2\nb: 3\n", "t.yaml", Documents.Format.YAML))
+        .isInstanceOf(DocumentException.class).hasMessageStartingWith("t.yaml:");
+    assertThatThrownBy(() -> Documents.parse("a: 1\na: 2\n", "t.yaml", Documents.Format.YAML))
+        .hasMessage("t.yaml:2: the key 'a' appears twice");
+    assertThatThrownBy(() -> Documents.parse("(a\n  \"b)", "t.rtfs", Documents.Format.RTFS))
+        .hasMessage("t.rtfs:2: unterminated string starting at 2:3");
+    assertThatThrownBy(() -> Documents.read(java.nio.file.Path.of("x.txt")))
+        .hasMessage("x.txt: not a .json, .yaml, .yml or .rtfs file");
+  }
+
+  @Test
+  void fields_collect_problems_with_lines_and_reject_unknown_keys() {
+    Document d = Documents.parse("name: 5\ncount: -1\ntimeout: soon\nextra: 1\nlist: [a, 3]\n", "c.yaml",
+        Documents.Format.YAML);
+    List<DocumentProblem> problems = new ArrayList<>();
+    Fields f = Fields.of(d, List.of(), d.root(), problems);
+    f.string("name", null);
+    f.integer("count", 0, 0, 10);
+    f.duration("timeout", null);
+    f.strings("list");
+    f.required("missing");
+    f.rejectUnknown();
+    assertThat(problems).extracting(DocumentProblem::toString).containsExactly(
+        "c.yaml:1: name: expected a string, found 5 (integer)",
+        "c.yaml:2: count: expected an integer from 0 to 10, found -1 (integer)",
+        "c.yaml:3: timeout: expected a positive duration such as \"500ms\", \"30s\" or \"5m\", found \"soon\" (string)",
+        "c.yaml:5: list[1]: expected a string, found 3 (integer)",
+        "c.yaml:1: missing required field 'missing'",
+        "c.yaml:4: extra: unknown key 'extra'; known keys are name, count, timeout, list, missing");
+  }
+
+  @Test
+  void durations() {
+    assertThat(Fields.parseDuration("250ms")).hasMillis(250);
+    assertThat(Fields.parseDuration("30s")).hasSeconds(30);
+    assertThat(Fields.parseDuration("5m")).hasMinutes(5);
+    assertThat(Fields.parseDuration("PT2S")).hasSeconds(2);
+    assertThat(Fields.parseDuration("2 weeks")).isNull();
+  }
+}
