@@ -1,19 +1,15 @@
 package dev.agora.cli;
 
 import dev.agora.rtfs.Interpreter;
-import dev.agora.rtfs.Limits;
 import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.RtfsError;
 import dev.agora.rtfs.SimpleHost;
 import dev.agora.rtfs.Value;
-import java.io.IOException;
-import java.nio.charset.MalformedInputException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -41,11 +37,8 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--trace", description = "Print steps and capability calls to stderr as they happen.")
   boolean trace;
 
-  @Option(names = "--timeout-ms", paramLabel = "MS", description = "Stop the evaluation after this many milliseconds.")
-  Long timeoutMs;
-
-  @Option(names = "--max-steps", paramLabel = "N", description = "Stop the evaluation after N function applications.")
-  Long maxSteps;
+  @Mixin
+  BudgetOptions budget;
 
   private final Main.Io io;
 
@@ -58,13 +51,13 @@ final class EvalCommand implements Callable<Integer> {
     if ((file == null) == (expr == null)) {
       throw new ParameterException(spec.commandLine(), "give either a FILE or -e EXPR");
     }
-    String source = expr != null ? expr : read(file);
+    String source = expr != null ? expr : BudgetOptions.read(file, spec.commandLine());
     String name = expr != null ? "<expr>" : file.toString();
     SimpleHost host = SimpleHost.demo();
     if (trace) {
       host.onEvent(new Trace(io.err()));
     }
-    Interpreter rtfs = Interpreter.builder().host(host).limits(limits()).out(io.out()).build();
+    Interpreter rtfs = Interpreter.builder().host(host).limits(budget.limits(spec.commandLine())).out(io.out()).build();
     try {
       Value v = Evaluator.onBigStack(() -> rtfs.eval(source, name));
       io.out().println(Printer.print(v));
@@ -73,40 +66,5 @@ final class EvalCommand implements Callable<Integer> {
       Evaluator.printError(e, io.err());
       return 1;
     }
-  }
-
-  private Limits limits() {
-    Limits l = Limits.DEFAULT;
-    if (timeoutMs != null) {
-      if (timeoutMs <= 0) {
-        throw new ParameterException(spec.commandLine(), "--timeout-ms must be positive, got " + timeoutMs);
-      }
-      l = l.withTimeout(Duration.ofMillis(timeoutMs));
-    }
-    if (maxSteps != null) {
-      if (maxSteps <= 0) {
-        throw new ParameterException(spec.commandLine(), "--max-steps must be positive, got " + maxSteps);
-      }
-      l = l.withMaxSteps(maxSteps);
-    }
-    return l;
-  }
-
-  private String read(Path p) {
-    try {
-      return Files.readString(p);
-    } catch (MalformedInputException e) {
-      throw new ParameterException(spec.commandLine(), "cannot read " + p + ": it is not UTF-8 text");
-    } catch (IOException e) {
-      throw new ParameterException(spec.commandLine(), "cannot read " + p + ": " + describe(e));
-    }
-  }
-
-  static String describe(IOException e) {
-    return switch (e) {
-      case java.nio.file.NoSuchFileException n -> "no such file";
-      case java.nio.file.AccessDeniedException a -> "permission denied";
-      default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    };
   }
 }

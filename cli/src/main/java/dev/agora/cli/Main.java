@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "agora", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Agora: a governed capability marketplace for AI agents, with the RTFS plan language.",
-    subcommands = {EvalCommand.class, ReplCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, CapsCommand.class, EvalCommand.class, ReplCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   /** The process's streams, given to every command (tests pass their own). */
@@ -70,6 +71,18 @@ public final class Main implements Runnable {
       }
       if (cls == ReplCommand.class) {
         return cls.cast(new ReplCommand(io));
+      }
+      if (cls == RunCommand.class) {
+        return cls.cast(new RunCommand(io));
+      }
+      if (cls == CapsCommand.ListCaps.class) {
+        return cls.cast(new CapsCommand.ListCaps(io));
+      }
+      if (cls == CapsCommand.ShowCap.class) {
+        return cls.cast(new CapsCommand.ShowCap(io));
+      }
+      if (cls == CapsCommand.CallCap.class) {
+        return cls.cast(new CapsCommand.CallCap(io));
       }
       return CommandLine.defaultFactory().create(cls);
     }

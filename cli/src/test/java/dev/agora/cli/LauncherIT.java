@@ -41,11 +41,13 @@ class LauncherIT {
   }
 
   @Test
-  void runs_the_example_from_the_readme() throws Exception {
-    Run r = agora(Map.of(), "eval", "examples/hello.rtfs");
+  void runs_the_main_job_from_the_readme() throws Exception {
+    Run r = agora(Map.of(), "run", "--config", "examples/agora.yaml", "examples/plans/order.rtfs");
     assertThat(r.err()).isEmpty();
     assertThat(r.exit()).isZero();
-    assertThat(r.out()).isNotBlank();
+    assertThat(r.out()).startsWith("{:order \"A-17\"");
+    Run eval = agora(Map.of(), "eval", "examples/hello.rtfs");
+    assertThat(eval.exit()).isZero();
   }
 
   @Test

@@ -1,0 +1,194 @@
+package dev.agora.cli;
+
+import dev.agora.core.call.CallRequest;
+import dev.agora.core.error.AgoraError;
+import dev.agora.core.event.EventSink;
+import dev.agora.core.json.Json;
+import dev.agora.core.json.JsonException;
+import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.manifest.Glob;
+import dev.agora.core.registry.Query;
+import dev.agora.rtfs.Printer;
+import dev.agora.rtfs.RtfsError;
+import dev.agora.rtfs.Value;
+import dev.agora.rtfs.reader.Reader;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code agora caps list|show|call}: the registry from the command line. */
+@Command(name = "caps", mixinStandardHelpOptions = true, description = "List, inspect and call capabilities.",
+    subcommands = {CapsCommand.ListCaps.class, CapsCommand.ShowCap.class, CapsCommand.CallCap.class})
+final class CapsCommand implements Runnable {
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code agora caps list [PATTERN] [--effect E] [--text WORDS] [--json]}. */
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = "List capabilities: id, version, provider, effects, description.")
+  static final class ListCaps implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "0..1", paramLabel = "PATTERN", description = "An id pattern such as 'ccos.*' (anchored).")
+    String pattern;
+
+    @Option(names = "--effect", paramLabel = "EFFECT", description = "Only capabilities with this effect (pure for none).")
+    String effect;
+
+    @Option(names = "--text", paramLabel = "WORDS", description = "Only capabilities whose id, name or description has these words.")
+    String text;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Mixin
+    MarketplaceOptions options;
+
+    private final Main.Io io;
+
+    ListCaps(Main.Io io) {
+      this.io = io;
+    }
+
+    @Override
+    public Integer call() {
+      Glob glob;
+      try {
+        glob = pattern == null ? null : Glob.of(pattern);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+      return Commands.withMarketplace(options, io, s -> {
+        List<CapabilityManifest> found = s.marketplace().registry().search(
+            new Query(glob, null, effect, text, Integer.MAX_VALUE));
+        if (json) {
+          io.out().println(Json.write(dev.agora.rtfs.Vec.of(found.stream().map(m -> (Value) m.toValue()).toList())));
+          return 0;
+        }
+        int width = found.stream().mapToInt(m -> m.id().length()).max().orElse(2);
+        for (CapabilityManifest m : found) {
+          io.out().printf("%-" + width + "s  %-8s  %-7s  %-18s  %s%n", m.id(), m.version(), m.provider().type(),
+              m.isPure() ? "pure" : String.join(",", m.effects()), m.description());
+        }
+        if (found.isEmpty()) {
+          io.err().println("no capabilities match");
+        }
+        return 0;
+      });
+    }
+  }
+
+  /** {@code agora caps show ID [--json]}. */
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one capability's manifest.")
+  static final class ShowCap implements Callable<Integer> {
+    @Parameters(paramLabel = "ID", description = "The capability id.")
+    String id;
+
+    @Option(names = "--json", description = "Print the manifest as JSON.")
+    boolean json;
+
+    @Mixin
+    MarketplaceOptions options;
+
+    private final Main.Io io;
+
+    ShowCap(Main.Io io) {
+      this.io = io;
+    }
+
+    @Override
+    public Integer call() {
+      return Commands.withMarketplace(options, io, s -> {
+        CapabilityManifest m = s.marketplace().registry().get(id);
+        if (m == null) {
+          List<String> near = s.marketplace().registry().suggest(id, 3);
+          io.err().println("error: NotFound: no capability '" + id + "'"
+              + (near.isEmpty() ? "" : "; did you mean " + String.join(", ", near) + "?"));
+          return 1;
+        }
+        if (json) {
+          io.out().println(Json.write(m.toValue()));
+          return 0;
+        }
+        io.out().println(Commands.describe(m));
+        return 0;
+      });
+    }
+  }
+
+  /** {@code agora caps call ID 'ARGS'}: ARGS in RTFS ({@code {:a 1}}) or JSON ({@code {"a": 1}}). */
+  @Command(name = "call", mixinStandardHelpOptions = true,
+      description = {"Call a capability through the governed call path and print its result.",
+          "ARGS is RTFS ({:city \"Oslo\"}) or JSON ({\"city\": \"Oslo\"}); none means nil."})
+  static final class CallCap implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "ID", description = "The capability id.")
+    String id;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "ARGS", description = "The input, in RTFS or JSON.")
+    String args;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Option(names = "--trace", description = "Print the call's events to stderr.")
+    boolean trace;
+
+    @Mixin
+    MarketplaceOptions options;
+
+    private final Main.Io io;
+
+    CallCap(Main.Io io) {
+      this.io = io;
+    }
+
+    @Override
+    public Integer call() {
+      Value input = input();
+      EventSink sink = trace ? new EventTrace(io.err()) : EventSink.NONE;
+      return Commands.withMarketplace(options, io, sink, s -> {
+        try {
+          Value result = s.marketplace().call(CallRequest.of(id, input, s.context()));
+          io.out().println(json ? Json.write(result) : Printer.print(result));
+          return 0;
+        } catch (AgoraError e) {
+          io.err().println("error: " + e.kind() + ": " + e.getMessage());
+          return 1;
+        }
+      });
+    }
+
+    /** RTFS first; text that is not RTFS but is JSON is read as JSON. */
+    private Value input() {
+      if (args == null || args.isBlank()) {
+        return Value.NIL;
+      }
+      try {
+        return Reader.readValue(args);
+      } catch (RtfsError rtfs) {
+        try {
+          return Json.parse(args);
+        } catch (JsonException json) {
+          throw new ParameterException(spec.commandLine(), "ARGS is neither RTFS (" + rtfs.getMessage()
+              + ") nor JSON (" + json.getMessage() + ")");
+        }
+      }
+    }
+  }
+}

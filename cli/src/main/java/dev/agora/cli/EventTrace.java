@@ -1,0 +1,41 @@
+package dev.agora.cli;
+
+import dev.agora.core.event.Event;
+import dev.agora.core.event.EventSink;
+import dev.agora.rtfs.Printer;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Prints plan, step and call events as an indented tree as they happen: {@code agora run --trace}. */
+final class EventTrace implements EventSink {
+
+  private final PrintStream out;
+  private final Map<String, Integer> depth = new ConcurrentHashMap<>();
+
+  EventTrace(PrintStream out) {
+    this.out = out;
+  }
+
+  @Override
+  public void accept(Event e) {
+    int d = e.parentId() == null ? 0 : depth.getOrDefault(e.parentId(), 0) + 1;
+    depth.put(e.id(), d);
+    String line = switch (e.type()) {
+      case PlanStarted -> "plan " + e.metadata().get("name") + " started (" + e.caller() + ")";
+      case PlanStepStarted -> "step " + e.metadata().get("name");
+      case CapabilityCall -> "call " + e.capabilityId() + " " + Printer.describe(e.arguments());
+      case CapabilityResult, PlanStepCompleted, PlanCompleted, PlanStepFailed, PlanAborted, PolicyDenied -> outcome(e);
+      default -> null; // registry and discovery events are not part of a plan's tree
+    };
+    if (line != null) {
+      out.println("trace: " + "  ".repeat(d) + line);
+    }
+  }
+
+  private static String outcome(Event e) {
+    String took = e.duration() == null ? "" : " (" + String.format("%.3f", e.duration().toNanos() / 1e6) + " ms)";
+    return Boolean.TRUE.equals(e.success()) ? "→ " + Printer.describe(e.result()) + took
+        : "✗ " + e.type() + " " + e.errorKind() + ": " + e.error() + took;
+  }
+}
