@@ -3,7 +3,8 @@
 
 Each benchmark is paired with the baseline named in PAIRS (same class, same run); the ratio is
 median(benchmark) / median(baseline). Medians over every measured iteration of every fork, because
-this shared 2-core machine produces outliers (GC, neighbours) that drag the mean.
+this shared 2-core machine produces outliers (GC, neighbours) that drag the mean. SampleTime results
+are summarised from their histograms (p50, p99 of all sampled calls).
 """
 import json, statistics, sys
 
@@ -11,19 +12,45 @@ PAIRS = {  # benchmark -> baselines it is compared with
     "EvalBenchmark.rtfsFib": ["EvalBenchmark.javaFib"],
     "EvalBenchmark.rtfsPipeline": ["EvalBenchmark.javaPipelineBoxed", "EvalBenchmark.javaPipelineStream"],
     "ReaderBenchmark.readAll": ["ReaderBenchmark.baselineScanChars"],
+    "CallPathBenchmark.governedCall[sample]": ["CallPathBenchmark.directJavaCall[sample]"],
+    "RegistryBenchmark.lookup": ["RegistryBenchmark.baselineHashMapGet"],
 }
 
+def percentile(histogram, q):
+    """histogram: [[value, count], ...] -> the value below which a fraction q of samples lie."""
+    pairs = sorted((v, c) for v, c in histogram)
+    total, seen = sum(c for _, c in pairs), 0
+    for v, c in pairs:
+        seen += c
+        if seen >= q * total:
+            return v
+    return pairs[-1][0]
+
 def main(path):
-    medians, units = {}, {}
+    medians = {}
     for b in json.load(open(path)):
         name = ".".join(b["benchmark"].split(".")[-2:])
-        raw = [x for fork in b["primaryMetric"]["rawData"] for x in fork]
-        medians[name], units[name] = statistics.median(raw), b["primaryMetric"]["scoreUnit"]
-        print(f"{name:40s} median {medians[name]:12.3f} {units[name]:6s} (min {min(raw):.3f}, max {max(raw):.3f}, n={len(raw)})")
+        params = b.get("params")
+        if params:
+            name += "(" + ",".join(f"{k}={v}" for k, v in params.items()) + ")"
+        metric, unit = b["primaryMetric"], b["primaryMetric"]["scoreUnit"]
+        if b["mode"] == "sample":
+            name += "[sample]"
+            hist = [p for fork in metric["rawDataHistogram"] for it in fork for p in it]
+            medians[name] = percentile(hist, 0.5)
+            print(f"{name:55s} p50 {medians[name]:10.3f} {unit:6s} p99 {percentile(hist, 0.99):.3f}"
+                  f" (n={sum(c for _, c in hist)})")
+            continue
+        if b["mode"] == "thrpt":
+            name += "[thrpt]"
+        raw = [x for fork in metric["rawData"] for x in fork]
+        medians[name] = statistics.median(raw)
+        print(f"{name:55s} median {medians[name]:12.3f} {unit:8s} (min {min(raw):.3f}, max {max(raw):.3f}, n={len(raw)})")
     for bench, bases in PAIRS.items():
         for base in bases:
             if bench in medians and base in medians:
-                print(f"{bench} / {base} = {medians[bench] / medians[base]:.1f}x")
+                print(f"{bench} / {base} = {medians[bench] / medians[base]:.1f}x"
+                      f" (difference {medians[bench] - medians[base]:.3f})")
 
 if __name__ == "__main__":
     main(sys.argv[1])
