@@ -1,0 +1,316 @@
+package dev.agora.store;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.agora.core.chain.ChainHead;
+import dev.agora.core.chain.ChainQuery;
+import dev.agora.core.chain.Checkpoint;
+import dev.agora.core.chain.CompactRange;
+import dev.agora.core.chain.Entry;
+import dev.agora.core.store.ChainStore;
+import dev.agora.core.store.RegistryStore;
+import dev.agora.core.store.Store;
+import dev.agora.core.store.StoreException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The Causal Chain and the runtime registry in a SQL database, one schema for SQLite and PostgreSQL
+ * (Flyway migrations in {@code db/migration}). Appends lock the single {@code chain_head} row inside
+ * their transaction, so any number of threads and processes append to one chain without gaps or forks;
+ * the dialects differ only in how that lock is taken ({@link #lockHeadSql}) and how connections are
+ * made (the subclasses).
+ */
+public abstract class JdbcStore implements Store, ChainStore, RegistryStore {
+
+  private static final String COLUMNS =
+      "idx, action_id, type, parent_id, plan_id, intent_id, capability_id, caller, time_nanos, body, leaf_hash, chain_hash";
+  private static final int PAGE = 10_000;
+
+  protected final HikariDataSource pool;
+  private final String description;
+
+  protected JdbcStore(HikariDataSource pool, String description) {
+    this.pool = pool;
+    this.description = description;
+    try {
+      Flyway.configure().dataSource(pool).locations("classpath:db/migration").loggers("slf4j").load().migrate();
+    } catch (RuntimeException e) {
+      pool.close();
+      throw new StoreException("could not create or migrate the schema of " + description, e);
+    }
+    update("create the chain head", "INSERT INTO chain_head (id, size, chain_hash, merkle) VALUES (1, 0, ?, ?) "
+        + "ON CONFLICT DO NOTHING", ChainHead.EMPTY.chainHash(), ChainHead.EMPTY.range().toBytes());
+  }
+
+  /** The statement that reads the head row and locks it until the transaction ends. */
+  protected abstract String lockHeadSql();
+
+  @Override
+  public ChainStore chain() {
+    return this;
+  }
+
+  @Override
+  public RegistryStore registry() {
+    return this;
+  }
+
+  @Override
+  public String describe() {
+    return description;
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  /** A pooled connection to the database, for tools and benchmarks that need plain JDBC; close it. */
+  public Connection connection() throws SQLException {
+    return pool.getConnection();
+  }
+
+  // ---- Chain ----
+
+  @Override
+  public ChainHead.Extension append(Function<ChainHead, ChainHead.Extension> extend) {
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        ChainHead head;
+        try (PreparedStatement s = c.prepareStatement(lockHeadSql()); ResultSet r = s.executeQuery()) {
+          if (!r.next()) {
+            throw new SQLException("the chain_head row is missing");
+          }
+          head = new ChainHead(r.getLong(1), r.getBytes(2), CompactRange.fromBytes(r.getBytes(3)));
+        }
+        ChainHead.Extension x = extend.apply(head);
+        insert(c, x.entries());
+        try (PreparedStatement s = c.prepareStatement(
+            "UPDATE chain_head SET size = ?, chain_hash = ?, merkle = ? WHERE id = 1")) {
+          s.setLong(1, x.head().size());
+          s.setBytes(2, x.head().chainHash());
+          s.setBytes(3, x.head().range().toBytes());
+          s.executeUpdate();
+        }
+        c.commit();
+        return x;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreException("could not append to the Causal Chain in " + description, e);
+    }
+  }
+
+  /** Rows per INSERT statement: one statement step per chunk instead of per row, well under any parameter limit. */
+  private static final int ROWS_PER_INSERT = 64;
+
+  private static void insert(Connection c, List<Entry> entries) throws SQLException {
+    PreparedStatement full = null;
+    try {
+      int at = 0;
+      while (at < entries.size()) {
+        int n = Math.min(ROWS_PER_INSERT, entries.size() - at);
+        if (n == ROWS_PER_INSERT) {
+          if (full == null) {
+            full = c.prepareStatement(insertSql(n));
+          }
+          bind(full, entries, at, n);
+          full.executeUpdate();
+        } else {
+          try (PreparedStatement rest = c.prepareStatement(insertSql(n))) {
+            bind(rest, entries, at, n);
+            rest.executeUpdate();
+          }
+        }
+        at += n;
+      }
+    } finally {
+      if (full != null) {
+        full.close();
+      }
+    }
+  }
+
+  private static String insertSql(int rows) {
+    String one = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    return "INSERT INTO chain_entries (" + COLUMNS + ") VALUES " + String.join(", ", java.util.Collections.nCopies(rows, one));
+  }
+
+  private static void bind(PreparedStatement s, List<Entry> entries, int from, int n) throws SQLException {
+    int p = 1;
+    for (int i = from; i < from + n; i++) {
+      Entry e = entries.get(i);
+      Entry.Columns col = e.columns();
+      s.setLong(p++, e.index());
+      s.setString(p++, col.actionId());
+      s.setString(p++, col.type());
+      s.setString(p++, col.parentId());
+      s.setString(p++, col.planId());
+      s.setString(p++, col.intentId());
+      s.setString(p++, col.capabilityId());
+      s.setString(p++, col.caller());
+      s.setLong(p++, col.timeNanos());
+      s.setBytes(p++, e.body());
+      s.setBytes(p++, e.leafHash());
+      s.setBytes(p++, e.chainHash());
+    }
+  }
+
+  @Override
+  public ChainHead head() {
+    List<ChainHead> h = select("read the chain head", "SELECT size, chain_hash, merkle FROM chain_head WHERE id = 1",
+        r -> new ChainHead(r.getLong(1), r.getBytes(2), CompactRange.fromBytes(r.getBytes(3))));
+    if (h.isEmpty()) {
+      throw new StoreException("the chain_head row of " + description + " is missing");
+    }
+    return h.getFirst();
+  }
+
+  @Override
+  public void scan(long from, long to, Consumer<Entry> each) {
+    long next = from;
+    while (next < to) {
+      List<Entry> page = select("read the Causal Chain", "SELECT " + COLUMNS
+          + " FROM chain_entries WHERE idx >= ? AND idx < ? ORDER BY idx LIMIT " + PAGE, JdbcStore::entry, next, to);
+      page.forEach(each);
+      if (page.size() < PAGE) {
+        return;
+      }
+      next = page.getLast().index() + 1;
+    }
+  }
+
+  @Override
+  public List<Entry> query(ChainQuery q) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM chain_entries WHERE idx > ?");
+    List<Object> args = new ArrayList<>();
+    args.add(q.afterIndex());
+    where(sql, args, "action_id", q.actionId());
+    where(sql, args, "plan_id", q.planId());
+    where(sql, args, "intent_id", q.intentId());
+    where(sql, args, "capability_id", q.capabilityId());
+    where(sql, args, "caller", q.caller());
+    where(sql, args, "parent_id", q.parentId());
+    where(sql, args, "type", q.type());
+    if (q.from() != null) {
+      sql.append(" AND time_nanos >= ?");
+      args.add(Entry.Columns.clampedNanos(q.from()));
+    }
+    if (q.to() != null) {
+      sql.append(" AND time_nanos < ?");
+      args.add(Entry.Columns.clampedNanos(q.to()));
+    }
+    sql.append(" ORDER BY idx");
+    if (q.limit() > 0) {
+      sql.append(" LIMIT ").append(q.limit());
+    }
+    return select("query the Causal Chain", sql.toString(), JdbcStore::entry, args.toArray());
+  }
+
+  private static void where(StringBuilder sql, List<Object> args, String column, String value) {
+    if (value != null) {
+      sql.append(" AND ").append(column).append(" = ?");
+      args.add(value);
+    }
+  }
+
+  private static Entry entry(ResultSet r) throws SQLException {
+    return new Entry(r.getLong(1), r.getBytes(10), r.getBytes(11), r.getBytes(12), new Entry.Columns(r.getString(2),
+        r.getString(3), r.getString(4), r.getString(5), r.getString(6), r.getString(7), r.getString(8), r.getLong(9)));
+  }
+
+  @Override
+  public List<byte[]> leafHashes(long from, long to) {
+    return select("read leaf hashes", "SELECT leaf_hash FROM chain_entries WHERE idx >= ? AND idx < ? ORDER BY idx",
+        r -> r.getBytes(1), from, to);
+  }
+
+  @Override
+  public void addCheckpoint(Checkpoint c) {
+    update("store a checkpoint", "INSERT INTO chain_checkpoints (size, note, created_at) VALUES (?, ?, ?) "
+        + "ON CONFLICT DO NOTHING", c.size(), c.note(), System.currentTimeMillis());
+  }
+
+  @Override
+  public List<Checkpoint> checkpoints() {
+    return select("read checkpoints", "SELECT note FROM chain_checkpoints ORDER BY size, created_at",
+        r -> Checkpoint.parse(r.getString(1)));
+  }
+
+  @Override
+  public String origin(String proposed) {
+    update("name the log", "INSERT INTO chain_meta (name, value) VALUES ('origin', ?) ON CONFLICT DO NOTHING", proposed);
+    return select("read the log's name", "SELECT value FROM chain_meta WHERE name = 'origin'", r -> r.getString(1))
+        .getFirst();
+  }
+
+  // ---- Registry ----
+
+  @Override
+  public void put(Stored m) {
+    update("store manifest " + m.id() + " " + m.version(), "INSERT INTO registry_manifests (id, version, source, manifest, "
+        + "stored_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id, version) DO UPDATE SET source = excluded.source, "
+        + "manifest = excluded.manifest, stored_at = excluded.stored_at", m.id(), m.version(), m.source(), m.manifest(),
+        m.registeredAt().toEpochMilli());
+  }
+
+  @Override
+  public boolean remove(String id, String version) {
+    return update("remove manifest " + id + " " + version, "DELETE FROM registry_manifests WHERE id = ? AND version = ?",
+        id, version) > 0;
+  }
+
+  @Override
+  public List<Stored> all() {
+    return select("read stored manifests", "SELECT id, version, source, manifest, stored_at FROM registry_manifests "
+        + "ORDER BY id, stored_at", r -> new Stored(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+        java.time.Instant.ofEpochMilli(r.getLong(5))));
+  }
+
+  // ---- JDBC plumbing ----
+
+  @FunctionalInterface
+  protected interface Row<T> {
+    T read(ResultSet r) throws SQLException;
+  }
+
+  protected <T> List<T> select(String what, String sql, Row<T> row, Object... args) {
+    try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+      bind(s, args);
+      try (ResultSet r = s.executeQuery()) {
+        List<T> out = new ArrayList<>();
+        while (r.next()) {
+          out.add(row.read(r));
+        }
+        return out;
+      }
+    } catch (SQLException e) {
+      throw new StoreException("could not " + what + " in " + description, e);
+    }
+  }
+
+  protected int update(String what, String sql, Object... args) {
+    try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+      bind(s, args);
+      return s.executeUpdate();
+    } catch (SQLException e) {
+      throw new StoreException("could not " + what + " in " + description, e);
+    }
+  }
+
+  private static void bind(PreparedStatement s, Object[] args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      s.setObject(i + 1, args[i]);
+    }
+  }
+}

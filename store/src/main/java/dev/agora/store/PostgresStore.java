@@ -1,0 +1,70 @@
+package dev.agora.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.agora.core.store.Store;
+import dev.agora.core.store.StoreException;
+import dev.agora.core.store.StoreProvider;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The store for shared deployments: several Agora nodes on one PostgreSQL database write one chain.
+ * Appenders serialise on {@code SELECT … FOR UPDATE} of the head row; everything else is plain SQL.
+ * The password comes from an environment variable, never from the config file.
+ */
+public final class PostgresStore extends JdbcStore {
+
+  private PostgresStore(HikariDataSource pool, String url) {
+    super(pool, "postgres " + url);
+  }
+
+  /** Opens the database at {@code url} (jdbc:postgresql://…), migrating its schema. */
+  public static PostgresStore open(String url, String user, String password, int poolSize) {
+    if (url == null || !url.startsWith("jdbc:postgresql:")) {
+      throw new StoreException("storage.url must be a jdbc:postgresql: URL, got " + (url == null ? "nothing" : "'" + url + "'"));
+    }
+    HikariConfig hc = new HikariConfig();
+    hc.setJdbcUrl(url);
+    hc.setUsername(user);
+    hc.setPassword(password);
+    hc.setPoolName("agora-postgres");
+    hc.setMaximumPoolSize(poolSize);
+    hc.setMinimumIdle(1);
+    hc.setConnectionTimeout(10_000);
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(hc);
+    } catch (RuntimeException e) {
+      throw new StoreException("could not connect to " + url + " as " + user, e);
+    }
+    return new PostgresStore(pool, url);
+  }
+
+  @Override
+  protected String lockHeadSql() {
+    return "SELECT size, chain_hash, merkle FROM chain_head WHERE id = 1 FOR UPDATE";
+  }
+
+  /** {@code storage: {type: postgres, url: …, user: …, password_env: VAR, pool_size: 8}}. */
+  public static final class Provider implements StoreProvider {
+    @Override
+    public String type() {
+      return "postgres";
+    }
+
+    @Override
+    public Store open(Map<String, String> settings, Path dataDir) {
+      String passwordEnv = settings.get("password_env");
+      String password = null;
+      if (passwordEnv != null) {
+        password = System.getenv(passwordEnv);
+        if (password == null) {
+          throw new StoreException("storage.password_env names " + passwordEnv + ", which is not set");
+        }
+      }
+      int pool = Integer.parseInt(settings.getOrDefault("pool_size", "8"));
+      return PostgresStore.open(settings.get("url"), settings.getOrDefault("user", "agora"), password, pool);
+    }
+  }
+}

@@ -1,0 +1,196 @@
+package dev.agora.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.agora.core.chain.CausalChain;
+import dev.agora.core.chain.ChainFixtures;
+import dev.agora.core.chain.ChainKey;
+import dev.agora.core.chain.ChainQuery;
+import dev.agora.core.chain.Checkpoint;
+import dev.agora.core.chain.Ledger;
+import dev.agora.core.chain.Recording;
+import dev.agora.core.chain.Samples;
+import dev.agora.core.chain.Verifier;
+import dev.agora.core.event.Event;
+import dev.agora.core.event.EventType;
+import dev.agora.core.store.RegistryStore;
+import dev.agora.core.store.Store;
+import dev.agora.core.store.StoreException;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every store must do alike — the in-memory one, SQLite and PostgreSQL (a real server) — run
+ * against each. Reopening tests what survives a restart; tampering through SQL tests that
+ * verification trusts nothing a database administrator could change.
+ */
+abstract class StoreContract {
+
+  /** A new empty store. */
+  abstract Store fresh();
+
+  /** The same store opened again (as after a restart); null where the store does not outlive its object. */
+  abstract Store reopen();
+
+  /** Runs SQL against the store's database, as an attacker with write access could. */
+  abstract void sql(String statement) throws SQLException;
+
+  final ChainKey key = ChainKey.generate("contract");
+
+  Ledger ledger(Store s, long every) {
+    return new Ledger(s.chain(), key, new Ledger.Settings(Ledger.Durability.DURABLE, Recording.DEFAULT, every, 512),
+        m -> { });
+  }
+
+  @Test
+  void everyQueryAnswersAlike() {
+    try (Store s = fresh()) {
+      Ledger ledger = ledger(s, 0);
+      ChainFixtures.recordPlan(ledger);
+      ChainFixtures.assertQueries(new CausalChain(ledger, List.of()));
+    }
+  }
+
+  @Test
+  void concurrentAppendsFormOneValidChainThatSurvivesAReopen() throws Exception {
+    int threads = 6;
+    int each = 500;
+    String origin;
+    try (Store s = fresh()) {
+      Ledger ledger = ledger(s, 1_000);
+      origin = ledger.origin();
+      CountDownLatch go = new CountDownLatch(1);
+      List<Thread> ts = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int id = t;
+        ts.add(Thread.ofPlatform().start(() -> {
+          SplittableRandom r = new SplittableRandom(id);
+          await(go);
+          for (int i = 0; i < each; i++) {
+            Event e = Samples.random(r, i);
+            ledger.accept(new Event("t" + id + "-" + i, e.parentId(), e.planId(), e.intentId(), e.type(), e.at(),
+                e.capabilityId(), e.capabilityVersion(), e.caller(), e.arguments(), e.result(), e.success(),
+                e.errorKind(), e.error(), e.cost(), e.duration(), e.attestationId(), e.metadata()));
+          }
+        }));
+      }
+      go.countDown();
+      for (Thread t : ts) {
+        t.join();
+      }
+      ledger.close();
+      Verifier.Report r = new CausalChain(ledger, List.of()).verify();
+      assertThat(r.ok()).as(r.toString()).isTrue();
+      assertThat(r.size()).isEqualTo(threads * each);
+      List<Checkpoint> cps = s.chain().checkpoints();
+      assertThat(r.checkpoints()).as("every checkpoint verified").isEqualTo(cps.size()).isGreaterThanOrEqualTo(3);
+      assertThat(cps.getLast().size()).isEqualTo(threads * each);
+    }
+    try (Store again = reopen()) {
+      if (again == null) {
+        return;
+      }
+      Ledger ledger = ledger(again, 0);
+      assertThat(ledger.origin()).as("the log keeps its name").isEqualTo(origin);
+      CausalChain chain = new CausalChain(ledger, List.of());
+      assertThat(chain.verify().ok()).isTrue();
+      Set<String> ids = new HashSet<>();
+      again.chain().scan(0, Long.MAX_VALUE, e -> ids.add(e.columns().actionId()));
+      assertThat(ids).hasSize(threads * each).contains("t0-0", "t5-499");
+      ledger.accept(Event.of("after-restart", EventType.PlanStarted, Samples.T0, null, "p", "x"));
+      assertThat(chain.verify().size()).isEqualTo(threads * each + 1);
+    }
+  }
+
+  @Test
+  void theRegistryKeepsManifestsAcrossAReopen() {
+    try (Store s = fresh()) {
+      RegistryStore reg = s.registry();
+      reg.put(new RegistryStore.Stored("a.b", "1.0.0", "cli", "{\"id\":\"a.b\",\"version\":\"1.0.0\"}", Samples.T0));
+      reg.put(new RegistryStore.Stored("a.b", "1.1.0", "cli", "{\"id\":\"a.b\",\"version\":\"1.1.0\"}", Samples.T0));
+      reg.put(new RegistryStore.Stored("a.b", "1.0.0", "api", "{\"id\":\"a.b\",\"version\":\"1.0.0\",\"name\":\"new\"}", Samples.T0));
+      reg.put(new RegistryStore.Stored("c.d", "2.0.0", "cli", "{}", Samples.T0));
+      assertThat(reg.remove("c.d", "2.0.0")).isTrue();
+      assertThat(reg.remove("c.d", "2.0.0")).isFalse();
+      assertThat(reg.all()).extracting(RegistryStore.Stored::version).containsExactlyInAnyOrder("1.0.0", "1.1.0");
+      assertThat(reg.all()).filteredOn(m -> m.version().equals("1.0.0")).singleElement()
+          .satisfies(m -> assertThat(m.manifest()).contains("new").isNotNull());
+    }
+    try (Store again = reopen()) {
+      if (again != null) {
+        assertThat(again.registry().all()).extracting(RegistryStore.Stored::id).containsExactly("a.b", "a.b");
+      }
+    }
+  }
+
+  @Test
+  void tamperingThroughSqlIsDetectedAtTheRightIndex() throws SQLException {
+    if (this instanceof MemoryStoreTest) {
+      return; // no SQL to tamper with; the verifier's own tests cover lists
+    }
+    try (Store s = fresh()) {
+      Ledger ledger = ledger(s, 10);
+      SplittableRandom r = new SplittableRandom(9);
+      for (int i = 0; i < 40; i++) {
+        ledger.accept(Samples.random(r, i));
+      }
+      ledger.close();
+      CausalChain chain = new CausalChain(ledger, List.of());
+      assertThat(chain.verify().ok()).isTrue();
+
+      String original = chain.query(ChainQuery.ALL.after(6).withLimit(1)).getFirst().columns().planId();
+      sql("UPDATE chain_entries SET plan_id = 'forged' WHERE idx = 7");
+      assertThat(chain.verify()).satisfies(v -> {
+        assertThat(v.firstBad()).isEqualTo(7);
+        assertThat(v.reason()).isEqualTo("the stored plan_id column says 'forged' but the entry says '" + original + "'");
+      });
+      sql("UPDATE chain_entries SET plan_id = " + quote(original) + " WHERE idx = 7");
+      assertThat(chain.verify().ok()).isTrue();
+
+      sql("UPDATE chain_entries SET body = (SELECT body FROM chain_entries WHERE idx = 3), "
+          + "leaf_hash = (SELECT leaf_hash FROM chain_entries WHERE idx = 3) WHERE idx = 12");
+      assertThat(chain.verify().firstBad()).isEqualTo(12);
+      sql("DELETE FROM chain_entries WHERE idx >= 12");
+      sql("UPDATE chain_head SET size = 12");
+      assertThat(chain.verify()).satisfies(v -> {
+        assertThat(v.firstBad()).isEqualTo(12);
+        assertThat(v.reason()).contains("only 12 are stored: entries from 12 on were deleted");
+      });
+
+      sql("DELETE FROM chain_entries WHERE idx = 5");
+      assertThat(chain.verify().reason()).isEqualTo("entry 5 is missing (the next stored entry is 6)");
+    }
+  }
+
+  private static String quote(String s) {
+    return s == null ? "NULL" : "'" + s.replace("'", "''") + "'";
+  }
+
+  @Test
+  void checkpointsPersistAndBadStoreSettingsAreTypedErrors() {
+    try (Store s = fresh()) {
+      Ledger ledger = ledger(s, 0);
+      ledger.accept(Event.of("x", EventType.PlanStarted, Samples.T0, null, "p", "x"));
+      Checkpoint c = ledger.checkpoint();
+      ledger.checkpoint(); // the same checkpoint twice is stored once
+      assertThat(s.chain().checkpoints()).containsExactly(c);
+    }
+    assertThatThrownBy(() -> PostgresStore.open("jdbc:mysql://x", "u", null, 1)).isInstanceOf(StoreException.class)
+        .hasMessageContaining("must be a jdbc:postgresql: URL");
+  }
+
+  static void await(CountDownLatch l) {
+    try {
+      l.await();
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
