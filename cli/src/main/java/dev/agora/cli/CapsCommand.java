@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code agora caps list|show|call}: the registry from the command line. */
 @Command(name = "caps", mixinStandardHelpOptions = true, description = "List, inspect and call capabilities.",
-    subcommands = {CapsCommand.ListCaps.class, CapsCommand.ShowCap.class, CapsCommand.CallCap.class})
+    subcommands = {CapsCommand.ListCaps.class, CapsCommand.ShowCap.class, CapsCommand.CallCap.class,
+        CapsCommand.AddCaps.class, CapsCommand.RemoveCap.class})
 final class CapsCommand implements Runnable {
 
   @Spec
@@ -189,6 +190,73 @@ final class CapsCommand implements Runnable {
               + ") nor JSON (" + json.getMessage() + ")");
         }
       }
+    }
+  }
+
+  /** {@code agora caps add FILE...}: register manifests at runtime; the store keeps them across restarts. */
+  @Command(name = "add", mixinStandardHelpOptions = true,
+      description = {"Register the manifests in FILEs (JSON, YAML or RTFS) with this node.",
+          "They are kept in the node's store and are there after a restart, until 'agora caps remove'."})
+  static final class AddCaps implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "FILE")
+    List<java.nio.file.Path> files;
+
+    @Mixin
+    MarketplaceOptions options;
+
+    private final Main.Io io;
+
+    AddCaps(Main.Io io) {
+      this.io = io;
+    }
+
+    @Override
+    public Integer call() {
+      return Commands.withMarketplace(options, io, s -> {
+        int bad = 0;
+        for (java.nio.file.Path f : files) {
+          dev.agora.core.manifest.Manifests.LoadResult r = dev.agora.core.manifest.Manifests.load(f);
+          r.problems().forEach(p -> io.err().println("error: " + p));
+          bad += r.problems().size();
+          for (CapabilityManifest m : r.manifests()) {
+            var change = s.marketplace().register(m, "cli " + f.getFileName());
+            io.out().println(change.name().toLowerCase(java.util.Locale.ROOT) + " " + m.id() + " " + m.version());
+          }
+        }
+        return bad == 0 ? 0 : 1;
+      });
+    }
+  }
+
+  /** {@code agora caps remove ID [--version V]}. */
+  @Command(name = "remove", mixinStandardHelpOptions = true,
+      description = "Remove a capability (every version, or one) from this node and its store.")
+  static final class RemoveCap implements Callable<Integer> {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Option(names = "--version", paramLabel = "V", description = "Only this version.")
+    String version;
+
+    @Mixin
+    MarketplaceOptions options;
+
+    private final Main.Io io;
+
+    RemoveCap(Main.Io io) {
+      this.io = io;
+    }
+
+    @Override
+    public Integer call() {
+      return Commands.withMarketplace(options, io, s -> {
+        if (!s.marketplace().unregister(id, version)) {
+          io.err().println("error: NotFound: no capability '" + id + "'" + (version == null ? "" : " " + version));
+          return 1;
+        }
+        io.out().println("removed " + id + (version == null ? "" : " " + version));
+        return 0;
+      });
     }
   }
 }

@@ -17,7 +17,17 @@ final class Commands {
 
   static int withMarketplace(MarketplaceOptions options, Main.Io io, EventSink sink,
                              Function<MarketplaceOptions.Started, Integer> body) {
-    try (MarketplaceOptions.Started s = options.start(io, sink)) {
+    return with(() -> options.start(io, sink), io, body);
+  }
+
+  /** Opens the node without discovery (the chain commands), runs {@code body}, closes it. */
+  static int withNode(MarketplaceOptions options, Main.Io io, Function<MarketplaceOptions.Started, Integer> body) {
+    return with(() -> options.open(io, EventSink.NONE), io, body);
+  }
+
+  private static int with(java.util.function.Supplier<MarketplaceOptions.Started> start, Main.Io io,
+                          Function<MarketplaceOptions.Started, Integer> body) {
+    try (MarketplaceOptions.Started s = start.get()) {
       return body.apply(s);
     } catch (MarketplaceOptions.Stop stop) {
       io.err().println(stop.getMessage());

@@ -10,6 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /** Prints plan, step and call events as an indented tree as they happen: {@code agora run --trace}. */
 final class EventTrace implements EventSink {
 
+  private static final java.util.Set<dev.agora.core.event.EventType> REGISTRY = java.util.EnumSet.of(
+      dev.agora.core.event.EventType.CapabilityRegistered, dev.agora.core.event.EventType.CapabilityUpdated,
+      dev.agora.core.event.EventType.CapabilityRemoved, dev.agora.core.event.EventType.DiscoveryCompleted);
+
   private final PrintStream out;
   private final Map<String, Integer> depth = new ConcurrentHashMap<>();
 
@@ -21,16 +25,22 @@ final class EventTrace implements EventSink {
   public void accept(Event e) {
     int d = e.parentId() == null ? 0 : depth.getOrDefault(e.parentId(), 0) + 1;
     depth.put(e.id(), d);
-    String line = switch (e.type()) {
+    if (!REGISTRY.contains(e.type())) { // registry and discovery events are not part of a plan's tree
+      out.println("trace: " + "  ".repeat(d) + summary(e));
+    }
+  }
+
+  /** One event in a few words: what {@code --trace} and {@code agora chain show} print. */
+  static String summary(Event e) {
+    return switch (e.type()) {
       case PlanStarted -> "plan " + e.metadata().get("name") + " started (" + e.caller() + ")";
       case PlanStepStarted -> "step " + e.metadata().get("name");
       case CapabilityCall -> "call " + e.capabilityId() + " " + Printer.describe(e.arguments());
-      case CapabilityResult, PlanStepCompleted, PlanCompleted, PlanStepFailed, PlanAborted, PolicyDenied -> outcome(e);
-      default -> null; // registry and discovery events are not part of a plan's tree
+      case CapabilityRegistered, CapabilityUpdated, CapabilityRemoved -> e.type().name().substring(10).toLowerCase()
+          + " " + e.capabilityId() + " " + e.capabilityVersion();
+      case DiscoveryCompleted -> "discovery " + e.metadata();
+      default -> outcome(e);
     };
-    if (line != null) {
-      out.println("trace: " + "  ".repeat(d) + line);
-    }
   }
 
   private static String outcome(Event e) {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "agora", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Agora: a governed capability marketplace for AI agents, with the RTFS plan language.",
-    subcommands = {RunCommand.class, CapsCommand.class, EvalCommand.class, ReplCommand.class,
+    subcommands = {RunCommand.class, CapsCommand.class, ChainCommand.class, EvalCommand.class, ReplCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -62,29 +62,16 @@ public final class Main implements Runnable {
     spec.commandLine().usage(io.out());
   }
 
-  /** Builds commands with the process's streams. */
+  /** Builds commands with the process's streams: every command class with an {@code (Io)} constructor gets them. */
   private record Factory(Io io) implements CommandLine.IFactory {
     @Override
     public <K> K create(Class<K> cls) throws Exception {
-      if (cls == EvalCommand.class) {
-        return cls.cast(new EvalCommand(io));
+      try {
+        var ctor = cls.getDeclaredConstructor(Io.class);
+        return ctor.newInstance(io);
+      } catch (NoSuchMethodException e) {
+        return CommandLine.defaultFactory().create(cls);
       }
-      if (cls == ReplCommand.class) {
-        return cls.cast(new ReplCommand(io));
-      }
-      if (cls == RunCommand.class) {
-        return cls.cast(new RunCommand(io));
-      }
-      if (cls == CapsCommand.ListCaps.class) {
-        return cls.cast(new CapsCommand.ListCaps(io));
-      }
-      if (cls == CapsCommand.ShowCap.class) {
-        return cls.cast(new CapsCommand.ShowCap(io));
-      }
-      if (cls == CapsCommand.CallCap.class) {
-        return cls.cast(new CapsCommand.CallCap(io));
-      }
-      return CommandLine.defaultFactory().create(cls);
     }
   }
 

@@ -176,7 +176,8 @@ class CliTest {
       var plans = files.filter(f -> f.toString().endsWith(".rtfs")).toList();
       assertThat(plans).hasSizeGreaterThanOrEqualTo(3);
       for (Path p : plans) {
-        Result r = agora("run", "--config", "../examples/agora.yaml", p.toString());
+        Result r = agora("run", "--config", "../examples/agora.yaml", "--data-dir", dir.resolve("data").toString(),
+            p.toString());
         assertThat(r.exit()).as(p + ": " + r.err()).isZero();
       }
     }

@@ -1,6 +1,5 @@
 package dev.agora.cli;
 
-import static dev.agora.cli.CliTest.agora;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agora.cli.CliTest.Result;
@@ -17,6 +16,14 @@ class MarketplaceCommandsTest {
 
   @TempDir
   Path dir;
+
+  /** The command with this test's own data directory: its own store and key, nothing shared between tests. */
+  private Result agora(String... args) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+    all[args.length] = "--data-dir";
+    all[args.length + 1] = dir.resolve("data").toString();
+    return CliTest.agora(all);
+  }
 
   @Test
   void run_prints_the_plans_value() {

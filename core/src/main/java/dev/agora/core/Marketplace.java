@@ -7,6 +7,11 @@ import dev.agora.core.discovery.Bootstrap;
 import dev.agora.core.discovery.DiscoverySource;
 import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.event.EventSink;
+import dev.agora.core.registry.Registry;
+import dev.agora.core.store.RegistryMirror;
+import dev.agora.core.store.RegistryStore;
+import java.util.HashSet;
+import java.util.Set;
 import dev.agora.core.local.Annotated;
 import dev.agora.core.local.Defaults;
 import dev.agora.core.local.LocalFunction;
@@ -55,6 +60,7 @@ public final class Marketplace implements AutoCloseable {
   private final AtomicReference<PolicyEngine> policy;
   private final CallPath path;
   private final List<DiscoverySource> watching = new ArrayList<>();
+  private final RegistryMirror mirror;
 
   private Marketplace(Builder b) {
     this.config = b.config;
@@ -63,12 +69,19 @@ public final class Marketplace implements AutoCloseable {
     this.ticker = b.ticker;
     this.log = b.log;
     this.registry = new Registry(sink, clock);
+    this.mirror = b.registryStore == null ? null : new RegistryMirror(b.registryStore, log);
+    if (mirror != null) {
+      registry.listen(mirror);
+    }
     this.providers = Providers.discover(Marketplace.class.getClassLoader());
     providers.add(local);
     b.extraProviders.forEach(providers::add);
     this.policy = new AtomicReference<>(new PolicyEngine(config.policy()));
     this.path = new CallPath(registry, policy::get, providers, sink, clock, ticker);
   }
+
+  /** The source name of the built-in capabilities. */
+  public static final String BUILTIN = "builtin";
 
   public static Builder builder() {
     return new Builder();
@@ -87,17 +100,26 @@ public final class Marketplace implements AutoCloseable {
 
   /** {@link #bootstrap()} with explicit progress timing and a progress sink. */
   public List<Bootstrap.SourceReport> bootstrap(Duration slowAfter, Duration maxWait, Consumer<String> progress) {
+    if (mirror != null) {
+      mirror.restore(registry);
+    }
     for (Defaults.Entry d : Defaults.all(clock, log)) {
-      registerLocal(d.manifest(), d.function(), d.inline(), "builtin");
+      registerLocal(d.manifest(), d.function(), d.inline(), BUILTIN);
     }
     List<Bootstrap.SourceReport> reports = new Bootstrap(registry, sink, clock, ticker, slowAfter, maxWait, progress)
         .run(config.sources());
+    Set<String> failed = new HashSet<>();
     for (int i = 0; i < reports.size(); i++) {
       DiscoverySource s = config.sources().get(i);
-      if (reports.get(i).failure() == null) { // a failed source is skipped, not watched
+      if (reports.get(i).failure() == null) {
         s.watch(new Watcher());
         watching.add(s);
+      } else { // a failed source is skipped, not watched, and keeps what it had
+        failed.add(s.name());
       }
+    }
+    if (mirror != null) {
+      mirror.reconcile(registry, failed);
     }
     return reports;
   }
@@ -137,6 +159,20 @@ public final class Marketplace implements AutoCloseable {
     for (Annotated.Binding b : Annotated.bind(target)) {
       registerLocal(b.manifest(), b.function(), true, "java:" + target.getClass().getName());
     }
+  }
+
+  /**
+   * Registers a manifest at runtime (not from a discovery source), as {@code runtime:<source>}: with a
+   * registry store it is kept across restarts until {@linkplain #unregister removed}. A manifest with
+   * a Java handler needs {@link #registerLocal} instead.
+   */
+  public Registry.Change register(CapabilityManifest manifest, String source) {
+    return registry.register(manifest, source.startsWith(RegistryMirror.RUNTIME) ? source : RegistryMirror.RUNTIME + source);
+  }
+
+  /** Removes one version (or, with a null version, every version) of a capability; false if there was none. */
+  public boolean unregister(String id, String version) {
+    return version == null ? registry.remove(id) : registry.remove(id, version);
   }
 
   /** Adds a provider (providers on the class path are found without this). */
@@ -203,6 +239,7 @@ public final class Marketplace implements AutoCloseable {
     private LongSupplier ticker = System::nanoTime;
     private Consumer<String> log = line -> System.err.println(line);
     private final List<Provider> extraProviders = new ArrayList<>();
+    private RegistryStore registryStore;
 
     private Builder() {}
 
@@ -232,6 +269,12 @@ public final class Marketplace implements AutoCloseable {
     /** Where log lines go (ccos.io.log, discovery progress); default: standard error. */
     public Builder log(Consumer<String> l) {
       this.log = Objects.requireNonNull(l);
+      return this;
+    }
+
+    /** Where the registry is kept across restarts; default: nowhere (in memory only). */
+    public Builder registryStore(RegistryStore s) {
+      this.registryStore = s;
       return this;
     }
 

@@ -51,7 +51,9 @@ public enum ErrorKind {
   /** The capability's result does not satisfy its output schema. */
   InvalidOutput(CapabilityError),
   /** The provider failed while executing the call. */
-  ProviderError(CapabilityError);
+  ProviderError(CapabilityError),
+  /** The call could not be recorded in the Causal Chain, so it was refused (or its result withheld). */
+  NotRecorded(CapabilityError);
 
   private final ErrorKind parent;
 

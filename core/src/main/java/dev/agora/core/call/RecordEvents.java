@@ -31,17 +31,30 @@ final class RecordEvents implements Stage {
     call.callId = EventIds.next();
     Event called = Event.of(call.callId, EventType.CapabilityCall, clock.instant(), r.parentId(), r.planId(),
         r.caller().identity()).withCapability(r.capabilityId(), r.version()).withArguments(r.input());
-    sink.accept(called);
+    record(called, r, "the call was not made");
+    Value result;
     try {
-      Value result = next.invoke(call);
-      sink.accept(outcome(call, EventType.CapabilityResult)
-          .withResult(result, Duration.ofNanos(call.elapsed()), call.manifest.sla().costPerCall()));
-      return result;
+      result = next.invoke(call);
     } catch (AgoraError e) {
       EventType type = e instanceof AgoraError.AccessDenied || e instanceof AgoraError.SecurityViolation
           ? EventType.PolicyDenied : EventType.CapabilityResult;
-      sink.accept(outcome(call, type).withError(e.kind().name(), e.getMessage(), Duration.ofNanos(call.elapsed())));
+      record(outcome(call, type).withError(e.kind().name(), e.getMessage(), Duration.ofNanos(call.elapsed())), r,
+          "it failed with: " + e.getMessage());
       throw e;
+    }
+    record(outcome(call, EventType.CapabilityResult)
+        .withResult(result, Duration.ofNanos(call.elapsed()), call.manifest.sla().costPerCall()), r,
+        "the call ran but its result is withheld");
+    return result;
+  }
+
+  /** Records an event; a sink that cannot record makes the call fail with {@link AgoraError.NotRecorded}. */
+  private void record(Event e, CallRequest r, String consequence) {
+    try {
+      sink.accept(e);
+    } catch (RuntimeException failure) {
+      throw new AgoraError.NotRecorded(r.capabilityId(), "the Causal Chain could not record " + e.type() + " ("
+          + failure.getMessage() + "); " + consequence, failure);
     }
   }
 

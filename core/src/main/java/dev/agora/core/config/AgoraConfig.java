@@ -1,8 +1,12 @@
 package dev.agora.core.config;
 
+import dev.agora.core.chain.Ledger;
+import dev.agora.core.chain.Recording;
+import dev.agora.core.chain.VerifierKey;
 import dev.agora.core.discovery.DiscoverySource;
 import dev.agora.core.policy.IsolationPolicy;
 import dev.agora.core.security.SecurityContext;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -10,16 +14,54 @@ import java.util.TreeSet;
 /**
  * Everything agora.yaml says, checked and immutable. {@link #defaults()} is what Agora runs with
  * when there is no file: no sources but the built-in capabilities, a policy that allows everything
- * with 30 s deadlines, and one security context, {@code local}, with full rights.
+ * with 30 s deadlines, one security context, {@code local}, with full rights, and the Causal Chain
+ * and registry in SQLite under {@code .agora/}.
  *
  * @param file where it was read from (null for the defaults)
+ * @param dataDir where the node keeps its files (its key, the SQLite database); null: {@code .agora}
+ *     in the working directory
  */
 public record AgoraConfig(String file, List<DiscoverySource> sources, IsolationPolicy policy,
-                          Map<String, SecurityContext> contexts, String defaultContext, Storage storage) {
+                          Map<String, SecurityContext> contexts, String defaultContext, Path dataDir,
+                          Storage storage, Chain chain) {
 
-  /** Where the registry and the Causal Chain are kept. */
-  public record Storage(String type, String path) {
-    public static final Storage MEMORY = new Storage("memory", null);
+  /** The data directory used when none is configured, relative to the working directory. */
+  public static final Path DEFAULT_DATA_DIR = Path.of(".agora");
+
+  /**
+   * Where the registry and the Causal Chain are kept: a store type ({@code sqlite}, {@code postgres},
+   * {@code memory}) and its settings ({@code path}; {@code url}, {@code user}, {@code password_env},
+   * {@code pool_size}).
+   */
+  public record Storage(String type, Map<String, String> settings) {
+    public static final Storage MEMORY = new Storage("memory", Map.of());
+    public static final Storage SQLITE = new Storage("sqlite", Map.of());
+
+    public Storage {
+      settings = Map.copyOf(settings);
+    }
+  }
+
+  /**
+   * How the Causal Chain records.
+   *
+   * @param redact extra key patterns (a regex) whose values are redacted, besides the built-in secret names
+   * @param trustedKeys other nodes' verifier keys whose checkpoints verification accepts
+   */
+  public record Chain(Ledger.Durability durability, Recording.Privacy privacy, String redact, long checkpointEvery,
+                      List<VerifierKey> trustedKeys) {
+    public static final Chain DEFAULT = new Chain(Ledger.Durability.DURABLE, Recording.Privacy.FULL, null, 10_000,
+        List.of());
+
+    public Chain {
+      trustedKeys = List.copyOf(trustedKeys);
+    }
+
+    /** The ledger settings this amounts to. */
+    public Ledger.Settings settings() {
+      return new Ledger.Settings(durability, new Recording(privacy, redact), checkpointEvery,
+          Ledger.Settings.DEFAULT.maxBatch());
+    }
   }
 
   public AgoraConfig {
@@ -29,7 +71,22 @@ public record AgoraConfig(String file, List<DiscoverySource> sources, IsolationP
 
   public static AgoraConfig defaults() {
     return new AgoraConfig(null, List.of(), IsolationPolicy.allowAll(),
-        Map.of("local", SecurityContext.full("local")), "local", Storage.MEMORY);
+        Map.of("local", SecurityContext.full("local")), "local", null, Storage.SQLITE, Chain.DEFAULT);
+  }
+
+  /** The same configuration storing elsewhere (tests, {@code --store memory}). */
+  public AgoraConfig withStorage(Storage s) {
+    return new AgoraConfig(file, sources, policy, contexts, defaultContext, dataDir, s, chain);
+  }
+
+  /** The same configuration with another data directory. */
+  public AgoraConfig withDataDir(Path dir) {
+    return new AgoraConfig(file, sources, policy, contexts, defaultContext, dir, storage, chain);
+  }
+
+  /** The data directory, resolved: the configured one or {@code .agora}. */
+  public Path dataDirOrDefault() {
+    return dataDir == null ? DEFAULT_DATA_DIR : dataDir;
   }
 
   /** The context named {@code name} (null: the default one); an unknown name is an IllegalArgumentException listing the known ones. */

@@ -1,5 +1,9 @@
 package dev.agora.core.config;
 
+import dev.agora.core.chain.ChainFormatException;
+import dev.agora.core.chain.Ledger;
+import dev.agora.core.chain.Recording;
+import dev.agora.core.chain.VerifierKey;
 import dev.agora.core.discovery.CoreSources;
 import dev.agora.core.discovery.DiscoverySource;
 import dev.agora.core.discovery.SourceFactory;
@@ -16,6 +20,7 @@ import dev.agora.core.policy.NamespacePolicy;
 import dev.agora.core.policy.Rule;
 import dev.agora.core.policy.TimeWindow;
 import dev.agora.core.security.SecurityContext;
+import dev.agora.core.store.Stores;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -56,7 +61,9 @@ import java.util.Set;
  *   agent: {level: controlled, allow: ["ccos.*"], effects: [time, logging], permissions: []}
  *   sandbox: {level: pure}
  * default_context: operator
- * storage: {type: memory}
+ * data_dir: .agora                          # the node's key and SQLite file; default .agora in the working directory
+ * storage: {type: sqlite}                   # sqlite (default, path: <data_dir>/agora.db) | postgres | memory
+ * chain: {durability: durable, privacy: full, checkpoint_every: 10000, redact: ["(?i)ssn"], trusted_keys: []}
  * </pre>
  */
 public final class ConfigLoader {
@@ -97,13 +104,15 @@ public final class ConfigLoader {
     if (!contexts.containsKey(defaultContext)) {
       root.problem("default_context", "no context named '" + defaultContext + "' under contexts");
     }
-    AgoraConfig.Storage storage = storage(root.map("storage"));
+    Path dataDir = root.has("data_dir") ? base.resolve(root.string("data_dir", ".agora")) : null;
+    AgoraConfig.Storage storage = storage(root.map("storage"), base);
+    AgoraConfig.Chain chain = chain(root.map("chain"));
     root.rejectUnknown();
     if (!problems.isEmpty()) {
       sources.forEach(DiscoverySource::close);
       throw new DocumentException(problems);
     }
-    return new AgoraConfig(doc.file(), sources, policy, contexts, defaultContext, storage);
+    return new AgoraConfig(doc.file(), sources, policy, contexts, defaultContext, dataDir, storage, chain);
   }
 
   /** The source factories: core's and those on the class path. */
@@ -312,13 +321,71 @@ public final class ConfigLoader {
     return out;
   }
 
-  private static AgoraConfig.Storage storage(Fields s) {
-    String type = s.string("type", "memory");
-    String path = s.string("path", null);
-    s.rejectUnknown();
-    if (!type.equals("memory")) {
-      s.problem("type", "unknown storage type '" + type + "'; this build stores in memory (type: memory)");
+  private static AgoraConfig.Storage storage(Fields s, Path base) {
+    String type = s.string("type", "sqlite");
+    Map<String, String> settings = new LinkedHashMap<>();
+    if (s.has("path")) {
+      settings.put("path", base.resolve(s.string("path", "")).toString());
     }
-    return new AgoraConfig.Storage(type, path);
+    for (String key : List.of("url", "user", "password_env")) {
+      if (s.has(key)) {
+        settings.put(key, s.string(key, null));
+      }
+    }
+    if (s.has("pool_size")) {
+      settings.put("pool_size", Long.toString(s.integer("pool_size", 8, 1, 200)));
+    }
+    if (s.has("password")) {
+      s.problem("password", "passwords do not belong in agora.yaml; put it in an environment variable and name that "
+          + "variable with password_env");
+    }
+    s.rejectUnknown();
+    Set<String> known = Stores.types();
+    if (s.has("type") && !known.contains(type)) { // the default, sqlite, is checked when the store is opened
+      s.problem("type", "unknown storage type '" + type + "'; this build has " + String.join(", ", known));
+    } else if (type.equals("postgres") && !settings.containsKey("url")) {
+      s.problem("postgres storage needs a url (jdbc:postgresql://host:port/database)");
+    }
+    return new AgoraConfig.Storage(type, settings);
+  }
+
+  private static AgoraConfig.Chain chain(Fields c) {
+    AgoraConfig.Chain d = AgoraConfig.Chain.DEFAULT;
+    Ledger.Durability durability = switch (c.string("durability", "durable")) {
+      case "durable" -> Ledger.Durability.DURABLE;
+      case "async" -> Ledger.Durability.ASYNC;
+      default -> {
+        c.problem("durability", "use durable (acknowledge once on disk) or async (acknowledge at once)");
+        yield d.durability();
+      }
+    };
+    Recording.Privacy privacy = switch (c.string("privacy", "full")) {
+      case "full" -> Recording.Privacy.FULL;
+      case "digest" -> Recording.Privacy.DIGEST;
+      default -> {
+        c.problem("privacy", "use full (store arguments and results) or digest (store only their SHA-256)");
+        yield d.privacy();
+      }
+    };
+    List<String> patterns = c.has("redact") ? c.strings("redact") : List.of();
+    for (String p : patterns) {
+      try {
+        java.util.regex.Pattern.compile(p);
+      } catch (java.util.regex.PatternSyntaxException e) {
+        c.problem("redact", "'" + p + "' is not a regular expression: " + e.getDescription());
+      }
+    }
+    long every = c.integer("checkpoint_every", d.checkpointEvery(), 0, Long.MAX_VALUE);
+    List<VerifierKey> trusted = new ArrayList<>();
+    for (String k : c.has("trusted_keys") ? c.strings("trusted_keys") : List.<String>of()) {
+      try {
+        trusted.add(VerifierKey.parse(k));
+      } catch (ChainFormatException e) {
+        c.problem("trusted_keys", e.getMessage());
+      }
+    }
+    c.rejectUnknown();
+    return new AgoraConfig.Chain(durability, privacy, patterns.isEmpty() ? null : String.join("|", patterns), every,
+        trusted);
   }
 }

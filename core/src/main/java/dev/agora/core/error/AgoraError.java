@@ -205,6 +205,21 @@ public abstract sealed class AgoraError extends RuntimeException {
     }
   }
 
+  /**
+   * The Causal Chain could not record the call. Before execution the call is refused (nothing
+   * unrecorded runs); after it, the result is withheld, since it could not be acknowledged.
+   */
+  public static final class NotRecorded extends AgoraError {
+    public NotRecorded(String id, String message, Throwable cause) {
+      super(id, "capability '" + id + "': " + message, cause);
+    }
+
+    @Override
+    public ErrorKind kind() {
+      return ErrorKind.NotRecorded;
+    }
+  }
+
   // ---- Helpers ----
 
   private static String join(List<Problem> problems) {

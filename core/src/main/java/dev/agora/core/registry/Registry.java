@@ -72,6 +72,28 @@ public final class Registry {
   private final EventSink sink;
   private final Clock clock;
 
+  /** Told of every registration (including unchanged ones) and removal, after the registry changed: how it is persisted. */
+  public interface Listener {
+    void registered(CapabilityManifest manifest, Change change);
+
+    void removed(CapabilityManifest manifest);
+
+    Listener NONE = new Listener() {
+      @Override
+      public void registered(CapabilityManifest manifest, Change change) {}
+
+      @Override
+      public void removed(CapabilityManifest manifest) {}
+    };
+  }
+
+  private volatile Listener listener = Listener.NONE;
+
+  /** Sets the one listener (the marketplace's persistence). */
+  public void listen(Listener l) {
+    this.listener = l;
+  }
+
   public Registry(EventSink sink, Clock clock) {
     this.sink = sink;
     this.clock = clock;
@@ -299,19 +321,43 @@ public final class Registry {
     String hash = Manifests.contentHash(manifest);
     CapabilityManifest stored = manifest.withProvenance(new Provenance(source, hash, clock.instant()));
     CapabilityManifest previous;
+    CapabilityManifest unchanged;
     synchronized (writeLock) {
       Versions old = byId.get(manifest.id());
       previous = old == null ? null : old.exact(manifest.version());
       if (previous != null && previous.provenance() != null && previous.provenance().contentHash().equals(hash)) {
-        return Change.UNCHANGED;
+        unchanged = previous;
+      } else {
+        unchanged = null;
+        putVersion(old, stored);
       }
-      Versions now = withVersion(old, stored);
-      byId.put(manifest.id(), now);
-      sortedIds.put(manifest.id(), Boolean.TRUE);
-      reindex(old == null ? null : old.latest(), now.latest());
+    }
+    if (unchanged != null) {
+      listener.registered(unchanged, Change.UNCHANGED);
+      return Change.UNCHANGED;
     }
     emit(previous == null ? EventType.CapabilityRegistered : EventType.CapabilityUpdated, stored, previous);
-    return previous == null ? Change.REGISTERED : Change.UPDATED;
+    Change change = previous == null ? Change.REGISTERED : Change.UPDATED;
+    listener.registered(stored, change);
+    return change;
+  }
+
+  /**
+   * Puts back a manifest as it was stored — provenance and all — without an event: how a restart
+   * restores the registry before discovery reconciles it. Replaces the same id and version.
+   */
+  public void restore(CapabilityManifest manifest) {
+    synchronized (writeLock) {
+      putVersion(byId.get(manifest.id()), manifest);
+    }
+  }
+
+  /** Adds or replaces one version (under the write lock). */
+  private void putVersion(Versions old, CapabilityManifest m) {
+    Versions now = withVersion(old, m);
+    byId.put(m.id(), now);
+    sortedIds.put(m.id(), Boolean.TRUE);
+    reindex(old == null ? null : old.latest(), now.latest());
   }
 
   /** Removes every version of {@code id}; false if there was none. */
@@ -327,6 +373,7 @@ public final class Registry {
     }
     for (CapabilityManifest m : old.byVersionDesc()) {
       emit(EventType.CapabilityRemoved, m, null);
+      listener.removed(m);
     }
     return true;
   }
@@ -350,6 +397,7 @@ public final class Registry {
       reindex(old.latest(), rest.length == 0 ? null : rest[0]);
     }
     emit(EventType.CapabilityRemoved, gone, null);
+    listener.removed(gone);
     return true;
   }
 

@@ -98,7 +98,8 @@ class ConfigLoaderTest {
           agent: {level: godlike}
           bot: {level: controlled}
         default_context: nobody
-        storage: {type: sqlite}
+        storage: {type: oracle, password: hunter2}
+        chain: {durability: maybe, redact: ["("], trusted_keys: [nope]}
         extra: 1
         """);
     DocumentException e = org.assertj.core.api.Assertions.catchThrowableOfType(DocumentException.class,
@@ -117,8 +118,14 @@ class ConfigLoaderTest {
         "agora.yaml:13: contexts.agent.level: 'godlike' is not a level; use pure, controlled or full",
         "agora.yaml:14: contexts.bot: a controlled context needs 'allow': the capabilities it may call",
         "agora.yaml:15: default_context: no context named 'nobody' under contexts",
-        "agora.yaml:16: storage.type: unknown storage type 'sqlite'; this build stores in memory (type: memory)",
-        "agora.yaml:17: extra: unknown key 'extra'; known keys are sources, policy, contexts, default_context, storage");
+        "agora.yaml:16: storage.password: passwords do not belong in agora.yaml; put it in an environment variable "
+            + "and name that variable with password_env",
+        "agora.yaml:16: storage.type: unknown storage type 'oracle'; this build has memory",
+        "agora.yaml:17: chain.durability: use durable (acknowledge once on disk) or async (acknowledge at once)",
+        "agora.yaml:17: chain.redact: '(' is not a regular expression: Unclosed group",
+        "agora.yaml:17: chain.trusted_keys: not a verifier key: expected <name>+<hash>+<key>",
+        "agora.yaml:18: extra: unknown key 'extra'; known keys are sources, policy, contexts, default_context, "
+            + "data_dir, storage, chain");
   }
 
   @Test

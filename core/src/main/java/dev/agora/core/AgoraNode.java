@@ -1,0 +1,102 @@
+package dev.agora.core;
+
+import dev.agora.core.chain.CausalChain;
+import dev.agora.core.chain.ChainKey;
+import dev.agora.core.chain.Ledger;
+import dev.agora.core.config.AgoraConfig;
+import dev.agora.core.event.EventSink;
+import dev.agora.core.store.Store;
+import dev.agora.core.store.StoreException;
+import dev.agora.core.store.Stores;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.function.Consumer;
+
+/**
+ * One running Agora: the configured store, the node's signing key, the Causal Chain writing to that
+ * store, and a marketplace whose every event and registration goes there. What {@code agora run},
+ * {@code agora caps}, {@code agora chain} and {@code agora serve} start; closing it closes all of it,
+ * in order (marketplace, then the ledger with its final checkpoint, then the store).
+ */
+public final class AgoraNode implements AutoCloseable {
+
+  private final AgoraConfig config;
+  private final Store store;
+  private final Ledger ledger;
+  private final CausalChain chain;
+  private final Marketplace marketplace;
+
+  private AgoraNode(AgoraConfig config, Store store, Ledger ledger, Marketplace marketplace) {
+    this.config = config;
+    this.store = store;
+    this.ledger = ledger;
+    this.chain = new CausalChain(ledger, config.chain().trustedKeys());
+    this.marketplace = marketplace;
+  }
+
+  /**
+   * Opens the store and key and builds the marketplace (not yet bootstrapped). {@code trace} also
+   * receives every event (after the chain has it); {@code log} gets warnings.
+   */
+  public static AgoraNode open(AgoraConfig config, EventSink trace, Consumer<String> log) {
+    Path dataDir = config.dataDirOrDefault();
+    Store store = Stores.open(config.storage(), dataDir);
+    try {
+      ChainKey key = config.storage().type().equals("memory")
+          ? ChainKey.generate(defaultKeyName()) // nothing on disk for an in-memory node
+          : ChainKey.loadOrCreate(dataDir, defaultKeyName());
+      Ledger ledger = new Ledger(store.chain(), key, config.chain().settings(), log);
+      EventSink sink = trace == EventSink.NONE ? ledger : e -> {
+        ledger.accept(e);
+        trace.accept(e);
+      };
+      Marketplace m = Marketplace.builder().config(config).sink(sink).registryStore(store.registry()).log(log).build();
+      return new AgoraNode(config, store, ledger, m);
+    } catch (IOException e) {
+      store.close();
+      throw new StoreException("could not read or create the node key in " + dataDir, e);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  private static String defaultKeyName() {
+    return "agora-" + HexFormat.of().toHexDigits(new SecureRandom().nextInt());
+  }
+
+  public AgoraConfig config() {
+    return config;
+  }
+
+  public Marketplace marketplace() {
+    return marketplace;
+  }
+
+  public CausalChain chain() {
+    return chain;
+  }
+
+  public Ledger ledger() {
+    return ledger;
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  @Override
+  public void close() {
+    try {
+      marketplace.close();
+    } finally {
+      try {
+        ledger.close();
+      } finally {
+        store.close();
+      }
+    }
+  }
+}
