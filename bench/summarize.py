@@ -14,7 +14,15 @@ PAIRS = {  # benchmark -> baselines it is compared with
     "ReaderBenchmark.readAll": ["ReaderBenchmark.baselineScanChars"],
     "CallPathBenchmark.governedCall[sample]": ["CallPathBenchmark.directJavaCall[sample]"],
     "RegistryBenchmark.lookup": ["RegistryBenchmark.baselineHashMapGet"],
+    "ChainAppendBenchmark.appendInMemory[thrpt]": ["ChainAppendBenchmark.baselineSha256OfEntry[thrpt]"],
+    "VerifyBenchmark.verifyInMemory[thrpt]": ["VerifyBenchmark.baselineSha256PerEntry[thrpt]"],
+    "VerifyBenchmark.verifySqlite[thrpt]": ["VerifyBenchmark.baselineSha256PerEntry[thrpt]"],
 }
+# Parametrised pairs: each group-commit result beside the raw JDBC baseline for the same store.
+for store in ("sqlite", "postgres"):
+    for callers in ("1", "64", "1024"):
+        PAIRS[f"DurableAppendBenchmark.groupCommit(callers={callers},store={store})[thrpt]"] = [
+            f"RawJdbcInsertBenchmark.baselineRawJdbcBatchInsert(store={store})[thrpt]"]
 
 def percentile(histogram, q):
     """histogram: [[value, count], ...] -> the value below which a fraction q of samples lie."""
@@ -49,8 +57,11 @@ def main(path):
     for bench, bases in PAIRS.items():
         for base in bases:
             if bench in medians and base in medians:
-                print(f"{bench} / {base} = {medians[bench] / medians[base]:.1f}x"
-                      f" (difference {medians[bench] - medians[base]:.3f})")
+                if bench.endswith("[thrpt]"):  # rates: how the benchmark's rate compares with the baseline's
+                    print(f"{bench} runs at {medians[bench] / medians[base]:.2f}x the rate of {base}")
+                else:
+                    print(f"{bench} / {base} = {medians[bench] / medians[base]:.1f}x"
+                          f" (difference {medians[bench] - medians[base]:.3f})")
 
 if __name__ == "__main__":
     main(sys.argv[1])
