@@ -76,6 +76,7 @@ public final class Marketplace implements AutoCloseable {
     this.providers = Providers.discover(Marketplace.class.getClassLoader());
     providers.add(local);
     b.extraProviders.forEach(providers::add);
+    providers.all().forEach(p -> p.start(log));
     this.policy = new AtomicReference<>(new PolicyEngine(config.policy()));
     this.path = new CallPath(registry, policy::get, providers, sink, clock, ticker);
   }
@@ -106,6 +107,7 @@ public final class Marketplace implements AutoCloseable {
     for (Defaults.Entry d : Defaults.all(clock, log)) {
       registerLocal(d.manifest(), d.function(), d.inline(), BUILTIN);
     }
+    config.sources().forEach(s -> s.attach(providers));
     List<Bootstrap.SourceReport> reports = new Bootstrap(registry, sink, clock, ticker, slowAfter, maxWait, progress)
         .run(config.sources());
     Set<String> failed = new HashSet<>();

@@ -14,6 +14,13 @@ public interface DiscoverySource extends AutoCloseable {
   /** The source's name, as configured; registry provenance says {@code <name>}. */
   String name();
 
+  /**
+   * Called once before {@link #discover}, with the marketplace's providers: a source that also
+   * executes what it discovers (an MCP server: one session for discovery and calls) hands its
+   * connection to its provider here. Most sources ignore it.
+   */
+  default void attach(dev.agora.core.provider.Providers providers) {}
+
   /** Every capability the source has now, and the problems of those it could not read. */
   Found discover() throws Exception;
 

@@ -78,6 +78,86 @@ public final class Json {
     return out.toString();
   }
 
+  /**
+   * A value from the Java form JSON libraries give ({@code Map}, {@code List}, {@code String},
+   * {@code Number}, {@code Boolean}, null) — what the MCP SDK hands over — with the same rules as
+   * {@link #parse}. Anything else is a {@link JsonException}.
+   */
+  public static Value fromJava(Object o) {
+    return fromJava(o, 0);
+  }
+
+  private static Value fromJava(Object o, int depth) {
+    if (depth > MAX_DEPTH) {
+      throw new JsonException("JSON nested deeper than " + MAX_DEPTH + " levels");
+    }
+    return switch (o) {
+      case null -> Value.NIL;
+      case String s -> Value.of(s);
+      case Boolean b -> Value.of(b);
+      case Integer i -> Value.of(i.longValue());
+      case Long l -> Value.of(l);
+      case Short sh -> Value.of(sh.longValue());
+      case Byte by -> Value.of(by.longValue());
+      case java.math.BigInteger bi -> bi.bitLength() < 64 ? Value.of(bi.longValue()) : Value.of(bi.doubleValue());
+      case java.math.BigDecimal bd -> bd.scale() <= 0 && bd.precision() - bd.scale() < 19 ? Value.of(bd.longValueExact())
+          : Value.of(bd.doubleValue());
+      case Number n -> Value.of(n.doubleValue());
+      case Map<?, ?> m -> {
+        Dict.Builder b = Dict.builder();
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+          b.put(key(String.valueOf(e.getKey())), fromJava(e.getValue(), depth + 1));
+        }
+        yield b.build();
+      }
+      case java.util.Collection<?> c -> {
+        List<Value> items = new ArrayList<>(c.size());
+        for (Object x : c) {
+          items.add(fromJava(x, depth + 1));
+        }
+        yield Vec.of(items);
+      }
+      default -> throw new JsonException("no JSON form for a " + o.getClass().getName());
+    };
+  }
+
+  /**
+   * The Java form of a value ({@code LinkedHashMap} with string keys, {@code ArrayList}, {@code String},
+   * {@code Long}, {@code Double}, {@code Boolean}, null) for JSON libraries; what has no JSON form is a
+   * {@link JsonException}, as for {@link #write}.
+   */
+  public static Object toJava(Value v) {
+    return switch (v) {
+      case Value.Nil n -> null;
+      case Value.Bool b -> b.value();
+      case Value.Int i -> i.value();
+      case Value.Real r -> {
+        if (Double.isNaN(r.value()) || Double.isInfinite(r.value())) {
+          throw new JsonException("JSON has no " + r.value());
+        }
+        yield r.value();
+      }
+      case Value.Str s -> s.value();
+      case Value.Keyword k -> k.name();
+      case Value.Symbol s -> s.name();
+      case Seq s -> {
+        List<Object> out = new ArrayList<>(s.size());
+        for (int i = 0; i < s.size(); i++) {
+          out.add(toJava(s.get(i)));
+        }
+        yield out;
+      }
+      case Dict d -> {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        for (Map.Entry<Value, Value> e : d.asMap().entrySet()) {
+          out.put(keyName(e.getKey()), toJava(e.getValue()));
+        }
+        yield out;
+      }
+      default -> throw new JsonException("no JSON form for " + Printer.describe(v));
+    };
+  }
+
   /** The RTFS key for a JSON object key: a keyword when the name is a valid keyword, else the string. */
   public static Value key(String name) {
     return isKeywordName(name) ? Value.keyword(name) : Value.of(name);

@@ -27,6 +27,9 @@ public interface Provider {
     return false;
   }
 
+  /** Called once by the marketplace before any call, with where its messages go (the log). */
+  default void start(java.util.function.Consumer<String> log) {}
+
   /** Releases connections and sessions; called once at shutdown. */
   default void close() {}
 }

@@ -72,7 +72,7 @@ public final class Registry {
   private final EventSink sink;
   private final Clock clock;
 
-  /** Told of every registration (including unchanged ones) and removal, after the registry changed: how it is persisted. */
+  /** Told of every registration (including unchanged ones) and removal, after the registry changed. */
   public interface Listener {
     void registered(CapabilityManifest manifest, Change change);
 
@@ -87,12 +87,25 @@ public final class Registry {
     };
   }
 
-  private volatile Listener listener = Listener.NONE;
+  private final java.util.List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  /** Sets the one listener (the marketplace's persistence). */
+  /** Adds a listener: the marketplace's persistence, a gateway keeping its tool list current. */
   public void listen(Listener l) {
-    this.listener = l;
+    listeners.add(l);
   }
+
+  /** Every registration and removal, told to every listener. */
+  private final Listener listener = new Listener() {
+    @Override
+    public void registered(CapabilityManifest manifest, Change change) {
+      listeners.forEach(l -> l.registered(manifest, change));
+    }
+
+    @Override
+    public void removed(CapabilityManifest manifest) {
+      listeners.forEach(l -> l.removed(manifest));
+    }
+  };
 
   public Registry(EventSink sink, Clock clock) {
     this.sink = sink;

@@ -1,0 +1,295 @@
+package dev.agora.provider.mcp;
+
+import io.modelcontextprotocol.client.McpAsyncClient;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.spec.McpClientTransport;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpTransportSessionNotFoundException;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
+
+/**
+ * The one session Agora keeps with an MCP server, shared by discovery and every call to its tools.
+ * It connects on first use ({@code initialize}, then {@code notifications/initialized}, both by the
+ * SDK), answers {@code ping} and {@code roots/list}, and recovers: when the server has lost the
+ * session (HTTP 404 / unknown session) or its process died, the next request re-initializes, and an
+ * idempotent request is retried once on the new session.
+ */
+final class McpConnection implements AutoCloseable {
+
+  /** The server could not be reached, or its session was lost and the request not retried. */
+  static final class Unavailable extends RuntimeException {
+    Unavailable(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** A request ran past its deadline (it was cancelled on the server). */
+  static final class DeadlinePassed extends RuntimeException {
+    DeadlinePassed(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** The server answered with a JSON-RPC error. */
+  static final class ServerError extends RuntimeException {
+    ServerError(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** One live session: the client and the transport under it. */
+  private record Session(McpAsyncClient client, TrackingTransport transport, long generation) {}
+
+  private final McpServerConfig config;
+  private final Consumer<String> log;
+  private final Function<List<McpSchema.Tool>, Mono<Void>> toolsChanged;
+  private final Runnable reconnected;
+  private final Object lock = new Object();
+  private Session session;
+  private long generation;
+  private volatile boolean closed;
+
+  /**
+   * @param toolsChanged called with the new tool list after {@code notifications/tools/list_changed}
+   * @param reconnected called (on a background thread) after a lost session was re-established
+   */
+  McpConnection(McpServerConfig config, Consumer<String> log, Function<List<McpSchema.Tool>, Mono<Void>> toolsChanged,
+                Runnable reconnected) {
+    this.config = config;
+    this.log = log;
+    this.toolsChanged = toolsChanged;
+    this.reconnected = reconnected;
+  }
+
+  McpServerConfig config() {
+    return config;
+  }
+
+  /** The live session, connecting (and initializing) first if there is none. */
+  private Session session() {
+    synchronized (lock) {
+      if (closed) {
+        throw new Unavailable("the connection to MCP server '" + config.name() + "' is closed", null);
+      }
+      if (session == null) {
+        session = open(++generation);
+      }
+      return session;
+    }
+  }
+
+  private Session open(long gen) {
+    TrackingTransport[] tracking = new TrackingTransport[1];
+    McpClientTransport inner = switch (config.transport()) {
+      case STDIO -> new StdioTransport(config, McpJsonDefaults.getMapper(), log, () -> died(gen, tracking[0]));
+      case HTTP -> HttpClientStreamableHttpTransport.builder(base()).endpoint(path())
+          .requestBuilder(headers()).connectTimeout(Duration.ofSeconds(10)).build();
+      case SSE -> HttpClientSseClientTransport.builder(base()).sseEndpoint(path())
+          .requestBuilder(headers()).connectTimeout(Duration.ofSeconds(10)).build();
+    };
+    tracking[0] = new TrackingTransport(inner);
+    McpClient.AsyncSpec spec = McpClient.async(tracking[0])
+        .clientInfo(new McpSchema.Implementation("agora", "Agora capability marketplace", "0.1.0"))
+        .requestTimeout(config.timeout())
+        .initializationTimeout(config.timeout())
+        .toolsChangeConsumer(toolsChanged)
+        .loggingConsumer(n -> {
+          log.accept("mcp " + config.name() + " log " + n.level() + ": " + n.data());
+          return Mono.empty();
+        });
+    if (!config.roots().isEmpty()) {
+      spec.capabilities(McpSchema.ClientCapabilities.builder().roots(false).build())
+          .roots(config.roots().stream().map(uri -> new McpSchema.Root(uri, null)).toList());
+    }
+    McpAsyncClient client = spec.build();
+    try {
+      client.initialize().toFuture().get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      client.closeGracefully().subscribe(v -> { }, err -> { });
+      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      throw new Unavailable("cannot initialize MCP server '" + config.name() + "' (" + config.where() + "): "
+          + message(cause), cause);
+    } catch (InterruptedException e) {
+      client.close();
+      Thread.currentThread().interrupt();
+      throw new Unavailable("interrupted while connecting to MCP server '" + config.name() + "'", e);
+    }
+    return new Session(client, tracking[0], gen);
+  }
+
+  private String base() {
+    String u = config.url().toString();
+    String p = config.url().getRawPath();
+    return p == null || p.isEmpty() ? u : u.substring(0, u.length() - p.length() - (config.url().getRawQuery() == null
+        ? 0 : config.url().getRawQuery().length() + 1));
+  }
+
+  private String path() {
+    String p = config.url().getRawPath();
+    if (p == null || p.isEmpty()) {
+      return config.transport() == McpServerConfig.Transport.SSE ? "/sse" : "/mcp";
+    }
+    return config.url().getRawQuery() == null ? p : p + "?" + config.url().getRawQuery();
+  }
+
+  private HttpRequest.Builder headers() {
+    HttpRequest.Builder b = HttpRequest.newBuilder();
+    config.headers().forEach(b::header);
+    return b;
+  }
+
+  /** The stdio child exited: fail what is in flight now, and reconnect on the next request. */
+  private void died(long gen, TrackingTransport transport) {
+    synchronized (lock) {
+      if (session != null && session.generation() == gen) {
+        session = null;
+      }
+    }
+    if (transport != null) {
+      transport.failAll("MCP server '" + config.name() + "' exited");
+    }
+  }
+
+  /**
+   * Runs one request with a deadline. {@code tag} marks it for cancellation (null: not cancellable);
+   * {@code retry} says whether it may be sent again once if the session turns out to be lost.
+   */
+  <T> T request(String what, Function<McpAsyncClient, Mono<T>> op, Duration deadline, Object tag, boolean retry) {
+    Session s = session();
+    try {
+      return await(s, what, op, deadline, tag);
+    } catch (ServerError | Unavailable e) {
+      if (!lost(e)) {
+        throw e;
+      }
+      Session fresh = reconnect(s);
+      if (!retry) {
+        throw new Unavailable("MCP server '" + config.name() + "' lost the session during " + what + " ("
+            + message(e) + "); it was re-initialized, but the request was not retried because it is not idempotent", e);
+      }
+      log.accept("mcp " + config.name() + ": session lost during " + what + "; re-initialized and retrying once");
+      return await(fresh, what, op, deadline, tag);
+    }
+  }
+
+  private <T> T await(Session s, String what, Function<McpAsyncClient, Mono<T>> op, Duration deadline, Object tag) {
+    long ms = Math.max(1, deadline.toMillis());
+    try {
+      return op.apply(s.client()).toFuture().get(ms, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof McpError err && !lost(err)) {
+        throw new ServerError(message(err), err);
+      }
+      throw new Unavailable(what + " on MCP server '" + config.name() + "' failed: " + message(cause), cause);
+    } catch (TimeoutException e) {
+      cancel(s, tag, "deadline of " + ms + " ms passed");
+      throw new DeadlinePassed(what + " on MCP server '" + config.name() + "' took longer than " + ms + " ms");
+    } catch (InterruptedException e) {
+      cancel(s, tag, "the caller gave up (deadline)");
+      Thread.currentThread().interrupt();
+      throw new DeadlinePassed(what + " on MCP server '" + config.name() + "' was interrupted at its deadline");
+    }
+  }
+
+  private void cancel(Session s, Object tag, String reason) {
+    if (tag != null && s.transport().cancel(tag, reason)) {
+      log.accept("mcp " + config.name() + ": sent notifications/cancelled for call " + tag + " (" + reason + ")");
+    }
+  }
+
+  /** Replaces {@code broken} with a new session (unless another thread already has) and returns the live one. */
+  private Session reconnect(Session broken) {
+    Session fresh;
+    synchronized (lock) {
+      if (session == null || session == broken) {
+        if (session != null) {
+          session.client().closeGracefully().subscribe(v -> { }, e -> { });
+        }
+        session = null;
+        session = open(++generation);
+        Thread.ofVirtual().start(reconnected);
+      }
+      fresh = session;
+    }
+    return fresh;
+  }
+
+  /** Whether a failure means the server no longer knows our session (or is gone): re-initialize. */
+  private static boolean lost(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof McpTransportSessionNotFoundException) {
+        return true;
+      }
+      String m = String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT);
+      if (m.contains("session") && (m.contains("terminated") || m.contains("not found") || m.contains("closed"))
+          || m.contains("exited") || m.contains("not running") || m.contains("connection refused")
+          || m.contains("cannot write to mcp server")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The most telling message in a chain of causes: one of Agora's own (naming the server), else the
+   * deepest — the SDK wraps causes in generic messages ("Client failed to initialize…").
+   */
+  static String message(Throwable t) {
+    String deepest = null;
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      String m = c.getMessage();
+      if (m != null && m.contains("MCP server '")) {
+        return m;
+      }
+      if (m != null) {
+        deepest = m;
+      }
+    }
+    return deepest == null ? t.getClass().getSimpleName() : deepest;
+  }
+
+  /** How many requests are waiting for an answer on the current session (tests). */
+  int inFlight() {
+    synchronized (lock) {
+      return session == null ? 0 : session.transport().inFlight();
+    }
+  }
+
+  /** The stdio child's pid, or -1 (tests). */
+  long pid() {
+    synchronized (lock) {
+      return session != null && session.transport().inner() instanceof StdioTransport st ? st.pid() : -1;
+    }
+  }
+
+  @Override
+  public void close() {
+    Session s;
+    synchronized (lock) {
+      closed = true;
+      s = session;
+      session = null;
+    }
+    if (s != null) {
+      try {
+        s.client().closeGracefully().toFuture().get(3, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        s.client().close();
+      }
+      s.transport().close();
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package dev.agora.provider.mcp;
+
+import dev.agora.core.error.AgoraError;
+import dev.agora.core.json.Json;
+import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.manifest.ProviderSpec;
+import dev.agora.core.provider.CallContext;
+import dev.agora.core.provider.Provider;
+import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Value;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Executes {@code provider: {type: mcp, server: …, tool: …}} capabilities on the session of the
+ * configured server of that name: {@code tools/call}, {@code resources/read} or {@code prompts/get},
+ * with the call's deadline (cancelled on the server when it passes) and its id as the progress
+ * token. Failures are typed: the server's {@code isError} message and JSON-RPC errors are
+ * ProviderErrors naming the server, a passed deadline is a Timeout.
+ */
+public final class McpProvider implements Provider {
+
+  private final Map<String, McpSource> servers = new ConcurrentHashMap<>();
+  private volatile Consumer<String> log = line -> System.err.println(line);
+
+  @Override
+  public String type() {
+    return "mcp";
+  }
+
+  /** Takes over the connection of a configured server. */
+  void serve(McpSource source) {
+    servers.put(source.name(), source);
+  }
+
+  Consumer<String> log() {
+    return line -> log.accept(line);
+  }
+
+  /** Connection messages (stderr of stdio servers, reconnects, cancellations) go to the marketplace's log. */
+  @Override
+  public void start(Consumer<String> l) {
+    this.log = l;
+  }
+
+  @Override
+  public Value execute(CapabilityManifest manifest, Value input, CallContext call) {
+    ProviderSpec.Mcp spec = (ProviderSpec.Mcp) manifest.provider();
+    McpSource source = servers.get(spec.server());
+    if (source == null) {
+      throw new AgoraError.ProviderError(manifest.id(), "no MCP server named '" + spec.server()
+          + "' is configured (sources: [{name: " + spec.server() + ", type: mcp, …}])", null);
+    }
+    McpConnection c = source.connection();
+    Duration deadline = call.remaining().compareTo(source.config().timeout()) < 0 ? call.remaining()
+        : source.config().timeout();
+    boolean idempotent = spec.options().get("idempotent") instanceof Value.Bool b && b.value();
+    String kind = spec.options().get("kind") instanceof Value.Keyword k ? k.name() : "tool";
+    Map<String, Object> meta = Map.of("progressToken", call.callId());
+    try {
+      return switch (kind) {
+        case "resource" -> {
+          String uri = spec.tool().equals(McpMapping.RESOURCE_READER)
+              ? ((Value.Str) ((Dict) input).get("uri")).value() : spec.tool();
+          yield McpMapping.read(c.request("resources/read " + uri,
+              client -> client.readResource(new McpSchema.ReadResourceRequest(uri, meta)), deadline, call.callId(), true));
+        }
+        case "prompt" -> McpMapping.prompt(c.request("prompts/get " + spec.tool(),
+            client -> client.getPrompt(new McpSchema.GetPromptRequest(spec.tool(), stringArguments(input), meta)),
+            deadline, call.callId(), true));
+        default -> McpMapping.result(c.request("tools/call " + spec.tool(),
+            client -> client.callTool(McpSchema.CallToolRequest.builder().name(spec.tool()).arguments(arguments(input))
+                .meta(meta).build()),
+            deadline, call.callId(), idempotent));
+      };
+    } catch (McpConnection.DeadlinePassed e) {
+      throw new AgoraError.Timeout(manifest.id(), deadline);
+    } catch (McpConnection.ServerError e) {
+      throw new AgoraError.ProviderError(manifest.id(), "MCP server '" + spec.server() + "': " + e.getMessage(), e);
+    } catch (McpConnection.Unavailable e) {
+      throw new AgoraError.ProviderError(manifest.id(), e.getMessage(), e);
+    }
+  }
+
+  /** Tool arguments: a map's JSON form; nil is no arguments. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> arguments(Value input) {
+    if (input instanceof Value.Nil) {
+      return Map.of();
+    }
+    Object j = Json.toJava(input);
+    if (!(j instanceof Map<?, ?>)) {
+      throw new IllegalArgumentException("MCP tool arguments are a map, got " + input.typeName());
+    }
+    return (Map<String, Object>) j;
+  }
+
+  private static Map<String, Object> stringArguments(Value input) {
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    arguments(input).forEach((k, v) -> out.put(k, v instanceof String s ? s : String.valueOf(v)));
+    return out;
+  }
+
+  @Override
+  public void close() {
+    servers.values().forEach(McpSource::close);
+  }
+}

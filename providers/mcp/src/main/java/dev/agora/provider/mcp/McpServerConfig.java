@@ -1,0 +1,44 @@
+package dev.agora.provider.mcp;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One MCP server from agora.yaml. Exactly one of {@code command} (stdio) and {@code url} (HTTP) is
+ * set.
+ *
+ * @param name the source's name: the {@code <server>} in {@code mcp.<server>.<tool>}
+ * @param env extra environment for a stdio child (values already resolved from {@code $VAR})
+ * @param headers extra HTTP headers (values already resolved)
+ * @param roots file URIs offered to the server in answer to {@code roots/list}
+ * @param timeout the default deadline of a request (a call's own deadline is used when shorter)
+ */
+public record McpServerConfig(String name, Transport transport, String command, List<String> args,
+                              Map<String, String> env, Path cwd, URI url, Map<String, String> headers,
+                              List<String> roots, Duration timeout) {
+
+  /** How Agora talks to the server. */
+  public enum Transport {
+    /** A child process speaking JSON-RPC over stdin/stdout. */
+    STDIO,
+    /** Streamable HTTP (MCP 2025-03-26 and later). */
+    HTTP,
+    /** The legacy HTTP+SSE transport (MCP 2024-11-05). */
+    SSE
+  }
+
+  public McpServerConfig {
+    args = List.copyOf(args);
+    env = Map.copyOf(env);
+    headers = Map.copyOf(headers);
+    roots = List.copyOf(roots);
+  }
+
+  /** For messages: the command or the URL. */
+  public String where() {
+    return transport == Transport.STDIO ? String.join(" ", command, String.join(" ", args)).strip() : url.toString();
+  }
+}

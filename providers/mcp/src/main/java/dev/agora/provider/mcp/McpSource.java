@@ -1,0 +1,177 @@
+package dev.agora.provider.mcp;
+
+import dev.agora.core.discovery.DiscoverySource;
+import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.manifest.Manifests;
+import dev.agora.core.provider.Providers;
+import io.modelcontextprotocol.client.McpAsyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
+
+/**
+ * An MCP server as a discovery source: its tools, resources and prompts become capabilities, and
+ * while Agora runs, {@code notifications/tools/list_changed} (and a reconnect) updates them. It owns
+ * the server's one {@link McpConnection} and hands it to the {@link McpProvider} that executes the
+ * calls, so discovery and calls share one session.
+ */
+public final class McpSource implements DiscoverySource {
+
+  private final McpServerConfig config;
+  private volatile Consumer<String> log = line -> System.err.println(line);
+  private final McpConnection connection;
+  private volatile Changes changes;
+  private volatile Map<String, CapabilityManifest> tools = Map.of();
+  private volatile String version = "1.0.0";
+
+  public McpSource(McpServerConfig config) {
+    this.config = config;
+    this.connection = new McpConnection(config, line -> log.accept(line), this::toolsChanged, this::refresh);
+  }
+
+  @Override
+  public String name() {
+    return config.name();
+  }
+
+  public McpServerConfig config() {
+    return config;
+  }
+
+  McpConnection connection() {
+    return connection;
+  }
+
+  @Override
+  public void attach(Providers providers) {
+    if (providers.get("mcp") instanceof McpProvider p) {
+      p.serve(this);
+      log = p.log();
+    }
+  }
+
+  @Override
+  public Found discover() {
+    Map<String, CapabilityManifest> found = new LinkedHashMap<>();
+    McpSchema.InitializeResult init = connection.request("initialize", c -> Mono.justOrEmpty(c.getCurrentInitializationResult()),
+        config.timeout(), null, true);
+    McpSchema.ServerCapabilities caps = init == null ? null : init.capabilities();
+    if (init != null && init.serverInfo() != null && init.serverInfo().version() != null
+        && Manifests.versionProblem(init.serverInfo().version()) == null) {
+      version = init.serverInfo().version();
+    }
+    String prefix = "mcp." + config.name() + ".";
+    if (caps == null || caps.tools() != null) {
+      for (CapabilityManifest m : toolManifests(listTools())) {
+        found.put(m.id(), m);
+      }
+    }
+    tools = Map.copyOf(found);
+    List<CapabilityManifest> all = new ArrayList<>(found.values());
+    if (caps != null && caps.resources() != null) {
+      Names names = new Names(prefix + "resource.");
+      for (McpSchema.Resource r : pages(c -> c.listResources(null), c -> null, McpSchema.ListResourcesResult::resources,
+          McpSchema.ListResourcesResult::nextCursor, (c, cursor) -> c.listResources(cursor))) {
+        all.add(McpMapping.resource(config, names.id(r.name()), r, version));
+      }
+      all.add(McpMapping.resourceReader(config, prefix + McpMapping.RESOURCE_READER, version));
+    }
+    if (caps != null && caps.prompts() != null) {
+      Names names = new Names(prefix + "prompt.");
+      for (McpSchema.Prompt p : pages(c -> c.listPrompts(null), c -> null, McpSchema.ListPromptsResult::prompts,
+          McpSchema.ListPromptsResult::nextCursor, (c, cursor) -> c.listPrompts(cursor))) {
+        all.add(McpMapping.prompt(config, names.id(p.name()), p, version));
+      }
+    }
+    return new Found(all, List.of());
+  }
+
+  private List<McpSchema.Tool> listTools() {
+    return pages(c -> c.listTools(null), c -> null, McpSchema.ListToolsResult::tools, McpSchema.ListToolsResult::nextCursor,
+        (c, cursor) -> c.listTools(cursor));
+  }
+
+  private List<CapabilityManifest> toolManifests(List<McpSchema.Tool> list) {
+    Names names = new Names("mcp." + config.name() + ".");
+    List<CapabilityManifest> out = new ArrayList<>();
+    for (McpSchema.Tool t : list) {
+      out.add(McpMapping.tool(config, names.id(t.name()), t, version, line -> log.accept(line)));
+    }
+    return out;
+  }
+
+  /** Every page of a paginated list. */
+  private <R, T> List<T> pages(Function<McpAsyncClient, Mono<R>> first, Function<McpAsyncClient, String> unused,
+                               Function<R, List<T>> items, Function<R, String> next,
+                               java.util.function.BiFunction<McpAsyncClient, String, Mono<R>> page) {
+    List<T> out = new ArrayList<>();
+    R r = connection.request("list", first, config.timeout(), null, true);
+    for (int n = 0; r != null; n++) {
+      if (items.apply(r) != null) {
+        out.addAll(items.apply(r));
+      }
+      String cursor = next.apply(r);
+      if (cursor == null || cursor.isEmpty() || n > 10_000) {
+        break;
+      }
+      r = connection.request("list", c -> page.apply(c, cursor), config.timeout(), null, true);
+    }
+    return out;
+  }
+
+  @Override
+  public void watch(Changes c) {
+    this.changes = c;
+  }
+
+  /** The server said its tools changed (the SDK fetched the new list): apply the difference. */
+  private Mono<Void> toolsChanged(List<McpSchema.Tool> list) {
+    return Mono.fromRunnable(() -> apply(toolManifests(list)));
+  }
+
+  /** After a reconnect the server may be a new version with other tools: list them again. */
+  private void refresh() {
+    try {
+      apply(toolManifests(listTools()));
+    } catch (RuntimeException e) {
+      log.accept("mcp " + config.name() + ": could not list tools after reconnecting: " + e.getMessage());
+    }
+  }
+
+  private synchronized void apply(List<CapabilityManifest> now) {
+    Changes c = changes;
+    Map<String, CapabilityManifest> next = new LinkedHashMap<>();
+    now.forEach(m -> next.put(m.id(), m));
+    if (c != null) {
+      for (CapabilityManifest m : next.values()) {
+        c.upsert(this, m); // unchanged ones are no-ops in the registry
+      }
+      for (CapabilityManifest old : tools.values()) {
+        if (!next.containsKey(old.id())) {
+          c.remove(this, old.id(), old.version());
+        }
+      }
+    }
+    tools = Map.copyOf(next);
+  }
+
+  @Override
+  public Health health() {
+    try {
+      connection.request("ping", McpAsyncClient::ping, java.time.Duration.ofSeconds(5), null, true);
+      return Health.UP;
+    } catch (RuntimeException e) {
+      return new Health(false, e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    connection.close();
+  }
+}

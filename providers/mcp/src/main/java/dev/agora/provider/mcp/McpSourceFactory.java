@@ -1,0 +1,135 @@
+package dev.agora.provider.mcp;
+
+import dev.agora.core.discovery.DiscoverySource;
+import dev.agora.core.discovery.SourceFactory;
+import dev.agora.core.doc.Fields;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code sources: [{type: mcp, …}]} in agora.yaml:
+ * <pre>
+ * - {name: everything, type: mcp, command: npx, args: ["@modelcontextprotocol/server-everything"],
+ *    env: {DEBUG: "1", TOKEN: "${MY_TOKEN}"}, cwd: tools, roots: [data], timeout: 30s}
+ * - {name: remote, type: mcp, url: "https://mcp.example.com/mcp", headers: {X-Team: core}, bearer_env: REMOTE_TOKEN}
+ * - {name: old, type: mcp, transport: sse, url: "http://127.0.0.1:3001"}
+ * </pre>
+ * Values written {@code ${NAME}} are read from Agora's environment when the source starts, so
+ * secrets stay out of the file; {@code bearer_env} names the variable holding a bearer token.
+ */
+public final class McpSourceFactory implements SourceFactory {
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
+  private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+
+  private final UnaryOperator<String> environment;
+
+  public McpSourceFactory() {
+    this(System::getenv);
+  }
+
+  /** With another environment (tests). */
+  public McpSourceFactory(UnaryOperator<String> environment) {
+    this.environment = environment;
+  }
+
+  @Override
+  public String type() {
+    return "mcp";
+  }
+
+  @Override
+  public DiscoverySource create(String name, Fields f, Path base) {
+    if (!NAME.matcher(name).matches()) {
+      f.problem("name", "an MCP source's name becomes part of capability ids (mcp." + name
+          + ".<tool>): use letters, digits, _ and -, starting with a letter");
+    }
+    String command = f.string("command", null);
+    String url = f.string("url", null);
+    String transportName = f.string("transport", command != null ? "stdio" : "http");
+    McpServerConfig.Transport transport = switch (transportName) {
+      case "stdio" -> McpServerConfig.Transport.STDIO;
+      case "http", "streamable-http", "streamable_http" -> McpServerConfig.Transport.HTTP;
+      case "sse" -> McpServerConfig.Transport.SSE;
+      default -> {
+        f.problem("transport", "'" + transportName + "' is not a transport; use stdio, http or sse");
+        yield null;
+      }
+    };
+    if ((command == null) == (url == null)) {
+      f.problem("an MCP source needs either 'command' (a stdio server) or 'url' (an HTTP server)");
+    } else if (transport == McpServerConfig.Transport.STDIO && command == null) {
+      f.problem("transport", "a stdio server needs 'command'");
+    } else if (transport != null && transport != McpServerConfig.Transport.STDIO && url == null) {
+      f.problem("transport", "an " + transportName + " server needs 'url'");
+    }
+    List<String> args = f.has("args") ? f.strings("args") : List.of();
+    Map<String, String> env = resolved(f, "env");
+    Path cwd = f.has("cwd") ? base.resolve(f.string("cwd", ".")).normalize() : null;
+    URI uri = null;
+    if (url != null) {
+      try {
+        uri = new URI(url);
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+          f.problem("url", "'" + url + "' is not an http(s) URL");
+        }
+      } catch (URISyntaxException e) {
+        f.problem("url", "'" + url + "' is not a URL: " + e.getReason());
+      }
+    }
+    Map<String, String> headers = resolved(f, "headers");
+    String bearerEnv = f.string("bearer_env", null);
+    if (bearerEnv != null) {
+      String token = environment.apply(bearerEnv);
+      if (token == null) {
+        f.problem("bearer_env", "the environment variable " + bearerEnv + " is not set");
+      } else {
+        headers.put("Authorization", "Bearer " + token);
+      }
+    }
+    List<String> roots = new ArrayList<>();
+    for (String r : f.has("roots") ? f.strings("roots") : List.<String>of()) {
+      roots.add(r.contains("://") ? r : base.resolve(r).toAbsolutePath().normalize().toUri().toString());
+    }
+    Duration timeout = f.duration("timeout", Duration.ofSeconds(30));
+    f.rejectUnknown();
+    if (transport == null || (command == null) == (url == null) || !NAME.matcher(name).matches()) {
+      return null;
+    }
+    return new McpSource(new McpServerConfig(name, transport, command, args, env, cwd, uri, headers, roots, timeout));
+  }
+
+  /** A map of strings whose {@code ${VAR}}s are replaced from the environment; an unset one is a problem. */
+  private Map<String, String> resolved(Fields f, String key) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (!f.has(key)) {
+      return out;
+    }
+    Fields m = f.map(key);
+    for (String k : m.keys()) {
+      String v = m.string(k, "");
+      Matcher mm = VAR.matcher(v);
+      StringBuilder sb = new StringBuilder();
+      while (mm.find()) {
+        String value = environment.apply(mm.group(1));
+        if (value == null) {
+          m.problem(k, "the environment variable " + mm.group(1) + " is not set");
+          value = "";
+        }
+        mm.appendReplacement(sb, Matcher.quoteReplacement(value));
+      }
+      mm.appendTail(sb);
+      out.put(k, sb.toString());
+    }
+    return out;
+  }
+}

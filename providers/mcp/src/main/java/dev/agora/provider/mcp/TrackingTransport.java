@@ -1,0 +1,126 @@
+package dev.agora.provider.mcp;
+
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.spec.McpClientTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
+
+/**
+ * Wraps a transport to know which requests are in flight — what the SDK does not expose — so that
+ * Agora can (1) send {@code notifications/cancelled} for the request behind a call that ran past its
+ * deadline, and (2) fail every request in flight at once when the connection is known to be dead,
+ * instead of letting each wait out its timeout. A call is found by the progress token Agora puts in
+ * its {@code _meta}: the call's own id.
+ */
+final class TrackingTransport implements McpClientTransport {
+
+  /** A request sent and not yet answered. */
+  private record InFlight(String method, Object tag) {}
+
+  private final McpClientTransport inner;
+  private final Map<Object, InFlight> inFlight = new ConcurrentHashMap<>();
+  private volatile Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler;
+
+  TrackingTransport(McpClientTransport inner) {
+    this.inner = inner;
+  }
+
+  @Override
+  public Mono<Void> connect(Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> h) {
+    this.handler = h;
+    return inner.connect(in -> h.apply(in.doOnNext(this::answered)));
+  }
+
+  private void answered(McpSchema.JSONRPCMessage m) {
+    if (m instanceof McpSchema.JSONRPCResponse r) {
+      inFlight.remove(r.id());
+    }
+  }
+
+  @Override
+  public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
+    if (message instanceof McpSchema.JSONRPCRequest r) {
+      inFlight.put(r.id(), new InFlight(r.method(), tagOf(r.params())));
+    }
+    return inner.sendMessage(message);
+  }
+
+  private static Object tagOf(Object params) {
+    Map<String, Object> meta = switch (params) {
+      case McpSchema.CallToolRequest c -> c.meta();
+      case McpSchema.ReadResourceRequest rr -> rr.meta();
+      case McpSchema.GetPromptRequest g -> g.meta();
+      case null, default -> null;
+    };
+    return meta == null ? null : meta.get("progressToken");
+  }
+
+  /**
+   * Cancels the request tagged {@code tag}: tells the server ({@code notifications/cancelled}) and
+   * completes it locally with an error. Returns whether one was in flight.
+   */
+  boolean cancel(Object tag, String reason) {
+    for (Map.Entry<Object, InFlight> e : inFlight.entrySet()) {
+      if (tag.equals(e.getValue().tag())) {
+        Object id = e.getKey();
+        inner.sendMessage(new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION, "notifications/cancelled",
+            Map.of("requestId", id, "reason", reason))).subscribe(v -> { }, err -> { });
+        fail(id, reason);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Fails every request in flight with {@code reason} (the server is gone). */
+  void failAll(String reason) {
+    inFlight.keySet().forEach(id -> fail(id, reason));
+  }
+
+  private void fail(Object id, String reason) {
+    if (inFlight.remove(id) == null || handler == null) {
+      return;
+    }
+    McpSchema.JSONRPCResponse error = new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, id, null,
+        new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INTERNAL_ERROR, reason, null));
+    handler.apply(Mono.just(error)).subscribe(m -> { }, e -> { });
+  }
+
+  /** How many requests are waiting for an answer. */
+  int inFlight() {
+    return inFlight.size();
+  }
+
+  McpClientTransport inner() {
+    return inner;
+  }
+
+  @Override
+  public void setExceptionHandler(Consumer<Throwable> h) {
+    inner.setExceptionHandler(h);
+  }
+
+  @Override
+  public Mono<Void> closeGracefully() {
+    return inner.closeGracefully();
+  }
+
+  @Override
+  public void close() {
+    inner.close();
+  }
+
+  @Override
+  public java.util.List<String> protocolVersions() {
+    return inner.protocolVersions();
+  }
+
+  @Override
+  public <T> T unmarshalFrom(Object data, TypeRef<T> type) {
+    return inner.unmarshalFrom(data, type);
+  }
+}

@@ -1,0 +1,80 @@
+package dev.agora.provider.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agora.core.config.ConfigLoader;
+import dev.agora.core.discovery.SourceFactory;
+import dev.agora.core.doc.Document;
+import dev.agora.core.doc.DocumentException;
+import dev.agora.core.doc.Documents;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The {@code type: mcp} source's configuration: what is read and every mistake, with its line. */
+class McpConfigTest {
+
+  private static final Map<String, String> ENV = Map.of("TOKEN", "s3cret", "DEBUG_LEVEL", "2");
+  private static final Path BASE = Path.of("/etc/agora");
+
+  private static Object load(String yaml) {
+    Document doc = Documents.parse(yaml, "agora.yaml", Documents.Format.YAML);
+    Map<String, SourceFactory> factories = new java.util.LinkedHashMap<>(ConfigLoader.factories());
+    factories.put("mcp", new McpSourceFactory(ENV::get));
+    try {
+      return ConfigLoader.parse(doc, BASE, factories);
+    } catch (DocumentException e) {
+      return e.problems().stream().map(Object::toString).toList();
+    }
+  }
+
+  @Test
+  void aStdioAndAnHttpServerAreRead() {
+    dev.agora.core.config.AgoraConfig c = (dev.agora.core.config.AgoraConfig) load("""
+        sources:
+          - {name: files, type: mcp, command: npx, args: [-y, server], env: {LEVEL: "${DEBUG_LEVEL}", X: "a${DEBUG_LEVEL}b"}, cwd: tools, roots: [data, "file:///srv"], timeout: 5s}
+          - {name: remote, type: mcp, url: "https://mcp.example.com/mcp", headers: {X-Team: core}, bearer_env: TOKEN}
+          - {name: old, type: mcp, transport: sse, url: "http://127.0.0.1:3001/sse"}
+        """);
+    McpServerConfig files = ((McpSource) c.sources().get(0)).config();
+    assertThat(files.transport()).isEqualTo(McpServerConfig.Transport.STDIO);
+    assertThat(files.args()).containsExactly("-y", "server");
+    assertThat(files.env()).containsEntry("LEVEL", "2").containsEntry("X", "a2b");
+    assertThat(files.cwd()).isEqualTo(BASE.resolve("tools"));
+    assertThat(files.roots()).containsExactly("file:///etc/agora/data", "file:///srv");
+    assertThat(files.timeout()).hasSeconds(5);
+    McpServerConfig remote = ((McpSource) c.sources().get(1)).config();
+    assertThat(remote.transport()).isEqualTo(McpServerConfig.Transport.HTTP);
+    assertThat(remote.headers()).containsEntry("Authorization", "Bearer s3cret").containsEntry("X-Team", "core");
+    assertThat(remote.where()).isEqualTo("https://mcp.example.com/mcp").doesNotContain("s3cret");
+    assertThat(((McpSource) c.sources().get(2)).config().transport()).isEqualTo(McpServerConfig.Transport.SSE);
+  }
+
+  @Test
+  void everyMistakeIsReportedWithItsLine() {
+    Object problems = load("""
+        sources:
+          - {name: "bad name", type: mcp, command: x}
+          - {name: both, type: mcp, command: x, url: "http://h/mcp"}
+          - {name: none, type: mcp}
+          - {name: unset, type: mcp, url: "http://h/mcp", bearer_env: NOPE, env: {A: "${ALSO_NOPE}"}}
+          - {name: ftp, type: mcp, url: "ftp://h/x"}
+          - {name: wire, type: mcp, transport: pigeon, url: "http://h/mcp"}
+          - {name: extra, type: mcp, command: x, colour: red}
+        """);
+    assertThat(problems).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).map(Object::toString)
+        .containsExactly(
+            "agora.yaml:2: sources[0].name: an MCP source's name becomes part of capability ids (mcp.bad name.<tool>): "
+                + "use letters, digits, _ and -, starting with a letter",
+            "agora.yaml:3: sources[1]: an MCP source needs either 'command' (a stdio server) or 'url' (an HTTP server)",
+            "agora.yaml:4: sources[2]: an MCP source needs either 'command' (a stdio server) or 'url' (an HTTP server)",
+            "agora.yaml:5: sources[3].env.A: the environment variable ALSO_NOPE is not set",
+            "agora.yaml:5: sources[3].bearer_env: the environment variable NOPE is not set",
+            "agora.yaml:6: sources[4].url: 'ftp://h/x' is not an http(s) URL",
+            "agora.yaml:7: sources[5].transport: 'pigeon' is not a transport; use stdio, http or sse",
+            "agora.yaml:8: sources[6].colour: unknown key 'colour'; known keys are type, name, command, url, transport, "
+                + "args, env, cwd, headers, bearer_env, roots, timeout");
+    assertThat(List.of(problems.toString())).noneMatch(p -> p.contains("s3cret"));
+  }
+}

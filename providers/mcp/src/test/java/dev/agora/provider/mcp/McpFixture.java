@@ -1,0 +1,80 @@
+package dev.agora.provider.mcp;
+
+import dev.agora.core.Marketplace;
+import dev.agora.core.call.CallRequest;
+import dev.agora.core.config.AgoraConfig;
+import dev.agora.core.config.ConfigLoader;
+import dev.agora.core.discovery.Bootstrap;
+import dev.agora.core.event.MemorySink;
+import dev.agora.core.security.SecurityContext;
+import dev.agora.rtfs.Value;
+import dev.agora.rtfs.reader.Reader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A marketplace configured from agora.yaml text, bootstrapped, with its log and events kept. */
+final class McpFixture implements AutoCloseable {
+
+  final Marketplace marketplace;
+  /** Events, kept; every one also wakes whoever waits on this fixture. */
+  final MemorySink events = new MemorySink(10_000);
+  final List<String> log = new CopyOnWriteArrayList<>() {
+    @Override
+    public boolean add(String line) {
+      boolean added = super.add(line);
+      synchronized (McpFixture.this) {
+        McpFixture.this.notifyAll();
+      }
+      return added;
+    }
+  };
+  final List<Bootstrap.SourceReport> reports;
+
+  McpFixture(Path dir, String yaml) throws IOException {
+    Path file = dir.resolve("agora.yaml");
+    Files.writeString(file, yaml);
+    AgoraConfig cfg = ConfigLoader.load(file).withStorage(AgoraConfig.Storage.MEMORY);
+    marketplace = Marketplace.builder().config(cfg).sink(e -> {
+      events.accept(e);
+      synchronized (this) {
+        notifyAll();
+      }
+    }).log(log::add).build();
+    reports = marketplace.bootstrap();
+  }
+
+  Value call(String id, String rtfsArgs) {
+    return marketplace.call(CallRequest.of(id, rtfsArgs == null ? Value.NIL : Reader.readValue(rtfsArgs),
+        SecurityContext.full("test")));
+  }
+
+  McpSource source(String name) {
+    return (McpSource) marketplace.config().sources().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  String logText() {
+    return String.join("\n", log);
+  }
+
+  /** Waits (up to {@code seconds}) until a log line contains {@code fragment}; the log is written by other threads. */
+  synchronized boolean awaitLog(String fragment, int seconds) throws InterruptedException {
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    while (log.stream().noneMatch(l -> l.contains(fragment))) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      wait(left / 1_000_000 + 1);
+    }
+    return true;
+  }
+
+  @Override
+  public void close() {
+    marketplace.close();
+    marketplace.config().sources().forEach(s -> s.close());
+  }
+}
