@@ -210,6 +210,15 @@ public final class Marketplace implements AutoCloseable {
     return config.context(name);
   }
 
+  /**
+   * Whether {@code caller} may call {@code m} as far as can be known before calling: the policy's
+   * static allow/deny and the caller's context (level, allow list, effects, permissions). Time
+   * windows and limits are checked at call time. What gateways list to a caller.
+   */
+  public boolean mayCall(SecurityContext caller, CapabilityManifest m) {
+    return policy.get().verdict(m.id()).denial() == null && caller.refusal(m) == null;
+  }
+
   /** Replaces the isolation policy; calls after this use it. */
   public void setPolicy(IsolationPolicy p) {
     policy.set(new PolicyEngine(p));

@@ -32,7 +32,7 @@ class NodeTest {
 
   private static AgoraConfig config(List<DiscoverySource> sources) {
     return new AgoraConfig(null, sources, IsolationPolicy.allowAll(), Map.of("local", ME), "local", null,
-        AgoraConfig.Storage.MEMORY, AgoraConfig.Chain.DEFAULT);
+        AgoraConfig.Storage.MEMORY, AgoraConfig.Chain.DEFAULT, AgoraConfig.Server.DEFAULT);
   }
 
   private static CapabilityManifest manifest(String id) {

@@ -23,7 +23,7 @@ import java.util.TreeSet;
  */
 public record AgoraConfig(String file, List<DiscoverySource> sources, IsolationPolicy policy,
                           Map<String, SecurityContext> contexts, String defaultContext, Path dataDir,
-                          Storage storage, Chain chain) {
+                          Storage storage, Chain chain, Server server) {
 
   /** The data directory used when none is configured, relative to the working directory. */
   public static final Path DEFAULT_DATA_DIR = Path.of(".agora");
@@ -64,6 +64,33 @@ public record AgoraConfig(String file, List<DiscoverySource> sources, IsolationP
     }
   }
 
+  /**
+   * {@code agora serve}: where it listens and who may call. Keys are kept only as SHA-256 hex.
+   *
+   * @param anonymous the context of requests without a key; null refuses them
+   * @param allowedOrigins browser origins allowed to call (others, with an Origin header, are refused)
+   * @param allowedHosts Host headers accepted besides 127.0.0.1, localhost and [::1] on the port (DNS rebinding)
+   */
+  public record Server(String host, int port, List<ApiKey> apiKeys, String anonymous, List<String> allowedOrigins,
+                       List<String> allowedHosts, java.time.Duration keepAlive) {
+    public static final Server DEFAULT = new Server("127.0.0.1", 8420, List.of(), null, List.of(), List.of(),
+        java.time.Duration.ofSeconds(15));
+
+    public Server {
+      apiKeys = List.copyOf(apiKeys);
+      allowedOrigins = List.copyOf(allowedOrigins);
+      allowedHosts = List.copyOf(allowedHosts);
+    }
+
+    /** The same server on another host and port (the command line's --host/--port). */
+    public Server at(String h, int p) {
+      return new Server(h, p, apiKeys, anonymous, allowedOrigins, allowedHosts, keepAlive);
+    }
+  }
+
+  /** An API key: its name (for logs and the chain), the SHA-256 of its value (hex), the context it acts as. */
+  public record ApiKey(String name, String sha256, String context) {}
+
   public AgoraConfig {
     sources = List.copyOf(sources);
     contexts = Map.copyOf(contexts);
@@ -71,17 +98,22 @@ public record AgoraConfig(String file, List<DiscoverySource> sources, IsolationP
 
   public static AgoraConfig defaults() {
     return new AgoraConfig(null, List.of(), IsolationPolicy.allowAll(),
-        Map.of("local", SecurityContext.full("local")), "local", null, Storage.SQLITE, Chain.DEFAULT);
+        Map.of("local", SecurityContext.full("local")), "local", null, Storage.SQLITE, Chain.DEFAULT, Server.DEFAULT);
   }
 
   /** The same configuration storing elsewhere (tests, {@code --store memory}). */
   public AgoraConfig withStorage(Storage s) {
-    return new AgoraConfig(file, sources, policy, contexts, defaultContext, dataDir, s, chain);
+    return new AgoraConfig(file, sources, policy, contexts, defaultContext, dataDir, s, chain, server);
   }
 
   /** The same configuration with another data directory. */
   public AgoraConfig withDataDir(Path dir) {
-    return new AgoraConfig(file, sources, policy, contexts, defaultContext, dir, storage, chain);
+    return new AgoraConfig(file, sources, policy, contexts, defaultContext, dir, storage, chain, server);
+  }
+
+  /** The same configuration serving elsewhere. */
+  public AgoraConfig withServer(Server s) {
+    return new AgoraConfig(file, sources, policy, contexts, defaultContext, dataDir, storage, chain, s);
   }
 
   /** The data directory, resolved: the configured one or {@code .agora}. */

@@ -64,6 +64,7 @@ import java.util.Set;
  * data_dir: .agora                          # the node's key and SQLite file; default .agora in the working directory
  * storage: {type: sqlite}                   # sqlite (default, path: <data_dir>/agora.db) | postgres | memory
  * chain: {durability: durable, privacy: full, checkpoint_every: 10000, redact: ["(?i)ssn"], trusted_keys: []}
+ * server: {host: 127.0.0.1, port: 8420, api_keys: [{name: ci, context: agent, key_env: AGORA_KEY_CI}], anonymous: sandbox}
  * </pre>
  */
 public final class ConfigLoader {
@@ -107,12 +108,13 @@ public final class ConfigLoader {
     Path dataDir = root.has("data_dir") ? base.resolve(root.string("data_dir", ".agora")) : null;
     AgoraConfig.Storage storage = storage(root.map("storage"), base);
     AgoraConfig.Chain chain = chain(root.map("chain"));
+    AgoraConfig.Server server = server(root.map("server"), contexts.keySet());
     root.rejectUnknown();
     if (!problems.isEmpty()) {
       sources.forEach(DiscoverySource::close);
       throw new DocumentException(problems);
     }
-    return new AgoraConfig(doc.file(), sources, policy, contexts, defaultContext, dataDir, storage, chain);
+    return new AgoraConfig(doc.file(), sources, policy, contexts, defaultContext, dataDir, storage, chain, server);
   }
 
   /** The source factories: core's and those on the class path. */
@@ -347,6 +349,55 @@ public final class ConfigLoader {
       s.problem("postgres storage needs a url (jdbc:postgresql://host:port/database)");
     }
     return new AgoraConfig.Storage(type, settings);
+  }
+
+  /** Where {@code key_env} values come from (tests replace it). */
+  static java.util.function.UnaryOperator<String> environment = System::getenv;
+
+  private static AgoraConfig.Server server(Fields s, Set<String> contexts) {
+    AgoraConfig.Server d = AgoraConfig.Server.DEFAULT;
+    String host = s.string("host", d.host());
+    int port = (int) s.integer("port", d.port(), 0, 65_535);
+    List<AgoraConfig.ApiKey> keys = new ArrayList<>();
+    for (Fields k : s.items("api_keys")) {
+      String name = k.required("name");
+      String context = k.required("context");
+      String sha = k.string("sha256", null);
+      String env = k.string("key_env", null);
+      if ((sha == null) == (env == null)) {
+        k.problem("an API key needs either key_env (the variable holding it) or sha256 (the hex SHA-256 of it)");
+      } else if (sha != null && !sha.matches("[0-9a-fA-F]{64}")) {
+        k.problem("sha256", "expected 64 hex digits");
+      } else if (env != null) {
+        String value = environment.apply(env);
+        if (value == null || value.isEmpty()) {
+          k.problem("key_env", "the environment variable " + env + " is not set");
+        } else {
+          sha = dev.agora.core.chain.Hashes.hex(dev.agora.core.chain.Hashes.sha256(
+              value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+      }
+      if (context != null && !contexts.contains(context)) {
+        k.problem("context", "no context named '" + context + "' under contexts");
+      }
+      if (k.has("key")) {
+        k.problem("key", "API keys do not belong in agora.yaml; put the key in an environment variable (key_env) or "
+            + "give its sha256");
+      }
+      k.rejectUnknown();
+      if (name != null && context != null && sha != null) {
+        keys.add(new AgoraConfig.ApiKey(name, sha.toLowerCase(Locale.ROOT), context));
+      }
+    }
+    String anonymous = s.string("anonymous", null);
+    if (anonymous != null && !contexts.contains(anonymous)) {
+      s.problem("anonymous", "no context named '" + anonymous + "' under contexts");
+    }
+    List<String> origins = s.has("allowed_origins") ? s.strings("allowed_origins") : List.of();
+    List<String> hosts = s.has("allowed_hosts") ? s.strings("allowed_hosts") : List.of();
+    Duration keepAlive = s.duration("keep_alive", d.keepAlive());
+    s.rejectUnknown();
+    return new AgoraConfig.Server(host, port, keys, anonymous, origins, hosts, keepAlive);
   }
 
   private static AgoraConfig.Chain chain(Fields c) {

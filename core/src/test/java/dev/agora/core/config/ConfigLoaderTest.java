@@ -125,7 +125,86 @@ class ConfigLoaderTest {
         "agora.yaml:17: chain.redact: '(' is not a regular expression: Unclosed group",
         "agora.yaml:17: chain.trusted_keys: not a verifier key: expected <name>+<hash>+<key>",
         "agora.yaml:18: extra: unknown key 'extra'; known keys are sources, policy, contexts, default_context, "
-            + "data_dir, storage, chain");
+            + "data_dir, storage, chain, server");
+  }
+
+  @Test
+  void the_server_section_keeps_only_hashes_of_keys() throws IOException {
+    var saved = ConfigLoader.environment;
+    ConfigLoader.environment = name -> name.equals("AGORA_TEST_KEY") ? "s3cret" : null;
+    try {
+      AgoraConfig c = ConfigLoader.load(write("""
+          contexts:
+            agent: {level: controlled, allow: ["ccos.*"]}
+            ops: {level: full}
+          server:
+            host: 0.0.0.0
+            port: 0
+            anonymous: agent
+            allowed_origins: ["https://console.example"]
+            allowed_hosts: ["agora.internal:8420"]
+            keep_alive: 5s
+            api_keys:
+              - {name: ci, context: ops, key_env: AGORA_TEST_KEY}
+              - {name: bot, context: agent, sha256: "4A7C449D22A99026FAC16A47621FF68792FF589F72334EA3950CE186A5615E9A"}
+          """));
+      AgoraConfig.Server s = c.server();
+      assertThat(s.host()).isEqualTo("0.0.0.0");
+      assertThat(s.port()).isZero();
+      assertThat(s.anonymous()).isEqualTo("agent");
+      assertThat(s.allowedOrigins()).containsExactly("https://console.example");
+      assertThat(s.allowedHosts()).containsExactly("agora.internal:8420");
+      assertThat(s.keepAlive()).isEqualTo(Duration.ofSeconds(5));
+      assertThat(s.apiKeys()).containsExactly(
+          // SHA-256 of "s3cret": the key itself is never kept
+          new AgoraConfig.ApiKey("ci", "1ec1c26b50d5d3c58d9583181af8076655fe00756bf7285940ba3670f99fcba0", "ops"),
+          new AgoraConfig.ApiKey("bot", "4a7c449d22a99026fac16a47621ff68792ff589f72334ea3950ce186a5615e9a", "agent"));
+      assertThat(ConfigLoader.load(write("contexts: {a: {level: full}}\n")).server())
+          .isEqualTo(AgoraConfig.Server.DEFAULT);
+    } finally {
+      ConfigLoader.environment = saved;
+    }
+  }
+
+  @Test
+  void server_mistakes_are_named_and_literal_keys_refused() throws IOException {
+    var saved = ConfigLoader.environment;
+    ConfigLoader.environment = name -> null;
+    try {
+      Path f = write("""
+          contexts:
+            agent: {level: full}
+          server:
+            port: 70000
+            anonymous: nobody
+            api_keys:
+              - {name: a, context: agent}
+              - {name: b, context: agent, sha256: abc}
+              - {name: c, context: agent, key_env: NOT_SET}
+              - {name: d, context: ghost, sha256: "4a7c449d22a99026fac16a47621ff68792ff589f72334ea3950ce186a5615e9a"}
+              - {name: e, context: agent, key: hunter2}
+            tls: true
+          """);
+      DocumentException e = org.assertj.core.api.Assertions.catchThrowableOfType(DocumentException.class,
+          () -> ConfigLoader.load(f));
+      assertThat(e.problems()).extracting(DocumentProblem::toString).noneMatch(p -> p.contains("hunter2"));
+      assertThat(e.problems()).extracting(p -> p.toString().replace(f.toString(), "agora.yaml")).containsExactly(
+          "agora.yaml:4: server.port: expected an integer from 0 to 65535, found 70000 (integer)",
+          "agora.yaml:7: server.api_keys[0]: an API key needs either key_env (the variable holding it) or sha256 "
+              + "(the hex SHA-256 of it)",
+          "agora.yaml:8: server.api_keys[1].sha256: expected 64 hex digits",
+          "agora.yaml:9: server.api_keys[2].key_env: the environment variable NOT_SET is not set",
+          "agora.yaml:10: server.api_keys[3].context: no context named 'ghost' under contexts",
+          "agora.yaml:11: server.api_keys[4]: an API key needs either key_env (the variable holding it) or sha256 "
+              + "(the hex SHA-256 of it)",
+          "agora.yaml:11: server.api_keys[4].key: API keys do not belong in agora.yaml; put the key in an environment "
+              + "variable (key_env) or give its sha256",
+          "agora.yaml:5: server.anonymous: no context named 'nobody' under contexts",
+          "agora.yaml:12: server.tls: unknown key 'tls'; known keys are host, port, api_keys, anonymous, "
+              + "allowed_origins, allowed_hosts, keep_alive");
+    } finally {
+      ConfigLoader.environment = saved;
+    }
   }
 
   @Test

@@ -34,7 +34,7 @@ class DiscoveryTest {
 
   private static AgoraConfig configWith(List<DiscoverySource> sources) {
     return new AgoraConfig(null, sources, IsolationPolicy.allowAll(), Map.of("local", SecurityContext.full("local")),
-        "local", null, AgoraConfig.Storage.MEMORY, AgoraConfig.Chain.DEFAULT);
+        "local", null, AgoraConfig.Storage.MEMORY, AgoraConfig.Chain.DEFAULT, AgoraConfig.Server.DEFAULT);
   }
 
   @Test
