@@ -90,6 +90,7 @@ final class McpConnection implements AutoCloseable {
     }
   }
 
+  @SuppressWarnings("deprecation") // HttpClientSseClientTransport: the legacy transport is deprecated, and still deployed
   private Session open(long gen) {
     TrackingTransport[] tracking = new TrackingTransport[1];
     McpClientTransport inner = switch (config.transport()) {
@@ -101,7 +102,7 @@ final class McpConnection implements AutoCloseable {
     };
     tracking[0] = new TrackingTransport(inner);
     McpClient.AsyncSpec spec = McpClient.async(tracking[0])
-        .clientInfo(new McpSchema.Implementation("agora", "Agora capability marketplace", "0.1.0"))
+        .clientInfo(McpSchema.Implementation.builder("agora", "0.1.0").title("Agora capability marketplace").build())
         .requestTimeout(config.timeout())
         .initializationTimeout(config.timeout())
         .toolsChangeConsumer(toolsChanged)

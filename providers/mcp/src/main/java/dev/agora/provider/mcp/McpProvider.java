@@ -72,7 +72,7 @@ public final class McpProvider implements Provider {
             client -> client.getPrompt(new McpSchema.GetPromptRequest(spec.tool(), stringArguments(input), meta)),
             deadline, call.callId(), true));
         default -> McpMapping.result(c.request("tools/call " + spec.tool(),
-            client -> client.callTool(McpSchema.CallToolRequest.builder().name(spec.tool()).arguments(arguments(input))
+            client -> client.callTool(McpSchema.CallToolRequest.builder(spec.tool()).arguments(arguments(input))
                 .meta(meta).build()),
             deadline, call.callId(), idempotent));
       };

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * - {name: old, type: mcp, transport: sse, url: "http://127.0.0.1:3001"}
  * </pre>
  * Values written {@code ${NAME}} are read from Agora's environment when the source starts, so
- * secrets stay out of the file; {@code bearer_env} names the variable holding a bearer token.
+ * secrets stay out of the file; {@code bearer_env} names the variable holding a bearer token. A
+ * command with a {@code /} in it is a path, relative to the file; a bare name is looked up on PATH.
  */
 public final class McpSourceFactory implements SourceFactory {
 
@@ -54,6 +55,9 @@ public final class McpSourceFactory implements SourceFactory {
           + ".<tool>): use letters, digits, _ and -, starting with a letter");
     }
     String command = f.string("command", null);
+    if (command != null && command.contains("/") && !Path.of(command).isAbsolute()) {
+      command = base.resolve(command).normalize().toString(); // a path, like every path in the file, is relative to it
+    }
     String url = f.string("url", null);
     String transportName = f.string("transport", command != null ? "stdio" : "http");
     McpServerConfig.Transport transport = switch (transportName) {

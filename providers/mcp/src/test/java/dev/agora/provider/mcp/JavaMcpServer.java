@@ -37,14 +37,14 @@ public final class JavaMcpServer implements AutoCloseable {
 
   /** A tool that returns "<name>: <message>". */
   public static McpServerFeatures.SyncToolSpecification tool(String name, String description) {
-    McpSchema.Tool t = McpSchema.Tool.builder().name(name).description(description)
-        .inputSchema(McpJsonDefaults.getMapper(), """
+    McpSchema.Tool t = McpSchema.Tool.builder(name, McpJsonDefaults.getMapper(), """
             {"type": "object", "properties": {"message": {"type": "string"}}, "required": ["message"]}""")
+        .description(description)
         .annotations(new McpSchema.ToolAnnotations(null, true, false, true, false, null))
         .build();
     return new McpServerFeatures.SyncToolSpecification(t, (exchange, request) ->
-        McpSchema.CallToolResult.builder().content(List.of(new McpSchema.TextContent(
-            (name.equals("echo") ? "" : name + ": ") + request.arguments().get("message")))).build());
+        McpSchema.CallToolResult.builder().content(List.of(McpSchema.TextContent.builder(
+            (name.equals("echo") ? "" : name + ": ") + request.arguments().get("message")).build())).build());
   }
 
   public String url() {

@@ -37,6 +37,34 @@ public final class Peers {
     return bin().resolve(name).toString();
   }
 
+  /** A script in interop/ (next to node_modules). */
+  public static String script(String name) {
+    return bin().getParent().getParent().resolve(name).toString();
+  }
+
+  /** What a finished process printed, and its exit code. */
+  public record Run(int exit, String out, String err) {}
+
+  /** Runs a command to completion (with a generous limit), capturing stdout and stderr. */
+  public static Run run(List<String> command, java.util.Map<String, String> env) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        return e.toString();
+      }
+    });
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException(command + " did not finish");
+    }
+    return new Run(p.exitValue(), out, err.join());
+  }
+
   /** A free loopback port. */
   public static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {
