@@ -1,0 +1,138 @@
+package dev.agora.server;
+
+import dev.agora.core.Marketplace;
+import dev.agora.core.config.AgoraConfig;
+import dev.agora.core.security.SecurityContext;
+import io.javalin.Javalin;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+
+/**
+ * {@code agora serve}: the marketplace over HTTP on 127.0.0.1 (unless configured otherwise) —
+ * MCP Streamable HTTP at {@code /mcp} (with SSE keep-alive), {@code /health}. Every request to
+ * {@code /mcp} passes one filter first: its Host must be this server (DNS rebinding), its Origin,
+ * when a browser sends one, must be allowed, and it must carry an API key unless anonymous access is
+ * configured. Refusals are plain HTTP errors (400/403/401) with a JSON-RPC error body.
+ */
+public final class AgoraServer implements AutoCloseable {
+
+  private static final String WHO = "agora.who";
+
+  private final Javalin app;
+  private final McpGateway gateway;
+  private final Callers callers;
+  private final AgoraConfig.Server settings;
+
+  private AgoraServer(Marketplace marketplace, AgoraConfig config, Consumer<String> log) {
+    this.settings = config.server();
+    this.callers = new Callers(config);
+    HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
+        .jsonMapper(McpJsonDefaults.getMapper())
+        .mcpEndpoint("/mcp")
+        .keepAliveInterval(settings.keepAlive())
+        .contextExtractor(request -> McpTransportContext.create(request.getAttribute(WHO) instanceof Callers.Who w
+            ? Map.of(McpGateway.CALLER, w.context()) : Map.of()))
+        .build();
+    this.gateway = new McpGateway(marketplace, transport,
+        ctx -> ctx.get(McpGateway.CALLER) instanceof SecurityContext c ? c : null);
+    Filter guard = (req, res, chain) -> {
+      if (admit((HttpServletRequest) req, (HttpServletResponse) res)) {
+        chain.doFilter(req, res);
+      }
+    };
+    this.app = Javalin.create(cfg -> {
+      cfg.concurrency.useVirtualThreads = true;
+      cfg.startup.showJavalinBanner = false;
+      cfg.jetty.modifyServletContextHandler(h -> {
+        h.addFilter(new FilterHolder(guard), "/mcp", EnumSet.of(DispatcherType.REQUEST));
+        h.addServlet(new ServletHolder(transport), "/mcp");
+      });
+      cfg.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok", "capabilities", marketplace.registry().size())));
+    });
+    app.start(settings.host(), settings.port());
+    log.accept("agora: serving MCP at " + url() + (callers.anonymousAllowed() ? " (anonymous: " + settings.anonymous()
+        + ")" : " (API key required)"));
+  }
+
+  /** Starts serving {@code marketplace} as {@code config.server()} says. */
+  public static AgoraServer start(Marketplace marketplace, AgoraConfig config, Consumer<String> log) {
+    return new AgoraServer(marketplace, config, log);
+  }
+
+  /** The port actually bound (useful with port 0). */
+  public int port() {
+    return app.port();
+  }
+
+  /** The MCP endpoint. */
+  public String url() {
+    String host = settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host();
+    return "http://" + host + ":" + port() + "/mcp";
+  }
+
+  public McpGateway gateway() {
+    return gateway;
+  }
+
+  /** The filter's decision; a refusal is written here. */
+  private boolean admit(HttpServletRequest req, HttpServletResponse res) throws IOException {
+    String host = req.getHeader("Host");
+    if (host == null || !hostAllowed(host)) {
+      return refuse(res, 403, "Host '" + host + "' is not this server (allowed: " + allowedHosts() + ")");
+    }
+    String origin = req.getHeader("Origin");
+    if (origin != null && !settings.allowedOrigins().contains(origin) && !origin.equals("http://" + host)) {
+      return refuse(res, 403, "Origin '" + origin + "' is not allowed (server.allowed_origins)");
+    }
+    Callers.Who who = callers.identify(req.getHeader("Authorization"), req.getHeader("X-API-Key"));
+    if (who == null) {
+      res.setHeader("WWW-Authenticate", "Bearer realm=\"agora\"");
+      return refuse(res, 401, "an API key is required (Authorization: Bearer <key> or X-API-Key), and this one, if "
+          + "any, is not known");
+    }
+    req.setAttribute(WHO, who);
+    return true;
+  }
+
+  private boolean hostAllowed(String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    return allowedHosts().contains(h);
+  }
+
+  private List<String> allowedHosts() {
+    int p = port();
+    List<String> hosts = new java.util.ArrayList<>(List.of("127.0.0.1:" + p, "localhost:" + p, "[::1]:" + p));
+    if (!settings.host().equals("127.0.0.1") && !settings.host().equals("0.0.0.0")) {
+      hosts.add((settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host()) + ":" + p);
+    }
+    settings.allowedHosts().forEach(h -> hosts.add(h.toLowerCase(Locale.ROOT)));
+    return hosts;
+  }
+
+  private static boolean refuse(HttpServletResponse res, int status, String message) throws IOException {
+    res.setStatus(status);
+    res.setContentType("application/json");
+    res.getWriter().write("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32000,\"message\":"
+        + dev.agora.core.json.Json.write(dev.agora.rtfs.Value.of(message)) + "}}");
+    return false;
+  }
+
+  @Override
+  public void close() {
+    gateway.close();
+    app.stop();
+  }
+}

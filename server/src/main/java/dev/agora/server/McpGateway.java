@@ -1,0 +1,265 @@
+package dev.agora.server;
+
+import dev.agora.core.Marketplace;
+import dev.agora.core.call.CallRequest;
+import dev.agora.core.error.AgoraError;
+import dev.agora.core.json.Json;
+import dev.agora.core.json.JsonException;
+import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.registry.Query;
+import dev.agora.core.registry.Registry;
+import dev.agora.core.security.SecurityContext;
+import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Printer;
+import dev.agora.rtfs.Value;
+import dev.agora.rtfs.types.Validator;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpServerTransportProviderBase;
+import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpServerTransportProvider;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The marketplace as an MCP server: every capability is a tool, and every {@code tools/call} is a
+ * call on the one governed call path as the caller's security context — policy, validation, limits,
+ * Causal Chain. {@code tools/list} shows a caller only what it may call; a denied or invalid call is
+ * an {@code isError} result with the reason, not a transport error. The tool list follows the
+ * registry while running ({@code notifications/tools/list_changed}).
+ *
+ * <p>Arguments: a capability whose input is a map takes the tool's arguments object as its input;
+ * any other input type is wrapped as the single argument {@code input}. Results: a string as its
+ * text, any other value as JSON text (RTFS syntax when JSON cannot hold it), and as
+ * {@code structuredContent} when it is a map.
+ */
+public final class McpGateway implements AutoCloseable {
+
+  /** The transport context key holding the caller's security context. */
+  public static final String CALLER = "agora.caller";
+  static final String WRAPPED = "input";
+
+  private final Marketplace marketplace;
+  private final Function<McpTransportContext, SecurityContext> caller;
+  private final ToolNames names = new ToolNames();
+  private final McpSyncServer server;
+  private final Set<String> published = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * @param caller who is calling, from the transport context (an HTTP request's API key, or the
+   *     fixed context of a stdio session)
+   */
+  public McpGateway(Marketplace marketplace, McpServerTransportProviderBase transport,
+                    Function<McpTransportContext, SecurityContext> caller) {
+    this.marketplace = marketplace;
+    this.caller = caller;
+    McpServer.SyncSpecification<?> spec = switch (transport) {
+      case McpStreamableServerTransportProvider s -> McpServer.sync(s);
+      case McpServerTransportProvider s -> McpServer.sync(s);
+      default -> throw new IllegalArgumentException("unsupported MCP transport " + transport.getClass());
+    };
+    server = spec.serverInfo("agora", "0.1.0")
+        .instructions("Agora: a governed capability marketplace. Every tool call is checked against policy and "
+            + "the caller's rights, validated, limited and recorded in a verifiable log.")
+        .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+        .jsonMapper(McpJsonDefaults.getMapper())
+        .validateToolInputs(false) // Agora's call path validates, and records the refusal; the SDK's would do neither
+        .addToolFilter((ctx, tool) -> visible(ctx, tool.name()))
+        .build();
+    for (CapabilityManifest m : marketplace.registry().search(new Query(null, null, null, null, Integer.MAX_VALUE))) {
+      publish(m);
+    }
+    marketplace.registry().listen(new Registry.Listener() {
+      @Override
+      public void registered(CapabilityManifest manifest, Registry.Change change) {
+        if (change != Registry.Change.UNCHANGED) {
+          publish(manifest);
+        }
+      }
+
+      @Override
+      public void removed(CapabilityManifest manifest) {
+        if (marketplace.registry().get(manifest.id()) == null && published.remove(manifest.id())) {
+          server.removeTool(names.name(manifest.id()));
+        }
+      }
+    });
+  }
+
+  private boolean visible(McpTransportContext ctx, String toolName) {
+    String id = names.id(toolName);
+    CapabilityManifest m = id == null ? null : marketplace.registry().get(id);
+    SecurityContext who = caller.apply(ctx);
+    return m != null && who != null && marketplace.mayCall(who, m);
+  }
+
+  /** Adds or replaces the tool of a capability's newest version. */
+  private synchronized void publish(CapabilityManifest changed) {
+    CapabilityManifest m = marketplace.registry().get(changed.id());
+    if (m == null) {
+      return;
+    }
+    String name = names.name(m.id());
+    if (published.contains(m.id())) {
+      server.removeTool(name);
+    }
+    server.addTool(new McpServerFeatures.SyncToolSpecification(tool(name, m), this::call));
+    published.add(m.id());
+  }
+
+  private static McpSchema.Tool tool(String name, CapabilityManifest m) {
+    boolean destructive = m.effects().contains("destructive");
+    McpSchema.ToolAnnotations hints = new McpSchema.ToolAnnotations(null, m.isPure(), destructive, null,
+        m.effects().contains("network") || m.effects().contains("unknown"), null);
+    return McpSchema.Tool.builder(name, inputSchema(m)).title(m.name())
+        .description(m.description().isEmpty() ? m.id() : m.description())
+        .annotations(hints).build();
+  }
+
+  /** The tool's input schema: the capability's JSON Schema when it is an object, else wrapped as {@code input}. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> inputSchema(CapabilityManifest m) {
+    Map<String, Object> schema;
+    try {
+      Object s = m.input() == null ? Map.of() : Json.toJava(m.input().jsonSchema());
+      schema = s instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+    } catch (JsonException e) {
+      schema = Map.of();
+    }
+    Map<String, Object> object = objectSchema(schema);
+    if (object != null) {
+      return object;
+    }
+    Map<String, Object> wrapped = new LinkedHashMap<>();
+    wrapped.put("type", "object");
+    wrapped.put("properties", Map.of(WRAPPED, schema));
+    if (!isOptional(schema)) {
+      wrapped.put("required", List.of(WRAPPED));
+    }
+    wrapped.put("additionalProperties", false);
+    return wrapped;
+  }
+
+  /** The schema itself if it describes an object, or the object branch of "object or null"; else null. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> objectSchema(Map<String, Object> s) {
+    if ("object".equals(s.get("type"))) {
+      return s;
+    }
+    for (String union : List.of("anyOf", "oneOf")) {
+      if (s.get(union) instanceof List<?> options && options.size() == 2) {
+        Map<String, Object> object = null;
+        boolean nil = false;
+        for (Object o : options) {
+          if (o instanceof Map<?, ?> branch) {
+            if ("null".equals(branch.get("type"))) {
+              nil = true;
+            } else if ("object".equals(branch.get("type"))) {
+              object = (Map<String, Object>) branch;
+            }
+          }
+        }
+        if (nil && object != null) {
+          return object;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean isOptional(Map<String, Object> s) {
+    return s.isEmpty() || s.get("anyOf") instanceof List<?> l && l.stream().anyMatch(o -> o instanceof Map<?, ?> m
+        && "null".equals(m.get("type")));
+  }
+
+  /** One tools/call: on the call path as the caller; every failure an isError result saying why. */
+  private McpSchema.CallToolResult call(McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
+    SecurityContext who = caller.apply(exchange.transportContext());
+    String id = names.id(request.name());
+    CapabilityManifest m = id == null ? null : marketplace.registry().get(id);
+    if (who == null) {
+      return error("the request carries no identity Agora accepts");
+    }
+    if (m == null) {
+      return error("NotFound: no tool '" + request.name() + "'");
+    }
+    Value input;
+    try {
+      input = input(m, request.arguments());
+    } catch (JsonException e) {
+      return error("InvalidInput: " + e.getMessage());
+    }
+    try {
+      return success(marketplace.call(CallRequest.of(id, input, who)));
+    } catch (AgoraError e) {
+      return error(e.kind() + ": " + e.getMessage());
+    }
+  }
+
+  /** The capability's input from the tool's arguments: unwrapped, or nil for no arguments when nil is allowed. */
+  static Value input(CapabilityManifest m, Map<String, Object> arguments) {
+    Map<String, Object> args = arguments == null ? Map.of() : arguments;
+    if (objectSchemaOf(m)) {
+      if (args.isEmpty() && m.input() != null && Validator.conforms(m.input().type(), Value.NIL)) {
+        return Value.NIL;
+      }
+      return Json.fromJava(args);
+    }
+    return args.containsKey(WRAPPED) ? Json.fromJava(args.get(WRAPPED)) : Value.NIL;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static boolean objectSchemaOf(CapabilityManifest m) {
+    try {
+      Object s = m.input() == null ? Map.of() : Json.toJava(m.input().jsonSchema());
+      return s instanceof Map<?, ?> map && objectSchema((Map<String, Object>) map) != null;
+    } catch (JsonException e) {
+      return false;
+    }
+  }
+
+  private static McpSchema.CallToolResult success(Value result) {
+    String text;
+    Object structured = null;
+    try {
+      text = result instanceof Value.Str str ? str.value() : Json.write(result); // a string is its own text
+      if (result instanceof Dict) {
+        structured = Json.toJava(result);
+      }
+    } catch (JsonException e) {
+      text = Printer.print(result);
+    }
+    McpSchema.CallToolResult.Builder b = McpSchema.CallToolResult.builder()
+        .content(List.of(McpSchema.TextContent.builder(text).build()));
+    if (structured != null) {
+      b.structuredContent(structured);
+    }
+    return b.build();
+  }
+
+  private static McpSchema.CallToolResult error(String message) {
+    return McpSchema.CallToolResult.builder().content(List.of(McpSchema.TextContent.builder(message).build()))
+        .isError(true).build();
+  }
+
+  /** The tools a caller would see (for tests and `agora serve` start-up messages). */
+  public List<String> toolsFor(SecurityContext who) {
+    Map<String, Object> ctx = new LinkedHashMap<>();
+    ctx.put(CALLER, who);
+    McpTransportContext c = McpTransportContext.create(ctx);
+    return server.listTools().stream().map(McpSchema.Tool::name).filter(n -> visible(c, n)).sorted().toList();
+  }
+
+  @Override
+  public void close() {
+    server.closeGracefully();
+  }
+}

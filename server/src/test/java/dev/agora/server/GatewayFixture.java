@@ -1,0 +1,74 @@
+package dev.agora.server;
+
+import dev.agora.core.AgoraNode;
+import dev.agora.core.chain.Hashes;
+import dev.agora.core.config.AgoraConfig;
+import dev.agora.core.config.ConfigLoader;
+import dev.agora.provider.mcp.Peers;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A node serving MCP on a free loopback port, configured like a real deployment: an upstream MCP
+ * server (server-everything over stdio), a policy, an operator and a restricted agent, API keys.
+ */
+final class GatewayFixture implements AutoCloseable {
+
+  static final String AGENT_KEY = "agent-secret-key";
+  static final String OPS_KEY = "ops-secret-key";
+
+  final AgoraNode node;
+  final AgoraServer server;
+  final List<String> log = new CopyOnWriteArrayList<>();
+
+  GatewayFixture(Path dir, String extraServerYaml) throws IOException {
+    Path file = dir.resolve("agora.yaml");
+    Files.writeString(file, """
+        sources:
+          - {name: everything, type: mcp, command: "%s"}
+        policy:
+          deny: ["ccos.io.*"]
+          time_windows:   # data.to-json only on a day that is not in the next few: listed, refused when called
+            - {zone: UTC, days: [%s], capabilities: ["ccos.data.to-json"]}
+        contexts:
+          operator: {level: full}
+          agent: {level: controlled, allow: ["ccos.echo", "ccos.math.*", "ccos.io.log", "mcp.everything.echo", "mcp.everything.get-sum"]}
+        default_context: operator
+        server:
+          port: 0
+          api_keys:
+            - {name: agent-key, context: agent, sha256: "%s"}
+            - {name: ops-key, context: operator, sha256: "%s"}
+        %s
+        """.formatted(Peers.exe("mcp-server-everything"), notSoon(), sha(AGENT_KEY), sha(OPS_KEY), extraServerYaml));
+    AgoraConfig cfg = ConfigLoader.load(file).withStorage(AgoraConfig.Storage.MEMORY);
+    node = AgoraNode.open(cfg, dev.agora.core.event.EventSink.NONE, log::add);
+    node.marketplace().bootstrap();
+    server = AgoraServer.start(node.marketplace(), cfg, log::add);
+  }
+
+  /** A weekday at least three days away (so no test run reaches it). */
+  static String notSoon() {
+    return java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(3).getDayOfWeek().name().substring(0, 3)
+        .toLowerCase(java.util.Locale.ROOT);
+  }
+
+  static String sha(String key) {
+    return Hashes.hex(Hashes.sha256(key.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  String url() {
+    return server.url();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    node.close();
+    node.config().sources().forEach(s -> s.close());
+  }
+}
