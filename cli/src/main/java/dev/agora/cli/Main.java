@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "agora", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Agora: a governed capability marketplace for AI agents, with the RTFS plan language.",
-    subcommands = {RunCommand.class, CapsCommand.class, ChainCommand.class, EvalCommand.class, ReplCommand.class,
+    subcommands = {RunCommand.class, CapsCommand.class, ChainCommand.class, ServeCommand.class, McpCommand.class,
+        EvalCommand.class, ReplCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -29,6 +30,9 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    // Child processes (stdio MCP servers) die with Agora, however it ends.
+    Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        ProcessHandle.current().descendants().forEach(ProcessHandle::destroy), "agora-children"));
     System.exit(run(args, new Io(System.in, System.out, System.err)));
   }
 
