@@ -26,7 +26,6 @@ import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -51,7 +50,8 @@ public final class McpGateway implements AutoCloseable {
   private final Function<McpTransportContext, SecurityContext> caller;
   private final ToolNames names = new ToolNames();
   private final McpSyncServer server;
-  private final Set<String> published = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Capability id → the version its tool shows. */
+  private final Map<String, String> published = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param caller who is calling, from the transport context (an HTTP request's API key, or the
@@ -66,6 +66,12 @@ public final class McpGateway implements AutoCloseable {
       case McpServerTransportProvider s -> McpServer.sync(s);
       default -> throw new IllegalArgumentException("unsupported MCP transport " + transport.getClass());
     };
+    // The tools present at start go in with the server: a stdio client may ask for the list the moment it exists.
+    List<McpServerFeatures.SyncToolSpecification> initial = new java.util.ArrayList<>();
+    for (CapabilityManifest m : marketplace.registry().search(new Query(null, null, null, null, Integer.MAX_VALUE))) {
+      initial.add(spec(m));
+      published.put(m.id(), m.version());
+    }
     server = spec.serverInfo("agora", "0.1.0")
         .instructions("Agora: a governed capability marketplace. Every tool call is checked against policy and "
             + "the caller's rights, validated, limited and recorded in a verifiable log.")
@@ -73,25 +79,25 @@ public final class McpGateway implements AutoCloseable {
         .jsonMapper(McpJsonDefaults.getMapper())
         .validateToolInputs(false) // Agora's call path validates, and records the refusal; the SDK's would do neither
         .addToolFilter((ctx, tool) -> visible(ctx, tool.name()))
+        .tools(initial)
         .build();
-    for (CapabilityManifest m : marketplace.registry().search(new Query(null, null, null, null, Integer.MAX_VALUE))) {
-      publish(m);
-    }
     marketplace.registry().listen(new Registry.Listener() {
       @Override
       public void registered(CapabilityManifest manifest, Registry.Change change) {
         if (change != Registry.Change.UNCHANGED) {
-          publish(manifest);
+          publish(manifest.id(), true);
         }
       }
 
       @Override
       public void removed(CapabilityManifest manifest) {
-        if (marketplace.registry().get(manifest.id()) == null && published.remove(manifest.id())) {
-          server.removeTool(names.name(manifest.id()));
-        }
+        publish(manifest.id(), false);
       }
     });
+    // what changed between the snapshot and the listener
+    marketplace.registry().search(new Query(null, null, null, null, Integer.MAX_VALUE))
+        .forEach(m -> publish(m.id(), false));
+    List.copyOf(published.keySet()).forEach(id -> publish(id, false));
   }
 
   private boolean visible(McpTransportContext ctx, String toolName) {
@@ -101,18 +107,28 @@ public final class McpGateway implements AutoCloseable {
     return m != null && who != null && marketplace.mayCall(who, m);
   }
 
-  /** Adds or replaces the tool of a capability's newest version. */
-  private synchronized void publish(CapabilityManifest changed) {
-    CapabilityManifest m = marketplace.registry().get(changed.id());
-    if (m == null) {
+  /**
+   * Brings a capability's tool up to date: its newest version published (again, when {@code changed}),
+   * or the tool removed when no version is left.
+   */
+  private synchronized void publish(String id, boolean changed) {
+    CapabilityManifest m = marketplace.registry().get(id);
+    String before = published.get(id);
+    if (m != null && m.version().equals(before) && !changed) {
       return;
     }
-    String name = names.name(m.id());
-    if (published.contains(m.id())) {
-      server.removeTool(name);
+    if (before != null) {
+      server.removeTool(names.name(id));
+      published.remove(id);
     }
-    server.addTool(new McpServerFeatures.SyncToolSpecification(tool(name, m), this::call));
-    published.add(m.id());
+    if (m != null) {
+      server.addTool(spec(m));
+      published.put(id, m.version());
+    }
+  }
+
+  private McpServerFeatures.SyncToolSpecification spec(CapabilityManifest m) {
+    return new McpServerFeatures.SyncToolSpecification(tool(names.name(m.id()), m), this::call);
   }
 
   private static McpSchema.Tool tool(String name, CapabilityManifest m) {
