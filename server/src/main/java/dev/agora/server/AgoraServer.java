@@ -35,6 +35,8 @@ public final class AgoraServer implements AutoCloseable {
   private final McpGateway gateway;
   private final Callers callers;
   private final AgoraConfig.Server settings;
+  /** The Host headers accepted, computed once the port is bound (requests come after that). */
+  private volatile List<String> allowedHosts;
 
   private AgoraServer(Marketplace marketplace, AgoraConfig config, Consumer<String> log) {
     this.settings = config.server();
@@ -108,18 +110,24 @@ public final class AgoraServer implements AutoCloseable {
   }
 
   private boolean hostAllowed(String host) {
-    String h = host.toLowerCase(Locale.ROOT);
-    return allowedHosts().contains(h);
+    return allowedHosts().contains(host.toLowerCase(Locale.ROOT));
   }
 
   private List<String> allowedHosts() {
-    int p = port();
+    List<String> known = allowedHosts;
+    if (known == null) {
+      known = allowedHosts = hostsFor(port());
+    }
+    return known;
+  }
+
+  private List<String> hostsFor(int p) {
     List<String> hosts = new java.util.ArrayList<>(List.of("127.0.0.1:" + p, "localhost:" + p, "[::1]:" + p));
     if (!settings.host().equals("127.0.0.1") && !settings.host().equals("0.0.0.0")) {
       hosts.add((settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host()) + ":" + p);
     }
     settings.allowedHosts().forEach(h -> hosts.add(h.toLowerCase(Locale.ROOT)));
-    return hosts;
+    return List.copyOf(hosts);
   }
 
   private static boolean refuse(HttpServletResponse res, int status, String message) throws IOException {

@@ -10,8 +10,11 @@ import java.util.List;
 
 /**
  * Who a request is: the security context of its API key ({@code Authorization: Bearer <key>} or
- * {@code X-API-Key: <key>}), the configured anonymous context when it has none, or nobody. Keys are
- * compared as SHA-256 digests in constant time; the key itself is never kept, logged or recorded.
+ * {@code X-API-Key: <key>}), the configured anonymous context when it has none, or nobody. A keyed
+ * caller is recorded in the Causal Chain as {@code <context>/<key name>} (e.g. {@code agent/ci}), so
+ * two keys with the same rights stay apart in the audit; anonymous callers as the context's name.
+ * Keys are compared as SHA-256 digests in constant time; the key itself is never kept, logged or
+ * recorded.
  */
 final class Callers {
 
@@ -38,7 +41,7 @@ final class Callers {
     Who found = null;
     for (AgoraConfig.ApiKey k : keys) { // every key compared, in constant time, whichever matches
       if (MessageDigest.isEqual(digest, HexFormat.of().parseHex(k.sha256())) && found == null) {
-        found = new Who(config.context(k.context()), k.name());
+        found = new Who(config.context(k.context()).named(k.context() + "/" + k.name()), k.name());
       }
     }
     return found;

@@ -68,7 +68,7 @@ class GatewayTest extends AgainstGateway {
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> agent.callTool(
           McpSchema.CallToolRequest.builder("no.such.tool").build())).hasMessageContaining("Unknown tool");
     }
-    List<Entry> calls = g.node.chain().query(ChainQuery.ALL.withType("CapabilityCall").withCaller("agent"));
+    List<Entry> calls = g.node.chain().query(ChainQuery.ALL.withType("CapabilityCall").withCaller("agent/agent-key"));
     assertThat(calls).extracting(e -> e.columns().capabilityId())
         .contains("mcp.everything.echo", "ccos.math.add", "ccos.io.log", "ccos.time.now", "mcp.everything.get-sum");
     assertThat(g.node.chain().query(ChainQuery.ALL.withType("PolicyDenied").withCapability("ccos.io.log"))).isNotEmpty();

@@ -28,6 +28,11 @@ public record SecurityContext(String identity, Level level, List<Glob> allowed, 
     permissions = Set.copyOf(permissions);
   }
 
+  /** The same rights under another name (a gateway names the API key acting in this context). */
+  public SecurityContext named(String name) {
+    return new SecurityContext(name, level, allowed, allowedEffects, permissions);
+  }
+
   /** Everything allowed: the local operator at the command line when no configuration says otherwise. */
   public static SecurityContext full(String identity) {
     return new SecurityContext(identity, Level.FULL, List.of(), null, Set.of("*"));
