@@ -18,6 +18,10 @@ PAIRS = {  # benchmark -> baselines it is compared with
     "VerifyBenchmark.verifyInMemory[thrpt]": ["VerifyBenchmark.baselineSha256PerEntry[thrpt]"],
     "VerifyBenchmark.verifySqlite[thrpt]": ["VerifyBenchmark.baselineSha256PerEntry[thrpt]"],
 }
+# The MCP gateway: every way through Agora beside the SDK client straight to the upstream (and raw HTTP).
+for mode in ("sample", "thrpt"):
+    for via in ("viaAgora", "viaAgoraLocalTool", "viaAgoraSqlite", "baselineRawHttpToUpstream"):
+        PAIRS[f"McpGatewayBenchmark.{via}[{mode}]"] = [f"McpGatewayBenchmark.baselineDirectToUpstream[{mode}]"]
 # Parametrised pairs: each group-commit result beside the raw JDBC baseline for the same store.
 for store in ("sqlite", "postgres"):
     for callers in ("1", "64", "1024"):
