@@ -59,7 +59,7 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode({Mode.SampleTime, Mode.Throughput})
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 5)
+@Warmup(iterations = 6, time = 5) // the SDK, Jetty and reactor paths take ~30 s to reach full speed here
 @Measurement(iterations = 5, time = 5)
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class McpGatewayBenchmark {

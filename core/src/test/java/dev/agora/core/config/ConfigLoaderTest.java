@@ -229,6 +229,8 @@ class ConfigLoaderTest {
     assertThat(c.sources()).hasSize(2);
     assertThat(c.contexts()).containsOnlyKeys("operator", "agent", "sandbox");
     assertThat(c.policy().windows()).hasSize(1);
+    assertThat(c.server().apiKeys()).extracting(AgoraConfig.ApiKey::context).containsExactly("operator");
+    assertThat(c.server().anonymous()).isEqualTo("sandbox");
   }
 
   @Test
