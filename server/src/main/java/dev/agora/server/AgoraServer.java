@@ -62,7 +62,8 @@ public final class AgoraServer implements AutoCloseable {
         h.addFilter(new FilterHolder(guard), "/mcp", EnumSet.of(DispatcherType.REQUEST));
         h.addServlet(new ServletHolder(transport), "/mcp");
       });
-      cfg.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok", "capabilities", marketplace.registry().size())));
+      cfg.routes.get("/health", ctx -> ctx.contentType("application/json").result(dev.agora.core.json.Json.write(
+          dev.agora.core.json.Json.fromJava(Map.of("status", "ok", "capabilities", marketplace.registry().size())))));
     });
     app.start(settings.host(), settings.port());
     log.accept("agora: serving MCP at " + url() + (callers.anonymousAllowed() ? " (anonymous: " + settings.anonymous()

@@ -144,6 +144,15 @@ class GatewayTest extends AgainstGateway {
     assertThat(String.join("\n", g.log)).doesNotContain(GatewayFixture.OPS_KEY).doesNotContain(GatewayFixture.AGENT_KEY);
   }
 
+  @Test
+  void healthAnswersWithoutAKey() throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+        g.url().replace("/mcp", "/health"))).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+    assertThat(r.body()).contains("\"status\":\"ok\"").containsPattern("\"capabilities\":[1-9]");
+  }
+
   /** A response read off a raw socket. */
   private record FakeResponse(int statusCode, String body) implements HttpResponse<String> {
     public HttpRequest request() {
