@@ -17,6 +17,8 @@ final class Call implements CallContext {
   /** The deadline on the ticker's scale, and the length it was derived from. */
   long deadline = Long.MAX_VALUE;
   Duration timeout;
+  /** The policy's egress rules at the time the call was governed. */
+  dev.agora.core.policy.Egress egress = dev.agora.core.policy.Egress.DEFAULT;
 
   Call(CallRequest request, LongSupplier ticker) {
     this.request = request;
@@ -47,6 +49,11 @@ final class Call implements CallContext {
   @Override
   public Duration remaining() {
     return Duration.ofNanos(deadline - ticker.getAsLong());
+  }
+
+  @Override
+  public dev.agora.core.policy.Egress egress() {
+    return egress;
   }
 
   /** Nanoseconds since the call entered the path. */

@@ -10,7 +10,8 @@ import java.util.function.Supplier;
 /**
  * Sets the call's deadline — the narrowest of the call's own, the manifest's, the policy's for the
  * capability and its namespaces, and the policy default — and admits it through the concurrency
- * limits, refusing it at once (LimitExceeded, naming the rule) when one is full.
+ * limits, refusing it at once (LimitExceeded, naming the rule) when one is full. Hands the
+ * policy's egress rules to the provider.
  */
 final class Govern implements Stage {
 
@@ -30,6 +31,7 @@ final class Govern implements Stage {
     t = narrower(t, call.request.timeout());
     call.timeout = t;
     call.deadline = call.started + t.toNanos();
+    call.egress = engine.policy().egress();
     List<PolicyEngine.Gate> gates = v.gates();
     int admitted = 0;
     try {

@@ -14,6 +14,7 @@ import dev.agora.core.doc.Documents;
 import dev.agora.core.doc.Fields;
 import dev.agora.core.manifest.Glob;
 import dev.agora.core.manifest.Ids;
+import dev.agora.core.policy.Egress;
 import dev.agora.core.policy.IsolationPolicy;
 import dev.agora.core.policy.LimitRule;
 import dev.agora.core.policy.NamespacePolicy;
@@ -198,8 +199,30 @@ public final class ConfigLoader {
         limits.add(new LimitRule(pattern, timeout, max == 0 ? null : (int) max, where));
       }
     }
+    Egress egress = egress(p.map("egress"));
     p.rejectUnknown();
-    return new IsolationPolicy(allow, deny, namespaces, windows, limits, defaultTimeout);
+    return new IsolationPolicy(allow, deny, namespaces, windows, limits, defaultTimeout, egress);
+  }
+
+  /** policy.egress: {allow: [hosts], private: [hosts that may resolve to non-public addresses]}. */
+  private static Egress egress(Fields e) {
+    List<String> allow = e.has("allow") ? hostPatterns(e, "allow") : Egress.DEFAULT.allow();
+    List<String> privateHosts = e.has("private") ? hostPatterns(e, "private") : List.of();
+    e.rejectUnknown();
+    return new Egress(allow, privateHosts);
+  }
+
+  private static List<String> hostPatterns(Fields f, String key) {
+    List<String> out = new ArrayList<>();
+    for (String h : f.strings(key)) {
+      String problem = Egress.problem(h);
+      if (problem != null) {
+        f.problem(key, problem);
+      } else {
+        out.add(h.strip());
+      }
+    }
+    return out;
   }
 
   private static List<Rule> rules(Fields f, String key, String where) {

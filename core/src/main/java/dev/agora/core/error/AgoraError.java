@@ -80,6 +80,12 @@ public abstract sealed class AgoraError extends RuntimeException {
       this.rule = rule;
     }
 
+    /** Denied by {@code rule} for a reason only known at call time (e.g. where a host resolves). */
+    public AccessDenied(String id, String reason, String rule) {
+      super(id, "capability '" + id + "' is denied by " + rule + ": " + reason, null);
+      this.rule = rule;
+    }
+
     public String rule() {
       return rule;
     }
@@ -195,13 +201,38 @@ public abstract sealed class AgoraError extends RuntimeException {
 
   /** The provider failed; the cause is kept for logs (its message is in this error's message). */
   public static final class ProviderError extends AgoraError {
+    private final boolean isTransient;
+
     public ProviderError(String id, String message, Throwable cause) {
+      this(id, message, cause, false);
+    }
+
+    private ProviderError(String id, String message, Throwable cause, boolean isTransient) {
       super(id, "capability '" + id + "' failed: " + message, cause);
+      this.isTransient = isTransient;
+    }
+
+    /**
+     * A failure that may pass if the same call is made again — a 5xx, a reset or refused
+     * connection, an unresolvable host — as opposed to one the caller must fix (a 4xx).
+     */
+    public static ProviderError transientFailure(String id, String message, Throwable cause) {
+      return new ProviderError(id, message, cause, true);
+    }
+
+    /** Whether trying again may help (retries of idempotent calls look at this). */
+    public boolean isTransient() {
+      return isTransient;
     }
 
     @Override
     public ErrorKind kind() {
       return ErrorKind.ProviderError;
+    }
+
+    @Override
+    public Dict data() {
+      return super.data().assoc(Value.keyword("transient"), Value.of(isTransient));
     }
   }
 

@@ -15,7 +15,8 @@ import java.util.List;
  * @param defaultTimeout the deadline of a call when nothing narrower applies
  */
 public record IsolationPolicy(List<Rule> allow, List<Rule> deny, List<NamespacePolicy> namespaces,
-                              List<TimeWindow> windows, List<LimitRule> limits, Duration defaultTimeout) {
+                              List<TimeWindow> windows, List<LimitRule> limits, Duration defaultTimeout,
+                              Egress egress) {
 
   public IsolationPolicy {
     allow = List.copyOf(allow);
@@ -23,42 +24,47 @@ public record IsolationPolicy(List<Rule> allow, List<Rule> deny, List<NamespaceP
     namespaces = List.copyOf(namespaces);
     windows = List.copyOf(windows);
     limits = List.copyOf(limits);
+    egress = egress == null ? Egress.DEFAULT : egress;
   }
 
   /** Allows every capability, calls at most 30 s. */
   public static IsolationPolicy allowAll() {
     return new IsolationPolicy(List.of(Rule.of("*", "policy.allow[0]")), List.of(), List.of(), List.of(), List.of(),
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30), Egress.DEFAULT);
   }
 
   public IsolationPolicy withAllow(String... patterns) {
-    return new IsolationPolicy(rules("policy.allow", patterns), deny, namespaces, windows, limits, defaultTimeout);
+    return new IsolationPolicy(rules("policy.allow", patterns), deny, namespaces, windows, limits, defaultTimeout, egress);
   }
 
   public IsolationPolicy withDeny(String... patterns) {
-    return new IsolationPolicy(allow, rules("policy.deny", patterns), namespaces, windows, limits, defaultTimeout);
+    return new IsolationPolicy(allow, rules("policy.deny", patterns), namespaces, windows, limits, defaultTimeout, egress);
   }
 
   public IsolationPolicy withNamespace(NamespacePolicy ns) {
     List<NamespacePolicy> all = new java.util.ArrayList<>(namespaces);
     all.add(ns);
-    return new IsolationPolicy(allow, deny, all, windows, limits, defaultTimeout);
+    return new IsolationPolicy(allow, deny, all, windows, limits, defaultTimeout, egress);
   }
 
   public IsolationPolicy withWindow(TimeWindow w) {
     List<TimeWindow> all = new java.util.ArrayList<>(windows);
     all.add(w);
-    return new IsolationPolicy(allow, deny, namespaces, all, limits, defaultTimeout);
+    return new IsolationPolicy(allow, deny, namespaces, all, limits, defaultTimeout, egress);
   }
 
   public IsolationPolicy withLimit(LimitRule l) {
     List<LimitRule> all = new java.util.ArrayList<>(limits);
     all.add(l);
-    return new IsolationPolicy(allow, deny, namespaces, windows, all, defaultTimeout);
+    return new IsolationPolicy(allow, deny, namespaces, windows, all, defaultTimeout, egress);
   }
 
   public IsolationPolicy withDefaultTimeout(Duration d) {
-    return new IsolationPolicy(allow, deny, namespaces, windows, limits, d);
+    return new IsolationPolicy(allow, deny, namespaces, windows, limits, d, egress);
+  }
+
+  public IsolationPolicy withEgress(Egress e) {
+    return new IsolationPolicy(allow, deny, namespaces, windows, limits, defaultTimeout, e);
   }
 
   private static List<Rule> rules(String where, String... patterns) {

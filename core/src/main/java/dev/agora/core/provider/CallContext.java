@@ -20,4 +20,9 @@ public interface CallContext {
 
   /** The time left before the deadline (zero or negative once it has passed). */
   Duration remaining();
+
+  /** Where remote providers may send this call's requests: check every target and redirect hop. */
+  default dev.agora.core.policy.Egress egress() {
+    return dev.agora.core.policy.Egress.DEFAULT;
+  }
 }

@@ -129,6 +129,29 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void the_egress_policy() throws IOException {
+    AgoraConfig c = ConfigLoader.load(write("""
+        policy:
+          egress: {allow: ["api.example.com", "*.example.org", "127.0.0.1:8080"], private: ["127.0.0.1:8080"]}
+        """));
+    assertThat(c.policy().egress().allow()).containsExactly("api.example.com", "*.example.org", "127.0.0.1:8080");
+    assertThat(c.policy().egress().privateHosts()).containsExactly("127.0.0.1:8080");
+    assertThat(ConfigLoader.load(write("policy: {}\n")).policy().egress()).isEqualTo(dev.agora.core.policy.Egress.DEFAULT);
+    Path bad = write("""
+        policy:
+          egress: {allow: ["api.*.com"], private: ["http://x/"], proxy: none}
+        """);
+    DocumentException e = org.assertj.core.api.Assertions.catchThrowableOfType(DocumentException.class,
+        () -> ConfigLoader.load(bad));
+    assertThat(e.problems()).extracting(p -> p.toString().replace(bad.toString(), "agora.yaml")).containsExactly(
+        "agora.yaml:2: policy.egress.allow: 'api.*.com': a wildcard may only stand for the whole host (*) or its "
+            + "leftmost labels (*.example.com)",
+        "agora.yaml:2: policy.egress.private: 'http://x/' is not a host pattern; write a host such as api.example.com, "
+            + "*.example.com or 127.0.0.1:8080",
+        "agora.yaml:2: policy.egress.proxy: unknown key 'proxy'; known keys are allow, private");
+  }
+
+  @Test
   void the_server_section_keeps_only_hashes_of_keys() throws IOException {
     var saved = ConfigLoader.environment;
     ConfigLoader.environment = name -> name.equals("AGORA_TEST_KEY") ? "s3cret" : null;

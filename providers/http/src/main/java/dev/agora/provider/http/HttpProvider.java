@@ -1,0 +1,176 @@
+package dev.agora.provider.http;
+
+import dev.agora.core.error.AgoraError;
+import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.manifest.ProviderSpec;
+import dev.agora.core.policy.Egress;
+import dev.agora.core.provider.CallContext;
+import dev.agora.core.provider.Provider;
+import dev.agora.rtfs.Value;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * Executes {@code provider: {type: http, …}} capabilities (the section is described in
+ * {@link HttpEndpoint}) with one shared HTTP client: pooled keep-alive connections, HTTP/2 where the
+ * server offers it. Every target — the first and each redirect hop, followed by hand — passes the
+ * policy's egress guard after DNS resolution.
+ *
+ * <p>Outcomes: 2xx → the body as a value (JSON by Content-Type, text for {@code text/*}, nil when
+ * empty); 408, 429 and 5xx, refused or reset connections, unresolvable hosts → transient
+ * ProviderErrors (retried when the capability is idempotent); other 4xx and 3xx without a target →
+ * ProviderErrors the caller must fix; a body larger than the cap, of an unexpected type, or not the
+ * JSON it claims to be → a ProviderError saying so. Messages name method, host and path, never the
+ * query string, headers or secrets.
+ */
+public final class HttpProvider implements Provider {
+
+  static final int MAX_REDIRECTS = 5;
+  private static final int SNIPPET = 200;
+
+  private final HttpClient client;
+  /** Each manifest's section, read once: id and version → the spec it was read from and the result. */
+  private final Map<String, Parsed> endpoints = new ConcurrentHashMap<>();
+  private final UnaryOperator<String> environment;
+  private volatile Consumer<String> log = line -> { };
+
+  public HttpProvider() {
+    this(System::getenv);
+  }
+
+  /** With another source of environment variables (tests). */
+  HttpProvider(UnaryOperator<String> environment) {
+    this.environment = environment;
+    this.client = HttpClient.newBuilder()
+        .followRedirects(HttpClient.Redirect.NEVER) // followed by hand, each hop through the egress guard
+        .connectTimeout(Duration.ofSeconds(10))
+        .executor(Executors.newVirtualThreadPerTaskExecutor())
+        .build();
+  }
+
+  @Override
+  public String type() {
+    return "http";
+  }
+
+  @Override
+  public void start(Consumer<String> l) {
+    this.log = l;
+  }
+
+  @Override
+  public Value execute(CapabilityManifest manifest, Value input, CallContext call) throws InterruptedException {
+    String id = manifest.id();
+    HttpEndpoint e;
+    List<String> secrets = new ArrayList<>(2);
+    HttpRequest request;
+    try {
+      e = endpoint(manifest);
+      request = Requests.build(e, input, call.remaining(), environment, secrets);
+    } catch (HttpEndpoint.Invalid x) {
+      throw new AgoraError.ProviderError(id, x.getMessage(), null);
+    } catch (IllegalArgumentException x) {
+      throw new AgoraError.ProviderError(id, "cannot build the request: " + x.getMessage(), null);
+    }
+    try {
+      return send(id, e, request, call, secrets);
+    } catch (HttpTimeoutException x) {
+      throw new AgoraError.Timeout(id, call.remaining().isNegative() ? Duration.ZERO : call.remaining());
+    } catch (IOException x) {
+      throw AgoraError.ProviderError.transientFailure(id, e.method() + " " + Egress.safe(request.uri()) + ": "
+          + scrub(describe(x), secrets), null);
+    }
+  }
+
+  private record Parsed(ProviderSpec spec, HttpEndpoint endpoint) {}
+
+  private HttpEndpoint endpoint(CapabilityManifest m) {
+    String key = m.id() + '\0' + m.version();
+    Parsed p = endpoints.get(key);
+    if (p == null || p.spec() != m.provider()) { // a manifest replaced under the same version is read again
+      p = new Parsed(m.provider(), HttpEndpoint.of((ProviderSpec.Http) m.provider()));
+      endpoints.put(key, p);
+    }
+    return p.endpoint();
+  }
+
+  private Value send(String id, HttpEndpoint e, HttpRequest first, CallContext call, List<String> secrets)
+      throws IOException, InterruptedException {
+    HttpRequest request = first;
+    for (int hop = 0; ; hop++) {
+      call.egress().check(id, request.uri());
+      HttpResponse<java.io.InputStream> r = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      int status = r.statusCode();
+      if (status >= 300 && status < 400 && status != 304) {
+        r.body().close();
+        String location = r.headers().firstValue("Location").orElse(null);
+        if (location == null) {
+          throw new AgoraError.ProviderError(id, "HTTP " + status + " from " + where(request)
+              + " without a Location to follow", null);
+        }
+        if (hop == MAX_REDIRECTS) {
+          throw new AgoraError.ProviderError(id, "more than " + MAX_REDIRECTS + " redirects from " + where(first), null);
+        }
+        request = Requests.redirect(request, request.uri().resolve(location), status, call.remaining());
+        continue;
+      }
+      String where = where(request);
+      byte[] body = Responses.read(r.body(), e.maxBytes(), () -> new AgoraError.ProviderError(id, "the response from "
+          + where + " is larger than " + e.maxBytes() + " bytes (response.max_bytes)", null));
+      if (status >= 200 && status < 300) {
+        return Responses.decode(id, e, r, body, where);
+      }
+      String message = "HTTP " + status + " from " + where + snippet(body, secrets);
+      if (status == 408 || status == 429 || status >= 500) {
+        throw AgoraError.ProviderError.transientFailure(id, message, null);
+      }
+      throw new AgoraError.ProviderError(id, message, null);
+    }
+  }
+
+  private static String where(HttpRequest r) {
+    return r.method() + " " + Egress.safe(r.uri());
+  }
+
+  private static String snippet(byte[] body, List<String> secrets) {
+    if (body.length == 0) {
+      return "";
+    }
+    String s = new String(body, 0, Math.min(body.length, SNIPPET), StandardCharsets.UTF_8).strip();
+    return ": " + scrub(s, secrets) + (body.length > SNIPPET ? "…" : "");
+  }
+
+  /** Text with every secret of the request replaced (a server may echo what it was sent). */
+  static String scrub(String text, List<String> secrets) {
+    String out = text;
+    for (String s : secrets) {
+      if (!s.isEmpty()) {
+        out = out.replace(s, "[redacted]");
+      }
+    }
+    return out;
+  }
+
+  private static String describe(IOException x) {
+    String m = x.getMessage();
+    return x.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : " (" + m + ")");
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

@@ -1,0 +1,124 @@
+package dev.agora.provider.http;
+
+import dev.agora.core.json.Json;
+import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Value;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/** Builds the request for one call, and the next one when a response redirects. */
+final class Requests {
+
+  private Requests() {}
+
+  /**
+   * The request for {@code input}: the URL template filled in, the other arguments as query
+   * parameters or the JSON body, headers, auth. The secrets it carries are added to {@code secrets}
+   * so that messages can leave them out.
+   */
+  static HttpRequest build(HttpEndpoint e, Value input, Duration remaining, UnaryOperator<String> env,
+                           List<String> secrets) {
+    Dict args = input instanceof Dict d ? d : null;
+    StringBuilder url = new StringBuilder(HttpEndpoint.expand(e.url(), args, true));
+    Dict rest = args == null ? null : unused(args, e);
+    if (!e.sendsBody() && rest != null) {
+      for (Map.Entry<Value, Value> kv : rest.asMap().entrySet()) {
+        String name = Json.keyName(kv.getKey());
+        for (Value v : HttpEndpoint.items(kv.getValue())) {
+          if (v != Value.NIL) {
+            query(url, name, HttpEndpoint.scalar(v, name));
+          }
+        }
+      }
+    }
+    HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.noBody();
+    boolean json = false;
+    if (e.sendsBody()) {
+      Value payload = e.bodyArgument() != null ? (args == null ? Value.NIL : orNil(args.get(e.bodyArgument())))
+          : args != null ? rest : input;
+      body = HttpRequest.BodyPublishers.ofString(Json.write(payload), StandardCharsets.UTF_8);
+      json = true;
+    }
+    HttpRequest.Builder b = HttpRequest.newBuilder().header("Accept", "application/json, text/*;q=0.9, */*;q=0.1");
+    if (json) {
+      b.header("Content-Type", "application/json");
+    }
+    for (Map.Entry<String, String> h : e.headers().entrySet()) {
+      b.setHeader(h.getKey(), HttpEndpoint.expand(h.getValue(), args, false));
+    }
+    switch (e.auth()) {
+      case HttpEndpoint.Auth.None n -> { }
+      case HttpEndpoint.Auth.Bearer t -> b.setHeader("Authorization", "Bearer " + remember(t.token().resolve(env), secrets));
+      case HttpEndpoint.Auth.ApiKey k -> {
+        String key = remember(k.key().resolve(env), secrets);
+        if (k.header() != null) {
+          b.setHeader(k.header(), key);
+        } else {
+          query(url, k.query(), key);
+        }
+      }
+      case HttpEndpoint.Auth.Basic basic -> {
+        String token = Base64.getEncoder().encodeToString((basic.user() + ":"
+            + remember(basic.password().resolve(env), secrets)).getBytes(StandardCharsets.UTF_8));
+        b.setHeader("Authorization", "Basic " + remember(token, secrets));
+      }
+    }
+    if (remaining.isPositive()) {
+      b.timeout(remaining);
+    }
+    return b.uri(URI.create(url.toString())).method(e.method(), body).build();
+  }
+
+  /** The request a redirect asks for: 303 (and 301/302 after anything but GET/HEAD) becomes a GET without body. */
+  static HttpRequest redirect(HttpRequest previous, URI target, int status, Duration remaining) {
+    boolean toGet = status == 303 || ((status == 301 || status == 302)
+        && !previous.method().equals("GET") && !previous.method().equals("HEAD"));
+    HttpRequest.Builder b = HttpRequest.newBuilder(previous, (name, value) -> !(toGet
+        && name.equalsIgnoreCase("Content-Type")) && !(crossOrigin(previous.uri(), target)
+        && name.equalsIgnoreCase("Authorization"))).uri(target);
+    if (toGet) {
+      b.GET();
+    }
+    if (remaining.isPositive()) {
+      b.timeout(remaining);
+    }
+    return b.build();
+  }
+
+  /** Credentials are not carried to another origin (as browsers and curl do). */
+  private static boolean crossOrigin(URI a, URI b) {
+    return !(a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
+        && a.getPort() == b.getPort());
+  }
+
+  private static Dict unused(Dict args, HttpEndpoint e) {
+    Dict out = args;
+    for (Value k : args.asMap().keySet()) {
+      String name = Json.keyName(k);
+      if (e.templateArguments().contains(name) || name.equals(e.bodyArgument())) {
+        out = out.dissoc(k);
+      }
+    }
+    return out;
+  }
+
+  private static void query(StringBuilder url, String name, String value) {
+    url.append(url.indexOf("?") < 0 ? '?' : '&').append(HttpEndpoint.encode(name)).append('=')
+        .append(HttpEndpoint.encode(value));
+  }
+
+  private static Value orNil(Value v) {
+    return v == null ? Value.NIL : v;
+  }
+
+  private static String remember(String secret, List<String> secrets) {
+    secrets.add(secret);
+    return secret;
+  }
+}
