@@ -8,6 +8,7 @@ import dev.agora.core.discovery.DiscoverySource;
 import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.event.EventSink;
 import dev.agora.core.registry.Registry;
+import dev.agora.core.resilience.ResiliencePolicy;
 import dev.agora.core.store.RegistryMirror;
 import dev.agora.core.store.RegistryStore;
 import java.util.HashSet;
@@ -23,6 +24,7 @@ import dev.agora.core.policy.PolicyEngine;
 import dev.agora.core.provider.Provider;
 import dev.agora.core.provider.Providers;
 import dev.agora.core.registry.Registry;
+import dev.agora.core.resilience.ResiliencePolicy;
 import dev.agora.core.security.SecurityContext;
 import dev.agora.rtfs.Limits;
 import dev.agora.rtfs.Value;
@@ -58,6 +60,7 @@ public final class Marketplace implements AutoCloseable {
   private final Providers providers;
   private final LocalProvider local = new LocalProvider();
   private final AtomicReference<PolicyEngine> policy;
+  private final AtomicReference<ResiliencePolicy> resilience;
   private final CallPath path;
   private final List<DiscoverySource> watching = new ArrayList<>();
   private final RegistryMirror mirror;
@@ -78,7 +81,8 @@ public final class Marketplace implements AutoCloseable {
     b.extraProviders.forEach(providers::add);
     providers.all().forEach(p -> p.start(log));
     this.policy = new AtomicReference<>(new PolicyEngine(config.policy()));
-    this.path = new CallPath(registry, policy::get, providers, sink, clock, ticker);
+    this.resilience = new AtomicReference<>(config.resilience());
+    this.path = new CallPath(registry, policy::get, resilience::get, providers, sink, clock, ticker, log);
   }
 
   /** The source name of the built-in capabilities. */
@@ -222,6 +226,11 @@ public final class Marketplace implements AutoCloseable {
   /** Replaces the isolation policy; calls after this use it. */
   public void setPolicy(IsolationPolicy p) {
     policy.set(new PolicyEngine(p));
+  }
+
+  /** Replaces the resilience settings; guards are rebuilt for calls from now on. */
+  public void setResilience(ResiliencePolicy r) {
+    resilience.set(r);
   }
 
   public IsolationPolicy policy() {

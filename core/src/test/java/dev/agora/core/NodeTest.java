@@ -32,7 +32,8 @@ class NodeTest {
 
   private static AgoraConfig config(List<DiscoverySource> sources) {
     return new AgoraConfig(null, sources, IsolationPolicy.allowAll(), Map.of("local", ME), "local", null,
-        AgoraConfig.Storage.MEMORY, AgoraConfig.Chain.DEFAULT, AgoraConfig.Server.DEFAULT);
+        AgoraConfig.Storage.MEMORY, AgoraConfig.Chain.DEFAULT, AgoraConfig.Server.DEFAULT,
+        dev.agora.core.resilience.ResiliencePolicy.DEFAULT);
   }
 
   private static CapabilityManifest manifest(String id) {

@@ -17,6 +17,10 @@ final class Call implements CallContext {
   /** The deadline on the ticker's scale, and the length it was derived from. */
   long deadline = Long.MAX_VALUE;
   Duration timeout;
+  /** Attempts made at the provider (more than one when retried). */
+  int attempts = 1;
+  /** What the resilience stage noted (cache hit, attempts, fallback …), for the result's record. */
+  private dev.agora.rtfs.Dict.Builder notes;
   /** The policy's egress rules at the time the call was governed. */
   dev.agora.core.policy.Egress egress = dev.agora.core.policy.Egress.DEFAULT;
 
@@ -54,6 +58,18 @@ final class Call implements CallContext {
   @Override
   public dev.agora.core.policy.Egress egress() {
     return egress;
+  }
+
+  void note(String key, dev.agora.rtfs.Value value) {
+    if (notes == null) {
+      notes = dev.agora.rtfs.Dict.builder();
+    }
+    notes.put(key, value);
+  }
+
+  /** The notes, or null when there are none. */
+  dev.agora.rtfs.Dict notes() {
+    return notes == null ? null : notes.build();
   }
 
   /** Nanoseconds since the call entered the path. */

@@ -4,9 +4,11 @@ import dev.agora.core.event.EventSink;
 import dev.agora.core.policy.PolicyEngine;
 import dev.agora.core.provider.Providers;
 import dev.agora.core.registry.Registry;
+import dev.agora.core.resilience.ResiliencePolicy;
 import dev.agora.rtfs.Value;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -15,10 +17,11 @@ import java.util.function.Supplier;
  * {@link #call}; the stages are fixed, in this order:
  *
  * <pre>
- *   RecordEvents(Resolve(Authorize(ValidateInput(ValidateOutput(Govern(Execute))))))
+ *   RecordEvents(Resolve(Authorize(ValidateInput(ValidateOutput(Govern(Resilience(Execute)))))))
  *
  *   resolve → isolation policy → security context → input validation → limits (deadline,
- *   concurrency) → provider → output validation → record → result
+ *   concurrency, egress) → cache, retry, circuit breaker, rate limit, bulkhead, fallback →
+ *   provider → output validation → record → result
  * </pre>
  *
  * Recording is outermost so that denials, NotFound and timeouts are recorded too; output validation
@@ -34,9 +37,11 @@ public final class CallPath {
    * @param policy the current policy engine (read on every call, so a reloaded policy applies at once)
    * @param clock timestamps and time windows
    * @param ticker nanoseconds, for durations and deadlines
+   * @param resilience the current resilience policy (retry, circuit breakers, cache, fallbacks …)
+   * @param log warnings the stages cannot attach to a call
    */
-  public CallPath(Registry registry, Supplier<PolicyEngine> policy, Providers providers, EventSink sink,
-                  Clock clock, LongSupplier ticker) {
+  public CallPath(Registry registry, Supplier<PolicyEngine> policy, Supplier<ResiliencePolicy> resilience,
+                  Providers providers, EventSink sink, Clock clock, LongSupplier ticker, Consumer<String> log) {
     this.ticker = ticker;
     List<Stage> stages = List.of(
         new RecordEvents(sink, clock),
@@ -44,7 +49,8 @@ public final class CallPath {
         new Authorize(policy, clock),
         new ValidateInput(),
         new ValidateOutput(),
-        new Govern(policy));
+        new Govern(policy),
+        new Resilience(resilience, sink, clock, log, this::call));
     Stage.Next next = new Execute(providers);
     for (int i = stages.size() - 1; i >= 0; i--) {
       Stage stage = stages.get(i);

@@ -61,7 +61,9 @@ final class RecordEvents implements Stage {
   private Event outcome(Call call, EventType type) {
     CallRequest r = call.request;
     String version = call.manifest == null ? r.version() : call.manifest.version();
-    return Event.of(EventIds.next(), type, clock.instant(), call.callId, r.planId(), r.caller().identity())
+    Event e = Event.of(EventIds.next(), type, clock.instant(), call.callId, r.planId(), r.caller().identity())
         .withCapability(r.capabilityId(), version);
+    dev.agora.rtfs.Dict notes = call.notes();
+    return notes == null ? e : e.withMetadata(notes);
   }
 }

@@ -5,6 +5,7 @@ import dev.agora.core.chain.Recording;
 import dev.agora.core.chain.VerifierKey;
 import dev.agora.core.discovery.DiscoverySource;
 import dev.agora.core.policy.IsolationPolicy;
+import dev.agora.core.resilience.ResiliencePolicy;
 import dev.agora.core.security.SecurityContext;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,7 +24,7 @@ import java.util.TreeSet;
  */
 public record AgoraConfig(String file, List<DiscoverySource> sources, IsolationPolicy policy,
                           Map<String, SecurityContext> contexts, String defaultContext, Path dataDir,
-                          Storage storage, Chain chain, Server server) {
+                          Storage storage, Chain chain, Server server, ResiliencePolicy resilience) {
 
   /** The data directory used when none is configured, relative to the working directory. */
   public static final Path DEFAULT_DATA_DIR = Path.of(".agora");
@@ -98,22 +99,28 @@ public record AgoraConfig(String file, List<DiscoverySource> sources, IsolationP
 
   public static AgoraConfig defaults() {
     return new AgoraConfig(null, List.of(), IsolationPolicy.allowAll(),
-        Map.of("local", SecurityContext.full("local")), "local", null, Storage.SQLITE, Chain.DEFAULT, Server.DEFAULT);
+        Map.of("local", SecurityContext.full("local")), "local", null, Storage.SQLITE, Chain.DEFAULT, Server.DEFAULT,
+        ResiliencePolicy.DEFAULT);
   }
 
   /** The same configuration storing elsewhere (tests, {@code --store memory}). */
   public AgoraConfig withStorage(Storage s) {
-    return new AgoraConfig(file, sources, policy, contexts, defaultContext, dataDir, s, chain, server);
+    return new AgoraConfig(file, sources, policy, contexts, defaultContext, dataDir, s, chain, server, resilience);
   }
 
   /** The same configuration with another data directory. */
   public AgoraConfig withDataDir(Path dir) {
-    return new AgoraConfig(file, sources, policy, contexts, defaultContext, dir, storage, chain, server);
+    return new AgoraConfig(file, sources, policy, contexts, defaultContext, dir, storage, chain, server, resilience);
+  }
+
+  /** The same configuration with other resilience settings. */
+  public AgoraConfig withResilience(ResiliencePolicy r) {
+    return new AgoraConfig(file, sources, policy, contexts, defaultContext, dataDir, storage, chain, server, r);
   }
 
   /** The same configuration serving elsewhere. */
   public AgoraConfig withServer(Server s) {
-    return new AgoraConfig(file, sources, policy, contexts, defaultContext, dataDir, storage, chain, s);
+    return new AgoraConfig(file, sources, policy, contexts, defaultContext, dataDir, storage, chain, s, resilience);
   }
 
   /** The data directory, resolved: the configured one or {@code .agora}. */

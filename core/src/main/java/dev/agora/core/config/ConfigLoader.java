@@ -20,6 +20,7 @@ import dev.agora.core.policy.LimitRule;
 import dev.agora.core.policy.NamespacePolicy;
 import dev.agora.core.policy.Rule;
 import dev.agora.core.policy.TimeWindow;
+import dev.agora.core.resilience.ResiliencePolicy;
 import dev.agora.core.security.SecurityContext;
 import dev.agora.core.store.Stores;
 import java.nio.file.Files;
@@ -110,12 +111,13 @@ public final class ConfigLoader {
     AgoraConfig.Storage storage = storage(root.map("storage"), base);
     AgoraConfig.Chain chain = chain(root.map("chain"));
     AgoraConfig.Server server = server(root.map("server"), contexts.keySet());
+    ResiliencePolicy resilience = ResilienceSection.read(root.map("resilience"));
     root.rejectUnknown();
     if (!problems.isEmpty()) {
       sources.forEach(DiscoverySource::close);
       throw new DocumentException(problems);
     }
-    return new AgoraConfig(doc.file(), sources, policy, contexts, defaultContext, dataDir, storage, chain, server);
+    return new AgoraConfig(doc.file(), sources, policy, contexts, defaultContext, dataDir, storage, chain, server, resilience);
   }
 
   /** The source factories: core's and those on the class path. */
@@ -251,7 +253,7 @@ public final class ConfigLoader {
     return out;
   }
 
-  private static Glob glob(Fields f, String key) {
+  static Glob glob(Fields f, String key) {
     String p = f.required(key);
     if (p == null) {
       return null;

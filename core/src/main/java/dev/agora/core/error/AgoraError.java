@@ -220,6 +220,12 @@ public abstract sealed class AgoraError extends RuntimeException {
       return new ProviderError(id, message, cause, true);
     }
 
+    /** The capability's circuit breaker is open: calls are refused at once until it lets a probe through. */
+    public static ProviderError circuitOpen(String id, Duration openFor) {
+      return new ProviderError(id, "its circuit breaker is open after repeated failures; calls are refused for up to "
+          + millis(openFor) + " (resilience circuit_breaker)", null, false);
+    }
+
     /** Whether trying again may help (retries of idempotent calls look at this). */
     public boolean isTransient() {
       return isTransient;

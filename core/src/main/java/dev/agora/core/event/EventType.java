@@ -4,6 +4,6 @@ package dev.agora.core.event;
 public enum EventType {
   PlanStarted, PlanCompleted, PlanAborted,
   PlanStepStarted, PlanStepCompleted, PlanStepFailed, PlanStepRetrying,
-  CapabilityCall, CapabilityResult, PolicyDenied,
+  CapabilityCall, CapabilityResult, PolicyDenied, CapabilityRetrying, CircuitChanged,
   CapabilityRegistered, CapabilityUpdated, CapabilityRemoved, DiscoveryCompleted
 }

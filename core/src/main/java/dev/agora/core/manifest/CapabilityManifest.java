@@ -58,6 +58,15 @@ public record CapabilityManifest(
     return effects.isEmpty();
   }
 
+  /**
+   * True if calling twice has the effect of calling once, so a failed call may be retried: pure
+   * capabilities, and those whose provider section says {@code idempotent: true} (an MCP tool's
+   * {@code idempotentHint} does).
+   */
+  public boolean idempotent() {
+    return isPure() || provider.options().get("idempotent") instanceof Value.Bool b && b.value();
+  }
+
   /** The namespace of the id (see {@link Ids#namespace}). */
   public String namespace() {
     return Ids.namespace(id);

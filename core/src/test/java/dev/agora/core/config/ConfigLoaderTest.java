@@ -8,6 +8,8 @@ import dev.agora.core.discovery.StaticSource;
 import dev.agora.core.doc.DocumentException;
 import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.policy.PolicyEngine;
+import dev.agora.core.resilience.ResiliencePolicy;
+import dev.agora.core.resilience.ResilienceSettings;
 import dev.agora.core.security.SecurityContext;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -125,7 +127,7 @@ class ConfigLoaderTest {
         "agora.yaml:17: chain.redact: '(' is not a regular expression: Unclosed group",
         "agora.yaml:17: chain.trusted_keys: not a verifier key: expected <name>+<hash>+<key>",
         "agora.yaml:18: extra: unknown key 'extra'; known keys are sources, policy, contexts, default_context, "
-            + "data_dir, storage, chain, server");
+            + "data_dir, storage, chain, server, resilience");
   }
 
   @Test
@@ -149,6 +151,53 @@ class ConfigLoaderTest {
         "agora.yaml:2: policy.egress.private: 'http://x/' is not a host pattern; write a host such as api.example.com, "
             + "*.example.com or 127.0.0.1:8080",
         "agora.yaml:2: policy.egress.proxy: unknown key 'proxy'; known keys are allow, private");
+  }
+
+  @Test
+  void the_resilience_section() throws IOException {
+    AgoraConfig c = ConfigLoader.load(write("""
+        resilience:
+          defaults: {retry: {max_attempts: 4, backoff: 50ms}, bulkhead: {max_concurrent: 32}}
+          providers:
+            mcp: {circuit_breaker: off, rate_limit: {per_second: 20, max_wait: 100ms}}
+          capabilities:
+            - {capabilities: "weather.*", cache: {ttl: 5m, max_size: 500}, fallback: [weather.backup]}
+            - {capabilities: "pay.*", retry: off}
+        """));
+    ResiliencePolicy r = c.resilience();
+    assertThat(r.defaults().retry()).isEqualTo(new ResilienceSettings.Retry(4, Duration.ofMillis(50),
+        Duration.ofSeconds(2), 2.0, 0.5));
+    assertThat(r.defaults().breaker()).isEqualTo(ResilienceSettings.CircuitBreaker.DEFAULT); // kept from the built-in
+    assertThat(r.defaults().bulkhead()).isEqualTo(new ResilienceSettings.Bulkhead(32, Duration.ZERO));
+    assertThat(r.providers().get("mcp").breaker()).isNull();
+    assertThat(r.providers().get("mcp").rateLimit()).isEqualTo(new ResilienceSettings.RateLimit(20,
+        Duration.ofMillis(100)));
+    assertThat(r.rules()).extracting(ResiliencePolicy.Rule::where)
+        .containsExactly("resilience.capabilities[0]", "resilience.capabilities[1]");
+    assertThat(r.rules().get(0).settings().cache()).isEqualTo(new ResilienceSettings.Cache(Duration.ofMinutes(5), 500));
+    assertThat(r.rules().get(0).settings().fallback()).containsExactly("weather.backup");
+    assertThat(r.rules().get(1).settings().retry()).isEqualTo(ResilienceSettings.Retry.OFF);
+    assertThat(ConfigLoader.load(write("{}\n")).resilience()).isEqualTo(ResiliencePolicy.DEFAULT);
+
+    Path bad = write("""
+        resilience:
+          defaults: {retry: {max_attempts: 0, jitter: 2}, circuit_breaker: {failure_rate: 150}, retries: 3}
+          capabilities:
+            - {capabilities: "a.(b)", fallback: ["not an id"]}
+        """);
+    DocumentException e = org.assertj.core.api.Assertions.catchThrowableOfType(DocumentException.class,
+        () -> ConfigLoader.load(bad));
+    assertThat(e.problems()).extracting(p -> p.toString().replace(bad.toString(), "agora.yaml")).containsExactly(
+        "agora.yaml:2: resilience.defaults.retry.max_attempts: expected an integer from 1 to 100, found 0 (integer)",
+        "agora.yaml:2: resilience.defaults.retry.jitter: expected a number from 0.0 to 1.0, found 2 (integer)",
+        "agora.yaml:2: resilience.defaults.circuit_breaker.failure_rate: expected an integer from 1 to 100, found 150 "
+            + "(integer)",
+        "agora.yaml:2: resilience.defaults.retries: unknown key 'retries'; known keys are retry, circuit_breaker, "
+            + "bulkhead, rate_limit, cache, fallback",
+        "agora.yaml:4: resilience.capabilities[0].capabilities: 'a.(b)' contains '('; patterns use id characters and "
+            + "the wildcards * and ?",
+        "agora.yaml:4: resilience.capabilities[0].fallback: 'not an id' is not a capability id: 'not an id' contains "
+            + "' '; ids use letters, digits, _ and -, with . : / between segments");
   }
 
   @Test

@@ -34,7 +34,8 @@ class DiscoveryTest {
 
   private static AgoraConfig configWith(List<DiscoverySource> sources) {
     return new AgoraConfig(null, sources, IsolationPolicy.allowAll(), Map.of("local", SecurityContext.full("local")),
-        "local", null, AgoraConfig.Storage.MEMORY, AgoraConfig.Chain.DEFAULT, AgoraConfig.Server.DEFAULT);
+        "local", null, AgoraConfig.Storage.MEMORY, AgoraConfig.Chain.DEFAULT, AgoraConfig.Server.DEFAULT,
+        dev.agora.core.resilience.ResiliencePolicy.DEFAULT);
   }
 
   @Test

@@ -13,12 +13,15 @@ import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Manifests;
 import dev.agora.core.policy.Egress;
 import dev.agora.core.policy.IsolationPolicy;
+import dev.agora.core.resilience.ResiliencePolicy;
+import dev.agora.core.resilience.ResilienceSettings;
 import dev.agora.core.security.SecurityContext;
 import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.reader.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -214,6 +217,34 @@ class HttpProviderTest {
     market.setPolicy(IsolationPolicy.allowAll().withEgress(new Egress(List.of("api.example.com"), List.of())));
     assertThatThrownBy(() -> call("t.redirect-ok", "nil")).isInstanceOf(AgoraError.AccessDenied.class)
         .hasMessageContaining("host '127.0.0.1' is not in policy.egress.allow");
+  }
+
+  @Test
+  void resilienceAgainstARealServer() {
+    ResilienceSettings.Retry fast = new ResilienceSettings.Retry(3, Duration.ofMillis(1), Duration.ofMillis(5), 2, 0.5);
+    ResilienceSettings.CircuitBreaker cb = new ResilienceSettings.CircuitBreaker(50, 3, 3, Duration.ofMinutes(5), 1);
+    market.setResilience(new ResiliencePolicy(new ResilienceSettings(fast, cb, null, null, null, List.of()), Map.of(),
+        List.of(new ResiliencePolicy.Rule(dev.agora.core.manifest.Glob.of("t.failing"),
+            new ResilienceSettings(null, null, null, null, null, List.of("t.text")), "rule[0]"))));
+    register("""
+        - {id: t.flaky-get, provider: {type: http, url: "$BASE/flaky", idempotent: true}, effects: [network]}
+        - {id: t.post, provider: {type: http, method: POST, url: "$BASE/unavailable"}, effects: [network]}
+        - {id: t.failing, provider: {type: http, url: "$BASE/fail"}, effects: [network]}
+        - {id: t.text, provider: {type: http, url: "$BASE/text"}, effects: [network]}
+        """);
+    assertThat(Printer.print(call("t.flaky-get", "nil"))).isEqualTo("{:ok true :attempt 3}");
+    assertThat(server.hits("/flaky")).isEqualTo(3);
+    // a transient 503, but the capability is not marked idempotent: tried once
+    assertThatThrownBy(() -> call("t.post", "nil")).hasMessageContaining("HTTP 503");
+    assertThat(server.hits("/unavailable")).isEqualTo(1);
+    // /fail answers 500: the fallback answers instead, until the circuit opens and the server is left alone
+    for (int i = 0; i < 3; i++) {
+      assertThat(call("t.failing", "nil")).isEqualTo(Value.of("plain words"));
+    }
+    int hits = server.hits("/fail");
+    assertThat(call("t.failing", "nil")).isEqualTo(Value.of("plain words"));
+    assertThat(server.hits("/fail")).isEqualTo(hits);
+    assertThat(sink.events(dev.agora.core.event.EventType.CircuitChanged)).isNotEmpty();
   }
 
   @Test

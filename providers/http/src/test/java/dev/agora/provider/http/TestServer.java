@@ -98,6 +98,7 @@ final class TestServer implements AutoCloseable {
           json(x, 200, "{\"ok\":true,\"attempt\":" + n + "}");
         }
       }
+      case "/unavailable" -> json(x, 503, "{\"error\":\"down for maintenance\"}");
       case "/missing" -> json(x, 404, "{\"error\":\"no such thing\"}");
       case "/echo-auth" -> json(x, 401, "{\"error\":\"bad token " + x.getRequestHeaders().getFirst("Authorization")
           + "\"}");

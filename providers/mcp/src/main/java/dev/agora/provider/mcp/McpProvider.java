@@ -81,7 +81,7 @@ public final class McpProvider implements Provider {
     } catch (McpConnection.ServerError e) {
       throw new AgoraError.ProviderError(manifest.id(), "MCP server '" + spec.server() + "': " + e.getMessage(), e);
     } catch (McpConnection.Unavailable e) {
-      throw new AgoraError.ProviderError(manifest.id(), e.getMessage(), e);
+      throw AgoraError.ProviderError.transientFailure(manifest.id(), e.getMessage(), e);
     }
   }
 

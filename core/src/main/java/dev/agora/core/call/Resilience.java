@@ -1,0 +1,303 @@
+package dev.agora.core.call;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.agora.core.error.AgoraError;
+import dev.agora.core.event.Event;
+import dev.agora.core.event.EventIds;
+import dev.agora.core.event.EventSink;
+import dev.agora.core.event.EventType;
+import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.resilience.ResiliencePolicy;
+import dev.agora.core.resilience.ResilienceSettings;
+import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Value;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Protects calls to remote capabilities with Resilience4j and Caffeine, as the
+ * {@link ResiliencePolicy} says, from the outside in:
+ *
+ * <pre>
+ *   fallback( cache( retry( circuit breaker( rate limiter( bulkhead( provider ))))))
+ * </pre>
+ *
+ * A cached result of a pure capability answers without the provider; transient failures of an
+ * idempotent or pure capability are retried with backoff and jitter within the call's deadline;
+ * the circuit breaker counts provider errors and timeouts and, while open, refuses at once; a full
+ * bulkhead or an exhausted rate limit refuses with LimitExceeded; when all that still fails, the
+ * fallback capabilities are called in order through the whole call path (their own policy checks
+ * and records, with this call as parent). Every retry is a {@code CapabilityRetrying} action, every
+ * circuit transition a {@code CircuitChanged} action, and cache hits and fallbacks are noted on the
+ * call's result. Guards are kept per capability version and rebuilt when the policy changes.
+ */
+final class Resilience implements Stage {
+
+  /** The call being retried on this thread, for the retry's event and deadline hooks. */
+  private static final ThreadLocal<Call> CURRENT = new ThreadLocal<>();
+
+  private final Supplier<ResiliencePolicy> policy;
+  private final EventSink sink;
+  private final Clock clock;
+  private final Consumer<String> log;
+  private final Function<CallRequest, Value> path;
+  private final Map<String, Guards> guards = new ConcurrentHashMap<>();
+
+  Resilience(Supplier<ResiliencePolicy> policy, EventSink sink, Clock clock, Consumer<String> log,
+             Function<CallRequest, Value> path) {
+    this.policy = policy;
+    this.sink = sink;
+    this.clock = clock;
+    this.log = log;
+    this.path = path;
+  }
+
+  @Override
+  public Value apply(Call call, Next next) {
+    Guards g = guards(call.manifest);
+    if (g == null) {
+      return next.invoke(call);
+    }
+    try {
+      return g.run(call, next);
+    } catch (AgoraError primary) {
+      return fallback(call, g.settings, primary);
+    }
+  }
+
+  /** The guards of a capability version; null when nothing applies (the common, cheap case). */
+  private Guards guards(CapabilityManifest m) {
+    ResiliencePolicy p = policy.get();
+    String key = m.id() + '@' + m.version();
+    Guards g = guards.get(key);
+    if (g == null || g.policy != p || g.manifest != m) {
+      ResilienceSettings s = p.settingsFor(m);
+      g = s.isEmpty() ? Guards.NONE : new Guards(p, m, s, this);
+      guards.put(key, g);
+    }
+    return g == Guards.NONE ? null : g;
+  }
+
+  private Value fallback(Call call, ResilienceSettings s, AgoraError primary) {
+    if (s.fallback().isEmpty() || primary instanceof AgoraError.NotRecorded) {
+      throw primary;
+    }
+    java.util.List<Value> failed = new java.util.ArrayList<>();
+    for (String id : s.fallback()) {
+      CallRequest r = call.request;
+      Duration left = call.remaining();
+      if (left.isNegative() || left.isZero()) {
+        break;
+      }
+      try {
+        Value v = path.apply(new CallRequest(id, null, r.input(), r.caller(), call.callId, r.planId(), left));
+        call.note("fallback", Value.of(id));
+        call.note("primary-error", Value.of(primary.getMessage()));
+        return v;
+      } catch (AgoraError e) {
+        failed.add(Value.of(e.getMessage()));
+      }
+    }
+    call.note("fallbacks-failed", dev.agora.rtfs.Vec.of(failed));
+    throw primary;
+  }
+
+  private void emit(Event e) {
+    try {
+      sink.accept(e);
+    } catch (RuntimeException x) {
+      log.accept("warning: could not record " + e.type() + " for " + e.capabilityId() + ": " + x.getMessage());
+    }
+  }
+
+  /** The Resilience4j and Caffeine pieces for one capability version. */
+  private static final class Guards {
+    static final Guards NONE = new Guards();
+
+    final ResiliencePolicy policy;
+    final CapabilityManifest manifest;
+    final ResilienceSettings settings;
+    final Retry retry;
+    final CircuitBreaker breaker;
+    final RateLimiter limiter;
+    final Bulkhead bulkhead;
+    final Cache<Value, Value> cache;
+
+    private Guards() {
+      policy = null;
+      manifest = null;
+      settings = ResilienceSettings.NONE;
+      retry = null;
+      breaker = null;
+      limiter = null;
+      bulkhead = null;
+      cache = null;
+    }
+
+    Guards(ResiliencePolicy policy, CapabilityManifest m, ResilienceSettings s, Resilience owner) {
+      this.policy = policy;
+      this.manifest = m;
+      this.settings = s;
+      String name = m.id() + "@" + m.version();
+      ResilienceSettings.Retry r = s.retry();
+      if (r != null && r.maxAttempts() > 1 && m.idempotent()) {
+        IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(r.backoff(), r.multiplier(),
+            r.jitter(), r.maxBackoff());
+        retry = Retry.of(name, RetryConfig.custom()
+            .maxAttempts(r.maxAttempts())
+            .intervalBiFunction((attempt, outcome) -> Math.min(backoff.apply(attempt), remainingMillis()))
+            .retryOnException(e -> e instanceof AgoraError.ProviderError pe && pe.isTransient() && remainingMillis() > 0)
+            .failAfterMaxAttempts(false)
+            .build());
+        retry.getEventPublisher().onRetry(ev -> {
+          Call c = CURRENT.get();
+          if (c != null) {
+            owner.emit(Event.of(EventIds.next(), EventType.CapabilityRetrying, owner.clock.instant(), c.callId,
+                    c.request.planId(), c.request.caller().identity()).withCapability(m.id(), m.version())
+                .withError(kind(ev.getLastThrowable()), ev.getLastThrowable().getMessage(), Duration.ofNanos(c.elapsed()))
+                .withMetadata(Dict.builder().put("attempt", Value.of(ev.getNumberOfRetryAttempts()))
+                    .put("wait-ms", Value.of(ev.getWaitInterval().toMillis())).build()));
+          }
+        });
+      } else {
+        retry = null;
+      }
+      ResilienceSettings.CircuitBreaker cb = s.breaker();
+      if (cb != null) {
+        breaker = CircuitBreaker.of(name, CircuitBreakerConfig.custom()
+            .failureRateThreshold(cb.failureRatePercent())
+            .slidingWindowSize(cb.window())
+            .minimumNumberOfCalls(cb.minCalls())
+            .waitDurationInOpenState(cb.openFor())
+            .permittedNumberOfCallsInHalfOpenState(cb.halfOpenCalls())
+            .automaticTransitionFromOpenToHalfOpenEnabled(false)
+            .recordException(e -> e instanceof AgoraError.ProviderError || e instanceof AgoraError.Timeout)
+            .build());
+        breaker.getEventPublisher().onStateTransition(ev -> owner.emit(Event.of(EventIds.next(),
+                EventType.CircuitChanged, owner.clock.instant(), null, null, "agora")
+            .withCapability(m.id(), m.version())
+            .withMetadata(Dict.builder().put("from", Value.keyword(ev.getStateTransition().getFromState().name()
+                .toLowerCase(java.util.Locale.ROOT))).put("to", Value.keyword(ev.getStateTransition().getToState()
+                .name().toLowerCase(java.util.Locale.ROOT))).build())));
+      } else {
+        breaker = null;
+      }
+      ResilienceSettings.RateLimit rl = s.rateLimit();
+      limiter = rl == null ? null : RateLimiter.of(name, RateLimiterConfig.custom()
+          .limitForPeriod(rl.perSecond()).limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(rl.maxWait())
+          .build());
+      ResilienceSettings.Bulkhead bh = s.bulkhead();
+      bulkhead = bh == null ? null : Bulkhead.of(name, BulkheadConfig.custom()
+          .maxConcurrentCalls(bh.maxConcurrent()).maxWaitDuration(bh.maxWait()).build());
+      ResilienceSettings.Cache c = s.cache();
+      cache = c == null || !m.isPure() ? null : Caffeine.newBuilder().expireAfterWrite(c.ttl())
+          .maximumSize(c.maxSize()).build();
+    }
+
+    Value run(Call call, Next next) {
+      Value key = call.request.input();
+      if (cache != null) {
+        Value hit = cache.getIfPresent(key);
+        if (hit != null) {
+          call.note("cache", Value.keyword("hit"));
+          return hit;
+        }
+      }
+      Value v = retry == null ? attempt(call, next) : retried(call, next);
+      if (cache != null) {
+        cache.put(key, v);
+      }
+      return v;
+    }
+
+    private Value retried(Call call, Next next) {
+      Retry.Context<Value> ctx = retry.context();
+      Call outer = CURRENT.get();
+      CURRENT.set(call);
+      try {
+        while (true) {
+          try {
+            Value v = attempt(call, next);
+            ctx.onComplete();
+            return v;
+          } catch (AgoraError e) {
+            try {
+              ctx.onError(e); // waits the backoff and returns when another attempt is allowed, else throws e
+            } catch (AgoraError same) {
+              throw same;
+            } catch (Exception other) {
+              throw e;
+            }
+            call.attempts++;
+          }
+        }
+      } finally {
+        CURRENT.set(outer);
+        if (call.attempts > 1) {
+          call.note("attempts", Value.of(call.attempts));
+        }
+      }
+    }
+
+    private Value attempt(Call call, Next next) {
+      String id = call.manifest.id();
+      if (limiter != null && !limiter.acquirePermission()) {
+        throw new AgoraError.LimitExceeded(id, "at most " + settings.rateLimit().perSecond()
+            + " calls per second (resilience rate_limit)");
+      }
+      if (breaker != null && !breaker.tryAcquirePermission()) {
+        call.note("circuit", Value.keyword("open"));
+        throw AgoraError.ProviderError.circuitOpen(id, settings.circuitBreaker().openFor());
+      }
+      if (bulkhead != null && !bulkhead.tryAcquirePermission()) {
+        if (breaker != null) {
+          breaker.releasePermission();
+        }
+        throw new AgoraError.LimitExceeded(id, "at most " + settings.bulkhead().maxConcurrent()
+            + " concurrent calls (resilience bulkhead)");
+      }
+      long start = System.nanoTime();
+      try {
+        Value v = next.invoke(call);
+        if (breaker != null) {
+          breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+        return v;
+      } catch (AgoraError e) {
+        if (breaker != null) {
+          breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+        }
+        throw e;
+      } finally {
+        if (bulkhead != null) {
+          bulkhead.onComplete();
+        }
+      }
+    }
+
+    private static long remainingMillis() {
+      Call c = CURRENT.get();
+      return c == null ? Long.MAX_VALUE : Math.max(0, c.remaining().toMillis());
+    }
+
+    private static String kind(Throwable t) {
+      return t instanceof AgoraError e ? e.kind().name() : t.getClass().getSimpleName();
+    }
+  }
+}
