@@ -209,21 +209,34 @@ public final class Ledger implements EventSink, AutoCloseable {
   // ---- Checkpoints ----
 
   private void maybeCheckpoint(ChainHead head) {
-    long last = lastCheckpoint.get();
-    if (settings.checkpointEvery() > 0 && head.size() - Math.max(last, 0) >= settings.checkpointEvery()
-        && lastCheckpoint.compareAndSet(last, head.size())) {
-      store.addCheckpoint(Checkpoint.sign(origin, head.size(), head.root(), key));
+    if (settings.checkpointEvery() > 0 && head.size() - Math.max(lastCheckpoint.get(), 0) >= settings.checkpointEvery()) {
+      addCheckpointIfNewer(head);
+    }
+  }
+
+  /**
+   * Signs and stores a checkpoint of {@code head} unless one as large is stored: under a lock, so
+   * checkpoints are stored in order of size even when committers race to sign them.
+   */
+  private void addCheckpointIfNewer(ChainHead head) {
+    synchronized (lastCheckpoint) {
+      if (head.size() > Math.max(lastCheckpoint.get(), 0)) {
+        store.addCheckpoint(Checkpoint.sign(origin, head.size(), head.root(), key));
+        lastCheckpoint.set(head.size());
+      }
     }
   }
 
   /** Signs and stores a checkpoint of the log as it is now (after writing what is queued). */
   public Checkpoint checkpoint() {
     flush();
-    ChainHead head = store.head();
-    Checkpoint c = Checkpoint.sign(origin, head.size(), head.root(), key);
-    store.addCheckpoint(c);
-    lastCheckpoint.accumulateAndGet(head.size(), Math::max);
-    return c;
+    synchronized (lastCheckpoint) {
+      ChainHead head = store.head();
+      Checkpoint c = Checkpoint.sign(origin, head.size(), head.root(), key);
+      store.addCheckpoint(c);
+      lastCheckpoint.accumulateAndGet(head.size(), Math::max);
+      return c;
+    }
   }
 
   /** The newest checkpoint, or a new one if there is none or the log has grown since. */
@@ -258,10 +271,7 @@ public final class Ledger implements EventSink, AutoCloseable {
       async.stop();
     }
     try {
-      ChainHead head = store.head();
-      if (head.size() > Math.max(lastCheckpoint.get(), 0)) {
-        store.addCheckpoint(Checkpoint.sign(origin, head.size(), head.root(), key));
-      }
+      addCheckpointIfNewer(store.head());
     } catch (RuntimeException e) {
       log.accept("warning: could not sign the closing checkpoint: " + e.getMessage());
     }
