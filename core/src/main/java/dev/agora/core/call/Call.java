@@ -56,6 +56,11 @@ final class Call implements CallContext {
   }
 
   @Override
+  public Duration timeout() {
+    return timeout == null ? remaining() : timeout;
+  }
+
+  @Override
   public dev.agora.core.policy.Egress egress() {
     return egress;
   }

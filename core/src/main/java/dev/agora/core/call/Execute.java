@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs the provider. A call the provider marks inline (quick and pure) runs on the caller's thread;
- * any other runs on a fresh virtual thread while the caller waits until the deadline. At the
+ * Runs the provider. A call the provider marks inline (quick and pure) or deadline-keeping runs on
+ * the caller's thread; any other runs on a fresh virtual thread while the caller waits until the
+ * deadline. At the
  * deadline the provider's thread is interrupted and the caller gets Timeout at once, whether or not
  * the provider notices the interrupt. Virtual threads make 10,000 slow calls cheap: a waiting call
  * holds no platform thread.
@@ -37,7 +38,7 @@ final class Execute implements Stage.Next {
       throw new AgoraError.ProviderError(m.id(), "no provider for type '" + m.provider().type()
           + "' is installed", null);
     }
-    if (p.inline(m)) {
+    if (p.inline(m) || p.keepsDeadline(m)) {
       if (call.deadline - call.ticker.getAsLong() <= 0) {
         throw new AgoraError.Timeout(m.id(), call.timeout);
       }

@@ -21,6 +21,11 @@ public interface CallContext {
   /** The time left before the deadline (zero or negative once it has passed). */
   Duration remaining();
 
+  /** The whole time the call was given (for Timeout errors). */
+  default Duration timeout() {
+    return remaining();
+  }
+
   /** Where remote providers may send this call's requests: check every target and redirect hop. */
   default dev.agora.core.policy.Egress egress() {
     return dev.agora.core.policy.Egress.DEFAULT;

@@ -10,7 +10,8 @@ import dev.agora.rtfs.Value;
  *
  * <p>The call path has already resolved, authorised and validated the call, and runs
  * {@link #execute} on a virtual thread it interrupts at the deadline, unless {@link #inline} says
- * the call is quick and pure enough to run on the caller's thread. Throw an
+ * the call is quick and pure enough to run on the caller's thread, or {@link #keepsDeadline} says
+ * the provider enforces the deadline itself. Throw an
  * {@link dev.agora.core.error.AgoraError} to fail with a specific kind; any other exception becomes
  * a {@code ProviderError} carrying its message.
  */
@@ -24,6 +25,16 @@ public interface Provider {
 
   /** True if calls to {@code manifest} may run on the caller's thread (quick, pure, no I/O). */
   default boolean inline(CapabilityManifest manifest) {
+    return false;
+  }
+
+  /**
+   * True if calls to {@code manifest} keep the deadline themselves — they return or throw by
+   * {@link CallContext#remaining()}, whatever the remote side does — so they may run on the
+   * caller's thread without the hand-over to a watched thread (the HTTP provider: its requests
+   * time out at the deadline).
+   */
+  default boolean keepsDeadline(CapabilityManifest manifest) {
     return false;
   }
 

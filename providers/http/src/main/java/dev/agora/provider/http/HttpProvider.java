@@ -12,14 +12,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -57,7 +59,6 @@ public final class HttpProvider implements Provider {
     this.client = HttpClient.newBuilder()
         .followRedirects(HttpClient.Redirect.NEVER) // followed by hand, each hop through the egress guard
         .connectTimeout(Duration.ofSeconds(10))
-        .executor(Executors.newVirtualThreadPerTaskExecutor())
         .build();
   }
 
@@ -71,6 +72,12 @@ public final class HttpProvider implements Provider {
     this.log = l;
   }
 
+  /** Every exchange is bounded by the call's deadline here, so calls need no watching thread. */
+  @Override
+  public boolean keepsDeadline(CapabilityManifest manifest) {
+    return true;
+  }
+
   @Override
   public Value execute(CapabilityManifest manifest, Value input, CallContext call) throws InterruptedException {
     String id = manifest.id();
@@ -79,7 +86,7 @@ public final class HttpProvider implements Provider {
     HttpRequest request;
     try {
       e = endpoint(manifest);
-      request = Requests.build(e, input, call.remaining(), environment, secrets);
+      request = Requests.build(e, input, environment, secrets);
     } catch (HttpEndpoint.Invalid x) {
       throw new AgoraError.ProviderError(id, x.getMessage(), null);
     } catch (IllegalArgumentException x) {
@@ -87,8 +94,8 @@ public final class HttpProvider implements Provider {
     }
     try {
       return send(id, e, request, call, secrets);
-    } catch (HttpTimeoutException x) {
-      throw new AgoraError.Timeout(id, call.remaining().isNegative() ? Duration.ZERO : call.remaining());
+    } catch (TimeoutException x) {
+      throw new AgoraError.Timeout(id, call.timeout());
     } catch (IOException x) {
       throw AgoraError.ProviderError.transientFailure(id, e.method() + " " + Egress.safe(request.uri()) + ": "
           + scrub(describe(x), secrets), null);
@@ -108,14 +115,13 @@ public final class HttpProvider implements Provider {
   }
 
   private Value send(String id, HttpEndpoint e, HttpRequest first, CallContext call, List<String> secrets)
-      throws IOException, InterruptedException {
+      throws IOException, InterruptedException, TimeoutException {
     HttpRequest request = first;
     for (int hop = 0; ; hop++) {
       call.egress().check(id, request.uri());
-      HttpResponse<java.io.InputStream> r = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<byte[]> r = exchange(id, request, e.maxBytes(), call.remaining());
       int status = r.statusCode();
       if (status >= 300 && status < 400 && status != 304) {
-        r.body().close();
         String location = r.headers().firstValue("Location").orElse(null);
         if (location == null) {
           throw new AgoraError.ProviderError(id, "HTTP " + status + " from " + where(request)
@@ -124,12 +130,14 @@ public final class HttpProvider implements Provider {
         if (hop == MAX_REDIRECTS) {
           throw new AgoraError.ProviderError(id, "more than " + MAX_REDIRECTS + " redirects from " + where(first), null);
         }
-        request = Requests.redirect(request, request.uri().resolve(location), status, call.remaining());
+        request = Requests.redirect(request, request.uri().resolve(location), status);
         continue;
       }
       String where = where(request);
-      byte[] body = Responses.read(r.body(), e.maxBytes(), () -> new AgoraError.ProviderError(id, "the response from "
-          + where + " is larger than " + e.maxBytes() + " bytes (response.max_bytes)", null));
+      byte[] body = r.body();
+      if (body == null) { // Content-Length said more than the cap: not read at all
+        throw tooLarge(id, where, e.maxBytes());
+      }
       if (status >= 200 && status < 300) {
         return Responses.decode(id, e, r, body, where);
       }
@@ -139,6 +147,35 @@ public final class HttpProvider implements Provider {
       }
       throw new AgoraError.ProviderError(id, message, null);
     }
+  }
+
+  /**
+   * One request and its whole (capped) body, within {@code remaining}; at the deadline the exchange
+   * is cancelled. (No per-request timeout: the client would arm a timer for each request.)
+   */
+  private HttpResponse<byte[]> exchange(String id, HttpRequest request, long max, Duration remaining)
+      throws IOException, InterruptedException, TimeoutException {
+    CompletableFuture<HttpResponse<byte[]>> f = client.sendAsync(request, Capped.handler(max));
+    try {
+      return f.get(Math.max(1, remaining.toNanos()), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException x) {
+      Throwable c = x.getCause();
+      if (c instanceof Capped.TooLarge) {
+        throw tooLarge(id, where(request), max);
+      }
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(c);
+    } catch (TimeoutException | InterruptedException x) {
+      f.cancel(true);
+      throw x;
+    }
+  }
+
+  private static AgoraError tooLarge(String id, String where, long max) {
+    return new AgoraError.ProviderError(id, "the response from " + where + " is larger than " + max
+        + " bytes (response.max_bytes)", null);
   }
 
   private static String where(HttpRequest r) {

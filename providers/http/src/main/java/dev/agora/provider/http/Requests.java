@@ -6,7 +6,6 @@ import dev.agora.rtfs.Value;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +21,7 @@ final class Requests {
    * parameters or the JSON body, headers, auth. The secrets it carries are added to {@code secrets}
    * so that messages can leave them out.
    */
-  static HttpRequest build(HttpEndpoint e, Value input, Duration remaining, UnaryOperator<String> env,
+  static HttpRequest build(HttpEndpoint e, Value input, UnaryOperator<String> env,
                            List<String> secrets) {
     Dict args = input instanceof Dict d ? d : null;
     StringBuilder url = new StringBuilder(HttpEndpoint.expand(e.url(), args, true));
@@ -69,14 +68,11 @@ final class Requests {
         b.setHeader("Authorization", "Basic " + remember(token, secrets));
       }
     }
-    if (remaining.isPositive()) {
-      b.timeout(remaining);
-    }
     return b.uri(URI.create(url.toString())).method(e.method(), body).build();
   }
 
   /** The request a redirect asks for: 303 (and 301/302 after anything but GET/HEAD) becomes a GET without body. */
-  static HttpRequest redirect(HttpRequest previous, URI target, int status, Duration remaining) {
+  static HttpRequest redirect(HttpRequest previous, URI target, int status) {
     boolean toGet = status == 303 || ((status == 301 || status == 302)
         && !previous.method().equals("GET") && !previous.method().equals("HEAD"));
     HttpRequest.Builder b = HttpRequest.newBuilder(previous, (name, value) -> !(toGet
@@ -84,9 +80,6 @@ final class Requests {
         && name.equalsIgnoreCase("Authorization"))).uri(target);
     if (toGet) {
       b.GET();
-    }
-    if (remaining.isPositive()) {
-      b.timeout(remaining);
     }
     return b.build();
   }

@@ -4,35 +4,14 @@ import dev.agora.core.error.AgoraError;
 import dev.agora.core.json.Json;
 import dev.agora.core.json.JsonException;
 import dev.agora.rtfs.Value;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.function.Supplier;
 
-/** Reads a response body within its cap and turns it into a value. */
+/** Turns a response body into a value. */
 final class Responses {
 
   private Responses() {}
-
-  /** The whole body, or the error {@code tooLarge} gives as soon as it passes {@code max} bytes. */
-  static byte[] read(InputStream in, long max, Supplier<AgoraError> tooLarge) throws IOException {
-    try (in) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      byte[] buf = new byte[8192];
-      long total = 0;
-      for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-        total += n;
-        if (total > max) {
-          throw tooLarge.get();
-        }
-        out.write(buf, 0, n);
-      }
-      return out.toByteArray();
-    }
-  }
 
   /** A 2xx body as a value: JSON, text or nil; anything else is a ProviderError naming what came. */
   static Value decode(String id, HttpEndpoint e, HttpResponse<?> r, byte[] body, String where) {

@@ -148,11 +148,16 @@ class HttpProviderTest {
   void aSlowServerMeetsTheDeadline() {
     register("""
         - {id: t.slow, provider: {type: http, url: "$BASE/slow"}, timeout: 300ms}
+        - {id: t.drip, provider: {type: http, url: "$BASE/drip"}, timeout: 300ms}
         """);
     long t0 = System.nanoTime();
     assertThatThrownBy(() -> call("t.slow", "nil")).isInstanceOf(AgoraError.Timeout.class)
         .hasMessageContaining("did not finish within 300 ms");
     assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(20_000); // not the server's 30 s
+    long t1 = System.nanoTime(); // headers on time, then the body stalls: the deadline still holds
+    assertThatThrownBy(() -> call("t.drip", "nil")).isInstanceOf(AgoraError.Timeout.class)
+        .hasMessageContaining("did not finish within 300 ms");
+    assertThat((System.nanoTime() - t1) / 1_000_000).isLessThan(20_000);
   }
 
   @Test

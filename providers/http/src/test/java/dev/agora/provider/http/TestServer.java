@@ -102,6 +102,19 @@ final class TestServer implements AutoCloseable {
       case "/missing" -> json(x, 404, "{\"error\":\"no such thing\"}");
       case "/echo-auth" -> json(x, 401, "{\"error\":\"bad token " + x.getRequestHeaders().getFirst("Authorization")
           + "\"}");
+      case "/drip" -> { // headers and a first piece at once, then the rest never comes (until the test ends)
+        x.getResponseHeaders().add("Content-Type", "application/json");
+        x.sendResponseHeaders(200, 100);
+        OutputStream out = x.getResponseBody();
+        out.write("[1, 2, 3".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        try {
+          release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        x.close();
+      }
       case "/slow" -> {
         try {
           release.await(30, TimeUnit.SECONDS);
