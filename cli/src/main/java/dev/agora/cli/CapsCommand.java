@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 /** {@code agora caps list|show|call}: the registry from the command line. */
 @Command(name = "caps", mixinStandardHelpOptions = true, description = "List, inspect and call capabilities.",
     subcommands = {CapsCommand.ListCaps.class, CapsCommand.ShowCap.class, CapsCommand.CallCap.class,
-        CapsCommand.AddCaps.class, CapsCommand.RemoveCap.class})
+        CapsCommand.AddCaps.class, CapsCommand.RemoveCap.class, StatsCommand.class})
 final class CapsCommand implements Runnable {
 
   @Spec

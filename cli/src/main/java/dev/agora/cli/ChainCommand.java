@@ -184,19 +184,7 @@ final class ChainCommand implements Runnable {
     }
 
     private Instant when(String text, String option) {
-      if (text == null) {
-        return null;
-      }
-      Duration ago = Fields.parseDuration(text);
-      if (ago != null) {
-        return Instant.now().minus(ago);
-      }
-      try {
-        return Instant.parse(text);
-      } catch (DateTimeParseException e) {
-        throw new ParameterException(spec.commandLine(), option + ": '" + text
-            + "' is neither an ISO instant (2026-11-21T10:00:00Z) nor a duration (10m, 2h)");
-      }
+      return ChainCommand.when(spec, text, option);
     }
 
     private void print(CausalChain.Node n, int depth) {
@@ -449,6 +437,23 @@ final class ChainCommand implements Runnable {
     int run(CausalChain chain) {
       io.out().println(chain.ledger().key().verifier());
       return 0;
+    }
+  }
+
+  /** A time option: an ISO instant, or a duration ago; a usage error otherwise. */
+  static Instant when(CommandSpec spec, String text, String option) {
+    if (text == null) {
+      return null;
+    }
+    Duration ago = Fields.parseDuration(text);
+    if (ago != null) {
+      return Instant.now().minus(ago);
+    }
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      throw new ParameterException(spec.commandLine(), option + ": '" + text
+          + "' is neither an ISO instant (2026-11-21T10:00:00Z) nor a duration (10m, 2h)");
     }
   }
 }

@@ -34,6 +34,25 @@ class MarketplaceCommandsTest {
   }
 
   @Test
+  void caps_stats_summarises_the_recorded_calls() {
+    agora("caps", "call", "--config", CONFIG, "ccos.math.add", "[1 2]");
+    agora("caps", "call", "--config", CONFIG, "ccos.math.add", "[3 4]");
+    agora("caps", "call", "--config", CONFIG, "ccos.math.add", "\"three\"");
+    agora("caps", "call", "--config", CONFIG, "admin.orders.purge", "{}");
+    Result r = agora("caps", "stats", "--config", CONFIG);
+    assertThat(r.exit()).as(r.err()).isZero();
+    String[] lines = r.out().split("\n");
+    assertThat(lines[0]).startsWith("CAPABILITY").contains("CALLS", "FAILED", "P50", "P95", "RETRIES", "CACHED",
+        "FALLBACKS", "CIRCUIT", "ERRORS");
+    assertThat(r.out()).containsPattern("admin\\.orders\\.purge +1 +1 .* AccessDenied 1")
+        .containsPattern("ccos\\.math\\.add +3 +1 .* InvalidInput 1");
+    assertThat(agora("caps", "stats", "--config", CONFIG, "shop.*").out()).isEqualTo("no recorded calls matching 'shop.*'\n");
+    Result bad = agora("caps", "stats", "--config", CONFIG, "--since", "yesterday");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("--since: 'yesterday' is neither an ISO instant");
+  }
+
+  @Test
   void run_as_a_restricted_context() {
     Result operator = agora("run", "--config", CONFIG, "../examples/plans/fallbacks.rtfs");
     Result agent = agora("run", "--config", CONFIG, "--as", "agent", "../examples/plans/fallbacks.rtfs");

@@ -1,5 +1,6 @@
 package dev.agora.core;
 
+import dev.agora.core.call.CallMetrics;
 import dev.agora.core.call.CallPath;
 import dev.agora.core.call.CallRequest;
 import dev.agora.core.config.AgoraConfig;
@@ -28,6 +29,7 @@ import dev.agora.core.resilience.ResiliencePolicy;
 import dev.agora.core.security.SecurityContext;
 import dev.agora.rtfs.Limits;
 import dev.agora.rtfs.Value;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,6 +63,7 @@ public final class Marketplace implements AutoCloseable {
   private final LocalProvider local = new LocalProvider();
   private final AtomicReference<PolicyEngine> policy;
   private final AtomicReference<ResiliencePolicy> resilience;
+  private final CompositeMeterRegistry meters;
   private final CallPath path;
   private final List<DiscoverySource> watching = new ArrayList<>();
   private final RegistryMirror mirror;
@@ -82,7 +85,9 @@ public final class Marketplace implements AutoCloseable {
     providers.all().forEach(p -> p.start(log));
     this.policy = new AtomicReference<>(new PolicyEngine(config.policy()));
     this.resilience = new AtomicReference<>(config.resilience());
-    this.path = new CallPath(registry, policy::get, resilience::get, providers, sink, clock, ticker, log);
+    this.meters = new CompositeMeterRegistry(); // no-op until a registry is added
+    this.path = new CallPath(registry, policy::get, resilience::get, providers, sink, clock, ticker, log,
+        new CallMetrics(meters));
   }
 
   /** The source name of the built-in capabilities. */
@@ -226,6 +231,14 @@ public final class Marketplace implements AutoCloseable {
   /** Replaces the isolation policy; calls after this use it. */
   public void setPolicy(IsolationPolicy p) {
     policy.set(new PolicyEngine(p));
+  }
+
+  /**
+   * The call metrics (see {@link CallMetrics} for names and tags). Add a registry to publish them —
+   * {@code agora serve} adds a Prometheus one; meters made before it was added are published too.
+   */
+  public CompositeMeterRegistry meters() {
+    return meters;
   }
 
   /** Replaces the resilience settings; guards are rebuilt for calls from now on. */

@@ -4,6 +4,8 @@ import dev.agora.core.Marketplace;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.security.SecurityContext;
 import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
@@ -22,8 +24,8 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 
 /**
  * {@code agora serve}: the marketplace over HTTP on 127.0.0.1 (unless configured otherwise) —
- * MCP Streamable HTTP at {@code /mcp} (with SSE keep-alive), {@code /health}. Every request to
- * {@code /mcp} passes one filter first: its Host must be this server (DNS rebinding), its Origin,
+ * MCP Streamable HTTP at {@code /mcp} (with SSE keep-alive), Prometheus metrics at {@code /metrics},
+ * {@code /health}. Every request to {@code /mcp} and {@code /metrics} passes one filter first: its Host must be this server (DNS rebinding), its Origin,
  * when a browser sends one, must be allowed, and it must carry an API key unless anonymous access is
  * configured. Refusals are plain HTTP errors (400/403/401) with a JSON-RPC error body.
  */
@@ -35,12 +37,17 @@ public final class AgoraServer implements AutoCloseable {
   private final McpGateway gateway;
   private final Callers callers;
   private final AgoraConfig.Server settings;
+  private final Marketplace marketplace;
+  private final PrometheusMeterRegistry prometheus;
   /** The Host headers accepted, computed once the port is bound (requests come after that). */
   private volatile List<String> allowedHosts;
 
   private AgoraServer(Marketplace marketplace, AgoraConfig config, Consumer<String> log) {
     this.settings = config.server();
     this.callers = new Callers(config);
+    this.marketplace = marketplace;
+    this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    marketplace.meters().add(prometheus);
     HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
         .jsonMapper(McpJsonDefaults.getMapper())
         .mcpEndpoint("/mcp")
@@ -60,8 +67,11 @@ public final class AgoraServer implements AutoCloseable {
       cfg.startup.showJavalinBanner = false;
       cfg.jetty.modifyServletContextHandler(h -> {
         h.addFilter(new FilterHolder(guard), "/mcp", EnumSet.of(DispatcherType.REQUEST));
+        h.addFilter(new FilterHolder(guard), "/metrics", EnumSet.of(DispatcherType.REQUEST));
         h.addServlet(new ServletHolder(transport), "/mcp");
       });
+      cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+          .result(prometheus.scrape()));
       cfg.routes.get("/health", ctx -> ctx.contentType("application/json").result(dev.agora.core.json.Json.write(
           dev.agora.core.json.Json.fromJava(Map.of("status", "ok", "capabilities", marketplace.registry().size())))));
     });
@@ -143,5 +153,7 @@ public final class AgoraServer implements AutoCloseable {
   public void close() {
     gateway.close();
     app.stop();
+    marketplace.meters().remove(prometheus);
+    prometheus.close();
   }
 }

@@ -145,6 +145,27 @@ class GatewayTest extends AgainstGateway {
   }
 
   @Test
+  void metricsArePublishedForPrometheusBehindTheSameGuard() throws Exception {
+    try (McpSyncClient ops = client(GatewayFixture.OPS_KEY, l -> { })) {
+      ops.callTool(McpSchema.CallToolRequest.builder("ccos.math.add").arguments(Map.of("input", List.of(1, 2))).build());
+      ops.callTool(McpSchema.CallToolRequest.builder("ccos.math.add").arguments(Map.of("input", "x")).build());
+    }
+    URI metrics = URI.create(g.url().replace("/mcp", "/metrics"));
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> refused = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(refused.statusCode()).isEqualTo(401);
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(metrics).header("Authorization", "Bearer "
+        + GatewayFixture.OPS_KEY).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+    assertThat(r.body())
+        .containsPattern("agora_calls_total\\{capability=\"ccos.math.add\",error=\"\",outcome=\"ok\",provider=\"local\"} [1-9]")
+        .containsPattern("agora_calls_total\\{capability=\"ccos.math.add\",error=\"InvalidInput\",outcome=\"error\","
+            + "provider=\"local\"} [1-9]")
+        .contains("agora_call_duration_seconds_bucket{capability=\"ccos.math.add\"");
+  }
+
+  @Test
   void healthAnswersWithoutAKey() throws Exception {
     HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
         g.url().replace("/mcp", "/health"))).build(), HttpResponse.BodyHandlers.ofString());

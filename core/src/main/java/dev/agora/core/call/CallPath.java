@@ -39,18 +39,20 @@ public final class CallPath {
    * @param ticker nanoseconds, for durations and deadlines
    * @param resilience the current resilience policy (retry, circuit breakers, cache, fallbacks …)
    * @param log warnings the stages cannot attach to a call
+   * @param metrics where calls, errors, latencies, retries, cache hits, fallbacks and circuits are counted
    */
   public CallPath(Registry registry, Supplier<PolicyEngine> policy, Supplier<ResiliencePolicy> resilience,
-                  Providers providers, EventSink sink, Clock clock, LongSupplier ticker, Consumer<String> log) {
+                  Providers providers, EventSink sink, Clock clock, LongSupplier ticker, Consumer<String> log,
+                  CallMetrics metrics) {
     this.ticker = ticker;
     List<Stage> stages = List.of(
-        new RecordEvents(sink, clock),
+        new RecordEvents(sink, clock, metrics),
         new Resolve(registry),
         new Authorize(policy, clock),
         new ValidateInput(),
         new ValidateOutput(),
         new Govern(policy),
-        new Resilience(resilience, sink, clock, log, this::call));
+        new Resilience(resilience, sink, clock, log, this::call, metrics));
     Stage.Next next = new Execute(providers);
     for (int i = stages.size() - 1; i >= 0; i--) {
       Stage stage = stages.get(i);

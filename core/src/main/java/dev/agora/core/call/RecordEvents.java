@@ -12,17 +12,19 @@ import java.time.Duration;
 /**
  * Records every call attempt, whatever happens to it: a {@code CapabilityCall} event as it enters,
  * then a {@code CapabilityResult} (success or error, with duration and cost) or, when the policy or
- * the security context refused it, a {@code PolicyDenied}. The outermost stage, so it sees every
- * failure of the stages inside.
+ * the security context refused it, a {@code PolicyDenied} — and counts it in the metrics. The
+ * outermost stage, so it sees every failure of the stages inside.
  */
 final class RecordEvents implements Stage {
 
   private final EventSink sink;
   private final Clock clock;
+  private final CallMetrics metrics;
 
-  RecordEvents(EventSink sink, Clock clock) {
+  RecordEvents(EventSink sink, Clock clock, CallMetrics metrics) {
     this.sink = sink;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   @Override
@@ -36,16 +38,22 @@ final class RecordEvents implements Stage {
     try {
       result = next.invoke(call);
     } catch (AgoraError e) {
+      metrics.completed(r.capabilityId(), provider(call), call.elapsed(), e.kind().name());
       EventType type = e instanceof AgoraError.AccessDenied || e instanceof AgoraError.SecurityViolation
           ? EventType.PolicyDenied : EventType.CapabilityResult;
       record(outcome(call, type).withError(e.kind().name(), e.getMessage(), Duration.ofNanos(call.elapsed())), r,
           "it failed with: " + e.getMessage());
       throw e;
     }
+    metrics.completed(r.capabilityId(), provider(call), call.elapsed(), null);
     record(outcome(call, EventType.CapabilityResult)
         .withResult(result, Duration.ofNanos(call.elapsed()), call.manifest.sla().costPerCall()), r,
         "the call ran but its result is withheld");
     return result;
+  }
+
+  private static String provider(Call call) {
+    return call.manifest == null ? "none" : call.manifest.provider().type();
   }
 
   /** Records an event; a sink that cannot record makes the call fail with {@link AgoraError.NotRecorded}. */

@@ -58,9 +58,11 @@ final class Resilience implements Stage {
   private final Consumer<String> log;
   private final Function<CallRequest, Value> path;
   private final Map<String, Guards> guards = new ConcurrentHashMap<>();
+  private final CallMetrics metrics;
 
   Resilience(Supplier<ResiliencePolicy> policy, EventSink sink, Clock clock, Consumer<String> log,
-             Function<CallRequest, Value> path) {
+             Function<CallRequest, Value> path, CallMetrics metrics) {
+    this.metrics = metrics;
     this.policy = policy;
     this.sink = sink;
     this.clock = clock;
@@ -75,7 +77,7 @@ final class Resilience implements Stage {
       return next.invoke(call);
     }
     try {
-      return g.run(call, next);
+      return g.run(call, next, metrics);
     } catch (AgoraError primary) {
       return fallback(call, g.settings, primary);
     }
@@ -108,6 +110,7 @@ final class Resilience implements Stage {
       try {
         Value v = path.apply(new CallRequest(id, null, r.input(), r.caller(), call.callId, r.planId(), left));
         call.note("fallback", Value.of(id));
+        metrics.fallback(call.manifest.id(), call.manifest.provider().type());
         call.note("primary-error", Value.of(primary.getMessage()));
         return v;
       } catch (AgoraError e) {
@@ -167,6 +170,7 @@ final class Resilience implements Stage {
             .build());
         retry.getEventPublisher().onRetry(ev -> {
           Call c = CURRENT.get();
+          owner.metrics.retried(m.id(), m.provider().type());
           if (c != null) {
             owner.emit(Event.of(EventIds.next(), EventType.CapabilityRetrying, owner.clock.instant(), c.callId,
                     c.request.planId(), c.request.caller().identity()).withCapability(m.id(), m.version())
@@ -189,6 +193,13 @@ final class Resilience implements Stage {
             .automaticTransitionFromOpenToHalfOpenEnabled(false)
             .recordException(e -> e instanceof AgoraError.ProviderError || e instanceof AgoraError.Timeout)
             .build());
+        breaker.getEventPublisher().onStateTransition(ev -> owner.metrics.circuit(m.id(), m.provider().type(),
+            switch (ev.getStateTransition().getToState()) {
+              case OPEN, FORCED_OPEN -> CallMetrics.OPEN;
+              case HALF_OPEN -> CallMetrics.HALF_OPEN;
+              default -> CallMetrics.CLOSED;
+            }));
+        owner.metrics.circuit(m.id(), m.provider().type(), CallMetrics.CLOSED);
         breaker.getEventPublisher().onStateTransition(ev -> owner.emit(Event.of(EventIds.next(),
                 EventType.CircuitChanged, owner.clock.instant(), null, null, "agora")
             .withCapability(m.id(), m.version())
@@ -210,12 +221,13 @@ final class Resilience implements Stage {
           .maximumSize(c.maxSize()).build();
     }
 
-    Value run(Call call, Next next) {
+    Value run(Call call, Next next, CallMetrics metrics) {
       Value key = call.request.input();
       if (cache != null) {
         Value hit = cache.getIfPresent(key);
         if (hit != null) {
           call.note("cache", Value.keyword("hit"));
+          metrics.cacheHit(manifest.id(), manifest.provider().type());
           return hit;
         }
       }
