@@ -18,6 +18,10 @@ PAIRS = {  # benchmark -> baselines it is compared with
     "VerifyBenchmark.verifyInMemory[thrpt]": ["VerifyBenchmark.baselineSha256PerEntry[thrpt]"],
     "VerifyBenchmark.verifySqlite[thrpt]": ["VerifyBenchmark.baselineSha256PerEntry[thrpt]"],
 }
+# HTTP capabilities: through Agora beside the raw JDK client, plain and bounded by a deadline as Agora bounds it.
+for mode in ("sample", "thrpt"):
+    for base in ("baselineRawHttpClient", "baselineRawHttpClientWithDeadline", "baselineRawHttpClientAndJson"):
+        PAIRS.setdefault(f"HttpCapabilityBenchmark.viaAgora[{mode}]", []).append(f"HttpCapabilityBenchmark.{base}[{mode}]")
 # The MCP gateway: every way through Agora beside the SDK client straight to the upstream (and raw HTTP).
 for mode in ("sample", "thrpt"):
     for via in ("viaAgora", "viaAgoraLocalTool", "viaAgoraSqlite", "baselineRawHttpToUpstream"):

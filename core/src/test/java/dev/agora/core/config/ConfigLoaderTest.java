@@ -303,6 +303,9 @@ class ConfigLoaderTest {
     assertThat(c.policy().windows()).hasSize(1);
     assertThat(c.server().apiKeys()).extracting(AgoraConfig.ApiKey::context).containsExactly("operator");
     assertThat(c.server().anonymous()).isEqualTo("sandbox");
+    assertThat(c.policy().egress()).isEqualTo(dev.agora.core.policy.Egress.DEFAULT);
+    assertThat(c.resilience().rules()).hasSize(1);
+    assertThat(c.resilience().providers()).containsOnlyKeys("mcp");
   }
 
   @Test

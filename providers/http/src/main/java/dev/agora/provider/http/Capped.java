@@ -11,6 +11,7 @@ import java.util.concurrent.Flow;
 /**
  * A response body collected into bytes, up to a cap: past it the stream is cancelled and the body
  * completes with {@link TooLarge} — so an endless or huge answer costs at most the cap in memory.
+ * Used when the server declares no Content-Length; see {@link #handler}.
  */
 final class Capped implements HttpResponse.BodySubscriber<byte[]> {
 
@@ -37,7 +38,9 @@ final class Capped implements HttpResponse.BodySubscriber<byte[]> {
       if (declared > max) {
         return HttpResponse.BodySubscribers.replacing(null); // refused without reading it
       }
-      return new Capped(max);
+      // A declared length within the cap: the JDK's own subscriber, which the client completes without a
+      // hand-over (and which cannot receive more than the length). Without one: counted here.
+      return declared >= 0 ? HttpResponse.BodySubscribers.ofByteArray() : new Capped(max);
     };
   }
 

@@ -109,6 +109,8 @@ class HttpProviderTest {
         - {id: t.binary-as-text, provider: {type: http, url: "$BASE/binary", response: {as: text}}}
         - {id: t.garbage, provider: {type: http, url: "$BASE/garbage"}}
         - {id: t.huge, provider: {type: http, url: "$BASE/huge", response: {max_bytes: 100000}}}
+        - {id: t.huge-chunked, provider: {type: http, url: "$BASE/huge-chunked", response: {max_bytes: 100000}}}
+        - {id: t.chunked-ok, provider: {type: http, url: "$BASE/huge-chunked"}}
         """);
     assertThat(call("t.text", "nil")).isEqualTo(Value.of("plain words"));
     assertThat(call("t.empty", "nil")).isEqualTo(Value.NIL);
@@ -119,6 +121,9 @@ class HttpProviderTest {
         .hasMessageContaining("the response from GET http://127.0.0.1:").hasMessageContaining("is not valid JSON");
     assertThatThrownBy(() -> call("t.huge", "nil")).isInstanceOf(AgoraError.ProviderError.class)
         .hasMessageContaining("is larger than 100000 bytes (response.max_bytes)");
+    assertThatThrownBy(() -> call("t.huge-chunked", "nil")).isInstanceOf(AgoraError.ProviderError.class)
+        .hasMessageContaining("is larger than 100000 bytes (response.max_bytes)");
+    assertThat(((dev.agora.rtfs.Vec) call("t.chunked-ok", "nil")).size()).isEqualTo(600_001); // under the 10 MiB default
   }
 
   @Test

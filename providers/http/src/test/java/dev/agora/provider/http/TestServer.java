@@ -90,6 +90,15 @@ final class TestServer implements AutoCloseable {
       case "/binary" -> send(x, 200, "application/octet-stream", "\u0000\u0001");
       case "/garbage" -> send(x, 200, "application/json", "{\"half\": [1, 2");
       case "/huge" -> send(x, 200, "application/json", "[" + "1,".repeat(600_000) + "1]");
+      case "/huge-chunked" -> { // no Content-Length: the cap is found while reading
+        x.getResponseHeaders().add("Content-Type", "application/json");
+        x.sendResponseHeaders(200, 0);
+        try (OutputStream out = x.getResponseBody()) {
+          out.write(("[" + "1,".repeat(600_000) + "1]").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException closedByTheClient) {
+          // expected: the client stops reading at its cap
+        }
+      }
       case "/fail" -> json(x, 500, "{\"error\":\"boom\"}");
       case "/flaky" -> { // fails twice, then answers
         if (n <= 2) {
