@@ -45,7 +45,7 @@ import java.util.function.Supplier;
  * fallback capabilities are called in order through the whole call path (their own policy checks
  * and records, with this call as parent). Every retry is a {@code CapabilityRetrying} action, every
  * circuit transition a {@code CircuitChanged} action, and cache hits and fallbacks are noted on the
- * call's result. Guards are kept per capability version and rebuilt when the policy changes.
+ * call's result. Guards are kept per capability and rebuilt when the policy or the manifest changes.
  */
 final class Resilience implements Stage {
 
@@ -86,14 +86,13 @@ final class Resilience implements Stage {
   /** The guards of a capability version; null when nothing applies (the common, cheap case). */
   private Guards guards(CapabilityManifest m) {
     ResiliencePolicy p = policy.get();
-    String key = m.id() + '@' + m.version();
-    Guards g = guards.get(key);
+    Guards g = guards.get(m.id()); // by id: no allocation on the hot path; another version rebuilds
     if (g == null || g.policy != p || g.manifest != m) {
       ResilienceSettings s = p.settingsFor(m);
-      g = s.isEmpty() ? Guards.NONE : new Guards(p, m, s, this);
-      guards.put(key, g);
+      g = s.isEmpty() ? new Guards(p, m) : new Guards(p, m, s, this);
+      guards.put(m.id(), g);
     }
-    return g == Guards.NONE ? null : g;
+    return g.settings.isEmpty() ? null : g;
   }
 
   private Value fallback(Call call, ResilienceSettings s, AgoraError primary) {
@@ -131,7 +130,6 @@ final class Resilience implements Stage {
 
   /** The Resilience4j and Caffeine pieces for one capability version. */
   private static final class Guards {
-    static final Guards NONE = new Guards();
 
     final ResiliencePolicy policy;
     final CapabilityManifest manifest;
@@ -142,9 +140,10 @@ final class Resilience implements Stage {
     final Bulkhead bulkhead;
     final Cache<Value, Value> cache;
 
-    private Guards() {
-      policy = null;
-      manifest = null;
+    /** Nothing applies to this capability version under this policy. */
+    Guards(ResiliencePolicy policy, CapabilityManifest m) {
+      this.policy = policy;
+      this.manifest = m;
       settings = ResilienceSettings.NONE;
       retry = null;
       breaker = null;
