@@ -51,6 +51,27 @@ class LauncherIT {
   }
 
   @Test
+  void the_openapi_example_runs_against_its_local_api() throws Exception {
+    List<String> cmd = List.of(ROOT.resolve("examples/openapi/run.sh").toString(), "--data-dir",
+        dir.resolve("data").toString());
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
+    Process p = pb.start();
+    p.getOutputStream().close();
+    java.util.concurrent.CompletableFuture<String> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        return e.toString();
+      }
+    });
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).as(err.join()).isZero();
+    assertThat(out).isEqualTo("{:price 101.25 :order \"accepted\" :total 303.75 "
+        + ":bad \"refused before sending: not a symbol\"}\n");
+  }
+
+  @Test
   void passes_arguments_and_exit_codes_through() throws Exception {
     assertThat(agora(Map.of(), "--help").out()).contains("Usage: agora");
     Run bad = agora(Map.of(), "eval", "-e", "(/ 1 0)");

@@ -193,6 +193,25 @@ public final class Fields {
     return d;
   }
 
+  /** An http(s) URL, or null when absent or not one (a problem is recorded then). */
+  public java.net.URI httpUrl(String key) {
+    String text = string(key, null);
+    if (text == null) {
+      return null;
+    }
+    try {
+      java.net.URI uri = new java.net.URI(text);
+      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+        problem(key, "'" + text + "' is not an http(s) URL");
+        return null;
+      }
+      return uri;
+    } catch (java.net.URISyntaxException e) {
+      problem(key, "'" + text + "' is not a URL: " + e.getReason());
+      return null;
+    }
+  }
+
   /** The nested map at {@code key} (empty when absent). */
   public Fields map(String key) {
     Value v = get(key);

@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  *   method: GET                                   # default GET
  *   url: "https://api.example.com/v1/cities/{city}/weather?units={units}"
  *   headers: {Accept-Language: "{lang}"}          # {arg} templates here too
+ *   query: [units, page]                          # arguments always sent as query parameters (left out when absent)
  *   body: payload                                 # the argument sent as the JSON body (default: the arguments
  *                                                 #   no template used, for POST, PUT and PATCH)
  *   auth: {type: bearer, token_env: WEATHER_TOKEN}          # or token_file; api_key: {header|query: NAME,
@@ -40,15 +41,16 @@ import java.util.regex.Pattern;
  * JSON body (POST, PUT, PATCH). Secrets are named, never written: they are read from the
  * environment or a file when a call is made.
  */
-record HttpEndpoint(String method, String url, Map<String, String> headers, String bodyArgument, Auth auth,
-                    long maxBytes, String responseAs, boolean idempotent, Set<String> templateArguments) {
+record HttpEndpoint(String method, String url, Map<String, String> headers, java.util.List<String> query,
+                    String bodyArgument, Auth auth, long maxBytes, String responseAs, boolean idempotent,
+                    Set<String> templateArguments) {
 
   static final long DEFAULT_MAX_BYTES = 10L << 20;
   private static final Pattern TEMPLATE = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_.-]*)}");
   private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
   private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS");
-  private static final Set<String> KEYS = Set.of("type", "url", "method", "headers", "body", "auth", "response",
-      "idempotent");
+  private static final Set<String> KEYS = Set.of("type", "url", "method", "headers", "query", "body", "auth",
+      "response", "idempotent");
 
   /** How requests authenticate; each secret is a reference resolved at call time. */
   sealed interface Auth {
@@ -112,6 +114,14 @@ record HttpEndpoint(String method, String url, Map<String, String> headers, Stri
       throw new Invalid("headers must be a map of header names to values");
     }
     String body = o.get("body") == null ? null : text(o.get("body"), "body");
+    List<String> query = new ArrayList<>();
+    if (o.get("query") instanceof dev.agora.rtfs.Seq q) {
+      for (Value v : q.items()) {
+        query.add(text(v, "query"));
+      }
+    } else if (o.get("query") != null) {
+      throw new Invalid("query must be a list of argument names");
+    }
     Auth auth = auth(o.get("auth"));
     long max = DEFAULT_MAX_BYTES;
     String as = null;
@@ -136,7 +146,8 @@ record HttpEndpoint(String method, String url, Map<String, String> headers, Stri
         used.add(m.group(1));
       }
     }
-    return new HttpEndpoint(method, url, Map.copyOf(headers), body, auth, max, as, idempotent, Set.copyOf(used));
+    return new HttpEndpoint(method, url, Map.copyOf(headers), List.copyOf(query), body, auth, max, as, idempotent,
+        Set.copyOf(used));
   }
 
   boolean sendsBody() {

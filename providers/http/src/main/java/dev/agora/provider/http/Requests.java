@@ -26,6 +26,16 @@ final class Requests {
     Dict args = input instanceof Dict d ? d : null;
     StringBuilder url = new StringBuilder(HttpEndpoint.expand(e.url(), args, true));
     Dict rest = args == null ? null : unused(args, e);
+    for (String name : e.query()) {
+      Value v = args == null ? null : args.get(name);
+      if (v != null) {
+        for (Value item : HttpEndpoint.items(v)) {
+          if (item != Value.NIL) {
+            query(url, name, HttpEndpoint.scalar(item, name));
+          }
+        }
+      }
+    }
     if (!e.sendsBody() && rest != null) {
       for (Map.Entry<Value, Value> kv : rest.asMap().entrySet()) {
         String name = Json.keyName(kv.getKey());
@@ -94,7 +104,7 @@ final class Requests {
     Dict out = args;
     for (Value k : args.asMap().keySet()) {
       String name = Json.keyName(k);
-      if (e.templateArguments().contains(name) || name.equals(e.bodyArgument())) {
+      if (e.templateArguments().contains(name) || name.equals(e.bodyArgument()) || e.query().contains(name)) {
         out = out.dissoc(k);
       }
     }

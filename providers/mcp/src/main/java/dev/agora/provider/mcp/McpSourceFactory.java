@@ -4,7 +4,6 @@ import dev.agora.core.discovery.DiscoverySource;
 import dev.agora.core.discovery.SourceFactory;
 import dev.agora.core.doc.Fields;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,17 +78,7 @@ public final class McpSourceFactory implements SourceFactory {
     List<String> args = f.has("args") ? f.strings("args") : List.of();
     Map<String, String> env = resolved(f, "env");
     Path cwd = f.has("cwd") ? base.resolve(f.string("cwd", ".")).normalize() : null;
-    URI uri = null;
-    if (url != null) {
-      try {
-        uri = new URI(url);
-        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-          f.problem("url", "'" + url + "' is not an http(s) URL");
-        }
-      } catch (URISyntaxException e) {
-        f.problem("url", "'" + url + "' is not a URL: " + e.getReason());
-      }
-    }
+    URI uri = f.httpUrl("url");
     Map<String, String> headers = resolved(f, "headers");
     String bearerEnv = f.string("bearer_env", null);
     if (bearerEnv != null) {
@@ -106,7 +95,8 @@ public final class McpSourceFactory implements SourceFactory {
     }
     Duration timeout = f.duration("timeout", Duration.ofSeconds(30));
     f.rejectUnknown();
-    if (transport == null || (command == null) == (url == null) || !NAME.matcher(name).matches()) {
+    if (transport == null || (command == null) == (url == null) || (url != null && uri == null)
+        || !NAME.matcher(name).matches()) {
       return null;
     }
     return new McpSource(new McpServerConfig(name, transport, command, args, env, cwd, uri, headers, roots, timeout));
