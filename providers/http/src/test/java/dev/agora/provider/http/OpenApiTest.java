@@ -167,6 +167,52 @@ class OpenApiTest {
   }
 
   @Test
+  void aDocumentServedOverHttpIsPolledWithItsEtag() throws Exception {
+    server.openapi = PETSTORE.replace("https://pets.example.com/v1", server.url(""));
+    OpenApiSource src = new OpenApiSource("remote", null, java.net.URI.create(server.url("/openapi.yaml")), "remote",
+        null, new OpenApi.Auth("TEST_TOKEN", null, null, null), java.time.Duration.ofMillis(50));
+    try {
+      assertThat(src.discover().manifests()).extracting(CapabilityManifest::id)
+          .containsExactlyInAnyOrder("remote.getPet", "remote.createPet", "remote.get_text");
+      CountDownLatch changed = new CountDownLatch(1);
+      src.watch(new dev.agora.core.discovery.DiscoverySource.Changes() {
+        @Override
+        public void upsert(dev.agora.core.discovery.DiscoverySource s, CapabilityManifest m) {
+          if (m.id().equals("remote.deletePet")) {
+            changed.countDown();
+          }
+        }
+
+        @Override
+        public void remove(dev.agora.core.discovery.DiscoverySource s, String id, String version) { }
+
+        @Override
+        public void problem(dev.agora.core.discovery.DiscoverySource s, dev.agora.core.doc.DocumentProblem p) { }
+      });
+      int before = server.hits("/openapi.yaml");
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (server.hits("/openapi.yaml") < before + 3 && System.nanoTime() < until) {
+        Thread.onSpinWait(); // polls with an unchanged document: answered 304
+      }
+      assertThat(server.received.stream().filter(r -> r.uri().equals("/openapi.yaml"))
+          .skip(1).allMatch(r -> r.header("If-None-Match") != null)).isTrue();
+      server.openapi = server.openapi.replace("operationId: createPet", "operationId: deletePet")
+          .replace("post:", "delete:");
+      assertThat(changed.await(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(src.health().up()).isTrue();
+      server.openapi = "this: [is not yaml";
+      long until2 = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (src.health().up() && System.nanoTime() < until2) {
+        Thread.onSpinWait();
+      }
+      assertThat(src.health().up()).isFalse();
+      assertThat(src.health().detail()).contains("cannot read").contains("/openapi.yaml");
+    } finally {
+      src.close();
+    }
+  }
+
+  @Test
   void sourceMistakesAreNamedWithLineAndKey() throws Exception {
     Path bad = dir.resolve("bad.yaml");
     Files.writeString(bad, """

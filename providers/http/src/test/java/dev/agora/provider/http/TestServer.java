@@ -36,6 +36,8 @@ final class TestServer implements AutoCloseable {
   final HttpServer server;
   final List<Received> received = new CopyOnWriteArrayList<>();
   final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+  /** The document served at /openapi.yaml (with an ETag of its hash; 304 when the client has it). */
+  volatile String openapi = "openapi: 3.0.3\npaths: {}\n";
   /** Released by tests to let a slow answer go. */
   final CountDownLatch release = new CountDownLatch(1);
   private final ServerSocket resetter;
@@ -105,6 +107,17 @@ final class TestServer implements AutoCloseable {
           json(x, 503, "{\"error\":\"try later\"}");
         } else {
           json(x, 200, "{\"ok\":true,\"attempt\":" + n + "}");
+        }
+      }
+      case "/openapi.yaml" -> {
+        String doc = openapi;
+        String etag = "\"" + Integer.toHexString(doc.hashCode()) + "\"";
+        x.getResponseHeaders().add("ETag", etag);
+        if (etag.equals(x.getRequestHeaders().getFirst("If-None-Match"))) {
+          x.sendResponseHeaders(304, -1);
+          x.close();
+        } else {
+          send(x, 200, "application/yaml", doc);
         }
       }
       case "/unavailable" -> json(x, 503, "{\"error\":\"down for maintenance\"}");
