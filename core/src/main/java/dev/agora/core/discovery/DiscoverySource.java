@@ -58,5 +58,19 @@ public interface DiscoverySource extends AutoCloseable {
 
     /** Something could not be read. */
     void problem(DiscoverySource source, DocumentProblem problem);
+
+    /** Reports how a listing changed: new and changed manifests upserted, those gone removed. */
+    default void diff(DiscoverySource source, java.util.Collection<CapabilityManifest> before,
+                      java.util.Collection<CapabilityManifest> now) {
+      java.util.Map<String, CapabilityManifest> old = new java.util.HashMap<>();
+      before.forEach(m -> old.put(m.id(), m));
+      for (CapabilityManifest m : now) {
+        CapabilityManifest was = old.remove(m.id());
+        if (was == null || !was.equals(m)) {
+          upsert(source, m);
+        }
+      }
+      old.values().forEach(m -> remove(source, m.id(), m.version()));
+    }
   }
 }

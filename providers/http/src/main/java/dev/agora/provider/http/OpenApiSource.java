@@ -89,16 +89,10 @@ final class OpenApiSource implements DiscoverySource {
       if (f == null) {
         return; // unchanged
       }
-      Map<String, CapabilityManifest> before = new HashMap<>(current);
+      List<CapabilityManifest> before = List.copyOf(current.values());
       Found found = convert(f);
       found.problems().forEach(p -> changes.problem(this, p));
-      for (CapabilityManifest m : found.manifests()) {
-        CapabilityManifest old = before.remove(m.id());
-        if (old == null || !old.equals(m)) {
-          changes.upsert(this, m);
-        }
-      }
-      before.values().forEach(m -> changes.remove(this, m.id(), m.version()));
+      changes.diff(this, before, found.manifests());
     } catch (Exception e) {
       health = new Health(false, "cannot read " + where() + ": " + e.getMessage());
       changes.problem(this, new DocumentProblem(where(), 0, "", "cannot read the OpenAPI document: " + e.getMessage()));

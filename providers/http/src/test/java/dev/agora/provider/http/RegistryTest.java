@@ -1,0 +1,193 @@
+package dev.agora.provider.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.agora.core.discovery.DiscoverySource;
+import dev.agora.core.doc.DocumentProblem;
+import dev.agora.core.manifest.CapabilityManifest;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The registry protocol client against a real registry server on 127.0.0.1 that fails on request. */
+@Timeout(60)
+class RegistryTest {
+
+  @TempDir
+  Path dir;
+
+  HttpServer server;
+  /** What the registry lists: a version tag (the ETag) and the manifests' JSON. */
+  volatile String version = "v1";
+  volatile List<String> manifests = List.of(manifest("reg.a"), manifest("reg.b"), manifest("reg.c"));
+  final AtomicInteger failures = new AtomicInteger();
+  volatile boolean down;
+  final List<String> requests = new CopyOnWriteArrayList<>();
+
+  static String manifest(String id) {
+    return "{\"id\": \"" + id + "\", \"version\": \"1.0.0\", \"effects\": [\"network\"], "
+        + "\"provider\": {\"type\": \"http\", \"url\": \"https://api.example.com/" + id + "\"}}";
+  }
+
+  @BeforeEach
+  void start() throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    server.createContext("/v1/capabilities", this::list);
+    server.start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop(0);
+  }
+
+  private void list(HttpExchange x) throws IOException {
+    String q = x.getRequestURI().getQuery();
+    requests.add(x.getRequestURI() + " inm=" + x.getRequestHeaders().getFirst("If-None-Match"));
+    if (down || failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      send(x, 503, "{\"error\": \"unavailable\"}", null);
+      return;
+    }
+    if (!"Bearer reg-token".equals(x.getRequestHeaders().getFirst("Authorization"))) {
+      send(x, 401, "{\"error\": \"who are you\"}", null);
+      return;
+    }
+    String etag = "\"" + version + "\"";
+    boolean second = q != null && q.contains("cursor=p2");
+    if (!second && etag.equals(x.getRequestHeaders().getFirst("If-None-Match"))) {
+      x.sendResponseHeaders(304, -1);
+      x.close();
+      return;
+    }
+    List<String> all = manifests;
+    List<String> page = second ? all.subList(2, all.size()) : all.subList(0, Math.min(2, all.size()));
+    String next = !second && all.size() > 2 ? "\"p2\"" : "null";
+    send(x, 200, "{\"capabilities\": [" + String.join(", ", page) + "], \"next_cursor\": " + next + "}", etag);
+  }
+
+  private static void send(HttpExchange x, int status, String body, String etag) throws IOException {
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    x.getResponseHeaders().add("Content-Type", "application/json");
+    if (etag != null) {
+      x.getResponseHeaders().add("ETag", etag);
+    }
+    x.sendResponseHeaders(status, b.length);
+    try (OutputStream out = x.getResponseBody()) {
+      out.write(b);
+    }
+  }
+
+  RegistrySource source(Map<String, String> env) {
+    return new RegistrySource("company", URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1"),
+        "REG_TOKEN", env::get, Duration.ofMillis(50), dir.resolve("cache/registry-company.json"), 4,
+        Duration.ofMillis(1));
+  }
+
+  static List<String> ids(DiscoverySource.Found f) {
+    return f.manifests().stream().map(CapabilityManifest::id).toList();
+  }
+
+  @Test
+  void listsEveryPageRetryingFailuresAndCachesTheResult() throws Exception {
+    failures.set(2); // two 503s: retried with backoff
+    try (RegistrySource s = source(Map.of("REG_TOKEN", "reg-token"))) {
+      DiscoverySource.Found f = s.discover();
+      assertThat(ids(f)).containsExactly("reg.a", "reg.b", "reg.c");
+      assertThat(f.problems()).isEmpty();
+      assertThat(s.health().up()).isTrue();
+    }
+    assertThat(requests).hasSize(4); // 503, 503, page 1, page 2
+    assertThat(requests.get(3)).contains("cursor=p2");
+    assertThat(Files.readString(dir.resolve("cache/registry-company.json"))).contains("reg.c").contains("fetched");
+  }
+
+  @Test
+  void refreshesWithIfNoneMatchAndAppliesChanges() throws Exception {
+    try (RegistrySource s = source(Map.of("REG_TOKEN", "reg-token"))) {
+      s.discover();
+      CountDownLatch added = new CountDownLatch(1);
+      CountDownLatch removed = new CountDownLatch(1);
+      s.watch(new DiscoverySource.Changes() {
+        @Override
+        public void upsert(DiscoverySource src, CapabilityManifest m) {
+          if (m.id().equals("reg.d")) {
+            added.countDown();
+          }
+        }
+
+        @Override
+        public void remove(DiscoverySource src, String id, String v) {
+          if (id.equals("reg.a")) {
+            removed.countDown();
+          }
+        }
+
+        @Override
+        public void problem(DiscoverySource src, DocumentProblem p) { }
+      });
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (requests.stream().filter(r -> r.contains("inm=\"v1\"")).count() < 2 && System.nanoTime() < until) {
+        Thread.onSpinWait(); // unchanged: each refresh is one conditional request answered 304
+      }
+      assertThat(requests.stream().filter(r -> r.contains("inm=\"v1\"")).count()).isGreaterThanOrEqualTo(2);
+      manifests = List.of(manifest("reg.b"), manifest("reg.c"), manifest("reg.d"));
+      version = "v2";
+      assertThat(added.await(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(removed.await(20, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
+  void startsFromTheCacheWhileTheRegistryIsDown() throws Exception {
+    try (RegistrySource s = source(Map.of("REG_TOKEN", "reg-token"))) {
+      s.discover();
+    }
+    down = true;
+    try (RegistrySource s = source(Map.of("REG_TOKEN", "reg-token"))) {
+      DiscoverySource.Found f = s.discover();
+      assertThat(ids(f)).containsExactly("reg.a", "reg.b", "reg.c");
+      assertThat(f.problems()).singleElement().satisfies(p -> assertThat(p.message())
+          .startsWith("the registry cannot be reached (HTTP 503); using the listing cached at 20"));
+      assertThat(s.health().up()).isFalse();
+      assertThat(s.health().detail()).contains("unreachable");
+    }
+    Files.delete(dir.resolve("cache/registry-company.json"));
+    try (RegistrySource s = source(Map.of("REG_TOKEN", "reg-token"))) {
+      assertThatThrownBy(s::discover).isInstanceOf(IOException.class)
+          .hasMessageContaining("cannot be reached (HTTP 503) and there is no cached listing at");
+    }
+  }
+
+  @Test
+  void refusalsAndMissingTokensAreClear() throws Exception {
+    try (RegistrySource s = source(Map.of())) {
+      assertThatThrownBy(s::discover).hasMessageContaining("the environment variable REG_TOKEN (the registry token) "
+          + "is not set");
+    }
+    try (RegistrySource s = source(Map.of("REG_TOKEN", "wrong"))) {
+      assertThatThrownBy(s::discover).hasMessageContaining("the registry answered HTTP 401 for /v1/capabilities");
+    }
+  }
+}
