@@ -1,6 +1,7 @@
 package dev.agora.bench;
 
 import dev.agora.core.AgoraNode;
+import dev.agora.core.Marketplace;
 import dev.agora.core.call.CallRequest;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.config.ConfigLoader;
@@ -54,8 +55,17 @@ public class HttpCapabilityBenchmark {
 
   static final String BODY = "{\"symbol\": \"ACME\", \"price\": 101.25, \"currency\": \"EUR\", \"open\": true}";
 
+  /**
+   * Where the actions go: {@code chain} — the Causal Chain in memory (the in-memory store keeps
+   * every action, so the heap grows by ~1.4 KB per call); {@code off} — no recording, to show what
+   * the growing chain costs the garbage collector.
+   */
+  @org.openjdk.jmh.annotations.Param({"chain"})
+  String recording;
+
   Javalin server;
   AgoraNode node;
+  Marketplace market;
   HttpClient raw;
   HttpRequest rawRequest;
   CallRequest call;
@@ -80,7 +90,8 @@ public class HttpCapabilityBenchmark {
         """.formatted(server.port(), server.port()));
     AgoraConfig cfg = ConfigLoader.load(file);
     node = AgoraNode.open(cfg, EventSink.NONE, line -> { });
-    node.marketplace().bootstrap();
+    market = recording.equals("off") ? Marketplace.builder().config(cfg).log(line -> { }).build() : node.marketplace();
+    market.bootstrap();
     Manifests.LoadResult m = Manifests.parse(Documents.parse("""
         id: quotes.get
         input_schema: "[:map [:symbol :string]]"
@@ -91,7 +102,7 @@ public class HttpCapabilityBenchmark {
     if (!m.problems().isEmpty()) {
       throw new IllegalStateException(m.problems().toString());
     }
-    node.marketplace().register(m.manifests().getFirst(), "bench");
+    market.register(m.manifests().getFirst(), "bench");
     call = CallRequest.of("quotes.get", Reader.readValue("{:symbol \"ACME\"}"), cfg.context("agent"));
     raw = HttpClient.newHttpClient();
     rawRequest = HttpRequest.newBuilder(URI.create(base + "/quote?symbol=ACME"))
@@ -104,6 +115,9 @@ public class HttpCapabilityBenchmark {
 
   @TearDown(Level.Trial)
   public void stop() {
+    if (market != node.marketplace()) {
+      market.close();
+    }
     node.close();
     server.stop();
     raw.close();
@@ -111,7 +125,7 @@ public class HttpCapabilityBenchmark {
 
   @Benchmark
   public Value viaAgora() {
-    return node.marketplace().call(call);
+    return market.call(call);
   }
 
   @Benchmark
