@@ -88,11 +88,10 @@ final class Resilience implements Stage {
     ResiliencePolicy p = policy.get();
     Guards g = guards.get(m.id()); // by id: no allocation on the hot path; another version rebuilds
     if (g == null || g.policy != p || g.manifest != m) {
-      ResilienceSettings s = p.settingsFor(m);
-      g = s.isEmpty() ? new Guards(p, m) : new Guards(p, m, s, this);
+      g = new Guards(p, m, p.settingsFor(m), this);
       guards.put(m.id(), g);
     }
-    return g.settings.isEmpty() ? null : g;
+    return g.active ? g : null;
   }
 
   private Value fallback(Call call, ResilienceSettings s, AgoraError primary) {
@@ -139,18 +138,8 @@ final class Resilience implements Stage {
     final RateLimiter limiter;
     final Bulkhead bulkhead;
     final Cache<Value, Value> cache;
-
-    /** Nothing applies to this capability version under this policy. */
-    Guards(ResiliencePolicy policy, CapabilityManifest m) {
-      this.policy = policy;
-      this.manifest = m;
-      settings = ResilienceSettings.NONE;
-      retry = null;
-      breaker = null;
-      limiter = null;
-      bulkhead = null;
-      cache = null;
-    }
+    /** Whether anything applies at all; when not, calls pass straight through. */
+    final boolean active;
 
     Guards(ResiliencePolicy policy, CapabilityManifest m, ResilienceSettings s, Resilience owner) {
       this.policy = policy;
@@ -190,6 +179,7 @@ final class Resilience implements Stage {
             .waitDurationInOpenState(cb.openFor())
             .permittedNumberOfCallsInHalfOpenState(cb.halfOpenCalls())
             .automaticTransitionFromOpenToHalfOpenEnabled(false)
+            .clock(owner.clock) // the marketplace's clock: open_for passes as the node's time does
             .recordException(e -> e instanceof AgoraError.ProviderError || e instanceof AgoraError.Timeout)
             .build());
         breaker.getEventPublisher().onStateTransition(ev -> owner.metrics.circuit(m.id(), m.provider().type(),
@@ -218,6 +208,8 @@ final class Resilience implements Stage {
       ResilienceSettings.Cache c = s.cache();
       cache = c == null || !m.isPure() ? null : Caffeine.newBuilder().expireAfterWrite(c.ttl())
           .maximumSize(c.maxSize()).build();
+      active = !s.fallback().isEmpty() || retry != null || breaker != null || limiter != null || bulkhead != null
+          || cache != null;
     }
 
     Value run(Call call, Next next, CallMetrics metrics) {

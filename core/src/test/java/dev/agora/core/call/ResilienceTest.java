@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agora.core.Marketplace;
+import dev.agora.core.TestClock;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.event.Event;
 import dev.agora.core.event.EventType;
@@ -25,7 +26,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -62,8 +62,11 @@ class ResilienceTest {
     }
   };
 
+  /** The marketplace's clock, which circuit breakers follow too. */
+  final TestClock clock = new TestClock("2026-11-21T12:00:00Z");
+
   void start(ResiliencePolicy policy) {
-    market = Marketplace.builder().sink(sink).log(l -> { }).provider(scripted).build();
+    market = Marketplace.builder().sink(sink).clock(clock).log(l -> { }).provider(scripted).build();
     market.setResilience(policy);
   }
 
@@ -196,19 +199,15 @@ class ResilienceTest {
     assertThat(events(EventType.CircuitChanged, "t.svc")).extracting(e -> Printer.print(e.metadata()))
         .containsExactly("{:from :closed :to :open}");
     healthyFrom.set(5);
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    Value v = null;
-    while (v == null && System.nanoTime() < until) { // open_for is 200 ms: the breaker then lets a probe through
-      try {
-        v = call("t.svc", Value.NIL);
-      } catch (AgoraError.ProviderError stillOpen) {
-        assertThat(stillOpen).hasMessageContaining("circuit breaker is open");
-        Thread.onSpinWait();
-      }
-    }
-    assertThat(v).isEqualTo(Value.of("ok"));
+    clock.advance(Duration.ofMillis(199));
+    assertThatThrownBy(() -> call("t.svc", Value.NIL)).hasMessageContaining("circuit breaker is open");
+    assertThat(calls("t.svc")).isEqualTo(4);
+    clock.advance(Duration.ofMillis(2)); // open_for has passed: one probe goes through, succeeds, and closes it
+    assertThat(call("t.svc", Value.NIL)).isEqualTo(Value.of("ok"));
+    assertThat(call("t.svc", Value.NIL)).isEqualTo(Value.of("ok"));
     assertThat(events(EventType.CircuitChanged, "t.svc")).extracting(e -> Printer.print(e.metadata()))
-        .endsWith("{:from :open :to :half_open}", "{:from :half_open :to :closed}");
+        .containsExactly("{:from :closed :to :open}", "{:from :open :to :half_open}",
+            "{:from :half_open :to :closed}");
   }
 
   @Test
