@@ -52,8 +52,8 @@ public final class AgoraServer implements AutoCloseable {
         .jsonMapper(McpJsonDefaults.getMapper())
         .mcpEndpoint("/mcp")
         .keepAliveInterval(settings.keepAlive())
-        .contextExtractor(request -> McpTransportContext.create(request.getAttribute(WHO) instanceof Callers.Who w
-            ? Map.of(McpGateway.CALLER, w.context()) : Map.of()))
+        .contextExtractor(request -> McpTransportContext.create(request.getAttribute(WHO) instanceof SecurityContext c
+            ? Map.of(McpGateway.CALLER, c) : Map.of()))
         .build();
     this.gateway = new McpGateway(marketplace, transport,
         ctx -> ctx.get(McpGateway.CALLER) instanceof SecurityContext c ? c : null);
@@ -110,7 +110,7 @@ public final class AgoraServer implements AutoCloseable {
     if (origin != null && !settings.allowedOrigins().contains(origin) && !origin.equals("http://" + host)) {
       return refuse(res, 403, "Origin '" + origin + "' is not allowed (server.allowed_origins)");
     }
-    Callers.Who who = callers.identify(req.getHeader("Authorization"), req.getHeader("X-API-Key"));
+    SecurityContext who = callers.identify(req.getHeader("Authorization"), req.getHeader("X-API-Key"));
     if (who == null) {
       res.setHeader("WWW-Authenticate", "Bearer realm=\"agora\"");
       return refuse(res, 401, "an API key is required (Authorization: Bearer <key> or X-API-Key), and this one, if "

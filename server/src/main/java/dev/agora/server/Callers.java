@@ -18,30 +18,32 @@ import java.util.List;
  */
 final class Callers {
 
-  /** Who: the context to act as, and the key's name (null for anonymous). */
-  record Who(SecurityContext context, String keyName) {}
+  /** A configured key: its digest and the context (named {@code <context>/<key name>}) it acts as. */
+  private record Key(byte[] sha256, SecurityContext caller) {}
 
-  private final AgoraConfig config;
+  private final List<Key> keys;
+  private final SecurityContext anonymous;
 
   Callers(AgoraConfig config) {
-    this.config = config;
+    this.keys = config.server().apiKeys().stream().map(k -> new Key(HexFormat.of().parseHex(k.sha256()),
+        config.context(k.context()).named(k.context() + "/" + k.name()))).toList();
+    String anon = config.server().anonymous();
+    this.anonymous = anon == null ? null : config.context(anon);
   }
 
   /** The caller for the given header values, or null when refused. */
-  Who identify(String authorization, String apiKey) {
+  SecurityContext identify(String authorization, String apiKey) {
     String key = apiKey != null && !apiKey.isBlank() ? apiKey.strip()
         : authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).strip()
         : null;
     if (key == null || key.isEmpty()) {
-      String anon = config.server().anonymous();
-      return anon == null ? null : new Who(config.context(anon), null);
+      return anonymous;
     }
-    byte[] digest = HexFormat.of().parseHex(Hashes.hex(Hashes.sha256(key.getBytes(StandardCharsets.UTF_8))));
-    List<AgoraConfig.ApiKey> keys = config.server().apiKeys();
-    Who found = null;
-    for (AgoraConfig.ApiKey k : keys) { // every key compared, in constant time, whichever matches
-      if (MessageDigest.isEqual(digest, HexFormat.of().parseHex(k.sha256())) && found == null) {
-        found = new Who(config.context(k.context()).named(k.context() + "/" + k.name()), k.name());
+    byte[] digest = Hashes.sha256(key.getBytes(StandardCharsets.UTF_8));
+    SecurityContext found = null;
+    for (Key k : keys) { // every key compared, in constant time, whichever matches
+      if (MessageDigest.isEqual(digest, k.sha256()) && found == null) {
+        found = k.caller();
       }
     }
     return found;
@@ -49,6 +51,6 @@ final class Callers {
 
   /** Whether any request could be accepted without a key. */
   boolean anonymousAllowed() {
-    return config.server().anonymous() != null;
+    return anonymous != null;
   }
 }

@@ -128,7 +128,9 @@ public final class McpGateway implements AutoCloseable {
   }
 
   private McpServerFeatures.SyncToolSpecification spec(CapabilityManifest m) {
-    return new McpServerFeatures.SyncToolSpecification(tool(names.name(m.id()), m), this::call);
+    boolean unwrapped = objectSchemaOf(m); // decided once per published tool, not on every call
+    return new McpServerFeatures.SyncToolSpecification(tool(names.name(m.id()), m),
+        (exchange, request) -> call(exchange, request, unwrapped));
   }
 
   private static McpSchema.Tool tool(String name, CapabilityManifest m) {
@@ -197,7 +199,8 @@ public final class McpGateway implements AutoCloseable {
   }
 
   /** One tools/call: on the call path as the caller; every failure an isError result saying why. */
-  private McpSchema.CallToolResult call(McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
+  private McpSchema.CallToolResult call(McpSyncServerExchange exchange, McpSchema.CallToolRequest request,
+                                        boolean unwrapped) {
     SecurityContext who = caller.apply(exchange.transportContext());
     String id = names.id(request.name());
     CapabilityManifest m = id == null ? null : marketplace.registry().get(id);
@@ -209,7 +212,7 @@ public final class McpGateway implements AutoCloseable {
     }
     Value input;
     try {
-      input = input(m, request.arguments());
+      input = input(m, request.arguments(), unwrapped);
     } catch (JsonException e) {
       return error("InvalidInput: " + e.getMessage());
     }
@@ -220,10 +223,13 @@ public final class McpGateway implements AutoCloseable {
     }
   }
 
-  /** The capability's input from the tool's arguments: unwrapped, or nil for no arguments when nil is allowed. */
-  static Value input(CapabilityManifest m, Map<String, Object> arguments) {
+  /**
+   * The capability's input from the tool's arguments: the arguments object itself when the input is
+   * a map ({@code unwrapped}; nil for no arguments when nil is allowed), else the one argument {@code input}.
+   */
+  static Value input(CapabilityManifest m, Map<String, Object> arguments, boolean unwrapped) {
     Map<String, Object> args = arguments == null ? Map.of() : arguments;
-    if (objectSchemaOf(m)) {
+    if (unwrapped) {
       if (args.isEmpty() && m.input() != null && Validator.conforms(m.input().type(), Value.NIL)) {
         return Value.NIL;
       }
