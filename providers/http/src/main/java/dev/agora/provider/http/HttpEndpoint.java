@@ -1,5 +1,6 @@
 package dev.agora.provider.http;
 
+import dev.agora.core.json.Json;
 import dev.agora.core.manifest.ProviderSpec;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
@@ -92,7 +93,7 @@ record HttpEndpoint(String method, String url, Map<String, String> headers, java
   static HttpEndpoint of(ProviderSpec.Http spec) {
     Dict o = spec.options();
     for (Value k : o.asMap().keySet()) {
-      String name = k instanceof Value.Keyword kw ? kw.name() : k instanceof Value.Str s ? s.value() : k.toString();
+      String name = Json.keyName(k);
       if (!KEYS.contains(name)) {
         throw new Invalid("unknown key '" + name + "' in the http provider section; known keys are " + KEYS);
       }
@@ -108,7 +109,7 @@ record HttpEndpoint(String method, String url, Map<String, String> headers, java
     Map<String, String> headers = new LinkedHashMap<>();
     if (o.get("headers") instanceof Dict h) {
       for (Map.Entry<Value, Value> e : h.asMap().entrySet()) {
-        headers.put(name(e.getKey()), text(e.getValue(), "headers"));
+        headers.put(Json.keyName(e.getKey()), text(e.getValue(), "headers"));
       }
     } else if (o.get("headers") != null) {
       throw new Invalid("headers must be a map of header names to values");
@@ -240,10 +241,6 @@ record HttpEndpoint(String method, String url, Map<String, String> headers, java
     }
     return env != null ? new Secret(text(env, "auth." + what + "_env"), null)
         : new Secret(null, Path.of(text(file, "auth." + what + "_file")));
-  }
-
-  private static String name(Value k) {
-    return k instanceof Value.Keyword kw ? kw.name() : k instanceof Value.Str s ? s.value() : k.toString();
   }
 
   private static String text(Value v, String field) {

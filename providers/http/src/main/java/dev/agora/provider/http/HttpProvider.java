@@ -44,7 +44,7 @@ public final class HttpProvider implements Provider {
   private static final int SNIPPET = 200;
 
   private final HttpClient client;
-  /** Each manifest's section, read once: id and version → the spec it was read from and the result. */
+  /** Each capability's section, read once: id → the spec it was read from and the result. */
   private final Map<String, Parsed> endpoints = new ConcurrentHashMap<>();
   private final UnaryOperator<String> environment;
   private volatile Consumer<String> log = line -> { };
@@ -108,11 +108,10 @@ public final class HttpProvider implements Provider {
   private record Parsed(ProviderSpec spec, HttpEndpoint endpoint) {}
 
   private HttpEndpoint endpoint(CapabilityManifest m) {
-    String key = m.id() + '\0' + m.version();
-    Parsed p = endpoints.get(key);
-    if (p == null || p.spec() != m.provider()) { // a manifest replaced under the same version is read again
+    Parsed p = endpoints.get(m.id()); // by id: nothing allocated per call; another version or a new manifest reads again
+    if (p == null || p.spec() != m.provider()) {
       p = new Parsed(m.provider(), HttpEndpoint.of((ProviderSpec.Http) m.provider()));
-      endpoints.put(key, p);
+      endpoints.put(m.id(), p);
     }
     return p.endpoint();
   }

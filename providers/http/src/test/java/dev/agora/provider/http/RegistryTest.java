@@ -44,6 +44,8 @@ class RegistryTest {
   final AtomicInteger failures = new AtomicInteger();
   volatile boolean down;
   final List<String> requests = new CopyOnWriteArrayList<>();
+  /** Released once per 304: tests wait on it for unchanged refreshes. */
+  final java.util.concurrent.Semaphore notModified = new java.util.concurrent.Semaphore(0);
 
   static String manifest(String id) {
     return "{\"id\": \"" + id + "\", \"version\": \"1.0.0\", \"effects\": [\"network\"], "
@@ -79,6 +81,7 @@ class RegistryTest {
     if (!second && etag.equals(x.getRequestHeaders().getFirst("If-None-Match"))) {
       x.sendResponseHeaders(304, -1);
       x.close();
+      notModified.release();
       return;
     }
     List<String> all = manifests;
@@ -147,10 +150,8 @@ class RegistryTest {
         @Override
         public void problem(DiscoverySource src, DocumentProblem p) { }
       });
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (requests.stream().filter(r -> r.contains("inm=\"v1\"")).count() < 2 && System.nanoTime() < until) {
-        Thread.onSpinWait(); // unchanged: each refresh is one conditional request answered 304
-      }
+      // unchanged: each refresh is one conditional request answered 304
+      assertThat(notModified.tryAcquire(2, 20, TimeUnit.SECONDS)).isTrue();
       assertThat(requests.stream().filter(r -> r.contains("inm=\"v1\"")).count()).isGreaterThanOrEqualTo(2);
       manifests = List.of(manifest("reg.b"), manifest("reg.c"), manifest("reg.d"));
       version = "v2";

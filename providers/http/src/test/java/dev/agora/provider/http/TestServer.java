@@ -36,6 +36,8 @@ final class TestServer implements AutoCloseable {
   final HttpServer server;
   final List<Received> received = new CopyOnWriteArrayList<>();
   final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+  /** Released once per 304 answered at /openapi.yaml: tests wait on it for unchanged polls. */
+  final java.util.concurrent.Semaphore notModified = new java.util.concurrent.Semaphore(0);
   /** The document served at /openapi.yaml (with an ETag of its hash; 304 when the client has it). */
   volatile String openapi = "openapi: 3.0.3\npaths: {}\n";
   /** Released by tests to let a slow answer go. */
@@ -116,6 +118,7 @@ final class TestServer implements AutoCloseable {
         if (etag.equals(x.getRequestHeaders().getFirst("If-None-Match"))) {
           x.sendResponseHeaders(304, -1);
           x.close();
+          notModified.release();
         } else {
           send(x, 200, "application/yaml", doc);
         }
