@@ -34,8 +34,8 @@ import java.util.regex.Pattern;
  *   auth: {type: bearer, token_env: WEATHER_TOKEN}          # or token_file; api_key: {header|query: NAME,
  *                                                           #   key_env|key_file}; basic: {user, password_env|password_file}
  *   response: {max_bytes: 1048576, as: json}      # json (default: by Content-Type) | text
- *   idempotent: true                              # may be retried after a transient failure (GET, HEAD, PUT, DELETE
- *                                                 #   and OPTIONS are by default)
+ *   idempotent: true                              # may be retried after a transient failure (read by the call
+ *                                                 #   path's resilience stage, like the flag of any provider)
  * </pre>
  *
  * Arguments a template does not use go to the query string (GET, HEAD, DELETE, OPTIONS) or into the
@@ -43,13 +43,11 @@ import java.util.regex.Pattern;
  * environment or a file when a call is made.
  */
 record HttpEndpoint(String method, String url, Map<String, String> headers, java.util.List<String> query,
-                    String bodyArgument, Auth auth, long maxBytes, String responseAs, boolean idempotent,
-                    Set<String> templateArguments) {
+                    String bodyArgument, Auth auth, long maxBytes, String responseAs, Set<String> templateArguments) {
 
   static final long DEFAULT_MAX_BYTES = 10L << 20;
   private static final Pattern TEMPLATE = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_.-]*)}");
   private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
-  private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS");
   private static final Set<String> KEYS = Set.of("type", "url", "method", "headers", "query", "body", "auth",
       "response", "idempotent");
 
@@ -139,7 +137,6 @@ record HttpEndpoint(String method, String url, Map<String, String> headers, java
         }
       }
     }
-    boolean idempotent = o.get("idempotent") instanceof Value.Bool b ? b.value() : IDEMPOTENT.contains(method);
     java.util.LinkedHashSet<String> used = new java.util.LinkedHashSet<>();
     for (String t : concat(url, headers.values())) {
       Matcher m = TEMPLATE.matcher(t);
@@ -147,7 +144,7 @@ record HttpEndpoint(String method, String url, Map<String, String> headers, java
         used.add(m.group(1));
       }
     }
-    return new HttpEndpoint(method, url, Map.copyOf(headers), List.copyOf(query), body, auth, max, as, idempotent,
+    return new HttpEndpoint(method, url, Map.copyOf(headers), List.copyOf(query), body, auth, max, as,
         Set.copyOf(used));
   }
 

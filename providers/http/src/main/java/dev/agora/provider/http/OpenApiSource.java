@@ -18,9 +18,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An OpenAPI document (a file or a URL) as a discovery source. While watching it is read again
@@ -43,7 +40,7 @@ final class OpenApiSource implements DiscoverySource {
   private volatile String etag;
   private volatile byte[] lastHash;
   private final Map<String, CapabilityManifest> current = new HashMap<>();
-  private ScheduledExecutorService timer;
+  private Polling polling;
 
   OpenApiSource(String name, Path file, URI url, String prefix, String server, OpenApi.Auth auth, Duration refresh) {
     this.name = name;
@@ -75,12 +72,9 @@ final class OpenApiSource implements DiscoverySource {
 
   @Override
   public synchronized void watch(Changes changes) {
-    if (refresh.isZero() || refresh.isNegative() || timer != null) {
-      return;
+    if (polling == null && refresh.isPositive()) {
+      polling = new Polling("agora-openapi-" + name, refresh, () -> poll(changes));
     }
-    timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("agora-openapi-" + name)
-        .unstarted(r));
-    timer.scheduleWithFixedDelay(() -> poll(changes), refresh.toMillis(), refresh.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private synchronized void poll(Changes changes) {
@@ -159,15 +153,11 @@ final class OpenApiSource implements DiscoverySource {
 
   @Override
   public synchronized void close() {
-    if (timer != null) {
-      timer.shutdownNow();
+    if (polling != null) {
+      polling.close();
     }
     if (client != null) {
       client.close();
     }
-  }
-
-  List<String> ids() {
-    return List.copyOf(current.keySet());
   }
 }

@@ -30,9 +30,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
@@ -55,7 +52,7 @@ final class RegistrySource implements DiscoverySource {
   private final Map<String, CapabilityManifest> current = new HashMap<>();
   private volatile Health health = Health.UP;
   private volatile String etag;
-  private ScheduledExecutorService timer;
+  private Polling polling;
 
   RegistrySource(String name, URI base, String tokenEnv, UnaryOperator<String> environment, Duration refresh,
                  Path cache, int attempts, Duration backoff) {
@@ -83,9 +80,9 @@ final class RegistrySource implements DiscoverySource {
   @Override
   public synchronized Found discover() throws Exception {
     try {
-      Listing l = list(false);
-      save(l);
-      return found(l.manifests());
+      List<Value> listed = list(false);
+      save(listed);
+      return found(listed);
     } catch (IOException e) {
       health = new Health(false, "registry " + base + " unreachable: " + e.getMessage());
       Cached c = load();
@@ -103,24 +100,21 @@ final class RegistrySource implements DiscoverySource {
 
   @Override
   public synchronized void watch(Changes changes) {
-    if (timer != null || !refresh.isPositive()) {
-      return;
+    if (polling == null && refresh.isPositive()) {
+      polling = new Polling("agora-registry-" + name, refresh, () -> poll(changes));
     }
-    timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("agora-registry-" + name)
-        .unstarted(r));
-    timer.scheduleWithFixedDelay(() -> poll(changes), refresh.toMillis(), refresh.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private synchronized void poll(Changes changes) {
     try {
-      Listing l = list(true);
-      if (l == null) {
+      List<Value> listed = list(true);
+      if (listed == null) {
         health = Health.UP;
         return;
       }
-      save(l);
+      save(listed);
       List<CapabilityManifest> before = List.copyOf(current.values());
-      Found f = found(l.manifests());
+      Found f = found(listed);
       f.problems().forEach(p -> changes.problem(this, p));
       changes.diff(this, before, f.manifests());
     } catch (Exception e) {
@@ -130,11 +124,11 @@ final class RegistrySource implements DiscoverySource {
     }
   }
 
-  /** Every manifest of every page (as the registry sent them), and the first page's ETag. */
-  private record Listing(List<Value> manifests, String etag) {}
-
-  /** The whole listing, or null when {@code conditional} and the registry says it has not changed. */
-  private Listing list(boolean conditional) throws Exception {
+  /**
+   * Every manifest of every page, as the registry sent them (and the first page's ETag kept for the
+   * next conditional listing), or null when {@code conditional} and the registry says nothing changed.
+   */
+  private List<Value> list(boolean conditional) throws Exception {
     List<Value> all = new ArrayList<>();
     String cursor = null;
     String firstEtag = null;
@@ -179,7 +173,7 @@ final class RegistrySource implements DiscoverySource {
     } while (cursor != null);
     etag = firstEtag;
     health = Health.UP;
-    return new Listing(all, firstEtag);
+    return all;
   }
 
   /** One request: 5xx and 429 count as failures worth retrying. */
@@ -204,11 +198,11 @@ final class RegistrySource implements DiscoverySource {
 
   private record Cached(List<Value> manifests, String fetched) {}
 
-  private void save(Listing l) {
+  private void save(List<Value> manifests) {
     try {
       Files.createDirectories(cache.getParent());
       Dict d = Dict.builder().put("fetched", Value.of(Instant.now().toString()))
-          .put("capabilities", Vec.of(l.manifests())).build();
+          .put("capabilities", Vec.of(manifests)).build();
       Path tmp = cache.resolveSibling(cache.getFileName() + ".tmp");
       Files.writeString(tmp, Json.write(d));
       Files.move(tmp, cache, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -234,8 +228,8 @@ final class RegistrySource implements DiscoverySource {
 
   @Override
   public synchronized void close() {
-    if (timer != null) {
-      timer.shutdownNow();
+    if (polling != null) {
+      polling.close();
     }
     client.close();
   }
