@@ -63,8 +63,20 @@ public final class PostgresStore extends JdbcStore {
           throw new StoreException("storage.password_env names " + passwordEnv + ", which is not set");
         }
       }
-      int pool = Integer.parseInt(settings.getOrDefault("pool_size", "8"));
-      return PostgresStore.open(settings.get("url"), settings.getOrDefault("user", "agora"), password, pool);
+      return PostgresStore.open(settings.get("url"), settings.getOrDefault("user", "agora"), password,
+          poolSize(settings.getOrDefault("pool_size", "8")));
+    }
+
+    private static int poolSize(String text) {
+      try {
+        int n = Integer.parseInt(text.strip());
+        if (n >= 1 && n <= 1000) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // reported below, with the key
+      }
+      throw new StoreException("storage.pool_size must be a whole number from 1 to 1000, got '" + text + "'");
     }
   }
 }
