@@ -16,6 +16,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -59,11 +60,7 @@ public final class Json {
 
   /** Writes a value as compact JSON. */
   public static String write(Value v) {
-    StringWriter out = new StringWriter();
-    try (JsonGenerator g = MAPPER.createGenerator(out)) {
-      write(v, g, false, 0);
-    }
-    return out.toString();
+    return write(v, false);
   }
 
   /**
@@ -71,12 +68,19 @@ public final class Json {
    * shortest form. Equal values give equal bytes on every machine: the input of content hashes.
    */
   public static String canonical(Value v) {
+    return write(v, true);
+  }
+
+  private static String write(Value v, boolean canonical) {
     StringWriter out = new StringWriter();
     try (JsonGenerator g = MAPPER.createGenerator(out)) {
-      write(v, g, true, 0);
+      write(v, g, canonical);
+    } catch (StreamConstraintsException e) { // Jackson's writer refuses nesting past MAX_DEPTH
+      throw new JsonException("a value nested deeper than " + MAX_DEPTH + " levels cannot be written as JSON");
     }
     return out.toString();
   }
+
 
   /**
    * A value from the Java form JSON libraries give ({@code Map}, {@code List}, {@code String},
@@ -189,8 +193,8 @@ public final class Json {
 
   // ---- Reading ----
 
-  /** The deepest value {@link #write} accepts; reading stops earlier, at Jackson's own limit of 500 levels. */
-  static final int MAX_DEPTH = 1_000;
+  /** The deepest nesting read or written: Jackson's own limit, kept for Java values too. */
+  static final int MAX_DEPTH = 500;
 
   private static Value read(JsonParser p) {
     JsonToken t = p.currentToken();
@@ -231,10 +235,7 @@ public final class Json {
 
   // ---- Writing ----
 
-  private static void write(Value v, JsonGenerator g, boolean canonical, int depth) {
-    if (depth > MAX_DEPTH) {
-      throw new JsonException("a value nested deeper than " + MAX_DEPTH + " levels cannot be written as JSON");
-    }
+  private static void write(Value v, JsonGenerator g, boolean canonical) {
     switch (v) {
       case Value.Nil n -> g.writeNull();
       case Value.Bool b -> g.writeBoolean(b.value());
@@ -251,7 +252,7 @@ public final class Json {
       case Seq seq -> {
         g.writeStartArray();
         for (int i = 0; i < seq.size(); i++) {
-          write(seq.get(i), g, canonical, depth + 1);
+          write(seq.get(i), g, canonical);
         }
         g.writeEndArray();
       }
@@ -265,7 +266,7 @@ public final class Json {
         }
         for (Map.Entry<String, Value> e : entries.entrySet()) {
           g.writeName(e.getKey());
-          write(e.getValue(), g, canonical, depth + 1);
+          write(e.getValue(), g, canonical);
         }
         g.writeEndObject();
       }
