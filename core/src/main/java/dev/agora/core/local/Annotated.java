@@ -1,5 +1,6 @@
 package dev.agora.core.local;
 
+import dev.agora.core.json.Json;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.ProviderSpec;
 import dev.agora.core.manifest.Schema;
@@ -58,14 +59,16 @@ public final class Annotated {
           p != null && p.optional() ? " ?]" : "]");
     }
     input.append(']');
-    String output = method.getReturnType() == void.class ? ":nil" : typeOf(method.getReturnType(), method);
+    // An explicit output schema stands for the return type, which then need not be one we can derive
+    String output = !c.output().isEmpty() ? c.output()
+        : method.getReturnType() == void.class ? ":nil" : typeOf(method.getReturnType(), method);
     CapabilityManifest manifest = CapabilityManifest.builder(c.id())
         .name(c.name().isEmpty() ? c.id() : c.name())
         .description(c.description())
         .version(c.version())
         .provider(new ProviderSpec.Local(c.id(), Dict.EMPTY))
         .input(Schema.of(TypeParser.parse(c.input().isEmpty() ? input.toString() : c.input())))
-        .output(Schema.of(TypeParser.parse(c.output().isEmpty() ? output : c.output())))
+        .output(Schema.of(TypeParser.parse(output)))
         .effects(c.effects())
         .permissions(c.permissions())
         .build();
@@ -130,7 +133,7 @@ public final class Annotated {
     return switch (v) {
       case Value.Int i when t == long.class || t == Long.class -> i.value();
       case Value.Int i when t == int.class || t == Integer.class -> Math.toIntExact(i.value());
-      case Value.Int i when t == short.class || t == Short.class -> (short) i.value();
+      case Value.Int i when t == short.class || t == Short.class -> toShort(i);
       case Value.Int i when t == double.class || t == Double.class -> (double) i.value();
       case Value.Int i when t == float.class || t == Float.class -> (float) i.value();
       case Value.Real r when t == double.class || t == Double.class -> r.value();
@@ -148,7 +151,14 @@ public final class Annotated {
     };
   }
 
-  /** A Java result as an RTFS value. */
+  private static short toShort(Value.Int i) {
+    if (i.value() < Short.MIN_VALUE || i.value() > Short.MAX_VALUE) {
+      throw new IllegalArgumentException("cannot pass " + Printer.describe(i) + " as short: out of range");
+    }
+    return (short) i.value();
+  }
+
+  /** A Java result as an RTFS value; string map keys become keywords where they read back as one. */
   public static Value toValue(Object o) {
     return switch (o) {
       case null -> Value.NIL;
@@ -163,7 +173,7 @@ public final class Annotated {
       case List<?> l -> Vec.of(l.stream().map(Annotated::toValue).toList());
       case Map<?, ?> m -> {
         Dict.Builder b = Dict.builder();
-        m.forEach((k, v) -> b.put(k instanceof String s ? Value.keyword(s) : toValue(k), toValue(v)));
+        m.forEach((k, v) -> b.put(k instanceof String s ? Json.key(s) : toValue(k), toValue(v)));
         yield b.build();
       }
       default -> throw new IllegalArgumentException("cannot return a " + o.getClass().getSimpleName() + " as an RTFS value");
