@@ -78,7 +78,11 @@ public record CapabilityManifest(
         metadata, timeout, sla, p, attestation);
   }
 
-  /** The manifest as data (without provenance): what export writes and what the content hash covers. */
+  /**
+   * The manifest as data (without provenance): what export writes, what the node's store keeps for
+   * capabilities added at run time, and what the content hash covers. Reading it back with
+   * {@link Manifests} gives the same manifest.
+   */
   public Dict toValue() {
     Dict.Builder b = Dict.builder()
         .put("id", Value.of(id))
@@ -89,10 +93,10 @@ public record CapabilityManifest(
         .put("effects", Vec.of(effects.stream().map(e -> (Value) Value.keyword(e)).toList()))
         .put("permissions", Vec.of(permissions.stream().map(p -> (Value) Value.of(p)).toList()));
     if (input != null) {
-      b.put("input_schema", input.type().toValue());
+      b.put("input_schema", schemaValue(input));
     }
     if (output != null) {
-      b.put("output_schema", output.type().toValue());
+      b.put("output_schema", schemaValue(output));
     }
     if (!metadata.isEmpty()) {
       b.put("metadata", metadata);
@@ -108,8 +112,27 @@ public record CapabilityManifest(
       b.put("sla", s.build());
     }
     if (attestation != null) {
-      b.put("attestation", Dict.builder().put("authority", Value.of(attestation.authority()))
-          .put("signature", Value.of(attestation.signature())).build());
+      b.put("attestation", attestationValue(attestation));
+    }
+    return b.build();
+  }
+
+  /** A JSON Schema the manifest came with is kept as written (reading it back gives the same type). */
+  private static Value schemaValue(Schema s) {
+    Value original = s.originalJsonSchema();
+    return original != null && JsonSchemas.looksLikeJsonSchema(original) ? original : s.type().toValue();
+  }
+
+  private static Dict attestationValue(Attestation a) {
+    Dict.Builder b = Dict.builder().put("authority", Value.of(a.authority())).put("signature", Value.of(a.signature()));
+    if (a.createdAt() != null) {
+      b.put("created_at", Value.of(a.createdAt().toString()));
+    }
+    if (a.expiresAt() != null) {
+      b.put("expires_at", Value.of(a.expiresAt().toString()));
+    }
+    if (a.metadata() != null && !a.metadata().isEmpty()) {
+      b.put("metadata", a.metadata());
     }
     return b.build();
   }
