@@ -3,10 +3,15 @@ package dev.agora.core.doc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DocumentsTest {
 
@@ -68,5 +73,34 @@ class DocumentsTest {
     assertThat(Fields.parseDuration("5m")).hasMinutes(5);
     assertThat(Fields.parseDuration("PT2S")).hasSeconds(2);
     assertThat(Fields.parseDuration("2 weeks")).isNull();
+  }
+
+  @Test
+  void files_are_read_by_extension_and_unreadable_ones_are_one_problem(@TempDir Path dir) throws IOException {
+    assertThat(Documents.formatOf(Path.of("a.YML"))).isEqualTo(Documents.Format.YAML);
+    assertThat(Documents.formatOf(Path.of("a.Json"))).isEqualTo(Documents.Format.JSON);
+    assertThat(Documents.formatOf(Path.of("a.rtfs"))).isEqualTo(Documents.Format.RTFS);
+    Path latin1 = Files.write(dir.resolve("l.yaml"), new byte[] {'a', ':', ' ', (byte) 0xe9, '\n'});
+    assertThatThrownBy(() -> Documents.read(latin1)).isInstanceOf(DocumentException.class)
+        .hasMessage(latin1 + ": not UTF-8 text");
+    Path folder = Files.createDirectory(dir.resolve("folder.yaml"));
+    assertThatThrownBy(() -> Documents.read(folder)).isInstanceOf(DocumentException.class)
+        .hasMessageStartingWith(folder + ": cannot read: ");
+    Path ok = Files.writeString(dir.resolve("ok.yml"), "a: 1\n");
+    assertThat(Documents.read(ok).root()).isEqualTo(Dict.of(Value.keyword("a"), Value.of(1)));
+  }
+
+  @Test
+  void scalars_empty_documents_and_huge_integers() {
+    assertThat(Documents.parse("", "e.yaml", Documents.Format.YAML).root()).isEqualTo(Value.NIL);
+    assertThat(Documents.parse("  ", "e.json", Documents.Format.JSON).root()).isEqualTo(Value.NIL);
+    assertThat(Documents.parse("{\"n\": 123456789012345678901234567890, \"f\": 1.5, \"t\": true, \"x\": false, "
+        + "\"z\": null}", "n.json", Documents.Format.JSON).root())
+        .isEqualTo(Dict.builder().put("n", Value.of(1.2345678901234568E29)).put("f", Value.of(1.5))
+            .put("t", Value.TRUE).put("x", Value.FALSE).put("z", Value.NIL).build());
+    assertThatThrownBy(() -> Documents.parse("[1, 2", "t.json", Documents.Format.JSON))
+        .isInstanceOf(DocumentException.class).hasMessageStartingWith("t.json:1: not valid JSON: ");
+    assertThatThrownBy(() -> Documents.parse("(a b", "t.rtfs", Documents.Format.RTFS))
+        .isInstanceOf(DocumentException.class).hasMessageStartingWith("t.rtfs:1: ");
   }
 }
