@@ -121,4 +121,20 @@ class ManifestRoundTripTest {
     }
     return dir.resolve("examples/manifests");
   }
+
+  @Test
+  void unreadableStoredManifestsAreSkippedWithAWarning() {
+    MemoryStore store = new MemoryStore();
+    java.time.Instant at = java.time.Instant.parse("2026-01-01T00:00:00Z");
+    store.registry().put(new dev.agora.core.store.RegistryStore.Stored("bad.syntax", "1.0.0", "cli", "{:id \"x\"", at));
+    store.registry().put(new dev.agora.core.store.RegistryStore.Stored("bad.fields", "1.0.0", "cli", "{:id \"bad.fields\"}", at));
+    store.registry().put(new dev.agora.core.store.RegistryStore.Stored("good.one", "1.0.0", "cli",
+        Printer.print(full().toValue()), at));
+    List<String> log = new ArrayList<>();
+    Registry registry = new Registry(e -> { }, Clock.systemUTC());
+    assertThat(new RegistryMirror(store.registry(), log::add).restore(registry)).isEqualTo(1);
+    assertThat(registry.get("rt.full").provenance().source()).isEqualTo("cli");
+    assertThat(log).hasSize(2).allMatch(l -> l.startsWith("warning: stored manifest bad."))
+        .allMatch(l -> l.contains("is unreadable and was skipped"));
+  }
 }
