@@ -494,6 +494,18 @@ public final class Registry {
     }
   }
 
+  /** Entries in the effect and word indexes, counted: lets tests check that removals leave nothing behind. */
+  long indexEntries() {
+    long n = 0;
+    for (Set<String> ids : byEffect.values()) {
+      n += ids.size();
+    }
+    for (Object ids : byWord.values()) {
+      n += postingIds(ids).size();
+    }
+    return n;
+  }
+
   /** The ids a word maps to, as a collection. */
   private static Collection<String> postingIds(Object ids) {
     return ids instanceof String one ? List.of(one) : postingSet(ids);
