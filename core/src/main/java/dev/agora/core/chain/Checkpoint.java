@@ -88,7 +88,11 @@ public record Checkpoint(String origin, long size, byte[] root, List<Sig> signat
     if (!body[1].matches("0|[1-9][0-9]{0,18}")) {
       throw new ChainFormatException("line 2: tree size '" + body[1] + "' is not a decimal number");
     }
-    size = Long.parseLong(body[1]);
+    try {
+      size = Long.parseLong(body[1]);
+    } catch (NumberFormatException e) { // 19 digits can exceed a long
+      throw new ChainFormatException("line 2: tree size '" + body[1] + "' is too large");
+    }
     byte[] root;
     try {
       root = Base64.getDecoder().decode(body[2]);

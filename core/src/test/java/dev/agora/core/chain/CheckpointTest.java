@@ -67,6 +67,30 @@ class CheckpointTest {
     assertThatThrownBy(() -> Checkpoint.parse("o\n3\nAAAA\n\n\u2014 n AAAAAAAA\n")).hasMessageContaining("line 3: root hash must be 32 bytes");
     assertThatThrownBy(() -> Checkpoint.parse(good.replace("\u2014 ", "- "))).hasMessageContaining("line 5");
     assertThatThrownBy(() -> Checkpoint.parse(good.substring(0, good.indexOf("\u2014")))).isInstanceOf(ChainFormatException.class);
+    String root = java.util.Base64.getEncoder().encodeToString(ROOT);
+    String sig = good.substring(good.indexOf("\u2014"));
+    assertThatThrownBy(() -> Checkpoint.parse("o\n9999999999999999999\n" + root + "\n\n" + sig))
+        .isInstanceOf(ChainFormatException.class).hasMessage("line 2: tree size '9999999999999999999' is too large");
+    assertThatThrownBy(() -> Checkpoint.parse("o\n3\n\n" + sig)).hasMessageContaining("found 2 lines");
+    assertThatThrownBy(() -> Checkpoint.parse("o\n3\n!!not base64!!\n\n" + sig))
+        .hasMessage("line 3: root hash is not valid base64");
+    assertThatThrownBy(() -> Checkpoint.parse("\n3\n" + root + "\n\n" + sig))
+        .hasMessage("checkpoint origin must be one non-empty line");
+    assertThatThrownBy(() -> Checkpoint.parse(good.replace(sig, "\u2014 n two words\n")))
+        .hasMessage("line 5: expected '\u2014 <name> <base64 key id and signature>'");
+    assertThatThrownBy(() -> Checkpoint.parse(good.replace(sig, "\u2014 n !!!\n")))
+        .hasMessage("line 5: expected '\u2014 <name> <base64 key id and signature>'");
+    assertThatThrownBy(() -> Checkpoint.parse(good.replace(sig, "\u2014 n AAAA\n")))
+        .as("a key id without a signature").hasMessageStartingWith("line 5: expected");
+    assertThatThrownBy(() -> new Checkpoint("o", -1, ROOT, java.util.List.of()))
+        .hasMessage("checkpoint needs a size \u2265 0 and a 32-byte root");
+    assertThatThrownBy(() -> new Checkpoint("a\nb", 1, ROOT, java.util.List.of()))
+        .hasMessage("checkpoint origin must be one non-empty line");
+    Checkpoint back = Checkpoint.parse(good);
+    assertThat(back).isEqualTo(Checkpoint.parse(good)).hasSameHashCodeAs(Checkpoint.parse(good));
+    assertThat(back).isNotEqualTo(Checkpoint.sign("o", 4, ROOT, key)).isNotEqualTo("o");
+    assertThat(back.toString()).isEqualTo(good);
+    assertThat(back.signedBy(ChainKey.generate("n").verifier())).as("same name, other key").isFalse();
   }
 
   @Test
