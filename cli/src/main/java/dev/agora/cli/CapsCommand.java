@@ -130,10 +130,14 @@ final class CapsCommand implements Runnable {
     }
   }
 
-  /** {@code agora caps call ID 'ARGS'}: ARGS in RTFS ({@code {:a 1}}) or JSON ({@code {"a": 1}}). */
+  /**
+   * {@code agora caps call ID 'ARGS'}: ARGS that are a valid JSON document are JSON ({@code {"a": 1}}),
+   * anything else RTFS ({@code {:a 1}}); {@code --json} or {@code --rtfs} decides instead.
+   */
   @Command(name = "call", mixinStandardHelpOptions = true,
       description = {"Call a capability through the governed call path and print its result.",
-          "ARGS is RTFS ({:city \"Oslo\"}) or JSON ({\"city\": \"Oslo\"}); none means nil."})
+          "ARGS that are a valid JSON document are JSON ({\"city\": \"Oslo\"}), anything else RTFS "
+              + "({:city \"Oslo\"}); none means nil. --json or --rtfs decides instead."})
   static final class CallCap implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -144,8 +148,11 @@ final class CapsCommand implements Runnable {
     @Parameters(index = "1", arity = "0..1", paramLabel = "ARGS", description = "The input, in RTFS or JSON.")
     String args;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
+    @Option(names = "--json", description = "ARGS are JSON, and the result is printed as JSON.")
     boolean json;
+
+    @Option(names = "--rtfs", description = "ARGS are RTFS (even when they are also valid JSON).")
+    boolean rtfs;
 
     @Option(names = "--trace", description = "Print the call's events to stderr.")
     boolean trace;
@@ -175,20 +182,33 @@ final class CapsCommand implements Runnable {
       });
     }
 
-    /** RTFS first; text that is not RTFS but is JSON is read as JSON. */
+    /**
+     * JSON first: {@code {"a":2}} is also RTFS, but with the keywords {@code :2} — a JSON document
+     * means what JSON says. Anything that is not JSON is read as RTFS.
+     */
     private Value input() {
+      if (json && rtfs) {
+        throw new ParameterException(spec.commandLine(), "--json and --rtfs exclude each other");
+      }
       if (args == null || args.isBlank()) {
         return Value.NIL;
       }
-      try {
-        return Reader.readValue(args);
-      } catch (RtfsError rtfs) {
+      JsonException notJson = null;
+      if (!rtfs) {
         try {
           return Json.parse(args);
-        } catch (JsonException json) {
-          throw new ParameterException(spec.commandLine(), "ARGS is neither RTFS (" + rtfs.getMessage()
-              + ") nor JSON (" + json.getMessage() + ")");
+        } catch (JsonException e) {
+          if (json) {
+            throw new ParameterException(spec.commandLine(), "ARGS are not JSON: " + e.getMessage());
+          }
+          notJson = e;
         }
+      }
+      try {
+        return Reader.readValue(args);
+      } catch (RtfsError e) {
+        throw new ParameterException(spec.commandLine(), notJson == null ? "ARGS are not RTFS: " + e.getMessage()
+            : "ARGS are neither JSON (" + notJson.getMessage() + ") nor RTFS (" + e.getMessage() + ")");
       }
     }
   }
@@ -228,10 +248,16 @@ final class CapsCommand implements Runnable {
     }
   }
 
-  /** {@code agora caps remove ID [--version V]}. */
-  @Command(name = "remove", mixinStandardHelpOptions = true,
-      description = "Remove a capability (every version, or one) from this node and its store.")
+  /**
+   * {@code agora caps remove ID [--version V]}. Its {@code --version} takes a capability version, so
+   * it has {@code -h/--help} of its own instead of the standard pair: picocli drops both standard
+   * options when a command declares one of their names (the program's version is {@code agora -V}).
+   */
+  @Command(name = "remove", description = "Remove a capability (every version, or one) from this node and its store.")
   static final class RemoveCap implements Callable<Integer> {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
     @Parameters(paramLabel = "ID")
     String id;
 

@@ -1,8 +1,10 @@
 package dev.agora.cli;
 
+import dev.agora.rtfs.EditDistance;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,8 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "agora", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Agora: a governed capability marketplace for AI agents, with the RTFS plan language.",
     subcommands = {RunCommand.class, CapsCommand.class, ChainCommand.class, ServeCommand.class, McpCommand.class,
-        EvalCommand.class, ReplCommand.class,
-        CommandLine.HelpCommand.class})
+        EvalCommand.class, ReplCommand.class, CompletionCommand.class, HelpCommand.class})
 public final class Main implements Runnable {
 
   /** The process's streams, given to every command (tests pass their own). */
@@ -42,7 +43,9 @@ public final class Main implements Runnable {
     cli.setOut(new PrintWriter(io.out(), true));
     cli.setErr(new PrintWriter(io.err(), true));
     cli.setParameterExceptionHandler((e, args2) -> {
-      io.err().println("error: " + e.getMessage());
+      String hint = e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+          ? didYouMean(u.getUnmatched().getFirst(), e.getCommandLine().getSubcommands().keySet()) : "";
+      io.err().println("error: " + e.getMessage() + hint);
       io.err().println("see: agora " + commandPath(e.getCommandLine()) + "--help");
       return 2;
     });
@@ -51,6 +54,14 @@ public final class Main implements Runnable {
       return 1;
     });
     return cli.execute(args);
+  }
+
+  /** "; did you mean X?" for the names within edit distance 2 of {@code word}, or nothing. */
+  static String didYouMean(String word, java.util.Collection<String> names) {
+    List<String> near = names.stream()
+        .filter(n -> EditDistance.distance(word, n, 3) <= 2 || n.startsWith(word) && !word.isEmpty())
+        .sorted().toList();
+    return near.isEmpty() ? "" : "; did you mean " + String.join(", ", near) + "?";
   }
 
   private static String commandPath(CommandLine cmd) {

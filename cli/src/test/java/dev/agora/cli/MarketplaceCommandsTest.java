@@ -135,15 +135,47 @@ class MarketplaceCommandsTest {
         .isEqualTo("{:count 3 :min 1 :max 3 :mean 2}\n");
     assertThat(agora("caps", "call", "--config", CONFIG, "shop.stats.summary", "{\"values\": [1, 2, 3]}").out())
         .isEqualTo("{:count 3 :min 1 :max 3 :mean 2}\n");
-    assertThat(agora("caps", "call", "--json", "ccos.echo", "{:a [1 nil]}").out()).isEqualTo("{\"a\":[1,null]}\n");
+    assertThat(agora("caps", "call", "--json", "ccos.echo", "{\"a\": [1, null]}").out()).isEqualTo("{\"a\":[1,null]}\n");
     assertThat(agora("caps", "call", "ccos.echo").out()).isEqualTo("nil\n");
     Result denied = agora("caps", "call", "--config", CONFIG, "admin.orders.purge", "{:before \"x\"}");
     assertThat(denied.exit()).isEqualTo(1);
     assertThat(denied.err()).isEqualTo("error: AccessDenied: capability 'admin.orders.purge' is denied by policy.deny[0] 'admin.*'\n");
     Result bad = agora("caps", "call", "ccos.echo", "{:a");
     assertThat(bad.exit()).isEqualTo(2);
-    assertThat(bad.err()).startsWith("error: ARGS is neither RTFS (unterminated map");
+    assertThat(bad.err()).startsWith("error: ARGS are neither JSON (malformed JSON").contains("nor RTFS (unterminated map");
     Result traced = agora("caps", "call", "--trace", "ccos.math.add", "[1 2]");
     assertThat(traced.err()).contains("trace: call ccos.math.add [1 2] (vector)", "trace:   → 3 (integer)");
+  }
+
+  @Test
+  void compactJsonArgumentsAreJsonAndEachFormatCanBeForced() {
+    // issue 11: '{"a":2,"b":3}' is also RTFS — a map of the keywords :2 and :3 — but it means what JSON says
+    assertThat(agora("caps", "call", "ccos.echo", "{\"a\":2,\"b\":3}").out()).isEqualTo("{:a 2 :b 3}\n");
+    assertThat(agora("caps", "call", "ccos.math.add", "[1,2,3]").out()).isEqualTo("6\n");
+    assertThat(agora("caps", "call", "ccos.math.add", "[1 2 3]").out()).as("not JSON: RTFS").isEqualTo("6\n");
+    assertThat(agora("caps", "call", "--rtfs", "ccos.echo", "{\"a\":2}").out()).as("RTFS: a string key, a keyword")
+        .isEqualTo("{\"a\" :2}\n");
+    assertThat(agora("caps", "call", "--json", "ccos.echo", "{\"a\":2}").out()).isEqualTo("{\"a\":2}\n");
+    Result notJson = agora("caps", "call", "--json", "ccos.echo", "{:a 2}");
+    assertThat(notJson.exit()).isEqualTo(2);
+    assertThat(notJson.err()).startsWith("error: ARGS are not JSON: malformed JSON at 1:2");
+    Result notRtfs = agora("caps", "call", "--rtfs", "ccos.echo", "{:a");
+    assertThat(notRtfs.exit()).isEqualTo(2);
+    assertThat(notRtfs.err()).startsWith("error: ARGS are not RTFS: unterminated map");
+    assertThat(agora("caps", "call", "--json", "--rtfs", "ccos.echo", "1").err())
+        .startsWith("error: --json and --rtfs exclude each other");
+  }
+
+  @Test
+  void theReadmesRuntimeManifestIsAddedCalledAndRemoved() {
+    Result added = agora("caps", "add", "../examples/my-manifest.yaml");
+    assertThat(added.err()).isEmpty();
+    assertThat(added.out()).isEqualTo("registered demo.greet 1.0.0\n");
+    assertThat(agora("caps", "call", "demo.greet", "{\"name\": \"Ada\"}").out()).isEqualTo("\"Hello, Ada!\"\n");
+    assertThat(agora("caps", "call", "demo.greet", "{:name \"Ada\" :lang \"no\"}").out()).isEqualTo("\"Hei, Ada!\"\n");
+    assertThat(agora("caps", "remove", "demo.greet").out()).isEqualTo("removed demo.greet\n");
+    Result gone = agora("caps", "call", "demo.greet", "{}");
+    assertThat(gone.exit()).isEqualTo(1);
+    assertThat(gone.err()).startsWith("error: NotFound: no capability 'demo.greet'");
   }
 }

@@ -9,7 +9,9 @@ import dev.agora.rtfs.reader.Form;
 import dev.agora.rtfs.reader.Reader;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -63,8 +65,13 @@ public final class Documents {
       text = Files.readString(file);
     } catch (MalformedInputException e) {
       throw new DocumentException(new DocumentProblem(file.toString(), 0, "", "not UTF-8 text"));
-    } catch (IOException e) {
-      throw new DocumentException(new DocumentProblem(file.toString(), 0, "", "cannot read: " + e));
+    } catch (NoSuchFileException e) {
+      throw new DocumentException(new DocumentProblem(file.toString(), 0, "", "no such file"));
+    } catch (AccessDeniedException e) {
+      throw new DocumentException(new DocumentProblem(file.toString(), 0, "", "permission denied"));
+    } catch (IOException e) { // e.g. a directory: the message says why, without a Java class name
+      throw new DocumentException(new DocumentProblem(file.toString(), 0, "", "cannot read: "
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())));
     }
     return parse(text, file.toString(), format);
   }
