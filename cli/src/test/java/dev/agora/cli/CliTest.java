@@ -112,13 +112,15 @@ class CliTest {
   void trace_shows_steps_and_calls_nested() {
     Result r = agora("eval", "--trace", "-e", "(step \"outer\" (step \"inner\" (call :ccos.echo {:x 1})))");
     assertThat(r.exit()).isZero();
-    assertThat(r.err()).isEqualTo("""
-        trace: step "outer" started
-        trace:   step "inner" started
-        trace:     call ccos.echo {:x 1} (map)
+    assertThat(r.err().replaceAll(" \\(\\d+\\.\\d{3} ms\\)", "")).isEqualTo("""
+        trace: plan "<expr>" started (local)
+        trace:   step "outer"
+        trace:     step "inner"
+        trace:       call ccos.echo {:x 1} (map)
+        trace:         → {:x 1} (map)
         trace:       → {:x 1} (map)
-        trace:   step "inner" → {:x 1} (map)
-        trace: step "outer" → {:x 1} (map)
+        trace:     → {:x 1} (map)
+        trace:   → {:x 1} (map)
         """);
   }
 

@@ -212,6 +212,14 @@ public final class Marketplace implements AutoCloseable {
     return new PlanRunner(this, sink, clock, ticker, log).run(source, name, caller, limits, out);
   }
 
+  /**
+   * A session as {@code caller} whose definitions persist from one evaluation to the next (the REPL);
+   * each evaluation is a plan, recorded and governed like {@link #runPlan}.
+   */
+  public PlanRunner.Session session(SecurityContext caller, Limits limits, java.io.PrintStream out) {
+    return new PlanRunner(this, sink, clock, ticker, log).session(caller, limits, out);
+  }
+
   // ---- Configuration ----
 
   /** The security context named {@code name}, or the default one for null. */

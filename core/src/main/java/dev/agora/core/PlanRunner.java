@@ -60,36 +60,72 @@ public final class PlanRunner {
   }
 
   public Outcome run(String source, String name, SecurityContext caller, Limits limits, PrintStream out) {
-    String planId = EventIds.next();
-    long start = ticker.getAsLong();
-    sink.accept(Event.of(planId, EventType.PlanStarted, clock.instant(), null, planId, caller.identity())
-        .withMetadata(Dict.of(Value.keyword("name"), Value.of(name))));
-    Interpreter rtfs = Interpreter.builder().host(new PlanHost(planId, name, caller)).limits(limits).out(out).build();
-    try {
-      Value v = rtfs.eval(source, name);
-      Duration took = Duration.ofNanos(ticker.getAsLong() - start);
-      sink.accept(Event.of(EventIds.next(), EventType.PlanCompleted, clock.instant(), planId, planId, caller.identity())
-          .withResult(v, took, 0));
-      return new Outcome(planId, v, null, took);
-    } catch (RtfsError e) {
-      Duration took = Duration.ofNanos(ticker.getAsLong() - start);
-      sink.accept(Event.of(EventIds.next(), EventType.PlanAborted, clock.instant(), planId, planId, caller.identity())
-          .withError(e.kind().name(), e.describe(), took));
-      return new Outcome(planId, null, e, took);
+    return session(caller, limits, out).eval(source, name);
+  }
+
+  /** A session as {@code caller}: one interpreter whose definitions persist from one evaluation to the next. */
+  public Session session(SecurityContext caller, Limits limits, PrintStream out) {
+    return new Session(caller, limits, out);
+  }
+
+  /**
+   * One interpreter on the marketplace. Each {@link #eval} is recorded as a plan of its own, and what
+   * it defines stays for the next: how {@code agora repl} keeps its {@code defn}s while every call
+   * still goes through the call path. One evaluation at a time.
+   */
+  public final class Session {
+    private final SecurityContext caller;
+    private final PlanHost host;
+    private final Interpreter rtfs;
+
+    private Session(SecurityContext caller, Limits limits, PrintStream out) {
+      this.caller = caller;
+      this.host = new PlanHost(caller);
+      this.rtfs = Interpreter.builder().host(host).limits(limits).out(out).build();
+    }
+
+    /** Evaluates {@code source} (named {@code name} in positions) as a plan: recorded, every call governed. */
+    public synchronized Outcome eval(String source, String name) {
+      String planId = EventIds.next();
+      long start = ticker.getAsLong();
+      host.begin(planId, name);
+      sink.accept(Event.of(planId, EventType.PlanStarted, clock.instant(), null, planId, caller.identity())
+          .withMetadata(Dict.of(Value.keyword("name"), Value.of(name))));
+      try {
+        Value v = rtfs.eval(source, name);
+        Duration took = Duration.ofNanos(ticker.getAsLong() - start);
+        sink.accept(Event.of(EventIds.next(), EventType.PlanCompleted, clock.instant(), planId, planId, caller.identity())
+            .withResult(v, took, 0));
+        return new Outcome(planId, v, null, took);
+      } catch (RtfsError e) {
+        Duration took = Duration.ofNanos(ticker.getAsLong() - start);
+        sink.accept(Event.of(EventIds.next(), EventType.PlanAborted, clock.instant(), planId, planId, caller.identity())
+            .withError(e.kind().name(), e.describe(), took));
+        return new Outcome(planId, null, e, took);
+      }
+    }
+
+    /** The names defined so far, builtins included. */
+    public List<String> globalNames() {
+      return rtfs.globalNames();
     }
   }
 
   /** The plan's host: calls into the call path, steps into events. */
   private final class PlanHost implements Host {
-    private final String planId;
-    private final String planName;
     private final SecurityContext caller;
     private final Map<String, Long> stepStarts = new ConcurrentHashMap<>();
+    /** The plan being evaluated: a session's evaluations are plans one after the other. */
+    private volatile String planId;
+    private volatile String planName;
 
-    PlanHost(String planId, String planName, SecurityContext caller) {
-      this.planId = planId;
-      this.planName = planName;
+    PlanHost(SecurityContext caller) {
       this.caller = caller;
+    }
+
+    void begin(String id, String name) {
+      planId = id;
+      planName = name;
     }
 
     @Override

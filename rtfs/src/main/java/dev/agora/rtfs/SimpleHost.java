@@ -1,6 +1,5 @@
 package dev.agora.rtfs;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +11,9 @@ import java.util.function.Function;
 
 /**
  * A small capability host: Java functions by id, the reference's three security levels, and a
- * record of every step and call (with parent ids) for tests and {@code agora eval --trace}.
- * The marketplace is the real host; this one has no policy, schemas or persistence.
+ * record of every step and call (with parent ids), for tests and for embedding the language alone.
+ * The marketplace is the real host (every Agora command uses it); this one has no policy, schemas,
+ * persistence or capabilities of its own.
  */
 public final class SimpleHost implements Host {
 
@@ -32,13 +32,6 @@ public final class SimpleHost implements Host {
   private Level level = Level.FULL;
   private Set<String> allowed = Set.of();
   private Consumer<Event> listener = e -> { };
-
-  /** A host with {@code ccos.echo} (returns its input) and {@code ccos.math.add} (sums numbers). */
-  public static SimpleHost demo() {
-    return new SimpleHost()
-        .register("ccos.echo", input -> input)
-        .register("ccos.math.add", SimpleHost::add);
-  }
 
   /** Registers a capability: a function from the call's input (see {@link CapabilityCall#input()}) to its result. */
   public SimpleHost register(String id, Function<Value, Value> fn) {
@@ -62,11 +55,6 @@ public final class SimpleHost implements Host {
   /** Everything recorded so far, in order. */
   public List<Event> events() {
     return List.copyOf(events);
-  }
-
-  /** The registered capability ids. */
-  public List<String> capabilityIds() {
-    return new ArrayList<>(capabilities.keySet());
   }
 
   @Override
@@ -117,27 +105,5 @@ public final class SimpleHost implements Host {
   private void record(Event e) {
     events.add(e);
     listener.accept(e);
-  }
-
-  private static Value add(Value input) {
-    Value[] terms = switch (input) {
-      case Seq s -> s.toArray();
-      case Dict d -> d.asMap().values().toArray(Value[]::new);
-      default -> new Value[] {input};
-    };
-    long sum = 0;
-    double fsum = 0;
-    boolean real = false;
-    for (Value t : terms) {
-      switch (t) {
-        case Value.Int i -> sum = Math.addExact(sum, i.value());
-        case Value.Real r -> {
-          fsum += r.value();
-          real = true;
-        }
-        default -> throw new RtfsError(ErrorKind.InvalidInput, "ccos.math.add adds numbers, got " + Printer.describe(t));
-      }
-    }
-    return real ? Value.of(sum + fsum) : Value.of(sum);
   }
 }

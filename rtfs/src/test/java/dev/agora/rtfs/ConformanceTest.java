@@ -46,7 +46,7 @@ class ConformanceTest {
     String expect = header(source, ";; expect:");
     String expectError = header(source, ";; expect-error:");
     assertThat(expect != null ^ expectError != null).as(file + " needs exactly one expect or expect-error line").isTrue();
-    Interpreter rtfs = Interpreter.builder().host(SimpleHost.demo()).out(new java.io.PrintStream(
+    Interpreter rtfs = Interpreter.builder().host(DemoHost.create()).out(new java.io.PrintStream(
         java.io.OutputStream.nullOutputStream())).build();
     try {
       Value v = rtfs.eval(source, file.getFileName().toString());

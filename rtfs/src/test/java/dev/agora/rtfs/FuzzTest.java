@@ -58,7 +58,7 @@ class FuzzTest {
 
   /** Runs one program; returns 0 for a value, 1 for an RTFS error; anything else fails the test. */
   private static int run(String program, long seed, int index) {
-    SimpleHost host = SimpleHost.demo().register("fuzz.explode", v -> {
+    SimpleHost host = DemoHost.create().register("fuzz.explode", v -> {
       throw new IllegalStateException("exploded on " + Printer.describe(v));
     });
     Interpreter rtfs = Interpreter.builder().host(host).limits(LIMITS)

@@ -39,7 +39,7 @@ class HostTest {
 
   @Test
   void steps_report_start_and_end_and_nest() {
-    SimpleHost host = SimpleHost.demo();
+    SimpleHost host = DemoHost.create();
     Interpreter rtfs = Interpreter.builder().host(host).build();
     Value v = rtfs.eval("""
         (step "plan"
@@ -63,7 +63,7 @@ class HostTest {
 
   @Test
   void a_failing_step_reports_failure_and_the_error_propagates() {
-    SimpleHost host = SimpleHost.demo();
+    SimpleHost host = DemoHost.create();
     Interpreter rtfs = Interpreter.builder().host(host).build();
     RtfsError e = failsWith(rtfs, "(step \"outer\" (step \"inner\" (/ 1 0)))", ErrorKind.DivisionByZero);
     assertThat(e.pos()).isEqualTo(new SourcePos("plan.rtfs", 1, 29));
@@ -75,7 +75,7 @@ class HostTest {
 
   @Test
   void params_are_visible_inside_their_step_only() {
-    Interpreter rtfs = Interpreter.builder().host(SimpleHost.demo()).build();
+    Interpreter rtfs = Interpreter.builder().host(DemoHost.create()).build();
     assertThat(rtfs.eval("(let [city \"Oslo\"] (step \"a\" :params {\"city\" city :n 1} %params))"))
         .isEqualTo(Dict.of(Value.of("city"), Value.of("Oslo"), Value.keyword("n"), Value.of(1)));
     assertThat(rtfs.eval("(step \"a\" :params {\"x\" 1} (step \"b\" :params {\"x\" 2} (get %params \"x\")))"))
@@ -108,7 +108,7 @@ class HostTest {
 
   @Test
   void log_lines_go_to_the_host() {
-    SimpleHost host = SimpleHost.demo();
+    SimpleHost host = DemoHost.create();
     Interpreter.builder().host(host).build().eval("(step :info \"fetching\" {:n 1}) (log-step :warn \"careful\")");
     assertThat(host.events()).extracting(SimpleHost.Event::type, SimpleHost.Event::id, SimpleHost.Event::name)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("log", "info", "fetching"),
@@ -117,10 +117,10 @@ class HostTest {
 
   @Test
   void security_levels() {
-    SimpleHost pure = SimpleHost.demo().securityLevel(SimpleHost.Level.PURE);
+    SimpleHost pure = DemoHost.create().securityLevel(SimpleHost.Level.PURE);
     RtfsError e = failsWith(Interpreter.builder().host(pure).build(), "(call :ccos.echo 1)", ErrorKind.SecurityViolation);
     assertThat(e.getMessage()).isEqualTo("the pure security context does not allow calling 'ccos.echo'");
-    SimpleHost controlled = SimpleHost.demo().securityLevel(SimpleHost.Level.CONTROLLED, "ccos.echo");
+    SimpleHost controlled = DemoHost.create().securityLevel(SimpleHost.Level.CONTROLLED, "ccos.echo");
     Interpreter rtfs = Interpreter.builder().host(controlled).build();
     assertThat(rtfs.eval("(call :ccos.echo 1)")).isEqualTo(Value.of(1));
     failsWith(rtfs, "(call :ccos.math.add [1 2])", ErrorKind.SecurityViolation);
@@ -130,7 +130,7 @@ class HostTest {
 
   @Test
   void unknown_capabilities_and_failing_hosts() {
-    Interpreter rtfs = Interpreter.builder().host(SimpleHost.demo()).build();
+    Interpreter rtfs = Interpreter.builder().host(DemoHost.create()).build();
     RtfsError e = failsWith(rtfs, "(do\n  (call :nope {}))", ErrorKind.NotFound);
     assertThat(e.getMessage()).isEqualTo("no capability 'nope'; this host has ccos.echo, ccos.math.add");
     assertThat(e.pos()).isEqualTo(new SourcePos("plan.rtfs", 2, 3));

@@ -290,7 +290,7 @@ class ConfigLoaderTest {
         .satisfies(x -> assertThat(((DocumentException) x).problems()).extracting(DocumentProblem::file)
             .containsExactly(f.toString()));
     assertThatThrownBy(() -> ConfigLoader.find(dir.resolve("missing.yaml"), dir)).isInstanceOf(DocumentException.class)
-        .hasMessageContaining("cannot read");
+        .hasMessage(dir.resolve("missing.yaml") + ": no such file");
   }
 
   @Test
