@@ -198,6 +198,11 @@ public final class Marketplace implements AutoCloseable {
     return path.call(request);
   }
 
+  /** Records a call a surface refused before making it, like any refusal, and returns the error to answer with. */
+  public dev.agora.core.error.AgoraError refuse(CallRequest request, dev.agora.core.error.AgoraError why) {
+    return path.refuse(request, why);
+  }
+
   /**
    * Runs an RTFS plan: every {@code call} in it goes through the call path as {@code caller}, and the
    * plan, its steps and its calls are recorded as nested events.

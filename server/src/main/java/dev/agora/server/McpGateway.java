@@ -12,6 +12,7 @@ import dev.agora.core.security.SecurityContext;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.Value;
+import dev.agora.rtfs.types.Problem;
 import dev.agora.rtfs.types.Validator;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonDefaults;
@@ -202,40 +203,57 @@ public final class McpGateway implements AutoCloseable {
   private McpSchema.CallToolResult call(McpSyncServerExchange exchange, McpSchema.CallToolRequest request,
                                         boolean unwrapped) {
     SecurityContext who = caller.apply(exchange.transportContext());
-    String id = names.id(request.name());
-    CapabilityManifest m = id == null ? null : marketplace.registry().get(id);
     if (who == null) {
       return error("the request carries no identity Agora accepts");
     }
-    if (m == null) {
-      return error("NotFound: no tool '" + request.name() + "'");
-    }
-    Value input;
+    String id = names.id(request.name());
+    CapabilityManifest m = id == null ? null : marketplace.registry().get(id);
     try {
-      input = input(m, request.arguments(), unwrapped);
-    } catch (JsonException e) {
-      return error("InvalidInput: " + e.getMessage());
-    }
-    try {
+      if (m == null) { // removed since it was listed: the call path says NotFound, and records it
+        return success(marketplace.call(CallRequest.of(id == null ? request.name() : id, Value.NIL, who)));
+      }
+      Value input;
+      try {
+        input = input(m, request.arguments(), unwrapped);
+      } catch (IllegalArgumentException e) { // arguments the tool cannot take: refused and recorded like any other
+        throw marketplace.refuse(CallRequest.of(id, Value.NIL, who), new AgoraError.InvalidInput(id,
+            List.of(new Problem(List.of(), expected(m, unwrapped), e.getMessage()))));
+      }
       return success(marketplace.call(CallRequest.of(id, input, who)));
     } catch (AgoraError e) {
       return error(e.kind() + ": " + e.getMessage());
     }
   }
 
+  /** What the tool's arguments must be, for messages. */
+  private static String expected(CapabilityManifest m, boolean unwrapped) {
+    String type = m.input() == null ? "any value" : m.input().type().show();
+    return unwrapped ? type : "one argument '" + WRAPPED + "' (" + type + ")";
+  }
+
   /**
    * The capability's input from the tool's arguments: the arguments object itself when the input is
-   * a map ({@code unwrapped}; nil for no arguments when nil is allowed), else the one argument {@code input}.
+   * a map ({@code unwrapped}; nil for no arguments when nil is allowed), else the one argument
+   * {@code input}. Arguments the tool cannot take are an {@link IllegalArgumentException} saying what
+   * was found: other arguments than {@code input} (issue 11: they read as a missing input, "found nil").
    */
   static Value input(CapabilityManifest m, Map<String, Object> arguments, boolean unwrapped) {
     Map<String, Object> args = arguments == null ? Map.of() : arguments;
-    if (unwrapped) {
-      if (args.isEmpty() && m.input() != null && Validator.conforms(m.input().type(), Value.NIL)) {
-        return Value.NIL;
+    try {
+      if (unwrapped) {
+        if (args.isEmpty() && m.input() != null && Validator.conforms(m.input().type(), Value.NIL)) {
+          return Value.NIL;
+        }
+        return Json.fromJava(args);
       }
-      return Json.fromJava(args);
+      List<String> others = args.keySet().stream().filter(k -> !k.equals(WRAPPED)).sorted().toList();
+      if (!others.isEmpty()) {
+        throw new IllegalArgumentException("the argument" + (others.size() == 1 ? " " : "s ") + String.join(", ", others));
+      }
+      return args.containsKey(WRAPPED) ? Json.fromJava(args.get(WRAPPED)) : Value.NIL;
+    } catch (JsonException e) {
+      throw new IllegalArgumentException("arguments without an RTFS form: " + e.getMessage(), e);
     }
-    return args.containsKey(WRAPPED) ? Json.fromJava(args.get(WRAPPED)) : Value.NIL;
   }
 
   @SuppressWarnings("unchecked")

@@ -20,6 +20,7 @@ final class GatewayFixture implements AutoCloseable {
 
   static final String AGENT_KEY = "agent-secret-key";
   static final String OPS_KEY = "ops-secret-key";
+  static final String NOBODY_KEY = "nobody-secret-key";
 
   final AgoraNode node;
   final AgoraServer server;
@@ -37,14 +38,17 @@ final class GatewayFixture implements AutoCloseable {
         contexts:
           operator: {level: full}
           agent: {level: controlled, allow: ["ccos.echo", "ccos.math.*", "ccos.io.log", "mcp.everything.echo", "mcp.everything.get-sum"]}
+          nobody: {level: controlled, allow: []}   # deny-all
         default_context: operator
         server:
           port: 0
           api_keys:
             - {name: agent-key, context: agent, sha256: "%s"}
             - {name: ops-key, context: operator, sha256: "%s"}
+            - {name: nobody-key, context: nobody, sha256: "%s"}
         %s
-        """.formatted(Peers.exe("mcp-server-everything"), notSoon(), sha(AGENT_KEY), sha(OPS_KEY), extraServerYaml));
+        """.formatted(Peers.exe("mcp-server-everything"), notSoon(), sha(AGENT_KEY), sha(OPS_KEY), sha(NOBODY_KEY),
+        extraServerYaml));
     AgoraConfig cfg = ConfigLoader.load(file).withStorage(AgoraConfig.Storage.MEMORY);
     node = AgoraNode.open(cfg, dev.agora.core.event.EventSink.NONE, log::add);
     node.marketplace().bootstrap();

@@ -76,6 +76,38 @@ class GatewayTest extends AgainstGateway {
   }
 
   @Test
+  void aDenyAllContextSeesNoToolsAndCanCallNothing() {
+    // issue 11: 'allow: []' was refused by the loader; a context that may call nothing is a real need
+    try (McpSyncClient nobody = client(GatewayFixture.NOBODY_KEY, l -> { })) {
+      assertThat(nobody.listTools().tools()).isEmpty();
+      McpSchema.CallToolResult r = nobody.callTool(McpSchema.CallToolRequest.builder("ccos.echo")
+          .arguments(Map.of("input", 1)).build());
+      assertThat(r.isError()).isTrue();
+      assertThat(text(r)).startsWith("SecurityViolation: caller 'nobody/nobody-key' may not call 'ccos.echo'");
+    }
+    assertThat(g.node.chain().query(ChainQuery.ALL.withType("PolicyDenied").withCaller("nobody/nobody-key")))
+        .extracting(e -> e.columns().capabilityId()).containsExactly("ccos.echo");
+  }
+
+  @Test
+  void argumentsAToolCannotTakeSayWhatItTakesAndAreRecordedWithTheCaller() {
+    // issue 11: other arguments than 'input' read as a missing input ("found nil"), and were not recorded
+    try (McpSyncClient agent = client(GatewayFixture.AGENT_KEY, l -> { })) {
+      McpSchema.CallToolResult r = agent.callTool(McpSchema.CallToolRequest.builder("ccos.math.add")
+          .arguments(Map.of("a", 1, "b", 2)).build());
+      assertThat(r.isError()).isTrue();
+      assertThat(text(r)).startsWith("InvalidInput: invalid input for 'ccos.math.add': at []: expected one argument "
+          + "'input' (").endsWith("), found the arguments a, b");
+    }
+    List<Entry> refused = g.node.chain().query(ChainQuery.ALL.withType("CapabilityResult")
+        .withCapability("ccos.math.add").withCaller("agent/agent-key"));
+    assertThat(refused).isNotEmpty();
+    assertThat(g.node.chain().query(ChainQuery.ALL.withType("CapabilityCall").withCaller("agent/agent-key")
+        .withCapability("ccos.math.add"))).hasSameSizeAs(refused);
+    assertThat(g.node.chain().verify().ok()).isTrue();
+  }
+
+  @Test
   void theOperatorSeesEverythingAllowedAndStructuredResultsStayStructured() {
     try (McpSyncClient ops = client(GatewayFixture.OPS_KEY, l -> { })) {
       List<String> tools = ops.listTools().tools().stream().map(McpSchema.Tool::name).toList();

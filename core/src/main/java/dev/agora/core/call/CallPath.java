@@ -1,5 +1,6 @@
 package dev.agora.core.call;
 
+import dev.agora.core.error.AgoraError;
 import dev.agora.core.event.EventSink;
 import dev.agora.core.policy.PolicyEngine;
 import dev.agora.core.provider.Providers;
@@ -31,6 +32,7 @@ import java.util.function.Supplier;
 public final class CallPath {
 
   private final Stage.Next chain;
+  private final RecordEvents record;
   private final LongSupplier ticker;
 
   /**
@@ -45,8 +47,9 @@ public final class CallPath {
                   Providers providers, EventSink sink, Clock clock, LongSupplier ticker, Consumer<String> log,
                   CallMetrics metrics) {
     this.ticker = ticker;
+    this.record = new RecordEvents(sink, clock, metrics);
     List<Stage> stages = List.of(
-        new RecordEvents(sink, clock, metrics),
+        record,
         new Resolve(registry),
         new Authorize(policy, clock),
         new ValidateInput(),
@@ -65,5 +68,21 @@ public final class CallPath {
   /** Runs a call through every stage; a failure is an {@link dev.agora.core.error.AgoraError}. */
   public Value call(CallRequest request) {
     return chain.invoke(new Call(request, ticker));
+  }
+
+  /**
+   * A call a surface refused before it could make it — arguments it could not turn into an input —
+   * recorded by the same outermost stage as every other refusal (the caller, the capability, why),
+   * and returned: the error to answer with ({@link AgoraError.NotRecorded} if recording failed).
+   */
+  public AgoraError refuse(CallRequest request, AgoraError why) {
+    try {
+      record.apply(new Call(request, ticker), refused -> {
+        throw why;
+      });
+    } catch (AgoraError e) {
+      return e;
+    }
+    throw new IllegalStateException("a refused call returned a value"); // the inner stage only throws
   }
 }

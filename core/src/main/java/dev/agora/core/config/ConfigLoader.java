@@ -335,9 +335,11 @@ public final class ConfigLoader {
         c.problem("level", "'" + level.toLowerCase(Locale.ROOT) + "' is not a level; use pure, controlled or full");
         l = SecurityContext.Level.PURE;
       }
+      // An absent list is a mistake; an empty one is a context that may call nothing (deny-all).
+      boolean listsAllowed = c.has("allow");
       List<Glob> allowed = globs(c, "allow");
-      if (l == SecurityContext.Level.CONTROLLED && allowed.isEmpty()) {
-        c.problem("a controlled context needs 'allow': the capabilities it may call");
+      if (l == SecurityContext.Level.CONTROLLED && !listsAllowed) {
+        c.problem("a controlled context needs 'allow': the capabilities it may call ([] for none)");
       }
       Set<String> effects = c.has("effects") ? new HashSet<>(c.strings("effects").stream().map(Ids::effect).toList()) : null;
       Set<String> permissions = new HashSet<>(c.has("permissions") ? c.strings("permissions")

@@ -118,7 +118,7 @@ class ConfigLoaderTest {
         "agora.yaml:11: policy.time_windows[0].days: 'someday' is not a day; use mon, tue, wed, thu, fri, sat, sun",
         "agora.yaml:11: policy.time_windows[0].hours: '9-5' is not a range of local times such as \"08:00-18:00\"",
         "agora.yaml:13: contexts.agent.level: 'godlike' is not a level; use pure, controlled or full",
-        "agora.yaml:14: contexts.bot: a controlled context needs 'allow': the capabilities it may call",
+        "agora.yaml:14: contexts.bot: a controlled context needs 'allow': the capabilities it may call ([] for none)",
         "agora.yaml:15: default_context: no context named 'nobody' under contexts",
         "agora.yaml:16: storage.password: passwords do not belong in agora.yaml; put it in an environment variable "
             + "and name that variable with password_env",
