@@ -7,6 +7,9 @@ import dev.agora.core.doc.Documents;
 import dev.agora.core.doc.Fields;
 import dev.agora.core.json.Json;
 import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Fn;
+import dev.agora.rtfs.Interpreter;
+import dev.agora.rtfs.Limits;
 import dev.agora.rtfs.Lst;
 import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.RtfsError;
@@ -212,6 +215,13 @@ public final class Manifests {
       return null;
     }
     Dict options = options(v);
+    if (type.equals("local") && options.get("implementation") instanceof Value impl) {
+      String problem = implementationProblem(impl);
+      if (problem != null) {
+        p.problem("implementation", problem);
+        return null;
+      }
+    }
     return switch (type) {
       case "local" -> new ProviderSpec.Local(p.string("handler", null), options);
       case "http" -> nonNull(p.required("url"), url -> new ProviderSpec.Http(url, p.string("method", "GET").toUpperCase(java.util.Locale.ROOT), options));
@@ -223,6 +233,27 @@ public final class Manifests {
       case "remote_rtfs" -> nonNull(p.required("endpoint"), ep -> new ProviderSpec.RemoteRtfs(ep, options));
       default -> nonNull(p.required("source"), src -> new ProviderSpec.Stream(src, options));
     };
+  }
+
+  /** Steps and time an implementation may take to load: making a function is quick. */
+  private static final Limits LOAD_LIMITS = Limits.DEFAULT.withMaxSteps(100_000).withTimeout(Duration.ofSeconds(2));
+
+  /**
+   * Null when an RTFS implementation reads and evaluates to a function, else why not — checked when
+   * the manifest is loaded, not at its first call. Evaluated without a host (it cannot call anything)
+   * and with its output discarded.
+   */
+  static String implementationProblem(Value implementation) {
+    String source = implementation instanceof Value.Str str ? str.value() : Printer.print(implementation);
+    Interpreter rtfs = Interpreter.builder().limits(LOAD_LIMITS)
+        .out(new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).build();
+    try {
+      Value v = rtfs.eval(source, "implementation");
+      return v instanceof Fn ? null : "the RTFS implementation is " + Printer.describe(v)
+          + ", not a function such as (fn [input] …)";
+    } catch (RtfsError e) {
+      return "the RTFS implementation does not load: " + e.describe();
+    }
   }
 
   private static <T> ProviderSpec nonNull(T value, java.util.function.Function<T, ProviderSpec> make) {

@@ -127,4 +127,41 @@ class ManifestFormsTest {
     assertThat(problems(r)).containsExactly("m.yaml:2: [1].provider: missing required field 'tool'",
         "m.yaml:3: [2].provider: missing required field 'type'");
   }
+
+  @Test
+  void anRtfsImplementationIsCheckedWhenTheManifestLoads() {
+    // issue 11: one that did not parse was accepted until its first call
+    Manifests.LoadResult r = parse("""
+        - id: impl.ok
+          provider: {type: local, implementation: "(defn twice [x] (* 2 x)) (fn [{:keys [n]}] (twice n))"}
+        - id: impl.unbalanced
+          provider:
+            type: local
+            implementation: |
+              (fn [x]
+                (+ x 1)
+        - id: impl.value
+          provider: {type: local, implementation: "42"}
+        - id: impl.throws
+          provider: {type: local, implementation: "(/ 1 0)"}
+        - id: impl.forever
+          provider: {type: local, implementation: "(reduce + (range 100000000))"}
+        """, Documents.Format.YAML);
+    assertThat(r.manifests()).extracting(CapabilityManifest::id).containsExactly("impl.ok");
+    assertThat(problems(r)).satisfiesExactly(
+        p -> assertThat(p).startsWith("m.yaml:6: [1].provider.implementation: the RTFS implementation does not load: "
+            + "ParseError at implementation:1:1: "),
+        p -> assertThat(p).isEqualTo("m.yaml:10: [2].provider.implementation: the RTFS implementation is 42 (integer), "
+            + "not a function such as (fn [input] …)"),
+        p -> assertThat(p).startsWith("m.yaml:12: [3].provider.implementation: the RTFS implementation does not load: "
+            + "DivisionByZero"),
+        p -> assertThat(p).startsWith("m.yaml:14: [4].provider.implementation: the RTFS implementation does not load: "
+            + "LimitExceeded"));
+    Manifests.LoadResult rtfs = parse("(capability \"impl.form\" :provider :local :provider-meta "
+        + "{:implementation (fn [x] (inc x))})\n(capability \"impl.bad\" :provider :local :provider-meta "
+        + "{:implementation (if)})", Documents.Format.RTFS);
+    assertThat(rtfs.manifests()).extracting(CapabilityManifest::id).containsExactly("impl.form");
+    assertThat(problems(rtfs)).singleElement().asString().startsWith("m.rtfs:2: [1].provider.implementation: "
+        + "the RTFS implementation does not load: ");
+  }
 }
