@@ -53,6 +53,9 @@ final class PatternCompiler {
     if (name.equals("&")) {
       throw RtfsError.parse("'&' must come before the pattern for the remaining items", sym.pos());
     }
+    if (colonName(sym) != null) { // x: with no type after it (bindings and parameters take x:[:T …] first)
+      throw needsType(sym);
+    }
     int colon = name.indexOf(':');
     if (colon > 0 && colon < name.length() - 1) { // x:int
       String base = name.substring(0, colon);
@@ -176,6 +179,13 @@ final class PatternCompiler {
       } else if (rest != null) {
         throw RtfsError.parse("nothing may follow the '& rest' parameter except its type", it.pos());
       }
+      Form.Sym named = colonName(it); // numbers:[:vector :int] reads as the symbol numbers: and a vector
+      if (named != null) {
+        if (i + 1 >= items.size() || !isTypeForm(items.get(i + 1))) {
+          throw needsType((Form.Sym) it);
+        }
+        it = named;
+      }
       Pattern p = compile(it, fs, Mode.BIND);
       if (i + 1 < items.size() && isTypeForm(items.get(i + 1))) {
         p = new Pattern.Typed(p, type(items.get(i + 1)), it.text());
@@ -209,19 +219,42 @@ final class PatternCompiler {
       }
       if (i + 3 <= n && width[i + 3] != 0 && isTypeForm(items.get(i + 1))) {
         width[i] = 3;
-      } else if (i + 2 <= n && width[i + 2] != 0) {
+      } else if (i + 2 <= n && width[i + 2] != 0 && colonName(items.get(i)) == null) { // x: must have its type
         width[i] = 2;
       }
     }
     if (width[0] == 0 && n > 0) {
+      for (Form f : items) {
+        if (colonName(f) != null) {
+          throw needsType((Form.Sym) f);
+        }
+      }
       throw RtfsError.parse(bindingProblem(items), v.pos());
     }
     List<SplitBinding> out = new ArrayList<>();
     for (int i = 0; i < n; i += width[i]) {
       Form type = width[i] == 3 ? items.get(i + 1) : null;
-      out.add(new SplitBinding(items.get(i), type, items.get(i + width[i] - 1)));
+      Form.Sym named = colonName(items.get(i));
+      out.add(new SplitBinding(named != null ? named : items.get(i), type, items.get(i + width[i] - 1)));
     }
     return out;
+  }
+
+  /**
+   * A name written with its colon and the type as the next form — {@code numbers:[:vector :int]},
+   * which the reader reads as the symbol {@code numbers:} and a vector — as the bare name; else null.
+   */
+  static Form.Sym colonName(Form f) {
+    if (f instanceof Form.Sym sym && sym.name().length() > 1 && sym.name().indexOf(':') == sym.name().length() - 1) {
+      return new Form.Sym(sym.name().substring(0, sym.name().length() - 1), sym.pos());
+    }
+    return null;
+  }
+
+  private static RtfsError needsType(Form.Sym sym) {
+    String base = sym.name().substring(0, sym.name().length() - 1);
+    return RtfsError.parse("'" + sym.name() + "' needs its type right after the colon, such as " + base + ":int or "
+        + base + ":[:vector :int]", sym.pos());
   }
 
   private static String bindingProblem(List<Form> items) {
