@@ -220,6 +220,16 @@ public abstract sealed class AgoraError extends RuntimeException {
       return new ProviderError(id, message, cause, true);
     }
 
+    /** A copy whose message a redactor cleaned: {@code message} is taken as it is, prefix included. */
+    public static ProviderError redacted(String id, String message, boolean isTransient, Throwable cause) {
+      return new ProviderError(id, message, cause, isTransient, true);
+    }
+
+    private ProviderError(String id, String message, Throwable cause, boolean isTransient, boolean verbatim) {
+      super(id, message, cause);
+      this.isTransient = isTransient;
+    }
+
     /** The capability's circuit breaker is open: calls are refused at once until it lets a probe through. */
     public static ProviderError circuitOpen(String id, Duration openFor) {
       return new ProviderError(id, "its circuit breaker is open after repeated failures; calls are refused for up to "

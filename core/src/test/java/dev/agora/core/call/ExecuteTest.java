@@ -124,4 +124,34 @@ class ExecuteTest {
     assertThat(t).isNotNull();
     assertThat(ran[0]).isFalse();
   }
+
+  @Test
+  void whatAProviderSaysItSentNeverComesBackInItsResultOrError() {
+    String token = "tok-very-secret-42";
+    dev.agora.core.provider.Redactor secrets = dev.agora.core.provider.Redactor.NONE.with("SVC_TOKEN", token);
+    Value echoed = call("t.echoes", (in, c) -> {
+      c.usedSecrets(secrets);
+      return dev.agora.rtfs.Dict.of(Value.keyword("sent"), Value.of("Bearer " + token));
+    }, false);
+    assertThat(echoed).isEqualTo(dev.agora.rtfs.Dict.of(Value.keyword("sent"), Value.of("Bearer [redacted:SVC_TOKEN]")));
+    AgoraError.ProviderError thrown = failure("t.throws", (in, c) -> {
+      c.usedSecrets(secrets);
+      throw new IllegalStateException("refused " + token);
+    }, true);
+    assertThat(thrown.getMessage()).isEqualTo("capability 't.throws' failed: refused [redacted:SVC_TOKEN]");
+    assertThat(thrown.getCause()).isNull();
+    AgoraError.ProviderError rtfs = failure("t.rtfs.secret", (in, c) -> {
+      c.usedSecrets(secrets);
+      throw new RtfsError(ErrorKind.InvalidArgument, "bad " + token);
+    }, true);
+    assertThat(rtfs.getMessage()).contains("[redacted:SVC_TOKEN]").doesNotContain(token);
+    AgoraError.ProviderError error = failure("t.error.secret", (in, c) -> {
+      c.usedSecrets(secrets);
+      throw new AssertionError("oops " + token);
+    }, false);
+    assertThat(error.getMessage()).contains("[redacted:SVC_TOKEN]").doesNotContain(token);
+    for (dev.agora.core.event.Event e : sink.events()) {
+      assertThat(String.valueOf(e.result()) + e.error()).doesNotContain(token);
+    }
+  }
 }

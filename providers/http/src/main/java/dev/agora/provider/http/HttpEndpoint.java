@@ -64,6 +64,11 @@ record HttpEndpoint(String method, String url, Map<String, String> headers, java
 
   /** A secret's reference: an environment variable or a file. Its value never leaves a request. */
   record Secret(String env, Path file) {
+    /** How redaction marks name it: the environment variable, or the file's name. */
+    String name() {
+      return env != null ? env : file.getFileName().toString();
+    }
+
     String resolve(UnaryOperator<String> environment) {
       if (env != null) {
         String v = environment.apply(env);

@@ -6,6 +6,7 @@ import dev.agora.core.manifest.ProviderSpec;
 import dev.agora.core.policy.Egress;
 import dev.agora.core.provider.CallContext;
 import dev.agora.core.provider.Provider;
+import dev.agora.core.provider.Redactor;
 import dev.agora.rtfs.Value;
 import java.io.IOException;
 import java.net.URI;
@@ -85,23 +86,25 @@ public final class HttpProvider implements Provider {
   public Value execute(CapabilityManifest manifest, Value input, CallContext call) throws InterruptedException {
     String id = manifest.id();
     HttpEndpoint e;
-    List<String> secrets = new ArrayList<>(2);
+    Redactor[] carried = {Redactor.NONE};
     HttpRequest request;
     try {
       e = endpoint(manifest);
-      request = Requests.build(e, input, environment, secrets);
+      request = Requests.build(e, input, environment, (name, value) -> carried[0] = carried[0].with(name, value));
     } catch (HttpEndpoint.Invalid x) {
       throw new AgoraError.ProviderError(id, x.getMessage(), null);
     } catch (IllegalArgumentException x) {
       throw new AgoraError.ProviderError(id, "cannot build the request: " + x.getMessage(), null);
     }
+    Redactor secrets = carried[0];
+    call.usedSecrets(secrets); // the call path takes them out of whatever this call returns or throws
     try {
       return send(id, e, request, call, secrets);
     } catch (TimeoutException x) {
       throw new AgoraError.Timeout(id, call.timeout());
     } catch (IOException x) {
       throw AgoraError.ProviderError.transientFailure(id, e.method() + " " + Egress.safe(request.uri()) + ": "
-          + scrub(describe(x), secrets), null);
+          + secrets.redact(describe(x)), null);
     }
   }
 
@@ -116,7 +119,7 @@ public final class HttpProvider implements Provider {
     return p.endpoint();
   }
 
-  private Value send(String id, HttpEndpoint e, HttpRequest first, CallContext call, List<String> secrets)
+  private Value send(String id, HttpEndpoint e, HttpRequest first, CallContext call, Redactor secrets)
       throws IOException, InterruptedException, TimeoutException {
     HttpRequest request = first;
     for (int hop = 0; ; hop++) {
@@ -184,23 +187,12 @@ public final class HttpProvider implements Provider {
     return r.method() + " " + Egress.safe(r.uri());
   }
 
-  private static String snippet(byte[] body, List<String> secrets) {
+  private static String snippet(byte[] body, Redactor secrets) {
     if (body.length == 0) {
       return "";
     }
     String s = new String(body, 0, Math.min(body.length, SNIPPET), StandardCharsets.UTF_8).strip();
-    return ": " + scrub(s, secrets) + (body.length > SNIPPET ? "…" : "");
-  }
-
-  /** Text with every secret of the request replaced (a server may echo what it was sent). */
-  static String scrub(String text, List<String> secrets) {
-    String out = text;
-    for (String s : secrets) {
-      if (!s.isEmpty()) {
-        out = out.replace(s, "[redacted]");
-      }
-    }
-    return out;
+    return ": " + secrets.redact(s) + (body.length > SNIPPET ? "…" : "");
   }
 
   private static String describe(IOException x) {

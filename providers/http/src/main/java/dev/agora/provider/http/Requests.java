@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
 
 /** Builds the request for one call, and the next one when a response redirects. */
@@ -18,11 +19,11 @@ final class Requests {
 
   /**
    * The request for {@code input}: the URL template filled in, the other arguments as query
-   * parameters or the JSON body, headers, auth. The secrets it carries are added to {@code secrets}
-   * so that messages can leave them out.
+   * parameters or the JSON body, headers, auth. The secrets it carries are told to {@code secrets}
+   * (name, value), so that nothing that comes back can show them.
    */
   static HttpRequest build(HttpEndpoint e, Value input, UnaryOperator<String> env,
-                           List<String> secrets) {
+                           BiConsumer<String, String> secrets) {
     Dict args = input instanceof Dict d ? d : null;
     StringBuilder url = new StringBuilder(HttpEndpoint.expand(e.url(), args, true));
     Dict rest = args == null ? null : unused(args, e);
@@ -63,9 +64,9 @@ final class Requests {
     }
     switch (e.auth()) {
       case HttpEndpoint.Auth.None n -> { }
-      case HttpEndpoint.Auth.Bearer t -> b.setHeader("Authorization", "Bearer " + remember(t.token().resolve(env), secrets));
+      case HttpEndpoint.Auth.Bearer t -> b.setHeader("Authorization", "Bearer " + remember(t.token(), env, secrets));
       case HttpEndpoint.Auth.ApiKey k -> {
-        String key = remember(k.key().resolve(env), secrets);
+        String key = remember(k.key(), env, secrets);
         if (k.header() != null) {
           b.setHeader(k.header(), key);
         } else {
@@ -74,8 +75,9 @@ final class Requests {
       }
       case HttpEndpoint.Auth.Basic basic -> {
         String token = Base64.getEncoder().encodeToString((basic.user() + ":"
-            + remember(basic.password().resolve(env), secrets)).getBytes(StandardCharsets.UTF_8));
-        b.setHeader("Authorization", "Basic " + remember(token, secrets));
+            + remember(basic.password(), env, secrets)).getBytes(StandardCharsets.UTF_8));
+        secrets.accept(basic.password().name(), token); // user:password as sent
+        b.setHeader("Authorization", "Basic " + token);
       }
     }
     return b.uri(URI.create(url.toString())).method(e.method(), body).build();
@@ -120,8 +122,9 @@ final class Requests {
     return v == null ? Value.NIL : v;
   }
 
-  private static String remember(String secret, List<String> secrets) {
-    secrets.add(secret);
-    return secret;
+  private static String remember(HttpEndpoint.Secret secret, UnaryOperator<String> env, BiConsumer<String, String> secrets) {
+    String value = secret.resolve(env);
+    secrets.accept(secret.name(), value);
+    return value;
   }
 }

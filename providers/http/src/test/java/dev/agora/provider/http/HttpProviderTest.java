@@ -185,7 +185,7 @@ class HttpProviderTest {
         + java.util.Base64.getEncoder().encodeToString(("ada:" + PASSWORD).getBytes()));
     // the server echoes the token in its error: it is scrubbed from the message
     assertThatThrownBy(() -> call("t.echoes", "nil")).isInstanceOf(AgoraError.ProviderError.class)
-        .hasMessageContaining("HTTP 401").hasMessageContaining("[redacted]").hasMessageNotContaining(TOKEN);
+        .hasMessageContaining("HTTP 401").hasMessageContaining("[redacted:TEST_TOKEN]").hasMessageNotContaining(TOKEN);
     assertThatThrownBy(() -> call("t.unset", "nil")).isInstanceOf(AgoraError.ProviderError.class)
         .hasMessageContaining("the environment variable NOT_SET_ANYWHERE (a secret of this capability) is not set");
     // the result of t.key holds the URI the server saw (with the key): that is the server's answer, recorded

@@ -86,6 +86,14 @@ final class TestServer implements AutoCloseable {
     switch (path.startsWith("/echo/") ? "/echo" : path) {
       case "/echo" -> json(x, 200, "{\"method\":\"" + x.getRequestMethod() + "\",\"uri\":" + quote(x.getRequestURI()
           .toString()) + ",\"body\":" + (body.isEmpty() ? "null" : body) + "}");
+      case "/echo-headers" -> { // a careless upstream: everything it was sent comes back, even as a map key
+        String auth = String.valueOf(x.getRequestHeaders().getFirst("Authorization"));
+        String key = String.valueOf(x.getRequestHeaders().getFirst("X-Api-Key"));
+        json(x, 200, "{\"authorization\":" + quote(auth) + ",\"key\":" + quote(key) + ",\"uri\":"
+            + quote(x.getRequestURI().toString()) + ",\"seen\":{" + quote(auth) + ":true},\"b64\":"
+            + quote(java.util.Base64.getEncoder().encodeToString(auth.replaceFirst("^Bearer ", "")
+                .getBytes(StandardCharsets.UTF_8))) + ",\"nested\":[[" + quote(key) + "]]}");
+      }
       case "/text" -> send(x, 200, "text/plain; charset=utf-8", "plain words");
       case "/empty" -> {
         x.sendResponseHeaders(204, -1);

@@ -55,6 +55,7 @@ public final class McpProvider implements Provider {
           + "' is configured (sources: [{name: " + spec.server() + ", type: mcp, …}])", null);
     }
     McpConnection c = source.connection();
+    call.usedSecrets(source.config().secrets()); // what the server was given may come back in what it answers
     Duration deadline = call.remaining().compareTo(source.config().timeout()) < 0 ? call.remaining()
         : source.config().timeout();
     boolean idempotent = spec.options().get("idempotent") instanceof Value.Bool b && b.value();

@@ -31,7 +31,9 @@ public final class McpSource implements DiscoverySource {
 
   public McpSource(McpServerConfig config) {
     this.config = config;
-    this.connection = new McpConnection(config, line -> log.accept(line), this::toolsChanged, this::refresh);
+    // the server's own output may carry what it was given (a child printing its environment)
+    this.connection = new McpConnection(config, line -> log.accept(config.secrets().redact(line)), this::toolsChanged,
+        this::refresh);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.agora.provider.mcp;
 import dev.agora.core.discovery.DiscoverySource;
 import dev.agora.core.discovery.SourceFactory;
 import dev.agora.core.doc.Fields;
+import dev.agora.core.provider.Redactor;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,10 +77,11 @@ public final class McpSourceFactory implements SourceFactory {
       f.problem("transport", "an " + transportName + " server needs 'url'");
     }
     List<String> args = f.has("args") ? f.strings("args") : List.of();
-    Map<String, String> env = resolved(f, "env");
+    Redactor[] secrets = {Redactor.NONE}; // every value read from the environment
+    Map<String, String> env = resolved(f, "env", secrets);
     Path cwd = f.has("cwd") ? base.resolve(f.string("cwd", ".")).normalize() : null;
     URI uri = f.httpUrl("url");
-    Map<String, String> headers = resolved(f, "headers");
+    Map<String, String> headers = resolved(f, "headers", secrets);
     String bearerEnv = f.string("bearer_env", null);
     if (bearerEnv != null) {
       String token = environment.apply(bearerEnv);
@@ -87,6 +89,7 @@ public final class McpSourceFactory implements SourceFactory {
         f.problem("bearer_env", "the environment variable " + bearerEnv + " is not set");
       } else {
         headers.put("Authorization", "Bearer " + token);
+        secrets[0] = secrets[0].with(bearerEnv, token);
       }
     }
     List<String> roots = new ArrayList<>();
@@ -99,11 +102,12 @@ public final class McpSourceFactory implements SourceFactory {
         || !NAME.matcher(name).matches()) {
       return null;
     }
-    return new McpSource(new McpServerConfig(name, transport, command, args, env, cwd, uri, headers, roots, timeout));
+    return new McpSource(new McpServerConfig(name, transport, command, args, env, cwd, uri, headers, roots, timeout,
+        secrets[0]));
   }
 
   /** A map of strings whose {@code ${VAR}}s are replaced from the environment; an unset one is a problem. */
-  private Map<String, String> resolved(Fields f, String key) {
+  private Map<String, String> resolved(Fields f, String key, Redactor[] secrets) {
     Map<String, String> out = new LinkedHashMap<>();
     if (!f.has(key)) {
       return out;
@@ -119,6 +123,7 @@ public final class McpSourceFactory implements SourceFactory {
           m.problem(k, "the environment variable " + mm.group(1) + " is not set");
           value = "";
         }
+        secrets[0] = secrets[0].with(mm.group(1), value);
         mm.appendReplacement(sb, Matcher.quoteReplacement(value));
       }
       mm.appendTail(sb);
