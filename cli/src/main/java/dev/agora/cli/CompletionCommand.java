@@ -6,12 +6,16 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code agora completion}: a bash (and zsh) completion script for every command and option. */
-@Command(name = "completion", mixinStandardHelpOptions = true,
-    description = {"Print a completion script for bash and zsh.", "Use: source <(agora completion)"})
+@Command(
+    name = "completion",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Print a completion script for bash and zsh.",
+      "Use: source <(agora completion)"
+    })
 final class CompletionCommand implements Runnable {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   private final Main.Io io;
 

@@ -14,32 +14,38 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code agora eval FILE} / {@code agora eval -e EXPR}: evaluates every top-level form and prints the
- * last value in RTFS form. Like {@code agora run}, on the marketplace: the same capabilities, every
- * call on the governed call path as {@code --as}, everything recorded in the Causal Chain.
+ * {@code agora eval FILE} / {@code agora eval -e EXPR}: evaluates every top-level form and prints
+ * the last value in RTFS form. Like {@code agora run}, on the marketplace: the same capabilities,
+ * every call on the governed call path as {@code --as}, everything recorded in the Causal Chain.
  */
-@Command(name = "eval", mixinStandardHelpOptions = true,
-    description = {"Evaluate an RTFS file or expression and print the value of its last form.",
-        "Calls go through the marketplace's governed call path and are recorded, as in 'agora run'."})
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Evaluate an RTFS file or expression and print the value of its last form.",
+      "Calls go through the marketplace's governed call path and are recorded, as in 'agora run'."
+    })
 final class EvalCommand implements Callable<Integer> {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Parameters(arity = "0..1", paramLabel = "FILE", description = "An RTFS file.")
   Path file;
 
-  @Option(names = {"-e", "--expr"}, paramLabel = "EXPR", description = "Evaluate this text instead of a file.")
+  @Option(
+      names = {"-e", "--expr"},
+      paramLabel = "EXPR",
+      description = "Evaluate this text instead of a file.")
   String expr;
 
-  @Option(names = "--trace", description = "Print steps and capability calls to stderr as they happen.")
+  @Option(
+      names = "--trace",
+      description = "Print steps and capability calls to stderr as they happen.")
   boolean trace;
 
-  @Mixin
-  MarketplaceOptions options;
+  @Mixin MarketplaceOptions options;
 
-  @Mixin
-  BudgetOptions budget;
+  @Mixin BudgetOptions budget;
 
   private final Main.Io io;
 
@@ -56,15 +62,20 @@ final class EvalCommand implements Callable<Integer> {
     String name = expr != null ? "<expr>" : file.toString();
     var limits = budget.limits(spec.commandLine());
     EventSink sink = trace ? new EventTrace(io.err()) : EventSink.NONE;
-    return Commands.withMarketplace(options, io, sink, s -> {
-      PlanRunner.Outcome o = Evaluator.onBigStack(() ->
-          s.marketplace().runPlan(source, name, s.context(), limits, io.out()));
-      if (!o.ok()) {
-        Evaluator.printError(o.error(), io.err());
-        return 1;
-      }
-      io.out().println(Printer.print(o.value()));
-      return 0;
-    });
+    return Commands.withMarketplace(
+        options,
+        io,
+        sink,
+        s -> {
+          PlanRunner.Outcome o =
+              Evaluator.onBigStack(
+                  () -> s.marketplace().runPlan(source, name, s.context(), limits, io.out()));
+          if (!o.ok()) {
+            Evaluator.printError(o.error(), io.err());
+            return 1;
+          }
+          io.out().println(Printer.print(o.value()));
+          return 0;
+        });
   }
 }

@@ -18,12 +18,13 @@ import org.jline.terminal.Terminal;
 /**
  * The read-eval-print loop. Input continues over several lines until its forms balance; an error is
  * printed and the session goes on; Ctrl-C at the prompt clears the line and during an evaluation
- * cancels it; Ctrl-D or {@code :quit} leaves. Definitions persist for the session. A line that is one
- * word starting with {@code :} is a command, never code: an unknown one is an error.
+ * cancels it; Ctrl-D or {@code :quit} leaves. Definitions persist for the session. A line that is
+ * one word starting with {@code :} is a command, never code: an unknown one is an error.
  */
 final class Repl {
 
-  private static final String HELP = """
+  private static final String HELP =
+      """
       Enter RTFS forms; a form may span several lines. Definitions (def, defn) persist.
         :help      this text
         :globals   the names defined so far (builtins included)
@@ -46,8 +47,12 @@ final class Repl {
 
   /** Runs until :quit or end of input; returns the exit code (0). */
   int run() {
-    LineReaderBuilder b = LineReaderBuilder.builder().terminal(terminal).appName("agora").parser(new FormParser())
-        .variable(LineReader.SECONDARY_PROMPT_PATTERN, "%P  ... ");
+    LineReaderBuilder b =
+        LineReaderBuilder.builder()
+            .terminal(terminal)
+            .appName("agora")
+            .parser(new FormParser())
+            .variable(LineReader.SECONDARY_PROMPT_PATTERN, "%P  ... ");
     if (history != null) {
       b.variable(LineReader.HISTORY_FILE, history);
     }

@@ -12,16 +12,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code agora repl}: an interactive RTFS session. */
-@Command(name = "repl", mixinStandardHelpOptions = true,
-    description = {"Start an interactive RTFS session (line editing, history, multi-line forms).",
-        "Type :help for commands, :quit or Ctrl-D to leave."})
+@Command(
+    name = "repl",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Start an interactive RTFS session (line editing, history, multi-line forms).",
+      "Type :help for commands, :quit or Ctrl-D to leave."
+    })
 final class ReplCommand implements Callable<Integer> {
 
   @Option(names = "--no-history", description = "Do not read or write ~/.agora_history.")
   boolean noHistory;
 
-  @Mixin
-  MarketplaceOptions options;
+  @Mixin MarketplaceOptions options;
 
   private final Main.Io io;
 
@@ -31,17 +34,22 @@ final class ReplCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return Commands.withMarketplace(options, io, s -> {
-      try {
-        return session(s);
-      } catch (IOException e) {
-        io.err().println("error: cannot open the terminal: " + e.getMessage());
-        return 1;
-      }
-    });
+    return Commands.withMarketplace(
+        options,
+        io,
+        s -> {
+          try {
+            return session(s);
+          } catch (IOException e) {
+            io.err().println("error: cannot open the terminal: " + e.getMessage());
+            return 1;
+          }
+        });
   }
 
-  /** The loop on a session of the marketplace: every call governed and recorded, definitions kept. */
+  /**
+   * The loop on a session of the marketplace: every call governed and recorded, definitions kept.
+   */
   private int session(MarketplaceOptions.Started s) throws IOException {
     boolean interactive = System.console() != null && io.in() == System.in;
     TerminalBuilder tb = TerminalBuilder.builder().name("agora");
@@ -54,7 +62,9 @@ final class ReplCommand implements Callable<Integer> {
     }
     try (Terminal terminal = tb.build()) {
       Path history = noHistory ? null : Path.of(System.getProperty("user.home"), ".agora_history");
-      return new Repl(terminal, s.marketplace().session(s.context(), Limits.DEFAULT, io.out()), history).run();
+      return new Repl(
+              terminal, s.marketplace().session(s.context(), Limits.DEFAULT, io.out()), history)
+          .run();
     }
   }
 }

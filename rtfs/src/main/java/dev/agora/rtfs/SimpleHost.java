@@ -18,7 +18,11 @@ import java.util.function.Function;
 public final class SimpleHost implements Host {
 
   /** What the host lets a program call: nothing, only listed ids, or everything registered. */
-  public enum Level { PURE, CONTROLLED, FULL }
+  public enum Level {
+    PURE,
+    CONTROLLED,
+    FULL
+  }
 
   /**
    * Something that happened: {@code step-started}, {@code step-completed}, {@code step-failed},
@@ -31,15 +35,20 @@ public final class SimpleHost implements Host {
   private final AtomicLong ids = new AtomicLong();
   private Level level = Level.FULL;
   private Set<String> allowed = Set.of();
-  private Consumer<Event> listener = e -> { };
+  private Consumer<Event> listener = e -> {};
 
-  /** Registers a capability: a function from the call's input (see {@link CapabilityCall#input()}) to its result. */
+  /**
+   * Registers a capability: a function from the call's input (see {@link CapabilityCall#input()})
+   * to its result.
+   */
   public SimpleHost register(String id, Function<Value, Value> fn) {
     capabilities.put(id, fn);
     return this;
   }
 
-  /** Sets the security level; with {@link Level#CONTROLLED}, only {@code allowedIds} may be called. */
+  /**
+   * Sets the security level; with {@link Level#CONTROLLED}, only {@code allowedIds} may be called.
+   */
   public SimpleHost securityLevel(Level l, String... allowedIds) {
     this.level = l;
     this.allowed = Set.of(allowedIds);
@@ -60,13 +69,25 @@ public final class SimpleHost implements Host {
   @Override
   public Value call(CapabilityCall call) {
     if (level == Level.PURE || (level == Level.CONTROLLED && !allowed.contains(call.id()))) {
-      throw new RtfsError(ErrorKind.SecurityViolation, "the " + level.name().toLowerCase() + " security context"
-          + " does not allow calling '" + call.id() + "'", call.pos());
+      throw new RtfsError(
+          ErrorKind.SecurityViolation,
+          "the "
+              + level.name().toLowerCase()
+              + " security context"
+              + " does not allow calling '"
+              + call.id()
+              + "'",
+          call.pos());
     }
     Function<Value, Value> fn = capabilities.get(call.id());
     if (fn == null) {
-      throw new RtfsError(ErrorKind.NotFound, "no capability '" + call.id() + "'; this host has "
-          + String.join(", ", capabilities.keySet()), call.pos());
+      throw new RtfsError(
+          ErrorKind.NotFound,
+          "no capability '"
+              + call.id()
+              + "'; this host has "
+              + String.join(", ", capabilities.keySet()),
+          call.pos());
     }
     String id = "call-" + ids.incrementAndGet();
     record(new Event("call", id, call.parentStepId(), call.id(), call.input()));
@@ -75,7 +96,8 @@ public final class SimpleHost implements Host {
       record(new Event("call-result", id, call.parentStepId(), call.id(), result));
       return result;
     } catch (RtfsError e) {
-      record(new Event("call-failed", id, call.parentStepId(), call.id(), Value.of(e.getMessage())));
+      record(
+          new Event("call-failed", id, call.parentStepId(), call.id(), Value.of(e.getMessage())));
       throw e;
     }
   }

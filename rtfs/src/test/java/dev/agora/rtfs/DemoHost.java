@@ -10,15 +10,18 @@ final class DemoHost {
   private DemoHost() {}
 
   static SimpleHost create() {
-    return new SimpleHost().register("ccos.echo", input -> input).register("ccos.math.add", DemoHost::add);
+    return new SimpleHost()
+        .register("ccos.echo", input -> input)
+        .register("ccos.math.add", DemoHost::add);
   }
 
   private static Value add(Value input) {
-    Value[] terms = switch (input) {
-      case Seq s -> s.toArray();
-      case Dict d -> d.asMap().values().toArray(Value[]::new);
-      default -> new Value[] {input};
-    };
+    Value[] terms =
+        switch (input) {
+          case Seq s -> s.toArray();
+          case Dict d -> d.asMap().values().toArray(Value[]::new);
+          default -> new Value[] {input};
+        };
     long sum = 0;
     double fsum = 0;
     boolean real = false;
@@ -29,7 +32,9 @@ final class DemoHost {
           fsum += r.value();
           real = true;
         }
-        default -> throw new RtfsError(ErrorKind.InvalidInput, "ccos.math.add adds numbers, got " + Printer.describe(t));
+        default ->
+            throw new RtfsError(
+                ErrorKind.InvalidInput, "ccos.math.add adds numbers, got " + Printer.describe(t));
       }
     }
     return real ? Value.of(sum + fsum) : Value.of(sum);

@@ -28,7 +28,9 @@ final class GatewayFixture implements AutoCloseable {
 
   GatewayFixture(Path dir, String extraServerYaml) throws IOException {
     Path file = dir.resolve("agora.yaml");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         sources:
           - {name: everything, type: mcp, command: "%s"}
         policy:
@@ -47,8 +49,14 @@ final class GatewayFixture implements AutoCloseable {
             - {name: ops-key, context: operator, sha256: "%s"}
             - {name: nobody-key, context: nobody, sha256: "%s"}
         %s
-        """.formatted(Peers.exe("mcp-server-everything"), notSoon(), sha(AGENT_KEY), sha(OPS_KEY), sha(NOBODY_KEY),
-        extraServerYaml));
+        """
+            .formatted(
+                Peers.exe("mcp-server-everything"),
+                notSoon(),
+                sha(AGENT_KEY),
+                sha(OPS_KEY),
+                sha(NOBODY_KEY),
+                extraServerYaml));
     AgoraConfig cfg = ConfigLoader.load(file).withStorage(AgoraConfig.Storage.MEMORY);
     node = AgoraNode.open(cfg, dev.agora.core.event.EventSink.NONE, log::add);
     node.marketplace().bootstrap();
@@ -57,7 +65,11 @@ final class GatewayFixture implements AutoCloseable {
 
   /** A weekday at least three days away (so no test run reaches it). */
   static String notSoon() {
-    return java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(3).getDayOfWeek().name().substring(0, 3)
+    return java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+        .plusDays(3)
+        .getDayOfWeek()
+        .name()
+        .substring(0, 3)
         .toLowerCase(java.util.Locale.ROOT);
   }
 

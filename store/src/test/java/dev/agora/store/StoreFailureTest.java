@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The stores as agora.yaml opens them (through ServiceLoader), and what happens when opening, writing
- * or reading fails: every failure is a {@link StoreException} naming the store and the operation, and a
- * failed append leaves the chain exactly as it was.
+ * The stores as agora.yaml opens them (through ServiceLoader), and what happens when opening,
+ * writing or reading fails: every failure is a {@link StoreException} naming the store and the
+ * operation, and a failed append leaves the chain exactly as it was.
  */
 class StoreFailureTest {
 
@@ -43,7 +43,8 @@ class StoreFailureTest {
     }
     assertThat(dir.resolve("agora.db")).exists();
     Path elsewhere = dir.resolve("nested/dirs/chain.db");
-    try (Store s = Stores.open(new AgoraConfig.Storage("sqlite", Map.of("path", elsewhere.toString())), dir)) {
+    try (Store s =
+        Stores.open(new AgoraConfig.Storage("sqlite", Map.of("path", elsewhere.toString())), dir)) {
       assertThat(s.describe()).endsWith("chain.db");
     }
     assertThat(elsewhere).exists();
@@ -55,7 +56,10 @@ class StoreFailureTest {
     assertThatThrownBy(() -> SqliteStore.open(file.resolve("agora.db")))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("could not create the directory for");
-    Path garbage = Files.write(dir.resolve("garbage.db"), "this is not a SQLite database at all, not even close".repeat(200).getBytes());
+    Path garbage =
+        Files.write(
+            dir.resolve("garbage.db"),
+            "this is not a SQLite database at all, not even close".repeat(200).getBytes());
     assertThatThrownBy(() -> SqliteStore.open(garbage))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("sqlite " + garbage);
@@ -74,7 +78,8 @@ class StoreFailureTest {
   @Test
   void badPostgresSettingsAreTypedErrorsNamingTheKey() {
     String url = Pg.freshDatabase();
-    assertThatThrownBy(() -> open(Map.of("url", url, "password_env", "AGORA_TEST_SURELY_UNSET_VAR")))
+    assertThatThrownBy(
+            () -> open(Map.of("url", url, "password_env", "AGORA_TEST_SURELY_UNSET_VAR")))
         .isInstanceOf(StoreException.class)
         .hasMessage("storage.password_env names AGORA_TEST_SURELY_UNSET_VAR, which is not set");
     assertThatThrownBy(() -> open(Map.of("url", url, "pool_size", "many")))
@@ -86,7 +91,8 @@ class StoreFailureTest {
     assertThatThrownBy(() -> open(Map.of()))
         .isInstanceOf(StoreException.class)
         .hasMessage("storage.url must be a jdbc:postgresql: URL, got nothing");
-    assertThatThrownBy(() -> open(Map.of("url", "jdbc:postgresql://127.0.0.1:1/none", "pool_size", "1")))
+    assertThatThrownBy(
+            () -> open(Map.of("url", "jdbc:postgresql://127.0.0.1:1/none", "pool_size", "1")))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("could not connect to jdbc:postgresql://127.0.0.1:1/none as agora");
   }
@@ -100,10 +106,16 @@ class StoreFailureTest {
     try (SqliteStore s = SqliteStore.open(dir.resolve("agora.db"))) {
       s.chain().append(h -> h.extend(pending(0, 3)));
       ChainHead before = s.chain().head();
-      assertThatThrownBy(() -> s.chain().append(h -> {
-        h.extend(pending(3, 2));
-        throw new IllegalStateException("the committer gave up");
-      })).isInstanceOf(IllegalStateException.class).hasMessage("the committer gave up");
+      assertThatThrownBy(
+              () ->
+                  s.chain()
+                      .append(
+                          h -> {
+                            h.extend(pending(3, 2));
+                            throw new IllegalStateException("the committer gave up");
+                          }))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("the committer gave up");
       // a batch whose entries collide with stored ones: the database refuses, nothing of it stays
       assertThatThrownBy(() -> s.chain().append(h -> forgedAtZero(h)))
           .isInstanceOf(StoreException.class)
@@ -116,17 +128,22 @@ class StoreFailureTest {
     }
   }
 
-  /** An extension whose first entry reuses index 0: the primary key refuses it inside the transaction. */
+  /**
+   * An extension whose first entry reuses index 0: the primary key refuses it inside the
+   * transaction.
+   */
   private static ChainHead.Extension forgedAtZero(ChainHead h) {
     ChainHead.Extension x = h.extend(pending(h.size(), 1));
     Entry e = x.entries().getFirst();
-    return new ChainHead.Extension(List.of(new Entry(0, e.body(), e.leafHash(), e.chainHash(), e.columns())), x.head());
+    return new ChainHead.Extension(
+        List.of(new Entry(0, e.body(), e.leafHash(), e.chainHash(), e.columns())), x.head());
   }
 
   @Test
   void aMissingHeadRowIsReportedByAppendsAndReads() throws Exception {
     try (SqliteStore s = SqliteStore.open(dir.resolve("agora.db"))) {
-      try (Connection c = s.connection(); Statement st = c.createStatement()) {
+      try (Connection c = s.connection();
+          Statement st = c.createStatement()) {
         st.execute("DELETE FROM chain_head");
       }
       assertThatThrownBy(() -> s.chain().head())
@@ -141,7 +158,8 @@ class StoreFailureTest {
   @Test
   void brokenTablesAreTypedErrorsForReadsAndWrites() throws Exception {
     try (SqliteStore s = SqliteStore.open(dir.resolve("agora.db"))) {
-      try (Connection c = s.connection(); Statement st = c.createStatement()) {
+      try (Connection c = s.connection();
+          Statement st = c.createStatement()) {
         st.execute("DROP TABLE registry_manifests");
       }
       assertThatThrownBy(() -> s.registry().all())
@@ -176,16 +194,21 @@ class StoreFailureTest {
       Instant third = Instant.ofEpochSecond(3);
       Instant sixth = Instant.ofEpochSecond(6);
       assertThat(s.chain().query(ChainQuery.ALL.withTime(third, sixth)))
-          .extracting(e -> e.columns().actionId()).containsExactly("a3", "a4", "a5");
+          .extracting(e -> e.columns().actionId())
+          .containsExactly("a3", "a4", "a5");
       assertThat(s.chain().query(ChainQuery.ALL.withTime(sixth, null).withLimit(2)))
-          .extracting(e -> e.columns().actionId()).containsExactly("a6", "a7");
-      assertThat(s.chain().query(ChainQuery.ALL.withTime(null, Instant.parse("2999-01-01T00:00:00Z"))))
+          .extracting(e -> e.columns().actionId())
+          .containsExactly("a6", "a7");
+      assertThat(
+              s.chain().query(ChainQuery.ALL.withTime(null, Instant.parse("2999-01-01T00:00:00Z"))))
           .hasSize(10);
       assertThat(s.chain().query(ChainQuery.ALL.withTime(Instant.MAX, null))).isEmpty();
     }
   }
 
-  /** {@code n} entries numbered from {@code from}, action ids a<i>, one second apart from the epoch. */
+  /**
+   * {@code n} entries numbered from {@code from}, action ids a<i>, one second apart from the epoch.
+   */
   private static List<ChainHead.Pending> pending(long from, int n) {
     List<ChainHead.Pending> out = new ArrayList<>(n);
     for (long i = from; i < from + n; i++) {
@@ -193,8 +216,12 @@ class StoreFailureTest {
       byte[] leaf = new byte[32];
       leaf[0] = (byte) i;
       leaf[1] = (byte) (i >> 8);
-      out.add(new ChainHead.Pending(body, leaf, new Entry.Columns("a" + i, "PlanStarted", null, "p", null, null,
-          "tester", i * 1_000_000_000L)));
+      out.add(
+          new ChainHead.Pending(
+              body,
+              leaf,
+              new Entry.Columns(
+                  "a" + i, "PlanStarted", null, "p", null, null, "tester", i * 1_000_000_000L)));
     }
     return out;
   }

@@ -15,15 +15,21 @@ final class Call implements CallContext {
   final long started;
   String callId;
   CapabilityManifest manifest;
+
   /** The deadline on the ticker's scale, and the length it was derived from. */
   long deadline = Long.MAX_VALUE;
+
   Duration timeout;
+
   /** Attempts made at the provider (more than one when retried). */
   int attempts = 1;
+
   /** What the resilience stage noted (cache hit, attempts, fallback …), for the result's record. */
   private dev.agora.rtfs.Dict.Builder notes;
+
   /** The policy's egress rules at the time the call was governed. */
   dev.agora.core.policy.Egress egress = dev.agora.core.policy.Egress.DEFAULT;
+
   /** The secrets the provider said this call carries (set on the provider's thread). */
   private volatile Redactor secrets = Redactor.NONE;
 

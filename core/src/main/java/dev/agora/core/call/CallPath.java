@@ -14,8 +14,8 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * The one way any capability runs. Every surface builds a {@link CallRequest} and calls
- * {@link #call}; the stages are fixed, in this order:
+ * The one way any capability runs. Every surface builds a {@link CallRequest} and calls {@link
+ * #call}; the stages are fixed, in this order:
  *
  * <pre>
  *   RecordEvents(Resolve(Authorize(ValidateInput(ValidateOutput(Govern(Resilience(Execute)))))))
@@ -36,26 +36,36 @@ public final class CallPath {
   private final LongSupplier ticker;
 
   /**
-   * @param policy the current policy engine (read on every call, so a reloaded policy applies at once)
+   * @param policy the current policy engine (read on every call, so a reloaded policy applies at
+   *     once)
    * @param clock timestamps and time windows
    * @param ticker nanoseconds, for durations and deadlines
    * @param resilience the current resilience policy (retry, circuit breakers, cache, fallbacks …)
    * @param log warnings the stages cannot attach to a call
-   * @param metrics where calls, errors, latencies, retries, cache hits, fallbacks and circuits are counted
+   * @param metrics where calls, errors, latencies, retries, cache hits, fallbacks and circuits are
+   *     counted
    */
-  public CallPath(Registry registry, Supplier<PolicyEngine> policy, Supplier<ResiliencePolicy> resilience,
-                  Providers providers, EventSink sink, Clock clock, LongSupplier ticker, Consumer<String> log,
-                  CallMetrics metrics) {
+  public CallPath(
+      Registry registry,
+      Supplier<PolicyEngine> policy,
+      Supplier<ResiliencePolicy> resilience,
+      Providers providers,
+      EventSink sink,
+      Clock clock,
+      LongSupplier ticker,
+      Consumer<String> log,
+      CallMetrics metrics) {
     this.ticker = ticker;
     this.record = new RecordEvents(sink, clock, metrics);
-    List<Stage> stages = List.of(
-        record,
-        new Resolve(registry),
-        new Authorize(policy, clock),
-        new ValidateInput(),
-        new ValidateOutput(),
-        new Govern(policy),
-        new Resilience(resilience, sink, clock, log, this::call, metrics));
+    List<Stage> stages =
+        List.of(
+            record,
+            new Resolve(registry),
+            new Authorize(policy, clock),
+            new ValidateInput(),
+            new ValidateOutput(),
+            new Govern(policy),
+            new Resilience(resilience, sink, clock, log, this::call, metrics));
     Stage.Next next = new Execute(providers);
     for (int i = stages.size() - 1; i >= 0; i--) {
       Stage stage = stages.get(i);
@@ -77,12 +87,15 @@ public final class CallPath {
    */
   public AgoraError refuse(CallRequest request, AgoraError why) {
     try {
-      record.apply(new Call(request, ticker), refused -> {
-        throw why;
-      });
+      record.apply(
+          new Call(request, ticker),
+          refused -> {
+            throw why;
+          });
     } catch (AgoraError e) {
       return e;
     }
-    throw new IllegalStateException("a refused call returned a value"); // the inner stage only throws
+    throw new IllegalStateException(
+        "a refused call returned a value"); // the inner stage only throws
   }
 }

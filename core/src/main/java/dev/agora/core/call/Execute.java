@@ -16,10 +16,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * Runs the provider. A call the provider marks inline (quick and pure) or deadline-keeping runs on
  * the caller's thread; any other runs on a fresh virtual thread while the caller waits until the
- * deadline. At the
- * deadline the provider's thread is interrupted and the caller gets Timeout at once, whether or not
- * the provider notices the interrupt. Virtual threads make 10,000 slow calls cheap: a waiting call
- * holds no platform thread.
+ * deadline. At the deadline the provider's thread is interrupted and the caller gets Timeout at
+ * once, whether or not the provider notices the interrupt. Virtual threads make 10,000 slow calls
+ * cheap: a waiting call holds no platform thread.
  */
 final class Execute implements Stage.Next {
 
@@ -36,8 +35,8 @@ final class Execute implements Stage.Next {
     CapabilityManifest m = call.manifest;
     Provider p = providers.get(m.provider().type());
     if (p == null) {
-      throw new AgoraError.ProviderError(m.id(), "no provider for type '" + m.provider().type()
-          + "' is installed", null);
+      throw new AgoraError.ProviderError(
+          m.id(), "no provider for type '" + m.provider().type() + "' is installed", null);
     }
     if (p.inline(m) || p.keepsDeadline(m)) {
       if (call.deadline - call.ticker.getAsLong() <= 0) {
@@ -65,15 +64,17 @@ final class Execute implements Stage.Next {
         throw re;
       }
       Redactor secrets = call.secrets();
-      throw new AgoraError.ProviderError(call.manifest.id(), secrets.redact(String.valueOf(e.getCause())),
+      throw new AgoraError.ProviderError(
+          call.manifest.id(),
+          secrets.redact(String.valueOf(e.getCause())),
           secrets.clean(e.getCause()));
     }
   }
 
   /**
-   * Runs the provider, turning whatever it throws into an AgoraError, and takes the secrets the call
-   * carried out of its result or error (issue 11: an upstream that echoes its token must not hand it
-   * to the caller or the Causal Chain).
+   * Runs the provider, turning whatever it throws into an AgoraError, and takes the secrets the
+   * call carried out of its result or error (issue 11: an upstream that echoes its token must not
+   * hand it to the caller or the Causal Chain).
    */
   private static Value run(Provider p, Call call) {
     try {
@@ -83,14 +84,17 @@ final class Execute implements Stage.Next {
       throw call.secrets().redact(e);
     } catch (RtfsError e) {
       Redactor secrets = call.secrets();
-      throw new AgoraError.ProviderError(call.manifest.id(), secrets.redact(e.describe()), secrets.clean(e));
+      throw new AgoraError.ProviderError(
+          call.manifest.id(), secrets.redact(e.describe()), secrets.clean(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AgoraError.ProviderError(call.manifest.id(), "interrupted", e);
     } catch (Exception e) {
       Redactor secrets = call.secrets();
-      throw new AgoraError.ProviderError(call.manifest.id(), secrets.redact(e.getMessage() == null
-          ? e.getClass().getSimpleName() : e.getMessage()), secrets.clean(e));
+      throw new AgoraError.ProviderError(
+          call.manifest.id(),
+          secrets.redact(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+          secrets.clean(e));
     }
   }
 }

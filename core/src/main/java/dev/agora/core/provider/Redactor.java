@@ -30,7 +30,10 @@ public final class Redactor {
 
   public static final Redactor NONE = new Redactor(List.of());
 
-  /** One spelling of a secret and its mark; longest spellings first, so none is cut by a shorter one. */
+  /**
+   * One spelling of a secret and its mark; longest spellings first, so none is cut by a shorter
+   * one.
+   */
   private record Form(String text, String mark) {}
 
   private final List<Form> forms;
@@ -39,7 +42,10 @@ public final class Redactor {
     this.forms = forms;
   }
 
-  /** This redactor and also {@code value}, named {@code name} in the marks; short values are ignored. */
+  /**
+   * This redactor and also {@code value}, named {@code name} in the marks; short values are
+   * ignored.
+   */
   public Redactor with(String name, String value) {
     if (value == null || value.length() < MIN_LENGTH) {
       return this;
@@ -47,10 +53,15 @@ public final class Redactor {
     String mark = "[redacted:" + name + "]";
     List<Form> all = new ArrayList<>(forms);
     byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-    for (String spelling : List.of(value, Base64.getEncoder().encodeToString(bytes),
-        Base64.getEncoder().withoutPadding().encodeToString(bytes), Base64.getUrlEncoder().encodeToString(bytes),
-        Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), URLEncoder.encode(value, StandardCharsets.UTF_8),
-        URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20"))) {
+    for (String spelling :
+        List.of(
+            value,
+            Base64.getEncoder().encodeToString(bytes),
+            Base64.getEncoder().withoutPadding().encodeToString(bytes),
+            Base64.getUrlEncoder().encodeToString(bytes),
+            Base64.getUrlEncoder().withoutPadding().encodeToString(bytes),
+            URLEncoder.encode(value, StandardCharsets.UTF_8),
+            URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20"))) {
       if (all.stream().noneMatch(f -> f.text.equals(spelling))) {
         all.add(new Form(spelling, mark));
       }
@@ -105,7 +116,10 @@ public final class Redactor {
     return false;
   }
 
-  /** {@code v} with every string (and string map key, keyword and symbol name) redacted; {@code v} itself when unchanged. */
+  /**
+   * {@code v} with every string (and string map key, keyword and symbol name) redacted; {@code v}
+   * itself when unchanged.
+   */
   public Value redact(Value v) {
     return forms.isEmpty() ? v : deep(v);
   }
@@ -150,15 +164,19 @@ public final class Redactor {
   }
 
   /**
-   * {@code e} with its message redacted. A provider error stays one (transient or not); another kind
-   * whose message held a secret becomes a provider error. A cause whose message held a secret is dropped.
+   * {@code e} with its message redacted. A provider error stays one (transient or not); another
+   * kind whose message held a secret becomes a provider error. A cause whose message held a secret
+   * is dropped.
    */
   public AgoraError redact(AgoraError e) {
     if (forms.isEmpty() || !leaks(e)) {
       return e;
     }
     boolean isTransient = e instanceof AgoraError.ProviderError p && p.isTransient();
-    return AgoraError.ProviderError.redacted(e.capabilityId(), redact(e.getMessage()), isTransient,
+    return AgoraError.ProviderError.redacted(
+        e.capabilityId(),
+        redact(e.getMessage()),
+        isTransient,
         leaks(e.getCause()) ? null : e.getCause());
   }
 

@@ -69,7 +69,8 @@ public final class MemoryStore implements Store, ChainStore, RegistryStore {
 
   @Override
   public void scan(long from, long to, Consumer<Entry> each) {
-    for (Entry e : snapshot((int) Math.min(from, Integer.MAX_VALUE), (int) Math.min(to, Integer.MAX_VALUE))) {
+    for (Entry e :
+        snapshot((int) Math.min(from, Integer.MAX_VALUE), (int) Math.min(to, Integer.MAX_VALUE))) {
       each.accept(e);
     }
   }
@@ -77,7 +78,8 @@ public final class MemoryStore implements Store, ChainStore, RegistryStore {
   private List<Entry> snapshot(int from, int to) {
     lock.lock();
     try {
-      return new ArrayList<>(entries.subList(Math.min(from, entries.size()), Math.min(to, entries.size())));
+      return new ArrayList<>(
+          entries.subList(Math.min(from, entries.size()), Math.min(to, entries.size())));
     } finally {
       lock.unlock();
     }
@@ -109,7 +111,9 @@ public final class MemoryStore implements Store, ChainStore, RegistryStore {
 
   @Override
   public List<byte[]> leafHashes(long from, long to) {
-    return snapshot((int) from, (int) Math.min(to, Integer.MAX_VALUE)).stream().map(Entry::leafHash).toList();
+    return snapshot((int) from, (int) Math.min(to, Integer.MAX_VALUE)).stream()
+        .map(Entry::leafHash)
+        .toList();
   }
 
   @Override

@@ -7,7 +7,10 @@ public interface Store extends AutoCloseable {
 
   RegistryStore registry();
 
-  /** What it is, for messages: {@code sqlite .agora/agora.db}, {@code postgres //host/db}, {@code memory}. */
+  /**
+   * What it is, for messages: {@code sqlite .agora/agora.db}, {@code postgres //host/db}, {@code
+   * memory}.
+   */
   String describe();
 
   @Override

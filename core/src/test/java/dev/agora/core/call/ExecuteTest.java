@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
 class ExecuteTest {
 
   private final MemorySink sink = new MemorySink(1_000);
-  private final Marketplace m = Marketplace.builder().sink(sink).log(l -> { }).build();
+  private final Marketplace m = Marketplace.builder().sink(sink).log(l -> {}).build();
 
   @AfterEach
   void close() {
@@ -38,7 +38,11 @@ class ExecuteTest {
   }
 
   private Value call(String id, LocalFunction fn, boolean inline) {
-    m.registerLocal(CapabilityManifest.builder(id).effects(inline ? "pure" : "network").build(), fn, inline, "test");
+    m.registerLocal(
+        CapabilityManifest.builder(id).effects(inline ? "pure" : "network").build(),
+        fn,
+        inline,
+        "test");
     return m.call(CallRequest.of(id, Value.NIL, SecurityContext.full("tester")));
   }
 
@@ -55,15 +59,23 @@ class ExecuteTest {
   @Test
   void whatAProviderThrowsBecomesAProviderErrorSayingWhat() {
     RtfsError rtfs = new RtfsError(ErrorKind.DivisionByZero, "divide by zero");
-    AgoraError.ProviderError e = failure("t.rtfs", (in, c) -> {
-      throw rtfs;
-    }, true);
+    AgoraError.ProviderError e =
+        failure(
+            "t.rtfs",
+            (in, c) -> {
+              throw rtfs;
+            },
+            true);
     assertThat(e.getMessage()).isEqualTo("capability 't.rtfs' failed: " + rtfs.describe());
     assertThat(e.getCause()).isSameAs(rtfs);
 
-    AgoraError.ProviderError quiet = failure("t.quiet", (in, c) -> {
-      throw new IOException();
-    }, false);
+    AgoraError.ProviderError quiet =
+        failure(
+            "t.quiet",
+            (in, c) -> {
+              throw new IOException();
+            },
+            false);
     assertThat(quiet.getMessage()).isEqualTo("capability 't.quiet' failed: IOException");
     assertThat(quiet.isTransient()).isFalse();
   }
@@ -71,19 +83,29 @@ class ExecuteTest {
   @Test
   void anErrorOnTheProvidersThreadIsReportedNotLost() {
     AssertionError bug = new AssertionError("invariant broken");
-    AgoraError.ProviderError e = failure("t.bug", (in, c) -> {
-      throw bug;
-    }, false);
-    assertThat(e.getMessage()).isEqualTo("capability 't.bug' failed: java.lang.AssertionError: invariant broken");
+    AgoraError.ProviderError e =
+        failure(
+            "t.bug",
+            (in, c) -> {
+              throw bug;
+            },
+            false);
+    assertThat(e.getMessage())
+        .isEqualTo("capability 't.bug' failed: java.lang.AssertionError: invariant broken");
     assertThat(e.getCause()).isSameAs(bug);
-    assertThat(sink.events(EventType.CapabilityResult).getLast().errorKind()).isEqualTo("ProviderError");
+    assertThat(sink.events(EventType.CapabilityResult).getLast().errorKind())
+        .isEqualTo("ProviderError");
   }
 
   @Test
   void aProviderInterruptedOnTheCallersThreadLeavesItInterrupted() {
-    AgoraError.ProviderError e = failure("t.interrupted", (in, c) -> {
-      throw new InterruptedException("stop");
-    }, true);
+    AgoraError.ProviderError e =
+        failure(
+            "t.interrupted",
+            (in, c) -> {
+              throw new InterruptedException("stop");
+            },
+            true);
     assertThat(e.getMessage()).isEqualTo("capability 't.interrupted' failed: interrupted");
     assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
   }
@@ -92,19 +114,25 @@ class ExecuteTest {
   void anInterruptedCallerCancelsTheProvidersThread() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch cancelled = new CountDownLatch(1);
-    m.registerLocal(CapabilityManifest.builder("t.wait").effects("network").build(), (in, c) -> {
-      started.countDown();
-      try {
-        new CountDownLatch(1).await();
-      } catch (InterruptedException ie) {
-        cancelled.countDown();
-        throw ie;
-      }
-      return Value.NIL;
-    }, false, "test");
+    m.registerLocal(
+        CapabilityManifest.builder("t.wait").effects("network").build(),
+        (in, c) -> {
+          started.countDown();
+          try {
+            new CountDownLatch(1).await();
+          } catch (InterruptedException ie) {
+            cancelled.countDown();
+            throw ie;
+          }
+          return Value.NIL;
+        },
+        false,
+        "test");
     Thread.currentThread().interrupt();
-    AgoraError.ProviderError e = catchThrowableOfType(AgoraError.ProviderError.class,
-        () -> m.call(CallRequest.of("t.wait", Value.NIL, SecurityContext.full("tester"))));
+    AgoraError.ProviderError e =
+        catchThrowableOfType(
+            AgoraError.ProviderError.class,
+            () -> m.call(CallRequest.of("t.wait", Value.NIL, SecurityContext.full("tester"))));
     assertThat(e.getMessage()).isEqualTo("capability 't.wait' failed: the call was cancelled");
     assertThat(Thread.interrupted()).isTrue();
     if (started.getCount() == 0) {
@@ -115,12 +143,21 @@ class ExecuteTest {
   @Test
   void anInlineCallWhoseDeadlineHasPassedIsATimeoutWithoutRunning() {
     boolean[] ran = {false};
-    m.registerLocal(CapabilityManifest.builder("t.late").effects("pure").build(), (in, c) -> {
-      ran[0] = true;
-      return Value.NIL;
-    }, true, "test");
-    AgoraError.Timeout t = catchThrowableOfType(AgoraError.Timeout.class, () -> m.call(
-        CallRequest.of("t.late", Value.NIL, SecurityContext.full("tester")).withTimeout(Duration.ZERO)));
+    m.registerLocal(
+        CapabilityManifest.builder("t.late").effects("pure").build(),
+        (in, c) -> {
+          ran[0] = true;
+          return Value.NIL;
+        },
+        true,
+        "test");
+    AgoraError.Timeout t =
+        catchThrowableOfType(
+            AgoraError.Timeout.class,
+            () ->
+                m.call(
+                    CallRequest.of("t.late", Value.NIL, SecurityContext.full("tester"))
+                        .withTimeout(Duration.ZERO)));
     assertThat(t).isNotNull();
     assertThat(ran[0]).isFalse();
   }
@@ -128,27 +165,47 @@ class ExecuteTest {
   @Test
   void whatAProviderSaysItSentNeverComesBackInItsResultOrError() {
     String token = "tok-very-secret-42";
-    dev.agora.core.provider.Redactor secrets = dev.agora.core.provider.Redactor.NONE.with("SVC_TOKEN", token);
-    Value echoed = call("t.echoes", (in, c) -> {
-      c.usedSecrets(secrets);
-      return dev.agora.rtfs.Dict.of(Value.keyword("sent"), Value.of("Bearer " + token));
-    }, false);
-    assertThat(echoed).isEqualTo(dev.agora.rtfs.Dict.of(Value.keyword("sent"), Value.of("Bearer [redacted:SVC_TOKEN]")));
-    AgoraError.ProviderError thrown = failure("t.throws", (in, c) -> {
-      c.usedSecrets(secrets);
-      throw new IllegalStateException("refused " + token);
-    }, true);
-    assertThat(thrown.getMessage()).isEqualTo("capability 't.throws' failed: refused [redacted:SVC_TOKEN]");
+    dev.agora.core.provider.Redactor secrets =
+        dev.agora.core.provider.Redactor.NONE.with("SVC_TOKEN", token);
+    Value echoed =
+        call(
+            "t.echoes",
+            (in, c) -> {
+              c.usedSecrets(secrets);
+              return dev.agora.rtfs.Dict.of(Value.keyword("sent"), Value.of("Bearer " + token));
+            },
+            false);
+    assertThat(echoed)
+        .isEqualTo(
+            dev.agora.rtfs.Dict.of(Value.keyword("sent"), Value.of("Bearer [redacted:SVC_TOKEN]")));
+    AgoraError.ProviderError thrown =
+        failure(
+            "t.throws",
+            (in, c) -> {
+              c.usedSecrets(secrets);
+              throw new IllegalStateException("refused " + token);
+            },
+            true);
+    assertThat(thrown.getMessage())
+        .isEqualTo("capability 't.throws' failed: refused [redacted:SVC_TOKEN]");
     assertThat(thrown.getCause()).isNull();
-    AgoraError.ProviderError rtfs = failure("t.rtfs.secret", (in, c) -> {
-      c.usedSecrets(secrets);
-      throw new RtfsError(ErrorKind.InvalidArgument, "bad " + token);
-    }, true);
+    AgoraError.ProviderError rtfs =
+        failure(
+            "t.rtfs.secret",
+            (in, c) -> {
+              c.usedSecrets(secrets);
+              throw new RtfsError(ErrorKind.InvalidArgument, "bad " + token);
+            },
+            true);
     assertThat(rtfs.getMessage()).contains("[redacted:SVC_TOKEN]").doesNotContain(token);
-    AgoraError.ProviderError error = failure("t.error.secret", (in, c) -> {
-      c.usedSecrets(secrets);
-      throw new AssertionError("oops " + token);
-    }, false);
+    AgoraError.ProviderError error =
+        failure(
+            "t.error.secret",
+            (in, c) -> {
+              c.usedSecrets(secrets);
+              throw new AssertionError("oops " + token);
+            },
+            false);
     assertThat(error.getMessage()).contains("[redacted:SVC_TOKEN]").doesNotContain(token);
     for (dev.agora.core.event.Event e : sink.events()) {
       assertThat(String.valueOf(e.result()) + e.error()).doesNotContain(token);

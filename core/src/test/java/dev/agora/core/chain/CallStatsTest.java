@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The per-capability summary {@code agora caps stats} prints, from recorded actions in any order. */
+/**
+ * The per-capability summary {@code agora caps stats} prints, from recorded actions in any order.
+ */
 class CallStatsTest {
 
   private static final Instant T0 = Instant.parse("2026-06-01T10:00:00Z");
@@ -24,7 +26,8 @@ class CallStatsTest {
   }
 
   private Event ok(String capability, long millis) {
-    return action(EventType.CapabilityResult, capability, T0).withResult(Value.NIL, Duration.ofMillis(millis), 0);
+    return action(EventType.CapabilityResult, capability, T0)
+        .withResult(Value.NIL, Duration.ofMillis(millis), 0);
   }
 
   @Test
@@ -33,14 +36,19 @@ class CallStatsTest {
     for (int ms = 1; ms <= 20; ms++) {
       actions.add(ok("svc.a", ms));
     }
-    actions.add(action(EventType.CapabilityResult, "svc.a", T0).withError("Timeout", "slow", Duration.ofMillis(100)));
-    actions.add(action(EventType.CapabilityResult, "svc.a", T0).withError("Timeout", "slow", Duration.ofMillis(100)));
+    actions.add(
+        action(EventType.CapabilityResult, "svc.a", T0)
+            .withError("Timeout", "slow", Duration.ofMillis(100)));
+    actions.add(
+        action(EventType.CapabilityResult, "svc.a", T0)
+            .withError("Timeout", "slow", Duration.ofMillis(100)));
     actions.add(action(EventType.PolicyDenied, "svc.a", T0));
     actions.add(action(EventType.CapabilityRetrying, "svc.a", T0));
     actions.add(ok("svc.a", 5).withMetadata(Dict.of(Value.keyword("cache"), Value.keyword("hit"))));
     actions.add(ok("svc.a", 5).withMetadata(Dict.of(Value.keyword("fallback"), Value.of("svc.b"))));
     actions.add(action(EventType.CapabilityCall, "svc.a", T0)); // a call's start: not counted twice
-    actions.add(Event.of("plan", EventType.PlanStarted, T0, null, "p", "tester")); // no capability: ignored
+    actions.add(
+        Event.of("plan", EventType.PlanStarted, T0, null, "p", "tester")); // no capability: ignored
 
     CallStats.Row row = CallStats.of(actions).getFirst();
     assertThat(row.capability()).isEqualTo("svc.a");
@@ -58,35 +66,66 @@ class CallStatsTest {
 
   @Test
   void theCircuitShownIsTheLatestTransitionWhateverTheOrder() {
-    Event opened = action(EventType.CircuitChanged, "svc.b", T0.plusSeconds(10))
-        .withMetadata(Dict.of(Value.keyword("to"), Value.keyword("open")));
-    Event closed = action(EventType.CircuitChanged, "svc.b", T0.plusSeconds(20))
-        .withMetadata(Dict.of(Value.keyword("to"), Value.keyword("closed")));
+    Event opened =
+        action(EventType.CircuitChanged, "svc.b", T0.plusSeconds(10))
+            .withMetadata(Dict.of(Value.keyword("to"), Value.keyword("open")));
+    Event closed =
+        action(EventType.CircuitChanged, "svc.b", T0.plusSeconds(20))
+            .withMetadata(Dict.of(Value.keyword("to"), Value.keyword("closed")));
     Event odd = action(EventType.CircuitChanged, "svc.c", T0);
-    assertThat(CallStats.of(List.of(closed, opened, odd))).satisfiesExactly(
-        b -> {
-          assertThat(b.capability()).isEqualTo("svc.b");
-          assertThat(b.circuit()).isEqualTo("closed");
-          assertThat(b.calls()).isZero();
-          assertThat(b.p50()).isNull();
-          assertThat(b.max()).isNull();
-        },
-        c -> assertThat(c.circuit()).as("a transition without its state").isEqualTo("?"));
+    assertThat(CallStats.of(List.of(closed, opened, odd)))
+        .satisfiesExactly(
+            b -> {
+              assertThat(b.capability()).isEqualTo("svc.b");
+              assertThat(b.circuit()).isEqualTo("closed");
+              assertThat(b.calls()).isZero();
+              assertThat(b.p50()).isNull();
+              assertThat(b.max()).isNull();
+            },
+            c -> assertThat(c.circuit()).as("a transition without its state").isEqualTo("?"));
   }
 
   @Test
   void capabilitiesWithNeitherCallsNorACircuitAreLeftOut() {
-    assertThat(CallStats.of(List.of(action(EventType.CapabilityRetrying, "svc.d", T0),
-        action(EventType.CapabilityRegistered, "svc.e", T0)))).isEmpty();
-    assertThat(CallStats.of(List.of(ok("svc.f", 7)))).singleElement().satisfies(r -> {
-      assertThat(r.p50()).isEqualTo(Duration.ofMillis(7));
-      assertThat(r.p95()).isEqualTo(Duration.ofMillis(7));
-    });
-    Event noDuration = new Event("x", null, "p", null, EventType.CapabilityResult, T0, "svc.g", "1.0.0", "t", null,
-        null, true, null, null, 0, null, null, null);
-    assertThat(CallStats.of(List.of(noDuration))).singleElement().satisfies(r -> {
-      assertThat(r.calls()).isEqualTo(1);
-      assertThat(r.p50()).isNull();
-    });
+    assertThat(
+            CallStats.of(
+                List.of(
+                    action(EventType.CapabilityRetrying, "svc.d", T0),
+                    action(EventType.CapabilityRegistered, "svc.e", T0))))
+        .isEmpty();
+    assertThat(CallStats.of(List.of(ok("svc.f", 7))))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.p50()).isEqualTo(Duration.ofMillis(7));
+              assertThat(r.p95()).isEqualTo(Duration.ofMillis(7));
+            });
+    Event noDuration =
+        new Event(
+            "x",
+            null,
+            "p",
+            null,
+            EventType.CapabilityResult,
+            T0,
+            "svc.g",
+            "1.0.0",
+            "t",
+            null,
+            null,
+            true,
+            null,
+            null,
+            0,
+            null,
+            null,
+            null);
+    assertThat(CallStats.of(List.of(noDuration)))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.calls()).isEqualTo(1);
+              assertThat(r.p50()).isNull();
+            });
   }
 }

@@ -37,29 +37,30 @@ class FileSourceTest {
 
   private final List<String> history = new CopyOnWriteArrayList<>();
 
-  private final DiscoverySource.Changes changes = new DiscoverySource.Changes() {
-    @Override
-    public void upsert(DiscoverySource source, CapabilityManifest manifest) {
-      state.add(manifest.id() + "@" + manifest.version());
-      record("upsert " + manifest.id());
-    }
+  private final DiscoverySource.Changes changes =
+      new DiscoverySource.Changes() {
+        @Override
+        public void upsert(DiscoverySource source, CapabilityManifest manifest) {
+          state.add(manifest.id() + "@" + manifest.version());
+          record("upsert " + manifest.id());
+        }
 
-    @Override
-    public void remove(DiscoverySource source, String id, String version) {
-      state.remove(id + "@" + version);
-      record("remove " + id + " " + version);
-    }
+        @Override
+        public void remove(DiscoverySource source, String id, String version) {
+          state.remove(id + "@" + version);
+          record("remove " + id + " " + version);
+        }
 
-    @Override
-    public void problem(DiscoverySource source, DocumentProblem problem) {
-      record("problem " + problem.message());
-    }
+        @Override
+        public void problem(DiscoverySource source, DocumentProblem problem) {
+          record("problem " + problem.message());
+        }
 
-    private void record(String change) {
-      history.add(change);
-      seen.add(change);
-    }
-  };
+        private void record(String change) {
+          history.add(change);
+          seen.add(change);
+        }
+      };
 
   /** Takes changes as they come until the source gives exactly {@code expected} (id@version). */
   private void awaitState(String... expected) throws InterruptedException {
@@ -80,9 +81,11 @@ class FileSourceTest {
     FileSource source = new FileSource("files", gone, true);
     assertThat(source.name()).isEqualTo("files");
     assertThat(source.directory()).isEqualTo(gone);
-    assertThatThrownBy(source::discover).isInstanceOf(IOException.class)
+    assertThatThrownBy(source::discover)
+        .isInstanceOf(IOException.class)
         .hasMessage("manifest directory " + gone + " does not exist");
-    assertThat(source.health()).isEqualTo(new DiscoverySource.Health(false, gone + " does not exist"));
+    assertThat(source.health())
+        .isEqualTo(new DiscoverySource.Health(false, gone + " does not exist"));
     assertThat(new FileSource("files", dir, false).health()).isEqualTo(DiscoverySource.Health.UP);
   }
 
@@ -101,7 +104,8 @@ class FileSourceTest {
     source.watch(changes);
     source.watch(changes); // a second call does not start a second watcher
     try {
-      // the file may be reported twice (the new directory's rescan and its own event): watch the state
+      // the file may be reported twice (the new directory's rescan and its own event): watch the
+      // state
       Path sub = Files.createDirectories(dir.resolve("team"));
       Files.writeString(sub.resolve("a.yaml"), "id: sub.one\nprovider: local\n");
       awaitState("sub.one@1.0.0");
@@ -122,13 +126,16 @@ class FileSourceTest {
   void aBrokenRewriteKeepsWhatTheFileGaveBefore() throws Exception {
     Files.writeString(dir.resolve("b.yaml"), "id: keep.one\nprovider: local\n");
     FileSource source = new FileSource("files", dir, true);
-    assertThat(source.discover().manifests()).extracting(CapabilityManifest::id).containsExactly("keep.one");
+    assertThat(source.discover().manifests())
+        .extracting(CapabilityManifest::id)
+        .containsExactly("keep.one");
     source.watch(changes);
     try {
       Files.writeString(dir.resolve("b.yaml"), "id: [\n");
       assertThat(next()).startsWith("problem ");
       // fixing the file brings an update, not a removal first: nothing was dropped meanwhile
-      Files.writeString(dir.resolve("b.yaml"), "id: keep.one\nprovider: local\ndescription: fixed\n");
+      Files.writeString(
+          dir.resolve("b.yaml"), "id: keep.one\nprovider: local\ndescription: fixed\n");
       assertThat(next()).isEqualTo("upsert keep.one");
       Files.writeString(dir.resolve("notes.txt"), "not a manifest");
       Files.writeString(dir.resolve("c.json"), "{\"id\": \"keep.two\", \"provider\": \"local\"}");

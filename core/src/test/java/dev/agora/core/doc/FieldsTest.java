@@ -34,7 +34,12 @@ class FieldsTest {
     assertThat(f.string("c", "fallback")).isEqualTo("fallback");
     assertThat(f.string("absent", null)).isNull();
     assertThat(reported()).containsExactly("t.yaml:2: b: expected a string, found 3 (integer)");
-    Fields r = Fields.of(f.document(), List.of(), dev.agora.rtfs.reader.Reader.readValue("{:k :kw :s sym}"), problems);
+    Fields r =
+        Fields.of(
+            f.document(),
+            List.of(),
+            dev.agora.rtfs.reader.Reader.readValue("{:k :kw :s sym}"),
+            problems);
     assertThat(r.string("k", null)).isEqualTo("kw");
     assertThat(r.string("s", null)).isEqualTo("sym");
   }
@@ -45,7 +50,9 @@ class FieldsTest {
     assertThat(f.required("id")).isEqualTo("x");
     assertThat(f.required("name")).isNull();
     assertThat(f.required("missing")).isNull();
-    assertThat(reported()).containsExactly("t.yaml:1: name: must not be empty", "t.yaml:1: missing required field 'missing'");
+    assertThat(reported())
+        .containsExactly(
+            "t.yaml:1: name: must not be empty", "t.yaml:1: missing required field 'missing'");
   }
 
   @Test
@@ -60,11 +67,12 @@ class FieldsTest {
     assertThat(f.number("z", 0.5, 0, 1)).isEqualTo(0.5);
     assertThat(f.number("w", 0.5, 0, 1)).isEqualTo(0.5);
     assertThat(f.number("absent", 0.25, 0, 1)).isEqualTo(0.25);
-    assertThat(reported()).containsExactly(
-        "t.yaml:2: big: expected an integer from 1 to 10, found 50 (integer)",
-        "t.yaml:3: text: expected an integer from 1 to 10, found \"five\" (string)",
-        "t.yaml:6: z: expected a number from 0.0 to 1.0, found -1.0 (float)",
-        "t.yaml:7: w: expected a number from 0.0 to 1.0, found \"yes\" (string)");
+    assertThat(reported())
+        .containsExactly(
+            "t.yaml:2: big: expected an integer from 1 to 10, found 50 (integer)",
+            "t.yaml:3: text: expected an integer from 1 to 10, found \"five\" (string)",
+            "t.yaml:6: z: expected a number from 0.0 to 1.0, found -1.0 (float)",
+            "t.yaml:7: w: expected a number from 0.0 to 1.0, found \"yes\" (string)");
   }
 
   @Test
@@ -73,7 +81,8 @@ class FieldsTest {
     assertThat(f.bool("a", false)).isTrue();
     assertThat(f.bool("b", true)).isTrue();
     assertThat(f.bool("absent", true)).isTrue();
-    assertThat(reported()).containsExactly("t.yaml:2: b: expected true or false, found \"no\" (string)");
+    assertThat(reported())
+        .containsExactly("t.yaml:2: b: expected true or false, found \"no\" (string)");
   }
 
   @Test
@@ -82,14 +91,18 @@ class FieldsTest {
     assertThat(f.strings("effects")).containsExactly("network", "writes");
     assertThat(f.strings("none")).isEmpty();
     assertThat(f.strings("scalar")).isEmpty();
-    assertThat(reported()).containsExactly("t.yaml:1: effects[1]: expected a string, found 3 (integer)",
-        "t.yaml:3: scalar: expected a list, found \"x\" (string)");
+    assertThat(reported())
+        .containsExactly(
+            "t.yaml:1: effects[1]: expected a string, found 3 (integer)",
+            "t.yaml:3: scalar: expected a list, found \"x\" (string)");
   }
 
   @Test
   void durationsTakeShortFormsAndIsoAndMustBePositive() {
-    Fields f = yaml("a: 250ms\nb: 30 s\nc: 5m\nd: 1h\ne: 2d\nf: PT1.5S\ng: 0s\nh: soon\ni: 3\n"
-        + "j: 99999999999999999999s\nk: 9999999999999999d\nl: null\n");
+    Fields f =
+        yaml(
+            "a: 250ms\nb: 30 s\nc: 5m\nd: 1h\ne: 2d\nf: PT1.5S\ng: 0s\nh: soon\ni: 3\n"
+                + "j: 99999999999999999999s\nk: 9999999999999999d\nl: null\n");
     assertThat(f.duration("a", null)).isEqualTo(Duration.ofMillis(250));
     assertThat(f.duration("b", null)).isEqualTo(Duration.ofSeconds(30));
     assertThat(f.duration("c", null)).isEqualTo(Duration.ofMinutes(5));
@@ -100,7 +113,9 @@ class FieldsTest {
     for (String key : List.of("g", "h", "i", "j", "k", "l", "absent")) {
       assertThat(f.duration(key, fallback)).as(key).isEqualTo(fallback);
     }
-    assertThat(reported()).hasSize(5).allMatch(p -> p.contains("expected a positive duration such as"));
+    assertThat(reported())
+        .hasSize(5)
+        .allMatch(p -> p.contains("expected a positive duration such as"));
     assertThat(reported().get(3)).startsWith("t.yaml:10: j:");
   }
 
@@ -111,8 +126,10 @@ class FieldsTest {
     assertThat(f.httpUrl("b")).isNull();
     assertThat(f.httpUrl("c")).isNull();
     assertThat(f.httpUrl("absent")).isNull();
-    assertThat(reported()).containsExactly("t.yaml:2: b: 'ftp://example.org' is not an http(s) URL",
-        "t.yaml:3: c: 'http://exa mple' is not a URL: Illegal character in authority");
+    assertThat(reported())
+        .containsExactly(
+            "t.yaml:2: b: 'ftp://example.org' is not an http(s) URL",
+            "t.yaml:3: c: 'http://exa mple' is not a URL: Illegal character in authority");
   }
 
   @Test
@@ -128,8 +145,11 @@ class FieldsTest {
     assertThat(f.map("scalar").keys()).isEmpty();
     assertThat(f.map("absent").keys()).isEmpty();
     assertThat(f.nested("server", Value.of("x")).keys()).isEmpty();
-    assertThat(reported()).containsExactly("t.yaml:5: items[1]: expected a map, found 7 (integer)",
-        "t.yaml:6: scalar: expected a map, found 3 (integer)", "t.yaml:1: server: expected a map, found \"x\" (string)");
+    assertThat(reported())
+        .containsExactly(
+            "t.yaml:5: items[1]: expected a map, found 7 (integer)",
+            "t.yaml:6: scalar: expected a map, found 3 (integer)",
+            "t.yaml:1: server: expected a map, found \"x\" (string)");
   }
 
   @Test
@@ -141,7 +161,9 @@ class FieldsTest {
     assertThat(f.get("keep-alive")).isEqualTo(Value.TRUE);
     assertThat(f.keys()).containsExactly("max-steps", "keep_alive", "typo");
     f.rejectUnknown();
-    assertThat(reported()).containsExactly("t.yaml:3: typo: unknown key 'typo'; known keys are max_steps, keep_alive");
+    assertThat(reported())
+        .containsExactly(
+            "t.yaml:3: typo: unknown key 'typo'; known keys are max_steps, keep_alive");
     f.problem("the whole map is odd");
     assertThat(reported()).last().isEqualTo("t.yaml:1: the whole map is odd");
   }

@@ -24,28 +24,46 @@ class AnnotatedTest {
   /** One method per supported parameter type, each echoing its argument. */
   public static final class Types {
     @Capability(id = "t.prims")
-    public String prims(@Param("l") long l, @Param("i") int i, @Param("s") short s, @Param("d") double d,
-        @Param("f") float f, @Param("b") boolean b) {
+    public String prims(
+        @Param("l") long l,
+        @Param("i") int i,
+        @Param("s") short s,
+        @Param("d") double d,
+        @Param("f") float f,
+        @Param("b") boolean b) {
       return l + "|" + i + "|" + s + "|" + d + "|" + f + "|" + b;
     }
 
     @Capability(id = "t.boxed")
-    public List<Object> boxed(@Param(value = "l", optional = true) Long l, @Param(value = "i", optional = true) Integer i,
-        @Param(value = "s", optional = true) Short s, @Param(value = "d", optional = true) Double d,
-        @Param(value = "f", optional = true) Float f, @Param(value = "b", optional = true) Boolean b) {
-      return java.util.Arrays.asList(l, i, s == null ? null : (long) s, d, f == null ? null : (double) f, b);
+    public List<Object> boxed(
+        @Param(value = "l", optional = true) Long l,
+        @Param(value = "i", optional = true) Integer i,
+        @Param(value = "s", optional = true) Short s,
+        @Param(value = "d", optional = true) Double d,
+        @Param(value = "f", optional = true) Float f,
+        @Param(value = "b", optional = true) Boolean b) {
+      return java.util.Arrays.asList(
+          l, i, s == null ? null : (long) s, d, f == null ? null : (double) f, b);
     }
 
     @Capability(id = "t.defaults")
-    public String defaults(@Param(value = "l", optional = true) long l, @Param(value = "i", optional = true) int i,
-        @Param(value = "s", optional = true) short s, @Param(value = "d", optional = true) double d,
-        @Param(value = "f", optional = true) float f, @Param(value = "b", optional = true) boolean b) {
+    public String defaults(
+        @Param(value = "l", optional = true) long l,
+        @Param(value = "i", optional = true) int i,
+        @Param(value = "s", optional = true) short s,
+        @Param(value = "d", optional = true) double d,
+        @Param(value = "f", optional = true) float f,
+        @Param(value = "b", optional = true) boolean b) {
       return l + "|" + i + "|" + s + "|" + d + "|" + f + "|" + b;
     }
 
     @Capability(id = "t.collections")
-    public Map<String, Object> collections(@Param("xs") List<Value> xs, @Param("m") Map<Value, Value> m,
-        @Param("v") Value v, @Param(value = "seq", optional = true) Seq seq, @Param(value = "dict", optional = true) Dict dict) {
+    public Map<String, Object> collections(
+        @Param("xs") List<Value> xs,
+        @Param("m") Map<Value, Value> m,
+        @Param("v") Value v,
+        @Param(value = "seq", optional = true) Seq seq,
+        @Param(value = "dict", optional = true) Dict dict) {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("n", xs.size());
       out.put("keys", m.size());
@@ -101,11 +119,14 @@ class AnnotatedTest {
 
   @Test
   void schemasFollowTheJavaSignature() {
-    assertThat(input("t.prims")).isEqualTo("[:map [:l :int] [:i :int] [:s :int] [:d :number] [:f :number] [:b :bool]]");
-    assertThat(input("t.boxed")).isEqualTo(
-        "[:map [:l :int ?] [:i :int ?] [:s :int ?] [:d :number ?] [:f :number ?] [:b :bool ?]]");
-    assertThat(input("t.collections")).isEqualTo(
-        "[:map [:xs [:vector :any]] [:m :map] [:v :any] [:seq [:vector :any] ?] [:dict :map ?]]");
+    assertThat(input("t.prims"))
+        .isEqualTo("[:map [:l :int] [:i :int] [:s :int] [:d :number] [:f :number] [:b :bool]]");
+    assertThat(input("t.boxed"))
+        .isEqualTo(
+            "[:map [:l :int ?] [:i :int ?] [:s :int ?] [:d :number ?] [:f :number ?] [:b :bool ?]]");
+    assertThat(input("t.collections"))
+        .isEqualTo(
+            "[:map [:xs [:vector :any]] [:m :map] [:v :any] [:seq [:vector :any] ?] [:dict :map ?]]");
     assertThat(output("t.prims")).isEqualTo(":string");
     assertThat(output("t.nothing")).isEqualTo(":nil");
     assertThat(output("t.collections")).isEqualTo(":map");
@@ -114,29 +135,38 @@ class AnnotatedTest {
 
   @Test
   void argumentsAreConvertedToEachParameterType() throws Exception {
-    assertThat(call("t.prims", "{:l 1 :i 2 :s 3 :d 4 :f 5 :b true}")).isEqualTo(Value.of("1|2|3|4.0|5.0|true"));
-    assertThat(call("t.prims", "{:l 1 :i 2 :s 3 :d 4.5 :f 5.5 :b false}")).isEqualTo(Value.of("1|2|3|4.5|5.5|false"));
+    assertThat(call("t.prims", "{:l 1 :i 2 :s 3 :d 4 :f 5 :b true}"))
+        .isEqualTo(Value.of("1|2|3|4.0|5.0|true"));
+    assertThat(call("t.prims", "{:l 1 :i 2 :s 3 :d 4.5 :f 5.5 :b false}"))
+        .isEqualTo(Value.of("1|2|3|4.5|5.5|false"));
     assertThat(call("t.prims", "{\"l\" 1 \"i\" 2 \"s\" 3 \"d\" 4 \"f\" 5 \"b\" true}"))
-        .as("string keys are read too").isEqualTo(Value.of("1|2|3|4.0|5.0|true"));
+        .as("string keys are read too")
+        .isEqualTo(Value.of("1|2|3|4.0|5.0|true"));
     assertThat(call("t.boxed", "{:l 1 :i 2 :s 3 :d 4 :f 5 :b true}"))
         .isEqualTo(Reader.readValue("[1 2 3 4.0 5.0 true]"));
-    assertThat(call("t.boxed", "{:d 1.5 :f 2.5}")).isEqualTo(Reader.readValue("[nil nil nil 1.5 2.5 nil]"));
+    assertThat(call("t.boxed", "{:d 1.5 :f 2.5}"))
+        .isEqualTo(Reader.readValue("[nil nil nil 1.5 2.5 nil]"));
   }
 
   @Test
   void absentOptionalArgumentsAreNullOrZero() throws Exception {
     assertThat(call("t.boxed", "{}")).isEqualTo(Reader.readValue("[nil nil nil nil nil nil]"));
     assertThat(call("t.defaults", "{}")).isEqualTo(Value.of("0|0|0|0.0|0.0|false"));
-    assertThat(call("t.defaults", "nil")).as("a nil input is an empty map").isEqualTo(Value.of("0|0|0|0.0|0.0|false"));
+    assertThat(call("t.defaults", "nil"))
+        .as("a nil input is an empty map")
+        .isEqualTo(Value.of("0|0|0|0.0|0.0|false"));
   }
 
   @Test
   void collectionsAndValuesPassThroughAndResultsComeBackAsRtfs() throws Exception {
     Value out = call("t.collections", "{:xs [1 2 3] :m {:a 1} :v :kw :seq (1 2) :dict {:b 2}}");
-    assertThat(out).isEqualTo(Reader.readValue(
-        "{:n 3 :keys 1 :v :kw :seq (1 2) :dict {:b 2} \"a b\" \"not a keyword name\"}"));
+    assertThat(out)
+        .isEqualTo(
+            Reader.readValue(
+                "{:n 3 :keys 1 :v :kw :seq (1 2) :dict {:b 2} \"a b\" \"not a keyword name\"}"));
     assertThat(call("t.nothing", "{}")).isEqualTo(Value.NIL);
-    assertThat(call("t.odd", "{:what \"nested\"}")).isEqualTo(Vec.of(Dict.of(Value.of(1), Reader.readValue("[2.5 3]"))));
+    assertThat(call("t.odd", "{:what \"nested\"}"))
+        .isEqualTo(Vec.of(Dict.of(Value.of(1), Reader.readValue("[2.5 3]"))));
     assertThat(call("t.odd", "{:what \"none\"}")).isEqualTo(Value.NIL);
   }
 
@@ -172,7 +202,10 @@ class AnnotatedTest {
         .hasCauseInstanceOf(StackOverflowError.class);
   }
 
-  /** Parameters without {@code @Param} need names compiled in; this test class is compiled without them. */
+  /**
+   * Parameters without {@code @Param} need names compiled in; this test class is compiled without
+   * them.
+   */
   public static final class Unnamed {
     @Capability(id = "t.unnamed")
     public long twice(long x) {
@@ -189,8 +222,13 @@ class AnnotatedTest {
 
   /** Explicit schemas override the derived ones. */
   public static final class Explicit {
-    @Capability(id = "t.explicit", name = "Explicit", input = "[:map [:x [:and :int [:> 0]]]]", output = ":any",
-        effects = {"network"}, permissions = {"net.read"})
+    @Capability(
+        id = "t.explicit",
+        name = "Explicit",
+        input = "[:map [:x [:and :int [:> 0]]]]",
+        output = ":any",
+        effects = {"network"},
+        permissions = {"net.read"})
     public Value get(@Param("x") long x) {
       return Value.of(x);
     }

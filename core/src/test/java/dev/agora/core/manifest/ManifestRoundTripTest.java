@@ -18,12 +18,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A manifest written as data and read back is the same manifest: this is how the node's store keeps
- * capabilities added at run time across restarts, and what the content hash covers — so nothing
- * (an attestation's dates, the JSON Schema a tool came with) may be dropped on the way.
+ * capabilities added at run time across restarts, and what the content hash covers — so nothing (an
+ * attestation's dates, the JSON Schema a tool came with) may be dropped on the way.
  */
 class ManifestRoundTripTest {
 
-  private static final String FULL = """
+  private static final String FULL =
+      """
       id: rt.full
       name: Everything
       description: every field set
@@ -46,13 +47,15 @@ class ManifestRoundTripTest {
 
   private static CapabilityManifest readBack(CapabilityManifest m) {
     String stored = Printer.print(m.toValue());
-    Manifests.LoadResult r = Manifests.parse(Documents.parse(stored, "stored", Documents.Format.RTFS), "test");
+    Manifests.LoadResult r =
+        Manifests.parse(Documents.parse(stored, "stored", Documents.Format.RTFS), "test");
     assertThat(r.problems()).as(stored).isEmpty();
     return r.manifests().getFirst();
   }
 
   private static CapabilityManifest full() {
-    Manifests.LoadResult r = Manifests.parse(Documents.parse(FULL, "full.yaml", Documents.Format.YAML), "test");
+    Manifests.LoadResult r =
+        Manifests.parse(Documents.parse(FULL, "full.yaml", Documents.Format.YAML), "test");
     assertThat(r.problems()).isEmpty();
     return r.manifests().getFirst();
   }
@@ -63,7 +66,9 @@ class ManifestRoundTripTest {
     CapabilityManifest back = readBack(m);
     assertThat(back.toValue()).isEqualTo(m.toValue());
     assertThat(back.attestation()).isEqualTo(m.attestation());
-    assertThat(back.input().originalJsonSchema()).isEqualTo(m.input().originalJsonSchema()).isNotNull();
+    assertThat(back.input().originalJsonSchema())
+        .isEqualTo(m.input().originalJsonSchema())
+        .isNotNull();
     assertThat(back.input().type().show()).isEqualTo(m.input().type().show());
     assertThat(back.output().type().show()).isEqualTo(m.output().type().show());
     assertThat(back.sla()).isEqualTo(m.sla());
@@ -76,10 +81,27 @@ class ManifestRoundTripTest {
   @Test
   void theContentHashCoversTheAttestationsDates() {
     CapabilityManifest m = full();
-    CapabilityManifest later = new CapabilityManifest(m.id(), m.name(), m.description(), m.version(), m.provider(),
-        m.input(), m.output(), m.effects(), m.permissions(), m.metadata(), m.timeout(), m.sla(), null,
-        new Attestation("acme", "c2ln", m.attestation().createdAt(), java.time.Instant.parse("2030-01-01T00:00:00Z"),
-            m.attestation().metadata()));
+    CapabilityManifest later =
+        new CapabilityManifest(
+            m.id(),
+            m.name(),
+            m.description(),
+            m.version(),
+            m.provider(),
+            m.input(),
+            m.output(),
+            m.effects(),
+            m.permissions(),
+            m.metadata(),
+            m.timeout(),
+            m.sla(),
+            null,
+            new Attestation(
+                "acme",
+                "c2ln",
+                m.attestation().createdAt(),
+                java.time.Instant.parse("2030-01-01T00:00:00Z"),
+                m.attestation().metadata()));
     assertThat(Manifests.contentHash(later)).isNotEqualTo(Manifests.contentHash(m));
   }
 
@@ -102,16 +124,18 @@ class ManifestRoundTripTest {
   @Test
   void aManifestAddedAtRunTimeIsRestoredWhole() {
     MemoryStore store = new MemoryStore();
-    Registry first = new Registry(e -> { }, Clock.systemUTC());
-    first.listen(new RegistryMirror(store.registry(), l -> { }));
+    Registry first = new Registry(e -> {}, Clock.systemUTC());
+    first.listen(new RegistryMirror(store.registry(), l -> {}));
     first.register(full(), "cli");
 
-    Registry second = new Registry(e -> { }, Clock.systemUTC());
-    assertThat(new RegistryMirror(store.registry(), l -> { }).restore(second)).isEqualTo(1);
+    Registry second = new Registry(e -> {}, Clock.systemUTC());
+    assertThat(new RegistryMirror(store.registry(), l -> {}).restore(second)).isEqualTo(1);
     CapabilityManifest restored = second.get("rt.full");
     assertThat(restored.toValue()).isEqualTo(full().toValue());
-    assertThat(restored.attestation().expiresAt()).isEqualTo(java.time.Instant.parse("2027-01-01T00:00:00Z"));
-    assertThat(restored.provenance().contentHash()).isEqualTo(first.get("rt.full").provenance().contentHash());
+    assertThat(restored.attestation().expiresAt())
+        .isEqualTo(java.time.Instant.parse("2027-01-01T00:00:00Z"));
+    assertThat(restored.provenance().contentHash())
+        .isEqualTo(first.get("rt.full").provenance().contentHash());
   }
 
   private static Path examples() {
@@ -126,15 +150,28 @@ class ManifestRoundTripTest {
   void unreadableStoredManifestsAreSkippedWithAWarning() {
     MemoryStore store = new MemoryStore();
     java.time.Instant at = java.time.Instant.parse("2026-01-01T00:00:00Z");
-    store.registry().put(new dev.agora.core.store.RegistryStore.Stored("bad.syntax", "1.0.0", "cli", "{:id \"x\"", at));
-    store.registry().put(new dev.agora.core.store.RegistryStore.Stored("bad.fields", "1.0.0", "cli", "{:id \"bad.fields\"}", at));
-    store.registry().put(new dev.agora.core.store.RegistryStore.Stored("good.one", "1.0.0", "cli",
-        Printer.print(full().toValue()), at));
+    store
+        .registry()
+        .put(
+            new dev.agora.core.store.RegistryStore.Stored(
+                "bad.syntax", "1.0.0", "cli", "{:id \"x\"", at));
+    store
+        .registry()
+        .put(
+            new dev.agora.core.store.RegistryStore.Stored(
+                "bad.fields", "1.0.0", "cli", "{:id \"bad.fields\"}", at));
+    store
+        .registry()
+        .put(
+            new dev.agora.core.store.RegistryStore.Stored(
+                "good.one", "1.0.0", "cli", Printer.print(full().toValue()), at));
     List<String> log = new ArrayList<>();
-    Registry registry = new Registry(e -> { }, Clock.systemUTC());
+    Registry registry = new Registry(e -> {}, Clock.systemUTC());
     assertThat(new RegistryMirror(store.registry(), log::add).restore(registry)).isEqualTo(1);
     assertThat(registry.get("rt.full").provenance().source()).isEqualTo("cli");
-    assertThat(log).hasSize(2).allMatch(l -> l.startsWith("warning: stored manifest bad."))
+    assertThat(log)
+        .hasSize(2)
+        .allMatch(l -> l.startsWith("warning: stored manifest bad."))
         .allMatch(l -> l.contains("is unreadable and was skipped"));
   }
 }

@@ -48,16 +48,26 @@ class SecretEchoTest {
   void start() throws Exception {
     server = new TestServer();
     sink = new MemorySink(10_000);
-    Map<String, String> env = Map.of("WEATHER_TOKEN", TOKEN, "WEATHER_KEY", KEY, "WEATHER_PASSWORD", PASSWORD);
-    market = Marketplace.builder().sink(sink).log(log::add).provider(new HttpProvider(env::get)).build();
-    market.setPolicy(IsolationPolicy.allowAll().withEgress(new Egress(List.of("*"), List.of("127.0.0.1"))));
-    Manifests.LoadResult r = Manifests.parse(Documents.parse("""
+    Map<String, String> env =
+        Map.of("WEATHER_TOKEN", TOKEN, "WEATHER_KEY", KEY, "WEATHER_PASSWORD", PASSWORD);
+    market =
+        Marketplace.builder().sink(sink).log(log::add).provider(new HttpProvider(env::get)).build();
+    market.setPolicy(
+        IsolationPolicy.allowAll().withEgress(new Egress(List.of("*"), List.of("127.0.0.1"))));
+    Manifests.LoadResult r =
+        Manifests.parse(
+            Documents.parse(
+                """
         - {id: w.bearer, provider: {type: http, url: "$BASE/echo-headers", auth: {type: bearer, token_env: WEATHER_TOKEN}}}
         - {id: w.header, provider: {type: http, url: "$BASE/echo-headers", auth: {type: api_key, header: X-Api-Key, key_env: WEATHER_KEY}}}
         - {id: w.query, provider: {type: http, url: "$BASE/echo-headers", auth: {type: api_key, query: key, key_env: WEATHER_KEY}}}
         - {id: w.basic, provider: {type: http, url: "$BASE/echo-headers", auth: {type: basic, user: ada, password_env: WEATHER_PASSWORD}}}
         - {id: w.refused, provider: {type: http, url: "$BASE/echo-auth", auth: {type: bearer, token_env: WEATHER_TOKEN}}}
-        """.replace("$BASE", server.url("")), "w.yaml", Documents.Format.YAML), "test");
+        """
+                    .replace("$BASE", server.url("")),
+                "w.yaml",
+                Documents.Format.YAML),
+            "test");
     assertThat(r.problems()).isEmpty();
     for (CapabilityManifest m : r.manifests()) {
       market.register(m, "test");
@@ -71,7 +81,8 @@ class SecretEchoTest {
   }
 
   private String call(String id) {
-    return Printer.print(market.call(CallRequest.of(id, Value.NIL, SecurityContext.full("tester"))));
+    return Printer.print(
+        market.call(CallRequest.of(id, Value.NIL, SecurityContext.full("tester"))));
   }
 
   /** Every spelling of every secret that must never come out. */
@@ -79,8 +90,12 @@ class SecretEchoTest {
     List<String> out = new java.util.ArrayList<>();
     for (String s : List.of(TOKEN, KEY, PASSWORD, "ada:" + PASSWORD)) {
       byte[] b = s.getBytes(StandardCharsets.UTF_8);
-      out.addAll(List.of(s, Base64.getEncoder().encodeToString(b), Base64.getUrlEncoder().withoutPadding().encodeToString(b),
-          URLEncoder.encode(s, StandardCharsets.UTF_8)));
+      out.addAll(
+          List.of(
+              s,
+              Base64.getEncoder().encodeToString(b),
+              Base64.getUrlEncoder().withoutPadding().encodeToString(b),
+              URLEncoder.encode(s, StandardCharsets.UTF_8)));
     }
     return out;
   }
@@ -94,15 +109,19 @@ class SecretEchoTest {
   @Test
   void anEchoedBearerTokenComesBackAsItsName() {
     String r = call("w.bearer");
-    assertThat(r).contains("\"Bearer [redacted:WEATHER_TOKEN]\"", "{\"Bearer [redacted:WEATHER_TOKEN]\" true}",
-        ":b64 \"[redacted:WEATHER_TOKEN]\"");
+    assertThat(r)
+        .contains(
+            "\"Bearer [redacted:WEATHER_TOKEN]\"",
+            "{\"Bearer [redacted:WEATHER_TOKEN]\" true}",
+            ":b64 \"[redacted:WEATHER_TOKEN]\"");
     assertClean(r);
   }
 
   @Test
   void echoedKeysInHeadersQueriesAndNestedValuesComeBackAsTheirName() {
     String header = call("w.header");
-    assertThat(header).contains(":key \"[redacted:WEATHER_KEY]\"", ":nested [[\"[redacted:WEATHER_KEY]\"]]");
+    assertThat(header)
+        .contains(":key \"[redacted:WEATHER_KEY]\"", ":nested [[\"[redacted:WEATHER_KEY]\"]]");
     String query = call("w.query");
     assertThat(query).contains(":uri \"/echo-headers?key=[redacted:WEATHER_KEY]\"");
     assertClean(header + query);
@@ -117,8 +136,10 @@ class SecretEchoTest {
 
   @Test
   void anErrorThatEchoesTheTokenNamesItInstead() {
-    assertThatThrownBy(() -> call("w.refused")).isInstanceOf(AgoraError.ProviderError.class)
-        .hasMessageContaining("HTTP 401").hasMessageContaining("[redacted:WEATHER_TOKEN]")
+    assertThatThrownBy(() -> call("w.refused"))
+        .isInstanceOf(AgoraError.ProviderError.class)
+        .hasMessageContaining("HTTP 401")
+        .hasMessageContaining("[redacted:WEATHER_TOKEN]")
         .satisfies(e -> assertClean(e.getMessage()));
   }
 
