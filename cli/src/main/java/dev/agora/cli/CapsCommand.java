@@ -44,7 +44,10 @@ final class CapsCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** {@code agora caps list [PATTERN] [--effect E] [--text WORDS] [--json]}. */
+  /**
+   * {@code agora caps list [PATTERN] [--effect E] [--text WORDS] [--json]}: one line per
+   * capability, ending in where it came from ({@link Commands#origin}).
+   */
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
@@ -109,12 +112,13 @@ final class CapsCommand implements Runnable {
             for (CapabilityManifest m : found) {
               io.out()
                   .printf(
-                      "%-" + width + "s  %-8s  %-7s  %-18s  %s%n",
+                      "%-" + width + "s  %-8s  %-7s  %-18s  %s  [%s]%n",
                       m.id(),
                       m.version(),
                       m.provider().type(),
                       m.isPure() ? "pure" : String.join(",", m.effects()),
-                      m.description());
+                      m.description(),
+                      Commands.origin(m));
             }
             if (found.isEmpty()) {
               io.err().println("no capabilities match");

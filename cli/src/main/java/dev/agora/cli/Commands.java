@@ -2,7 +2,9 @@ package dev.agora.cli;
 
 import dev.agora.core.event.EventSink;
 import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.store.RegistryMirror;
 import dev.agora.rtfs.Printer;
+import java.nio.file.Path;
 import java.util.function.Function;
 
 /**
@@ -46,6 +48,24 @@ final class Commands {
       io.err().println(stop.getMessage());
       return stop.exit;
     }
+  }
+
+  /**
+   * Where a capability came from, for people: {@code built-in}, {@code file examples/x.yaml}
+   * (relative to the working directory when under it), {@code added at run time (cli x.yaml)}, or
+   * the discovery source's own words (an MCP server, an OpenAPI document, a registry).
+   */
+  static String origin(CapabilityManifest m) {
+    String source = m.provenance() == null ? "unknown" : m.provenance().source();
+    if (source.startsWith(RegistryMirror.RUNTIME)) {
+      return "added at run time (" + source.substring(RegistryMirror.RUNTIME.length()) + ")";
+    }
+    if (source.startsWith("file:")) {
+      Path file = Path.of(source.substring(5)).toAbsolutePath().normalize();
+      Path here = Path.of("").toAbsolutePath();
+      return "file " + (file.startsWith(here) ? here.relativize(file) : file);
+    }
+    return source;
   }
 
   /** A manifest for people: one field per line, schemas in RTFS syntax. */

@@ -245,4 +245,22 @@ class MarketplaceCommandsTest {
     assertThat(gone.exit()).isEqualTo(1);
     assertThat(gone.err()).startsWith("error: NotFound: no capability 'demo.greet'");
   }
+
+  @Test
+  void capabilitiesAddedAtRunTimeStayWithTheirConfigurationAndShowTheirOrigin() {
+    // issue 11: they persisted into every configuration sharing the data directory
+    assertThat(agora("caps", "add", "--config", CONFIG, "../examples/my-manifest.yaml").exit())
+        .isZero();
+    Result mine = agora("caps", "list", "--config", CONFIG, "demo.*");
+    assertThat(mine.out())
+        .startsWith("demo.greet")
+        .endsWith("[added at run time (cli my-manifest.yaml)]\n");
+    assertThat(agora("caps", "list", "--config", "../examples/mcp/agora.yaml", "demo.*").out())
+        .isEmpty();
+    assertThat(agora("caps", "list", "demo.*").err()).isEqualTo("no capabilities match\n");
+    assertThat(agora("caps", "list", "--config", CONFIG, "ccos.echo").out())
+        .endsWith("[builtin]\n");
+    assertThat(agora("caps", "list", "--config", CONFIG, "shop.pricing.*").out())
+        .endsWith("[shop]\n");
+  }
 }

@@ -60,7 +60,7 @@ public final class AgoraNode implements AutoCloseable {
           Marketplace.builder()
               .config(config)
               .sink(sink)
-              .registryStore(store.registry())
+              .registryStore(store.registry(scope(config)))
               .log(log)
               .build();
       return new AgoraNode(config, store, ledger, m);
@@ -71,6 +71,16 @@ public final class AgoraNode implements AutoCloseable {
       store.close();
       throw e;
     }
+  }
+
+  /**
+   * Whose runtime registrations these are: the configuration file's absolute path, or {@code ""}
+   * without one — nodes with other configurations sharing the data directory keep theirs apart.
+   */
+  static String scope(AgoraConfig config) {
+    return config.file() == null
+        ? ""
+        : Path.of(config.file()).toAbsolutePath().normalize().toString();
   }
 
   private static String defaultKeyName() {

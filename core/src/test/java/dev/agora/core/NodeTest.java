@@ -99,7 +99,7 @@ class NodeTest {
         Marketplace.builder()
             .config(config(sources))
             .sink(sink)
-            .registryStore(store)
+            .registryStore(store.registry())
             .log(l -> {})
             .build()) {
       m.bootstrap();
@@ -129,10 +129,10 @@ class NodeTest {
             "CapabilityRegistered shop.a",
             "CapabilityRegistered mine.x",
             "CapabilityRegistered ccos.echo");
-    assertThat(store.all())
+    assertThat(store.registry().all())
         .extracting(RegistryStore.Stored::id)
         .contains("shop.a", "shop.b", "mine.x", "ccos.echo");
-    assertThat(store.all())
+    assertThat(store.registry().all())
         .filteredOn(s -> s.id().equals("mine.x"))
         .singleElement()
         .satisfies(s -> assertThat(s.source()).isEqualTo("runtime:api"));
@@ -169,7 +169,9 @@ class NodeTest {
         start(store, List.of(failing), m -> assertThat(m.registry().get("shop.b")).isNotNull());
     assertThat(registryEvents(down)).isEmpty();
     start(store, List.of(), m -> assertThat(m.unregister("mine.x", null)).isTrue());
-    assertThat(store.all()).extracting(RegistryStore.Stored::id).doesNotContain("mine.x", "shop.a");
+    assertThat(store.registry().all())
+        .extracting(RegistryStore.Stored::id)
+        .doesNotContain("mine.x", "shop.a");
   }
 
   @Test

@@ -27,7 +27,7 @@ import org.flywaydb.core.Flyway;
  * or forks; the dialects differ only in how that lock is taken ({@link #lockHeadSql}) and how
  * connections are made (the subclasses).
  */
-public abstract class JdbcStore implements Store, ChainStore, RegistryStore {
+public abstract class JdbcStore implements Store, ChainStore {
 
   private static final String COLUMNS =
       "idx, action_id, type, parent_id, plan_id, intent_id, capability_id, caller, time_nanos, body, leaf_hash, chain_hash";
@@ -67,8 +67,8 @@ public abstract class JdbcStore implements Store, ChainStore, RegistryStore {
   }
 
   @Override
-  public RegistryStore registry() {
-    return this;
+  public RegistryStore registry(String scope) {
+    return new Scoped(scope);
   }
 
   @Override
@@ -317,43 +317,58 @@ public abstract class JdbcStore implements Store, ChainStore, RegistryStore {
 
   // ---- Registry ----
 
-  @Override
-  public void put(Stored m) {
-    update(
-        "store manifest " + m.id() + " " + m.version(),
-        "INSERT INTO registry_manifests (id, version, source, manifest, "
-            + "stored_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id, version) DO UPDATE SET source = excluded.source, "
-            + "manifest = excluded.manifest, stored_at = excluded.stored_at",
-        m.id(),
-        m.version(),
-        m.source(),
-        m.manifest(),
-        m.registeredAt().toEpochMilli());
-  }
+  /**
+   * The runtime registry of one configuration, plus the shared rows ({@code *}) stored before
+   * scopes.
+   */
+  private final class Scoped implements RegistryStore {
+    private final String scope;
 
-  @Override
-  public boolean remove(String id, String version) {
-    return update(
-            "remove manifest " + id + " " + version,
-            "DELETE FROM registry_manifests WHERE id = ? AND version = ?",
-            id,
-            version)
-        > 0;
-  }
+    Scoped(String scope) {
+      this.scope = scope;
+    }
 
-  @Override
-  public List<Stored> all() {
-    return select(
-        "read stored manifests",
-        "SELECT id, version, source, manifest, stored_at FROM registry_manifests "
-            + "ORDER BY id, stored_at",
-        r ->
-            new Stored(
-                r.getString(1),
-                r.getString(2),
-                r.getString(3),
-                r.getString(4),
-                java.time.Instant.ofEpochMilli(r.getLong(5))));
+    @Override
+    public void put(Stored m) {
+      update(
+          "store manifest " + m.id() + " " + m.version(),
+          "INSERT INTO registry_manifests (scope, id, version, source, manifest, stored_at) VALUES (?, ?, ?, ?, ?, ?) "
+              + "ON CONFLICT (scope, id, version) DO UPDATE SET source = excluded.source, "
+              + "manifest = excluded.manifest, stored_at = excluded.stored_at",
+          scope,
+          m.id(),
+          m.version(),
+          m.source(),
+          m.manifest(),
+          m.registeredAt().toEpochMilli());
+    }
+
+    @Override
+    public boolean remove(String id, String version) {
+      return update(
+              "remove manifest " + id + " " + version,
+              "DELETE FROM registry_manifests WHERE scope IN (?, '*') AND id = ? AND version = ?",
+              scope,
+              id,
+              version)
+          > 0;
+    }
+
+    @Override
+    public List<Stored> all() {
+      return select(
+          "read stored manifests",
+          "SELECT id, version, source, manifest, stored_at FROM registry_manifests WHERE scope IN (?, '*') "
+              + "ORDER BY id, stored_at",
+          r ->
+              new Stored(
+                  r.getString(1),
+                  r.getString(2),
+                  r.getString(3),
+                  r.getString(4),
+                  java.time.Instant.ofEpochMilli(r.getLong(5))),
+          scope);
+    }
   }
 
   // ---- JDBC plumbing ----

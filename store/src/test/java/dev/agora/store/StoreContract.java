@@ -176,6 +176,30 @@ abstract class StoreContract {
   }
 
   @Test
+  void runtimeManifestsBelongToTheConfigurationThatAddedThem() {
+    // issue 11: a capability added with one agora.yaml showed up for every configuration sharing
+    // .agora
+    try (Store s = fresh()) {
+      RegistryStore a = s.registry("/etc/agora/a.yaml");
+      RegistryStore b = s.registry("/etc/agora/b.yaml");
+      a.put(new RegistryStore.Stored("x.y", "1.0.0", "runtime:cli", "{:id \"x.y\"}", Samples.T0));
+      b.put(
+          new RegistryStore.Stored(
+              "x.y", "1.0.0", "runtime:cli", "{:id \"x.y\" :name \"b\"}", Samples.T0));
+      assertThat(a.all())
+          .singleElement()
+          .satisfies(m -> assertThat(m.manifest()).doesNotContain("\"b\""));
+      assertThat(b.all())
+          .singleElement()
+          .satisfies(m -> assertThat(m.manifest()).contains("\"b\""));
+      assertThat(s.registry().all()).isEmpty();
+      assertThat(a.remove("x.y", "1.0.0")).isTrue();
+      assertThat(a.all()).isEmpty();
+      assertThat(b.all()).hasSize(1);
+    }
+  }
+
+  @Test
   void tamperingThroughSqlIsDetectedAtTheRightIndex() throws SQLException {
     if (this instanceof MemoryStoreTest) {
       return; // no SQL to tamper with; the verifier's own tests cover lists

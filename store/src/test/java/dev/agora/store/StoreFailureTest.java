@@ -225,4 +225,31 @@ class StoreFailureTest {
     }
     return out;
   }
+
+  @Test
+  void manifestsStoredBeforeScopesStaySharedAfterTheUpgrade() throws Exception {
+    Path file = dir.resolve("old.db");
+    org.sqlite.SQLiteDataSource ds = new org.sqlite.SQLiteDataSource();
+    ds.setUrl("jdbc:sqlite:" + file);
+    org.flywaydb.core.Flyway.configure()
+        .dataSource(ds)
+        .locations("classpath:db/migration")
+        .target("1")
+        .load()
+        .migrate();
+    try (Connection c = ds.getConnection();
+        Statement st = c.createStatement()) {
+      st.execute(
+          "INSERT INTO registry_manifests (id, version, source, manifest, stored_at) VALUES "
+              + "('old.one', '1.0.0', 'runtime:cli old.yaml', '{:id \"old.one\"}', 0)");
+    }
+    try (SqliteStore s = SqliteStore.open(file)) { // migrates to the scoped table
+      assertThat(s.registry("/any/agora.yaml").all())
+          .extracting(r -> r.id())
+          .containsExactly("old.one");
+      assertThat(s.registry().all()).extracting(r -> r.id()).containsExactly("old.one");
+      assertThat(s.registry("/other.yaml").remove("old.one", "1.0.0")).isTrue();
+      assertThat(s.registry("/any/agora.yaml").all()).isEmpty();
+    }
+  }
 }
