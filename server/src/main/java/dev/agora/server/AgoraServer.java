@@ -14,6 +14,7 @@ import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -70,7 +71,7 @@ public final class AgoraServer implements AutoCloseable {
     Filter guard =
         (req, res, chain) -> {
           if (admit((HttpServletRequest) req, (HttpServletResponse) res)) {
-            chain.doFilter(req, res);
+            chain.doFilter(noticed((HttpServletRequest) req), res);
           }
         };
     this.app =
@@ -159,6 +160,27 @@ public final class AgoraServer implements AutoCloseable {
     }
     req.setAttribute(WHO, who);
     return true;
+  }
+
+  /** The largest body looked at for calls to tools that do not exist; larger ones pass unread. */
+  private static final int INSPECTED_BYTES = 1 << 20;
+
+  /**
+   * The request, after recording any {@code tools/call} in it for a tool this gateway does not
+   * publish: the SDK answers those itself (JSON-RPC -32602) before Agora sees them, and issue 11
+   * wants them in the Causal Chain with the caller, like any refusal.
+   */
+  private HttpServletRequest noticed(HttpServletRequest req) throws IOException {
+    long length = req.getContentLengthLong();
+    if (!"POST".equals(req.getMethod())
+        || length <= 0
+        || length > INSPECTED_BYTES
+        || !(req.getAttribute(WHO) instanceof SecurityContext who)) {
+      return req;
+    }
+    byte[] body = req.getInputStream().readNBytes((int) length);
+    gateway.noticeUnknownTools(new String(body, StandardCharsets.UTF_8), who);
+    return new BufferedRequest(req, body);
   }
 
   private boolean hostAllowed(String host) {

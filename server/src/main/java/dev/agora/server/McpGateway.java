@@ -263,6 +263,37 @@ public final class McpGateway implements AutoCloseable {
     }
   }
 
+  /**
+   * Records a {@code tools/call} in {@code jsonRpc} (one message or a batch) for a tool that is not
+   * published — refused as NotFound, with near misses, by the call path's recording stage — so that
+   * the SDK's own answer to it leaves a trace. Anything that is not such a call is left alone.
+   */
+  void noticeUnknownTools(String jsonRpc, SecurityContext who) {
+    Value message;
+    try {
+      message = Json.parse(jsonRpc);
+    } catch (JsonException e) {
+      return; // not JSON: the transport answers it
+    }
+    for (Value m : message instanceof dev.agora.rtfs.Seq batch ? batch.items() : List.of(message)) {
+      if (m instanceof Dict d
+          && Value.of("tools/call").equals(d.get("method"))
+          && d.get("params") instanceof Dict params
+          && params.get("name") instanceof Value.Str name
+          && !published(name.value())) {
+        marketplace.refuse(
+            CallRequest.of(name.value(), Value.NIL, who),
+            new AgoraError.NotFound(
+                name.value(), null, marketplace.registry().suggest(name.value(), 3)));
+      }
+    }
+  }
+
+  private boolean published(String toolName) {
+    String id = names.id(toolName);
+    return id != null && published.containsKey(id);
+  }
+
   /** What the tool's arguments must be, for messages. */
   private static String expected(CapabilityManifest m, boolean unwrapped) {
     String type = m.input() == null ? "any value" : m.input().type().show();

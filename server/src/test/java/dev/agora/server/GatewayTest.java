@@ -98,6 +98,20 @@ class GatewayTest extends AgainstGateway {
               () -> agent.callTool(McpSchema.CallToolRequest.builder("no.such.tool").build()))
           .hasMessageContaining("Unknown tool");
     }
+    // issue 11: the SDK's answer to an unknown tool left no trace; it is recorded, with the caller
+    assertThat(
+            g.node
+                .chain()
+                .query(
+                    ChainQuery.ALL
+                        .withType("CapabilityResult")
+                        .withCapability("no.such.tool")
+                        .withCaller("agent/agent-key")))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(new String(e.body(), java.nio.charset.StandardCharsets.UTF_8))
+                    .contains("NotFound"));
     List<Entry> calls =
         g.node
             .chain()
