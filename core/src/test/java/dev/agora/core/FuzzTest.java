@@ -256,4 +256,18 @@ class FuzzTest {
           }
         });
   }
+
+  @Test
+  void aLoneSurrogateAtTheYamlReadersBufferEdgeIsAProblem() {
+    // found by a 250,000-input run (seed 4693350037648, input 181941): snakeyaml-engine threw
+    // IndexOutOfBoundsException for a high surrogate at its 1,024-character buffer's edge
+    for (int n = 1_000; n < 1_060; n++) {
+      String text = "sources: [" + "x".repeat(n) + "\uD800" + "y".repeat(100) + "]\n";
+      try {
+        Documents.parse(text, "s.yaml", Documents.Format.YAML);
+      } catch (DocumentException expected) {
+        assertThat(expected.getMessage()).startsWith("s.yaml");
+      }
+    }
+  }
 }

@@ -112,6 +112,22 @@ public final class Documents {
               line,
               "",
               "not valid " + (mapper == JSON ? "JSON" : "YAML") + ": " + e.getOriginalMessage()));
+    } catch (DocumentException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // The parser itself failed on input it should have refused: snakeyaml-engine 2.x throws
+      // IndexOutOfBoundsException for a lone high surrogate at its 1,024-character buffer's edge
+      // (found by FuzzTest). Bad input is a problem to report, whatever the library does with it.
+      throw new DocumentException(
+          new DocumentProblem(
+              source,
+              0,
+              "",
+              "not valid "
+                  + (mapper == JSON ? "JSON" : "YAML")
+                  + ": the parser failed ("
+                  + e.getClass().getSimpleName()
+                  + ")"));
     }
   }
 
