@@ -8,6 +8,7 @@ import dev.agora.core.store.Store;
 import dev.agora.store.PostgresStore;
 import dev.agora.store.SqliteStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -85,7 +86,7 @@ public class DurableAppendBenchmark {
   }
 
   /** The store named {@code store}: a SQLite file in {@code dir} or a fresh embedded PostgreSQL. */
-  static Store open(String store, Path dir, EmbeddedPostgres[] pg) throws java.io.IOException {
+  static Store open(String store, Path dir, EmbeddedPostgres[] pg) throws IOException {
     if (store.equals("sqlite")) {
       return SqliteStore.open(dir.resolve("agora.db"));
     }

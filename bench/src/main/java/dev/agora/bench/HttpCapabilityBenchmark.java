@@ -27,6 +27,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -60,7 +61,7 @@ public class HttpCapabilityBenchmark {
    * every action, so the heap grows by ~1.4 KB per call); {@code off} — no recording, to show what
    * the growing chain costs the garbage collector.
    */
-  @org.openjdk.jmh.annotations.Param({"chain"})
+  @Param({"chain"})
   String recording;
 
   Javalin server;

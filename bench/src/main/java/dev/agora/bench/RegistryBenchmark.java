@@ -8,6 +8,7 @@ import dev.agora.core.registry.Query;
 import dev.agora.core.registry.Registry;
 import dev.agora.rtfs.Dict;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +89,7 @@ public class RegistryBenchmark {
       "image"
     };
     String[][] effects = {{"pure"}, {"network"}, {"network", "filesystem"}};
-    List<CapabilityManifest> out = new java.util.ArrayList<>(n);
+    List<CapabilityManifest> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       StringBuilder description = new StringBuilder();
       for (int w = 0; w < 12; w++) {

@@ -3,7 +3,9 @@ package dev.agora.cli;
 import dev.agora.rtfs.Limits;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine;
@@ -56,8 +58,8 @@ final class BudgetOptions {
               + p
               + ": "
               + switch (e) {
-                case java.nio.file.NoSuchFileException n -> "no such file";
-                case java.nio.file.AccessDeniedException a -> "permission denied";
+                case NoSuchFileException n -> "no such file";
+                case AccessDeniedException a -> "permission denied";
                 default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
               });
     }

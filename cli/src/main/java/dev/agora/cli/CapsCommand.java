@@ -7,12 +7,16 @@ import dev.agora.core.json.Json;
 import dev.agora.core.json.JsonException;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Glob;
+import dev.agora.core.manifest.Manifests;
 import dev.agora.core.registry.Query;
 import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.RtfsError;
 import dev.agora.rtfs.Value;
+import dev.agora.rtfs.Vec;
 import dev.agora.rtfs.reader.Reader;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -103,9 +107,7 @@ final class CapsCommand implements Runnable {
             if (json) {
               io.out()
                   .println(
-                      Json.write(
-                          dev.agora.rtfs.Vec.of(
-                              found.stream().map(m -> (Value) m.toValue()).toList())));
+                      Json.write(Vec.of(found.stream().map(m -> (Value) m.toValue()).toList())));
               return 0;
             }
             int width = found.stream().mapToInt(m -> m.id().length()).max().orElse(2);
@@ -291,7 +293,7 @@ final class CapsCommand implements Runnable {
       })
   static final class AddCaps implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE")
-    List<java.nio.file.Path> files;
+    List<Path> files;
 
     @Mixin MarketplaceOptions options;
 
@@ -308,20 +310,15 @@ final class CapsCommand implements Runnable {
           io,
           s -> {
             int bad = 0;
-            for (java.nio.file.Path f : files) {
-              dev.agora.core.manifest.Manifests.LoadResult r =
-                  dev.agora.core.manifest.Manifests.load(f);
+            for (Path f : files) {
+              Manifests.LoadResult r = Manifests.load(f);
               r.problems().forEach(p -> io.err().println("error: " + p));
               bad += r.problems().size();
               for (CapabilityManifest m : r.manifests()) {
                 var change = s.marketplace().register(m, "cli " + f.getFileName());
                 io.out()
                     .println(
-                        change.name().toLowerCase(java.util.Locale.ROOT)
-                            + " "
-                            + m.id()
-                            + " "
-                            + m.version());
+                        change.name().toLowerCase(Locale.ROOT) + " " + m.id() + " " + m.version());
               }
             }
             return bad == 0 ? 0 : 1;

@@ -1,5 +1,6 @@
 package dev.agora.cli;
 
+import dev.agora.core.chain.Canonical;
 import dev.agora.core.chain.CausalChain;
 import dev.agora.core.chain.ChainExport;
 import dev.agora.core.chain.ChainFormatException;
@@ -19,13 +20,16 @@ import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.Vec;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -241,7 +245,7 @@ final class ChainCommand implements Runnable {
                   todo.addAll(chain.children(e.columns().actionId()));
                 }
               });
-      out.sort(java.util.Comparator.comparingLong(Entry::index));
+      out.sort(Comparator.comparingLong(Entry::index));
       return out;
     }
 
@@ -387,7 +391,7 @@ final class ChainCommand implements Runnable {
       try {
         Path p = Path.of(key);
         return VerifierKey.parse(Files.isRegularFile(p) ? Files.readString(p) : key);
-      } catch (ChainFormatException | IOException | java.nio.file.InvalidPathException e) {
+      } catch (ChainFormatException | IOException | InvalidPathException e) {
         throw new ParameterException(spec.commandLine(), "--key: " + e.getMessage());
       }
     }
@@ -482,7 +486,7 @@ final class ChainCommand implements Runnable {
     int run(VerifierKey key) throws IOException {
       String text =
           file.equals("-")
-              ? new String(io.in().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+              ? new String(io.in().readAllBytes(), StandardCharsets.UTF_8)
               : Files.readString(Path.of(file));
       InclusionProof p = InclusionProof.parse(text);
       if (!p.verify(key)) {
@@ -497,7 +501,7 @@ final class ChainCommand implements Runnable {
                         : " (the checkpoint is not signed by " + key.name() + ")"));
         return 1;
       }
-      Event e = dev.agora.core.chain.Canonical.decode(p.body());
+      Event e = Canonical.decode(p.body());
       io.out()
           .println(
               "ok: action "

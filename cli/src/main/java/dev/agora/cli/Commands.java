@@ -6,6 +6,7 @@ import dev.agora.core.store.RegistryMirror;
 import dev.agora.rtfs.Printer;
 import java.nio.file.Path;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What the marketplace commands share: start-up with its error handling, and how a manifest is
@@ -39,7 +40,7 @@ final class Commands {
   }
 
   private static int with(
-      java.util.function.Supplier<MarketplaceOptions.Started> start,
+      Supplier<MarketplaceOptions.Started> start,
       Main.Io io,
       Function<MarketplaceOptions.Started, Integer> body) {
     try (MarketplaceOptions.Started s = start.get()) {

@@ -2,9 +2,12 @@ package dev.agora.cli;
 
 import dev.agora.core.event.Event;
 import dev.agora.core.event.EventSink;
+import dev.agora.core.event.EventType;
 import dev.agora.rtfs.Printer;
 import java.io.PrintStream;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -12,12 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class EventTrace implements EventSink {
 
-  private static final java.util.Set<dev.agora.core.event.EventType> REGISTRY =
-      java.util.EnumSet.of(
-          dev.agora.core.event.EventType.CapabilityRegistered,
-              dev.agora.core.event.EventType.CapabilityUpdated,
-          dev.agora.core.event.EventType.CapabilityRemoved,
-              dev.agora.core.event.EventType.DiscoveryCompleted);
+  private static final Set<EventType> REGISTRY =
+      EnumSet.of(
+          EventType.CapabilityRegistered, EventType.CapabilityUpdated,
+          EventType.CapabilityRemoved, EventType.DiscoveryCompleted);
 
   private final PrintStream out;
   private final Map<String, Integer> depth = new ConcurrentHashMap<>();

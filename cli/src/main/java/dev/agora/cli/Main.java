@@ -4,6 +4,7 @@ import dev.agora.rtfs.EditDistance;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.Collection;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -77,7 +78,7 @@ public final class Main implements Runnable {
   }
 
   /** "; did you mean X?" for the names within edit distance 2 of {@code word}, or nothing. */
-  static String didYouMean(String word, java.util.Collection<String> names) {
+  static String didYouMean(String word, Collection<String> names) {
     List<String> near =
         names.stream()
             .filter(

@@ -3,6 +3,7 @@ package dev.agora.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agora.cli.CliTest.Result;
+import dev.agora.core.chain.ChainKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,7 +173,7 @@ class ChainCommandsTest {
             "verify-proof",
             proof.toString(),
             "--key",
-            dev.agora.core.chain.ChainKey.generate("someone").verifier().encoded());
+            ChainKey.generate("someone").verifier().encoded());
     assertThat(other.exit()).isEqualTo(1);
     assertThat(other.out())
         .startsWith("BAD: the proof does not hold")

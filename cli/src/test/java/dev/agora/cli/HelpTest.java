@@ -3,6 +3,7 @@ package dev.agora.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agora.cli.CliTest.Result;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,7 +41,7 @@ class HelpTest {
           {"repl"},
           {"completion"}
         }) {
-      String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
+      String[] args = Arrays.copyOf(cmd, cmd.length + 1);
       args[cmd.length] = "--help";
       Result r = agora(args);
       assertThat(r.exit()).as(String.join(" ", cmd)).isZero();

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,8 +61,8 @@ class LauncherIT {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
     Process p = pb.start();
     p.getOutputStream().close();
-    java.util.concurrent.CompletableFuture<String> err =
-        java.util.concurrent.CompletableFuture.supplyAsync(
+    CompletableFuture<String> err =
+        CompletableFuture.supplyAsync(
             () -> {
               try {
                 return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

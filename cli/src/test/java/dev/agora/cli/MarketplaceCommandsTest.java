@@ -6,6 +6,7 @@ import dev.agora.cli.CliTest.Result;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +22,7 @@ class MarketplaceCommandsTest {
    * tests.
    */
   private Result agora(String... args) {
-    String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+    String[] all = Arrays.copyOf(args, args.length + 2);
     all[args.length] = "--data-dir";
     all[args.length + 1] = dir.resolve("data").toString();
     return CliTest.agora(all);

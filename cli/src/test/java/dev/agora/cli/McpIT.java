@@ -10,11 +10,13 @@ import dev.agora.rtfs.Seq;
 import dev.agora.rtfs.Value;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -162,7 +164,7 @@ class McpIT {
   void agora_serve_is_a_gateway_and_takes_its_upstream_down_when_stopped() throws Exception {
     Process serve = new ProcessBuilder(AGORA, "serve", "--config", config.toString()).start();
     serve.getOutputStream().close();
-    List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<String> lines = Collections.synchronizedList(new ArrayList<>());
     CompletableFuture<String> url = new CompletableFuture<>();
     Thread.ofVirtual()
         .start(
@@ -232,7 +234,7 @@ class McpIT {
                 + "'mcp.everything.gzip-file-as-resource'\"}\n");
   }
 
-  private static String read(java.io.InputStream in) {
+  private static String read(InputStream in) {
     try {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {

@@ -7,6 +7,7 @@ import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.discovery.Bootstrap;
 import dev.agora.core.discovery.DiscoverySource;
 import dev.agora.core.doc.DocumentProblem;
+import dev.agora.core.error.AgoraError;
 import dev.agora.core.event.EventSink;
 import dev.agora.core.local.Annotated;
 import dev.agora.core.local.Defaults;
@@ -26,6 +27,7 @@ import dev.agora.core.store.RegistryStore;
 import dev.agora.rtfs.Limits;
 import dev.agora.rtfs.Value;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -226,8 +228,7 @@ public final class Marketplace implements AutoCloseable {
    * Records a call a surface refused before making it, like any refusal, and returns the error to
    * answer with.
    */
-  public dev.agora.core.error.AgoraError refuse(
-      CallRequest request, dev.agora.core.error.AgoraError why) {
+  public AgoraError refuse(CallRequest request, AgoraError why) {
     return path.refuse(request, why);
   }
 
@@ -245,7 +246,7 @@ public final class Marketplace implements AutoCloseable {
    * to {@code out}.
    */
   public PlanRunner.Outcome runPlan(
-      String source, String name, SecurityContext caller, Limits limits, java.io.PrintStream out) {
+      String source, String name, SecurityContext caller, Limits limits, PrintStream out) {
     return new PlanRunner(this, sink, clock, ticker, log).run(source, name, caller, limits, out);
   }
 
@@ -253,8 +254,7 @@ public final class Marketplace implements AutoCloseable {
    * A session as {@code caller} whose definitions persist from one evaluation to the next (the
    * REPL); each evaluation is a plan, recorded and governed like {@link #runPlan}.
    */
-  public PlanRunner.Session session(
-      SecurityContext caller, Limits limits, java.io.PrintStream out) {
+  public PlanRunner.Session session(SecurityContext caller, Limits limits, PrintStream out) {
     return new PlanRunner(this, sink, clock, ticker, log).session(caller, limits, out);
   }
 

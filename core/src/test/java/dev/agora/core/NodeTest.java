@@ -15,14 +15,17 @@ import dev.agora.core.event.EventType;
 import dev.agora.core.event.MemorySink;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.policy.IsolationPolicy;
+import dev.agora.core.resilience.ResiliencePolicy;
 import dev.agora.core.security.SecurityContext;
 import dev.agora.core.store.MemoryStore;
 import dev.agora.core.store.RegistryStore;
 import dev.agora.rtfs.ErrorKind;
 import dev.agora.rtfs.Value;
+import dev.agora.rtfs.reader.Reader;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** The node: the chain under the call path, and the registry kept in the store across restarts. */
@@ -41,7 +44,7 @@ class NodeTest {
         AgoraConfig.Storage.MEMORY,
         AgoraConfig.Chain.DEFAULT,
         AgoraConfig.Server.DEFAULT,
-        dev.agora.core.resilience.ResiliencePolicy.DEFAULT);
+        ResiliencePolicy.DEFAULT);
   }
 
   private static CapabilityManifest manifest(String id) {
@@ -91,9 +94,7 @@ class NodeTest {
    * A marketplace on {@code store} with these sources, bootstrapped; returns the events it emitted.
    */
   private static MemorySink start(
-      MemoryStore store,
-      List<DiscoverySource> sources,
-      java.util.function.Consumer<Marketplace> then) {
+      MemoryStore store, List<DiscoverySource> sources, Consumer<Marketplace> then) {
     MemorySink sink = new MemorySink(10_000);
     try (Marketplace m =
         Marketplace.builder()
@@ -181,9 +182,7 @@ class NodeTest {
       node.marketplace().bootstrap();
       assertThat(
               node.marketplace()
-                  .call(
-                      CallRequest.of(
-                          "ccos.math.add", dev.agora.rtfs.reader.Reader.readValue("[1 2]"), ME)))
+                  .call(CallRequest.of("ccos.math.add", Reader.readValue("[1 2]"), ME)))
           .isEqualTo(Value.of(3));
       List<Event> traced = trace.events(EventType.CapabilityResult);
       assertThat(traced).hasSize(1);

@@ -8,6 +8,7 @@ import dev.agora.core.event.MemorySink;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.policy.IsolationPolicy;
 import dev.agora.core.security.SecurityContext;
+import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.ErrorKind;
 import dev.agora.rtfs.Limits;
 import dev.agora.rtfs.Value;
@@ -40,8 +41,8 @@ class PlanRunnerTest {
         (in, c) ->
             Value.of(
                 Math.abs(
-                    ((Value.Int) ((dev.agora.rtfs.Dict) in).get("to")).value()
-                        - ((Value.Int) ((dev.agora.rtfs.Dict) in).get("from")).value())),
+                    ((Value.Int) ((Dict) in).get("to")).value()
+                        - ((Value.Int) ((Dict) in).get("from")).value())),
         true,
         "test");
   }

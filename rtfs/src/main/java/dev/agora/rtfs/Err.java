@@ -1,5 +1,7 @@
 package dev.agora.rtfs;
 
+import java.util.Objects;
+
 /**
  * An error as a value: what {@code (catch … e …)} binds, and what {@code (Exception. "msg")}
  * builds. {@code (:message e)}, {@code (:type e)} (a keyword such as {@code :DivisionByZero}) and
@@ -8,8 +10,8 @@ package dev.agora.rtfs;
 public record Err(ErrorKind kind, String message, Value data, SourcePos pos) implements Value {
 
   public Err {
-    java.util.Objects.requireNonNull(kind);
-    java.util.Objects.requireNonNull(message);
+    Objects.requireNonNull(kind);
+    Objects.requireNonNull(message);
     data = data == null ? Value.NIL : data;
   }
 

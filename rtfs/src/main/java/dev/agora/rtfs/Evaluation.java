@@ -3,6 +3,7 @@ package dev.agora.rtfs;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The state of one evaluation: its budgets, its recursion depth, the innermost step, and the host.
@@ -253,7 +254,7 @@ public final class Evaluation {
         null);
   }
 
-  private <T> T hostCall(java.util.function.Supplier<T> action, SourcePos pos) {
+  private <T> T hostCall(Supplier<T> action, SourcePos pos) {
     try {
       return action.get();
     } catch (RtfsError e) {

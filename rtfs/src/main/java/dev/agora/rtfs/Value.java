@@ -1,5 +1,7 @@
 package dev.agora.rtfs;
 
+import java.util.Objects;
+
 /**
  * An RTFS value: immutable, compared and hashed by value.
  *
@@ -156,7 +158,7 @@ public sealed interface Value
   /** A string. */
   record Str(String value) implements Value {
     public Str {
-      java.util.Objects.requireNonNull(value);
+      Objects.requireNonNull(value);
     }
 
     @Override
@@ -177,7 +179,7 @@ public sealed interface Value
    */
   record Keyword(String name) implements Value {
     public Keyword {
-      java.util.Objects.requireNonNull(name);
+      Objects.requireNonNull(name);
     }
 
     @Override
@@ -196,7 +198,7 @@ public sealed interface Value
    */
   record Symbol(String name) implements Value {
     public Symbol {
-      java.util.Objects.requireNonNull(name);
+      Objects.requireNonNull(name);
     }
 
     @Override

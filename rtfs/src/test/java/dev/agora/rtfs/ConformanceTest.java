@@ -3,6 +3,8 @@ package dev.agora.rtfs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -55,7 +57,7 @@ class ConformanceTest {
     Interpreter rtfs =
         Interpreter.builder()
             .host(DemoHost.create())
-            .out(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+            .out(new PrintStream(OutputStream.nullOutputStream()))
             .build();
     try {
       Value v = rtfs.eval(source, file.getFileName().toString());

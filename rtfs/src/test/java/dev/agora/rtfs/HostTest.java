@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 class HostTest {
@@ -149,8 +150,7 @@ class HostTest {
     assertThat(host.events())
         .extracting(SimpleHost.Event::type, SimpleHost.Event::id, SimpleHost.Event::name)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("log", "info", "fetching"),
-            org.assertj.core.groups.Tuple.tuple("log", "warn", "careful"));
+            Tuple.tuple("log", "info", "fetching"), Tuple.tuple("log", "warn", "careful"));
   }
 
   @Test

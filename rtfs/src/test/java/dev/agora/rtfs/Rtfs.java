@@ -2,6 +2,9 @@ package dev.agora.rtfs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
+
 /** Test helpers: evaluate and print, or evaluate and expect an error. */
 public final class Rtfs {
 
@@ -16,9 +19,7 @@ public final class Rtfs {
   }
 
   private static Interpreter quiet() {
-    return Interpreter.builder()
-        .out(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
-        .build();
+    return Interpreter.builder().out(new PrintStream(OutputStream.nullOutputStream())).build();
   }
 
   /** Evaluates {@code source} expecting an error of {@code kind}; returns it. */

@@ -2,7 +2,9 @@ package dev.agora.server;
 
 import dev.agora.core.Marketplace;
 import dev.agora.core.config.AgoraConfig;
+import dev.agora.core.json.Json;
 import dev.agora.core.security.SecurityContext;
+import dev.agora.rtfs.Value;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -15,6 +17,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -97,8 +100,8 @@ public final class AgoraServer implements AutoCloseable {
                   ctx ->
                       ctx.contentType("application/json")
                           .result(
-                              dev.agora.core.json.Json.write(
-                                  dev.agora.core.json.Json.fromJava(
+                              Json.write(
+                                  Json.fromJava(
                                       Map.of(
                                           "status",
                                           "ok",
@@ -196,8 +199,7 @@ public final class AgoraServer implements AutoCloseable {
   }
 
   private List<String> hostsFor(int p) {
-    List<String> hosts =
-        new java.util.ArrayList<>(List.of("127.0.0.1:" + p, "localhost:" + p, "[::1]:" + p));
+    List<String> hosts = new ArrayList<>(List.of("127.0.0.1:" + p, "localhost:" + p, "[::1]:" + p));
     if (!settings.host().equals("127.0.0.1") && !settings.host().equals("0.0.0.0")) {
       hosts.add(
           (settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host())
@@ -215,7 +217,7 @@ public final class AgoraServer implements AutoCloseable {
     res.getWriter()
         .write(
             "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32000,\"message\":"
-                + dev.agora.core.json.Json.write(dev.agora.rtfs.Value.of(message))
+                + Json.write(Value.of(message))
                 + "}}");
     return false;
   }

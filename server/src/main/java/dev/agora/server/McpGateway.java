@@ -11,6 +11,7 @@ import dev.agora.core.registry.Registry;
 import dev.agora.core.security.SecurityContext;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Printer;
+import dev.agora.rtfs.Seq;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.types.Problem;
 import dev.agora.rtfs.types.Validator;
@@ -24,9 +25,11 @@ import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import io.modelcontextprotocol.spec.McpServerTransportProviderBase;
 import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -54,7 +57,7 @@ public final class McpGateway implements AutoCloseable {
   private final McpSyncServer server;
 
   /** Capability id → the version its tool shows. */
-  private final Map<String, String> published = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, String> published = new ConcurrentHashMap<>();
 
   /**
    * @param caller who is calling, from the transport context (an HTTP request's API key, or the
@@ -76,7 +79,7 @@ public final class McpGateway implements AutoCloseable {
         };
     // The tools present at start go in with the server: a stdio client may ask for the list the
     // moment it exists.
-    List<McpServerFeatures.SyncToolSpecification> initial = new java.util.ArrayList<>();
+    List<McpServerFeatures.SyncToolSpecification> initial = new ArrayList<>();
     for (CapabilityManifest m :
         marketplace.registry().search(new Query(null, null, null, null, Integer.MAX_VALUE))) {
       initial.add(spec(m));
@@ -275,7 +278,7 @@ public final class McpGateway implements AutoCloseable {
     } catch (JsonException e) {
       return; // not JSON: the transport answers it
     }
-    for (Value m : message instanceof dev.agora.rtfs.Seq batch ? batch.items() : List.of(message)) {
+    for (Value m : message instanceof Seq batch ? batch.items() : List.of(message)) {
       if (m instanceof Dict d
           && Value.of("tools/call").equals(d.get("method"))
           && d.get("params") instanceof Dict params

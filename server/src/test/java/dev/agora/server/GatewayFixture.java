@@ -4,12 +4,16 @@ import dev.agora.core.AgoraNode;
 import dev.agora.core.chain.Hashes;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.config.ConfigLoader;
+import dev.agora.core.event.EventSink;
 import dev.agora.provider.mcp.Peers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -58,19 +62,19 @@ final class GatewayFixture implements AutoCloseable {
                 sha(NOBODY_KEY),
                 extraServerYaml));
     AgoraConfig cfg = ConfigLoader.load(file).withStorage(AgoraConfig.Storage.MEMORY);
-    node = AgoraNode.open(cfg, dev.agora.core.event.EventSink.NONE, log::add);
+    node = AgoraNode.open(cfg, EventSink.NONE, log::add);
     node.marketplace().bootstrap();
     server = AgoraServer.start(node.marketplace(), cfg, log::add);
   }
 
   /** A weekday at least three days away (so no test run reaches it). */
   static String notSoon() {
-    return java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+    return LocalDate.now(ZoneOffset.UTC)
         .plusDays(3)
         .getDayOfWeek()
         .name()
         .substring(0, 3)
-        .toLowerCase(java.util.Locale.ROOT);
+        .toLowerCase(Locale.ROOT);
   }
 
   static String sha(String key) {

@@ -5,20 +5,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.agora.core.chain.ChainQuery;
 import dev.agora.core.chain.Entry;
 import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.manifest.ProviderSpec;
 import dev.agora.core.security.SecurityContext;
+import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Value;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLSession;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,8 +39,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class GatewayTest extends AgainstGateway {
 
-  static McpSyncClient client(
-      String key, java.util.function.Consumer<List<McpSchema.Tool>> onChange) {
+  static McpSyncClient client(String key, Consumer<List<McpSchema.Tool>> onChange) {
     HttpClientStreamableHttpTransport t =
         HttpClientStreamableHttpTransport.builder(g.url().replace("/mcp", ""))
             .endpoint("/mcp")
@@ -94,7 +103,7 @@ class GatewayTest extends AgainstGateway {
       assertThat(text(invalid)).startsWith("InvalidInput:").contains("[:a]");
       // an unknown tool is a protocol error (JSON-RPC -32602), answered by the SDK before any
       // capability is involved
-      org.assertj.core.api.Assertions.assertThatThrownBy(
+      Assertions.assertThatThrownBy(
               () -> agent.callTool(McpSchema.CallToolRequest.builder("no.such.tool").build()))
           .hasMessageContaining("Unknown tool");
     }
@@ -109,9 +118,7 @@ class GatewayTest extends AgainstGateway {
                         .withCaller("agent/agent-key")))
         .singleElement()
         .satisfies(
-            e ->
-                assertThat(new String(e.body(), java.nio.charset.StandardCharsets.UTF_8))
-                    .contains("NotFound"));
+            e -> assertThat(new String(e.body(), StandardCharsets.UTF_8)).contains("NotFound"));
     List<Entry> calls =
         g.node
             .chain()
@@ -219,11 +226,11 @@ class GatewayTest extends AgainstGateway {
                   .input("[:map [:x :int]]")
                   .output(":int")
                   .provider(
-                      new dev.agora.core.manifest.ProviderSpec.Local(
+                      new ProviderSpec.Local(
                           "demo.late",
-                          dev.agora.rtfs.Dict.of(
-                              dev.agora.rtfs.Value.keyword("implementation"),
-                              dev.agora.rtfs.Value.of("(fn [{:keys [x]}] (* x 2))"))))
+                          Dict.of(
+                              Value.keyword("implementation"),
+                              Value.of("(fn [{:keys [x]}] (* x 2))"))))
                   .effects("pure")
                   .build(),
               "test");
@@ -255,16 +262,15 @@ class GatewayTest extends AgainstGateway {
     }
     HttpClient http = HttpClient.newHttpClient();
     if (host != null) { // the JDK client will not send a Host it did not choose; speak HTTP by hand
-      try (java.net.Socket s = new java.net.Socket("127.0.0.1", g.server.port())) {
+      try (Socket s = new Socket("127.0.0.1", g.server.port())) {
         String req =
             "POST /mcp HTTP/1.1\r\nHost: "
                 + host
                 + "\r\nContent-Type: application/json\r\nX-API-Key: "
                 + key
                 + "\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}";
-        s.getOutputStream().write(req.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        String resp =
-            new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        s.getOutputStream().write(req.getBytes(StandardCharsets.US_ASCII));
+        String resp = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int status = Integer.parseInt(resp.substring(9, 12));
         return new FakeResponse(status, resp.substring(resp.indexOf("\r\n\r\n") + 4));
       }
@@ -344,16 +350,16 @@ class GatewayTest extends AgainstGateway {
       return null;
     }
 
-    public java.util.Optional<HttpResponse<String>> previousResponse() {
-      return java.util.Optional.empty();
+    public Optional<HttpResponse<String>> previousResponse() {
+      return Optional.empty();
     }
 
-    public java.net.http.HttpHeaders headers() {
-      return java.net.http.HttpHeaders.of(Map.of(), (a, b) -> true);
+    public HttpHeaders headers() {
+      return HttpHeaders.of(Map.of(), (a, b) -> true);
     }
 
-    public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
-      return java.util.Optional.empty();
+    public Optional<SSLSession> sslSession() {
+      return Optional.empty();
     }
 
     public URI uri() {

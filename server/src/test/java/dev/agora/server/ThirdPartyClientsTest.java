@@ -8,6 +8,7 @@ import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.Seq;
 import dev.agora.rtfs.Value;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -111,7 +112,7 @@ class ThirdPartyClientsTest extends AgainstGateway {
   }
 
   private static List<String> concat(List<String> a, String... b) {
-    List<String> out = new java.util.ArrayList<>(a);
+    List<String> out = new ArrayList<>(a);
     out.addAll(List.of(b));
     return out;
   }

@@ -14,7 +14,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -162,7 +164,7 @@ public abstract class JdbcStore implements Store, ChainStore {
     return "INSERT INTO chain_entries ("
         + COLUMNS
         + ") VALUES "
-        + String.join(", ", java.util.Collections.nCopies(rows, one));
+        + String.join(", ", Collections.nCopies(rows, one));
   }
 
   private static void bind(PreparedStatement s, List<Entry> entries, int from, int n)
@@ -366,7 +368,7 @@ public abstract class JdbcStore implements Store, ChainStore {
                   r.getString(2),
                   r.getString(3),
                   r.getString(4),
-                  java.time.Instant.ofEpochMilli(r.getLong(5))),
+                  Instant.ofEpochMilli(r.getLong(5))),
           scope);
     }
   }

@@ -7,6 +7,9 @@ import dev.agora.core.event.Event;
 import dev.agora.core.event.EventType;
 import dev.agora.core.store.Store;
 import dev.agora.rtfs.Value;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,8 +37,7 @@ public final class ChainWorker {
     int threads = Integer.parseInt(args[3]);
     long each = Long.parseLong(args[4]);
     PrintStream out =
-        new PrintStream(
-            new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
     try (Store store = open(where)) {
       Ledger ledger =
           new Ledger(
@@ -83,7 +85,7 @@ public final class ChainWorker {
   }
 
   /** Starts a worker; its stderr goes to {@code log}. */
-  static Process start(Path log, String... args) throws java.io.IOException {
+  static Process start(Path log, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.add("-cp");

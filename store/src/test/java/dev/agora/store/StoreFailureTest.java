@@ -19,8 +19,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteDataSource;
 
 /**
  * The stores as agora.yaml opens them (through ServiceLoader), and what happens when opening,
@@ -229,9 +231,9 @@ class StoreFailureTest {
   @Test
   void manifestsStoredBeforeScopesStaySharedAfterTheUpgrade() throws Exception {
     Path file = dir.resolve("old.db");
-    org.sqlite.SQLiteDataSource ds = new org.sqlite.SQLiteDataSource();
+    SQLiteDataSource ds = new SQLiteDataSource();
     ds.setUrl("jdbc:sqlite:" + file);
-    org.flywaydb.core.Flyway.configure()
+    Flyway.configure()
         .dataSource(ds)
         .locations("classpath:db/migration")
         .target("1")

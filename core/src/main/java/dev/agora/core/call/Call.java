@@ -1,9 +1,12 @@
 package dev.agora.core.call;
 
 import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.policy.Egress;
 import dev.agora.core.provider.CallContext;
 import dev.agora.core.provider.Redactor;
 import dev.agora.core.security.SecurityContext;
+import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Value;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 
@@ -25,10 +28,10 @@ final class Call implements CallContext {
   int attempts = 1;
 
   /** What the resilience stage noted (cache hit, attempts, fallback …), for the result's record. */
-  private dev.agora.rtfs.Dict.Builder notes;
+  private Dict.Builder notes;
 
   /** The policy's egress rules at the time the call was governed. */
-  dev.agora.core.policy.Egress egress = dev.agora.core.policy.Egress.DEFAULT;
+  Egress egress = Egress.DEFAULT;
 
   /** The secrets the provider said this call carries (set on the provider's thread). */
   private volatile Redactor secrets = Redactor.NONE;
@@ -70,7 +73,7 @@ final class Call implements CallContext {
   }
 
   @Override
-  public dev.agora.core.policy.Egress egress() {
+  public Egress egress() {
     return egress;
   }
 
@@ -84,15 +87,15 @@ final class Call implements CallContext {
     return secrets;
   }
 
-  void note(String key, dev.agora.rtfs.Value value) {
+  void note(String key, Value value) {
     if (notes == null) {
-      notes = dev.agora.rtfs.Dict.builder();
+      notes = Dict.builder();
     }
     notes.put(key, value);
   }
 
   /** The notes, or null when there are none. */
-  dev.agora.rtfs.Dict notes() {
+  Dict notes() {
     return notes == null ? null : notes.build();
   }
 

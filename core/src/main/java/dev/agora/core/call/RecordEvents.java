@@ -5,6 +5,7 @@ import dev.agora.core.event.Event;
 import dev.agora.core.event.EventIds;
 import dev.agora.core.event.EventSink;
 import dev.agora.core.event.EventType;
+import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import java.time.Clock;
 import java.time.Duration;
@@ -104,7 +105,7 @@ final class RecordEvents implements Stage {
                 r.planId(),
                 r.caller().identity())
             .withCapability(r.capabilityId(), version);
-    dev.agora.rtfs.Dict notes = call.notes();
+    Dict notes = call.notes();
     return notes == null ? e : e.withMetadata(notes);
   }
 }

@@ -12,6 +12,7 @@ import dev.agora.core.resilience.ResiliencePolicy;
 import dev.agora.core.resilience.ResilienceSettings;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
+import dev.agora.rtfs.Vec;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -23,6 +24,9 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -104,7 +108,7 @@ final class Resilience implements Stage {
     if (s.fallback().isEmpty() || primary instanceof AgoraError.NotRecorded) {
       throw primary;
     }
-    java.util.List<Value> failed = new java.util.ArrayList<>();
+    List<Value> failed = new ArrayList<>();
     for (String id : s.fallback()) {
       CallRequest r = call.request;
       Duration left = call.remaining();
@@ -123,7 +127,7 @@ final class Resilience implements Stage {
         failed.add(Value.of(e.getMessage()));
       }
     }
-    call.note("fallbacks-failed", dev.agora.rtfs.Vec.of(failed));
+    call.note("fallbacks-failed", Vec.of(failed));
     throw primary;
   }
 
@@ -264,14 +268,14 @@ final class Resilience implements Stage {
                                             ev.getStateTransition()
                                                 .getFromState()
                                                 .name()
-                                                .toLowerCase(java.util.Locale.ROOT)))
+                                                .toLowerCase(Locale.ROOT)))
                                     .put(
                                         "to",
                                         Value.keyword(
                                             ev.getStateTransition()
                                                 .getToState()
                                                 .name()
-                                                .toLowerCase(java.util.Locale.ROOT)))
+                                                .toLowerCase(Locale.ROOT)))
                                     .build())));
       } else {
         breaker = null;

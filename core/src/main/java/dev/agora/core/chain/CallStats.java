@@ -5,6 +5,7 @@ import dev.agora.core.event.EventType;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -77,7 +78,7 @@ public final class CallStats {
     long cacheHits;
     long fallbacks;
     String circuit;
-    java.time.Instant circuitAt;
+    Instant circuitAt;
 
     void result(Event e) {
       calls++;

@@ -5,17 +5,23 @@ import dev.agora.core.event.EventType;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Err;
 import dev.agora.rtfs.ErrorKind;
+import dev.agora.rtfs.Fn;
 import dev.agora.rtfs.Lst;
 import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.Seq;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.Vec;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The canonical bytes of an action: what the Causal Chain hashes, stores and exports. The same
@@ -58,12 +64,10 @@ public final class Canonical {
       ERROR = 0x0C,
       OPAQUE = 0x0D;
 
-  private static final java.lang.invoke.VarHandle INT_BE =
-      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-          int[].class, java.nio.ByteOrder.BIG_ENDIAN);
-  private static final java.lang.invoke.VarHandle LONG_BE =
-      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-          long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+  private static final VarHandle INT_BE =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle LONG_BE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private Canonical() {}
 
@@ -153,10 +157,8 @@ public final class Canonical {
     return header(new In(body));
   }
 
-  private static final java.util.Set<String> TYPES =
-      java.util.Arrays.stream(EventType.values())
-          .map(Enum::name)
-          .collect(java.util.stream.Collectors.toUnmodifiableSet());
+  private static final Set<String> TYPES =
+      Arrays.stream(EventType.values()).map(Enum::name).collect(Collectors.toUnmodifiableSet());
 
   /**
    * Whether {@code body} has a well-formed header whose indexed fields are exactly {@code c}: the
@@ -400,7 +402,7 @@ public final class Canonical {
           text(STRING, e.message());
           value(e.data());
         }
-        case dev.agora.rtfs.Fn f -> text(OPAQUE, Printer.print(f));
+        case Fn f -> text(OPAQUE, Printer.print(f));
       }
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -114,7 +115,7 @@ public final class ChainKey {
       Files.createFile(tmp); // not a POSIX file system
     }
     Files.writeString(tmp, key.encoded() + "\n");
-    Files.move(tmp, priv, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(tmp, priv, StandardCopyOption.ATOMIC_MOVE);
     Files.writeString(pub, key.verifier.encoded() + "\n");
     return key;
   }

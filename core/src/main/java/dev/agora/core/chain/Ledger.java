@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -374,8 +375,7 @@ public final class Ledger implements EventSink, AutoCloseable {
             log.accept("error: giving up on " + batch.size() + " Causal Chain entries");
             return;
           }
-          java.util.concurrent.locks.LockSupport.parkNanos(
-              100_000_000L * attempt); // back off before retrying
+          LockSupport.parkNanos(100_000_000L * attempt); // back off before retrying
         }
       }
     }

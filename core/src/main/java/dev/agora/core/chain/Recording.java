@@ -5,6 +5,7 @@ import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Seq;
 import dev.agora.rtfs.Value;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -28,8 +29,7 @@ public final class Recording {
 
   private final Privacy privacy;
   private final Pattern secretKeys;
-  private final java.util.concurrent.ConcurrentHashMap<String, Boolean> decided =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Boolean> decided = new ConcurrentHashMap<>();
 
   public Recording(Privacy privacy, String secretKeyPattern) {
     this.privacy = privacy;

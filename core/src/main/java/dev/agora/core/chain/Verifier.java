@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 /**
  * Checks a log from its stored entries, head and checkpoints alone — no trust in the store. Reads
@@ -160,7 +161,7 @@ public final class Verifier {
      */
     private static final int CHUNK = 4096;
 
-    private final List<Entry> chunk = new java.util.ArrayList<>(CHUNK);
+    private final List<Entry> chunk = new ArrayList<>(CHUNK);
 
     void accept(Entry e) {
       chunk.add(e);
@@ -191,7 +192,7 @@ public final class Verifier {
     void flush() {
       int n = chunk.size();
       Alone[] alone = new Alone[n];
-      java.util.stream.IntStream range = java.util.stream.IntStream.range(0, n);
+      IntStream range = IntStream.range(0, n);
       (n >= 256 ? range.parallel() : range).forEach(k -> alone[k] = alone(chunk.get(k)));
       for (int k = 0; k < n; k++) {
         inOrder(chunk.get(k), alone[k]);

@@ -8,6 +8,7 @@ import dev.agora.core.policy.IsolationPolicy;
 import dev.agora.core.resilience.ResiliencePolicy;
 import dev.agora.core.security.SecurityContext;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -97,16 +98,10 @@ public record AgoraConfig(
       String anonymous,
       List<String> allowedOrigins,
       List<String> allowedHosts,
-      java.time.Duration keepAlive) {
+      Duration keepAlive) {
     public static final Server DEFAULT =
         new Server(
-            "127.0.0.1",
-            8420,
-            List.of(),
-            null,
-            List.of(),
-            List.of(),
-            java.time.Duration.ofSeconds(15));
+            "127.0.0.1", 8420, List.of(), null, List.of(), List.of(), Duration.ofSeconds(15));
 
     public Server {
       apiKeys = List.copyOf(apiKeys);

@@ -1,6 +1,7 @@
 package dev.agora.core.config;
 
 import dev.agora.core.chain.ChainFormatException;
+import dev.agora.core.chain.Hashes;
 import dev.agora.core.chain.Ledger;
 import dev.agora.core.chain.Recording;
 import dev.agora.core.chain.VerifierKey;
@@ -23,6 +24,7 @@ import dev.agora.core.policy.TimeWindow;
 import dev.agora.core.resilience.ResiliencePolicy;
 import dev.agora.core.security.SecurityContext;
 import dev.agora.core.store.Stores;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -40,6 +42,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Reads agora.yaml. Every problem in the file is collected — unknown keys, bad values, each with
@@ -423,7 +428,7 @@ public final class ConfigLoader {
   }
 
   /** Where {@code key_env} values come from (tests replace it). */
-  static java.util.function.UnaryOperator<String> environment = System::getenv;
+  static UnaryOperator<String> environment = System::getenv;
 
   private static AgoraConfig.Server server(Fields s, Set<String> contexts) {
     AgoraConfig.Server d = AgoraConfig.Server.DEFAULT;
@@ -445,10 +450,7 @@ public final class ConfigLoader {
         if (value == null || value.isEmpty()) {
           k.problem("key_env", "the environment variable " + env + " is not set");
         } else {
-          sha =
-              dev.agora.core.chain.Hashes.hex(
-                  dev.agora.core.chain.Hashes.sha256(
-                      value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+          sha = Hashes.hex(Hashes.sha256(value.getBytes(StandardCharsets.UTF_8)));
         }
       }
       if (context != null && !contexts.contains(context)) {
@@ -503,8 +505,8 @@ public final class ConfigLoader {
     List<String> patterns = c.has("redact") ? c.strings("redact") : List.of();
     for (String p : patterns) {
       try {
-        java.util.regex.Pattern.compile(p);
-      } catch (java.util.regex.PatternSyntaxException e) {
+        Pattern.compile(p);
+      } catch (PatternSyntaxException e) {
         c.problem("redact", "'" + p + "' is not a regular expression: " + e.getDescription());
       }
     }

@@ -2,7 +2,11 @@ package dev.agora.core.discovery;
 
 import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.provider.Providers;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A place capabilities come from: a directory of manifests, a configured list, an MCP server, a
@@ -19,7 +23,7 @@ public interface DiscoverySource extends AutoCloseable {
    * executes what it discovers (an MCP server: one session for discovery and calls) hands its
    * connection to its provider here. Most sources ignore it.
    */
-  default void attach(dev.agora.core.provider.Providers providers) {}
+  default void attach(Providers providers) {}
 
   /** Every capability the source has now, and the problems of those it could not read. */
   Found discover() throws Exception;
@@ -68,9 +72,9 @@ public interface DiscoverySource extends AutoCloseable {
      */
     default void diff(
         DiscoverySource source,
-        java.util.Collection<CapabilityManifest> before,
-        java.util.Collection<CapabilityManifest> now) {
-      java.util.Map<String, CapabilityManifest> old = new java.util.HashMap<>();
+        Collection<CapabilityManifest> before,
+        Collection<CapabilityManifest> now) {
+      Map<String, CapabilityManifest> old = new HashMap<>();
       before.forEach(m -> old.put(m.id() + "@" + m.version(), m));
       for (CapabilityManifest m : now) {
         CapabilityManifest was = old.remove(m.id() + "@" + m.version());

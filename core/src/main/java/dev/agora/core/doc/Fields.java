@@ -4,6 +4,9 @@ import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.Seq;
 import dev.agora.rtfs.Value;
+import dev.agora.rtfs.Vec;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -207,19 +210,19 @@ public final class Fields {
   }
 
   /** An http(s) URL, or null when absent or not one (a problem is recorded then). */
-  public java.net.URI httpUrl(String key) {
+  public URI httpUrl(String key) {
     String text = string(key, null);
     if (text == null) {
       return null;
     }
     try {
-      java.net.URI uri = new java.net.URI(text);
+      URI uri = new URI(text);
       if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
         problem(key, "'" + text + "' is not an http(s) URL");
         return null;
       }
       return uri;
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       problem(key, "'" + text + "' is not a URL: " + e.getReason());
       return null;
     }
@@ -247,11 +250,11 @@ public final class Fields {
   private Seq list(String key) {
     Value v = get(key);
     if (v == null || v instanceof Value.Nil) {
-      return dev.agora.rtfs.Vec.EMPTY;
+      return Vec.EMPTY;
     }
     if (!(v instanceof Seq seq)) {
       problem(key, "expected a list, found " + Printer.describe(v));
-      return dev.agora.rtfs.Vec.EMPTY;
+      return Vec.EMPTY;
     }
     return seq;
   }

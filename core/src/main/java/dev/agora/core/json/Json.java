@@ -8,7 +8,11 @@ import dev.agora.rtfs.Seq;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.Vec;
 import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -106,9 +110,9 @@ public final class Json {
       case Long l -> Value.of(l);
       case Short sh -> Value.of(sh.longValue());
       case Byte by -> Value.of(by.longValue());
-      case java.math.BigInteger bi ->
+      case BigInteger bi ->
           bi.bitLength() < 64 ? Value.of(bi.longValue()) : Value.of(bi.doubleValue());
-      case java.math.BigDecimal bd ->
+      case BigDecimal bd ->
           bd.scale() <= 0 && bd.precision() - bd.scale() < 19
               ? Value.of(bd.longValueExact())
               : Value.of(bd.doubleValue());
@@ -120,7 +124,7 @@ public final class Json {
         }
         yield b.build();
       }
-      case java.util.Collection<?> c -> {
+      case Collection<?> c -> {
         List<Value> items = new ArrayList<>(c.size());
         for (Object x : c) {
           items.add(fromJava(x, depth + 1));
@@ -158,7 +162,7 @@ public final class Json {
         yield out;
       }
       case Dict d -> {
-        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<Value, Value> e : d.asMap().entrySet()) {
           out.put(keyName(e.getKey()), toJava(e.getValue()));
         }
@@ -273,7 +277,7 @@ public final class Json {
       }
       case Dict d -> {
         g.writeStartObject();
-        Map<String, Value> entries = canonical ? new TreeMap<>() : new java.util.LinkedHashMap<>();
+        Map<String, Value> entries = canonical ? new TreeMap<>() : new LinkedHashMap<>();
         for (Map.Entry<Value, Value> e : d.asMap().entrySet()) {
           if (entries.put(keyName(e.getKey()), e.getValue()) != null) {
             throw new JsonException(

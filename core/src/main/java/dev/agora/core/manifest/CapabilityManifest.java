@@ -3,9 +3,12 @@ package dev.agora.core.manifest;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.Vec;
+import dev.agora.rtfs.types.TypeParser;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -60,7 +63,7 @@ public record CapabilityManifest(
   /**
    * Sorted, deduplicated, interned (effect names repeat across thousands of manifests), immutable.
    */
-  private static List<String> sortedNames(java.util.Collection<String> names) {
+  private static List<String> sortedNames(Collection<String> names) {
     if (names == null || names.isEmpty()) {
       return List.of();
     }
@@ -189,8 +192,8 @@ public record CapabilityManifest(
     private ProviderSpec provider = new ProviderSpec.Local(null, Dict.EMPTY);
     private Schema input;
     private Schema output;
-    private final java.util.Set<String> effects = new TreeSet<>();
-    private final java.util.Set<String> permissions = new TreeSet<>();
+    private final Set<String> effects = new TreeSet<>();
+    private final Set<String> permissions = new TreeSet<>();
     private Dict metadata = Dict.EMPTY;
     private Duration timeout;
     private Sla sla;
@@ -220,7 +223,7 @@ public record CapabilityManifest(
     }
 
     public Builder input(String typeExpr) {
-      this.input = Schema.of(dev.agora.rtfs.types.TypeParser.parse(typeExpr));
+      this.input = Schema.of(TypeParser.parse(typeExpr));
       return this;
     }
 
@@ -230,7 +233,7 @@ public record CapabilityManifest(
     }
 
     public Builder output(String typeExpr) {
-      this.output = Schema.of(dev.agora.rtfs.types.TypeParser.parse(typeExpr));
+      this.output = Schema.of(TypeParser.parse(typeExpr));
       return this;
     }
 

@@ -17,6 +17,8 @@ import dev.agora.rtfs.Seq;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.types.TypeExpr;
 import dev.agora.rtfs.types.TypeParser;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -25,9 +27,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 import org.semver4j.Semver;
 
 /**
@@ -90,8 +96,7 @@ public final class Manifests {
       problems.addAll(mine);
     }
     problems.sort(
-        java.util.Comparator.comparingInt(
-            DocumentProblem::line)); // file order, as a reader scans it
+        Comparator.comparingInt(DocumentProblem::line)); // file order, as a reader scans it
     return new LoadResult(out, problems);
   }
 
@@ -248,7 +253,7 @@ public final class Manifests {
           "unknown provider type '"
               + type
               + "'; known types are "
-              + String.join(", ", new java.util.TreeSet<>(PROVIDER_TYPES)));
+              + String.join(", ", new TreeSet<>(PROVIDER_TYPES)));
       return null;
     }
     Dict options = options(v);
@@ -266,7 +271,7 @@ public final class Manifests {
               p.required("url"),
               url ->
                   new ProviderSpec.Http(
-                      url, p.string("method", "GET").toUpperCase(java.util.Locale.ROOT), options));
+                      url, p.string("method", "GET").toUpperCase(Locale.ROOT), options));
       case "mcp" ->
           nonNull(
               p.required("server"),
@@ -311,7 +316,7 @@ public final class Manifests {
     Interpreter rtfs =
         Interpreter.builder()
             .limits(LOAD_LIMITS)
-            .out(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+            .out(new PrintStream(OutputStream.nullOutputStream()))
             .build();
     try {
       Value v = rtfs.eval(source, "implementation");
@@ -325,8 +330,7 @@ public final class Manifests {
     }
   }
 
-  private static <T> ProviderSpec nonNull(
-      T value, java.util.function.Function<T, ProviderSpec> make) {
+  private static <T> ProviderSpec nonNull(T value, Function<T, ProviderSpec> make) {
     return value == null ? null : make.apply(value);
   }
 

@@ -1,6 +1,7 @@
 package dev.agora.core.policy;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -55,19 +56,19 @@ public record IsolationPolicy(
   }
 
   public IsolationPolicy withNamespace(NamespacePolicy ns) {
-    List<NamespacePolicy> all = new java.util.ArrayList<>(namespaces);
+    List<NamespacePolicy> all = new ArrayList<>(namespaces);
     all.add(ns);
     return new IsolationPolicy(allow, deny, all, windows, limits, defaultTimeout, egress);
   }
 
   public IsolationPolicy withWindow(TimeWindow w) {
-    List<TimeWindow> all = new java.util.ArrayList<>(windows);
+    List<TimeWindow> all = new ArrayList<>(windows);
     all.add(w);
     return new IsolationPolicy(allow, deny, namespaces, all, limits, defaultTimeout, egress);
   }
 
   public IsolationPolicy withLimit(LimitRule l) {
-    List<LimitRule> all = new java.util.ArrayList<>(limits);
+    List<LimitRule> all = new ArrayList<>(limits);
     all.add(l);
     return new IsolationPolicy(allow, deny, namespaces, windows, all, defaultTimeout, egress);
   }
@@ -81,7 +82,7 @@ public record IsolationPolicy(
   }
 
   private static List<Rule> rules(String where, String... patterns) {
-    List<Rule> out = new java.util.ArrayList<>();
+    List<Rule> out = new ArrayList<>();
     for (int i = 0; i < patterns.length; i++) {
       out.add(Rule.of(patterns[i], where + "[" + i + "]"));
     }

@@ -1,5 +1,6 @@
 package dev.agora.core.provider;
 
+import dev.agora.core.policy.Egress;
 import dev.agora.core.security.SecurityContext;
 import java.time.Duration;
 
@@ -27,8 +28,8 @@ public interface CallContext {
   }
 
   /** Where remote providers may send this call's requests: check every target and redirect hop. */
-  default dev.agora.core.policy.Egress egress() {
-    return dev.agora.core.policy.Egress.DEFAULT;
+  default Egress egress() {
+    return Egress.DEFAULT;
   }
 
   /**

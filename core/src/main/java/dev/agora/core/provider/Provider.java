@@ -2,6 +2,7 @@ package dev.agora.core.provider;
 
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.rtfs.Value;
+import java.util.function.Consumer;
 
 /**
  * Executes capabilities of one provider type ({@code local}, {@code http}, {@code mcp} …). Provider
@@ -38,7 +39,7 @@ public interface Provider {
   }
 
   /** Called once by the marketplace before any call, with where its messages go (the log). */
-  default void start(java.util.function.Consumer<String> log) {}
+  default void start(Consumer<String> log) {}
 
   /** Releases connections and sessions; called once at shutdown. */
   default void close() {}

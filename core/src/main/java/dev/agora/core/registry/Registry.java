@@ -8,6 +8,7 @@ import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Ids;
 import dev.agora.core.manifest.Manifests;
 import dev.agora.core.manifest.Provenance;
+import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.EditDistance;
 import dev.agora.rtfs.Value;
 import java.time.Clock;
@@ -15,14 +16,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.semver4j.Semver;
 
 /**
@@ -95,8 +99,7 @@ public final class Registry {
         };
   }
 
-  private final java.util.List<Listener> listeners =
-      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
   /** Adds a listener: the marketplace's persistence, a gateway keeping its tool list current. */
   public void listen(Listener l) {
@@ -285,8 +288,8 @@ public final class Registry {
    */
   private List<CapabilityManifest> topByIdFrom(
       List<Collection<String>> slices, Query q, List<String> textWords) {
-    java.util.PriorityQueue<String> top = new java.util.PriorityQueue<>(Comparator.reverseOrder());
-    Set<String> seen = slices.size() > 1 ? new java.util.HashSet<>() : null;
+    PriorityQueue<String> top = new PriorityQueue<>(Comparator.reverseOrder());
+    Set<String> seen = slices.size() > 1 ? new HashSet<>() : null;
     for (Collection<String> slice : slices) {
       for (String id : slice) {
         if ((seen != null && !seen.add(id))
@@ -475,15 +478,13 @@ public final class Registry {
     if (previous != null) {
       e =
           e.withMetadata(
-              dev.agora.rtfs.Dict.of(
+              Dict.of(
                   Value.keyword("previous_hash"),
                   Value.of(previous.provenance().contentHash()),
                   Value.keyword("source"),
                   Value.of(m.provenance().source())));
     } else if (m.provenance() != null) {
-      e =
-          e.withMetadata(
-              dev.agora.rtfs.Dict.of(Value.keyword("source"), Value.of(m.provenance().source())));
+      e = e.withMetadata(Dict.of(Value.keyword("source"), Value.of(m.provenance().source())));
     }
     sink.accept(e);
   }

@@ -4,7 +4,10 @@ import dev.agora.core.chain.ChainHead;
 import dev.agora.core.chain.ChainQuery;
 import dev.agora.core.chain.Checkpoint;
 import dev.agora.core.chain.Entry;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +23,7 @@ public final class MemoryStore implements Store, ChainStore {
 
   private final ReentrantLock lock = new ReentrantLock();
   private final List<Entry> entries = new ArrayList<>();
-  private final Map<String, Entry> byId = new java.util.HashMap<>();
+  private final Map<String, Entry> byId = new HashMap<>();
   private final List<Checkpoint> checkpoints = new ArrayList<>();
   private final Map<String, RegistryStore.Stored> manifests = new LinkedHashMap<>();
   private ChainHead head = ChainHead.EMPTY;
@@ -181,7 +184,7 @@ public final class MemoryStore implements Store, ChainStore {
     return manifests.entrySet().stream()
         .filter(e -> e.getKey().startsWith(scope + "|") || e.getKey().startsWith("*|"))
         .map(Map.Entry::getValue)
-        .sorted(java.util.Comparator.comparing(RegistryStore.Stored::id))
+        .sorted(Comparator.comparing(RegistryStore.Stored::id))
         .toList();
   }
 
@@ -196,7 +199,7 @@ public final class MemoryStore implements Store, ChainStore {
     }
 
     @Override
-    public Store open(Map<String, String> settings, java.nio.file.Path dataDir) {
+    public Store open(Map<String, String> settings, Path dataDir) {
       return new MemoryStore();
     }
   }

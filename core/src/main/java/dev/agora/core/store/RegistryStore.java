@@ -1,5 +1,6 @@
 package dev.agora.core.store;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -10,8 +11,7 @@ import java.util.List;
 public interface RegistryStore {
 
   /** A stored manifest: its RTFS text, the source that registered it, and when. */
-  record Stored(
-      String id, String version, String source, String manifest, java.time.Instant registeredAt) {}
+  record Stored(String id, String version, String source, String manifest, Instant registeredAt) {}
 
   void put(Stored manifest);
 

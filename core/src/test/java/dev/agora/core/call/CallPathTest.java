@@ -24,6 +24,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -162,11 +163,7 @@ class CallPathTest {
         .hasMessageContaining("not among the capabilities");
     SecurityContext noNetwork =
         new SecurityContext(
-            "x",
-            SecurityContext.Level.FULL,
-            List.of(),
-            java.util.Set.of("time"),
-            java.util.Set.of("*"));
+            "x", SecurityContext.Level.FULL, List.of(), Set.of("time"), Set.of("*"));
     assertThatThrownBy(() -> m.call(CallRequest.of("t.net", Value.NIL, noNetwork)))
         .hasMessageContaining("effect 'network' is not allowed (allowed: [time])");
     assertThat(sink.events(EventType.PolicyDenied)).hasSize(3);
@@ -180,14 +177,13 @@ class CallPathTest {
         false,
         "test");
     SecurityContext without =
-        new SecurityContext(
-            "bob", SecurityContext.Level.FULL, List.of(), null, java.util.Set.of("x"));
+        new SecurityContext("bob", SecurityContext.Level.FULL, List.of(), null, Set.of("x"));
     assertThatThrownBy(() -> m.call(CallRequest.of("t.admin", Value.NIL, without)))
         .hasMessage(
             "caller 'bob' may not call 't.admin': it needs permission 'orders.admin', which this context does not hold");
     SecurityContext with =
         new SecurityContext(
-            "ann", SecurityContext.Level.FULL, List.of(), null, java.util.Set.of("orders.admin"));
+            "ann", SecurityContext.Level.FULL, List.of(), null, Set.of("orders.admin"));
     assertThat(m.call(CallRequest.of("t.admin", Value.NIL, with))).isEqualTo(Value.TRUE);
   }
 

@@ -5,17 +5,21 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.agora.core.Marketplace;
 import dev.agora.core.error.AgoraError;
+import dev.agora.core.event.Event;
 import dev.agora.core.event.EventType;
 import dev.agora.core.event.MemorySink;
 import dev.agora.core.local.LocalFunction;
 import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.provider.Redactor;
 import dev.agora.core.security.SecurityContext;
+import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.ErrorKind;
 import dev.agora.rtfs.RtfsError;
 import dev.agora.rtfs.Value;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -136,7 +140,7 @@ class ExecuteTest {
     assertThat(e.getMessage()).isEqualTo("capability 't.wait' failed: the call was cancelled");
     assertThat(Thread.interrupted()).isTrue();
     if (started.getCount() == 0) {
-      assertThat(cancelled.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(cancelled.await(30, TimeUnit.SECONDS)).isTrue();
     }
   }
 
@@ -165,19 +169,17 @@ class ExecuteTest {
   @Test
   void whatAProviderSaysItSentNeverComesBackInItsResultOrError() {
     String token = "tok-very-secret-42";
-    dev.agora.core.provider.Redactor secrets =
-        dev.agora.core.provider.Redactor.NONE.with("SVC_TOKEN", token);
+    Redactor secrets = Redactor.NONE.with("SVC_TOKEN", token);
     Value echoed =
         call(
             "t.echoes",
             (in, c) -> {
               c.usedSecrets(secrets);
-              return dev.agora.rtfs.Dict.of(Value.keyword("sent"), Value.of("Bearer " + token));
+              return Dict.of(Value.keyword("sent"), Value.of("Bearer " + token));
             },
             false);
     assertThat(echoed)
-        .isEqualTo(
-            dev.agora.rtfs.Dict.of(Value.keyword("sent"), Value.of("Bearer [redacted:SVC_TOKEN]")));
+        .isEqualTo(Dict.of(Value.keyword("sent"), Value.of("Bearer [redacted:SVC_TOKEN]")));
     AgoraError.ProviderError thrown =
         failure(
             "t.throws",
@@ -207,7 +209,7 @@ class ExecuteTest {
             },
             false);
     assertThat(error.getMessage()).contains("[redacted:SVC_TOKEN]").doesNotContain(token);
-    for (dev.agora.core.event.Event e : sink.events()) {
+    for (Event e : sink.events()) {
       assertThat(String.valueOf(e.result()) + e.error()).doesNotContain(token);
     }
   }

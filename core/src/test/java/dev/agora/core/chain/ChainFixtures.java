@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.agora.core.event.Event;
 import dev.agora.core.event.EventSink;
 import dev.agora.core.event.EventType;
+import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import java.time.Duration;
 import java.util.List;
@@ -42,7 +43,7 @@ public final class ChainFixtures {
             0,
             null,
             null,
-            dev.agora.rtfs.Dict.EMPTY));
+            Dict.EMPTY));
     sink.accept(Event.of("s-1", EventType.PlanStepStarted, t.plusMillis(1), "p-1", "p-1", "ada"));
     sink.accept(
         Event.of("c-1", EventType.CapabilityCall, t.plusMillis(2), "s-1", "p-1", "ada")

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +31,7 @@ class CheckpointTest {
     String blob = note.substring(note.lastIndexOf(' ') + 1).strip();
     byte[] raw = Base64.getDecoder().decode(blob);
     assertThat(raw).hasSize(68);
-    assertThat(java.util.Arrays.copyOf(raw, 4)).isEqualTo(key.verifier().hash());
+    assertThat(Arrays.copyOf(raw, 4)).isEqualTo(key.verifier().hash());
 
     VerifierKey vkey = VerifierKey.parse(key.verifier().encoded());
     Checkpoint back = Checkpoint.parse(note);
@@ -84,7 +86,7 @@ class CheckpointTest {
         .hasMessageContaining("line 5");
     assertThatThrownBy(() -> Checkpoint.parse(good.substring(0, good.indexOf("\u2014"))))
         .isInstanceOf(ChainFormatException.class);
-    String root = java.util.Base64.getEncoder().encodeToString(ROOT);
+    String root = Base64.getEncoder().encodeToString(ROOT);
     String sig = good.substring(good.indexOf("\u2014"));
     assertThatThrownBy(() -> Checkpoint.parse("o\n9999999999999999999\n" + root + "\n\n" + sig))
         .isInstanceOf(ChainFormatException.class)
@@ -102,9 +104,9 @@ class CheckpointTest {
     assertThatThrownBy(() -> Checkpoint.parse(good.replace(sig, "\u2014 n AAAA\n")))
         .as("a key id without a signature")
         .hasMessageStartingWith("line 5: expected");
-    assertThatThrownBy(() -> new Checkpoint("o", -1, ROOT, java.util.List.of()))
+    assertThatThrownBy(() -> new Checkpoint("o", -1, ROOT, List.of()))
         .hasMessage("checkpoint needs a size \u2265 0 and a 32-byte root");
-    assertThatThrownBy(() -> new Checkpoint("a\nb", 1, ROOT, java.util.List.of()))
+    assertThatThrownBy(() -> new Checkpoint("a\nb", 1, ROOT, List.of()))
         .hasMessage("checkpoint origin must be one non-empty line");
     Checkpoint back = Checkpoint.parse(good);
     assertThat(back).isEqualTo(Checkpoint.parse(good)).hasSameHashCodeAs(Checkpoint.parse(good));

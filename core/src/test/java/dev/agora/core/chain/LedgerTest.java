@@ -10,6 +10,7 @@ import dev.agora.core.store.MemoryStore;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.reader.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,8 +104,7 @@ class LedgerTest {
     List<Entry> mine = chain.query(ChainQuery.ALL.withPlan("plan-3"));
     assertThat(mine)
         .extracting(e -> e.columns().actionId())
-        .containsExactlyElementsOf(
-            java.util.stream.IntStream.range(0, each).mapToObj(i -> "t3-" + i).toList());
+        .containsExactlyElementsOf(IntStream.range(0, each).mapToObj(i -> "t3-" + i).toList());
     assertThat(report.checkpoints()).isGreaterThanOrEqualTo(threads * each / 1000);
   }
 
@@ -234,7 +235,7 @@ class LedgerTest {
             .apply(e.withResult(Value.of(42), Duration.ZERO, 0));
     assertThat(digested.arguments()).isEqualTo(Recording.digest(redacted.arguments()));
     assertThat(digested.result().toString()).startsWith("{:sha-256 \"");
-    assertThat(new String(Canonical.encode(digested), java.nio.charset.StandardCharsets.ISO_8859_1))
+    assertThat(new String(Canonical.encode(digested), StandardCharsets.ISO_8859_1))
         .doesNotContain("Oslo");
 
     MemoryStore store = new MemoryStore();

@@ -7,6 +7,7 @@ import dev.agora.core.discovery.FileSource;
 import dev.agora.core.discovery.StaticSource;
 import dev.agora.core.doc.DocumentException;
 import dev.agora.core.doc.DocumentProblem;
+import dev.agora.core.policy.Egress;
 import dev.agora.core.policy.PolicyEngine;
 import dev.agora.core.resilience.ResiliencePolicy;
 import dev.agora.core.resilience.ResilienceSettings;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,8 +116,7 @@ class ConfigLoaderTest {
         extra: 1
         """);
     DocumentException e =
-        org.assertj.core.api.Assertions.catchThrowableOfType(
-            DocumentException.class, () -> ConfigLoader.load(f));
+        Assertions.catchThrowableOfType(DocumentException.class, () -> ConfigLoader.load(f));
     assertThat(e.problems())
         .extracting(p -> p.toString().replace(f.toString(), "agora.yaml"))
         .containsExactly(
@@ -155,7 +156,7 @@ class ConfigLoaderTest {
         .containsExactly("api.example.com", "*.example.org", "127.0.0.1:8080");
     assertThat(c.policy().egress().privateHosts()).containsExactly("127.0.0.1:8080");
     assertThat(ConfigLoader.load(write("policy: {}\n")).policy().egress())
-        .isEqualTo(dev.agora.core.policy.Egress.DEFAULT);
+        .isEqualTo(Egress.DEFAULT);
     Path bad =
         write(
             """
@@ -163,8 +164,7 @@ class ConfigLoaderTest {
           egress: {allow: ["api.*.com"], private: ["http://x/"], proxy: none}
         """);
     DocumentException e =
-        org.assertj.core.api.Assertions.catchThrowableOfType(
-            DocumentException.class, () -> ConfigLoader.load(bad));
+        Assertions.catchThrowableOfType(DocumentException.class, () -> ConfigLoader.load(bad));
     assertThat(e.problems())
         .extracting(p -> p.toString().replace(bad.toString(), "agora.yaml"))
         .containsExactly(
@@ -219,8 +219,7 @@ class ConfigLoaderTest {
             - {capabilities: "a.(b)", fallback: ["not an id"]}
         """);
     DocumentException e =
-        org.assertj.core.api.Assertions.catchThrowableOfType(
-            DocumentException.class, () -> ConfigLoader.load(bad));
+        Assertions.catchThrowableOfType(DocumentException.class, () -> ConfigLoader.load(bad));
     assertThat(e.problems())
         .extracting(p -> p.toString().replace(bad.toString(), "agora.yaml"))
         .containsExactly(
@@ -304,8 +303,7 @@ class ConfigLoaderTest {
             tls: true
           """);
       DocumentException e =
-          org.assertj.core.api.Assertions.catchThrowableOfType(
-              DocumentException.class, () -> ConfigLoader.load(f));
+          Assertions.catchThrowableOfType(DocumentException.class, () -> ConfigLoader.load(f));
       assertThat(e.problems())
           .extracting(DocumentProblem::toString)
           .noneMatch(p -> p.contains("hunter2"));
@@ -361,7 +359,7 @@ class ConfigLoaderTest {
         .extracting(AgoraConfig.ApiKey::context)
         .containsExactly("operator");
     assertThat(c.server().anonymous()).isEqualTo("sandbox");
-    assertThat(c.policy().egress()).isEqualTo(dev.agora.core.policy.Egress.DEFAULT);
+    assertThat(c.policy().egress()).isEqualTo(Egress.DEFAULT);
     assertThat(c.resilience().rules()).hasSize(1);
     assertThat(c.resilience().providers()).containsOnlyKeys("mcp");
   }

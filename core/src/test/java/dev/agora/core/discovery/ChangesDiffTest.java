@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.manifest.ProviderSpec;
+import dev.agora.rtfs.Dict;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,7 +37,7 @@ class ChangesDiffTest {
     return CapabilityManifest.builder(id)
         .version(version)
         .description(description)
-        .provider(new dev.agora.core.manifest.ProviderSpec.Local(null, dev.agora.rtfs.Dict.EMPTY))
+        .provider(new ProviderSpec.Local(null, Dict.EMPTY))
         .build();
   }
 

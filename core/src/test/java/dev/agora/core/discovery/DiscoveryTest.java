@@ -10,6 +10,7 @@ import dev.agora.core.event.EventType;
 import dev.agora.core.event.MemorySink;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.policy.IsolationPolicy;
+import dev.agora.core.resilience.ResiliencePolicy;
 import dev.agora.core.security.SecurityContext;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,7 +43,7 @@ class DiscoveryTest {
         AgoraConfig.Storage.MEMORY,
         AgoraConfig.Chain.DEFAULT,
         AgoraConfig.Server.DEFAULT,
-        dev.agora.core.resilience.ResiliencePolicy.DEFAULT);
+        ResiliencePolicy.DEFAULT);
   }
 
   @Test

@@ -47,7 +47,7 @@ class DocumentsTest {
         .hasMessage("t.yaml:2: the key 'a' appears twice");
     assertThatThrownBy(() -> Documents.parse("(a\n  \"b)", "t.rtfs", Documents.Format.RTFS))
         .hasMessage("t.rtfs:2: unterminated string starting at 2:3");
-    assertThatThrownBy(() -> Documents.read(java.nio.file.Path.of("x.txt")))
+    assertThatThrownBy(() -> Documents.read(Path.of("x.txt")))
         .hasMessage("x.txt: not a .json, .yaml, .yml or .rtfs file");
   }
 

@@ -3,6 +3,7 @@ package dev.agora.core.doc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agora.rtfs.Value;
+import dev.agora.rtfs.reader.Reader;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,12 +35,7 @@ class FieldsTest {
     assertThat(f.string("c", "fallback")).isEqualTo("fallback");
     assertThat(f.string("absent", null)).isNull();
     assertThat(reported()).containsExactly("t.yaml:2: b: expected a string, found 3 (integer)");
-    Fields r =
-        Fields.of(
-            f.document(),
-            List.of(),
-            dev.agora.rtfs.reader.Reader.readValue("{:k :kw :s sym}"),
-            problems);
+    Fields r = Fields.of(f.document(), List.of(), Reader.readValue("{:k :kw :s sym}"), problems);
     assertThat(r.string("k", null)).isEqualTo("kw");
     assertThat(r.string("s", null)).isEqualTo("sym");
   }

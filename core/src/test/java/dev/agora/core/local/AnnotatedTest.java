@@ -8,6 +8,8 @@ import dev.agora.rtfs.Seq;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.Vec;
 import dev.agora.rtfs.reader.Reader;
+import java.lang.reflect.InvocationTargetException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +44,7 @@ class AnnotatedTest {
         @Param(value = "d", optional = true) Double d,
         @Param(value = "f", optional = true) Float f,
         @Param(value = "b", optional = true) Boolean b) {
-      return java.util.Arrays.asList(
-          l, i, s == null ? null : (long) s, d, f == null ? null : (double) f, b);
+      return Arrays.asList(l, i, s == null ? null : (long) s, d, f == null ? null : (double) f, b);
     }
 
     @Capability(id = "t.defaults")
@@ -198,7 +199,7 @@ class AnnotatedTest {
         .isInstanceOf(UnsupportedOperationException.class)
         .hasMessage("no such thing");
     assertThatThrownBy(() -> call("t.fatal", "{}"))
-        .isInstanceOf(java.lang.reflect.InvocationTargetException.class)
+        .isInstanceOf(InvocationTargetException.class)
         .hasCauseInstanceOf(StackOverflowError.class);
   }
 

@@ -3,6 +3,8 @@ package dev.agora.core.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agora.core.doc.Documents;
+import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Value;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -43,11 +45,11 @@ class ManifestFormsTest {
             new ProviderSpec.Http(
                 "http://127.0.0.1/x",
                 "POST",
-                dev.agora.rtfs.Dict.of(
-                    dev.agora.rtfs.Value.keyword("url"),
-                    dev.agora.rtfs.Value.of("http://127.0.0.1/x"),
-                    dev.agora.rtfs.Value.keyword("method"),
-                    dev.agora.rtfs.Value.of("post"))));
+                Dict.of(
+                    Value.keyword("url"),
+                    Value.of("http://127.0.0.1/x"),
+                    Value.keyword("method"),
+                    Value.of("post"))));
     assertThat(problems(r))
         .containsExactly(
             "m.rtfs:3: [2]: missing required field 'provider' (for example {type: local} or {type: http, url: …})",
@@ -89,8 +91,8 @@ class ManifestFormsTest {
     assertThat(m.sla()).isEqualTo(new Sla(0.5, Duration.ofMillis(200), 0.9));
     assertThat(m.attestation().authority()).isEqualTo("acme");
     assertThat(m.attestation().expiresAt()).isEqualTo(Instant.parse("2027-01-01T00:00:00Z"));
-    assertThat(m.attestation().metadata().get("key")).isEqualTo(dev.agora.rtfs.Value.of("k1"));
-    assertThat(m.metadata().get("team")).isEqualTo(dev.agora.rtfs.Value.of("search"));
+    assertThat(m.attestation().metadata().get("key")).isEqualTo(Value.of("k1"));
+    assertThat(m.metadata().get("team")).isEqualTo(Value.of("search"));
   }
 
   @Test

@@ -6,11 +6,13 @@ import dev.agora.core.doc.Documents;
 import dev.agora.core.registry.Registry;
 import dev.agora.core.store.MemoryStore;
 import dev.agora.core.store.RegistryMirror;
+import dev.agora.core.store.RegistryStore;
 import dev.agora.rtfs.Printer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -100,7 +102,7 @@ class ManifestRoundTripTest {
                 "acme",
                 "c2ln",
                 m.attestation().createdAt(),
-                java.time.Instant.parse("2030-01-01T00:00:00Z"),
+                Instant.parse("2030-01-01T00:00:00Z"),
                 m.attestation().metadata()));
     assertThat(Manifests.contentHash(later)).isNotEqualTo(Manifests.contentHash(m));
   }
@@ -132,8 +134,7 @@ class ManifestRoundTripTest {
     assertThat(new RegistryMirror(store.registry(), l -> {}).restore(second)).isEqualTo(1);
     CapabilityManifest restored = second.get("rt.full");
     assertThat(restored.toValue()).isEqualTo(full().toValue());
-    assertThat(restored.attestation().expiresAt())
-        .isEqualTo(java.time.Instant.parse("2027-01-01T00:00:00Z"));
+    assertThat(restored.attestation().expiresAt()).isEqualTo(Instant.parse("2027-01-01T00:00:00Z"));
     assertThat(restored.provenance().contentHash())
         .isEqualTo(first.get("rt.full").provenance().contentHash());
   }
@@ -149,21 +150,15 @@ class ManifestRoundTripTest {
   @Test
   void unreadableStoredManifestsAreSkippedWithAWarning() {
     MemoryStore store = new MemoryStore();
-    java.time.Instant at = java.time.Instant.parse("2026-01-01T00:00:00Z");
+    Instant at = Instant.parse("2026-01-01T00:00:00Z");
+    store.registry().put(new RegistryStore.Stored("bad.syntax", "1.0.0", "cli", "{:id \"x\"", at));
+    store
+        .registry()
+        .put(new RegistryStore.Stored("bad.fields", "1.0.0", "cli", "{:id \"bad.fields\"}", at));
     store
         .registry()
         .put(
-            new dev.agora.core.store.RegistryStore.Stored(
-                "bad.syntax", "1.0.0", "cli", "{:id \"x\"", at));
-    store
-        .registry()
-        .put(
-            new dev.agora.core.store.RegistryStore.Stored(
-                "bad.fields", "1.0.0", "cli", "{:id \"bad.fields\"}", at));
-    store
-        .registry()
-        .put(
-            new dev.agora.core.store.RegistryStore.Stored(
+            new RegistryStore.Stored(
                 "good.one", "1.0.0", "cli", Printer.print(full().toValue()), at));
     List<String> log = new ArrayList<>();
     Registry registry = new Registry(e -> {}, Clock.systemUTC());

@@ -8,10 +8,13 @@ import dev.agora.rtfs.Lst;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.Vec;
 import dev.agora.rtfs.reader.Reader;
+import dev.agora.rtfs.types.Problem;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Every spelling of a secret becomes its name, wherever it hides; nothing else changes. */
@@ -97,15 +100,12 @@ class RedactorTest {
     IOException clean = new IOException("reset");
     AgoraError kept = r.redact(new AgoraError.ProviderError("c", SECRET, clean));
     assertThat(kept.getCause()).isSameAs(clean);
-    AgoraError.Timeout quiet = new AgoraError.Timeout("c", java.time.Duration.ofSeconds(1));
+    AgoraError.Timeout quiet = new AgoraError.Timeout("c", Duration.ofSeconds(1));
     assertThat(r.redact(quiet)).isSameAs(quiet);
     AgoraError other =
         r.redact(
             new AgoraError.InvalidOutput(
-                "c",
-                java.util.List.of(
-                    new dev.agora.rtfs.types.Problem(
-                        java.util.List.of(), ":int", "\"" + SECRET + "\""))));
+                "c", List.of(new Problem(List.of(), ":int", "\"" + SECRET + "\""))));
     assertThat(other)
         .isInstanceOf(AgoraError.ProviderError.class)
         .hasMessageContaining("[redacted:API_TOKEN]");

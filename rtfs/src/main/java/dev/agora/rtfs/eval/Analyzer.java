@@ -1,6 +1,7 @@
 package dev.agora.rtfs.eval;
 
 import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Evaluation;
 import dev.agora.rtfs.RtfsError;
 import dev.agora.rtfs.SourcePos;
 import dev.agora.rtfs.Value;
@@ -25,7 +26,7 @@ public final class Analyzer {
   /** A top-level form, analyzed: its node and the size of the frame it runs in. */
   public record TopLevel(Node node, int frameSize) {
     /** Evaluates the form in a fresh top-level frame. */
-    public Value run(dev.agora.rtfs.Evaluation ev) {
+    public Value run(Evaluation ev) {
       return node.eval(new Frame(frameSize, null), ev);
     }
   }

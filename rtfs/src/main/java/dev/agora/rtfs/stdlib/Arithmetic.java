@@ -3,6 +3,7 @@ package dev.agora.rtfs.stdlib;
 import static dev.agora.rtfs.Builtin.VARIADIC;
 
 import dev.agora.rtfs.ErrorKind;
+import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.RtfsError;
 import dev.agora.rtfs.Value;
 
@@ -290,9 +291,9 @@ final class Arithmetic {
         "'"
             + fn
             + "' compares two numbers, two strings or two keywords, got "
-            + dev.agora.rtfs.Printer.describe(x)
+            + Printer.describe(x)
             + " and "
-            + dev.agora.rtfs.Printer.describe(y));
+            + Printer.describe(y));
   }
 
   private static boolean chain(Value[] args, Relation r) {

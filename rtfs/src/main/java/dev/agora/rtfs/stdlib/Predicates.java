@@ -1,5 +1,6 @@
 package dev.agora.rtfs.stdlib;
 
+import dev.agora.rtfs.Builtin;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Err;
 import dev.agora.rtfs.Fn;
@@ -40,7 +41,7 @@ final class Predicates {
     r.fn(
         "and",
         0,
-        dev.agora.rtfs.Builtin.VARIADIC,
+        Builtin.VARIADIC,
         (a, ev) -> {
           for (Value v : a) {
             if (!v.truthy()) {
@@ -52,7 +53,7 @@ final class Predicates {
     r.fn(
         "or",
         0,
-        dev.agora.rtfs.Builtin.VARIADIC,
+        Builtin.VARIADIC,
         (a, ev) -> {
           for (Value v : a) {
             if (v.truthy()) {

@@ -9,7 +9,9 @@ import dev.agora.rtfs.Value;
 import dev.agora.rtfs.reader.Reader;
 import dev.agora.rtfs.types.TypeExpr.Prim;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -63,7 +65,7 @@ public final class TypeParser {
     if (name.endsWith("?") && name.length() > 1) {
       return new TypeExpr.Optional(named(name.substring(0, name.length() - 1)));
     }
-    Prim p = prim(name.toLowerCase(java.util.Locale.ROOT));
+    Prim p = prim(name.toLowerCase(Locale.ROOT));
     if (p == null) {
       throw error(
           "unknown type :"
@@ -79,9 +81,7 @@ public final class TypeParser {
    * them.
    */
   private static final TypeExpr.Primitive[] PRIMITIVES =
-      java.util.Arrays.stream(Prim.values())
-          .map(TypeExpr.Primitive::new)
-          .toArray(TypeExpr.Primitive[]::new);
+      Arrays.stream(Prim.values()).map(TypeExpr.Primitive::new).toArray(TypeExpr.Primitive[]::new);
 
   private static Prim prim(String name) {
     return switch (name) {

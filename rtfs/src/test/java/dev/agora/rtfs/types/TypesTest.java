@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agora.rtfs.ErrorKind;
 import dev.agora.rtfs.Printer;
+import dev.agora.rtfs.RandomValues;
 import dev.agora.rtfs.RtfsError;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.reader.Reader;
@@ -263,7 +264,7 @@ class TypesTest {
   void validation_handles_random_values_without_error() {
     long seed = System.nanoTime();
     System.out.println("TypesTest random seed: " + seed);
-    dev.agora.rtfs.RandomValues gen = new dev.agora.rtfs.RandomValues(seed);
+    RandomValues gen = new RandomValues(seed);
     List<TypeExpr> types =
         List.of(
             TypeParser.parse(":any"),

@@ -3,6 +3,7 @@ package dev.agora.provider.http;
 import dev.agora.core.json.Json;
 import dev.agora.core.manifest.ProviderSpec;
 import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Seq;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.Vec;
 import java.io.IOException;
@@ -10,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,7 +49,7 @@ record HttpEndpoint(
     String method,
     String url,
     Map<String, String> headers,
-    java.util.List<String> query,
+    List<String> query,
     String bodyArgument,
     Auth auth,
     long maxBytes,
@@ -131,7 +134,7 @@ record HttpEndpoint(
     }
     String body = o.get("body") == null ? null : text(o.get("body"), "body");
     List<String> query = new ArrayList<>();
-    if (o.get("query") instanceof dev.agora.rtfs.Seq q) {
+    if (o.get("query") instanceof Seq q) {
       for (Value v : q.items()) {
         query.add(text(v, "query"));
       }
@@ -154,7 +157,7 @@ record HttpEndpoint(
         }
       }
     }
-    java.util.LinkedHashSet<String> used = new java.util.LinkedHashSet<>();
+    LinkedHashSet<String> used = new LinkedHashSet<>();
     for (String t : concat(url, headers.values())) {
       Matcher m = TEMPLATE.matcher(t);
       while (m.find()) {
@@ -299,7 +302,7 @@ record HttpEndpoint(
     };
   }
 
-  private static List<String> concat(String first, java.util.Collection<String> rest) {
+  private static List<String> concat(String first, Collection<String> rest) {
     List<String> all = new ArrayList<>(rest);
     all.add(first);
     return all;

@@ -8,8 +8,10 @@ import dev.agora.core.call.CallRequest;
 import dev.agora.core.doc.Documents;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.event.Event;
+import dev.agora.core.event.EventType;
 import dev.agora.core.event.MemorySink;
 import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.manifest.Glob;
 import dev.agora.core.manifest.Manifests;
 import dev.agora.core.policy.Egress;
 import dev.agora.core.policy.IsolationPolicy;
@@ -18,10 +20,17 @@ import dev.agora.core.resilience.ResilienceSettings;
 import dev.agora.core.security.SecurityContext;
 import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.Value;
+import dev.agora.rtfs.Vec;
 import dev.agora.rtfs.reader.Reader;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -140,7 +149,7 @@ class HttpProviderTest {
     assertThatThrownBy(() -> call("t.huge-chunked", "nil"))
         .isInstanceOf(AgoraError.ProviderError.class)
         .hasMessageContaining("is larger than 100000 bytes (response.max_bytes)");
-    assertThat(((dev.agora.rtfs.Vec) call("t.chunked-ok", "nil")).size())
+    assertThat(((Vec) call("t.chunked-ok", "nil")).size())
         .isEqualTo(600_001); // under the 10 MiB default
   }
 
@@ -209,9 +218,7 @@ class HttpProviderTest {
     assertThat(server.received.getLast().uri()).isEqualTo("/echo?q=x&key=" + TOKEN);
     call("t.basic", "nil");
     assertThat(server.received.getLast().header("Authorization"))
-        .isEqualTo(
-            "Basic "
-                + java.util.Base64.getEncoder().encodeToString(("ada:" + PASSWORD).getBytes()));
+        .isEqualTo("Basic " + Base64.getEncoder().encodeToString(("ada:" + PASSWORD).getBytes()));
     // the server echoes the token in its error: it is scrubbed from the message
     assertThatThrownBy(() -> call("t.echoes", "nil"))
         .isInstanceOf(AgoraError.ProviderError.class)
@@ -289,7 +296,7 @@ class HttpProviderTest {
             Map.of(),
             List.of(
                 new ResiliencePolicy.Rule(
-                    dev.agora.core.manifest.Glob.of("t.failing"),
+                    Glob.of("t.failing"),
                     new ResilienceSettings(null, null, null, null, null, List.of("t.text")),
                     "rule[0]"))));
     register(
@@ -312,7 +319,7 @@ class HttpProviderTest {
     int hits = server.hits("/fail");
     assertThat(call("t.failing", "nil")).isEqualTo(Value.of("plain words"));
     assertThat(server.hits("/fail")).isEqualTo(hits);
-    assertThat(sink.events(dev.agora.core.event.EventType.CircuitChanged)).isNotEmpty();
+    assertThat(sink.events(EventType.CircuitChanged)).isNotEmpty();
   }
 
   @Test
@@ -345,14 +352,13 @@ class HttpProviderTest {
     throw new AssertionError(id + " did not fail with a ProviderError");
   }
 
-  private static int closedPort() throws java.io.IOException {
-    try (java.net.ServerSocket s =
-        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+  private static int closedPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }
 
   private static String enc(String s) {
-    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 }

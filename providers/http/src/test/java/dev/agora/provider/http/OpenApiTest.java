@@ -8,6 +8,10 @@ import dev.agora.core.call.CallRequest;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.config.ConfigLoader;
 import dev.agora.core.discovery.Bootstrap;
+import dev.agora.core.discovery.DiscoverySource;
+import dev.agora.core.doc.DocumentException;
+import dev.agora.core.doc.DocumentProblem;
+import dev.agora.core.doc.Documents;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.registry.Registry;
@@ -15,12 +19,15 @@ import dev.agora.core.security.SecurityContext;
 import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.reader.Reader;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -197,11 +204,11 @@ class OpenApiTest {
         new OpenApiSource(
             "remote",
             null,
-            java.net.URI.create(server.url("/openapi.yaml")),
+            URI.create(server.url("/openapi.yaml")),
             "remote",
             null,
             new OpenApi.Auth("TEST_TOKEN", null, null, null),
-            java.time.Duration.ofMillis(50));
+            Duration.ofMillis(50));
     try {
       assertThat(src.discover().manifests())
           .extracting(CapabilityManifest::id)
@@ -209,21 +216,19 @@ class OpenApiTest {
       CountDownLatch changed = new CountDownLatch(1);
       CountDownLatch failed = new CountDownLatch(1);
       src.watch(
-          new dev.agora.core.discovery.DiscoverySource.Changes() {
+          new DiscoverySource.Changes() {
             @Override
-            public void upsert(dev.agora.core.discovery.DiscoverySource s, CapabilityManifest m) {
+            public void upsert(DiscoverySource s, CapabilityManifest m) {
               if (m.id().equals("remote.deletePet")) {
                 changed.countDown();
               }
             }
 
             @Override
-            public void remove(
-                dev.agora.core.discovery.DiscoverySource s, String id, String version) {}
+            public void remove(DiscoverySource s, String id, String version) {}
 
             @Override
-            public void problem(
-                dev.agora.core.discovery.DiscoverySource s, dev.agora.core.doc.DocumentProblem p) {
+            public void problem(DiscoverySource s, DocumentProblem p) {
               failed.countDown();
             }
           });
@@ -262,9 +267,8 @@ class OpenApiTest {
           - {name: b, type: openapi, url: "ftp://x/openapi.json", prefix: "no spaces"}
           - {name: c, type: openapi, path: x.yaml, auth: {token: abc}, colour: red}
         """);
-    dev.agora.core.doc.DocumentException e =
-        org.assertj.core.api.Assertions.catchThrowableOfType(
-            dev.agora.core.doc.DocumentException.class, () -> ConfigLoader.load(bad));
+    DocumentException e =
+        Assertions.catchThrowableOfType(DocumentException.class, () -> ConfigLoader.load(bad));
     assertThat(e.problems())
         .extracting(p -> p.toString().replace(bad.toString(), "bad.yaml"))
         .containsExactly(
@@ -288,10 +292,10 @@ class OpenApiTest {
         .containsExactly(
             "this is not an OpenAPI 3 document (openapi: null); Swagger 2 is not supported");
     Value broken =
-        dev.agora.core.doc.Documents.parse(
+        Documents.parse(
                 PETSTORE.replace("#/components/schemas/Pet", "#/components/schemas/Dog"),
                 "p.yaml",
-                dev.agora.core.doc.Documents.Format.YAML)
+                Documents.Format.YAML)
             .root();
     OpenApi.Result r =
         OpenApi.convert(broken, "p.yaml", null, "http://127.0.0.1:1", "x", OpenApi.Auth.NONE);
@@ -304,11 +308,7 @@ class OpenApiTest {
             "paths./echo/pets.post: $ref #/components/schemas/Dog points nowhere");
     OpenApi.Result noServer =
         OpenApi.convert(
-            dev.agora.core.doc.Documents.parse(
-                    "openapi: 3.1.0\npaths: {}\n",
-                    "s.yaml",
-                    dev.agora.core.doc.Documents.Format.YAML)
-                .root(),
+            Documents.parse("openapi: 3.1.0\npaths: {}\n", "s.yaml", Documents.Format.YAML).root(),
             "s.yaml",
             null,
             null,

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -50,7 +51,7 @@ class RegistryTest {
   final List<String> requests = new CopyOnWriteArrayList<>();
 
   /** Released once per 304: tests wait on it for unchanged refreshes. */
-  final java.util.concurrent.Semaphore notModified = new java.util.concurrent.Semaphore(0);
+  final Semaphore notModified = new Semaphore(0);
 
   static String manifest(String id) {
     return "{\"id\": \""

@@ -18,6 +18,7 @@ import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.Value;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +88,7 @@ class SecretEchoTest {
 
   /** Every spelling of every secret that must never come out. */
   private static List<String> forms() {
-    List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     for (String s : List.of(TOKEN, KEY, PASSWORD, "ada:" + PASSWORD)) {
       byte[] b = s.getBytes(StandardCharsets.UTF_8);
       out.addAll(

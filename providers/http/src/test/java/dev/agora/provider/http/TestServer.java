@@ -8,13 +8,18 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,7 +33,7 @@ final class TestServer implements AutoCloseable {
   /** One received request: method, path with query, headers (lower-case names), body. */
   record Received(String method, String uri, Map<String, List<String>> headers, String body) {
     String header(String name) {
-      List<String> v = headers.get(name.toLowerCase(java.util.Locale.ROOT));
+      List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
       return v == null ? null : v.getFirst();
     }
   }
@@ -38,7 +43,7 @@ final class TestServer implements AutoCloseable {
   final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
 
   /** Released once per 304 answered at /openapi.yaml: tests wait on it for unchanged polls. */
-  final java.util.concurrent.Semaphore notModified = new java.util.concurrent.Semaphore(0);
+  final Semaphore notModified = new Semaphore(0);
 
   /**
    * The document served at /openapi.yaml (with an ETag of its hash; 304 when the client has it).
@@ -87,9 +92,9 @@ final class TestServer implements AutoCloseable {
 
   private void handle(HttpExchange x) throws IOException {
     String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-    Map<String, List<String>> headers = new java.util.HashMap<>();
+    Map<String, List<String>> headers = new HashMap<>();
     x.getRequestHeaders()
-        .forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), List.copyOf(v)));
+        .forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
     received.add(new Received(x.getRequestMethod(), x.getRequestURI().toString(), headers, body));
     String path = x.getRequestURI().getPath();
     int n = hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
@@ -122,7 +127,7 @@ final class TestServer implements AutoCloseable {
                 + quote(auth)
                 + ":true},\"b64\":"
                 + quote(
-                    java.util.Base64.getEncoder()
+                    Base64.getEncoder()
                         .encodeToString(
                             auth.replaceFirst("^Bearer ", "").getBytes(StandardCharsets.UTF_8)))
                 + ",\"nested\":[["
@@ -199,7 +204,7 @@ final class TestServer implements AutoCloseable {
         if (path.startsWith("/redirect")) { // /redirect?to=<url>&status=<code>
           Map<String, String> q = query(x.getRequestURI().getRawQuery());
           x.getResponseHeaders()
-              .add("Location", java.net.URLDecoder.decode(q.get("to"), StandardCharsets.UTF_8));
+              .add("Location", URLDecoder.decode(q.get("to"), StandardCharsets.UTF_8));
           x.sendResponseHeaders(Integer.parseInt(q.getOrDefault("status", "302")), -1);
           x.close();
         } else {
@@ -210,7 +215,7 @@ final class TestServer implements AutoCloseable {
   }
 
   private static Map<String, String> query(String raw) {
-    Map<String, String> out = new java.util.HashMap<>();
+    Map<String, String> out = new HashMap<>();
     if (raw != null) {
       for (String kv : raw.split("&")) {
         int eq = kv.indexOf('=');

@@ -12,6 +12,7 @@ import io.modelcontextprotocol.spec.McpTransportSessionNotFoundException;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -303,7 +304,7 @@ final class McpConnection implements AutoCloseable {
       if (c instanceof McpTransportSessionNotFoundException) {
         return true;
       }
-      String m = String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT);
+      String m = String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT);
       if (m.contains("session")
               && (m.contains("terminated") || m.contains("not found") || m.contains("closed"))
           || m.contains("exited")

@@ -7,12 +7,16 @@ import dev.agora.core.manifest.Manifests;
 import dev.agora.core.manifest.ProviderSpec;
 import dev.agora.core.manifest.Schema;
 import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.Vec;
 import dev.agora.rtfs.types.TypeExpr;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -164,10 +168,7 @@ final class McpMapping {
         p.arguments() == null ? List.<McpSchema.PromptArgument>of() : p.arguments()) {
       input
           .append(" [")
-          .append(
-              Json.isKeywordName(arg.name())
-                  ? ":" + arg.name()
-                  : dev.agora.rtfs.Printer.quote(arg.name()))
+          .append(Json.isKeywordName(arg.name()) ? ":" + arg.name() : Printer.quote(arg.name()))
           .append(" :string")
           .append(Boolean.TRUE.equals(arg.required()) ? "" : " ?")
           .append("]");
@@ -196,9 +197,9 @@ final class McpMapping {
    * A tool whose arguments are all optional may be called with none: nil (what {@code (call :id)}
    * passes) is accepted besides the map, and sent as {@code {}}.
    */
-  private static Schema optionalWhenNothingRequired(Schema s, java.util.Map<String, Object> json) {
+  private static Schema optionalWhenNothingRequired(Schema s, Map<String, Object> json) {
     Object required = json == null ? null : json.get("required");
-    if (required instanceof java.util.Collection<?> c && !c.isEmpty()) {
+    if (required instanceof Collection<?> c && !c.isEmpty()) {
       return s;
     }
     return new Schema(
@@ -206,8 +207,7 @@ final class McpMapping {
   }
 
   /** A JSON Schema from the server as a Schema: converted to a TypeExpr, the original kept. */
-  private static Schema schema(
-      java.util.Map<String, Object> json, String what, Consumer<String> log) {
+  private static Schema schema(Map<String, Object> json, String what, Consumer<String> log) {
     if (json == null) {
       return Schema.of(Manifests.type(":any"));
     }
@@ -324,7 +324,7 @@ final class McpMapping {
       messages.add(
           Dict.of(
               Value.keyword("role"),
-              Value.of(m.role().name().toLowerCase(java.util.Locale.ROOT)),
+              Value.of(m.role().name().toLowerCase(Locale.ROOT)),
               Value.keyword("content"),
               content(m.content())));
     }

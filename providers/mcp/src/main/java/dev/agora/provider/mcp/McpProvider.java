@@ -10,6 +10,7 @@ import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -137,7 +138,7 @@ public final class McpProvider implements Provider {
   }
 
   private static Map<String, Object> stringArguments(Value input) {
-    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    Map<String, Object> out = new LinkedHashMap<>();
     arguments(input).forEach((k, v) -> out.put(k, v instanceof String s ? s : String.valueOf(v)));
     return out;
   }

@@ -6,10 +6,12 @@ import dev.agora.core.manifest.Manifests;
 import dev.agora.core.provider.Providers;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
@@ -138,7 +140,7 @@ public final class McpSource implements DiscoverySource {
       Function<McpAsyncClient, String> unused,
       Function<R, List<T>> items,
       Function<R, String> next,
-      java.util.function.BiFunction<McpAsyncClient, String, Mono<R>> page) {
+      BiFunction<McpAsyncClient, String, Mono<R>> page) {
     List<T> out = new ArrayList<>();
     R r = connection.request("list", first, config.timeout(), null, true);
     for (int n = 0; r != null; n++) {
@@ -194,7 +196,7 @@ public final class McpSource implements DiscoverySource {
   @Override
   public Health health() {
     try {
-      connection.request("ping", McpAsyncClient::ping, java.time.Duration.ofSeconds(5), null, true);
+      connection.request("ping", McpAsyncClient::ping, Duration.ofSeconds(5), null, true);
       return Health.UP;
     } catch (RuntimeException e) {
       return new Health(false, e.getMessage());

@@ -1,5 +1,6 @@
 package dev.agora.provider.mcp;
 
+import dev.agora.core.manifest.Ids;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -13,7 +14,7 @@ import java.util.Set;
  */
 final class Names {
 
-  private static final int MAX = dev.agora.core.manifest.Ids.MAX_LENGTH;
+  private static final int MAX = Ids.MAX_LENGTH;
 
   private final String prefix;
   private final Set<String> taken = new HashSet<>();

@@ -3,6 +3,7 @@ package dev.agora.provider.mcp;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -127,7 +128,7 @@ final class TrackingTransport implements McpClientTransport {
   }
 
   @Override
-  public java.util.List<String> protocolVersions() {
+  public List<String> protocolVersions() {
     return inner.protocolVersions();
   }
 

@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.event.EventType;
 import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.manifest.ProviderSpec;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Seq;
 import dev.agora.rtfs.Value;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -156,19 +158,18 @@ class EverythingStdioTest {
     // deadline
     CapabilityManifest slow =
         m.marketplace.registry().get("mcp.everything.trigger-long-running-operation");
-    dev.agora.core.manifest.ProviderSpec.Mcp spec =
-        (dev.agora.core.manifest.ProviderSpec.Mcp) slow.provider();
+    ProviderSpec.Mcp spec = (ProviderSpec.Mcp) slow.provider();
     m.marketplace.register(
         CapabilityManifest.builder("test.slow")
             .provider(
-                new dev.agora.core.manifest.ProviderSpec.Mcp(
+                new ProviderSpec.Mcp(
                     spec.server(),
                     spec.tool(),
                     Dict.of(Value.keyword("kind"), Value.keyword("tool"))))
             .input(":any")
             .output(":any")
             .effects("mcp")
-            .timeout(java.time.Duration.ofSeconds(20))
+            .timeout(Duration.ofSeconds(20))
             .build(),
         "test");
     CompletableFuture<Throwable> call =

@@ -2,14 +2,17 @@ package dev.agora.provider.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.config.ConfigLoader;
 import dev.agora.core.discovery.SourceFactory;
 import dev.agora.core.doc.Document;
 import dev.agora.core.doc.DocumentException;
 import dev.agora.core.doc.Documents;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
 /** The {@code type: mcp} source's configuration: what is read and every mistake, with its line. */
@@ -20,7 +23,7 @@ class McpConfigTest {
 
   private static Object load(String yaml) {
     Document doc = Documents.parse(yaml, "agora.yaml", Documents.Format.YAML);
-    Map<String, SourceFactory> factories = new java.util.LinkedHashMap<>(ConfigLoader.factories());
+    Map<String, SourceFactory> factories = new LinkedHashMap<>(ConfigLoader.factories());
     factories.put("mcp", new McpSourceFactory(ENV::get));
     try {
       return ConfigLoader.parse(doc, BASE, factories);
@@ -31,8 +34,8 @@ class McpConfigTest {
 
   @Test
   void aStdioAndAnHttpServerAreRead() {
-    dev.agora.core.config.AgoraConfig c =
-        (dev.agora.core.config.AgoraConfig)
+    AgoraConfig c =
+        (AgoraConfig)
             load(
                 """
         sources:
@@ -72,7 +75,7 @@ class McpConfigTest {
           - {name: extra, type: mcp, command: x, colour: red}
         """);
     assertThat(problems)
-        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+        .asInstanceOf(InstanceOfAssertFactories.LIST)
         .map(Object::toString)
         .containsExactly(
             "agora.yaml:2: sources[0].name: an MCP source's name becomes part of capability ids (mcp.bad name.<tool>): "

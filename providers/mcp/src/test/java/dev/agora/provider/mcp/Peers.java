@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -49,7 +51,7 @@ public final class Peers {
   public record Run(int exit, String out, String err) {}
 
   /** Runs a command to completion (with a generous limit), capturing stdout and stderr. */
-  public static Run run(List<String> command, java.util.Map<String, String> env)
+  public static Run run(List<String> command, Map<String, String> env)
       throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().putAll(env);
@@ -108,7 +110,7 @@ public final class Peers {
         new ProcessBuilder(exe("mcp-server-everything"), mode).redirectErrorStream(true);
     pb.environment().put("PORT", Integer.toString(port));
     Process p = pb.start();
-    List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<String> output = Collections.synchronizedList(new ArrayList<>());
     CompletableFuture<Void> ready = new CompletableFuture<>();
     Thread.ofVirtual()
         .start(
