@@ -258,4 +258,25 @@ class ChainCommandsTest {
     assertThat(pg.exit()).isEqualTo(2);
     assertThat(pg.err()).contains("postgres storage needs a url");
   }
+
+  @Test
+  void oneActionsSubtreeAsTextAndAsJson() {
+    assertThat(agora("run", "--config", CONFIG, ORDER).exit()).isZero();
+    String json = agora("chain", "show", "--type", "PlanStepStarted", "--json").out();
+    int at = json.indexOf("\"id\":\"") + 6;
+    String step = json.substring(at, json.indexOf('"', at));
+    Result tree = agora("chain", "show", "--action", step, "--tree");
+    List<String> lines = tree.out().lines().toList();
+    assertThat(lines.getFirst()).startsWith("#").contains("PlanStepStarted");
+    assertThat(lines).hasSizeGreaterThan(2).noneMatch(l -> l.contains("PlanStarted"));
+    Result asJson = agora("chain", "show", "--action", step, "--tree", "--json");
+    assertThat(asJson.out())
+        .startsWith("[{")
+        .contains("\"children\":[{")
+        .contains("\"id\":\"" + step + "\"");
+    Result one = agora("chain", "show", "--action", step);
+    assertThat(one.out().lines()).singleElement().asString().contains("PlanStepStarted");
+    Result none = agora("chain", "show", "--action", "no-such-action", "--tree");
+    assertThat(none.err()).isEqualTo("no actions match\n");
+  }
 }
