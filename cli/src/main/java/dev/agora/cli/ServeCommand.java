@@ -62,7 +62,11 @@ final class ServeCommand implements Callable<Integer> {
             io.err()
                 .println(
                     "agora: " + s.marketplace().registry().size() + " capabilities; Ctrl-C stops");
-            stop.await();
+            try {
+              stop.await();
+            } finally {
+              removeHook(hook);
+            }
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           } catch (RuntimeException e) {
@@ -78,6 +82,15 @@ final class ServeCommand implements Callable<Integer> {
           }
           return 0;
         });
+  }
+
+  /** Stopped by an interrupt (in-process use): the hook is not needed any more. */
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the JVM is exiting: the hook is running or has run
+    }
   }
 
   private static String rootMessage(Throwable t) {
