@@ -271,22 +271,24 @@ public final class Fields {
 
   // ---- Helpers ----
 
+  /** A duration, or null when {@code text} is none (or too long a one for a {@link Duration}). */
   public static Duration parseDuration(String text) {
     String t = text.strip();
     Matcher m = DURATION.matcher(t);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
-    }
     try {
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          case "h" -> Duration.ofHours(n);
+          default -> Duration.ofDays(n);
+        };
+      }
       return Duration.parse(t);
-    } catch (DateTimeParseException e) {
+    } catch (NumberFormatException | ArithmeticException | DateTimeParseException e) { // too large a number
+
       return null;
     }
   }

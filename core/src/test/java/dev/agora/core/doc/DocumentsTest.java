@@ -68,5 +68,7 @@ class DocumentsTest {
     assertThat(Fields.parseDuration("5m")).hasMinutes(5);
     assertThat(Fields.parseDuration("PT2S")).hasSeconds(2);
     assertThat(Fields.parseDuration("2 weeks")).isNull();
+    assertThat(Fields.parseDuration("99999999999999999999s")).as("found by DocumentFuzzTest").isNull();
+    assertThat(Fields.parseDuration("9223372036854775807d")).isNull();
   }
 }
