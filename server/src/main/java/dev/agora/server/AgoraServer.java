@@ -49,7 +49,7 @@ public final class AgoraServer implements AutoCloseable {
     this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     marketplace.meters().add(prometheus);
     HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
-        .jsonMapper(McpJsonDefaults.getMapper())
+        .jsonMapper(new PlainErrors(McpJsonDefaults.getMapper()))
         .mcpEndpoint("/mcp")
         .keepAliveInterval(settings.keepAlive())
         .contextExtractor(request -> McpTransportContext.create(request.getAttribute(WHO) instanceof SecurityContext c
