@@ -40,10 +40,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Threads(1)
 public class CallPathBenchmark {
 
-  static final LocalFunction ADD = (in, call) -> {
-    Dict d = (Dict) in;
-    return Value.of(((Value.Int) d.get("a")).value() + ((Value.Int) d.get("b")).value());
-  };
+  static final LocalFunction ADD =
+      (in, call) -> {
+        Dict d = (Dict) in;
+        return Value.of(((Value.Int) d.get("a")).value() + ((Value.Int) d.get("b")).value());
+      };
 
   Marketplace marketplace;
   CallRequest request;
@@ -53,10 +54,17 @@ public class CallPathBenchmark {
   @Setup
   public void setup() {
     sink = new MemorySink(4096);
-    marketplace = Marketplace.builder().sink(sink).log(l -> { }).build();
+    marketplace = Marketplace.builder().sink(sink).log(l -> {}).build();
     marketplace.bootstrap();
-    marketplace.registerLocal(CapabilityManifest.builder("bench.add").input("[:map [:a :int] [:b :int]]").output(":int")
-        .effects("pure").build(), ADD, true, "bench");
+    marketplace.registerLocal(
+        CapabilityManifest.builder("bench.add")
+            .input("[:map [:a :int] [:b :int]]")
+            .output(":int")
+            .effects("pure")
+            .build(),
+        ADD,
+        true,
+        "bench");
     input = Reader.readValue("{:a 20 :b 22}");
     request = CallRequest.of("bench.add", input, SecurityContext.full("bench"));
     if (!marketplace.call(request).equals(Value.of(42))) {

@@ -39,14 +39,25 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgs = "-Xmx4g")
 public class ChainAppendBenchmark {
 
-  /** A typical call result: a dozen fields of arguments and result, capability, caller, plan, parent. */
+  /**
+   * A typical call result: a dozen fields of arguments and result, capability, caller, plan,
+   * parent.
+   */
   public static Event sample() {
-    return Event.of("5e1f0c2a9b3d4e71-1a2b", EventType.CapabilityResult, Instant.parse("2026-11-21T10:00:00Z"),
-            "5e1f0c2a9b3d4e71-1a2a", "5e1f0c2a9b3d4e71-1a00", "agent")
+    return Event.of(
+            "5e1f0c2a9b3d4e71-1a2b",
+            EventType.CapabilityResult,
+            Instant.parse("2026-11-21T10:00:00Z"),
+            "5e1f0c2a9b3d4e71-1a2a",
+            "5e1f0c2a9b3d4e71-1a00",
+            "agent")
         .withCapability("weather.current", "1.2.0")
         .withArguments(Reader.readValue("{:city \"Oslo\" :units :metric :days 3}"))
-        .withResult(Reader.readValue("{:temp -3.5 :wind 4.2 :summary \"light snow\" :hourly [1 2 3 4 5 6]}"),
-            Duration.ofMillis(12), 0.001);
+        .withResult(
+            Reader.readValue(
+                "{:temp -3.5 :wind 4.2 :summary \"light snow\" :hourly [1 2 3 4 5 6]}"),
+            Duration.ofMillis(12),
+            0.001);
   }
 
   Ledger ledger;
@@ -56,8 +67,12 @@ public class ChainAppendBenchmark {
 
   @Setup(Level.Iteration)
   public void setup() throws Exception {
-    ledger = new Ledger(new MemoryStore(), ChainKey.generate("bench"),
-        new Ledger.Settings(Ledger.Durability.DURABLE, Recording.DEFAULT, 0, 4096), m -> { });
+    ledger =
+        new Ledger(
+            new MemoryStore(),
+            ChainKey.generate("bench"),
+            new Ledger.Settings(Ledger.Durability.DURABLE, Recording.DEFAULT, 0, 4096),
+            m -> {});
     event = sample();
     body = Canonical.encode(event);
     sha = MessageDigest.getInstance("SHA-256");

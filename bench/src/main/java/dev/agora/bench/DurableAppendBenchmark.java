@@ -32,17 +32,21 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Durable appends with group commit: {@code callers} virtual threads each append and wait for their
  * acknowledgement (fsync'd: SQLite {@code synchronous=FULL}, PostgreSQL's default commit), until
- * {@value #APPENDS} entries are in. Its baseline, {@link RawJdbcInsertBenchmark}, runs in the same JMH
- * run on the same schema: a raw JDBC loop inserting the same rows in batches of 500 per transaction.
+ * {@value #APPENDS} entries are in. Its baseline, {@link RawJdbcInsertBenchmark}, runs in the same
+ * JMH run on the same schema: a raw JDBC loop inserting the same rows in batches of 500 per
+ * transaction.
  *
- * <p>Run: {@code ./build bench 'DurableAppendBenchmark|RawJdbcInsertBenchmark'} (starts an embedded PostgreSQL 18)
+ * <p>Run: {@code ./build bench 'DurableAppendBenchmark|RawJdbcInsertBenchmark'} (starts an embedded
+ * PostgreSQL 18)
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgs = {"-Xmx2g", "--enable-native-access=ALL-UNNAMED"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xmx2g", "--enable-native-access=ALL-UNNAMED"})
 public class DurableAppendBenchmark {
 
   static final int APPENDS = 20_000;
@@ -63,8 +67,12 @@ public class DurableAppendBenchmark {
     EmbeddedPostgres[] server = new EmbeddedPostgres[1];
     s = open(store, Files.createTempDirectory("agora-bench"), server);
     pg = server[0];
-    ledger = new Ledger(s.chain(), ChainKey.generate("bench"),
-        new Ledger.Settings(Ledger.Durability.DURABLE, Recording.DEFAULT, 0, 4096), m -> { });
+    ledger =
+        new Ledger(
+            s.chain(),
+            ChainKey.generate("bench"),
+            new Ledger.Settings(Ledger.Durability.DURABLE, Recording.DEFAULT, 0, 4096),
+            m -> {});
     event = ChainAppendBenchmark.sample();
   }
 
@@ -92,15 +100,17 @@ public class DurableAppendBenchmark {
     AtomicLong left = new AtomicLong(APPENDS);
     List<Thread> threads = new ArrayList<>(callers);
     for (int t = 0; t < callers; t++) {
-      threads.add(Thread.ofVirtual().start(() -> {
-        while (left.getAndDecrement() > 0) {
-          ledger.accept(event);
-        }
-      }));
+      threads.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    while (left.getAndDecrement() > 0) {
+                      ledger.accept(event);
+                    }
+                  }));
     }
     for (Thread t : threads) {
       t.join();
     }
   }
-
 }

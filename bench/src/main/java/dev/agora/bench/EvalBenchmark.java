@@ -23,8 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * benchmark op is one call through {@link Interpreter#apply} (a fresh evaluation, as a plan gets).
  *
  * <p>Baselines: {@code javaFib} is the same recursion on {@code long}s; {@code javaPipelineBoxed}
- * materialises each stage in an {@code ArrayList<Long>} as RTFS does; {@code javaPipelineStream}
- * is the idiomatic LongStream (fused, unboxed: the fastest plain Java).
+ * materialises each stage in an {@code ArrayList<Long>} as RTFS does; {@code javaPipelineStream} is
+ * the idiomatic LongStream (fused, unboxed: the fastest plain Java).
  *
  * <p>Run: {@code ./build bench EvalBenchmark}
  */

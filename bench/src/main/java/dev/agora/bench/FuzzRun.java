@@ -42,12 +42,15 @@ public final class FuzzRun {
         }
         slowest = Math.max(slowest, System.nanoTime() - t);
         if ((i + 1) % 100_000 == 0 && i + 1 < inputs) {
-          System.out.printf("%-13s %d inputs, %.0f s: %s%n", parser, i + 1, (System.nanoTime() - start) / 1e9, outcomes);
+          System.out.printf(
+              "%-13s %d inputs, %.0f s: %s%n",
+              parser, i + 1, (System.nanoTime() - start) / 1e9, outcomes);
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      System.out.printf("%-13s seed %d: %d inputs in %.0f s, %.0f inputs/s, slowest %.0f ms: %s%n", parser, seed, inputs,
-          seconds, inputs / seconds, slowest / 1e6, outcomes);
+      System.out.printf(
+          "%-13s seed %d: %d inputs in %.0f s, %.0f inputs/s, slowest %.0f ms: %s%n",
+          parser, seed, inputs, seconds, inputs / seconds, slowest / 1e6, outcomes);
     }
   }
 }

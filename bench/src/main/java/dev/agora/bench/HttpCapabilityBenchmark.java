@@ -9,7 +9,6 @@ import dev.agora.core.doc.Documents;
 import dev.agora.core.event.EventSink;
 import dev.agora.core.json.Json;
 import dev.agora.core.manifest.Manifests;
-import dev.agora.core.security.SecurityContext;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.reader.Reader;
 import io.javalin.Javalin;
@@ -38,12 +37,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * An HTTP capability called through Agora — the whole call path (policy, context, input validation,
  * egress check after DNS resolution, resilience guards, the shared client, JSON → RTFS, output
  * validation) and recording in the in-memory Causal Chain — beside the JDK's HttpClient sending the
- * same GET to the same local server (Javalin on 127.0.0.1) in the same run: plain {@code send}, with
- * the JSON answer parsed, and bounded by a deadline as Agora bounds it ({@code sendAsync} + a timed
- * {@code get}: the JDK's blocking {@code send} cannot bound the body).
+ * same GET to the same local server (Javalin on 127.0.0.1) in the same run: plain {@code send},
+ * with the JSON answer parsed, and bounded by a deadline as Agora bounds it ({@code sendAsync} + a
+ * timed {@code get}: the JDK's blocking {@code send} cannot bound the body).
  *
- * <p>Run: {@code ./build bench HttpCapabilityBenchmark -bm sample -t 1} (latency) and
- * {@code ./build bench HttpCapabilityBenchmark -bm thrpt -t 8} (throughput, 8 callers).
+ * <p>Run: {@code ./build bench HttpCapabilityBenchmark -bm sample -t 1} (latency) and {@code
+ * ./build bench HttpCapabilityBenchmark -bm thrpt -t 8} (throughput, 8 callers).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode({Mode.SampleTime, Mode.Throughput})
@@ -53,7 +52,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class HttpCapabilityBenchmark {
 
-  static final String BODY = "{\"symbol\": \"ACME\", \"price\": 101.25, \"currency\": \"EUR\", \"open\": true}";
+  static final String BODY =
+      "{\"symbol\": \"ACME\", \"price\": 101.25, \"currency\": \"EUR\", \"open\": true}";
 
   /**
    * Where the actions go: {@code chain} — the Causal Chain in memory (the in-memory store keeps
@@ -72,41 +72,60 @@ public class HttpCapabilityBenchmark {
 
   @Setup(Level.Trial)
   public void start() throws IOException {
-    server = Javalin.create(cfg -> {
-      cfg.startup.showJavalinBanner = false;
-      cfg.concurrency.useVirtualThreads = true;
-      cfg.routes.get("/quote", ctx -> ctx.contentType("application/json").result(BODY));
-    }).start("127.0.0.1", 0);
+    server =
+        Javalin.create(
+                cfg -> {
+                  cfg.startup.showJavalinBanner = false;
+                  cfg.concurrency.useVirtualThreads = true;
+                  cfg.routes.get("/quote", ctx -> ctx.contentType("application/json").result(BODY));
+                })
+            .start("127.0.0.1", 0);
     String base = "http://127.0.0.1:" + server.port();
     Path dir = Files.createTempDirectory("agora-http-bench");
     Path file = dir.resolve("agora.yaml");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         policy:
           egress: {allow: ["127.0.0.1:%d"], private: ["127.0.0.1:%d"]}
         contexts:
           agent: {level: controlled, allow: ["quotes.*"], effects: [network]}
         default_context: agent
         storage: {type: memory}
-        """.formatted(server.port(), server.port()));
+        """
+            .formatted(server.port(), server.port()));
     AgoraConfig cfg = ConfigLoader.load(file);
-    node = AgoraNode.open(cfg, EventSink.NONE, line -> { });
-    market = recording.equals("off") ? Marketplace.builder().config(cfg).log(line -> { }).build() : node.marketplace();
+    node = AgoraNode.open(cfg, EventSink.NONE, line -> {});
+    market =
+        recording.equals("off")
+            ? Marketplace.builder().config(cfg).log(line -> {}).build()
+            : node.marketplace();
     market.bootstrap();
-    Manifests.LoadResult m = Manifests.parse(Documents.parse("""
+    Manifests.LoadResult m =
+        Manifests.parse(
+            Documents.parse(
+                """
         id: quotes.get
         input_schema: "[:map [:symbol :string]]"
         output_schema: "[:map [:symbol :string] [:price :float] [:currency :string] [:open :bool]]"
         effects: [network]
         provider: {type: http, url: "%s/quote?symbol={symbol}", idempotent: true}
-        """.formatted(base), "bench.yaml", Documents.Format.YAML), "bench");
+        """
+                    .formatted(base),
+                "bench.yaml",
+                Documents.Format.YAML),
+            "bench");
     if (!m.problems().isEmpty()) {
       throw new IllegalStateException(m.problems().toString());
     }
     market.register(m.manifests().getFirst(), "bench");
-    call = CallRequest.of("quotes.get", Reader.readValue("{:symbol \"ACME\"}"), cfg.context("agent"));
+    call =
+        CallRequest.of("quotes.get", Reader.readValue("{:symbol \"ACME\"}"), cfg.context("agent"));
     raw = HttpClient.newHttpClient();
-    rawRequest = HttpRequest.newBuilder(URI.create(base + "/quote?symbol=ACME"))
-        .header("Accept", "application/json").build();
+    rawRequest =
+        HttpRequest.newBuilder(URI.create(base + "/quote?symbol=ACME"))
+            .header("Accept", "application/json")
+            .build();
     Value v = viaAgora();
     if (!Json.write(v).contains("ACME")) {
       throw new IllegalStateException("unexpected answer " + v);
@@ -136,7 +155,9 @@ public class HttpCapabilityBenchmark {
   /** The raw client as Agora uses it: the whole exchange, body included, bounded by a deadline. */
   @Benchmark
   public String baselineRawHttpClientWithDeadline() throws Exception {
-    return raw.sendAsync(rawRequest, HttpResponse.BodyHandlers.ofString()).get(30, TimeUnit.SECONDS).body();
+    return raw.sendAsync(rawRequest, HttpResponse.BodyHandlers.ofString())
+        .get(30, TimeUnit.SECONDS)
+        .body();
   }
 
   @Benchmark

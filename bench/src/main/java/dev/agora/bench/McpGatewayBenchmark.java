@@ -38,28 +38,32 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The same MCP {@code tools/call} from the official Java SDK client, (a) straight to an upstream MCP
- * server and (b) through Agora's {@code /mcp}: API key, policy, the caller's context, the tool's JSON
- * Schema on the way in, the call to the upstream over its own MCP session, recording in the Causal
- * Chain. The upstream is a Java SDK server in this JVM (Streamable HTTP on loopback), so the gateway,
- * not the upstream, is what is measured. Also measured, to take the difference apart:
+ * The same MCP {@code tools/call} from the official Java SDK client, (a) straight to an upstream
+ * MCP server and (b) through Agora's {@code /mcp}: API key, policy, the caller's context, the
+ * tool's JSON Schema on the way in, the call to the upstream over its own MCP session, recording in
+ * the Causal Chain. The upstream is a Java SDK server in this JVM (Streamable HTTP on loopback), so
+ * the gateway, not the upstream, is what is measured. Also measured, to take the difference apart:
+ *
  * <ul>
  *   <li>{@code baselineRawHttpToUpstream} — the same tools/call as a hand-made JSON-RPC POST from
  *       the JDK's HttpClient on an initialized session: the upstream and loopback HTTP without the
- *       SDK client;</li>
+ *       SDK client;
  *   <li>{@code viaAgoraLocalTool} — a client to Agora's /mcp calling a built-in capability: the
- *       gateway without the second MCP hop;</li>
+ *       gateway without the second MCP hop;
  *   <li>{@code viaAgoraSqlite} — (b) with the chain on SQLite, durable (an fsync per commit group),
- *       the default deployment; the other Agora figures record to the in-memory chain.</li>
+ *       the default deployment; the other Agora figures record to the in-memory chain.
  * </ul>
+ *
  * Each benchmark thread has its own client session to each endpoint.
  *
- * <p>Run: {@code ./build bench McpGatewayBenchmark -bm sample -t 1} (latency p50/p99) and
- * {@code ./build bench McpGatewayBenchmark -bm thrpt -t 8} (throughput with 8 concurrent clients).
+ * <p>Run: {@code ./build bench McpGatewayBenchmark -bm sample -t 1} (latency p50/p99) and {@code
+ * ./build bench McpGatewayBenchmark -bm thrpt -t 8} (throughput with 8 concurrent clients).
  */
 @BenchmarkMode({Mode.SampleTime, Mode.Throughput})
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 6, time = 5) // the SDK, Jetty and reactor paths take ~30 s to reach full speed here
+@Warmup(
+    iterations = 6,
+    time = 5) // the SDK, Jetty and reactor paths take ~30 s to reach full speed here
 @Measurement(iterations = 5, time = 5)
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class McpGatewayBenchmark {
@@ -79,13 +83,16 @@ public class McpGatewayBenchmark {
       upstream = new JavaMcpServer();
       Path dir = Files.createTempDirectory("agora-mcp-bench");
       agoraMemory = gateway(dir.resolve("memory"), "storage: {type: memory}");
-      agoraSqlite = gateway(dir.resolve("sqlite"), "storage: {type: sqlite}\nchain: {durability: durable}");
+      agoraSqlite =
+          gateway(dir.resolve("sqlite"), "storage: {type: sqlite}\nchain: {durability: durable}");
     }
 
     private String gateway(Path dir, String storage) throws IOException {
       Files.createDirectories(dir);
       Path file = dir.resolve("agora.yaml");
-      Files.writeString(file, """
+      Files.writeString(
+          file,
+          """
           sources: [{name: up, type: mcp, url: "%s"}]
           policy: {deny: ["ccos.io.*", "mcp.up.admin.*"]}
           contexts:
@@ -96,12 +103,16 @@ public class McpGatewayBenchmark {
             port: 0
             api_keys: [{name: bench, context: agent, sha256: "%s"}]
           %s
-          """.formatted(upstream.url(), Hashes.hex(Hashes.sha256(KEY.getBytes(StandardCharsets.UTF_8))), storage));
+          """
+              .formatted(
+                  upstream.url(),
+                  Hashes.hex(Hashes.sha256(KEY.getBytes(StandardCharsets.UTF_8))),
+                  storage));
       AgoraConfig cfg = ConfigLoader.load(file);
-      AgoraNode node = AgoraNode.open(cfg, EventSink.NONE, line -> { });
+      AgoraNode node = AgoraNode.open(cfg, EventSink.NONE, line -> {});
       open.add(node);
       node.marketplace().bootstrap();
-      AgoraServer server = AgoraServer.start(node.marketplace(), cfg, line -> { });
+      AgoraServer server = AgoraServer.start(node.marketplace(), cfg, line -> {});
       open.add(0, server);
       return server.url();
     }
@@ -132,20 +143,43 @@ public class McpGatewayBenchmark {
       agoraSqlite = client(e.agoraSqlite, KEY);
       raw = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       URI up = URI.create(e.upstream.url());
-      HttpResponse<String> init = raw.send(post(up, null, """
+      HttpResponse<String> init =
+          raw.send(
+              post(
+                  up,
+                  null,
+                  """
           {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-06-18",
-           "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}}"""), HttpResponse.BodyHandlers.ofString());
-      String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow(
-          () -> new IllegalStateException("no session: " + init.statusCode() + " " + init.body()));
-      raw.send(post(up, session, """
-          {"jsonrpc": "2.0", "method": "notifications/initialized"}"""), HttpResponse.BodyHandlers.discarding());
-      rawCall = post(up, session, """
+           "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}}"""),
+              HttpResponse.BodyHandlers.ofString());
+      String session =
+          init.headers()
+              .firstValue("Mcp-Session-Id")
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "no session: " + init.statusCode() + " " + init.body()));
+      raw.send(
+          post(
+              up,
+              session,
+              """
+          {"jsonrpc": "2.0", "method": "notifications/initialized"}"""),
+          HttpResponse.BodyHandlers.discarding());
+      rawCall =
+          post(
+              up,
+              session,
+              """
           {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "echo", "arguments": {"message": "hello"}}}""");
     }
 
     private static HttpRequest post(URI uri, String session, String json) {
-      HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-          .header("Accept", "application/json, text/event-stream").POST(HttpRequest.BodyPublishers.ofString(json));
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(uri)
+              .header("Content-Type", "application/json")
+              .header("Accept", "application/json, text/event-stream")
+              .POST(HttpRequest.BodyPublishers.ofString(json));
       if (session != null) {
         b.header("Mcp-Session-Id", session);
       }
@@ -158,8 +192,11 @@ public class McpGatewayBenchmark {
       if (key != null) {
         headers.header("Authorization", "Bearer " + key);
       }
-      HttpClientStreamableHttpTransport t = HttpClientStreamableHttpTransport.builder(u.getScheme() + "://"
-          + u.getAuthority()).endpoint(u.getPath()).requestBuilder(headers).build();
+      HttpClientStreamableHttpTransport t =
+          HttpClientStreamableHttpTransport.builder(u.getScheme() + "://" + u.getAuthority())
+              .endpoint(u.getPath())
+              .requestBuilder(headers)
+              .build();
       McpSyncClient c = McpClient.sync(t).requestTimeout(Duration.ofSeconds(30)).build();
       c.initialize();
       all.add(c);
@@ -172,12 +209,14 @@ public class McpGatewayBenchmark {
     }
   }
 
-  static final McpSchema.CallToolRequest UPSTREAM_ECHO = McpSchema.CallToolRequest.builder("echo")
-      .arguments(Map.of("message", "hello")).build();
-  static final McpSchema.CallToolRequest GATEWAY_ECHO = McpSchema.CallToolRequest.builder("mcp.up.echo")
-      .arguments(Map.of("message", "hello")).build();
-  static final McpSchema.CallToolRequest LOCAL_ECHO = McpSchema.CallToolRequest.builder("ccos.echo")
-      .arguments(Map.of("input", "hello")).build();
+  static final McpSchema.CallToolRequest UPSTREAM_ECHO =
+      McpSchema.CallToolRequest.builder("echo").arguments(Map.of("message", "hello")).build();
+  static final McpSchema.CallToolRequest GATEWAY_ECHO =
+      McpSchema.CallToolRequest.builder("mcp.up.echo")
+          .arguments(Map.of("message", "hello"))
+          .build();
+  static final McpSchema.CallToolRequest LOCAL_ECHO =
+      McpSchema.CallToolRequest.builder("ccos.echo").arguments(Map.of("input", "hello")).build();
 
   @Benchmark
   public McpSchema.CallToolResult baselineDirectToUpstream(Clients c) {

@@ -9,7 +9,8 @@ public final class Programs {
 
   /**
    * About {@code targetBytes} of plan-like RTFS: {@code defn}s with {@code let}, maps, vectors,
-   * strings, keywords, numbers and nested calls, from a fixed seed so every run reads the same text.
+   * strings, keywords, numbers and nested calls, from a fixed seed so every run reads the same
+   * text.
    */
   public static String generated(int targetBytes, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
@@ -20,12 +21,21 @@ public final class Programs {
       sb.append(";; generated plan fragment ").append(n).append('\n');
       sb.append("(defn step-").append(n).append(" [input {:keys [city limit]}]\n");
       sb.append("  (let [url (str \"https://api.example.com/v1/\" city \"?limit=\" limit)\n");
-      sb.append("        weights [").append(r.nextInt(1000)).append(' ').append(r.nextDouble()).append(' ')
-          .append(-r.nextInt(100)).append("]\n");
-      sb.append("        result (call :weather.current {:city city :units :metric :retries ").append(r.nextInt(5)).append("})]\n");
+      sb.append("        weights [")
+          .append(r.nextInt(1000))
+          .append(' ')
+          .append(r.nextDouble())
+          .append(' ')
+          .append(-r.nextInt(100))
+          .append("]\n");
+      sb.append("        result (call :weather.current {:city city :units :metric :retries ")
+          .append(r.nextInt(5))
+          .append("})]\n");
       sb.append("    (step \"fetch-").append(n).append("\"\n");
       sb.append("      (match result\n");
-      sb.append("        {:status :ok :data d} (reduce + 0 (map (fn [x] (* x ").append(r.nextInt(10)).append(")) d))\n");
+      sb.append("        {:status :ok :data d} (reduce + 0 (map (fn [x] (* x ")
+          .append(r.nextInt(10))
+          .append(")) d))\n");
       sb.append("        {:status :error :message m} (throw (str \"failed: \" m))\n");
       sb.append("        _ nil))))\n\n");
     }

@@ -28,15 +28,17 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The baseline of {@link DurableAppendBenchmark}: the same rows, into the same table of the same
  * store, through a plain JDBC batch-insert loop — 500 rows per transaction, one thread, none of the
- * chain's work (no encoding, hashing, numbering, head row) and no callers to wait for. The table grows
- * through the run as the chain's does in its own.
+ * chain's work (no encoding, hashing, numbering, head row) and no callers to wait for. The table
+ * grows through the run as the chain's does in its own.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgs = {"-Xmx2g", "--enable-native-access=ALL-UNNAMED"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xmx2g", "--enable-native-access=ALL-UNNAMED"})
 public class RawJdbcInsertBenchmark {
 
   static final int ROWS = DurableAppendBenchmark.APPENDS;
@@ -68,7 +70,9 @@ public class RawJdbcInsertBenchmark {
     }
   }
 
-  /** The same number of rows through plain JDBC batches, no chain logic: the store's own ceiling. */
+  /**
+   * The same number of rows through plain JDBC batches, no chain logic: the store's own ceiling.
+   */
   @Benchmark
   @OperationsPerInvocation(ROWS)
   public void baselineRawJdbcBatchInsert() throws Exception {
@@ -76,9 +80,11 @@ public class RawJdbcInsertBenchmark {
     try (Connection c = ((JdbcStore) s).connection()) {
       c.setAutoCommit(false);
       for (int done = 0; done < ROWS; done += BATCH) {
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO chain_entries (idx, action_id, type, parent_id, "
-            + "plan_id, intent_id, capability_id, caller, time_nanos, body, leaf_hash, chain_hash) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement p =
+            c.prepareStatement(
+                "INSERT INTO chain_entries (idx, action_id, type, parent_id, "
+                    + "plan_id, intent_id, capability_id, caller, time_nanos, body, leaf_hash, chain_hash) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
           for (int i = 0; i < BATCH; i++) {
             long idx = next++;
             p.setLong(1, idx);

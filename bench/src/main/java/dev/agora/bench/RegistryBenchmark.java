@@ -26,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The registry holding 100,000 capabilities ({@link #manifests}): lookup by id beside a plain
- * {@code HashMap.get} of the same ids (the floor), and searches by glob, namespace, effect and text.
+ * {@code HashMap.get} of the same ids (the floor), and searches by glob, namespace, effect and
+ * text.
  *
  * <p>Run: {@code ./build bench RegistryBenchmark}
  */
@@ -64,8 +65,28 @@ public class RegistryBenchmark {
    */
   public static List<CapabilityManifest> manifests(int n, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
-    String[] words = {"weather", "invoice", "customer", "search", "report", "forecast", "ticket", "payment", "city",
-        "order", "stock", "price", "user", "document", "translate", "summary", "calendar", "email", "route", "image"};
+    String[] words = {
+      "weather",
+      "invoice",
+      "customer",
+      "search",
+      "report",
+      "forecast",
+      "ticket",
+      "payment",
+      "city",
+      "order",
+      "stock",
+      "price",
+      "user",
+      "document",
+      "translate",
+      "summary",
+      "calendar",
+      "email",
+      "route",
+      "image"
+    };
     String[][] effects = {{"pure"}, {"network"}, {"network", "filesystem"}};
     List<CapabilityManifest> out = new java.util.ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -74,15 +95,16 @@ public class RegistryBenchmark {
         description.append(words[r.nextInt(words.length)]).append(' ');
       }
       String id = "ns" + (i % 500) + ".group" + (i % 7) + "." + words[i % words.length] + i;
-      out.add(CapabilityManifest.builder(id)
-          .name(words[r.nextInt(words.length)] + " " + words[r.nextInt(words.length)])
-          .description(description.toString().strip())
-          .version("1." + r.nextInt(10) + ".0")
-          .provider(new ProviderSpec.Http("https://api.example.com/" + id, "GET", Dict.EMPTY))
-          .input("[:map [:city :string] [:limit [:and :int [:> 0]] ?]]")
-          .output("[:map [:items [:vector :any]]]")
-          .effects(effects[r.nextInt(effects.length)])
-          .build());
+      out.add(
+          CapabilityManifest.builder(id)
+              .name(words[r.nextInt(words.length)] + " " + words[r.nextInt(words.length)])
+              .description(description.toString().strip())
+              .version("1." + r.nextInt(10) + ".0")
+              .provider(new ProviderSpec.Http("https://api.example.com/" + id, "GET", Dict.EMPTY))
+              .input("[:map [:city :string] [:limit [:and :int [:> 0]] ?]]")
+              .output("[:map [:items [:vector :any]]]")
+              .effects(effects[r.nextInt(effects.length)])
+              .build());
     }
     return out;
   }

@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * How much heap 100,000 registered capabilities take, indexes included. Run it in a 300 MB heap to
- * prove the target, and read the measured figure:
- * {@code java -Xmx300m -cp bench/target/benchmarks.jar dev.agora.bench.RegistryFootprint}
+ * prove the target, and read the measured figure: {@code java -Xmx300m -cp
+ * bench/target/benchmarks.jar dev.agora.bench.RegistryFootprint}
  */
 public final class RegistryFootprint {
 
@@ -25,8 +25,12 @@ public final class RegistryFootprint {
     }
     manifests = null; // only the registry holds them now
     long after = used();
-    System.out.printf("%d capabilities registered: %.1f MB of heap (%.0f bytes each), max heap %d MB%n", registry.size(),
-        (after - before) / 1e6, (after - before) / (double) registry.size(), Runtime.getRuntime().maxMemory() / 1_000_000);
+    System.out.printf(
+        "%d capabilities registered: %.1f MB of heap (%.0f bytes each), max heap %d MB%n",
+        registry.size(),
+        (after - before) / 1e6,
+        (after - before) / (double) registry.size(),
+        Runtime.getRuntime().maxMemory() / 1_000_000);
   }
 
   private static long used() {

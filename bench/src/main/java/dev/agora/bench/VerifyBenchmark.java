@@ -30,10 +30,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Verifying a log of {@value #N} entries (checkpoints every 10,000): everything {@code agora chain verify}
- * checks — index sequence, header decode and column cross-check, leaf and chain hashes, Merkle root
- * and signature of each checkpoint — from a list in memory and from a SQLite file; beside the floor,
- * one SHA-256 per entry over the same bytes, in the same run.
+ * Verifying a log of {@value #N} entries (checkpoints every 10,000): everything {@code agora chain
+ * verify} checks — index sequence, header decode and column cross-check, leaf and chain hashes,
+ * Merkle root and signature of each checkpoint — from a list in memory and from a SQLite file;
+ * beside the floor, one SHA-256 per entry over the same bytes, in the same run.
  *
  * <p>Run: {@code ./build bench VerifyBenchmark}
  */
@@ -42,7 +42,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgs = {"-Xmx2g", "--enable-native-access=ALL-UNNAMED"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xmx2g", "--enable-native-access=ALL-UNNAMED"})
 public class VerifyBenchmark {
 
   static final int N = 100_000;
@@ -58,14 +60,32 @@ public class VerifyBenchmark {
   @Setup
   public void setup() throws Exception {
     ChainKey key = ChainKey.generate("bench");
-    Ledger.Settings settings = new Ledger.Settings(Ledger.Durability.DURABLE, Recording.DEFAULT, 10_000, 4096);
+    Ledger.Settings settings =
+        new Ledger.Settings(Ledger.Durability.DURABLE, Recording.DEFAULT, 10_000, 4096);
     MemoryStore memory = new MemoryStore();
-    Ledger ledger = new Ledger(memory, key, settings, m -> { });
+    Ledger ledger = new Ledger(memory, key, settings, m -> {});
     Event sample = ChainAppendBenchmark.sample();
     for (int i = 0; i < N; i++) {
-      ledger.accept(new Event("e-" + i, sample.parentId(), sample.planId(), null, sample.type(), sample.at(),
-          sample.capabilityId(), sample.capabilityVersion(), sample.caller(), sample.arguments(), sample.result(),
-          sample.success(), null, null, sample.cost(), sample.duration(), null, sample.metadata()));
+      ledger.accept(
+          new Event(
+              "e-" + i,
+              sample.parentId(),
+              sample.planId(),
+              null,
+              sample.type(),
+              sample.at(),
+              sample.capabilityId(),
+              sample.capabilityVersion(),
+              sample.caller(),
+              sample.arguments(),
+              sample.result(),
+              sample.success(),
+              null,
+              null,
+              sample.cost(),
+              sample.duration(),
+              null,
+              sample.metadata()));
     }
     entries = new ArrayList<>();
     memory.scan(0, N, entries::add);
@@ -74,10 +94,14 @@ public class VerifyBenchmark {
     verifier = new Verifier(List.of(key.verifier()), ledger.origin());
 
     sqlite = SqliteStore.open(Files.createTempDirectory("agora-bench").resolve("agora.db"));
-    sqlite.append(h -> h.extend(entries.stream().map(e -> new ChainHead.Pending(e.body(), e.leafHash(), e.columns()))
-        .toList()));
+    sqlite.append(
+        h ->
+            h.extend(
+                entries.stream()
+                    .map(e -> new ChainHead.Pending(e.body(), e.leafHash(), e.columns()))
+                    .toList()));
     sqlite.origin(ledger.origin()); // the same log, copied
-    Ledger diskLedger = new Ledger(sqlite, key, settings, m -> { });
+    Ledger diskLedger = new Ledger(sqlite, key, settings, m -> {});
     checkpoints.forEach(sqlite::addCheckpoint);
     onDisk = new CausalChain(diskLedger, List.of());
     sha = MessageDigest.getInstance("SHA-256");

@@ -13,10 +13,16 @@ import picocli.CommandLine.ParameterException;
 /** {@code --timeout-ms} and {@code --max-steps}, shared by the commands that evaluate RTFS. */
 final class BudgetOptions {
 
-  @Option(names = "--timeout-ms", paramLabel = "MS", description = "Stop the evaluation after this many milliseconds.")
+  @Option(
+      names = "--timeout-ms",
+      paramLabel = "MS",
+      description = "Stop the evaluation after this many milliseconds.")
   Long timeoutMs;
 
-  @Option(names = "--max-steps", paramLabel = "N", description = "Stop the evaluation after N function applications.")
+  @Option(
+      names = "--max-steps",
+      paramLabel = "N",
+      description = "Stop the evaluation after N function applications.")
   Long maxSteps;
 
   /** The limits these options ask for; a non-positive value is a usage error. */
@@ -44,11 +50,16 @@ final class BudgetOptions {
     } catch (MalformedInputException e) {
       throw new ParameterException(cmd, "cannot read " + p + ": it is not UTF-8 text");
     } catch (IOException e) {
-      throw new ParameterException(cmd, "cannot read " + p + ": " + switch (e) {
-        case java.nio.file.NoSuchFileException n -> "no such file";
-        case java.nio.file.AccessDeniedException a -> "permission denied";
-        default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      });
+      throw new ParameterException(
+          cmd,
+          "cannot read "
+              + p
+              + ": "
+              + switch (e) {
+                case java.nio.file.NoSuchFileException n -> "no such file";
+                case java.nio.file.AccessDeniedException a -> "permission denied";
+                default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+              });
     }
   }
 }

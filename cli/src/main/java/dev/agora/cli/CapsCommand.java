@@ -23,40 +23,60 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code agora caps list|show|call}: the registry from the command line. */
-@Command(name = "caps", mixinStandardHelpOptions = true, description = "List, inspect and call capabilities.",
-    subcommands = {CapsCommand.ListCaps.class, CapsCommand.ShowCap.class, CapsCommand.CallCap.class,
-        CapsCommand.AddCaps.class, CapsCommand.RemoveCap.class, StatsCommand.class})
+@Command(
+    name = "caps",
+    mixinStandardHelpOptions = true,
+    description = "List, inspect and call capabilities.",
+    subcommands = {
+      CapsCommand.ListCaps.class,
+      CapsCommand.ShowCap.class,
+      CapsCommand.CallCap.class,
+      CapsCommand.AddCaps.class,
+      CapsCommand.RemoveCap.class,
+      StatsCommand.class
+    })
 final class CapsCommand implements Runnable {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** {@code agora caps list [PATTERN] [--effect E] [--text WORDS] [--json]}. */
-  @Command(name = "list", mixinStandardHelpOptions = true,
+  /**
+   * {@code agora caps list [PATTERN] [--effect E] [--text WORDS] [--json]}: one line per
+   * capability, ending in where it came from ({@link Commands#origin}).
+   */
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
       description = "List capabilities: id, version, provider, effects, description.")
   static final class ListCaps implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Parameters(arity = "0..1", paramLabel = "PATTERN", description = "An id pattern such as 'ccos.*' (anchored).")
+    @Parameters(
+        arity = "0..1",
+        paramLabel = "PATTERN",
+        description = "An id pattern such as 'ccos.*' (anchored).")
     String pattern;
 
-    @Option(names = "--effect", paramLabel = "EFFECT", description = "Only capabilities with this effect (pure for none).")
+    @Option(
+        names = "--effect",
+        paramLabel = "EFFECT",
+        description = "Only capabilities with this effect (pure for none).")
     String effect;
 
-    @Option(names = "--text", paramLabel = "WORDS", description = "Only capabilities whose id, name or description has these words.")
+    @Option(
+        names = "--text",
+        paramLabel = "WORDS",
+        description = "Only capabilities whose id, name or description has these words.")
     String text;
 
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
-    @Mixin
-    MarketplaceOptions options;
+    @Mixin MarketplaceOptions options;
 
     private final Main.Io io;
 
@@ -72,28 +92,47 @@ final class CapsCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }
-      return Commands.withMarketplace(options, io, s -> {
-        List<CapabilityManifest> found = s.marketplace().registry().search(
-            new Query(glob, null, effect, text, Integer.MAX_VALUE));
-        if (json) {
-          io.out().println(Json.write(dev.agora.rtfs.Vec.of(found.stream().map(m -> (Value) m.toValue()).toList())));
-          return 0;
-        }
-        int width = found.stream().mapToInt(m -> m.id().length()).max().orElse(2);
-        for (CapabilityManifest m : found) {
-          io.out().printf("%-" + width + "s  %-8s  %-7s  %-18s  %s%n", m.id(), m.version(), m.provider().type(),
-              m.isPure() ? "pure" : String.join(",", m.effects()), m.description());
-        }
-        if (found.isEmpty()) {
-          io.err().println("no capabilities match");
-        }
-        return 0;
-      });
+      return Commands.withMarketplace(
+          options,
+          io,
+          s -> {
+            List<CapabilityManifest> found =
+                s.marketplace()
+                    .registry()
+                    .search(new Query(glob, null, effect, text, Integer.MAX_VALUE));
+            if (json) {
+              io.out()
+                  .println(
+                      Json.write(
+                          dev.agora.rtfs.Vec.of(
+                              found.stream().map(m -> (Value) m.toValue()).toList())));
+              return 0;
+            }
+            int width = found.stream().mapToInt(m -> m.id().length()).max().orElse(2);
+            for (CapabilityManifest m : found) {
+              io.out()
+                  .printf(
+                      "%-" + width + "s  %-8s  %-7s  %-18s  %s  [%s]%n",
+                      m.id(),
+                      m.version(),
+                      m.provider().type(),
+                      m.isPure() ? "pure" : String.join(",", m.effects()),
+                      m.description(),
+                      Commands.origin(m));
+            }
+            if (found.isEmpty()) {
+              io.err().println("no capabilities match");
+            }
+            return 0;
+          });
     }
   }
 
   /** {@code agora caps show ID [--json]}. */
-  @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one capability's manifest.")
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description = "Show one capability's manifest.")
   static final class ShowCap implements Callable<Integer> {
     @Parameters(paramLabel = "ID", description = "The capability id.")
     String id;
@@ -101,8 +140,7 @@ final class CapsCommand implements Runnable {
     @Option(names = "--json", description = "Print the manifest as JSON.")
     boolean json;
 
-    @Mixin
-    MarketplaceOptions options;
+    @Mixin MarketplaceOptions options;
 
     private final Main.Io io;
 
@@ -112,46 +150,68 @@ final class CapsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      return Commands.withMarketplace(options, io, s -> {
-        CapabilityManifest m = s.marketplace().registry().get(id);
-        if (m == null) {
-          List<String> near = s.marketplace().registry().suggest(id, 3);
-          io.err().println("error: NotFound: no capability '" + id + "'"
-              + (near.isEmpty() ? "" : "; did you mean " + String.join(", ", near) + "?"));
-          return 1;
-        }
-        if (json) {
-          io.out().println(Json.write(m.toValue()));
-          return 0;
-        }
-        io.out().println(Commands.describe(m));
-        return 0;
-      });
+      return Commands.withMarketplace(
+          options,
+          io,
+          s -> {
+            CapabilityManifest m = s.marketplace().registry().get(id);
+            if (m == null) {
+              List<String> near = s.marketplace().registry().suggest(id, 3);
+              io.err()
+                  .println(
+                      "error: NotFound: no capability '"
+                          + id
+                          + "'"
+                          + (near.isEmpty()
+                              ? ""
+                              : "; did you mean " + String.join(", ", near) + "?"));
+              return 1;
+            }
+            if (json) {
+              io.out().println(Json.write(m.toValue()));
+              return 0;
+            }
+            io.out().println(Commands.describe(m));
+            return 0;
+          });
     }
   }
 
-  /** {@code agora caps call ID 'ARGS'}: ARGS in RTFS ({@code {:a 1}}) or JSON ({@code {"a": 1}}). */
-  @Command(name = "call", mixinStandardHelpOptions = true,
-      description = {"Call a capability through the governed call path and print its result.",
-          "ARGS is RTFS ({:city \"Oslo\"}) or JSON ({\"city\": \"Oslo\"}); none means nil."})
+  /**
+   * {@code agora caps call ID 'ARGS'}: ARGS that are a valid JSON document are JSON ({@code {"a":
+   * 1}}), anything else RTFS ({@code {:a 1}}); {@code --json} or {@code --rtfs} decides instead.
+   */
+  @Command(
+      name = "call",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Call a capability through the governed call path and print its result.",
+        "ARGS that are a valid JSON document are JSON ({\"city\": \"Oslo\"}), anything else RTFS "
+            + "({:city \"Oslo\"}); none means nil. --json or --rtfs decides instead."
+      })
   static final class CallCap implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "ID", description = "The capability id.")
     String id;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "ARGS", description = "The input, in RTFS or JSON.")
+    @Parameters(
+        index = "1",
+        arity = "0..1",
+        paramLabel = "ARGS",
+        description = "The input, in RTFS or JSON.")
     String args;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
+    @Option(names = "--json", description = "ARGS are JSON, and the result is printed as JSON.")
     boolean json;
+
+    @Option(names = "--rtfs", description = "ARGS are RTFS (even when they are also valid JSON).")
+    boolean rtfs;
 
     @Option(names = "--trace", description = "Print the call's events to stderr.")
     boolean trace;
 
-    @Mixin
-    MarketplaceOptions options;
+    @Mixin MarketplaceOptions options;
 
     private final Main.Io io;
 
@@ -163,46 +223,77 @@ final class CapsCommand implements Runnable {
     public Integer call() {
       Value input = input();
       EventSink sink = trace ? new EventTrace(io.err()) : EventSink.NONE;
-      return Commands.withMarketplace(options, io, sink, s -> {
-        try {
-          Value result = s.marketplace().call(CallRequest.of(id, input, s.context()));
-          io.out().println(json ? Json.write(result) : Printer.print(result));
-          return 0;
-        } catch (AgoraError e) {
-          io.err().println("error: " + e.kind() + ": " + e.getMessage());
-          return 1;
-        }
-      });
+      return Commands.withMarketplace(
+          options,
+          io,
+          sink,
+          s -> {
+            try {
+              Value result = s.marketplace().call(CallRequest.of(id, input, s.context()));
+              io.out().println(json ? Json.write(result) : Printer.print(result));
+              return 0;
+            } catch (AgoraError e) {
+              io.err().println("error: " + e.kind() + ": " + e.getMessage());
+              return 1;
+            }
+          });
     }
 
-    /** RTFS first; text that is not RTFS but is JSON is read as JSON. */
+    /**
+     * JSON first: {@code {"a":2}} is also RTFS, but with the keywords {@code :2} — a JSON document
+     * means what JSON says. Anything that is not JSON is read as RTFS.
+     */
     private Value input() {
+      if (json && rtfs) {
+        throw new ParameterException(spec.commandLine(), "--json and --rtfs exclude each other");
+      }
       if (args == null || args.isBlank()) {
         return Value.NIL;
       }
-      try {
-        return Reader.readValue(args);
-      } catch (RtfsError rtfs) {
+      JsonException notJson = null;
+      if (!rtfs) {
         try {
           return Json.parse(args);
-        } catch (JsonException json) {
-          throw new ParameterException(spec.commandLine(), "ARGS is neither RTFS (" + rtfs.getMessage()
-              + ") nor JSON (" + json.getMessage() + ")");
+        } catch (JsonException e) {
+          if (json) {
+            throw new ParameterException(
+                spec.commandLine(), "ARGS are not JSON: " + e.getMessage());
+          }
+          notJson = e;
         }
+      }
+      try {
+        return Reader.readValue(args);
+      } catch (RtfsError e) {
+        throw new ParameterException(
+            spec.commandLine(),
+            notJson == null
+                ? "ARGS are not RTFS: " + e.getMessage()
+                : "ARGS are neither JSON ("
+                    + notJson.getMessage()
+                    + ") nor RTFS ("
+                    + e.getMessage()
+                    + ")");
       }
     }
   }
 
-  /** {@code agora caps add FILE...}: register manifests at runtime; the store keeps them across restarts. */
-  @Command(name = "add", mixinStandardHelpOptions = true,
-      description = {"Register the manifests in FILEs (JSON, YAML or RTFS) with this node.",
-          "They are kept in the node's store and are there after a restart, until 'agora caps remove'."})
+  /**
+   * {@code agora caps add FILE...}: register manifests at runtime; the store keeps them across
+   * restarts.
+   */
+  @Command(
+      name = "add",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Register the manifests in FILEs (JSON, YAML or RTFS) with this node.",
+        "They are kept in the node's store and are there after a restart, until 'agora caps remove'."
+      })
   static final class AddCaps implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE")
     List<java.nio.file.Path> files;
 
-    @Mixin
-    MarketplaceOptions options;
+    @Mixin MarketplaceOptions options;
 
     private final Main.Io io;
 
@@ -212,34 +303,55 @@ final class CapsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      return Commands.withMarketplace(options, io, s -> {
-        int bad = 0;
-        for (java.nio.file.Path f : files) {
-          dev.agora.core.manifest.Manifests.LoadResult r = dev.agora.core.manifest.Manifests.load(f);
-          r.problems().forEach(p -> io.err().println("error: " + p));
-          bad += r.problems().size();
-          for (CapabilityManifest m : r.manifests()) {
-            var change = s.marketplace().register(m, "cli " + f.getFileName());
-            io.out().println(change.name().toLowerCase(java.util.Locale.ROOT) + " " + m.id() + " " + m.version());
-          }
-        }
-        return bad == 0 ? 0 : 1;
-      });
+      return Commands.withMarketplace(
+          options,
+          io,
+          s -> {
+            int bad = 0;
+            for (java.nio.file.Path f : files) {
+              dev.agora.core.manifest.Manifests.LoadResult r =
+                  dev.agora.core.manifest.Manifests.load(f);
+              r.problems().forEach(p -> io.err().println("error: " + p));
+              bad += r.problems().size();
+              for (CapabilityManifest m : r.manifests()) {
+                var change = s.marketplace().register(m, "cli " + f.getFileName());
+                io.out()
+                    .println(
+                        change.name().toLowerCase(java.util.Locale.ROOT)
+                            + " "
+                            + m.id()
+                            + " "
+                            + m.version());
+              }
+            }
+            return bad == 0 ? 0 : 1;
+          });
     }
   }
 
-  /** {@code agora caps remove ID [--version V]}. */
-  @Command(name = "remove", mixinStandardHelpOptions = true,
+  /**
+   * {@code agora caps remove ID [--version V]}. Its {@code --version} takes a capability version,
+   * so it has {@code -h/--help} of its own instead of the standard pair: picocli drops both
+   * standard options when a command declares one of their names (the program's version is {@code
+   * agora -V}).
+   */
+  @Command(
+      name = "remove",
       description = "Remove a capability (every version, or one) from this node and its store.")
   static final class RemoveCap implements Callable<Integer> {
+    @Option(
+        names = {"-h", "--help"},
+        usageHelp = true,
+        description = "Show this help message and exit.")
+    boolean help;
+
     @Parameters(paramLabel = "ID")
     String id;
 
     @Option(names = "--version", paramLabel = "V", description = "Only this version.")
     String version;
 
-    @Mixin
-    MarketplaceOptions options;
+    @Mixin MarketplaceOptions options;
 
     private final Main.Io io;
 
@@ -249,14 +361,22 @@ final class CapsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      return Commands.withMarketplace(options, io, s -> {
-        if (!s.marketplace().unregister(id, version)) {
-          io.err().println("error: NotFound: no capability '" + id + "'" + (version == null ? "" : " " + version));
-          return 1;
-        }
-        io.out().println("removed " + id + (version == null ? "" : " " + version));
-        return 0;
-      });
+      return Commands.withMarketplace(
+          options,
+          io,
+          s -> {
+            if (!s.marketplace().unregister(id, version)) {
+              io.err()
+                  .println(
+                      "error: NotFound: no capability '"
+                          + id
+                          + "'"
+                          + (version == null ? "" : " " + version));
+              return 1;
+            }
+            io.out().println("removed " + id + (version == null ? "" : " " + version));
+            return 0;
+          });
     }
   }
 }

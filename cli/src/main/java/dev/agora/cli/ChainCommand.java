@@ -37,15 +37,24 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code agora chain …}: read, verify, prove and export the Causal Chain. */
-@Command(name = "chain", mixinStandardHelpOptions = true,
+@Command(
+    name = "chain",
+    mixinStandardHelpOptions = true,
     description = "Show, verify, prove and export the Causal Chain.",
-    subcommands = {ChainCommand.Verify.class, ChainCommand.Show.class, ChainCommand.Export.class,
-        ChainCommand.VerifyExport.class, ChainCommand.Prove.class, ChainCommand.VerifyProof.class,
-        ChainCommand.MakeCheckpoint.class, ChainCommand.Consistency.class, ChainCommand.Key.class})
+    subcommands = {
+      ChainCommand.Verify.class,
+      ChainCommand.Show.class,
+      ChainCommand.Export.class,
+      ChainCommand.VerifyExport.class,
+      ChainCommand.Prove.class,
+      ChainCommand.VerifyProof.class,
+      ChainCommand.MakeCheckpoint.class,
+      ChainCommand.Consistency.class,
+      ChainCommand.Key.class
+    })
 final class ChainCommand implements Runnable {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public void run() {
@@ -54,11 +63,9 @@ final class ChainCommand implements Runnable {
 
   /** The shared shape of a chain subcommand: node options, the process's streams, a body. */
   abstract static class Sub implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Mixin
-    MarketplaceOptions options;
+    @Mixin MarketplaceOptions options;
 
     final Main.Io io;
 
@@ -68,22 +75,30 @@ final class ChainCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      return Commands.withNode(options, io, s -> {
-        try {
-          return run(s.node().chain());
-        } catch (IOException e) {
-          io.err().println("error: " + e.getMessage());
-          return 1;
-        }
-      });
+      return Commands.withNode(
+          options,
+          io,
+          s -> {
+            try {
+              return run(s.node().chain());
+            } catch (IOException e) {
+              io.err().println("error: " + e.getMessage());
+              return 1;
+            }
+          });
     }
 
     abstract int run(CausalChain chain) throws IOException;
   }
 
-  @Command(name = "verify", mixinStandardHelpOptions = true,
-      description = {"Verify the stored chain: every entry's bytes, hashes and index columns, the head, and every "
-          + "signed checkpoint.", "Exit 0 if intact, 1 with the first bad entry and why."})
+  @Command(
+      name = "verify",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Verify the stored chain: every entry's bytes, hashes and index columns, the head, and every "
+            + "signed checkpoint.",
+        "Exit 0 if intact, 1 with the first bad entry and why."
+      })
   static final class Verify extends Sub {
     Verify(Main.Io io) {
       super(io);
@@ -97,46 +112,78 @@ final class ChainCommand implements Runnable {
 
   static int report(Verifier.Report r, Main.Io io) {
     if (r.ok()) {
-      io.out().println("ok: " + r.size() + " entries, " + r.checkpoints() + " signed checkpoints verified"
-          + (r.unsigned() > 0 ? ", " + r.unsigned() + " signed by keys not trusted here" : "")
-          + "; root " + Hashes.hex(r.root()));
+      io.out()
+          .println(
+              "ok: "
+                  + r.size()
+                  + " entries, "
+                  + r.checkpoints()
+                  + " signed checkpoints verified"
+                  + (r.unsigned() > 0
+                      ? ", " + r.unsigned() + " signed by keys not trusted here"
+                      : "")
+                  + "; root "
+                  + Hashes.hex(r.root()));
       return 0;
     }
     io.out().println("BAD: entry " + r.firstBad() + ": " + r.reason());
     return 1;
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true,
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
       description = "List recorded actions, oldest first; filters combine.")
   static final class Show extends Sub {
     @Option(names = "--plan", paramLabel = "ID", description = "Actions of one plan.")
     String plan;
 
-    @Option(names = "--capability", paramLabel = "ID", description = "Actions about one capability.")
+    @Option(
+        names = "--capability",
+        paramLabel = "ID",
+        description = "Actions about one capability.")
     String capability;
 
-    @Option(names = "--caller", paramLabel = "NAME", description = "Actions of one caller (security context).")
+    @Option(
+        names = "--caller",
+        paramLabel = "NAME",
+        description = "Actions of one caller (security context).")
     String caller;
 
     @Option(names = "--intent", paramLabel = "ID", description = "Actions of one intent.")
     String intent;
 
-    @Option(names = "--type", paramLabel = "TYPE", description = "One action type, e.g. CapabilityCall.")
+    @Option(
+        names = "--type",
+        paramLabel = "TYPE",
+        description = "One action type, e.g. CapabilityCall.")
     String type;
 
-    @Option(names = "--action", paramLabel = "ID", description = "One action, with its children when --tree.")
+    @Option(
+        names = "--action",
+        paramLabel = "ID",
+        description = "One action, with its children when --tree.")
     String action;
 
-    @Option(names = "--since", paramLabel = "WHEN", description = "From this time: an ISO instant or a duration ago (10m, 2h).")
+    @Option(
+        names = "--since",
+        paramLabel = "WHEN",
+        description = "From this time: an ISO instant or a duration ago (10m, 2h).")
     String since;
 
     @Option(names = "--until", paramLabel = "WHEN", description = "Before this time (same forms).")
     String until;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "1000", description = "At most N actions (default 1000; 0: all).")
+    @Option(
+        names = "--limit",
+        paramLabel = "N",
+        defaultValue = "1000",
+        description = "At most N actions (default 1000; 0: all).")
     int limit;
 
-    @Option(names = "--tree", description = "Nest actions under their parents (plan → steps → calls → results).")
+    @Option(
+        names = "--tree",
+        description = "Nest actions under their parents (plan → steps → calls → results).")
     boolean tree;
 
     @Option(names = "--json", description = "Print JSON.")
@@ -148,14 +195,26 @@ final class ChainCommand implements Runnable {
 
     @Override
     int run(CausalChain chain) {
-      ChainQuery q = ChainQuery.ALL.withPlan(plan).withCapability(capability).withCaller(caller).withIntent(intent)
-          .withType(type).withTime(when(since, "--since"), when(until, "--until")).withLimit(limit);
-      List<Entry> found = new ArrayList<>(chain.query(action != null && !tree ? q.withActionId(action) : q));
+      ChainQuery q =
+          ChainQuery.ALL
+              .withPlan(plan)
+              .withCapability(capability)
+              .withCaller(caller)
+              .withIntent(intent)
+              .withType(type)
+              .withTime(when(since, "--since"), when(until, "--until"))
+              .withLimit(limit);
+      List<Entry> found =
+          new ArrayList<>(chain.query(action != null && !tree ? q.withActionId(action) : q));
       if (action != null && tree) {
         found = subtree(chain, action);
       }
       if (json) {
-        io.out().println(tree ? json(CausalChain.forest(found)) : Json.write(Vec.of(found.stream().map(Show::value).toList())));
+        io.out()
+            .println(
+                tree
+                    ? json(CausalChain.forest(found))
+                    : Json.write(Vec.of(found.stream().map(Show::value).toList())));
         return 0;
       }
       if (tree) {
@@ -171,14 +230,17 @@ final class ChainCommand implements Runnable {
 
     private static List<Entry> subtree(CausalChain chain, String id) {
       List<Entry> out = new ArrayList<>();
-      chain.get(id).ifPresent(root -> {
-        List<Entry> todo = new ArrayList<>(List.of(root));
-        while (!todo.isEmpty()) {
-          Entry e = todo.removeFirst();
-          out.add(e);
-          todo.addAll(chain.children(e.columns().actionId()));
-        }
-      });
+      chain
+          .get(id)
+          .ifPresent(
+              root -> {
+                List<Entry> todo = new ArrayList<>(List.of(root));
+                while (!todo.isEmpty()) {
+                  Entry e = todo.removeFirst();
+                  out.add(e);
+                  todo.addAll(chain.children(e.columns().actionId()));
+                }
+              });
       out.sort(java.util.Comparator.comparingLong(Entry::index));
       return out;
     }
@@ -194,8 +256,18 @@ final class ChainCommand implements Runnable {
 
     static String line(Entry entry) {
       Event e = entry.action();
-      return "#" + entry.index() + " " + e.at() + " " + e.type() + " [" + e.id() + "]"
-          + (e.caller() == null ? "" : " by " + e.caller()) + ": " + EventTrace.summary(e);
+      return "#"
+          + entry.index()
+          + " "
+          + e.at()
+          + " "
+          + e.type()
+          + " ["
+          + e.id()
+          + "]"
+          + (e.caller() == null ? "" : " by " + e.caller())
+          + ": "
+          + EventTrace.summary(e);
     }
 
     private static String json(List<CausalChain.Node> nodes) {
@@ -203,15 +275,24 @@ final class ChainCommand implements Runnable {
     }
 
     private static Value nodeValue(CausalChain.Node n) {
-      return ((Dict) value(n.entry())).assoc(Value.keyword("children"),
-          Vec.of(n.children().stream().map(Show::nodeValue).toList()));
+      return ((Dict) value(n.entry()))
+          .assoc(
+              Value.keyword("children"),
+              Vec.of(n.children().stream().map(Show::nodeValue).toList()));
     }
 
-    /** An entry as JSON-ready data; payloads JSON cannot hold (NaN, functions) are given in RTFS syntax. */
+    /**
+     * An entry as JSON-ready data; payloads JSON cannot hold (NaN, functions) are given in RTFS
+     * syntax.
+     */
     static Value value(Entry entry) {
       Event e = entry.action();
-      Dict.Builder b = Dict.builder().put("index", Value.of(entry.index())).put("id", Value.of(e.id()))
-          .put("type", Value.of(e.type().name())).put("time", Value.of(e.at().toString()));
+      Dict.Builder b =
+          Dict.builder()
+              .put("index", Value.of(entry.index()))
+              .put("id", Value.of(e.id()))
+              .put("type", Value.of(e.type().name()))
+              .put("time", Value.of(e.at().toString()));
       put(b, "parent", e.parentId());
       put(b, "plan", e.planId());
       put(b, "intent", e.intentId());
@@ -256,9 +337,12 @@ final class ChainCommand implements Runnable {
     }
   }
 
-  @Command(name = "export", mixinStandardHelpOptions = true,
-      description = "Write the chain with a fresh signed checkpoint to FILE: anyone can verify it offline "
-          + "with 'agora chain verify-export FILE --key KEY'.")
+  @Command(
+      name = "export",
+      mixinStandardHelpOptions = true,
+      description =
+          "Write the chain with a fresh signed checkpoint to FILE: anyone can verify it offline "
+              + "with 'agora chain verify-export FILE --key KEY'.")
   static final class Export extends Sub {
     @Parameters(paramLabel = "FILE", description = "Where to write the export (JSON Lines).")
     Path file;
@@ -271,18 +355,26 @@ final class ChainCommand implements Runnable {
     int run(CausalChain chain) throws IOException {
       Checkpoint c = ChainExport.write(chain, file);
       io.out().println("exported " + c.size() + " entries to " + file);
-      io.out().println("verify with: agora chain verify-export " + file + " --key " + chain.ledger().key().verifier());
+      io.out()
+          .println(
+              "verify with: agora chain verify-export "
+                  + file
+                  + " --key "
+                  + chain.ledger().key().verifier());
       return 0;
     }
   }
 
   /** Commands that need only a file and a key, no node. */
   abstract static class Offline implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Option(names = "--key", required = true, paramLabel = "KEY",
-        description = "The node's verifier key (name+hash+base64), or a file holding it (chain-key.pub).")
+    @Option(
+        names = "--key",
+        required = true,
+        paramLabel = "KEY",
+        description =
+            "The node's verifier key (name+hash+base64), or a file holding it (chain-key.pub).")
     String key;
 
     final Main.Io io;
@@ -314,8 +406,11 @@ final class ChainCommand implements Runnable {
     abstract int run(VerifierKey key) throws IOException;
   }
 
-  @Command(name = "verify-export", mixinStandardHelpOptions = true,
-      description = "Verify an export with only the file and the node's public key. Exit 0 if intact, 1 if not.")
+  @Command(
+      name = "verify-export",
+      mixinStandardHelpOptions = true,
+      description =
+          "Verify an export with only the file and the node's public key. Exit 0 if intact, 1 if not.")
   static final class VerifyExport extends Offline {
     @Parameters(paramLabel = "FILE")
     Path file;
@@ -327,14 +422,23 @@ final class ChainCommand implements Runnable {
     @Override
     int run(VerifierKey key) throws IOException {
       ChainExport.Result r = ChainExport.verify(file, key);
-      io.out().println("log " + r.checkpoint().origin() + ", checkpoint of " + r.checkpoint().size() + " entries");
+      io.out()
+          .println(
+              "log "
+                  + r.checkpoint().origin()
+                  + ", checkpoint of "
+                  + r.checkpoint().size()
+                  + " entries");
       return report(r.report(), io);
     }
   }
 
-  @Command(name = "prove", mixinStandardHelpOptions = true,
-      description = "Print an inclusion proof (C2SP tlog-proof) that an action is in the log, against a signed "
-          + "checkpoint; check it anywhere with 'agora chain verify-proof'.")
+  @Command(
+      name = "prove",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print an inclusion proof (C2SP tlog-proof) that an action is in the log, against a signed "
+              + "checkpoint; check it anywhere with 'agora chain verify-proof'.")
   static final class Prove extends Sub {
     @Parameters(paramLabel = "ACTION_ID")
     String actionId;
@@ -351,7 +455,9 @@ final class ChainCommand implements Runnable {
       }
       InclusionProof p = chain.prove(actionId);
       if (!p.verify(chain.ledger().key().verifier())) {
-        io.err().println("error: the proof does not verify against the stored log; run 'agora chain verify'");
+        io.err()
+            .println(
+                "error: the proof does not verify against the stored log; run 'agora chain verify'");
         return 1;
       }
       io.out().print(p.text());
@@ -359,8 +465,11 @@ final class ChainCommand implements Runnable {
     }
   }
 
-  @Command(name = "verify-proof", mixinStandardHelpOptions = true,
-      description = "Check an inclusion proof with the node's public key; prints the proven action.")
+  @Command(
+      name = "verify-proof",
+      mixinStandardHelpOptions = true,
+      description =
+          "Check an inclusion proof with the node's public key; prints the proven action.")
   static final class VerifyProof extends Offline {
     @Parameters(paramLabel = "FILE", description = "The proof ('-' for standard input).")
     String file;
@@ -371,24 +480,47 @@ final class ChainCommand implements Runnable {
 
     @Override
     int run(VerifierKey key) throws IOException {
-      String text = file.equals("-") ? new String(io.in().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-          : Files.readString(Path.of(file));
+      String text =
+          file.equals("-")
+              ? new String(io.in().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+              : Files.readString(Path.of(file));
       InclusionProof p = InclusionProof.parse(text);
       if (!p.verify(key)) {
-        io.out().println("BAD: the proof does not hold for entry " + p.index() + " of " + p.checkpoint().size()
-            + (p.checkpoint().signedBy(key) ? "" : " (the checkpoint is not signed by " + key.name() + ")"));
+        io.out()
+            .println(
+                "BAD: the proof does not hold for entry "
+                    + p.index()
+                    + " of "
+                    + p.checkpoint().size()
+                    + (p.checkpoint().signedBy(key)
+                        ? ""
+                        : " (the checkpoint is not signed by " + key.name() + ")"));
         return 1;
       }
       Event e = dev.agora.core.chain.Canonical.decode(p.body());
-      io.out().println("ok: action " + e.id() + " (" + e.type() + ") is entry " + p.index() + " of the log "
-          + p.checkpoint().origin() + " of " + p.checkpoint().size() + " entries with root "
-          + Base64.getEncoder().encodeToString(p.checkpoint().root()));
+      io.out()
+          .println(
+              "ok: action "
+                  + e.id()
+                  + " ("
+                  + e.type()
+                  + ") is entry "
+                  + p.index()
+                  + " of the log "
+                  + p.checkpoint().origin()
+                  + " of "
+                  + p.checkpoint().size()
+                  + " entries with root "
+                  + Base64.getEncoder().encodeToString(p.checkpoint().root()));
       return 0;
     }
   }
 
-  @Command(name = "checkpoint", mixinStandardHelpOptions = true,
-      description = "Sign and store a checkpoint of the log as it is now, and print it (a C2SP signed note).")
+  @Command(
+      name = "checkpoint",
+      mixinStandardHelpOptions = true,
+      description =
+          "Sign and store a checkpoint of the log as it is now, and print it (a C2SP signed note).")
   static final class MakeCheckpoint extends Sub {
     MakeCheckpoint(Main.Io io) {
       super(io);
@@ -401,8 +533,11 @@ final class ChainCommand implements Runnable {
     }
   }
 
-  @Command(name = "consistency", mixinStandardHelpOptions = true,
-      description = "Prove that the log now extends the log of an earlier size (RFC 6962 consistency proof).")
+  @Command(
+      name = "consistency",
+      mixinStandardHelpOptions = true,
+      description =
+          "Prove that the log now extends the log of an earlier size (RFC 6962 consistency proof).")
   static final class Consistency extends Sub {
     @Parameters(paramLabel = "OLD_SIZE")
     long oldSize;
@@ -414,11 +549,20 @@ final class ChainCommand implements Runnable {
     @Override
     int run(CausalChain chain) {
       if (oldSize < 0 || oldSize > chain.size()) {
-        io.err().println("error: the log has " + chain.size() + " entries; OLD_SIZE must be between 0 and that");
+        io.err()
+            .println(
+                "error: the log has "
+                    + chain.size()
+                    + " entries; OLD_SIZE must be between 0 and that");
         return 1;
       }
       CausalChain.ConsistencyProof p = chain.consistency(oldSize);
-      io.out().println("old size " + p.oldSize() + ", root " + Base64.getEncoder().encodeToString(p.oldRoot()));
+      io.out()
+          .println(
+              "old size "
+                  + p.oldSize()
+                  + ", root "
+                  + Base64.getEncoder().encodeToString(p.oldRoot()));
       p.proof().forEach(h -> io.out().println(Base64.getEncoder().encodeToString(h)));
       io.out().println();
       io.out().print(p.checkpoint().note());
@@ -426,8 +570,11 @@ final class ChainCommand implements Runnable {
     }
   }
 
-  @Command(name = "key", mixinStandardHelpOptions = true,
-      description = "Print this node's verifier key: what others need to check its checkpoints, proofs and exports.")
+  @Command(
+      name = "key",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print this node's verifier key: what others need to check its checkpoints, proofs and exports.")
   static final class Key extends Sub {
     Key(Main.Io io) {
       super(io);
@@ -452,8 +599,12 @@ final class ChainCommand implements Runnable {
     try {
       return Instant.parse(text);
     } catch (DateTimeParseException e) {
-      throw new ParameterException(spec.commandLine(), option + ": '" + text
-          + "' is neither an ISO instant (2026-11-21T10:00:00Z) nor a duration (10m, 2h)");
+      throw new ParameterException(
+          spec.commandLine(),
+          option
+              + ": '"
+              + text
+              + "' is neither an ISO instant (2026-11-21T10:00:00Z) nor a duration (10m, 2h)");
     }
   }
 }

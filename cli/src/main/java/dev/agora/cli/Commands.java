@@ -2,37 +2,70 @@ package dev.agora.cli;
 
 import dev.agora.core.event.EventSink;
 import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.store.RegistryMirror;
 import dev.agora.rtfs.Printer;
+import java.nio.file.Path;
 import java.util.function.Function;
 
-/** What the marketplace commands share: start-up with its error handling, and how a manifest is shown. */
+/**
+ * What the marketplace commands share: start-up with its error handling, and how a manifest is
+ * shown.
+ */
 final class Commands {
 
   private Commands() {}
 
-  /** Starts the marketplace, runs {@code body}, closes it; a start-up failure prints its lines and exits with its code. */
-  static int withMarketplace(MarketplaceOptions options, Main.Io io, Function<MarketplaceOptions.Started, Integer> body) {
+  /**
+   * Starts the marketplace, runs {@code body}, closes it; a start-up failure prints its lines and
+   * exits with its code.
+   */
+  static int withMarketplace(
+      MarketplaceOptions options, Main.Io io, Function<MarketplaceOptions.Started, Integer> body) {
     return withMarketplace(options, io, EventSink.NONE, body);
   }
 
-  static int withMarketplace(MarketplaceOptions options, Main.Io io, EventSink sink,
-                             Function<MarketplaceOptions.Started, Integer> body) {
+  static int withMarketplace(
+      MarketplaceOptions options,
+      Main.Io io,
+      EventSink sink,
+      Function<MarketplaceOptions.Started, Integer> body) {
     return with(() -> options.start(io, sink), io, body);
   }
 
   /** Opens the node without discovery (the chain commands), runs {@code body}, closes it. */
-  static int withNode(MarketplaceOptions options, Main.Io io, Function<MarketplaceOptions.Started, Integer> body) {
+  static int withNode(
+      MarketplaceOptions options, Main.Io io, Function<MarketplaceOptions.Started, Integer> body) {
     return with(() -> options.open(io, EventSink.NONE), io, body);
   }
 
-  private static int with(java.util.function.Supplier<MarketplaceOptions.Started> start, Main.Io io,
-                          Function<MarketplaceOptions.Started, Integer> body) {
+  private static int with(
+      java.util.function.Supplier<MarketplaceOptions.Started> start,
+      Main.Io io,
+      Function<MarketplaceOptions.Started, Integer> body) {
     try (MarketplaceOptions.Started s = start.get()) {
       return body.apply(s);
     } catch (MarketplaceOptions.Stop stop) {
       io.err().println(stop.getMessage());
       return stop.exit;
     }
+  }
+
+  /**
+   * Where a capability came from, for people: {@code built-in}, {@code file examples/x.yaml}
+   * (relative to the working directory when under it), {@code added at run time (cli x.yaml)}, or
+   * the discovery source's own words (an MCP server, an OpenAPI document, a registry).
+   */
+  static String origin(CapabilityManifest m) {
+    String source = m.provenance() == null ? "unknown" : m.provenance().source();
+    if (source.startsWith(RegistryMirror.RUNTIME)) {
+      return "added at run time (" + source.substring(RegistryMirror.RUNTIME.length()) + ")";
+    }
+    if (source.startsWith("file:")) {
+      Path file = Path.of(source.substring(5)).toAbsolutePath().normalize();
+      Path here = Path.of("").toAbsolutePath();
+      return "file " + (file.startsWith(here) ? here.relativize(file) : file);
+    }
+    return source;
   }
 
   /** A manifest for people: one field per line, schemas in RTFS syntax. */
@@ -46,7 +79,8 @@ final class Commands {
     line(sb, "input", m.input() == null ? "any" : m.input().show());
     line(sb, "output", m.output() == null ? "any" : m.output().show());
     line(sb, "effects", m.isPure() ? "pure" : String.join(", ", m.effects()));
-    line(sb, "permissions", m.permissions().isEmpty() ? "none" : String.join(", ", m.permissions()));
+    line(
+        sb, "permissions", m.permissions().isEmpty() ? "none" : String.join(", ", m.permissions()));
     if (m.timeout() != null) {
       line(sb, "timeout", m.timeout().toMillis() + " ms");
     }

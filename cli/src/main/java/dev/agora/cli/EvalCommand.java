@@ -1,44 +1,51 @@
 package dev.agora.cli;
 
-import dev.agora.rtfs.Interpreter;
+import dev.agora.core.PlanRunner;
+import dev.agora.core.event.EventSink;
 import dev.agora.rtfs.Printer;
-import dev.agora.rtfs.RtfsError;
-import dev.agora.rtfs.SimpleHost;
-import dev.agora.rtfs.Value;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code agora eval FILE} / {@code agora eval -e EXPR}: evaluates every top-level form and prints the
- * last value in RTFS form. Capability calls go to a small demo host ({@code ccos.echo},
- * {@code ccos.math.add}); {@code agora run} uses the marketplace.
+ * {@code agora eval FILE} / {@code agora eval -e EXPR}: evaluates every top-level form and prints
+ * the last value in RTFS form. Like {@code agora run}, on the marketplace: the same capabilities,
+ * every call on the governed call path as {@code --as}, everything recorded in the Causal Chain.
  */
-@Command(name = "eval", mixinStandardHelpOptions = true,
-    description = {"Evaluate an RTFS file or expression and print the value of its last form.",
-        "Calls go to a demo host with ccos.echo and ccos.math.add."})
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Evaluate an RTFS file or expression and print the value of its last form.",
+      "Calls go through the marketplace's governed call path and are recorded, as in 'agora run'."
+    })
 final class EvalCommand implements Callable<Integer> {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Parameters(arity = "0..1", paramLabel = "FILE", description = "An RTFS file.")
   Path file;
 
-  @Option(names = {"-e", "--expr"}, paramLabel = "EXPR", description = "Evaluate this text instead of a file.")
+  @Option(
+      names = {"-e", "--expr"},
+      paramLabel = "EXPR",
+      description = "Evaluate this text instead of a file.")
   String expr;
 
-  @Option(names = "--trace", description = "Print steps and capability calls to stderr as they happen.")
+  @Option(
+      names = "--trace",
+      description = "Print steps and capability calls to stderr as they happen.")
   boolean trace;
 
-  @Mixin
-  BudgetOptions budget;
+  @Mixin MarketplaceOptions options;
+
+  @Mixin BudgetOptions budget;
 
   private final Main.Io io;
 
@@ -53,18 +60,22 @@ final class EvalCommand implements Callable<Integer> {
     }
     String source = expr != null ? expr : BudgetOptions.read(file, spec.commandLine());
     String name = expr != null ? "<expr>" : file.toString();
-    SimpleHost host = SimpleHost.demo();
-    if (trace) {
-      host.onEvent(new Trace(io.err()));
-    }
-    Interpreter rtfs = Interpreter.builder().host(host).limits(budget.limits(spec.commandLine())).out(io.out()).build();
-    try {
-      Value v = Evaluator.onBigStack(() -> rtfs.eval(source, name));
-      io.out().println(Printer.print(v));
-      return 0;
-    } catch (RtfsError e) {
-      Evaluator.printError(e, io.err());
-      return 1;
-    }
+    var limits = budget.limits(spec.commandLine());
+    EventSink sink = trace ? new EventTrace(io.err()) : EventSink.NONE;
+    return Commands.withMarketplace(
+        options,
+        io,
+        sink,
+        s -> {
+          PlanRunner.Outcome o =
+              Evaluator.onBigStack(
+                  () -> s.marketplace().runPlan(source, name, s.context(), limits, io.out()));
+          if (!o.ok()) {
+            Evaluator.printError(o.error(), io.err());
+            return 1;
+          }
+          io.out().println(Printer.print(o.value()));
+          return 0;
+        });
   }
 }

@@ -7,12 +7,17 @@ import java.io.PrintStream;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Prints plan, step and call events as an indented tree as they happen: {@code agora run --trace}. */
+/**
+ * Prints plan, step and call events as an indented tree as they happen: {@code agora run --trace}.
+ */
 final class EventTrace implements EventSink {
 
-  private static final java.util.Set<dev.agora.core.event.EventType> REGISTRY = java.util.EnumSet.of(
-      dev.agora.core.event.EventType.CapabilityRegistered, dev.agora.core.event.EventType.CapabilityUpdated,
-      dev.agora.core.event.EventType.CapabilityRemoved, dev.agora.core.event.EventType.DiscoveryCompleted);
+  private static final java.util.Set<dev.agora.core.event.EventType> REGISTRY =
+      java.util.EnumSet.of(
+          dev.agora.core.event.EventType.CapabilityRegistered,
+              dev.agora.core.event.EventType.CapabilityUpdated,
+          dev.agora.core.event.EventType.CapabilityRemoved,
+              dev.agora.core.event.EventType.DiscoveryCompleted);
 
   private final PrintStream out;
   private final Map<String, Integer> depth = new ConcurrentHashMap<>();
@@ -25,7 +30,8 @@ final class EventTrace implements EventSink {
   public void accept(Event e) {
     int d = e.parentId() == null ? 0 : depth.getOrDefault(e.parentId(), 0) + 1;
     depth.put(e.id(), d);
-    if (!REGISTRY.contains(e.type())) { // registry and discovery events are not part of a plan's tree
+    if (!REGISTRY.contains(
+        e.type())) { // registry and discovery events are not part of a plan's tree
       out.println("trace: " + "  ".repeat(d) + summary(e));
     }
   }
@@ -36,16 +42,24 @@ final class EventTrace implements EventSink {
       case PlanStarted -> "plan " + e.metadata().get("name") + " started (" + e.caller() + ")";
       case PlanStepStarted -> "step " + e.metadata().get("name");
       case CapabilityCall -> "call " + e.capabilityId() + " " + Printer.describe(e.arguments());
-      case CapabilityRegistered, CapabilityUpdated, CapabilityRemoved -> e.type().name().substring(10).toLowerCase()
-          + " " + e.capabilityId() + " " + e.capabilityVersion();
+      case CapabilityRegistered, CapabilityUpdated, CapabilityRemoved ->
+          e.type().name().substring(10).toLowerCase()
+              + " "
+              + e.capabilityId()
+              + " "
+              + e.capabilityVersion();
       case DiscoveryCompleted -> "discovery " + e.metadata();
       default -> outcome(e);
     };
   }
 
   private static String outcome(Event e) {
-    String took = e.duration() == null ? "" : " (" + String.format("%.3f", e.duration().toNanos() / 1e6) + " ms)";
-    return Boolean.TRUE.equals(e.success()) ? "→ " + Printer.describe(e.result()) + took
+    String took =
+        e.duration() == null
+            ? ""
+            : " (" + String.format("%.3f", e.duration().toNanos() / 1e6) + " ms)";
+    return Boolean.TRUE.equals(e.success())
+        ? "→ " + Printer.describe(e.result()) + took
         : "✗ " + e.type() + " " + e.errorKind() + ": " + e.error() + took;
   }
 }

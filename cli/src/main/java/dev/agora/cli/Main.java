@@ -1,27 +1,40 @@
 package dev.agora.cli;
 
+import dev.agora.rtfs.EditDistance;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code agora} command. Exit codes: 0 success, 1 the program or command failed (one
- * {@code error: …} line on stderr), 2 bad usage.
+ * The {@code agora} command. Exit codes: 0 success, 1 the program or command failed (one {@code
+ * error: …} line on stderr), 2 bad usage.
  */
-@Command(name = "agora", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "Agora: a governed capability marketplace for AI agents, with the RTFS plan language.",
-    subcommands = {RunCommand.class, CapsCommand.class, ChainCommand.class, ServeCommand.class, McpCommand.class,
-        EvalCommand.class, ReplCommand.class,
-        CommandLine.HelpCommand.class})
+@Command(
+    name = "agora",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description =
+        "Agora: a governed capability marketplace for AI agents, with the RTFS plan language.",
+    subcommands = {
+      RunCommand.class,
+      CapsCommand.class,
+      ChainCommand.class,
+      ServeCommand.class,
+      McpCommand.class,
+      EvalCommand.class,
+      ReplCommand.class,
+      CompletionCommand.class,
+      HelpCommand.class
+    })
 public final class Main implements Runnable {
 
   /** The process's streams, given to every command (tests pass their own). */
   record Io(InputStream in, PrintStream out, PrintStream err) {}
 
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   private final Io io;
 
@@ -31,8 +44,11 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     // Child processes (stdio MCP servers) die with Agora, however it ends.
-    Runtime.getRuntime().addShutdownHook(new Thread(() ->
-        ProcessHandle.current().descendants().forEach(ProcessHandle::destroy), "agora-children"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy),
+                "agora-children"));
     System.exit(run(args, new Io(System.in, System.out, System.err)));
   }
 
@@ -41,16 +57,35 @@ public final class Main implements Runnable {
     CommandLine cli = new CommandLine(new Main(io), new Factory(io));
     cli.setOut(new PrintWriter(io.out(), true));
     cli.setErr(new PrintWriter(io.err(), true));
-    cli.setParameterExceptionHandler((e, args2) -> {
-      io.err().println("error: " + e.getMessage());
-      io.err().println("see: agora " + commandPath(e.getCommandLine()) + "--help");
-      return 2;
-    });
-    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      io.err().println("error: " + e.getMessage());
-      return 1;
-    });
+    cli.setParameterExceptionHandler(
+        (e, args2) -> {
+          String hint =
+              e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+                  ? didYouMean(
+                      u.getUnmatched().getFirst(), e.getCommandLine().getSubcommands().keySet())
+                  : "";
+          io.err().println("error: " + e.getMessage() + hint);
+          io.err().println("see: agora " + commandPath(e.getCommandLine()) + "--help");
+          return 2;
+        });
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          io.err().println("error: " + e.getMessage());
+          return 1;
+        });
     return cli.execute(args);
+  }
+
+  /** "; did you mean X?" for the names within edit distance 2 of {@code word}, or nothing. */
+  static String didYouMean(String word, java.util.Collection<String> names) {
+    List<String> near =
+        names.stream()
+            .filter(
+                n ->
+                    EditDistance.distance(word, n, 3) <= 2 || n.startsWith(word) && !word.isEmpty())
+            .sorted()
+            .toList();
+    return near.isEmpty() ? "" : "; did you mean " + String.join(", ", near) + "?";
   }
 
   private static String commandPath(CommandLine cmd) {
@@ -66,7 +101,10 @@ public final class Main implements Runnable {
     spec.commandLine().usage(io.out());
   }
 
-  /** Builds commands with the process's streams: every command class with an {@code (Io)} constructor gets them. */
+  /**
+   * Builds commands with the process's streams: every command class with an {@code (Io)}
+   * constructor gets them.
+   */
   private record Factory(Io io) implements CommandLine.IFactory {
     @Override
     public <K> K create(Class<K> cls) throws Exception {
@@ -84,7 +122,9 @@ public final class Main implements Runnable {
     @Override
     public String[] getVersion() {
       String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"agora " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"};
+      return new String[] {
+        "agora " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"
+      };
     }
   }
 }

@@ -15,21 +15,31 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * The options every node command shares ({@code --config}, {@code --as}, {@code --data-dir}) and the
- * one way they start a node: problems in agora.yaml are all reported and stop the command (exit 2),
- * as does a store that cannot be opened (exit 1); a failing discovery source or a bad manifest is a
- * warning and start-up goes on.
+ * The options every node command shares ({@code --config}, {@code --as}, {@code --data-dir}) and
+ * the one way they start a node: problems in agora.yaml are all reported and stop the command (exit
+ * 2), as does a store that cannot be opened (exit 1); a failing discovery source or a bad manifest
+ * is a warning and start-up goes on.
  */
 final class MarketplaceOptions {
 
-  @Option(names = "--config", paramLabel = "FILE", description = "The configuration file (default: ./agora.yaml if present).")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "The configuration file (default: ./agora.yaml if present).")
   Path config;
 
-  @Option(names = "--as", paramLabel = "CONTEXT", description = "The security context to act as (default: the config's default_context).")
+  @Option(
+      names = "--as",
+      paramLabel = "CONTEXT",
+      description = "The security context to act as (default: the config's default_context).")
   String as;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${sys:agora.data.dir:-${env:AGORA_DATA_DIR}}",
-      description = "Where the node keeps its key and SQLite store (default: the config's data_dir, else .agora).")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      defaultValue = "${sys:agora.data.dir:-${env:AGORA_DATA_DIR}}",
+      description =
+          "Where the node keeps its key and SQLite store (default: the config's data_dir, else .agora).")
   Path dataDir;
 
   /** Thrown when the command cannot start; carries the lines to print and the exit code. */
@@ -42,12 +52,19 @@ final class MarketplaceOptions {
     }
   }
 
-  /** Loads the configuration, opens the node, bootstraps its marketplace and resolves the context. */
+  /**
+   * Loads the configuration, opens the node, bootstraps its marketplace and resolves the context.
+   */
   Started start(Main.Io io, EventSink sink) {
     Started s = open(io, sink);
     for (Bootstrap.SourceReport r : s.marketplace().bootstrap()) {
       if (r.failure() != null) {
-        io.err().println("warning: discovery source '" + r.source() + "' failed and was skipped: " + r.failure());
+        io.err()
+            .println(
+                "warning: discovery source '"
+                    + r.source()
+                    + "' failed and was skipped: "
+                    + r.failure());
       }
       r.problems().forEach(p -> io.err().println("warning: " + p));
     }

@@ -1,9 +1,7 @@
 package dev.agora.cli;
 
-import dev.agora.rtfs.Interpreter;
+import dev.agora.core.PlanRunner;
 import dev.agora.rtfs.Printer;
-import dev.agora.rtfs.RtfsError;
-import dev.agora.rtfs.Value;
 import dev.agora.rtfs.reader.Reader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -20,11 +18,13 @@ import org.jline.terminal.Terminal;
 /**
  * The read-eval-print loop. Input continues over several lines until its forms balance; an error is
  * printed and the session goes on; Ctrl-C at the prompt clears the line and during an evaluation
- * cancels it; Ctrl-D or {@code :quit} leaves. Definitions persist for the session.
+ * cancels it; Ctrl-D or {@code :quit} leaves. Definitions persist for the session. A line that is
+ * one word starting with {@code :} is a command, never code: an unknown one is an error.
  */
 final class Repl {
 
-  private static final String HELP = """
+  private static final String HELP =
+      """
       Enter RTFS forms; a form may span several lines. Definitions (def, defn) persist.
         :help      this text
         :globals   the names defined so far (builtins included)
@@ -32,22 +32,27 @@ final class Repl {
       Examples:
         (defn square [x] (* x x))
         (map square [1 2 3])
-        (call :ccos.echo {:hello "world"})""";
+        (call :ccos.echo {:hello "world"})
+      Every call goes through the marketplace's call path and is recorded in the Causal Chain.""";
 
   private final Terminal terminal;
-  private final Interpreter rtfs;
+  private final PlanRunner.Session session;
   private final Path history;
 
-  Repl(Terminal terminal, Interpreter rtfs, Path history) {
+  Repl(Terminal terminal, PlanRunner.Session session, Path history) {
     this.terminal = terminal;
-    this.rtfs = rtfs;
+    this.session = session;
     this.history = history;
   }
 
   /** Runs until :quit or end of input; returns the exit code (0). */
   int run() {
-    LineReaderBuilder b = LineReaderBuilder.builder().terminal(terminal).appName("agora").parser(new FormParser())
-        .variable(LineReader.SECONDARY_PROMPT_PATTERN, "%P  ... ");
+    LineReaderBuilder b =
+        LineReaderBuilder.builder()
+            .terminal(terminal)
+            .appName("agora")
+            .parser(new FormParser())
+            .variable(LineReader.SECONDARY_PROMPT_PATTERN, "%P  ... ");
     if (history != null) {
       b.variable(LineReader.HISTORY_FILE, history);
     }
@@ -68,8 +73,11 @@ final class Repl {
       if (trimmed.isEmpty()) {
         continue;
       }
-      if (trimmed.startsWith(":") && !trimmed.contains(" ") && command(trimmed, out)) {
-        return 0;
+      if (trimmed.startsWith(":") && !trimmed.contains(" ")) {
+        if (command(trimmed, out)) {
+          return 0;
+        }
+        continue; // issue 11: a handled command fell through and was evaluated as code too
       }
       evaluate(input, out);
     }
@@ -82,11 +90,8 @@ final class Repl {
         return true;
       }
       case ":help", ":h" -> out.println(HELP);
-      case ":globals" -> out.println(String.join(" ", rtfs.globalNames()));
-      default -> {
-        // A keyword on its own is a value, not a command: evaluate it.
-        evaluate(cmd, out);
-      }
+      case ":globals" -> out.println(String.join(" ", session.globalNames()));
+      default -> out.println("error: unknown command " + cmd + "; :help lists the commands");
     }
     out.flush();
     return false;
@@ -97,10 +102,8 @@ final class Repl {
     try {
       Thread caller = Thread.currentThread();
       previous = terminal.handle(Terminal.Signal.INT, s -> caller.interrupt());
-      Value v = Evaluator.onBigStack(() -> rtfs.eval(input, "<repl>"));
-      out.println(Printer.print(v));
-    } catch (RtfsError e) {
-      out.println("error: " + e.describe());
+      PlanRunner.Outcome o = Evaluator.onBigStack(() -> session.eval(input, "<repl>"));
+      out.println(o.ok() ? Printer.print(o.value()) : "error: " + o.error().describe());
     } finally {
       terminal.handle(Terminal.Signal.INT, previous);
       Thread.interrupted(); // a Ctrl-C that arrived after the evaluation ended must not leak

@@ -1,7 +1,6 @@
 package dev.agora.cli;
 
-import dev.agora.rtfs.Interpreter;
-import dev.agora.rtfs.SimpleHost;
+import dev.agora.rtfs.Limits;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -9,16 +8,23 @@ import org.jline.terminal.Attributes;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code agora repl}: an interactive RTFS session. */
-@Command(name = "repl", mixinStandardHelpOptions = true,
-    description = {"Start an interactive RTFS session (line editing, history, multi-line forms).",
-        "Type :help for commands, :quit or Ctrl-D to leave."})
+@Command(
+    name = "repl",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Start an interactive RTFS session (line editing, history, multi-line forms).",
+      "Type :help for commands, :quit or Ctrl-D to leave."
+    })
 final class ReplCommand implements Callable<Integer> {
 
   @Option(names = "--no-history", description = "Do not read or write ~/.agora_history.")
   boolean noHistory;
+
+  @Mixin MarketplaceOptions options;
 
   private final Main.Io io;
 
@@ -27,7 +33,24 @@ final class ReplCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
+    return Commands.withMarketplace(
+        options,
+        io,
+        s -> {
+          try {
+            return session(s);
+          } catch (IOException e) {
+            io.err().println("error: cannot open the terminal: " + e.getMessage());
+            return 1;
+          }
+        });
+  }
+
+  /**
+   * The loop on a session of the marketplace: every call governed and recorded, definitions kept.
+   */
+  private int session(MarketplaceOptions.Started s) throws IOException {
     boolean interactive = System.console() != null && io.in() == System.in;
     TerminalBuilder tb = TerminalBuilder.builder().name("agora");
     if (interactive) {
@@ -39,8 +62,9 @@ final class ReplCommand implements Callable<Integer> {
     }
     try (Terminal terminal = tb.build()) {
       Path history = noHistory ? null : Path.of(System.getProperty("user.home"), ".agora_history");
-      Interpreter rtfs = Interpreter.builder().host(SimpleHost.demo()).out(io.out()).build();
-      return new Repl(terminal, rtfs, history).run();
+      return new Repl(
+              terminal, s.marketplace().session(s.context(), Limits.DEFAULT, io.out()), history)
+          .run();
     }
   }
 }

@@ -16,25 +16,28 @@ import picocli.CommandLine.Spec;
  * {@code agora run PLAN.rtfs}: bootstraps the marketplace (built-in capabilities and the configured
  * sources), runs the plan with every call on the governed call path, prints its value.
  */
-@Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Run an RTFS plan against the marketplace and print its value.",
-        "Every call goes through the governed call path (policy, validation, limits, recording)."})
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run an RTFS plan against the marketplace and print its value.",
+      "Every call goes through the governed call path (policy, validation, limits, recording)."
+    })
 final class RunCommand implements Callable<Integer> {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Parameters(paramLabel = "PLAN", description = "The RTFS plan file.")
   Path plan;
 
-  @Mixin
-  MarketplaceOptions options;
+  @Mixin MarketplaceOptions options;
 
-  @Option(names = "--trace", description = "Print the plan's steps and calls to stderr as they happen.")
+  @Option(
+      names = "--trace",
+      description = "Print the plan's steps and calls to stderr as they happen.")
   boolean trace;
 
-  @Mixin
-  BudgetOptions budget;
+  @Mixin BudgetOptions budget;
 
   private final Main.Io io;
 
@@ -47,15 +50,22 @@ final class RunCommand implements Callable<Integer> {
     String source = BudgetOptions.read(plan, spec.commandLine());
     EventSink sink = trace ? new EventTrace(io.err()) : EventSink.NONE;
     var limits = budget.limits(spec.commandLine());
-    return Commands.withMarketplace(options, io, sink, s -> {
-      PlanRunner.Outcome o = Evaluator.onBigStack(() ->
-          s.marketplace().runPlan(source, plan.toString(), s.context(), limits, io.out()));
-      if (!o.ok()) {
-        Evaluator.printError(o.error(), io.err());
-        return 1;
-      }
-      io.out().println(Printer.print(o.value()));
-      return 0;
-    });
+    return Commands.withMarketplace(
+        options,
+        io,
+        sink,
+        s -> {
+          PlanRunner.Outcome o =
+              Evaluator.onBigStack(
+                  () ->
+                      s.marketplace()
+                          .runPlan(source, plan.toString(), s.context(), limits, io.out()));
+          if (!o.ok()) {
+            Evaluator.printError(o.error(), io.err());
+            return 1;
+          }
+          io.out().println(Printer.print(o.value()));
+          return 0;
+        });
   }
 }

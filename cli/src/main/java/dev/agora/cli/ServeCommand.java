@@ -13,18 +13,27 @@ import picocli.CommandLine.Option;
  * MCP tools at {@code http://127.0.0.1:8420/mcp}, each call governed and recorded. Runs until
  * interrupted (Ctrl-C, SIGTERM), then closes cleanly: MCP sessions, child servers, the chain.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-    description = {"Serve the marketplace as a governed MCP endpoint (Streamable HTTP at /mcp).",
-        "Callers authenticate with an API key from agora.yaml (server.api_keys) unless server.anonymous is set."})
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serve the marketplace as a governed MCP endpoint (Streamable HTTP at /mcp).",
+      "Callers authenticate with an API key from agora.yaml (server.api_keys) unless server.anonymous is set."
+    })
 final class ServeCommand implements Callable<Integer> {
 
-  @Mixin
-  MarketplaceOptions options;
+  @Mixin MarketplaceOptions options;
 
-  @Option(names = "--host", paramLabel = "HOST", description = "Interface to bind (default: server.host, 127.0.0.1).")
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      description = "Interface to bind (default: server.host, 127.0.0.1).")
   String host;
 
-  @Option(names = "--port", paramLabel = "PORT", description = "Port (default: server.port, 8420; 0 picks a free one).")
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      description = "Port (default: server.port, 8420; 0 picks a free one).")
   Integer port;
 
   private final Main.Io io;
@@ -35,24 +44,40 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return Commands.withMarketplace(options, io, s -> {
-      AgoraConfig cfg = s.node().config();
-      AgoraConfig.Server at = cfg.server().at(host != null ? host : cfg.server().host(),
-          port != null ? port : cfg.server().port());
-      CountDownLatch stop = new CountDownLatch(1);
-      try (AgoraServer server = AgoraServer.start(s.marketplace(), cfg.withServer(at), io.err()::println)) {
-        Thread hook = new Thread(stop::countDown, "agora-serve-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        io.err().println("agora: " + s.marketplace().registry().size() + " capabilities; Ctrl-C stops");
-        stop.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (RuntimeException e) {
-        io.err().println("error: cannot serve on " + at.host() + ":" + at.port() + ": " + rootMessage(e));
-        return 1;
-      }
-      return 0;
-    });
+    return Commands.withMarketplace(
+        options,
+        io,
+        s -> {
+          AgoraConfig cfg = s.node().config();
+          AgoraConfig.Server at =
+              cfg.server()
+                  .at(
+                      host != null ? host : cfg.server().host(),
+                      port != null ? port : cfg.server().port());
+          CountDownLatch stop = new CountDownLatch(1);
+          try (AgoraServer server =
+              AgoraServer.start(s.marketplace(), cfg.withServer(at), io.err()::println)) {
+            Thread hook = new Thread(stop::countDown, "agora-serve-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            io.err()
+                .println(
+                    "agora: " + s.marketplace().registry().size() + " capabilities; Ctrl-C stops");
+            stop.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } catch (RuntimeException e) {
+            io.err()
+                .println(
+                    "error: cannot serve on "
+                        + at.host()
+                        + ":"
+                        + at.port()
+                        + ": "
+                        + rootMessage(e));
+            return 1;
+          }
+          return 0;
+        });
   }
 
   private static String rootMessage(Throwable t) {

@@ -22,21 +22,28 @@ import picocli.CommandLine.Spec;
  * {@code agora caps stats [PATTERN] [--since WHEN]}: per capability, from the Causal Chain — calls,
  * failures by kind, latency p50/p95/max, retries, cache hits, fallbacks, the circuit's last state.
  */
-@Command(name = "stats", mixinStandardHelpOptions = true,
-    description = "Summarise recorded calls per capability: failures, latency, retries, cache hits, fallbacks, circuits.")
+@Command(
+    name = "stats",
+    mixinStandardHelpOptions = true,
+    description =
+        "Summarise recorded calls per capability: failures, latency, retries, cache hits, fallbacks, circuits.")
 final class StatsCommand implements Callable<Integer> {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Parameters(arity = "0..1", paramLabel = "PATTERN", description = "Only capabilities matching this glob.")
+  @Parameters(
+      arity = "0..1",
+      paramLabel = "PATTERN",
+      description = "Only capabilities matching this glob.")
   String pattern;
 
-  @Option(names = "--since", paramLabel = "WHEN", description = "From this time: an ISO instant or a duration ago (10m, 2h).")
+  @Option(
+      names = "--since",
+      paramLabel = "WHEN",
+      description = "From this time: an ISO instant or a duration ago (10m, 2h).")
   String since;
 
-  @Mixin
-  MarketplaceOptions options;
+  @Mixin MarketplaceOptions options;
 
   private final Main.Io io;
 
@@ -48,30 +55,60 @@ final class StatsCommand implements Callable<Integer> {
   public Integer call() {
     Glob glob = pattern == null ? null : Glob.of(pattern);
     Instant from = ChainCommand.when(spec, since, "--since");
-    return Commands.withNode(options, io, s -> {
-      List<Event> actions = new ArrayList<>();
-      for (String type : List.of("CapabilityResult", "PolicyDenied", "CapabilityRetrying", "CircuitChanged")) {
-        for (Entry e : s.node().chain().query(ChainQuery.ALL.withType(type).withTime(from, null))) {
-          Event a = e.action();
-          if (glob == null || a.capabilityId() != null && glob.matches(a.capabilityId())) {
-            actions.add(a);
+    return Commands.withNode(
+        options,
+        io,
+        s -> {
+          List<Event> actions = new ArrayList<>();
+          for (String type :
+              List.of("CapabilityResult", "PolicyDenied", "CapabilityRetrying", "CircuitChanged")) {
+            for (Entry e :
+                s.node().chain().query(ChainQuery.ALL.withType(type).withTime(from, null))) {
+              Event a = e.action();
+              if (glob == null || a.capabilityId() != null && glob.matches(a.capabilityId())) {
+                actions.add(a);
+              }
+            }
           }
-        }
-      }
-      List<CallStats.Row> rows = CallStats.of(actions);
-      if (rows.isEmpty()) {
-        io.out().println("no recorded calls" + (pattern == null ? "" : " matching '" + pattern + "'"));
-        return 0;
-      }
-      io.out().printf("%-36s %7s %7s %9s %9s %9s %7s %6s %9s %-9s %s%n", "CAPABILITY", "CALLS", "FAILED", "P50",
-          "P95", "MAX", "RETRIES", "CACHED", "FALLBACKS", "CIRCUIT", "ERRORS");
-      for (CallStats.Row r : rows) {
-        io.out().printf("%-36s %7d %7d %9s %9s %9s %7d %6d %9d %-9s %s%n", r.capability(), r.calls(), r.failed(),
-            ms(r.p50()), ms(r.p95()), ms(r.max()), r.retries(), r.cacheHits(), r.fallbacks(),
-            r.circuit() == null ? "-" : r.circuit(), errors(r.errors()));
-      }
-      return 0;
-    });
+          List<CallStats.Row> rows = CallStats.of(actions);
+          if (rows.isEmpty()) {
+            io.out()
+                .println(
+                    "no recorded calls" + (pattern == null ? "" : " matching '" + pattern + "'"));
+            return 0;
+          }
+          io.out()
+              .printf(
+                  "%-36s %7s %7s %9s %9s %9s %7s %6s %9s %-9s %s%n",
+                  "CAPABILITY",
+                  "CALLS",
+                  "FAILED",
+                  "P50",
+                  "P95",
+                  "MAX",
+                  "RETRIES",
+                  "CACHED",
+                  "FALLBACKS",
+                  "CIRCUIT",
+                  "ERRORS");
+          for (CallStats.Row r : rows) {
+            io.out()
+                .printf(
+                    "%-36s %7d %7d %9s %9s %9s %7d %6d %9d %-9s %s%n",
+                    r.capability(),
+                    r.calls(),
+                    r.failed(),
+                    ms(r.p50()),
+                    ms(r.p95()),
+                    ms(r.max()),
+                    r.retries(),
+                    r.cacheHits(),
+                    r.fallbacks(),
+                    r.circuit() == null ? "-" : r.circuit(),
+                    errors(r.errors()));
+          }
+          return 0;
+        });
   }
 
   private static String ms(Duration d) {

@@ -15,8 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The agora command in-process: output streams, exit codes and error lines. */
 class CliTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   /** The outcome of one command line. */
   record Result(int exit, String out, String err) {}
@@ -24,9 +23,15 @@ class CliTest {
   static Result withInput(String stdin, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = Main.run(args, new Main.Io(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
-    return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int exit =
+        Main.run(
+            args,
+            new Main.Io(
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)));
+    return new Result(
+        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   static Result agora(String... args) {
@@ -82,21 +87,26 @@ class CliTest {
   void parse_errors_use_the_same_line() {
     Result r = agora("eval", "-e", "(str \"abc");
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.err()).isEqualTo("error: ParseError at <expr>:1:6: unterminated string starting at 1:6\n");
+    assertThat(r.err())
+        .isEqualTo("error: ParseError at <expr>:1:6: unterminated string starting at 1:6\n");
   }
 
   @Test
   void usage_errors_exit_2() throws IOException {
     Result none = agora("eval");
     assertThat(none.exit()).isEqualTo(2);
-    assertThat(none.err()).startsWith("error: give either a FILE or -e EXPR\n").contains("see: agora eval --help");
+    assertThat(none.err())
+        .startsWith("error: give either a FILE or -e EXPR\n")
+        .contains("see: agora eval --help");
     assertThat(agora("eval", "-e", "1", file("x.rtfs", "1").toString()).exit()).isEqualTo(2);
     Result missing = agora("eval", dir.resolve("missing.rtfs").toString());
     assertThat(missing.exit()).isEqualTo(2);
-    assertThat(missing.err()).startsWith("error: cannot read " + dir.resolve("missing.rtfs") + ": no such file");
+    assertThat(missing.err())
+        .startsWith("error: cannot read " + dir.resolve("missing.rtfs") + ": no such file");
     assertThat(agora("eval", "--bogus").exit()).isEqualTo(2);
     assertThat(agora("frobnicate").exit()).isEqualTo(2);
-    assertThat(agora("eval", "--timeout-ms", "0", "-e", "1").err()).contains("--timeout-ms must be positive");
+    assertThat(agora("eval", "--timeout-ms", "0", "-e", "1").err())
+        .contains("--timeout-ms must be positive");
   }
 
   @Test
@@ -110,15 +120,21 @@ class CliTest {
 
   @Test
   void trace_shows_steps_and_calls_nested() {
-    Result r = agora("eval", "--trace", "-e", "(step \"outer\" (step \"inner\" (call :ccos.echo {:x 1})))");
+    Result r =
+        agora(
+            "eval", "--trace", "-e", "(step \"outer\" (step \"inner\" (call :ccos.echo {:x 1})))");
     assertThat(r.exit()).isZero();
-    assertThat(r.err()).isEqualTo("""
-        trace: step "outer" started
-        trace:   step "inner" started
-        trace:     call ccos.echo {:x 1} (map)
+    assertThat(r.err().replaceAll(" \\(\\d+\\.\\d{3} ms\\)", ""))
+        .isEqualTo(
+            """
+        trace: plan "<expr>" started (local)
+        trace:   step "outer"
+        trace:     step "inner"
+        trace:       call ccos.echo {:x 1} (map)
+        trace:         → {:x 1} (map)
         trace:       → {:x 1} (map)
-        trace:   step "inner" → {:x 1} (map)
-        trace: step "outer" → {:x 1} (map)
+        trace:     → {:x 1} (map)
+        trace:   → {:x 1} (map)
         """);
   }
 
@@ -127,8 +143,13 @@ class CliTest {
     Result steps = agora("eval", "--max-steps", "100", "-e", "(reduce + (range 1000))");
     assertThat(steps.exit()).isEqualTo(1);
     assertThat(steps.err()).startsWith("error: LimitExceeded").contains("budget of 100 steps");
-    Result time = agora("eval", "--timeout-ms", "1", "-e",
-        "(reduce (fn [a x] (reduce + a (range 1000))) 0 (range 1000000))");
+    Result time =
+        agora(
+            "eval",
+            "--timeout-ms",
+            "1",
+            "-e",
+            "(reduce (fn [a x] (reduce + a (range 1000))) 0 (range 1000000))");
     assertThat(time.exit()).isEqualTo(1);
     assertThat(time.err()).startsWith("error: Timeout");
   }
@@ -142,7 +163,9 @@ class CliTest {
 
   @Test
   void repl_session_keeps_definitions_reports_errors_and_reads_multi_line_forms() {
-    Result r = withInput("""
+    Result r =
+        withInput(
+            """
         (defn double [x]
           (* x 2))
         (double 21)
@@ -153,13 +176,22 @@ class CliTest {
              "here")
         :quit
         (double 1)
-        """, "repl", "--no-history");
+        """,
+            "repl",
+            "--no-history");
     assertThat(r.exit()).isZero();
     String out = r.out().replace("\r", "");
-    assertThat(out).contains("#<fn double>\n", "42\n", "error: DivisionByZero at <repl>:1:1: Division by zero\n",
-        ":globals", "\"still here\"\n");
+    assertThat(out)
+        .contains(
+            "#<fn double>\n",
+            "42\n",
+            "error: DivisionByZero at <repl>:1:1: Division by zero\n",
+            ":globals",
+            "\"still here\"\n");
     assertThat(out).contains("double").as("globals lists user definitions");
-    assertThat(out.substring(out.lastIndexOf(":quit"))).as("nothing runs after :quit").doesNotContain("2");
+    assertThat(out.substring(out.lastIndexOf(":quit")))
+        .as("nothing runs after :quit")
+        .doesNotContain("2");
     assertThat(out).startsWith("RTFS REPL").as("piped input is not echoed before the banner");
   }
 
@@ -176,8 +208,14 @@ class CliTest {
       var plans = files.filter(f -> f.toString().endsWith(".rtfs")).toList();
       assertThat(plans).hasSizeGreaterThanOrEqualTo(3);
       for (Path p : plans) {
-        Result r = agora("run", "--config", "../examples/agora.yaml", "--data-dir", dir.resolve("data").toString(),
-            p.toString());
+        Result r =
+            agora(
+                "run",
+                "--config",
+                "../examples/agora.yaml",
+                "--data-dir",
+                dir.resolve("data").toString(),
+                p.toString());
         assertThat(r.exit()).as(p + ": " + r.err()).isZero();
       }
     }

@@ -14,19 +14,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The {@code ./agora} launcher as a user runs it, after the jar is packaged: it finds the JDK,
- * runs the jar, passes arguments and exit codes through, and says clearly when no JDK 21+ exists.
+ * The {@code ./agora} launcher as a user runs it, after the jar is packaged: it finds the JDK, runs
+ * the jar, passes arguments and exit codes through, and says clearly when no JDK 21+ exists.
  */
 class LauncherIT {
 
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   record Run(int exit, String out, String err) {}
 
-  private static Run agora(Map<String, String> env, String... args) throws IOException, InterruptedException {
+  private static Run agora(Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ROOT.resolve("agora").toString());
     cmd.addAll(List.of(args));
@@ -52,23 +52,30 @@ class LauncherIT {
 
   @Test
   void the_openapi_example_runs_against_its_local_api() throws Exception {
-    List<String> cmd = List.of(ROOT.resolve("examples/openapi/run.sh").toString(), "--data-dir",
-        dir.resolve("data").toString());
+    List<String> cmd =
+        List.of(
+            ROOT.resolve("examples/openapi/run.sh").toString(),
+            "--data-dir",
+            dir.resolve("data").toString());
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
     Process p = pb.start();
     p.getOutputStream().close();
-    java.util.concurrent.CompletableFuture<String> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-      try {
-        return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        return e.toString();
-      }
-    });
+    java.util.concurrent.CompletableFuture<String> err =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+              } catch (IOException e) {
+                return e.toString();
+              }
+            });
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
     assertThat(p.exitValue()).as(err.join()).isZero();
-    assertThat(out).isEqualTo("{:price 101.25 :order \"accepted\" :total 303.75 "
-        + ":bad \"refused before sending: not a symbol\"}\n");
+    assertThat(out)
+        .isEqualTo(
+            "{:price 101.25 :order \"accepted\" :total 303.75 "
+                + ":bad \"refused before sending: not a symbol\"}\n");
   }
 
   @Test
@@ -89,10 +96,14 @@ class LauncherIT {
 
   @Test
   void says_clearly_when_no_jdk_21_is_found() throws Exception {
-    Run r = agora(Map.of("JAVA_HOME", dir.toString(), "PATH", "/usr/bin:/bin", "AGORA_JDK_DIRS", dir + "/*"),
-        "--version");
+    Run r =
+        agora(
+            Map.of(
+                "JAVA_HOME", dir.toString(), "PATH", "/usr/bin:/bin", "AGORA_JDK_DIRS", dir + "/*"),
+            "--version");
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.err()).startsWith("agora: needs a JDK 21 or newer, and found none.")
+    assertThat(r.err())
+        .startsWith("agora: needs a JDK 21 or newer, and found none.")
         .contains("set JAVA_HOME");
   }
 }

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ./agora mcp}, {@code ./agora serve} and the MCP example as a user runs them, against the
- * packaged jar: third-party clients (the TypeScript SDK, the MCP Inspector CLI) over stdio and HTTP,
- * a denied call, and a gateway that takes its upstream MCP server down with it when it stops.
+ * packaged jar: third-party clients (the TypeScript SDK, the MCP Inspector CLI) over stdio and
+ * HTTP, a denied call, and a gateway that takes its upstream MCP server down with it when it stops.
  */
 @Timeout(240)
 class McpIT {
@@ -37,15 +37,16 @@ class McpIT {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final String AGORA = ROOT.resolve("agora").toString();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   Path config;
 
   @BeforeEach
   void writeConfig() throws IOException {
     config = dir.resolve("agora.yaml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         sources:
           - {name: everything, type: mcp, command: "%s"}
         policy:
@@ -58,35 +59,51 @@ class McpIT {
         server:
           port: 0
           anonymous: agent
-        """.formatted(Peers.exe("mcp-server-everything")));
+        """
+            .formatted(Peers.exe("mcp-server-everything")));
   }
 
-  private static final String CALLS = """
+  private static final String CALLS =
+      """
       [{"name": "mcp.everything.echo", "arguments": {"message": "via agora"}},
        {"name": "ccos.io.log", "arguments": {"input": "x"}}]""";
 
-  /** The agent's view: only what it may call is listed; a denied call is an isError result, not a failure. */
+  /**
+   * The agent's view: only what it may call is listed; a denied call is an isError result, not a
+   * failure.
+   */
   private static void assertAgentSession(String json) {
     Dict out = (Dict) Json.parse(json);
-    assertThat(((Seq) out.get("tools")).items()).as(json).extracting(Printer::print)
+    assertThat(((Seq) out.get("tools")).items())
+        .as(json)
+        .extracting(Printer::print)
         .containsExactlyInAnyOrder("\"ccos.echo\"", "\"mcp.everything.echo\"");
     List<Value> calls = ((Seq) out.get("calls")).items();
     assertThat(((Dict) calls.get(0)).get("text")).isEqualTo(Value.of("Echo: via agora"));
     assertThat(((Dict) calls.get(0)).get("isError")).isEqualTo(Value.FALSE);
     assertThat(((Dict) calls.get(1)).get("isError")).isEqualTo(Value.TRUE);
-    assertThat(((Dict) calls.get(1)).get("text").toString()).contains("AccessDenied").contains("policy.deny[0]");
+    assertThat(((Dict) calls.get(1)).get("text").toString())
+        .contains("AccessDenied")
+        .contains("policy.deny[0]");
   }
 
   @Test
   void the_typescript_sdk_client_uses_agora_mcp_over_stdio() throws Exception {
-    String command = Json.write(Json.fromJava(List.of(AGORA, "mcp", "--config", config.toString(), "--as", "agent")));
-    Peers.Run r = Peers.run(List.of("node", Peers.script("ts-client.mjs"), "stdio", command, CALLS), Map.of());
+    String command =
+        Json.write(
+            Json.fromJava(List.of(AGORA, "mcp", "--config", config.toString(), "--as", "agent")));
+    Peers.Run r =
+        Peers.run(
+            List.of("node", Peers.script("ts-client.mjs"), "stdio", command, CALLS), Map.of());
     assertThat(r.exit()).as(r.err()).isZero();
     assertAgentSession(r.out());
     assertThat(r.err()).contains("agora: MCP over stdio as 'agent', 2 tools");
     // the calls were recorded in the chain of the data dir the config names
-    Process verify = new ProcessBuilder(AGORA, "chain", "show", "--config", config.toString(), "--caller", "agent")
-        .redirectErrorStream(true).start();
+    Process verify =
+        new ProcessBuilder(
+                AGORA, "chain", "show", "--config", config.toString(), "--caller", "agent")
+            .redirectErrorStream(true)
+            .start();
     String shown = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(verify.waitFor()).as(shown).isZero();
     assertThat(shown).contains("mcp.everything.echo").contains("ccos.io.log");
@@ -94,18 +111,49 @@ class McpIT {
 
   @Test
   void the_mcp_inspector_cli_uses_agora_mcp_over_stdio() throws Exception {
-    // configured the way MCP clients are (a Claude-Desktop-style mcpServers file), acting as the operator
+    // configured the way MCP clients are (a Claude-Desktop-style mcpServers file), acting as the
+    // operator
     Path servers = dir.resolve("mcp-servers.json");
-    Files.writeString(servers, Json.write(Json.fromJava(Map.of("mcpServers", Map.of("agora", Map.of(
-        "command", AGORA, "args", List.of("mcp", "--config", config.toString(), "--as", "operator")))))));
-    List<String> base = List.of(Peers.exe("mcp-inspector"), "--cli", "--config", servers.toString(), "--server",
-        "agora");
+    Files.writeString(
+        servers,
+        Json.write(
+            Json.fromJava(
+                Map.of(
+                    "mcpServers",
+                    Map.of(
+                        "agora",
+                        Map.of(
+                            "command",
+                            AGORA,
+                            "args",
+                            List.of("mcp", "--config", config.toString(), "--as", "operator")))))));
+    List<String> base =
+        List.of(
+            Peers.exe("mcp-inspector"),
+            "--cli",
+            "--config",
+            servers.toString(),
+            "--server",
+            "agora");
     Peers.Run list = Peers.run(concat(base, "--method", "tools/list"), Map.of());
     assertThat(list.exit()).as(list.err()).isZero();
-    assertThat(list.out()).contains("\"name\": \"ccos.echo\"").contains("\"name\": \"mcp.everything.get-sum\"")
+    assertThat(list.out())
+        .contains("\"name\": \"ccos.echo\"")
+        .contains("\"name\": \"mcp.everything.get-sum\"")
         .doesNotContain("\"name\": \"ccos.io.log\""); // denied by policy, even for the operator
-    Peers.Run call = Peers.run(concat(base, "--method", "tools/call", "--tool-name", "mcp.everything.get-sum",
-        "--tool-arg", "a=2", "--tool-arg", "b=40"), Map.of());
+    Peers.Run call =
+        Peers.run(
+            concat(
+                base,
+                "--method",
+                "tools/call",
+                "--tool-name",
+                "mcp.everything.get-sum",
+                "--tool-arg",
+                "a=2",
+                "--tool-arg",
+                "b=40"),
+            Map.of());
     assertThat(call.exit()).as(call.err()).isZero();
     assertThat(call.out()).contains("The sum of 2 and 40 is 42.");
   }
@@ -116,25 +164,32 @@ class McpIT {
     serve.getOutputStream().close();
     List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
     CompletableFuture<String> url = new CompletableFuture<>();
-    Thread.ofVirtual().start(() -> {
-      Pattern serving = Pattern.compile("serving MCP at (http://\\S+)");
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(serve.getErrorStream(), StandardCharsets.UTF_8))) {
-        for (String line = r.readLine(); line != null; line = r.readLine()) {
-          lines.add(line);
-          Matcher m = serving.matcher(line);
-          if (m.find()) {
-            url.complete(m.group(1));
-          }
-        }
-      } catch (IOException ignored) {
-        // the process ended
-      }
-      url.completeExceptionally(new IllegalStateException("agora serve ended: " + lines));
-    });
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              Pattern serving = Pattern.compile("serving MCP at (http://\\S+)");
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(serve.getErrorStream(), StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                  lines.add(line);
+                  Matcher m = serving.matcher(line);
+                  if (m.find()) {
+                    url.complete(m.group(1));
+                  }
+                }
+              } catch (IOException ignored) {
+                // the process ended
+              }
+              url.completeExceptionally(new IllegalStateException("agora serve ended: " + lines));
+            });
     try {
       String endpoint = url.get(120, TimeUnit.SECONDS);
       assertThat(endpoint).startsWith("http://127.0.0.1:").endsWith("/mcp");
-      Peers.Run r = Peers.run(List.of("node", Peers.script("ts-client.mjs"), "http", endpoint, "", CALLS), Map.of());
+      Peers.Run r =
+          Peers.run(
+              List.of("node", Peers.script("ts-client.mjs"), "http", endpoint, "", CALLS),
+              Map.of());
       assertThat(r.exit()).as(r.err()).isZero();
       assertAgentSession(r.out());
 
@@ -154,16 +209,27 @@ class McpIT {
 
   @Test
   void the_mcp_example_plan_runs() throws Exception {
-    Process p = new ProcessBuilder(AGORA, "run", "--config", "examples/mcp/agora.yaml", "--data-dir",
-        dir.resolve("example-data").toString(), "examples/mcp/plan.rtfs").directory(ROOT.toFile()).start();
+    Process p =
+        new ProcessBuilder(
+                AGORA,
+                "run",
+                "--config",
+                "examples/mcp/agora.yaml",
+                "--data-dir",
+                dir.resolve("example-data").toString(),
+                "examples/mcp/plan.rtfs")
+            .directory(ROOT.toFile())
+            .start();
     p.getOutputStream().close();
     CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
     String out = read(p.getInputStream());
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(err.join()).isZero();
-    assertThat(out).isEqualTo("{:echo \"Echo: hello through Agora\" :sum \"The sum of 2 and 40 is 42.\" :refused "
-        + "\"capability 'mcp.everything.gzip-file-as-resource' is denied by policy.deny[0] "
-        + "'mcp.everything.gzip-file-as-resource'\"}\n");
+    assertThat(out)
+        .isEqualTo(
+            "{:echo \"Echo: hello through Agora\" :sum \"The sum of 2 and 40 is 42.\" :refused "
+                + "\"capability 'mcp.everything.gzip-file-as-resource' is denied by policy.deny[0] "
+                + "'mcp.everything.gzip-file-as-resource'\"}\n");
   }
 
   private static String read(java.io.InputStream in) {

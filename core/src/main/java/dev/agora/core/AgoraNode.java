@@ -17,8 +17,8 @@ import java.util.function.Consumer;
 /**
  * One running Agora: the configured store, the node's signing key, the Causal Chain writing to that
  * store, and a marketplace whose every event and registration goes there. What {@code agora run},
- * {@code agora caps}, {@code agora chain} and {@code agora serve} start; closing it closes all of it,
- * in order (marketplace, then the ledger with its final checkpoint, then the store).
+ * {@code agora caps}, {@code agora chain} and {@code agora serve} start; closing it closes all of
+ * it, in order (marketplace, then the ledger with its final checkpoint, then the store).
  */
 public final class AgoraNode implements AutoCloseable {
 
@@ -44,15 +44,25 @@ public final class AgoraNode implements AutoCloseable {
     Path dataDir = config.dataDirOrDefault();
     Store store = Stores.open(config.storage(), dataDir);
     try {
-      ChainKey key = config.storage().type().equals("memory")
-          ? ChainKey.generate(defaultKeyName()) // nothing on disk for an in-memory node
-          : ChainKey.loadOrCreate(dataDir, defaultKeyName());
+      ChainKey key =
+          config.storage().type().equals("memory")
+              ? ChainKey.generate(defaultKeyName()) // nothing on disk for an in-memory node
+              : ChainKey.loadOrCreate(dataDir, defaultKeyName());
       Ledger ledger = new Ledger(store.chain(), key, config.chain().settings(), log);
-      EventSink sink = trace == EventSink.NONE ? ledger : e -> {
-        ledger.accept(e);
-        trace.accept(e);
-      };
-      Marketplace m = Marketplace.builder().config(config).sink(sink).registryStore(store.registry()).log(log).build();
+      EventSink sink =
+          trace == EventSink.NONE
+              ? ledger
+              : e -> {
+                ledger.accept(e);
+                trace.accept(e);
+              };
+      Marketplace m =
+          Marketplace.builder()
+              .config(config)
+              .sink(sink)
+              .registryStore(store.registry(scope(config)))
+              .log(log)
+              .build();
       return new AgoraNode(config, store, ledger, m);
     } catch (IOException e) {
       store.close();
@@ -61,6 +71,16 @@ public final class AgoraNode implements AutoCloseable {
       store.close();
       throw e;
     }
+  }
+
+  /**
+   * Whose runtime registrations these are: the configuration file's absolute path, or {@code ""}
+   * without one — nodes with other configurations sharing the data directory keep theirs apart.
+   */
+  static String scope(AgoraConfig config) {
+    return config.file() == null
+        ? ""
+        : Path.of(config.file()).toAbsolutePath().normalize().toString();
   }
 
   private static String defaultKeyName() {

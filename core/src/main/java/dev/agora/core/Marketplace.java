@@ -8,12 +8,6 @@ import dev.agora.core.discovery.Bootstrap;
 import dev.agora.core.discovery.DiscoverySource;
 import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.event.EventSink;
-import dev.agora.core.registry.Registry;
-import dev.agora.core.resilience.ResiliencePolicy;
-import dev.agora.core.store.RegistryMirror;
-import dev.agora.core.store.RegistryStore;
-import java.util.HashSet;
-import java.util.Set;
 import dev.agora.core.local.Annotated;
 import dev.agora.core.local.Defaults;
 import dev.agora.core.local.LocalFunction;
@@ -27,22 +21,26 @@ import dev.agora.core.provider.Providers;
 import dev.agora.core.registry.Registry;
 import dev.agora.core.resilience.ResiliencePolicy;
 import dev.agora.core.security.SecurityContext;
+import dev.agora.core.store.RegistryMirror;
+import dev.agora.core.store.RegistryStore;
 import dev.agora.rtfs.Limits;
 import dev.agora.rtfs.Value;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
  * The capability marketplace: a registry, the providers, the policy, and the one call path every
- * call goes through. Assemble one with {@link #builder()}, {@link #bootstrap()} it, then
- * {@link #call} capabilities or {@link #runPlan run RTFS plans} against it.
+ * call goes through. Assemble one with {@link #builder()}, {@link #bootstrap()} it, then {@link
+ * #call} capabilities or {@link #runPlan run RTFS plans} against it.
  *
  * <pre>{@code
  * try (Marketplace m = Marketplace.builder().config(ConfigLoader.find(null, Path.of("."))).build()) {
@@ -86,8 +84,17 @@ public final class Marketplace implements AutoCloseable {
     this.policy = new AtomicReference<>(new PolicyEngine(config.policy()));
     this.resilience = new AtomicReference<>(config.resilience());
     this.meters = new CompositeMeterRegistry(); // no-op until a registry is added
-    this.path = new CallPath(registry, policy::get, resilience::get, providers, sink, clock, ticker, log,
-        new CallMetrics(meters));
+    this.path =
+        new CallPath(
+            registry,
+            policy::get,
+            resilience::get,
+            providers,
+            sink,
+            clock,
+            ticker,
+            log,
+            new CallMetrics(meters));
   }
 
   /** The source name of the built-in capabilities. */
@@ -109,7 +116,8 @@ public final class Marketplace implements AutoCloseable {
   }
 
   /** {@link #bootstrap()} with explicit progress timing and a progress sink. */
-  public List<Bootstrap.SourceReport> bootstrap(Duration slowAfter, Duration maxWait, Consumer<String> progress) {
+  public List<Bootstrap.SourceReport> bootstrap(
+      Duration slowAfter, Duration maxWait, Consumer<String> progress) {
     if (mirror != null) {
       mirror.restore(registry);
     }
@@ -117,8 +125,9 @@ public final class Marketplace implements AutoCloseable {
       registerLocal(d.manifest(), d.function(), d.inline(), BUILTIN);
     }
     config.sources().forEach(s -> s.attach(providers));
-    List<Bootstrap.SourceReport> reports = new Bootstrap(registry, sink, clock, ticker, slowAfter, maxWait, progress)
-        .run(config.sources());
+    List<Bootstrap.SourceReport> reports =
+        new Bootstrap(registry, sink, clock, ticker, slowAfter, maxWait, progress)
+            .run(config.sources());
     Set<String> failed = new HashSet<>();
     for (int i = 0; i < reports.size(); i++) {
       DiscoverySource s = config.sources().get(i);
@@ -155,11 +164,18 @@ public final class Marketplace implements AutoCloseable {
 
   // ---- Registering ----
 
-  /** Registers a Java function as a capability; a pure one runs inline unless {@code inline} is false. */
-  public void registerLocal(CapabilityManifest manifest, LocalFunction fn, boolean inline, String source) {
+  /**
+   * Registers a Java function as a capability; a pure one runs inline unless {@code inline} is
+   * false.
+   */
+  public void registerLocal(
+      CapabilityManifest manifest, LocalFunction fn, boolean inline, String source) {
     if (!(manifest.provider() instanceof ProviderSpec.Local)) {
-      throw new IllegalArgumentException("'" + manifest.id() + "' is not a local capability: its provider is "
-          + manifest.provider().type());
+      throw new IllegalArgumentException(
+          "'"
+              + manifest.id()
+              + "' is not a local capability: its provider is "
+              + manifest.provider().type());
     }
     local.register(LocalProvider.handlerName(manifest), fn, inline);
     registry.register(manifest, source);
@@ -173,15 +189,20 @@ public final class Marketplace implements AutoCloseable {
   }
 
   /**
-   * Registers a manifest at runtime (not from a discovery source), as {@code runtime:<source>}: with a
-   * registry store it is kept across restarts until {@linkplain #unregister removed}. A manifest with
-   * a Java handler needs {@link #registerLocal} instead.
+   * Registers a manifest at runtime (not from a discovery source), as {@code runtime:<source>}:
+   * with a registry store it is kept across restarts until {@linkplain #unregister removed}. A
+   * manifest with a Java handler needs {@link #registerLocal} instead.
    */
   public Registry.Change register(CapabilityManifest manifest, String source) {
-    return registry.register(manifest, source.startsWith(RegistryMirror.RUNTIME) ? source : RegistryMirror.RUNTIME + source);
+    return registry.register(
+        manifest,
+        source.startsWith(RegistryMirror.RUNTIME) ? source : RegistryMirror.RUNTIME + source);
   }
 
-  /** Removes one version (or, with a null version, every version) of a capability; false if there was none. */
+  /**
+   * Removes one version (or, with a null version, every version) of a capability; false if there
+   * was none.
+   */
   public boolean unregister(String id, String version) {
     return version == null ? registry.remove(id) : registry.remove(id, version);
   }
@@ -193,23 +214,48 @@ public final class Marketplace implements AutoCloseable {
 
   // ---- Calling ----
 
-  /** Runs one call through the governed call path. Failures are {@link dev.agora.core.error.AgoraError}s. */
+  /**
+   * Runs one call through the governed call path. Failures are {@link
+   * dev.agora.core.error.AgoraError}s.
+   */
   public Value call(CallRequest request) {
     return path.call(request);
   }
 
   /**
-   * Runs an RTFS plan: every {@code call} in it goes through the call path as {@code caller}, and the
-   * plan, its steps and its calls are recorded as nested events.
+   * Records a call a surface refused before making it, like any refusal, and returns the error to
+   * answer with.
    */
-  public PlanRunner.Outcome runPlan(String source, String name, SecurityContext caller, Limits limits) {
+  public dev.agora.core.error.AgoraError refuse(
+      CallRequest request, dev.agora.core.error.AgoraError why) {
+    return path.refuse(request, why);
+  }
+
+  /**
+   * Runs an RTFS plan: every {@code call} in it goes through the call path as {@code caller}, and
+   * the plan, its steps and its calls are recorded as nested events.
+   */
+  public PlanRunner.Outcome runPlan(
+      String source, String name, SecurityContext caller, Limits limits) {
     return runPlan(source, name, caller, limits, System.out);
   }
 
-  /** {@link #runPlan(String, String, SecurityContext, Limits)} with the plan's {@code println} going to {@code out}. */
-  public PlanRunner.Outcome runPlan(String source, String name, SecurityContext caller, Limits limits,
-                                    java.io.PrintStream out) {
+  /**
+   * {@link #runPlan(String, String, SecurityContext, Limits)} with the plan's {@code println} going
+   * to {@code out}.
+   */
+  public PlanRunner.Outcome runPlan(
+      String source, String name, SecurityContext caller, Limits limits, java.io.PrintStream out) {
     return new PlanRunner(this, sink, clock, ticker, log).run(source, name, caller, limits, out);
+  }
+
+  /**
+   * A session as {@code caller} whose definitions persist from one evaluation to the next (the
+   * REPL); each evaluation is a plan, recorded and governed like {@link #runPlan}.
+   */
+  public PlanRunner.Session session(
+      SecurityContext caller, Limits limits, java.io.PrintStream out) {
+    return new PlanRunner(this, sink, clock, ticker, log).session(caller, limits, out);
   }
 
   // ---- Configuration ----

@@ -26,10 +26,11 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * Runs an RTFS plan against the marketplace: the plan's {@code call}s become {@link CallRequest}s on
- * the one call path, and the plan, its steps and its calls are recorded as events nested by parent
- * id — {@code PlanStarted} → {@code PlanStepStarted} → {@code CapabilityCall} → {@code CapabilityResult}
- * → {@code PlanStepCompleted} → {@code PlanCompleted} (or {@code …Failed}/{@code PlanAborted}).
+ * Runs an RTFS plan against the marketplace: the plan's {@code call}s become {@link CallRequest}s
+ * on the one call path, and the plan, its steps and its calls are recorded as events nested by
+ * parent id — {@code PlanStarted} → {@code PlanStepStarted} → {@code CapabilityCall} → {@code
+ * CapabilityResult} → {@code PlanStepCompleted} → {@code PlanCompleted} (or {@code …Failed}/{@code
+ * PlanAborted}).
  */
 public final class PlanRunner {
 
@@ -46,7 +47,12 @@ public final class PlanRunner {
   private final LongSupplier ticker;
   private final Consumer<String> log;
 
-  PlanRunner(Marketplace marketplace, EventSink sink, Clock clock, LongSupplier ticker, Consumer<String> log) {
+  PlanRunner(
+      Marketplace marketplace,
+      EventSink sink,
+      Clock clock,
+      LongSupplier ticker,
+      Consumer<String> log) {
     this.marketplace = marketplace;
     this.sink = sink;
     this.clock = clock;
@@ -54,42 +60,105 @@ public final class PlanRunner {
     this.log = log;
   }
 
-  /** Runs {@code source} (named {@code name} in positions) as {@code caller}; {@code println} goes to System.out. */
+  /**
+   * Runs {@code source} (named {@code name} in positions) as {@code caller}; {@code println} goes
+   * to System.out.
+   */
   public Outcome run(String source, String name, SecurityContext caller, Limits limits) {
     return run(source, name, caller, limits, System.out);
   }
 
-  public Outcome run(String source, String name, SecurityContext caller, Limits limits, PrintStream out) {
-    String planId = EventIds.next();
-    long start = ticker.getAsLong();
-    sink.accept(Event.of(planId, EventType.PlanStarted, clock.instant(), null, planId, caller.identity())
-        .withMetadata(Dict.of(Value.keyword("name"), Value.of(name))));
-    Interpreter rtfs = Interpreter.builder().host(new PlanHost(planId, name, caller)).limits(limits).out(out).build();
-    try {
-      Value v = rtfs.eval(source, name);
-      Duration took = Duration.ofNanos(ticker.getAsLong() - start);
-      sink.accept(Event.of(EventIds.next(), EventType.PlanCompleted, clock.instant(), planId, planId, caller.identity())
-          .withResult(v, took, 0));
-      return new Outcome(planId, v, null, took);
-    } catch (RtfsError e) {
-      Duration took = Duration.ofNanos(ticker.getAsLong() - start);
-      sink.accept(Event.of(EventIds.next(), EventType.PlanAborted, clock.instant(), planId, planId, caller.identity())
-          .withError(e.kind().name(), e.describe(), took));
-      return new Outcome(planId, null, e, took);
+  public Outcome run(
+      String source, String name, SecurityContext caller, Limits limits, PrintStream out) {
+    return session(caller, limits, out).eval(source, name);
+  }
+
+  /**
+   * A session as {@code caller}: one interpreter whose definitions persist from one evaluation to
+   * the next.
+   */
+  public Session session(SecurityContext caller, Limits limits, PrintStream out) {
+    return new Session(caller, limits, out);
+  }
+
+  /**
+   * One interpreter on the marketplace. Each {@link #eval} is recorded as a plan of its own, and
+   * what it defines stays for the next: how {@code agora repl} keeps its {@code defn}s while every
+   * call still goes through the call path. One evaluation at a time.
+   */
+  public final class Session {
+    private final SecurityContext caller;
+    private final PlanHost host;
+    private final Interpreter rtfs;
+
+    private Session(SecurityContext caller, Limits limits, PrintStream out) {
+      this.caller = caller;
+      this.host = new PlanHost(caller);
+      this.rtfs = Interpreter.builder().host(host).limits(limits).out(out).build();
+    }
+
+    /**
+     * Evaluates {@code source} (named {@code name} in positions) as a plan: recorded, every call
+     * governed.
+     */
+    public synchronized Outcome eval(String source, String name) {
+      String planId = EventIds.next();
+      long start = ticker.getAsLong();
+      host.begin(planId, name);
+      sink.accept(
+          Event.of(planId, EventType.PlanStarted, clock.instant(), null, planId, caller.identity())
+              .withMetadata(Dict.of(Value.keyword("name"), Value.of(name))));
+      try {
+        Value v = rtfs.eval(source, name);
+        Duration took = Duration.ofNanos(ticker.getAsLong() - start);
+        sink.accept(
+            Event.of(
+                    EventIds.next(),
+                    EventType.PlanCompleted,
+                    clock.instant(),
+                    planId,
+                    planId,
+                    caller.identity())
+                .withResult(v, took, 0));
+        return new Outcome(planId, v, null, took);
+      } catch (RtfsError e) {
+        Duration took = Duration.ofNanos(ticker.getAsLong() - start);
+        sink.accept(
+            Event.of(
+                    EventIds.next(),
+                    EventType.PlanAborted,
+                    clock.instant(),
+                    planId,
+                    planId,
+                    caller.identity())
+                .withError(e.kind().name(), e.describe(), took));
+        return new Outcome(planId, null, e, took);
+      }
+    }
+
+    /** The names defined so far, builtins included. */
+    public List<String> globalNames() {
+      return rtfs.globalNames();
     }
   }
 
   /** The plan's host: calls into the call path, steps into events. */
   private final class PlanHost implements Host {
-    private final String planId;
-    private final String planName;
     private final SecurityContext caller;
     private final Map<String, Long> stepStarts = new ConcurrentHashMap<>();
 
-    PlanHost(String planId, String planName, SecurityContext caller) {
-      this.planId = planId;
-      this.planName = planName;
+    /** The plan being evaluated: a session's evaluations are plans one after the other. */
+    private volatile String planId;
+
+    private volatile String planName;
+
+    PlanHost(SecurityContext caller) {
       this.caller = caller;
+    }
+
+    void begin(String id, String name) {
+      planId = id;
+      planName = name;
     }
 
     @Override
@@ -107,27 +176,55 @@ public final class PlanRunner {
     public String stepStarted(StepStart step) {
       String id = EventIds.next();
       stepStarts.put(id, ticker.getAsLong());
-      sink.accept(Event.of(id, EventType.PlanStepStarted, clock.instant(),
-              step.parentStepId() != null ? step.parentStepId() : planId, planId, caller.identity())
-          .withArguments(step.params()).withMetadata(Dict.of(Value.keyword("name"), Value.of(step.name()))));
+      sink.accept(
+          Event.of(
+                  id,
+                  EventType.PlanStepStarted,
+                  clock.instant(),
+                  step.parentStepId() != null ? step.parentStepId() : planId,
+                  planId,
+                  caller.identity())
+              .withArguments(step.params())
+              .withMetadata(Dict.of(Value.keyword("name"), Value.of(step.name()))));
       return id;
     }
 
     @Override
     public void stepCompleted(String stepId, Value result) {
-      sink.accept(Event.of(EventIds.next(), EventType.PlanStepCompleted, clock.instant(), stepId, planId,
-          caller.identity()).withResult(result, took(stepId), 0));
+      sink.accept(
+          Event.of(
+                  EventIds.next(),
+                  EventType.PlanStepCompleted,
+                  clock.instant(),
+                  stepId,
+                  planId,
+                  caller.identity())
+              .withResult(result, took(stepId), 0));
     }
 
     @Override
     public void stepFailed(String stepId, RtfsError error) {
-      sink.accept(Event.of(EventIds.next(), EventType.PlanStepFailed, clock.instant(), stepId, planId,
-          caller.identity()).withError(error.kind().name(), error.describe(), took(stepId)));
+      sink.accept(
+          Event.of(
+                  EventIds.next(),
+                  EventType.PlanStepFailed,
+                  clock.instant(),
+                  stepId,
+                  planId,
+                  caller.identity())
+              .withError(error.kind().name(), error.describe(), took(stepId)));
     }
 
     @Override
     public void log(String level, String message, Value data) {
-      log.accept("[" + level + "] " + planName + ": " + message + (data instanceof Value.Nil ? "" : " " + data));
+      log.accept(
+          "["
+              + level
+              + "] "
+              + planName
+              + ": "
+              + message
+              + (data instanceof Value.Nil ? "" : " " + data));
     }
 
     private Duration took(String stepId) {
@@ -146,7 +243,9 @@ public final class PlanRunner {
         return c.input();
       }
       CapabilityManifest m = marketplace.registry().get(c.id());
-      if (m != null && m.input() != null && m.input().type() instanceof TypeExpr.MapOf map
+      if (m != null
+          && m.input() != null
+          && m.input().type() instanceof TypeExpr.MapOf map
           && map.entries().size() >= args.size()) {
         Dict.Builder b = Dict.builder();
         for (int i = 0; i < args.size(); i++) {

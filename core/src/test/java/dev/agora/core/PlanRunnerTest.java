@@ -29,12 +29,21 @@ class PlanRunnerTest {
 
   @BeforeEach
   void setUp() {
-    m = Marketplace.builder().sink(sink).log(l -> { }).build();
+    m = Marketplace.builder().sink(sink).log(l -> {}).build();
     m.bootstrap();
-    m.registerLocal(CapabilityManifest.builder("geo.distance").input("[:map [:from :number] [:to :number]]")
-        .output(":number").effects("pure").build(),
-        (in, c) -> Value.of(Math.abs(((Value.Int) ((dev.agora.rtfs.Dict) in).get("to")).value()
-            - ((Value.Int) ((dev.agora.rtfs.Dict) in).get("from")).value())), true, "test");
+    m.registerLocal(
+        CapabilityManifest.builder("geo.distance")
+            .input("[:map [:from :number] [:to :number]]")
+            .output(":number")
+            .effects("pure")
+            .build(),
+        (in, c) ->
+            Value.of(
+                Math.abs(
+                    ((Value.Int) ((dev.agora.rtfs.Dict) in).get("to")).value()
+                        - ((Value.Int) ((dev.agora.rtfs.Dict) in).get("from")).value())),
+        true,
+        "test");
   }
 
   @AfterEach
@@ -52,13 +61,24 @@ class PlanRunnerTest {
 
   @Test
   void plan_steps_and_calls_nest_by_parent_id() {
-    PlanRunner.Outcome o = run("(step \"outer\" (step \"inner\" (call :ccos.math.add [1 2])))", SecurityContext.full("ada"));
+    PlanRunner.Outcome o =
+        run(
+            "(step \"outer\" (step \"inner\" (call :ccos.math.add [1 2])))",
+            SecurityContext.full("ada"));
     assertThat(o.ok()).isTrue();
     assertThat(o.value()).isEqualTo(Value.of(3));
     List<Event> ev = planEvents();
-    assertThat(ev).extracting(Event::type).containsExactly(EventType.PlanStarted, EventType.PlanStepStarted,
-        EventType.PlanStepStarted, EventType.CapabilityCall, EventType.CapabilityResult, EventType.PlanStepCompleted,
-        EventType.PlanStepCompleted, EventType.PlanCompleted);
+    assertThat(ev)
+        .extracting(Event::type)
+        .containsExactly(
+            EventType.PlanStarted,
+            EventType.PlanStepStarted,
+            EventType.PlanStepStarted,
+            EventType.CapabilityCall,
+            EventType.CapabilityResult,
+            EventType.PlanStepCompleted,
+            EventType.PlanStepCompleted,
+            EventType.PlanCompleted);
     String plan = ev.get(0).id();
     assertThat(ev).allSatisfy(e -> assertThat(e.planId()).isEqualTo(plan));
     assertThat(ev).allSatisfy(e -> assertThat(e.caller()).isEqualTo("ada"));
@@ -76,19 +96,25 @@ class PlanRunnerTest {
   @Test
   void capability_errors_are_rtfs_errors_a_plan_can_catch_by_kind() {
     m.setPolicy(IsolationPolicy.allowAll().withDeny("ccos.io.*"));
-    PlanRunner.Outcome o = run("""
+    PlanRunner.Outcome o =
+        run(
+            """
         [(try (call :ccos.io.log "x") (catch AccessDenied e (:rule (:data e))))
          (try (call :ccos.mth.add [1]) (catch NotFound e (:suggestions (:data e))))
          (try (call :ccos.math.add ["x"]) (catch InvalidInput e (:type e)))
-         (try (call :geo.distance {:from 1}) (catch CapabilityError e (:type e)))]""", SecurityContext.full("ada"));
+         (try (call :geo.distance {:from 1}) (catch CapabilityError e (:type e)))]""",
+            SecurityContext.full("ada"));
     assertThat(o.error()).isNull();
-    assertThat(o.value()).isEqualTo(Reader.readValue(
-        "[\"policy.deny[0] 'ccos.io.*'\" [\"ccos.math.add\"] :InvalidInput :InvalidInput]"));
+    assertThat(o.value())
+        .isEqualTo(
+            Reader.readValue(
+                "[\"policy.deny[0] 'ccos.io.*'\" [\"ccos.math.add\"] :InvalidInput :InvalidInput]"));
   }
 
   @Test
   void an_uncaught_error_aborts_the_plan_with_its_position() {
-    PlanRunner.Outcome o = run("(do\n  (step \"s\" (call :no.such {})))", SecurityContext.full("ada"));
+    PlanRunner.Outcome o =
+        run("(do\n  (step \"s\" (call :no.such {})))", SecurityContext.full("ada"));
     assertThat(o.ok()).isFalse();
     assertThat(o.error().kind()).isEqualTo(ErrorKind.NotFound);
     assertThat(o.error().pos().line()).isEqualTo(2);
@@ -101,30 +127,47 @@ class PlanRunnerTest {
 
   @Test
   void the_security_context_of_the_caller_applies_to_every_call() {
-    PlanRunner.Outcome o = run("[(call :ccos.echo 1) (try (call :ccos.time.now) (catch SecurityViolation e :refused))]",
-        SecurityContext.pure("sandbox"));
+    PlanRunner.Outcome o =
+        run(
+            "[(call :ccos.echo 1) (try (call :ccos.time.now) (catch SecurityViolation e :refused))]",
+            SecurityContext.pure("sandbox"));
     assertThat(o.value()).isEqualTo(Reader.readValue("[1 :refused]"));
   }
 
   @Test
   void several_arguments_fill_a_map_schema_in_order() {
-    assertThat(run("(call :geo.distance 3 10)", SecurityContext.full("a")).value()).isEqualTo(Value.of(7));
-    assertThat(run("(call :ccos.math.add 1 2 3)", SecurityContext.full("a")).value()).as("no map schema: a vector")
+    assertThat(run("(call :geo.distance 3 10)", SecurityContext.full("a")).value())
+        .isEqualTo(Value.of(7));
+    assertThat(run("(call :ccos.math.add 1 2 3)", SecurityContext.full("a")).value())
+        .as("no map schema: a vector")
         .isEqualTo(Value.of(6));
   }
 
   @Test
   void a_capability_timeout_is_catchable_but_the_plans_own_deadline_is_not() {
     CountDownLatch never = new CountDownLatch(1);
-    m.registerLocal(CapabilityManifest.builder("t.hang").effects("network").timeout(Duration.ofMillis(30)).build(),
+    m.registerLocal(
+        CapabilityManifest.builder("t.hang")
+            .effects("network")
+            .timeout(Duration.ofMillis(30))
+            .build(),
         (in, c) -> {
           never.await();
           return Value.NIL;
-        }, false, "test");
-    assertThat(run("(try (call :t.hang) (catch Timeout e :gave-up))", SecurityContext.full("a")).value())
+        },
+        false,
+        "test");
+    assertThat(
+            run("(try (call :t.hang) (catch Timeout e :gave-up))", SecurityContext.full("a"))
+                .value())
         .isEqualTo(Value.keyword("gave-up"));
-    PlanRunner.Outcome o = m.runPlan("(try (reduce (fn [a x] (reduce + a (range 1000))) 0 (range 10000000)) (catch e :no))",
-        "p", SecurityContext.full("a"), Limits.DEFAULT.withTimeout(Duration.ofMillis(50)), quiet);
+    PlanRunner.Outcome o =
+        m.runPlan(
+            "(try (reduce (fn [a x] (reduce + a (range 1000))) 0 (range 10000000)) (catch e :no))",
+            "p",
+            SecurityContext.full("a"),
+            Limits.DEFAULT.withTimeout(Duration.ofMillis(50)),
+            quiet);
     assertThat(o.error().kind()).isEqualTo(ErrorKind.Timeout);
   }
 }

@@ -15,7 +15,9 @@ public record Builtin(String name, int minArgs, int maxArgs, Impl impl, Impl2 im
     Value apply(Value[] args, Evaluation ev);
   }
 
-  /** An optional two-argument body for the hottest builtins ({@code + - < =} …): no argument array. */
+  /**
+   * An optional two-argument body for the hottest builtins ({@code + - < =} …): no argument array.
+   */
   @FunctionalInterface
   public interface Impl2 {
     Value apply(Value a, Value b, Evaluation ev);
@@ -28,7 +30,8 @@ public record Builtin(String name, int minArgs, int maxArgs, Impl impl, Impl2 im
   @Override
   public Value apply(Value[] args, Evaluation ev) {
     if (args.length < minArgs || args.length > maxArgs) {
-      throw RtfsError.arity("'" + name + "' takes " + arityText(minArgs, maxArgs) + ", got " + args.length);
+      throw RtfsError.arity(
+          "'" + name + "' takes " + arityText(minArgs, maxArgs) + ", got " + args.length);
     }
     return impl.apply(args, ev);
   }

@@ -8,8 +8,8 @@ import java.util.Map;
  * A map, {@code {:a 1 "b" 2 3 :c}}. Keys are keywords, strings or integers, as in the reference.
  * Entries keep their insertion order, so printing is deterministic; equality ignores order.
  *
- * <p>Updates copy the entries (a map is small in plans; a persistent map can replace this
- * class without changing its API).
+ * <p>Updates copy the entries (a map is small in plans; a persistent map can replace this class
+ * without changing its API).
  */
 public final class Dict implements Value {
 
@@ -31,7 +31,8 @@ public final class Dict implements Value {
   /** A map from alternating keys and values. */
   public static Dict of(Value... keysAndValues) {
     if (keysAndValues.length % 2 != 0) {
-      throw RtfsError.invalid("a map needs an even number of keys and values, got " + keysAndValues.length);
+      throw RtfsError.invalid(
+          "a map needs an even number of keys and values, got " + keysAndValues.length);
     }
     Builder b = builder();
     for (int i = 0; i < keysAndValues.length; i += 2) {
@@ -49,7 +50,8 @@ public final class Dict implements Value {
     if (key instanceof Keyword || key instanceof Str || key instanceof Int) {
       return key;
     }
-    throw RtfsError.type("map keys must be keywords, strings or integers, got " + Printer.describe(key));
+    throw RtfsError.type(
+        "map keys must be keywords, strings or integers, got " + Printer.describe(key));
   }
 
   /** The value at {@code key}, or null when absent. */

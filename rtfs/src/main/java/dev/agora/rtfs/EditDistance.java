@@ -1,11 +1,16 @@
 package dev.agora.rtfs;
 
-/** Levenshtein distance, for "did you mean …?" hints (undefined symbols, unknown capability ids). */
+/**
+ * Levenshtein distance, for "did you mean …?" hints (undefined symbols, unknown capability ids).
+ */
 public final class EditDistance {
 
   private EditDistance() {}
 
-  /** The edit distance of {@code a} and {@code b}, or {@code limit} as soon as it reaches {@code limit}. */
+  /**
+   * The edit distance of {@code a} and {@code b}, or {@code limit} as soon as it reaches {@code
+   * limit}.
+   */
   public static int distance(String a, String b, int limit) {
     if (Math.abs(a.length() - b.length()) >= limit) {
       return limit;

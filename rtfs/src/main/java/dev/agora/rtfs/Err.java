@@ -23,7 +23,10 @@ public record Err(ErrorKind kind, String message, Value data, SourcePos pos) imp
     return new RtfsError(kind, message, pos, data);
   }
 
-  /** Reads {@code :message}, {@code :type}, {@code :data} and {@code :line}/{@code :column}; null otherwise. */
+  /**
+   * Reads {@code :message}, {@code :type}, {@code :data} and {@code :line}/{@code :column}; null
+   * otherwise.
+   */
   public Value field(String name) {
     return switch (name) {
       case "message" -> Value.of(message);

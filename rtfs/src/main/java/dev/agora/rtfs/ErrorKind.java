@@ -2,7 +2,8 @@ package dev.agora.rtfs;
 
 /**
  * The kinds of RTFS error. {@code (catch Kind e …)} catches an error of that kind or of one of its
- * sub-kinds: {@code (catch CapabilityError e …)} catches every failed {@code call}, whatever the reason.
+ * sub-kinds: {@code (catch CapabilityError e …)} catches every failed {@code call}, whatever the
+ * reason.
  *
  * <p>The capability kinds are raised by the host (the marketplace) when a {@code call} fails; they
  * map one-to-one onto the marketplace's own error family. A call that runs past its deadline raises
@@ -34,7 +35,10 @@ public enum ErrorKind {
   Thrown(null),
   /** The security context forbids the operation. */
   SecurityViolation(null),
-  /** A budget was exhausted: steps, recursion depth, collection or string size, memory, or a call limit. */
+  /**
+   * A budget was exhausted: steps, recursion depth, collection or string size, memory, or a call
+   * limit.
+   */
   LimitExceeded(null),
   /** A deadline passed: the evaluation's, or a capability call's. */
   Timeout(null),
@@ -52,7 +56,9 @@ public enum ErrorKind {
   InvalidOutput(CapabilityError),
   /** The provider failed while executing the call. */
   ProviderError(CapabilityError),
-  /** The call could not be recorded in the Causal Chain, so it was refused (or its result withheld). */
+  /**
+   * The call could not be recorded in the Causal Chain, so it was refused (or its result withheld).
+   */
   NotRecorded(CapabilityError);
 
   private final ErrorKind parent;

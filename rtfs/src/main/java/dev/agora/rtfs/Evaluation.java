@@ -5,13 +5,13 @@ import java.util.Arrays;
 import java.util.function.LongSupplier;
 
 /**
- * The state of one evaluation: its budgets, its recursion depth, the innermost step, and the
- * host. Builtins receive it to call functions back ({@link #apply}) and to check sizes.
+ * The state of one evaluation: its budgets, its recursion depth, the innermost step, and the host.
+ * Builtins receive it to call functions back ({@link #apply}) and to check sizes.
  *
  * <p>Budgets are checked on every application ({@link #tick}); the clock and the interrupt flag
  * every 1,024 ticks. A deadline, a cancellation or an exhausted step budget <em>aborts</em> the
- * evaluation: the error is remembered and raised again at every later tick, so a catch-all
- * {@code try} cannot keep a runaway program alive.
+ * evaluation: the error is remembered and raised again at every later tick, so a catch-all {@code
+ * try} cannot keep a runaway program alive.
  */
 public final class Evaluation {
 
@@ -36,7 +36,10 @@ public final class Evaluation {
     this.nanoClock = nanoClock;
     this.maxSteps = limits.maxSteps();
     this.maxDepth = limits.maxDepth();
-    this.deadline = limits.timeout() == null ? Long.MAX_VALUE : nanoClock.getAsLong() + limits.timeout().toNanos();
+    this.deadline =
+        limits.timeout() == null
+            ? Long.MAX_VALUE
+            : nanoClock.getAsLong() + limits.timeout().toNanos();
   }
 
   /** The capability host. */
@@ -91,21 +94,26 @@ public final class Evaluation {
     if (callee instanceof Value.Keyword k) {
       return keywordLookup(k, args);
     }
-    throw RtfsError.type("cannot call " + Printer.describe(callee) + ": only functions and keywords can be called");
+    throw RtfsError.type(
+        "cannot call " + Printer.describe(callee) + ": only functions and keywords can be called");
   }
 
   /** {@code (:k m)} and {@code (:k m default)} on a map, nil or caught error. */
   public static Value keywordLookup(Value.Keyword k, Value[] args) {
     if (args.length < 1 || args.length > 2) {
-      throw RtfsError.arity("keyword " + k + " takes 1 or 2 arguments (a map and a default), got " + args.length);
+      throw RtfsError.arity(
+          "keyword " + k + " takes 1 or 2 arguments (a map and a default), got " + args.length);
     }
     Value fallback = args.length == 2 ? args[1] : Value.NIL;
-    Value found = switch (args[0]) {
-      case Dict d -> d.get(k);
-      case Value.Nil n -> null;
-      case Err e -> e.field(k.name());
-      default -> throw RtfsError.type("keyword " + k + " looks up keys in maps, not in " + Printer.describe(args[0]));
-    };
+    Value found =
+        switch (args[0]) {
+          case Dict d -> d.get(k);
+          case Value.Nil n -> null;
+          case Err e -> e.field(k.name());
+          default ->
+              throw RtfsError.type(
+                  "keyword " + k + " looks up keys in maps, not in " + Printer.describe(args[0]));
+        };
     return found == null ? fallback : found;
   }
 
@@ -124,7 +132,9 @@ public final class Evaluation {
 
   // ---- Budgets ----
 
-  /** Counts one step; checks the step budget, and every 1,024 steps the deadline and interruption. */
+  /**
+   * Counts one step; checks the step budget, and every 1,024 steps the deadline and interruption.
+   */
   public void tick() {
     if (++steps > maxSteps) {
       abort(RtfsError.limit("the evaluation used its budget of " + maxSteps + " steps"));
@@ -143,7 +153,10 @@ public final class Evaluation {
       abort(new RtfsError(ErrorKind.Cancelled, "the evaluation was cancelled"));
     }
     if (deadline != Long.MAX_VALUE && nanoClock.getAsLong() - deadline > 0) {
-      abort(new RtfsError(ErrorKind.Timeout, "the evaluation ran past its deadline of " + limits.timeout().toMillis() + " ms"));
+      abort(
+          new RtfsError(
+              ErrorKind.Timeout,
+              "the evaluation ran past its deadline of " + limits.timeout().toMillis() + " ms"));
     }
   }
 
@@ -160,14 +173,16 @@ public final class Evaluation {
   /** Refuses a collection of {@code n} items beyond {@link Limits#maxCollection()}. */
   public void checkSize(long n) {
     if (n > limits.maxCollection()) {
-      throw RtfsError.limit("a collection of " + n + " items exceeds the limit of " + limits.maxCollection());
+      throw RtfsError.limit(
+          "a collection of " + n + " items exceeds the limit of " + limits.maxCollection());
     }
   }
 
   /** Refuses a string of {@code n} characters beyond {@link Limits#maxString()}. */
   public void checkString(long n) {
     if (n > limits.maxString()) {
-      throw RtfsError.limit("a string of " + n + " characters exceeds the limit of " + limits.maxString());
+      throw RtfsError.limit(
+          "a string of " + n + " characters exceeds the limit of " + limits.maxString());
     }
   }
 
@@ -183,12 +198,17 @@ public final class Evaluation {
    * (its name, without the colon) or a string.
    */
   public Value callCapability(Value idValue, Value[] args, SourcePos pos) {
-    String id = switch (idValue) {
-      case Value.Keyword k -> k.name();
-      case Value.Str s -> s.value();
-      default -> throw new RtfsError(ErrorKind.TypeError,
-          "call needs a capability id as a keyword or string, got " + Printer.describe(idValue), pos);
-    };
+    String id =
+        switch (idValue) {
+          case Value.Keyword k -> k.name();
+          case Value.Str s -> s.value();
+          default ->
+              throw new RtfsError(
+                  ErrorKind.TypeError,
+                  "call needs a capability id as a keyword or string, got "
+                      + Printer.describe(idValue),
+                  pos);
+        };
     tick();
     try {
       Value v = host.call(new Host.CapabilityCall(id, Arrays.asList(args), currentStep, pos));
@@ -196,7 +216,8 @@ public final class Evaluation {
     } catch (RtfsError e) {
       throw e.at(pos);
     } catch (RuntimeException e) {
-      throw new RtfsError(ErrorKind.ProviderError, "capability '" + id + "' failed: " + e.getMessage(), pos);
+      throw new RtfsError(
+          ErrorKind.ProviderError, "capability '" + id + "' failed: " + e.getMessage(), pos);
     }
   }
 
@@ -210,22 +231,26 @@ public final class Evaluation {
   /** Reports a step's end (success when {@code error} is null) and restores the parent step. */
   public void endStep(String id, String parent, Value result, RtfsError error, SourcePos pos) {
     currentStep = parent;
-    hostCall(() -> {
-      if (error == null) {
-        host.stepCompleted(id, result);
-      } else {
-        host.stepFailed(id, error);
-      }
-      return null;
-    }, pos);
+    hostCall(
+        () -> {
+          if (error == null) {
+            host.stepCompleted(id, result);
+          } else {
+            host.stepFailed(id, error);
+          }
+          return null;
+        },
+        pos);
   }
 
   /** Passes a plan's log line to the host. */
   public void log(String level, String message, Value data) {
-    hostCall(() -> {
-      host.log(level, message, data);
-      return null;
-    }, null);
+    hostCall(
+        () -> {
+          host.log(level, message, data);
+          return null;
+        },
+        null);
   }
 
   private <T> T hostCall(java.util.function.Supplier<T> action, SourcePos pos) {

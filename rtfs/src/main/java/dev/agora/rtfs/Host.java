@@ -3,8 +3,8 @@ package dev.agora.rtfs;
 import java.util.List;
 
 /**
- * What the evaluator hands to the world outside the language: capability calls and step events.
- * The marketplace implements it; {@link SimpleHost} is a small one for tests and {@code agora eval}.
+ * What the evaluator hands to the world outside the language: capability calls and step events. The
+ * marketplace implements it; {@link SimpleHost} is a small one for tests and {@code agora eval}.
  *
  * <p>A host raises {@link RtfsError}s (usually of a {@link ErrorKind#CapabilityError} kind); any
  * other exception is turned into a {@link ErrorKind#ProviderError} at the boundary.
@@ -29,10 +29,13 @@ public interface Host {
   default void log(String level, String message, Value data) {}
 
   /** A host with no capabilities: every call fails with {@link ErrorKind#NotFound}. */
-  Host NONE = call -> {
-    throw new RtfsError(ErrorKind.NotFound, "no capability '" + call.id()
-        + "': this evaluation has no capability host", call.pos());
-  };
+  Host NONE =
+      call -> {
+        throw new RtfsError(
+            ErrorKind.NotFound,
+            "no capability '" + call.id() + "': this evaluation has no capability host",
+            call.pos());
+      };
 
   /**
    * {@code (call :id arg…)}: the capability id (a keyword's name without the colon, or the string),
@@ -58,8 +61,8 @@ public interface Host {
 
   /**
    * {@code (step "name" :params {…} …)}: the name, the evaluated {@code :params} map ({@code nil}
-   * without one), the enclosing step, the position, and the other options as written
-   * ({@code :expose-context}, {@code :context-keys}).
+   * without one), the enclosing step, the position, and the other options as written ({@code
+   * :expose-context}, {@code :context-keys}).
    */
   record StepStart(String name, Value params, String parentStepId, SourcePos pos, Dict options) {}
 }

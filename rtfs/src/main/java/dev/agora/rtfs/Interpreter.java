@@ -23,8 +23,8 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p>Only {@link RtfsError}s come out of {@link #eval}: a stack or heap exhausted by the program is
- * reported as {@link ErrorKind#LimitExceeded}. Recursion as deep as {@link Limits#maxDepth()} needs a
- * thread stack of roughly 1 KB per level; the CLI evaluates on a thread with a large stack.
+ * reported as {@link ErrorKind#LimitExceeded}. Recursion as deep as {@link Limits#maxDepth()} needs
+ * a thread stack of roughly 1 KB per level; the CLI evaluates on a thread with a large stack.
  * {@link #eval} may run on one thread at a time; {@link #apply} of a function already defined may
  * run on several at once (each call is its own evaluation, and applying only reads the globals).
  */
@@ -54,7 +54,10 @@ public final class Interpreter {
     return new Builder();
   }
 
-  /** Evaluates every top-level form of {@code source} and returns the last value ({@code nil} if none). */
+  /**
+   * Evaluates every top-level form of {@code source} and returns the last value ({@code nil} if
+   * none).
+   */
   public Value eval(String source, String sourceName) {
     return eval(guarded(() -> Reader.readAll(source, sourceName)));
   }
@@ -66,13 +69,15 @@ public final class Interpreter {
 
   /** Analyzes all forms, then evaluates them in order. */
   public Value eval(List<Form> forms) {
-    List<Analyzer.TopLevel> program = guarded(() -> {
-      List<Analyzer.TopLevel> out = new ArrayList<>(forms.size());
-      for (Form f : forms) {
-        out.add(analyzer.analyzeTop(f));
-      }
-      return out;
-    });
+    List<Analyzer.TopLevel> program =
+        guarded(
+            () -> {
+              List<Analyzer.TopLevel> out = new ArrayList<>(forms.size());
+              for (Form f : forms) {
+                out.add(analyzer.analyzeTop(f));
+              }
+              return out;
+            });
     Evaluation ev = newEvaluation();
     Value last = Value.NIL;
     for (Analyzer.TopLevel t : program) {
@@ -124,8 +129,8 @@ public final class Interpreter {
   }
 
   /**
-   * Turns stack or heap exhaustion while reading, analyzing or running a program into an RTFS error;
-   * the program's garbage is free by then.
+   * Turns stack or heap exhaustion while reading, analyzing or running a program into an RTFS
+   * error; the program's garbage is free by then.
    */
   private static <T> T guarded(Supplier<T> body) {
     try {

@@ -13,15 +13,27 @@ import java.time.Duration;
  * @param maxCollection the most items a collection built by the program may hold
  * @param maxString the most characters a string built by the program may hold
  */
-public record Limits(long maxSteps, Duration timeout, int maxDepth, int maxCollection, int maxString) {
+public record Limits(
+    long maxSteps, Duration timeout, int maxDepth, int maxCollection, int maxString) {
 
-  /** No step budget or deadline; recursion 10,000 deep; collections of 10M items; strings of 16M chars. */
-  public static final Limits DEFAULT = new Limits(Long.MAX_VALUE, null, 10_000, 10_000_000, 16_000_000);
+  /**
+   * No step budget or deadline; recursion 10,000 deep; collections of 10M items; strings of 16M
+   * chars.
+   */
+  public static final Limits DEFAULT =
+      new Limits(Long.MAX_VALUE, null, 10_000, 10_000_000, 16_000_000);
 
   public Limits {
     if (maxSteps <= 0 || maxDepth <= 0 || maxCollection <= 0 || maxString <= 0) {
-      throw new IllegalArgumentException("limits must be positive: " + maxSteps + ", " + maxDepth
-          + ", " + maxCollection + ", " + maxString);
+      throw new IllegalArgumentException(
+          "limits must be positive: "
+              + maxSteps
+              + ", "
+              + maxDepth
+              + ", "
+              + maxCollection
+              + ", "
+              + maxString);
     }
     if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
       throw new IllegalArgumentException("timeout must be positive, got " + timeout);

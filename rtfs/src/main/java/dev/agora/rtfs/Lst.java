@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * A list, {@code (1 2 3)} as data. Evaluated code meets lists as {@code & rest} arguments of
- * functions and as data read with {@code Reader.readValue}; an empty {@code ()} evaluates to {@code []}.
+ * functions and as data read with {@code Reader.readValue}; an empty {@code ()} evaluates to {@code
+ * []}.
  */
 public final class Lst extends Seq {
 

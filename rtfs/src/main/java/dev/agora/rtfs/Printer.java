@@ -5,13 +5,14 @@ import java.util.Map;
 /**
  * Printing in one place. {@link #print} gives the readable form: reading it back gives an equal
  * value for every data value ({@code nil}, booleans, numbers, strings, keywords, symbols, vectors,
- * lists, maps). Functions and errors print as {@code #<fn name>} and {@code #<error Kind: message>}.
- * {@link #display} is what {@code str} and {@code println} show: strings without quotes.
+ * lists, maps). Functions and errors print as {@code #<fn name>} and {@code #<error Kind:
+ * message>}. {@link #display} is what {@code str} and {@code println} show: strings without quotes.
  */
 public final class Printer {
 
   /** Values nested deeper than this are refused, like the reader refuses such text. */
   public static final int MAX_DEPTH = 1_000;
+
   private static final int DESCRIBE_CHARS = 80;
 
   private Printer() {}
@@ -28,7 +29,9 @@ public final class Printer {
     return v instanceof Value.Str s ? s.value() : print(v);
   }
 
-  /** A short description for error messages: the printed value, cut at 80 characters, and its type. */
+  /**
+   * A short description for error messages: the printed value, cut at 80 characters, and its type.
+   */
   public static String describe(Value v) {
     StringBuilder sb = new StringBuilder();
     print(v, sb, 0, DESCRIBE_CHARS);
@@ -55,7 +58,8 @@ public final class Printer {
         sb.append('…');
         return;
       }
-      throw RtfsError.limit("a value nested more than " + MAX_DEPTH + " levels deep cannot be printed");
+      throw RtfsError.limit(
+          "a value nested more than " + MAX_DEPTH + " levels deep cannot be printed");
     }
     switch (v) {
       case Value.Nil n -> sb.append("nil");
@@ -69,7 +73,8 @@ public final class Printer {
       case Lst lst -> items(lst, '(', ')', sb, depth, cap);
       case Dict d -> entries(d, sb, depth, cap);
       case Fn f -> sb.append("#<fn ").append(f.name()).append('>');
-      case Err e -> sb.append("#<error ").append(e.kind()).append(": ").append(e.message()).append('>');
+      case Err e ->
+          sb.append("#<error ").append(e.kind()).append(": ").append(e.message()).append('>');
     }
   }
 

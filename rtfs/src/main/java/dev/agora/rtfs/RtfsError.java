@@ -1,11 +1,11 @@
 package dev.agora.rtfs;
 
 /**
- * The one exception RTFS raises: a kind, a message a person understands, the source position
- * (when known) and optional data (the value given to {@code throw}, a capability's error details).
+ * The one exception RTFS raises: a kind, a message a person understands, the source position (when
+ * known) and optional data (the value given to {@code throw}, a capability's error details).
  *
- * <p>Stack traces are not filled in: RTFS errors are part of normal control flow
- * ({@code try}/{@code catch}) and must stay cheap. The position says where in the RTFS source.
+ * <p>Stack traces are not filled in: RTFS errors are part of normal control flow ({@code
+ * try}/{@code catch}) and must stay cheap. The position says where in the RTFS source.
  */
 public final class RtfsError extends RuntimeException {
 
@@ -24,7 +24,9 @@ public final class RtfsError extends RuntimeException {
     this(kind, message, pos, Value.NIL);
   }
 
-  /** An error without a position yet; the evaluator adds the position of the form that raised it. */
+  /**
+   * An error without a position yet; the evaluator adds the position of the form that raised it.
+   */
   public RtfsError(ErrorKind kind, String message) {
     this(kind, message, null, Value.NIL);
   }

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.RandomAccess;
 
 /**
- * An ordered collection: a {@link Vec} ({@code [1 2]}) or a {@link Lst} ({@code (1 2)}).
- * Both hold their items in an array that is never written after construction. A vector never
- * equals a list, even with the same items.
+ * An ordered collection: a {@link Vec} ({@code [1 2]}) or a {@link Lst} ({@code (1 2)}). Both hold
+ * their items in an array that is never written after construction. A vector never equals a list,
+ * even with the same items.
  */
 public abstract sealed class Seq implements Value permits Vec, Lst {
 

@@ -1,6 +1,5 @@
 package dev.agora.rtfs;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,13 +11,18 @@ import java.util.function.Function;
 
 /**
  * A small capability host: Java functions by id, the reference's three security levels, and a
- * record of every step and call (with parent ids) for tests and {@code agora eval --trace}.
- * The marketplace is the real host; this one has no policy, schemas or persistence.
+ * record of every step and call (with parent ids), for tests and for embedding the language alone.
+ * The marketplace is the real host (every Agora command uses it); this one has no policy, schemas,
+ * persistence or capabilities of its own.
  */
 public final class SimpleHost implements Host {
 
   /** What the host lets a program call: nothing, only listed ids, or everything registered. */
-  public enum Level { PURE, CONTROLLED, FULL }
+  public enum Level {
+    PURE,
+    CONTROLLED,
+    FULL
+  }
 
   /**
    * Something that happened: {@code step-started}, {@code step-completed}, {@code step-failed},
@@ -31,22 +35,20 @@ public final class SimpleHost implements Host {
   private final AtomicLong ids = new AtomicLong();
   private Level level = Level.FULL;
   private Set<String> allowed = Set.of();
-  private Consumer<Event> listener = e -> { };
+  private Consumer<Event> listener = e -> {};
 
-  /** A host with {@code ccos.echo} (returns its input) and {@code ccos.math.add} (sums numbers). */
-  public static SimpleHost demo() {
-    return new SimpleHost()
-        .register("ccos.echo", input -> input)
-        .register("ccos.math.add", SimpleHost::add);
-  }
-
-  /** Registers a capability: a function from the call's input (see {@link CapabilityCall#input()}) to its result. */
+  /**
+   * Registers a capability: a function from the call's input (see {@link CapabilityCall#input()})
+   * to its result.
+   */
   public SimpleHost register(String id, Function<Value, Value> fn) {
     capabilities.put(id, fn);
     return this;
   }
 
-  /** Sets the security level; with {@link Level#CONTROLLED}, only {@code allowedIds} may be called. */
+  /**
+   * Sets the security level; with {@link Level#CONTROLLED}, only {@code allowedIds} may be called.
+   */
   public SimpleHost securityLevel(Level l, String... allowedIds) {
     this.level = l;
     this.allowed = Set.of(allowedIds);
@@ -64,21 +66,28 @@ public final class SimpleHost implements Host {
     return List.copyOf(events);
   }
 
-  /** The registered capability ids. */
-  public List<String> capabilityIds() {
-    return new ArrayList<>(capabilities.keySet());
-  }
-
   @Override
   public Value call(CapabilityCall call) {
     if (level == Level.PURE || (level == Level.CONTROLLED && !allowed.contains(call.id()))) {
-      throw new RtfsError(ErrorKind.SecurityViolation, "the " + level.name().toLowerCase() + " security context"
-          + " does not allow calling '" + call.id() + "'", call.pos());
+      throw new RtfsError(
+          ErrorKind.SecurityViolation,
+          "the "
+              + level.name().toLowerCase()
+              + " security context"
+              + " does not allow calling '"
+              + call.id()
+              + "'",
+          call.pos());
     }
     Function<Value, Value> fn = capabilities.get(call.id());
     if (fn == null) {
-      throw new RtfsError(ErrorKind.NotFound, "no capability '" + call.id() + "'; this host has "
-          + String.join(", ", capabilities.keySet()), call.pos());
+      throw new RtfsError(
+          ErrorKind.NotFound,
+          "no capability '"
+              + call.id()
+              + "'; this host has "
+              + String.join(", ", capabilities.keySet()),
+          call.pos());
     }
     String id = "call-" + ids.incrementAndGet();
     record(new Event("call", id, call.parentStepId(), call.id(), call.input()));
@@ -87,7 +96,8 @@ public final class SimpleHost implements Host {
       record(new Event("call-result", id, call.parentStepId(), call.id(), result));
       return result;
     } catch (RtfsError e) {
-      record(new Event("call-failed", id, call.parentStepId(), call.id(), Value.of(e.getMessage())));
+      record(
+          new Event("call-failed", id, call.parentStepId(), call.id(), Value.of(e.getMessage())));
       throw e;
     }
   }
@@ -117,27 +127,5 @@ public final class SimpleHost implements Host {
   private void record(Event e) {
     events.add(e);
     listener.accept(e);
-  }
-
-  private static Value add(Value input) {
-    Value[] terms = switch (input) {
-      case Seq s -> s.toArray();
-      case Dict d -> d.asMap().values().toArray(Value[]::new);
-      default -> new Value[] {input};
-    };
-    long sum = 0;
-    double fsum = 0;
-    boolean real = false;
-    for (Value t : terms) {
-      switch (t) {
-        case Value.Int i -> sum = Math.addExact(sum, i.value());
-        case Value.Real r -> {
-          fsum += r.value();
-          real = true;
-        }
-        default -> throw new RtfsError(ErrorKind.InvalidInput, "ccos.math.add adds numbers, got " + Printer.describe(t));
-      }
-    }
-    return real ? Value.of(sum + fsum) : Value.of(sum);
   }
 }

@@ -1,8 +1,8 @@
 package dev.agora.rtfs;
 
 /**
- * Where a piece of RTFS source came from: a source name (a file path, {@code <expr>}, {@code <repl>})
- * and a 1-based line and column. Every form, node and error carries one.
+ * Where a piece of RTFS source came from: a source name (a file path, {@code <expr>}, {@code
+ * <repl>}) and a 1-based line and column. Every form, node and error carries one.
  */
 public record SourcePos(String source, int line, int column) {
 

@@ -3,20 +3,32 @@ package dev.agora.rtfs;
 /**
  * An RTFS value: immutable, compared and hashed by value.
  *
- * <p>Equality is structural and type-strict, as in the reference: {@code (= 1 1.0)} is false and
- * a vector never equals a list; maps compare regardless of order. Only {@code nil} and
- * {@code false} are falsy. {@link Printer} gives the printed form, which the reader reads back
- * equal for every data value (functions and errors print as {@code #<…>}).
+ * <p>Equality is structural and type-strict, as in the reference: {@code (= 1 1.0)} is false and a
+ * vector never equals a list; maps compare regardless of order. Only {@code nil} and {@code false}
+ * are falsy. {@link Printer} gives the printed form, which the reader reads back equal for every
+ * data value (functions and errors print as {@code #<…>}).
  */
 public sealed interface Value
-    permits Value.Nil, Value.Bool, Value.Int, Value.Real, Value.Str, Value.Keyword, Value.Symbol,
-        Seq, Dict, Fn, Err {
+    permits Value.Nil,
+        Value.Bool,
+        Value.Int,
+        Value.Real,
+        Value.Str,
+        Value.Keyword,
+        Value.Symbol,
+        Seq,
+        Dict,
+        Fn,
+        Err {
 
   Nil NIL = new Nil();
   Bool TRUE = new Bool(true);
   Bool FALSE = new Bool(false);
 
-  /** The type name used in messages: {@code nil boolean integer float string keyword symbol vector list map function error}. */
+  /**
+   * The type name used in messages: {@code nil boolean integer float string keyword symbol vector
+   * list map function error}.
+   */
   String typeName();
 
   /** False only for {@code nil} and {@code false}. */
@@ -27,7 +39,9 @@ public sealed interface Value
   // ---- Factories ----
 
   static Int of(long n) {
-    return n >= Int.CACHE_LOW && n <= Int.CACHE_HIGH ? Int.CACHE[(int) (n - Int.CACHE_LOW)] : new Int(n);
+    return n >= Int.CACHE_LOW && n <= Int.CACHE_HIGH
+        ? Int.CACHE[(int) (n - Int.CACHE_LOW)]
+        : new Int(n);
   }
 
   static Real of(double d) {
@@ -113,7 +127,8 @@ public sealed interface Value
 
   /**
    * A 64-bit IEEE float (RTFS {@code :float}). Equal floats are equal values; unlike raw IEEE,
-   * {@code ##NaN} equals itself (so values stay usable as map keys) and {@code 0.0} equals {@code -0.0}.
+   * {@code ##NaN} equals itself (so values stay usable as map keys) and {@code 0.0} equals {@code
+   * -0.0}.
    */
   record Real(double value) implements Value {
     @Override
@@ -156,8 +171,9 @@ public sealed interface Value
   }
 
   /**
-   * A keyword. The name is stored without the leading colon: {@code :ccos.echo} has the name
-   * {@code ccos.echo}, {@code :com.acme.db:v1.0:sales-query} the name {@code com.acme.db:v1.0:sales-query}.
+   * A keyword. The name is stored without the leading colon: {@code :ccos.echo} has the name {@code
+   * ccos.echo}, {@code :com.acme.db:v1.0:sales-query} the name {@code
+   * com.acme.db:v1.0:sales-query}.
    */
   record Keyword(String name) implements Value {
     public Keyword {
@@ -175,7 +191,9 @@ public sealed interface Value
     }
   }
 
-  /** A symbol as data (code read with {@code Reader.readValue}); evaluated code never yields one. */
+  /**
+   * A symbol as data (code read with {@code Reader.readValue}); evaluated code never yields one.
+   */
   record Symbol(String name) implements Value {
     public Symbol {
       java.util.Objects.requireNonNull(name);

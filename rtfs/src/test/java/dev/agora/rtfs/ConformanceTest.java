@@ -16,11 +16,14 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Runs every program under {@code src/test/resources/conformance}. Each file states its expectation
  * in a header comment, jlox-style:
+ *
  * <pre>
  *   ;; expect: [1 2 3]                       the printed value of the last form
  *   ;; expect-error: DivisionByZero at 3:5  the error kind, optionally its line:column
  * </pre>
- * Programs run with the demo host ({@code ccos.echo}, {@code ccos.math.add}), as {@code agora eval} does.
+ *
+ * Programs run with the demo host ({@code ccos.echo}, {@code ccos.math.add}), as {@code agora eval}
+ * does.
  */
 class ConformanceTest {
 
@@ -30,7 +33,8 @@ class ConformanceTest {
   Stream<DynamicTest> conformance() throws IOException {
     try (Stream<Path> files = Files.walk(ROOT)) {
       List<Path> programs = files.filter(p -> p.toString().endsWith(".rtfs")).sorted().toList();
-      return programs.stream().map(p -> DynamicTest.dynamicTest(ROOT.relativize(p).toString(), () -> check(p)));
+      return programs.stream()
+          .map(p -> DynamicTest.dynamicTest(ROOT.relativize(p).toString(), () -> check(p)));
     }
   }
 
@@ -45,12 +49,19 @@ class ConformanceTest {
     String source = Files.readString(file);
     String expect = header(source, ";; expect:");
     String expectError = header(source, ";; expect-error:");
-    assertThat(expect != null ^ expectError != null).as(file + " needs exactly one expect or expect-error line").isTrue();
-    Interpreter rtfs = Interpreter.builder().host(SimpleHost.demo()).out(new java.io.PrintStream(
-        java.io.OutputStream.nullOutputStream())).build();
+    assertThat(expect != null ^ expectError != null)
+        .as(file + " needs exactly one expect or expect-error line")
+        .isTrue();
+    Interpreter rtfs =
+        Interpreter.builder()
+            .host(DemoHost.create())
+            .out(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+            .build();
     try {
       Value v = rtfs.eval(source, file.getFileName().toString());
-      assertThat(expectError).as(file + " returned " + Printer.print(v) + " but expected an error").isNull();
+      assertThat(expectError)
+          .as(file + " returned " + Printer.print(v) + " but expected an error")
+          .isNull();
       assertThat(Printer.print(v)).as(file.toString()).isEqualTo(expect);
     } catch (RtfsError e) {
       assertThat(expectError).as(file + " failed: " + e.describe()).isNotNull();

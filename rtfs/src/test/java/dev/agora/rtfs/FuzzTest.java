@@ -26,11 +26,39 @@ import org.junit.jupiter.api.Test;
 class FuzzTest {
 
   private static final String[] BUILTINS = Stdlib.builtins().keySet().toArray(String[]::new);
-  private static final String[] FORMS = {"let", "if", "do", "fn", "def", "defn", "match", "try", "catch",
-      "finally", "step", "and", "or", "when", "cond", "->", "->>", "call", "throw", "%params", "&", "_", ":as",
-      ":keys", ":or", "when", "λ", ".getMessage"};
+  private static final String[] FORMS = {
+    "let",
+    "if",
+    "do",
+    "fn",
+    "def",
+    "defn",
+    "match",
+    "try",
+    "catch",
+    "finally",
+    "step",
+    "and",
+    "or",
+    "when",
+    "cond",
+    "->",
+    "->>",
+    "call",
+    "throw",
+    "%params",
+    "&",
+    "_",
+    ":as",
+    ":keys",
+    ":or",
+    "when",
+    "λ",
+    ".getMessage"
+  };
   private static final String MUTATION_CHARS = "()[]{}\"\\;:#'`~^@&%,.-+*/0123456789abcxyzλ é\n\t";
-  private static final Limits LIMITS = new Limits(20_000, Duration.ofSeconds(2), 300, 20_000, 200_000);
+  private static final Limits LIMITS =
+      new Limits(20_000, Duration.ofSeconds(2), 300, 20_000, 200_000);
 
   @Test
   void only_rtfs_errors_come_out() {
@@ -40,29 +68,47 @@ class FuzzTest {
     List<String> corpus = corpus();
     SplittableRandom random = new SplittableRandom(seed);
     int[] outcomes = new int[2];
-    assertTimeoutPreemptively(Duration.ofMinutes(10), () -> {
-      for (int i = 0; i < programs; i++) {
-        String program = switch (i % 4) {
-          case 0 -> generate(random, 4);
-          case 1 -> mutate(random, corpus.get(random.nextInt(corpus.size())));
-          case 2 -> mutate(random, generate(random, 3));
-          default -> noise(random);
-        };
-        outcomes[run(program, seed, i)]++;
-      }
-    });
-    System.out.println("FuzzTest: " + outcomes[0] + " programs returned a value, " + outcomes[1] + " raised RTFS errors");
-    assertThat(outcomes[0]).as("the generator must produce some working programs").isGreaterThan(programs / 20);
+    assertTimeoutPreemptively(
+        Duration.ofMinutes(10),
+        () -> {
+          for (int i = 0; i < programs; i++) {
+            String program =
+                switch (i % 4) {
+                  case 0 -> generate(random, 4);
+                  case 1 -> mutate(random, corpus.get(random.nextInt(corpus.size())));
+                  case 2 -> mutate(random, generate(random, 3));
+                  default -> noise(random);
+                };
+            outcomes[run(program, seed, i)]++;
+          }
+        });
+    System.out.println(
+        "FuzzTest: "
+            + outcomes[0]
+            + " programs returned a value, "
+            + outcomes[1]
+            + " raised RTFS errors");
+    assertThat(outcomes[0])
+        .as("the generator must produce some working programs")
+        .isGreaterThan(programs / 20);
     assertThat(outcomes[1]).as("and some failing ones").isGreaterThan(programs / 20);
   }
 
   /** Runs one program; returns 0 for a value, 1 for an RTFS error; anything else fails the test. */
   private static int run(String program, long seed, int index) {
-    SimpleHost host = SimpleHost.demo().register("fuzz.explode", v -> {
-      throw new IllegalStateException("exploded on " + Printer.describe(v));
-    });
-    Interpreter rtfs = Interpreter.builder().host(host).limits(LIMITS)
-        .out(new PrintStream(OutputStream.nullOutputStream())).build();
+    SimpleHost host =
+        DemoHost.create()
+            .register(
+                "fuzz.explode",
+                v -> {
+                  throw new IllegalStateException("exploded on " + Printer.describe(v));
+                });
+    Interpreter rtfs =
+        Interpreter.builder()
+            .host(host)
+            .limits(LIMITS)
+            .out(new PrintStream(OutputStream.nullOutputStream()))
+            .build();
     try {
       Value v = rtfs.eval(program, "fuzz.rtfs");
       Printer.describe(v);
@@ -71,7 +117,8 @@ class FuzzTest {
       assertThat(e.getMessage()).as("an error has a message").isNotBlank();
       return 1;
     } catch (Throwable t) {
-      throw new AssertionError("seed " + seed + ", program #" + index + " threw " + t + " for:\n" + program, t);
+      throw new AssertionError(
+          "seed " + seed + ", program #" + index + " threw " + t + " for:\n" + program, t);
     }
   }
 
@@ -93,19 +140,70 @@ class FuzzTest {
       return;
     }
     switch (r.nextInt(12)) {
-      case 0 -> sb.append("(let [").append(name(r)).append(' ').append(sub(r, depth)).append("] ").append(sub(r, depth)).append(')');
-      case 1 -> sb.append("(if ").append(sub(r, depth)).append(' ').append(sub(r, depth)).append(' ').append(sub(r, depth)).append(')');
-      case 2 -> sb.append("(defn ").append(name(r)).append(" [").append(name(r)).append("] ").append(sub(r, depth)).append(')');
-      case 3 -> sb.append("(match ").append(sub(r, depth)).append(" [a b] a {:k v} v _ ").append(sub(r, depth)).append(')');
+      case 0 ->
+          sb.append("(let [")
+              .append(name(r))
+              .append(' ')
+              .append(sub(r, depth))
+              .append("] ")
+              .append(sub(r, depth))
+              .append(')');
+      case 1 ->
+          sb.append("(if ")
+              .append(sub(r, depth))
+              .append(' ')
+              .append(sub(r, depth))
+              .append(' ')
+              .append(sub(r, depth))
+              .append(')');
+      case 2 ->
+          sb.append("(defn ")
+              .append(name(r))
+              .append(" [")
+              .append(name(r))
+              .append("] ")
+              .append(sub(r, depth))
+              .append(')');
+      case 3 ->
+          sb.append("(match ")
+              .append(sub(r, depth))
+              .append(" [a b] a {:k v} v _ ")
+              .append(sub(r, depth))
+              .append(')');
       case 4 -> sb.append("(try ").append(sub(r, depth)).append(" (catch e (:message e)))");
-      case 5 -> sb.append("(step \"s\" :params {\"p\" ").append(sub(r, depth)).append("} ").append(sub(r, depth)).append(')');
+      case 5 ->
+          sb.append("(step \"s\" :params {\"p\" ")
+              .append(sub(r, depth))
+              .append("} ")
+              .append(sub(r, depth))
+              .append(')');
       case 6 -> sb.append('[').append(sub(r, depth)).append(' ').append(sub(r, depth)).append(']');
-      case 7 -> sb.append("{:a ").append(sub(r, depth)).append(" \"b\" ").append(sub(r, depth)).append('}');
-      case 8 -> sb.append("(call ").append(r.nextBoolean() ? ":ccos.echo" : r.nextBoolean() ? ":fuzz.explode" : ":nope")
-          .append(' ').append(sub(r, depth)).append(')');
-      case 9 -> sb.append("((fn [x & r] ").append(sub(r, depth)).append(") ").append(sub(r, depth)).append(')');
-      case 10 -> sb.append('(').append(FORMS[r.nextInt(FORMS.length)]).append(' ').append(sub(r, depth)).append(' ')
-          .append(sub(r, depth)).append(')');
+      case 7 ->
+          sb.append("{:a ")
+              .append(sub(r, depth))
+              .append(" \"b\" ")
+              .append(sub(r, depth))
+              .append('}');
+      case 8 ->
+          sb.append("(call ")
+              .append(r.nextBoolean() ? ":ccos.echo" : r.nextBoolean() ? ":fuzz.explode" : ":nope")
+              .append(' ')
+              .append(sub(r, depth))
+              .append(')');
+      case 9 ->
+          sb.append("((fn [x & r] ")
+              .append(sub(r, depth))
+              .append(") ")
+              .append(sub(r, depth))
+              .append(')');
+      case 10 ->
+          sb.append('(')
+              .append(FORMS[r.nextInt(FORMS.length)])
+              .append(' ')
+              .append(sub(r, depth))
+              .append(' ')
+              .append(sub(r, depth))
+              .append(')');
       default -> {
         sb.append('(').append(BUILTINS[r.nextInt(BUILTINS.length)]);
         int n = r.nextInt(4);
@@ -173,7 +271,10 @@ class FuzzTest {
     StringBuilder sb = new StringBuilder();
     int n = r.nextInt(60);
     for (int i = 0; i < n; i++) {
-      sb.append(r.nextInt(8) == 0 ? (char) r.nextInt(0x20, 0x3000) : MUTATION_CHARS.charAt(r.nextInt(MUTATION_CHARS.length())));
+      sb.append(
+          r.nextInt(8) == 0
+              ? (char) r.nextInt(0x20, 0x3000)
+              : MUTATION_CHARS.charAt(r.nextInt(MUTATION_CHARS.length())));
     }
     return sb.toString();
   }

@@ -19,7 +19,8 @@ class PrinterTest {
     assertThat(Printer.print(Value.of(Double.NaN))).isEqualTo("##NaN");
     assertThat(Printer.print(Value.of("a\"b\\c\nd\te\r"))).isEqualTo("\"a\\\"b\\\\c\\nd\\te\\r\"");
     assertThat(Printer.print(Value.keyword("ns.x/y"))).isEqualTo(":ns.x/y");
-    assertThat(Printer.print(Reader.readValue("[1 (2 3) {:a \"x\" 2 nil}]"))).isEqualTo("[1 (2 3) {:a \"x\" 2 nil}]");
+    assertThat(Printer.print(Reader.readValue("[1 (2 3) {:a \"x\" 2 nil}]")))
+        .isEqualTo("[1 (2 3) {:a \"x\" 2 nil}]");
   }
 
   @Test
@@ -33,7 +34,9 @@ class PrinterTest {
   void describe_is_short_and_typed() {
     assertThat(Printer.describe(Value.of("x"))).isEqualTo("\"x\" (string)");
     String longText = "y".repeat(500);
-    assertThat(Printer.describe(Value.of(longText))).hasSize(80 + 1 + " (string)".length()).endsWith("… (string)");
+    assertThat(Printer.describe(Value.of(longText)))
+        .hasSize(80 + 1 + " (string)".length())
+        .endsWith("… (string)");
   }
 
   @Test
@@ -41,7 +44,8 @@ class PrinterTest {
     Interpreter rtfs = Interpreter.create();
     assertThat(Printer.print(rtfs.eval("(defn sq [x] (* x x))"))).isEqualTo("#<fn sq>");
     assertThat(Printer.print(rtfs.eval("+"))).isEqualTo("#<fn +>");
-    assertThat(Printer.print(rtfs.eval("(try (/ 1 0) (catch e e))"))).isEqualTo("#<error DivisionByZero: Division by zero>");
+    assertThat(Printer.print(rtfs.eval("(try (/ 1 0) (catch e e))")))
+        .isEqualTo("#<error DivisionByZero: Division by zero>");
   }
 
   @Test
@@ -63,7 +67,8 @@ class PrinterTest {
       v = Vec.of(v);
     }
     Value deep = v;
-    assertThatThrownBy(() -> Printer.print(deep)).isInstanceOf(RtfsError.class)
+    assertThatThrownBy(() -> Printer.print(deep))
+        .isInstanceOf(RtfsError.class)
         .hasMessage("a value nested more than 1000 levels deep cannot be printed");
     assertThat(Printer.describe(deep)).startsWith("[[[[").endsWith("… (vector)");
   }

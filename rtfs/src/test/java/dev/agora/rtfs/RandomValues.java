@@ -42,14 +42,20 @@ public final class RandomValues {
     StringBuilder sb = new StringBuilder();
     int n = random.nextInt(8);
     for (int i = 0; i < n; i++) {
-      sb.appendCodePoint(CHARS.codePointAt(CHARS.offsetByCodePoints(0, random.nextInt(CHARS.codePointCount(0, CHARS.length())))));
+      sb.appendCodePoint(
+          CHARS.codePointAt(
+              CHARS.offsetByCodePoints(
+                  0, random.nextInt(CHARS.codePointCount(0, CHARS.length())))));
     }
     return sb.toString();
   }
 
   private String name() {
-    String[] heads = {"a", "foo", "ccos.echo", "ns.part/name", "com.acme.db:v1.0:q", "x?", "valid!", "k-1"};
-    return heads[random.nextInt(heads.length)] + (random.nextBoolean() ? "" : Integer.toString(random.nextInt(100)));
+    String[] heads = {
+      "a", "foo", "ccos.echo", "ns.part/name", "com.acme.db:v1.0:q", "x?", "valid!", "k-1"
+    };
+    return heads[random.nextInt(heads.length)]
+        + (random.nextBoolean() ? "" : Integer.toString(random.nextInt(100)));
   }
 
   private Value[] items(int depth) {
@@ -64,11 +70,12 @@ public final class RandomValues {
     Dict.Builder b = Dict.builder();
     int n = random.nextInt(5);
     for (int i = 0; i < n; i++) {
-      Value key = switch (random.nextInt(3)) {
-        case 0 -> Value.keyword(name());
-        case 1 -> Value.of(string());
-        default -> Value.of(random.nextInt(100));
-      };
+      Value key =
+          switch (random.nextInt(3)) {
+            case 0 -> Value.keyword(name());
+            case 1 -> Value.of(string());
+            default -> Value.of(random.nextInt(100));
+          };
       b.put(key, value(depth - 1));
     }
     return b.build();

@@ -7,22 +7,30 @@ public final class Rtfs {
 
   private Rtfs() {}
 
-  /** Evaluates {@code source} in a fresh interpreter (program output discarded) and returns the printed result. */
+  /**
+   * Evaluates {@code source} in a fresh interpreter (program output discarded) and returns the
+   * printed result.
+   */
   public static String run(String source) {
     return Printer.print(quiet().eval(source, "t.rtfs"));
   }
 
   private static Interpreter quiet() {
-    return Interpreter.builder().out(new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).build();
+    return Interpreter.builder()
+        .out(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+        .build();
   }
 
   /** Evaluates {@code source} expecting an error of {@code kind}; returns it. */
   public static RtfsError fails(String source, ErrorKind kind) {
     try {
       Value v = quiet().eval(source, "t.rtfs");
-      throw new AssertionError("expected " + kind + " but got " + Printer.print(v) + " from " + source);
+      throw new AssertionError(
+          "expected " + kind + " but got " + Printer.print(v) + " from " + source);
     } catch (RtfsError e) {
-      assertThat(e.kind()).as("error kind for %s (message: %s)", source, e.getMessage()).isEqualTo(kind);
+      assertThat(e.kind())
+          .as("error kind for %s (message: %s)", source, e.getMessage())
+          .isEqualTo(kind);
       return e;
     }
   }

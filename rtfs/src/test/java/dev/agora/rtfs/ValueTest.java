@@ -42,7 +42,10 @@ class ValueTest {
   void only_nil_and_false_are_falsy() {
     assertThat(Value.NIL.truthy()).isFalse();
     assertThat(Value.FALSE.truthy()).isFalse();
-    for (Value v : new Value[] {Value.TRUE, Value.of(0), Value.of(0.0), Value.of(""), Vec.EMPTY, Dict.EMPTY, Lst.EMPTY}) {
+    for (Value v :
+        new Value[] {
+          Value.TRUE, Value.of(0), Value.of(0.0), Value.of(""), Vec.EMPTY, Dict.EMPTY, Lst.EMPTY
+        }) {
       assertThat(v.truthy()).as(v.toString()).isTrue();
     }
   }
@@ -65,7 +68,8 @@ class ValueTest {
   @Test
   void collections_are_immutable() {
     Vec v = Vec.of(Value.of(1));
-    assertThatThrownBy(() -> v.items().set(0, Value.NIL)).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> v.items().set(0, Value.NIL))
+        .isInstanceOf(UnsupportedOperationException.class);
     Dict d = Dict.of(Value.keyword("a"), Value.of(1));
     assertThatThrownBy(() -> d.asMap().clear()).isInstanceOf(UnsupportedOperationException.class);
     Dict d2 = d.assoc(Value.keyword("b"), Value.of(2));

@@ -14,6 +14,7 @@ import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -23,11 +24,12 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 
 /**
- * {@code agora serve}: the marketplace over HTTP on 127.0.0.1 (unless configured otherwise) —
- * MCP Streamable HTTP at {@code /mcp} (with SSE keep-alive), Prometheus metrics at {@code /metrics},
- * {@code /health}. Every request to {@code /mcp} and {@code /metrics} passes one filter first: its Host must be this server (DNS rebinding), its Origin,
- * when a browser sends one, must be allowed, and it must carry an API key unless anonymous access is
- * configured. Refusals are plain HTTP errors (400/403/401) with a JSON-RPC error body.
+ * {@code agora serve}: the marketplace over HTTP on 127.0.0.1 (unless configured otherwise) — MCP
+ * Streamable HTTP at {@code /mcp} (with SSE keep-alive), Prometheus metrics at {@code /metrics},
+ * {@code /health}. Every request to {@code /mcp} and {@code /metrics} passes one filter first: its
+ * Host must be this server (DNS rebinding), its Origin, when a browser sends one, must be allowed,
+ * and it must carry an API key unless anonymous access is configured. Refusals are plain HTTP
+ * errors (400/403/401) with a JSON-RPC error body.
  */
 public final class AgoraServer implements AutoCloseable {
 
@@ -39,6 +41,7 @@ public final class AgoraServer implements AutoCloseable {
   private final AgoraConfig.Server settings;
   private final Marketplace marketplace;
   private final PrometheusMeterRegistry prometheus;
+
   /** The Host headers accepted, computed once the port is bound (requests come after that). */
   private volatile List<String> allowedHosts;
 
@@ -48,40 +51,72 @@ public final class AgoraServer implements AutoCloseable {
     this.marketplace = marketplace;
     this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     marketplace.meters().add(prometheus);
-    HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
-        .jsonMapper(new PlainErrors(McpJsonDefaults.getMapper()))
-        .mcpEndpoint("/mcp")
-        .keepAliveInterval(settings.keepAlive())
-        .contextExtractor(request -> McpTransportContext.create(request.getAttribute(WHO) instanceof SecurityContext c
-            ? Map.of(McpGateway.CALLER, c) : Map.of()))
-        .build();
-    this.gateway = new McpGateway(marketplace, transport,
-        ctx -> ctx.get(McpGateway.CALLER) instanceof SecurityContext c ? c : null);
-    Filter guard = (req, res, chain) -> {
-      if (admit((HttpServletRequest) req, (HttpServletResponse) res)) {
-        chain.doFilter(req, res);
-      }
-    };
-    this.app = Javalin.create(cfg -> {
-      cfg.concurrency.useVirtualThreads = true;
-      cfg.startup.showJavalinBanner = false;
-      cfg.jetty.modifyServletContextHandler(h -> {
-        h.addFilter(new FilterHolder(guard), "/mcp", EnumSet.of(DispatcherType.REQUEST));
-        h.addFilter(new FilterHolder(guard), "/metrics", EnumSet.of(DispatcherType.REQUEST));
-        h.addServlet(new ServletHolder(transport), "/mcp");
-      });
-      cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-          .result(prometheus.scrape()));
-      cfg.routes.get("/health", ctx -> ctx.contentType("application/json").result(dev.agora.core.json.Json.write(
-          dev.agora.core.json.Json.fromJava(Map.of("status", "ok", "capabilities", marketplace.registry().size())))));
-    });
+    HttpServletStreamableServerTransportProvider transport =
+        HttpServletStreamableServerTransportProvider.builder()
+            .jsonMapper(new PlainErrors(McpJsonDefaults.getMapper()))
+            .mcpEndpoint("/mcp")
+            .keepAliveInterval(settings.keepAlive())
+            .contextExtractor(
+                request ->
+                    McpTransportContext.create(
+                        request.getAttribute(WHO) instanceof SecurityContext c
+                            ? Map.of(McpGateway.CALLER, c)
+                            : Map.of()))
+            .build();
+    this.gateway =
+        new McpGateway(
+            marketplace,
+            transport,
+            ctx -> ctx.get(McpGateway.CALLER) instanceof SecurityContext c ? c : null);
+    Filter guard =
+        (req, res, chain) -> {
+          if (admit((HttpServletRequest) req, (HttpServletResponse) res)) {
+            chain.doFilter(noticed((HttpServletRequest) req), res);
+          }
+        };
+    this.app =
+        Javalin.create(
+            cfg -> {
+              cfg.concurrency.useVirtualThreads = true;
+              cfg.startup.showJavalinBanner = false;
+              cfg.jetty.modifyServletContextHandler(
+                  h -> {
+                    h.addFilter(
+                        new FilterHolder(guard), "/mcp", EnumSet.of(DispatcherType.REQUEST));
+                    h.addFilter(
+                        new FilterHolder(guard), "/metrics", EnumSet.of(DispatcherType.REQUEST));
+                    h.addServlet(new ServletHolder(transport), "/mcp");
+                  });
+              cfg.routes.get(
+                  "/metrics",
+                  ctx ->
+                      ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                          .result(prometheus.scrape()));
+              cfg.routes.get(
+                  "/health",
+                  ctx ->
+                      ctx.contentType("application/json")
+                          .result(
+                              dev.agora.core.json.Json.write(
+                                  dev.agora.core.json.Json.fromJava(
+                                      Map.of(
+                                          "status",
+                                          "ok",
+                                          "capabilities",
+                                          marketplace.registry().size())))));
+            });
     app.start(settings.host(), settings.port());
-    log.accept("agora: serving MCP at " + url() + (callers.anonymousAllowed() ? " (anonymous: " + settings.anonymous()
-        + ")" : " (API key required)"));
+    log.accept(
+        "agora: serving MCP at "
+            + url()
+            + (callers.anonymousAllowed()
+                ? " (anonymous: " + settings.anonymous() + ")"
+                : " (API key required)"));
   }
 
   /** Starts serving {@code marketplace} as {@code config.server()} says. */
-  public static AgoraServer start(Marketplace marketplace, AgoraConfig config, Consumer<String> log) {
+  public static AgoraServer start(
+      Marketplace marketplace, AgoraConfig config, Consumer<String> log) {
     return new AgoraServer(marketplace, config, log);
   }
 
@@ -104,20 +139,48 @@ public final class AgoraServer implements AutoCloseable {
   private boolean admit(HttpServletRequest req, HttpServletResponse res) throws IOException {
     String host = req.getHeader("Host");
     if (host == null || !hostAllowed(host)) {
-      return refuse(res, 403, "Host '" + host + "' is not this server (allowed: " + allowedHosts() + ")");
+      return refuse(
+          res, 403, "Host '" + host + "' is not this server (allowed: " + allowedHosts() + ")");
     }
     String origin = req.getHeader("Origin");
-    if (origin != null && !settings.allowedOrigins().contains(origin) && !origin.equals("http://" + host)) {
+    if (origin != null
+        && !settings.allowedOrigins().contains(origin)
+        && !origin.equals("http://" + host)) {
       return refuse(res, 403, "Origin '" + origin + "' is not allowed (server.allowed_origins)");
     }
-    SecurityContext who = callers.identify(req.getHeader("Authorization"), req.getHeader("X-API-Key"));
+    SecurityContext who =
+        callers.identify(req.getHeader("Authorization"), req.getHeader("X-API-Key"));
     if (who == null) {
       res.setHeader("WWW-Authenticate", "Bearer realm=\"agora\"");
-      return refuse(res, 401, "an API key is required (Authorization: Bearer <key> or X-API-Key), and this one, if "
-          + "any, is not known");
+      return refuse(
+          res,
+          401,
+          "an API key is required (Authorization: Bearer <key> or X-API-Key), and this one, if "
+              + "any, is not known");
     }
     req.setAttribute(WHO, who);
     return true;
+  }
+
+  /** The largest body looked at for calls to tools that do not exist; larger ones pass unread. */
+  private static final int INSPECTED_BYTES = 1 << 20;
+
+  /**
+   * The request, after recording any {@code tools/call} in it for a tool this gateway does not
+   * publish: the SDK answers those itself (JSON-RPC -32602) before Agora sees them, and issue 11
+   * wants them in the Causal Chain with the caller, like any refusal.
+   */
+  private HttpServletRequest noticed(HttpServletRequest req) throws IOException {
+    long length = req.getContentLengthLong();
+    if (!"POST".equals(req.getMethod())
+        || length <= 0
+        || length > INSPECTED_BYTES
+        || !(req.getAttribute(WHO) instanceof SecurityContext who)) {
+      return req;
+    }
+    byte[] body = req.getInputStream().readNBytes((int) length);
+    gateway.noticeUnknownTools(new String(body, StandardCharsets.UTF_8), who);
+    return new BufferedRequest(req, body);
   }
 
   private boolean hostAllowed(String host) {
@@ -133,19 +196,27 @@ public final class AgoraServer implements AutoCloseable {
   }
 
   private List<String> hostsFor(int p) {
-    List<String> hosts = new java.util.ArrayList<>(List.of("127.0.0.1:" + p, "localhost:" + p, "[::1]:" + p));
+    List<String> hosts =
+        new java.util.ArrayList<>(List.of("127.0.0.1:" + p, "localhost:" + p, "[::1]:" + p));
     if (!settings.host().equals("127.0.0.1") && !settings.host().equals("0.0.0.0")) {
-      hosts.add((settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host()) + ":" + p);
+      hosts.add(
+          (settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host())
+              + ":"
+              + p);
     }
     settings.allowedHosts().forEach(h -> hosts.add(h.toLowerCase(Locale.ROOT)));
     return List.copyOf(hosts);
   }
 
-  private static boolean refuse(HttpServletResponse res, int status, String message) throws IOException {
+  private static boolean refuse(HttpServletResponse res, int status, String message)
+      throws IOException {
     res.setStatus(status);
     res.setContentType("application/json");
-    res.getWriter().write("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32000,\"message\":"
-        + dev.agora.core.json.Json.write(dev.agora.rtfs.Value.of(message)) + "}}");
+    res.getWriter()
+        .write(
+            "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32000,\"message\":"
+                + dev.agora.core.json.Json.write(dev.agora.rtfs.Value.of(message))
+                + "}}");
     return false;
   }
 

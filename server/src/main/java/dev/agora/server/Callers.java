@@ -11,31 +11,42 @@ import java.util.List;
 /**
  * Who a request is: the security context of its API key ({@code Authorization: Bearer <key>} or
  * {@code X-API-Key: <key>}), the configured anonymous context when it has none, or nobody. A keyed
- * caller is recorded in the Causal Chain as {@code <context>/<key name>} (e.g. {@code agent/ci}), so
- * two keys with the same rights stay apart in the audit; anonymous callers as the context's name.
- * Keys are compared as SHA-256 digests in constant time; the key itself is never kept, logged or
- * recorded.
+ * caller is recorded in the Causal Chain as {@code <context>/<key name>} (e.g. {@code agent/ci}),
+ * so two keys with the same rights stay apart in the audit; anonymous callers as the context's
+ * name. Keys are compared as SHA-256 digests in constant time; the key itself is never kept, logged
+ * or recorded.
  */
 final class Callers {
 
-  /** A configured key: its digest and the context (named {@code <context>/<key name>}) it acts as. */
+  /**
+   * A configured key: its digest and the context (named {@code <context>/<key name>}) it acts as.
+   */
   private record Key(byte[] sha256, SecurityContext caller) {}
 
   private final List<Key> keys;
   private final SecurityContext anonymous;
 
   Callers(AgoraConfig config) {
-    this.keys = config.server().apiKeys().stream().map(k -> new Key(HexFormat.of().parseHex(k.sha256()),
-        config.context(k.context()).named(k.context() + "/" + k.name()))).toList();
+    this.keys =
+        config.server().apiKeys().stream()
+            .map(
+                k ->
+                    new Key(
+                        HexFormat.of().parseHex(k.sha256()),
+                        config.context(k.context()).named(k.context() + "/" + k.name())))
+            .toList();
     String anon = config.server().anonymous();
     this.anonymous = anon == null ? null : config.context(anon);
   }
 
   /** The caller for the given header values, or null when refused. */
   SecurityContext identify(String authorization, String apiKey) {
-    String key = apiKey != null && !apiKey.isBlank() ? apiKey.strip()
-        : authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).strip()
-        : null;
+    String key =
+        apiKey != null && !apiKey.isBlank()
+            ? apiKey.strip()
+            : authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).strip()
+                : null;
     if (key == null || key.isEmpty()) {
       return anonymous;
     }

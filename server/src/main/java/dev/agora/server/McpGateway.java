@@ -12,6 +12,7 @@ import dev.agora.core.security.SecurityContext;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.Value;
+import dev.agora.rtfs.types.Problem;
 import dev.agora.rtfs.types.Validator;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonDefaults;
@@ -20,9 +21,9 @@ import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import io.modelcontextprotocol.spec.McpServerTransportProviderBase;
 import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
-import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,25 +32,27 @@ import java.util.function.Function;
 /**
  * The marketplace as an MCP server: every capability is a tool, and every {@code tools/call} is a
  * call on the one governed call path as the caller's security context — policy, validation, limits,
- * Causal Chain. {@code tools/list} shows a caller only what it may call; a denied or invalid call is
- * an {@code isError} result with the reason, not a transport error. The tool list follows the
+ * Causal Chain. {@code tools/list} shows a caller only what it may call; a denied or invalid call
+ * is an {@code isError} result with the reason, not a transport error. The tool list follows the
  * registry while running ({@code notifications/tools/list_changed}).
  *
  * <p>Arguments: a capability whose input is a map takes the tool's arguments object as its input;
  * any other input type is wrapped as the single argument {@code input}. Results: a string as its
- * text, any other value as JSON text (RTFS syntax when JSON cannot hold it), and as
- * {@code structuredContent} when it is a map.
+ * text, any other value as JSON text (RTFS syntax when JSON cannot hold it), and as {@code
+ * structuredContent} when it is a map.
  */
 public final class McpGateway implements AutoCloseable {
 
   /** The transport context key holding the caller's security context. */
   public static final String CALLER = "agora.caller";
+
   static final String WRAPPED = "input";
 
   private final Marketplace marketplace;
   private final Function<McpTransportContext, SecurityContext> caller;
   private final ToolNames names = new ToolNames();
   private final McpSyncServer server;
+
   /** Capability id → the version its tool shows. */
   private final Map<String, String> published = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -57,45 +60,61 @@ public final class McpGateway implements AutoCloseable {
    * @param caller who is calling, from the transport context (an HTTP request's API key, or the
    *     fixed context of a stdio session)
    */
-  public McpGateway(Marketplace marketplace, McpServerTransportProviderBase transport,
-                    Function<McpTransportContext, SecurityContext> caller) {
+  public McpGateway(
+      Marketplace marketplace,
+      McpServerTransportProviderBase transport,
+      Function<McpTransportContext, SecurityContext> caller) {
     this.marketplace = marketplace;
     this.caller = caller;
-    McpServer.SyncSpecification<?> spec = switch (transport) {
-      case McpStreamableServerTransportProvider s -> McpServer.sync(s);
-      case McpServerTransportProvider s -> McpServer.sync(s);
-      default -> throw new IllegalArgumentException("unsupported MCP transport " + transport.getClass());
-    };
-    // The tools present at start go in with the server: a stdio client may ask for the list the moment it exists.
+    McpServer.SyncSpecification<?> spec =
+        switch (transport) {
+          case McpStreamableServerTransportProvider s -> McpServer.sync(s);
+          case McpServerTransportProvider s -> McpServer.sync(s);
+          default ->
+              throw new IllegalArgumentException(
+                  "unsupported MCP transport " + transport.getClass());
+        };
+    // The tools present at start go in with the server: a stdio client may ask for the list the
+    // moment it exists.
     List<McpServerFeatures.SyncToolSpecification> initial = new java.util.ArrayList<>();
-    for (CapabilityManifest m : marketplace.registry().search(new Query(null, null, null, null, Integer.MAX_VALUE))) {
+    for (CapabilityManifest m :
+        marketplace.registry().search(new Query(null, null, null, null, Integer.MAX_VALUE))) {
       initial.add(spec(m));
       published.put(m.id(), m.version());
     }
-    server = spec.serverInfo("agora", "0.1.0")
-        .instructions("Agora: a governed capability marketplace. Every tool call is checked against policy and "
-            + "the caller's rights, validated, limited and recorded in a verifiable log.")
-        .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
-        .jsonMapper(McpJsonDefaults.getMapper())
-        .validateToolInputs(false) // Agora's call path validates, and records the refusal; the SDK's would do neither
-        .addToolFilter((ctx, tool) -> visible(ctx, tool.name()))
-        .tools(initial)
-        .build();
-    marketplace.registry().listen(new Registry.Listener() {
-      @Override
-      public void registered(CapabilityManifest manifest, Registry.Change change) {
-        if (change != Registry.Change.UNCHANGED) {
-          publish(manifest.id(), true);
-        }
-      }
+    server =
+        spec.serverInfo("agora", "0.1.0")
+            .instructions(
+                "Agora: a governed capability marketplace. Every tool call is checked against policy and "
+                    + "the caller's rights, validated, limited and recorded in a verifiable log.")
+            .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+            .jsonMapper(McpJsonDefaults.getMapper())
+            .validateToolInputs(
+                false) // Agora's call path validates, and records the refusal; the SDK's would do
+            // neither
+            .addToolFilter((ctx, tool) -> visible(ctx, tool.name()))
+            .tools(initial)
+            .build();
+    marketplace
+        .registry()
+        .listen(
+            new Registry.Listener() {
+              @Override
+              public void registered(CapabilityManifest manifest, Registry.Change change) {
+                if (change != Registry.Change.UNCHANGED) {
+                  publish(manifest.id(), true);
+                }
+              }
 
-      @Override
-      public void removed(CapabilityManifest manifest) {
-        publish(manifest.id(), false);
-      }
-    });
+              @Override
+              public void removed(CapabilityManifest manifest) {
+                publish(manifest.id(), false);
+              }
+            });
     // what changed between the snapshot and the listener
-    marketplace.registry().search(new Query(null, null, null, null, Integer.MAX_VALUE))
+    marketplace
+        .registry()
+        .search(new Query(null, null, null, null, Integer.MAX_VALUE))
         .forEach(m -> publish(m.id(), false));
     List.copyOf(published.keySet()).forEach(id -> publish(id, false));
   }
@@ -108,8 +127,8 @@ public final class McpGateway implements AutoCloseable {
   }
 
   /**
-   * Brings a capability's tool up to date: its newest version published (again, when {@code changed}),
-   * or the tool removed when no version is left.
+   * Brings a capability's tool up to date: its newest version published (again, when {@code
+   * changed}), or the tool removed when no version is left.
    */
   private synchronized void publish(String id, boolean changed) {
     CapabilityManifest m = marketplace.registry().get(id);
@@ -129,20 +148,31 @@ public final class McpGateway implements AutoCloseable {
 
   private McpServerFeatures.SyncToolSpecification spec(CapabilityManifest m) {
     boolean unwrapped = objectSchemaOf(m); // decided once per published tool, not on every call
-    return new McpServerFeatures.SyncToolSpecification(tool(names.name(m.id()), m),
-        (exchange, request) -> call(exchange, request, unwrapped));
+    return new McpServerFeatures.SyncToolSpecification(
+        tool(names.name(m.id()), m), (exchange, request) -> call(exchange, request, unwrapped));
   }
 
   private static McpSchema.Tool tool(String name, CapabilityManifest m) {
     boolean destructive = m.effects().contains("destructive");
-    McpSchema.ToolAnnotations hints = new McpSchema.ToolAnnotations(null, m.isPure(), destructive, null,
-        m.effects().contains("network") || m.effects().contains("unknown"), null);
-    return McpSchema.Tool.builder(name, inputSchema(m)).title(m.name())
+    McpSchema.ToolAnnotations hints =
+        new McpSchema.ToolAnnotations(
+            null,
+            m.isPure(),
+            destructive,
+            null,
+            m.effects().contains("network") || m.effects().contains("unknown"),
+            null);
+    return McpSchema.Tool.builder(name, inputSchema(m))
+        .title(m.name())
         .description(m.description().isEmpty() ? m.id() : m.description())
-        .annotations(hints).build();
+        .annotations(hints)
+        .build();
   }
 
-  /** The tool's input schema: the capability's JSON Schema when it is an object, else wrapped as {@code input}. */
+  /**
+   * The tool's input schema: the capability's JSON Schema when it is an object, else wrapped as
+   * {@code input}.
+   */
   @SuppressWarnings("unchecked")
   static Map<String, Object> inputSchema(CapabilityManifest m) {
     Map<String, Object> schema;
@@ -166,7 +196,10 @@ public final class McpGateway implements AutoCloseable {
     return wrapped;
   }
 
-  /** The schema itself if it describes an object, or the object branch of "object or null"; else null. */
+  /**
+   * The schema itself if it describes an object, or the object branch of "object or null"; else
+   * null.
+   */
   @SuppressWarnings("unchecked")
   private static Map<String, Object> objectSchema(Map<String, Object> s) {
     if ("object".equals(s.get("type"))) {
@@ -194,29 +227,36 @@ public final class McpGateway implements AutoCloseable {
   }
 
   private static boolean isOptional(Map<String, Object> s) {
-    return s.isEmpty() || s.get("anyOf") instanceof List<?> l && l.stream().anyMatch(o -> o instanceof Map<?, ?> m
-        && "null".equals(m.get("type")));
+    return s.isEmpty()
+        || s.get("anyOf") instanceof List<?> l
+            && l.stream().anyMatch(o -> o instanceof Map<?, ?> m && "null".equals(m.get("type")));
   }
 
   /** One tools/call: on the call path as the caller; every failure an isError result saying why. */
-  private McpSchema.CallToolResult call(McpSyncServerExchange exchange, McpSchema.CallToolRequest request,
-                                        boolean unwrapped) {
+  private McpSchema.CallToolResult call(
+      McpSyncServerExchange exchange, McpSchema.CallToolRequest request, boolean unwrapped) {
     SecurityContext who = caller.apply(exchange.transportContext());
-    String id = names.id(request.name());
-    CapabilityManifest m = id == null ? null : marketplace.registry().get(id);
     if (who == null) {
       return error("the request carries no identity Agora accepts");
     }
-    if (m == null) {
-      return error("NotFound: no tool '" + request.name() + "'");
-    }
-    Value input;
+    String id = names.id(request.name());
+    CapabilityManifest m = id == null ? null : marketplace.registry().get(id);
     try {
-      input = input(m, request.arguments(), unwrapped);
-    } catch (JsonException e) {
-      return error("InvalidInput: " + e.getMessage());
-    }
-    try {
+      if (m == null) { // removed since it was listed: the call path says NotFound, and records it
+        return success(
+            marketplace.call(CallRequest.of(id == null ? request.name() : id, Value.NIL, who)));
+      }
+      Value input;
+      try {
+        input = input(m, request.arguments(), unwrapped);
+      } catch (
+          IllegalArgumentException
+              e) { // arguments the tool cannot take: refused and recorded like any other
+        throw marketplace.refuse(
+            CallRequest.of(id, Value.NIL, who),
+            new AgoraError.InvalidInput(
+                id, List.of(new Problem(List.of(), expected(m, unwrapped), e.getMessage()))));
+      }
       return success(marketplace.call(CallRequest.of(id, input, who)));
     } catch (AgoraError e) {
       return error(e.kind() + ": " + e.getMessage());
@@ -224,18 +264,70 @@ public final class McpGateway implements AutoCloseable {
   }
 
   /**
+   * Records a {@code tools/call} in {@code jsonRpc} (one message or a batch) for a tool that is not
+   * published — refused as NotFound, with near misses, by the call path's recording stage — so that
+   * the SDK's own answer to it leaves a trace. Anything that is not such a call is left alone.
+   */
+  void noticeUnknownTools(String jsonRpc, SecurityContext who) {
+    Value message;
+    try {
+      message = Json.parse(jsonRpc);
+    } catch (JsonException e) {
+      return; // not JSON: the transport answers it
+    }
+    for (Value m : message instanceof dev.agora.rtfs.Seq batch ? batch.items() : List.of(message)) {
+      if (m instanceof Dict d
+          && Value.of("tools/call").equals(d.get("method"))
+          && d.get("params") instanceof Dict params
+          && params.get("name") instanceof Value.Str name
+          && !published(name.value())) {
+        marketplace.refuse(
+            CallRequest.of(name.value(), Value.NIL, who),
+            new AgoraError.NotFound(
+                name.value(), null, marketplace.registry().suggest(name.value(), 3)));
+      }
+    }
+  }
+
+  private boolean published(String toolName) {
+    String id = names.id(toolName);
+    return id != null && published.containsKey(id);
+  }
+
+  /** What the tool's arguments must be, for messages. */
+  private static String expected(CapabilityManifest m, boolean unwrapped) {
+    String type = m.input() == null ? "any value" : m.input().type().show();
+    return unwrapped ? type : "one argument '" + WRAPPED + "' (" + type + ")";
+  }
+
+  /**
    * The capability's input from the tool's arguments: the arguments object itself when the input is
-   * a map ({@code unwrapped}; nil for no arguments when nil is allowed), else the one argument {@code input}.
+   * a map ({@code unwrapped}; nil for no arguments when nil is allowed), else the one argument
+   * {@code input}. Arguments the tool cannot take are an {@link IllegalArgumentException} saying
+   * what was found: other arguments than {@code input} (issue 11: they read as a missing input,
+   * "found nil").
    */
   static Value input(CapabilityManifest m, Map<String, Object> arguments, boolean unwrapped) {
     Map<String, Object> args = arguments == null ? Map.of() : arguments;
-    if (unwrapped) {
-      if (args.isEmpty() && m.input() != null && Validator.conforms(m.input().type(), Value.NIL)) {
-        return Value.NIL;
+    try {
+      if (unwrapped) {
+        if (args.isEmpty()
+            && m.input() != null
+            && Validator.conforms(m.input().type(), Value.NIL)) {
+          return Value.NIL;
+        }
+        return Json.fromJava(args);
       }
-      return Json.fromJava(args);
+      List<String> others =
+          args.keySet().stream().filter(k -> !k.equals(WRAPPED)).sorted().toList();
+      if (!others.isEmpty()) {
+        throw new IllegalArgumentException(
+            "the argument" + (others.size() == 1 ? " " : "s ") + String.join(", ", others));
+      }
+      return args.containsKey(WRAPPED) ? Json.fromJava(args.get(WRAPPED)) : Value.NIL;
+    } catch (JsonException e) {
+      throw new IllegalArgumentException("arguments without an RTFS form: " + e.getMessage(), e);
     }
-    return args.containsKey(WRAPPED) ? Json.fromJava(args.get(WRAPPED)) : Value.NIL;
   }
 
   @SuppressWarnings("unchecked")
@@ -252,15 +344,19 @@ public final class McpGateway implements AutoCloseable {
     String text;
     Object structured = null;
     try {
-      text = result instanceof Value.Str str ? str.value() : Json.write(result); // a string is its own text
+      text =
+          result instanceof Value.Str str
+              ? str.value()
+              : Json.write(result); // a string is its own text
       if (result instanceof Dict) {
         structured = Json.toJava(result);
       }
     } catch (JsonException e) {
       text = Printer.print(result);
     }
-    McpSchema.CallToolResult.Builder b = McpSchema.CallToolResult.builder()
-        .content(List.of(McpSchema.TextContent.builder(text).build()));
+    McpSchema.CallToolResult.Builder b =
+        McpSchema.CallToolResult.builder()
+            .content(List.of(McpSchema.TextContent.builder(text).build()));
     if (structured != null) {
       b.structuredContent(structured);
     }
@@ -268,8 +364,10 @@ public final class McpGateway implements AutoCloseable {
   }
 
   private static McpSchema.CallToolResult error(String message) {
-    return McpSchema.CallToolResult.builder().content(List.of(McpSchema.TextContent.builder(message).build()))
-        .isError(true).build();
+    return McpSchema.CallToolResult.builder()
+        .content(List.of(McpSchema.TextContent.builder(message).build()))
+        .isError(true)
+        .build();
   }
 
   /** The tools a caller would see (for tests and `agora serve` start-up messages). */
@@ -277,7 +375,11 @@ public final class McpGateway implements AutoCloseable {
     Map<String, Object> ctx = new LinkedHashMap<>();
     ctx.put(CALLER, who);
     McpTransportContext c = McpTransportContext.create(ctx);
-    return server.listTools().stream().map(McpSchema.Tool::name).filter(n -> visible(c, n)).sorted().toList();
+    return server.listTools().stream()
+        .map(McpSchema.Tool::name)
+        .filter(n -> visible(c, n))
+        .sorted()
+        .toList();
   }
 
   @Override

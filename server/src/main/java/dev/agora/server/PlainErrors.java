@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  */
 record PlainErrors(McpJsonMapper delegate) implements McpJsonMapper {
 
-  private static final Pattern EXCEPTION_NAME = Pattern.compile("\\b(?:[a-zA-Z_]\\w*\\.)+\\w*(?:Exception|Error): ");
+  private static final Pattern EXCEPTION_NAME =
+      Pattern.compile("\\b(?:[a-zA-Z_]\\w*\\.)+\\w*(?:Exception|Error): ");
 
   private Object plain(Object value) {
     if (!(value instanceof McpError e)) {
@@ -29,18 +30,24 @@ record PlainErrors(McpJsonMapper delegate) implements McpJsonMapper {
     error.put("message", plain(e.getJsonRpcError().message()));
     Map<String, Object> response = new LinkedHashMap<>();
     response.put("jsonrpc", McpSchema.JSONRPC_VERSION);
-    response.put("id", null); // the SDK's JSONRPCResponse refuses a null id, which JSON-RPC prescribes here
+    response.put(
+        "id", null); // the SDK's JSONRPCResponse refuses a null id, which JSON-RPC prescribes here
     response.put("error", error);
     return response;
   }
 
-  /** The first line of a message, without the Java exception class names the SDK prefixes it with. */
+  /**
+   * The first line of a message, without the Java exception class names the SDK prefixes it with.
+   */
   static String plain(String message) {
     if (message == null) {
       return "invalid message";
     }
     int nl = message.indexOf('\n');
-    return EXCEPTION_NAME.matcher(nl < 0 ? message : message.substring(0, nl)).replaceAll("").strip();
+    return EXCEPTION_NAME
+        .matcher(nl < 0 ? message : message.substring(0, nl))
+        .replaceAll("")
+        .strip();
   }
 
   @Override

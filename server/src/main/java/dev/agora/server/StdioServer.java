@@ -16,8 +16,10 @@ public final class StdioServer implements AutoCloseable {
 
   private final McpGateway gateway;
 
-  public StdioServer(Marketplace marketplace, SecurityContext caller, InputStream in, OutputStream out) {
-    StdioServerTransportProvider transport = new StdioServerTransportProvider(McpJsonDefaults.getMapper(), in, out);
+  public StdioServer(
+      Marketplace marketplace, SecurityContext caller, InputStream in, OutputStream out) {
+    StdioServerTransportProvider transport =
+        new StdioServerTransportProvider(McpJsonDefaults.getMapper(), in, out);
     this.gateway = new McpGateway(marketplace, transport, ctx -> caller);
   }
 

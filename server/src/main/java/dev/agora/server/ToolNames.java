@@ -6,8 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * MCP tool names for capability ids. MCP names are 1–128 characters of letters, digits, {@code _},
  * {@code -} and {@code .}; most ids already are, and keep their name. A {@code :} or {@code /}
- * (versioned ids) becomes {@code _}; a name that would collide gets {@code _2}, {@code _3} …; one too
- * long is cut and suffixed with a hash of the id. Stable while the process runs.
+ * (versioned ids) becomes {@code _}; a name that would collide gets {@code _2}, {@code _3} …; one
+ * too long is cut and suffixed with a hash of the id. Stable while the process runs.
  */
 final class ToolNames {
 
@@ -29,7 +29,9 @@ final class ToolNames {
     String name = base;
     for (int k = 2; byName.containsKey(name); k++) {
       String suffix = "_" + k;
-      name = (base.length() + suffix.length() > MAX ? base.substring(0, MAX - suffix.length()) : base) + suffix;
+      name =
+          (base.length() + suffix.length() > MAX ? base.substring(0, MAX - suffix.length()) : base)
+              + suffix;
     }
     byId.put(id, name);
     byName.put(name, id);

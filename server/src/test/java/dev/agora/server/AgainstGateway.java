@@ -5,11 +5,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Tests against one {@link GatewayFixture} per class: started before the first test, closed after the last. */
+/**
+ * Tests against one {@link GatewayFixture} per class: started before the first test, closed after
+ * the last.
+ */
 abstract class AgainstGateway {
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   static GatewayFixture g;
 

@@ -20,6 +20,7 @@ final class GatewayFixture implements AutoCloseable {
 
   static final String AGENT_KEY = "agent-secret-key";
   static final String OPS_KEY = "ops-secret-key";
+  static final String NOBODY_KEY = "nobody-secret-key";
 
   final AgoraNode node;
   final AgoraServer server;
@@ -27,7 +28,9 @@ final class GatewayFixture implements AutoCloseable {
 
   GatewayFixture(Path dir, String extraServerYaml) throws IOException {
     Path file = dir.resolve("agora.yaml");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         sources:
           - {name: everything, type: mcp, command: "%s"}
         policy:
@@ -37,14 +40,23 @@ final class GatewayFixture implements AutoCloseable {
         contexts:
           operator: {level: full}
           agent: {level: controlled, allow: ["ccos.echo", "ccos.math.*", "ccos.io.log", "mcp.everything.echo", "mcp.everything.get-sum"]}
+          nobody: {level: controlled, allow: []}   # deny-all
         default_context: operator
         server:
           port: 0
           api_keys:
             - {name: agent-key, context: agent, sha256: "%s"}
             - {name: ops-key, context: operator, sha256: "%s"}
+            - {name: nobody-key, context: nobody, sha256: "%s"}
         %s
-        """.formatted(Peers.exe("mcp-server-everything"), notSoon(), sha(AGENT_KEY), sha(OPS_KEY), extraServerYaml));
+        """
+            .formatted(
+                Peers.exe("mcp-server-everything"),
+                notSoon(),
+                sha(AGENT_KEY),
+                sha(OPS_KEY),
+                sha(NOBODY_KEY),
+                extraServerYaml));
     AgoraConfig cfg = ConfigLoader.load(file).withStorage(AgoraConfig.Storage.MEMORY);
     node = AgoraNode.open(cfg, dev.agora.core.event.EventSink.NONE, log::add);
     node.marketplace().bootstrap();
@@ -53,7 +65,11 @@ final class GatewayFixture implements AutoCloseable {
 
   /** A weekday at least three days away (so no test run reaches it). */
   static String notSoon() {
-    return java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(3).getDayOfWeek().name().substring(0, 3)
+    return java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+        .plusDays(3)
+        .getDayOfWeek()
+        .name()
+        .substring(0, 3)
         .toLowerCase(java.util.Locale.ROOT);
   }
 

@@ -28,16 +28,18 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Mutated JSON-RPC messages POSTed to /mcp on a real loopback server, inside an initialised session
  * and outside one: every answer is a 2xx or 4xx, or a JSON-RPC error (the SDK answers a posted
- * response whose id it does not know with a 500), without a stack trace or Java class name, none takes longer than the
- * per-request deadline, and afterwards the server still answers a valid call correctly. The seed is
- * printed; {@code -Dfuzz.seed=N} replays a run, {@code -Dfuzz.inputs=N} changes its size.
+ * response whose id it does not know with a 500), without a stack trace or Java class name, none
+ * takes longer than the per-request deadline, and afterwards the server still answers a valid call
+ * correctly. The seed is printed; {@code -Dfuzz.seed=N} replays a run, {@code -Dfuzz.inputs=N}
+ * changes its size.
  */
 class McpFuzzTest {
 
   private static final String KEY = "fuzz-key";
   private static final Duration PER_REQUEST = Duration.ofSeconds(5);
   private static final List<String> LOG = new CopyOnWriteArrayList<>();
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private static AgoraNode node;
   private static AgoraServer server;
@@ -45,7 +47,9 @@ class McpFuzzTest {
   @BeforeAll
   static void serve(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("agora.yaml");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         contexts:
           operator: {level: full}
         default_context: operator
@@ -53,7 +57,8 @@ class McpFuzzTest {
           port: 0
           api_keys:
             - {name: fuzz, context: operator, sha256: "%s"}
-        """.formatted(GatewayFixture.sha(KEY)));
+        """
+            .formatted(GatewayFixture.sha(KEY)));
     AgoraConfig cfg = ConfigLoader.load(file).withStorage(AgoraConfig.Storage.MEMORY);
     node = AgoraNode.open(cfg, EventSink.NONE, LOG::add);
     node.marketplace().bootstrap();
@@ -74,28 +79,52 @@ class McpFuzzTest {
     String session = initialise();
     Mutator mutator = new Mutator(seeds(), seed);
     Map<String, Integer> outcomes = new TreeMap<>();
-    assertTimeoutPreemptively(Duration.ofMinutes(5), () -> {
-      for (int i = 0; i < inputs; i++) {
-        String input = mutator.next();
-        HttpResponse<String> r = post(input, i % 10 == 0 ? null : session, seed, i);
-        String what = "seed " + seed + " input #" + i + ":\n" + abbreviate(input) + "\nanswer " + r.statusCode()
-            + ": " + abbreviate(r.body());
-        assertThat(r.statusCode()).as(what).isBetween(200, 500);
-        if (r.statusCode() == 500) { // the SDK's answer to a posted response with an unknown id: still JSON-RPC
-          assertThat(r.body()).as(what).startsWith("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32603,");
-        }
-        assertThat(r.body()).as(what).doesNotContain("\tat ", "\n at ", "Exception:", "stackTrace", "java.lang.", "dev.agora.");
-        outcomes.merge(outcome(r), 1, Integer::sum);
-      }
-    }, "seed " + seed);
+    assertTimeoutPreemptively(
+        Duration.ofMinutes(5),
+        () -> {
+          for (int i = 0; i < inputs; i++) {
+            String input = mutator.next();
+            HttpResponse<String> r = post(input, i % 10 == 0 ? null : session, seed, i);
+            String what =
+                "seed "
+                    + seed
+                    + " input #"
+                    + i
+                    + ":\n"
+                    + abbreviate(input)
+                    + "\nanswer "
+                    + r.statusCode()
+                    + ": "
+                    + abbreviate(r.body());
+            assertThat(r.statusCode()).as(what).isBetween(200, 500);
+            if (r.statusCode()
+                == 500) { // the SDK's answer to a posted response with an unknown id: still
+              // JSON-RPC
+              assertThat(r.body())
+                  .as(what)
+                  .startsWith("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32603,");
+            }
+            assertThat(r.body())
+                .as(what)
+                .doesNotContain(
+                    "\tat ", "\n at ", "Exception:", "stackTrace", "java.lang.", "dev.agora.");
+            outcomes.merge(outcome(r), 1, Integer::sum);
+          }
+        },
+        "seed " + seed);
     System.out.println("McpFuzzTest: " + outcomes);
-    assertThat(outcomes.keySet()).as("the mutations reach JSON-RPC errors and HTTP refusals")
-        .anyMatch(o -> o.startsWith("200 error")).anyMatch(o -> o.startsWith("4"));
+    assertThat(outcomes.keySet())
+        .as("the mutations reach JSON-RPC errors and HTTP refusals")
+        .anyMatch(o -> o.startsWith("200 error"))
+        .anyMatch(o -> o.startsWith("4"));
     // after the barrage: the same session and a new one still call correctly
     for (String s : List.of(session, initialise())) {
       HttpResponse<String> sum = post(CALL_ADD, s, seed, -1);
       assertThat(sum.statusCode()).isEqualTo(200);
-      assertThat(sum.body()).contains("\"id\":7").contains("\"text\":\"5\"").doesNotContain("\"isError\":true");
+      assertThat(sum.body())
+          .contains("\"id\":7")
+          .contains("\"text\":\"5\"")
+          .doesNotContain("\"isError\":true");
     }
   }
 
@@ -105,11 +134,15 @@ class McpFuzzTest {
     for (String body : List.of("{", "{\"jsonrpc\":\"\",\"id\":1,\"method\":\"ping\"}")) {
       HttpResponse<String> r = post(body, session, 0, -1);
       assertThat(r.statusCode()).isEqualTo(400);
-      assertThat(r.body()).startsWith("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,\"message\":\"Invalid message format")
+      assertThat(r.body())
+          .startsWith(
+              "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,\"message\":\"Invalid message format")
           .doesNotContain("stackTrace", "Exception:", "\n at ");
     }
     assertThat(PlainErrors.plain(null)).isEqualTo("invalid message");
-    assertThat(PlainErrors.plain("Bad: tools.jackson.core.JacksonException: no value\n at [Source: x]"))
+    assertThat(
+            PlainErrors.plain(
+                "Bad: tools.jackson.core.JacksonException: no value\n at [Source: x]"))
         .isEqualTo("Bad: no value");
   }
 
@@ -117,7 +150,8 @@ class McpFuzzTest {
       "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"ccos.math.add\",\"arguments\":{\"input\":[2,3]}}}";
 
   private static List<String> seeds() {
-    return List.of(CALL_ADD,
+    return List.of(
+        CALL_ADD,
         "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}",
         "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\",\"params\":{\"cursor\":\"x\"}}",
         "{\"jsonrpc\":\"2.0\",\"id\":\"s\",\"method\":\"ping\"}",
@@ -140,20 +174,33 @@ class McpFuzzTest {
   }
 
   private static HttpResponse<String> post(String body, String session, long seed, int index) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url())).timeout(PER_REQUEST)
-        .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
-        .header("X-API-Key", KEY).header("MCP-Protocol-Version", "2025-06-18")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(server.url()))
+            .timeout(PER_REQUEST)
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json, text/event-stream")
+            .header("X-API-Key", KEY)
+            .header("MCP-Protocol-Version", "2025-06-18")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (session != null) {
       b.header("Mcp-Session-Id", session);
     }
     try {
       return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     } catch (HttpTimeoutException e) {
-      throw new AssertionError("seed " + seed + " input #" + index + " got no answer within " + PER_REQUEST + ":\n"
-          + abbreviate(body), e);
+      throw new AssertionError(
+          "seed "
+              + seed
+              + " input #"
+              + index
+              + " got no answer within "
+              + PER_REQUEST
+              + ":\n"
+              + abbreviate(body),
+          e);
     } catch (Exception e) {
-      throw new AssertionError("seed " + seed + " input #" + index + ": " + e + " for:\n" + abbreviate(body), e);
+      throw new AssertionError(
+          "seed " + seed + " input #" + index + ": " + e + " for:\n" + abbreviate(body), e);
     }
   }
 
@@ -163,10 +210,14 @@ class McpFuzzTest {
     if (r.statusCode() != 200) {
       return String.valueOf(r.statusCode());
     }
-    return body.contains("\"error\"") ? "200 error" : body.contains("\"isError\":true") ? "200 isError" : "200 result";
+    return body.contains("\"error\"")
+        ? "200 error"
+        : body.contains("\"isError\":true") ? "200 isError" : "200 result";
   }
 
   private static String abbreviate(String s) {
-    return s.length() <= 1_000 ? s : s.substring(0, 500) + "…(" + s.length() + " chars)…" + s.substring(s.length() - 500);
+    return s.length() <= 1_000
+        ? s
+        : s.substring(0, 500) + "…(" + s.length() + " chars)…" + s.substring(s.length() - 500);
   }
 }

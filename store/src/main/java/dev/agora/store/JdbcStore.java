@@ -22,12 +22,12 @@ import org.flywaydb.core.Flyway;
 
 /**
  * The Causal Chain and the runtime registry in a SQL database, one schema for SQLite and PostgreSQL
- * (Flyway migrations in {@code db/migration}). Appends lock the single {@code chain_head} row inside
- * their transaction, so any number of threads and processes append to one chain without gaps or forks;
- * the dialects differ only in how that lock is taken ({@link #lockHeadSql}) and how connections are
- * made (the subclasses).
+ * (Flyway migrations in {@code db/migration}). Appends lock the single {@code chain_head} row
+ * inside their transaction, so any number of threads and processes append to one chain without gaps
+ * or forks; the dialects differ only in how that lock is taken ({@link #lockHeadSql}) and how
+ * connections are made (the subclasses).
  */
-public abstract class JdbcStore implements Store, ChainStore, RegistryStore {
+public abstract class JdbcStore implements Store, ChainStore {
 
   private static final String COLUMNS =
       "idx, action_id, type, parent_id, plan_id, intent_id, capability_id, caller, time_nanos, body, leaf_hash, chain_hash";
@@ -40,13 +40,22 @@ public abstract class JdbcStore implements Store, ChainStore, RegistryStore {
     this.pool = pool;
     this.description = description;
     try {
-      Flyway.configure().dataSource(pool).locations("classpath:db/migration").loggers("slf4j").load().migrate();
+      Flyway.configure()
+          .dataSource(pool)
+          .locations("classpath:db/migration")
+          .loggers("slf4j")
+          .load()
+          .migrate();
     } catch (RuntimeException e) {
       pool.close();
       throw new StoreException("could not create or migrate the schema of " + description, e);
     }
-    update("create the chain head", "INSERT INTO chain_head (id, size, chain_hash, merkle) VALUES (1, 0, ?, ?) "
-        + "ON CONFLICT DO NOTHING", ChainHead.EMPTY.chainHash(), ChainHead.EMPTY.range().toBytes());
+    update(
+        "create the chain head",
+        "INSERT INTO chain_head (id, size, chain_hash, merkle) VALUES (1, 0, ?, ?) "
+            + "ON CONFLICT DO NOTHING",
+        ChainHead.EMPTY.chainHash(),
+        ChainHead.EMPTY.range().toBytes());
   }
 
   /** The statement that reads the head row and locks it until the transaction ends. */
@@ -58,8 +67,8 @@ public abstract class JdbcStore implements Store, ChainStore, RegistryStore {
   }
 
   @Override
-  public RegistryStore registry() {
-    return this;
+  public RegistryStore registry(String scope) {
+    return new Scoped(scope);
   }
 
   @Override
@@ -72,7 +81,9 @@ public abstract class JdbcStore implements Store, ChainStore, RegistryStore {
     pool.close();
   }
 
-  /** A pooled connection to the database, for tools and benchmarks that need plain JDBC; close it. */
+  /**
+   * A pooled connection to the database, for tools and benchmarks that need plain JDBC; close it.
+   */
   public Connection connection() throws SQLException {
     return pool.getConnection();
   }
@@ -85,7 +96,8 @@ public abstract class JdbcStore implements Store, ChainStore, RegistryStore {
       c.setAutoCommit(false);
       try {
         ChainHead head;
-        try (PreparedStatement s = c.prepareStatement(lockHeadSql()); ResultSet r = s.executeQuery()) {
+        try (PreparedStatement s = c.prepareStatement(lockHeadSql());
+            ResultSet r = s.executeQuery()) {
           if (!r.next()) {
             throw new SQLException("the chain_head row is missing");
           }
@@ -93,8 +105,9 @@ public abstract class JdbcStore implements Store, ChainStore, RegistryStore {
         }
         ChainHead.Extension x = extend.apply(head);
         insert(c, x.entries());
-        try (PreparedStatement s = c.prepareStatement(
-            "UPDATE chain_head SET size = ?, chain_hash = ?, merkle = ? WHERE id = 1")) {
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "UPDATE chain_head SET size = ?, chain_hash = ?, merkle = ? WHERE id = 1")) {
           s.setLong(1, x.head().size());
           s.setBytes(2, x.head().chainHash());
           s.setBytes(3, x.head().range().toBytes());
@@ -111,7 +124,10 @@ public abstract class JdbcStore implements Store, ChainStore, RegistryStore {
     }
   }
 
-  /** Rows per INSERT statement: one statement step per chunk instead of per row, well under any parameter limit. */
+  /**
+   * Rows per INSERT statement: one statement step per chunk instead of per row, well under any
+   * parameter limit.
+   */
   private static final int ROWS_PER_INSERT = 64;
 
   private static void insert(Connection c, List<Entry> entries) throws SQLException {
@@ -143,10 +159,14 @@ public abstract class JdbcStore implements Store, ChainStore, RegistryStore {
 
   private static String insertSql(int rows) {
     String one = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    return "INSERT INTO chain_entries (" + COLUMNS + ") VALUES " + String.join(", ", java.util.Collections.nCopies(rows, one));
+    return "INSERT INTO chain_entries ("
+        + COLUMNS
+        + ") VALUES "
+        + String.join(", ", java.util.Collections.nCopies(rows, one));
   }
 
-  private static void bind(PreparedStatement s, List<Entry> entries, int from, int n) throws SQLException {
+  private static void bind(PreparedStatement s, List<Entry> entries, int from, int n)
+      throws SQLException {
     int p = 1;
     for (int i = from; i < from + n; i++) {
       Entry e = entries.get(i);
@@ -168,8 +188,11 @@ public abstract class JdbcStore implements Store, ChainStore, RegistryStore {
 
   @Override
   public ChainHead head() {
-    List<ChainHead> h = select("read the chain head", "SELECT size, chain_hash, merkle FROM chain_head WHERE id = 1",
-        r -> new ChainHead(r.getLong(1), r.getBytes(2), CompactRange.fromBytes(r.getBytes(3))));
+    List<ChainHead> h =
+        select(
+            "read the chain head",
+            "SELECT size, chain_hash, merkle FROM chain_head WHERE id = 1",
+            r -> new ChainHead(r.getLong(1), r.getBytes(2), CompactRange.fromBytes(r.getBytes(3))));
     if (h.isEmpty()) {
       throw new StoreException("the chain_head row of " + description + " is missing");
     }
@@ -180,8 +203,16 @@ public abstract class JdbcStore implements Store, ChainStore, RegistryStore {
   public void scan(long from, long to, Consumer<Entry> each) {
     long next = from;
     while (next < to) {
-      List<Entry> page = select("read the Causal Chain", "SELECT " + COLUMNS
-          + " FROM chain_entries WHERE idx >= ? AND idx < ? ORDER BY idx LIMIT " + PAGE, JdbcStore::entry, next, to);
+      List<Entry> page =
+          select(
+              "read the Causal Chain",
+              "SELECT "
+                  + COLUMNS
+                  + " FROM chain_entries WHERE idx >= ? AND idx < ? ORDER BY idx LIMIT "
+                  + PAGE,
+              JdbcStore::entry,
+              next,
+              to);
       page.forEach(each);
       if (page.size() < PAGE) {
         return;
@@ -192,7 +223,8 @@ public abstract class JdbcStore implements Store, ChainStore, RegistryStore {
 
   @Override
   public List<Entry> query(ChainQuery q) {
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM chain_entries WHERE idx > ?");
+    StringBuilder sql =
+        new StringBuilder("SELECT " + COLUMNS + " FROM chain_entries WHERE idx > ?");
     List<Object> args = new ArrayList<>();
     args.add(q.afterIndex());
     where(sql, args, "action_id", q.actionId());
@@ -225,56 +257,118 @@ public abstract class JdbcStore implements Store, ChainStore, RegistryStore {
   }
 
   private static Entry entry(ResultSet r) throws SQLException {
-    return new Entry(r.getLong(1), r.getBytes(10), r.getBytes(11), r.getBytes(12), new Entry.Columns(r.getString(2),
-        r.getString(3), r.getString(4), r.getString(5), r.getString(6), r.getString(7), r.getString(8), r.getLong(9)));
+    return new Entry(
+        r.getLong(1),
+        r.getBytes(10),
+        r.getBytes(11),
+        r.getBytes(12),
+        new Entry.Columns(
+            r.getString(2),
+            r.getString(3),
+            r.getString(4),
+            r.getString(5),
+            r.getString(6),
+            r.getString(7),
+            r.getString(8),
+            r.getLong(9)));
   }
 
   @Override
   public List<byte[]> leafHashes(long from, long to) {
-    return select("read leaf hashes", "SELECT leaf_hash FROM chain_entries WHERE idx >= ? AND idx < ? ORDER BY idx",
-        r -> r.getBytes(1), from, to);
+    return select(
+        "read leaf hashes",
+        "SELECT leaf_hash FROM chain_entries WHERE idx >= ? AND idx < ? ORDER BY idx",
+        r -> r.getBytes(1),
+        from,
+        to);
   }
 
   @Override
   public void addCheckpoint(Checkpoint c) {
-    update("store a checkpoint", "INSERT INTO chain_checkpoints (size, note, created_at) VALUES (?, ?, ?) "
-        + "ON CONFLICT DO NOTHING", c.size(), c.note(), System.currentTimeMillis());
+    update(
+        "store a checkpoint",
+        "INSERT INTO chain_checkpoints (size, note, created_at) VALUES (?, ?, ?) "
+            + "ON CONFLICT DO NOTHING",
+        c.size(),
+        c.note(),
+        System.currentTimeMillis());
   }
 
   @Override
   public List<Checkpoint> checkpoints() {
-    return select("read checkpoints", "SELECT note FROM chain_checkpoints ORDER BY size, created_at",
+    return select(
+        "read checkpoints",
+        "SELECT note FROM chain_checkpoints ORDER BY size, created_at",
         r -> Checkpoint.parse(r.getString(1)));
   }
 
   @Override
   public String origin(String proposed) {
-    update("name the log", "INSERT INTO chain_meta (name, value) VALUES ('origin', ?) ON CONFLICT DO NOTHING", proposed);
-    return select("read the log's name", "SELECT value FROM chain_meta WHERE name = 'origin'", r -> r.getString(1))
+    update(
+        "name the log",
+        "INSERT INTO chain_meta (name, value) VALUES ('origin', ?) ON CONFLICT DO NOTHING",
+        proposed);
+    return select(
+            "read the log's name",
+            "SELECT value FROM chain_meta WHERE name = 'origin'",
+            r -> r.getString(1))
         .getFirst();
   }
 
   // ---- Registry ----
 
-  @Override
-  public void put(Stored m) {
-    update("store manifest " + m.id() + " " + m.version(), "INSERT INTO registry_manifests (id, version, source, manifest, "
-        + "stored_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id, version) DO UPDATE SET source = excluded.source, "
-        + "manifest = excluded.manifest, stored_at = excluded.stored_at", m.id(), m.version(), m.source(), m.manifest(),
-        m.registeredAt().toEpochMilli());
-  }
+  /**
+   * The runtime registry of one configuration, plus the shared rows ({@code *}) stored before
+   * scopes.
+   */
+  private final class Scoped implements RegistryStore {
+    private final String scope;
 
-  @Override
-  public boolean remove(String id, String version) {
-    return update("remove manifest " + id + " " + version, "DELETE FROM registry_manifests WHERE id = ? AND version = ?",
-        id, version) > 0;
-  }
+    Scoped(String scope) {
+      this.scope = scope;
+    }
 
-  @Override
-  public List<Stored> all() {
-    return select("read stored manifests", "SELECT id, version, source, manifest, stored_at FROM registry_manifests "
-        + "ORDER BY id, stored_at", r -> new Stored(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-        java.time.Instant.ofEpochMilli(r.getLong(5))));
+    @Override
+    public void put(Stored m) {
+      update(
+          "store manifest " + m.id() + " " + m.version(),
+          "INSERT INTO registry_manifests (scope, id, version, source, manifest, stored_at) VALUES (?, ?, ?, ?, ?, ?) "
+              + "ON CONFLICT (scope, id, version) DO UPDATE SET source = excluded.source, "
+              + "manifest = excluded.manifest, stored_at = excluded.stored_at",
+          scope,
+          m.id(),
+          m.version(),
+          m.source(),
+          m.manifest(),
+          m.registeredAt().toEpochMilli());
+    }
+
+    @Override
+    public boolean remove(String id, String version) {
+      return update(
+              "remove manifest " + id + " " + version,
+              "DELETE FROM registry_manifests WHERE scope IN (?, '*') AND id = ? AND version = ?",
+              scope,
+              id,
+              version)
+          > 0;
+    }
+
+    @Override
+    public List<Stored> all() {
+      return select(
+          "read stored manifests",
+          "SELECT id, version, source, manifest, stored_at FROM registry_manifests WHERE scope IN (?, '*') "
+              + "ORDER BY id, stored_at",
+          r ->
+              new Stored(
+                  r.getString(1),
+                  r.getString(2),
+                  r.getString(3),
+                  r.getString(4),
+                  java.time.Instant.ofEpochMilli(r.getLong(5))),
+          scope);
+    }
   }
 
   // ---- JDBC plumbing ----
@@ -285,7 +379,8 @@ public abstract class JdbcStore implements Store, ChainStore, RegistryStore {
   }
 
   protected <T> List<T> select(String what, String sql, Row<T> row, Object... args) {
-    try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+    try (Connection c = pool.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
       bind(s, args);
       try (ResultSet r = s.executeQuery()) {
         List<T> out = new ArrayList<>();
@@ -300,7 +395,8 @@ public abstract class JdbcStore implements Store, ChainStore, RegistryStore {
   }
 
   protected int update(String what, String sql, Object... args) {
-    try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+    try (Connection c = pool.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
       bind(s, args);
       return s.executeUpdate();
     } catch (SQLException e) {

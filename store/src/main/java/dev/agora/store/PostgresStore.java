@@ -22,7 +22,9 @@ public final class PostgresStore extends JdbcStore {
   /** Opens the database at {@code url} (jdbc:postgresql://…), migrating its schema. */
   public static PostgresStore open(String url, String user, String password, int poolSize) {
     if (url == null || !url.startsWith("jdbc:postgresql:")) {
-      throw new StoreException("storage.url must be a jdbc:postgresql: URL, got " + (url == null ? "nothing" : "'" + url + "'"));
+      throw new StoreException(
+          "storage.url must be a jdbc:postgresql: URL, got "
+              + (url == null ? "nothing" : "'" + url + "'"));
     }
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(url);
@@ -60,11 +62,28 @@ public final class PostgresStore extends JdbcStore {
       if (passwordEnv != null) {
         password = System.getenv(passwordEnv);
         if (password == null) {
-          throw new StoreException("storage.password_env names " + passwordEnv + ", which is not set");
+          throw new StoreException(
+              "storage.password_env names " + passwordEnv + ", which is not set");
         }
       }
-      int pool = Integer.parseInt(settings.getOrDefault("pool_size", "8"));
-      return PostgresStore.open(settings.get("url"), settings.getOrDefault("user", "agora"), password, pool);
+      return PostgresStore.open(
+          settings.get("url"),
+          settings.getOrDefault("user", "agora"),
+          password,
+          poolSize(settings.getOrDefault("pool_size", "8")));
+    }
+
+    private static int poolSize(String text) {
+      try {
+        int n = Integer.parseInt(text.strip());
+        if (n >= 1 && n <= 1000) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // reported below, with the key
+      }
+      throw new StoreException(
+          "storage.pool_size must be a whole number from 1 to 1000, got '" + text + "'");
     }
   }
 }

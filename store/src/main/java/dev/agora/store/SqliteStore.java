@@ -13,9 +13,10 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * The default store: one SQLite file ({@code .agora/agora.db}). WAL journal so readers never block the
- * writer; {@code synchronous=FULL} so a commit is on disk (fsync) when it returns; writes take SQLite's
- * write lock at {@code BEGIN} (IMMEDIATE), so appenders in several processes queue instead of failing.
+ * The default store: one SQLite file ({@code .agora/agora.db}). WAL journal so readers never block
+ * the writer; {@code synchronous=FULL} so a commit is on disk (fsync) when it returns; writes take
+ * SQLite's write lock at {@code BEGIN} (IMMEDIATE), so appenders in several processes queue instead
+ * of failing.
  */
 public final class SqliteStore extends JdbcStore {
 
@@ -36,7 +37,8 @@ public final class SqliteStore extends JdbcStore {
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     config.setBusyTimeout(60_000);
     config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-    config.setCacheSize(-32_768); // 32 MiB of page cache: index updates stay in memory as the log grows
+    config.setCacheSize(
+        -32_768); // 32 MiB of page cache: index updates stay in memory as the log grows
     SQLiteDataSource ds = new SQLiteDataSource(config);
     ds.setUrl("jdbc:sqlite:" + file);
     HikariConfig hc = new HikariConfig();
@@ -44,19 +46,24 @@ public final class SqliteStore extends JdbcStore {
     hc.setPoolName("agora-sqlite");
     hc.setMaximumPoolSize(4);
     hc.setMinimumIdle(1);
-    // Copy the WAL back into the database every 10,000 pages (about 40 MB) instead of 1,000: index pages
+    // Copy the WAL back into the database every 10,000 pages (about 40 MB) instead of 1,000: index
+    // pages
     // that every batch touches are then written back once per checkpoint, not once per few commits.
     hc.setConnectionInitSql("PRAGMA wal_autocheckpoint=10000");
     try {
       return new SqliteStore(new HikariDataSource(hc), file);
     } catch (RuntimeException e) {
-      throw e instanceof StoreException s ? s : new StoreException("could not open sqlite " + file, e);
+      throw e instanceof StoreException s
+          ? s
+          : new StoreException("could not open sqlite " + file, e);
     }
   }
 
   @Override
   protected String lockHeadSql() {
-    return "SELECT size, chain_hash, merkle FROM chain_head WHERE id = 1"; // the IMMEDIATE transaction holds the lock
+    return "SELECT size, chain_hash, merkle FROM chain_head WHERE id = 1"; // the IMMEDIATE
+    // transaction holds the
+    // lock
   }
 
   /** {@code storage: {type: sqlite, path: …}}; the path defaults to {@code <data dir>/agora.db}. */

@@ -15,12 +15,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An Agora node in a child process for the crash and multi-process tests: opens a store, appends from
- * several threads as fast as it can, and prints {@code ack <id>} for every action once {@code accept}
- * has returned — that is, once it is durable. A parent that reads an ack may rely on the action
- * surviving anything, SIGKILL included.
+ * An Agora node in a child process for the crash and multi-process tests: opens a store, appends
+ * from several threads as fast as it can, and prints {@code ack <id>} for every action once {@code
+ * accept} has returned — that is, once it is durable. A parent that reads an ack may rely on the
+ * action surviving anything, SIGKILL included.
  *
- * <p>Usage: {@code ChainWorker sqlite:<file>|postgres:<jdbc url> <key dir> <id prefix> <threads> <per thread, 0 = until killed>}
+ * <p>Usage: {@code ChainWorker sqlite:<file>|postgres:<jdbc url> <key dir> <id prefix> <threads>
+ * <per thread, 0 = until killed>}
  */
 public final class ChainWorker {
 
@@ -32,23 +33,39 @@ public final class ChainWorker {
     String prefix = args[2];
     int threads = Integer.parseInt(args[3]);
     long each = Long.parseLong(args[4]);
-    PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
-        StandardCharsets.UTF_8);
+    PrintStream out =
+        new PrintStream(
+            new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
     try (Store store = open(where)) {
-      Ledger ledger = new Ledger(store.chain(), ChainKey.loadOrCreate(keyDir, prefix),
-          new Ledger.Settings(Ledger.Durability.DURABLE, Recording.DEFAULT, 500, 1024), System.err::println);
+      Ledger ledger =
+          new Ledger(
+              store.chain(),
+              ChainKey.loadOrCreate(keyDir, prefix),
+              new Ledger.Settings(Ledger.Durability.DURABLE, Recording.DEFAULT, 500, 1024),
+              System.err::println);
       out.println("ready");
       List<Thread> ts = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int id = t;
-        ts.add(Thread.ofPlatform().start(() -> {
-          for (long i = 0; each == 0 || i < each; i++) {
-            String actionId = prefix + "-" + id + "-" + i;
-            ledger.accept(Event.of(actionId, EventType.CapabilityCall, Instant.now(), null, prefix, "worker-" + id)
-                .withCapability("bench.work", "1.0.0").withArguments(Value.of("payload " + i + " of thread " + id)));
-            out.println("ack " + actionId);
-          }
-        }));
+        ts.add(
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      for (long i = 0; each == 0 || i < each; i++) {
+                        String actionId = prefix + "-" + id + "-" + i;
+                        ledger.accept(
+                            Event.of(
+                                    actionId,
+                                    EventType.CapabilityCall,
+                                    Instant.now(),
+                                    null,
+                                    prefix,
+                                    "worker-" + id)
+                                .withCapability("bench.work", "1.0.0")
+                                .withArguments(Value.of("payload " + i + " of thread " + id)));
+                        out.println("ack " + actionId);
+                      }
+                    }));
       }
       for (Thread t : ts) {
         t.join();

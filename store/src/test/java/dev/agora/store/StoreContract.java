@@ -36,7 +36,10 @@ abstract class StoreContract {
   /** A new empty store. */
   abstract Store fresh();
 
-  /** The same store opened again (as after a restart); null where the store does not outlive its object. */
+  /**
+   * The same store opened again (as after a restart); null where the store does not outlive its
+   * object.
+   */
   abstract Store reopen();
 
   /** Runs SQL against the store's database, as an attacker with write access could. */
@@ -45,8 +48,11 @@ abstract class StoreContract {
   final ChainKey key = ChainKey.generate("contract");
 
   Ledger ledger(Store s, long every) {
-    return new Ledger(s.chain(), key, new Ledger.Settings(Ledger.Durability.DURABLE, Recording.DEFAULT, every, 512),
-        m -> { });
+    return new Ledger(
+        s.chain(),
+        key,
+        new Ledger.Settings(Ledger.Durability.DURABLE, Recording.DEFAULT, every, 512),
+        m -> {});
   }
 
   @Test
@@ -70,16 +76,36 @@ abstract class StoreContract {
       List<Thread> ts = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int id = t;
-        ts.add(Thread.ofPlatform().start(() -> {
-          SplittableRandom r = new SplittableRandom(id);
-          await(go);
-          for (int i = 0; i < each; i++) {
-            Event e = Samples.random(r, i);
-            ledger.accept(new Event("t" + id + "-" + i, e.parentId(), e.planId(), e.intentId(), e.type(), e.at(),
-                e.capabilityId(), e.capabilityVersion(), e.caller(), e.arguments(), e.result(), e.success(),
-                e.errorKind(), e.error(), e.cost(), e.duration(), e.attestationId(), e.metadata()));
-          }
-        }));
+        ts.add(
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      SplittableRandom r = new SplittableRandom(id);
+                      await(go);
+                      for (int i = 0; i < each; i++) {
+                        Event e = Samples.random(r, i);
+                        ledger.accept(
+                            new Event(
+                                "t" + id + "-" + i,
+                                e.parentId(),
+                                e.planId(),
+                                e.intentId(),
+                                e.type(),
+                                e.at(),
+                                e.capabilityId(),
+                                e.capabilityVersion(),
+                                e.caller(),
+                                e.arguments(),
+                                e.result(),
+                                e.success(),
+                                e.errorKind(),
+                                e.error(),
+                                e.cost(),
+                                e.duration(),
+                                e.attestationId(),
+                                e.metadata()));
+                      }
+                    }));
       }
       go.countDown();
       for (Thread t : ts) {
@@ -90,7 +116,10 @@ abstract class StoreContract {
       assertThat(r.ok()).as(r.toString()).isTrue();
       assertThat(r.size()).isEqualTo(threads * each);
       List<Checkpoint> cps = s.chain().checkpoints();
-      assertThat(r.checkpoints()).as("every checkpoint verified").isEqualTo(cps.size()).isGreaterThanOrEqualTo(3);
+      assertThat(r.checkpoints())
+          .as("every checkpoint verified")
+          .isEqualTo(cps.size())
+          .isGreaterThanOrEqualTo(3);
       assertThat(cps.getLast().size()).isEqualTo(threads * each);
     }
     try (Store again = reopen()) {
@@ -113,20 +142,60 @@ abstract class StoreContract {
   void theRegistryKeepsManifestsAcrossAReopen() {
     try (Store s = fresh()) {
       RegistryStore reg = s.registry();
-      reg.put(new RegistryStore.Stored("a.b", "1.0.0", "cli", "{\"id\":\"a.b\",\"version\":\"1.0.0\"}", Samples.T0));
-      reg.put(new RegistryStore.Stored("a.b", "1.1.0", "cli", "{\"id\":\"a.b\",\"version\":\"1.1.0\"}", Samples.T0));
-      reg.put(new RegistryStore.Stored("a.b", "1.0.0", "api", "{\"id\":\"a.b\",\"version\":\"1.0.0\",\"name\":\"new\"}", Samples.T0));
+      reg.put(
+          new RegistryStore.Stored(
+              "a.b", "1.0.0", "cli", "{\"id\":\"a.b\",\"version\":\"1.0.0\"}", Samples.T0));
+      reg.put(
+          new RegistryStore.Stored(
+              "a.b", "1.1.0", "cli", "{\"id\":\"a.b\",\"version\":\"1.1.0\"}", Samples.T0));
+      reg.put(
+          new RegistryStore.Stored(
+              "a.b",
+              "1.0.0",
+              "api",
+              "{\"id\":\"a.b\",\"version\":\"1.0.0\",\"name\":\"new\"}",
+              Samples.T0));
       reg.put(new RegistryStore.Stored("c.d", "2.0.0", "cli", "{}", Samples.T0));
       assertThat(reg.remove("c.d", "2.0.0")).isTrue();
       assertThat(reg.remove("c.d", "2.0.0")).isFalse();
-      assertThat(reg.all()).extracting(RegistryStore.Stored::version).containsExactlyInAnyOrder("1.0.0", "1.1.0");
-      assertThat(reg.all()).filteredOn(m -> m.version().equals("1.0.0")).singleElement()
+      assertThat(reg.all())
+          .extracting(RegistryStore.Stored::version)
+          .containsExactlyInAnyOrder("1.0.0", "1.1.0");
+      assertThat(reg.all())
+          .filteredOn(m -> m.version().equals("1.0.0"))
+          .singleElement()
           .satisfies(m -> assertThat(m.manifest()).contains("new").isNotNull());
     }
     try (Store again = reopen()) {
       if (again != null) {
-        assertThat(again.registry().all()).extracting(RegistryStore.Stored::id).containsExactly("a.b", "a.b");
+        assertThat(again.registry().all())
+            .extracting(RegistryStore.Stored::id)
+            .containsExactly("a.b", "a.b");
       }
+    }
+  }
+
+  @Test
+  void runtimeManifestsBelongToTheConfigurationThatAddedThem() {
+    // issue 11: a capability added with one agora.yaml showed up for every configuration sharing
+    // .agora
+    try (Store s = fresh()) {
+      RegistryStore a = s.registry("/etc/agora/a.yaml");
+      RegistryStore b = s.registry("/etc/agora/b.yaml");
+      a.put(new RegistryStore.Stored("x.y", "1.0.0", "runtime:cli", "{:id \"x.y\"}", Samples.T0));
+      b.put(
+          new RegistryStore.Stored(
+              "x.y", "1.0.0", "runtime:cli", "{:id \"x.y\" :name \"b\"}", Samples.T0));
+      assertThat(a.all())
+          .singleElement()
+          .satisfies(m -> assertThat(m.manifest()).doesNotContain("\"b\""));
+      assertThat(b.all())
+          .singleElement()
+          .satisfies(m -> assertThat(m.manifest()).contains("\"b\""));
+      assertThat(s.registry().all()).isEmpty();
+      assertThat(a.remove("x.y", "1.0.0")).isTrue();
+      assertThat(a.all()).isEmpty();
+      assertThat(b.all()).hasSize(1);
     }
   }
 
@@ -145,27 +214,39 @@ abstract class StoreContract {
       CausalChain chain = new CausalChain(ledger, List.of());
       assertThat(chain.verify().ok()).isTrue();
 
-      String original = chain.query(ChainQuery.ALL.after(6).withLimit(1)).getFirst().columns().planId();
+      String original =
+          chain.query(ChainQuery.ALL.after(6).withLimit(1)).getFirst().columns().planId();
       sql("UPDATE chain_entries SET plan_id = 'forged' WHERE idx = 7");
-      assertThat(chain.verify()).satisfies(v -> {
-        assertThat(v.firstBad()).isEqualTo(7);
-        assertThat(v.reason()).isEqualTo("the stored plan_id column says 'forged' but the entry says '" + original + "'");
-      });
+      assertThat(chain.verify())
+          .satisfies(
+              v -> {
+                assertThat(v.firstBad()).isEqualTo(7);
+                assertThat(v.reason())
+                    .isEqualTo(
+                        "the stored plan_id column says 'forged' but the entry says '"
+                            + original
+                            + "'");
+              });
       sql("UPDATE chain_entries SET plan_id = " + quote(original) + " WHERE idx = 7");
       assertThat(chain.verify().ok()).isTrue();
 
-      sql("UPDATE chain_entries SET body = (SELECT body FROM chain_entries WHERE idx = 3), "
-          + "leaf_hash = (SELECT leaf_hash FROM chain_entries WHERE idx = 3) WHERE idx = 12");
+      sql(
+          "UPDATE chain_entries SET body = (SELECT body FROM chain_entries WHERE idx = 3), "
+              + "leaf_hash = (SELECT leaf_hash FROM chain_entries WHERE idx = 3) WHERE idx = 12");
       assertThat(chain.verify().firstBad()).isEqualTo(12);
       sql("DELETE FROM chain_entries WHERE idx >= 12");
       sql("UPDATE chain_head SET size = 12");
-      assertThat(chain.verify()).satisfies(v -> {
-        assertThat(v.firstBad()).isEqualTo(12);
-        assertThat(v.reason()).contains("only 12 are stored: entries from 12 on were deleted");
-      });
+      assertThat(chain.verify())
+          .satisfies(
+              v -> {
+                assertThat(v.firstBad()).isEqualTo(12);
+                assertThat(v.reason())
+                    .contains("only 12 are stored: entries from 12 on were deleted");
+              });
 
       sql("DELETE FROM chain_entries WHERE idx = 5");
-      assertThat(chain.verify().reason()).isEqualTo("entry 5 is missing (the next stored entry is 6)");
+      assertThat(chain.verify().reason())
+          .isEqualTo("entry 5 is missing (the next stored entry is 6)");
     }
   }
 
@@ -182,7 +263,8 @@ abstract class StoreContract {
       ledger.checkpoint(); // the same checkpoint twice is stored once
       assertThat(s.chain().checkpoints()).containsExactly(c);
     }
-    assertThatThrownBy(() -> PostgresStore.open("jdbc:mysql://x", "u", null, 1)).isInstanceOf(StoreException.class)
+    assertThatThrownBy(() -> PostgresStore.open("jdbc:mysql://x", "u", null, 1))
+        .isInstanceOf(StoreException.class)
         .hasMessageContaining("must be a jdbc:postgresql: URL");
   }
 

@@ -24,7 +24,8 @@ final class Authorize implements Stage {
   public Value apply(Call call, Next next) {
     String id = call.manifest.id();
     PolicyEngine.Verdict v = policy.get().verdict(id);
-    String denial = v.denial() != null ? v.denial() : PolicyEngine.outsideWindows(v.windows(), clock.instant());
+    String denial =
+        v.denial() != null ? v.denial() : PolicyEngine.outsideWindows(v.windows(), clock.instant());
     if (denial != null) {
       throw new AgoraError.AccessDenied(id, denial);
     }

@@ -2,6 +2,7 @@ package dev.agora.core.call;
 
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.provider.CallContext;
+import dev.agora.core.provider.Redactor;
 import dev.agora.core.security.SecurityContext;
 import java.time.Duration;
 import java.util.function.LongSupplier;
@@ -14,15 +15,23 @@ final class Call implements CallContext {
   final long started;
   String callId;
   CapabilityManifest manifest;
+
   /** The deadline on the ticker's scale, and the length it was derived from. */
   long deadline = Long.MAX_VALUE;
+
   Duration timeout;
+
   /** Attempts made at the provider (more than one when retried). */
   int attempts = 1;
+
   /** What the resilience stage noted (cache hit, attempts, fallback …), for the result's record. */
   private dev.agora.rtfs.Dict.Builder notes;
+
   /** The policy's egress rules at the time the call was governed. */
   dev.agora.core.policy.Egress egress = dev.agora.core.policy.Egress.DEFAULT;
+
+  /** The secrets the provider said this call carries (set on the provider's thread). */
+  private volatile Redactor secrets = Redactor.NONE;
 
   Call(CallRequest request, LongSupplier ticker) {
     this.request = request;
@@ -63,6 +72,16 @@ final class Call implements CallContext {
   @Override
   public dev.agora.core.policy.Egress egress() {
     return egress;
+  }
+
+  @Override
+  public synchronized void usedSecrets(Redactor more) {
+    secrets = secrets.with(more);
+  }
+
+  /** What must not leave the provider. */
+  Redactor secrets() {
+    return secrets;
   }
 
   void note(String key, dev.agora.rtfs.Value value) {

@@ -28,6 +28,7 @@ public final class CallMetrics {
 
   /** The state values of {@code agora_circuit_state}. */
   public static final int CLOSED = 0;
+
   public static final int OPEN = 1;
   public static final int HALF_OPEN = 2;
 
@@ -57,20 +58,32 @@ public final class CallMetrics {
     Meters(String id, String provider) {
       this.id = id;
       this.provider = provider;
-      ok = Counter.builder("agora.calls").tags("capability", id, "provider", provider, "outcome", "ok", "error", "")
-          .description("Capability calls by outcome").register(registry);
-      duration = Timer.builder("agora.call.duration").tags("capability", id, "provider", provider)
-          .description("Time from entering the call path to its result").publishPercentileHistogram()
-          .register(registry);
+      ok =
+          Counter.builder("agora.calls")
+              .tags("capability", id, "provider", provider, "outcome", "ok", "error", "")
+              .description("Capability calls by outcome")
+              .register(registry);
+      duration =
+          Timer.builder("agora.call.duration")
+              .tags("capability", id, "provider", provider)
+              .description("Time from entering the call path to its result")
+              .publishPercentileHistogram()
+              .register(registry);
     }
 
     Counter error(String kind) {
-      return errors.computeIfAbsent(kind, k -> Counter.builder("agora.calls")
-          .tags("capability", id, "provider", provider, "outcome", "error", "error", k).register(registry));
+      return errors.computeIfAbsent(
+          kind,
+          k ->
+              Counter.builder("agora.calls")
+                  .tags("capability", id, "provider", provider, "outcome", "error", "error", k)
+                  .register(registry));
     }
 
     Counter counter(String name, String description) {
-      return Counter.builder(name).tags("capability", id, "provider", provider).description(description)
+      return Counter.builder(name)
+          .tags("capability", id, "provider", provider)
+          .description(description)
           .register(registry);
     }
   }
@@ -123,8 +136,10 @@ public final class CallMetrics {
     Meters m = of(id, provider);
     if (m.circuit == null) {
       AtomicInteger holder = new AtomicInteger(state);
-      Gauge.builder("agora.circuit.state", holder, AtomicInteger::get).tags("capability", id, "provider", provider)
-          .description("Circuit breaker: 0 closed, 1 open, 2 half-open").register(registry);
+      Gauge.builder("agora.circuit.state", holder, AtomicInteger::get)
+          .tags("capability", id, "provider", provider)
+          .description("Circuit breaker: 0 closed, 1 open, 2 half-open")
+          .register(registry);
       m.circuit = holder;
     }
     m.circuit.set(state);

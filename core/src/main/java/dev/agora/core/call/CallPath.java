@@ -1,5 +1,6 @@
 package dev.agora.core.call;
 
+import dev.agora.core.error.AgoraError;
 import dev.agora.core.event.EventSink;
 import dev.agora.core.policy.PolicyEngine;
 import dev.agora.core.provider.Providers;
@@ -13,8 +14,8 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * The one way any capability runs. Every surface builds a {@link CallRequest} and calls
- * {@link #call}; the stages are fixed, in this order:
+ * The one way any capability runs. Every surface builds a {@link CallRequest} and calls {@link
+ * #call}; the stages are fixed, in this order:
  *
  * <pre>
  *   RecordEvents(Resolve(Authorize(ValidateInput(ValidateOutput(Govern(Resilience(Execute)))))))
@@ -31,28 +32,40 @@ import java.util.function.Supplier;
 public final class CallPath {
 
   private final Stage.Next chain;
+  private final RecordEvents record;
   private final LongSupplier ticker;
 
   /**
-   * @param policy the current policy engine (read on every call, so a reloaded policy applies at once)
+   * @param policy the current policy engine (read on every call, so a reloaded policy applies at
+   *     once)
    * @param clock timestamps and time windows
    * @param ticker nanoseconds, for durations and deadlines
    * @param resilience the current resilience policy (retry, circuit breakers, cache, fallbacks …)
    * @param log warnings the stages cannot attach to a call
-   * @param metrics where calls, errors, latencies, retries, cache hits, fallbacks and circuits are counted
+   * @param metrics where calls, errors, latencies, retries, cache hits, fallbacks and circuits are
+   *     counted
    */
-  public CallPath(Registry registry, Supplier<PolicyEngine> policy, Supplier<ResiliencePolicy> resilience,
-                  Providers providers, EventSink sink, Clock clock, LongSupplier ticker, Consumer<String> log,
-                  CallMetrics metrics) {
+  public CallPath(
+      Registry registry,
+      Supplier<PolicyEngine> policy,
+      Supplier<ResiliencePolicy> resilience,
+      Providers providers,
+      EventSink sink,
+      Clock clock,
+      LongSupplier ticker,
+      Consumer<String> log,
+      CallMetrics metrics) {
     this.ticker = ticker;
-    List<Stage> stages = List.of(
-        new RecordEvents(sink, clock, metrics),
-        new Resolve(registry),
-        new Authorize(policy, clock),
-        new ValidateInput(),
-        new ValidateOutput(),
-        new Govern(policy),
-        new Resilience(resilience, sink, clock, log, this::call, metrics));
+    this.record = new RecordEvents(sink, clock, metrics);
+    List<Stage> stages =
+        List.of(
+            record,
+            new Resolve(registry),
+            new Authorize(policy, clock),
+            new ValidateInput(),
+            new ValidateOutput(),
+            new Govern(policy),
+            new Resilience(resilience, sink, clock, log, this::call, metrics));
     Stage.Next next = new Execute(providers);
     for (int i = stages.size() - 1; i >= 0; i--) {
       Stage stage = stages.get(i);
@@ -65,5 +78,24 @@ public final class CallPath {
   /** Runs a call through every stage; a failure is an {@link dev.agora.core.error.AgoraError}. */
   public Value call(CallRequest request) {
     return chain.invoke(new Call(request, ticker));
+  }
+
+  /**
+   * A call a surface refused before it could make it — arguments it could not turn into an input —
+   * recorded by the same outermost stage as every other refusal (the caller, the capability, why),
+   * and returned: the error to answer with ({@link AgoraError.NotRecorded} if recording failed).
+   */
+  public AgoraError refuse(CallRequest request, AgoraError why) {
+    try {
+      record.apply(
+          new Call(request, ticker),
+          refused -> {
+            throw why;
+          });
+    } catch (AgoraError e) {
+      return e;
+    }
+    throw new IllegalStateException(
+        "a refused call returned a value"); // the inner stage only throws
   }
 }

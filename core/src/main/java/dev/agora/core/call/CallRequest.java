@@ -17,8 +17,14 @@ import java.util.Objects;
  * @param planId the plan this call belongs to, or null
  * @param timeout this call's own deadline, or null (narrower deadlines still apply)
  */
-public record CallRequest(String capabilityId, String version, Value input, SecurityContext caller,
-                          String parentId, String planId, Duration timeout) {
+public record CallRequest(
+    String capabilityId,
+    String version,
+    Value input,
+    SecurityContext caller,
+    String parentId,
+    String planId,
+    Duration timeout) {
 
   public CallRequest {
     Objects.requireNonNull(capabilityId, "capabilityId");

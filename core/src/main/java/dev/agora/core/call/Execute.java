@@ -4,6 +4,7 @@ import dev.agora.core.error.AgoraError;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.provider.Provider;
 import dev.agora.core.provider.Providers;
+import dev.agora.core.provider.Redactor;
 import dev.agora.rtfs.RtfsError;
 import dev.agora.rtfs.Value;
 import java.util.concurrent.ExecutionException;
@@ -15,10 +16,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * Runs the provider. A call the provider marks inline (quick and pure) or deadline-keeping runs on
  * the caller's thread; any other runs on a fresh virtual thread while the caller waits until the
- * deadline. At the
- * deadline the provider's thread is interrupted and the caller gets Timeout at once, whether or not
- * the provider notices the interrupt. Virtual threads make 10,000 slow calls cheap: a waiting call
- * holds no platform thread.
+ * deadline. At the deadline the provider's thread is interrupted and the caller gets Timeout at
+ * once, whether or not the provider notices the interrupt. Virtual threads make 10,000 slow calls
+ * cheap: a waiting call holds no platform thread.
  */
 final class Execute implements Stage.Next {
 
@@ -35,8 +35,8 @@ final class Execute implements Stage.Next {
     CapabilityManifest m = call.manifest;
     Provider p = providers.get(m.provider().type());
     if (p == null) {
-      throw new AgoraError.ProviderError(m.id(), "no provider for type '" + m.provider().type()
-          + "' is installed", null);
+      throw new AgoraError.ProviderError(
+          m.id(), "no provider for type '" + m.provider().type() + "' is installed", null);
     }
     if (p.inline(m) || p.keepsDeadline(m)) {
       if (call.deadline - call.ticker.getAsLong() <= 0) {
@@ -63,25 +63,38 @@ final class Execute implements Stage.Next {
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
       }
-      throw new AgoraError.ProviderError(call.manifest.id(), String.valueOf(e.getCause()), e.getCause());
+      Redactor secrets = call.secrets();
+      throw new AgoraError.ProviderError(
+          call.manifest.id(),
+          secrets.redact(String.valueOf(e.getCause())),
+          secrets.clean(e.getCause()));
     }
   }
 
-  /** Runs the provider, turning whatever it throws into an AgoraError. */
+  /**
+   * Runs the provider, turning whatever it throws into an AgoraError, and takes the secrets the
+   * call carried out of its result or error (issue 11: an upstream that echoes its token must not
+   * hand it to the caller or the Causal Chain).
+   */
   private static Value run(Provider p, Call call) {
     try {
       Value v = p.execute(call.manifest, call.request.input(), call);
-      return v == null ? Value.NIL : v;
+      return call.secrets().redact(v == null ? Value.NIL : v);
     } catch (AgoraError e) {
-      throw e;
+      throw call.secrets().redact(e);
     } catch (RtfsError e) {
-      throw new AgoraError.ProviderError(call.manifest.id(), e.describe(), e);
+      Redactor secrets = call.secrets();
+      throw new AgoraError.ProviderError(
+          call.manifest.id(), secrets.redact(e.describe()), secrets.clean(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AgoraError.ProviderError(call.manifest.id(), "interrupted", e);
     } catch (Exception e) {
-      throw new AgoraError.ProviderError(call.manifest.id(), e.getMessage() == null ? e.getClass().getSimpleName()
-          : e.getMessage(), e);
+      Redactor secrets = call.secrets();
+      throw new AgoraError.ProviderError(
+          call.manifest.id(),
+          secrets.redact(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+          secrets.clean(e));
     }
   }
 }

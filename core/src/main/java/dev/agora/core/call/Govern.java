@@ -10,8 +10,8 @@ import java.util.function.Supplier;
 /**
  * Sets the call's deadline — the narrowest of the call's own, the manifest's, the policy's for the
  * capability and its namespaces, and the policy default — and admits it through the concurrency
- * limits, refusing it at once (LimitExceeded, naming the rule) when one is full. Hands the
- * policy's egress rules to the provider.
+ * limits, refusing it at once (LimitExceeded, naming the rule) when one is full. Hands the policy's
+ * egress rules to the provider.
  */
 final class Govern implements Stage {
 
@@ -37,8 +37,8 @@ final class Govern implements Stage {
     try {
       for (PolicyEngine.Gate g : gates) {
         if (!g.permits().tryAcquire()) {
-          throw new AgoraError.LimitExceeded(call.manifest.id(), "at most " + g.max() + " concurrent calls ("
-              + g.rule() + ")");
+          throw new AgoraError.LimitExceeded(
+              call.manifest.id(), "at most " + g.max() + " concurrent calls (" + g.rule() + ")");
         }
         admitted++;
       }

@@ -31,23 +31,39 @@ final class RecordEvents implements Stage {
   public Value apply(Call call, Next next) {
     CallRequest r = call.request;
     call.callId = EventIds.next();
-    Event called = Event.of(call.callId, EventType.CapabilityCall, clock.instant(), r.parentId(), r.planId(),
-        r.caller().identity()).withCapability(r.capabilityId(), r.version()).withArguments(r.input());
+    Event called =
+        Event.of(
+                call.callId,
+                EventType.CapabilityCall,
+                clock.instant(),
+                r.parentId(),
+                r.planId(),
+                r.caller().identity())
+            .withCapability(r.capabilityId(), r.version())
+            .withArguments(r.input());
     record(called, r, "the call was not made");
     Value result;
     try {
       result = next.invoke(call);
     } catch (AgoraError e) {
       metrics.completed(r.capabilityId(), provider(call), call.elapsed(), e.kind().name());
-      EventType type = e instanceof AgoraError.AccessDenied || e instanceof AgoraError.SecurityViolation
-          ? EventType.PolicyDenied : EventType.CapabilityResult;
-      record(outcome(call, type).withError(e.kind().name(), e.getMessage(), Duration.ofNanos(call.elapsed())), r,
+      EventType type =
+          e instanceof AgoraError.AccessDenied || e instanceof AgoraError.SecurityViolation
+              ? EventType.PolicyDenied
+              : EventType.CapabilityResult;
+      record(
+          outcome(call, type)
+              .withError(e.kind().name(), e.getMessage(), Duration.ofNanos(call.elapsed())),
+          r,
           "it failed with: " + e.getMessage());
       throw e;
     }
     metrics.completed(r.capabilityId(), provider(call), call.elapsed(), null);
-    record(outcome(call, EventType.CapabilityResult)
-        .withResult(result, Duration.ofNanos(call.elapsed()), call.manifest.sla().costPerCall()), r,
+    record(
+        outcome(call, EventType.CapabilityResult)
+            .withResult(
+                result, Duration.ofNanos(call.elapsed()), call.manifest.sla().costPerCall()),
+        r,
         "the call ran but its result is withheld");
     return result;
   }
@@ -56,21 +72,38 @@ final class RecordEvents implements Stage {
     return call.manifest == null ? "none" : call.manifest.provider().type();
   }
 
-  /** Records an event; a sink that cannot record makes the call fail with {@link AgoraError.NotRecorded}. */
+  /**
+   * Records an event; a sink that cannot record makes the call fail with {@link
+   * AgoraError.NotRecorded}.
+   */
   private void record(Event e, CallRequest r, String consequence) {
     try {
       sink.accept(e);
     } catch (RuntimeException failure) {
-      throw new AgoraError.NotRecorded(r.capabilityId(), "the Causal Chain could not record " + e.type() + " ("
-          + failure.getMessage() + "); " + consequence, failure);
+      throw new AgoraError.NotRecorded(
+          r.capabilityId(),
+          "the Causal Chain could not record "
+              + e.type()
+              + " ("
+              + failure.getMessage()
+              + "); "
+              + consequence,
+          failure);
     }
   }
 
   private Event outcome(Call call, EventType type) {
     CallRequest r = call.request;
     String version = call.manifest == null ? r.version() : call.manifest.version();
-    Event e = Event.of(EventIds.next(), type, clock.instant(), call.callId, r.planId(), r.caller().identity())
-        .withCapability(r.capabilityId(), version);
+    Event e =
+        Event.of(
+                EventIds.next(),
+                type,
+                clock.instant(),
+                call.callId,
+                r.planId(),
+                r.caller().identity())
+            .withCapability(r.capabilityId(), version);
     dev.agora.rtfs.Dict notes = call.notes();
     return notes == null ? e : e.withMetadata(notes);
   }

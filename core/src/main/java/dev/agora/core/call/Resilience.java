@@ -31,21 +31,22 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Protects calls to remote capabilities with Resilience4j and Caffeine, as the
- * {@link ResiliencePolicy} says, from the outside in:
+ * Protects calls to remote capabilities with Resilience4j and Caffeine, as the {@link
+ * ResiliencePolicy} says, from the outside in:
  *
  * <pre>
  *   fallback( cache( retry( circuit breaker( rate limiter( bulkhead( provider ))))))
  * </pre>
  *
  * A cached result of a pure capability answers without the provider; transient failures of an
- * idempotent or pure capability are retried with backoff and jitter within the call's deadline;
- * the circuit breaker counts provider errors and timeouts and, while open, refuses at once; a full
+ * idempotent or pure capability are retried with backoff and jitter within the call's deadline; the
+ * circuit breaker counts provider errors and timeouts and, while open, refuses at once; a full
  * bulkhead or an exhausted rate limit refuses with LimitExceeded; when all that still fails, the
  * fallback capabilities are called in order through the whole call path (their own policy checks
  * and records, with this call as parent). Every retry is a {@code CapabilityRetrying} action, every
  * circuit transition a {@code CircuitChanged} action, and cache hits and fallbacks are noted on the
- * call's result. Guards are kept per capability and rebuilt when the policy or the manifest changes.
+ * call's result. Guards are kept per capability and rebuilt when the policy or the manifest
+ * changes.
  */
 final class Resilience implements Stage {
 
@@ -60,8 +61,13 @@ final class Resilience implements Stage {
   private final Map<String, Guards> guards = new ConcurrentHashMap<>();
   private final CallMetrics metrics;
 
-  Resilience(Supplier<ResiliencePolicy> policy, EventSink sink, Clock clock, Consumer<String> log,
-             Function<CallRequest, Value> path, CallMetrics metrics) {
+  Resilience(
+      Supplier<ResiliencePolicy> policy,
+      EventSink sink,
+      Clock clock,
+      Consumer<String> log,
+      Function<CallRequest, Value> path,
+      CallMetrics metrics) {
     this.metrics = metrics;
     this.policy = policy;
     this.sink = sink;
@@ -106,7 +112,9 @@ final class Resilience implements Stage {
         break;
       }
       try {
-        Value v = path.apply(new CallRequest(id, null, r.input(), r.caller(), call.callId, r.planId(), left));
+        Value v =
+            path.apply(
+                new CallRequest(id, null, r.input(), r.caller(), call.callId, r.planId(), left));
         call.note("fallback", Value.of(id));
         metrics.fallback(call.manifest.id(), call.manifest.provider().type());
         call.note("primary-error", Value.of(primary.getMessage()));
@@ -123,7 +131,13 @@ final class Resilience implements Stage {
     try {
       sink.accept(e);
     } catch (RuntimeException x) {
-      log.accept("warning: could not record " + e.type() + " for " + e.capabilityId() + ": " + x.getMessage());
+      log.accept(
+          "warning: could not record "
+              + e.type()
+              + " for "
+              + e.capabilityId()
+              + ": "
+              + x.getMessage());
     }
   }
 
@@ -138,6 +152,7 @@ final class Resilience implements Stage {
     final RateLimiter limiter;
     final Bulkhead bulkhead;
     final Cache<Value, Value> cache;
+
     /** Whether anything applies at all; when not, calls pass straight through. */
     final boolean active;
 
@@ -148,68 +163,152 @@ final class Resilience implements Stage {
       String name = m.id() + "@" + m.version();
       ResilienceSettings.Retry r = s.retry();
       if (r != null && r.maxAttempts() > 1 && m.idempotent()) {
-        IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(r.backoff(), r.multiplier(),
-            r.jitter(), r.maxBackoff());
-        retry = Retry.of(name, RetryConfig.custom()
-            .maxAttempts(r.maxAttempts())
-            .intervalBiFunction((attempt, outcome) -> Math.min(backoff.apply(attempt), remainingMillis()))
-            .retryOnException(e -> e instanceof AgoraError.ProviderError pe && pe.isTransient() && remainingMillis() > 0)
-            .failAfterMaxAttempts(false)
-            .build());
-        retry.getEventPublisher().onRetry(ev -> {
-          Call c = CURRENT.get();
-          owner.metrics.retried(m.id(), m.provider().type());
-          if (c != null) {
-            owner.emit(Event.of(EventIds.next(), EventType.CapabilityRetrying, owner.clock.instant(), c.callId,
-                    c.request.planId(), c.request.caller().identity()).withCapability(m.id(), m.version())
-                .withError(kind(ev.getLastThrowable()), ev.getLastThrowable().getMessage(), Duration.ofNanos(c.elapsed()))
-                .withMetadata(Dict.builder().put("attempt", Value.of(ev.getNumberOfRetryAttempts()))
-                    .put("wait-ms", Value.of(ev.getWaitInterval().toMillis())).build()));
-          }
-        });
+        IntervalFunction backoff =
+            IntervalFunction.ofExponentialRandomBackoff(
+                r.backoff(), r.multiplier(), r.jitter(), r.maxBackoff());
+        retry =
+            Retry.of(
+                name,
+                RetryConfig.custom()
+                    .maxAttempts(r.maxAttempts())
+                    .intervalBiFunction(
+                        (attempt, outcome) -> Math.min(backoff.apply(attempt), remainingMillis()))
+                    .retryOnException(
+                        e ->
+                            e instanceof AgoraError.ProviderError pe
+                                && pe.isTransient()
+                                && remainingMillis() > 0)
+                    .failAfterMaxAttempts(false)
+                    .build());
+        retry
+            .getEventPublisher()
+            .onRetry(
+                ev -> {
+                  Call c = CURRENT.get();
+                  owner.metrics.retried(m.id(), m.provider().type());
+                  if (c != null) {
+                    owner.emit(
+                        Event.of(
+                                EventIds.next(),
+                                EventType.CapabilityRetrying,
+                                owner.clock.instant(),
+                                c.callId,
+                                c.request.planId(),
+                                c.request.caller().identity())
+                            .withCapability(m.id(), m.version())
+                            .withError(
+                                kind(ev.getLastThrowable()),
+                                ev.getLastThrowable().getMessage(),
+                                Duration.ofNanos(c.elapsed()))
+                            .withMetadata(
+                                Dict.builder()
+                                    .put("attempt", Value.of(ev.getNumberOfRetryAttempts()))
+                                    .put("wait-ms", Value.of(ev.getWaitInterval().toMillis()))
+                                    .build()));
+                  }
+                });
       } else {
         retry = null;
       }
       ResilienceSettings.CircuitBreaker cb = s.breaker();
       if (cb != null) {
-        breaker = CircuitBreaker.of(name, CircuitBreakerConfig.custom()
-            .failureRateThreshold(cb.failureRatePercent())
-            .slidingWindowSize(cb.window())
-            .minimumNumberOfCalls(cb.minCalls())
-            .waitDurationInOpenState(cb.openFor())
-            .permittedNumberOfCallsInHalfOpenState(cb.halfOpenCalls())
-            .automaticTransitionFromOpenToHalfOpenEnabled(false)
-            .clock(owner.clock) // the marketplace's clock: open_for passes as the node's time does
-            .recordException(e -> e instanceof AgoraError.ProviderError || e instanceof AgoraError.Timeout)
-            .build());
-        breaker.getEventPublisher().onStateTransition(ev -> owner.metrics.circuit(m.id(), m.provider().type(),
-            switch (ev.getStateTransition().getToState()) {
-              case OPEN, FORCED_OPEN -> CallMetrics.OPEN;
-              case HALF_OPEN -> CallMetrics.HALF_OPEN;
-              default -> CallMetrics.CLOSED;
-            }));
+        breaker =
+            CircuitBreaker.of(
+                name,
+                CircuitBreakerConfig.custom()
+                    .failureRateThreshold(cb.failureRatePercent())
+                    .slidingWindowSize(cb.window())
+                    .minimumNumberOfCalls(cb.minCalls())
+                    .waitDurationInOpenState(cb.openFor())
+                    .permittedNumberOfCallsInHalfOpenState(cb.halfOpenCalls())
+                    .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                    .clock(
+                        owner.clock) // the marketplace's clock: open_for passes as the node's time
+                    // does
+                    .recordException(
+                        e ->
+                            e instanceof AgoraError.ProviderError
+                                || e instanceof AgoraError.Timeout)
+                    .build());
+        breaker
+            .getEventPublisher()
+            .onStateTransition(
+                ev ->
+                    owner.metrics.circuit(
+                        m.id(),
+                        m.provider().type(),
+                        switch (ev.getStateTransition().getToState()) {
+                          case OPEN, FORCED_OPEN -> CallMetrics.OPEN;
+                          case HALF_OPEN -> CallMetrics.HALF_OPEN;
+                          default -> CallMetrics.CLOSED;
+                        }));
         owner.metrics.circuit(m.id(), m.provider().type(), CallMetrics.CLOSED);
-        breaker.getEventPublisher().onStateTransition(ev -> owner.emit(Event.of(EventIds.next(),
-                EventType.CircuitChanged, owner.clock.instant(), null, null, "agora")
-            .withCapability(m.id(), m.version())
-            .withMetadata(Dict.builder().put("from", Value.keyword(ev.getStateTransition().getFromState().name()
-                .toLowerCase(java.util.Locale.ROOT))).put("to", Value.keyword(ev.getStateTransition().getToState()
-                .name().toLowerCase(java.util.Locale.ROOT))).build())));
+        breaker
+            .getEventPublisher()
+            .onStateTransition(
+                ev ->
+                    owner.emit(
+                        Event.of(
+                                EventIds.next(),
+                                EventType.CircuitChanged,
+                                owner.clock.instant(),
+                                null,
+                                null,
+                                "agora")
+                            .withCapability(m.id(), m.version())
+                            .withMetadata(
+                                Dict.builder()
+                                    .put(
+                                        "from",
+                                        Value.keyword(
+                                            ev.getStateTransition()
+                                                .getFromState()
+                                                .name()
+                                                .toLowerCase(java.util.Locale.ROOT)))
+                                    .put(
+                                        "to",
+                                        Value.keyword(
+                                            ev.getStateTransition()
+                                                .getToState()
+                                                .name()
+                                                .toLowerCase(java.util.Locale.ROOT)))
+                                    .build())));
       } else {
         breaker = null;
       }
       ResilienceSettings.RateLimit rl = s.rateLimit();
-      limiter = rl == null ? null : RateLimiter.of(name, RateLimiterConfig.custom()
-          .limitForPeriod(rl.perSecond()).limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(rl.maxWait())
-          .build());
+      limiter =
+          rl == null
+              ? null
+              : RateLimiter.of(
+                  name,
+                  RateLimiterConfig.custom()
+                      .limitForPeriod(rl.perSecond())
+                      .limitRefreshPeriod(Duration.ofSeconds(1))
+                      .timeoutDuration(rl.maxWait())
+                      .build());
       ResilienceSettings.Bulkhead bh = s.bulkhead();
-      bulkhead = bh == null ? null : Bulkhead.of(name, BulkheadConfig.custom()
-          .maxConcurrentCalls(bh.maxConcurrent()).maxWaitDuration(bh.maxWait()).build());
+      bulkhead =
+          bh == null
+              ? null
+              : Bulkhead.of(
+                  name,
+                  BulkheadConfig.custom()
+                      .maxConcurrentCalls(bh.maxConcurrent())
+                      .maxWaitDuration(bh.maxWait())
+                      .build());
       ResilienceSettings.Cache c = s.cache();
-      cache = c == null || !m.isPure() ? null : Caffeine.newBuilder().expireAfterWrite(c.ttl())
-          .maximumSize(c.maxSize()).build();
-      active = !s.fallback().isEmpty() || retry != null || breaker != null || limiter != null || bulkhead != null
-          || cache != null;
+      cache =
+          c == null || !m.isPure()
+              ? null
+              : Caffeine.newBuilder().expireAfterWrite(c.ttl()).maximumSize(c.maxSize()).build();
+      active =
+          !s.fallback().isEmpty()
+              || retry != null
+              || breaker != null
+              || limiter != null
+              || bulkhead != null
+              || cache != null;
     }
 
     Value run(Call call, Next next, CallMetrics metrics) {
@@ -241,7 +340,9 @@ final class Resilience implements Stage {
             return v;
           } catch (AgoraError e) {
             try {
-              ctx.onError(e); // waits the backoff and returns when another attempt is allowed, else throws e
+              ctx.onError(
+                  e); // waits the backoff and returns when another attempt is allowed, else throws
+              // e
             } catch (AgoraError same) {
               throw same;
             } catch (Exception other) {
@@ -261,8 +362,11 @@ final class Resilience implements Stage {
     private Value attempt(Call call, Next next) {
       String id = call.manifest.id();
       if (limiter != null && !limiter.acquirePermission()) {
-        throw new AgoraError.LimitExceeded(id, "at most " + settings.rateLimit().perSecond()
-            + " calls per second (resilience rate_limit)");
+        throw new AgoraError.LimitExceeded(
+            id,
+            "at most "
+                + settings.rateLimit().perSecond()
+                + " calls per second (resilience rate_limit)");
       }
       if (breaker != null && !breaker.tryAcquirePermission()) {
         call.note("circuit", Value.keyword("open"));
@@ -272,8 +376,11 @@ final class Resilience implements Stage {
         if (breaker != null) {
           breaker.releasePermission();
         }
-        throw new AgoraError.LimitExceeded(id, "at most " + settings.bulkhead().maxConcurrent()
-            + " concurrent calls (resilience bulkhead)");
+        throw new AgoraError.LimitExceeded(
+            id,
+            "at most "
+                + settings.bulkhead().maxConcurrent()
+                + " concurrent calls (resilience bulkhead)");
       }
       long start = System.nanoTime();
       try {

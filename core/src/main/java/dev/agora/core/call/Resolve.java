@@ -5,7 +5,10 @@ import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.registry.Registry;
 import dev.agora.rtfs.Value;
 
-/** Finds the manifest: the highest version of the id, or the highest in the requested range. NotFound suggests near misses. */
+/**
+ * Finds the manifest: the highest version of the id, or the highest in the requested range.
+ * NotFound suggests near misses.
+ */
 final class Resolve implements Stage {
 
   private final Registry registry;
@@ -19,7 +22,8 @@ final class Resolve implements Stage {
     CallRequest r = call.request;
     CapabilityManifest m = registry.resolve(r.capabilityId(), r.version());
     if (m == null) {
-      throw new AgoraError.NotFound(r.capabilityId(), r.version(), registry.suggest(r.capabilityId(), 3));
+      throw new AgoraError.NotFound(
+          r.capabilityId(), r.version(), registry.suggest(r.capabilityId(), 3));
     }
     call.manifest = m;
     return next.invoke(call);

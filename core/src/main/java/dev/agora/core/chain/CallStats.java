@@ -20,8 +20,18 @@ import java.util.TreeMap;
 public final class CallStats {
 
   /** One capability's figures. */
-  public record Row(String capability, long calls, long failed, Map<String, Long> errors, Duration p50, Duration p95,
-                    Duration max, long retries, long cacheHits, long fallbacks, String circuit) {}
+  public record Row(
+      String capability,
+      long calls,
+      long failed,
+      Map<String, Long> errors,
+      Duration p50,
+      Duration p95,
+      Duration max,
+      long retries,
+      long cacheHits,
+      long fallbacks,
+      String circuit) {}
 
   private CallStats() {}
 
@@ -39,18 +49,22 @@ public final class CallStats {
         case CircuitChanged -> {
           if (a.circuitAt == null || !e.at().isBefore(a.circuitAt)) {
             a.circuitAt = e.at();
-            a.circuit = e.metadata() != null && e.metadata().get("to") instanceof Value.Keyword k ? k.name() : "?";
+            a.circuit =
+                e.metadata() != null && e.metadata().get("to") instanceof Value.Keyword k
+                    ? k.name()
+                    : "?";
           }
         }
-        default -> { }
+        default -> {}
       }
     }
     List<Row> rows = new ArrayList<>();
-    by.forEach((id, a) -> {
-      if (a.calls > 0 || a.circuit != null) {
-        rows.add(a.row(id));
-      }
-    });
+    by.forEach(
+        (id, a) -> {
+          if (a.calls > 0 || a.circuit != null) {
+            rows.add(a.row(id));
+          }
+        });
     return rows;
   }
 
@@ -87,8 +101,18 @@ public final class CallStats {
 
     Row row(String id) {
       nanos.sort(null);
-      return new Row(id, calls, failed, Map.copyOf(errors), percentile(0.50), percentile(0.95),
-          nanos.isEmpty() ? null : Duration.ofNanos(nanos.getLast()), retries, cacheHits, fallbacks, circuit);
+      return new Row(
+          id,
+          calls,
+          failed,
+          Map.copyOf(errors),
+          percentile(0.50),
+          percentile(0.95),
+          nanos.isEmpty() ? null : Duration.ofNanos(nanos.getLast()),
+          retries,
+          cacheHits,
+          fallbacks,
+          circuit);
     }
 
     private Duration percentile(double q) {

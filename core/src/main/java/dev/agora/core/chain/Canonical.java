@@ -18,13 +18,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The canonical bytes of an action: what the Causal Chain hashes, stores and exports. The same event
- * gives the same bytes on every machine and in every store; docs/CAUSAL-CHAIN.md specifies the format
- * and {@code core/src/test/resources/chain/golden.txt} pins it.
+ * The canonical bytes of an action: what the Causal Chain hashes, stores and exports. The same
+ * event gives the same bytes on every machine and in every store; docs/CAUSAL-CHAIN.md specifies
+ * the format and {@code core/src/test/resources/chain/golden.txt} pins it.
  *
  * <p>An entry is a version byte ({@code 0x01}) and the fields in a fixed order, each written as a
- * tagged value. The header fields (type … attestation id) come before the payload (arguments, result,
- * metadata), so reading the header to cross-check a store's index columns never touches the payload.
+ * tagged value. The header fields (type … attestation id) come before the payload (arguments,
+ * result, metadata), so reading the header to cross-check a store's index columns never touches the
+ * payload.
  *
  * <pre>
  *   0x00 absent (a field with no value)      0x07 keyword  u32 length, UTF-8 name (no colon)
@@ -42,13 +43,27 @@ public final class Canonical {
   /** The format version this class writes and reads. */
   public static final byte VERSION = 1;
 
-  static final int ABSENT = 0x00, NIL = 0x01, FALSE = 0x02, TRUE = 0x03, INT = 0x04, FLOAT = 0x05, STRING = 0x06,
-      KEYWORD = 0x07, SYMBOL = 0x08, LIST = 0x09, VECTOR = 0x0A, MAP = 0x0B, ERROR = 0x0C, OPAQUE = 0x0D;
+  static final int ABSENT = 0x00,
+      NIL = 0x01,
+      FALSE = 0x02,
+      TRUE = 0x03,
+      INT = 0x04,
+      FLOAT = 0x05,
+      STRING = 0x06,
+      KEYWORD = 0x07,
+      SYMBOL = 0x08,
+      LIST = 0x09,
+      VECTOR = 0x0A,
+      MAP = 0x0B,
+      ERROR = 0x0C,
+      OPAQUE = 0x0D;
 
   private static final java.lang.invoke.VarHandle INT_BE =
-      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.BIG_ENDIAN);
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+          int[].class, java.nio.ByteOrder.BIG_ENDIAN);
   private static final java.lang.invoke.VarHandle LONG_BE =
-      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+          long[].class, java.nio.ByteOrder.BIG_ENDIAN);
 
   private Canonical() {}
 
@@ -86,14 +101,20 @@ public final class Canonical {
     return out.bytes();
   }
 
-  /** The canonical bytes of one value, as they appear inside an entry (used for digests of payloads). */
+  /**
+   * The canonical bytes of one value, as they appear inside an entry (used for digests of
+   * payloads).
+   */
   public static byte[] encode(Value v) {
     Out out = new Out(64);
     out.value(v);
     return out.bytes();
   }
 
-  /** Reads an entry back; bytes that are not a well-formed entry are a {@link ChainFormatException} naming the offset. */
+  /**
+   * Reads an entry back; bytes that are not a well-formed entry are a {@link ChainFormatException}
+   * naming the offset.
+   */
   public static Event decode(byte[] body) {
     In in = new In(body);
     Header h = header(in);
@@ -101,12 +122,30 @@ public final class Canonical {
     Value result = in.optValue();
     Value meta = in.optValue();
     if (!(meta instanceof Dict metadata)) {
-      throw new ChainFormatException("metadata is " + (meta == null ? "absent" : "a " + meta.typeName()) + ", not a map",
+      throw new ChainFormatException(
+          "metadata is " + (meta == null ? "absent" : "a " + meta.typeName()) + ", not a map",
           in.pos);
     }
     in.end();
-    return new Event(h.id, h.parentId, h.planId, h.intentId, h.type, h.at, h.capabilityId, h.capabilityVersion,
-        h.caller, args, result, h.success, h.errorKind, h.error, h.cost, h.duration, h.attestationId, metadata);
+    return new Event(
+        h.id,
+        h.parentId,
+        h.planId,
+        h.intentId,
+        h.type,
+        h.at,
+        h.capabilityId,
+        h.capabilityVersion,
+        h.caller,
+        args,
+        result,
+        h.success,
+        h.errorKind,
+        h.error,
+        h.cost,
+        h.duration,
+        h.attestationId,
+        metadata);
   }
 
   /** Reads only the header fields: what a store indexes, without the payload. */
@@ -114,25 +153,34 @@ public final class Canonical {
     return header(new In(body));
   }
 
-  private static final java.util.Set<String> TYPES = java.util.Arrays.stream(EventType.values()).map(Enum::name)
-      .collect(java.util.stream.Collectors.toUnmodifiableSet());
+  private static final java.util.Set<String> TYPES =
+      java.util.Arrays.stream(EventType.values())
+          .map(Enum::name)
+          .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
   /**
    * Whether {@code body} has a well-formed header whose indexed fields are exactly {@code c}: the
-   * allocation-free check verification runs on every entry. False means "look closer" — {@link #header}
-   * then says what is wrong.
+   * allocation-free check verification runs on every entry. False means "look closer" — {@link
+   * #header} then says what is wrong.
    */
   public static boolean headerMatches(byte[] body, Entry.Columns c) {
     In in = new In(body);
     try {
-      if (in.u8() != VERSION || !TYPES.contains(c.type()) || c.actionId() == null
-          || !in.strEquals(c.type()) || !in.strEquals(c.actionId()) || !in.strEquals(c.parentId())
-          || !in.strEquals(c.planId()) || !in.strEquals(c.intentId())) {
+      if (in.u8() != VERSION
+          || !TYPES.contains(c.type())
+          || c.actionId() == null
+          || !in.strEquals(c.type())
+          || !in.strEquals(c.actionId())
+          || !in.strEquals(c.parentId())
+          || !in.strEquals(c.planId())
+          || !in.strEquals(c.intentId())) {
         return false;
       }
       long seconds = in.reqInt("timestamp seconds");
       long nanos = in.reqInt("timestamp nanoseconds");
-      if (nanos < 0 || nanos > 999_999_999 || Math.multiplyHigh(seconds, 1_000_000_000L) != (seconds < 0 ? -1 : 0)
+      if (nanos < 0
+          || nanos > 999_999_999
+          || Math.multiplyHigh(seconds, 1_000_000_000L) != (seconds < 0 ? -1 : 0)
           || Math.addExact(seconds * 1_000_000_000L, nanos) != c.timeNanos()) {
         return false;
       }
@@ -165,14 +213,28 @@ public final class Canonical {
   }
 
   /** The fields before the payload. */
-  public record Header(EventType type, String id, String parentId, String planId, String intentId, Instant at,
-                       String capabilityId, String capabilityVersion, String caller, Boolean success,
-                       String errorKind, String error, double cost, Duration duration, String attestationId) {}
+  public record Header(
+      EventType type,
+      String id,
+      String parentId,
+      String planId,
+      String intentId,
+      Instant at,
+      String capabilityId,
+      String capabilityVersion,
+      String caller,
+      Boolean success,
+      String errorKind,
+      String error,
+      double cost,
+      Duration duration,
+      String attestationId) {}
 
   private static Header header(In in) {
     int version = in.u8();
     if (version != VERSION) {
-      throw new ChainFormatException("unknown entry format version " + version + " (this build reads " + VERSION + ")", 0);
+      throw new ChainFormatException(
+          "unknown entry format version " + version + " (this build reads " + VERSION + ")", 0);
     }
     int at = in.pos;
     String typeName = in.reqStr("type");
@@ -198,12 +260,14 @@ public final class Canonical {
     String cap = in.optStr();
     String version2 = in.optStr();
     String caller = in.optStr();
-    Boolean success = switch (in.u8()) {
-      case ABSENT -> null;
-      case TRUE -> true;
-      case FALSE -> false;
-      default -> throw new ChainFormatException("success must be absent, true or false", in.pos - 1);
-    };
+    Boolean success =
+        switch (in.u8()) {
+          case ABSENT -> null;
+          case TRUE -> true;
+          case FALSE -> false;
+          default ->
+              throw new ChainFormatException("success must be absent, true or false", in.pos - 1);
+        };
     String errorKind = in.optStr();
     String error = in.optStr();
     in.expect(FLOAT, "cost");
@@ -216,8 +280,22 @@ public final class Canonical {
       throw new ChainFormatException("duration must be absent or an integer", in.pos - 1);
     }
     String attestation = in.optStr();
-    return new Header(type, id, parent, plan, intent, instant, cap, version2, caller, success, errorKind, error, cost,
-        duration, attestation);
+    return new Header(
+        type,
+        id,
+        parent,
+        plan,
+        intent,
+        instant,
+        cap,
+        version2,
+        caller,
+        success,
+        errorKind,
+        error,
+        cost,
+        duration,
+        attestation);
   }
 
   // ---- Writing ----
@@ -350,7 +428,10 @@ public final class Canonical {
       boolean sorted = true;
       for (i = 0; i < n; i++) { // insertion sort by encoded key: maps are small
         int k = i;
-        while (k > 0 && Arrays.compareUnsigned(buf, start[order[k - 1]], keyEnd[order[k - 1]], buf, start[i], keyEnd[i]) > 0) {
+        while (k > 0
+            && Arrays.compareUnsigned(
+                    buf, start[order[k - 1]], keyEnd[order[k - 1]], buf, start[i], keyEnd[i])
+                > 0) {
           order[k] = order[k - 1];
           k--;
           sorted = false;
@@ -395,11 +476,15 @@ public final class Canonical {
 
     int u32() {
       need(4);
-      int v = ((buf[pos] & 0xff) << 24) | ((buf[pos + 1] & 0xff) << 16) | ((buf[pos + 2] & 0xff) << 8)
-          | (buf[pos + 3] & 0xff);
+      int v =
+          ((buf[pos] & 0xff) << 24)
+              | ((buf[pos + 1] & 0xff) << 16)
+              | ((buf[pos + 2] & 0xff) << 8)
+              | (buf[pos + 3] & 0xff);
       pos += 4;
       if (v < 0) {
-        throw new ChainFormatException("length " + Integer.toUnsignedString(v) + " is too large", pos - 4);
+        throw new ChainFormatException(
+            "length " + Integer.toUnsignedString(v) + " is too large", pos - 4);
       }
       return v;
     }
@@ -424,12 +509,20 @@ public final class Canonical {
     void expect(int tag, String what) {
       int t = u8();
       if (t != tag) {
-        throw new ChainFormatException(what + ": expected tag 0x" + Integer.toHexString(tag) + ", found 0x"
-            + Integer.toHexString(t), pos - 1);
+        throw new ChainFormatException(
+            what
+                + ": expected tag 0x"
+                + Integer.toHexString(tag)
+                + ", found 0x"
+                + Integer.toHexString(t),
+            pos - 1);
       }
     }
 
-    /** Reads a string-or-absent field and compares it with {@code expected} (null: absent) without decoding ASCII. */
+    /**
+     * Reads a string-or-absent field and compares it with {@code expected} (null: absent) without
+     * decoding ASCII.
+     */
     boolean strEquals(String expected) {
       int t = u8();
       if (t == ABSENT) {
@@ -477,7 +570,8 @@ public final class Canonical {
         return null;
       }
       if (t != STRING) {
-        throw new ChainFormatException("expected a string or absent, found tag 0x" + Integer.toHexString(t), pos - 1);
+        throw new ChainFormatException(
+            "expected a string or absent, found tag 0x" + Integer.toHexString(t), pos - 1);
       }
       return utf8();
     }
@@ -519,7 +613,8 @@ public final class Canonical {
             int keyAt = pos;
             Value k = value();
             if (!(k instanceof Value.Keyword || k instanceof Value.Str || k instanceof Value.Int)) {
-              throw new ChainFormatException("a map key must be a keyword, string or integer, not " + k.typeName(), keyAt);
+              throw new ChainFormatException(
+                  "a map key must be a keyword, string or integer, not " + k.typeName(), keyAt);
             }
             if (m.put(k, value()) != null) {
               throw new ChainFormatException("duplicate map key " + Printer.print(k), at);
@@ -542,11 +637,15 @@ public final class Canonical {
           }
           yield new Err(k, message, data, null);
         }
-        default -> throw new ChainFormatException("unknown value tag 0x" + Integer.toHexString(tag), at);
+        default ->
+            throw new ChainFormatException("unknown value tag 0x" + Integer.toHexString(tag), at);
       };
     }
 
-    /** A count of items, each at least one byte: a count beyond the bytes left is corrupt, not an allocation. */
+    /**
+     * A count of items, each at least one byte: a count beyond the bytes left is corrupt, not an
+     * allocation.
+     */
     private int count() {
       int n = u32();
       if (n > buf.length - pos) {
@@ -563,7 +662,8 @@ public final class Canonical {
 
     void end() {
       if (pos != buf.length) {
-        throw new ChainFormatException((buf.length - pos) + " unexpected bytes after the entry", pos);
+        throw new ChainFormatException(
+            (buf.length - pos) + " unexpected bytes after the entry", pos);
       }
     }
   }

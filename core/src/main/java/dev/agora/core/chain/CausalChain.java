@@ -22,11 +22,15 @@ public final class CausalChain {
   private final ChainStore store;
   private final List<VerifierKey> trusted;
 
-  /** {@code trusted}: keys besides the node's own whose checkpoints verification accepts (other nodes of a shared store). */
+  /**
+   * {@code trusted}: keys besides the node's own whose checkpoints verification accepts (other
+   * nodes of a shared store).
+   */
   public CausalChain(Ledger ledger, List<VerifierKey> trusted) {
     this.ledger = ledger;
     this.store = ledger.store();
-    this.trusted = Stream.concat(Stream.of(ledger.key().verifier()), trusted.stream()).distinct().toList();
+    this.trusted =
+        Stream.concat(Stream.of(ledger.key().verifier()), trusted.stream()).distinct().toList();
   }
 
   public Ledger ledger() {
@@ -85,43 +89,67 @@ public final class CausalChain {
     try {
       checkpoints = store.checkpoints();
     } catch (ChainFormatException e) {
-      return Verifier.Report.bad(0, "a stored checkpoint is not a valid signed note: " + e.getMessage(), 0);
+      return Verifier.Report.bad(
+          0, "a stored checkpoint is not a valid signed note: " + e.getMessage(), 0);
     }
     ChainHead head;
     try {
       head = store.head();
-    } catch (ChainFormatException e) { // check what the entries and checkpoints say, then blame the head
-      Verifier.Report r = verifier.verify(each -> store.scan(0, Long.MAX_VALUE, each), null, checkpoints);
-      return r.ok() ? Verifier.Report.bad(r.size(), "the stored chain head is corrupt: " + e.getMessage(), r.checkpoints())
+    } catch (
+        ChainFormatException e) { // check what the entries and checkpoints say, then blame the head
+      Verifier.Report r =
+          verifier.verify(each -> store.scan(0, Long.MAX_VALUE, each), null, checkpoints);
+      return r.ok()
+          ? Verifier.Report.bad(
+              r.size(), "the stored chain head is corrupt: " + e.getMessage(), r.checkpoints())
           : r;
     }
     return verifier.verify(each -> store.scan(0, head.size(), each), head, checkpoints);
   }
 
-  /** An inclusion proof for an action against a checkpoint that covers it (signing a new one if needed). */
+  /**
+   * An inclusion proof for an action against a checkpoint that covers it (signing a new one if
+   * needed).
+   */
   public InclusionProof prove(String actionId) {
-    Entry e = get(actionId).orElseThrow(() -> new IllegalArgumentException("no action '" + actionId + "' in the chain"));
+    Entry e =
+        get(actionId)
+            .orElseThrow(
+                () -> new IllegalArgumentException("no action '" + actionId + "' in the chain"));
     Checkpoint c = ledger.latestCheckpoint();
     List<byte[]> leaves = store.leafHashes(0, c.size());
-    return new InclusionProof(e.body(), e.index(), Merkle.inclusionProof(Merkle.Leaves.of(leaves), e.index(), c.size()),
+    return new InclusionProof(
+        e.body(),
+        e.index(),
+        Merkle.inclusionProof(Merkle.Leaves.of(leaves), e.index(), c.size()),
         c);
   }
 
-  /** The proof that the log at its latest checkpoint extends the log of size {@code oldSize}, with both roots. */
+  /**
+   * The proof that the log at its latest checkpoint extends the log of size {@code oldSize}, with
+   * both roots.
+   */
   public ConsistencyProof consistency(long oldSize) {
     Checkpoint c = ledger.latestCheckpoint();
     if (oldSize < 0 || oldSize > c.size()) {
-      throw new IllegalArgumentException("size " + oldSize + " is not within the log of " + c.size() + " entries");
+      throw new IllegalArgumentException(
+          "size " + oldSize + " is not within the log of " + c.size() + " entries");
     }
     List<byte[]> leaves = store.leafHashes(0, c.size());
     Merkle.Leaves l = Merkle.Leaves.of(leaves);
-    return new ConsistencyProof(oldSize, Merkle.root(l, 0, oldSize), Merkle.consistencyProof(l, oldSize, c.size()), c);
+    return new ConsistencyProof(
+        oldSize, Merkle.root(l, 0, oldSize), Merkle.consistencyProof(l, oldSize, c.size()), c);
   }
 
-  /** "The log of {@code checkpoint} extends the log of size {@code oldSize} with root {@code oldRoot}." */
-  public record ConsistencyProof(long oldSize, byte[] oldRoot, List<byte[]> proof, Checkpoint checkpoint) {
+  /**
+   * "The log of {@code checkpoint} extends the log of size {@code oldSize} with root {@code
+   * oldRoot}."
+   */
+  public record ConsistencyProof(
+      long oldSize, byte[] oldRoot, List<byte[]> proof, Checkpoint checkpoint) {
     public boolean verify() {
-      return Merkle.verifyConsistency(oldSize, checkpoint.size(), oldRoot, checkpoint.root(), proof);
+      return Merkle.verifyConsistency(
+          oldSize, checkpoint.size(), oldRoot, checkpoint.root(), proof);
     }
   }
 }

@@ -19,11 +19,13 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * A self-contained copy of the log that another machine verifies with nothing but the file and the
  * node's verifier key. JSON Lines:
+ *
  * <pre>
  *   {"format":"agora-chain-export/1","origin":"…","size":N,"checkpoint":"&lt;signed note&gt;","key":"&lt;verifier key&gt;"}
  *   {"index":0,"body":"&lt;base64 canonical bytes&gt;","chain":"&lt;hex chain hash&gt;"}
  *   …                                                           one line per entry, N lines
  * </pre>
+ *
  * The {@code key} field is informational: {@link #verify} checks the checkpoint against the key the
  * verifier brings, never the one in the file.
  */
@@ -42,27 +44,38 @@ public final class ChainExport {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
       ObjectNode head = JSON.createObjectNode();
-      head.put("format", FORMAT).put("origin", c.origin()).put("size", c.size()).put("checkpoint", c.note())
+      head.put("format", FORMAT)
+          .put("origin", c.origin())
+          .put("size", c.size())
+          .put("checkpoint", c.note())
           .put("key", ledger.key().verifier().encoded());
       w.write(JSON.writeValueAsString(head));
       w.write('\n');
       try {
-        store.scan(0, c.size(), e -> {
-          ObjectNode line = JSON.createObjectNode();
-          line.put("index", e.index()).put("body", Base64.getEncoder().encodeToString(e.body()))
-              .put("chain", Hashes.hex(e.chainHash()));
-          try {
-            w.write(JSON.writeValueAsString(line));
-            w.write('\n');
-          } catch (IOException x) {
-            throw new UncheckedIOException(x);
-          }
-        });
+        store.scan(
+            0,
+            c.size(),
+            e -> {
+              ObjectNode line = JSON.createObjectNode();
+              line.put("index", e.index())
+                  .put("body", Base64.getEncoder().encodeToString(e.body()))
+                  .put("chain", Hashes.hex(e.chainHash()));
+              try {
+                w.write(JSON.writeValueAsString(line));
+                w.write('\n');
+              } catch (IOException x) {
+                throw new UncheckedIOException(x);
+              }
+            });
       } catch (UncheckedIOException x) {
         throw x.getCause();
       }
     }
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        tmp,
+        file,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     return c;
   }
 
@@ -71,33 +84,53 @@ public final class ChainExport {
 
   /**
    * Verifies an export with {@code key}: the checkpoint must be signed by it, and every entry must
-   * chain and add up to the checkpoint's root. A file that is not an export is a {@link ChainFormatException}.
+   * chain and add up to the checkpoint's root. A file that is not an export is a {@link
+   * ChainFormatException}.
    */
   public static Result verify(Path file, VerifierKey key) throws IOException {
     try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       JsonNode head = parse(r.readLine(), 1);
       if (!FORMAT.equals(head.path("format").asString(null))) {
-        throw new ChainFormatException(file + " line 1: not an Agora chain export (format " + FORMAT + ")");
+        throw new ChainFormatException(
+            file + " line 1: not an Agora chain export (format " + FORMAT + ")");
       }
       Checkpoint c = Checkpoint.parse(text(head, "checkpoint", 1));
       if (!c.signedBy(key)) {
-        return new Result(Verifier.Report.bad(0, "the export's checkpoint is not signed by " + key.name()
-            + " (" + key.hashHex() + ")", 0), c);
+        return new Result(
+            Verifier.Report.bad(
+                0,
+                "the export's checkpoint is not signed by "
+                    + key.name()
+                    + " ("
+                    + key.hashHex()
+                    + ")",
+                0),
+            c);
       }
       long[] line = {1};
-      Verifier.Report report = new Verifier(List.of(key), c.origin()).verify(each -> {
-        try {
-          for (String s = r.readLine(); s != null; s = r.readLine()) {
-            line[0]++;
-            JsonNode n = parse(s, line[0]);
-            byte[] body = bytes(n, "body", line[0], true);
-            each.accept(new Entry(n.path("index").asLong(-1), body, Hashes.leaf(body), bytes(n, "chain", line[0], false),
-                null));
-          }
-        } catch (IOException x) {
-          throw new UncheckedIOException(x);
-        }
-      }, null, List.of(c));
+      Verifier.Report report =
+          new Verifier(List.of(key), c.origin())
+              .verify(
+                  each -> {
+                    try {
+                      for (String s = r.readLine(); s != null; s = r.readLine()) {
+                        line[0]++;
+                        JsonNode n = parse(s, line[0]);
+                        byte[] body = bytes(n, "body", line[0], true);
+                        each.accept(
+                            new Entry(
+                                n.path("index").asLong(-1),
+                                body,
+                                Hashes.leaf(body),
+                                bytes(n, "chain", line[0], false),
+                                null));
+                      }
+                    } catch (IOException x) {
+                      throw new UncheckedIOException(x);
+                    }
+                  },
+                  null,
+                  List.of(c));
       return new Result(report, c);
     } catch (UncheckedIOException x) {
       throw x.getCause();
@@ -128,7 +161,8 @@ public final class ChainExport {
     try {
       return base64 ? Base64.getDecoder().decode(s) : HexFormat.of().parseHex(s);
     } catch (IllegalArgumentException e) {
-      throw new ChainFormatException("line " + line + ": '" + field + "' is not valid " + (base64 ? "base64" : "hex"));
+      throw new ChainFormatException(
+          "line " + line + ": '" + field + "' is not valid " + (base64 ? "base64" : "hex"));
     }
   }
 }

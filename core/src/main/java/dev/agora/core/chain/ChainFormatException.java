@@ -1,6 +1,9 @@
 package dev.agora.core.chain;
 
-/** Bytes that are not a well-formed chain entry, checkpoint, proof or export: what is wrong and where. */
+/**
+ * Bytes that are not a well-formed chain entry, checkpoint, proof or export: what is wrong and
+ * where.
+ */
 public final class ChainFormatException extends RuntimeException {
 
   private final int offset;

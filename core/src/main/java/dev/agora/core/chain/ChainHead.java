@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The end of the log: how many entries it has, the last chain hash and the Merkle tree's right edge.
- * Everything needed to append without reading the entries, kept by a store in one row.
+ * The end of the log: how many entries it has, the last chain hash and the Merkle tree's right
+ * edge. Everything needed to append without reading the entries, kept by a store in one row.
  */
 public record ChainHead(long size, byte[] chainHash, CompactRange range) {
 
@@ -13,7 +13,8 @@ public record ChainHead(long size, byte[] chainHash, CompactRange range) {
 
   public ChainHead {
     if (range.size() != size) {
-      throw new ChainFormatException("chain head of size " + size + " has a Merkle range of size " + range.size());
+      throw new ChainFormatException(
+          "chain head of size " + size + " has a Merkle range of size " + range.size());
     }
   }
 
@@ -28,7 +29,10 @@ public record ChainHead(long size, byte[] chainHash, CompactRange range) {
   /** The entries a batch becomes after this head, and the head after them. */
   public record Extension(List<Entry> entries, ChainHead head) {}
 
-  /** Numbers and links {@code batch} after this head: the one step every store runs inside its write lock. */
+  /**
+   * Numbers and links {@code batch} after this head: the one step every store runs inside its write
+   * lock.
+   */
   public Extension extend(List<Pending> batch) {
     List<Entry> out = new ArrayList<>(batch.size());
     long index = size;

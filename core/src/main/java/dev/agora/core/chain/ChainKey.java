@@ -15,13 +15,14 @@ import java.util.Arrays;
 import java.util.Base64;
 
 /**
- * A node's Ed25519 signing key for checkpoints, in the signed-note key format of C2SP / Go's
- * {@code golang.org/x/mod/sumdb/note}: the private key file holds
- * {@code PRIVATE+KEY+<name>+<hash>+<base64(0x01 || seed)>}, the public one the verifier key
- * {@code <name>+<hash>+<base64(0x01 || public key)>} ({@link VerifierKey}).
+ * A node's Ed25519 signing key for checkpoints, in the signed-note key format of C2SP / Go's {@code
+ * golang.org/x/mod/sumdb/note}: the private key file holds {@code
+ * PRIVATE+KEY+<name>+<hash>+<base64(0x01 || seed)>}, the public one the verifier key {@code
+ * <name>+<hash>+<base64(0x01 || public key)>} ({@link VerifierKey}).
  *
- * <p>Created on first start in the data directory ({@code chain-key}, readable by its owner only, and
- * {@code chain-key.pub}); the private half never leaves that file — not in logs, errors or the chain.
+ * <p>Created on first start in the data directory ({@code chain-key}, readable by its owner only,
+ * and {@code chain-key.pub}); the private half never leaves that file — not in logs, errors or the
+ * chain.
  */
 public final class ChainKey {
 
@@ -36,7 +37,9 @@ public final class ChainKey {
     this.name = VerifierKey.checkName(name);
     try {
       KeyPairGenerator g = KeyPairGenerator.getInstance("Ed25519");
-      g.initialize(NamedParameterSpec.ED25519, new FixedSeed(seed)); // Ed25519 derives the pair from its 32-byte seed
+      g.initialize(
+          NamedParameterSpec.ED25519,
+          new FixedSeed(seed)); // Ed25519 derives the pair from its 32-byte seed
       this.pair = g.generateKeyPair();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("this JDK cannot make Ed25519 keys", e);
@@ -65,7 +68,8 @@ public final class ChainKey {
       throw new ChainFormatException("signing key is not valid base64");
     }
     if (raw.length != 33 || raw[0] != VerifierKey.ED25519) {
-      throw new ChainFormatException("signing key is not an Ed25519 key (algorithm byte 0x01 and 32 bytes)");
+      throw new ChainFormatException(
+          "signing key is not an Ed25519 key (algorithm byte 0x01 and 32 bytes)");
     }
     ChainKey key = new ChainKey(parts[2], Arrays.copyOfRange(raw, 1, 33));
     if (!key.verifier.hashHex().equals(parts[3])) {
@@ -88,7 +92,10 @@ public final class ChainKey {
       } catch (ChainFormatException e) {
         throw new ChainFormatException(priv + ": " + e.getMessage());
       }
-      if (Files.exists(pub) && !Files.readString(pub, StandardCharsets.UTF_8).strip().equals(key.verifier.encoded())) {
+      if (Files.exists(pub)
+          && !Files.readString(pub, StandardCharsets.UTF_8)
+              .strip()
+              .equals(key.verifier.encoded())) {
         throw new ChainFormatException(pub + " does not belong to " + priv);
       }
       if (!Files.exists(pub)) {
@@ -101,7 +108,8 @@ public final class ChainKey {
     Path tmp = dir.resolve(PRIVATE_FILE + ".tmp");
     Files.deleteIfExists(tmp);
     try {
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException e) {
       Files.createFile(tmp); // not a POSIX file system
     }
@@ -136,7 +144,12 @@ public final class ChainKey {
     byte[] raw = new byte[33];
     raw[0] = VerifierKey.ED25519;
     System.arraycopy(x, x.length - 32, raw, 1, 32);
-    return "PRIVATE+KEY+" + name + "+" + verifier.hashHex() + "+" + Base64.getEncoder().encodeToString(raw);
+    return "PRIVATE+KEY+"
+        + name
+        + "+"
+        + verifier.hashHex()
+        + "+"
+        + Base64.getEncoder().encodeToString(raw);
   }
 
   @Override
@@ -144,7 +157,10 @@ public final class ChainKey {
     return "ChainKey[" + verifier.encoded() + "]"; // never the private half
   }
 
-  /** A SecureRandom that hands out one given seed: how the JDK's generator derives a pair from a stored seed. */
+  /**
+   * A SecureRandom that hands out one given seed: how the JDK's generator derives a pair from a
+   * stored seed.
+   */
   private static final class FixedSeed extends SecureRandom {
     private final byte[] seed;
 

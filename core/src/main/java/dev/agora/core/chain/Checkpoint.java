@@ -7,8 +7,9 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * A signed statement "the log {@code origin} has {@code size} entries and Merkle root {@code root}",
- * as a C2SP tlog-checkpoint signed note:
+ * A signed statement "the log {@code origin} has {@code size} entries and Merkle root {@code
+ * root}", as a C2SP tlog-checkpoint signed note:
+ *
  * <pre>
  *   agora.local/3f9a1c0e5b7d2e41          origin: the log's identity
  *   1042                                  tree size, decimal
@@ -16,6 +17,7 @@ import java.util.List;
  *                                         blank line
  *   — agora-node-1c2d 7xK…=               "— " signer name, base64(4-byte key id || Ed25519 signature of the body)
  * </pre>
+ *
  * Any C2SP/sumdb note verifier with the node's {@link VerifierKey} can check it.
  */
 public record Checkpoint(String origin, long size, byte[] root, List<Sig> signatures) {
@@ -43,7 +45,9 @@ public record Checkpoint(String origin, long size, byte[] root, List<Sig> signat
   /** This checkpoint with one more signature. */
   public Checkpoint cosign(ChainKey key) {
     List<Sig> sigs = new ArrayList<>(signatures);
-    sigs.add(new Sig(key.name(), key.verifier().hash(), key.sign(body().getBytes(StandardCharsets.UTF_8))));
+    sigs.add(
+        new Sig(
+            key.name(), key.verifier().hash(), key.sign(body().getBytes(StandardCharsets.UTF_8))));
     return new Checkpoint(origin, size, root, sigs);
   }
 
@@ -58,16 +62,25 @@ public record Checkpoint(String origin, long size, byte[] root, List<Sig> signat
     for (Sig s : signatures) {
       byte[] blob = Arrays.copyOf(s.keyHash, 4 + s.signature.length);
       System.arraycopy(s.signature, 0, blob, 4, s.signature.length);
-      sb.append(DASH).append(s.name).append(' ').append(Base64.getEncoder().encodeToString(blob)).append('\n');
+      sb.append(DASH)
+          .append(s.name)
+          .append(' ')
+          .append(Base64.getEncoder().encodeToString(blob))
+          .append('\n');
     }
     return sb.toString();
   }
 
-  /** Whether {@code key} signed this checkpoint (a signature with its name and key id that verifies). */
+  /**
+   * Whether {@code key} signed this checkpoint (a signature with its name and key id that
+   * verifies).
+   */
   public boolean signedBy(VerifierKey key) {
     byte[] message = body().getBytes(StandardCharsets.UTF_8);
     for (Sig s : signatures) {
-      if (s.name.equals(key.name()) && Arrays.equals(s.keyHash, key.hash()) && key.verify(message, s.signature)) {
+      if (s.name.equals(key.name())
+          && Arrays.equals(s.keyHash, key.hash())
+          && key.verify(message, s.signature)) {
         return true;
       }
     }
@@ -78,17 +91,23 @@ public record Checkpoint(String origin, long size, byte[] root, List<Sig> signat
   public static Checkpoint parse(String note) {
     int split = note.indexOf("\n\n");
     if (split < 0 || !note.endsWith("\n")) {
-      throw new ChainFormatException("a checkpoint note is a body, a blank line and signature lines, each ending in a newline");
+      throw new ChainFormatException(
+          "a checkpoint note is a body, a blank line and signature lines, each ending in a newline");
     }
     String[] body = note.substring(0, split + 1).split("\n");
     if (body.length < 3) {
-      throw new ChainFormatException("checkpoint body needs origin, size and root lines, found " + body.length + " lines");
+      throw new ChainFormatException(
+          "checkpoint body needs origin, size and root lines, found " + body.length + " lines");
     }
     long size;
     if (!body[1].matches("0|[1-9][0-9]{0,18}")) {
       throw new ChainFormatException("line 2: tree size '" + body[1] + "' is not a decimal number");
     }
-    size = Long.parseLong(body[1]);
+    try {
+      size = Long.parseLong(body[1]);
+    } catch (NumberFormatException e) { // 19 digits can exceed a long
+      throw new ChainFormatException("line 2: tree size '" + body[1] + "' is too large");
+    }
     byte[] root;
     try {
       root = Base64.getDecoder().decode(body[2]);
@@ -114,7 +133,8 @@ public record Checkpoint(String origin, long size, byte[] root, List<Sig> signat
         blob = null;
       }
       if (blob == null || blob.length < 5) {
-        throw new ChainFormatException("line " + where + ": expected '— <name> <base64 key id and signature>'");
+        throw new ChainFormatException(
+            "line " + where + ": expected '— <name> <base64 key id and signature>'");
       }
       sigs.add(new Sig(parts[0], Arrays.copyOf(blob, 4), Arrays.copyOfRange(blob, 4, blob.length)));
     }

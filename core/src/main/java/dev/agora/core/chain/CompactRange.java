@@ -3,9 +3,9 @@ package dev.agora.core.chain;
 import java.util.Arrays;
 
 /**
- * The right edge of an RFC 6962 Merkle tree: the roots of the perfect subtrees that make up a tree of
- * {@code size} leaves (one per set bit of the size, largest first). Enough to append a leaf and to
- * compute the root in O(log n) without keeping the leaves. Immutable.
+ * The right edge of an RFC 6962 Merkle tree: the roots of the perfect subtrees that make up a tree
+ * of {@code size} leaves (one per set bit of the size, largest first). Enough to append a leaf and
+ * to compute the root in O(log n) without keeping the leaves. Immutable.
  */
 public final class CompactRange {
 
@@ -71,8 +71,15 @@ public final class CompactRange {
     }
     int n = Long.bitCount(size);
     if (size < 0 || b.length != 8 + 32 * n) {
-      throw new ChainFormatException("compact range of size " + size + " must hold " + n + " hashes, found "
-          + (b.length - 8) + " bytes", 8);
+      throw new ChainFormatException(
+          "compact range of size "
+              + size
+              + " must hold "
+              + n
+              + " hashes, found "
+              + (b.length - 8)
+              + " bytes",
+          8);
     }
     byte[][] peaks = new byte[n][];
     for (int i = 0; i < n; i++) {

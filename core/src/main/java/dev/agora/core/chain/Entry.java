@@ -5,9 +5,9 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * One stored entry of the Causal Chain: its position, its canonical bytes, the two hashes that tie it
- * into the log, and the index columns a store keeps beside it for queries. The bytes are the truth;
- * verification checks the hashes and the columns against them.
+ * One stored entry of the Causal Chain: its position, its canonical bytes, the two hashes that tie
+ * it into the log, and the index columns a store keeps beside it for queries. The bytes are the
+ * truth; verification checks the hashes and the columns against them.
  *
  * @param index 0-based position in the log
  * @param body the action's canonical bytes ({@link Canonical})
@@ -17,17 +17,38 @@ import java.util.Objects;
 public record Entry(long index, byte[] body, byte[] leafHash, byte[] chainHash, Columns columns) {
 
   /** What a store indexes: enough to answer every query without decoding bodies. */
-  public record Columns(String actionId, String type, String parentId, String planId, String intentId,
-                        String capabilityId, String caller, long timeNanos) {
+  public record Columns(
+      String actionId,
+      String type,
+      String parentId,
+      String planId,
+      String intentId,
+      String capabilityId,
+      String caller,
+      long timeNanos) {
 
     public static Columns of(Canonical.Header h) {
-      return new Columns(h.id(), h.type().name(), h.parentId(), h.planId(), h.intentId(), h.capabilityId(),
-          h.caller(), nanos(h.at()));
+      return new Columns(
+          h.id(),
+          h.type().name(),
+          h.parentId(),
+          h.planId(),
+          h.intentId(),
+          h.capabilityId(),
+          h.caller(),
+          nanos(h.at()));
     }
 
     public static Columns of(Event e) {
-      return new Columns(e.id(), e.type().name(), e.parentId(), e.planId(), e.intentId(), e.capabilityId(),
-          e.caller(), nanos(e.at()));
+      return new Columns(
+          e.id(),
+          e.type().name(),
+          e.parentId(),
+          e.planId(),
+          e.intentId(),
+          e.capabilityId(),
+          e.caller(),
+          nanos(e.at()));
     }
 
     /** Epoch nanoseconds: a single sortable number (good until the year 2262). */
@@ -35,7 +56,9 @@ public record Entry(long index, byte[] body, byte[] leafHash, byte[] chainHash, 
       return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
     }
 
-    /** {@link #nanos}, clamped to the representable range: for query bounds such as "until 2999". */
+    /**
+     * {@link #nanos}, clamped to the representable range: for query bounds such as "until 2999".
+     */
     public static long clampedNanos(Instant t) {
       try {
         return nanos(t);
@@ -71,7 +94,12 @@ public record Entry(long index, byte[] body, byte[] leafHash, byte[] chainHash, 
     }
 
     private static String diff(String column, Object stored, Object actual) {
-      return "the stored " + column + " column says " + show(stored) + " but the entry says " + show(actual);
+      return "the stored "
+          + column
+          + " column says "
+          + show(stored)
+          + " but the entry says "
+          + show(actual);
     }
 
     private static String show(Object o) {

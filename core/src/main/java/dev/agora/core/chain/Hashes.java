@@ -6,6 +6,7 @@ import java.util.HexFormat;
 
 /**
  * The chain's three hashes, all SHA-256:
+ *
  * <pre>
  *   leaf(body)          = SHA-256(0x00 || body)           RFC 6962 leaf hash
  *   node(left, right)   = SHA-256(0x01 || left || right)  RFC 6962 interior node
@@ -17,13 +18,15 @@ public final class Hashes {
   /** The chain hash before the first entry. */
   public static final byte[] GENESIS = new byte[32];
 
-  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("this JDK has no SHA-256", e);
-    }
-  });
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("this JDK has no SHA-256", e);
+            }
+          });
 
   private Hashes() {}
 

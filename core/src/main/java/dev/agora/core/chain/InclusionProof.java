@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * "This action is entry {@code index} of the log of size N with root R", checkable offline with the
- * node's verifier key. Written in the C2SP tlog-proof text form, carrying the entry's own bytes as its
- * extra data so the proof stands alone:
+ * node's verifier key. Written in the C2SP tlog-proof text form, carrying the entry's own bytes as
+ * its extra data so the proof stands alone:
+ *
  * <pre>
  *   c2sp.org/tlog-proof@v1
  *   extra &lt;base64 of the entry's canonical bytes&gt;
@@ -29,7 +30,8 @@ public record InclusionProof(byte[] body, long index, List<byte[]> path, Checkpo
   /** Whether the proof holds and {@code key} signed its checkpoint. */
   public boolean verify(VerifierKey key) {
     return checkpoint.signedBy(key)
-        && Merkle.verifyInclusion(Hashes.leaf(body), index, checkpoint.size(), path, checkpoint.root());
+        && Merkle.verifyInclusion(
+            Hashes.leaf(body), index, checkpoint.size(), path, checkpoint.root());
   }
 
   public String text() {
@@ -46,7 +48,8 @@ public record InclusionProof(byte[] body, long index, List<byte[]> path, Checkpo
   public static InclusionProof parse(String text) {
     int split = text.indexOf("\n\n");
     if (!text.startsWith(HEADER + "\n") || split < 0) {
-      throw new ChainFormatException("not a tlog proof: it starts with '" + HEADER + "' and a blank line ends the proof");
+      throw new ChainFormatException(
+          "not a tlog proof: it starts with '" + HEADER + "' and a blank line ends the proof");
     }
     String[] lines = text.substring(0, split).split("\n");
     byte[] body = null;
@@ -62,7 +65,8 @@ public record InclusionProof(byte[] body, long index, List<byte[]> path, Checkpo
         } else if (index >= 0) {
           byte[] h = Base64.getDecoder().decode(line);
           if (h.length != 32) {
-            throw new ChainFormatException("line " + (i + 1) + ": a proof hash is 32 bytes, got " + h.length);
+            throw new ChainFormatException(
+                "line " + (i + 1) + ": a proof hash is 32 bytes, got " + h.length);
           }
           path.add(h);
         } else {
@@ -73,7 +77,8 @@ public record InclusionProof(byte[] body, long index, List<byte[]> path, Checkpo
       }
     }
     if (body == null || index < 0) {
-      throw new ChainFormatException("the proof needs an 'extra' line (the entry) and an 'index' line");
+      throw new ChainFormatException(
+          "the proof needs an 'extra' line (the entry) and an 'index' line");
     }
     return new InclusionProof(body, index, path, Checkpoint.parse(text.substring(split + 2)));
   }

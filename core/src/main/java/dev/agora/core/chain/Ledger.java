@@ -29,16 +29,22 @@ import java.util.function.Consumer;
  */
 public final class Ledger implements EventSink, AutoCloseable {
 
-  public enum Durability { DURABLE, ASYNC }
+  public enum Durability {
+    DURABLE,
+    ASYNC
+  }
 
   /**
    * How the ledger records.
    *
-   * @param checkpointEvery sign a checkpoint after this many new entries (0: only on close and on request)
+   * @param checkpointEvery sign a checkpoint after this many new entries (0: only on close and on
+   *     request)
    * @param maxBatch the most entries one commit writes
    */
-  public record Settings(Durability durability, Recording recording, long checkpointEvery, int maxBatch) {
-    public static final Settings DEFAULT = new Settings(Durability.DURABLE, Recording.DEFAULT, 10_000, 4096);
+  public record Settings(
+      Durability durability, Recording recording, long checkpointEvery, int maxBatch) {
+    public static final Settings DEFAULT =
+        new Settings(Durability.DURABLE, Recording.DEFAULT, 10_000, 4096);
 
     public Settings {
       if (checkpointEvery < 0 || maxBatch < 1) {
@@ -71,7 +77,8 @@ public final class Ledger implements EventSink, AutoCloseable {
     this.key = key;
     this.settings = settings;
     this.log = log;
-    this.origin = store.origin("agora.local/" + HexFormat.of().toHexDigits(new SecureRandom().nextLong()));
+    this.origin =
+        store.origin("agora.local/" + HexFormat.of().toHexDigits(new SecureRandom().nextLong()));
     store.checkpoints().stream().mapToLong(Checkpoint::size).max().ifPresent(lastCheckpoint::set);
     this.async = settings.durability() == Durability.ASYNC ? new AsyncWriter() : null;
   }
@@ -89,11 +96,15 @@ public final class Ledger implements EventSink, AutoCloseable {
     return store;
   }
 
-  /** Records an event; with DURABLE, returns once it is committed. A failed write is a {@link WriteFailed}. */
+  /**
+   * Records an event; with DURABLE, returns once it is committed. A failed write is a {@link
+   * WriteFailed}.
+   */
   @Override
   public void accept(Event e) {
     if (closed) {
-      throw new WriteFailed("the Causal Chain is closed; " + e.type() + " " + e.id() + " was not recorded", null);
+      throw new WriteFailed(
+          "the Causal Chain is closed; " + e.type() + " " + e.id() + " was not recorded", null);
     }
     ChainHead.Pending p = prepare(e);
     if (async != null) {
@@ -118,7 +129,8 @@ public final class Ledger implements EventSink, AutoCloseable {
 
   private final class Waiter {
     final List<ChainHead.Pending> items;
-    final Condition turn = lock.newCondition(); // signalled when done, or when it becomes the leader
+    final Condition turn =
+        lock.newCondition(); // signalled when done, or when it becomes the leader
     List<Entry> entries;
     RuntimeException failure;
     boolean done;
@@ -148,7 +160,9 @@ public final class Ledger implements EventSink, AutoCloseable {
     return result(w);
   }
 
-  /** The first waiters in the queue, up to maxBatch entries (at least one waiter). Under the lock. */
+  /**
+   * The first waiters in the queue, up to maxBatch entries (at least one waiter). Under the lock.
+   */
   private List<Waiter> takeBatch() {
     List<Waiter> batch = new ArrayList<>();
     int count = 0;
@@ -171,7 +185,9 @@ public final class Ledger implements EventSink, AutoCloseable {
     try {
       x = store.append(head -> head.extend(all));
     } catch (RuntimeException e) {
-      failure = new WriteFailed("the Causal Chain could not store " + all.size() + " entries: " + e.getMessage(), e);
+      failure =
+          new WriteFailed(
+              "the Causal Chain could not store " + all.size() + " entries: " + e.getMessage(), e);
     }
     lock.lock();
     try {
@@ -179,7 +195,10 @@ public final class Ledger implements EventSink, AutoCloseable {
         queue.removeFirst();
       }
       if (!queue.isEmpty()) {
-        queue.peekFirst().turn.signal(); // the next leader first, so the store is busy again at once
+        queue
+            .peekFirst()
+            .turn
+            .signal(); // the next leader first, so the store is busy again at once
       }
       int at = 0;
       for (Waiter b : batch) {
@@ -209,7 +228,8 @@ public final class Ledger implements EventSink, AutoCloseable {
   // ---- Checkpoints ----
 
   private void maybeCheckpoint(ChainHead head) {
-    if (settings.checkpointEvery() > 0 && head.size() - Math.max(lastCheckpoint.get(), 0) >= settings.checkpointEvery()) {
+    if (settings.checkpointEvery() > 0
+        && head.size() - Math.max(lastCheckpoint.get(), 0) >= settings.checkpointEvery()) {
       addCheckpointIfNewer(head);
     }
   }
@@ -335,19 +355,27 @@ public final class Ledger implements EventSink, AutoCloseable {
       }
     }
 
-    /** Nothing accepted is dropped: a failing store is retried, with a warning, until it works or we stop. */
+    /**
+     * Nothing accepted is dropped: a failing store is retried, with a warning, until it works or we
+     * stop.
+     */
     private void writeUntilStored(List<ChainHead.Pending> batch) {
       for (int attempt = 1; ; attempt++) {
         try {
           commit(batch);
           return;
         } catch (WriteFailed e) {
-          log.accept("warning: Causal Chain write failed (attempt " + attempt + "), retrying: " + e.getMessage());
+          log.accept(
+              "warning: Causal Chain write failed (attempt "
+                  + attempt
+                  + "), retrying: "
+                  + e.getMessage());
           if (attempt >= 10) {
             log.accept("error: giving up on " + batch.size() + " Causal Chain entries");
             return;
           }
-          java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L * attempt); // back off before retrying
+          java.util.concurrent.locks.LockSupport.parkNanos(
+              100_000_000L * attempt); // back off before retrying
         }
       }
     }

@@ -37,7 +37,10 @@ public final class Merkle {
     return Hashes.node(root(leaves, from, from + k), root(leaves, from + k, to));
   }
 
-  /** The audit path of leaf {@code index} in the tree of the first {@code size} leaves, leaf side first. */
+  /**
+   * The audit path of leaf {@code index} in the tree of the first {@code size} leaves, leaf side
+   * first.
+   */
   public static List<byte[]> inclusionProof(Leaves leaves, long index, long size) {
     if (index < 0 || index >= size) {
       throw new IllegalArgumentException("leaf " + index + " is not in a tree of size " + size);
@@ -65,7 +68,8 @@ public final class Merkle {
   /** The proof that the tree of size {@code second} extends the tree of size {@code first}. */
   public static List<byte[]> consistencyProof(Leaves leaves, long first, long second) {
     if (first < 0 || first > second) {
-      throw new IllegalArgumentException("no consistency proof from size " + first + " to size " + second);
+      throw new IllegalArgumentException(
+          "no consistency proof from size " + first + " to size " + second);
     }
     List<byte[]> proof = new ArrayList<>();
     if (first > 0 && first < second) {
@@ -74,7 +78,8 @@ public final class Merkle {
     return proof;
   }
 
-  private static void subproof(Leaves leaves, long m, long from, long to, boolean whole, List<byte[]> out) {
+  private static void subproof(
+      Leaves leaves, long m, long from, long to, boolean whole, List<byte[]> out) {
     long n = to - from;
     if (m == n) {
       if (!whole) {
@@ -92,8 +97,12 @@ public final class Merkle {
     }
   }
 
-  /** RFC 9162 §2.1.3.2: does {@code path} prove that {@code leaf} is entry {@code index} of the tree {@code (size, root)}? */
-  public static boolean verifyInclusion(byte[] leaf, long index, long size, List<byte[]> path, byte[] root) {
+  /**
+   * RFC 9162 §2.1.3.2: does {@code path} prove that {@code leaf} is entry {@code index} of the tree
+   * {@code (size, root)}?
+   */
+  public static boolean verifyInclusion(
+      byte[] leaf, long index, long size, List<byte[]> path, byte[] root) {
     if (index < 0 || index >= size) {
       return false;
     }
@@ -119,9 +128,12 @@ public final class Merkle {
     return sn == 0 && Arrays.equals(r, root);
   }
 
-  /** RFC 9162 §2.1.4.2: does {@code proof} show that tree {@code (second, secondRoot)} extends {@code (first, firstRoot)}? */
-  public static boolean verifyConsistency(long first, long second, byte[] firstRoot, byte[] secondRoot,
-                                          List<byte[]> proof) {
+  /**
+   * RFC 9162 §2.1.4.2: does {@code proof} show that tree {@code (second, secondRoot)} extends
+   * {@code (first, firstRoot)}?
+   */
+  public static boolean verifyConsistency(
+      long first, long second, byte[] firstRoot, byte[] secondRoot, List<byte[]> proof) {
     if (first < 0 || first > second) {
       return false;
     }

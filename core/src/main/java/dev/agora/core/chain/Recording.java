@@ -11,13 +11,16 @@ import java.util.regex.Pattern;
  * What of an action's payload the chain keeps. Secrets never: values under keys that look like
  * secrets ({@link #DEFAULT_SECRET_KEYS}, plus any configured) are replaced by {@code "[redacted]"}
  * wherever they appear in arguments, results and metadata. Then, with {@code digest} privacy,
- * arguments and results are kept only as {@code {:sha-256 "<hex>"}} of their canonical bytes — enough
- * to prove later what was passed, without storing it.
+ * arguments and results are kept only as {@code {:sha-256 "<hex>"}} of their canonical bytes —
+ * enough to prove later what was passed, without storing it.
  */
 public final class Recording {
 
   /** How much of arguments and results is stored. */
-  public enum Privacy { FULL, DIGEST }
+  public enum Privacy {
+    FULL,
+    DIGEST
+  }
 
   public static final String DEFAULT_SECRET_KEYS =
       "(?i).*(password|passwd|secret|token|api[-_]?key|authorization|credential|private[-_]?key|cookie).*";
@@ -25,12 +28,16 @@ public final class Recording {
 
   private final Privacy privacy;
   private final Pattern secretKeys;
-  private final java.util.concurrent.ConcurrentHashMap<String, Boolean> decided = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentHashMap<String, Boolean> decided =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public Recording(Privacy privacy, String secretKeyPattern) {
     this.privacy = privacy;
-    this.secretKeys = Pattern.compile(secretKeyPattern == null ? DEFAULT_SECRET_KEYS
-        : "(?:" + DEFAULT_SECRET_KEYS + ")|(?:" + secretKeyPattern + ")");
+    this.secretKeys =
+        Pattern.compile(
+            secretKeyPattern == null
+                ? DEFAULT_SECRET_KEYS
+                : "(?:" + DEFAULT_SECRET_KEYS + ")|(?:" + secretKeyPattern + ")");
   }
 
   public static final Recording DEFAULT = new Recording(Privacy.FULL, null);
@@ -47,17 +54,39 @@ public final class Recording {
     if (args == e.arguments() && result == e.result() && meta == e.metadata()) {
       return e;
     }
-    return new Event(e.id(), e.parentId(), e.planId(), e.intentId(), e.type(), e.at(), e.capabilityId(),
-        e.capabilityVersion(), e.caller(), args, result, e.success(), e.errorKind(), e.error(), e.cost(), e.duration(),
-        e.attestationId(), meta);
+    return new Event(
+        e.id(),
+        e.parentId(),
+        e.planId(),
+        e.intentId(),
+        e.type(),
+        e.at(),
+        e.capabilityId(),
+        e.capabilityVersion(),
+        e.caller(),
+        args,
+        result,
+        e.success(),
+        e.errorKind(),
+        e.error(),
+        e.cost(),
+        e.duration(),
+        e.attestationId(),
+        meta);
   }
 
   /** {@code {:sha-256 "<hex of SHA-256 of the canonical bytes>"}}, or null for null. */
   public static Value digest(Value v) {
-    return v == null ? null : Dict.of(Value.keyword("sha-256"), Value.of(Hashes.hex(Hashes.sha256(Canonical.encode(v)))));
+    return v == null
+        ? null
+        : Dict.of(
+            Value.keyword("sha-256"), Value.of(Hashes.hex(Hashes.sha256(Canonical.encode(v)))));
   }
 
-  /** The value with secret-looking map entries redacted; the same instance when there is nothing to redact. */
+  /**
+   * The value with secret-looking map entries redacted; the same instance when there is nothing to
+   * redact.
+   */
   Value redact(Value v) {
     if (v instanceof Dict d) {
       Dict.Builder out = null;
@@ -87,11 +116,12 @@ public final class Recording {
   }
 
   private boolean isSecret(Value key) {
-    String name = switch (key) {
-      case Value.Keyword k -> k.name();
-      case Value.Str s -> s.value();
-      default -> null;
-    };
+    String name =
+        switch (key) {
+          case Value.Keyword k -> k.name();
+          case Value.Str s -> s.value();
+          default -> null;
+        };
     if (name == null) {
       return false;
     }

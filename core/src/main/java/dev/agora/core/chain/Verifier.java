@@ -10,16 +10,19 @@ import java.util.function.Consumer;
  * Checks a log from its stored entries, head and checkpoints alone — no trust in the store. Reads
  * the entries once, in order, keeping only the running chain hash and Merkle range, and stops at
  * the first problem:
+ *
  * <ul>
- *   <li>an index missing or stored twice (deletion, insertion);</li>
- *   <li>bytes that are not a well-formed entry (a torn or corrupted write);</li>
- *   <li>an index column that disagrees with the entry's bytes (a query would lie);</li>
- *   <li>a leaf or chain hash that disagrees with the bytes (a change, insertion or reordering);</li>
- *   <li>a checkpoint whose root is not the Merkle root of that prefix, or whose signature fails;</li>
- *   <li>a head that claims more or fewer entries, or another last hash, than are stored (truncation).</li>
+ *   <li>an index missing or stored twice (deletion, insertion);
+ *   <li>bytes that are not a well-formed entry (a torn or corrupted write);
+ *   <li>an index column that disagrees with the entry's bytes (a query would lie);
+ *   <li>a leaf or chain hash that disagrees with the bytes (a change, insertion or reordering);
+ *   <li>a checkpoint whose root is not the Merkle root of that prefix, or whose signature fails;
+ *   <li>a head that claims more or fewer entries, or another last hash, than are stored
+ *       (truncation).
  * </ul>
- * A log rewritten consistently — every hash recomputed — passes the entry checks; a checkpoint signed
- * before the rewrite still catches it, and the report names the range between the last good
+ *
+ * A log rewritten consistently — every hash recomputed — passes the entry checks; a checkpoint
+ * signed before the rewrite still catches it, and the report names the range between the last good
  * checkpoint and the bad one.
  */
 public final class Verifier {
@@ -32,8 +35,14 @@ public final class Verifier {
    * @param checkpoints checkpoints whose root and signature were verified
    * @param unsigned checkpoints whose roots match but that no trusted key signed
    */
-  public record Report(boolean ok, long size, long firstBad, String reason, int checkpoints, int unsigned,
-                       byte[] root) {
+  public record Report(
+      boolean ok,
+      long size,
+      long firstBad,
+      String reason,
+      int checkpoints,
+      int unsigned,
+      byte[] root) {
 
     public static Report bad(long index, String reason, int checkpoints) {
       return new Report(false, index, index, reason, checkpoints, 0, null);
@@ -41,8 +50,13 @@ public final class Verifier {
 
     @Override
     public String toString() {
-      return ok ? "ok: " + size + " entries, " + checkpoints + " checkpoints verified"
-          + (unsigned > 0 ? " (" + unsigned + " signed by unknown keys)" : "")
+      return ok
+          ? "ok: "
+              + size
+              + " entries, "
+              + checkpoints
+              + " checkpoints verified"
+              + (unsigned > 0 ? " (" + unsigned + " signed by unknown keys)" : "")
           : "BAD at entry " + firstBad + ": " + reason;
     }
   }
@@ -66,7 +80,9 @@ public final class Verifier {
   private final List<VerifierKey> trusted;
   private final String origin;
 
-  /** {@code trusted}: whose checkpoint signatures count; {@code origin}: the log's name (null: any). */
+  /**
+   * {@code trusted}: whose checkpoint signatures count; {@code origin}: the log's name (null: any).
+   */
   public Verifier(List<VerifierKey> trusted, String origin) {
     this.trusted = List.copyOf(trusted);
     this.origin = origin;
@@ -82,21 +98,41 @@ public final class Verifier {
       s.flush();
       if (head != null) {
         if (head.size() > s.expected) {
-          throw new Bad(s.expected, "the head says the log has " + head.size() + " entries but only " + s.expected
-              + " are stored: entries from " + s.expected + " on were deleted");
+          throw new Bad(
+              s.expected,
+              "the head says the log has "
+                  + head.size()
+                  + " entries but only "
+                  + s.expected
+                  + " are stored: entries from "
+                  + s.expected
+                  + " on were deleted");
         }
         if (head.size() < s.expected) {
-          throw new Bad(head.size(), "the head says the log has " + head.size() + " entries but " + s.expected
-              + " are stored");
+          throw new Bad(
+              head.size(),
+              "the head says the log has "
+                  + head.size()
+                  + " entries but "
+                  + s.expected
+                  + " are stored");
         }
         if (!Arrays.equals(head.chainHash(), s.link)) {
-          throw new Bad(Math.max(0, s.expected - 1), "the head's chain hash is not the last entry's");
+          throw new Bad(
+              Math.max(0, s.expected - 1), "the head's chain hash is not the last entry's");
         }
       }
       if (s.next < cps.size()) {
         Checkpoint c = cps.get(s.next);
-        throw new Bad(s.expected, "a checkpoint covers " + c.size() + " entries but only " + s.expected
-            + " are stored: entries from " + s.expected + " on were deleted");
+        throw new Bad(
+            s.expected,
+            "a checkpoint covers "
+                + c.size()
+                + " entries but only "
+                + s.expected
+                + " are stored: entries from "
+                + s.expected
+                + " on were deleted");
       }
     } catch (Bad b) {
       return Report.bad(b.index, b.getMessage(), s.verified);
@@ -118,8 +154,12 @@ public final class Verifier {
       this.cps = cps;
     }
 
-    /** Entries wait in chunks: their independent checks run on all cores, then the chain is walked in order. */
+    /**
+     * Entries wait in chunks: their independent checks run on all cores, then the chain is walked
+     * in order.
+     */
     private static final int CHUNK = 4096;
+
     private final List<Entry> chunk = new java.util.ArrayList<>(CHUNK);
 
     void accept(Entry e) {
@@ -129,7 +169,9 @@ public final class Verifier {
       }
     }
 
-    /** What can be checked of one entry alone: its bytes decode, its columns agree, its leaf hash. */
+    /**
+     * What can be checked of one entry alone: its bytes decode, its columns agree, its leaf hash.
+     */
     private record Alone(String problem, byte[] leaf) {}
 
     private static Alone alone(Entry e) {
@@ -169,12 +211,15 @@ public final class Verifier {
       }
       byte[] leaf = a.leaf();
       if (!Arrays.equals(leaf, e.leafHash())) {
-        throw new Bad(i, "the stored leaf hash does not match the entry's bytes: the entry was changed");
+        throw new Bad(
+            i, "the stored leaf hash does not match the entry's bytes: the entry was changed");
       }
       byte[] l = Hashes.link(link, leaf);
       if (!Arrays.equals(l, e.chainHash())) {
-        throw new Bad(i, "the chain hash does not match: the entry or its place in the log was changed "
-            + "(changed, inserted, deleted or reordered entries)");
+        throw new Bad(
+            i,
+            "the chain hash does not match: the entry or its place in the log was changed "
+                + "(changed, inserted, deleted or reordered entries)");
       }
       link = l;
       range = range.append(leaf);
@@ -186,15 +231,26 @@ public final class Verifier {
       while (next < cps.size() && cps.get(next).size() == size) {
         Checkpoint c = cps.get(next++);
         if (origin != null && !origin.equals(c.origin())) {
-          throw new Bad(lastGood, "the checkpoint for " + size + " entries is for another log ('" + c.origin() + "')");
+          throw new Bad(
+              lastGood,
+              "the checkpoint for " + size + " entries is for another log ('" + c.origin() + "')");
         }
         if (!Arrays.equals(c.root(), range.root())) {
-          throw new Bad(lastGood, "the checkpoint for " + size + " entries does not match the stored log: an entry "
-              + "between " + lastGood + " and " + (size - 1) + " was rewritten (hashes recomputed)");
+          throw new Bad(
+              lastGood,
+              "the checkpoint for "
+                  + size
+                  + " entries does not match the stored log: an entry "
+                  + "between "
+                  + lastGood
+                  + " and "
+                  + (size - 1)
+                  + " was rewritten (hashes recomputed)");
         }
         if (trusted.stream().anyMatch(c::signedBy)) {
           verified++;
-        } else if (c.signatures().stream().anyMatch(sig -> trusted.stream().anyMatch(k -> k.name().equals(sig.name())))) {
+        } else if (c.signatures().stream()
+            .anyMatch(sig -> trusted.stream().anyMatch(k -> k.name().equals(sig.name())))) {
           throw new Bad(lastGood, "the checkpoint for " + size + " entries has a bad signature");
         } else {
           unsigned++;

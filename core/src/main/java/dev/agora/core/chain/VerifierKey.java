@@ -12,10 +12,10 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * The public half of a {@link ChainKey} as a signed-note verifier key:
- * {@code <name>+<hash>+<base64(0x01 || 32-byte Ed25519 public key)>}, where hash is the first four
- * bytes of SHA-256(name || "\n" || 0x01 || key) in hex. This one line is all anyone needs to check
- * an Agora checkpoint, offline.
+ * The public half of a {@link ChainKey} as a signed-note verifier key: {@code
+ * <name>+<hash>+<base64(0x01 || 32-byte Ed25519 public key)>}, where hash is the first four bytes
+ * of SHA-256(name || "\n" || 0x01 || key) in hex. This one line is all anyone needs to check an
+ * Agora checkpoint, offline.
  */
 public final class VerifierKey {
 
@@ -39,13 +39,17 @@ public final class VerifierKey {
     try {
       byte[] x509 = Arrays.copyOf(X509_PREFIX, X509_PREFIX.length + 32);
       System.arraycopy(key, 0, x509, X509_PREFIX.length, 32);
-      this.publicKey = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(x509));
+      this.publicKey =
+          KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(x509));
     } catch (GeneralSecurityException e) {
       throw new ChainFormatException("not a valid Ed25519 public key: " + e.getMessage());
     }
   }
 
-  /** Parses {@code name+hash+base64}; anything else is a {@link ChainFormatException} saying what is wrong. */
+  /**
+   * Parses {@code name+hash+base64}; anything else is a {@link ChainFormatException} saying what is
+   * wrong.
+   */
   public static VerifierKey parse(String text) {
     String[] parts = text.strip().split("\\+", 3);
     if (parts.length != 3) {
@@ -58,20 +62,28 @@ public final class VerifierKey {
       throw new ChainFormatException("verifier key is not valid base64");
     }
     if (raw.length != 33 || raw[0] != ED25519) {
-      throw new ChainFormatException("verifier key is not an Ed25519 key (algorithm byte 0x01 and 32 bytes)");
+      throw new ChainFormatException(
+          "verifier key is not an Ed25519 key (algorithm byte 0x01 and 32 bytes)");
     }
     VerifierKey k = new VerifierKey(parts[0], Arrays.copyOfRange(raw, 1, 33));
     if (!k.hashHex().equals(parts[1])) {
-      throw new ChainFormatException("verifier key hash " + parts[1] + " does not match the key (expected "
-          + k.hashHex() + ")");
+      throw new ChainFormatException(
+          "verifier key hash "
+              + parts[1]
+              + " does not match the key (expected "
+              + k.hashHex()
+              + ")");
     }
     return k;
   }
 
   static String checkName(String name) {
-    if (name == null || name.isEmpty() || name.chars().anyMatch(c -> c == '+' || Character.isWhitespace(c)
-        || Character.isISOControl(c))) {
-      throw new ChainFormatException("key name '" + name + "' must be non-empty, without spaces or '+'");
+    if (name == null
+        || name.isEmpty()
+        || name.chars()
+            .anyMatch(c -> c == '+' || Character.isWhitespace(c) || Character.isISOControl(c))) {
+      throw new ChainFormatException(
+          "key name '" + name + "' must be non-empty, without spaces or '+'");
     }
     return name;
   }

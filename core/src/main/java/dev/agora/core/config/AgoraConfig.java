@@ -19,20 +19,28 @@ import java.util.TreeSet;
  * and registry in SQLite under {@code .agora/}.
  *
  * @param file where it was read from (null for the defaults)
- * @param dataDir where the node keeps its files (its key, the SQLite database); null: {@code .agora}
- *     in the working directory
+ * @param dataDir where the node keeps its files (its key, the SQLite database); null: {@code
+ *     .agora} in the working directory
  */
-public record AgoraConfig(String file, List<DiscoverySource> sources, IsolationPolicy policy,
-                          Map<String, SecurityContext> contexts, String defaultContext, Path dataDir,
-                          Storage storage, Chain chain, Server server, ResiliencePolicy resilience) {
+public record AgoraConfig(
+    String file,
+    List<DiscoverySource> sources,
+    IsolationPolicy policy,
+    Map<String, SecurityContext> contexts,
+    String defaultContext,
+    Path dataDir,
+    Storage storage,
+    Chain chain,
+    Server server,
+    ResiliencePolicy resilience) {
 
   /** The data directory used when none is configured, relative to the working directory. */
   public static final Path DEFAULT_DATA_DIR = Path.of(".agora");
 
   /**
-   * Where the registry and the Causal Chain are kept: a store type ({@code sqlite}, {@code postgres},
-   * {@code memory}) and its settings ({@code path}; {@code url}, {@code user}, {@code password_env},
-   * {@code pool_size}).
+   * Where the registry and the Causal Chain are kept: a store type ({@code sqlite}, {@code
+   * postgres}, {@code memory}) and its settings ({@code path}; {@code url}, {@code user}, {@code
+   * password_env}, {@code pool_size}).
    */
   public record Storage(String type, Map<String, String> settings) {
     public static final Storage MEMORY = new Storage("memory", Map.of());
@@ -46,13 +54,18 @@ public record AgoraConfig(String file, List<DiscoverySource> sources, IsolationP
   /**
    * How the Causal Chain records.
    *
-   * @param redact extra key patterns (a regex) whose values are redacted, besides the built-in secret names
+   * @param redact extra key patterns (a regex) whose values are redacted, besides the built-in
+   *     secret names
    * @param trustedKeys other nodes' verifier keys whose checkpoints verification accepts
    */
-  public record Chain(Ledger.Durability durability, Recording.Privacy privacy, String redact, long checkpointEvery,
-                      List<VerifierKey> trustedKeys) {
-    public static final Chain DEFAULT = new Chain(Ledger.Durability.DURABLE, Recording.Privacy.FULL, null, 10_000,
-        List.of());
+  public record Chain(
+      Ledger.Durability durability,
+      Recording.Privacy privacy,
+      String redact,
+      long checkpointEvery,
+      List<VerifierKey> trustedKeys) {
+    public static final Chain DEFAULT =
+        new Chain(Ledger.Durability.DURABLE, Recording.Privacy.FULL, null, 10_000, List.of());
 
     public Chain {
       trustedKeys = List.copyOf(trustedKeys);
@@ -60,7 +73,10 @@ public record AgoraConfig(String file, List<DiscoverySource> sources, IsolationP
 
     /** The ledger settings this amounts to. */
     public Ledger.Settings settings() {
-      return new Ledger.Settings(durability, new Recording(privacy, redact), checkpointEvery,
+      return new Ledger.Settings(
+          durability,
+          new Recording(privacy, redact),
+          checkpointEvery,
           Ledger.Settings.DEFAULT.maxBatch());
     }
   }
@@ -69,13 +85,28 @@ public record AgoraConfig(String file, List<DiscoverySource> sources, IsolationP
    * {@code agora serve}: where it listens and who may call. Keys are kept only as SHA-256 hex.
    *
    * @param anonymous the context of requests without a key; null refuses them
-   * @param allowedOrigins browser origins allowed to call (others, with an Origin header, are refused)
-   * @param allowedHosts Host headers accepted besides 127.0.0.1, localhost and [::1] on the port (DNS rebinding)
+   * @param allowedOrigins browser origins allowed to call (others, with an Origin header, are
+   *     refused)
+   * @param allowedHosts Host headers accepted besides 127.0.0.1, localhost and [::1] on the port
+   *     (DNS rebinding)
    */
-  public record Server(String host, int port, List<ApiKey> apiKeys, String anonymous, List<String> allowedOrigins,
-                       List<String> allowedHosts, java.time.Duration keepAlive) {
-    public static final Server DEFAULT = new Server("127.0.0.1", 8420, List.of(), null, List.of(), List.of(),
-        java.time.Duration.ofSeconds(15));
+  public record Server(
+      String host,
+      int port,
+      List<ApiKey> apiKeys,
+      String anonymous,
+      List<String> allowedOrigins,
+      List<String> allowedHosts,
+      java.time.Duration keepAlive) {
+    public static final Server DEFAULT =
+        new Server(
+            "127.0.0.1",
+            8420,
+            List.of(),
+            null,
+            List.of(),
+            List.of(),
+            java.time.Duration.ofSeconds(15));
 
     public Server {
       apiKeys = List.copyOf(apiKeys);
@@ -89,7 +120,10 @@ public record AgoraConfig(String file, List<DiscoverySource> sources, IsolationP
     }
   }
 
-  /** An API key: its name (for logs and the chain), the SHA-256 of its value (hex), the context it acts as. */
+  /**
+   * An API key: its name (for logs and the chain), the SHA-256 of its value (hex), the context it
+   * acts as.
+   */
   public record ApiKey(String name, String sha256, String context) {}
 
   public AgoraConfig {
@@ -98,29 +132,41 @@ public record AgoraConfig(String file, List<DiscoverySource> sources, IsolationP
   }
 
   public static AgoraConfig defaults() {
-    return new AgoraConfig(null, List.of(), IsolationPolicy.allowAll(),
-        Map.of("local", SecurityContext.full("local")), "local", null, Storage.SQLITE, Chain.DEFAULT, Server.DEFAULT,
+    return new AgoraConfig(
+        null,
+        List.of(),
+        IsolationPolicy.allowAll(),
+        Map.of("local", SecurityContext.full("local")),
+        "local",
+        null,
+        Storage.SQLITE,
+        Chain.DEFAULT,
+        Server.DEFAULT,
         ResiliencePolicy.DEFAULT);
   }
 
   /** The same configuration storing elsewhere (tests, {@code --store memory}). */
   public AgoraConfig withStorage(Storage s) {
-    return new AgoraConfig(file, sources, policy, contexts, defaultContext, dataDir, s, chain, server, resilience);
+    return new AgoraConfig(
+        file, sources, policy, contexts, defaultContext, dataDir, s, chain, server, resilience);
   }
 
   /** The same configuration with another data directory. */
   public AgoraConfig withDataDir(Path dir) {
-    return new AgoraConfig(file, sources, policy, contexts, defaultContext, dir, storage, chain, server, resilience);
+    return new AgoraConfig(
+        file, sources, policy, contexts, defaultContext, dir, storage, chain, server, resilience);
   }
 
   /** The same configuration with other resilience settings. */
   public AgoraConfig withResilience(ResiliencePolicy r) {
-    return new AgoraConfig(file, sources, policy, contexts, defaultContext, dataDir, storage, chain, server, r);
+    return new AgoraConfig(
+        file, sources, policy, contexts, defaultContext, dataDir, storage, chain, server, r);
   }
 
   /** The same configuration serving elsewhere. */
   public AgoraConfig withServer(Server s) {
-    return new AgoraConfig(file, sources, policy, contexts, defaultContext, dataDir, storage, chain, s, resilience);
+    return new AgoraConfig(
+        file, sources, policy, contexts, defaultContext, dataDir, storage, chain, s, resilience);
   }
 
   /** The data directory, resolved: the configured one or {@code .agora}. */
@@ -128,13 +174,21 @@ public record AgoraConfig(String file, List<DiscoverySource> sources, IsolationP
     return dataDir == null ? DEFAULT_DATA_DIR : dataDir;
   }
 
-  /** The context named {@code name} (null: the default one); an unknown name is an IllegalArgumentException listing the known ones. */
+  /**
+   * The context named {@code name} (null: the default one); an unknown name is an
+   * IllegalArgumentException listing the known ones.
+   */
   public SecurityContext context(String name) {
     String n = name == null ? defaultContext : name;
     SecurityContext c = contexts.get(n);
     if (c == null) {
-      throw new IllegalArgumentException("no security context '" + n + "'" + (file == null ? "" : " in " + file)
-          + "; known contexts: " + String.join(", ", new TreeSet<>(contexts.keySet())));
+      throw new IllegalArgumentException(
+          "no security context '"
+              + n
+              + "'"
+              + (file == null ? "" : " in " + file)
+              + "; known contexts: "
+              + String.join(", ", new TreeSet<>(contexts.keySet())));
     }
     return c;
   }

@@ -99,8 +99,12 @@ public final class ConfigLoader {
     List<DiscoverySource> sources = sources(root, base, factories);
     IsolationPolicy policy = policy(root.map("policy"));
     Map<String, SecurityContext> contexts = contexts(root);
-    String defaultContext = root.string("default_context", contexts.containsKey("local") || contexts.isEmpty()
-        ? "local" : contexts.keySet().iterator().next());
+    String defaultContext =
+        root.string(
+            "default_context",
+            contexts.containsKey("local") || contexts.isEmpty()
+                ? "local"
+                : contexts.keySet().iterator().next());
     if (contexts.isEmpty()) {
       contexts.put("local", SecurityContext.full("local"));
     }
@@ -117,7 +121,17 @@ public final class ConfigLoader {
       sources.forEach(DiscoverySource::close);
       throw new DocumentException(problems);
     }
-    return new AgoraConfig(doc.file(), sources, policy, contexts, defaultContext, dataDir, storage, chain, server, resilience);
+    return new AgoraConfig(
+        doc.file(),
+        sources,
+        policy,
+        contexts,
+        defaultContext,
+        dataDir,
+        storage,
+        chain,
+        server,
+        resilience);
   }
 
   /** The source factories: core's and those on the class path. */
@@ -133,7 +147,8 @@ public final class ConfigLoader {
 
   // ---- sources ----
 
-  private static List<DiscoverySource> sources(Fields root, Path base, Map<String, SourceFactory> factories) {
+  private static List<DiscoverySource> sources(
+      Fields root, Path base, Map<String, SourceFactory> factories) {
     List<DiscoverySource> out = new ArrayList<>();
     Set<String> names = new HashSet<>();
     int i = 0;
@@ -148,7 +163,12 @@ public final class ConfigLoader {
       }
       SourceFactory factory = factories.get(type);
       if (factory == null) {
-        s.problem("type", "unknown source type '" + type + "'; known types: " + String.join(", ", factories.keySet()));
+        s.problem(
+            "type",
+            "unknown source type '"
+                + type
+                + "'; known types: "
+                + String.join(", ", factories.keySet()));
         continue;
       }
       DiscoverySource source = factory.create(name, s, base);
@@ -162,7 +182,10 @@ public final class ConfigLoader {
   // ---- policy ----
 
   private static IsolationPolicy policy(Fields p) {
-    List<Rule> allow = p.has("allow") ? rules(p, "allow", "policy.allow") : List.of(Rule.of("*", "policy.allow[0]"));
+    List<Rule> allow =
+        p.has("allow")
+            ? rules(p, "allow", "policy.allow")
+            : List.of(Rule.of("*", "policy.allow[0]"));
     List<Rule> deny = rules(p, "deny", "policy.deny");
     Duration defaultTimeout = p.duration("default_timeout", Duration.ofSeconds(30));
     List<NamespacePolicy> namespaces = new ArrayList<>();
@@ -179,7 +202,8 @@ public final class ConfigLoader {
       Duration timeout = n.duration("timeout", null);
       long max = n.integer("max_concurrent", 0, 1, 100_000);
       n.rejectUnknown();
-      namespaces.add(new NamespacePolicy(ns, nsAllow, nsDeny, timeout, max == 0 ? null : (int) max, where));
+      namespaces.add(
+          new NamespacePolicy(ns, nsAllow, nsDeny, timeout, max == 0 ? null : (int) max, where));
     }
     List<TimeWindow> windows = new ArrayList<>();
     int w = 0;
@@ -273,7 +297,8 @@ public final class ConfigLoader {
       try {
         zone = ZoneId.of(zoneName);
       } catch (DateTimeException e) {
-        t.problem("zone", "unknown time zone '" + zoneName + "'; use an IANA name such as Europe/Oslo");
+        t.problem(
+            "zone", "unknown time zone '" + zoneName + "'; use an IANA name such as Europe/Oslo");
       }
     }
     Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
@@ -292,13 +317,16 @@ public final class ConfigLoader {
     }
     List<Glob> applies = globs(t, "capabilities");
     t.rejectUnknown();
-    return zone == null || range == null ? null : new TimeWindow(zone, days, range[0], range[1], applies, where);
+    return zone == null || range == null
+        ? null
+        : new TimeWindow(zone, days, range[0], range[1], applies, where);
   }
 
   private static DayOfWeek day(String d) {
     for (DayOfWeek day : DayOfWeek.values()) {
       String full = day.name().toLowerCase(Locale.ROOT);
-      if (full.equals(d.toLowerCase(Locale.ROOT)) || full.substring(0, 3).equals(d.toLowerCase(Locale.ROOT))) {
+      if (full.equals(d.toLowerCase(Locale.ROOT))
+          || full.substring(0, 3).equals(d.toLowerCase(Locale.ROOT))) {
         return day;
       }
     }
@@ -313,7 +341,8 @@ public final class ConfigLoader {
     }
     try {
       LocalTime from = LocalTime.parse(parts[0].strip());
-      LocalTime to = parts[1].strip().equals("24:00") ? LocalTime.MAX : LocalTime.parse(parts[1].strip());
+      LocalTime to =
+          parts[1].strip().equals("24:00") ? LocalTime.MAX : LocalTime.parse(parts[1].strip());
       return from.equals(to) ? null : new LocalTime[] {from, to};
     } catch (DateTimeParseException e) {
       return null;
@@ -332,16 +361,28 @@ public final class ConfigLoader {
       try {
         l = SecurityContext.Level.valueOf(level);
       } catch (IllegalArgumentException e) {
-        c.problem("level", "'" + level.toLowerCase(Locale.ROOT) + "' is not a level; use pure, controlled or full");
+        c.problem(
+            "level",
+            "'"
+                + level.toLowerCase(Locale.ROOT)
+                + "' is not a level; use pure, controlled or full");
         l = SecurityContext.Level.PURE;
       }
+      // An absent list is a mistake; an empty one is a context that may call nothing (deny-all).
+      boolean listsAllowed = c.has("allow");
       List<Glob> allowed = globs(c, "allow");
-      if (l == SecurityContext.Level.CONTROLLED && allowed.isEmpty()) {
-        c.problem("a controlled context needs 'allow': the capabilities it may call");
+      if (l == SecurityContext.Level.CONTROLLED && !listsAllowed) {
+        c.problem("a controlled context needs 'allow': the capabilities it may call ([] for none)");
       }
-      Set<String> effects = c.has("effects") ? new HashSet<>(c.strings("effects").stream().map(Ids::effect).toList()) : null;
-      Set<String> permissions = new HashSet<>(c.has("permissions") ? c.strings("permissions")
-          : l == SecurityContext.Level.FULL ? List.of("*") : List.of());
+      Set<String> effects =
+          c.has("effects")
+              ? new HashSet<>(c.strings("effects").stream().map(Ids::effect).toList())
+              : null;
+      Set<String> permissions =
+          new HashSet<>(
+              c.has("permissions")
+                  ? c.strings("permissions")
+                  : l == SecurityContext.Level.FULL ? List.of("*") : List.of());
       c.rejectUnknown();
       out.put(name, new SecurityContext(name, l, allowed, effects, permissions));
     }
@@ -363,13 +404,18 @@ public final class ConfigLoader {
       settings.put("pool_size", Long.toString(s.integer("pool_size", 8, 1, 200)));
     }
     if (s.has("password")) {
-      s.problem("password", "passwords do not belong in agora.yaml; put it in an environment variable and name that "
-          + "variable with password_env");
+      s.problem(
+          "password",
+          "passwords do not belong in agora.yaml; put it in an environment variable and name that "
+              + "variable with password_env");
     }
     s.rejectUnknown();
     Set<String> known = Stores.types();
-    if (s.has("type") && !known.contains(type)) { // the default, sqlite, is checked when the store is opened
-      s.problem("type", "unknown storage type '" + type + "'; this build has " + String.join(", ", known));
+    if (s.has("type")
+        && !known.contains(type)) { // the default, sqlite, is checked when the store is opened
+      s.problem(
+          "type",
+          "unknown storage type '" + type + "'; this build has " + String.join(", ", known));
     } else if (type.equals("postgres") && !settings.containsKey("url")) {
       s.problem("postgres storage needs a url (jdbc:postgresql://host:port/database)");
     }
@@ -390,7 +436,8 @@ public final class ConfigLoader {
       String sha = k.string("sha256", null);
       String env = k.string("key_env", null);
       if ((sha == null) == (env == null)) {
-        k.problem("an API key needs either key_env (the variable holding it) or sha256 (the hex SHA-256 of it)");
+        k.problem(
+            "an API key needs either key_env (the variable holding it) or sha256 (the hex SHA-256 of it)");
       } else if (sha != null && !sha.matches("[0-9a-fA-F]{64}")) {
         k.problem("sha256", "expected 64 hex digits");
       } else if (env != null) {
@@ -398,16 +445,20 @@ public final class ConfigLoader {
         if (value == null || value.isEmpty()) {
           k.problem("key_env", "the environment variable " + env + " is not set");
         } else {
-          sha = dev.agora.core.chain.Hashes.hex(dev.agora.core.chain.Hashes.sha256(
-              value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+          sha =
+              dev.agora.core.chain.Hashes.hex(
+                  dev.agora.core.chain.Hashes.sha256(
+                      value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         }
       }
       if (context != null && !contexts.contains(context)) {
         k.problem("context", "no context named '" + context + "' under contexts");
       }
       if (k.has("key")) {
-        k.problem("key", "API keys do not belong in agora.yaml; put the key in an environment variable (key_env) or "
-            + "give its sha256");
+        k.problem(
+            "key",
+            "API keys do not belong in agora.yaml; put the key in an environment variable (key_env) or "
+                + "give its sha256");
       }
       k.rejectUnknown();
       if (name != null && context != null && sha != null) {
@@ -427,22 +478,28 @@ public final class ConfigLoader {
 
   private static AgoraConfig.Chain chain(Fields c) {
     AgoraConfig.Chain d = AgoraConfig.Chain.DEFAULT;
-    Ledger.Durability durability = switch (c.string("durability", "durable")) {
-      case "durable" -> Ledger.Durability.DURABLE;
-      case "async" -> Ledger.Durability.ASYNC;
-      default -> {
-        c.problem("durability", "use durable (acknowledge once on disk) or async (acknowledge at once)");
-        yield d.durability();
-      }
-    };
-    Recording.Privacy privacy = switch (c.string("privacy", "full")) {
-      case "full" -> Recording.Privacy.FULL;
-      case "digest" -> Recording.Privacy.DIGEST;
-      default -> {
-        c.problem("privacy", "use full (store arguments and results) or digest (store only their SHA-256)");
-        yield d.privacy();
-      }
-    };
+    Ledger.Durability durability =
+        switch (c.string("durability", "durable")) {
+          case "durable" -> Ledger.Durability.DURABLE;
+          case "async" -> Ledger.Durability.ASYNC;
+          default -> {
+            c.problem(
+                "durability",
+                "use durable (acknowledge once on disk) or async (acknowledge at once)");
+            yield d.durability();
+          }
+        };
+    Recording.Privacy privacy =
+        switch (c.string("privacy", "full")) {
+          case "full" -> Recording.Privacy.FULL;
+          case "digest" -> Recording.Privacy.DIGEST;
+          default -> {
+            c.problem(
+                "privacy",
+                "use full (store arguments and results) or digest (store only their SHA-256)");
+            yield d.privacy();
+          }
+        };
     List<String> patterns = c.has("redact") ? c.strings("redact") : List.of();
     for (String p : patterns) {
       try {
@@ -461,7 +518,11 @@ public final class ConfigLoader {
       }
     }
     c.rejectUnknown();
-    return new AgoraConfig.Chain(durability, privacy, patterns.isEmpty() ? null : String.join("|", patterns), every,
+    return new AgoraConfig.Chain(
+        durability,
+        privacy,
+        patterns.isEmpty() ? null : String.join("|", patterns),
+        every,
         trusted);
   }
 }

@@ -25,8 +25,9 @@ import java.util.function.Function;
  * </pre>
  *
  * where S has any of {@code retry}, {@code circuit_breaker}, {@code bulkhead}, {@code rate_limit},
- * {@code cache} (each a map, or {@code off}) and {@code fallback} (capability ids). A part written at
- * a narrower level replaces the wider one's whole; fields it leaves out take the built-in values.
+ * {@code cache} (each a map, or {@code off}) and {@code fallback} (capability ids). A part written
+ * at a narrower level replaces the wider one's whole; fields it leaves out take the built-in
+ * values.
  */
 final class ResilienceSection {
 
@@ -57,25 +58,60 @@ final class ResilienceSection {
   }
 
   private static ResilienceSettings settings(Fields f) {
-    ResilienceSettings.Retry retry = part(f, "retry", ResilienceSettings.Retry.OFF, x -> {
-      ResilienceSettings.Retry d = ResilienceSettings.Retry.DEFAULT;
-      return new ResilienceSettings.Retry((int) x.integer("max_attempts", d.maxAttempts(), 1, 100),
-          x.duration("backoff", d.backoff()), x.duration("max_backoff", d.maxBackoff()),
-          x.number("multiplier", d.multiplier(), 1, 10), x.number("jitter", d.jitter(), 0, 1));
-    });
-    ResilienceSettings.CircuitBreaker breaker = part(f, "circuit_breaker", ResilienceSettings.CircuitBreaker.OFF, x -> {
-      ResilienceSettings.CircuitBreaker d = ResilienceSettings.CircuitBreaker.DEFAULT;
-      int window = (int) x.integer("window", d.window(), 1, 10_000);
-      return new ResilienceSettings.CircuitBreaker((int) x.integer("failure_rate", d.failureRatePercent(), 1, 100),
-          window, (int) x.integer("min_calls", Math.min(d.minCalls(), window), 1, 10_000),
-          x.duration("open_for", d.openFor()), (int) x.integer("half_open_calls", d.halfOpenCalls(), 1, 1_000));
-    });
-    ResilienceSettings.Bulkhead bulkhead = part(f, "bulkhead", null, x -> new ResilienceSettings.Bulkhead(
-        (int) x.integer("max_concurrent", 16, 1, 100_000), maxWait(x)));
-    ResilienceSettings.RateLimit rate = part(f, "rate_limit", null, x -> new ResilienceSettings.RateLimit(
-        (int) x.integer("per_second", 100, 1, 1_000_000), maxWait(x)));
-    ResilienceSettings.Cache cache = part(f, "cache", null, x -> new ResilienceSettings.Cache(
-        x.duration("ttl", Duration.ofMinutes(1)), x.integer("max_size", 10_000, 1, 100_000_000)));
+    ResilienceSettings.Retry retry =
+        part(
+            f,
+            "retry",
+            ResilienceSettings.Retry.OFF,
+            x -> {
+              ResilienceSettings.Retry d = ResilienceSettings.Retry.DEFAULT;
+              return new ResilienceSettings.Retry(
+                  (int) x.integer("max_attempts", d.maxAttempts(), 1, 100),
+                  x.duration("backoff", d.backoff()),
+                  x.duration("max_backoff", d.maxBackoff()),
+                  x.number("multiplier", d.multiplier(), 1, 10),
+                  x.number("jitter", d.jitter(), 0, 1));
+            });
+    ResilienceSettings.CircuitBreaker breaker =
+        part(
+            f,
+            "circuit_breaker",
+            ResilienceSettings.CircuitBreaker.OFF,
+            x -> {
+              ResilienceSettings.CircuitBreaker d = ResilienceSettings.CircuitBreaker.DEFAULT;
+              int window = (int) x.integer("window", d.window(), 1, 10_000);
+              return new ResilienceSettings.CircuitBreaker(
+                  (int) x.integer("failure_rate", d.failureRatePercent(), 1, 100),
+                  window,
+                  (int) x.integer("min_calls", Math.min(d.minCalls(), window), 1, 10_000),
+                  x.duration("open_for", d.openFor()),
+                  (int) x.integer("half_open_calls", d.halfOpenCalls(), 1, 1_000));
+            });
+    ResilienceSettings.Bulkhead bulkhead =
+        part(
+            f,
+            "bulkhead",
+            null,
+            x ->
+                new ResilienceSettings.Bulkhead(
+                    (int) x.integer("max_concurrent", 16, 1, 100_000), maxWait(x)));
+    ResilienceSettings.RateLimit rate =
+        part(
+            f,
+            "rate_limit",
+            null,
+            x ->
+                new ResilienceSettings.RateLimit(
+                    (int) x.integer("per_second", 100, 1, 1_000_000), maxWait(x)));
+    ResilienceSettings.Cache cache =
+        part(
+            f,
+            "cache",
+            null,
+            x ->
+                new ResilienceSettings.Cache(
+                    x.duration("ttl", Duration.ofMinutes(1)),
+                    x.integer("max_size", 10_000, 1, 100_000_000)));
     List<String> fallback = new ArrayList<>();
     if (f.has("fallback")) {
       for (String id : f.strings("fallback")) {
@@ -91,14 +127,19 @@ final class ResilienceSection {
     return new ResilienceSettings(retry, breaker, bulkhead, rate, cache, fallback);
   }
 
-  /** A part: absent → null; {@code off} or false → {@code off}; a map → what {@code read} makes of it. */
+  /**
+   * A part: absent → null; {@code off} or false → {@code off}; a map → what {@code read} makes of
+   * it.
+   */
   private static <T> T part(Fields f, String key, T off, Function<Fields, T> read) {
     Value v = f.get(key);
     if (v == null) {
       return null;
     }
-    if (off != null && (v instanceof Value.Bool b && !b.value() || v instanceof Value.Str s && s.value().equals("off")
-        || v instanceof Value.Keyword k && k.name().equals("off"))) {
+    if (off != null
+        && (v instanceof Value.Bool b && !b.value()
+            || v instanceof Value.Str s && s.value().equals("off")
+            || v instanceof Value.Keyword k && k.name().equals("off"))) {
       return off;
     }
     Fields x = f.map(key);

@@ -27,14 +27,18 @@ import java.util.function.LongSupplier;
  * Runs every discovery source at once, each on its own virtual thread, and registers what they
  * find. A source that fails or runs past {@code maxWait} is reported (which, why) and skipped —
  * start-up never aborts for one; a source still running after {@code slowAfter} gets a progress
- * line, and another each {@code slowAfter} after that. Each source ends with a
- * {@code DiscoveryCompleted} event.
+ * line, and another each {@code slowAfter} after that. Each source ends with a {@code
+ * DiscoveryCompleted} event.
  */
 public final class Bootstrap {
 
   /** What one source did. {@code failure} is null when it succeeded. */
-  public record SourceReport(String source, int registered, List<DocumentProblem> problems, String failure,
-                             Duration took) {}
+  public record SourceReport(
+      String source,
+      int registered,
+      List<DocumentProblem> problems,
+      String failure,
+      Duration took) {}
 
   private final Registry registry;
   private final EventSink sink;
@@ -44,8 +48,14 @@ public final class Bootstrap {
   private final Duration maxWait;
   private final Consumer<String> progress;
 
-  public Bootstrap(Registry registry, EventSink sink, Clock clock, LongSupplier ticker, Duration slowAfter,
-                   Duration maxWait, Consumer<String> progress) {
+  public Bootstrap(
+      Registry registry,
+      EventSink sink,
+      Clock clock,
+      LongSupplier ticker,
+      Duration slowAfter,
+      Duration maxWait,
+      Consumer<String> progress) {
     this.registry = registry;
     this.sink = sink;
     this.clock = clock;
@@ -71,12 +81,14 @@ public final class Bootstrap {
     return reports;
   }
 
-  private SourceReport finish(DiscoverySource s, FutureTask<DiscoverySource.Found> task, long start) {
+  private SourceReport finish(
+      DiscoverySource s, FutureTask<DiscoverySource.Found> task, long start) {
     String failure = null;
     DiscoverySource.Found found = null;
     while (found == null && failure == null) {
       long left = maxWait.toNanos() - (ticker.getAsLong() - start);
-      if (left <= 0 && !task.isDone()) { // a source that already finished is collected whatever the time
+      if (left <= 0
+          && !task.isDone()) { // a source that already finished is collected whatever the time
         task.cancel(true);
         failure = "gave no answer within " + seconds(maxWait);
         break;
@@ -84,11 +96,16 @@ public final class Bootstrap {
       try {
         found = task.get(Math.max(0, Math.min(left, slowAfter.toNanos())), TimeUnit.NANOSECONDS);
       } catch (TimeoutException t) {
-        progress.accept("discovery: '" + s.name() + "' still running after "
-            + seconds(Duration.ofNanos(ticker.getAsLong() - start)) + "…");
+        progress.accept(
+            "discovery: '"
+                + s.name()
+                + "' still running after "
+                + seconds(Duration.ofNanos(ticker.getAsLong() - start))
+                + "…");
       } catch (ExecutionException x) {
         Throwable cause = x.getCause();
-        failure = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        failure =
+            cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
       } catch (InterruptedException x) {
         Thread.currentThread().interrupt();
         task.cancel(true);
@@ -110,15 +127,24 @@ public final class Bootstrap {
   }
 
   private static String seconds(Duration d) {
-    return d.toMillis() < 1000 ? d.toMillis() + " ms" : String.format("%.1f s", d.toMillis() / 1000.0);
+    return d.toMillis() < 1000
+        ? d.toMillis() + " ms"
+        : String.format("%.1f s", d.toMillis() / 1000.0);
   }
 
   private Event completed(SourceReport r) {
-    Dict.Builder meta = Dict.builder().put("source", Value.of(r.source())).put("registered", Value.of(r.registered()))
-        .put("problems", Vec.of(r.problems().stream().map(p -> (Value) Value.of(p.toString())).toList()));
-    Event e = Event.of(EventIds.next(), EventType.DiscoveryCompleted, clock.instant(), null, null, null)
-        .withMetadata(meta.build());
-    return r.failure() == null ? e.withResult(Value.of(r.registered()), r.took(), 0)
+    Dict.Builder meta =
+        Dict.builder()
+            .put("source", Value.of(r.source()))
+            .put("registered", Value.of(r.registered()))
+            .put(
+                "problems",
+                Vec.of(r.problems().stream().map(p -> (Value) Value.of(p.toString())).toList()));
+    Event e =
+        Event.of(EventIds.next(), EventType.DiscoveryCompleted, clock.instant(), null, null, null)
+            .withMetadata(meta.build());
+    return r.failure() == null
+        ? e.withResult(Value.of(r.registered()), r.took(), 0)
         : e.withError("DiscoveryFailed", r.failure(), r.took());
   }
 }

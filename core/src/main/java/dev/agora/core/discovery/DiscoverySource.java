@@ -29,7 +29,10 @@ public interface DiscoverySource extends AutoCloseable {
     return Health.UP;
   }
 
-  /** Starts reporting changes to {@code changes} until {@link #close}; sources that cannot watch ignore it. */
+  /**
+   * Starts reporting changes to {@code changes} until {@link #close}; sources that cannot watch
+   * ignore it.
+   */
   default void watch(Changes changes) {}
 
   @Override
@@ -59,13 +62,18 @@ public interface DiscoverySource extends AutoCloseable {
     /** Something could not be read. */
     void problem(DiscoverySource source, DocumentProblem problem);
 
-    /** Reports how a listing changed: new and changed manifests upserted, those gone removed. */
-    default void diff(DiscoverySource source, java.util.Collection<CapabilityManifest> before,
-                      java.util.Collection<CapabilityManifest> now) {
+    /**
+     * Reports how a listing changed: new and changed manifests upserted, those gone removed. A
+     * manifest is (id, version): a listing that moves an id to a new version removes the old one.
+     */
+    default void diff(
+        DiscoverySource source,
+        java.util.Collection<CapabilityManifest> before,
+        java.util.Collection<CapabilityManifest> now) {
       java.util.Map<String, CapabilityManifest> old = new java.util.HashMap<>();
-      before.forEach(m -> old.put(m.id(), m));
+      before.forEach(m -> old.put(m.id() + "@" + m.version(), m));
       for (CapabilityManifest m : now) {
-        CapabilityManifest was = old.remove(m.id());
+        CapabilityManifest was = old.remove(m.id() + "@" + m.version());
         if (was == null || !was.equals(m)) {
           upsert(source, m);
         }

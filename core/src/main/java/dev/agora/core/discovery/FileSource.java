@@ -26,8 +26,8 @@ import java.util.stream.Stream;
  * A directory of manifest files ({@code .json .yaml .yml .rtfs}, subdirectories included). With
  * {@code watch}, added, changed and removed files update the registry while Agora runs (within
  * about {@value #QUIET_MS} ms of the last write): the source remembers which capabilities each file
- * gave, so a changed file adds, updates and removes exactly its own. A bad file is reported and
- * the others still load; a file that turns bad keeps what it gave until it reads again.
+ * gave, so a changed file adds, updates and removes exactly its own. A bad file is reported and the
+ * others still load; a file that turns bad keeps what it gave until it reads again.
  */
 public final class FileSource implements DiscoverySource {
 
@@ -37,8 +37,10 @@ public final class FileSource implements DiscoverySource {
   private final String name;
   private final Path dir;
   private final boolean watching;
+
   /** The (id, version) pairs each file gave last time it was read. */
   private final Map<Path, List<CapabilityManifest>> byFile = new HashMap<>();
+
   private WatchService watcher;
   private Thread watchThread;
 
@@ -92,7 +94,8 @@ public final class FileSource implements DiscoverySource {
         }
       }
     } catch (IOException e) {
-      changes.problem(this, new DocumentProblem(dir.toString(), 0, "", "cannot watch: " + e.getMessage()));
+      changes.problem(
+          this, new DocumentProblem(dir.toString(), 0, "", "cannot watch: " + e.getMessage()));
       return;
     }
     watchThread = Thread.ofVirtual().name("agora-watch-" + name).start(() -> loop(changes));
@@ -112,7 +115,10 @@ public final class FileSource implements DiscoverySource {
   // ---- Watching ----
 
   private void register(Path d) throws IOException {
-    d.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+    d.register(
+        watcher,
+        StandardWatchEventKinds.ENTRY_CREATE,
+        StandardWatchEventKinds.ENTRY_MODIFY,
         StandardWatchEventKinds.ENTRY_DELETE);
   }
 
@@ -141,7 +147,8 @@ public final class FileSource implements DiscoverySource {
     } catch (InterruptedException | ClosedWatchServiceException e) {
       // closed: stop watching
     } catch (IOException e) {
-      changes.problem(this, new DocumentProblem(dir.toString(), 0, "", "watching stopped: " + e.getMessage()));
+      changes.problem(
+          this, new DocumentProblem(dir.toString(), 0, "", "watching stopped: " + e.getMessage()));
     }
   }
 
@@ -183,7 +190,8 @@ public final class FileSource implements DiscoverySource {
       changes.upsert(this, m);
     }
     for (CapabilityManifest old : before) {
-      if (after.stream().noneMatch(m -> m.id().equals(old.id()) && m.version().equals(old.version()))) {
+      if (after.stream()
+          .noneMatch(m -> m.id().equals(old.id()) && m.version().equals(old.version()))) {
         changes.remove(this, old.id(), old.version());
       }
     }
@@ -206,7 +214,10 @@ public final class FileSource implements DiscoverySource {
 
   private List<Path> files() throws IOException {
     try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(Files::isRegularFile).filter(p -> Documents.formatOf(p) != null).sorted().toList();
+      return s.filter(Files::isRegularFile)
+          .filter(p -> Documents.formatOf(p) != null)
+          .sorted()
+          .toList();
     }
   }
 }

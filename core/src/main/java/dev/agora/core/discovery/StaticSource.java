@@ -4,7 +4,8 @@ import dev.agora.core.manifest.CapabilityManifest;
 import java.util.List;
 
 /** A fixed list of manifests: written inline in agora.yaml, or given in code. */
-public record StaticSource(String name, List<CapabilityManifest> manifests) implements DiscoverySource {
+public record StaticSource(String name, List<CapabilityManifest> manifests)
+    implements DiscoverySource {
 
   public StaticSource {
     manifests = List.copyOf(manifests);

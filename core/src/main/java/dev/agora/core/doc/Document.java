@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * A parsed file: its content as an RTFS value and the line of every value in it, by path (the keys
- * and indexes from the root). Manifest and configuration readers use the positions to name the
- * line of a bad field.
+ * and indexes from the root). Manifest and configuration readers use the positions to name the line
+ * of a bad field.
  */
 public record Document(String file, Value root, Map<List<Value>, Integer> lines) {
 

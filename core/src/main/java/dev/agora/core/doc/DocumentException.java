@@ -8,7 +8,11 @@ public final class DocumentException extends RuntimeException {
   private final List<DocumentProblem> problems;
 
   public DocumentException(List<DocumentProblem> problems) {
-    super(String.join("\n", problems.stream().map(DocumentProblem::toString).toList()), null, false, false);
+    super(
+        String.join("\n", problems.stream().map(DocumentProblem::toString).toList()),
+        null,
+        false,
+        false);
     this.problems = List.copyOf(problems);
   }
 

@@ -9,6 +9,10 @@ public record DocumentProblem(String file, int line, String field, String messag
   /** {@code agora.yaml:12: policy.deny[1]: 'ccos..x' is not a valid pattern}. */
   @Override
   public String toString() {
-    return file + (line > 0 ? ":" + line : "") + ": " + (field.isEmpty() ? "" : field + ": ") + message;
+    return file
+        + (line > 0 ? ":" + line : "")
+        + ": "
+        + (field.isEmpty() ? "" : field + ": ")
+        + message;
   }
 }

@@ -9,7 +9,9 @@ import dev.agora.rtfs.reader.Form;
 import dev.agora.rtfs.reader.Reader;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,10 +26,10 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * Reads JSON, YAML and RTFS files into {@link Document}s, recording the line of every value.
- * Object keys follow the JSON codec ({@link Json#key}); duplicate keys are errors; a file that is
- * not valid is a {@link DocumentException} naming its line. Jackson refuses JSON and YAML nested
- * deeper than 500 levels, the RTFS reader beyond 1,000.
+ * Reads JSON, YAML and RTFS files into {@link Document}s, recording the line of every value. Object
+ * keys follow the JSON codec ({@link Json#key}); duplicate keys are errors; a file that is not
+ * valid is a {@link DocumentException} naming its line. Jackson refuses JSON and YAML nested deeper
+ * than 500 levels, the RTFS reader beyond 1,000.
  */
 public final class Documents {
 
@@ -35,7 +37,11 @@ public final class Documents {
   private static final ObjectMapper YAML = YAMLMapper.builder().build();
 
   /** The formats, by file extension. */
-  public enum Format { JSON, YAML, RTFS }
+  public enum Format {
+    JSON,
+    YAML,
+    RTFS
+  }
 
   private Documents() {}
 
@@ -55,16 +61,26 @@ public final class Documents {
   public static Document read(Path file) {
     Format format = formatOf(file);
     if (format == null) {
-      throw new DocumentException(new DocumentProblem(file.toString(), 0, "",
-          "not a .json, .yaml, .yml or .rtfs file"));
+      throw new DocumentException(
+          new DocumentProblem(file.toString(), 0, "", "not a .json, .yaml, .yml or .rtfs file"));
     }
     String text;
     try {
       text = Files.readString(file);
     } catch (MalformedInputException e) {
       throw new DocumentException(new DocumentProblem(file.toString(), 0, "", "not UTF-8 text"));
-    } catch (IOException e) {
-      throw new DocumentException(new DocumentProblem(file.toString(), 0, "", "cannot read: " + e));
+    } catch (NoSuchFileException e) {
+      throw new DocumentException(new DocumentProblem(file.toString(), 0, "", "no such file"));
+    } catch (AccessDeniedException e) {
+      throw new DocumentException(new DocumentProblem(file.toString(), 0, "", "permission denied"));
+    } catch (IOException e) { // e.g. a directory: the message says why, without a Java class name
+      throw new DocumentException(
+          new DocumentProblem(
+              file.toString(),
+              0,
+              "",
+              "cannot read: "
+                  + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())));
     }
     return parse(text, file.toString(), format);
   }
@@ -90,12 +106,33 @@ public final class Documents {
       return new Document(source, root, lines);
     } catch (JacksonException e) {
       int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-      throw new DocumentException(new DocumentProblem(source, line, "", "not valid " + (mapper == JSON ? "JSON" : "YAML")
-          + ": " + e.getOriginalMessage()));
+      throw new DocumentException(
+          new DocumentProblem(
+              source,
+              line,
+              "",
+              "not valid " + (mapper == JSON ? "JSON" : "YAML") + ": " + e.getOriginalMessage()));
+    } catch (DocumentException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // The parser itself failed on input it should have refused: snakeyaml-engine 2.x throws
+      // IndexOutOfBoundsException for a lone high surrogate at its 1,024-character buffer's edge
+      // (found by FuzzTest). Bad input is a problem to report, whatever the library does with it.
+      throw new DocumentException(
+          new DocumentProblem(
+              source,
+              0,
+              "",
+              "not valid "
+                  + (mapper == JSON ? "JSON" : "YAML")
+                  + ": the parser failed ("
+                  + e.getClass().getSimpleName()
+                  + ")"));
     }
   }
 
-  private static Value tree(JsonParser p, List<Value> path, Map<List<Value>, Integer> lines, String source) {
+  private static Value tree(
+      JsonParser p, List<Value> path, Map<List<Value>, Integer> lines, String source) {
     lines.put(List.copyOf(path), p.currentTokenLocation().getLineNr());
     JsonToken t = p.currentToken();
     switch (t) {
@@ -105,8 +142,12 @@ public final class Documents {
           Value key = Json.key(p.currentName());
           int keyLine = p.currentTokenLocation().getLineNr();
           if (b.containsKey(key)) {
-            throw new DocumentException(new DocumentProblem(source, keyLine, Paths.text(path),
-                "the key '" + p.currentName() + "' appears twice"));
+            throw new DocumentException(
+                new DocumentProblem(
+                    source,
+                    keyLine,
+                    Paths.text(path),
+                    "the key '" + p.currentName() + "' appears twice"));
           }
           p.nextToken();
           path.add(key);
@@ -129,7 +170,9 @@ public final class Documents {
         return Value.of(p.getString());
       }
       case VALUE_NUMBER_INT -> {
-        return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? Value.of(p.getDoubleValue()) : Value.of(p.getLongValue());
+        return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+            ? Value.of(p.getDoubleValue())
+            : Value.of(p.getLongValue());
       }
       case VALUE_NUMBER_FLOAT -> {
         return Value.of(p.getDoubleValue());
@@ -143,8 +186,13 @@ public final class Documents {
       case VALUE_NULL -> {
         return Value.NIL;
       }
-      default -> throw new DocumentException(new DocumentProblem(source, p.currentTokenLocation().getLineNr(),
-          Paths.text(path), "unexpected " + t));
+      default ->
+          throw new DocumentException(
+              new DocumentProblem(
+                  source,
+                  p.currentTokenLocation().getLineNr(),
+                  Paths.text(path),
+                  "unexpected " + t));
     }
   }
 
@@ -164,19 +212,21 @@ public final class Documents {
       lines.put(List.of(), 1);
       return new Document(source, Vec.of(values), lines);
     } catch (RtfsError e) {
-      throw new DocumentException(new DocumentProblem(source, e.pos() == null ? 0 : e.pos().line(), "", e.getMessage()));
+      throw new DocumentException(
+          new DocumentProblem(source, e.pos() == null ? 0 : e.pos().line(), "", e.getMessage()));
     }
   }
 
   /** Records the line of every form, keyed by the path the data will have. */
   private static Value index(Form f, List<Value> path, Map<List<Value>, Integer> lines) {
     lines.put(List.copyOf(path), f.pos().line());
-    List<Form> items = switch (f) {
-      case Form.ListForm l -> l.items();
-      case Form.VectorForm v -> v.items();
-      case Form.MapForm m -> m.items();
-      default -> List.of();
-    };
+    List<Form> items =
+        switch (f) {
+          case Form.ListForm l -> l.items();
+          case Form.VectorForm v -> v.items();
+          case Form.MapForm m -> m.items();
+          default -> List.of();
+        };
     if (f instanceof Form.MapForm) {
       for (int i = 0; i < items.size(); i += 2) {
         path.add(items.get(i).toValue());

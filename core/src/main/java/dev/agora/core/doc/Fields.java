@@ -16,9 +16,9 @@ import java.util.regex.Pattern;
 
 /**
  * Typed reading of one map in a {@link Document}, collecting problems instead of stopping at the
- * first: a reader reads every field it knows, gets a default for a bad one, and at the end
- * {@link #rejectUnknown} reports the keys nobody asked for. Keys may be written {@code snake_case}
- * (JSON, YAML) or {@code kebab-case} (RTFS), as strings or keywords.
+ * first: a reader reads every field it knows, gets a default for a bad one, and at the end {@link
+ * #rejectUnknown} reports the keys nobody asked for. Keys may be written {@code snake_case} (JSON,
+ * YAML) or {@code kebab-case} (RTFS), as strings or keywords.
  */
 public final class Fields {
 
@@ -37,8 +37,11 @@ public final class Fields {
     this.problems = problems;
   }
 
-  /** Fields of the map at {@code path}; a node that is not a map is a problem (and reads as empty). */
-  public static Fields of(Document doc, List<Value> path, Value node, List<DocumentProblem> problems) {
+  /**
+   * Fields of the map at {@code path}; a node that is not a map is a problem (and reads as empty).
+   */
+  public static Fields of(
+      Document doc, List<Value> path, Value node, List<DocumentProblem> problems) {
     if (node instanceof Dict d) {
       return new Fields(doc, path, d, problems);
     }
@@ -125,7 +128,8 @@ public final class Fields {
       return fallback;
     }
     if (!(v instanceof Value.Int i) || i.value() < min || i.value() > max) {
-      problem(key, "expected an integer from " + min + " to " + max + ", found " + Printer.describe(v));
+      problem(
+          key, "expected an integer from " + min + " to " + max + ", found " + Printer.describe(v));
       return fallback;
     }
     return i.value();
@@ -136,9 +140,11 @@ public final class Fields {
     if (v == null) {
       return fallback;
     }
-    double d = v instanceof Value.Int i ? i.value() : v instanceof Value.Real r ? r.value() : Double.NaN;
+    double d =
+        v instanceof Value.Int i ? i.value() : v instanceof Value.Real r ? r.value() : Double.NaN;
     if (Double.isNaN(d) || d < min || d > max) {
-      problem(key, "expected a number from " + min + " to " + max + ", found " + Printer.describe(v));
+      problem(
+          key, "expected a number from " + min + " to " + max + ", found " + Printer.describe(v));
       return fallback;
     }
     return d;
@@ -162,12 +168,13 @@ public final class Fields {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < seq.size(); i++) {
       Value item = seq.get(i);
-      String s = switch (item) {
-        case Value.Str str -> str.value();
-        case Value.Keyword k -> k.name();
-        case Value.Symbol sym -> sym.name();
-        default -> null;
-      };
+      String s =
+          switch (item) {
+            case Value.Str str -> str.value();
+            case Value.Keyword k -> k.name();
+            case Value.Symbol sym -> sym.name();
+            default -> null;
+          };
       if (s == null) {
         List<Value> p = path(key);
         p.add(Value.of(i));
@@ -179,7 +186,10 @@ public final class Fields {
     return out;
   }
 
-  /** A duration: {@code "250ms" "30s" "5m" "1h" "1d"} or ISO-8601 ({@code "PT30S"}). Must be positive. */
+  /**
+   * A duration: {@code "250ms" "30s" "5m" "1h" "1d"} or ISO-8601 ({@code "PT30S"}). Must be
+   * positive.
+   */
   public Duration duration(String key, Duration fallback) {
     Value v = get(key);
     if (v == null || v instanceof Value.Nil) {
@@ -187,7 +197,10 @@ public final class Fields {
     }
     Duration d = v instanceof Value.Str s ? parseDuration(s.value()) : null;
     if (d == null || d.isNegative() || d.isZero()) {
-      problem(key, "expected a positive duration such as \"500ms\", \"30s\" or \"5m\", found " + Printer.describe(v));
+      problem(
+          key,
+          "expected a positive duration such as \"500ms\", \"30s\" or \"5m\", found "
+              + Printer.describe(v));
       return fallback;
     }
     return d;
@@ -263,15 +276,15 @@ public final class Fields {
     for (Map.Entry<Value, Value> e : map.asMap().entrySet()) {
       String n = normal(name(e.getKey()));
       if (!seen.contains(n)) {
-        problem(name(e.getKey()), "unknown key '" + name(e.getKey()) + "'; known keys are "
-            + String.join(", ", seen));
+        problem(
+            name(e.getKey()),
+            "unknown key '" + name(e.getKey()) + "'; known keys are " + String.join(", ", seen));
       }
     }
   }
 
   // ---- Helpers ----
 
-  /** A duration, or null when {@code text} is none (or too long a one for a {@link Duration}). */
   public static Duration parseDuration(String text) {
     String t = text.strip();
     Matcher m = DURATION.matcher(t);
@@ -287,8 +300,9 @@ public final class Fields {
         };
       }
       return Duration.parse(t);
-    } catch (NumberFormatException | ArithmeticException | DateTimeParseException e) { // too large a number
-
+    } catch (DateTimeParseException
+        | ArithmeticException
+        | NumberFormatException e) { // e.g. more than a long holds
       return null;
     }
   }

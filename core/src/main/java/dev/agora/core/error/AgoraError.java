@@ -35,7 +35,10 @@ public abstract sealed class AgoraError extends RuntimeException {
 
   /** Structured details, for {@code (:data e)} in RTFS and structured error results elsewhere. */
   public Dict data() {
-    return Dict.builder().put("capability", Value.of(capabilityId)).put("kind", Value.keyword(kind().name())).build();
+    return Dict.builder()
+        .put("capability", Value.of(capabilityId))
+        .put("kind", Value.keyword(kind().name()))
+        .build();
   }
 
   /** This error as an RTFS error raised at {@code pos}. */
@@ -50,8 +53,16 @@ public abstract sealed class AgoraError extends RuntimeException {
     private final List<String> suggestions;
 
     public NotFound(String id, String version, List<String> suggestions) {
-      super(id, "no capability '" + id + "'" + (version == null ? "" : " matching version " + version)
-          + (suggestions.isEmpty() ? "" : "; did you mean " + String.join(", ", suggestions) + "?"), null);
+      super(
+          id,
+          "no capability '"
+              + id
+              + "'"
+              + (version == null ? "" : " matching version " + version)
+              + (suggestions.isEmpty()
+                  ? ""
+                  : "; did you mean " + String.join(", ", suggestions) + "?"),
+          null);
       this.suggestions = List.copyOf(suggestions);
     }
 
@@ -67,7 +78,9 @@ public abstract sealed class AgoraError extends RuntimeException {
 
     @Override
     public Dict data() {
-      return super.data().assoc(Value.keyword("suggestions"), Vec.of(suggestions.stream().map(Value::of).toList()));
+      return super.data()
+          .assoc(
+              Value.keyword("suggestions"), Vec.of(suggestions.stream().map(Value::of).toList()));
     }
   }
 
@@ -220,10 +233,32 @@ public abstract sealed class AgoraError extends RuntimeException {
       return new ProviderError(id, message, cause, true);
     }
 
-    /** The capability's circuit breaker is open: calls are refused at once until it lets a probe through. */
+    /**
+     * A copy whose message a redactor cleaned: {@code message} is taken as it is, prefix included.
+     */
+    public static ProviderError redacted(
+        String id, String message, boolean isTransient, Throwable cause) {
+      return new ProviderError(id, message, cause, isTransient, true);
+    }
+
+    private ProviderError(
+        String id, String message, Throwable cause, boolean isTransient, boolean verbatim) {
+      super(id, message, cause);
+      this.isTransient = isTransient;
+    }
+
+    /**
+     * The capability's circuit breaker is open: calls are refused at once until it lets a probe
+     * through.
+     */
     public static ProviderError circuitOpen(String id, Duration openFor) {
-      return new ProviderError(id, "its circuit breaker is open after repeated failures; calls are refused for up to "
-          + millis(openFor) + " (resilience circuit_breaker)", null, false);
+      return new ProviderError(
+          id,
+          "its circuit breaker is open after repeated failures; calls are refused for up to "
+              + millis(openFor)
+              + " (resilience circuit_breaker)",
+          null,
+          false);
     }
 
     /** Whether trying again may help (retries of idempotent calls look at this). */
@@ -264,11 +299,17 @@ public abstract sealed class AgoraError extends RuntimeException {
   }
 
   private static Value problemsValue(List<Problem> problems) {
-    return Vec.of(problems.stream().map(p -> (Value) Dict.builder()
-        .put("path", Vec.of(p.path()))
-        .put("expected", Value.of(p.expected()))
-        .put("found", Value.of(p.found()))
-        .build()).toList());
+    return Vec.of(
+        problems.stream()
+            .map(
+                p ->
+                    (Value)
+                        Dict.builder()
+                            .put("path", Vec.of(p.path()))
+                            .put("expected", Value.of(p.expected()))
+                            .put("found", Value.of(p.found()))
+                            .build())
+            .toList());
   }
 
   private static String millis(Duration d) {

@@ -11,5 +11,5 @@ public interface EventSink {
   void accept(Event e);
 
   /** Drops every event. */
-  EventSink NONE = e -> { };
+  EventSink NONE = e -> {};
 }

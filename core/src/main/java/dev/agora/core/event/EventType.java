@@ -2,8 +2,20 @@ package dev.agora.core.event;
 
 /** What an {@link Event} records. Names follow the CCOS Causal Chain's action types. */
 public enum EventType {
-  PlanStarted, PlanCompleted, PlanAborted,
-  PlanStepStarted, PlanStepCompleted, PlanStepFailed, PlanStepRetrying,
-  CapabilityCall, CapabilityResult, PolicyDenied, CapabilityRetrying, CircuitChanged,
-  CapabilityRegistered, CapabilityUpdated, CapabilityRemoved, DiscoveryCompleted
+  PlanStarted,
+  PlanCompleted,
+  PlanAborted,
+  PlanStepStarted,
+  PlanStepCompleted,
+  PlanStepFailed,
+  PlanStepRetrying,
+  CapabilityCall,
+  CapabilityResult,
+  PolicyDenied,
+  CapabilityRetrying,
+  CircuitChanged,
+  CapabilityRegistered,
+  CapabilityUpdated,
+  CapabilityRemoved,
+  DiscoveryCompleted
 }

@@ -3,7 +3,10 @@ package dev.agora.core.event;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Keeps the last {@code capacity} events in memory: for tests, benchmarks and {@code agora run --trace}. */
+/**
+ * Keeps the last {@code capacity} events in memory: for tests, benchmarks and {@code agora run
+ * --trace}.
+ */
 public final class MemorySink implements EventSink {
 
   private final Event[] ring;

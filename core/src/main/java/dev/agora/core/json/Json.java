@@ -16,6 +16,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -28,9 +29,10 @@ import tools.jackson.databind.json.JsonMapper;
  *   {"city": "Oslo"}          {:city "Oslo"}             keys that are valid keyword names become keywords,
  *   {"a b": 1, "1": 2}        {"a b" 1 "1" 2}            others stay strings
  * </pre>
+ *
  * Going back, keywords and symbols become their names, lists arrays, integer map keys strings.
- * Functions, errors, NaN and infinities have no JSON form and are refused with {@link JsonException},
- * as is JSON nested deeper than 500 levels (Jackson's limit).
+ * Functions, errors, NaN and infinities have no JSON form and are refused with {@link
+ * JsonException}, as is JSON nested deeper than 500 levels (Jackson's limit).
  */
 public final class Json {
 
@@ -51,19 +53,17 @@ public final class Json {
       }
       return v;
     } catch (JacksonException e) {
-      String where = e.getLocation() == null ? "" // e.g. Jackson's own nesting limit carries no location
-          : " at " + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr();
+      String where =
+          e.getLocation() == null
+              ? "" // e.g. Jackson's own nesting limit carries no location
+              : " at " + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr();
       throw new JsonException("malformed JSON" + where + ": " + e.getOriginalMessage());
     }
   }
 
   /** Writes a value as compact JSON. */
   public static String write(Value v) {
-    StringWriter out = new StringWriter();
-    try (JsonGenerator g = MAPPER.createGenerator(out)) {
-      write(v, g, false, 0);
-    }
-    return out.toString();
+    return write(v, false);
   }
 
   /**
@@ -71,9 +71,16 @@ public final class Json {
    * shortest form. Equal values give equal bytes on every machine: the input of content hashes.
    */
   public static String canonical(Value v) {
+    return write(v, true);
+  }
+
+  private static String write(Value v, boolean canonical) {
     StringWriter out = new StringWriter();
     try (JsonGenerator g = MAPPER.createGenerator(out)) {
-      write(v, g, true, 0);
+      write(v, g, canonical);
+    } catch (StreamConstraintsException e) { // Jackson's writer refuses nesting past MAX_DEPTH
+      throw new JsonException(
+          "a value nested deeper than " + MAX_DEPTH + " levels cannot be written as JSON");
     }
     return out.toString();
   }
@@ -99,9 +106,12 @@ public final class Json {
       case Long l -> Value.of(l);
       case Short sh -> Value.of(sh.longValue());
       case Byte by -> Value.of(by.longValue());
-      case java.math.BigInteger bi -> bi.bitLength() < 64 ? Value.of(bi.longValue()) : Value.of(bi.doubleValue());
-      case java.math.BigDecimal bd -> bd.scale() <= 0 && bd.precision() - bd.scale() < 19 ? Value.of(bd.longValueExact())
-          : Value.of(bd.doubleValue());
+      case java.math.BigInteger bi ->
+          bi.bitLength() < 64 ? Value.of(bi.longValue()) : Value.of(bi.doubleValue());
+      case java.math.BigDecimal bd ->
+          bd.scale() <= 0 && bd.precision() - bd.scale() < 19
+              ? Value.of(bd.longValueExact())
+              : Value.of(bd.doubleValue());
       case Number n -> Value.of(n.doubleValue());
       case Map<?, ?> m -> {
         Dict.Builder b = Dict.builder();
@@ -122,9 +132,9 @@ public final class Json {
   }
 
   /**
-   * The Java form of a value ({@code LinkedHashMap} with string keys, {@code ArrayList}, {@code String},
-   * {@code Long}, {@code Double}, {@code Boolean}, null) for JSON libraries; what has no JSON form is a
-   * {@link JsonException}, as for {@link #write}.
+   * The Java form of a value ({@code LinkedHashMap} with string keys, {@code ArrayList}, {@code
+   * String}, {@code Long}, {@code Double}, {@code Boolean}, null) for JSON libraries; what has no
+   * JSON form is a {@link JsonException}, as for {@link #write}.
    */
   public static Object toJava(Value v) {
     return switch (v) {
@@ -158,7 +168,10 @@ public final class Json {
     };
   }
 
-  /** The RTFS key for a JSON object key: a keyword when the name is a valid keyword, else the string. */
+  /**
+   * The RTFS key for a JSON object key: a keyword when the name is a valid keyword, else the
+   * string.
+   */
   public static Value key(String name) {
     return isKeywordName(name) ? Value.keyword(name) : Value.of(name);
   }
@@ -169,11 +182,15 @@ public final class Json {
       case Value.Keyword k -> k.name();
       case Value.Str s -> s.value();
       case Value.Int i -> Long.toString(i.value());
-      default -> throw new JsonException("a map key must be a keyword, string or integer, got " + Printer.describe(key));
+      default ->
+          throw new JsonException(
+              "a map key must be a keyword, string or integer, got " + Printer.describe(key));
     };
   }
 
-  /** True for names that read back as one keyword: a letter or symbol first, then name characters. */
+  /**
+   * True for names that read back as one keyword: a letter or symbol first, then name characters.
+   */
   public static boolean isKeywordName(String name) {
     if (name.isEmpty() || Character.isDigit(name.charAt(0)) || name.charAt(0) == ':') {
       return false;
@@ -189,8 +206,8 @@ public final class Json {
 
   // ---- Reading ----
 
-  /** The deepest value {@link #write} accepts; reading stops earlier, at Jackson's own limit of 500 levels. */
-  static final int MAX_DEPTH = 1_000;
+  /** The deepest nesting read or written: Jackson's own limit, kept for Java values too. */
+  static final int MAX_DEPTH = 500;
 
   private static Value read(JsonParser p) {
     JsonToken t = p.currentToken();
@@ -215,8 +232,10 @@ public final class Json {
         yield Vec.of(items);
       }
       case VALUE_STRING -> Value.of(p.getString());
-      case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-          ? Value.of(p.getDoubleValue()) : Value.of(p.getLongValue());
+      case VALUE_NUMBER_INT ->
+          p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+              ? Value.of(p.getDoubleValue())
+              : Value.of(p.getLongValue());
       case VALUE_NUMBER_FLOAT -> Value.of(p.getDoubleValue());
       case VALUE_TRUE -> Value.TRUE;
       case VALUE_FALSE -> Value.FALSE;
@@ -231,10 +250,7 @@ public final class Json {
 
   // ---- Writing ----
 
-  private static void write(Value v, JsonGenerator g, boolean canonical, int depth) {
-    if (depth > MAX_DEPTH) {
-      throw new JsonException("a value nested deeper than " + MAX_DEPTH + " levels cannot be written as JSON");
-    }
+  private static void write(Value v, JsonGenerator g, boolean canonical) {
     switch (v) {
       case Value.Nil n -> g.writeNull();
       case Value.Bool b -> g.writeBoolean(b.value());
@@ -251,7 +267,7 @@ public final class Json {
       case Seq seq -> {
         g.writeStartArray();
         for (int i = 0; i < seq.size(); i++) {
-          write(seq.get(i), g, canonical, depth + 1);
+          write(seq.get(i), g, canonical);
         }
         g.writeEndArray();
       }
@@ -260,12 +276,13 @@ public final class Json {
         Map<String, Value> entries = canonical ? new TreeMap<>() : new java.util.LinkedHashMap<>();
         for (Map.Entry<Value, Value> e : d.asMap().entrySet()) {
           if (entries.put(keyName(e.getKey()), e.getValue()) != null) {
-            throw new JsonException("the map has two keys named \"" + keyName(e.getKey()) + "\" in JSON");
+            throw new JsonException(
+                "the map has two keys named \"" + keyName(e.getKey()) + "\" in JSON");
           }
         }
         for (Map.Entry<String, Value> e : entries.entrySet()) {
           g.writeName(e.getKey());
-          write(e.getValue(), g, canonical, depth + 1);
+          write(e.getValue(), g, canonical);
         }
         g.writeEndObject();
       }

@@ -8,9 +8,9 @@ import java.lang.annotation.Target;
 /**
  * Marks a method as a local capability. Its input schema is derived from the parameters (a map of
  * their names — {@link Param} or the compiled names — to types), its output schema from the return
- * type: {@code long/int → :int}, {@code double → :number}, {@code String → :string},
- * {@code boolean → :bool}, {@code List → :vector}, {@code Map → :map}, {@code Value → :any}.
- * Explicit {@link #input()}/{@link #output()} override the derived ones.
+ * type: {@code long/int → :int}, {@code double → :number}, {@code String → :string}, {@code boolean
+ * → :bool}, {@code List → :vector}, {@code Map → :map}, {@code Value → :any}. Explicit {@link
+ * #input()}/{@link #output()} override the derived ones.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.METHOD)

@@ -17,10 +17,10 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The capabilities every marketplace starts with: the reference's {@code ccos.echo} and
- * {@code ccos.math.add}, plus logging, time and JSON. Each declares its schemas and its real
- * effects: echo, add and the JSON pair are pure; the log writes ({@code :logging}); the clock reads
- * the time ({@code :time}, not pure: two calls differ).
+ * The capabilities every marketplace starts with: the reference's {@code ccos.echo} and {@code
+ * ccos.math.add}, plus logging, time and JSON. Each declares its schemas and its real effects:
+ * echo, add and the JSON pair are pure; the log writes ({@code :logging}); the clock reads the time
+ * ({@code :time}, not pure: two calls differ).
  *
  * <p>Deliberately absent: the reference's {@code ccos.system.get-env}, whose results would carry
  * secrets into the Causal Chain; file and network capabilities come with their providers.
@@ -35,36 +35,75 @@ public final class Defaults {
   /** The defaults, with {@code clock} for ccos.time.now and {@code log} for ccos.io.log. */
   public static List<Entry> all(Clock clock, Consumer<String> log) {
     return List.of(
-        new Entry(CapabilityManifest.builder("ccos.echo").name("Echo")
-            .description("Returns its input unchanged.")
-            .input(":any").output(":any").effects("pure").build(),
-            (in, call) -> in, true),
-        new Entry(CapabilityManifest.builder("ccos.math.add").name("Add")
-            .description("Adds numbers: a vector of them, or the values of a map such as {:a 1 :b 2}.")
-            .input("[:union [:vector :number] [:map-of :any :number]]").output(":number").effects("pure").build(),
-            (in, call) -> add(in), true),
-        new Entry(CapabilityManifest.builder("ccos.io.log").name("Log")
-            .description("Writes a message to Agora's log: a string, or {:message \"…\" :level :info :data …}.")
-            .input("[:union :string [:map [:message :string] [:level [:enum :debug :info :warn :error] ?] [:data :any ?]]]")
-            .output(":nil").effects("logging").build(),
+        new Entry(
+            CapabilityManifest.builder("ccos.echo")
+                .name("Echo")
+                .description("Returns its input unchanged.")
+                .input(":any")
+                .output(":any")
+                .effects("pure")
+                .build(),
+            (in, call) -> in,
+            true),
+        new Entry(
+            CapabilityManifest.builder("ccos.math.add")
+                .name("Add")
+                .description(
+                    "Adds numbers: a vector of them, or the values of a map such as {:a 1 :b 2}.")
+                .input("[:union [:vector :number] [:map-of :any :number]]")
+                .output(":number")
+                .effects("pure")
+                .build(),
+            (in, call) -> add(in),
+            true),
+        new Entry(
+            CapabilityManifest.builder("ccos.io.log")
+                .name("Log")
+                .description(
+                    "Writes a message to Agora's log: a string, or {:message \"…\" :level :info :data …}.")
+                .input(
+                    "[:union :string [:map [:message :string] [:level [:enum :debug :info :warn :error] ?] [:data :any ?]]]")
+                .output(":nil")
+                .effects("logging")
+                .build(),
             (in, call) -> {
               log.accept(logLine(in, call.caller().identity()));
               return Value.NIL;
-            }, false),
-        new Entry(CapabilityManifest.builder("ccos.time.now").name("Current time")
-            .description("The current time: {:iso \"2026-11-21T10:00:00Z\" :epoch-ms … :zone \"UTC\"}; "
-                + "give {:zone \"Europe/Oslo\"} for local time there.")
-            .input("[:union :nil [:map [:zone :string ?]]]")
-            .output("[:map [:iso :string] [:epoch-ms :int] [:zone :string]]").effects("time").build(),
-            (in, call) -> now(clock, in), false),
-        new Entry(CapabilityManifest.builder("ccos.data.parse-json").name("Parse JSON")
-            .description("Parses JSON text into RTFS data; object keys become keywords where they can.")
-            .input("[:union :string [:map [:json :string]]]").output(":any").effects("pure").build(),
-            (in, call) -> parseJson(in), true),
-        new Entry(CapabilityManifest.builder("ccos.data.to-json").name("To JSON")
-            .description("Writes RTFS data as compact JSON text.")
-            .input(":any").output(":string").effects("pure").build(),
-            (in, call) -> toJson(in), true));
+            },
+            false),
+        new Entry(
+            CapabilityManifest.builder("ccos.time.now")
+                .name("Current time")
+                .description(
+                    "The current time: {:iso \"2026-11-21T10:00:00Z\" :epoch-ms … :zone \"UTC\"}; "
+                        + "give {:zone \"Europe/Oslo\"} for local time there.")
+                .input("[:union :nil [:map [:zone :string ?]]]")
+                .output("[:map [:iso :string] [:epoch-ms :int] [:zone :string]]")
+                .effects("time")
+                .build(),
+            (in, call) -> now(clock, in),
+            false),
+        new Entry(
+            CapabilityManifest.builder("ccos.data.parse-json")
+                .name("Parse JSON")
+                .description(
+                    "Parses JSON text into RTFS data; object keys become keywords where they can.")
+                .input("[:union :string [:map [:json :string]]]")
+                .output(":any")
+                .effects("pure")
+                .build(),
+            (in, call) -> parseJson(in),
+            true),
+        new Entry(
+            CapabilityManifest.builder("ccos.data.to-json")
+                .name("To JSON")
+                .description("Writes RTFS data as compact JSON text.")
+                .input(":any")
+                .output(":string")
+                .effects("pure")
+                .build(),
+            (in, call) -> toJson(in),
+            true));
   }
 
   private static Value add(Value in) {
@@ -94,8 +133,13 @@ public final class Defaults {
     Dict d = (Dict) in;
     Value level = d.get("level");
     Value data = d.get("data");
-    return "[" + (level == null ? "info" : ((Value.Keyword) level).name()) + "] " + caller + ": "
-        + ((Value.Str) d.get("message")).value() + (data == null ? "" : " " + Printer.print(data));
+    return "["
+        + (level == null ? "info" : ((Value.Keyword) level).name())
+        + "] "
+        + caller
+        + ": "
+        + ((Value.Str) d.get("message")).value()
+        + (data == null ? "" : " " + Printer.print(data));
   }
 
   private static Value now(Clock clock, Value in) {
@@ -104,20 +148,30 @@ public final class Defaults {
     try {
       id = ZoneId.of(zone);
     } catch (DateTimeException e) {
-      throw new AgoraError.InvalidInput("ccos.time.now", List.of(new Problem(List.of(Value.keyword("zone")),
-          "an IANA time zone such as Europe/Oslo", Printer.describe(Value.of(zone)))));
+      throw new AgoraError.InvalidInput(
+          "ccos.time.now",
+          List.of(
+              new Problem(
+                  List.of(Value.keyword("zone")),
+                  "an IANA time zone such as Europe/Oslo",
+                  Printer.describe(Value.of(zone)))));
     }
     ZonedDateTime t = ZonedDateTime.now(clock.withZone(id));
-    return Dict.builder().put("iso", Value.of(t.toOffsetDateTime().toString()))
-        .put("epoch-ms", Value.of(t.toInstant().toEpochMilli())).put("zone", Value.of(id.getId())).build();
+    return Dict.builder()
+        .put("iso", Value.of(t.toOffsetDateTime().toString()))
+        .put("epoch-ms", Value.of(t.toInstant().toEpochMilli()))
+        .put("zone", Value.of(id.getId()))
+        .build();
   }
 
   private static Value parseJson(Value in) {
-    String text = in instanceof Value.Str s ? s.value() : ((Value.Str) ((Dict) in).get("json")).value();
+    String text =
+        in instanceof Value.Str s ? s.value() : ((Value.Str) ((Dict) in).get("json")).value();
     try {
       return Json.parse(text);
     } catch (JsonException e) {
-      throw new AgoraError.InvalidInput("ccos.data.parse-json", List.of(new Problem(List.of(), "JSON text", e.getMessage())));
+      throw new AgoraError.InvalidInput(
+          "ccos.data.parse-json", List.of(new Problem(List.of(), "JSON text", e.getMessage())));
     }
   }
 
@@ -125,7 +179,9 @@ public final class Defaults {
     try {
       return Value.of(Json.write(in));
     } catch (JsonException e) {
-      throw new AgoraError.InvalidInput("ccos.data.to-json", List.of(new Problem(List.of(), "a value with a JSON form", e.getMessage())));
+      throw new AgoraError.InvalidInput(
+          "ccos.data.to-json",
+          List.of(new Problem(List.of(), "a value with a JSON form", e.getMessage())));
     }
   }
 }

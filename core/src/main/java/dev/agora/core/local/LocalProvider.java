@@ -10,12 +10,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The {@code local} provider: Java functions in this process, by handler name (a manifest's
- * {@code handler}, or its id), and functions written in RTFS in the manifest itself
- * ({@code implementation}, see {@link RtfsImplementation}). A pure function runs inline on the
- * caller's thread unless it was registered as slow; anything with effects runs on a virtual thread
- * under its deadline. A pure RTFS implementation runs inline too: the evaluator itself enforces the
- * deadline.
+ * The {@code local} provider: Java functions in this process, by handler name (a manifest's {@code
+ * handler}, or its id), and functions written in RTFS in the manifest itself ({@code
+ * implementation}, see {@link RtfsImplementation}). A pure function runs inline on the caller's
+ * thread unless it was registered as slow; anything with effects runs on a virtual thread under its
+ * deadline. A pure RTFS implementation runs inline too: the evaluator itself enforces the deadline.
  */
 public final class LocalProvider implements Provider {
 
@@ -23,6 +22,7 @@ public final class LocalProvider implements Provider {
   private record Handler(LocalFunction fn, boolean inline) {}
 
   private final Map<String, Handler> handlers = new ConcurrentHashMap<>();
+
   /** Compiled RTFS implementations, by manifest (id, version and content hash). */
   private final Map<String, RtfsImplementation> compiled = new ConcurrentHashMap<>();
 
@@ -31,7 +31,10 @@ public final class LocalProvider implements Provider {
     return "local";
   }
 
-  /** Registers {@code fn} under {@code name}; {@code inline} only for quick, pure, non-blocking code. */
+  /**
+   * Registers {@code fn} under {@code name}; {@code inline} only for quick, pure, non-blocking
+   * code.
+   */
   public void register(String name, LocalFunction fn, boolean inline) {
     handlers.put(name, new Handler(fn, inline));
   }
@@ -59,10 +62,19 @@ public final class LocalProvider implements Provider {
     }
     Value impl = implementation(m);
     if (impl == null) {
-      throw new AgoraError.ProviderError(m.id(), "no local function named '" + handlerName(m)
-          + "' is registered, and the manifest has no RTFS implementation", null);
+      throw new AgoraError.ProviderError(
+          m.id(),
+          "no local function named '"
+              + handlerName(m)
+              + "' is registered, and the manifest has no RTFS implementation",
+          null);
     }
-    String key = m.id() + "@" + m.version() + "#" + (m.provenance() == null ? "" : m.provenance().contentHash());
+    String key =
+        m.id()
+            + "@"
+            + m.version()
+            + "#"
+            + (m.provenance() == null ? "" : m.provenance().contentHash());
     RtfsImplementation fn = compiled.get(key);
     if (fn == null) {
       fn = RtfsImplementation.compile(m, impl);
@@ -77,6 +89,8 @@ public final class LocalProvider implements Provider {
 
   /** The handler a manifest names: its {@code handler}, or its id. */
   public static String handlerName(CapabilityManifest m) {
-    return m.provider() instanceof ProviderSpec.Local l && l.handler() != null ? l.handler() : m.id();
+    return m.provider() instanceof ProviderSpec.Local l && l.handler() != null
+        ? l.handler()
+        : m.id();
   }
 }

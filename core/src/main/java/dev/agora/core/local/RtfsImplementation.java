@@ -13,11 +13,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A local capability written in RTFS inside its manifest:
- * {@code provider: {type: local, implementation: "(fn [input] …)"}} (in an RTFS manifest the
- * {@code fn} form itself). The function is compiled once and applied to each call's input, under
- * the call's deadline and a step budget. It runs with no capability host: an implementation
- * computes, it does not call other capabilities.
+ * A local capability written in RTFS inside its manifest: {@code provider: {type: local,
+ * implementation: "(fn [input] …)"}} (in an RTFS manifest the {@code fn} form itself). The function
+ * is compiled once and applied to each call's input, under the call's deadline and a step budget.
+ * It runs with no capability host: an implementation computes, it does not call other capabilities.
  */
 final class RtfsImplementation {
 
@@ -34,19 +33,28 @@ final class RtfsImplementation {
     this.fn = fn;
   }
 
-  /** Compiles the manifest's {@code implementation}; a bad one is a ProviderError naming the problem. */
+  /**
+   * Compiles the manifest's {@code implementation}; a bad one is a ProviderError naming the
+   * problem.
+   */
   static RtfsImplementation compile(CapabilityManifest m, Value implementation) {
-    String source = implementation instanceof Value.Str s ? s.value() : Printer.print(implementation);
+    String source =
+        implementation instanceof Value.Str s ? s.value() : Printer.print(implementation);
     Interpreter rtfs = Interpreter.builder().limits(Limits.DEFAULT.withMaxSteps(MAX_STEPS)).build();
     Value v;
     try {
       v = rtfs.eval(source, m.id() + " implementation");
     } catch (RtfsError e) {
-      throw new AgoraError.ProviderError(m.id(), "its RTFS implementation does not load: " + e.describe(), e);
+      throw new AgoraError.ProviderError(
+          m.id(), "its RTFS implementation does not load: " + e.describe(), e);
     }
     if (!(v instanceof Fn f)) {
-      throw new AgoraError.ProviderError(m.id(), "its RTFS implementation is " + Printer.describe(v)
-          + ", not a function such as (fn [input] …)", null);
+      throw new AgoraError.ProviderError(
+          m.id(),
+          "its RTFS implementation is "
+              + Printer.describe(v)
+              + ", not a function such as (fn [input] …)",
+          null);
     }
     return new RtfsImplementation(m.id(), rtfs, f);
   }
@@ -60,7 +68,8 @@ final class RtfsImplementation {
     try {
       // Concurrent calls share the compiled function safely: each apply is its own evaluation, and
       // applying a defined function only reads the interpreter's globals.
-      return rtfs.apply(fn, List.of(input), Limits.DEFAULT.withMaxSteps(MAX_STEPS).withTimeout(left));
+      return rtfs.apply(
+          fn, List.of(input), Limits.DEFAULT.withMaxSteps(MAX_STEPS).withTimeout(left));
     } catch (RtfsError e) {
       throw new AgoraError.ProviderError(capabilityId, e.describe(), e);
     }

@@ -4,16 +4,16 @@ import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.Vec;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.List;
+import java.util.Objects;
 import java.util.TreeSet;
 
 /**
- * A capability: what it is, how it is called, what it may do. Immutable; build one with
- * {@link #builder(String)} or read one from a file with {@link Manifests}.
+ * A capability: what it is, how it is called, what it may do. Immutable; build one with {@link
+ * #builder(String)} or read one from a file with {@link Manifests}.
  *
- * @param id dotted, namespaced id ({@code ccos.math.add}); versioned forms such as
- *     {@code com.acme.db:v1.0:sales-query} are allowed (see {@link Ids})
+ * @param id dotted, namespaced id ({@code ccos.math.add}); versioned forms such as {@code
+ *     com.acme.db:v1.0:sales-query} are allowed (see {@link Ids})
  * @param version a semantic version; a registry holds several versions of one id
  * @param input the input schema, or null (anything)
  * @param output the output schema, or null (anything)
@@ -25,12 +25,24 @@ import java.util.TreeSet;
  * @param attestation a signature by an authority, or null
  */
 public record CapabilityManifest(
-    String id, String name, String description, String version,
-    ProviderSpec provider, Schema input, Schema output,
-    List<String> effects, List<String> permissions, Dict metadata,
-    Duration timeout, Sla sla, Provenance provenance, Attestation attestation) {
+    String id,
+    String name,
+    String description,
+    String version,
+    ProviderSpec provider,
+    Schema input,
+    Schema output,
+    List<String> effects,
+    List<String> permissions,
+    Dict metadata,
+    Duration timeout,
+    Sla sla,
+    Provenance provenance,
+    Attestation attestation) {
 
-  /** The effect of a capability that does nothing but compute. Not stored: pure means no effects. */
+  /**
+   * The effect of a capability that does nothing but compute. Not stored: pure means no effects.
+   */
   public static final String PURE = "pure";
 
   public CapabilityManifest {
@@ -45,7 +57,9 @@ public record CapabilityManifest(
     sla = sla == null ? Sla.NONE : sla;
   }
 
-  /** Sorted, deduplicated, interned (effect names repeat across thousands of manifests), immutable. */
+  /**
+   * Sorted, deduplicated, interned (effect names repeat across thousands of manifests), immutable.
+   */
   private static List<String> sortedNames(java.util.Collection<String> names) {
     if (names == null || names.isEmpty()) {
       return List.of();
@@ -74,25 +88,44 @@ public record CapabilityManifest(
 
   /** This manifest with its provenance set. */
   public CapabilityManifest withProvenance(Provenance p) {
-    return new CapabilityManifest(id, name, description, version, provider, input, output, effects, permissions,
-        metadata, timeout, sla, p, attestation);
+    return new CapabilityManifest(
+        id,
+        name,
+        description,
+        version,
+        provider,
+        input,
+        output,
+        effects,
+        permissions,
+        metadata,
+        timeout,
+        sla,
+        p,
+        attestation);
   }
 
-  /** The manifest as data (without provenance): what export writes and what the content hash covers. */
+  /**
+   * The manifest as data (without provenance): what export writes, what the node's store keeps for
+   * capabilities added at run time, and what the content hash covers. Reading it back with {@link
+   * Manifests} gives the same manifest.
+   */
   public Dict toValue() {
-    Dict.Builder b = Dict.builder()
-        .put("id", Value.of(id))
-        .put("name", Value.of(name))
-        .put("description", Value.of(description))
-        .put("version", Value.of(version))
-        .put("provider", provider.toValue())
-        .put("effects", Vec.of(effects.stream().map(e -> (Value) Value.keyword(e)).toList()))
-        .put("permissions", Vec.of(permissions.stream().map(p -> (Value) Value.of(p)).toList()));
+    Dict.Builder b =
+        Dict.builder()
+            .put("id", Value.of(id))
+            .put("name", Value.of(name))
+            .put("description", Value.of(description))
+            .put("version", Value.of(version))
+            .put("provider", provider.toValue())
+            .put("effects", Vec.of(effects.stream().map(e -> (Value) Value.keyword(e)).toList()))
+            .put(
+                "permissions", Vec.of(permissions.stream().map(p -> (Value) Value.of(p)).toList()));
     if (input != null) {
-      b.put("input_schema", input.type().toValue());
+      b.put("input_schema", schemaValue(input));
     }
     if (output != null) {
-      b.put("output_schema", output.type().toValue());
+      b.put("output_schema", schemaValue(output));
     }
     if (!metadata.isEmpty()) {
       b.put("metadata", metadata);
@@ -101,15 +134,44 @@ public record CapabilityManifest(
       b.put("timeout", Value.of(timeout.toMillis() + "ms"));
     }
     if (!sla.equals(Sla.NONE)) {
-      Dict.Builder s = Dict.builder().put("cost_per_call", Value.of(sla.costPerCall())).put("confidence", Value.of(sla.confidence()));
+      Dict.Builder s =
+          Dict.builder()
+              .put("cost_per_call", Value.of(sla.costPerCall()))
+              .put("confidence", Value.of(sla.confidence()));
       if (sla.expectedLatency() != null) {
         s.put("expected_latency", Value.of(sla.expectedLatency().toMillis() + "ms"));
       }
       b.put("sla", s.build());
     }
     if (attestation != null) {
-      b.put("attestation", Dict.builder().put("authority", Value.of(attestation.authority()))
-          .put("signature", Value.of(attestation.signature())).build());
+      b.put("attestation", attestationValue(attestation));
+    }
+    return b.build();
+  }
+
+  /**
+   * A JSON Schema the manifest came with is kept as written (reading it back gives the same type).
+   */
+  private static Value schemaValue(Schema s) {
+    Value original = s.originalJsonSchema();
+    return original != null && JsonSchemas.looksLikeJsonSchema(original)
+        ? original
+        : s.type().toValue();
+  }
+
+  private static Dict attestationValue(Attestation a) {
+    Dict.Builder b =
+        Dict.builder()
+            .put("authority", Value.of(a.authority()))
+            .put("signature", Value.of(a.signature()));
+    if (a.createdAt() != null) {
+      b.put("created_at", Value.of(a.createdAt().toString()));
+    }
+    if (a.expiresAt() != null) {
+      b.put("expires_at", Value.of(a.expiresAt().toString()));
+    }
+    if (a.metadata() != null && !a.metadata().isEmpty()) {
+      b.put("metadata", a.metadata());
     }
     return b.build();
   }
@@ -211,8 +273,21 @@ public record CapabilityManifest(
     public CapabilityManifest build() {
       Ids.check(id);
       Manifests.checkVersion(version == null ? "1.0.0" : version);
-      return new CapabilityManifest(id, name, description, version, provider, input, output, List.copyOf(effects),
-          List.copyOf(permissions), metadata, timeout, sla, null, null);
+      return new CapabilityManifest(
+          id,
+          name,
+          description,
+          version,
+          provider,
+          input,
+          output,
+          List.copyOf(effects),
+          List.copyOf(permissions),
+          metadata,
+          timeout,
+          sla,
+          null,
+          null);
     }
   }
 }

@@ -19,7 +19,10 @@ public final class Glob {
     this.literalPrefix = literal ? pattern : pattern.substring(0, firstWild);
   }
 
-  /** Compiles a pattern; one with characters that cannot occur in ids is an {@link IllegalArgumentException}. */
+  /**
+   * Compiles a pattern; one with characters that cannot occur in ids is an {@link
+   * IllegalArgumentException}.
+   */
   public static Glob of(String pattern) {
     if (pattern == null || pattern.isEmpty()) {
       throw new IllegalArgumentException("a pattern must not be empty");
@@ -27,8 +30,12 @@ public final class Glob {
     for (int i = 0; i < pattern.length(); i++) {
       char c = pattern.charAt(i);
       if (!(c < 128 && (Character.isLetterOrDigit(c) || "._:/-*?".indexOf(c) >= 0))) {
-        throw new IllegalArgumentException("'" + pattern + "' contains '" + c
-            + "'; patterns use id characters and the wildcards * and ?");
+        throw new IllegalArgumentException(
+            "'"
+                + pattern
+                + "' contains '"
+                + c
+                + "'; patterns use id characters and the wildcards * and ?");
       }
     }
     return new Glob(pattern);
@@ -45,7 +52,10 @@ public final class Glob {
     return match(pattern, literalPrefix.length(), id, literalPrefix.length());
   }
 
-  /** The characters before the first wildcard: every match starts with them (used to narrow searches). */
+  /**
+   * The characters before the first wildcard: every match starts with them (used to narrow
+   * searches).
+   */
   public String literalPrefix() {
     return literalPrefix;
   }

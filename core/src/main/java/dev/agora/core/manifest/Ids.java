@@ -38,7 +38,11 @@ public final class Ids {
         return "'" + id + "' has an empty segment";
       }
       if (!sep && !(c < 128 && (Character.isLetterOrDigit(c) || c == '_' || c == '-'))) {
-        return "'" + id + "' contains '" + c + "'; ids use letters, digits, _ and -, with . : / between segments";
+        return "'"
+            + id
+            + "' contains '"
+            + c
+            + "'; ids use letters, digits, _ and -, with . : / between segments";
       }
       prev = c;
     }
@@ -71,7 +75,9 @@ public final class Ids {
     return id.length() > ns.length() && id.startsWith(ns) && isSep(id.charAt(ns.length()));
   }
 
-  /** An effect name, normalised: lower case, no leading colon ({@code :Network} → {@code network}). */
+  /**
+   * An effect name, normalised: lower case, no leading colon ({@code :Network} → {@code network}).
+   */
   public static String effect(String name) {
     String n = name.startsWith(":") ? name.substring(1) : name;
     return n.strip().toLowerCase(Locale.ROOT);

@@ -17,17 +17,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * JSON Schema ↔ RTFS TypeExpr, both ways, in one place. JSON Schemas here are RTFS values as read by
- * the JSON codec ({@code {:type "object" :properties {…}}}).
+ * JSON Schema ↔ RTFS TypeExpr, both ways, in one place. JSON Schemas here are RTFS values as read
+ * by the JSON codec ({@code {:type "object" :properties {…}}}).
  *
- * <p>To TypeExpr: {@code type} (also as a list), {@code properties}/{@code required}/
- * {@code additionalProperties}, {@code items}/{@code prefixItems}, {@code enum}, {@code const},
- * {@code anyOf}/{@code oneOf} (union), {@code allOf}, local {@code $ref}s ({@code #/$defs/…}), and
- * the constraints {@code minimum maximum exclusiveMinimum exclusiveMaximum minLength maxLength
- * pattern minItems maxItems minProperties maxProperties format(email, uri)}. Property names become
- * keys the way the codec makes them (keywords when they can be). What has no counterpart (for
- * example {@code not}, {@code if}/{@code then}) is not enforced by the TypeExpr; a protocol that
- * brings a JSON Schema keeps it beside the type ({@link Schema#originalJsonSchema()}).
+ * <p>To TypeExpr: {@code type} (also as a list), {@code properties}/{@code required}/ {@code
+ * additionalProperties}, {@code items}/{@code prefixItems}, {@code enum}, {@code const}, {@code
+ * anyOf}/{@code oneOf} (union), {@code allOf}, local {@code $ref}s ({@code #/$defs/…}), and the
+ * constraints {@code minimum maximum exclusiveMinimum exclusiveMaximum minLength maxLength pattern
+ * minItems maxItems minProperties maxProperties format(email, uri)}. Property names become keys the
+ * way the codec makes them (keywords when they can be). What has no counterpart (for example {@code
+ * not}, {@code if}/{@code then}) is not enforced by the TypeExpr; a protocol that brings a JSON
+ * Schema keeps it beside the type ({@link Schema#originalJsonSchema()}).
  */
 public final class JsonSchemas {
 
@@ -35,17 +35,33 @@ public final class JsonSchemas {
 
   // ---- JSON Schema → TypeExpr ----
 
-  /** Converts a JSON Schema; an unreadable one is an {@link IllegalArgumentException} saying why. */
+  /**
+   * Converts a JSON Schema; an unreadable one is an {@link IllegalArgumentException} saying why.
+   */
   public static TypeExpr toType(Value schema) {
     return new ToType(schema).convert(schema, 0);
   }
 
-  /** True if {@code v} looks like a JSON Schema rather than a TypeExpr: a map with a JSON Schema keyword. */
+  /**
+   * True if {@code v} looks like a JSON Schema rather than a TypeExpr: a map with a JSON Schema
+   * keyword.
+   */
   public static boolean looksLikeJsonSchema(Value v) {
     if (!(v instanceof Dict d)) {
       return false;
     }
-    for (String k : List.of("type", "properties", "$schema", "anyOf", "oneOf", "allOf", "enum", "const", "$ref", "items")) {
+    for (String k :
+        List.of(
+            "type",
+            "properties",
+            "$schema",
+            "anyOf",
+            "oneOf",
+            "allOf",
+            "enum",
+            "const",
+            "$ref",
+            "items")) {
       if (d.get(Json.key(k)) != null) {
         return true;
       }
@@ -69,7 +85,8 @@ public final class JsonSchemas {
         return prim(b.value() ? Prim.ANY : Prim.NEVER);
       }
       if (!(s instanceof Dict d)) {
-        throw new IllegalArgumentException("a JSON Schema is an object or a boolean, found " + Printer.describe(s));
+        throw new IllegalArgumentException(
+            "a JSON Schema is an object or a boolean, found " + Printer.describe(s));
       }
       Value ref = get(d, "$ref");
       if (ref != null) {
@@ -86,7 +103,8 @@ public final class JsonSchemas {
         }
         parts.add(options.size() == 1 ? options.get(0) : new TypeExpr.Union(options));
       } else if (type != null) {
-        throw new IllegalArgumentException("\"type\" is a string or a list of strings, found " + Printer.describe(type));
+        throw new IllegalArgumentException(
+            "\"type\" is a string or a list of strings, found " + Printer.describe(type));
       } else if (get(d, "properties") != null) {
         parts.add(typed("object", d, depth));
       }
@@ -120,7 +138,8 @@ public final class JsonSchemas {
         case "boolean" -> prim(Prim.BOOL);
         case "null" -> prim(Prim.NIL);
         case "array" -> refine(array(d, depth), countPredicates(d, "minItems", "maxItems"));
-        case "object" -> refine(object(d, depth), countPredicates(d, "minProperties", "maxProperties"));
+        case "object" ->
+            refine(object(d, depth), countPredicates(d, "minProperties", "maxProperties"));
         default -> throw new IllegalArgumentException("unknown JSON Schema type \"" + type + "\"");
       };
     }
@@ -132,7 +151,8 @@ public final class JsonSchemas {
         return new TypeExpr.Tuple(items);
       }
       Value items = get(d, "items");
-      return new TypeExpr.VectorOf(items == null ? prim(Prim.ANY) : convert(items, depth + 1), null);
+      return new TypeExpr.VectorOf(
+          items == null ? prim(Prim.ANY) : convert(items, depth + 1), null);
     }
 
     private TypeExpr object(Dict d, int depth) {
@@ -144,7 +164,9 @@ public final class JsonSchemas {
       if (get(d, "properties") instanceof Dict props) {
         for (Map.Entry<Value, Value> e : props.asMap().entrySet()) {
           String name = Json.keyName(e.getKey());
-          entries.add(new TypeExpr.Entry(Json.key(name), convert(e.getValue(), depth + 1), !required.contains(name)));
+          entries.add(
+              new TypeExpr.Entry(
+                  Json.key(name), convert(e.getValue(), depth + 1), !required.contains(name)));
         }
       }
       Value additional = get(d, "additionalProperties");
@@ -156,14 +178,16 @@ public final class JsonSchemas {
     private TypeExpr reference(Value ref, int depth) {
       String r = string(ref, "$ref");
       if (!r.startsWith("#/")) {
-        throw new IllegalArgumentException("only local $refs (#/…) are supported, found \"" + r + "\"");
+        throw new IllegalArgumentException(
+            "only local $refs (#/…) are supported, found \"" + r + "\"");
       }
       if (!resolving.add(r)) {
         return prim(Prim.ANY); // a recursive schema: the recursion is not checked
       }
       Value target = root;
       for (String part : r.substring(2).split("/")) {
-        target = target instanceof Dict d ? get(d, part.replace("~1", "/").replace("~0", "~")) : null;
+        target =
+            target instanceof Dict d ? get(d, part.replace("~1", "/").replace("~0", "~")) : null;
         if (target == null) {
           throw new IllegalArgumentException("$ref \"" + r + "\" points nowhere");
         }
@@ -185,7 +209,7 @@ public final class JsonSchemas {
       switch (f.value()) {
         case "email" -> ps.add(predicate("is-email"));
         case "uri", "url" -> ps.add(predicate("is-url"));
-        default -> { } // other formats are annotations, as JSON Schema itself treats them by default
+        default -> {} // other formats are annotations, as JSON Schema itself treats them by default
       }
     }
     return ps;
@@ -211,7 +235,8 @@ public final class JsonSchemas {
     Value v = get(d, key);
     if (v != null) {
       if (!(v instanceof Value.Int n) || n.value() < 0) {
-        throw new IllegalArgumentException("\"" + key + "\" is a non-negative integer, found " + Printer.describe(v));
+        throw new IllegalArgumentException(
+            "\"" + key + "\" is a non-negative integer, found " + Printer.describe(v));
       }
       ps.add(predicate(pred, n));
     }
@@ -221,7 +246,8 @@ public final class JsonSchemas {
     Value v = get(d, key);
     if (v != null) {
       if (!(v instanceof Value.Int || v instanceof Value.Real)) {
-        throw new IllegalArgumentException("\"" + key + "\" is a number, found " + Printer.describe(v));
+        throw new IllegalArgumentException(
+            "\"" + key + "\" is a number, found " + Printer.describe(v));
       }
       ps.add(predicate(op, v));
     }
@@ -231,7 +257,9 @@ public final class JsonSchemas {
     List<Value> form = new ArrayList<>();
     form.add(Value.keyword(name));
     form.addAll(List.of(args));
-    TypeExpr.And and = (TypeExpr.And) TypeParser.parse(Vec.of(Value.keyword("and"), Value.keyword("any"), Vec.of(form)));
+    TypeExpr.And and =
+        (TypeExpr.And)
+            TypeParser.parse(Vec.of(Value.keyword("and"), Value.keyword("any"), Vec.of(form)));
     return and.predicates().get(0);
   }
 
@@ -241,26 +269,41 @@ public final class JsonSchemas {
 
   // ---- TypeExpr → JSON Schema ----
 
-  /** The JSON Schema for a TypeExpr (as an RTFS map with string-named keys, ready for {@link Json#write}). */
+  /**
+   * The JSON Schema for a TypeExpr (as an RTFS map with string-named keys, ready for {@link
+   * Json#write}).
+   */
   public static Value fromType(TypeExpr t) {
     return switch (t) {
       case TypeExpr.Primitive p -> primitive(p.prim());
-      case TypeExpr.Optional o -> obj("anyOf", Vec.of(fromType(o.inner()), obj("type", Value.of("null"))));
+      case TypeExpr.Optional o ->
+          obj("anyOf", Vec.of(fromType(o.inner()), obj("type", Value.of("null"))));
       case TypeExpr.VectorOf v -> {
-        Dict.Builder b = builder("type", Value.of("array")).put(Json.key("items"), fromType(v.item()));
+        Dict.Builder b =
+            builder("type", Value.of("array")).put(Json.key("items"), fromType(v.item()));
         if (v.size() != null) {
-          b.put(Json.key("minItems"), Value.of(v.size())).put(Json.key("maxItems"), Value.of(v.size()));
+          b.put(Json.key("minItems"), Value.of(v.size()))
+              .put(Json.key("maxItems"), Value.of(v.size()));
         }
         yield b.build();
       }
-      case TypeExpr.Tuple tu -> builder("type", Value.of("array"))
-          .put(Json.key("prefixItems"), Vec.of(tu.items().stream().map(JsonSchemas::fromType).toList()))
-          .put(Json.key("minItems"), Value.of(tu.items().size()))
-          .put(Json.key("maxItems"), Value.of(tu.items().size())).build();
+      case TypeExpr.Tuple tu ->
+          builder("type", Value.of("array"))
+              .put(
+                  Json.key("prefixItems"),
+                  Vec.of(tu.items().stream().map(JsonSchemas::fromType).toList()))
+              .put(Json.key("minItems"), Value.of(tu.items().size()))
+              .put(Json.key("maxItems"), Value.of(tu.items().size()))
+              .build();
       case TypeExpr.MapOf m -> map(m);
-      case TypeExpr.MapOfKV m -> builder("type", Value.of("object")).put(Json.key("additionalProperties"), fromType(m.valueType())).build();
-      case TypeExpr.Union u -> obj("anyOf", Vec.of(u.options().stream().map(JsonSchemas::fromType).toList()));
-      case TypeExpr.OneOf e -> obj("enum", Vec.of(e.values().stream().map(JsonSchemas::jsonValue).toList()));
+      case TypeExpr.MapOfKV m ->
+          builder("type", Value.of("object"))
+              .put(Json.key("additionalProperties"), fromType(m.valueType()))
+              .build();
+      case TypeExpr.Union u ->
+          obj("anyOf", Vec.of(u.options().stream().map(JsonSchemas::fromType).toList()));
+      case TypeExpr.OneOf e ->
+          obj("enum", Vec.of(e.values().stream().map(JsonSchemas::jsonValue).toList()));
       case TypeExpr.Literal l -> obj("const", jsonValue(l.value()));
       case TypeExpr.And a -> and(a);
     };
@@ -321,15 +364,22 @@ public final class JsonSchemas {
 
   private static void addConstraint(Dict.Builder b, Predicate p) {
     switch (p) {
-      case Predicate.Compare c -> b.put(Json.key(switch (c.op()) {
-        case ">" -> "exclusiveMinimum";
-        case ">=" -> "minimum";
-        case "<" -> "exclusiveMaximum";
-        default -> "maximum";
-      }), c.bound());
-      case Predicate.InRange r -> b.put(Json.key("minimum"), r.low()).put(Json.key("maximum"), r.high());
-      case Predicate.Equals e -> b.put(Json.key(e.negated() ? "not" : "const"),
-          e.negated() ? obj("const", jsonValue(e.other())) : jsonValue(e.other()));
+      case Predicate.Compare c ->
+          b.put(
+              Json.key(
+                  switch (c.op()) {
+                    case ">" -> "exclusiveMinimum";
+                    case ">=" -> "minimum";
+                    case "<" -> "exclusiveMaximum";
+                    default -> "maximum";
+                  }),
+              c.bound());
+      case Predicate.InRange r ->
+          b.put(Json.key("minimum"), r.low()).put(Json.key("maximum"), r.high());
+      case Predicate.Equals e ->
+          b.put(
+              Json.key(e.negated() ? "not" : "const"),
+              e.negated() ? obj("const", jsonValue(e.other())) : jsonValue(e.other()));
       case Predicate.Size s -> {
         Value n = Value.of(s.n());
         switch (s.name()) {
@@ -343,8 +393,12 @@ public final class JsonSchemas {
       }
       case Predicate.NonEmpty n -> b.put(Json.key("minLength"), Value.of(1));
       case Predicate.Matches m -> b.put(Json.key("pattern"), Value.of(m.regex().pattern()));
-      case Predicate.HasKeys h -> b.put(Json.key("required"), Vec.of(h.keys().stream().map(k -> (Value) Value.of(Json.keyName(k))).toList()));
-      case Predicate.Format f -> b.put(Json.key("format"), Value.of(f.name().equals("is-url") ? "uri" : "email"));
+      case Predicate.HasKeys h ->
+          b.put(
+              Json.key("required"),
+              Vec.of(h.keys().stream().map(k -> (Value) Value.of(Json.keyName(k))).toList()));
+      case Predicate.Format f ->
+          b.put(Json.key("format"), Value.of(f.name().equals("is-url") ? "uri" : "email"));
     }
   }
 
@@ -374,7 +428,8 @@ public final class JsonSchemas {
     if (v instanceof Value.Str s) {
       return s.value();
     }
-    throw new IllegalArgumentException("\"" + what + "\" entries are strings, found " + Printer.describe(v));
+    throw new IllegalArgumentException(
+        "\"" + what + "\" entries are strings, found " + Printer.describe(v));
   }
 
   private static TypeExpr prim(Prim p) {

@@ -7,6 +7,9 @@ import dev.agora.core.doc.Documents;
 import dev.agora.core.doc.Fields;
 import dev.agora.core.json.Json;
 import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Fn;
+import dev.agora.rtfs.Interpreter;
+import dev.agora.rtfs.Limits;
 import dev.agora.rtfs.Lst;
 import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.RtfsError;
@@ -50,11 +53,13 @@ import org.semver4j.Semver;
  */
 public final class Manifests {
 
-  /** The effect assumed when a manifest declares none: not pure, and named so a policy can see it. */
+  /**
+   * The effect assumed when a manifest declares none: not pure, and named so a policy can see it.
+   */
   public static final String UNKNOWN_EFFECT = "unknown";
 
-  private static final Set<String> PROVIDER_TYPES = Set.of("local", "http", "mcp", "a2a", "plugin", "sandboxed",
-      "remote_rtfs", "stream");
+  private static final Set<String> PROVIDER_TYPES =
+      Set.of("local", "http", "mcp", "a2a", "plugin", "sandboxed", "remote_rtfs", "stream");
 
   private Manifests() {}
 
@@ -84,7 +89,9 @@ public final class Manifests {
       }
       problems.addAll(mine);
     }
-    problems.sort(java.util.Comparator.comparingInt(DocumentProblem::line)); // file order, as a reader scans it
+    problems.sort(
+        java.util.Comparator.comparingInt(
+            DocumentProblem::line)); // file order, as a reader scans it
     return new LoadResult(out, problems);
   }
 
@@ -119,8 +126,20 @@ public final class Manifests {
     if (id == null || provider == null || versionProblem != null) {
       return null;
     }
-    return new CapabilityManifest(id, name, description, version, provider, input, output,
-        effects, permissions, (Dict) metadata, timeout, sla, null,
+    return new CapabilityManifest(
+        id,
+        name,
+        description,
+        version,
+        provider,
+        input,
+        output,
+        effects,
+        permissions,
+        (Dict) metadata,
+        timeout,
+        sla,
+        null,
         attestation);
   }
 
@@ -135,13 +154,17 @@ public final class Manifests {
       addAll(out, List.of(Value.keyword("capabilities")), list);
     } else if (root instanceof Dict) {
       out.add(new Entry(List.of(), root));
-    } else if (root instanceof Seq list) { // a JSON/YAML list of maps, or an RTFS file's top-level forms
+    } else if (root
+        instanceof Seq list) { // a JSON/YAML list of maps, or an RTFS file's top-level forms
       for (int i = 0; i < list.size(); i++) {
         listEntry(doc, i, list.get(i), out, problems);
       }
     } else if (!(root instanceof Value.Nil)) {
-      problems.add(doc.problem(List.of(), "expected a manifest, a list of manifests or capabilities: […], found "
-          + Printer.describe(root)));
+      problems.add(
+          doc.problem(
+              List.of(),
+              "expected a manifest, a list of manifests or capabilities: […], found "
+                  + Printer.describe(root)));
     }
     return out;
   }
@@ -156,18 +179,25 @@ public final class Manifests {
 
   /**
    * An entry of a top-level list: a manifest map, or in RTFS {@code (capability "id" :name "…" …)},
-   * which becomes the map {@code {:id "id" :name "…" …}}; the reference's
-   * {@code :provider :mcp :provider-meta {…}} spelling is accepted too.
+   * which becomes the map {@code {:id "id" :name "…" …}}; the reference's {@code :provider :mcp
+   * :provider-meta {…}} spelling is accepted too.
    */
-  private static void listEntry(Document doc, int index, Value form, List<Entry> out, List<DocumentProblem> problems) {
+  private static void listEntry(
+      Document doc, int index, Value form, List<Entry> out, List<DocumentProblem> problems) {
     List<Value> path = List.of(Value.of(index));
     if (form instanceof Dict) {
       out.add(new Entry(path, form));
       return;
     }
-    if (!(form instanceof Lst l) || l.isEmpty() || !(l.get(0) instanceof Value.Symbol head) || !head.name().equals("capability")) {
-      problems.add(doc.problem(path, "expected a manifest (a map, or (capability \"id\" :key value …) in RTFS), found "
-          + Printer.describe(form)));
+    if (!(form instanceof Lst l)
+        || l.isEmpty()
+        || !(l.get(0) instanceof Value.Symbol head)
+        || !head.name().equals("capability")) {
+      problems.add(
+          doc.problem(
+              path,
+              "expected a manifest (a map, or (capability \"id\" :key value …) in RTFS), found "
+                  + Printer.describe(form)));
       return;
     }
     if (l.size() < 2 || l.size() % 2 != 0) {
@@ -177,7 +207,9 @@ public final class Manifests {
     Dict.Builder b = Dict.builder().put("id", l.get(1));
     for (int i = 2; i < l.size(); i += 2) {
       if (!(l.get(i) instanceof Value.Keyword)) {
-        problems.add(doc.problem(path, "expected a :key in (capability …), found " + Printer.describe(l.get(i))));
+        problems.add(
+            doc.problem(
+                path, "expected a :key in (capability …), found " + Printer.describe(l.get(i))));
         return;
       }
       b.put(l.get(i), l.get(i + 1));
@@ -185,7 +217,9 @@ public final class Manifests {
     Dict d = b.build();
     Value meta = d.get("provider-meta");
     if (d.get("provider") instanceof Value.Keyword type && meta instanceof Dict m) {
-      d = d.dissoc(Value.keyword("provider-meta")).assoc(Value.keyword("provider"), m.assoc(Value.keyword("type"), type));
+      d =
+          d.dissoc(Value.keyword("provider-meta"))
+              .assoc(Value.keyword("provider"), m.assoc(Value.keyword("type"), type));
     }
     out.add(new Entry(path, d));
   }
@@ -195,7 +229,8 @@ public final class Manifests {
   private static ProviderSpec provider(Fields f) {
     Value v = f.get("provider");
     if (v == null) {
-      f.problem("missing required field 'provider' (for example {type: local} or {type: http, url: …})");
+      f.problem(
+          "missing required field 'provider' (for example {type: local} or {type: http, url: …})");
       return null;
     }
     if (v instanceof Value.Str || v instanceof Value.Keyword) {
@@ -208,24 +243,90 @@ public final class Manifests {
     }
     type = type.replace('-', '_');
     if (!PROVIDER_TYPES.contains(type)) {
-      p.problem("type", "unknown provider type '" + type + "'; known types are " + String.join(", ", new java.util.TreeSet<>(PROVIDER_TYPES)));
+      p.problem(
+          "type",
+          "unknown provider type '"
+              + type
+              + "'; known types are "
+              + String.join(", ", new java.util.TreeSet<>(PROVIDER_TYPES)));
       return null;
     }
     Dict options = options(v);
+    if (type.equals("local") && options.get("implementation") instanceof Value impl) {
+      String problem = implementationProblem(impl);
+      if (problem != null) {
+        p.problem("implementation", problem);
+        return null;
+      }
+    }
     return switch (type) {
       case "local" -> new ProviderSpec.Local(p.string("handler", null), options);
-      case "http" -> nonNull(p.required("url"), url -> new ProviderSpec.Http(url, p.string("method", "GET").toUpperCase(java.util.Locale.ROOT), options));
-      case "mcp" -> nonNull(p.required("server"), server -> nonNull(p.required("tool"), tool -> new ProviderSpec.Mcp(server, tool, options)));
-      case "a2a" -> nonNull(p.required("agent"), agent -> new ProviderSpec.A2a(agent, p.string("skill", null), options));
-      case "plugin" -> nonNull(p.required("jar"), jar -> nonNull(p.required("class"), cls -> new ProviderSpec.Plugin(jar, cls, options)));
-      case "sandboxed" -> nonNull(p.required("runtime"), rt -> nonNull(p.required("source"),
-          src -> new ProviderSpec.Sandboxed(rt, src, p.string("entry_point", null), options)));
-      case "remote_rtfs" -> nonNull(p.required("endpoint"), ep -> new ProviderSpec.RemoteRtfs(ep, options));
+      case "http" ->
+          nonNull(
+              p.required("url"),
+              url ->
+                  new ProviderSpec.Http(
+                      url, p.string("method", "GET").toUpperCase(java.util.Locale.ROOT), options));
+      case "mcp" ->
+          nonNull(
+              p.required("server"),
+              server ->
+                  nonNull(p.required("tool"), tool -> new ProviderSpec.Mcp(server, tool, options)));
+      case "a2a" ->
+          nonNull(
+              p.required("agent"),
+              agent -> new ProviderSpec.A2a(agent, p.string("skill", null), options));
+      case "plugin" ->
+          nonNull(
+              p.required("jar"),
+              jar ->
+                  nonNull(p.required("class"), cls -> new ProviderSpec.Plugin(jar, cls, options)));
+      case "sandboxed" ->
+          nonNull(
+              p.required("runtime"),
+              rt ->
+                  nonNull(
+                      p.required("source"),
+                      src ->
+                          new ProviderSpec.Sandboxed(
+                              rt, src, p.string("entry_point", null), options)));
+      case "remote_rtfs" ->
+          nonNull(p.required("endpoint"), ep -> new ProviderSpec.RemoteRtfs(ep, options));
       default -> nonNull(p.required("source"), src -> new ProviderSpec.Stream(src, options));
     };
   }
 
-  private static <T> ProviderSpec nonNull(T value, java.util.function.Function<T, ProviderSpec> make) {
+  /** Steps and time an implementation may take to load: making a function is quick. */
+  private static final Limits LOAD_LIMITS =
+      Limits.DEFAULT.withMaxSteps(100_000).withTimeout(Duration.ofSeconds(2));
+
+  /**
+   * Null when an RTFS implementation reads and evaluates to a function, else why not — checked when
+   * the manifest is loaded, not at its first call. Evaluated without a host (it cannot call
+   * anything) and with its output discarded.
+   */
+  static String implementationProblem(Value implementation) {
+    String source =
+        implementation instanceof Value.Str str ? str.value() : Printer.print(implementation);
+    Interpreter rtfs =
+        Interpreter.builder()
+            .limits(LOAD_LIMITS)
+            .out(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+            .build();
+    try {
+      Value v = rtfs.eval(source, "implementation");
+      return v instanceof Fn
+          ? null
+          : "the RTFS implementation is "
+              + Printer.describe(v)
+              + ", not a function such as (fn [input] …)";
+    } catch (RtfsError e) {
+      return "the RTFS implementation does not load: " + e.describe();
+    }
+  }
+
+  private static <T> ProviderSpec nonNull(
+      T value, java.util.function.Function<T, ProviderSpec> make) {
     return value == null ? null : make.apply(value);
   }
 
@@ -281,8 +382,11 @@ public final class Manifests {
       s.rejectUnknown();
       return Sla.NONE;
     }
-    Sla sla = new Sla(s.number("cost_per_call", 0, 0, Double.MAX_VALUE), s.duration("expected_latency", null),
-        s.number("confidence", 0, 0, 1));
+    Sla sla =
+        new Sla(
+            s.number("cost_per_call", 0, 0, Double.MAX_VALUE),
+            s.duration("expected_latency", null),
+            s.number("confidence", 0, 0, 1));
     s.rejectUnknown();
     return sla;
   }
@@ -299,8 +403,10 @@ public final class Manifests {
     Instant expires = instant(a, "expires_at");
     Value meta = a.get("metadata");
     a.rejectUnknown();
-    return authority == null || signature == null ? null
-        : new Attestation(authority, signature, created, expires, meta instanceof Dict d ? d : Dict.EMPTY);
+    return authority == null || signature == null
+        ? null
+        : new Attestation(
+            authority, signature, created, expires, meta instanceof Dict d ? d : Dict.EMPTY);
   }
 
   private static Instant instant(Fields f, String key) {
@@ -318,9 +424,12 @@ public final class Manifests {
 
   // ---- Versions and hashes ----
 
-  /** Null if {@code version} is a semantic version (MAJOR.MINOR.PATCH[-pre][+build]), else why not. */
+  /**
+   * Null if {@code version} is a semantic version (MAJOR.MINOR.PATCH[-pre][+build]), else why not.
+   */
   public static String versionProblem(String version) {
-    return Semver.isValid(version) ? null
+    return Semver.isValid(version)
+        ? null
         : "'" + version + "' is not a semantic version (MAJOR.MINOR.PATCH, such as 1.2.0)";
   }
 
@@ -334,7 +443,9 @@ public final class Manifests {
   /** SHA-256 (hex) of the manifest's canonical JSON, provenance excluded: its content hash. */
   public static String contentHash(CapabilityManifest m) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(Json.canonical(m.toValue()).getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(Json.canonical(m.toValue()).getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK has no SHA-256", e);

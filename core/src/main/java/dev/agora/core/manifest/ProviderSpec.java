@@ -5,8 +5,8 @@ import dev.agora.rtfs.Value;
 
 /**
  * How a capability is executed: one record per provider type. Each keeps the fields every provider
- * of its type needs and, in {@code options}, the rest of its section as written, which the
- * provider module reads (and validates) itself — core never imports a provider.
+ * of its type needs and, in {@code options}, the rest of its section as written, which the provider
+ * module reads (and validates) itself — core never imports a provider.
  */
 public sealed interface ProviderSpec {
 
@@ -26,7 +26,10 @@ public sealed interface ProviderSpec {
   /** Adds the typed fields to {@code b}. */
   void fields(Dict.Builder b);
 
-  /** A Java function in this process, registered under {@code handler} (by default the capability id). */
+  /**
+   * A Java function in this process, registered under {@code handler} (by default the capability
+   * id).
+   */
   record Local(String handler, Dict options) implements ProviderSpec {
     @Override
     public String type() {
@@ -97,7 +100,8 @@ public sealed interface ProviderSpec {
   }
 
   /** Code run in a sandbox: a WASM module or a process. */
-  record Sandboxed(String runtime, String source, String entryPoint, Dict options) implements ProviderSpec {
+  record Sandboxed(String runtime, String source, String entryPoint, Dict options)
+      implements ProviderSpec {
     @Override
     public String type() {
       return "sandboxed";

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Which capabilities may run, when, and within which limits. Build one from configuration
- * ({@code policy:} in agora.yaml) or with {@link #allowAll()} and the {@code with…} methods.
+ * Which capabilities may run, when, and within which limits. Build one from configuration ({@code
+ * policy:} in agora.yaml) or with {@link #allowAll()} and the {@code with…} methods.
  *
  * <p>Deny wins: a capability is refused if any deny rule (global or of a namespace it is in)
  * matches, whatever the allow rules say. Otherwise it must match a global allow rule and the allow
@@ -14,9 +14,14 @@ import java.util.List;
  *
  * @param defaultTimeout the deadline of a call when nothing narrower applies
  */
-public record IsolationPolicy(List<Rule> allow, List<Rule> deny, List<NamespacePolicy> namespaces,
-                              List<TimeWindow> windows, List<LimitRule> limits, Duration defaultTimeout,
-                              Egress egress) {
+public record IsolationPolicy(
+    List<Rule> allow,
+    List<Rule> deny,
+    List<NamespacePolicy> namespaces,
+    List<TimeWindow> windows,
+    List<LimitRule> limits,
+    Duration defaultTimeout,
+    Egress egress) {
 
   public IsolationPolicy {
     allow = List.copyOf(allow);
@@ -29,16 +34,24 @@ public record IsolationPolicy(List<Rule> allow, List<Rule> deny, List<NamespaceP
 
   /** Allows every capability, calls at most 30 s. */
   public static IsolationPolicy allowAll() {
-    return new IsolationPolicy(List.of(Rule.of("*", "policy.allow[0]")), List.of(), List.of(), List.of(), List.of(),
-        Duration.ofSeconds(30), Egress.DEFAULT);
+    return new IsolationPolicy(
+        List.of(Rule.of("*", "policy.allow[0]")),
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        Duration.ofSeconds(30),
+        Egress.DEFAULT);
   }
 
   public IsolationPolicy withAllow(String... patterns) {
-    return new IsolationPolicy(rules("policy.allow", patterns), deny, namespaces, windows, limits, defaultTimeout, egress);
+    return new IsolationPolicy(
+        rules("policy.allow", patterns), deny, namespaces, windows, limits, defaultTimeout, egress);
   }
 
   public IsolationPolicy withDeny(String... patterns) {
-    return new IsolationPolicy(allow, rules("policy.deny", patterns), namespaces, windows, limits, defaultTimeout, egress);
+    return new IsolationPolicy(
+        allow, rules("policy.deny", patterns), namespaces, windows, limits, defaultTimeout, egress);
   }
 
   public IsolationPolicy withNamespace(NamespacePolicy ns) {

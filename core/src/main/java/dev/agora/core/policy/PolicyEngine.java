@@ -29,7 +29,8 @@ public final class PolicyEngine {
    * @param timeout the narrowest policy deadline for it
    * @param gates the concurrency limits a call must pass, narrowest first
    */
-  public record Verdict(String denial, List<TimeWindow> windows, Duration timeout, List<Gate> gates) {}
+  public record Verdict(
+      String denial, List<TimeWindow> windows, Duration timeout, List<Gate> gates) {}
 
   private final IsolationPolicy policy;
   private final Map<String, Verdict> verdicts = new ConcurrentHashMap<>();
@@ -68,7 +69,9 @@ public final class PolicyEngine {
         return null;
       }
     }
-    return windows.stream().map(w -> w.name() + " (" + w.describe() + ")").collect(Collectors.joining(", "))
+    return windows.stream()
+            .map(w -> w.name() + " (" + w.describe() + ")")
+            .collect(Collectors.joining(", "))
         + ": outside the allowed time";
   }
 
@@ -94,7 +97,12 @@ public final class PolicyEngine {
         }
       }
       if (ns.allow() != null && ns.allow().stream().noneMatch(r -> r.matches(id))) {
-        return ns.name() + ".allow (" + patterns(ns.allow()) + ", which '" + id + "' does not match)";
+        return ns.name()
+            + ".allow ("
+            + patterns(ns.allow())
+            + ", which '"
+            + id
+            + "' does not match)";
       }
     }
     if (policy.allow().stream().noneMatch(r -> r.matches(id))) {
@@ -126,22 +134,31 @@ public final class PolicyEngine {
     List<Gate> gates = new ArrayList<>();
     for (LimitRule l : policy.limits()) {
       if (l.maxConcurrent() != null && l.pattern().matches(id)) {
-        // per capability: every id matching the rule gets its own semaphore, cached with its verdict
-        gates.add(new Gate(new Semaphore(l.maxConcurrent()), l.maxConcurrent(), l.name() + " '" + l.pattern() + "'"));
+        // per capability: every id matching the rule gets its own semaphore, cached with its
+        // verdict
+        gates.add(
+            new Gate(
+                new Semaphore(l.maxConcurrent()),
+                l.maxConcurrent(),
+                l.name() + " '" + l.pattern() + "'"));
         break;
       }
     }
     for (NamespacePolicy ns : policy.namespaces()) {
       if (ns.maxConcurrent() != null && Ids.inNamespace(id, ns.namespace())) {
-        gates.add(namespaceGates.computeIfAbsent(ns.namespace(),
-            k -> new Gate(new Semaphore(ns.maxConcurrent()), ns.maxConcurrent(), ns.name())));
+        gates.add(
+            namespaceGates.computeIfAbsent(
+                ns.namespace(),
+                k -> new Gate(new Semaphore(ns.maxConcurrent()), ns.maxConcurrent(), ns.name())));
       }
     }
     return List.copyOf(gates);
   }
 
   private static String patterns(List<Rule> rules) {
-    return rules.isEmpty() ? "no patterns" : rules.stream().map(r -> "'" + r.pattern() + "'").collect(Collectors.joining(" "));
+    return rules.isEmpty()
+        ? "no patterns"
+        : rules.stream().map(r -> "'" + r.pattern() + "'").collect(Collectors.joining(" "));
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -3,8 +3,8 @@ package dev.agora.core.policy;
 import dev.agora.core.manifest.Glob;
 
 /**
- * One allow or deny pattern, with the name a denial reports: where it was written
- * ({@code policy.deny[1]}) and what it says ({@code 'ccos.system.*'}).
+ * One allow or deny pattern, with the name a denial reports: where it was written ({@code
+ * policy.deny[1]}) and what it says ({@code 'ccos.system.*'}).
  */
 public record Rule(Glob pattern, String name) {
 

@@ -14,16 +14,21 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * When calls to some capabilities may run: on these days, from {@code from} (inclusive) to
- * {@code to} (exclusive) local time in an IANA zone. Local time comes from the zone's rules at the
- * instant of the call, so a window stays 09:00–17:00 on the wall clock across daylight-saving
- * changes (the reference ignored the zone and used UTC). A window whose {@code to} is before its
- * {@code from} runs over midnight and belongs to the day it starts.
+ * When calls to some capabilities may run: on these days, from {@code from} (inclusive) to {@code
+ * to} (exclusive) local time in an IANA zone. Local time comes from the zone's rules at the instant
+ * of the call, so a window stays 09:00–17:00 on the wall clock across daylight-saving changes (the
+ * reference ignored the zone and used UTC). A window whose {@code to} is before its {@code from}
+ * runs over midnight and belongs to the day it starts.
  *
  * @param appliesTo the capabilities it governs; empty means all
  */
-public record TimeWindow(ZoneId zone, Set<DayOfWeek> days, LocalTime from, LocalTime to, List<Glob> appliesTo,
-                         String name) {
+public record TimeWindow(
+    ZoneId zone,
+    Set<DayOfWeek> days,
+    LocalTime from,
+    LocalTime to,
+    List<Glob> appliesTo,
+    String name) {
 
   public TimeWindow {
     days = days.isEmpty() ? EnumSet.allOf(DayOfWeek.class) : EnumSet.copyOf(days);
@@ -49,8 +54,12 @@ public record TimeWindow(ZoneId zone, Set<DayOfWeek> days, LocalTime from, Local
 
   /** {@code 09:00-17:00 Mon-Fri Europe/Oslo}. */
   public String describe() {
-    String d = days.size() == 7 ? "every day" : days.stream()
-        .map(x -> x.getDisplayName(TextStyle.SHORT, Locale.ENGLISH)).collect(Collectors.joining(","));
+    String d =
+        days.size() == 7
+            ? "every day"
+            : days.stream()
+                .map(x -> x.getDisplayName(TextStyle.SHORT, Locale.ENGLISH))
+                .collect(Collectors.joining(","));
     return from + "-" + to + " " + d + " " + zone;
   }
 }

@@ -30,4 +30,12 @@ public interface CallContext {
   default dev.agora.core.policy.Egress egress() {
     return dev.agora.core.policy.Egress.DEFAULT;
   }
+
+  /**
+   * Tells the call path which secrets this call carries (a token, a key, an MCP server's env and
+   * headers): whatever leaves the provider — its result, its error — shows {@code [redacted:name]}
+   * instead, before it is cached, validated, recorded or returned. A provider must declare every
+   * secret it sends, since an upstream may echo it back.
+   */
+  default void usedSecrets(Redactor secrets) {}
 }

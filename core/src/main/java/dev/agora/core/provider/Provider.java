@@ -5,15 +5,14 @@ import dev.agora.rtfs.Value;
 
 /**
  * Executes capabilities of one provider type ({@code local}, {@code http}, {@code mcp} …). Provider
- * modules contribute theirs through {@link java.util.ServiceLoader}
- * ({@code META-INF/services/dev.agora.core.provider.Provider}); core never imports one.
+ * modules contribute theirs through {@link java.util.ServiceLoader} ({@code
+ * META-INF/services/dev.agora.core.provider.Provider}); core never imports one.
  *
- * <p>The call path has already resolved, authorised and validated the call, and runs
- * {@link #execute} on a virtual thread it interrupts at the deadline, unless {@link #inline} says
- * the call is quick and pure enough to run on the caller's thread, or {@link #keepsDeadline} says
- * the provider enforces the deadline itself. Throw an
- * {@link dev.agora.core.error.AgoraError} to fail with a specific kind; any other exception becomes
- * a {@code ProviderError} carrying its message.
+ * <p>The call path has already resolved, authorised and validated the call, and runs {@link
+ * #execute} on a virtual thread it interrupts at the deadline, unless {@link #inline} says the call
+ * is quick and pure enough to run on the caller's thread, or {@link #keepsDeadline} says the
+ * provider enforces the deadline itself. Throw an {@link dev.agora.core.error.AgoraError} to fail
+ * with a specific kind; any other exception becomes a {@code ProviderError} carrying its message.
  */
 public interface Provider {
 
@@ -29,10 +28,10 @@ public interface Provider {
   }
 
   /**
-   * True if calls to {@code manifest} keep the deadline themselves — they return or throw by
-   * {@link CallContext#remaining()}, whatever the remote side does — so they may run on the
-   * caller's thread without the hand-over to a watched thread (the HTTP provider: its requests
-   * time out at the deadline).
+   * True if calls to {@code manifest} keep the deadline themselves — they return or throw by {@link
+   * CallContext#remaining()}, whatever the remote side does — so they may run on the caller's
+   * thread without the hand-over to a watched thread (the HTTP provider: its requests time out at
+   * the deadline).
    */
   default boolean keepsDeadline(CapabilityManifest manifest) {
     return false;

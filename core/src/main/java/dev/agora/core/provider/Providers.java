@@ -5,7 +5,9 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The providers available, by type: those found by {@link ServiceLoader} plus any added in code. */
+/**
+ * The providers available, by type: those found by {@link ServiceLoader} plus any added in code.
+ */
 public final class Providers {
 
   private final Map<String, Provider> byType = new ConcurrentHashMap<>();

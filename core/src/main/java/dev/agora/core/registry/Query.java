@@ -3,9 +3,9 @@ package dev.agora.core.registry;
 import dev.agora.core.manifest.Glob;
 
 /**
- * A registry search; every given criterion must hold. {@code text} matches when each of its words is
- * the start of a word of the id, name or description (case-insensitive): {@code "weath cur"} finds
- * {@code weather.current}.
+ * A registry search; every given criterion must hold. {@code text} matches when each of its words
+ * is the start of a word of the id, name or description (case-insensitive): {@code "weath cur"}
+ * finds {@code weather.current}.
  *
  * @param glob an anchored id pattern, or null
  * @param namespace ids in this namespace or below it, or null

@@ -30,18 +30,21 @@ import org.semver4j.Semver;
  *
  * <p>Design: lookups are one {@link ConcurrentHashMap} read (no lock). Searches use three indexes —
  * the ids in order (for glob prefixes and namespaces), ids by effect, and ids by word (for text) —
- * and check each candidate against the whole query, so a search that races a change never returns
- * a capability that is gone. Changes take one lock, update the maps and indexes, and emit a
- * lifecycle event ({@code CapabilityRegistered}, {@code CapabilityUpdated},
- * {@code CapabilityRemoved}) to the sink, outside the lock.
+ * and check each candidate against the whole query, so a search that races a change never returns a
+ * capability that is gone. Changes take one lock, update the maps and indexes, and emit a lifecycle
+ * event ({@code CapabilityRegistered}, {@code CapabilityUpdated}, {@code CapabilityRemoved}) to the
+ * sink, outside the lock.
  *
  * <p>Versions: an id may have several; {@link #get(String)} gives the highest (semantic order),
- * {@link #get(String, String)} an exact one, {@link #resolve} the highest satisfying a range such as
- * {@code ^1.2} or {@code >=2.0.0 <3}.
+ * {@link #get(String, String)} an exact one, {@link #resolve} the highest satisfying a range such
+ * as {@code ^1.2} or {@code >=2.0.0 <3}.
  */
 public final class Registry {
 
-  /** The versions of one id, highest first, and the words of the latest. Immutable: replaced as a whole on change. */
+  /**
+   * The versions of one id, highest first, and the words of the latest. Immutable: replaced as a
+   * whole on change.
+   */
   private record Versions(CapabilityManifest[] byVersionDesc, String[] words) {
     CapabilityManifest latest() {
       return byVersionDesc[0];
@@ -63,31 +66,37 @@ public final class Registry {
   private final Map<String, Versions> byId = new ConcurrentHashMap<>();
   private final NavigableMap<String, Boolean> sortedIds = new ConcurrentSkipListMap<>();
   private final Map<String, Set<String>> byEffect = new ConcurrentHashMap<>();
+
   /**
-   * Ids by word. A word held by one id maps to that id's string; only from the second id on to a set:
-   * most words of 100,000 ids (their last segments) are unique, and a set each cost 20 MB.
+   * Ids by word. A word held by one id maps to that id's string; only from the second id on to a
+   * set: most words of 100,000 ids (their last segments) are unique, and a set each cost 20 MB.
    */
   private final NavigableMap<String, Object> byWord = new ConcurrentSkipListMap<>();
+
   private final Object writeLock = new Object();
   private final EventSink sink;
   private final Clock clock;
 
-  /** Told of every registration (including unchanged ones) and removal, after the registry changed. */
+  /**
+   * Told of every registration (including unchanged ones) and removal, after the registry changed.
+   */
   public interface Listener {
     void registered(CapabilityManifest manifest, Change change);
 
     void removed(CapabilityManifest manifest);
 
-    Listener NONE = new Listener() {
-      @Override
-      public void registered(CapabilityManifest manifest, Change change) {}
+    Listener NONE =
+        new Listener() {
+          @Override
+          public void registered(CapabilityManifest manifest, Change change) {}
 
-      @Override
-      public void removed(CapabilityManifest manifest) {}
-    };
+          @Override
+          public void removed(CapabilityManifest manifest) {}
+        };
   }
 
-  private final java.util.List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.List<Listener> listeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** Adds a listener: the marketplace's persistence, a gateway keeping its tool list current. */
   public void listen(Listener l) {
@@ -95,17 +104,18 @@ public final class Registry {
   }
 
   /** Every registration and removal, told to every listener. */
-  private final Listener listener = new Listener() {
-    @Override
-    public void registered(CapabilityManifest manifest, Change change) {
-      listeners.forEach(l -> l.registered(manifest, change));
-    }
+  private final Listener listener =
+      new Listener() {
+        @Override
+        public void registered(CapabilityManifest manifest, Change change) {
+          listeners.forEach(l -> l.registered(manifest, change));
+        }
 
-    @Override
-    public void removed(CapabilityManifest manifest) {
-      listeners.forEach(l -> l.removed(manifest));
-    }
-  };
+        @Override
+        public void removed(CapabilityManifest manifest) {
+          listeners.forEach(l -> l.removed(manifest));
+        }
+      };
 
   public Registry(EventSink sink, Clock clock) {
     this.sink = sink;
@@ -127,8 +137,8 @@ public final class Registry {
   }
 
   /**
-   * The highest version of {@code id} satisfying {@code range} (npm-style: {@code 1.2.3},
-   * {@code ^1.2}, {@code ~1.2.0}, {@code >=1 <2}), or null; a null range means the highest.
+   * The highest version of {@code id} satisfying {@code range} (npm-style: {@code 1.2.3}, {@code
+   * ^1.2}, {@code ~1.2.0}, {@code >=1 <2}), or null; a null range means the highest.
    */
   public CapabilityManifest resolve(String id, String range) {
     Versions v = byId.get(id);
@@ -154,7 +164,10 @@ public final class Registry {
     return byId.size();
   }
 
-  /** Up to {@code max} registered ids close to {@code id}, closest first: for "did you mean" in NotFound. */
+  /**
+   * Up to {@code max} registered ids close to {@code id}, closest first: for "did you mean" in
+   * NotFound.
+   */
   public List<String> suggest(String id, int max) {
     record Candidate(String id, int distance) {}
     int limit = Math.max(2, id.length() / 4) + 1;
@@ -169,7 +182,9 @@ public final class Registry {
     return found.stream().limit(max).map(Candidate::id).toList();
   }
 
-  /** Ids worth comparing with a missing one: its namespace, and ids sharing its last word (bounded). */
+  /**
+   * Ids worth comparing with a missing one: its namespace, and ids sharing its last word (bounded).
+   */
   private Collection<String> candidates(String id) {
     Set<String> out = new TreeSet<>();
     String ns = Ids.namespace(id);
@@ -195,14 +210,15 @@ public final class Registry {
    * The capabilities matching every criterion of {@code q}, highest versions, in id order, at most
    * {@code q.limit()}. Plan: take the narrowest slice an index gives — ids in order (glob prefix,
    * namespace) or an unordered set (ids with an effect, ids with a word) — and check each candidate
-   * against the whole query. An ordered slice stops at the limit; an unordered one keeps the
-   * {@code limit} smallest ids seen.
+   * against the whole query. An ordered slice stops at the limit; an unordered one keeps the {@code
+   * limit} smallest ids seen.
    */
   public List<CapabilityManifest> search(Query q) {
     List<String> textWords = q.text() == null ? List.of() : words(q.text());
     NavigableMap<String, Boolean> ordered = orderedSlice(q);
     List<Collection<String>> unordered = unorderedSlice(q, textWords);
-    long unorderedSize = unordered == null ? Long.MAX_VALUE : unordered.stream().mapToLong(Collection::size).sum();
+    long unorderedSize =
+        unordered == null ? Long.MAX_VALUE : unordered.stream().mapToLong(Collection::size).sum();
     if (unordered != null && unorderedSize * 8 < ordered.size()) {
       return topByIdFrom(unordered, q, textWords);
     }
@@ -219,7 +235,9 @@ public final class Registry {
     return out;
   }
 
-  /** The ids in order that every match lies in: under the glob's literal prefix and the namespace. */
+  /**
+   * The ids in order that every match lies in: under the glob's literal prefix and the namespace.
+   */
   private NavigableMap<String, Boolean> orderedSlice(Query q) {
     NavigableMap<String, Boolean> slice = sortedIds;
     if (q.glob() != null && !q.glob().literalPrefix().isEmpty()) {
@@ -232,11 +250,14 @@ public final class Registry {
     return slice;
   }
 
-  private static NavigableMap<String, Boolean> prefixed(NavigableMap<String, Boolean> map, String prefix) {
+  private static NavigableMap<String, Boolean> prefixed(
+      NavigableMap<String, Boolean> map, String prefix) {
     return map.subMap(prefix, true, prefix + Character.MAX_VALUE, true);
   }
 
-  /** The smallest unordered index slice (the ids with the effect, or with one text word), or null. */
+  /**
+   * The smallest unordered index slice (the ids with the effect, or with one text word), or null.
+   */
   private List<Collection<String>> unorderedSlice(Query q, List<String> textWords) {
     List<Collection<String>> best = null;
     long bestSize = Long.MAX_VALUE;
@@ -258,13 +279,18 @@ public final class Registry {
     return best;
   }
 
-  /** Checks every candidate, keeping the {@code limit} smallest ids (a bounded max-heap), then sorts them. */
-  private List<CapabilityManifest> topByIdFrom(List<Collection<String>> slices, Query q, List<String> textWords) {
+  /**
+   * Checks every candidate, keeping the {@code limit} smallest ids (a bounded max-heap), then sorts
+   * them.
+   */
+  private List<CapabilityManifest> topByIdFrom(
+      List<Collection<String>> slices, Query q, List<String> textWords) {
     java.util.PriorityQueue<String> top = new java.util.PriorityQueue<>(Comparator.reverseOrder());
     Set<String> seen = slices.size() > 1 ? new java.util.HashSet<>() : null;
     for (Collection<String> slice : slices) {
       for (String id : slice) {
-        if ((seen != null && !seen.add(id)) || (top.size() >= q.limit() && id.compareTo(top.peek()) >= 0)) {
+        if ((seen != null && !seen.add(id))
+            || (top.size() >= q.limit() && id.compareTo(top.peek()) >= 0)) {
           continue;
         }
         Versions v = byId.get(id);
@@ -323,22 +349,29 @@ public final class Registry {
   // ---- Changes ----
 
   /** What a registration did. */
-  public enum Change { REGISTERED, UPDATED, UNCHANGED }
+  public enum Change {
+    REGISTERED,
+    UPDATED,
+    UNCHANGED
+  }
 
   /**
-   * Registers a manifest from {@code source}: a new id or version is {@code REGISTERED}; the same id
-   * and version with different content {@code UPDATED}; identical content {@code UNCHANGED} (no
+   * Registers a manifest from {@code source}: a new id or version is {@code REGISTERED}; the same
+   * id and version with different content {@code UPDATED}; identical content {@code UNCHANGED} (no
    * event). The registry sets the provenance (source, content hash, time).
    */
   public Change register(CapabilityManifest manifest, String source) {
     String hash = Manifests.contentHash(manifest);
-    CapabilityManifest stored = manifest.withProvenance(new Provenance(source, hash, clock.instant()));
+    CapabilityManifest stored =
+        manifest.withProvenance(new Provenance(source, hash, clock.instant()));
     CapabilityManifest previous;
     CapabilityManifest unchanged;
     synchronized (writeLock) {
       Versions old = byId.get(manifest.id());
       previous = old == null ? null : old.exact(manifest.version());
-      if (previous != null && previous.provenance() != null && previous.provenance().contentHash().equals(hash)) {
+      if (previous != null
+          && previous.provenance() != null
+          && previous.provenance().contentHash().equals(hash)) {
         unchanged = previous;
       } else {
         unchanged = null;
@@ -349,7 +382,10 @@ public final class Registry {
       listener.registered(unchanged, Change.UNCHANGED);
       return Change.UNCHANGED;
     }
-    emit(previous == null ? EventType.CapabilityRegistered : EventType.CapabilityUpdated, stored, previous);
+    emit(
+        previous == null ? EventType.CapabilityRegistered : EventType.CapabilityUpdated,
+        stored,
+        previous);
     Change change = previous == null ? Change.REGISTERED : Change.UPDATED;
     listener.registered(stored, change);
     return change;
@@ -400,7 +436,10 @@ public final class Registry {
       if (gone == null) {
         return false;
       }
-      CapabilityManifest[] rest = Arrays.stream(old.byVersionDesc()).filter(m -> m != gone).toArray(CapabilityManifest[]::new);
+      CapabilityManifest[] rest =
+          Arrays.stream(old.byVersionDesc())
+              .filter(m -> m != gone)
+              .toArray(CapabilityManifest[]::new);
       if (rest.length == 0) {
         byId.remove(id);
         sortedIds.remove(id);
@@ -429,14 +468,22 @@ public final class Registry {
   }
 
   private void emit(EventType type, CapabilityManifest m, CapabilityManifest previous) {
-    Event e = Event.of(EventIds.next(), type, clock.instant(), null, null, null)
-        .withCapability(m.id(), m.version())
-        .withArguments(m.toValue());
+    Event e =
+        Event.of(EventIds.next(), type, clock.instant(), null, null, null)
+            .withCapability(m.id(), m.version())
+            .withArguments(m.toValue());
     if (previous != null) {
-      e = e.withMetadata(dev.agora.rtfs.Dict.of(Value.keyword("previous_hash"), Value.of(previous.provenance().contentHash()),
-          Value.keyword("source"), Value.of(m.provenance().source())));
+      e =
+          e.withMetadata(
+              dev.agora.rtfs.Dict.of(
+                  Value.keyword("previous_hash"),
+                  Value.of(previous.provenance().contentHash()),
+                  Value.keyword("source"),
+                  Value.of(m.provenance().source())));
     } else if (m.provenance() != null) {
-      e = e.withMetadata(dev.agora.rtfs.Dict.of(Value.keyword("source"), Value.of(m.provenance().source())));
+      e =
+          e.withMetadata(
+              dev.agora.rtfs.Dict.of(Value.keyword("source"), Value.of(m.provenance().source())));
     }
     sink.accept(e);
   }
@@ -474,8 +521,10 @@ public final class Registry {
     }
   }
 
-  /** The words of an id, name and description, lower case, deduplicated, each the index's own string. */
-
+  /**
+   * The words of an id, name and description, lower case, deduplicated, each the index's own
+   * string.
+   */
   private void unindex(CapabilityManifest m) {
     for (String e : effectKeys(m)) {
       removeFrom(byEffect, e, m.id());
@@ -492,6 +541,21 @@ public final class Registry {
         }
       }
     }
+  }
+
+  /**
+   * Entries in the effect and word indexes, counted: lets tests check that removals leave nothing
+   * behind.
+   */
+  long indexEntries() {
+    long n = 0;
+    for (Set<String> ids : byEffect.values()) {
+      n += ids.size();
+    }
+    for (Object ids : byWord.values()) {
+      n += postingIds(ids).size();
+    }
+    return n;
   }
 
   /** The ids a word maps to, as a collection. */

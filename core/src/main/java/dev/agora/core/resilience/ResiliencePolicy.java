@@ -13,13 +13,21 @@ import java.util.Map;
  *
  * @param providers provider type ({@code http}, {@code mcp} …) → its settings
  */
-public record ResiliencePolicy(ResilienceSettings defaults, Map<String, ResilienceSettings> providers,
-                               List<Rule> rules) {
+public record ResiliencePolicy(
+    ResilienceSettings defaults, Map<String, ResilienceSettings> providers, List<Rule> rules) {
 
   /** Retry (3 attempts) and a circuit breaker for remote capabilities; nothing else. */
-  public static final ResiliencePolicy DEFAULT = new ResiliencePolicy(new ResilienceSettings(
-      ResilienceSettings.Retry.DEFAULT, ResilienceSettings.CircuitBreaker.DEFAULT, null, null, null, List.of()),
-      Map.of(), List.of());
+  public static final ResiliencePolicy DEFAULT =
+      new ResiliencePolicy(
+          new ResilienceSettings(
+              ResilienceSettings.Retry.DEFAULT,
+              ResilienceSettings.CircuitBreaker.DEFAULT,
+              null,
+              null,
+              null,
+              List.of()),
+          Map.of(),
+          List.of());
 
   /** A capability rule: {@code where} names it in agora.yaml for messages and events. */
   public record Rule(Glob pattern, ResilienceSettings settings, String where) {}

@@ -16,11 +16,19 @@ import java.util.TreeSet;
  * @param allowedEffects the effects its calls may have; null for any
  * @param permissions the permissions it holds; {@code "*"} holds all
  */
-public record SecurityContext(String identity, Level level, List<Glob> allowed, Set<String> allowedEffects,
-                              Set<String> permissions) {
+public record SecurityContext(
+    String identity,
+    Level level,
+    List<Glob> allowed,
+    Set<String> allowedEffects,
+    Set<String> permissions) {
 
   /** How much a context may do. */
-  public enum Level { PURE, CONTROLLED, FULL }
+  public enum Level {
+    PURE,
+    CONTROLLED,
+    FULL
+  }
 
   public SecurityContext {
     allowed = List.copyOf(allowed);
@@ -33,7 +41,10 @@ public record SecurityContext(String identity, Level level, List<Glob> allowed, 
     return new SecurityContext(name, level, allowed, allowedEffects, permissions);
   }
 
-  /** Everything allowed: the local operator at the command line when no configuration says otherwise. */
+  /**
+   * Everything allowed: the local operator at the command line when no configuration says
+   * otherwise.
+   */
   public static SecurityContext full(String identity) {
     return new SecurityContext(identity, Level.FULL, List.of(), null, Set.of("*"));
   }
@@ -45,14 +56,21 @@ public record SecurityContext(String identity, Level level, List<Glob> allowed, 
 
   /** Only capabilities matching {@code patterns}. */
   public static SecurityContext controlled(String identity, String... patterns) {
-    return new SecurityContext(identity, Level.CONTROLLED, List.of(patterns).stream().map(Glob::of).toList(), null,
+    return new SecurityContext(
+        identity,
+        Level.CONTROLLED,
+        List.of(patterns).stream().map(Glob::of).toList(),
+        null,
         Set.of("*"));
   }
 
   /** Null if this context may call {@code m}, else why not. */
   public String refusal(CapabilityManifest m) {
     if (level == Level.PURE && !m.isPure()) {
-      return "a pure context calls only pure capabilities, and '" + m.id() + "' has effects " + m.effects();
+      return "a pure context calls only pure capabilities, and '"
+          + m.id()
+          + "' has effects "
+          + m.effects();
     }
     if (level == Level.CONTROLLED && allowed.stream().noneMatch(g -> g.matches(m.id()))) {
       return "not among the capabilities this context may call " + allowed;
@@ -60,7 +78,11 @@ public record SecurityContext(String identity, Level level, List<Glob> allowed, 
     if (allowedEffects != null) {
       for (String e : m.effects()) {
         if (!allowedEffects.contains(e)) {
-          return "effect '" + e + "' is not allowed (allowed: " + new TreeSet<>(allowedEffects) + ")";
+          return "effect '"
+              + e
+              + "' is not allowed (allowed: "
+              + new TreeSet<>(allowedEffects)
+              + ")";
         }
       }
     }

@@ -16,13 +16,13 @@ import java.util.function.Function;
  * Everything in memory, gone at exit: for tests, benchmarks and {@code storage: memory}. Queries
  * filter the whole list (the SQL stores use indexes).
  */
-public final class MemoryStore implements Store, ChainStore, RegistryStore {
+public final class MemoryStore implements Store, ChainStore {
 
   private final ReentrantLock lock = new ReentrantLock();
   private final List<Entry> entries = new ArrayList<>();
   private final Map<String, Entry> byId = new java.util.HashMap<>();
   private final List<Checkpoint> checkpoints = new ArrayList<>();
-  private final Map<String, Stored> manifests = new LinkedHashMap<>();
+  private final Map<String, RegistryStore.Stored> manifests = new LinkedHashMap<>();
   private ChainHead head = ChainHead.EMPTY;
   private String origin;
 
@@ -32,8 +32,23 @@ public final class MemoryStore implements Store, ChainStore, RegistryStore {
   }
 
   @Override
-  public RegistryStore registry() {
-    return this;
+  public RegistryStore registry(String scope) {
+    return new RegistryStore() {
+      @Override
+      public void put(Stored m) {
+        MemoryStore.this.put(scope, m);
+      }
+
+      @Override
+      public boolean remove(String id, String version) {
+        return MemoryStore.this.remove(scope, id, version);
+      }
+
+      @Override
+      public List<Stored> all() {
+        return MemoryStore.this.all(scope);
+      }
+    };
   }
 
   @Override
@@ -69,7 +84,8 @@ public final class MemoryStore implements Store, ChainStore, RegistryStore {
 
   @Override
   public void scan(long from, long to, Consumer<Entry> each) {
-    for (Entry e : snapshot((int) Math.min(from, Integer.MAX_VALUE), (int) Math.min(to, Integer.MAX_VALUE))) {
+    for (Entry e :
+        snapshot((int) Math.min(from, Integer.MAX_VALUE), (int) Math.min(to, Integer.MAX_VALUE))) {
       each.accept(e);
     }
   }
@@ -77,7 +93,8 @@ public final class MemoryStore implements Store, ChainStore, RegistryStore {
   private List<Entry> snapshot(int from, int to) {
     lock.lock();
     try {
-      return new ArrayList<>(entries.subList(Math.min(from, entries.size()), Math.min(to, entries.size())));
+      return new ArrayList<>(
+          entries.subList(Math.min(from, entries.size()), Math.min(to, entries.size())));
     } finally {
       lock.unlock();
     }
@@ -109,7 +126,9 @@ public final class MemoryStore implements Store, ChainStore, RegistryStore {
 
   @Override
   public List<byte[]> leafHashes(long from, long to) {
-    return snapshot((int) from, (int) Math.min(to, Integer.MAX_VALUE)).stream().map(Entry::leafHash).toList();
+    return snapshot((int) from, (int) Math.min(to, Integer.MAX_VALUE)).stream()
+        .map(Entry::leafHash)
+        .toList();
   }
 
   @Override
@@ -147,21 +166,23 @@ public final class MemoryStore implements Store, ChainStore, RegistryStore {
     }
   }
 
-  // ---- Registry ----
+  // ---- Registry: scope + "|" + id + "@" + version ----
 
-  @Override
-  public synchronized void put(Stored m) {
-    manifests.put(m.id() + "@" + m.version(), m);
+  private synchronized void put(String scope, RegistryStore.Stored m) {
+    manifests.put(scope + "|" + m.id() + "@" + m.version(), m);
   }
 
-  @Override
-  public synchronized boolean remove(String id, String version) {
-    return manifests.remove(id + "@" + version) != null;
+  private synchronized boolean remove(String scope, String id, String version) {
+    boolean mine = manifests.remove(scope + "|" + id + "@" + version) != null;
+    return manifests.remove("*|" + id + "@" + version) != null || mine;
   }
 
-  @Override
-  public synchronized List<Stored> all() {
-    return manifests.values().stream().sorted(java.util.Comparator.comparing(Stored::id)).toList();
+  private synchronized List<RegistryStore.Stored> all(String scope) {
+    return manifests.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(scope + "|") || e.getKey().startsWith("*|"))
+        .map(Map.Entry::getValue)
+        .sorted(java.util.Comparator.comparing(RegistryStore.Stored::id))
+        .toList();
   }
 
   @Override

@@ -10,7 +10,8 @@ import java.util.List;
 public interface RegistryStore {
 
   /** A stored manifest: its RTFS text, the source that registered it, and when. */
-  record Stored(String id, String version, String source, String manifest, java.time.Instant registeredAt) {}
+  record Stored(
+      String id, String version, String source, String manifest, java.time.Instant registeredAt) {}
 
   void put(Stored manifest);
 

@@ -4,8 +4,9 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * A kind of store, found with ServiceLoader ({@code META-INF/services/dev.agora.core.store.StoreProvider}).
- * Core provides {@code memory}; the store module {@code sqlite} and {@code postgres}.
+ * A kind of store, found with ServiceLoader ({@code
+ * META-INF/services/dev.agora.core.store.StoreProvider}). Core provides {@code memory}; the store
+ * module {@code sqlite} and {@code postgres}.
  */
 public interface StoreProvider {
 
@@ -14,7 +15,8 @@ public interface StoreProvider {
 
   /**
    * Opens (creating or migrating as needed) the store {@code settings} describe. {@code dataDir} is
-   * where local files go. Failures are a {@link StoreException} saying what could not be opened and why.
+   * where local files go. Failures are a {@link StoreException} saying what could not be opened and
+   * why.
    */
   Store open(Map<String, String> settings, Path dataDir);
 }

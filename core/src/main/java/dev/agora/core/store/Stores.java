@@ -29,8 +29,11 @@ public final class Stores {
   public static Store open(AgoraConfig.Storage storage, Path dataDir) {
     StoreProvider p = providers().get(storage.type());
     if (p == null) {
-      throw new StoreException("storage type '" + storage.type() + "' is not available in this build; it has "
-          + String.join(", ", types()));
+      throw new StoreException(
+          "storage type '"
+              + storage.type()
+              + "' is not available in this build; it has "
+              + String.join(", ", types()));
     }
     return p.open(storage.settings(), dataDir);
   }

@@ -44,20 +44,40 @@ class CallPathTest {
 
   @BeforeEach
   void setUp() {
-    m = Marketplace.builder().sink(sink).clock(new TestClock("2026-06-03T12:00:00Z")).log(l -> { }).build();
-    register("t.add", "[:map [:a :int] [:b :int]]", ":int", (in, c) -> {
-      reached.incrementAndGet();
-      Dict d = (Dict) in;
-      return Value.of(((Value.Int) d.get("a")).value() + ((Value.Int) d.get("b")).value());
-    }, "pure");
-    register("t.liar", ":any", ":int", (in, c) -> {
-      reached.incrementAndGet();
-      return Value.of("not an int");
-    }, "pure");
-    register("t.net", ":any", ":any", (in, c) -> {
-      reached.incrementAndGet();
-      return Value.TRUE;
-    }, "network");
+    m =
+        Marketplace.builder()
+            .sink(sink)
+            .clock(new TestClock("2026-06-03T12:00:00Z"))
+            .log(l -> {})
+            .build();
+    register(
+        "t.add",
+        "[:map [:a :int] [:b :int]]",
+        ":int",
+        (in, c) -> {
+          reached.incrementAndGet();
+          Dict d = (Dict) in;
+          return Value.of(((Value.Int) d.get("a")).value() + ((Value.Int) d.get("b")).value());
+        },
+        "pure");
+    register(
+        "t.liar",
+        ":any",
+        ":int",
+        (in, c) -> {
+          reached.incrementAndGet();
+          return Value.of("not an int");
+        },
+        "pure");
+    register(
+        "t.net",
+        ":any",
+        ":any",
+        (in, c) -> {
+          reached.incrementAndGet();
+          return Value.TRUE;
+        },
+        "network");
   }
 
   @AfterEach
@@ -66,7 +86,11 @@ class CallPathTest {
   }
 
   private void register(String id, String in, String out, LocalFunction fn, String... effects) {
-    m.registerLocal(CapabilityManifest.builder(id).input(in).output(out).effects(effects).build(), fn, true, "test");
+    m.registerLocal(
+        CapabilityManifest.builder(id).input(in).output(out).effects(effects).build(),
+        fn,
+        true,
+        "test");
   }
 
   private Value call(String id, String input) {
@@ -74,7 +98,10 @@ class CallPathTest {
   }
 
   private List<EventType> types() {
-    return sink.events().stream().map(Event::type).filter(t -> t != EventType.CapabilityRegistered).toList();
+    return sink.events().stream()
+        .map(Event::type)
+        .filter(t -> t != EventType.CapabilityRegistered)
+        .toList();
   }
 
   @Test
@@ -96,7 +123,8 @@ class CallPathTest {
 
   @Test
   void not_found_suggests_near_misses() {
-    AgoraError.NotFound e = catchThrowableOfType(AgoraError.NotFound.class, () -> call("t.ad", "{}"));
+    AgoraError.NotFound e =
+        catchThrowableOfType(AgoraError.NotFound.class, () -> call("t.ad", "{}"));
     assertThat(e.getMessage()).isEqualTo("no capability 't.ad'; did you mean t.add?");
     assertThat(e.suggestions()).containsExactly("t.add");
     assertThat(types()).containsExactly(EventType.CapabilityCall, EventType.CapabilityResult);
@@ -106,7 +134,8 @@ class CallPathTest {
   @Test
   void access_denied_names_the_rule_and_is_recorded_as_policy_denied() {
     m.setPolicy(IsolationPolicy.allowAll().withDeny("t.*"));
-    AgoraError.AccessDenied e = catchThrowableOfType(AgoraError.AccessDenied.class, () -> call("t.add", "{:a 1 :b 2}"));
+    AgoraError.AccessDenied e =
+        catchThrowableOfType(AgoraError.AccessDenied.class, () -> call("t.add", "{:a 1 :b 2}"));
     assertThat(e.rule()).isEqualTo("policy.deny[0] 't.*'");
     assertThat(reached.get()).isZero();
     assertThat(types()).containsExactly(EventType.CapabilityCall, EventType.PolicyDenied);
@@ -115,17 +144,29 @@ class CallPathTest {
   @Test
   void security_levels() {
     SecurityContext pure = SecurityContext.pure("sandbox");
-    assertThat(m.call(CallRequest.of("t.add", Reader.readValue("{:a 1 :b 1}"), pure))).isEqualTo(Value.of(2));
-    AgoraError.SecurityViolation v = catchThrowableOfType(AgoraError.SecurityViolation.class,
-        () -> m.call(CallRequest.of("t.net", Value.NIL, pure)));
-    assertThat(v.getMessage()).isEqualTo("caller 'sandbox' may not call 't.net': a pure context calls only pure "
-        + "capabilities, and 't.net' has effects [network]");
+    assertThat(m.call(CallRequest.of("t.add", Reader.readValue("{:a 1 :b 1}"), pure)))
+        .isEqualTo(Value.of(2));
+    AgoraError.SecurityViolation v =
+        catchThrowableOfType(
+            AgoraError.SecurityViolation.class,
+            () -> m.call(CallRequest.of("t.net", Value.NIL, pure)));
+    assertThat(v.getMessage())
+        .isEqualTo(
+            "caller 'sandbox' may not call 't.net': a pure context calls only pure "
+                + "capabilities, and 't.net' has effects [network]");
     SecurityContext controlled = SecurityContext.controlled("agent", "t.net");
     assertThat(m.call(CallRequest.of("t.net", Value.NIL, controlled))).isEqualTo(Value.TRUE);
-    assertThatThrownBy(() -> m.call(CallRequest.of("t.add", Reader.readValue("{:a 1 :b 1}"), controlled)))
-        .isInstanceOf(AgoraError.SecurityViolation.class).hasMessageContaining("not among the capabilities");
-    SecurityContext noNetwork = new SecurityContext("x", SecurityContext.Level.FULL, List.of(), java.util.Set.of("time"),
-        java.util.Set.of("*"));
+    assertThatThrownBy(
+            () -> m.call(CallRequest.of("t.add", Reader.readValue("{:a 1 :b 1}"), controlled)))
+        .isInstanceOf(AgoraError.SecurityViolation.class)
+        .hasMessageContaining("not among the capabilities");
+    SecurityContext noNetwork =
+        new SecurityContext(
+            "x",
+            SecurityContext.Level.FULL,
+            List.of(),
+            java.util.Set.of("time"),
+            java.util.Set.of("*"));
     assertThatThrownBy(() -> m.call(CallRequest.of("t.net", Value.NIL, noNetwork)))
         .hasMessageContaining("effect 'network' is not allowed (allowed: [time])");
     assertThat(sink.events(EventType.PolicyDenied)).hasSize(3);
@@ -133,20 +174,32 @@ class CallPathTest {
 
   @Test
   void permissions_are_required() {
-    m.registerLocal(CapabilityManifest.builder("t.admin").effects("state").permissions("orders.admin").build(),
-        (in, c) -> Value.TRUE, false, "test");
-    SecurityContext without = new SecurityContext("bob", SecurityContext.Level.FULL, List.of(), null, java.util.Set.of("x"));
+    m.registerLocal(
+        CapabilityManifest.builder("t.admin").effects("state").permissions("orders.admin").build(),
+        (in, c) -> Value.TRUE,
+        false,
+        "test");
+    SecurityContext without =
+        new SecurityContext(
+            "bob", SecurityContext.Level.FULL, List.of(), null, java.util.Set.of("x"));
     assertThatThrownBy(() -> m.call(CallRequest.of("t.admin", Value.NIL, without)))
-        .hasMessage("caller 'bob' may not call 't.admin': it needs permission 'orders.admin', which this context does not hold");
-    SecurityContext with = new SecurityContext("ann", SecurityContext.Level.FULL, List.of(), null, java.util.Set.of("orders.admin"));
+        .hasMessage(
+            "caller 'bob' may not call 't.admin': it needs permission 'orders.admin', which this context does not hold");
+    SecurityContext with =
+        new SecurityContext(
+            "ann", SecurityContext.Level.FULL, List.of(), null, java.util.Set.of("orders.admin"));
     assertThat(m.call(CallRequest.of("t.admin", Value.NIL, with))).isEqualTo(Value.TRUE);
   }
 
   @Test
   void invalid_input_has_path_expected_found_and_never_reaches_the_provider() {
-    AgoraError.InvalidInput e = catchThrowableOfType(AgoraError.InvalidInput.class, () -> call("t.add", "{:a \"x\"}"));
-    assertThat(e.problems()).extracting(p -> p.message()).containsExactly(
-        "at [:a]: expected :int, found \"x\" (string)", "at [:b]: expected :int (required key), found nothing");
+    AgoraError.InvalidInput e =
+        catchThrowableOfType(AgoraError.InvalidInput.class, () -> call("t.add", "{:a \"x\"}"));
+    assertThat(e.problems())
+        .extracting(p -> p.message())
+        .containsExactly(
+            "at [:a]: expected :int, found \"x\" (string)",
+            "at [:b]: expected :int (required key), found nothing");
     assertThat(e.problems().get(0).path()).containsExactly(Value.keyword("a"));
     assertThat(reached.get()).isZero();
     assertThat(e.data().get("problems")).isNotNull();
@@ -154,23 +207,36 @@ class CallPathTest {
 
   @Test
   void invalid_output_is_caught_after_the_provider_ran() {
-    assertThatThrownBy(() -> call("t.liar", "nil")).isInstanceOf(AgoraError.InvalidOutput.class)
-        .hasMessage("invalid output from 't.liar': at []: expected :int, found \"not an int\" (string)");
+    assertThatThrownBy(() -> call("t.liar", "nil"))
+        .isInstanceOf(AgoraError.InvalidOutput.class)
+        .hasMessage(
+            "invalid output from 't.liar': at []: expected :int, found \"not an int\" (string)");
     assertThat(reached.get()).isEqualTo(1);
   }
 
   @Test
   void provider_errors_carry_the_cause_and_no_provider_is_an_error_too() {
     IllegalStateException boom = new IllegalStateException("disk full");
-    m.registerLocal(CapabilityManifest.builder("t.boom").effects("pure").build(), (in, c) -> {
-      throw boom;
-    }, true, "test");
-    AgoraError.ProviderError e = catchThrowableOfType(AgoraError.ProviderError.class, () -> call("t.boom", "nil"));
+    m.registerLocal(
+        CapabilityManifest.builder("t.boom").effects("pure").build(),
+        (in, c) -> {
+          throw boom;
+        },
+        true,
+        "test");
+    AgoraError.ProviderError e =
+        catchThrowableOfType(AgoraError.ProviderError.class, () -> call("t.boom", "nil"));
     assertThat(e.getMessage()).isEqualTo("capability 't.boom' failed: disk full");
     assertThat(e.getCause()).isSameAs(boom);
-    m.registry().register(CapabilityManifest.builder("t.remote").provider(new ProviderSpec.A2a("http://agent", null, Dict.EMPTY))
-        .effects("network").build(), "test");
-    assertThatThrownBy(() -> call("t.remote", "nil")).isInstanceOf(AgoraError.ProviderError.class)
+    m.registry()
+        .register(
+            CapabilityManifest.builder("t.remote")
+                .provider(new ProviderSpec.A2a("http://agent", null, Dict.EMPTY))
+                .effects("network")
+                .build(),
+            "test");
+    assertThatThrownBy(() -> call("t.remote", "nil"))
+        .isInstanceOf(AgoraError.ProviderError.class)
         .hasMessage("capability 't.remote' failed: no provider for type 'a2a' is installed");
   }
 
@@ -180,34 +246,57 @@ class CallPathTest {
   void stages_run_in_their_documented_order() {
     // policy before security before validation before limits: each test breaks two stages at once
     m.setPolicy(IsolationPolicy.allowAll().withDeny("t.net"));
-    assertThatThrownBy(() -> m.call(CallRequest.of("t.net", Reader.readValue("1"), SecurityContext.pure("p"))))
-        .as("policy before security").isInstanceOf(AgoraError.AccessDenied.class);
-    m.setPolicy(IsolationPolicy.allowAll().withLimit(new LimitRule(Glob.of("t.*"), null, 1, "policy.limits[0]")));
+    assertThatThrownBy(
+            () -> m.call(CallRequest.of("t.net", Reader.readValue("1"), SecurityContext.pure("p"))))
+        .as("policy before security")
+        .isInstanceOf(AgoraError.AccessDenied.class);
+    m.setPolicy(
+        IsolationPolicy.allowAll()
+            .withLimit(new LimitRule(Glob.of("t.*"), null, 1, "policy.limits[0]")));
     register("t.strict", "[:map [:n :int]]", ":any", (in, c) -> Value.NIL, "network");
-    assertThatThrownBy(() -> m.call(CallRequest.of("t.strict", Reader.readValue("{:n \"x\"}"), SecurityContext.pure("p"))))
-        .as("security before validation").isInstanceOf(AgoraError.SecurityViolation.class);
-    assertThatThrownBy(() -> m.call(CallRequest.of("t.nothing", Reader.readValue("{:n \"x\"}"), SecurityContext.pure("p"))))
-        .as("resolution before everything").isInstanceOf(AgoraError.NotFound.class);
+    assertThatThrownBy(
+            () ->
+                m.call(
+                    CallRequest.of(
+                        "t.strict", Reader.readValue("{:n \"x\"}"), SecurityContext.pure("p"))))
+        .as("security before validation")
+        .isInstanceOf(AgoraError.SecurityViolation.class);
+    assertThatThrownBy(
+            () ->
+                m.call(
+                    CallRequest.of(
+                        "t.nothing", Reader.readValue("{:n \"x\"}"), SecurityContext.pure("p"))))
+        .as("resolution before everything")
+        .isInstanceOf(AgoraError.NotFound.class);
     assertThat(reached.get()).isZero();
   }
 
   // ---- deadlines ----
 
   @Test
-  void at_the_deadline_the_provider_is_interrupted_and_the_caller_gets_timeout_at_once() throws Exception {
+  void at_the_deadline_the_provider_is_interrupted_and_the_caller_gets_timeout_at_once()
+      throws Exception {
     CountDownLatch never = new CountDownLatch(1);
     CountDownLatch interrupted = new CountDownLatch(1);
-    m.registerLocal(CapabilityManifest.builder("t.hang").effects("network").build(), (in, c) -> {
-      try {
-        never.await();
-      } catch (InterruptedException e) {
-        interrupted.countDown();
-        throw e;
-      }
-      return Value.NIL;
-    }, false, "test");
-    AgoraError.Timeout t = catchThrowableOfType(AgoraError.Timeout.class,
-        () -> m.call(CallRequest.of("t.hang", Value.NIL, full).withTimeout(Duration.ofMillis(50))));
+    m.registerLocal(
+        CapabilityManifest.builder("t.hang").effects("network").build(),
+        (in, c) -> {
+          try {
+            never.await();
+          } catch (InterruptedException e) {
+            interrupted.countDown();
+            throw e;
+          }
+          return Value.NIL;
+        },
+        false,
+        "test");
+    AgoraError.Timeout t =
+        catchThrowableOfType(
+            AgoraError.Timeout.class,
+            () ->
+                m.call(
+                    CallRequest.of("t.hang", Value.NIL, full).withTimeout(Duration.ofMillis(50))));
     assertThat(t.getMessage()).isEqualTo("capability 't.hang' did not finish within 50 ms");
     assertThat(interrupted.await(30, TimeUnit.SECONDS)).as("the provider was interrupted").isTrue();
     assertThat(sink.events(EventType.CapabilityResult).get(0).errorKind()).isEqualTo("Timeout");
@@ -216,14 +305,21 @@ class CallPathTest {
   @Test
   void a_provider_that_ignores_interrupts_still_cannot_hold_the_caller() {
     AtomicBoolean stop = new AtomicBoolean();
-    m.registerLocal(CapabilityManifest.builder("t.spin").effects("network").build(), (in, c) -> {
-      while (!stop.get()) {
-        Thread.onSpinWait(); // deliberately deaf to interrupts
-      }
-      return Value.NIL;
-    }, false, "test");
+    m.registerLocal(
+        CapabilityManifest.builder("t.spin").effects("network").build(),
+        (in, c) -> {
+          while (!stop.get()) {
+            Thread.onSpinWait(); // deliberately deaf to interrupts
+          }
+          return Value.NIL;
+        },
+        false,
+        "test");
     try {
-      assertThatThrownBy(() -> m.call(CallRequest.of("t.spin", Value.NIL, full).withTimeout(Duration.ofMillis(50))))
+      assertThatThrownBy(
+              () ->
+                  m.call(
+                      CallRequest.of("t.spin", Value.NIL, full).withTimeout(Duration.ofMillis(50))))
           .isInstanceOf(AgoraError.Timeout.class);
     } finally {
       stop.set(true);
@@ -232,9 +328,20 @@ class CallPathTest {
 
   @Test
   void the_narrowest_deadline_applies() {
-    m.registerLocal(CapabilityManifest.builder("t.declared").effects("network").timeout(Duration.ofMillis(40)).build(),
-        (in, c) -> Value.of(c.remaining().toMillis()), false, "test");
-    long left = ((Value.Int) m.call(CallRequest.of("t.declared", Value.NIL, full).withTimeout(Duration.ofSeconds(10)))).value();
+    m.registerLocal(
+        CapabilityManifest.builder("t.declared")
+            .effects("network")
+            .timeout(Duration.ofMillis(40))
+            .build(),
+        (in, c) -> Value.of(c.remaining().toMillis()),
+        false,
+        "test");
+    long left =
+        ((Value.Int)
+                m.call(
+                    CallRequest.of("t.declared", Value.NIL, full)
+                        .withTimeout(Duration.ofSeconds(10))))
+            .value();
     assertThat(left).isBetween(0L, 40L);
     m.setPolicy(IsolationPolicy.allowAll().withDefaultTimeout(Duration.ofMillis(30)));
     long policyLeft = ((Value.Int) m.call(CallRequest.of("t.declared", Value.NIL, full))).value();
@@ -245,34 +352,47 @@ class CallPathTest {
 
   @Test
   void a_full_concurrency_limit_refuses_at_once_naming_the_rule() throws Exception {
-    m.setPolicy(IsolationPolicy.allowAll().withLimit(new LimitRule(Glob.of("t.slow*"), null, 2, "policy.limits[0]")));
+    m.setPolicy(
+        IsolationPolicy.allowAll()
+            .withLimit(new LimitRule(Glob.of("t.slow*"), null, 2, "policy.limits[0]")));
     CountDownLatch entered = new CountDownLatch(2);
     CountDownLatch release = new CountDownLatch(1);
-    m.registerLocal(CapabilityManifest.builder("t.slow").effects("network").build(), (in, c) -> {
-      entered.countDown();
-      release.await();
-      return Value.TRUE;
-    }, false, "test");
+    m.registerLocal(
+        CapabilityManifest.builder("t.slow").effects("network").build(),
+        (in, c) -> {
+          entered.countDown();
+          release.await();
+          return Value.TRUE;
+        },
+        false,
+        "test");
     List<Thread> holders = new ArrayList<>();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     for (int i = 0; i < 2; i++) {
-      holders.add(Thread.ofVirtual().start(() -> {
-        try {
-          m.call(CallRequest.of("t.slow", Value.NIL, full));
-        } catch (Throwable e) {
-          failure.set(e);
-        }
-      }));
+      holders.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      m.call(CallRequest.of("t.slow", Value.NIL, full));
+                    } catch (Throwable e) {
+                      failure.set(e);
+                    }
+                  }));
     }
     assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
-    assertThatThrownBy(() -> m.call(CallRequest.of("t.slow", Value.NIL, full))).isInstanceOf(AgoraError.LimitExceeded.class)
-        .hasMessage("capability 't.slow' refused: at most 2 concurrent calls (policy.limits[0] 't.slow*')");
+    assertThatThrownBy(() -> m.call(CallRequest.of("t.slow", Value.NIL, full)))
+        .isInstanceOf(AgoraError.LimitExceeded.class)
+        .hasMessage(
+            "capability 't.slow' refused: at most 2 concurrent calls (policy.limits[0] 't.slow*')");
     release.countDown();
     for (Thread t : holders) {
       t.join();
     }
     assertThat(failure.get()).isNull();
-    assertThat(m.call(CallRequest.of("t.slow", Value.NIL, full))).as("permits come back").isEqualTo(Value.TRUE);
+    assertThat(m.call(CallRequest.of("t.slow", Value.NIL, full)))
+        .as("permits come back")
+        .isEqualTo(Value.TRUE);
   }
 
   @Test
@@ -280,21 +400,30 @@ class CallPathTest {
     int calls = 10_000;
     CountDownLatch entered = new CountDownLatch(calls);
     CountDownLatch release = new CountDownLatch(1);
-    m.registerLocal(CapabilityManifest.builder("t.wait").effects("network").build(), (in, c) -> {
-      entered.countDown();
-      release.await();
-      return Value.TRUE;
-    }, false, "test");
+    m.registerLocal(
+        CapabilityManifest.builder("t.wait").effects("network").build(),
+        (in, c) -> {
+          entered.countDown();
+          release.await();
+          return Value.TRUE;
+        },
+        false,
+        "test");
     AtomicInteger ok = new AtomicInteger();
     List<Thread> callers = new ArrayList<>(calls);
     for (int i = 0; i < calls; i++) {
-      callers.add(Thread.ofVirtual().start(() -> {
-        if (m.call(CallRequest.of("t.wait", Value.NIL, full)).equals(Value.TRUE)) {
-          ok.incrementAndGet();
-        }
-      }));
+      callers.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    if (m.call(CallRequest.of("t.wait", Value.NIL, full)).equals(Value.TRUE)) {
+                      ok.incrementAndGet();
+                    }
+                  }));
     }
-    assertThat(entered.await(90, TimeUnit.SECONDS)).as("all 10,000 calls are inside the provider at once").isTrue();
+    assertThat(entered.await(90, TimeUnit.SECONDS))
+        .as("all 10,000 calls are inside the provider at once")
+        .isTrue();
     int platformThreads = ManagementFactory.getThreadMXBean().getThreadCount();
     release.countDown();
     for (Thread t : callers) {

@@ -65,16 +65,26 @@ class LedgerTest {
     List<Thread> ts = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int id = t;
-      ts.add(Thread.ofPlatform().start(() -> {
-        try {
-          start.await();
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-        for (int i = 0; i < each; i++) {
-          ledger.accept(Event.of("t" + id + "-" + i, EventType.CapabilityCall, Samples.T0, null, "plan-" + id, "t" + id));
-        }
-      }));
+      ts.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      start.await();
+                    } catch (InterruptedException e) {
+                      throw new IllegalStateException(e);
+                    }
+                    for (int i = 0; i < each; i++) {
+                      ledger.accept(
+                          Event.of(
+                              "t" + id + "-" + i,
+                              EventType.CapabilityCall,
+                              Samples.T0,
+                              null,
+                              "plan-" + id,
+                              "t" + id));
+                    }
+                  }));
     }
     start.countDown();
     for (Thread t : ts) {
@@ -90,8 +100,10 @@ class LedgerTest {
     assertThat(ids).hasSize(threads * each);
     // each thread's own actions are in the order it appended them
     List<Entry> mine = chain.query(ChainQuery.ALL.withPlan("plan-3"));
-    assertThat(mine).extracting(e -> e.columns().actionId()).containsExactlyElementsOf(
-        java.util.stream.IntStream.range(0, each).mapToObj(i -> "t3-" + i).toList());
+    assertThat(mine)
+        .extracting(e -> e.columns().actionId())
+        .containsExactlyElementsOf(
+            java.util.stream.IntStream.range(0, each).mapToObj(i -> "t3-" + i).toList());
     assertThat(report.checkpoints()).isGreaterThanOrEqualTo(threads * each / 1000);
   }
 
@@ -105,10 +117,14 @@ class LedgerTest {
     }
     assertThat(store.checkpoints()).extracting(Checkpoint::size).containsExactly(100L, 200L, 300L);
     ledger.close();
-    assertThat(store.checkpoints()).extracting(Checkpoint::size).containsExactly(100L, 200L, 300L, 350L);
-    assertThat(store.checkpoints()).allMatch(c -> c.signedBy(key.verifier()) && c.origin().equals(ledger.origin()));
+    assertThat(store.checkpoints())
+        .extracting(Checkpoint::size)
+        .containsExactly(100L, 200L, 300L, 350L);
+    assertThat(store.checkpoints())
+        .allMatch(c -> c.signedBy(key.verifier()) && c.origin().equals(ledger.origin()));
     assertThat(store.checkpoints().getLast().root()).isEqualTo(store.head().root());
-    assertThatThrownBy(() -> ledger.accept(Samples.random(r, 351))).isInstanceOf(Ledger.WriteFailed.class)
+    assertThatThrownBy(() -> ledger.accept(Samples.random(r, 351)))
+        .isInstanceOf(Ledger.WriteFailed.class)
         .hasMessageContaining("closed");
   }
 
@@ -185,7 +201,8 @@ class LedgerTest {
     ledger.accept(Samples.random(r, 0));
     failing.set(true);
     Event lost = Samples.random(r, 1);
-    assertThatThrownBy(() -> ledger.accept(lost)).isInstanceOf(Ledger.WriteFailed.class)
+    assertThatThrownBy(() -> ledger.accept(lost))
+        .isInstanceOf(Ledger.WriteFailed.class)
         .hasMessageContaining("could not store 1 entries: disk full");
     failing.set(false);
     ledger.accept(Samples.random(r, 2));
@@ -195,20 +212,30 @@ class LedgerTest {
 
   @Test
   void secretsAreRedactedAndDigestModeKeepsOnlyHashes() {
-    Event e = Event.of("c-1", EventType.CapabilityCall, Samples.T0, null, "p", "agent").withArguments(
-        Reader.readValue("{:city \"Oslo\" :api-key \"sk-123\" :nested {\"Authorization\" \"Bearer x\"} :list [{:password \"p\"}]}"));
+    Event e =
+        Event.of("c-1", EventType.CapabilityCall, Samples.T0, null, "p", "agent")
+            .withArguments(
+                Reader.readValue(
+                    "{:city \"Oslo\" :api-key \"sk-123\" :nested {\"Authorization\" \"Bearer x\"} :list [{:password \"p\"}]}"));
     Event redacted = Recording.DEFAULT.apply(e);
     String printed = redacted.arguments().toString();
-    assertThat(printed).contains("Oslo").doesNotContain("sk-123").doesNotContain("Bearer x").doesNotContain("\"p\"");
+    assertThat(printed)
+        .contains("Oslo")
+        .doesNotContain("sk-123")
+        .doesNotContain("Bearer x")
+        .doesNotContain("\"p\"");
     assertThat(((Dict) redacted.arguments()).get("api-key")).isEqualTo(Recording.REDACTED);
 
     Recording custom = new Recording(Recording.Privacy.FULL, "(?i)city");
     assertThat(((Dict) custom.apply(e).arguments()).get("city")).isEqualTo(Recording.REDACTED);
 
-    Event digested = new Recording(Recording.Privacy.DIGEST, null).apply(e.withResult(Value.of(42), Duration.ZERO, 0));
+    Event digested =
+        new Recording(Recording.Privacy.DIGEST, null)
+            .apply(e.withResult(Value.of(42), Duration.ZERO, 0));
     assertThat(digested.arguments()).isEqualTo(Recording.digest(redacted.arguments()));
     assertThat(digested.result().toString()).startsWith("{:sha-256 \"");
-    assertThat(new String(Canonical.encode(digested), java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("Oslo");
+    assertThat(new String(Canonical.encode(digested), java.nio.charset.StandardCharsets.ISO_8859_1))
+        .doesNotContain("Oslo");
 
     MemoryStore store = new MemoryStore();
     Ledger ledger = ledger(store, Ledger.Durability.DURABLE, 0);
@@ -244,7 +271,8 @@ class LedgerTest {
     assertThat(lying.verify(key.verifier())).isFalse();
     assertThat(Canonical.decode(back.body()).id()).isEqualTo("a-7");
     assertThatThrownBy(() -> chain.prove("nope")).hasMessageContaining("no action 'nope'");
-    assertThatThrownBy(() -> InclusionProof.parse("hello\n\n")).isInstanceOf(ChainFormatException.class);
+    assertThatThrownBy(() -> InclusionProof.parse("hello\n\n"))
+        .isInstanceOf(ChainFormatException.class);
 
     CausalChain.ConsistencyProof cp = chain.consistency(10);
     assertThat(cp.verify()).isTrue();
@@ -264,7 +292,8 @@ class LedgerTest {
     assertThat(bad.report().ok()).isFalse();
     assertThat(bad.report().firstBad()).isEqualTo(12);
     Files.writeString(export, "not json\n");
-    assertThatThrownBy(() -> ChainExport.verify(export, key.verifier())).isInstanceOf(ChainFormatException.class)
+    assertThatThrownBy(() -> ChainExport.verify(export, key.verifier()))
+        .isInstanceOf(ChainFormatException.class)
         .hasMessageContaining("line 1: not JSON");
   }
 }

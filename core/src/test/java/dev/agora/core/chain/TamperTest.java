@@ -10,8 +10,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * 1,000 seeded random tamperings of a stored log, each of the kinds an attacker with write access to
- * the store could make; every one must be detected, at the right first index.
+ * 1,000 seeded random tamperings of a stored log, each of the kinds an attacker with write access
+ * to the store could make; every one must be detected, at the right first index.
  */
 class TamperTest {
 
@@ -19,13 +19,18 @@ class TamperTest {
   private static final int EVERY = 50;
 
   /** A log of SIZE entries with checkpoints every EVERY entries and at the end. */
-  private record Log(List<Entry> entries, ChainHead head, List<Checkpoint> checkpoints, VerifierKey key) {}
+  private record Log(
+      List<Entry> entries, ChainHead head, List<Checkpoint> checkpoints, VerifierKey key) {}
 
   private static Log build(long seed) {
     MemoryStore store = new MemoryStore();
     ChainKey key = ChainKey.generate("tamper-test");
-    Ledger ledger = new Ledger(store, key, new Ledger.Settings(Ledger.Durability.DURABLE, Recording.DEFAULT, EVERY, 64),
-        m -> { });
+    Ledger ledger =
+        new Ledger(
+            store,
+            key,
+            new Ledger.Settings(Ledger.Durability.DURABLE, Recording.DEFAULT, EVERY, 64),
+            m -> {});
     SplittableRandom r = new SplittableRandom(seed);
     for (int i = 0; i < SIZE; i++) {
       ledger.accept(Samples.random(r, i));
@@ -36,7 +41,8 @@ class TamperTest {
     return new Log(entries, store.head(), store.checkpoints(), key.verifier());
   }
 
-  private static Verifier.Report verify(List<Entry> entries, ChainHead head, List<Checkpoint> cps, VerifierKey key) {
+  private static Verifier.Report verify(
+      List<Entry> entries, ChainHead head, List<Checkpoint> cps, VerifierKey key) {
     return new Verifier(List.of(key), null).verify(entries::forEach, head, cps);
   }
 
@@ -77,14 +83,35 @@ class TamperTest {
         case 1 -> { // change a body and its stored leaf hash
           Entry x = e.get(i);
           byte[] body = Canonical.encode(x.action().withArguments(Value.of("forged " + round)));
-          e.set(i, new Entry(i, body, Hashes.leaf(body), x.chainHash(), Entry.Columns.of(Canonical.header(body))));
+          e.set(
+              i,
+              new Entry(
+                  i,
+                  body,
+                  Hashes.leaf(body),
+                  x.chainHash(),
+                  Entry.Columns.of(Canonical.header(body))));
           what = "body and leaf replaced";
         }
         case 2 -> { // change an index column only
           Entry x = e.get(i);
           Entry.Columns c = x.columns();
-          e.set(i, new Entry(i, x.body(), x.leafHash(), x.chainHash(), new Entry.Columns(c.actionId(), c.type(),
-              c.parentId(), "other-plan", c.intentId(), c.capabilityId(), c.caller(), c.timeNanos())));
+          e.set(
+              i,
+              new Entry(
+                  i,
+                  x.body(),
+                  x.leafHash(),
+                  x.chainHash(),
+                  new Entry.Columns(
+                      c.actionId(),
+                      c.type(),
+                      c.parentId(),
+                      "other-plan",
+                      c.intentId(),
+                      c.capabilityId(),
+                      c.caller(),
+                      c.timeNanos())));
           what = "column changed";
         }
         case 3 -> { // delete a row
@@ -127,10 +154,20 @@ class TamperTest {
         case 9 -> { // rewrite one entry and recompute every hash after it, and the head
           Entry x = e.get(i);
           byte[] body = Canonical.encode(x.action().withArguments(Value.of("rewritten")));
-          e.set(i, new Entry(i, body, Hashes.leaf(body), x.chainHash(), Entry.Columns.of(Canonical.header(body))));
+          e.set(
+              i,
+              new Entry(
+                  i,
+                  body,
+                  Hashes.leaf(body),
+                  x.chainHash(),
+                  Entry.Columns.of(Canonical.header(body))));
           e = rehash(e);
           head = headOf(e);
-          expected = (i / EVERY) * EVERY; // the last checkpoint before the change is the earliest bad one can be told
+          expected =
+              (i / EVERY)
+                  * EVERY; // the last checkpoint before the change is the earliest bad one can be
+          // told
           what = "consistently rewritten";
         }
         default -> { // forge a checkpoint's size
@@ -143,7 +180,9 @@ class TamperTest {
       }
       Verifier.Report rep = verify(e, head, cps, log.key);
       assertThat(rep.ok()).as("round %d: %s at %d went unnoticed", round, what, i).isFalse();
-      assertThat(rep.firstBad()).as("round %d: %s at %d: %s", round, what, i, rep.reason()).isEqualTo(expected);
+      assertThat(rep.firstBad())
+          .as("round %d: %s at %d: %s", round, what, i, rep.reason())
+          .isEqualTo(expected);
     }
     for (int count : kinds) {
       assertThat(count).as("every kind was tried").isPositive();

@@ -2,11 +2,11 @@ package dev.agora.core.fuzz;
 
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.config.ConfigLoader;
+import dev.agora.core.discovery.SourceFactory;
 import dev.agora.core.doc.Document;
 import dev.agora.core.doc.DocumentException;
 import dev.agora.core.doc.Documents;
 import dev.agora.core.manifest.Manifests;
-import dev.agora.core.discovery.SourceFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,9 +18,9 @@ import java.util.stream.Stream;
 
 /**
  * One parser of outside input under fuzzing: manifests in each format, or agora.yaml. {@link #run}
- * feeds it one input and says how it ended; anything but a result or the documented typed error
- * (a {@link DocumentException}, or problems in a manifest {@link Manifests.LoadResult}) is thrown
- * back as an {@link AssertionError} naming the input.
+ * feeds it one input and says how it ended; anything but a result or the documented typed error (a
+ * {@link DocumentException}, or problems in a manifest {@link Manifests.LoadResult}) is thrown back
+ * as an {@link AssertionError} naming the input.
  */
 public enum DocumentFuzz {
   MANIFEST_JSON(Documents.Format.JSON, "json"),
@@ -29,7 +29,11 @@ public enum DocumentFuzz {
   CONFIG(Documents.Format.YAML, null);
 
   /** How an input ended. */
-  public enum Outcome { ACCEPTED, PROBLEMS, DOCUMENT_ERROR }
+  public enum Outcome {
+    ACCEPTED,
+    PROBLEMS,
+    DOCUMENT_ERROR
+  }
 
   private static final Map<String, SourceFactory> FACTORIES = ConfigLoader.factories();
 
@@ -51,11 +55,13 @@ public enum DocumentFuzz {
         return Outcome.ACCEPTED;
       }
       Manifests.LoadResult r = Manifests.parse(doc, "fuzz");
-      r.problems().forEach(p -> {
-        if (p.message() == null || p.message().isBlank()) {
-          throw new AssertionError("a problem without a message: " + p);
-        }
-      });
+      r.problems()
+          .forEach(
+              p -> {
+                if (p.message() == null || p.message().isBlank()) {
+                  throw new AssertionError("a problem without a message: " + p);
+                }
+              });
       return r.problems().isEmpty() ? Outcome.ACCEPTED : Outcome.PROBLEMS;
     } catch (DocumentException e) {
       if (e.problems().isEmpty() || e.getMessage().isBlank()) {
@@ -73,8 +79,11 @@ public enum DocumentFuzz {
     try (Stream<Path> files = Files.walk(repoRoot.resolve("examples"))) {
       for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
         String name = f.getFileName().toString();
-        boolean mine = this == CONFIG ? name.equals("agora.yaml")
-            : f.getParent().getFileName().toString().equals("manifests") && name.endsWith("." + manifestExtension);
+        boolean mine =
+            this == CONFIG
+                ? name.equals("agora.yaml")
+                : f.getParent().getFileName().toString().equals("manifests")
+                    && name.endsWith("." + manifestExtension);
         if (mine) {
           out.add(Files.readString(f));
         }
@@ -83,7 +92,8 @@ public enum DocumentFuzz {
       throw new UncheckedIOException(e);
     }
     if (out.isEmpty()) {
-      throw new IllegalStateException("no seed documents for " + this + " under " + repoRoot.resolve("examples"));
+      throw new IllegalStateException(
+          "no seed documents for " + this + " under " + repoRoot.resolve("examples"));
     }
     return out;
   }
@@ -95,13 +105,19 @@ public enum DocumentFuzz {
       dir = dir.getParent();
     }
     if (dir == null) {
-      throw new IllegalStateException("no examples/ directory above " + Path.of("").toAbsolutePath());
+      throw new IllegalStateException(
+          "no examples/ directory above " + Path.of("").toAbsolutePath());
     }
     return dir;
   }
 
   static String abbreviate(String s) {
-    return s.length() <= 2_000 ? s : s.substring(0, 1_000) + "\n…(" + s.length() + " chars)…\n"
-        + s.substring(s.length() - 1_000);
+    return s.length() <= 2_000
+        ? s
+        : s.substring(0, 1_000)
+            + "\n…("
+            + s.length()
+            + " chars)…\n"
+            + s.substring(s.length() - 1_000);
   }
 }

@@ -7,15 +7,36 @@ import java.util.SplittableRandom;
 /**
  * Turns valid seed documents into hostile ones, reproducibly from a seed: byte flips, truncation,
  * duplication, splicing of two seeds, deep nesting, huge numbers, invalid UTF-8 (as the decoder
- * would see it: U+FFFD and lone surrogates), YAML alias bombs and tags, very long strings.
- * Used by the fuzz tests (about 10k inputs) and by bench's FuzzRun (millions).
+ * would see it: U+FFFD and lone surrogates), YAML alias bombs and tags, very long strings. Used by
+ * the fuzz tests (about 10k inputs) and by bench's FuzzRun (millions).
  */
 public final class Mutator {
 
-  private static final String NOISE = "{}[]()\"'\\:;,#&*!|>-?%@`~^ \n\t0123456789eE.+abcxyz\u00e9\u03bb\uFFFD";
-  private static final String[] TOKENS = {"null", "true", "1e999999", "-0", "99999999999999999999999999999999",
-      "NaN", "&a", "*a", "!!java.net.URL [\"http://127.0.0.1:1/\"]", "!!javax.script.ScriptEngineManager []",
-      "<<: *a", "---", "...", "%YAML 1.2", "\\u0000", "\uD800", "#_", "#inst \"x\"", "^{:a 1}", ":", "::"};
+  private static final String NOISE =
+      "{}[]()\"'\\:;,#&*!|>-?%@`~^ \n\t0123456789eE.+abcxyz\u00e9\u03bb\uFFFD";
+  private static final String[] TOKENS = {
+    "null",
+    "true",
+    "1e999999",
+    "-0",
+    "99999999999999999999999999999999",
+    "NaN",
+    "&a",
+    "*a",
+    "!!java.net.URL [\"http://127.0.0.1:1/\"]",
+    "!!javax.script.ScriptEngineManager []",
+    "<<: *a",
+    "---",
+    "...",
+    "%YAML 1.2",
+    "\\u0000",
+    "\uD800",
+    "#_",
+    "#inst \"x\"",
+    "^{:a 1}",
+    ":",
+    "::"
+  };
 
   private final List<String> seeds;
   private final SplittableRandom random;
@@ -54,7 +75,8 @@ public final class Mutator {
       case 3 -> { // splice another seed in
         String other = seeds.get(random.nextInt(seeds.size()));
         int from = other.isEmpty() ? 0 : random.nextInt(other.length());
-        yield s.substring(0, at) + other.substring(from, Math.min(other.length(), from + random.nextInt(400) + 1))
+        yield s.substring(0, at)
+            + other.substring(from, Math.min(other.length(), from + random.nextInt(400) + 1))
             + s.substring(at);
       }
       case 4 -> s.substring(0, at) + TOKENS[random.nextInt(TOKENS.length)] + s.substring(at);
@@ -63,10 +85,21 @@ public final class Mutator {
         String open = String.valueOf("[{(".charAt(random.nextInt(3)));
         yield s.substring(0, at) + open.repeat(n) + s.substring(at);
       }
-      case 6 -> s.substring(0, at) + "9".repeat(random.nextInt(5_000) + 1) + s.substring(at); // huge number
-      case 7 -> s.substring(0, at) + "x".repeat(random.nextInt(100_000) + 1) + s.substring(at); // long string
-      case 8 -> new String(garble(s.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8); // invalid UTF-8
-      default -> s.isEmpty() ? s : s.substring(0, at) + s.substring(Math.min(s.length(), at + random.nextInt(40) + 1));
+      case 6 ->
+          s.substring(0, at)
+              + "9".repeat(random.nextInt(5_000) + 1)
+              + s.substring(at); // huge number
+      case 7 ->
+          s.substring(0, at)
+              + "x".repeat(random.nextInt(100_000) + 1)
+              + s.substring(at); // long string
+      case 8 ->
+          new String(
+              garble(s.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8); // invalid UTF-8
+      default ->
+          s.isEmpty()
+              ? s
+              : s.substring(0, at) + s.substring(Math.min(s.length(), at + random.nextInt(40) + 1));
     };
   }
 
@@ -90,12 +123,14 @@ public final class Mutator {
   /** {@code n} opening brackets of one kind, unclosed or closed at random. */
   public String deep(int n) {
     char open = "[{(".charAt(random.nextInt(3));
-    String close = switch (open) {
-      case '[' -> "]";
-      case '{' -> "}";
-      default -> ")";
-    };
-    String body = open == '{' ? "{\"a\":".repeat(n) + "1" + close.repeat(n) : String.valueOf(open).repeat(n);
+    String close =
+        switch (open) {
+          case '[' -> "]";
+          case '{' -> "}";
+          default -> ")";
+        };
+    String body =
+        open == '{' ? "{\"a\":".repeat(n) + "1" + close.repeat(n) : String.valueOf(open).repeat(n);
     return random.nextBoolean() || open == '{' ? body : body + close.repeat(n);
   }
 

@@ -50,8 +50,10 @@ class LocalCapabilitiesTest {
     }
 
     @Capability(id = "geo.label", effects = "pure")
-    public String label(@Param("name") String name, @Param(value = "count", optional = true) Long count,
-                        @Param(value = "loud", optional = true) boolean loud) {
+    public String label(
+        @Param("name") String name,
+        @Param(value = "count", optional = true) Long count,
+        @Param(value = "loud", optional = true) boolean loud) {
       String s = name + (count == null ? "" : " x" + count);
       return loud ? s.toUpperCase() : s;
     }
@@ -79,17 +81,21 @@ class LocalCapabilitiesTest {
     assertThat(area.input().show()).isEqualTo("[:map [:width :number] [:height :number]]");
     assertThat(area.output().show()).isEqualTo(":number");
     assertThat(area.isPure()).isTrue();
-    assertThat(m.registry().get("geo.label").input().show()).isEqualTo("[:map [:name :string] [:count :int ?] [:loud :bool ?]]");
+    assertThat(m.registry().get("geo.label").input().show())
+        .isEqualTo("[:map [:name :string] [:count :int ?] [:loud :bool ?]]");
     assertThat(m.registry().get("geo.corners").output().show()).isEqualTo("[:vector :int]");
     assertThat(m.registry().get("geo.info").input().show()).isEqualTo("[:map]");
 
     assertThat(call("geo.area", "{:width 2 :height 1.5}")).isEqualTo(Value.of(3.0));
     assertThat(call("geo.label", "{:name \"box\"}")).isEqualTo(Value.of("box"));
-    assertThat(call("geo.label", "{:name \"box\" :count 3 :loud true}")).isEqualTo(Value.of("BOX X3"));
+    assertThat(call("geo.label", "{:name \"box\" :count 3 :loud true}"))
+        .isEqualTo(Value.of("BOX X3"));
     assertThat(call("geo.corners", "{:n 4}")).isEqualTo(Reader.readValue("[4 8]"));
     assertThat(call("geo.info", "{}")).isEqualTo(Reader.readValue("{:version 2}"));
-    assertThatThrownBy(() -> call("geo.area", "{:width \"2\" :height 1}")).isInstanceOf(AgoraError.InvalidInput.class);
-    assertThatThrownBy(() -> call("geo.fail", "{:x 3}")).isInstanceOf(AgoraError.ProviderError.class)
+    assertThatThrownBy(() -> call("geo.area", "{:width \"2\" :height 1}"))
+        .isInstanceOf(AgoraError.InvalidInput.class);
+    assertThatThrownBy(() -> call("geo.fail", "{:x 3}"))
+        .isInstanceOf(AgoraError.ProviderError.class)
         .hasMessage("capability 'geo.fail' failed: x must be even, got 3");
   }
 
@@ -102,18 +108,35 @@ class LocalCapabilitiesTest {
 
   @Test
   void unsupported_parameter_types_are_refused_at_registration() {
-    assertThatThrownBy(() -> m.registerAnnotated(new Unsupported())).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Unsupported.f: unsupported type Thread; use long, int, double, boolean, String, List, Map or an RTFS Value");
-    assertThatThrownBy(() -> m.registerAnnotated("a string")).hasMessageContaining("has no public @Capability methods");
+    assertThatThrownBy(() -> m.registerAnnotated(new Unsupported()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Unsupported.f: unsupported type Thread; use long, int, double, boolean, String, List, Map or an RTFS Value");
+    assertThatThrownBy(() -> m.registerAnnotated("a string"))
+        .hasMessageContaining("has no public @Capability methods");
   }
 
   @Test
   void a_lambda_capability() {
-    m.registerLocal(CapabilityManifest.builder("text.shout").input(":string").output(":string").effects("pure").build(),
-        (in, c) -> Value.of(((Value.Str) in).value().toUpperCase() + "!"), true, "test");
+    m.registerLocal(
+        CapabilityManifest.builder("text.shout")
+            .input(":string")
+            .output(":string")
+            .effects("pure")
+            .build(),
+        (in, c) -> Value.of(((Value.Str) in).value().toUpperCase() + "!"),
+        true,
+        "test");
     assertThat(call("text.shout", "\"hi\"")).isEqualTo(Value.of("HI!"));
-    assertThatThrownBy(() -> m.registerLocal(CapabilityManifest.builder("x.y")
-        .provider(new ProviderSpec.Http("http://x", "GET", Dict.EMPTY)).build(), (in, c) -> in, true, "t"))
+    assertThatThrownBy(
+            () ->
+                m.registerLocal(
+                    CapabilityManifest.builder("x.y")
+                        .provider(new ProviderSpec.Http("http://x", "GET", Dict.EMPTY))
+                        .build(),
+                    (in, c) -> in,
+                    true,
+                    "t"))
         .hasMessage("'x.y' is not a local capability: its provider is http");
   }
 
@@ -126,52 +149,88 @@ class LocalCapabilitiesTest {
     assertThat(call("ccos.echo", "{:a [1]}")).isEqualTo(Reader.readValue("{:a [1]}"));
     assertThat(call("ccos.math.add", "[1 2 3]")).isEqualTo(Value.of(6));
     assertThat(call("ccos.math.add", "{:a 1 :b 2.5}")).isEqualTo(Value.of(3.5));
-    assertThatThrownBy(() -> call("ccos.math.add", "[9223372036854775807 1]")).isInstanceOf(AgoraError.ProviderError.class);
+    assertThatThrownBy(() -> call("ccos.math.add", "[9223372036854775807 1]"))
+        .isInstanceOf(AgoraError.ProviderError.class);
     assertThat(call("ccos.io.log", "\"hello\"")).isEqualTo(Value.NIL);
-    assertThat(call("ccos.io.log", "{:message \"m\" :level :warn :data {:n 1}}")).isEqualTo(Value.NIL);
+    assertThat(call("ccos.io.log", "{:message \"m\" :level :warn :data {:n 1}}"))
+        .isEqualTo(Value.NIL);
     assertThat(log).containsExactly("[info] tester: hello", "[warn] tester: m {:n 1}");
-    assertThat(call("ccos.time.now", "nil")).isEqualTo(Reader.readValue(
-        "{:iso \"2026-03-29T07:30Z\" :epoch-ms 1774769400000 :zone \"UTC\"}"));
-    assertThat(((Dict) call("ccos.time.now", "{:zone \"Europe/Oslo\"}")).get("iso")).isEqualTo(Value.of("2026-03-29T09:30+02:00"));
-    assertThatThrownBy(() -> call("ccos.time.now", "{:zone \"Mars/Olympus\"}")).isInstanceOf(AgoraError.InvalidInput.class)
+    assertThat(call("ccos.time.now", "nil"))
+        .isEqualTo(
+            Reader.readValue("{:iso \"2026-03-29T07:30Z\" :epoch-ms 1774769400000 :zone \"UTC\"}"));
+    assertThat(((Dict) call("ccos.time.now", "{:zone \"Europe/Oslo\"}")).get("iso"))
+        .isEqualTo(Value.of("2026-03-29T09:30+02:00"));
+    assertThatThrownBy(() -> call("ccos.time.now", "{:zone \"Mars/Olympus\"}"))
+        .isInstanceOf(AgoraError.InvalidInput.class)
         .hasMessageContaining("an IANA time zone");
-    assertThat(call("ccos.data.parse-json", "\"{\\\"a\\\": [1, true]}\"")).isEqualTo(Reader.readValue("{:a [1 true]}"));
+    assertThat(call("ccos.data.parse-json", "\"{\\\"a\\\": [1, true]}\""))
+        .isEqualTo(Reader.readValue("{:a [1 true]}"));
     assertThat(call("ccos.data.parse-json", "{:json \"2\"}")).isEqualTo(Value.of(2));
-    assertThatThrownBy(() -> call("ccos.data.parse-json", "\"{oops\"")).isInstanceOf(AgoraError.InvalidInput.class)
+    assertThatThrownBy(() -> call("ccos.data.parse-json", "\"{oops\""))
+        .isInstanceOf(AgoraError.InvalidInput.class)
         .hasMessageContaining("malformed JSON at 1:2");
     assertThat(call("ccos.data.to-json", "{:a [1 nil]}")).isEqualTo(Value.of("{\"a\":[1,null]}"));
-    assertThatThrownBy(() -> call("ccos.data.to-json", "##NaN")).isInstanceOf(AgoraError.InvalidInput.class);
+    assertThatThrownBy(() -> call("ccos.data.to-json", "##NaN"))
+        .isInstanceOf(AgoraError.InvalidInput.class);
   }
 
   @Test
   void a_capability_implemented_in_rtfs_inside_its_manifest() {
-    CapabilityManifest sq = CapabilityManifest.builder("math.square").input("[:map [:n :int]]").output(":int")
-        .provider(new ProviderSpec.Local(null, Dict.of(Value.keyword("implementation"), Value.of("(fn [{:keys [n]}] (* n n))"))))
-        .effects("pure").build();
+    CapabilityManifest sq =
+        CapabilityManifest.builder("math.square")
+            .input("[:map [:n :int]]")
+            .output(":int")
+            .provider(
+                new ProviderSpec.Local(
+                    null,
+                    Dict.of(
+                        Value.keyword("implementation"), Value.of("(fn [{:keys [n]}] (* n n))"))))
+            .effects("pure")
+            .build();
     m.registry().register(sq, "test");
     assertThat(call("math.square", "{:n 7}")).isEqualTo(Value.of(49));
 
-    CapabilityManifest loop = CapabilityManifest.builder("math.forever").timeout(Duration.ofMillis(100))
-        .provider(new ProviderSpec.Local(null, Dict.of(Value.keyword("implementation"),
-            Value.of("(fn [_] (reduce (fn [a x] (reduce + a (range 100))) 0 (range 10000000)))"))))
-        .effects("pure").build();
+    CapabilityManifest loop =
+        CapabilityManifest.builder("math.forever")
+            .timeout(Duration.ofMillis(100))
+            .provider(
+                new ProviderSpec.Local(
+                    null,
+                    Dict.of(
+                        Value.keyword("implementation"),
+                        Value.of(
+                            "(fn [_] (reduce (fn [a x] (reduce + a (range 100))) 0 (range 10000000)))"))))
+            .effects("pure")
+            .build();
     m.registry().register(loop, "test");
-    assertThatThrownBy(() -> call("math.forever", "nil")).isInstanceOf(AgoraError.ProviderError.class)
+    assertThatThrownBy(() -> call("math.forever", "nil"))
+        .isInstanceOf(AgoraError.ProviderError.class)
         .hasMessageContaining("Timeout");
 
-    CapabilityManifest broken = CapabilityManifest.builder("math.broken")
-        .provider(new ProviderSpec.Local(null, Dict.of(Value.keyword("implementation"), Value.of("(fn [x] (+ x")))).build();
+    CapabilityManifest broken =
+        CapabilityManifest.builder("math.broken")
+            .provider(
+                new ProviderSpec.Local(
+                    null, Dict.of(Value.keyword("implementation"), Value.of("(fn [x] (+ x"))))
+            .build();
     m.registry().register(broken, "test");
-    assertThatThrownBy(() -> call("math.broken", "1")).isInstanceOf(AgoraError.ProviderError.class)
+    assertThatThrownBy(() -> call("math.broken", "1"))
+        .isInstanceOf(AgoraError.ProviderError.class)
         .hasMessageContaining("its RTFS implementation does not load: ParseError");
-    CapabilityManifest notFn = CapabilityManifest.builder("math.notfn")
-        .provider(new ProviderSpec.Local(null, Dict.of(Value.keyword("implementation"), Value.of("42")))).build();
+    CapabilityManifest notFn =
+        CapabilityManifest.builder("math.notfn")
+            .provider(
+                new ProviderSpec.Local(
+                    null, Dict.of(Value.keyword("implementation"), Value.of("42"))))
+            .build();
     m.registry().register(notFn, "test");
-    assertThatThrownBy(() -> call("math.notfn", "1")).hasMessageContaining("is 42 (integer), not a function");
+    assertThatThrownBy(() -> call("math.notfn", "1"))
+        .hasMessageContaining("is 42 (integer), not a function");
     CapabilityManifest none = CapabilityManifest.builder("math.none").build();
     m.registry().register(none, "test");
     assertThatThrownBy(() -> call("math.none", "1"))
-        .hasMessage("capability 'math.none' failed: no local function named 'math.none' is registered, and the manifest "
-            + "has no RTFS implementation");
+        .hasMessage(
+            "capability 'math.none' failed: no local function named 'math.none' is registered, and the manifest "
+                + "has no RTFS implementation");
   }
 }

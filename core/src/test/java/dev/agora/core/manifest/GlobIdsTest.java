@@ -11,19 +11,20 @@ class GlobIdsTest {
 
   @ParameterizedTest
   @CsvSource({
-      "ccos.math.*, ccos.math.add, true",
-      "ccos.math.*, ccos.math.trig.sin, true",
-      "ccos.math.*, evil.ccos.math.add, false",
-      "ccos.math.*, ccosXmathYadd, false",
-      "ccos.math.*, ccos.math, false",
-      "*, anything.at.all, true",
-      "ccos.echo, ccos.echo, true",
-      "ccos.echo, ccos.echo2, false",
-      "ccos.?cho, ccos.echo, true",
-      "*.add, ccos.math.add, true",
-      "a*b*c, aXXbYYc, true",
-      "a*b*c, aXXbYY, false",
-      "mcp.*.read_*, mcp.files.read_text, true"})
+    "ccos.math.*, ccos.math.add, true",
+    "ccos.math.*, ccos.math.trig.sin, true",
+    "ccos.math.*, evil.ccos.math.add, false",
+    "ccos.math.*, ccosXmathYadd, false",
+    "ccos.math.*, ccos.math, false",
+    "*, anything.at.all, true",
+    "ccos.echo, ccos.echo, true",
+    "ccos.echo, ccos.echo2, false",
+    "ccos.?cho, ccos.echo, true",
+    "*.add, ccos.math.add, true",
+    "a*b*c, aXXbYYc, true",
+    "a*b*c, aXXbYY, false",
+    "mcp.*.read_*, mcp.files.read_text, true"
+  })
   void globs_are_anchored_on_the_whole_id(String pattern, String id, boolean matches) {
     assertThat(Glob.of(pattern).matches(id)).isEqualTo(matches);
   }
@@ -38,13 +39,14 @@ class GlobIdsTest {
 
   @ParameterizedTest
   @CsvSource({
-      "ccos.math.add, ccos, true",
-      "ccos.math.add, ccos.math, true",
-      "ccosx.tool, ccos, false",
-      "ccos, ccos, true",
-      "com.acme.db:v1.0:q, com.acme.db, true",
-      "ns:v1/b, ns, true",
-      "anything, '', true"})
+    "ccos.math.add, ccos, true",
+    "ccos.math.add, ccos.math, true",
+    "ccosx.tool, ccos, false",
+    "ccos, ccos, true",
+    "com.acme.db:v1.0:q, com.acme.db, true",
+    "ns:v1/b, ns, true",
+    "anything, '', true"
+  })
   void namespaces_nest_on_segment_boundaries(String id, String ns, boolean inside) {
     assertThat(Ids.inNamespace(id, ns)).isEqualTo(inside);
   }

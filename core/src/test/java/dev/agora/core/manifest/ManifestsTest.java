@@ -3,7 +3,6 @@ package dev.agora.core.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.agora.core.doc.DocumentProblem;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.reader.Reader;
 import dev.agora.rtfs.types.Validator;
@@ -16,8 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ManifestsTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Manifests.LoadResult load(String name, String content) throws IOException {
     Path f = dir.resolve(name);
@@ -27,7 +25,10 @@ class ManifestsTest {
 
   @Test
   void a_yaml_manifest_with_every_field() throws IOException {
-    Manifests.LoadResult r = load("w.yaml", """
+    Manifests.LoadResult r =
+        load(
+            "w.yaml",
+            """
         id: weather.current
         name: Current weather
         description: Temperature now.
@@ -52,7 +53,9 @@ class ManifestsTest {
     assertThat(http.options().get("headers")).isNotNull();
     assertThat(m.input().show()).isEqualTo("[:map [:city :string]]");
     assertThat(m.output().show()).isEqualTo("[:map [:temp :number]]");
-    assertThat(m.output().originalJsonSchema()).as("a JSON Schema travels beside its type").isNotNull();
+    assertThat(m.output().originalJsonSchema())
+        .as("a JSON Schema travels beside its type")
+        .isNotNull();
     assertThat(m.effects()).containsExactly("network", "time");
     assertThat(m.permissions()).containsExactly("weather.read");
     assertThat(m.timeout()).isEqualTo(Duration.ofSeconds(5));
@@ -64,15 +67,25 @@ class ManifestsTest {
 
   @Test
   void json_and_rtfs_manifests_and_lists() throws IOException {
-    Manifests.LoadResult json = load("x.json", """
+    Manifests.LoadResult json =
+        load(
+            "x.json",
+            """
         [{"id": "a.one", "provider": "local", "effects": ["pure"]},
          {"id": "a.two", "provider": {"type": "mcp", "server": "files", "tool": "read"}}]""");
     assertThat(json.problems()).isEmpty();
-    assertThat(json.manifests()).extracting(CapabilityManifest::id).containsExactly("a.one", "a.two");
+    assertThat(json.manifests())
+        .extracting(CapabilityManifest::id)
+        .containsExactly("a.one", "a.two");
     assertThat(json.manifests().get(0).isPure()).isTrue();
-    assertThat(json.manifests().get(1).effects()).as("no effects declared: unknown, not pure").containsExactly("unknown");
+    assertThat(json.manifests().get(1).effects())
+        .as("no effects declared: unknown, not pure")
+        .containsExactly("unknown");
 
-    Manifests.LoadResult rtfs = load("x.rtfs", """
+    Manifests.LoadResult rtfs =
+        load(
+            "x.rtfs",
+            """
         (capability "com.acme.db:v1.0:sales-query"
           :name "Sales" :version "1.0.0"
           :provider :remote_rtfs :provider-meta {:endpoint "https://node"}
@@ -86,13 +99,17 @@ class ManifestsTest {
     assertThat(((ProviderSpec.RemoteRtfs) db.provider()).endpoint()).isEqualTo("https://node");
     assertThat(rtfs.manifests().get(1).isPure()).isTrue();
 
-    Manifests.LoadResult wrapped = load("w.yaml", "capabilities:\n  - {id: c.one, provider: local}\n");
+    Manifests.LoadResult wrapped =
+        load("w.yaml", "capabilities:\n  - {id: c.one, provider: local}\n");
     assertThat(wrapped.manifests()).hasSize(1);
   }
 
   @Test
   void a_bad_manifest_is_refused_with_file_line_and_field_and_the_rest_load() throws IOException {
-    Manifests.LoadResult r = load("mixed.yaml", """
+    Manifests.LoadResult r =
+        load(
+            "mixed.yaml",
+            """
         - id: good.one
           provider: local
         - id: bad one
@@ -108,18 +125,20 @@ class ManifestsTest {
         - 42
         """);
     assertThat(r.manifests()).extracting(CapabilityManifest::id).containsExactly("good.one");
-    assertThat(r.problems()).extracting(p -> p.toString().replace(dir + "/", "")).containsExactly(
-        "mixed.yaml:3: [1].id: 'bad one' contains ' '; ids use letters, digits, _ and -, with . : / between segments",
-        "mixed.yaml:4: [1].version: '1.2' is not a semantic version (MAJOR.MINOR.PATCH, such as 1.2.0)",
-        "mixed.yaml:5: [1].provider.type: unknown provider type 'ftp'; known types are a2a, http, local, mcp, plugin, "
-            + "remote_rtfs, sandboxed, stream",
-        "mixed.yaml:6: [1].effects: :pure cannot be combined with other effects [network]",
-        "mixed.yaml:7: [1].colour: unknown key 'colour'; known keys are id, name, description, version, provider, "
-            + "input_schema, output_schema, effects, permissions, metadata, timeout, sla, attestation",
-        "mixed.yaml:9: [2].provider: missing required field 'url'",
-        "mixed.yaml:12: [3].input_schema: not a valid schema: unknown type :strng; known types are :int :float :number "
-            + ":string :bool :keyword :symbol :nil :any :never :map :vector :list :fn",
-        "mixed.yaml:13: [4]: expected a manifest (a map, or (capability \"id\" :key value …) in RTFS), found 42 (integer)");
+    assertThat(r.problems())
+        .extracting(p -> p.toString().replace(dir + "/", ""))
+        .containsExactly(
+            "mixed.yaml:3: [1].id: 'bad one' contains ' '; ids use letters, digits, _ and -, with . : / between segments",
+            "mixed.yaml:4: [1].version: '1.2' is not a semantic version (MAJOR.MINOR.PATCH, such as 1.2.0)",
+            "mixed.yaml:5: [1].provider.type: unknown provider type 'ftp'; known types are a2a, http, local, mcp, plugin, "
+                + "remote_rtfs, sandboxed, stream",
+            "mixed.yaml:6: [1].effects: :pure cannot be combined with other effects [network]",
+            "mixed.yaml:7: [1].colour: unknown key 'colour'; known keys are id, name, description, version, provider, "
+                + "input_schema, output_schema, effects, permissions, metadata, timeout, sla, attestation",
+            "mixed.yaml:9: [2].provider: missing required field 'url'",
+            "mixed.yaml:12: [3].input_schema: not a valid schema: unknown type :strng; known types are :int :float :number "
+                + ":string :bool :keyword :symbol :nil :any :never :map :vector :list :fn",
+            "mixed.yaml:13: [4]: expected a manifest (a map, or (capability \"id\" :key value …) in RTFS), found 42 (integer)");
   }
 
   @Test
@@ -127,12 +146,16 @@ class ManifestsTest {
     Manifests.LoadResult r = load("broken.json", "{\"id\": ");
     assertThat(r.manifests()).isEmpty();
     assertThat(r.problems()).hasSize(1);
-    assertThat(r.problems().get(0).toString()).startsWith(dir.resolve("broken.json") + ":1: not valid JSON");
+    assertThat(r.problems().get(0).toString())
+        .startsWith(dir.resolve("broken.json") + ":1: not valid JSON");
   }
 
   @Test
   void every_provider_type_reads() throws IOException {
-    Manifests.LoadResult r = load("p.yaml", """
+    Manifests.LoadResult r =
+        load(
+            "p.yaml",
+            """
         - {id: p.local, provider: {type: local, handler: h}}
         - {id: p.http, provider: {type: http, url: "http://x"}}
         - {id: p.mcp, provider: {type: mcp, server: s, tool: t}}
@@ -143,31 +166,45 @@ class ManifestsTest {
         - {id: p.stream, provider: {type: stream, source: ticks}}
         """);
     assertThat(r.problems()).isEmpty();
-    assertThat(r.manifests()).extracting(m -> m.provider().type())
-        .containsExactly("local", "http", "mcp", "a2a", "plugin", "sandboxed", "remote_rtfs", "stream");
+    assertThat(r.manifests())
+        .extracting(m -> m.provider().type())
+        .containsExactly(
+            "local", "http", "mcp", "a2a", "plugin", "sandboxed", "remote_rtfs", "stream");
     assertThat(((ProviderSpec.Local) r.manifests().get(0).provider()).handler()).isEqualTo("h");
   }
 
   @Test
   void content_hash_is_stable_and_covers_content() {
-    CapabilityManifest a = CapabilityManifest.builder("x.y").input("[:map [:a :int]]").effects("pure").build();
-    CapabilityManifest b = CapabilityManifest.builder("x.y").input("[:map [:a :int]]").effects("pure").build();
-    CapabilityManifest c = CapabilityManifest.builder("x.y").input("[:map [:a :string]]").effects("pure").build();
-    assertThat(Manifests.contentHash(a)).hasSize(64).isEqualTo(Manifests.contentHash(b)).isNotEqualTo(Manifests.contentHash(c));
+    CapabilityManifest a =
+        CapabilityManifest.builder("x.y").input("[:map [:a :int]]").effects("pure").build();
+    CapabilityManifest b =
+        CapabilityManifest.builder("x.y").input("[:map [:a :int]]").effects("pure").build();
+    CapabilityManifest c =
+        CapabilityManifest.builder("x.y").input("[:map [:a :string]]").effects("pure").build();
+    assertThat(Manifests.contentHash(a))
+        .hasSize(64)
+        .isEqualTo(Manifests.contentHash(b))
+        .isNotEqualTo(Manifests.contentHash(c));
   }
 
   @Test
   void builder_checks_ids_and_versions() {
-    assertThatThrownBy(() -> CapabilityManifest.builder("9bad").build()).hasMessage("an id starts with an ASCII letter: '9bad'");
-    assertThatThrownBy(() -> CapabilityManifest.builder("a..b").build()).hasMessage("'a..b' has an empty segment");
+    assertThatThrownBy(() -> CapabilityManifest.builder("9bad").build())
+        .hasMessage("an id starts with an ASCII letter: '9bad'");
+    assertThatThrownBy(() -> CapabilityManifest.builder("a..b").build())
+        .hasMessage("'a..b' has an empty segment");
     assertThatThrownBy(() -> CapabilityManifest.builder("a.b").version("one").build())
         .hasMessageContaining("not a semantic version");
-    assertThat(CapabilityManifest.builder("a.b").version("2.0.0-rc.1+build.5").build().version()).isEqualTo("2.0.0-rc.1+build.5");
+    assertThat(CapabilityManifest.builder("a.b").version("2.0.0-rc.1+build.5").build().version())
+        .isEqualTo("2.0.0-rc.1+build.5");
   }
 
   @Test
   void json_schema_input_is_validated_as_its_type() throws IOException {
-    Manifests.LoadResult r = load("s.json", """
+    Manifests.LoadResult r =
+        load(
+            "s.json",
+            """
         {"id": "s.x", "provider": "local",
          "input_schema": {"type": "object", "properties": {"n": {"type": "integer", "minimum": 1}}, "required": ["n"]}}""");
     CapabilityManifest m = r.manifests().get(0);

@@ -35,12 +35,16 @@ class PolicyPropertyTest {
       ids.add(id(r));
     }
     Set<String> reached = new HashSet<>();
-    try (Marketplace m = Marketplace.builder().log(line -> { }).build()) {
+    try (Marketplace m = Marketplace.builder().log(line -> {}).build()) {
       for (String id : new HashSet<>(ids)) {
-        m.registerLocal(CapabilityManifest.builder(id).effects("pure").build(), (in, call) -> {
-          reached.add(call.capabilityId());
-          return Value.NIL;
-        }, true, "test");
+        m.registerLocal(
+            CapabilityManifest.builder(id).effects("pure").build(),
+            (in, call) -> {
+              reached.add(call.capabilityId());
+              return Value.NIL;
+            },
+            true,
+            "test");
       }
       for (int round = 0; round < 500; round++) {
         IsolationPolicy p = policy(r);
@@ -53,7 +57,9 @@ class PolicyPropertyTest {
           } catch (AgoraError.AccessDenied e) {
             // checked below
           }
-          assertThat(reached.contains(id)).as("seed %d round %d id %s policy %s", seed, round, id, p).isEqualTo(allowed);
+          assertThat(reached.contains(id))
+              .as("seed %d round %d id %s policy %s", seed, round, id, p)
+              .isEqualTo(allowed);
         }
       }
     }
@@ -86,7 +92,10 @@ class PolicyPropertyTest {
     for (int i = r.nextInt(3); i > 0; i--) {
       String ns = id(r);
       List<Rule> allow = r.nextBoolean() ? null : rules(r, r.nextInt(3), "ns.allow");
-      p = p.withNamespace(new NamespacePolicy(ns, allow, rules(r, r.nextInt(2), "ns.deny"), null, null, "ns." + ns));
+      p =
+          p.withNamespace(
+              new NamespacePolicy(
+                  ns, allow, rules(r, r.nextInt(2), "ns.deny"), null, null, "ns." + ns));
     }
     return p;
   }
@@ -125,7 +134,9 @@ class PolicyPropertyTest {
           return false;
         }
       }
-      if (ns.allow() != null && ns.allow().stream().noneMatch(a -> regex(a.pattern().pattern()).matcher(id).matches())) {
+      if (ns.allow() != null
+          && ns.allow().stream()
+              .noneMatch(a -> regex(a.pattern().pattern()).matcher(id).matches())) {
         return false;
       }
     }

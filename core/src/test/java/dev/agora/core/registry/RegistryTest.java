@@ -24,23 +24,35 @@ class RegistryTest {
     registry = new Registry(sink, new TestClock("2026-11-21T10:00:00Z"));
   }
 
-  private static CapabilityManifest cap(String id, String version, String description, String... effects) {
-    return CapabilityManifest.builder(id).version(version).description(description).effects(effects).build();
+  private static CapabilityManifest cap(
+      String id, String version, String description, String... effects) {
+    return CapabilityManifest.builder(id)
+        .version(version)
+        .description(description)
+        .effects(effects)
+        .build();
   }
 
   @Test
   void register_update_unchanged_remove_and_their_events() {
-    assertThat(registry.register(cap("a.b", "1.0.0", "first"), "test")).isEqualTo(Registry.Change.REGISTERED);
-    assertThat(registry.register(cap("a.b", "1.0.0", "first"), "test")).isEqualTo(Registry.Change.UNCHANGED);
-    assertThat(registry.register(cap("a.b", "1.0.0", "second"), "test")).isEqualTo(Registry.Change.UPDATED);
+    assertThat(registry.register(cap("a.b", "1.0.0", "first"), "test"))
+        .isEqualTo(Registry.Change.REGISTERED);
+    assertThat(registry.register(cap("a.b", "1.0.0", "first"), "test"))
+        .isEqualTo(Registry.Change.UNCHANGED);
+    assertThat(registry.register(cap("a.b", "1.0.0", "second"), "test"))
+        .isEqualTo(Registry.Change.UPDATED);
     assertThat(registry.get("a.b").description()).isEqualTo("second");
     assertThat(registry.get("a.b").provenance().source()).isEqualTo("test");
     assertThat(registry.get("a.b").provenance().contentHash()).hasSize(64);
     assertThat(registry.remove("a.b")).isTrue();
     assertThat(registry.remove("a.b")).isFalse();
     assertThat(registry.get("a.b")).isNull();
-    assertThat(sink.events()).extracting(e -> e.type())
-        .containsExactly(EventType.CapabilityRegistered, EventType.CapabilityUpdated, EventType.CapabilityRemoved);
+    assertThat(sink.events())
+        .extracting(e -> e.type())
+        .containsExactly(
+            EventType.CapabilityRegistered,
+            EventType.CapabilityUpdated,
+            EventType.CapabilityRemoved);
     assertThat(sink.events().get(1).metadata().get("previous_hash")).isNotNull();
   }
 
@@ -53,10 +65,13 @@ class RegistryTest {
     assertThat(registry.get("db.query").version()).isEqualTo("2.1.0-rc.1");
     assertThat(registry.get("db.query", "1.2.0")).isNotNull();
     assertThat(registry.get("db.query", "3.0.0")).isNull();
-    assertThat(registry.resolve("db.query", "^1.2").version()).as("semantic, not string order").isEqualTo("1.10.1");
+    assertThat(registry.resolve("db.query", "^1.2").version())
+        .as("semantic, not string order")
+        .isEqualTo("1.10.1");
     assertThat(registry.resolve("db.query", ">=2.0.0 <2.1.0").version()).isEqualTo("2.0.0");
     assertThat(registry.resolve("db.query", "^3")).isNull();
-    assertThat(registry.versions("db.query")).extracting(CapabilityManifest::version)
+    assertThat(registry.versions("db.query"))
+        .extracting(CapabilityManifest::version)
         .containsExactly("2.1.0-rc.1", "2.0.0", "1.10.1", "1.2.0");
     assertThat(registry.remove("db.query", "2.1.0-rc.1")).isTrue();
     assertThat(registry.get("db.query").version()).isEqualTo("2.0.0");
@@ -70,17 +85,23 @@ class RegistryTest {
     registry.register(cap("ccos.io.log", "1.0.0", "Writes a log line", "logging"), "t");
     registry.register(cap("evil.ccos.math.add", "1.0.0", "Not what it seems", "network"), "t");
     registry.register(cap("ccosx.tool", "1.0.0", "Another namespace", "network"), "t");
-    registry.register(cap("weather.current", "1.0.0", "Current weather for a city", "network"), "t");
+    registry.register(
+        cap("weather.current", "1.0.0", "Current weather for a city", "network"), "t");
 
-    assertThat(ids(Query.glob("ccos.math.*"))).containsExactly("ccos.math.add", "ccos.math.trig.sin");
+    assertThat(ids(Query.glob("ccos.math.*")))
+        .containsExactly("ccos.math.add", "ccos.math.trig.sin");
     assertThat(ids(Query.glob("*.add"))).containsExactly("ccos.math.add", "evil.ccos.math.add");
-    assertThat(ids(Query.ALL.withNamespace("ccos"))).containsExactly("ccos.io.log", "ccos.math.add", "ccos.math.trig.sin");
-    assertThat(ids(Query.ALL.withEffect("pure"))).containsExactly("ccos.math.add", "ccos.math.trig.sin");
-    assertThat(ids(Query.ALL.withEffect(":Network"))).containsExactly("ccosx.tool", "evil.ccos.math.add", "weather.current");
+    assertThat(ids(Query.ALL.withNamespace("ccos")))
+        .containsExactly("ccos.io.log", "ccos.math.add", "ccos.math.trig.sin");
+    assertThat(ids(Query.ALL.withEffect("pure")))
+        .containsExactly("ccos.math.add", "ccos.math.trig.sin");
+    assertThat(ids(Query.ALL.withEffect(":Network")))
+        .containsExactly("ccosx.tool", "evil.ccos.math.add", "weather.current");
     assertThat(ids(Query.ALL.withText("weath cur"))).containsExactly("weather.current");
     assertThat(ids(Query.ALL.withText("ADDS"))).containsExactly("ccos.math.add");
     assertThat(ids(Query.ALL.withText("nothing-like-this"))).isEmpty();
-    assertThat(ids(new Query(Glob.of("ccos.*"), null, "pure", "sine", 10))).containsExactly("ccos.math.trig.sin");
+    assertThat(ids(new Query(Glob.of("ccos.*"), null, "pure", "sine", 10)))
+        .containsExactly("ccos.math.trig.sin");
     assertThat(ids(Query.ALL.withLimit(2))).hasSize(2);
   }
 
@@ -115,18 +136,21 @@ class RegistryTest {
     List<Thread> all = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int n = t;
-      all.add(Thread.ofPlatform().start(() -> {
-        try {
-          start.await();
-          for (int i = 0; i < each; i++) {
-            registry.register(cap("t" + n + ".cap" + i, "1.0.0", "word" + i), "t");
-            assertThat(registry.get("t" + n + ".cap" + i)).isNotNull();
-            registry.search(Query.ALL.withText("word" + i).withLimit(5));
-          }
-        } catch (Throwable e) {
-          failure.compareAndSet(null, e);
-        }
-      }));
+      all.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      start.await();
+                      for (int i = 0; i < each; i++) {
+                        registry.register(cap("t" + n + ".cap" + i, "1.0.0", "word" + i), "t");
+                        assertThat(registry.get("t" + n + ".cap" + i)).isNotNull();
+                        registry.search(Query.ALL.withText("word" + i).withLimit(5));
+                      }
+                    } catch (Throwable e) {
+                      failure.compareAndSet(null, e);
+                    }
+                  }));
     }
     start.countDown();
     for (Thread t : all) {

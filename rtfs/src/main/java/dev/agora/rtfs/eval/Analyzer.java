@@ -86,7 +86,8 @@ public final class Analyzer {
     for (int i = 0; i < n; i++) {
       Form k = m.items().get(2 * i);
       if (!(k instanceof Form.Atom a) || !Form.isMapKey(a.value())) {
-        throw RtfsError.parse("map keys must be keywords, strings or integers, found " + k.text(), k.pos());
+        throw RtfsError.parse(
+            "map keys must be keywords, strings or integers, found " + k.text(), k.pos());
       }
       if (seen.put(a.value(), true) != null) {
         throw RtfsError.parse("duplicate map key " + k.text(), k.pos());
@@ -127,7 +128,9 @@ public final class Analyzer {
         return intrinsic;
       }
     }
-    return fn instanceof Node.Global g ? new Node.CallGlobal(g, args, pos) : new Node.Call(fn, args, pos);
+    return fn instanceof Node.Global g
+        ? new Node.CallGlobal(g, args, pos)
+        : new Node.Call(fn, args, pos);
   }
 
   /** The node for a special form, or null when {@code name} names none. */
@@ -149,11 +152,17 @@ public final class Analyzer {
       case "when", "when-not" -> when(name.equals("when-not"), args, s, pos);
       case "cond" -> cond(args, s, pos);
       case "->", "->>" -> analyze(Threading.rewrite(name, args, pos), s);
-      case "call" -> args.isEmpty() ? null
-          : new Node.CapabilityCall(analyze(args.get(0), s), analyzeAll(args.subList(1, args.size()), s), pos);
-      case "catch", "finally" -> throw RtfsError.parse("'" + name + "' only belongs inside a try form", pos);
-      default -> name.length() > 1 && name.startsWith(".") && !name.startsWith("..")
-          ? methodCall(name.substring(1), args, s, pos) : null;
+      case "call" ->
+          args.isEmpty()
+              ? null
+              : new Node.CapabilityCall(
+                  analyze(args.get(0), s), analyzeAll(args.subList(1, args.size()), s), pos);
+      case "catch", "finally" ->
+          throw RtfsError.parse("'" + name + "' only belongs inside a try form", pos);
+      default ->
+          name.length() > 1 && name.startsWith(".") && !name.startsWith("..")
+              ? methodCall(name.substring(1), args, s, pos)
+              : null;
     };
   }
 
@@ -164,8 +173,12 @@ public final class Analyzer {
 
   private Node ifForm(List<Form> args, Scope s, SourcePos pos) {
     if (args.size() < 2 || args.size() > 3) {
-      throw RtfsError.parse("if takes a test, a then-branch and an optional else-branch: (if test then else);"
-          + " found " + args.size() + " forms", pos);
+      throw RtfsError.parse(
+          "if takes a test, a then-branch and an optional else-branch: (if test then else);"
+              + " found "
+              + args.size()
+              + " forms",
+          pos);
     }
     Node otherwise = args.size() == 3 ? analyze(args.get(2), s) : new Node.Const(Value.NIL, pos);
     return new Node.If(analyze(args.get(0), s), analyze(args.get(1), s), otherwise, pos);
@@ -173,7 +186,8 @@ public final class Analyzer {
 
   private Node when(boolean negated, List<Form> args, Scope s, SourcePos pos) {
     if (args.isEmpty()) {
-      throw RtfsError.parse((negated ? "when-not" : "when") + " needs a test: (when test body…)", pos);
+      throw RtfsError.parse(
+          (negated ? "when-not" : "when") + " needs a test: (when test body…)", pos);
     }
     Node test = analyze(args.get(0), s);
     Node body = body(args.subList(1, args.size()), s, pos);
@@ -183,12 +197,16 @@ public final class Analyzer {
 
   private Node cond(List<Form> args, Scope s, SourcePos pos) {
     if (args.size() % 2 != 0) {
-      throw RtfsError.parse("cond takes pairs of test and expression: (cond test1 expr1 :else expr2);"
-          + " the last test has no expression", pos);
+      throw RtfsError.parse(
+          "cond takes pairs of test and expression: (cond test1 expr1 :else expr2);"
+              + " the last test has no expression",
+          pos);
     }
     Node result = new Node.Const(Value.NIL, pos);
     for (int i = args.size() - 2; i >= 0; i -= 2) {
-      result = new Node.If(analyze(args.get(i), s), analyze(args.get(i + 1), s), result, args.get(i).pos());
+      result =
+          new Node.If(
+              analyze(args.get(i), s), analyze(args.get(i + 1), s), result, args.get(i).pos());
     }
     return result;
   }
@@ -204,7 +222,8 @@ public final class Analyzer {
     }
     List<PatternCompiler.SplitBinding> split = PatternCompiler.splitBindings(bindingVector);
     Scope ls = s.block();
-    int[] early = new int[split.size()]; // letrec: slots of function bindings, declared before their values
+    int[] early =
+        new int[split.size()]; // letrec: slots of function bindings, declared before their values
     for (int i = 0; i < early.length; i++) {
       early[i] = isFunctionBinding(split.get(i)) ? ls.frame.newSlot() : -1;
     }
@@ -233,13 +252,18 @@ public final class Analyzer {
   }
 
   private static boolean isFunctionBinding(PatternCompiler.SplitBinding b) {
-    return b.pattern() instanceof Form.Sym sym && !sym.name().contains(":") && !sym.name().equals("_")
-        && b.value() instanceof Form.ListForm l && !l.items().isEmpty()
-        && (PatternCompiler.isSym(l.items().get(0), "fn") || PatternCompiler.isSym(l.items().get(0), "λ"));
+    return b.pattern() instanceof Form.Sym sym
+        && !sym.name().contains(":")
+        && !sym.name().equals("_")
+        && b.value() instanceof Form.ListForm l
+        && !l.items().isEmpty()
+        && (PatternCompiler.isSym(l.items().get(0), "fn")
+            || PatternCompiler.isSym(l.items().get(0), "λ"));
   }
 
   /** The function bindings from {@code from} on, by name (the first of each name wins). */
-  private static Map<String, Integer> functionNames(List<PatternCompiler.SplitBinding> split, int[] early, int from) {
+  private static Map<String, Integer> functionNames(
+      List<PatternCompiler.SplitBinding> split, int[] early, int from) {
     Map<String, Integer> out = new HashMap<>();
     for (int j = from; j < early.length; j++) {
       if (early[j] >= 0) {
@@ -256,8 +280,8 @@ public final class Analyzer {
   }
 
   /**
-   * Analyzes {@code [params] :ret? body…} starting at {@code args[start]}. A named function
-   * ({@code selfName}) can call itself through a slot of its own frame.
+   * Analyzes {@code [params] :ret? body…} starting at {@code args[start]}. A named function ({@code
+   * selfName}) can call itself through a slot of its own frame.
    */
   Lambda lambda(List<Form> args, int start, Scope s, String name, String selfName, SourcePos pos) {
     if (start >= args.size() || !(args.get(start) instanceof Form.VectorForm params)) {
@@ -273,18 +297,21 @@ public final class Analyzer {
       bodyStart++;
     }
     Node body = body(args.subList(bodyStart, args.size()), fs, pos);
-    return new Lambda(name, p.fixed(), params.text(), p.rest(), selfSlot, fs.frame.size, returnType, body, pos);
+    return new Lambda(
+        name, p.fixed(), params.text(), p.rest(), selfSlot, fs.frame.size, returnType, body, pos);
   }
 
   private Node def(List<Form> args, Scope s, SourcePos pos) {
     if (args.size() < 2 || args.size() > 3 || !(args.get(0) instanceof Form.Sym sym)) {
-      throw RtfsError.parse("def takes a name, an optional type and a value: (def name value)", pos);
+      throw RtfsError.parse(
+          "def takes a name, an optional type and a value: (def name value)", pos);
     }
     String name = sym.name();
     TypeExpr type = args.size() == 3 ? PatternCompiler.type(args.get(1)) : null;
     int colon = name.indexOf(':');
     if (type == null && colon > 0 && colon < name.length() - 1) { // (def x:int 1)
-      type = PatternCompiler.type(new Form.Atom(Value.keyword(name.substring(colon + 1)), sym.pos()));
+      type =
+          PatternCompiler.type(new Form.Atom(Value.keyword(name.substring(colon + 1)), sym.pos()));
       name = name.substring(0, colon);
     }
     Form valueForm = args.get(args.size() - 1);

@@ -10,7 +10,10 @@ import dev.agora.rtfs.reader.Form;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Analysis of the forms that steer evaluation: {@code match}, {@code try}/{@code catch}/{@code finally} and {@code step}. */
+/**
+ * Analysis of the forms that steer evaluation: {@code match}, {@code try}/{@code catch}/{@code
+ * finally} and {@code step}.
+ */
 final class ControlForms {
 
   private ControlForms() {}
@@ -20,7 +23,8 @@ final class ControlForms {
   /** {@code (match value pattern [when guard] expr …)}: flat clauses, each with its own scope. */
   static Node match(Analyzer a, PatternCompiler patterns, List<Form> args, Scope s, SourcePos pos) {
     if (args.size() < 3) {
-      throw RtfsError.parse("match needs a value and at least one clause: (match v pattern expr …)", pos);
+      throw RtfsError.parse(
+          "match needs a value and at least one clause: (match v pattern expr …)", pos);
     }
     Node subject = a.analyze(args.get(0), s);
     List<Node.Clause> clauses = new ArrayList<>();
@@ -32,14 +36,20 @@ final class ControlForms {
       Node guard = null;
       if (i < args.size() && PatternCompiler.isSym(args.get(i), "when")) {
         if (i + 1 >= args.size()) {
-          throw RtfsError.parse("'when' in a match clause needs a guard expression", args.get(i).pos());
+          throw RtfsError.parse(
+              "'when' in a match clause needs a guard expression", args.get(i).pos());
         }
         guard = a.analyze(args.get(i + 1), cs);
         i += 2;
       }
       if (i >= args.size()) {
-        throw RtfsError.parse("the match clause " + patternForm.text() + " at " + patternForm.pos().lineColumn()
-            + " has no expression", patternForm.pos());
+        throw RtfsError.parse(
+            "the match clause "
+                + patternForm.text()
+                + " at "
+                + patternForm.pos().lineColumn()
+                + " has no expression",
+            patternForm.pos());
       }
       clauses.add(new Node.Clause(pattern, guard, a.analyze(args.get(i++), cs)));
     }
@@ -72,15 +82,18 @@ final class ControlForms {
         }
         finallyBody = a.body(items.subList(1, items.size()), s, f.pos());
       } else if (!handlers.isEmpty()) {
-        throw RtfsError.parse("only catch and finally may follow the first catch of a try", f.pos());
+        throw RtfsError.parse(
+            "only catch and finally may follow the first catch of a try", f.pos());
       } else {
         body.add(f);
       }
     }
     if (handlers.isEmpty() && finallyBody == null) {
-      throw RtfsError.parse("try needs at least one catch or finally: (try body (catch e handler))", pos);
+      throw RtfsError.parse(
+          "try needs at least one catch or finally: (try body (catch e handler))", pos);
     }
-    return new Node.Try(a.body(body, s, pos), handlers.toArray(Node.Handler[]::new), finallyBody, pos);
+    return new Node.Try(
+        a.body(body, s, pos), handlers.toArray(Node.Handler[]::new), finallyBody, pos);
   }
 
   private static Node.Handler handler(Analyzer a, Form.ListForm c, Scope s) {
@@ -88,7 +101,8 @@ final class ControlForms {
     Form kindForm;
     Form.Sym binding;
     int bodyStart;
-    if (items.size() >= 4 && items.get(2) instanceof Form.Sym b
+    if (items.size() >= 4
+        && items.get(2) instanceof Form.Sym b
         && (items.get(1) instanceof Form.Sym || isKeyword(items.get(1)))) {
       kindForm = items.get(1);
       binding = b;
@@ -98,12 +112,14 @@ final class ControlForms {
       binding = b;
       bodyStart = 2;
     } else {
-      throw RtfsError.parse("catch takes an error kind, a name and a body: (catch TypeError e handler…)", c.pos());
+      throw RtfsError.parse(
+          "catch takes an error kind, a name and a body: (catch TypeError e handler…)", c.pos());
     }
     ErrorKind kind = kind(kindForm);
     Scope hs = s.block();
     int slot = hs.declare(binding.name());
-    return new Node.Handler(kind, slot, a.body(items.subList(bodyStart, items.size()), hs, c.pos()));
+    return new Node.Handler(
+        kind, slot, a.body(items.subList(bodyStart, items.size()), hs, c.pos()));
   }
 
   /** The kind a catch names; null (every kind) for a symbol that names no kind. */
@@ -111,8 +127,12 @@ final class ControlForms {
     if (f instanceof Form.Atom atom && atom.value() instanceof Value.Keyword k) {
       ErrorKind kind = ErrorKind.byName(k.name());
       if (kind == null) {
-        throw RtfsError.parse("unknown error kind :" + k.name() + "; kinds include :TypeError :DivisionByZero"
-            + " :CapabilityError :NotFound :AccessDenied :Timeout", f.pos());
+        throw RtfsError.parse(
+            "unknown error kind :"
+                + k.name()
+                + "; kinds include :TypeError :DivisionByZero"
+                + " :CapabilityError :NotFound :AccessDenied :Timeout",
+            f.pos());
       }
       return kind;
     }
@@ -123,21 +143,27 @@ final class ControlForms {
 
   /**
    * {@code (step "name" [:params {…}] [:expose-context b] [:context-keys […]] body…)}. Options come
-   * right after the name; {@code %params} is bound for the body only. {@code (step :info "msg")} is a
-   * log line, as in the reference.
+   * right after the name; {@code %params} is bound for the body only. {@code (step :info "msg")} is
+   * a log line, as in the reference.
    */
   static Node step(Analyzer a, List<Form> args, Scope s, SourcePos pos) {
     if (!args.isEmpty() && isKeyword(args.get(0))) {
       return new Node.Call(a.analyze(new Form.Sym("log-step", pos), s), a.analyzeAll(args, s), pos);
     }
-    if (args.isEmpty() || !(args.get(0) instanceof Form.Atom nameAtom) || !(nameAtom.value() instanceof Value.Str name)) {
+    if (args.isEmpty()
+        || !(args.get(0) instanceof Form.Atom nameAtom)
+        || !(nameAtom.value() instanceof Value.Str name)) {
       throw RtfsError.parse("step needs a name string first: (step \"fetch\" body…)", pos);
     }
     int i = 1;
     Node params = null;
     Dict.Builder options = Dict.builder();
-    while (i + 1 < args.size() && args.get(i) instanceof Form.Atom opt && opt.value() instanceof Value.Keyword k
-        && (k.name().equals("params") || k.name().equals("expose-context") || k.name().equals("context-keys"))) {
+    while (i + 1 < args.size()
+        && args.get(i) instanceof Form.Atom opt
+        && opt.value() instanceof Value.Keyword k
+        && (k.name().equals("params")
+            || k.name().equals("expose-context")
+            || k.name().equals("context-keys"))) {
       Form value = args.get(i + 1);
       if (k.name().equals("params")) {
         params = params(a, value, s);
@@ -164,8 +190,11 @@ final class ControlForms {
   }
 
   private static String headName(Form f) {
-    return f instanceof Form.ListForm l && !l.items().isEmpty() && l.items().get(0) instanceof Form.Sym sym
-        ? sym.name() : null;
+    return f instanceof Form.ListForm l
+            && !l.items().isEmpty()
+            && l.items().get(0) instanceof Form.Sym sym
+        ? sym.name()
+        : null;
   }
 
   private static boolean isKeyword(Form f) {

@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The global environment: one {@link Cell} per name. The analyzer links a symbol to its cell
- * before the program runs, so a later {@code def} is seen by code analyzed earlier (late binding),
- * and a lookup at run time is one field read.
+ * The global environment: one {@link Cell} per name. The analyzer links a symbol to its cell before
+ * the program runs, so a later {@code def} is seen by code analyzed earlier (late binding), and a
+ * lookup at run time is one field read.
  */
 public final class Globals {
 
@@ -48,11 +48,12 @@ public final class Globals {
   /** The bound names. */
   public List<String> names() {
     List<String> out = new ArrayList<>();
-    cells.forEach((n, c) -> {
-      if (c.value != null) {
-        out.add(n);
-      }
-    });
+    cells.forEach(
+        (n, c) -> {
+          if (c.value != null) {
+            out.add(n);
+          }
+        });
     out.sort(null);
     return out;
   }

@@ -14,14 +14,25 @@ import dev.agora.rtfs.stdlib.Stdlib;
  * <p>Why: every builtin is reached through one call site ({@code Builtin.apply2} → its body), which
  * the JIT cannot specialise when {@code + * mod =} all pass through it; in a map/filter/reduce
  * pipeline that dispatch was the largest single cost. Here the common case — two integers, and the
- * global still bound to the original builtin — needs no call at all. Anything else (floats, strings,
- * a redefined {@code +}) takes the ordinary path, so behaviour and errors are the builtin's own.
+ * global still bound to the original builtin — needs no call at all. Anything else (floats,
+ * strings, a redefined {@code +}) takes the ordinary path, so behaviour and errors are the
+ * builtin's own.
  */
-record Intrinsic(Op op, Globals.Cell cell, Builtin original, Node a, Node b, SourcePos pos) implements Node {
+record Intrinsic(Op op, Globals.Cell cell, Builtin original, Node a, Node b, SourcePos pos)
+    implements Node {
 
   /** The operations handled inline, by builtin name. */
   enum Op {
-    ADD("+"), SUB("-"), MUL("*"), MOD("mod"), EQ("="), NEQ("not="), LT("<"), GT(">"), LE("<="), GE(">=");
+    ADD("+"),
+    SUB("-"),
+    MUL("*"),
+    MOD("mod"),
+    EQ("="),
+    NEQ("not="),
+    LT("<"),
+    GT(">"),
+    LE("<="),
+    GE(">=");
 
     final String name;
 
@@ -59,7 +70,9 @@ record Intrinsic(Op op, Globals.Cell cell, Builtin original, Node a, Node b, Sou
     return general(x, y, ev);
   }
 
-  /** The result for two integers, or null to let the builtin decide (overflow, division by zero). */
+  /**
+   * The result for two integers, or null to let the builtin decide (overflow, division by zero).
+   */
   private Value ints(long x, long y) {
     return switch (op) {
       case ADD -> {

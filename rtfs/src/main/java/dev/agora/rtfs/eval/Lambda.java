@@ -12,27 +12,46 @@ final class Lambda {
 
   /** For messages ({@code fn} when anonymous). */
   final String name;
+
   /** One pattern per fixed parameter. */
   final Pattern[] params;
-  /** The parameters' slots when every fixed parameter is a plain name (the common case), else null. */
+
+  /**
+   * The parameters' slots when every fixed parameter is a plain name (the common case), else null.
+   */
   final int[] simpleSlots;
+
   /** True when a call needs nothing but storing plain-name parameters: no rest, no self slot. */
   final boolean direct;
+
   /** The parameter vector as written, for messages. */
   final String paramText;
+
   /** The {@code & rest} pattern, or null. */
   final Pattern rest;
+
   /** The slot a named {@code fn} binds itself to, or -1. */
   final int selfSlot;
+
   /** The slots a call needs: parameters and every local of the body. */
   final int frameSize;
+
   /** The declared return type, or null. */
   final TypeExpr returnType;
+
   final Node body;
   final SourcePos pos;
 
-  Lambda(String name, Pattern[] params, String paramText, Pattern rest, int selfSlot, int frameSize,
-         TypeExpr returnType, Node body, SourcePos pos) {
+  Lambda(
+      String name,
+      Pattern[] params,
+      String paramText,
+      Pattern rest,
+      int selfSlot,
+      int frameSize,
+      TypeExpr returnType,
+      Node body,
+      SourcePos pos) {
     this.name = name;
     this.params = params;
     this.simpleSlots = slotsIfSimple(params);

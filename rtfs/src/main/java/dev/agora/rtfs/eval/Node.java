@@ -1,8 +1,8 @@
 package dev.agora.rtfs.eval;
 
 import dev.agora.rtfs.Dict;
-import dev.agora.rtfs.ErrorKind;
 import dev.agora.rtfs.Err;
+import dev.agora.rtfs.ErrorKind;
 import dev.agora.rtfs.Evaluation;
 import dev.agora.rtfs.Host;
 import dev.agora.rtfs.Printer;
@@ -19,9 +19,27 @@ import dev.agora.rtfs.types.Validator;
  * cells. Each node evaluates itself against a frame ({@link #eval}); errors raised without a
  * position get the position of the call that raised them.
  */
-public sealed interface Node permits Node.Const, Node.Local, Node.Global, Node.VectorLit, Node.MapLit, Node.If,
-    Node.Do, Node.Let, Node.FnNode, Node.DefGlobal, Node.DefLocal, Node.Call, Node.CallGlobal, Node.CapabilityCall,
-    Node.And, Node.Or, Node.Match, Node.Try, Node.Step, Intrinsic {
+public sealed interface Node
+    permits Node.Const,
+        Node.Local,
+        Node.Global,
+        Node.VectorLit,
+        Node.MapLit,
+        Node.If,
+        Node.Do,
+        Node.Let,
+        Node.FnNode,
+        Node.DefGlobal,
+        Node.DefLocal,
+        Node.Call,
+        Node.CallGlobal,
+        Node.CapabilityCall,
+        Node.And,
+        Node.Or,
+        Node.Match,
+        Node.Try,
+        Node.Step,
+        Intrinsic {
 
   Value eval(Frame f, Evaluation ev);
 
@@ -41,7 +59,8 @@ public sealed interface Node permits Node.Const, Node.Local, Node.Global, Node.V
     public Value eval(Frame f, Evaluation ev) {
       Value v = f.up(depth).get(slot);
       if (v == null) {
-        throw new RtfsError(ErrorKind.UndefinedSymbol, "'" + name + "' is used before its value is defined", pos);
+        throw new RtfsError(
+            ErrorKind.UndefinedSymbol, "'" + name + "' is used before its value is defined", pos);
       }
       return v;
     }
@@ -54,8 +73,13 @@ public sealed interface Node permits Node.Const, Node.Local, Node.Global, Node.V
       Value v = cell.value;
       if (v == null) {
         String hint = globals.suggest(cell.name);
-        throw new RtfsError(ErrorKind.UndefinedSymbol, "undefined symbol '" + cell.name + "'"
-            + (hint == null ? "" : "; did you mean '" + hint + "'?"), pos);
+        throw new RtfsError(
+            ErrorKind.UndefinedSymbol,
+            "undefined symbol '"
+                + cell.name
+                + "'"
+                + (hint == null ? "" : "; did you mean '" + hint + "'?"),
+            pos);
       }
       return v;
     }
@@ -252,7 +276,9 @@ public sealed interface Node permits Node.Const, Node.Local, Node.Global, Node.V
   /** One {@code match} clause. */
   record Clause(Pattern pattern, Node guard, Node body) {}
 
-  /** {@code (match v p1 e1 p2 when g e2 …)}: the first clause whose pattern fits and guard holds. */
+  /**
+   * {@code (match v p1 e1 p2 when g e2 …)}: the first clause whose pattern fits and guard holds.
+   */
   record Match(Node subject, Clause[] clauses, SourcePos pos) implements Node {
     @Override
     public Value eval(Frame f, Evaluation ev) {
@@ -262,17 +288,22 @@ public sealed interface Node permits Node.Const, Node.Local, Node.Global, Node.V
           return c.body().eval(f, ev);
         }
       }
-      throw new RtfsError(ErrorKind.MatchError, "no match clause matches " + Printer.describe(v), pos);
+      throw new RtfsError(
+          ErrorKind.MatchError, "no match clause matches " + Printer.describe(v), pos);
     }
   }
 
-  /** One {@code catch}: the kind it catches (null for every kind), the slot of its binding, its body. */
+  /**
+   * One {@code catch}: the kind it catches (null for every kind), the slot of its binding, its
+   * body.
+   */
   record Handler(ErrorKind kind, int slot, Node body) {}
 
   /**
    * {@code (try body (catch Kind e …) (finally …))}. The first handler whose kind matches runs; the
-   * {@code finally} body runs on every path, its value discarded and its error replacing the result.
-   * Errors that abort the evaluation (deadline, cancellation, step budget) are never caught.
+   * {@code finally} body runs on every path, its value discarded and its error replacing the
+   * result. Errors that abort the evaluation (deadline, cancellation, step budget) are never
+   * caught.
    */
   record Try(Node body, Handler[] handlers, Node finallyBody, SourcePos pos) implements Node {
     @Override
@@ -304,10 +335,11 @@ public sealed interface Node permits Node.Const, Node.Local, Node.Global, Node.V
   }
 
   /**
-   * {@code (step "name" :params {…} body…)}: reports start, then completion or failure, to the host;
-   * calls and steps inside nest under it. {@code %params} is bound for the body only.
+   * {@code (step "name" :params {…} body…)}: reports start, then completion or failure, to the
+   * host; calls and steps inside nest under it. {@code %params} is bound for the body only.
    */
-  record Step(String name, Node params, int paramsSlot, Dict options, Node body, SourcePos pos) implements Node {
+  record Step(String name, Node params, int paramsSlot, Dict options, Node body, SourcePos pos)
+      implements Node {
     @Override
     public Value eval(Frame f, Evaluation ev) {
       Value p = params == null ? Value.NIL : params.eval(f, ev);
@@ -333,19 +365,30 @@ public sealed interface Node permits Node.Const, Node.Local, Node.Global, Node.V
   /** Binds a let or parameter pattern; a value that does not fit is a TypeError naming both. */
   static void bindOrFail(Pattern p, String text, Value v, Frame f, Evaluation ev, SourcePos pos) {
     if (!p.bind(v, f, ev)) {
-      throw new RtfsError(ErrorKind.TypeError, "cannot bind " + Printer.describe(v) + " to the pattern " + text, pos);
+      throw new RtfsError(
+          ErrorKind.TypeError,
+          "cannot bind " + Printer.describe(v) + " to the pattern " + text,
+          pos);
     }
   }
 
-  /** Checks a type annotation; {@code what} names the annotated thing ("'x'", "the result of 'f'"). */
+  /**
+   * Checks a type annotation; {@code what} names the annotated thing ("'x'", "the result of 'f'").
+   */
   static void checkType(TypeExpr type, String what, Value v, SourcePos pos) {
     if (type == null) {
       return;
     }
     var problems = Validator.validate(type, v);
     if (!problems.isEmpty()) {
-      throw new RtfsError(ErrorKind.ValidationError, what + " must be " + type.show() + ": "
-          + String.join("; ", problems.stream().map(Problem::message).toList()), pos);
+      throw new RtfsError(
+          ErrorKind.ValidationError,
+          what
+              + " must be "
+              + type.show()
+              + ": "
+              + String.join("; ", problems.stream().map(Problem::message).toList()),
+          pos);
     }
   }
 }

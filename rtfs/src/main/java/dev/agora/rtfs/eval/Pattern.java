@@ -44,7 +44,10 @@ sealed interface Pattern {
     }
   }
 
-  /** A binding with a type annotation ({@code x:int}, {@code [x :int]}); a mismatch is a ValidationError. */
+  /**
+   * A binding with a type annotation ({@code x:int}, {@code [x :int]}); a mismatch is a
+   * ValidationError.
+   */
   record Typed(Pattern inner, TypeExpr type, String name) implements Pattern {
     @Override
     public boolean bind(Value v, Frame f, Evaluation ev) {
@@ -68,7 +71,9 @@ sealed interface Pattern {
   record SeqPattern(Pattern[] items, Pattern rest, Pattern as) implements Pattern {
     @Override
     public boolean bind(Value v, Frame f, Evaluation ev) {
-      if (!(v instanceof Seq seq) || seq.size() < items.length || (rest == null && seq.size() != items.length)) {
+      if (!(v instanceof Seq seq)
+          || seq.size() < items.length
+          || (rest == null && seq.size() != items.length)) {
         return false;
       }
       for (int i = 0; i < items.length; i++) {
@@ -76,7 +81,9 @@ sealed interface Pattern {
           return false;
         }
       }
-      if (rest != null && !rest.bind(Vec.adopt(Arrays.copyOfRange(seq.toArray(), items.length, seq.size())), f, ev)) {
+      if (rest != null
+          && !rest.bind(
+              Vec.adopt(Arrays.copyOfRange(seq.toArray(), items.length, seq.size())), f, ev)) {
         return false;
       }
       return as == null || as.bind(v, f, ev);
@@ -85,10 +92,11 @@ sealed interface Pattern {
 
   /**
    * {@code {:keys [a b] :k p name :key & rest :as m :or {a 1}}}. In {@code let} (and parameters) a
-   * missing key binds its default or nil and other keys are fine; in {@code match} every key must be
-   * present and, unless {@code & rest} is given, no other key may be (the reference's rule).
+   * missing key binds its default or nil and other keys are fine; in {@code match} every key must
+   * be present and, unless {@code & rest} is given, no other key may be (the reference's rule).
    */
-  record MapPattern(Value[] keys, Pattern[] values, Node[] defaults, boolean matching, Pattern rest, Pattern as)
+  record MapPattern(
+      Value[] keys, Pattern[] values, Node[] defaults, boolean matching, Pattern rest, Pattern as)
       implements Pattern {
     @Override
     public boolean bind(Value v, Frame f, Evaluation ev) {

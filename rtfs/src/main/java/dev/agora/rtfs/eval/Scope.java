@@ -26,6 +26,7 @@ final class Scope {
   final FrameLayout frame;
   final boolean topLevel;
   private final Map<String, Integer> names = new HashMap<>();
+
   /** Names of {@code let}-bound functions, visible early so they can call each other (letrec). */
   Map<String, Integer> forward;
 

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code (-> x (f a) g)} becomes {@code (g (f x a))}; {@code (->> x (f a) g)} becomes {@code (g (f a x))}.
- * A rewrite of forms before analysis, keeping each step's position.
+ * {@code (-> x (f a) g)} becomes {@code (g (f x a))}; {@code (->> x (f a) g)} becomes {@code (g (f
+ * a x))}. A rewrite of forms before analysis, keeping each step's position.
  */
 final class Threading {
 

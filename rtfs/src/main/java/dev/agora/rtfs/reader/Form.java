@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * What the reader produces: RTFS syntax with a position on every piece. The analyzer turns forms
- * into evaluable nodes; {@link #toValue()} turns a form into plain data (for manifests, schemas
- * and anything else written in RTFS notation).
+ * into evaluable nodes; {@link #toValue()} turns a form into plain data (for manifests, schemas and
+ * anything else written in RTFS notation).
  */
 public sealed interface Form {
 
@@ -22,7 +22,10 @@ public sealed interface Form {
   /** The form as data: lists become {@link Lst}s, symbols {@link Value.Symbol}s. */
   Value toValue();
 
-  /** The form as source text (normalised spacing), for messages; works for any form, patterns included. */
+  /**
+   * The form as source text (normalised spacing), for messages; works for any form, patterns
+   * included.
+   */
   default String text() {
     return switch (this) {
       case Atom a -> Printer.print(a.value());
@@ -78,8 +81,9 @@ public sealed interface Form {
         Form key = items.get(i);
         Value k = key.toValue();
         if (!(key instanceof Atom) || !isMapKey(k)) {
-          throw RtfsError.parse("map keys must be keywords, strings or integers, found "
-              + Printer.describe(k), key.pos());
+          throw RtfsError.parse(
+              "map keys must be keywords, strings or integers, found " + Printer.describe(k),
+              key.pos());
         }
         if (b.containsKey(k)) {
           throw RtfsError.parse("duplicate map key " + Printer.print(k), key.pos());

@@ -31,7 +31,8 @@ final class Numbers {
     }
     if (end < token.length() && (token.charAt(end) == 'e' || token.charAt(end) == 'E')) {
       int expStart = end + 1;
-      if (expStart < token.length() && (token.charAt(expStart) == '+' || token.charAt(expStart) == '-')) {
+      if (expStart < token.length()
+          && (token.charAt(expStart) == '+' || token.charAt(expStart) == '-')) {
         expStart++;
       }
       int expEnd = digits(token, expStart);
@@ -81,6 +82,7 @@ final class Numbers {
   }
 
   private static RtfsError invalid(String token, SourcePos at, String hint) {
-    return RtfsError.parse("invalid number '" + token + "'" + (hint == null ? "" : ": " + hint), at);
+    return RtfsError.parse(
+        "invalid number '" + token + "'" + (hint == null ? "" : ": " + hint), at);
   }
 }

@@ -13,11 +13,11 @@ import java.util.List;
  * Reads RTFS text into {@link Form}s.
  *
  * <p>The reader tokenizes properly, unlike the reference grammar: a token runs to the next
- * delimiter (whitespace, comma, bracket, quote or {@code ;}) and is then classified, so
- * {@code true-count} is a symbol, {@code ;} inside a string is text, and
- * {@code :com.acme.db:v1.0:sales-query} is one keyword. Nesting is tracked with an explicit stack,
- * so deep input yields a {@link RtfsError} (beyond {@value #MAX_DEPTH} levels), never a
- * StackOverflowError. Every error names the line and column and says what is wrong.
+ * delimiter (whitespace, comma, bracket, quote or {@code ;}) and is then classified, so {@code
+ * true-count} is a symbol, {@code ;} inside a string is text, and {@code
+ * :com.acme.db:v1.0:sales-query} is one keyword. Nesting is tracked with an explicit stack, so deep
+ * input yields a {@link RtfsError} (beyond {@value #MAX_DEPTH} levels), never a StackOverflowError.
+ * Every error names the line and column and says what is wrong.
  */
 public final class Reader {
 
@@ -29,6 +29,7 @@ public final class Reader {
   private int pos;
   private int line = 1;
   private int lineStart;
+
   /** Set when reading failed only because the text ended inside a string, comment or collection. */
   private boolean endedEarly;
 
@@ -37,7 +38,10 @@ public final class Reader {
     this.source = source;
   }
 
-  /** All top-level forms of {@code text}; {@code source} names it in positions ("plan.rtfs", "&lt;expr&gt;"). */
+  /**
+   * All top-level forms of {@code text}; {@code source} names it in positions ("plan.rtfs",
+   * "&lt;expr&gt;").
+   */
   public static List<Form> readAll(String text, String source) {
     return new Reader(text, source).readForms();
   }
@@ -46,7 +50,8 @@ public final class Reader {
   public static Form readOne(String text, String source) {
     List<Form> forms = readAll(text, source);
     if (forms.isEmpty()) {
-      throw RtfsError.parse("expected a form, found only whitespace and comments", new SourcePos(source, 1, 1));
+      throw RtfsError.parse(
+          "expected a form, found only whitespace and comments", new SourcePos(source, 1, 1));
     }
     if (forms.size() > 1) {
       throw RtfsError.parse("expected one form, found another one here", forms.get(1).pos());
@@ -108,8 +113,17 @@ public final class Reader {
           }
           Open o = open.pop();
           if (c != o.closer()) {
-            throw RtfsError.parse("expected '" + o.closer() + "' to close '" + o.opener() + "' opened at "
-                + o.pos().lineColumn() + ", found '" + c + "'", at);
+            throw RtfsError.parse(
+                "expected '"
+                    + o.closer()
+                    + "' to close '"
+                    + o.opener()
+                    + "' opened at "
+                    + o.pos().lineColumn()
+                    + ", found '"
+                    + c
+                    + "'",
+                at);
           }
           (open.isEmpty() ? top : open.peek().items()).add(close(o));
         }
@@ -121,8 +135,15 @@ public final class Reader {
       endedEarly = true;
       Open o = open.peek();
       String what = o.opener() == '(' ? "list" : o.opener() == '[' ? "vector" : "map";
-      throw RtfsError.parse("unterminated " + what + ": '" + o.opener() + "' opened at "
-          + o.pos().lineColumn() + " is never closed", o.pos());
+      throw RtfsError.parse(
+          "unterminated "
+              + what
+              + ": '"
+              + o.opener()
+              + "' opened at "
+              + o.pos().lineColumn()
+              + " is never closed",
+          o.pos());
     }
     return top;
   }
@@ -133,8 +154,11 @@ public final class Reader {
       case '[' -> new Form.VectorForm(Collections.unmodifiableList(o.items()), o.pos());
       default -> {
         if (o.items().size() % 2 != 0) {
-          throw RtfsError.parse("map opened at " + o.pos().lineColumn()
-              + " has an odd number of forms: a key is missing its value", o.pos());
+          throw RtfsError.parse(
+              "map opened at "
+                  + o.pos().lineColumn()
+                  + " has an odd number of forms: a key is missing its value",
+              o.pos());
         }
         yield new Form.MapForm(Collections.unmodifiableList(o.items()), o.pos());
       }
@@ -150,7 +174,8 @@ public final class Reader {
     while (pos < src.length()) {
       char c = src.charAt(pos);
       if (c == '"') {
-        String s = sb == null ? src.substring(runStart, pos) : sb.append(src, runStart, pos).toString();
+        String s =
+            sb == null ? src.substring(runStart, pos) : sb.append(src, runStart, pos).toString();
         pos++;
         return s;
       }
@@ -186,7 +211,12 @@ public final class Reader {
       case 'r' -> '\r';
       case '\\' -> '\\';
       case '"' -> '"';
-      default -> throw RtfsError.parse("invalid escape '\\" + e + "' in string; RTFS strings allow \\n \\t \\r \\\\ and \\\"", at);
+      default ->
+          throw RtfsError.parse(
+              "invalid escape '\\"
+                  + e
+                  + "' in string; RTFS strings allow \\n \\t \\r \\\\ and \\\"",
+              at);
     };
   }
 
@@ -197,7 +227,8 @@ public final class Reader {
     while (pos < src.length() && !isDelimiter(src.charAt(pos))) {
       pos++;
     }
-    String token = src.substring(start, pos); // never empty: brackets and quotes are handled by the caller
+    String token =
+        src.substring(start, pos); // never empty: brackets and quotes are handled by the caller
     char c = token.charAt(0);
     if (isDigit(c) || ((c == '+' || c == '-') && token.length() > 1 && isDigit(token.charAt(1)))) {
       return new Form.Atom(Numbers.parse(token, at), at);
@@ -212,10 +243,16 @@ public final class Reader {
 
   private Form symbolOrConstant(String token, SourcePos at) {
     switch (token) {
-      case "nil" -> { return new Form.Atom(Value.NIL, at); }
-      case "true" -> { return new Form.Atom(Value.TRUE, at); }
-      case "false" -> { return new Form.Atom(Value.FALSE, at); }
-      default -> { }
+      case "nil" -> {
+        return new Form.Atom(Value.NIL, at);
+      }
+      case "true" -> {
+        return new Form.Atom(Value.TRUE, at);
+      }
+      case "false" -> {
+        return new Form.Atom(Value.FALSE, at);
+      }
+      default -> {}
     }
     if (token.charAt(0) == '.' && token.length() > 1 && isDigit(token.charAt(1))) {
       throw RtfsError.parse("invalid number '" + token + "': write 0" + token, at);
@@ -229,7 +266,8 @@ public final class Reader {
       throw RtfsError.parse("a keyword needs a name after ':'", at);
     }
     if (token.charAt(1) == ':') {
-      throw RtfsError.parse("'::' auto-resolved keywords are not supported: write :" + token.substring(2), at);
+      throw RtfsError.parse(
+          "'::' auto-resolved keywords are not supported: write :" + token.substring(2), at);
     }
     checkNameChars(token, 1, at, "keyword");
     return Value.keyword(token.substring(1));
@@ -240,8 +278,13 @@ public final class Reader {
       case "##Inf" -> Value.of(Double.POSITIVE_INFINITY);
       case "##-Inf" -> Value.of(Double.NEGATIVE_INFINITY);
       case "##NaN" -> Value.of(Double.NaN);
-      default -> throw RtfsError.parse("'" + token + "' is not RTFS syntax: '#' only starts ##Inf, ##-Inf, ##NaN"
-          + " and #| block comments |# (no #( #{ #\" or #_ forms)", at);
+      default ->
+          throw RtfsError.parse(
+              "'"
+                  + token
+                  + "' is not RTFS syntax: '#' only starts ##Inf, ##-Inf, ##NaN"
+                  + " and #| block comments |# (no #( #{ #\" or #_ forms)",
+              at);
     };
   }
 
@@ -255,7 +298,9 @@ public final class Reader {
     };
   }
 
-  /** ASCII characters allowed in symbols and keywords (letters and digits of any script are too). */
+  /**
+   * ASCII characters allowed in symbols and keywords (letters and digits of any script are too).
+   */
   private static final boolean[] NAME_CHAR = new boolean[128];
 
   static {
@@ -275,7 +320,8 @@ public final class Reader {
     for (int i = from; i < token.length(); i++) {
       char ch = token.charAt(i);
       if (ch < 128 ? !NAME_CHAR[ch] : !Character.isLetterOrDigit(ch)) {
-        throw RtfsError.parse("invalid character '" + ch + "' in " + what + " '" + token + "'",
+        throw RtfsError.parse(
+            "invalid character '" + ch + "' in " + what + " '" + token + "'",
             new SourcePos(at.source(), at.line(), at.column() + i));
       }
     }
@@ -318,7 +364,9 @@ public final class Reader {
       pos++;
     }
     endedEarly = true;
-    throw RtfsError.parse("unterminated block comment: '#|' at " + start.lineColumn() + " is never closed by '|#'", start);
+    throw RtfsError.parse(
+        "unterminated block comment: '#|' at " + start.lineColumn() + " is never closed by '|#'",
+        start);
   }
 
   private void newline(int at) {

@@ -9,7 +9,10 @@ import dev.agora.rtfs.Value;
 import dev.agora.rtfs.Vec;
 import java.util.Map;
 
-/** Argument checks shared by the builtins; each failure is a TypeError naming the function and the value. */
+/**
+ * Argument checks shared by the builtins; each failure is a TypeError naming the function and the
+ * value.
+ */
 final class Args {
 
   private Args() {}
@@ -77,7 +80,11 @@ final class Args {
         }
         yield out;
       }
-      case Value.Str s -> s.value().codePoints().mapToObj(cp -> (Value) Value.of(Character.toString(cp))).toArray(Value[]::new);
+      case Value.Str s ->
+          s.value()
+              .codePoints()
+              .mapToObj(cp -> (Value) Value.of(Character.toString(cp)))
+              .toArray(Value[]::new);
       default -> throw expected(fn, "a collection", v);
     };
   }

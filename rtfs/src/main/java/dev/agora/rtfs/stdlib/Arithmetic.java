@@ -17,41 +17,98 @@ final class Arithmetic {
 
   static void register(Stdlib.Registry r) {
     // Two operands is by far the commonest case: it has its own body, without an argument array.
-    r.fn("+", 0, VARIADIC, (a, ev) -> fold("+", a, 0, Math::addExact, Double::sum),
+    r.fn(
+        "+",
+        0,
+        VARIADIC,
+        (a, ev) -> fold("+", a, 0, Math::addExact, Double::sum),
         (x, y, ev) -> arith("+", x, y, Math::addExact, Double::sum));
-    r.fn("-", 1, VARIADIC, (a, ev) -> a.length == 1
-        ? arith("-", Value.of(0), a[0], Math::subtractExact, (x, y) -> x - y)
-        : foldFrom("-", a, Math::subtractExact, (x, y) -> x - y),
+    r.fn(
+        "-",
+        1,
+        VARIADIC,
+        (a, ev) ->
+            a.length == 1
+                ? arith("-", Value.of(0), a[0], Math::subtractExact, (x, y) -> x - y)
+                : foldFrom("-", a, Math::subtractExact, (x, y) -> x - y),
         (x, y, ev) -> arith("-", x, y, Math::subtractExact, (p, q) -> p - q));
-    r.fn("*", 0, VARIADIC, (a, ev) -> fold("*", a, 1, Math::multiplyExact, (x, y) -> x * y),
+    r.fn(
+        "*",
+        0,
+        VARIADIC,
+        (a, ev) -> fold("*", a, 1, Math::multiplyExact, (x, y) -> x * y),
         (x, y, ev) -> arith("*", x, y, Math::multiplyExact, (p, q) -> p * q));
-    r.fn("/", 1, VARIADIC, (a, ev) -> {
-      Value acc = a.length == 1 ? Value.of(1) : a[0];
-      for (int i = a.length == 1 ? 0 : 1; i < a.length; i++) {
-        acc = divide(acc, a[i]);
-      }
-      return acc;
-    });
-    r.fn("mod", 2, 2, (a, ev) -> remainder("mod", a[0], a[1], true), (x, y, ev) -> remainder("mod", x, y, true));
-    r.fn("rem", 2, 2, (a, ev) -> remainder("rem", a[0], a[1], false), (x, y, ev) -> remainder("rem", x, y, false));
+    r.fn(
+        "/",
+        1,
+        VARIADIC,
+        (a, ev) -> {
+          Value acc = a.length == 1 ? Value.of(1) : a[0];
+          for (int i = a.length == 1 ? 0 : 1; i < a.length; i++) {
+            acc = divide(acc, a[i]);
+          }
+          return acc;
+        });
+    r.fn(
+        "mod",
+        2,
+        2,
+        (a, ev) -> remainder("mod", a[0], a[1], true),
+        (x, y, ev) -> remainder("mod", x, y, true));
+    r.fn(
+        "rem",
+        2,
+        2,
+        (a, ev) -> remainder("rem", a[0], a[1], false),
+        (x, y, ev) -> remainder("rem", x, y, false));
     r.fn("quot", 2, 2, (a, ev) -> quot(a[0], a[1]));
     r.fn("inc", 1, 1, (a, ev) -> arith("inc", a[0], Value.of(1), Math::addExact, Double::sum));
-    r.fn("dec", 1, 1, (a, ev) -> arith("dec", a[0], Value.of(1), Math::subtractExact, (x, y) -> x - y));
-    r.fn("abs", 1, 1, (a, ev) -> a[0] instanceof Value.Int i
-        ? arith("abs", Value.of(0), i, (zero, n) -> Math.absExact(n), null)
-        : Value.of(Math.abs(Args.number(a[0], "abs"))));
+    r.fn(
+        "dec",
+        1,
+        1,
+        (a, ev) -> arith("dec", a[0], Value.of(1), Math::subtractExact, (x, y) -> x - y));
+    r.fn(
+        "abs",
+        1,
+        1,
+        (a, ev) ->
+            a[0] instanceof Value.Int i
+                ? arith("abs", Value.of(0), i, (zero, n) -> Math.absExact(n), null)
+                : Value.of(Math.abs(Args.number(a[0], "abs"))));
     r.fn("max", 1, VARIADIC, (a, ev) -> extreme("max", a, 1));
     r.fn("min", 1, VARIADIC, (a, ev) -> extreme("min", a, -1));
     r.fn("sqrt", 1, 1, (a, ev) -> Value.of(Math.sqrt(Args.number(a[0], "sqrt"))));
-    r.fn("pow", 2, 2, (a, ev) -> Value.of(Math.pow(Args.number(a[0], "pow"), Args.number(a[1], "pow"))));
+    r.fn(
+        "pow",
+        2,
+        2,
+        (a, ev) -> Value.of(Math.pow(Args.number(a[0], "pow"), Args.number(a[1], "pow"))));
     r.fn("floor", 1, 1, (a, ev) -> toInteger("floor", Math.floor(Args.number(a[0], "floor"))));
     r.fn("ceil", 1, 1, (a, ev) -> toInteger("ceil", Math.ceil(Args.number(a[0], "ceil"))));
     r.fn("round", 1, 1, (a, ev) -> toInteger("round", Math.rint(Args.number(a[0], "round"))));
-    r.fn("int", 1, 1, (a, ev) -> a[0] instanceof Value.Int ? a[0] : toInteger("int", truncate(Args.number(a[0], "int"))));
+    r.fn(
+        "int",
+        1,
+        1,
+        (a, ev) ->
+            a[0] instanceof Value.Int
+                ? a[0]
+                : toInteger("int", truncate(Args.number(a[0], "int"))));
     r.fn("float", 1, 1, (a, ev) -> Value.of(Args.number(a[0], "float")));
 
-    r.fn("=", 1, VARIADIC, (a, ev) -> Value.of(chain(a, (x, y) -> x.equals(y))), (x, y, ev) -> Value.of(x.equals(y)));
-    r.fn("not=", 1, VARIADIC, (a, ev) -> Value.of(!chain(a, (x, y) -> x.equals(y))), (x, y, ev) -> Value.of(!x.equals(y)));
+    r.fn(
+        "=",
+        1,
+        VARIADIC,
+        (a, ev) -> Value.of(chain(a, (x, y) -> x.equals(y))),
+        (x, y, ev) -> Value.of(x.equals(y)));
+    r.fn(
+        "not=",
+        1,
+        VARIADIC,
+        (a, ev) -> Value.of(!chain(a, (x, y) -> x.equals(y))),
+        (x, y, ev) -> Value.of(!x.equals(y)));
     r.fn("==", 1, VARIADIC, (a, ev) -> Value.of(chain(a, (x, y) -> compare("==", x, y) == 0)));
     order(r, "<");
     order(r, ">");
@@ -68,9 +125,17 @@ final class Arithmetic {
 
   // ---- Operations ----
 
-  /** Registers a comparison: numbers across integer and float (IEEE: NaN compares false), strings, keywords. */
+  /**
+   * Registers a comparison: numbers across integer and float (IEEE: NaN compares false), strings,
+   * keywords.
+   */
   private static void order(Stdlib.Registry r, String op) {
-    r.fn(op, 1, VARIADIC, (a, ev) -> Value.of(chain(a, (x, y) -> holds(op, x, y))), (x, y, ev) -> Value.of(holds(op, x, y)));
+    r.fn(
+        op,
+        1,
+        VARIADIC,
+        (a, ev) -> Value.of(chain(a, (x, y) -> holds(op, x, y))),
+        (x, y, ev) -> Value.of(holds(op, x, y)));
   }
 
   private static boolean holds(String op, Value x, Value y) {
@@ -115,7 +180,9 @@ final class Arithmetic {
     boolean test(Value x, Value y);
   }
 
-  /** {@code x op y}: exact on two integers, float otherwise ({@code real} may be null when unused). */
+  /**
+   * {@code x op y}: exact on two integers, float otherwise ({@code real} may be null when unused).
+   */
   static Value arith(String fn, Value x, Value y, LongOp exact, DoubleOp real) {
     if (x instanceof Value.Int a && y instanceof Value.Int b) {
       try {
@@ -145,8 +212,8 @@ final class Arithmetic {
 
   /**
    * Division as in the reference: a zero divisor is DivisionByZero (for floats too), and the result
-   * is an integer whenever the quotient is whole — {@code (/ 6 2)} and {@code (/ 6.0 2)} are both 3,
-   * {@code (/ 7 2)} is 3.5.
+   * is an integer whenever the quotient is whole — {@code (/ 6 2)} and {@code (/ 6.0 2)} are both
+   * 3, {@code (/ 7 2)} is 3.5.
    */
   static Value divide(Value x, Value y) {
     double divisor = Args.number(y, "/");
@@ -202,12 +269,15 @@ final class Arithmetic {
     return best;
   }
 
-  /** Compares two numbers (across integer and float) or two strings; anything else is a TypeError. */
+  /**
+   * Compares two numbers (across integer and float) or two strings; anything else is a TypeError.
+   */
   static int compare(String fn, Value x, Value y) {
     if (x instanceof Value.Int a && y instanceof Value.Int b) {
       return Long.compare(a.value(), b.value());
     }
-    if ((x instanceof Value.Int || x instanceof Value.Real) && (y instanceof Value.Int || y instanceof Value.Real)) {
+    if ((x instanceof Value.Int || x instanceof Value.Real)
+        && (y instanceof Value.Int || y instanceof Value.Real)) {
       return Double.compare(Args.number(x, fn), Args.number(y, fn));
     }
     if (x instanceof Value.Str a && y instanceof Value.Str b) {
@@ -216,8 +286,13 @@ final class Arithmetic {
     if (x instanceof Value.Keyword a && y instanceof Value.Keyword b) {
       return a.name().compareTo(b.name());
     }
-    throw RtfsError.type("'" + fn + "' compares two numbers, two strings or two keywords, got "
-        + dev.agora.rtfs.Printer.describe(x) + " and " + dev.agora.rtfs.Printer.describe(y));
+    throw RtfsError.type(
+        "'"
+            + fn
+            + "' compares two numbers, two strings or two keywords, got "
+            + dev.agora.rtfs.Printer.describe(x)
+            + " and "
+            + dev.agora.rtfs.Printer.describe(y));
   }
 
   private static boolean chain(Value[] args, Relation r) {
@@ -248,6 +323,7 @@ final class Arithmetic {
 
   /** Java's exact-arithmetic overflow, as an RTFS error. */
   static RtfsError overflow() {
-    return new RtfsError(ErrorKind.IntegerOverflow, "integer overflow: the result does not fit in 64 bits");
+    return new RtfsError(
+        ErrorKind.IntegerOverflow, "integer overflow: the result does not fit in 64 bits");
   }
 }

@@ -35,23 +35,32 @@ final class Predicates {
     is(r, "true?", v -> v.equals(Value.TRUE));
     is(r, "false?", v -> v.equals(Value.FALSE));
     r.fn("not", 1, 1, (a, ev) -> Value.of(!a[0].truthy()));
-    // The function forms of and/or, for (reduce and …); in call position they are short-circuiting special forms.
-    r.fn("and", 0, dev.agora.rtfs.Builtin.VARIADIC, (a, ev) -> {
-      for (Value v : a) {
-        if (!v.truthy()) {
-          return Value.FALSE;
-        }
-      }
-      return Value.TRUE;
-    });
-    r.fn("or", 0, dev.agora.rtfs.Builtin.VARIADIC, (a, ev) -> {
-      for (Value v : a) {
-        if (v.truthy()) {
+    // The function forms of and/or, for (reduce and …); in call position they are short-circuiting
+    // special forms.
+    r.fn(
+        "and",
+        0,
+        dev.agora.rtfs.Builtin.VARIADIC,
+        (a, ev) -> {
+          for (Value v : a) {
+            if (!v.truthy()) {
+              return Value.FALSE;
+            }
+          }
           return Value.TRUE;
-        }
-      }
-      return Value.FALSE;
-    });
+        });
+    r.fn(
+        "or",
+        0,
+        dev.agora.rtfs.Builtin.VARIADIC,
+        (a, ev) -> {
+          for (Value v : a) {
+            if (v.truthy()) {
+              return Value.TRUE;
+            }
+          }
+          return Value.FALSE;
+        });
   }
 
   private static void is(Stdlib.Registry r, String name, Predicate<Value> test) {

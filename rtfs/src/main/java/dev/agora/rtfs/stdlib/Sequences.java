@@ -18,9 +18,9 @@ import java.util.List;
 
 /**
  * Vectors and lists: access, building and reshaping. A vector stays a vector and a list a list;
- * anything else sequential (nil, a map's entries, a string's characters) gives a vector.
- * {@code nil} reads as an empty collection, except for {@code count}, which refuses it as the
- * reference does.
+ * anything else sequential (nil, a map's entries, a string's characters) gives a vector. {@code
+ * nil} reads as an empty collection, except for {@code count}, which refuses it as the reference
+ * does.
  */
 final class Sequences {
 
@@ -28,85 +28,152 @@ final class Sequences {
 
   static void register(Stdlib.Registry r) {
     r.fn("count", 1, 1, (a, ev) -> Value.of(count(a[0])));
-    r.fn("empty?", 1, 1, (a, ev) -> Value.of(switch (a[0]) {
-      case Value.Nil n -> true;
-      case Seq s -> s.isEmpty();
-      case Dict d -> d.isEmpty();
-      case Value.Str s -> s.value().isEmpty();
-      default -> false;
-    }));
-    r.fn("not-empty", 1, 1, (a, ev) -> a[0] instanceof Value.Nil || count(a[0]) == 0 ? Value.NIL : a[0]);
+    r.fn(
+        "empty?",
+        1,
+        1,
+        (a, ev) ->
+            Value.of(
+                switch (a[0]) {
+                  case Value.Nil n -> true;
+                  case Seq s -> s.isEmpty();
+                  case Dict d -> d.isEmpty();
+                  case Value.Str s -> s.value().isEmpty();
+                  default -> false;
+                }));
+    r.fn(
+        "not-empty",
+        1,
+        1,
+        (a, ev) -> a[0] instanceof Value.Nil || count(a[0]) == 0 ? Value.NIL : a[0]);
     r.fn("first", 1, 1, (a, ev) -> nth(a[0], 0, Value.NIL, "first"));
     r.fn("second", 1, 1, (a, ev) -> nth(a[0], 1, Value.NIL, "second"));
-    r.fn("last", 1, 1, (a, ev) -> {
-      Value[] items = Args.items(a[0], "last");
-      return items.length == 0 ? Value.NIL : items[items.length - 1];
-    });
+    r.fn(
+        "last",
+        1,
+        1,
+        (a, ev) -> {
+          Value[] items = Args.items(a[0], "last");
+          return items.length == 0 ? Value.NIL : items[items.length - 1];
+        });
     r.fn("rest", 1, 1, (a, ev) -> rest(a[0]));
-    r.fn("butlast", 1, 1, (a, ev) -> {
-      Value[] items = Args.items(a[0], "butlast");
-      return like(a[0], Arrays.copyOf(items, Math.max(0, items.length - 1)));
-    });
-    r.fn("nth", 2, 3, (a, ev) -> {
-      int i = Args.index(a[1], "nth");
-      Value found = nth(a[0], i, null, "nth");
-      if (found != null) {
-        return found;
-      }
-      if (a.length == 3) {
-        return a[2];
-      }
-      throw new RtfsError(ErrorKind.IndexOutOfBounds, "'nth': index " + i + " is outside "
-          + Printer.describe(a[0]) + " of " + count(a[0]) + " items");
-    });
+    r.fn(
+        "butlast",
+        1,
+        1,
+        (a, ev) -> {
+          Value[] items = Args.items(a[0], "butlast");
+          return like(a[0], Arrays.copyOf(items, Math.max(0, items.length - 1)));
+        });
+    r.fn(
+        "nth",
+        2,
+        3,
+        (a, ev) -> {
+          int i = Args.index(a[1], "nth");
+          Value found = nth(a[0], i, null, "nth");
+          if (found != null) {
+            return found;
+          }
+          if (a.length == 3) {
+            return a[2];
+          }
+          throw new RtfsError(
+              ErrorKind.IndexOutOfBounds,
+              "'nth': index "
+                  + i
+                  + " is outside "
+                  + Printer.describe(a[0])
+                  + " of "
+                  + count(a[0])
+                  + " items");
+        });
     r.fn("vector", 0, VARIADIC, (a, ev) -> Vec.adopt(a));
     r.fn("list", 0, VARIADIC, (a, ev) -> Lst.adopt(a));
     r.fn("vec", 1, 1, (a, ev) -> Vec.adopt(Args.items(a[0], "vec")));
     r.fn("conj", 1, VARIADIC, (a, ev) -> conj(a, ev));
-    r.fn("cons", 2, 2, (a, ev) -> {
-      Value[] items = Args.items(a[1], "cons");
-      ev.checkSize(items.length + 1L);
-      Value[] out = new Value[items.length + 1];
-      out[0] = a[0];
-      System.arraycopy(items, 0, out, 1, items.length);
-      return like(a[1], out);
-    });
+    r.fn(
+        "cons",
+        2,
+        2,
+        (a, ev) -> {
+          Value[] items = Args.items(a[1], "cons");
+          ev.checkSize(items.length + 1L);
+          Value[] out = new Value[items.length + 1];
+          out[0] = a[0];
+          System.arraycopy(items, 0, out, 1, items.length);
+          return like(a[1], out);
+        });
     r.fn("concat", 0, VARIADIC, (a, ev) -> Vec.adopt(concat(a, 0, ev, "concat")));
     r.fn("into", 2, 2, (a, ev) -> into(a[0], a[1], ev));
-    r.fn("take", 2, 2, (a, ev) -> {
-      Value[] items = Args.items(a[1], "take");
-      return like(a[1], Arrays.copyOf(items, clamp(Args.index(a[0], "take"), items.length)));
-    });
-    r.fn("drop", 2, 2, (a, ev) -> {
-      Value[] items = Args.items(a[1], "drop");
-      return like(a[1], Arrays.copyOfRange(items, clamp(Args.index(a[0], "drop"), items.length), items.length));
-    });
+    r.fn(
+        "take",
+        2,
+        2,
+        (a, ev) -> {
+          Value[] items = Args.items(a[1], "take");
+          return like(a[1], Arrays.copyOf(items, clamp(Args.index(a[0], "take"), items.length)));
+        });
+    r.fn(
+        "drop",
+        2,
+        2,
+        (a, ev) -> {
+          Value[] items = Args.items(a[1], "drop");
+          return like(
+              a[1],
+              Arrays.copyOfRange(
+                  items, clamp(Args.index(a[0], "drop"), items.length), items.length));
+        });
     r.fn("subvec", 2, 3, (a, ev) -> subvec(a));
-    r.fn("reverse", 1, 1, (a, ev) -> {
-      Value[] items = Args.items(a[0], "reverse");
-      for (int i = 0, j = items.length - 1; i < j; i++, j--) {
-        Value t = items[i];
-        items[i] = items[j];
-        items[j] = t;
-      }
-      return like(a[0], items);
-    });
-    r.fn("distinct", 1, 1, (a, ev) -> like(a[0], new LinkedHashSet<>(Arrays.asList(Args.items(a[0], "distinct")))
-        .toArray(Value[]::new)));
-    r.fn("flatten", 1, 1, (a, ev) -> {
-      List<Value> out = new ArrayList<>();
-      flatten(a[0], out, ev);
-      return Vec.of(out);
-    });
+    r.fn(
+        "reverse",
+        1,
+        1,
+        (a, ev) -> {
+          Value[] items = Args.items(a[0], "reverse");
+          for (int i = 0, j = items.length - 1; i < j; i++, j--) {
+            Value t = items[i];
+            items[i] = items[j];
+            items[j] = t;
+          }
+          return like(a[0], items);
+        });
+    r.fn(
+        "distinct",
+        1,
+        1,
+        (a, ev) ->
+            like(
+                a[0],
+                new LinkedHashSet<>(Arrays.asList(Args.items(a[0], "distinct")))
+                    .toArray(Value[]::new)));
+    r.fn(
+        "flatten",
+        1,
+        1,
+        (a, ev) -> {
+          List<Value> out = new ArrayList<>();
+          flatten(a[0], out, ev);
+          return Vec.of(out);
+        });
     r.fn("range", 1, 3, (a, ev) -> range(a, ev));
-    r.fn("repeat", 2, 2, (a, ev) -> {
-      int n = Math.max(0, Args.index(a[0], "repeat"));
-      ev.checkSize(n);
-      Value[] out = new Value[n];
-      Arrays.fill(out, a[1]);
-      return Vec.adopt(out);
-    });
-    r.fn("partition", 2, 2, (a, ev) -> partition(Args.index(a[0], "partition"), Args.items(a[1], "partition")));
+    r.fn(
+        "repeat",
+        2,
+        2,
+        (a, ev) -> {
+          int n = Math.max(0, Args.index(a[0], "repeat"));
+          ev.checkSize(n);
+          Value[] out = new Value[n];
+          Arrays.fill(out, a[1]);
+          return Vec.adopt(out);
+        });
+    r.fn(
+        "partition",
+        2,
+        2,
+        (a, ev) -> partition(Args.index(a[0], "partition"), Args.items(a[1], "partition")));
   }
 
   // ---- Access ----
@@ -146,7 +213,9 @@ final class Sequences {
   private static Value rest(Value v) {
     return switch (v) {
       case Seq s -> s.isEmpty() ? s : s.withItems(Arrays.copyOfRange(s.toArray(), 1, s.size()));
-      case Value.Str s -> Value.of(s.value().isEmpty() ? "" : s.value().substring(s.value().offsetByCodePoints(0, 1)));
+      case Value.Str s ->
+          Value.of(
+              s.value().isEmpty() ? "" : s.value().substring(s.value().offsetByCodePoints(0, 1)));
       default -> {
         Value[] items = Args.items(v, "rest");
         yield Vec.adopt(items.length == 0 ? items : Arrays.copyOfRange(items, 1, items.length));
@@ -156,12 +225,17 @@ final class Sequences {
 
   // ---- Building ----
 
-  /** A collection like {@code original} (vector or list) holding {@code items}; a vector otherwise. */
+  /**
+   * A collection like {@code original} (vector or list) holding {@code items}; a vector otherwise.
+   */
   static Value like(Value original, Value[] items) {
     return original instanceof Seq s ? s.withItems(items) : Vec.adopt(items);
   }
 
-  /** {@code (conj vec x…)} appends; {@code (conj list x…)} prepends; {@code (conj map [k v])} or {@code (conj map k v)} adds. */
+  /**
+   * {@code (conj vec x…)} appends; {@code (conj list x…)} prepends; {@code (conj map [k v])} or
+   * {@code (conj map k v)} adds.
+   */
   private static Value conj(Value[] a, Evaluation ev) {
     Value target = a[0];
     if (target instanceof Dict d) {
@@ -197,7 +271,7 @@ final class Sequences {
     switch (v) {
       case Dict other -> other.asMap().forEach(b::put);
       case Seq pair when pair.size() == 2 -> b.put(pair.get(0), pair.get(1));
-      case Value.Nil n -> { }
+      case Value.Nil n -> {}
       default -> throw Args.expected(fn, "a map or a [key value] pair", v);
     }
   }
@@ -232,8 +306,9 @@ final class Sequences {
     int start = Args.index(a[1], "subvec");
     int end = a.length == 3 ? Args.index(a[2], "subvec") : items.length;
     if (start < 0 || end > items.length || start > end) {
-      throw new RtfsError(ErrorKind.IndexOutOfBounds, "'subvec': [" + start + ", " + end + ") is outside "
-          + items.length + " items");
+      throw new RtfsError(
+          ErrorKind.IndexOutOfBounds,
+          "'subvec': [" + start + ", " + end + ") is outside " + items.length + " items");
     }
     return Vec.adopt(Arrays.copyOfRange(items, start, end));
   }
@@ -253,7 +328,9 @@ final class Sequences {
     Value start = a.length == 1 ? Value.of(0) : a[0];
     Value end = a.length == 1 ? a[0] : a[1];
     Value step = a.length == 3 ? a[2] : Value.of(1);
-    if (start instanceof Value.Int s && end instanceof Value.Int e && step instanceof Value.Int st) {
+    if (start instanceof Value.Int s
+        && end instanceof Value.Int e
+        && step instanceof Value.Int st) {
       return intRange(s.value(), e.value(), st.value(), ev);
     }
     double s = Args.number(start, "range");

@@ -7,9 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The standard library: every builtin, registered once and shared by all interpreters (builtins
- * are stateless). Grouped by concern in {@link Arithmetic}, {@link Sequences}, {@link Maps},
- * {@link Functions}, {@link Strings}, {@link Predicates} and {@link Control}.
+ * The standard library: every builtin, registered once and shared by all interpreters (builtins are
+ * stateless). Grouped by concern in {@link Arithmetic}, {@link Sequences}, {@link Maps}, {@link
+ * Functions}, {@link Strings}, {@link Predicates} and {@link Control}.
  */
 public final class Stdlib {
 
@@ -43,7 +43,10 @@ public final class Stdlib {
   static final class Registry {
     private final Map<String, Builtin> builtins = new LinkedHashMap<>();
 
-    /** Registers {@code name} taking {@code min} to {@code max} arguments ({@link Builtin#VARIADIC} for no maximum). */
+    /**
+     * Registers {@code name} taking {@code min} to {@code max} arguments ({@link Builtin#VARIADIC}
+     * for no maximum).
+     */
     void fn(String name, int min, int max, Builtin.Impl impl) {
       fn(name, min, max, impl, null);
     }

@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * A refinement inside {@code [:and T pred…]}. Numeric comparisons work across integers and floats;
- * lengths count characters (code points), not bytes; a predicate that does not apply to the
- * value's type fails.
+ * lengths count characters (code points), not bytes; a predicate that does not apply to the value's
+ * type fails.
  */
 public sealed interface Predicate {
 
@@ -73,18 +73,19 @@ public sealed interface Predicate {
   }
 
   /**
-   * {@code [:min-length n] [:max-length n] [:length n]} on strings (code points) and
-   * {@code [:min-count n] [:max-count n] [:count n]} on collections; each accepts both.
+   * {@code [:min-length n] [:max-length n] [:length n]} on strings (code points) and {@code
+   * [:min-count n] [:max-count n] [:count n]} on collections; each accepts both.
    */
   record Size(String name, long n) implements Predicate {
     @Override
     public boolean test(Value v) {
-      long size = switch (v) {
-        case Value.Str s -> s.value().codePointCount(0, s.value().length());
-        case Seq seq -> seq.size();
-        case Dict d -> d.size();
-        default -> -1;
-      };
+      long size =
+          switch (v) {
+            case Value.Str s -> s.value().codePointCount(0, s.value().length());
+            case Seq seq -> seq.size();
+            case Dict d -> d.size();
+            default -> -1;
+          };
       if (size < 0) {
         return false;
       }
@@ -116,7 +117,9 @@ public sealed interface Predicate {
     }
   }
 
-  /** {@code [:matches-regex "re"]}: the string contains a match (anchor with ^…$ for a full match). */
+  /**
+   * {@code [:matches-regex "re"]}: the string contains a match (anchor with ^…$ for a full match).
+   */
   record Matches(Pattern regex) implements Predicate {
     @Override
     public boolean test(Value v) {
@@ -160,12 +163,14 @@ public sealed interface Predicate {
 
   /** {@code [:is-url]} (an absolute http, https or ftp URL) and {@code [:is-email]}. */
   record Format(String name) implements Predicate {
-    private static final Pattern URL = Pattern.compile("^(https?|ftp)://[^\\s/$.?#][^\\s]*$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern URL =
+        Pattern.compile("^(https?|ftp)://[^\\s/$.?#][^\\s]*$", Pattern.CASE_INSENSITIVE);
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
 
     @Override
     public boolean test(Value v) {
-      return v instanceof Value.Str s && (name.equals("is-url") ? URL : EMAIL).matcher(s.value()).matches();
+      return v instanceof Value.Str s
+          && (name.equals("is-url") ? URL : EMAIL).matcher(s.value()).matches();
     }
 
     @Override
@@ -199,8 +204,25 @@ public sealed interface Predicate {
 
   /** The predicate names the parser knows, for messages. */
   static List<String> names() {
-    return List.of(">", ">=", "<", "<=", "=", "!=", "in-range", "min-length", "max-length",
-        "length", "min-count", "max-count", "count", "non-empty", "matches-regex", "has-key",
-        "required-keys", "is-url", "is-email");
+    return List.of(
+        ">",
+        ">=",
+        "<",
+        "<=",
+        "=",
+        "!=",
+        "in-range",
+        "min-length",
+        "max-length",
+        "length",
+        "min-count",
+        "max-count",
+        "count",
+        "non-empty",
+        "matches-regex",
+        "has-key",
+        "required-keys",
+        "is-url",
+        "is-email");
   }
 }

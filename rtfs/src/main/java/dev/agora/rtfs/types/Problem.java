@@ -6,8 +6,8 @@ import dev.agora.rtfs.Vec;
 import java.util.List;
 
 /**
- * One way a value fails a type: where (the path of keys and indexes from the top, such as
- * {@code [:user :age]}), what was expected and what was found.
+ * One way a value fails a type: where (the path of keys and indexes from the top, such as {@code
+ * [:user :age]}), what was expected and what was found.
  */
 public record Problem(List<Value> path, String expected, String found) {
 

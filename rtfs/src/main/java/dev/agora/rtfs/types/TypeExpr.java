@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An RTFS type expression: the schema language of capability inputs and outputs and of
- * annotations in code. Parse one with {@link TypeParser}, check a value with {@link Validator}.
+ * An RTFS type expression: the schema language of capability inputs and outputs and of annotations
+ * in code. Parse one with {@link TypeParser}, check a value with {@link Validator}.
  *
  * <pre>
  *   :int :float :number :string :bool :keyword :symbol :nil :any :never :map :vector :list :fn
@@ -32,9 +32,20 @@ public sealed interface TypeExpr {
 
   /** The named base types. */
   enum Prim {
-    INT("int"), FLOAT("float"), NUMBER("number"), STRING("string"), BOOL("bool"),
-    KEYWORD("keyword"), SYMBOL("symbol"), NIL("nil"), ANY("any"), NEVER("never"),
-    MAP("map"), VECTOR("vector"), LIST("list"), FN("fn");
+    INT("int"),
+    FLOAT("float"),
+    NUMBER("number"),
+    STRING("string"),
+    BOOL("bool"),
+    KEYWORD("keyword"),
+    SYMBOL("symbol"),
+    NIL("nil"),
+    ANY("any"),
+    NEVER("never"),
+    MAP("map"),
+    VECTOR("vector"),
+    LIST("list"),
+    FN("fn");
 
     /** The keyword name, as in {@code :int}. */
     public final String keyword;
@@ -62,7 +73,10 @@ public sealed interface TypeExpr {
     }
   }
 
-  /** {@code [:vector T]}: a vector (or list) whose items all are T; {@code size} fixed when not null. */
+  /**
+   * {@code [:vector T]}: a vector (or list) whose items all are T; {@code size} fixed when not
+   * null.
+   */
   record VectorOf(TypeExpr item, Integer size) implements TypeExpr {
     @Override
     public Value toValue() {

@@ -36,10 +36,14 @@ public final class TypeParser {
     return switch (v) {
       case Value.Keyword k -> named(k.name());
       case Value.Symbol s -> named(s.name());
-      case Seq seq when !seq.isEmpty() && seq.get(0) instanceof Value.Keyword head -> compound(head.name(), seq);
+      case Seq seq when !seq.isEmpty() && seq.get(0) instanceof Value.Keyword head ->
+          compound(head.name(), seq);
       case Dict d -> mapType(List.of(d), false);
-      default -> throw error("not a type: " + Printer.describe(v)
-          + "; a type is a keyword such as :int or a vector such as [:vector :string]");
+      default ->
+          throw error(
+              "not a type: "
+                  + Printer.describe(v)
+                  + "; a type is a keyword such as :int or a vector such as [:vector :string]");
     };
   }
 
@@ -61,15 +65,23 @@ public final class TypeParser {
     }
     Prim p = prim(name.toLowerCase(java.util.Locale.ROOT));
     if (p == null) {
-      throw error("unknown type :" + name + "; known types are :int :float :number :string :bool :keyword"
-          + " :symbol :nil :any :never :map :vector :list :fn");
+      throw error(
+          "unknown type :"
+              + name
+              + "; known types are :int :float :number :string :bool :keyword"
+              + " :symbol :nil :any :never :map :vector :list :fn");
     }
     return PRIMITIVES[p.ordinal()];
   }
 
-  /** One instance per base type: schemas are parsed for every manifest, and these repeat in all of them. */
-  private static final TypeExpr.Primitive[] PRIMITIVES = java.util.Arrays.stream(Prim.values())
-      .map(TypeExpr.Primitive::new).toArray(TypeExpr.Primitive[]::new);
+  /**
+   * One instance per base type: schemas are parsed for every manifest, and these repeat in all of
+   * them.
+   */
+  private static final TypeExpr.Primitive[] PRIMITIVES =
+      java.util.Arrays.stream(Prim.values())
+          .map(TypeExpr.Primitive::new)
+          .toArray(TypeExpr.Primitive[]::new);
 
   private static Prim prim(String name) {
     return switch (name) {
@@ -115,8 +127,12 @@ public final class TypeParser {
       case "val" -> new TypeExpr.Literal(exactlyOne(head, args));
       case "optional", "maybe" -> new TypeExpr.Optional(parse(exactlyOne(head, args)));
       case "and" -> and(args);
-      default -> throw error("unknown type [:" + head + " …]; compound types are :vector :tuple :map :map-of"
-          + " :union :enum :val :optional :and :array");
+      default ->
+          throw error(
+              "unknown type [:"
+                  + head
+                  + " …]; compound types are :vector :tuple :map :map-of"
+                  + " :union :enum :val :optional :and :array");
     };
   }
 
@@ -127,13 +143,16 @@ public final class TypeParser {
     Integer size = null;
     if (args.size() == 2) {
       if (!(args.get(1) instanceof Seq shape) || shape.size() != 1) {
-        throw error("[:array T shape]: the shape must be a one-dimension vector such as [3] or [?]");
+        throw error(
+            "[:array T shape]: the shape must be a one-dimension vector such as [3] or [?]");
       }
       Value d = shape.get(0);
       if (d instanceof Value.Int n && n.value() >= 0 && n.value() <= Integer.MAX_VALUE) {
         size = (int) n.value();
       } else if (!isQuestionMark(d)) {
-        throw error("[:array T shape]: a dimension is a non-negative integer or ?, found " + Printer.describe(d));
+        throw error(
+            "[:array T shape]: a dimension is a non-negative integer or ?, found "
+                + Printer.describe(d));
       }
     }
     return new TypeExpr.VectorOf(parse(args.get(0)), size);
@@ -151,7 +170,10 @@ public final class TypeParser {
         for (Map.Entry<Value, Value> e : d.asMap().entrySet()) {
           addEntry(entries, new TypeExpr.Entry(e.getKey(), parse(e.getValue()), false));
         }
-      } else if (a instanceof Seq s && s.size() >= 2 && s.get(0) instanceof Value.Keyword k && k.name().equals("*")) {
+      } else if (a instanceof Seq s
+          && s.size() >= 2
+          && s.get(0) instanceof Value.Keyword k
+          && k.name().equals("*")) {
         rest = parse(s.get(1));
       } else if (a instanceof Seq s) {
         addEntry(entries, entry(s));
@@ -163,15 +185,22 @@ public final class TypeParser {
   }
 
   private static boolean isMapOptions(Dict d) {
-    return !d.isEmpty() && d.asMap().entrySet().stream()
-        .allMatch(e -> e.getKey().equals(Value.keyword("closed")) && e.getValue() instanceof Value.Bool);
+    return !d.isEmpty()
+        && d.asMap().entrySet().stream()
+            .allMatch(
+                e ->
+                    e.getKey().equals(Value.keyword("closed"))
+                        && e.getValue() instanceof Value.Bool);
   }
 
   private static TypeExpr.Entry entry(Seq s) {
     if (s.size() < 2 || !(s.get(0) instanceof Value.Keyword || s.get(0) instanceof Value.Str)) {
       throw error("a [:map] entry is [:key Type] or [:key Type ?], found " + Printer.print(s));
     }
-    Value key = s.get(0) instanceof Value.Keyword k ? Value.keyword(k.name().intern()) : s.get(0); // names repeat
+    Value key =
+        s.get(0) instanceof Value.Keyword k
+            ? Value.keyword(k.name().intern())
+            : s.get(0); // names repeat
     int typeAt = 1;
     boolean optional = false;
     if (s.get(1) instanceof Dict props && s.size() >= 3) { // malli style [:k {:optional true} T]
@@ -198,7 +227,8 @@ public final class TypeParser {
 
   private static TypeExpr and(List<Value> args) {
     if (args.size() < 2) {
-      throw error("[:and] needs a type and at least one more type or predicate, as in [:and :int [:> 0]]");
+      throw error(
+          "[:and] needs a type and at least one more type or predicate, as in [:and :int [:> 0]]");
     }
     List<TypeExpr> types = new ArrayList<>();
     List<Predicate> preds = new ArrayList<>();
@@ -211,7 +241,8 @@ public final class TypeParser {
       }
     }
     if (types.isEmpty()) {
-      throw error("[:and] needs at least one type before its predicates, as in [:and :string [:min-length 1]]");
+      throw error(
+          "[:and] needs at least one type before its predicates, as in [:and :string [:min-length 1]]");
     }
     return new TypeExpr.And(types, preds);
   }
@@ -220,14 +251,17 @@ public final class TypeParser {
 
   /** The predicate {@code v} spells, or null when {@code v} is not a predicate form. */
   static Predicate predicate(Value v) {
-    if (!(v instanceof Seq s) || s.isEmpty() || !(s.get(0) instanceof Value.Keyword k)
+    if (!(v instanceof Seq s)
+        || s.isEmpty()
+        || !(s.get(0) instanceof Value.Keyword k)
         || !Predicate.names().contains(k.name())) {
       return null;
     }
     String name = k.name();
     List<Value> args = s.items().subList(1, s.size());
     return switch (name) {
-      case ">", ">=", "<", "<=" -> new Predicate.Compare(name, number(name, exactlyOne(name, args)));
+      case ">", ">=", "<", "<=" ->
+          new Predicate.Compare(name, number(name, exactlyOne(name, args)));
       case "=", "!=" -> new Predicate.Equals(name.equals("!="), exactlyOne(name, args));
       case "in-range" -> {
         need(name, args, 2, "a low and a high bound");
@@ -243,7 +277,8 @@ public final class TypeParser {
       case "has-key" -> new Predicate.HasKeys(true, List.of(exactlyOne(name, args)));
       case "required-keys" -> {
         if (!(exactlyOne(name, args) instanceof Seq keys)) {
-          throw error("[:required-keys] needs a vector of keys, as in [:required-keys [:id :name]]");
+          throw error(
+              "[:required-keys] needs a vector of keys, as in [:required-keys [:id :name]]");
         }
         yield new Predicate.HasKeys(false, keys.items());
       }
@@ -275,8 +310,11 @@ public final class TypeParser {
     try {
       return Pattern.compile(s.value());
     } catch (PatternSyntaxException e) {
-      throw error("[:matches-regex] has an invalid regular expression " + Printer.quote(s.value())
-          + ": " + e.getDescription());
+      throw error(
+          "[:matches-regex] has an invalid regular expression "
+              + Printer.quote(s.value())
+              + ": "
+              + e.getDescription());
     }
   }
 

@@ -13,12 +13,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Checks values against {@link TypeExpr}s with full ("strict") semantics: predicates are checked
- * at every depth, an integer is accepted where a float is expected, maps are open unless closed.
+ * Checks values against {@link TypeExpr}s with full ("strict") semantics: predicates are checked at
+ * every depth, an integer is accepted where a float is expected, maps are open unless closed.
  *
- * <p>{@link #conforms} answers yes/no without allocating; {@link #validate} reports every
- * problem, each with its path. The marketplace calls both on every capability call, so the
- * common case (the value conforms) costs one walk and no garbage.
+ * <p>{@link #conforms} answers yes/no without allocating; {@link #validate} reports every problem,
+ * each with its path. The marketplace calls both on every capability call, so the common case (the
+ * value conforms) costs one walk and no garbage.
  */
 public final class Validator {
 
@@ -39,17 +39,26 @@ public final class Validator {
     return switch (type) {
       case TypeExpr.Primitive p -> primitive(p.prim(), value);
       case TypeExpr.Optional o -> value instanceof Value.Nil || conforms(o.inner(), value);
-      case TypeExpr.VectorOf v -> value instanceof Seq s && (v.size() == null || s.size() == v.size())
-          && allConform(v.item(), s);
-      case TypeExpr.Tuple t -> value instanceof Seq s && s.size() == t.items().size() && tupleConforms(t, s);
+      case TypeExpr.VectorOf v ->
+          value instanceof Seq s
+              && (v.size() == null || s.size() == v.size())
+              && allConform(v.item(), s);
+      case TypeExpr.Tuple t ->
+          value instanceof Seq s && s.size() == t.items().size() && tupleConforms(t, s);
       case TypeExpr.MapOf m -> value instanceof Dict d && mapConforms(m, d);
-      case TypeExpr.MapOfKV m -> value instanceof Dict d && d.asMap().entrySet().stream()
-          .allMatch(e -> conforms(m.keyType(), e.getKey()) && conforms(m.valueType(), e.getValue()));
+      case TypeExpr.MapOfKV m ->
+          value instanceof Dict d
+              && d.asMap().entrySet().stream()
+                  .allMatch(
+                      e ->
+                          conforms(m.keyType(), e.getKey())
+                              && conforms(m.valueType(), e.getValue()));
       case TypeExpr.Union u -> u.options().stream().anyMatch(o -> conforms(o, value));
       case TypeExpr.OneOf e -> e.values().contains(value);
       case TypeExpr.Literal l -> l.value().equals(value);
-      case TypeExpr.And a -> a.types().stream().allMatch(t -> conforms(t, value))
-          && a.predicates().stream().allMatch(p -> p.test(value));
+      case TypeExpr.And a ->
+          a.types().stream().allMatch(t -> conforms(t, value))
+              && a.predicates().stream().allMatch(p -> p.test(value));
     };
   }
 
@@ -128,8 +137,10 @@ public final class Validator {
 
   private static void collect(TypeExpr type, Value value, Path path, List<Problem> out) {
     switch (type) {
-      case TypeExpr.Optional o when !(value instanceof Value.Nil) -> collect(o.inner(), value, path, out);
-      case TypeExpr.VectorOf v when value instanceof Seq s && (v.size() == null || s.size() == v.size()) -> {
+      case TypeExpr.Optional o when !(value instanceof Value.Nil) ->
+          collect(o.inner(), value, path, out);
+      case TypeExpr.VectorOf v
+          when value instanceof Seq s && (v.size() == null || s.size() == v.size()) -> {
         for (int i = 0; i < s.size(); i++) {
           collect(v.item(), s.get(i), path.with(Value.of(i)), out);
         }
@@ -143,7 +154,8 @@ public final class Validator {
       case TypeExpr.MapOfKV m when value instanceof Dict d -> {
         for (Map.Entry<Value, Value> e : d.asMap().entrySet()) {
           if (!conforms(m.keyType(), e.getKey())) {
-            out.add(problem(path.with(e.getKey()), "a key of type " + m.keyType().show(), e.getKey()));
+            out.add(
+                problem(path.with(e.getKey()), "a key of type " + m.keyType().show(), e.getKey()));
           }
           collect(m.valueType(), e.getValue(), path.with(e.getKey()), out);
         }
@@ -167,7 +179,10 @@ public final class Validator {
     }
   }
 
-  /** True if {@code t} is a collection type of the value's kind: a vector type for a vector, a map type for a map. */
+  /**
+   * True if {@code t} is a collection type of the value's kind: a vector type for a vector, a map
+   * type for a map.
+   */
   private static boolean sameShape(TypeExpr t, Value v) {
     return switch (t) {
       case TypeExpr.VectorOf x -> v instanceof Seq;
@@ -186,7 +201,9 @@ public final class Validator {
       if (v != null) {
         collect(e.type(), v, path.with(e.key()), out);
       } else if (!e.optional()) {
-        out.add(new Problem(path.with(e.key()).toList(), e.type().show() + " (required key)", "nothing"));
+        out.add(
+            new Problem(
+                path.with(e.key()).toList(), e.type().show() + " (required key)", "nothing"));
       }
     }
     for (Map.Entry<Value, Value> kv : d.asMap().entrySet()) {
@@ -194,7 +211,8 @@ public final class Validator {
         continue;
       }
       if (m.closed()) {
-        out.add(problem(path.with(kv.getKey()), "no other keys (the map is closed)", kv.getValue()));
+        out.add(
+            problem(path.with(kv.getKey()), "no other keys (the map is closed)", kv.getValue()));
       } else if (m.rest() != null) {
         collect(m.rest(), kv.getValue(), path.with(kv.getKey()), out);
       }

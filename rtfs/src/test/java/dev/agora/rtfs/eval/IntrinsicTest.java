@@ -14,7 +14,9 @@ class IntrinsicTest {
 
   @Test
   void integer_results() {
-    assertThat(run("[(+ 2 3) (- 2 3) (* 4 5) (mod -7 3) (= 1 1) (not= 1 2) (< 1 2) (> 1 2) (<= 2 2) (>= 1 2)]"))
+    assertThat(
+            run(
+                "[(+ 2 3) (- 2 3) (* 4 5) (mod -7 3) (= 1 1) (not= 1 2) (< 1 2) (> 1 2) (<= 2 2) (>= 1 2)]"))
         .isEqualTo("[5 -1 20 2 true true true false true false]");
   }
 
@@ -32,13 +34,16 @@ class IntrinsicTest {
 
   @Test
   void other_types_take_the_builtin_path() {
-    assertThat(run("[(+ 1 2.5) (< \"a\" \"b\") (= [1] [1]) (= 1 1.0) (mod 7.5 2)]")).isEqualTo("[3.5 true true false 1.5]");
-    assertThat(fails("(+ 1 \"a\")", ErrorKind.TypeError).getMessage()).isEqualTo("'+' expects a number, got \"a\" (string)");
+    assertThat(run("[(+ 1 2.5) (< \"a\" \"b\") (= [1] [1]) (= 1 1.0) (mod 7.5 2)]"))
+        .isEqualTo("[3.5 true true false 1.5]");
+    assertThat(fails("(+ 1 \"a\")", ErrorKind.TypeError).getMessage())
+        .isEqualTo("'+' expects a number, got \"a\" (string)");
   }
 
   @Test
   void a_redefined_global_is_respected() {
-    assertThat(run("(defn f [a b] (+ a b)) (def + (fn [a b] (str a \"+\" b))) (f 1 2)")).isEqualTo("\"1+2\"");
+    assertThat(run("(defn f [a b] (+ a b)) (def + (fn [a b] (str a \"+\" b))) (f 1 2)"))
+        .isEqualTo("\"1+2\"");
     assertThat(run("(def = not=) (= 1 1)")).isEqualTo("false");
     assertThat(fails("(def * nil) (* 2 3)", ErrorKind.TypeError).getMessage())
         .isEqualTo("cannot call nil (nil): only functions and keywords can be called");

@@ -31,7 +31,8 @@ class SpecialFormsTest {
     void type_annotations_are_checked() {
       assertThat(run("(let [x :int 10 y:string \"a\"] [x y])")).isEqualTo("[10 \"a\"]");
       RtfsError e = fails("(let [x :int \"ten\"] x)", ErrorKind.ValidationError);
-      assertThat(e.getMessage()).isEqualTo("'x' must be :int: at []: expected :int, found \"ten\" (string)");
+      assertThat(e.getMessage())
+          .isEqualTo("'x' must be :int: at []: expected :int, found \"ten\" (string)");
       assertThat(run("(let [v [:vector :int] [1 2]] v)")).isEqualTo("[1 2]");
     }
 
@@ -64,10 +65,13 @@ class SpecialFormsTest {
     @Test
     void functions_bound_in_a_let_see_each_other() {
       assertThat(run("(let [f (fn [n] (if (= n 0) :done (f (- n 1))))] (f 5))")).isEqualTo(":done");
-      assertThat(run("""
+      assertThat(
+              run(
+                  """
           (let [even? (fn [n] (if (= n 0) true (odd? (- n 1))))
                 odd?  (fn [n] (if (= n 0) false (even? (- n 1))))]
-            [(even? 10) (odd? 7)])""")).isEqualTo("[true true]");
+            [(even? 10) (odd? 7)])"""))
+          .isEqualTo("[true true]");
       assertThat(run("(let [x 2 f (fn [] (* x (g))) g (fn [] 3)] (f))")).isEqualTo("6");
     }
 
@@ -78,9 +82,11 @@ class SpecialFormsTest {
       assertThat(fails("(let [x 1])", ErrorKind.ParseError).getMessage())
           .isEqualTo("let needs a body after its bindings: (let [name value …] body…)");
       assertThat(fails("(let [x] x)", ErrorKind.ParseError).getMessage())
-          .isEqualTo("let bindings come in pairs of a name and a value; the last name has no value");
+          .isEqualTo(
+              "let bindings come in pairs of a name and a value; the last name has no value");
       assertThat(fails("(let [1 2] 3)", ErrorKind.ParseError).getMessage())
-          .isEqualTo("let bindings come in pairs of a name (or destructuring pattern) and a value; 1 at 1:7 is not a name");
+          .isEqualTo(
+              "let bindings come in pairs of a name (or destructuring pattern) and a value; 1 at 1:7 is not a name");
       fails("(let [(a) 1] a)", ErrorKind.ParseError);
     }
   }
@@ -89,7 +95,9 @@ class SpecialFormsTest {
   class IfDoAndTruthiness {
     @Test
     void only_nil_and_false_are_falsy() {
-      assertThat(run("[(if 0 :t :f) (if \"\" :t :f) (if [] :t :f) (if {} :t :f) (if nil :t :f) (if false :t :f)]"))
+      assertThat(
+              run(
+                  "[(if 0 :t :f) (if \"\" :t :f) (if [] :t :f) (if {} :t :f) (if nil :t :f) (if false :t :f)]"))
           .isEqualTo("[:t :t :t :t :f :f]");
       assertThat(run("(if false 1)")).isEqualTo("nil");
     }
@@ -106,7 +114,9 @@ class SpecialFormsTest {
           .isEqualTo("[true true false false true false]");
       assertThat(run("(and false (/ 1 0))")).isEqualTo("false");
       assertThat(run("(or true (/ 1 0))")).isEqualTo("true");
-      assertThat(run("(reduce or false [false nil 1])")).as("and/or are also functions").isEqualTo("true");
+      assertThat(run("(reduce or false [false nil 1])"))
+          .as("and/or are also functions")
+          .isEqualTo("true");
     }
 
     @Test
@@ -138,14 +148,16 @@ class SpecialFormsTest {
       RtfsError e = fails("(defn f [a b] a) (f 1)", ErrorKind.ArityError);
       assertThat(e.getMessage()).isEqualTo("'f' takes 2 arguments, got 1");
       assertThat(e.pos()).isEqualTo(new SourcePos("t.rtfs", 1, 18));
-      assertThat(fails("((fn [a & r] a))", ErrorKind.ArityError).getMessage()).isEqualTo("'fn' takes at least 1 argument, got 0");
+      assertThat(fails("((fn [a & r] a))", ErrorKind.ArityError).getMessage())
+          .isEqualTo("'fn' takes at least 1 argument, got 0");
       fails("((fn [] 1) 2)", ErrorKind.ArityError);
     }
 
     @Test
     void closures_capture_their_environment() {
       assertThat(run("(defn adder [n] (fn [x] (+ x n))) ((adder 10) 5)")).isEqualTo("15");
-      assertThat(run("(let [fs (map (fn [i] (fn [] i)) [1 2 3])] (map (fn [f] (f)) fs))")).isEqualTo("[1 2 3]");
+      assertThat(run("(let [fs (map (fn [i] (fn [] i)) [1 2 3])] (map (fn [f] (f)) fs))"))
+          .isEqualTo("[1 2 3]");
     }
 
     @Test
@@ -153,7 +165,9 @@ class SpecialFormsTest {
       assertThat(run("((fn [x] :ok) 1)")).isEqualTo(":ok");
       assertThat(run("((fn [x] :int (* x 2)) 4)")).isEqualTo("8");
       RtfsError e = fails("(defn f [x] :string (* x 2)) (f 4)", ErrorKind.ValidationError);
-      assertThat(e.getMessage()).isEqualTo("the result of 'f' must be :string: at []: expected :string, found 8 (integer)");
+      assertThat(e.getMessage())
+          .isEqualTo(
+              "the result of 'f' must be :string: at []: expected :string, found 8 (integer)");
     }
 
     @Test
@@ -165,16 +179,21 @@ class SpecialFormsTest {
 
     @Test
     void named_fn_can_recurse() {
-      assertThat(run("((fn fact [n] (if (<= n 1) 1 (* n (fact (- n 1))))) 10)")).isEqualTo("3628800");
+      assertThat(run("((fn fact [n] (if (<= n 1) 1 (* n (fact (- n 1))))) 10)"))
+          .isEqualTo("3628800");
     }
 
     @Test
     void defn_self_and_mutual_recursion() {
-      assertThat(run("(defn fib [n] (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2))))) (fib 20)")).isEqualTo("6765");
-      assertThat(run("""
+      assertThat(run("(defn fib [n] (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2))))) (fib 20)"))
+          .isEqualTo("6765");
+      assertThat(
+              run(
+                  """
           (defn ping [n] (if (= n 0) :ping (pong (- n 1))))
           (defn pong [n] (if (= n 0) :pong (ping (- n 1))))
-          [(ping 4) (ping 3)]""")).isEqualTo("[:ping :pong]");
+          [(ping 4) (ping 3)]"""))
+          .isEqualTo("[:ping :pong]");
       assertThat(run("(defn f \"docstring\" [x] x) (f 3)")).isEqualTo("3");
     }
 
@@ -189,14 +208,16 @@ class SpecialFormsTest {
 
     @Test
     void def_inside_a_function_is_local() {
-      assertThat(run("(defn f [] (def y 5) (defn g [] (* y 2)) (g)) [(f) (f)]")).isEqualTo("[10 10]");
+      assertThat(run("(defn f [] (def y 5) (defn g [] (* y 2)) (g)) [(f) (f)]"))
+          .isEqualTo("[10 10]");
       RtfsError e = fails("(defn f [] (def y 5) y) (f) y", ErrorKind.UndefinedSymbol);
       assertThat(e.getMessage()).isEqualTo("undefined symbol 'y'");
     }
 
     @Test
     void malformed_functions() {
-      assertThat(fails("(fn x)", ErrorKind.ParseError).getMessage()).isEqualTo("fn needs a parameter vector: (fn [x y] body…)");
+      assertThat(fails("(fn x)", ErrorKind.ParseError).getMessage())
+          .isEqualTo("fn needs a parameter vector: (fn [x y] body…)");
       fails("(defn [x] x)", ErrorKind.ParseError);
       fails("(fn [a & b c] a)", ErrorKind.ParseError);
       fails("(fn [a & b & c] a)", ErrorKind.ParseError);
@@ -233,9 +254,12 @@ class SpecialFormsTest {
     void map_patterns_need_exactly_their_keys_unless_rest() {
       assertThat(run("(match {:status :ok :data 5} {:status :ok :data d} d _ :no)")).isEqualTo("5");
       assertThat(run("(match {:name \"A\" :age 1} {:name n} n _ :no)")).isEqualTo(":no");
-      assertThat(run("(match {:name \"A\" :age 1} {:name n & rest} [n rest])")).isEqualTo("[\"A\" {:age 1}]");
+      assertThat(run("(match {:name \"A\" :age 1} {:name n & rest} [n rest])"))
+          .isEqualTo("[\"A\" {:age 1}]");
       assertThat(run("(match {:a 1} {:b x} x _ :missing)")).isEqualTo(":missing");
-      assertThat(run("(match {:status :error :message \"m\"} {:status :ok & _} :ok {:status :error :message m} m)"))
+      assertThat(
+              run(
+                  "(match {:status :error :message \"m\"} {:status :ok & _} :ok {:status :error :message m} m)"))
           .isEqualTo("\"m\"");
     }
 
@@ -247,7 +271,9 @@ class SpecialFormsTest {
 
     @Test
     void typed_symbols_match_by_type() {
-      assertThat(run("(defn kind [v] (match v n:int :int s:string :string _ :other)) [(kind 1) (kind \"a\") (kind nil)]"))
+      assertThat(
+              run(
+                  "(defn kind [v] (match v n:int :int s:string :string _ :other)) [(kind 1) (kind \"a\") (kind nil)]"))
           .isEqualTo("[:int :string :other]");
     }
 
@@ -268,14 +294,17 @@ class SpecialFormsTest {
   class TryCatch {
     @Test
     void catch_by_kind_and_by_any_symbol() {
-      assertThat(run("(try (/ 1 0) (catch DivisionByZero e (:message e)))")).isEqualTo("\"Division by zero\"");
+      assertThat(run("(try (/ 1 0) (catch DivisionByZero e (:message e)))"))
+          .isEqualTo("\"Division by zero\"");
       assertThat(run("(try (/ 1 0) (catch :DivisionByZero e :caught))")).isEqualTo(":caught");
       assertThat(run("(try (/ 1 0) (catch Exception e :any))")).isEqualTo(":any");
       assertThat(run("(try (/ 1 0) (catch e (:type e)))")).isEqualTo(":DivisionByZero");
-      assertThat(run("(try (/ 1 0) (catch TypeError e :type) (catch DivisionByZero e :div))")).isEqualTo(":div");
+      assertThat(run("(try (/ 1 0) (catch TypeError e :type) (catch DivisionByZero e :div))"))
+          .isEqualTo(":div");
       assertThat(run("(try (undefined-thing) (catch UndefinedSymbol e (getMessage e)))"))
           .isEqualTo("\"undefined symbol 'undefined-thing'\"");
-      assertThat(run("(try (+ 1 \"a\") (catch e (.getMessage e)))")).isEqualTo("\"'+' expects a number, got \\\"a\\\" (string)\"");
+      assertThat(run("(try (+ 1 \"a\") (catch e (.getMessage e)))"))
+          .isEqualTo("\"'+' expects a number, got \\\"a\\\" (string)\"");
     }
 
     @Test
@@ -285,13 +314,18 @@ class SpecialFormsTest {
 
     @Test
     void parent_kinds_catch_their_children() {
-      assertThat(run("(try (let [x :int \"s\"] x) (catch TypeError e (:type e)))")).isEqualTo(":ValidationError");
+      assertThat(run("(try (let [x :int \"s\"] x) (catch TypeError e (:type e)))"))
+          .isEqualTo(":ValidationError");
     }
 
     @Test
     void finally_runs_on_both_paths_and_its_value_is_discarded() {
-      assertThat(run("(def log []) (try 1 (finally (def log (conj log :f)))) log")).isEqualTo("[:f]");
-      assertThat(run("(def log []) (try (try (/ 1 0) (finally (def log (conj log :f)))) (catch e log))")).isEqualTo("[:f]");
+      assertThat(run("(def log []) (try 1 (finally (def log (conj log :f)))) log"))
+          .isEqualTo("[:f]");
+      assertThat(
+              run(
+                  "(def log []) (try (try (/ 1 0) (finally (def log (conj log :f)))) (catch e log))"))
+          .isEqualTo("[:f]");
       assertThat(run("(try 1 (finally 2))")).isEqualTo("1");
     }
 
@@ -303,16 +337,21 @@ class SpecialFormsTest {
     @Test
     void throw_and_rethrow() {
       assertThat(run("(try (throw \"boom\") (catch Thrown e (:message e)))")).isEqualTo("\"boom\"");
-      assertThat(run("(try (throw {:message \"m\" :code 7}) (catch e [(:message e) (:code (:data e))]))"))
+      assertThat(
+              run(
+                  "(try (throw {:message \"m\" :code 7}) (catch e [(:message e) (:code (:data e))]))"))
           .isEqualTo("[\"m\" 7]");
-      assertThat(run("(try (throw (Exception. \"ex\")) (catch e (getMessage e)))")).isEqualTo("\"ex\"");
-      assertThat(run("(try (try (/ 1 0) (catch e (throw e))) (catch DivisionByZero e :rethrown))")).isEqualTo(":rethrown");
+      assertThat(run("(try (throw (Exception. \"ex\")) (catch e (getMessage e)))"))
+          .isEqualTo("\"ex\"");
+      assertThat(run("(try (try (/ 1 0) (catch e (throw e))) (catch DivisionByZero e :rethrown))"))
+          .isEqualTo(":rethrown");
       assertThat(run("(try (throw 42) (catch e (:data e)))")).isEqualTo("42");
     }
 
     @Test
     void the_caught_error_is_a_value() {
-      assertThat(run("(try (/ 1 0) (catch e [(error? e) (:line e) (:column e)]))")).isEqualTo("[true 1 6]");
+      assertThat(run("(try (/ 1 0) (catch e [(error? e) (:line e) (:column e)]))"))
+          .isEqualTo("[true 1 6]");
     }
 
     @Test

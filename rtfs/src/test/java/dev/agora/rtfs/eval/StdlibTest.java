@@ -17,12 +17,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every builtin, as a table: {@code expression => printed result} or {@code expression !! ErrorKind}.
- * A final test checks that the table names every builtin, so a new one cannot go untested.
+ * Every builtin, as a table: {@code expression => printed result} or {@code expression !!
+ * ErrorKind}. A final test checks that the table names every builtin, so a new one cannot go
+ * untested.
  */
 class StdlibTest {
 
-  private static final String CASES = """
+  private static final String CASES =
+      """
       ;; arithmetic: integers stay exact, a float anywhere makes a float
       (+) => 0
       (+ 1 2 3) => 6
@@ -393,13 +395,16 @@ class StdlibTest {
       }
       String expr = m.group(1);
       String expected = m.group(3);
-      tests.add(DynamicTest.dynamicTest(line.strip(), () -> {
-        if (m.group(2).equals("=>")) {
-          assertThat(Rtfs.run(expr)).as(expr).isEqualTo(expected);
-        } else {
-          Rtfs.fails(expr, ErrorKind.valueOf(expected));
-        }
-      }));
+      tests.add(
+          DynamicTest.dynamicTest(
+              line.strip(),
+              () -> {
+                if (m.group(2).equals("=>")) {
+                  assertThat(Rtfs.run(expr)).as(expr).isEqualTo(expected);
+                } else {
+                  Rtfs.fails(expr, ErrorKind.valueOf(expected));
+                }
+              }));
     }
     return tests.stream();
   }

@@ -51,7 +51,14 @@ class ReaderTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"1.5, 1.5", "-2.0e3, -2000.0", "2.5E-2, 0.025", "1e5, 100000.0", "+0.5, 0.5", "3.0e+2, 300.0"})
+  @CsvSource({
+    "1.5, 1.5",
+    "-2.0e3, -2000.0",
+    "2.5E-2, 0.025",
+    "1e5, 100000.0",
+    "+0.5, 0.5",
+    "3.0e+2, 300.0"
+  })
   void floats_with_fractions_and_exponents(String text, double expected) {
     assertThat(read(text)).isEqualTo(Value.of(expected));
   }
@@ -66,15 +73,22 @@ class ReaderTest {
   @Test
   void malformed_numbers_are_named() {
     String[][] cases = {
-        {"1.", "invalid number '1.': write 1.0"},
-        {".5", "invalid number '.5': write 0.5"},
-        {"0x42", "invalid number '0x42': hexadecimal literals are not supported"},
-        {"1e", "invalid number '1e'"},
-        {"12abc", "invalid number '12abc'"},
-        {"1/2", "invalid number '1/2': ratios are not supported: write a float or (/ a b)"},
-        {"2024-01-15T10:30:45Z", "invalid number '2024-01-15T10:30:45Z': timestamp literals are not supported: write a string"},
-        {"1e999", "float 1e999 is out of range (use ##Inf for infinity)"},
-        {"##Foo", "'##Foo' is not RTFS syntax: '#' only starts ##Inf, ##-Inf, ##NaN and #| block comments |# (no #( #{ #\" or #_ forms)"}};
+      {"1.", "invalid number '1.': write 1.0"},
+      {".5", "invalid number '.5': write 0.5"},
+      {"0x42", "invalid number '0x42': hexadecimal literals are not supported"},
+      {"1e", "invalid number '1e'"},
+      {"12abc", "invalid number '12abc'"},
+      {"1/2", "invalid number '1/2': ratios are not supported: write a float or (/ a b)"},
+      {
+        "2024-01-15T10:30:45Z",
+        "invalid number '2024-01-15T10:30:45Z': timestamp literals are not supported: write a string"
+      },
+      {"1e999", "float 1e999 is out of range (use ##Inf for infinity)"},
+      {
+        "##Foo",
+        "'##Foo' is not RTFS syntax: '#' only starts ##Inf, ##-Inf, ##NaN and #| block comments |# (no #( #{ #\" or #_ forms)"
+      }
+    };
     for (String[] c : cases) {
       assertThat(parseError(c[0]).getMessage()).as(c[0]).isEqualTo(c[1]);
     }
@@ -90,7 +104,8 @@ class ReaderTest {
 
   @Test
   void a_semicolon_inside_a_string_is_text_not_a_comment() {
-    assertThat(read("(str \"a;b\" \";;c\")")).isEqualTo(Lst.of(Value.symbol("str"), Value.of("a;b"), Value.of(";;c")));
+    assertThat(read("(str \"a;b\" \";;c\")"))
+        .isEqualTo(Lst.of(Value.symbol("str"), Value.of("a;b"), Value.of(";;c")));
   }
 
   @Test
@@ -103,7 +118,8 @@ class ReaderTest {
   @Test
   void other_escapes_are_errors_at_the_backslash() {
     RtfsError e = parseError("(f \"ok\\x\")");
-    assertThat(e.getMessage()).isEqualTo("invalid escape '\\x' in string; RTFS strings allow \\n \\t \\r \\\\ and \\\"");
+    assertThat(e.getMessage())
+        .isEqualTo("invalid escape '\\x' in string; RTFS strings allow \\n \\t \\r \\\\ and \\\"");
     assertThat(e.pos()).isEqualTo(new SourcePos("t.rtfs", 1, 7));
     assertThat(parseError("\"\\u0041\"").getMessage()).startsWith("invalid escape '\\u'");
   }
@@ -130,16 +146,17 @@ class ReaderTest {
 
   @ParameterizedTest
   @CsvSource({
-      ":status, status",
-      ":content-type, content-type",
-      ":_private, _private",
-      ":*dynamic*, *dynamic*",
-      ":a?, a?",
-      ":ns.part/name, ns.part/name",
-      ":com.acme:v1.0/foo, com.acme:v1.0/foo",
-      ":com.acme.db:v1.0:sales-query, com.acme.db:v1.0:sales-query",
-      ":com.acme.database:v1.query, com.acme.database:v1.query",
-      ":ccos.echo, ccos.echo"})
+    ":status, status",
+    ":content-type, content-type",
+    ":_private, _private",
+    ":*dynamic*, *dynamic*",
+    ":a?, a?",
+    ":ns.part/name, ns.part/name",
+    ":com.acme:v1.0/foo, com.acme:v1.0/foo",
+    ":com.acme.db:v1.0:sales-query, com.acme.db:v1.0:sales-query",
+    ":com.acme.database:v1.query, com.acme.database:v1.query",
+    ":ccos.echo, ccos.echo"
+  })
   void keywords_read_as_one_token_named_without_the_colon(String text, String name) {
     assertThat(read(text)).isEqualTo(Value.keyword(name));
   }
@@ -154,14 +171,29 @@ class ReaderTest {
   @Test
   void keyword_errors() {
     assertThat(parseError(":").getMessage()).isEqualTo("a keyword needs a name after ':'");
-    assertThat(parseError("::foo").getMessage()).isEqualTo("'::' auto-resolved keywords are not supported: write :foo");
+    assertThat(parseError("::foo").getMessage())
+        .isEqualTo("'::' auto-resolved keywords are not supported: write :foo");
     RtfsError e = parseError("  :bad|name");
     assertThat(e.getMessage()).isEqualTo("invalid character '|' in keyword ':bad|name'");
     assertThat(e.pos().column()).isEqualTo(7);
   }
 
   @ParameterizedTest
-  @CsvSource({"x", "+", "-x", "string?", "tool/log", "Exception.", "%params", "%1", ".getMessage", "λ", "ns:v1/b", "a->b", "&"})
+  @CsvSource({
+    "x",
+    "+",
+    "-x",
+    "string?",
+    "tool/log",
+    "Exception.",
+    "%params",
+    "%1",
+    ".getMessage",
+    "λ",
+    "ns:v1/b",
+    "a->b",
+    "&"
+  })
   void symbols(String text) {
     assertThat(read(text)).isEqualTo(Value.symbol(text));
   }
@@ -169,13 +201,17 @@ class ReaderTest {
   @Test
   void unsupported_syntax_says_so() {
     String[][] cases = {
-        {"'x", "quote (') is not supported: write data literally, such as [1 2] or {:a 1}"},
-        {"`x", "syntax-quote and unquote are not supported"},
-        {"~x", "syntax-quote and unquote are not supported"},
-        {"^:m x", "metadata (^) is not supported"},
-        {"\\a", "character literals are not supported: use a one-character string such as \"a\""},
-        {"@ctx", "'@' is not supported: context values come from the host, not from @references"},
-        {"#(+ % 1)", "'#' is not RTFS syntax: '#' only starts ##Inf, ##-Inf, ##NaN and #| block comments |# (no #( #{ #\" or #_ forms)"}};
+      {"'x", "quote (') is not supported: write data literally, such as [1 2] or {:a 1}"},
+      {"`x", "syntax-quote and unquote are not supported"},
+      {"~x", "syntax-quote and unquote are not supported"},
+      {"^:m x", "metadata (^) is not supported"},
+      {"\\a", "character literals are not supported: use a one-character string such as \"a\""},
+      {"@ctx", "'@' is not supported: context values come from the host, not from @references"},
+      {
+        "#(+ % 1)",
+        "'#' is not RTFS syntax: '#' only starts ##Inf, ##-Inf, ##NaN and #| block comments |# (no #( #{ #\" or #_ forms)"
+      }
+    };
     for (String[] c : cases) {
       assertThat(parseError(c[0]).getMessage()).as(c[0]).isEqualTo(c[1]);
     }
@@ -186,10 +222,21 @@ class ReaderTest {
   @Test
   void lists_vectors_and_maps_nest() {
     Value v = read("(f [1 2 {:a \"x\" \"s\" 2 3 [nil]}] ())");
-    assertThat(v).isEqualTo(Lst.of(Value.symbol("f"),
-        Vec.of(Value.of(1), Value.of(2), Dict.of(Value.keyword("a"), Value.of("x"), Value.of("s"), Value.of(2),
-            Value.of(3), Vec.of(Value.NIL))),
-        Lst.EMPTY));
+    assertThat(v)
+        .isEqualTo(
+            Lst.of(
+                Value.symbol("f"),
+                Vec.of(
+                    Value.of(1),
+                    Value.of(2),
+                    Dict.of(
+                        Value.keyword("a"),
+                        Value.of("x"),
+                        Value.of("s"),
+                        Value.of(2),
+                        Value.of(3),
+                        Vec.of(Value.NIL))),
+                Lst.EMPTY));
   }
 
   @Test
@@ -200,14 +247,16 @@ class ReaderTest {
 
   @Test
   void comments_line_and_block() {
-    List<Form> forms = Reader.readAll("; one\n;; two\n1 ; three\n#| block\n (still comment) |# 2", "t");
+    List<Form> forms =
+        Reader.readAll("; one\n;; two\n1 ; three\n#| block\n (still comment) |# 2", "t");
     assertThat(forms).extracting(Form::toValue).containsExactly(Value.of(1), Value.of(2));
     assertThat(forms.get(1).pos()).isEqualTo(new SourcePos("t", 5, 21));
   }
 
   @Test
   void map_keys_must_be_keywords_strings_or_integers_when_read_as_data() {
-    assertThatThrownBy(() -> read("{[1] 2}")).isInstanceOf(RtfsError.class)
+    assertThatThrownBy(() -> read("{[1] 2}"))
+        .isInstanceOf(RtfsError.class)
         .hasMessage("map keys must be keywords, strings or integers, found [1] (vector)");
     assertThatThrownBy(() -> read("{nil 2}")).hasMessageContaining("found nil (nil)");
     assertThatThrownBy(() -> read("{:a 1 :a 2}")).hasMessage("duplicate map key :a");
@@ -218,11 +267,14 @@ class ReaderTest {
     RtfsError e = parseError("(let [x 1)\n");
     assertThat(e.getMessage()).isEqualTo("expected ']' to close '[' opened at 1:6, found ')'");
     assertThat(e.pos()).isEqualTo(new SourcePos("t.rtfs", 1, 10));
-    assertThat(parseError("(+ 1 2))").getMessage()).isEqualTo("unexpected ')' with nothing open to close");
+    assertThat(parseError("(+ 1 2))").getMessage())
+        .isEqualTo("unexpected ')' with nothing open to close");
     RtfsError open = parseError("(defn f [x]\n  (+ x 1)");
     assertThat(open.getMessage()).isEqualTo("unterminated list: '(' opened at 1:1 is never closed");
-    assertThat(parseError("[1 2").getMessage()).isEqualTo("unterminated vector: '[' opened at 1:1 is never closed");
-    assertThat(parseError("{:a").getMessage()).isEqualTo("unterminated map: '{' opened at 1:1 is never closed");
+    assertThat(parseError("[1 2").getMessage())
+        .isEqualTo("unterminated vector: '[' opened at 1:1 is never closed");
+    assertThat(parseError("{:a").getMessage())
+        .isEqualTo("unterminated map: '{' opened at 1:1 is never closed");
     assertThat(parseError("#| x").getMessage())
         .isEqualTo("unterminated block comment: '#|' at 1:1 is never closed by '|#'");
   }
@@ -230,7 +282,8 @@ class ReaderTest {
   @Test
   void odd_map_is_an_error_at_its_brace() {
     RtfsError e = parseError("(f {:a 1 :b})");
-    assertThat(e.getMessage()).isEqualTo("map opened at 1:4 has an odd number of forms: a key is missing its value");
+    assertThat(e.getMessage())
+        .isEqualTo("map opened at 1:4 has an odd number of forms: a key is missing its value");
     assertThat(e.pos().column()).isEqualTo(4);
   }
 
@@ -246,7 +299,8 @@ class ReaderTest {
   void read_one_wants_exactly_one_form() {
     assertThatThrownBy(() -> Reader.readOne("  ; nothing\n", "t"))
         .hasMessage("expected a form, found only whitespace and comments");
-    assertThatThrownBy(() -> Reader.readOne("1 2", "t")).hasMessage("expected one form, found another one here");
+    assertThatThrownBy(() -> Reader.readOne("1 2", "t"))
+        .hasMessage("expected one form, found another one here");
   }
 
   @Test
@@ -272,7 +326,8 @@ class ReaderTest {
 
   @Test
   void form_text_prints_any_form_for_messages() {
-    assertThat(Reader.readOne("{:keys [a b] name :n & rest}", "t").text()).isEqualTo("{:keys [a b] name :n & rest}");
+    assertThat(Reader.readOne("{:keys [a b] name :n & rest}", "t").text())
+        .isEqualTo("{:keys [a b] name :n & rest}");
     assertThat(Reader.readOne("(f \"s\" 1.5 (g))", "t").text()).isEqualTo("(f \"s\" 1.5 (g))");
   }
 }

@@ -38,7 +38,8 @@ final class Capped implements HttpResponse.BodySubscriber<byte[]> {
       if (declared > max) {
         return HttpResponse.BodySubscribers.replacing(null); // refused without reading it
       }
-      // A declared length within the cap: the JDK's own subscriber, which the client completes without a
+      // A declared length within the cap: the JDK's own subscriber, which the client completes
+      // without a
       // hand-over (and which cannot receive more than the length). Without one: counted here.
       return declared >= 0 ? HttpResponse.BodySubscribers.ofByteArray() : new Capped(max);
     };

@@ -42,14 +42,23 @@ import java.util.regex.Pattern;
  * JSON body (POST, PUT, PATCH). Secrets are named, never written: they are read from the
  * environment or a file when a call is made.
  */
-record HttpEndpoint(String method, String url, Map<String, String> headers, java.util.List<String> query,
-                    String bodyArgument, Auth auth, long maxBytes, String responseAs, Set<String> templateArguments) {
+record HttpEndpoint(
+    String method,
+    String url,
+    Map<String, String> headers,
+    java.util.List<String> query,
+    String bodyArgument,
+    Auth auth,
+    long maxBytes,
+    String responseAs,
+    Set<String> templateArguments) {
 
   static final long DEFAULT_MAX_BYTES = 10L << 20;
   private static final Pattern TEMPLATE = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_.-]*)}");
-  private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
-  private static final Set<String> KEYS = Set.of("type", "url", "method", "headers", "query", "body", "auth",
-      "response", "idempotent");
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+  private static final Set<String> KEYS =
+      Set.of("type", "url", "method", "headers", "query", "body", "auth", "response", "idempotent");
 
   /** How requests authenticate; each secret is a reference resolved at call time. */
   sealed interface Auth {
@@ -64,18 +73,25 @@ record HttpEndpoint(String method, String url, Map<String, String> headers, java
 
   /** A secret's reference: an environment variable or a file. Its value never leaves a request. */
   record Secret(String env, Path file) {
+    /** How redaction marks name it: the environment variable, or the file's name. */
+    String name() {
+      return env != null ? env : file.getFileName().toString();
+    }
+
     String resolve(UnaryOperator<String> environment) {
       if (env != null) {
         String v = environment.apply(env);
         if (v == null || v.isEmpty()) {
-          throw new Invalid("the environment variable " + env + " (a secret of this capability) is not set");
+          throw new Invalid(
+              "the environment variable " + env + " (a secret of this capability) is not set");
         }
         return v;
       }
       try {
         return Files.readString(file, StandardCharsets.UTF_8).strip();
       } catch (IOException e) {
-        throw new Invalid("cannot read the secret file " + file + ": " + e.getClass().getSimpleName());
+        throw new Invalid(
+            "cannot read the secret file " + file + ": " + e.getClass().getSimpleName());
       }
     }
   }
@@ -93,7 +109,8 @@ record HttpEndpoint(String method, String url, Map<String, String> headers, java
     for (Value k : o.asMap().keySet()) {
       String name = Json.keyName(k);
       if (!KEYS.contains(name)) {
-        throw new Invalid("unknown key '" + name + "' in the http provider section; known keys are " + KEYS);
+        throw new Invalid(
+            "unknown key '" + name + "' in the http provider section; known keys are " + KEYS);
       }
     }
     String method = spec.method() == null ? "GET" : spec.method().toUpperCase(Locale.ROOT);
@@ -144,7 +161,15 @@ record HttpEndpoint(String method, String url, Map<String, String> headers, java
         used.add(m.group(1));
       }
     }
-    return new HttpEndpoint(method, url, Map.copyOf(headers), List.copyOf(query), body, auth, max, as,
+    return new HttpEndpoint(
+        method,
+        url,
+        Map.copyOf(headers),
+        List.copyOf(query),
+        body,
+        auth,
+        max,
+        as,
         Set.copyOf(used));
   }
 
@@ -152,14 +177,22 @@ record HttpEndpoint(String method, String url, Map<String, String> headers, java
     return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
   }
 
-  /** {@code template} with each {@code {arg}} replaced by the argument, percent-encoded when {@code encode}. */
+  /**
+   * {@code template} with each {@code {arg}} replaced by the argument, percent-encoded when {@code
+   * encode}.
+   */
   static String expand(String template, Dict args, boolean encode) {
     Matcher m = TEMPLATE.matcher(template);
     StringBuilder sb = new StringBuilder();
     while (m.find()) {
       Value v = args == null ? null : args.get(m.group(1));
       if (v == null || v == Value.NIL) {
-        throw new Invalid("the argument '" + m.group(1) + "' that the template '" + template + "' needs is missing");
+        throw new Invalid(
+            "the argument '"
+                + m.group(1)
+                + "' that the template '"
+                + template
+                + "' needs is missing");
       }
       String s = scalar(v, m.group(1));
       m.appendReplacement(sb, Matcher.quoteReplacement(encode ? encode(s) : s));
@@ -176,8 +209,12 @@ record HttpEndpoint(String method, String url, Map<String, String> headers, java
       case Value.Int i -> Long.toString(i.value());
       case Value.Real r -> Double.toString(r.value());
       case Value.Bool b -> Boolean.toString(b.value());
-      default -> throw new Invalid("the argument '" + name + "' must be a string, number, keyword or boolean to go "
-          + "into a URL or header");
+      default ->
+          throw new Invalid(
+              "the argument '"
+                  + name
+                  + "' must be a string, number, keyword or boolean to go "
+                  + "into a URL or header");
     };
   }
 
@@ -186,11 +223,17 @@ record HttpEndpoint(String method, String url, Map<String, String> headers, java
     StringBuilder sb = new StringBuilder();
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
-          || c == '_' || c == '~') {
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '.'
+          || c == '_'
+          || c == '~') {
         sb.append((char) c);
       } else {
-        sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+        sb.append('%')
+            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
             .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
       }
     }
@@ -206,8 +249,9 @@ record HttpEndpoint(String method, String url, Map<String, String> headers, java
     }
     String type = a.get("type") == null ? "" : text(a.get("type"), "auth.type");
     if (a.get("token") != null || a.get("key") != null || a.get("password") != null) {
-      throw new Invalid("secrets do not belong in manifests; name an environment variable (token_env, key_env, "
-          + "password_env) or a file (token_file, key_file, password_file)");
+      throw new Invalid(
+          "secrets do not belong in manifests; name an environment variable (token_env, key_env, "
+              + "password_env) or a file (token_file, key_file, password_file)");
     }
     return switch (type) {
       case "bearer" -> new Auth.Bearer(secret(a, "token"));
@@ -215,7 +259,8 @@ record HttpEndpoint(String method, String url, Map<String, String> headers, java
         String header = a.get("header") == null ? null : text(a.get("header"), "auth.header");
         String query = a.get("query") == null ? null : text(a.get("query"), "auth.query");
         if ((header == null) == (query == null)) {
-          throw new Invalid("an api_key auth names either the header or the query parameter that carries the key");
+          throw new Invalid(
+              "an api_key auth names either the header or the query parameter that carries the key");
         }
         yield new Auth.ApiKey(header, query, secret(a, "key"));
       }
@@ -233,10 +278,15 @@ record HttpEndpoint(String method, String url, Map<String, String> headers, java
     Value env = a.get(what + "_env");
     Value file = a.get(what + "_file");
     if ((env == null) == (file == null)) {
-      throw new Invalid("auth needs exactly one of " + what + "_env (an environment variable) and " + what
-          + "_file (a file holding the secret)");
+      throw new Invalid(
+          "auth needs exactly one of "
+              + what
+              + "_env (an environment variable) and "
+              + what
+              + "_file (a file holding the secret)");
     }
-    return env != null ? new Secret(text(env, "auth." + what + "_env"), null)
+    return env != null
+        ? new Secret(text(env, "auth." + what + "_env"), null)
         : new Secret(null, Path.of(text(file, "auth." + what + "_file")));
   }
 

@@ -6,16 +6,14 @@ import dev.agora.core.manifest.ProviderSpec;
 import dev.agora.core.policy.Egress;
 import dev.agora.core.provider.CallContext;
 import dev.agora.core.provider.Provider;
+import dev.agora.core.provider.Redactor;
 import dev.agora.rtfs.Value;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,8 +24,8 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * Executes {@code provider: {type: http, …}} capabilities (the section is described in
- * {@link HttpEndpoint}) with one shared HTTP client: pooled keep-alive connections, HTTP/2 where the
+ * Executes {@code provider: {type: http, …}} capabilities (the section is described in {@link
+ * HttpEndpoint}) with one shared HTTP client: pooled keep-alive connections, HTTP/2 where the
  * server offers it. Every target — the first and each redirect hop, followed by hand — passes the
  * policy's egress guard after DNS resolution.
  *
@@ -44,10 +42,12 @@ public final class HttpProvider implements Provider {
   private static final int SNIPPET = 200;
 
   private final HttpClient client;
+
   /** Each capability's section, read once: id → the spec it was read from and the result. */
   private final Map<String, Parsed> endpoints = new ConcurrentHashMap<>();
+
   private final UnaryOperator<String> environment;
-  private volatile Consumer<String> log = line -> { };
+  private volatile Consumer<String> log = line -> {};
 
   public HttpProvider() {
     this(System::getenv);
@@ -56,13 +56,17 @@ public final class HttpProvider implements Provider {
   /** With another source of environment variables (tests). */
   HttpProvider(UnaryOperator<String> environment) {
     this.environment = environment;
-    this.client = HttpClient.newBuilder()
-        .followRedirects(HttpClient.Redirect.NEVER) // followed by hand, each hop through the egress guard
-        .connectTimeout(Duration.ofSeconds(10))
-        // The client's own completion stages and the body subscribers (the JDK's, or Capped) never block, so they
-        // run on the client's I/O thread instead of being handed to a pool: one thread hand-over less per call.
-        .executor(Runnable::run)
-        .build();
+    this.client =
+        HttpClient.newBuilder()
+            .followRedirects(
+                HttpClient.Redirect.NEVER) // followed by hand, each hop through the egress guard
+            .connectTimeout(Duration.ofSeconds(10))
+            // The client's own completion stages and the body subscribers (the JDK's, or Capped)
+            // never block, so they
+            // run on the client's I/O thread instead of being handed to a pool: one thread
+            // hand-over less per call.
+            .executor(Runnable::run)
+            .build();
   }
 
   @Override
@@ -82,33 +86,44 @@ public final class HttpProvider implements Provider {
   }
 
   @Override
-  public Value execute(CapabilityManifest manifest, Value input, CallContext call) throws InterruptedException {
+  public Value execute(CapabilityManifest manifest, Value input, CallContext call)
+      throws InterruptedException {
     String id = manifest.id();
     HttpEndpoint e;
-    List<String> secrets = new ArrayList<>(2);
+    Redactor[] carried = {Redactor.NONE};
     HttpRequest request;
     try {
       e = endpoint(manifest);
-      request = Requests.build(e, input, environment, secrets);
+      request =
+          Requests.build(
+              e, input, environment, (name, value) -> carried[0] = carried[0].with(name, value));
     } catch (HttpEndpoint.Invalid x) {
       throw new AgoraError.ProviderError(id, x.getMessage(), null);
     } catch (IllegalArgumentException x) {
       throw new AgoraError.ProviderError(id, "cannot build the request: " + x.getMessage(), null);
     }
+    Redactor secrets = carried[0];
+    call.usedSecrets(
+        secrets); // the call path takes them out of whatever this call returns or throws
     try {
       return send(id, e, request, call, secrets);
     } catch (TimeoutException x) {
       throw new AgoraError.Timeout(id, call.timeout());
     } catch (IOException x) {
-      throw AgoraError.ProviderError.transientFailure(id, e.method() + " " + Egress.safe(request.uri()) + ": "
-          + scrub(describe(x), secrets), null);
+      throw AgoraError.ProviderError.transientFailure(
+          id,
+          e.method() + " " + Egress.safe(request.uri()) + ": " + secrets.redact(describe(x)),
+          null);
     }
   }
 
   private record Parsed(ProviderSpec spec, HttpEndpoint endpoint) {}
 
   private HttpEndpoint endpoint(CapabilityManifest m) {
-    Parsed p = endpoints.get(m.id()); // by id: nothing allocated per call; another version or a new manifest reads again
+    Parsed p =
+        endpoints.get(
+            m.id()); // by id: nothing allocated per call; another version or a new manifest
+    // reads again
     if (p == null || p.spec() != m.provider()) {
       p = new Parsed(m.provider(), HttpEndpoint.of((ProviderSpec.Http) m.provider()));
       endpoints.put(m.id(), p);
@@ -116,7 +131,8 @@ public final class HttpProvider implements Provider {
     return p.endpoint();
   }
 
-  private Value send(String id, HttpEndpoint e, HttpRequest first, CallContext call, List<String> secrets)
+  private Value send(
+      String id, HttpEndpoint e, HttpRequest first, CallContext call, Redactor secrets)
       throws IOException, InterruptedException, TimeoutException {
     HttpRequest request = first;
     for (int hop = 0; ; hop++) {
@@ -126,11 +142,14 @@ public final class HttpProvider implements Provider {
       if (status >= 300 && status < 400 && status != 304) {
         String location = r.headers().firstValue("Location").orElse(null);
         if (location == null) {
-          throw new AgoraError.ProviderError(id, "HTTP " + status + " from " + where(request)
-              + " without a Location to follow", null);
+          throw new AgoraError.ProviderError(
+              id,
+              "HTTP " + status + " from " + where(request) + " without a Location to follow",
+              null);
         }
         if (hop == MAX_REDIRECTS) {
-          throw new AgoraError.ProviderError(id, "more than " + MAX_REDIRECTS + " redirects from " + where(first), null);
+          throw new AgoraError.ProviderError(
+              id, "more than " + MAX_REDIRECTS + " redirects from " + where(first), null);
         }
         request = Requests.redirect(request, request.uri().resolve(location), status);
         continue;
@@ -155,7 +174,8 @@ public final class HttpProvider implements Provider {
    * One request and its whole (capped) body, within {@code remaining}; at the deadline the exchange
    * is cancelled. (No per-request timeout: the client would arm a timer for each request.)
    */
-  private HttpResponse<byte[]> exchange(String id, HttpRequest request, long max, Duration remaining)
+  private HttpResponse<byte[]> exchange(
+      String id, HttpRequest request, long max, Duration remaining)
       throws IOException, InterruptedException, TimeoutException {
     CompletableFuture<HttpResponse<byte[]>> f = client.sendAsync(request, Capped.handler(max));
     try {
@@ -176,31 +196,22 @@ public final class HttpProvider implements Provider {
   }
 
   private static AgoraError tooLarge(String id, String where, long max) {
-    return new AgoraError.ProviderError(id, "the response from " + where + " is larger than " + max
-        + " bytes (response.max_bytes)", null);
+    return new AgoraError.ProviderError(
+        id,
+        "the response from " + where + " is larger than " + max + " bytes (response.max_bytes)",
+        null);
   }
 
   private static String where(HttpRequest r) {
     return r.method() + " " + Egress.safe(r.uri());
   }
 
-  private static String snippet(byte[] body, List<String> secrets) {
+  private static String snippet(byte[] body, Redactor secrets) {
     if (body.length == 0) {
       return "";
     }
     String s = new String(body, 0, Math.min(body.length, SNIPPET), StandardCharsets.UTF_8).strip();
-    return ": " + scrub(s, secrets) + (body.length > SNIPPET ? "…" : "");
-  }
-
-  /** Text with every secret of the request replaced (a server may echo what it was sent). */
-  static String scrub(String text, List<String> secrets) {
-    String out = text;
-    for (String s : secrets) {
-      if (!s.isEmpty()) {
-        out = out.replace(s, "[redacted]");
-      }
-    }
-    return out;
+    return ": " + secrets.redact(s) + (body.length > SNIPPET ? "…" : "");
   }
 
   private static String describe(IOException x) {

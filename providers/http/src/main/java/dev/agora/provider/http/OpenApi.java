@@ -26,20 +26,22 @@ import java.util.Set;
  *
  * <ul>
  *   <li>id {@code <prefix>.<operationId>} (characters other than letters, digits, {@code _} and
- *       {@code -} become {@code _}; an operation without operationId is named from method and path);</li>
- *   <li>input: a map of the path, query and required header parameters, plus {@code body} for a JSON
- *       request body — the JSON Schema built from theirs (local {@code $ref}s resolved), converted to
- *       a TypeExpr; output: the JSON schema of the first 2xx response;</li>
+ *       {@code -} become {@code _}; an operation without operationId is named from method and
+ *       path);
+ *   <li>input: a map of the path, query and required header parameters, plus {@code body} for a
+ *       JSON request body — the JSON Schema built from theirs (local {@code $ref}s resolved),
+ *       converted to a TypeExpr; output: the JSON schema of the first 2xx response;
  *   <li>provider: the first server URL (or the configured one) + the path as a URL template, query
  *       parameters by name, auth from the operation's (or the document's) security scheme with the
- *       secret references configured for the source;</li>
- *   <li>effects {@code network}, plus {@code writes} for anything but GET, HEAD and OPTIONS, which are
- *       marked idempotent.</li>
+ *       secret references configured for the source;
+ *   <li>effects {@code network}, plus {@code writes} for anything but GET, HEAD and OPTIONS, which
+ *       are marked idempotent.
  * </ul>
  */
 final class OpenApi {
 
-  private static final List<String> METHODS = List.of("get", "put", "post", "delete", "options", "head", "patch");
+  private static final List<String> METHODS =
+      List.of("get", "put", "post", "delete", "options", "head", "patch");
   private static final int MAX_REF_DEPTH = 32;
 
   /** The secrets to use for each kind of security scheme (references, never values). */
@@ -68,9 +70,11 @@ final class OpenApi {
    * @param base where the document came from, for relative server URLs (may be null)
    * @param server a base URL that replaces the document's servers (may be null)
    */
-  static Result convert(Value root, String file, URI base, String server, String prefix, Auth auth) {
+  static Result convert(
+      Value root, String file, URI base, String server, String prefix, Auth auth) {
     if (!(root instanceof Dict d)) {
-      return new Result(List.of(), List.of(new DocumentProblem(file, 0, "", "an OpenAPI document is a map")));
+      return new Result(
+          List.of(), List.of(new DocumentProblem(file, 0, "", "an OpenAPI document is a map")));
     }
     return new OpenApi(d, file, prefix, auth).run(base, server);
   }
@@ -78,12 +82,18 @@ final class OpenApi {
   private Result run(URI base, String server) {
     String version = text(get(doc, "openapi"));
     if (version == null || !version.startsWith("3.")) {
-      problem("openapi", "this is not an OpenAPI 3 document (openapi: " + version + "); Swagger 2 is not supported");
+      problem(
+          "openapi",
+          "this is not an OpenAPI 3 document (openapi: "
+              + version
+              + "); Swagger 2 is not supported");
       return new Result(List.of(), problems);
     }
     String url = server != null ? server : firstServer(base);
     if (url == null) {
-      problem("servers", "no server URL: the document has no usable servers entry; set `server:` in the source");
+      problem(
+          "servers",
+          "no server URL: the document has no usable servers entry; set `server:` in the source");
       return new Result(List.of(), problems);
     }
     url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
@@ -104,7 +114,9 @@ final class OpenApi {
           try {
             CapabilityManifest m = operation(url, path, method, item, op, version3);
             if (!ids.add(m.id())) {
-              problem("paths." + path + "." + method, "the id '" + m.id() + "' is taken by another operation; skipped");
+              problem(
+                  "paths." + path + "." + method,
+                  "the id '" + m.id() + "' is taken by another operation; skipped");
             } else {
               out.add(m);
             }
@@ -117,8 +129,8 @@ final class OpenApi {
     return new Result(out, problems);
   }
 
-  private CapabilityManifest operation(String server, String path, String method, Dict item, Dict op,
-                                       String docVersion) {
+  private CapabilityManifest operation(
+      String server, String path, String method, Dict item, Dict op, String docVersion) {
     String opId = text(get(op, "operationId"));
     String name = opId != null ? opId : method + path;
     String id = prefix + "." + clean(name);
@@ -145,7 +157,7 @@ final class OpenApi {
       switch (in) {
         case "query" -> query.add(Value.of(pname));
         case "header" -> headers.put(Json.key(pname), Value.of("{" + pname + "}"));
-        default -> { }
+        default -> {}
       }
     }
     boolean body = false;
@@ -153,8 +165,9 @@ final class OpenApi {
       Dict rb = (Dict) resolve(get(op, "requestBody"), 0);
       Value schema = jsonSchema(get(rb, "content"));
       if (schema == null && Boolean.TRUE.equals(bool(get(rb, "required")))) {
-        throw new IllegalStateException("its request body is not JSON (only application/json and */*+json are "
-            + "supported); skipped");
+        throw new IllegalStateException(
+            "its request body is not JSON (only application/json and */*+json are "
+                + "supported); skipped");
       }
       if (schema != null) {
         body = true;
@@ -164,8 +177,10 @@ final class OpenApi {
         }
       }
     }
-    Dict.Builder input = Dict.builder().put(Json.key("type"), Value.of("object"))
-        .put(Json.key("properties"), Dict.of(toValueMap(properties)));
+    Dict.Builder input =
+        Dict.builder()
+            .put(Json.key("type"), Value.of("object"))
+            .put(Json.key("properties"), Dict.of(toValueMap(properties)));
     if (!required.isEmpty()) {
       input.put(Json.key("required"), Vec.of(required));
     }
@@ -186,12 +201,21 @@ final class OpenApi {
       options.put("auth", authSection);
     }
     String summary = firstText(get(op, "summary"), get(op, "description"));
-    CapabilityManifest.Builder b = CapabilityManifest.builder(id)
-        .name(opId != null ? opId : method.toUpperCase(Locale.ROOT) + " " + path)
-        .description((summary == null ? "" : summary + " ") + "(OpenAPI " + method.toUpperCase(Locale.ROOT) + " " + path + ")")
-        .provider(new ProviderSpec.Http(server + path, method.toUpperCase(Locale.ROOT), options.build()))
-        .input(required.isEmpty() ? optional(schema(input.build())) : schema(input.build()))
-        .output(output(op));
+    CapabilityManifest.Builder b =
+        CapabilityManifest.builder(id)
+            .name(opId != null ? opId : method.toUpperCase(Locale.ROOT) + " " + path)
+            .description(
+                (summary == null ? "" : summary + " ")
+                    + "(OpenAPI "
+                    + method.toUpperCase(Locale.ROOT)
+                    + " "
+                    + path
+                    + ")")
+            .provider(
+                new ProviderSpec.Http(
+                    server + path, method.toUpperCase(Locale.ROOT), options.build()))
+            .input(required.isEmpty() ? optional(schema(input.build())) : schema(input.build()))
+            .output(output(op));
     if (docVersion != null && Manifests.versionProblem(docVersion) == null) {
       b.version(docVersion);
     }
@@ -215,7 +239,10 @@ final class OpenApi {
   /** The {@code auth} provider section for the operation's security requirement, or null. */
   private Dict auth(Dict op) {
     Value security = get(op, "security") != null ? get(op, "security") : get(doc, "security");
-    Dict schemes = get(doc, "components") instanceof Dict c && get(c, "securitySchemes") instanceof Dict s ? s : Dict.EMPTY;
+    Dict schemes =
+        get(doc, "components") instanceof Dict c && get(c, "securitySchemes") instanceof Dict s
+            ? s
+            : Dict.EMPTY;
     for (Value requirement : items(security)) {
       if (!(requirement instanceof Dict req)) {
         continue;
@@ -226,25 +253,40 @@ final class OpenApi {
         }
         String type = text(get(scheme, "type"));
         String httpScheme = text(get(scheme, "scheme"));
-        if ("http".equals(type) && "bearer".equalsIgnoreCase(httpScheme) && auth.tokenEnv() != null) {
-          return Dict.builder().put("type", Value.of("bearer")).put("token_env", Value.of(auth.tokenEnv())).build();
+        if ("http".equals(type)
+            && "bearer".equalsIgnoreCase(httpScheme)
+            && auth.tokenEnv() != null) {
+          return Dict.builder()
+              .put("type", Value.of("bearer"))
+              .put("token_env", Value.of(auth.tokenEnv()))
+              .build();
         }
-        if ("http".equals(type) && "basic".equalsIgnoreCase(httpScheme) && auth.user() != null
+        if ("http".equals(type)
+            && "basic".equalsIgnoreCase(httpScheme)
+            && auth.user() != null
             && auth.passwordEnv() != null) {
-          return Dict.builder().put("type", Value.of("basic")).put("user", Value.of(auth.user()))
-              .put("password_env", Value.of(auth.passwordEnv())).build();
+          return Dict.builder()
+              .put("type", Value.of("basic"))
+              .put("user", Value.of(auth.user()))
+              .put("password_env", Value.of(auth.passwordEnv()))
+              .build();
         }
         if ("apiKey".equals(type) && auth.keyEnv() != null) {
           String where = text(get(scheme, "in"));
           if ("header".equals(where) || "query".equals(where)) {
-            return Dict.builder().put("type", Value.of("api_key")).put(where, Value.of(text(get(scheme, "name"))))
-                .put("key_env", Value.of(auth.keyEnv())).build();
+            return Dict.builder()
+                .put("type", Value.of("api_key"))
+                .put(where, Value.of(text(get(scheme, "name"))))
+                .put("key_env", Value.of(auth.keyEnv()))
+                .build();
           }
         }
       }
       if (!req.isEmpty()) {
-        throw new IllegalStateException("needs security " + req.asMap().keySet().stream().map(OpenApi::text).toList()
-            + ", and the source configures no matching secret (auth: {token_env | key_env | user + password_env})");
+        throw new IllegalStateException(
+            "needs security "
+                + req.asMap().keySet().stream().map(OpenApi::text).toList()
+                + ", and the source configures no matching secret (auth: {token_env | key_env | user + password_env})");
       }
     }
     return null;
@@ -258,7 +300,8 @@ final class OpenApi {
     }
     for (Map.Entry<Value, Value> e : c.asMap().entrySet()) {
       String type = text(e.getKey());
-      if (type != null && (type.startsWith("application/json") || type.endsWith("+json"))
+      if (type != null
+          && (type.startsWith("application/json") || type.endsWith("+json"))
           && e.getValue() instanceof Dict media) {
         return get(media, "schema") == null ? Dict.EMPTY : inline(get(media, "schema"), 0);
       }
@@ -266,7 +309,9 @@ final class OpenApi {
     return null;
   }
 
-  /** A schema with its local {@code $ref}s replaced by what they point to (a cycle becomes "any"). */
+  /**
+   * A schema with its local {@code $ref}s replaced by what they point to (a cycle becomes "any").
+   */
   private Value inline(Value schema, int depth) {
     if (depth > MAX_REF_DEPTH) {
       return Dict.EMPTY;
@@ -300,7 +345,8 @@ final class OpenApi {
       throw new IllegalStateException("$ref chain too deep at " + ref.value());
     }
     if (!ref.value().startsWith("#/")) {
-      throw new IllegalStateException("only local references (#/...) are supported, found " + ref.value());
+      throw new IllegalStateException(
+          "only local references (#/...) are supported, found " + ref.value());
     }
     Value at = doc;
     for (String part : ref.value().substring(2).split("/")) {
@@ -316,7 +362,8 @@ final class OpenApi {
 
   /** An input with nothing required may also be nil: {@code (call :x.list)}. */
   private static Schema optional(Schema s) {
-    return new Schema(Manifests.type("[:union :nil " + s.type().show() + "]"), s.originalJsonSchema());
+    return new Schema(
+        Manifests.type("[:union :nil " + s.type().show() + "]"), s.originalJsonSchema());
   }
 
   private Schema schema(Value json) {

@@ -21,10 +21,10 @@ import java.util.Map;
 
 /**
  * An OpenAPI document (a file or a URL) as a discovery source. While watching it is read again
- * every {@code refresh}: a document whose bytes changed is converted again and the registry is
- * told what appeared, changed and went away (a URL is asked with If-None-Match, so an unchanged
- * document costs a 304). A document that cannot be read keeps the capabilities it had and makes
- * the source's health DOWN, saying why.
+ * every {@code refresh}: a document whose bytes changed is converted again and the registry is told
+ * what appeared, changed and went away (a URL is asked with If-None-Match, so an unchanged document
+ * costs a 304). A document that cannot be read keeps the capabilities it had and makes the source's
+ * health DOWN, saying why.
  */
 final class OpenApiSource implements DiscoverySource {
 
@@ -42,7 +42,14 @@ final class OpenApiSource implements DiscoverySource {
   private final Map<String, CapabilityManifest> current = new HashMap<>();
   private Polling polling;
 
-  OpenApiSource(String name, Path file, URI url, String prefix, String server, OpenApi.Auth auth, Duration refresh) {
+  OpenApiSource(
+      String name,
+      Path file,
+      URI url,
+      String prefix,
+      String server,
+      OpenApi.Auth auth,
+      Duration refresh) {
     this.name = name;
     this.file = file;
     this.url = url;
@@ -50,8 +57,13 @@ final class OpenApiSource implements DiscoverySource {
     this.server = server;
     this.auth = auth;
     this.refresh = refresh;
-    this.client = url == null ? null : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-        .followRedirects(HttpClient.Redirect.NORMAL).build();
+    this.client =
+        url == null
+            ? null
+            : HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
   }
 
   @Override
@@ -89,13 +101,18 @@ final class OpenApiSource implements DiscoverySource {
       changes.diff(this, before, found.manifests());
     } catch (Exception e) {
       health = new Health(false, "cannot read " + where() + ": " + e.getMessage());
-      changes.problem(this, new DocumentProblem(where(), 0, "", "cannot read the OpenAPI document: " + e.getMessage()));
+      changes.problem(
+          this,
+          new DocumentProblem(
+              where(), 0, "", "cannot read the OpenAPI document: " + e.getMessage()));
     }
   }
 
   private record Fetched(Value root) {}
 
-  /** The document, or null when {@code always} is false and it has not changed since the last read. */
+  /**
+   * The document, or null when {@code always} is false and it has not changed since the last read.
+   */
   private Fetched fetch(boolean always) throws IOException, InterruptedException {
     byte[] bytes;
     String type;
@@ -103,8 +120,10 @@ final class OpenApiSource implements DiscoverySource {
       bytes = Files.readAllBytes(file);
       type = file.toString().endsWith(".json") ? "json" : "yaml";
     } else {
-      HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30))
-          .header("Accept", "application/json, application/yaml, text/yaml, */*");
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(url)
+              .timeout(Duration.ofSeconds(30))
+              .header("Accept", "application/json, application/yaml, text/yaml, */*");
       if (!always && etag != null) {
         b.header("If-None-Match", etag);
       }
@@ -128,8 +147,10 @@ final class OpenApiSource implements DiscoverySource {
     }
     lastHash = hash;
     String text = new String(bytes, StandardCharsets.UTF_8);
-    return new Fetched(Documents.parse(text, where(), type.equals("json") ? Documents.Format.JSON
-        : Documents.Format.YAML).root());
+    return new Fetched(
+        Documents.parse(
+                text, where(), type.equals("json") ? Documents.Format.JSON : Documents.Format.YAML)
+            .root());
   }
 
   private Found convert(Fetched f) {

@@ -11,6 +11,7 @@ import java.time.Duration;
 /**
  * {@code sources: [{type: openapi, …}]} in agora.yaml — an OpenAPI 3 document whose operations
  * become HTTP capabilities:
+ *
  * <pre>
  * - name: pets
  *   type: openapi
@@ -34,7 +35,8 @@ public final class OpenApiSourceFactory implements SourceFactory {
     String path = f.string("path", null);
     String url = f.string("url", null);
     if ((path == null) == (url == null)) {
-      f.problem("an openapi source needs either 'path' (a file) or 'url' (where the document is served)");
+      f.problem(
+          "an openapi source needs either 'path' (a file) or 'url' (where the document is served)");
     }
     URI uri = f.httpUrl("url");
     String prefix = f.string("prefix", name);
@@ -49,10 +51,15 @@ public final class OpenApiSourceFactory implements SourceFactory {
     if (f.has("auth")) {
       Fields a = f.map("auth");
       if (a.has("token") || a.has("key") || a.has("password")) {
-        a.problem("secrets do not belong in agora.yaml; name environment variables: token_env, key_env, password_env");
+        a.problem(
+            "secrets do not belong in agora.yaml; name environment variables: token_env, key_env, password_env");
       }
-      auth = new OpenApi.Auth(a.string("token_env", null), a.string("key_env", null), a.string("user", null),
-          a.string("password_env", null));
+      auth =
+          new OpenApi.Auth(
+              a.string("token_env", null),
+              a.string("key_env", null),
+              a.string("user", null),
+              a.string("password_env", null));
       a.rejectUnknown();
     }
     Duration refresh = f.duration("refresh", Duration.ofSeconds(30));
@@ -60,7 +67,13 @@ public final class OpenApiSourceFactory implements SourceFactory {
     if ((path == null) == (url == null) || (url != null && uri == null)) {
       return null;
     }
-    return new OpenApiSource(name, path == null ? null : base.resolve(path).normalize(), uri, prefix, server, auth,
+    return new OpenApiSource(
+        name,
+        path == null ? null : base.resolve(path).normalize(),
+        uri,
+        prefix,
+        server,
+        auth,
         refresh);
   }
 }

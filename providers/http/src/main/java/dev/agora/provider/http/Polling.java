@@ -11,7 +11,9 @@ final class Polling implements AutoCloseable {
   private final ScheduledExecutorService timer;
 
   Polling(String threadName, Duration period, Runnable task) {
-    timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name(threadName).unstarted(r));
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name(threadName).unstarted(r));
     timer.scheduleWithFixedDelay(task, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
   }
 

@@ -33,11 +33,11 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * A network registry (docs/REGISTRY.md) as a discovery source: lists every page of
- * {@code GET <url>/capabilities}, retrying failures with exponential backoff and jitter
- * (Resilience4j), and keeps the last good listing on disk — so Agora starts with the cached
- * capabilities while the registry is down (health DOWN, a problem saying since when). While
- * watching, it lists again every {@code refresh} with If-None-Match; a 304 changes nothing.
+ * A network registry (docs/REGISTRY.md) as a discovery source: lists every page of {@code GET
+ * <url>/capabilities}, retrying failures with exponential backoff and jitter (Resilience4j), and
+ * keeps the last good listing on disk — so Agora starts with the cached capabilities while the
+ * registry is down (health DOWN, a problem saying since when). While watching, it lists again every
+ * {@code refresh} with If-None-Match; a 304 changes nothing.
  */
 final class RegistrySource implements DiscoverySource {
 
@@ -48,23 +48,38 @@ final class RegistrySource implements DiscoverySource {
   private final Duration refresh;
   private final Path cache;
   private final Retry retry;
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final Map<String, CapabilityManifest> current = new HashMap<>();
   private volatile Health health = Health.UP;
   private volatile String etag;
   private Polling polling;
 
-  RegistrySource(String name, URI base, String tokenEnv, UnaryOperator<String> environment, Duration refresh,
-                 Path cache, int attempts, Duration backoff) {
+  RegistrySource(
+      String name,
+      URI base,
+      String tokenEnv,
+      UnaryOperator<String> environment,
+      Duration refresh,
+      Path cache,
+      int attempts,
+      Duration backoff) {
     this.name = name;
     this.base = URI.create(base.toString().endsWith("/") ? base.toString() : base + "/");
     this.tokenEnv = tokenEnv;
     this.environment = environment;
     this.refresh = refresh;
     this.cache = cache;
-    this.retry = Retry.of("registry-" + name, RetryConfig.custom().maxAttempts(attempts)
-        .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(backoff, 2.0, 0.5, Duration.ofSeconds(10)))
-        .retryExceptions(IOException.class).build());
+    this.retry =
+        Retry.of(
+            "registry-" + name,
+            RetryConfig.custom()
+                .maxAttempts(attempts)
+                .intervalFunction(
+                    IntervalFunction.ofExponentialRandomBackoff(
+                        backoff, 2.0, 0.5, Duration.ofSeconds(10)))
+                .retryExceptions(IOException.class)
+                .build());
   }
 
   @Override
@@ -87,13 +102,26 @@ final class RegistrySource implements DiscoverySource {
       health = new Health(false, "registry " + base + " unreachable: " + e.getMessage());
       Cached c = load();
       if (c == null) {
-        throw new IOException("the registry " + base + " cannot be reached (" + e.getMessage()
-            + ") and there is no cached listing at " + cache, e);
+        throw new IOException(
+            "the registry "
+                + base
+                + " cannot be reached ("
+                + e.getMessage()
+                + ") and there is no cached listing at "
+                + cache,
+            e);
       }
       Found f = found(c.manifests());
       List<DocumentProblem> problems = new ArrayList<>(f.problems());
-      problems.add(new DocumentProblem(base.toString(), 0, "", "the registry cannot be reached (" + e.getMessage()
-          + "); using the listing cached at " + c.fetched()));
+      problems.add(
+          new DocumentProblem(
+              base.toString(),
+              0,
+              "",
+              "the registry cannot be reached ("
+                  + e.getMessage()
+                  + "); using the listing cached at "
+                  + c.fetched()));
       return new Found(f.manifests(), problems);
     }
   }
@@ -119,27 +147,40 @@ final class RegistrySource implements DiscoverySource {
       changes.diff(this, before, f.manifests());
     } catch (Exception e) {
       health = new Health(false, "registry " + base + " unreachable: " + e.getMessage());
-      changes.problem(this, new DocumentProblem(base.toString(), 0, "", "refresh failed, keeping what was listed: "
-          + e.getMessage()));
+      changes.problem(
+          this,
+          new DocumentProblem(
+              base.toString(),
+              0,
+              "",
+              "refresh failed, keeping what was listed: " + e.getMessage()));
     }
   }
 
   /**
    * Every manifest of every page, as the registry sent them (and the first page's ETag kept for the
-   * next conditional listing), or null when {@code conditional} and the registry says nothing changed.
+   * next conditional listing), or null when {@code conditional} and the registry says nothing
+   * changed.
    */
   private List<Value> list(boolean conditional) throws Exception {
     List<Value> all = new ArrayList<>();
     String cursor = null;
     String firstEtag = null;
     do {
-      URI page = base.resolve("capabilities?limit=500" + (cursor == null ? ""
-          : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
-      HttpRequest.Builder b = HttpRequest.newBuilder(page).timeout(Duration.ofSeconds(30))
-          .header("Accept", "application/json");
+      URI page =
+          base.resolve(
+              "capabilities?limit=500"
+                  + (cursor == null
+                      ? ""
+                      : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(page)
+              .timeout(Duration.ofSeconds(30))
+              .header("Accept", "application/json");
       String token = tokenEnv == null ? null : environment.apply(tokenEnv);
       if (tokenEnv != null && (token == null || token.isEmpty())) {
-        throw new IllegalStateException("the environment variable " + tokenEnv + " (the registry token) is not set");
+        throw new IllegalStateException(
+            "the environment variable " + tokenEnv + " (the registry token) is not set");
       }
       if (token != null) {
         b.header("Authorization", "Bearer " + token);
@@ -159,7 +200,8 @@ final class RegistrySource implements DiscoverySource {
         return null;
       }
       if (r.statusCode() != 200) {
-        throw new IllegalStateException("the registry answered HTTP " + r.statusCode() + " for " + page.getPath());
+        throw new IllegalStateException(
+            "the registry answered HTTP " + r.statusCode() + " for " + page.getPath());
       }
       if (cursor == null) {
         firstEtag = r.headers().firstValue("ETag").orElse(null);
@@ -169,7 +211,8 @@ final class RegistrySource implements DiscoverySource {
         throw new IllegalStateException("the registry's answer has no capabilities list");
       }
       all.addAll(items.items());
-      cursor = d.get("next_cursor") instanceof Value.Str s && !s.value().isEmpty() ? s.value() : null;
+      cursor =
+          d.get("next_cursor") instanceof Value.Str s && !s.value().isEmpty() ? s.value() : null;
     } while (cursor != null);
     etag = firstEtag;
     health = Health.UP;
@@ -186,8 +229,11 @@ final class RegistrySource implements DiscoverySource {
   }
 
   private Found found(List<Value> manifests) {
-    Document doc = new Document(base.toString(), Dict.builder().put("capabilities", Vec.of(manifests)).build(),
-        Map.of());
+    Document doc =
+        new Document(
+            base.toString(),
+            Dict.builder().put("capabilities", Vec.of(manifests)).build(),
+            Map.of());
     Manifests.LoadResult r = Manifests.parse(doc, "registry:" + name);
     current.clear();
     r.manifests().forEach(m -> current.put(m.id(), m));
@@ -201,13 +247,18 @@ final class RegistrySource implements DiscoverySource {
   private void save(List<Value> manifests) {
     try {
       Files.createDirectories(cache.getParent());
-      Dict d = Dict.builder().put("fetched", Value.of(Instant.now().toString()))
-          .put("capabilities", Vec.of(manifests)).build();
+      Dict d =
+          Dict.builder()
+              .put("fetched", Value.of(Instant.now().toString()))
+              .put("capabilities", Vec.of(manifests))
+              .build();
       Path tmp = cache.resolveSibling(cache.getFileName() + ".tmp");
       Files.writeString(tmp, Json.write(d));
       Files.move(tmp, cache, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      health = new Health(true, "listed, but the cache " + cache + " cannot be written: " + e.getMessage());
+      health =
+          new Health(
+              true, "listed, but the cache " + cache + " cannot be written: " + e.getMessage());
     }
   }
 
@@ -216,9 +267,11 @@ final class RegistrySource implements DiscoverySource {
       if (!Files.exists(cache)) {
         return null;
       }
-      Value v = Documents.parse(Files.readString(cache), cache.toString(), Documents.Format.JSON).root();
+      Value v =
+          Documents.parse(Files.readString(cache), cache.toString(), Documents.Format.JSON).root();
       if (v instanceof Dict d && d.get("capabilities") instanceof Seq items) {
-        return new Cached(items.items(), d.get("fetched") instanceof Value.Str s ? s.value() : "an unknown time");
+        return new Cached(
+            items.items(), d.get("fetched") instanceof Value.Str s ? s.value() : "an unknown time");
       }
     } catch (Exception e) {
       // an unreadable cache is no cache

@@ -10,6 +10,7 @@ import java.time.Duration;
 /**
  * {@code sources: [{type: registry, …}]} — a network registry speaking Agora's registry protocol
  * (docs/REGISTRY.md):
+ *
  * <pre>
  * - name: company
  *   type: registry
@@ -35,7 +36,9 @@ public final class RegistrySourceFactory implements SourceFactory {
     URI url = f.httpUrl("url");
     String tokenEnv = f.string("token_env", null);
     if (f.has("token")) {
-      f.problem("token", "tokens do not belong in agora.yaml; name the environment variable holding it with token_env");
+      f.problem(
+          "token",
+          "tokens do not belong in agora.yaml; name the environment variable holding it with token_env");
     }
     Duration refresh = f.duration("refresh", Duration.ofSeconds(60));
     Path cache = base.resolve(f.string("cache", ".agora/registry-" + name + ".json")).normalize();
@@ -44,6 +47,7 @@ public final class RegistrySourceFactory implements SourceFactory {
     if (url == null) {
       return null;
     }
-    return new RegistrySource(name, url, tokenEnv, System::getenv, refresh, cache, attempts, Duration.ofMillis(200));
+    return new RegistrySource(
+        name, url, tokenEnv, System::getenv, refresh, cache, attempts, Duration.ofMillis(200));
   }
 }

@@ -7,8 +7,8 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
 
 /** Builds the request for one call, and the next one when a response redirects. */
@@ -18,11 +18,11 @@ final class Requests {
 
   /**
    * The request for {@code input}: the URL template filled in, the other arguments as query
-   * parameters or the JSON body, headers, auth. The secrets it carries are added to {@code secrets}
-   * so that messages can leave them out.
+   * parameters or the JSON body, headers, auth. The secrets it carries are told to {@code secrets}
+   * (name, value), so that nothing that comes back can show them.
    */
-  static HttpRequest build(HttpEndpoint e, Value input, UnaryOperator<String> env,
-                           List<String> secrets) {
+  static HttpRequest build(
+      HttpEndpoint e, Value input, UnaryOperator<String> env, BiConsumer<String, String> secrets) {
     Dict args = input instanceof Dict d ? d : null;
     StringBuilder url = new StringBuilder(HttpEndpoint.expand(e.url(), args, true));
     Dict rest = args == null ? null : unused(args, e);
@@ -49,12 +49,15 @@ final class Requests {
     HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.noBody();
     boolean json = false;
     if (e.sendsBody()) {
-      Value payload = e.bodyArgument() != null ? (args == null ? Value.NIL : orNil(args.get(e.bodyArgument())))
-          : args != null ? rest : input;
+      Value payload =
+          e.bodyArgument() != null
+              ? (args == null ? Value.NIL : orNil(args.get(e.bodyArgument())))
+              : args != null ? rest : input;
       body = HttpRequest.BodyPublishers.ofString(Json.write(payload), StandardCharsets.UTF_8);
       json = true;
     }
-    HttpRequest.Builder b = HttpRequest.newBuilder().header("Accept", "application/json, text/*;q=0.9, */*;q=0.1");
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder().header("Accept", "application/json, text/*;q=0.9, */*;q=0.1");
     if (json) {
       b.header("Content-Type", "application/json");
     }
@@ -62,10 +65,11 @@ final class Requests {
       b.setHeader(h.getKey(), HttpEndpoint.expand(h.getValue(), args, false));
     }
     switch (e.auth()) {
-      case HttpEndpoint.Auth.None n -> { }
-      case HttpEndpoint.Auth.Bearer t -> b.setHeader("Authorization", "Bearer " + remember(t.token().resolve(env), secrets));
+      case HttpEndpoint.Auth.None n -> {}
+      case HttpEndpoint.Auth.Bearer t ->
+          b.setHeader("Authorization", "Bearer " + remember(t.token(), env, secrets));
       case HttpEndpoint.Auth.ApiKey k -> {
-        String key = remember(k.key().resolve(env), secrets);
+        String key = remember(k.key(), env, secrets);
         if (k.header() != null) {
           b.setHeader(k.header(), key);
         } else {
@@ -73,21 +77,36 @@ final class Requests {
         }
       }
       case HttpEndpoint.Auth.Basic basic -> {
-        String token = Base64.getEncoder().encodeToString((basic.user() + ":"
-            + remember(basic.password().resolve(env), secrets)).getBytes(StandardCharsets.UTF_8));
-        b.setHeader("Authorization", "Basic " + remember(token, secrets));
+        String token =
+            Base64.getEncoder()
+                .encodeToString(
+                    (basic.user() + ":" + remember(basic.password(), env, secrets))
+                        .getBytes(StandardCharsets.UTF_8));
+        secrets.accept(basic.password().name(), token); // user:password as sent
+        b.setHeader("Authorization", "Basic " + token);
       }
     }
     return b.uri(URI.create(url.toString())).method(e.method(), body).build();
   }
 
-  /** The request a redirect asks for: 303 (and 301/302 after anything but GET/HEAD) becomes a GET without body. */
+  /**
+   * The request a redirect asks for: 303 (and 301/302 after anything but GET/HEAD) becomes a GET
+   * without body.
+   */
   static HttpRequest redirect(HttpRequest previous, URI target, int status) {
-    boolean toGet = status == 303 || ((status == 301 || status == 302)
-        && !previous.method().equals("GET") && !previous.method().equals("HEAD"));
-    HttpRequest.Builder b = HttpRequest.newBuilder(previous, (name, value) -> !(toGet
-        && name.equalsIgnoreCase("Content-Type")) && !(crossOrigin(previous.uri(), target)
-        && name.equalsIgnoreCase("Authorization"))).uri(target);
+    boolean toGet =
+        status == 303
+            || ((status == 301 || status == 302)
+                && !previous.method().equals("GET")
+                && !previous.method().equals("HEAD"));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(
+                previous,
+                (name, value) ->
+                    !(toGet && name.equalsIgnoreCase("Content-Type"))
+                        && !(crossOrigin(previous.uri(), target)
+                            && name.equalsIgnoreCase("Authorization")))
+            .uri(target);
     if (toGet) {
       b.GET();
     }
@@ -96,7 +115,8 @@ final class Requests {
 
   /** Credentials are not carried to another origin (as browsers and curl do). */
   private static boolean crossOrigin(URI a, URI b) {
-    return !(a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
+    return !(a.getScheme().equalsIgnoreCase(b.getScheme())
+        && a.getHost().equalsIgnoreCase(b.getHost())
         && a.getPort() == b.getPort());
   }
 
@@ -104,7 +124,9 @@ final class Requests {
     Dict out = args;
     for (Value k : args.asMap().keySet()) {
       String name = Json.keyName(k);
-      if (e.templateArguments().contains(name) || name.equals(e.bodyArgument()) || e.query().contains(name)) {
+      if (e.templateArguments().contains(name)
+          || name.equals(e.bodyArgument())
+          || e.query().contains(name)) {
         out = out.dissoc(k);
       }
     }
@@ -112,7 +134,9 @@ final class Requests {
   }
 
   private static void query(StringBuilder url, String name, String value) {
-    url.append(url.indexOf("?") < 0 ? '?' : '&').append(HttpEndpoint.encode(name)).append('=')
+    url.append(url.indexOf("?") < 0 ? '?' : '&')
+        .append(HttpEndpoint.encode(name))
+        .append('=')
         .append(HttpEndpoint.encode(value));
   }
 
@@ -120,8 +144,10 @@ final class Requests {
     return v == null ? Value.NIL : v;
   }
 
-  private static String remember(String secret, List<String> secrets) {
-    secrets.add(secret);
-    return secret;
+  private static String remember(
+      HttpEndpoint.Secret secret, UnaryOperator<String> env, BiConsumer<String, String> secrets) {
+    String value = secret.resolve(env);
+    secrets.accept(secret.name(), value);
+    return value;
   }
 }

@@ -38,8 +38,7 @@ class HttpProviderTest {
   static final String TOKEN = "tok-3f9a-very-secret";
   static final String PASSWORD = "pw-77-also-secret";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   TestServer server;
   Marketplace market;
@@ -51,9 +50,11 @@ class HttpProviderTest {
     server = new TestServer();
     sink = new MemorySink(10_000);
     Map<String, String> env = Map.of("TEST_TOKEN", TOKEN, "TEST_PASSWORD", PASSWORD);
-    market = Marketplace.builder().sink(sink).log(log::add).provider(new HttpProvider(env::get)).build();
+    market =
+        Marketplace.builder().sink(sink).log(log::add).provider(new HttpProvider(env::get)).build();
     // the test server is on loopback: allowed explicitly, as an operator would
-    market.setPolicy(IsolationPolicy.allowAll().withEgress(new Egress(List.of("*"), List.of("127.0.0.1"))));
+    market.setPolicy(
+        IsolationPolicy.allowAll().withEgress(new Egress(List.of("*"), List.of("127.0.0.1"))));
   }
 
   @AfterEach
@@ -63,8 +64,11 @@ class HttpProviderTest {
   }
 
   private void register(String yaml) {
-    Manifests.LoadResult r = Manifests.parse(Documents.parse(yaml.replace("$BASE", server.url("")), "test.yaml",
-        Documents.Format.YAML), "test");
+    Manifests.LoadResult r =
+        Manifests.parse(
+            Documents.parse(
+                yaml.replace("$BASE", server.url("")), "test.yaml", Documents.Format.YAML),
+            "test");
     assertThat(r.problems()).isEmpty();
     for (CapabilityManifest m : r.manifests()) {
       market.register(m, "test");
@@ -72,12 +76,14 @@ class HttpProviderTest {
   }
 
   private Value call(String id, String rtfsInput) {
-    return market.call(CallRequest.of(id, Reader.readValue(rtfsInput), SecurityContext.full("tester")));
+    return market.call(
+        CallRequest.of(id, Reader.readValue(rtfsInput), SecurityContext.full("tester")));
   }
 
   @Test
   void urlTemplatesQueryParametersAndJsonBodies() {
-    register("""
+    register(
+        """
         - id: t.get
           provider: {type: http, method: GET, url: "$BASE/echo?city={city}"}
           effects: [network]
@@ -89,10 +95,14 @@ class HttpProviderTest {
           effects: [network]
         """);
     Value got = call("t.get", "{:city \"Oslo / Bergen\" :days [1 2] :units \"metric\"}");
-    assertThat(Printer.print(got)).contains(":method \"GET\"")
-        .contains(":uri \"/echo?city=Oslo%20%2F%20Bergen&days=1&days=2&units=metric\"").contains(":body nil");
+    assertThat(Printer.print(got))
+        .contains(":method \"GET\"")
+        .contains(":uri \"/echo?city=Oslo%20%2F%20Bergen&days=1&days=2&units=metric\"")
+        .contains(":body nil");
     Value posted = call("t.post", "{:kind \"a b\" :name \"Ada\" :tags [\"x\"]}");
-    assertThat(Printer.print(posted)).contains(":method \"POST\"").contains(":uri \"/echo/a%20b\"")
+    assertThat(Printer.print(posted))
+        .contains(":method \"POST\"")
+        .contains(":uri \"/echo/a%20b\"")
         .contains(":body {:name \"Ada\" :tags [\"x\"]}");
     assertThat(server.received.getLast().header("X-Kind")).isEqualTo("a b");
     assertThat(server.received.getLast().header("Content-Type")).isEqualTo("application/json");
@@ -102,7 +112,8 @@ class HttpProviderTest {
 
   @Test
   void textEmptyAndUnexpectedBodies() {
-    register("""
+    register(
+        """
         - {id: t.text, provider: {type: http, url: "$BASE/text"}}
         - {id: t.empty, provider: {type: http, url: "$BASE/empty"}}
         - {id: t.binary, provider: {type: http, url: "$BASE/binary"}}
@@ -114,29 +125,40 @@ class HttpProviderTest {
         """);
     assertThat(call("t.text", "nil")).isEqualTo(Value.of("plain words"));
     assertThat(call("t.empty", "nil")).isEqualTo(Value.NIL);
-    assertThatThrownBy(() -> call("t.binary", "nil")).isInstanceOf(AgoraError.ProviderError.class)
-        .hasMessageContaining("Content-Type 'application/octet-stream', which is neither JSON nor text");
+    assertThatThrownBy(() -> call("t.binary", "nil"))
+        .isInstanceOf(AgoraError.ProviderError.class)
+        .hasMessageContaining(
+            "Content-Type 'application/octet-stream', which is neither JSON nor text");
     assertThat(call("t.binary-as-text", "nil")).isEqualTo(Value.of("\u0000\u0001"));
-    assertThatThrownBy(() -> call("t.garbage", "nil")).isInstanceOf(AgoraError.ProviderError.class)
-        .hasMessageContaining("the response from GET http://127.0.0.1:").hasMessageContaining("is not valid JSON");
-    assertThatThrownBy(() -> call("t.huge", "nil")).isInstanceOf(AgoraError.ProviderError.class)
+    assertThatThrownBy(() -> call("t.garbage", "nil"))
+        .isInstanceOf(AgoraError.ProviderError.class)
+        .hasMessageContaining("the response from GET http://127.0.0.1:")
+        .hasMessageContaining("is not valid JSON");
+    assertThatThrownBy(() -> call("t.huge", "nil"))
+        .isInstanceOf(AgoraError.ProviderError.class)
         .hasMessageContaining("is larger than 100000 bytes (response.max_bytes)");
-    assertThatThrownBy(() -> call("t.huge-chunked", "nil")).isInstanceOf(AgoraError.ProviderError.class)
+    assertThatThrownBy(() -> call("t.huge-chunked", "nil"))
+        .isInstanceOf(AgoraError.ProviderError.class)
         .hasMessageContaining("is larger than 100000 bytes (response.max_bytes)");
-    assertThat(((dev.agora.rtfs.Vec) call("t.chunked-ok", "nil")).size()).isEqualTo(600_001); // under the 10 MiB default
+    assertThat(((dev.agora.rtfs.Vec) call("t.chunked-ok", "nil")).size())
+        .isEqualTo(600_001); // under the 10 MiB default
   }
 
   @Test
   void statusCodesBecomeTransientOrCallerErrors() throws Exception {
-    register("""
+    register(
+        """
         - {id: t.fail, provider: {type: http, url: "$BASE/fail"}}
         - {id: t.missing, provider: {type: http, url: "$BASE/missing"}}
         - {id: t.reset, provider: {type: http, url: "%s"}}
         - {id: t.refused, provider: {type: http, url: "http://127.0.0.1:%d/"}}
-        """.formatted(server.resetUrl(), closedPort()));
+        """
+            .formatted(server.resetUrl(), closedPort()));
     AgoraError.ProviderError fail = providerError("t.fail");
     assertThat(fail.isTransient()).isTrue();
-    assertThat(fail).hasMessageContaining("HTTP 500 from GET http://127.0.0.1:").hasMessageContaining("boom");
+    assertThat(fail)
+        .hasMessageContaining("HTTP 500 from GET http://127.0.0.1:")
+        .hasMessageContaining("boom");
     AgoraError.ProviderError missing = providerError("t.missing");
     assertThat(missing.isTransient()).isFalse();
     assertThat(missing).hasMessageContaining("HTTP 404").hasMessageContaining("no such thing");
@@ -151,16 +173,19 @@ class HttpProviderTest {
 
   @Test
   void aSlowServerMeetsTheDeadline() {
-    register("""
+    register(
+        """
         - {id: t.slow, provider: {type: http, url: "$BASE/slow"}, timeout: 300ms}
         - {id: t.drip, provider: {type: http, url: "$BASE/drip"}, timeout: 300ms}
         """);
     long t0 = System.nanoTime();
-    assertThatThrownBy(() -> call("t.slow", "nil")).isInstanceOf(AgoraError.Timeout.class)
+    assertThatThrownBy(() -> call("t.slow", "nil"))
+        .isInstanceOf(AgoraError.Timeout.class)
         .hasMessageContaining("did not finish within 300 ms");
     assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(20_000); // not the server's 30 s
     long t1 = System.nanoTime(); // headers on time, then the body stalls: the deadline still holds
-    assertThatThrownBy(() -> call("t.drip", "nil")).isInstanceOf(AgoraError.Timeout.class)
+    assertThatThrownBy(() -> call("t.drip", "nil"))
+        .isInstanceOf(AgoraError.Timeout.class)
         .hasMessageContaining("did not finish within 300 ms");
     assertThat((System.nanoTime() - t1) / 1_000_000).isLessThan(20_000);
   }
@@ -169,29 +194,41 @@ class HttpProviderTest {
   void secretsComeFromTheEnvironmentOrFilesAndNeverShowInErrorsOrEvents() throws Exception {
     Path pw = dir.resolve("pw.txt");
     Files.writeString(pw, PASSWORD + "\n");
-    register("""
+    register(
+        """
         - {id: t.bearer, provider: {type: http, url: "$BASE/echo", auth: {type: bearer, token_env: TEST_TOKEN}}}
         - {id: t.key, provider: {type: http, url: "$BASE/echo", auth: {type: api_key, query: key, key_env: TEST_TOKEN}}}
         - {id: t.basic, provider: {type: http, url: "$BASE/echo", auth: {type: basic, user: ada, password_file: "%s"}}}
         - {id: t.echoes, provider: {type: http, url: "$BASE/echo-auth", auth: {type: bearer, token_env: TEST_TOKEN}}}
         - {id: t.unset, provider: {type: http, url: "$BASE/echo", auth: {type: bearer, token_env: NOT_SET_ANYWHERE}}}
-        """.formatted(pw));
+        """
+            .formatted(pw));
     call("t.bearer", "nil");
     assertThat(server.received.getLast().header("Authorization")).isEqualTo("Bearer " + TOKEN);
     call("t.key", "{:q \"x\"}");
     assertThat(server.received.getLast().uri()).isEqualTo("/echo?q=x&key=" + TOKEN);
     call("t.basic", "nil");
-    assertThat(server.received.getLast().header("Authorization")).isEqualTo("Basic "
-        + java.util.Base64.getEncoder().encodeToString(("ada:" + PASSWORD).getBytes()));
+    assertThat(server.received.getLast().header("Authorization"))
+        .isEqualTo(
+            "Basic "
+                + java.util.Base64.getEncoder().encodeToString(("ada:" + PASSWORD).getBytes()));
     // the server echoes the token in its error: it is scrubbed from the message
-    assertThatThrownBy(() -> call("t.echoes", "nil")).isInstanceOf(AgoraError.ProviderError.class)
-        .hasMessageContaining("HTTP 401").hasMessageContaining("[redacted]").hasMessageNotContaining(TOKEN);
-    assertThatThrownBy(() -> call("t.unset", "nil")).isInstanceOf(AgoraError.ProviderError.class)
-        .hasMessageContaining("the environment variable NOT_SET_ANYWHERE (a secret of this capability) is not set");
-    // the result of t.key holds the URI the server saw (with the key): that is the server's answer, recorded
+    assertThatThrownBy(() -> call("t.echoes", "nil"))
+        .isInstanceOf(AgoraError.ProviderError.class)
+        .hasMessageContaining("HTTP 401")
+        .hasMessageContaining("[redacted:TEST_TOKEN]")
+        .hasMessageNotContaining(TOKEN);
+    assertThatThrownBy(() -> call("t.unset", "nil"))
+        .isInstanceOf(AgoraError.ProviderError.class)
+        .hasMessageContaining(
+            "the environment variable NOT_SET_ANYWHERE (a secret of this capability) is not set");
+    // the result of t.key holds the URI the server saw (with the key): that is the server's answer,
+    // recorded
     // as the call's result — but no event carries the secret as an argument or error
     for (Event e : sink.events()) {
-      assertThat(String.valueOf(e.arguments()) + e.error()).doesNotContain(TOKEN).doesNotContain(PASSWORD);
+      assertThat(String.valueOf(e.arguments()) + e.error())
+          .doesNotContain(TOKEN)
+          .doesNotContain(PASSWORD);
     }
     assertThat(String.join("\n", log)).doesNotContain(TOKEN).doesNotContain(PASSWORD);
   }
@@ -199,43 +236,64 @@ class HttpProviderTest {
   @Test
   void egressIsCheckedAfterResolutionAndOnEveryRedirectHop() {
     String inner = server.url("/echo");
-    register("""
+    register(
+        """
         - {id: t.local, provider: {type: http, url: "http://localhost:%d/echo"}}
         - {id: t.redirect-ok, provider: {type: http, url: "$BASE/redirect?to=%s&status=307"}}
         - {id: t.redirect-out, provider: {type: http, url: "$BASE/redirect?to=%s"}}
         - {id: t.metadata, provider: {type: http, url: "http://169.254.169.254/latest/meta-data/"}}
         - {id: t.loop, provider: {type: http, url: "$BASE/redirect?to=%s"}}
-        """.formatted(server.server.getAddress().getPort(), enc(inner), enc("http://localhost:"
-        + server.server.getAddress().getPort() + "/echo"), enc(server.url("/redirect?to=" + enc(server.url("/echo"))))));
+        """
+            .formatted(
+                server.server.getAddress().getPort(),
+                enc(inner),
+                enc("http://localhost:" + server.server.getAddress().getPort() + "/echo"),
+                enc(server.url("/redirect?to=" + enc(server.url("/echo"))))));
     // localhost resolves to loopback, and only 127.0.0.1 is listed as private
-    assertThatThrownBy(() -> call("t.local", "nil")).isInstanceOf(AgoraError.AccessDenied.class)
+    assertThatThrownBy(() -> call("t.local", "nil"))
+        .isInstanceOf(AgoraError.AccessDenied.class)
         .hasMessageContaining("policy.egress: host 'localhost' resolves to a loopback address");
     assertThat(Printer.print(call("t.redirect-ok", "nil"))).contains(":uri \"/echo\"");
     // the first hop is allowed, the redirect target is not — refused before it is contacted
     int before = server.hits("/echo");
-    assertThatThrownBy(() -> call("t.redirect-out", "nil")).isInstanceOf(AgoraError.AccessDenied.class)
+    assertThatThrownBy(() -> call("t.redirect-out", "nil"))
+        .isInstanceOf(AgoraError.AccessDenied.class)
         .hasMessageContaining("host 'localhost'");
     assertThat(server.hits("/echo")).isEqualTo(before);
-    assertThatThrownBy(() -> call("t.metadata", "nil")).isInstanceOf(AgoraError.AccessDenied.class)
+    assertThatThrownBy(() -> call("t.metadata", "nil"))
+        .isInstanceOf(AgoraError.AccessDenied.class)
         .hasMessageContaining("the cloud metadata address 169.254.169.254");
-    assertThat(Printer.print(call("t.loop", "nil"))).contains(":uri \"/echo\""); // two hops, both fine
+    assertThat(Printer.print(call("t.loop", "nil")))
+        .contains(":uri \"/echo\""); // two hops, both fine
     // by default nothing private is reachable at all
     market.setPolicy(IsolationPolicy.allowAll());
-    assertThatThrownBy(() -> call("t.redirect-ok", "nil")).isInstanceOf(AgoraError.AccessDenied.class)
+    assertThatThrownBy(() -> call("t.redirect-ok", "nil"))
+        .isInstanceOf(AgoraError.AccessDenied.class)
         .hasMessageContaining("host '127.0.0.1' resolves to a loopback address 127.0.0.1");
-    market.setPolicy(IsolationPolicy.allowAll().withEgress(new Egress(List.of("api.example.com"), List.of())));
-    assertThatThrownBy(() -> call("t.redirect-ok", "nil")).isInstanceOf(AgoraError.AccessDenied.class)
+    market.setPolicy(
+        IsolationPolicy.allowAll().withEgress(new Egress(List.of("api.example.com"), List.of())));
+    assertThatThrownBy(() -> call("t.redirect-ok", "nil"))
+        .isInstanceOf(AgoraError.AccessDenied.class)
         .hasMessageContaining("host '127.0.0.1' is not in policy.egress.allow");
   }
 
   @Test
   void resilienceAgainstARealServer() {
-    ResilienceSettings.Retry fast = new ResilienceSettings.Retry(3, Duration.ofMillis(1), Duration.ofMillis(5), 2, 0.5);
-    ResilienceSettings.CircuitBreaker cb = new ResilienceSettings.CircuitBreaker(50, 3, 3, Duration.ofMinutes(5), 1);
-    market.setResilience(new ResiliencePolicy(new ResilienceSettings(fast, cb, null, null, null, List.of()), Map.of(),
-        List.of(new ResiliencePolicy.Rule(dev.agora.core.manifest.Glob.of("t.failing"),
-            new ResilienceSettings(null, null, null, null, null, List.of("t.text")), "rule[0]"))));
-    register("""
+    ResilienceSettings.Retry fast =
+        new ResilienceSettings.Retry(3, Duration.ofMillis(1), Duration.ofMillis(5), 2, 0.5);
+    ResilienceSettings.CircuitBreaker cb =
+        new ResilienceSettings.CircuitBreaker(50, 3, 3, Duration.ofMinutes(5), 1);
+    market.setResilience(
+        new ResiliencePolicy(
+            new ResilienceSettings(fast, cb, null, null, null, List.of()),
+            Map.of(),
+            List.of(
+                new ResiliencePolicy.Rule(
+                    dev.agora.core.manifest.Glob.of("t.failing"),
+                    new ResilienceSettings(null, null, null, null, null, List.of("t.text")),
+                    "rule[0]"))));
+    register(
+        """
         - {id: t.flaky-get, provider: {type: http, url: "$BASE/flaky", idempotent: true}, effects: [network]}
         - {id: t.post, provider: {type: http, method: POST, url: "$BASE/unavailable"}, effects: [network]}
         - {id: t.failing, provider: {type: http, url: "$BASE/fail"}, effects: [network]}
@@ -246,7 +304,8 @@ class HttpProviderTest {
     // a transient 503, but the capability is not marked idempotent: tried once
     assertThatThrownBy(() -> call("t.post", "nil")).hasMessageContaining("HTTP 503");
     assertThat(server.hits("/unavailable")).isEqualTo(1);
-    // /fail answers 500: the fallback answers instead, until the circuit opens and the server is left alone
+    // /fail answers 500: the fallback answers instead, until the circuit opens and the server is
+    // left alone
     for (int i = 0; i < 3; i++) {
       assertThat(call("t.failing", "nil")).isEqualTo(Value.of("plain words"));
     }
@@ -258,16 +317,20 @@ class HttpProviderTest {
 
   @Test
   void badProviderSectionsSayWhatIsWrong() {
-    register("""
+    register(
+        """
         - {id: t.secret, provider: {type: http, url: "$BASE/echo", auth: {type: bearer, token: abc}}}
         - {id: t.verb, provider: {type: http, method: FETCH, url: "$BASE/echo"}}
         - {id: t.scheme, provider: {type: http, url: "ftp://example.com/x"}}
         - {id: t.extra, provider: {type: http, url: "$BASE/echo", retries: 3}}
         - {id: t.template, provider: {type: http, url: "$BASE/echo/{id}"}}
         """);
-    assertThatThrownBy(() -> call("t.secret", "nil")).hasMessageContaining("secrets do not belong in manifests");
-    assertThatThrownBy(() -> call("t.verb", "nil")).hasMessageContaining("'FETCH' is not an HTTP method");
-    assertThatThrownBy(() -> call("t.scheme", "nil")).hasMessageContaining("must start with http:// or https://");
+    assertThatThrownBy(() -> call("t.secret", "nil"))
+        .hasMessageContaining("secrets do not belong in manifests");
+    assertThatThrownBy(() -> call("t.verb", "nil"))
+        .hasMessageContaining("'FETCH' is not an HTTP method");
+    assertThatThrownBy(() -> call("t.scheme", "nil"))
+        .hasMessageContaining("must start with http:// or https://");
     assertThatThrownBy(() -> call("t.extra", "nil")).hasMessageContaining("unknown key 'retries'");
     assertThatThrownBy(() -> call("t.template", "{:other 1}"))
         .hasMessageContaining("the argument 'id' that the template");
@@ -283,7 +346,8 @@ class HttpProviderTest {
   }
 
   private static int closedPort() throws java.io.IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class OpenApiTest {
 
-  static final String PETSTORE = """
+  static final String PETSTORE =
+      """
       openapi: 3.0.3
       info: {title: Pets, version: 1.2.0}
       servers: [{url: "https://pets.example.com/v1"}]
@@ -71,8 +72,7 @@ class OpenApiTest {
             responses: {"200": {description: ok, content: {text/plain: {}}}}
       """;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   TestServer server;
   Marketplace market;
@@ -85,15 +85,22 @@ class OpenApiTest {
     spec = dir.resolve("petstore.yaml");
     Files.writeString(spec, PETSTORE);
     Path cfg = dir.resolve("agora.yaml");
-    Files.writeString(cfg, """
+    Files.writeString(
+        cfg,
+        """
         sources:
           - {name: pets, type: openapi, path: petstore.yaml, server: "%s", auth: {token_env: TEST_TOKEN}, refresh: 100ms}
         policy:
           egress: {allow: ["*"], private: ["127.0.0.1"]}
-        """.formatted(server.url("")));
+        """
+            .formatted(server.url("")));
     AgoraConfig c = ConfigLoader.load(cfg).withStorage(AgoraConfig.Storage.MEMORY);
-    market = Marketplace.builder().config(c).log(l -> { })
-        .provider(new HttpProvider(Map.of("TEST_TOKEN", "tok-open-api")::get)).build();
+    market =
+        Marketplace.builder()
+            .config(c)
+            .log(l -> {})
+            .provider(new HttpProvider(Map.of("TEST_TOKEN", "tok-open-api")::get))
+            .build();
     reports = market.bootstrap();
   }
 
@@ -110,33 +117,43 @@ class OpenApiTest {
 
   @Test
   void operationsBecomeCapabilities() {
-    assertThat(reports).singleElement().satisfies(r -> {
-      assertThat(r.failure()).isNull();
-      assertThat(r.problems()).isEmpty();
-    });
+    assertThat(reports)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.failure()).isNull();
+              assertThat(r.problems()).isEmpty();
+            });
     assertThat(market.registry().get("pets.getPet")).isNotNull();
     CapabilityManifest create = market.registry().get("pets.createPet");
     assertThat(create.version()).isEqualTo("1.2.0");
     assertThat(create.effects()).contains("network", "writes");
     assertThat(create.idempotent()).isFalse();
     assertThat(market.registry().get("pets.getPet").idempotent()).isTrue();
-    assertThat(market.registry().get("pets.get_text")).isNotNull(); // no operationId: method and path
-    assertThat(market.registry().get("pets.getPet").description()).startsWith("One pet (OpenAPI GET /echo/pets/{petId})");
+    assertThat(market.registry().get("pets.get_text"))
+        .isNotNull(); // no operationId: method and path
+    assertThat(market.registry().get("pets.getPet").description())
+        .startsWith("One pet (OpenAPI GET /echo/pets/{petId})");
 
     Value pet = call("pets.getPet", "{:petId 7 :verbose true}");
     assertThat(Printer.print(pet)).contains(":uri \"/echo/pets/7?verbose=true\"");
     assertThat(server.received.getLast().header("Authorization")).isEqualTo("Bearer tok-open-api");
     Value created = call("pets.createPet", "{:body {:name \"Rex\" :tag \"dog\"}}");
-    assertThat(Printer.print(created)).contains(":method \"POST\"").contains(":body {:name \"Rex\" :tag \"dog\"}");
+    assertThat(Printer.print(created))
+        .contains(":method \"POST\"")
+        .contains(":body {:name \"Rex\" :tag \"dog\"}");
     assertThat(call("pets.get_text", "nil")).isEqualTo(Value.of("plain words"));
-    assertThat(server.received.getLast().header("Authorization")).isNull(); // security: [] for this one
+    assertThat(server.received.getLast().header("Authorization"))
+        .isNull(); // security: [] for this one
 
     // the document's schemas are enforced before anything is sent
     int before = server.received.size();
-    assertThatThrownBy(() -> call("pets.getPet", "{:petId \"seven\"}")).isInstanceOf(AgoraError.InvalidInput.class)
+    assertThatThrownBy(() -> call("pets.getPet", "{:petId \"seven\"}"))
+        .isInstanceOf(AgoraError.InvalidInput.class)
         .hasMessageContaining("petId");
     assertThatThrownBy(() -> call("pets.createPet", "{:body {:tag \"no name\"}}"))
-        .isInstanceOf(AgoraError.InvalidInput.class).hasMessageContaining("name");
+        .isInstanceOf(AgoraError.InvalidInput.class)
+        .hasMessageContaining("name");
     assertThat(server.received).hasSize(before);
   }
 
@@ -144,60 +161,85 @@ class OpenApiTest {
   void aChangedDocumentUpdatesTheRegistryWhileRunning() throws Exception {
     CountDownLatch added = new CountDownLatch(1);
     CountDownLatch removed = new CountDownLatch(1);
-    market.registry().listen(new Registry.Listener() {
-      @Override
-      public void registered(CapabilityManifest m, Registry.Change change) {
-        if (m.id().equals("pets.deletePet")) {
-          added.countDown();
-        }
-      }
+    market
+        .registry()
+        .listen(
+            new Registry.Listener() {
+              @Override
+              public void registered(CapabilityManifest m, Registry.Change change) {
+                if (m.id().equals("pets.deletePet")) {
+                  added.countDown();
+                }
+              }
 
-      @Override
-      public void removed(CapabilityManifest m) {
-        if (m.id().equals("pets.createPet")) {
-          removed.countDown();
-        }
-      }
-    });
-    Files.writeString(spec, PETSTORE.replace("operationId: createPet", "operationId: deletePet")
-        .replace("post:", "delete:"));
+              @Override
+              public void removed(CapabilityManifest m) {
+                if (m.id().equals("pets.createPet")) {
+                  removed.countDown();
+                }
+              }
+            });
+    Files.writeString(
+        spec,
+        PETSTORE
+            .replace("operationId: createPet", "operationId: deletePet")
+            .replace("post:", "delete:"));
     assertThat(added.await(20, TimeUnit.SECONDS)).isTrue();
     assertThat(removed.await(20, TimeUnit.SECONDS)).isTrue();
-    assertThat(market.registry().get("pets.deletePet").provider().toValue().toString()).contains("DELETE");
+    assertThat(market.registry().get("pets.deletePet").provider().toValue().toString())
+        .contains("DELETE");
   }
 
   @Test
   void aDocumentServedOverHttpIsPolledWithItsEtag() throws Exception {
     server.openapi = PETSTORE.replace("https://pets.example.com/v1", server.url(""));
-    OpenApiSource src = new OpenApiSource("remote", null, java.net.URI.create(server.url("/openapi.yaml")), "remote",
-        null, new OpenApi.Auth("TEST_TOKEN", null, null, null), java.time.Duration.ofMillis(50));
+    OpenApiSource src =
+        new OpenApiSource(
+            "remote",
+            null,
+            java.net.URI.create(server.url("/openapi.yaml")),
+            "remote",
+            null,
+            new OpenApi.Auth("TEST_TOKEN", null, null, null),
+            java.time.Duration.ofMillis(50));
     try {
-      assertThat(src.discover().manifests()).extracting(CapabilityManifest::id)
+      assertThat(src.discover().manifests())
+          .extracting(CapabilityManifest::id)
           .containsExactlyInAnyOrder("remote.getPet", "remote.createPet", "remote.get_text");
       CountDownLatch changed = new CountDownLatch(1);
       CountDownLatch failed = new CountDownLatch(1);
-      src.watch(new dev.agora.core.discovery.DiscoverySource.Changes() {
-        @Override
-        public void upsert(dev.agora.core.discovery.DiscoverySource s, CapabilityManifest m) {
-          if (m.id().equals("remote.deletePet")) {
-            changed.countDown();
-          }
-        }
+      src.watch(
+          new dev.agora.core.discovery.DiscoverySource.Changes() {
+            @Override
+            public void upsert(dev.agora.core.discovery.DiscoverySource s, CapabilityManifest m) {
+              if (m.id().equals("remote.deletePet")) {
+                changed.countDown();
+              }
+            }
 
-        @Override
-        public void remove(dev.agora.core.discovery.DiscoverySource s, String id, String version) { }
+            @Override
+            public void remove(
+                dev.agora.core.discovery.DiscoverySource s, String id, String version) {}
 
-        @Override
-        public void problem(dev.agora.core.discovery.DiscoverySource s, dev.agora.core.doc.DocumentProblem p) {
-          failed.countDown();
-        }
-      });
+            @Override
+            public void problem(
+                dev.agora.core.discovery.DiscoverySource s, dev.agora.core.doc.DocumentProblem p) {
+              failed.countDown();
+            }
+          });
       // polls of an unchanged document are conditional, answered 304
       assertThat(server.notModified.tryAcquire(2, 20, TimeUnit.SECONDS)).isTrue();
-      assertThat(server.received.stream().filter(r -> r.uri().equals("/openapi.yaml"))
-          .skip(1).allMatch(r -> r.header("If-None-Match") != null)).isTrue();
-      server.openapi = server.openapi.replace("operationId: createPet", "operationId: deletePet")
-          .replace("post:", "delete:");
+      assertThat(
+              server.received.stream()
+                  .filter(r -> r.uri().equals("/openapi.yaml"))
+                  .skip(1)
+                  .allMatch(r -> r.header("If-None-Match") != null))
+          .isTrue();
+      server.openapi =
+          server
+              .openapi
+              .replace("operationId: createPet", "operationId: deletePet")
+              .replace("post:", "delete:");
       assertThat(changed.await(20, TimeUnit.SECONDS)).isTrue();
       assertThat(src.health().up()).isTrue();
       server.openapi = "this: [is not yaml";
@@ -212,42 +254,69 @@ class OpenApiTest {
   @Test
   void sourceMistakesAreNamedWithLineAndKey() throws Exception {
     Path bad = dir.resolve("bad.yaml");
-    Files.writeString(bad, """
+    Files.writeString(
+        bad,
+        """
         sources:
           - {name: a, type: openapi}
           - {name: b, type: openapi, url: "ftp://x/openapi.json", prefix: "no spaces"}
           - {name: c, type: openapi, path: x.yaml, auth: {token: abc}, colour: red}
         """);
-    dev.agora.core.doc.DocumentException e = org.assertj.core.api.Assertions.catchThrowableOfType(
-        dev.agora.core.doc.DocumentException.class, () -> ConfigLoader.load(bad));
-    assertThat(e.problems()).extracting(p -> p.toString().replace(bad.toString(), "bad.yaml")).containsExactly(
-        "bad.yaml:2: sources[0]: an openapi source needs either 'path' (a file) or 'url' (where the document is served)",
-        "bad.yaml:3: sources[1].url: 'ftp://x/openapi.json' is not an http(s) URL",
-        "bad.yaml:3: sources[1].prefix: 'no spaces' cannot start capability ids: 'no spaces' contains ' '; ids use "
-            + "letters, digits, _ and -, with . : / between segments",
-        "bad.yaml:4: sources[2].auth: secrets do not belong in agora.yaml; name environment variables: token_env, "
-            + "key_env, password_env",
-        "bad.yaml:4: sources[2].colour: unknown key 'colour'; known keys are type, name, path, url, prefix, server, "
-            + "auth, refresh");
+    dev.agora.core.doc.DocumentException e =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            dev.agora.core.doc.DocumentException.class, () -> ConfigLoader.load(bad));
+    assertThat(e.problems())
+        .extracting(p -> p.toString().replace(bad.toString(), "bad.yaml"))
+        .containsExactly(
+            "bad.yaml:2: sources[0]: an openapi source needs either 'path' (a file) or 'url' (where the document is served)",
+            "bad.yaml:3: sources[1].url: 'ftp://x/openapi.json' is not an http(s) URL",
+            "bad.yaml:3: sources[1].prefix: 'no spaces' cannot start capability ids: 'no spaces' contains ' '; ids use "
+                + "letters, digits, _ and -, with . : / between segments",
+            "bad.yaml:4: sources[2].auth: secrets do not belong in agora.yaml; name environment variables: token_env, "
+                + "key_env, password_env",
+            "bad.yaml:4: sources[2].colour: unknown key 'colour'; known keys are type, name, path, url, prefix, server, "
+                + "auth, refresh");
   }
 
   @Test
   void documentsThatCannotBeUsedSayWhy() throws Exception {
-    OpenApi.Result swagger = OpenApi.convert(Reader.readValue("{:swagger \"2.0\"}"), "old.yaml", null, null, "x",
-        OpenApi.Auth.NONE);
-    assertThat(swagger.problems()).extracting(p -> p.message())
-        .containsExactly("this is not an OpenAPI 3 document (openapi: null); Swagger 2 is not supported");
-    Value broken = dev.agora.core.doc.Documents.parse(PETSTORE.replace("#/components/schemas/Pet",
-        "#/components/schemas/Dog"), "p.yaml", dev.agora.core.doc.Documents.Format.YAML).root();
-    OpenApi.Result r = OpenApi.convert(broken, "p.yaml", null, "http://127.0.0.1:1", "x", OpenApi.Auth.NONE);
+    OpenApi.Result swagger =
+        OpenApi.convert(
+            Reader.readValue("{:swagger \"2.0\"}"), "old.yaml", null, null, "x", OpenApi.Auth.NONE);
+    assertThat(swagger.problems())
+        .extracting(p -> p.message())
+        .containsExactly(
+            "this is not an OpenAPI 3 document (openapi: null); Swagger 2 is not supported");
+    Value broken =
+        dev.agora.core.doc.Documents.parse(
+                PETSTORE.replace("#/components/schemas/Pet", "#/components/schemas/Dog"),
+                "p.yaml",
+                dev.agora.core.doc.Documents.Format.YAML)
+            .root();
+    OpenApi.Result r =
+        OpenApi.convert(broken, "p.yaml", null, "http://127.0.0.1:1", "x", OpenApi.Auth.NONE);
     assertThat(r.manifests()).extracting(CapabilityManifest::id).containsExactly("x.get_text");
-    assertThat(r.problems()).extracting(p -> p.field() + ": " + p.message()).containsExactly(
-        "paths./echo/pets/{petId}.get: needs security [token], and the source configures no matching secret "
-            + "(auth: {token_env | key_env | user + password_env})",
-        "paths./echo/pets.post: $ref #/components/schemas/Dog points nowhere");
-    OpenApi.Result noServer = OpenApi.convert(dev.agora.core.doc.Documents.parse("openapi: 3.1.0\npaths: {}\n",
-        "s.yaml", dev.agora.core.doc.Documents.Format.YAML).root(), "s.yaml", null, null, "x", OpenApi.Auth.NONE);
-    assertThat(noServer.problems()).extracting(p -> p.message())
-        .containsExactly("no server URL: the document has no usable servers entry; set `server:` in the source");
+    assertThat(r.problems())
+        .extracting(p -> p.field() + ": " + p.message())
+        .containsExactly(
+            "paths./echo/pets/{petId}.get: needs security [token], and the source configures no matching secret "
+                + "(auth: {token_env | key_env | user + password_env})",
+            "paths./echo/pets.post: $ref #/components/schemas/Dog points nowhere");
+    OpenApi.Result noServer =
+        OpenApi.convert(
+            dev.agora.core.doc.Documents.parse(
+                    "openapi: 3.1.0\npaths: {}\n",
+                    "s.yaml",
+                    dev.agora.core.doc.Documents.Format.YAML)
+                .root(),
+            "s.yaml",
+            null,
+            null,
+            "x",
+            OpenApi.Auth.NONE);
+    assertThat(noServer.problems())
+        .extracting(p -> p.message())
+        .containsExactly(
+            "no server URL: the document has no usable servers entry; set `server:` in the source");
   }
 }

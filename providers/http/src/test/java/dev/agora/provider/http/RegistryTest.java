@@ -30,26 +30,35 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The registry protocol client against a real registry server on 127.0.0.1 that fails on request. */
+/**
+ * The registry protocol client against a real registry server on 127.0.0.1 that fails on request.
+ */
 @Timeout(60)
 class RegistryTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   HttpServer server;
+
   /** What the registry lists: a version tag (the ETag) and the manifests' JSON. */
   volatile String version = "v1";
-  volatile List<String> manifests = List.of(manifest("reg.a"), manifest("reg.b"), manifest("reg.c"));
+
+  volatile List<String> manifests =
+      List.of(manifest("reg.a"), manifest("reg.b"), manifest("reg.c"));
   final AtomicInteger failures = new AtomicInteger();
   volatile boolean down;
   final List<String> requests = new CopyOnWriteArrayList<>();
+
   /** Released once per 304: tests wait on it for unchanged refreshes. */
   final java.util.concurrent.Semaphore notModified = new java.util.concurrent.Semaphore(0);
 
   static String manifest(String id) {
-    return "{\"id\": \"" + id + "\", \"version\": \"1.0.0\", \"effects\": [\"network\"], "
-        + "\"provider\": {\"type\": \"http\", \"url\": \"https://api.example.com/" + id + "\"}}";
+    return "{\"id\": \""
+        + id
+        + "\", \"version\": \"1.0.0\", \"effects\": [\"network\"], "
+        + "\"provider\": {\"type\": \"http\", \"url\": \"https://api.example.com/"
+        + id
+        + "\"}}";
   }
 
   @BeforeEach
@@ -85,12 +94,18 @@ class RegistryTest {
       return;
     }
     List<String> all = manifests;
-    List<String> page = second ? all.subList(2, all.size()) : all.subList(0, Math.min(2, all.size()));
+    List<String> page =
+        second ? all.subList(2, all.size()) : all.subList(0, Math.min(2, all.size()));
     String next = !second && all.size() > 2 ? "\"p2\"" : "null";
-    send(x, 200, "{\"capabilities\": [" + String.join(", ", page) + "], \"next_cursor\": " + next + "}", etag);
+    send(
+        x,
+        200,
+        "{\"capabilities\": [" + String.join(", ", page) + "], \"next_cursor\": " + next + "}",
+        etag);
   }
 
-  private static void send(HttpExchange x, int status, String body, String etag) throws IOException {
+  private static void send(HttpExchange x, int status, String body, String etag)
+      throws IOException {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
     x.getResponseHeaders().add("Content-Type", "application/json");
     if (etag != null) {
@@ -103,8 +118,14 @@ class RegistryTest {
   }
 
   RegistrySource source(Map<String, String> env) {
-    return new RegistrySource("company", URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1"),
-        "REG_TOKEN", env::get, Duration.ofMillis(50), dir.resolve("cache/registry-company.json"), 4,
+    return new RegistrySource(
+        "company",
+        URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1"),
+        "REG_TOKEN",
+        env::get,
+        Duration.ofMillis(50),
+        dir.resolve("cache/registry-company.json"),
+        4,
         Duration.ofMillis(1));
   }
 
@@ -123,7 +144,9 @@ class RegistryTest {
     }
     assertThat(requests).hasSize(4); // 503, 503, page 1, page 2
     assertThat(requests.get(3)).contains("cursor=p2");
-    assertThat(Files.readString(dir.resolve("cache/registry-company.json"))).contains("reg.c").contains("fetched");
+    assertThat(Files.readString(dir.resolve("cache/registry-company.json")))
+        .contains("reg.c")
+        .contains("fetched");
   }
 
   @Test
@@ -132,27 +155,29 @@ class RegistryTest {
       s.discover();
       CountDownLatch added = new CountDownLatch(1);
       CountDownLatch removed = new CountDownLatch(1);
-      s.watch(new DiscoverySource.Changes() {
-        @Override
-        public void upsert(DiscoverySource src, CapabilityManifest m) {
-          if (m.id().equals("reg.d")) {
-            added.countDown();
-          }
-        }
+      s.watch(
+          new DiscoverySource.Changes() {
+            @Override
+            public void upsert(DiscoverySource src, CapabilityManifest m) {
+              if (m.id().equals("reg.d")) {
+                added.countDown();
+              }
+            }
 
-        @Override
-        public void remove(DiscoverySource src, String id, String v) {
-          if (id.equals("reg.a")) {
-            removed.countDown();
-          }
-        }
+            @Override
+            public void remove(DiscoverySource src, String id, String v) {
+              if (id.equals("reg.a")) {
+                removed.countDown();
+              }
+            }
 
-        @Override
-        public void problem(DiscoverySource src, DocumentProblem p) { }
-      });
+            @Override
+            public void problem(DiscoverySource src, DocumentProblem p) {}
+          });
       // unchanged: each refresh is one conditional request answered 304
       assertThat(notModified.tryAcquire(2, 20, TimeUnit.SECONDS)).isTrue();
-      assertThat(requests.stream().filter(r -> r.contains("inm=\"v1\"")).count()).isGreaterThanOrEqualTo(2);
+      assertThat(requests.stream().filter(r -> r.contains("inm=\"v1\"")).count())
+          .isGreaterThanOrEqualTo(2);
       manifests = List.of(manifest("reg.b"), manifest("reg.c"), manifest("reg.d"));
       version = "v2";
       assertThat(added.await(20, TimeUnit.SECONDS)).isTrue();
@@ -169,14 +194,20 @@ class RegistryTest {
     try (RegistrySource s = source(Map.of("REG_TOKEN", "reg-token"))) {
       DiscoverySource.Found f = s.discover();
       assertThat(ids(f)).containsExactly("reg.a", "reg.b", "reg.c");
-      assertThat(f.problems()).singleElement().satisfies(p -> assertThat(p.message())
-          .startsWith("the registry cannot be reached (HTTP 503); using the listing cached at 20"));
+      assertThat(f.problems())
+          .singleElement()
+          .satisfies(
+              p ->
+                  assertThat(p.message())
+                      .startsWith(
+                          "the registry cannot be reached (HTTP 503); using the listing cached at 20"));
       assertThat(s.health().up()).isFalse();
       assertThat(s.health().detail()).contains("unreachable");
     }
     Files.delete(dir.resolve("cache/registry-company.json"));
     try (RegistrySource s = source(Map.of("REG_TOKEN", "reg-token"))) {
-      assertThatThrownBy(s::discover).isInstanceOf(IOException.class)
+      assertThatThrownBy(s::discover)
+          .isInstanceOf(IOException.class)
           .hasMessageContaining("cannot be reached (HTTP 503) and there is no cached listing at");
     }
   }
@@ -184,11 +215,13 @@ class RegistryTest {
   @Test
   void refusalsAndMissingTokensAreClear() throws Exception {
     try (RegistrySource s = source(Map.of())) {
-      assertThatThrownBy(s::discover).hasMessageContaining("the environment variable REG_TOKEN (the registry token) "
-          + "is not set");
+      assertThatThrownBy(s::discover)
+          .hasMessageContaining(
+              "the environment variable REG_TOKEN (the registry token) " + "is not set");
     }
     try (RegistrySource s = source(Map.of("REG_TOKEN", "wrong"))) {
-      assertThatThrownBy(s::discover).hasMessageContaining("the registry answered HTTP 401 for /v1/capabilities");
+      assertThatThrownBy(s::discover)
+          .hasMessageContaining("the registry answered HTTP 401 for /v1/capabilities");
     }
   }
 }

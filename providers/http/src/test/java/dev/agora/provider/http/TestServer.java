@@ -19,9 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real HTTP server on 127.0.0.1 (the JDK's) with faults on request: slow answers, 500s,
- * malformed and oversized bodies, redirects; plus a port that resets every connection. It records
- * what it received, so tests can check what was sent (and that secrets went only where they belong).
+ * A real HTTP server on 127.0.0.1 (the JDK's) with faults on request: slow answers, 500s, malformed
+ * and oversized bodies, redirects; plus a port that resets every connection. It records what it
+ * received, so tests can check what was sent (and that secrets went only where they belong).
  */
 final class TestServer implements AutoCloseable {
 
@@ -36,12 +36,18 @@ final class TestServer implements AutoCloseable {
   final HttpServer server;
   final List<Received> received = new CopyOnWriteArrayList<>();
   final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+
   /** Released once per 304 answered at /openapi.yaml: tests wait on it for unchanged polls. */
   final java.util.concurrent.Semaphore notModified = new java.util.concurrent.Semaphore(0);
-  /** The document served at /openapi.yaml (with an ETag of its hash; 304 when the client has it). */
+
+  /**
+   * The document served at /openapi.yaml (with an ETag of its hash; 304 when the client has it).
+   */
   volatile String openapi = "openapi: 3.0.3\npaths: {}\n";
+
   /** Released by tests to let a slow answer go. */
   final CountDownLatch release = new CountDownLatch(1);
+
   private final ServerSocket resetter;
   private final Thread resetLoop;
 
@@ -51,16 +57,19 @@ final class TestServer implements AutoCloseable {
     server.createContext("/", this::handle);
     server.start();
     resetter = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    resetLoop = Thread.ofVirtual().start(() -> {
-      while (!resetter.isClosed()) {
-        try (Socket s = resetter.accept()) {
-          s.setSoLinger(true, 0); // close with RST: "connection reset" on the client
-          s.getInputStream().read();
-        } catch (IOException e) {
-          // closed
-        }
-      }
-    });
+    resetLoop =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  while (!resetter.isClosed()) {
+                    try (Socket s = resetter.accept()) {
+                      s.setSoLinger(true, 0); // close with RST: "connection reset" on the client
+                      s.getInputStream().read();
+                    } catch (IOException e) {
+                      // closed
+                    }
+                  }
+                });
   }
 
   String url(String path) {
@@ -79,13 +88,47 @@ final class TestServer implements AutoCloseable {
   private void handle(HttpExchange x) throws IOException {
     String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
     Map<String, List<String>> headers = new java.util.HashMap<>();
-    x.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), List.copyOf(v)));
+    x.getRequestHeaders()
+        .forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), List.copyOf(v)));
     received.add(new Received(x.getRequestMethod(), x.getRequestURI().toString(), headers, body));
     String path = x.getRequestURI().getPath();
     int n = hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
     switch (path.startsWith("/echo/") ? "/echo" : path) {
-      case "/echo" -> json(x, 200, "{\"method\":\"" + x.getRequestMethod() + "\",\"uri\":" + quote(x.getRequestURI()
-          .toString()) + ",\"body\":" + (body.isEmpty() ? "null" : body) + "}");
+      case "/echo" ->
+          json(
+              x,
+              200,
+              "{\"method\":\""
+                  + x.getRequestMethod()
+                  + "\",\"uri\":"
+                  + quote(x.getRequestURI().toString())
+                  + ",\"body\":"
+                  + (body.isEmpty() ? "null" : body)
+                  + "}");
+      case "/echo-headers" -> { // a careless upstream: everything it was sent comes back, even as a
+        // map key
+        String auth = String.valueOf(x.getRequestHeaders().getFirst("Authorization"));
+        String key = String.valueOf(x.getRequestHeaders().getFirst("X-Api-Key"));
+        json(
+            x,
+            200,
+            "{\"authorization\":"
+                + quote(auth)
+                + ",\"key\":"
+                + quote(key)
+                + ",\"uri\":"
+                + quote(x.getRequestURI().toString())
+                + ",\"seen\":{"
+                + quote(auth)
+                + ":true},\"b64\":"
+                + quote(
+                    java.util.Base64.getEncoder()
+                        .encodeToString(
+                            auth.replaceFirst("^Bearer ", "").getBytes(StandardCharsets.UTF_8)))
+                + ",\"nested\":[["
+                + quote(key)
+                + "]]}");
+      }
       case "/text" -> send(x, 200, "text/plain; charset=utf-8", "plain words");
       case "/empty" -> {
         x.sendResponseHeaders(204, -1);
@@ -125,9 +168,13 @@ final class TestServer implements AutoCloseable {
       }
       case "/unavailable" -> json(x, 503, "{\"error\":\"down for maintenance\"}");
       case "/missing" -> json(x, 404, "{\"error\":\"no such thing\"}");
-      case "/echo-auth" -> json(x, 401, "{\"error\":\"bad token " + x.getRequestHeaders().getFirst("Authorization")
-          + "\"}");
-      case "/drip" -> { // headers and a first piece at once, then the rest never comes (until the test ends)
+      case "/echo-auth" ->
+          json(
+              x,
+              401,
+              "{\"error\":\"bad token " + x.getRequestHeaders().getFirst("Authorization") + "\"}");
+      case "/drip" -> { // headers and a first piece at once, then the rest never comes (until the
+        // test ends)
         x.getResponseHeaders().add("Content-Type", "application/json");
         x.sendResponseHeaders(200, 100);
         OutputStream out = x.getResponseBody();
@@ -151,7 +198,8 @@ final class TestServer implements AutoCloseable {
       default -> {
         if (path.startsWith("/redirect")) { // /redirect?to=<url>&status=<code>
           Map<String, String> q = query(x.getRequestURI().getRawQuery());
-          x.getResponseHeaders().add("Location", java.net.URLDecoder.decode(q.get("to"), StandardCharsets.UTF_8));
+          x.getResponseHeaders()
+              .add("Location", java.net.URLDecoder.decode(q.get("to"), StandardCharsets.UTF_8));
           x.sendResponseHeaders(Integer.parseInt(q.getOrDefault("status", "302")), -1);
           x.close();
         } else {
@@ -180,7 +228,8 @@ final class TestServer implements AutoCloseable {
     send(x, status, "application/json", body);
   }
 
-  private static void send(HttpExchange x, int status, String type, String body) throws IOException {
+  private static void send(HttpExchange x, int status, String type, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     x.getResponseHeaders().add("Content-Type", type);
     x.sendResponseHeaders(status, bytes.length);

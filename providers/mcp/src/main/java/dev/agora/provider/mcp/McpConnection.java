@@ -62,11 +62,15 @@ final class McpConnection implements AutoCloseable {
   private volatile boolean closed;
 
   /**
-   * @param toolsChanged called with the new tool list after {@code notifications/tools/list_changed}
+   * @param toolsChanged called with the new tool list after {@code
+   *     notifications/tools/list_changed}
    * @param reconnected called (on a background thread) after a lost session was re-established
    */
-  McpConnection(McpServerConfig config, Consumer<String> log, Function<List<McpSchema.Tool>, Mono<Void>> toolsChanged,
-                Runnable reconnected) {
+  McpConnection(
+      McpServerConfig config,
+      Consumer<String> log,
+      Function<List<McpSchema.Tool>, Mono<Void>> toolsChanged,
+      Runnable reconnected) {
     this.config = config;
     this.log = log;
     this.toolsChanged = toolsChanged;
@@ -81,7 +85,8 @@ final class McpConnection implements AutoCloseable {
   private Session session() {
     synchronized (lock) {
       if (closed) {
-        throw new Unavailable("the connection to MCP server '" + config.name() + "' is closed", null);
+        throw new Unavailable(
+            "the connection to MCP server '" + config.name() + "' is closed", null);
       }
       if (session == null) {
         session = open(++generation);
@@ -90,26 +95,44 @@ final class McpConnection implements AutoCloseable {
     }
   }
 
-  @SuppressWarnings("deprecation") // HttpClientSseClientTransport: the legacy transport is deprecated, and still deployed
+  @SuppressWarnings(
+      "deprecation") // HttpClientSseClientTransport: the legacy transport is deprecated, and still
+  // deployed
   private Session open(long gen) {
     TrackingTransport[] tracking = new TrackingTransport[1];
-    McpClientTransport inner = switch (config.transport()) {
-      case STDIO -> new StdioTransport(config, McpJsonDefaults.getMapper(), log, () -> died(gen, tracking[0]));
-      case HTTP -> HttpClientStreamableHttpTransport.builder(base()).endpoint(path())
-          .requestBuilder(headers()).connectTimeout(Duration.ofSeconds(10)).build();
-      case SSE -> HttpClientSseClientTransport.builder(base()).sseEndpoint(path())
-          .requestBuilder(headers()).connectTimeout(Duration.ofSeconds(10)).build();
-    };
+    McpClientTransport inner =
+        switch (config.transport()) {
+          case STDIO ->
+              new StdioTransport(
+                  config, McpJsonDefaults.getMapper(), log, () -> died(gen, tracking[0]));
+          case HTTP ->
+              HttpClientStreamableHttpTransport.builder(base())
+                  .endpoint(path())
+                  .requestBuilder(headers())
+                  .connectTimeout(Duration.ofSeconds(10))
+                  .build();
+          case SSE ->
+              HttpClientSseClientTransport.builder(base())
+                  .sseEndpoint(path())
+                  .requestBuilder(headers())
+                  .connectTimeout(Duration.ofSeconds(10))
+                  .build();
+        };
     tracking[0] = new TrackingTransport(inner);
-    McpClient.AsyncSpec spec = McpClient.async(tracking[0])
-        .clientInfo(McpSchema.Implementation.builder("agora", "0.1.0").title("Agora capability marketplace").build())
-        .requestTimeout(config.timeout())
-        .initializationTimeout(config.timeout())
-        .toolsChangeConsumer(toolsChanged)
-        .loggingConsumer(n -> {
-          log.accept("mcp " + config.name() + " log " + n.level() + ": " + n.data());
-          return Mono.empty();
-        });
+    McpClient.AsyncSpec spec =
+        McpClient.async(tracking[0])
+            .clientInfo(
+                McpSchema.Implementation.builder("agora", "0.1.0")
+                    .title("Agora capability marketplace")
+                    .build())
+            .requestTimeout(config.timeout())
+            .initializationTimeout(config.timeout())
+            .toolsChangeConsumer(toolsChanged)
+            .loggingConsumer(
+                n -> {
+                  log.accept("mcp " + config.name() + " log " + n.level() + ": " + n.data());
+                  return Mono.empty();
+                });
     if (!config.roots().isEmpty()) {
       spec.capabilities(McpSchema.ClientCapabilities.builder().roots(false).build())
           .roots(config.roots().stream().map(uri -> new McpSchema.Root(uri, null)).toList());
@@ -118,14 +141,21 @@ final class McpConnection implements AutoCloseable {
     try {
       client.initialize().toFuture().get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {
-      client.closeGracefully().subscribe(v -> { }, err -> { });
+      client.closeGracefully().subscribe(v -> {}, err -> {});
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-      throw new Unavailable("cannot initialize MCP server '" + config.name() + "' (" + config.where() + "): "
-          + message(cause), cause);
+      throw new Unavailable(
+          "cannot initialize MCP server '"
+              + config.name()
+              + "' ("
+              + config.where()
+              + "): "
+              + message(cause),
+          cause);
     } catch (InterruptedException e) {
       client.close();
       Thread.currentThread().interrupt();
-      throw new Unavailable("interrupted while connecting to MCP server '" + config.name() + "'", e);
+      throw new Unavailable(
+          "interrupted while connecting to MCP server '" + config.name() + "'", e);
     }
     return new Session(client, tracking[0], gen);
   }
@@ -133,8 +163,15 @@ final class McpConnection implements AutoCloseable {
   private String base() {
     String u = config.url().toString();
     String p = config.url().getRawPath();
-    return p == null || p.isEmpty() ? u : u.substring(0, u.length() - p.length() - (config.url().getRawQuery() == null
-        ? 0 : config.url().getRawQuery().length() + 1));
+    return p == null || p.isEmpty()
+        ? u
+        : u.substring(
+            0,
+            u.length()
+                - p.length()
+                - (config.url().getRawQuery() == null
+                    ? 0
+                    : config.url().getRawQuery().length() + 1));
   }
 
   private String path() {
@@ -164,10 +201,16 @@ final class McpConnection implements AutoCloseable {
   }
 
   /**
-   * Runs one request with a deadline. {@code tag} marks it for cancellation (null: not cancellable);
-   * {@code retry} says whether it may be sent again once if the session turns out to be lost.
+   * Runs one request with a deadline. {@code tag} marks it for cancellation (null: not
+   * cancellable); {@code retry} says whether it may be sent again once if the session turns out to
+   * be lost.
    */
-  <T> T request(String what, Function<McpAsyncClient, Mono<T>> op, Duration deadline, Object tag, boolean retry) {
+  <T> T request(
+      String what,
+      Function<McpAsyncClient, Mono<T>> op,
+      Duration deadline,
+      Object tag,
+      boolean retry) {
     Session s = session();
     try {
       return await(s, what, op, deadline, tag);
@@ -177,15 +220,28 @@ final class McpConnection implements AutoCloseable {
       }
       Session fresh = reconnect(s);
       if (!retry) {
-        throw new Unavailable("MCP server '" + config.name() + "' lost the session during " + what + " ("
-            + message(e) + "); it was re-initialized, but the request was not retried because it is not idempotent", e);
+        throw new Unavailable(
+            "MCP server '"
+                + config.name()
+                + "' lost the session during "
+                + what
+                + " ("
+                + message(e)
+                + "); it was re-initialized, but the request was not retried because it is not idempotent",
+            e);
       }
-      log.accept("mcp " + config.name() + ": session lost during " + what + "; re-initialized and retrying once");
+      log.accept(
+          "mcp "
+              + config.name()
+              + ": session lost during "
+              + what
+              + "; re-initialized and retrying once");
       return await(fresh, what, op, deadline, tag);
     }
   }
 
-  private <T> T await(Session s, String what, Function<McpAsyncClient, Mono<T>> op, Duration deadline, Object tag) {
+  private <T> T await(
+      Session s, String what, Function<McpAsyncClient, Mono<T>> op, Duration deadline, Object tag) {
     long ms = Math.max(1, deadline.toMillis());
     try {
       return op.apply(s.client()).toFuture().get(ms, TimeUnit.MILLISECONDS);
@@ -194,30 +250,43 @@ final class McpConnection implements AutoCloseable {
       if (cause instanceof McpError err && !lost(err)) {
         throw new ServerError(message(err), err);
       }
-      throw new Unavailable(what + " on MCP server '" + config.name() + "' failed: " + message(cause), cause);
+      throw new Unavailable(
+          what + " on MCP server '" + config.name() + "' failed: " + message(cause), cause);
     } catch (TimeoutException e) {
       cancel(s, tag, "deadline of " + ms + " ms passed");
-      throw new DeadlinePassed(what + " on MCP server '" + config.name() + "' took longer than " + ms + " ms");
+      throw new DeadlinePassed(
+          what + " on MCP server '" + config.name() + "' took longer than " + ms + " ms");
     } catch (InterruptedException e) {
       cancel(s, tag, "the caller gave up (deadline)");
       Thread.currentThread().interrupt();
-      throw new DeadlinePassed(what + " on MCP server '" + config.name() + "' was interrupted at its deadline");
+      throw new DeadlinePassed(
+          what + " on MCP server '" + config.name() + "' was interrupted at its deadline");
     }
   }
 
   private void cancel(Session s, Object tag, String reason) {
     if (tag != null && s.transport().cancel(tag, reason)) {
-      log.accept("mcp " + config.name() + ": sent notifications/cancelled for call " + tag + " (" + reason + ")");
+      log.accept(
+          "mcp "
+              + config.name()
+              + ": sent notifications/cancelled for call "
+              + tag
+              + " ("
+              + reason
+              + ")");
     }
   }
 
-  /** Replaces {@code broken} with a new session (unless another thread already has) and returns the live one. */
+  /**
+   * Replaces {@code broken} with a new session (unless another thread already has) and returns the
+   * live one.
+   */
   private Session reconnect(Session broken) {
     Session fresh;
     synchronized (lock) {
       if (session == null || session == broken) {
         if (session != null) {
-          session.client().closeGracefully().subscribe(v -> { }, e -> { });
+          session.client().closeGracefully().subscribe(v -> {}, e -> {});
         }
         session = null;
         session = open(++generation);
@@ -235,8 +304,11 @@ final class McpConnection implements AutoCloseable {
         return true;
       }
       String m = String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT);
-      if (m.contains("session") && (m.contains("terminated") || m.contains("not found") || m.contains("closed"))
-          || m.contains("exited") || m.contains("not running") || m.contains("connection refused")
+      if (m.contains("session")
+              && (m.contains("terminated") || m.contains("not found") || m.contains("closed"))
+          || m.contains("exited")
+          || m.contains("not running")
+          || m.contains("connection refused")
           || m.contains("cannot write to mcp server")) {
         return true;
       }
@@ -272,7 +344,9 @@ final class McpConnection implements AutoCloseable {
   /** The stdio child's pid, or -1 (tests). */
   long pid() {
     synchronized (lock) {
-      return session != null && session.transport().inner() instanceof StdioTransport st ? st.pid() : -1;
+      return session != null && session.transport().inner() instanceof StdioTransport st
+          ? st.pid()
+          : -1;
     }
   }
 

@@ -18,11 +18,11 @@ import java.util.function.Consumer;
 /**
  * How MCP things become capabilities and MCP answers become RTFS values.
  *
- * <p><b>Ids.</b> {@code mcp.<server>.<tool>}, {@code mcp.<server>.resource.<name>},
- * {@code mcp.<server>.prompt.<name>}, and {@code mcp.<server>.read-resource} for any URI. Names
- * are kept if they are letters, digits, {@code _} and {@code -}; any other character (a dot
- * included) becomes {@code _}. When two names map to one id, the one first in the server's list
- * keeps it and the others get {@code _2}, {@code _3} … — see {@link Names}.
+ * <p><b>Ids.</b> {@code mcp.<server>.<tool>}, {@code mcp.<server>.resource.<name>}, {@code
+ * mcp.<server>.prompt.<name>}, and {@code mcp.<server>.read-resource} for any URI. Names are kept
+ * if they are letters, digits, {@code _} and {@code -}; any other character (a dot included)
+ * becomes {@code _}. When two names map to one id, the one first in the server's list keeps it and
+ * the others get {@code _2}, {@code _3} … — see {@link Names}.
  *
  * <p><b>Effects</b> come from the tool's annotations with the spec's defaults for what is missing
  * (readOnly false, destructive true, openWorld true): always {@code mcp}; {@code network} when
@@ -30,10 +30,10 @@ import java.util.function.Consumer;
  * that says nothing is treated as the most dangerous kind, and policies can deny by effect.
  *
  * <p><b>Results.</b> {@code structuredContent} when the tool gives it; otherwise a single text
- * content is its string; otherwise a vector of content maps ({@code {:type "text" :text …}},
- * {@code {:type "image" :data … :mime-type …}}, {@code {:type "resource" :uri … :text|:blob …}},
- * {@code {:type "resource_link" :uri … :name …}}). An {@code isError} result is a failed call
- * carrying the server's message.
+ * content is its string; otherwise a vector of content maps ({@code {:type "text" :text …}}, {@code
+ * {:type "image" :data … :mime-type …}}, {@code {:type "resource" :uri … :text|:blob …}}, {@code
+ * {:type "resource_link" :uri … :name …}}). An {@code isError} result is a failed call carrying the
+ * server's message.
  */
 final class McpMapping {
 
@@ -42,8 +42,8 @@ final class McpMapping {
   private McpMapping() {}
 
   /** A tool as a capability. {@code log} hears about schemas that could not be converted. */
-  static CapabilityManifest tool(McpServerConfig server, String id, McpSchema.Tool t, String version,
-                                 Consumer<String> log) {
+  static CapabilityManifest tool(
+      McpServerConfig server, String id, McpSchema.Tool t, String version, Consumer<String> log) {
     McpSchema.ToolAnnotations a = t.annotations();
     boolean readOnly = a != null && Boolean.TRUE.equals(a.readOnlyHint());
     boolean destructive = a == null || a.destructiveHint() == null || a.destructiveHint();
@@ -59,37 +59,74 @@ final class McpMapping {
         effects.add("destructive");
       }
     }
-    Dict.Builder hints = Dict.builder().put("read-only", Value.of(readOnly)).put("destructive", Value.of(destructive))
-        .put("idempotent", Value.of(idempotent)).put("open-world", Value.of(openWorld));
-    Dict options = Dict.builder().put("kind", Value.keyword("tool")).put("idempotent", Value.of(idempotent)).build();
+    Dict.Builder hints =
+        Dict.builder()
+            .put("read-only", Value.of(readOnly))
+            .put("destructive", Value.of(destructive))
+            .put("idempotent", Value.of(idempotent))
+            .put("open-world", Value.of(openWorld));
+    Dict options =
+        Dict.builder()
+            .put("kind", Value.keyword("tool"))
+            .put("idempotent", Value.of(idempotent))
+            .build();
     return CapabilityManifest.builder(id)
         .name(t.title() != null ? t.title() : t.name())
         .description(t.description() == null ? "" : t.description())
         .version(version)
         .provider(new ProviderSpec.Mcp(server.name(), t.name(), options))
-        .input(optionalWhenNothingRequired(schema(t.inputSchema(), id + " input", log), t.inputSchema()))
-        .output(t.outputSchema() == null ? Schema.of(Manifests.type(":any")) : schema(t.outputSchema(), id + " output", log))
+        .input(
+            optionalWhenNothingRequired(
+                schema(t.inputSchema(), id + " input", log), t.inputSchema()))
+        .output(
+            t.outputSchema() == null
+                ? Schema.of(Manifests.type(":any"))
+                : schema(t.outputSchema(), id + " output", log))
         .effects(effects.toArray(String[]::new))
-        .metadata(Dict.builder().put("mcp", Dict.builder().put("server", Value.of(server.name()))
-            .put("tool", Value.of(t.name())).put("hints", hints.build()).build()).build())
+        .metadata(
+            Dict.builder()
+                .put(
+                    "mcp",
+                    Dict.builder()
+                        .put("server", Value.of(server.name()))
+                        .put("tool", Value.of(t.name()))
+                        .put("hints", hints.build())
+                        .build())
+                .build())
         .timeout(server.timeout())
         .build();
   }
 
   /** A listed resource as a capability that reads it (no input). */
-  static CapabilityManifest resource(McpServerConfig server, String id, McpSchema.Resource r, String version) {
+  static CapabilityManifest resource(
+      McpServerConfig server, String id, McpSchema.Resource r, String version) {
     return CapabilityManifest.builder(id)
         .name(r.title() != null ? r.title() : r.name())
-        .description((r.description() == null ? "" : r.description() + " ") + "(MCP resource " + r.uri() + ")")
+        .description(
+            (r.description() == null ? "" : r.description() + " ")
+                + "(MCP resource "
+                + r.uri()
+                + ")")
         .version(version)
-        .provider(new ProviderSpec.Mcp(server.name(), r.uri(),
-            Dict.builder().put("kind", Value.keyword("resource")).put("idempotent", Value.TRUE).build()))
+        .provider(
+            new ProviderSpec.Mcp(
+                server.name(),
+                r.uri(),
+                Dict.builder()
+                    .put("kind", Value.keyword("resource"))
+                    .put("idempotent", Value.TRUE)
+                    .build()))
         .input(":nil")
         .output(":any")
         .effects("mcp", "network")
-        .metadata(Dict.of(Value.keyword("mcp"), Dict.builder().put("server", Value.of(server.name()))
-            .put("uri", Value.of(r.uri())).put("mime-type", r.mimeType() == null ? Value.NIL : Value.of(r.mimeType()))
-            .build()))
+        .metadata(
+            Dict.of(
+                Value.keyword("mcp"),
+                Dict.builder()
+                    .put("server", Value.of(server.name()))
+                    .put("uri", Value.of(r.uri()))
+                    .put("mime-type", r.mimeType() == null ? Value.NIL : Value.of(r.mimeType()))
+                    .build()))
         .timeout(server.timeout())
         .build();
   }
@@ -98,10 +135,17 @@ final class McpMapping {
   static CapabilityManifest resourceReader(McpServerConfig server, String id, String version) {
     return CapabilityManifest.builder(id)
         .name("Read a resource of " + server.name())
-        .description("Reads any resource of MCP server " + server.name() + " by URI (resources/read).")
+        .description(
+            "Reads any resource of MCP server " + server.name() + " by URI (resources/read).")
         .version(version)
-        .provider(new ProviderSpec.Mcp(server.name(), RESOURCE_READER,
-            Dict.builder().put("kind", Value.keyword("resource")).put("idempotent", Value.TRUE).build()))
+        .provider(
+            new ProviderSpec.Mcp(
+                server.name(),
+                RESOURCE_READER,
+                Dict.builder()
+                    .put("kind", Value.keyword("resource"))
+                    .put("idempotent", Value.TRUE)
+                    .build()))
         .input("[:map [:uri :string]]")
         .output(":any")
         .effects("mcp", "network")
@@ -109,20 +153,38 @@ final class McpMapping {
         .build();
   }
 
-  /** A prompt as a capability: its arguments (all strings) in, {@code {:description … :messages […]}} out. */
-  static CapabilityManifest prompt(McpServerConfig server, String id, McpSchema.Prompt p, String version) {
+  /**
+   * A prompt as a capability: its arguments (all strings) in, {@code {:description … :messages
+   * […]}} out.
+   */
+  static CapabilityManifest prompt(
+      McpServerConfig server, String id, McpSchema.Prompt p, String version) {
     StringBuilder input = new StringBuilder("[:map");
-    for (McpSchema.PromptArgument arg : p.arguments() == null ? List.<McpSchema.PromptArgument>of() : p.arguments()) {
-      input.append(" [").append(Json.isKeywordName(arg.name()) ? ":" + arg.name() : dev.agora.rtfs.Printer.quote(arg.name()))
-          .append(" :string").append(Boolean.TRUE.equals(arg.required()) ? "" : " ?").append("]");
+    for (McpSchema.PromptArgument arg :
+        p.arguments() == null ? List.<McpSchema.PromptArgument>of() : p.arguments()) {
+      input
+          .append(" [")
+          .append(
+              Json.isKeywordName(arg.name())
+                  ? ":" + arg.name()
+                  : dev.agora.rtfs.Printer.quote(arg.name()))
+          .append(" :string")
+          .append(Boolean.TRUE.equals(arg.required()) ? "" : " ?")
+          .append("]");
     }
     input.append("]");
     return CapabilityManifest.builder(id)
         .name(p.title() != null ? p.title() : p.name())
         .description((p.description() == null ? "" : p.description() + " ") + "(MCP prompt)")
         .version(version)
-        .provider(new ProviderSpec.Mcp(server.name(), p.name(),
-            Dict.builder().put("kind", Value.keyword("prompt")).put("idempotent", Value.TRUE).build()))
+        .provider(
+            new ProviderSpec.Mcp(
+                server.name(),
+                p.name(),
+                Dict.builder()
+                    .put("kind", Value.keyword("prompt"))
+                    .put("idempotent", Value.TRUE)
+                    .build()))
         .input(input.toString())
         .output("[:map [:messages [:vector :any]]]")
         .effects("mcp", "network")
@@ -139,11 +201,13 @@ final class McpMapping {
     if (required instanceof java.util.Collection<?> c && !c.isEmpty()) {
       return s;
     }
-    return new Schema(Manifests.type("[:union :nil " + s.type().show() + "]"), s.originalJsonSchema());
+    return new Schema(
+        Manifests.type("[:union :nil " + s.type().show() + "]"), s.originalJsonSchema());
   }
 
   /** A JSON Schema from the server as a Schema: converted to a TypeExpr, the original kept. */
-  private static Schema schema(java.util.Map<String, Object> json, String what, Consumer<String> log) {
+  private static Schema schema(
+      java.util.Map<String, Object> json, String what, Consumer<String> log) {
     if (json == null) {
       return Schema.of(Manifests.type(":any"));
     }
@@ -152,7 +216,12 @@ final class McpMapping {
     try {
       t = JsonSchemas.toType(v);
     } catch (RuntimeException e) {
-      log.accept("mcp: the " + what + " schema cannot be checked by Agora (" + e.getMessage() + "); accepting any value");
+      log.accept(
+          "mcp: the "
+              + what
+              + " schema cannot be checked by Agora ("
+              + e.getMessage()
+              + "); accepting any value");
       t = Manifests.type(":any");
     }
     return new Schema(t, v);
@@ -182,28 +251,52 @@ final class McpMapping {
     }
     StringBuilder sb = new StringBuilder();
     for (McpSchema.Content c : content) {
-      sb.append(sb.isEmpty() ? "" : " ").append(c instanceof McpSchema.TextContent t ? t.text() : "[" + c.type() + "]");
+      sb.append(sb.isEmpty() ? "" : " ")
+          .append(c instanceof McpSchema.TextContent t ? t.text() : "[" + c.type() + "]");
     }
     return sb.toString();
   }
 
   static Value content(McpSchema.Content c) {
     return switch (c) {
-      case McpSchema.TextContent t -> Dict.of(Value.keyword("type"), Value.of("text"), Value.keyword("text"),
-          Value.of(t.text()));
-      case McpSchema.ImageContent i -> Dict.of(Value.keyword("type"), Value.of("image"), Value.keyword("data"),
-          Value.of(i.data()), Value.keyword("mime-type"), str(i.mimeType()));
-      case McpSchema.AudioContent a -> Dict.of(Value.keyword("type"), Value.of("audio"), Value.keyword("data"),
-          Value.of(a.data()), Value.keyword("mime-type"), str(a.mimeType()));
-      case McpSchema.EmbeddedResource e -> ((Dict) resourceContents(e.resource())).assoc(Value.keyword("type"),
-          Value.of("resource"));
-      case McpSchema.ResourceLink l -> Dict.of(Value.keyword("type"), Value.of("resource_link"), Value.keyword("uri"),
-          Value.of(l.uri()), Value.keyword("name"), str(l.name()));
+      case McpSchema.TextContent t ->
+          Dict.of(
+              Value.keyword("type"), Value.of("text"), Value.keyword("text"), Value.of(t.text()));
+      case McpSchema.ImageContent i ->
+          Dict.of(
+              Value.keyword("type"),
+              Value.of("image"),
+              Value.keyword("data"),
+              Value.of(i.data()),
+              Value.keyword("mime-type"),
+              str(i.mimeType()));
+      case McpSchema.AudioContent a ->
+          Dict.of(
+              Value.keyword("type"),
+              Value.of("audio"),
+              Value.keyword("data"),
+              Value.of(a.data()),
+              Value.keyword("mime-type"),
+              str(a.mimeType()));
+      case McpSchema.EmbeddedResource e ->
+          ((Dict) resourceContents(e.resource()))
+              .assoc(Value.keyword("type"), Value.of("resource"));
+      case McpSchema.ResourceLink l ->
+          Dict.of(
+              Value.keyword("type"),
+              Value.of("resource_link"),
+              Value.keyword("uri"),
+              Value.of(l.uri()),
+              Value.keyword("name"),
+              str(l.name()));
       default -> Dict.of(Value.keyword("type"), Value.of(c.type()));
     };
   }
 
-  /** What resources/read gave: one text's string, else a vector of {@code {:uri :mime-type :text|:blob}}. */
+  /**
+   * What resources/read gave: one text's string, else a vector of {@code {:uri :mime-type
+   * :text|:blob}}.
+   */
   static Value read(McpSchema.ReadResourceResult r) {
     List<McpSchema.ResourceContents> contents = r.contents() == null ? List.of() : r.contents();
     if (contents.size() == 1 && contents.getFirst() instanceof McpSchema.TextResourceContents t) {
@@ -213,11 +306,12 @@ final class McpMapping {
   }
 
   private static Value resourceContents(McpSchema.ResourceContents rc) {
-    Dict.Builder b = Dict.builder().put("uri", Value.of(rc.uri())).put("mime-type", str(rc.mimeType()));
+    Dict.Builder b =
+        Dict.builder().put("uri", Value.of(rc.uri())).put("mime-type", str(rc.mimeType()));
     switch (rc) {
       case McpSchema.TextResourceContents t -> b.put("text", Value.of(t.text()));
       case McpSchema.BlobResourceContents bl -> b.put("blob", Value.of(bl.blob()));
-      default -> { }
+      default -> {}
     }
     return b.build();
   }
@@ -225,11 +319,20 @@ final class McpMapping {
   /** A prompt's messages: {@code {:description … :messages [{:role "user" :content {…}} …]}}. */
   static Value prompt(McpSchema.GetPromptResult r) {
     List<Value> messages = new ArrayList<>();
-    for (McpSchema.PromptMessage m : r.messages() == null ? List.<McpSchema.PromptMessage>of() : r.messages()) {
-      messages.add(Dict.of(Value.keyword("role"), Value.of(m.role().name().toLowerCase(java.util.Locale.ROOT)),
-          Value.keyword("content"), content(m.content())));
+    for (McpSchema.PromptMessage m :
+        r.messages() == null ? List.<McpSchema.PromptMessage>of() : r.messages()) {
+      messages.add(
+          Dict.of(
+              Value.keyword("role"),
+              Value.of(m.role().name().toLowerCase(java.util.Locale.ROOT)),
+              Value.keyword("content"),
+              content(m.content())));
     }
-    return Dict.of(Value.keyword("description"), str(r.description()), Value.keyword("messages"), Vec.of(messages));
+    return Dict.of(
+        Value.keyword("description"),
+        str(r.description()),
+        Value.keyword("messages"),
+        Vec.of(messages));
   }
 
   private static Value str(String s) {

@@ -16,9 +16,9 @@ import java.util.function.Consumer;
 
 /**
  * Executes {@code provider: {type: mcp, server: …, tool: …}} capabilities on the session of the
- * configured server of that name: {@code tools/call}, {@code resources/read} or {@code prompts/get},
- * with the call's deadline (cancelled on the server when it passes) and its id as the progress
- * token. Failures are typed: the server's {@code isError} message and JSON-RPC errors are
+ * configured server of that name: {@code tools/call}, {@code resources/read} or {@code
+ * prompts/get}, with the call's deadline (cancelled on the server when it passes) and its id as the
+ * progress token. Failures are typed: the server's {@code isError} message and JSON-RPC errors are
  * ProviderErrors naming the server, a passed deadline is a Timeout.
  */
 public final class McpProvider implements Provider {
@@ -40,7 +40,10 @@ public final class McpProvider implements Provider {
     return line -> log.accept(line);
   }
 
-  /** Connection messages (stderr of stdio servers, reconnects, cancellations) go to the marketplace's log. */
+  /**
+   * Connection messages (stderr of stdio servers, reconnects, cancellations) go to the
+   * marketplace's log.
+   */
   @Override
   public void start(Consumer<String> l) {
     this.log = l;
@@ -51,35 +54,70 @@ public final class McpProvider implements Provider {
     ProviderSpec.Mcp spec = (ProviderSpec.Mcp) manifest.provider();
     McpSource source = servers.get(spec.server());
     if (source == null) {
-      throw new AgoraError.ProviderError(manifest.id(), "no MCP server named '" + spec.server()
-          + "' is configured (sources: [{name: " + spec.server() + ", type: mcp, …}])", null);
+      throw new AgoraError.ProviderError(
+          manifest.id(),
+          "no MCP server named '"
+              + spec.server()
+              + "' is configured (sources: [{name: "
+              + spec.server()
+              + ", type: mcp, …}])",
+          null);
     }
     McpConnection c = source.connection();
-    Duration deadline = call.remaining().compareTo(source.config().timeout()) < 0 ? call.remaining()
-        : source.config().timeout();
+    call.usedSecrets(
+        source.config().secrets()); // what the server was given may come back in what it answers
+    Duration deadline =
+        call.remaining().compareTo(source.config().timeout()) < 0
+            ? call.remaining()
+            : source.config().timeout();
     boolean idempotent = spec.options().get("idempotent") instanceof Value.Bool b && b.value();
     String kind = spec.options().get("kind") instanceof Value.Keyword k ? k.name() : "tool";
     Map<String, Object> meta = Map.of("progressToken", call.callId());
     try {
       return switch (kind) {
         case "resource" -> {
-          String uri = spec.tool().equals(McpMapping.RESOURCE_READER)
-              ? ((Value.Str) ((Dict) input).get("uri")).value() : spec.tool();
-          yield McpMapping.read(c.request("resources/read " + uri,
-              client -> client.readResource(new McpSchema.ReadResourceRequest(uri, meta)), deadline, call.callId(), true));
+          String uri =
+              spec.tool().equals(McpMapping.RESOURCE_READER)
+                  ? ((Value.Str) ((Dict) input).get("uri")).value()
+                  : spec.tool();
+          yield McpMapping.read(
+              c.request(
+                  "resources/read " + uri,
+                  client -> client.readResource(new McpSchema.ReadResourceRequest(uri, meta)),
+                  deadline,
+                  call.callId(),
+                  true));
         }
-        case "prompt" -> McpMapping.prompt(c.request("prompts/get " + spec.tool(),
-            client -> client.getPrompt(new McpSchema.GetPromptRequest(spec.tool(), stringArguments(input), meta)),
-            deadline, call.callId(), true));
-        default -> McpMapping.result(c.request("tools/call " + spec.tool(),
-            client -> client.callTool(McpSchema.CallToolRequest.builder(spec.tool()).arguments(arguments(input))
-                .meta(meta).build()),
-            deadline, call.callId(), idempotent));
+        case "prompt" ->
+            McpMapping.prompt(
+                c.request(
+                    "prompts/get " + spec.tool(),
+                    client ->
+                        client.getPrompt(
+                            new McpSchema.GetPromptRequest(
+                                spec.tool(), stringArguments(input), meta)),
+                    deadline,
+                    call.callId(),
+                    true));
+        default ->
+            McpMapping.result(
+                c.request(
+                    "tools/call " + spec.tool(),
+                    client ->
+                        client.callTool(
+                            McpSchema.CallToolRequest.builder(spec.tool())
+                                .arguments(arguments(input))
+                                .meta(meta)
+                                .build()),
+                    deadline,
+                    call.callId(),
+                    idempotent));
       };
     } catch (McpConnection.DeadlinePassed e) {
       throw new AgoraError.Timeout(manifest.id(), deadline);
     } catch (McpConnection.ServerError e) {
-      throw new AgoraError.ProviderError(manifest.id(), "MCP server '" + spec.server() + "': " + e.getMessage(), e);
+      throw new AgoraError.ProviderError(
+          manifest.id(), "MCP server '" + spec.server() + "': " + e.getMessage(), e);
     } catch (McpConnection.Unavailable e) {
       throw AgoraError.ProviderError.transientFailure(manifest.id(), e.getMessage(), e);
     }

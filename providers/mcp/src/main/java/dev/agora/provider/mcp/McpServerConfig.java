@@ -1,5 +1,6 @@
 package dev.agora.provider.mcp;
 
+import dev.agora.core.provider.Redactor;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,10 +16,22 @@ import java.util.Map;
  * @param headers extra HTTP headers (values already resolved)
  * @param roots file URIs offered to the server in answer to {@code roots/list}
  * @param timeout the default deadline of a request (a call's own deadline is used when shorter)
+ * @param secrets the values that came from Agora's environment ({@code ${VAR}}, {@code
+ *     bearer_env}): the server gets them, and may echo them, so its results, errors and log lines
+ *     are redacted
  */
-public record McpServerConfig(String name, Transport transport, String command, List<String> args,
-                              Map<String, String> env, Path cwd, URI url, Map<String, String> headers,
-                              List<String> roots, Duration timeout) {
+public record McpServerConfig(
+    String name,
+    Transport transport,
+    String command,
+    List<String> args,
+    Map<String, String> env,
+    Path cwd,
+    URI url,
+    Map<String, String> headers,
+    List<String> roots,
+    Duration timeout,
+    Redactor secrets) {
 
   /** How Agora talks to the server. */
   public enum Transport {
@@ -35,10 +48,13 @@ public record McpServerConfig(String name, Transport transport, String command, 
     env = Map.copyOf(env);
     headers = Map.copyOf(headers);
     roots = List.copyOf(roots);
+    secrets = secrets == null ? Redactor.NONE : secrets;
   }
 
   /** For messages: the command or the URL. */
   public String where() {
-    return transport == Transport.STDIO ? String.join(" ", command, String.join(" ", args)).strip() : url.toString();
+    return transport == Transport.STDIO
+        ? String.join(" ", command, String.join(" ", args)).strip()
+        : url.toString();
   }
 }

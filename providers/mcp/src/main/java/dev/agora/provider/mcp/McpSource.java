@@ -16,9 +16,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * An MCP server as a discovery source: its tools, resources and prompts become capabilities, and
- * while Agora runs, {@code notifications/tools/list_changed} (and a reconnect) updates them. It owns
- * the server's one {@link McpConnection} and hands it to the {@link McpProvider} that executes the
- * calls, so discovery and calls share one session.
+ * while Agora runs, {@code notifications/tools/list_changed} (and a reconnect) updates them. It
+ * owns the server's one {@link McpConnection} and hands it to the {@link McpProvider} that executes
+ * the calls, so discovery and calls share one session.
  */
 public final class McpSource implements DiscoverySource {
 
@@ -31,7 +31,13 @@ public final class McpSource implements DiscoverySource {
 
   public McpSource(McpServerConfig config) {
     this.config = config;
-    this.connection = new McpConnection(config, line -> log.accept(line), this::toolsChanged, this::refresh);
+    // the server's own output may carry what it was given (a child printing its environment)
+    this.connection =
+        new McpConnection(
+            config,
+            line -> log.accept(config.secrets().redact(line)),
+            this::toolsChanged,
+            this::refresh);
   }
 
   @Override
@@ -58,10 +64,17 @@ public final class McpSource implements DiscoverySource {
   @Override
   public Found discover() {
     Map<String, CapabilityManifest> found = new LinkedHashMap<>();
-    McpSchema.InitializeResult init = connection.request("initialize", c -> Mono.justOrEmpty(c.getCurrentInitializationResult()),
-        config.timeout(), null, true);
+    McpSchema.InitializeResult init =
+        connection.request(
+            "initialize",
+            c -> Mono.justOrEmpty(c.getCurrentInitializationResult()),
+            config.timeout(),
+            null,
+            true);
     McpSchema.ServerCapabilities caps = init == null ? null : init.capabilities();
-    if (init != null && init.serverInfo() != null && init.serverInfo().version() != null
+    if (init != null
+        && init.serverInfo() != null
+        && init.serverInfo().version() != null
         && Manifests.versionProblem(init.serverInfo().version()) == null) {
       version = init.serverInfo().version();
     }
@@ -75,16 +88,26 @@ public final class McpSource implements DiscoverySource {
     List<CapabilityManifest> all = new ArrayList<>(found.values());
     if (caps != null && caps.resources() != null) {
       Names names = new Names(prefix + "resource.");
-      for (McpSchema.Resource r : pages(c -> c.listResources(null), c -> null, McpSchema.ListResourcesResult::resources,
-          McpSchema.ListResourcesResult::nextCursor, (c, cursor) -> c.listResources(cursor))) {
+      for (McpSchema.Resource r :
+          pages(
+              c -> c.listResources(null),
+              c -> null,
+              McpSchema.ListResourcesResult::resources,
+              McpSchema.ListResourcesResult::nextCursor,
+              (c, cursor) -> c.listResources(cursor))) {
         all.add(McpMapping.resource(config, names.id(r.name()), r, version));
       }
       all.add(McpMapping.resourceReader(config, prefix + McpMapping.RESOURCE_READER, version));
     }
     if (caps != null && caps.prompts() != null) {
       Names names = new Names(prefix + "prompt.");
-      for (McpSchema.Prompt p : pages(c -> c.listPrompts(null), c -> null, McpSchema.ListPromptsResult::prompts,
-          McpSchema.ListPromptsResult::nextCursor, (c, cursor) -> c.listPrompts(cursor))) {
+      for (McpSchema.Prompt p :
+          pages(
+              c -> c.listPrompts(null),
+              c -> null,
+              McpSchema.ListPromptsResult::prompts,
+              McpSchema.ListPromptsResult::nextCursor,
+              (c, cursor) -> c.listPrompts(cursor))) {
         all.add(McpMapping.prompt(config, names.id(p.name()), p, version));
       }
     }
@@ -92,7 +115,11 @@ public final class McpSource implements DiscoverySource {
   }
 
   private List<McpSchema.Tool> listTools() {
-    return pages(c -> c.listTools(null), c -> null, McpSchema.ListToolsResult::tools, McpSchema.ListToolsResult::nextCursor,
+    return pages(
+        c -> c.listTools(null),
+        c -> null,
+        McpSchema.ListToolsResult::tools,
+        McpSchema.ListToolsResult::nextCursor,
         (c, cursor) -> c.listTools(cursor));
   }
 
@@ -106,9 +133,12 @@ public final class McpSource implements DiscoverySource {
   }
 
   /** Every page of a paginated list. */
-  private <R, T> List<T> pages(Function<McpAsyncClient, Mono<R>> first, Function<McpAsyncClient, String> unused,
-                               Function<R, List<T>> items, Function<R, String> next,
-                               java.util.function.BiFunction<McpAsyncClient, String, Mono<R>> page) {
+  private <R, T> List<T> pages(
+      Function<McpAsyncClient, Mono<R>> first,
+      Function<McpAsyncClient, String> unused,
+      Function<R, List<T>> items,
+      Function<R, String> next,
+      java.util.function.BiFunction<McpAsyncClient, String, Mono<R>> page) {
     List<T> out = new ArrayList<>();
     R r = connection.request("list", first, config.timeout(), null, true);
     for (int n = 0; r != null; n++) {
@@ -139,7 +169,8 @@ public final class McpSource implements DiscoverySource {
     try {
       apply(toolManifests(listTools()));
     } catch (RuntimeException e) {
-      log.accept("mcp " + config.name() + ": could not list tools after reconnecting: " + e.getMessage());
+      log.accept(
+          "mcp " + config.name() + ": could not list tools after reconnecting: " + e.getMessage());
     }
   }
 

@@ -3,6 +3,7 @@ package dev.agora.provider.mcp;
 import dev.agora.core.discovery.DiscoverySource;
 import dev.agora.core.discovery.SourceFactory;
 import dev.agora.core.doc.Fields;
+import dev.agora.core.provider.Redactor;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,12 +17,14 @@ import java.util.regex.Pattern;
 
 /**
  * {@code sources: [{type: mcp, …}]} in agora.yaml:
+ *
  * <pre>
  * - {name: everything, type: mcp, command: npx, args: ["@modelcontextprotocol/server-everything"],
  *    env: {DEBUG: "1", TOKEN: "${MY_TOKEN}"}, cwd: tools, roots: [data], timeout: 30s}
  * - {name: remote, type: mcp, url: "https://mcp.example.com/mcp", headers: {X-Team: core}, bearer_env: REMOTE_TOKEN}
  * - {name: old, type: mcp, transport: sse, url: "http://127.0.0.1:3001"}
  * </pre>
+ *
  * Values written {@code ${NAME}} are read from Agora's environment when the source starts, so
  * secrets stay out of the file; {@code bearer_env} names the variable holding a bearer token. A
  * command with a {@code /} in it is a path, relative to the file; a bare name is looked up on PATH.
@@ -50,24 +53,32 @@ public final class McpSourceFactory implements SourceFactory {
   @Override
   public DiscoverySource create(String name, Fields f, Path base) {
     if (!NAME.matcher(name).matches()) {
-      f.problem("name", "an MCP source's name becomes part of capability ids (mcp." + name
-          + ".<tool>): use letters, digits, _ and -, starting with a letter");
+      f.problem(
+          "name",
+          "an MCP source's name becomes part of capability ids (mcp."
+              + name
+              + ".<tool>): use letters, digits, _ and -, starting with a letter");
     }
     String command = f.string("command", null);
     if (command != null && command.contains("/") && !Path.of(command).isAbsolute()) {
-      command = base.resolve(command).normalize().toString(); // a path, like every path in the file, is relative to it
+      command =
+          base.resolve(command)
+              .normalize()
+              .toString(); // a path, like every path in the file, is relative to it
     }
     String url = f.string("url", null);
     String transportName = f.string("transport", command != null ? "stdio" : "http");
-    McpServerConfig.Transport transport = switch (transportName) {
-      case "stdio" -> McpServerConfig.Transport.STDIO;
-      case "http", "streamable-http", "streamable_http" -> McpServerConfig.Transport.HTTP;
-      case "sse" -> McpServerConfig.Transport.SSE;
-      default -> {
-        f.problem("transport", "'" + transportName + "' is not a transport; use stdio, http or sse");
-        yield null;
-      }
-    };
+    McpServerConfig.Transport transport =
+        switch (transportName) {
+          case "stdio" -> McpServerConfig.Transport.STDIO;
+          case "http", "streamable-http", "streamable_http" -> McpServerConfig.Transport.HTTP;
+          case "sse" -> McpServerConfig.Transport.SSE;
+          default -> {
+            f.problem(
+                "transport", "'" + transportName + "' is not a transport; use stdio, http or sse");
+            yield null;
+          }
+        };
     if ((command == null) == (url == null)) {
       f.problem("an MCP source needs either 'command' (a stdio server) or 'url' (an HTTP server)");
     } else if (transport == McpServerConfig.Transport.STDIO && command == null) {
@@ -76,10 +87,11 @@ public final class McpSourceFactory implements SourceFactory {
       f.problem("transport", "an " + transportName + " server needs 'url'");
     }
     List<String> args = f.has("args") ? f.strings("args") : List.of();
-    Map<String, String> env = resolved(f, "env");
+    Redactor[] secrets = {Redactor.NONE}; // every value read from the environment
+    Map<String, String> env = resolved(f, "env", secrets);
     Path cwd = f.has("cwd") ? base.resolve(f.string("cwd", ".")).normalize() : null;
     URI uri = f.httpUrl("url");
-    Map<String, String> headers = resolved(f, "headers");
+    Map<String, String> headers = resolved(f, "headers", secrets);
     String bearerEnv = f.string("bearer_env", null);
     if (bearerEnv != null) {
       String token = environment.apply(bearerEnv);
@@ -87,23 +99,32 @@ public final class McpSourceFactory implements SourceFactory {
         f.problem("bearer_env", "the environment variable " + bearerEnv + " is not set");
       } else {
         headers.put("Authorization", "Bearer " + token);
+        secrets[0] = secrets[0].with(bearerEnv, token);
       }
     }
     List<String> roots = new ArrayList<>();
     for (String r : f.has("roots") ? f.strings("roots") : List.<String>of()) {
-      roots.add(r.contains("://") ? r : base.resolve(r).toAbsolutePath().normalize().toUri().toString());
+      roots.add(
+          r.contains("://") ? r : base.resolve(r).toAbsolutePath().normalize().toUri().toString());
     }
     Duration timeout = f.duration("timeout", Duration.ofSeconds(30));
     f.rejectUnknown();
-    if (transport == null || (command == null) == (url == null) || (url != null && uri == null)
+    if (transport == null
+        || (command == null) == (url == null)
+        || (url != null && uri == null)
         || !NAME.matcher(name).matches()) {
       return null;
     }
-    return new McpSource(new McpServerConfig(name, transport, command, args, env, cwd, uri, headers, roots, timeout));
+    return new McpSource(
+        new McpServerConfig(
+            name, transport, command, args, env, cwd, uri, headers, roots, timeout, secrets[0]));
   }
 
-  /** A map of strings whose {@code ${VAR}}s are replaced from the environment; an unset one is a problem. */
-  private Map<String, String> resolved(Fields f, String key) {
+  /**
+   * A map of strings whose {@code ${VAR}}s are replaced from the environment; an unset one is a
+   * problem.
+   */
+  private Map<String, String> resolved(Fields f, String key, Redactor[] secrets) {
     Map<String, String> out = new LinkedHashMap<>();
     if (!f.has(key)) {
       return out;
@@ -119,6 +140,7 @@ public final class McpSourceFactory implements SourceFactory {
           m.problem(k, "the environment variable " + mm.group(1) + " is not set");
           value = "";
         }
+        secrets[0] = secrets[0].with(mm.group(1), value);
         mm.appendReplacement(sb, Matcher.quoteReplacement(value));
       }
       mm.appendTail(sb);

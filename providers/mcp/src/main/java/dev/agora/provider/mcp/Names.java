@@ -26,17 +26,19 @@ final class Names {
 
   /** The id for {@code name} (the same one when asked again). */
   String id(String name) {
-    return byName.computeIfAbsent(name, n -> {
-      String base = prefix + clean(n);
-      if (base.length() > MAX - 12) {
-        base = base.substring(0, MAX - 12) + "_" + Integer.toHexString(n.hashCode());
-      }
-      String id = base;
-      for (int k = 2; !taken.add(id); k++) {
-        id = base + "_" + k;
-      }
-      return id;
-    });
+    return byName.computeIfAbsent(
+        name,
+        n -> {
+          String base = prefix + clean(n);
+          if (base.length() > MAX - 12) {
+            base = base.substring(0, MAX - 12) + "_" + Integer.toHexString(n.hashCode());
+          }
+          String id = base;
+          for (int k = 2; !taken.add(id); k++) {
+            id = base + "_" + k;
+          }
+          return id;
+        });
   }
 
   static String clean(String name) {

@@ -36,7 +36,8 @@ final class StdioTransport implements McpClientTransport {
   private volatile boolean closing;
   private volatile String startFailure;
 
-  StdioTransport(McpServerConfig config, McpJsonMapper json, Consumer<String> log, Runnable onExit) {
+  StdioTransport(
+      McpServerConfig config, McpJsonMapper json, Consumer<String> log, Runnable onExit) {
     this.config = config;
     this.json = json;
     this.log = log;
@@ -44,31 +45,43 @@ final class StdioTransport implements McpClientTransport {
   }
 
   @Override
-  public Mono<Void> connect(Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
-    return Mono.fromRunnable(() -> {
-      List<String> cmd = new ArrayList<>();
-      cmd.add(config.command());
-      cmd.addAll(config.args());
-      ProcessBuilder pb = new ProcessBuilder(cmd);
-      pb.environment().putAll(config.env());
-      if (config.cwd() != null) {
-        pb.directory(config.cwd().toFile());
-      }
-      try {
-        process = pb.start();
-      } catch (IOException e) {
-        startFailure = "cannot start MCP server '" + config.name() + "' (" + config.where() + "): " + e.getMessage();
-        throw new IllegalStateException(startFailure, e);
-      }
-      stdin = process.getOutputStream();
-      Process p = process;
-      Thread.ofVirtual().name("mcp-" + config.name() + "-stdout").start(() -> readStdout(p, handler));
-      Thread.ofVirtual().name("mcp-" + config.name() + "-stderr").start(() -> drainStderr(p));
-    });
+  public Mono<Void> connect(
+      Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
+    return Mono.fromRunnable(
+        () -> {
+          List<String> cmd = new ArrayList<>();
+          cmd.add(config.command());
+          cmd.addAll(config.args());
+          ProcessBuilder pb = new ProcessBuilder(cmd);
+          pb.environment().putAll(config.env());
+          if (config.cwd() != null) {
+            pb.directory(config.cwd().toFile());
+          }
+          try {
+            process = pb.start();
+          } catch (IOException e) {
+            startFailure =
+                "cannot start MCP server '"
+                    + config.name()
+                    + "' ("
+                    + config.where()
+                    + "): "
+                    + e.getMessage();
+            throw new IllegalStateException(startFailure, e);
+          }
+          stdin = process.getOutputStream();
+          Process p = process;
+          Thread.ofVirtual()
+              .name("mcp-" + config.name() + "-stdout")
+              .start(() -> readStdout(p, handler));
+          Thread.ofVirtual().name("mcp-" + config.name() + "-stderr").start(() -> drainStderr(p));
+        });
   }
 
-  private void readStdout(Process p, Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+  private void readStdout(
+      Process p, Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = r.readLine(); line != null; line = r.readLine()) {
         if (line.isBlank()) {
           continue;
@@ -77,11 +90,20 @@ final class StdioTransport implements McpClientTransport {
         try {
           message = McpSchema.deserializeJsonRpcMessage(json, line);
         } catch (IOException | RuntimeException e) {
-          log.accept("mcp " + config.name() + ": skipped a stdout line that is not JSON-RPC: " + abbreviate(line));
+          log.accept(
+              "mcp "
+                  + config.name()
+                  + ": skipped a stdout line that is not JSON-RPC: "
+                  + abbreviate(line));
           continue;
         }
-        handler.apply(Mono.just(message)).subscribe(m -> { }, e -> log.accept("mcp " + config.name()
-            + ": error handling a message: " + e.getMessage()));
+        handler
+            .apply(Mono.just(message))
+            .subscribe(
+                m -> {},
+                e ->
+                    log.accept(
+                        "mcp " + config.name() + ": error handling a message: " + e.getMessage()));
       }
     } catch (IOException e) {
       if (!closing) {
@@ -94,13 +116,18 @@ final class StdioTransport implements McpClientTransport {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      log.accept("mcp " + config.name() + ": server process exited" + (p.isAlive() ? "" : " with code " + p.exitValue()));
+      log.accept(
+          "mcp "
+              + config.name()
+              + ": server process exited"
+              + (p.isAlive() ? "" : " with code " + p.exitValue()));
       onExit.run();
     }
   }
 
   private void drainStderr(Process p) {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
       for (String line = r.readLine(); line != null; line = r.readLine()) {
         log.accept("mcp " + config.name() + " stderr: " + abbreviate(line));
       }
@@ -115,23 +142,27 @@ final class StdioTransport implements McpClientTransport {
 
   @Override
   public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
-    return Mono.fromRunnable(() -> {
-      OutputStream out = stdin;
-      if (out == null) {
-        throw new IllegalStateException(startFailure != null ? startFailure
-            : "MCP server '" + config.name() + "' is not running");
-      }
-      try {
-        byte[] bytes = json.writeValueAsBytes(message);
-        synchronized (writeLock) { // one whole line at a time, whatever thread sends
-          out.write(bytes);
-          out.write('\n');
-          out.flush();
-        }
-      } catch (IOException e) {
-        throw new IllegalStateException("cannot write to MCP server '" + config.name() + "': " + e.getMessage(), e);
-      }
-    });
+    return Mono.fromRunnable(
+        () -> {
+          OutputStream out = stdin;
+          if (out == null) {
+            throw new IllegalStateException(
+                startFailure != null
+                    ? startFailure
+                    : "MCP server '" + config.name() + "' is not running");
+          }
+          try {
+            byte[] bytes = json.writeValueAsBytes(message);
+            synchronized (writeLock) { // one whole line at a time, whatever thread sends
+              out.write(bytes);
+              out.write('\n');
+              out.flush();
+            }
+          } catch (IOException e) {
+            throw new IllegalStateException(
+                "cannot write to MCP server '" + config.name() + "': " + e.getMessage(), e);
+          }
+        });
   }
 
   @Override

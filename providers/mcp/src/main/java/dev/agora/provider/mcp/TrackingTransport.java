@@ -11,10 +11,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * Wraps a transport to know which requests are in flight — what the SDK does not expose — so that
- * Agora can (1) send {@code notifications/cancelled} for the request behind a call that ran past its
- * deadline, and (2) fail every request in flight at once when the connection is known to be dead,
- * instead of letting each wait out its timeout. A call is found by the progress token Agora puts in
- * its {@code _meta}: the call's own id.
+ * Agora can (1) send {@code notifications/cancelled} for the request behind a call that ran past
+ * its deadline, and (2) fail every request in flight at once when the connection is known to be
+ * dead, instead of letting each wait out its timeout. A call is found by the progress token Agora
+ * puts in its {@code _meta}: the call's own id.
  */
 final class TrackingTransport implements McpClientTransport {
 
@@ -30,7 +30,8 @@ final class TrackingTransport implements McpClientTransport {
   }
 
   @Override
-  public Mono<Void> connect(Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> h) {
+  public Mono<Void> connect(
+      Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> h) {
     this.handler = h;
     return inner.connect(in -> h.apply(in.doOnNext(this::answered)));
   }
@@ -50,12 +51,13 @@ final class TrackingTransport implements McpClientTransport {
   }
 
   private static Object tagOf(Object params) {
-    Map<String, Object> meta = switch (params) {
-      case McpSchema.CallToolRequest c -> c.meta();
-      case McpSchema.ReadResourceRequest rr -> rr.meta();
-      case McpSchema.GetPromptRequest g -> g.meta();
-      case null, default -> null;
-    };
+    Map<String, Object> meta =
+        switch (params) {
+          case McpSchema.CallToolRequest c -> c.meta();
+          case McpSchema.ReadResourceRequest rr -> rr.meta();
+          case McpSchema.GetPromptRequest g -> g.meta();
+          case null, default -> null;
+        };
     return meta == null ? null : meta.get("progressToken");
   }
 
@@ -67,8 +69,13 @@ final class TrackingTransport implements McpClientTransport {
     for (Map.Entry<Object, InFlight> e : inFlight.entrySet()) {
       if (tag.equals(e.getValue().tag())) {
         Object id = e.getKey();
-        inner.sendMessage(new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION, "notifications/cancelled",
-            Map.of("requestId", id, "reason", reason))).subscribe(v -> { }, err -> { });
+        inner
+            .sendMessage(
+                new McpSchema.JSONRPCNotification(
+                    McpSchema.JSONRPC_VERSION,
+                    "notifications/cancelled",
+                    Map.of("requestId", id, "reason", reason)))
+            .subscribe(v -> {}, err -> {});
         fail(id, reason);
         return true;
       }
@@ -85,9 +92,14 @@ final class TrackingTransport implements McpClientTransport {
     if (inFlight.remove(id) == null || handler == null) {
       return;
     }
-    McpSchema.JSONRPCResponse error = new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, id, null,
-        new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INTERNAL_ERROR, reason, null));
-    handler.apply(Mono.just(error)).subscribe(m -> { }, e -> { });
+    McpSchema.JSONRPCResponse error =
+        new McpSchema.JSONRPCResponse(
+            McpSchema.JSONRPC_VERSION,
+            id,
+            null,
+            new McpSchema.JSONRPCResponse.JSONRPCError(
+                McpSchema.ErrorCodes.INTERNAL_ERROR, reason, null));
+    handler.apply(Mono.just(error)).subscribe(m -> {}, e -> {});
   }
 
   /** How many requests are waiting for an answer. */

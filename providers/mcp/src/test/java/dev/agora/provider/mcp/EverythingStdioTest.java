@@ -22,20 +22,22 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * @modelcontextprotocol/server-everything over stdio, as a discovery source and provider: one
- * server for the class, tests in any order.
+ *     server for the class, tests in any order.
  */
 @Timeout(120)
 class EverythingStdioTest {
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   static McpFixture m;
 
   @BeforeAll
   static void start() throws IOException {
     Files.createDirectories(dir.resolve("shared"));
-    m = new McpFixture(dir, """
+    m =
+        new McpFixture(
+            dir,
+            """
         sources:
           - name: everything
             type: mcp
@@ -45,7 +47,8 @@ class EverythingStdioTest {
         policy:
           limits:
             - {capabilities: "mcp.everything.trigger-long-running-operation", timeout: 1s}
-        """.formatted(Peers.exe("mcp-server-everything")));
+        """
+                .formatted(Peers.exe("mcp-server-everything")));
   }
 
   @AfterAll
@@ -63,14 +66,17 @@ class EverythingStdioTest {
     assertThat(echo.effects()).containsExactly("mcp"); // read-only, closed-world
     assertThat(echo.input().originalJsonSchema()).isNotNull();
     CapabilityManifest gzip = m.marketplace.registry().get("mcp.everything.gzip-file-as-resource");
-    assertThat(gzip.effects()).containsExactlyInAnyOrder("mcp", "network", "writes"); // open-world, not read-only, not destructive
+    assertThat(gzip.effects())
+        .containsExactlyInAnyOrder(
+            "mcp", "network", "writes"); // open-world, not read-only, not destructive
     assertThat(m.marketplace.registry().get("mcp.everything.get-sum")).isNotNull();
     assertThat(m.marketplace.registry().get("mcp.everything.resource.architecture_md")).isNotNull();
     assertThat(m.marketplace.registry().get("mcp.everything.read-resource")).isNotNull();
     assertThat(m.marketplace.registry().get("mcp.everything.prompt.args-prompt").input().show())
-        .contains(":city :string").contains(":state :string ?");
-    assertThat(m.events.events(EventType.CapabilityRegistered)).anySatisfy(e ->
-        assertThat(e.capabilityId()).isEqualTo("mcp.everything.echo"));
+        .contains(":city :string")
+        .contains(":state :string ?");
+    assertThat(m.events.events(EventType.CapabilityRegistered))
+        .anySatisfy(e -> assertThat(e.capabilityId()).isEqualTo("mcp.everything.echo"));
   }
 
   @Test
@@ -83,29 +89,37 @@ class EverythingStdioTest {
     Value image = m.call("mcp.everything.get-tiny-image", null);
     assertThat(image).isInstanceOf(Seq.class);
     assertThat(image.toString()).contains(":type \"image\"").contains(":mime-type \"image/png\"");
-    assertThat(m.events.events(EventType.CapabilityResult)).anySatisfy(e -> {
-      assertThat(e.capabilityId()).isEqualTo("mcp.everything.echo");
-      assertThat(e.success()).isTrue();
-    });
+    assertThat(m.events.events(EventType.CapabilityResult))
+        .anySatisfy(
+            e -> {
+              assertThat(e.capabilityId()).isEqualTo("mcp.everything.echo");
+              assertThat(e.success()).isTrue();
+            });
   }
 
   @Test
   void badArgumentsAreRefusedBeforeTheServerIsAsked() {
     assertThatThrownBy(() -> m.call("mcp.everything.get-sum", "{:a \"two\" :b 3}"))
-        .isInstanceOf(AgoraError.InvalidInput.class).hasMessageContaining("[:a]");
-    assertThatThrownBy(() -> m.call("mcp.everything.echo", "{}")).isInstanceOf(AgoraError.InvalidInput.class)
+        .isInstanceOf(AgoraError.InvalidInput.class)
+        .hasMessageContaining("[:a]");
+    assertThatThrownBy(() -> m.call("mcp.everything.echo", "{}"))
+        .isInstanceOf(AgoraError.InvalidInput.class)
         .hasMessageContaining("message");
   }
 
   @Test
   void resourcesAreReadableAndPromptsRetrievable() {
     assertThat(m.call("mcp.everything.resource.architecture_md", null)).asString().isNotBlank();
-    assertThat(m.call("mcp.everything.read-resource", "{:uri \"demo://resource/static/document/architecture.md\"}"))
+    assertThat(
+            m.call(
+                "mcp.everything.read-resource",
+                "{:uri \"demo://resource/static/document/architecture.md\"}"))
         .isEqualTo(m.call("mcp.everything.resource.architecture_md", null));
     Value prompt = m.call("mcp.everything.prompt.args-prompt", "{:city \"Oslo\"}");
     assertThat(prompt.toString()).contains(":role \"user\"").contains("Oslo");
     assertThatThrownBy(() -> m.call("mcp.everything.read-resource", "{:uri \"demo://nope\"}"))
-        .isInstanceOf(AgoraError.ProviderError.class).hasMessageContaining("MCP server 'everything'");
+        .isInstanceOf(AgoraError.ProviderError.class)
+        .hasMessageContaining("MCP server 'everything'");
   }
 
   @Test
@@ -116,43 +130,67 @@ class EverythingStdioTest {
 
   @Test
   void aCallPastItsDeadlineIsCancelledOnTheServer() throws InterruptedException {
-    assertThatThrownBy(() -> m.call("mcp.everything.trigger-long-running-operation", "{:duration 30 :steps 30}"))
-        .isInstanceOf(AgoraError.Timeout.class).hasMessageContaining("within 1 s");
+    assertThatThrownBy(
+            () ->
+                m.call("mcp.everything.trigger-long-running-operation", "{:duration 30 :steps 30}"))
+        .isInstanceOf(AgoraError.Timeout.class)
+        .hasMessageContaining("within 1 s");
     assertThat(m.awaitLog("sent notifications/cancelled", 10)).as(m.logText()).isTrue();
-    assertThat(m.call("mcp.everything.echo", "{:message \"still here\"}")).isEqualTo(Value.of("Echo: still here"));
+    assertThat(m.call("mcp.everything.echo", "{:message \"still here\"}"))
+        .isEqualTo(Value.of("Echo: still here"));
   }
 
   @Test
-  void aKilledServerIsRestartedAndAnIdempotentCallRetriedOrAnInFlightCallFailedAtOnce() throws Exception {
+  void aKilledServerIsRestartedAndAnIdempotentCallRetriedOrAnInFlightCallFailedAtOnce()
+      throws Exception {
     McpConnection c = m.source("everything").connection();
     m.call("mcp.everything.echo", "{:message \"warm\"}");
     long pid = c.pid();
     assertThat(pid).isPositive();
     ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-    assertThat(m.call("mcp.everything.echo", "{:message \"after a crash\"}")).isEqualTo(Value.of("Echo: after a crash"));
+    assertThat(m.call("mcp.everything.echo", "{:message \"after a crash\"}"))
+        .isEqualTo(Value.of("Echo: after a crash"));
     assertThat(c.pid()).isNotEqualTo(pid);
 
-    // a call in flight when the process dies fails at once with the reason, not at its 20 s deadline
-    CapabilityManifest slow = m.marketplace.registry().get("mcp.everything.trigger-long-running-operation");
-    dev.agora.core.manifest.ProviderSpec.Mcp spec = (dev.agora.core.manifest.ProviderSpec.Mcp) slow.provider();
-    m.marketplace.register(CapabilityManifest.builder("test.slow").provider(new dev.agora.core.manifest.ProviderSpec.Mcp(
-            spec.server(), spec.tool(), Dict.of(Value.keyword("kind"), Value.keyword("tool")))).input(":any")
-        .output(":any").effects("mcp").timeout(java.time.Duration.ofSeconds(20)).build(), "test");
-    CompletableFuture<Throwable> call = CompletableFuture.supplyAsync(() -> {
-      try {
-        m.call("test.slow", "{:duration 60 :steps 60}");
-        return null;
-      } catch (Throwable t) {
-        return t;
-      }
-    });
+    // a call in flight when the process dies fails at once with the reason, not at its 20 s
+    // deadline
+    CapabilityManifest slow =
+        m.marketplace.registry().get("mcp.everything.trigger-long-running-operation");
+    dev.agora.core.manifest.ProviderSpec.Mcp spec =
+        (dev.agora.core.manifest.ProviderSpec.Mcp) slow.provider();
+    m.marketplace.register(
+        CapabilityManifest.builder("test.slow")
+            .provider(
+                new dev.agora.core.manifest.ProviderSpec.Mcp(
+                    spec.server(),
+                    spec.tool(),
+                    Dict.of(Value.keyword("kind"), Value.keyword("tool"))))
+            .input(":any")
+            .output(":any")
+            .effects("mcp")
+            .timeout(java.time.Duration.ofSeconds(20))
+            .build(),
+        "test");
+    CompletableFuture<Throwable> call =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                m.call("test.slow", "{:duration 60 :steps 60}");
+                return null;
+              } catch (Throwable t) {
+                return t;
+              }
+            });
     long pid2 = c.pid();
     while (c.inFlight() == 0 && !call.isDone()) { // until the request is on the wire
       Thread.onSpinWait();
     }
     ProcessHandle.of(pid2).orElseThrow().destroyForcibly();
-    assertThat(call.get(60, TimeUnit.SECONDS)).isInstanceOf(AgoraError.ProviderError.class)
-        .hasMessageContaining("exited").hasMessageContaining("not retried because it is not idempotent");
-    assertThat(m.call("mcp.everything.echo", "{:message \"again\"}")).isEqualTo(Value.of("Echo: again"));
+    assertThat(call.get(60, TimeUnit.SECONDS))
+        .isInstanceOf(AgoraError.ProviderError.class)
+        .hasMessageContaining("exited")
+        .hasMessageContaining("not retried because it is not idempotent");
+    assertThat(m.call("mcp.everything.echo", "{:message \"again\"}"))
+        .isEqualTo(Value.of("Echo: again"));
   }
 }

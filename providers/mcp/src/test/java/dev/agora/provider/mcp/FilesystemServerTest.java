@@ -11,31 +11,43 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** @modelcontextprotocol/server-filesystem over stdio: reads inside its root, refuses outside. */
+/**
+ * @modelcontextprotocol/server-filesystem over stdio: reads inside its root, refuses outside.
+ */
 @Timeout(120)
 class FilesystemServerTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void readsInsideItsRootAndRefusesOutside() throws Exception {
     Path allowed = Files.createDirectories(dir.resolve("allowed"));
     Files.writeString(allowed.resolve("note.txt"), "hello from the filesystem server");
     Path outside = Files.writeString(dir.resolve("secret.txt"), "do not read");
-    try (McpFixture m = new McpFixture(dir, """
+    try (McpFixture m =
+        new McpFixture(
+            dir,
+            """
         sources:
           - name: files
             type: mcp
             command: %s
             args: [%s]
-        """.formatted(Peers.exe("mcp-server-filesystem"), allowed))) {
+        """
+                .formatted(Peers.exe("mcp-server-filesystem"), allowed))) {
       assertThat(m.reports).singleElement().satisfies(r -> assertThat(r.failure()).isNull());
       assertThat(m.marketplace.registry().get("mcp.files.read_text_file")).isNotNull();
-      String inside = Printer.print(m.call("mcp.files.read_text_file",
-          "{:path " + Printer.quote(allowed.resolve("note.txt").toString()) + "}"));
+      String inside =
+          Printer.print(
+              m.call(
+                  "mcp.files.read_text_file",
+                  "{:path " + Printer.quote(allowed.resolve("note.txt").toString()) + "}"));
       assertThat(inside).contains("hello from the filesystem server");
-      assertThatThrownBy(() -> m.call("mcp.files.read_text_file", "{:path " + Printer.quote(outside.toString()) + "}"))
+      assertThatThrownBy(
+              () ->
+                  m.call(
+                      "mcp.files.read_text_file",
+                      "{:path " + Printer.quote(outside.toString()) + "}"))
           .isInstanceOf(AgoraError.ProviderError.class)
           .hasMessageContaining("MCP server 'files'")
           .hasMessageContaining("outside allowed directories")

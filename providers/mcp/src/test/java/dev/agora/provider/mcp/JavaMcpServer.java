@@ -22,29 +22,50 @@ public final class JavaMcpServer implements AutoCloseable {
   private final McpSyncServer server;
 
   public JavaMcpServer() {
-    HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
-        .jsonMapper(McpJsonDefaults.getMapper()).mcpEndpoint("/mcp").build();
-    server = McpServer.sync(transport).serverInfo("java-upstream", "1.0.0")
-        .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
-        .tools(tool("echo", "Echoes its message"))
-        .build();
-    app = Javalin.create(cfg -> {
-      cfg.concurrency.useVirtualThreads = true;
-      cfg.jetty.modifyServletContextHandler(h -> h.addServlet(new ServletHolder(transport), "/mcp"));
-      cfg.startup.showJavalinBanner = false;
-    }).start("127.0.0.1", 0);
+    HttpServletStreamableServerTransportProvider transport =
+        HttpServletStreamableServerTransportProvider.builder()
+            .jsonMapper(McpJsonDefaults.getMapper())
+            .mcpEndpoint("/mcp")
+            .build();
+    server =
+        McpServer.sync(transport)
+            .serverInfo("java-upstream", "1.0.0")
+            .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+            .tools(tool("echo", "Echoes its message"))
+            .build();
+    app =
+        Javalin.create(
+                cfg -> {
+                  cfg.concurrency.useVirtualThreads = true;
+                  cfg.jetty.modifyServletContextHandler(
+                      h -> h.addServlet(new ServletHolder(transport), "/mcp"));
+                  cfg.startup.showJavalinBanner = false;
+                })
+            .start("127.0.0.1", 0);
   }
 
   /** A tool that returns "<name>: <message>". */
   public static McpServerFeatures.SyncToolSpecification tool(String name, String description) {
-    McpSchema.Tool t = McpSchema.Tool.builder(name, McpJsonDefaults.getMapper(), """
+    McpSchema.Tool t =
+        McpSchema.Tool.builder(
+                name,
+                McpJsonDefaults.getMapper(),
+                """
             {"type": "object", "properties": {"message": {"type": "string"}}, "required": ["message"]}""")
-        .description(description)
-        .annotations(new McpSchema.ToolAnnotations(null, true, false, true, false, null))
-        .build();
-    return new McpServerFeatures.SyncToolSpecification(t, (exchange, request) ->
-        McpSchema.CallToolResult.builder().content(List.of(McpSchema.TextContent.builder(
-            (name.equals("echo") ? "" : name + ": ") + request.arguments().get("message")).build())).build());
+            .description(description)
+            .annotations(new McpSchema.ToolAnnotations(null, true, false, true, false, null))
+            .build();
+    return new McpServerFeatures.SyncToolSpecification(
+        t,
+        (exchange, request) ->
+            McpSchema.CallToolResult.builder()
+                .content(
+                    List.of(
+                        McpSchema.TextContent.builder(
+                                (name.equals("echo") ? "" : name + ": ")
+                                    + request.arguments().get("message"))
+                            .build()))
+                .build());
   }
 
   public String url() {

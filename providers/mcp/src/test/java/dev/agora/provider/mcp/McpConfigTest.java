@@ -31,7 +31,10 @@ class McpConfigTest {
 
   @Test
   void aStdioAndAnHttpServerAreRead() {
-    dev.agora.core.config.AgoraConfig c = (dev.agora.core.config.AgoraConfig) load("""
+    dev.agora.core.config.AgoraConfig c =
+        (dev.agora.core.config.AgoraConfig)
+            load(
+                """
         sources:
           - {name: files, type: mcp, command: npx, args: [-y, server], env: {LEVEL: "${DEBUG_LEVEL}", X: "a${DEBUG_LEVEL}b"}, cwd: tools, roots: [data, "file:///srv"], timeout: 5s}
           - {name: remote, type: mcp, url: "https://mcp.example.com/mcp", headers: {X-Team: core}, bearer_env: TOKEN}
@@ -46,14 +49,19 @@ class McpConfigTest {
     assertThat(files.timeout()).hasSeconds(5);
     McpServerConfig remote = ((McpSource) c.sources().get(1)).config();
     assertThat(remote.transport()).isEqualTo(McpServerConfig.Transport.HTTP);
-    assertThat(remote.headers()).containsEntry("Authorization", "Bearer s3cret").containsEntry("X-Team", "core");
+    assertThat(remote.headers())
+        .containsEntry("Authorization", "Bearer s3cret")
+        .containsEntry("X-Team", "core");
     assertThat(remote.where()).isEqualTo("https://mcp.example.com/mcp").doesNotContain("s3cret");
-    assertThat(((McpSource) c.sources().get(2)).config().transport()).isEqualTo(McpServerConfig.Transport.SSE);
+    assertThat(((McpSource) c.sources().get(2)).config().transport())
+        .isEqualTo(McpServerConfig.Transport.SSE);
   }
 
   @Test
   void everyMistakeIsReportedWithItsLine() {
-    Object problems = load("""
+    Object problems =
+        load(
+            """
         sources:
           - {name: "bad name", type: mcp, command: x}
           - {name: both, type: mcp, command: x, url: "http://h/mcp"}
@@ -63,7 +71,9 @@ class McpConfigTest {
           - {name: wire, type: mcp, transport: pigeon, url: "http://h/mcp"}
           - {name: extra, type: mcp, command: x, colour: red}
         """);
-    assertThat(problems).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).map(Object::toString)
+    assertThat(problems)
+        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+        .map(Object::toString)
         .containsExactly(
             "agora.yaml:2: sources[0].name: an MCP source's name becomes part of capability ids (mcp.bad name.<tool>): "
                 + "use letters, digits, _ and -, starting with a letter",

@@ -19,47 +19,66 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class McpFixture implements AutoCloseable {
 
   final Marketplace marketplace;
+
   /** Events, kept; every one also wakes whoever waits on this fixture. */
   final MemorySink events = new MemorySink(10_000);
-  final List<String> log = new CopyOnWriteArrayList<>() {
-    @Override
-    public boolean add(String line) {
-      boolean added = super.add(line);
-      synchronized (McpFixture.this) {
-        McpFixture.this.notifyAll();
-      }
-      return added;
-    }
-  };
+
+  final List<String> log =
+      new CopyOnWriteArrayList<>() {
+        @Override
+        public boolean add(String line) {
+          boolean added = super.add(line);
+          synchronized (McpFixture.this) {
+            McpFixture.this.notifyAll();
+          }
+          return added;
+        }
+      };
   final List<Bootstrap.SourceReport> reports;
 
   McpFixture(Path dir, String yaml) throws IOException {
     Path file = dir.resolve("agora.yaml");
     Files.writeString(file, yaml);
     AgoraConfig cfg = ConfigLoader.load(file).withStorage(AgoraConfig.Storage.MEMORY);
-    marketplace = Marketplace.builder().config(cfg).sink(e -> {
-      events.accept(e);
-      synchronized (this) {
-        notifyAll();
-      }
-    }).log(log::add).build();
+    marketplace =
+        Marketplace.builder()
+            .config(cfg)
+            .sink(
+                e -> {
+                  events.accept(e);
+                  synchronized (this) {
+                    notifyAll();
+                  }
+                })
+            .log(log::add)
+            .build();
     reports = marketplace.bootstrap();
   }
 
   Value call(String id, String rtfsArgs) {
-    return marketplace.call(CallRequest.of(id, rtfsArgs == null ? Value.NIL : Reader.readValue(rtfsArgs),
-        SecurityContext.full("test")));
+    return marketplace.call(
+        CallRequest.of(
+            id,
+            rtfsArgs == null ? Value.NIL : Reader.readValue(rtfsArgs),
+            SecurityContext.full("test")));
   }
 
   McpSource source(String name) {
-    return (McpSource) marketplace.config().sources().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    return (McpSource)
+        marketplace.config().sources().stream()
+            .filter(s -> s.name().equals(name))
+            .findFirst()
+            .orElseThrow();
   }
 
   String logText() {
     return String.join("\n", log);
   }
 
-  /** Waits (up to {@code seconds}) until a log line contains {@code fragment}; the log is written by other threads. */
+  /**
+   * Waits (up to {@code seconds}) until a log line contains {@code fragment}; the log is written by
+   * other threads.
+   */
   synchronized boolean awaitLog(String fragment, int seconds) throws InterruptedException {
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     while (log.stream().noneMatch(l -> l.contains(fragment))) {

@@ -26,8 +26,11 @@ public final class Peers {
     String dir = System.getProperty("agora.interop.bin");
     Path p = dir == null ? null : Path.of(dir);
     if (p == null || !Files.isDirectory(p)) {
-      throw new IllegalStateException("the MCP peers are not installed (" + p + "): run ./build test, which runs "
-          + "npm ci in interop/");
+      throw new IllegalStateException(
+          "the MCP peers are not installed ("
+              + p
+              + "): run ./build test, which runs "
+              + "npm ci in interop/");
     }
     return p;
   }
@@ -46,17 +49,20 @@ public final class Peers {
   public record Run(int exit, String out, String err) {}
 
   /** Runs a command to completion (with a generous limit), capturing stdout and stderr. */
-  public static Run run(List<String> command, java.util.Map<String, String> env) throws IOException, InterruptedException {
+  public static Run run(List<String> command, java.util.Map<String, String> env)
+      throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().putAll(env);
     Process p = pb.start();
-    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
-      try {
-        return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        return e.toString();
-      }
-    });
+    CompletableFuture<String> err =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+              } catch (IOException e) {
+                return e.toString();
+              }
+            });
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly();
@@ -75,7 +81,8 @@ public final class Peers {
   }
 
   /** A server process started with an HTTP port, ready once it printed its "listening" line. */
-  public record HttpServer(Process process, int port, List<String> output) implements AutoCloseable {
+  public record HttpServer(Process process, int port, List<String> output)
+      implements AutoCloseable {
     public String url(String path) {
       return "http://127.0.0.1:" + port + path;
     }
@@ -97,24 +104,30 @@ public final class Peers {
    * {@code sse}) on {@code port} and returns once it is listening.
    */
   public static HttpServer everythingHttp(String mode, int port) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(exe("mcp-server-everything"), mode).redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder(exe("mcp-server-everything"), mode).redirectErrorStream(true);
     pb.environment().put("PORT", Integer.toString(port));
     Process p = pb.start();
     List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
     CompletableFuture<Void> ready = new CompletableFuture<>();
-    Thread.ofVirtual().start(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = r.readLine(); line != null; line = r.readLine()) {
-          output.add(line);
-          if (line.contains("listening") || line.contains("running on port")) {
-            ready.complete(null);
-          }
-        }
-      } catch (IOException ignored) {
-        // the process ended
-      }
-      ready.completeExceptionally(new IllegalStateException("server-everything " + mode + " exited: " + output));
-    });
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                  output.add(line);
+                  if (line.contains("listening") || line.contains("running on port")) {
+                    ready.complete(null);
+                  }
+                }
+              } catch (IOException ignored) {
+                // the process ended
+              }
+              ready.completeExceptionally(
+                  new IllegalStateException("server-everything " + mode + " exited: " + output));
+            });
     try {
       ready.get(60, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -1,0 +1,214 @@
+package dev.agora.core.call;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.agora.core.Marketplace;
+import dev.agora.core.error.AgoraError;
+import dev.agora.core.event.EventType;
+import dev.agora.core.event.MemorySink;
+import dev.agora.core.local.LocalFunction;
+import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.security.SecurityContext;
+import dev.agora.rtfs.ErrorKind;
+import dev.agora.rtfs.RtfsError;
+import dev.agora.rtfs.Value;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The Execute stage: whatever a provider returns or throws — on the caller's thread (inline) or on
+ * its own virtual thread — becomes a value or a typed error, and an interrupted caller stays
+ * interrupted.
+ */
+@Timeout(60)
+class ExecuteTest {
+
+  private final MemorySink sink = new MemorySink(1_000);
+  private final Marketplace m = Marketplace.builder().sink(sink).log(l -> {}).build();
+
+  @AfterEach
+  void close() {
+    Thread.interrupted(); // never leave the test thread interrupted
+    m.close();
+  }
+
+  private Value call(String id, LocalFunction fn, boolean inline) {
+    m.registerLocal(
+        CapabilityManifest.builder(id).effects(inline ? "pure" : "network").build(),
+        fn,
+        inline,
+        "test");
+    return m.call(CallRequest.of(id, Value.NIL, SecurityContext.full("tester")));
+  }
+
+  private AgoraError.ProviderError failure(String id, LocalFunction fn, boolean inline) {
+    return catchThrowableOfType(AgoraError.ProviderError.class, () -> call(id, fn, inline));
+  }
+
+  @Test
+  void aProviderReturningNullAnswersNil() {
+    assertThat(call("t.null.inline", (in, c) -> null, true)).isEqualTo(Value.NIL);
+    assertThat(call("t.null.thread", (in, c) -> null, false)).isEqualTo(Value.NIL);
+  }
+
+  @Test
+  void whatAProviderThrowsBecomesAProviderErrorSayingWhat() {
+    RtfsError rtfs = new RtfsError(ErrorKind.DivisionByZero, "divide by zero");
+    AgoraError.ProviderError e =
+        failure(
+            "t.rtfs",
+            (in, c) -> {
+              throw rtfs;
+            },
+            true);
+    assertThat(e.getMessage()).isEqualTo("capability 't.rtfs' failed: " + rtfs.describe());
+    assertThat(e.getCause()).isSameAs(rtfs);
+
+    AgoraError.ProviderError quiet =
+        failure(
+            "t.quiet",
+            (in, c) -> {
+              throw new IOException();
+            },
+            false);
+    assertThat(quiet.getMessage()).isEqualTo("capability 't.quiet' failed: IOException");
+    assertThat(quiet.isTransient()).isFalse();
+  }
+
+  @Test
+  void anErrorOnTheProvidersThreadIsReportedNotLost() {
+    AssertionError bug = new AssertionError("invariant broken");
+    AgoraError.ProviderError e =
+        failure(
+            "t.bug",
+            (in, c) -> {
+              throw bug;
+            },
+            false);
+    assertThat(e.getMessage())
+        .isEqualTo("capability 't.bug' failed: java.lang.AssertionError: invariant broken");
+    assertThat(e.getCause()).isSameAs(bug);
+    assertThat(sink.events(EventType.CapabilityResult).getLast().errorKind())
+        .isEqualTo("ProviderError");
+  }
+
+  @Test
+  void aProviderInterruptedOnTheCallersThreadLeavesItInterrupted() {
+    AgoraError.ProviderError e =
+        failure(
+            "t.interrupted",
+            (in, c) -> {
+              throw new InterruptedException("stop");
+            },
+            true);
+    assertThat(e.getMessage()).isEqualTo("capability 't.interrupted' failed: interrupted");
+    assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
+  }
+
+  @Test
+  void anInterruptedCallerCancelsTheProvidersThread() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch cancelled = new CountDownLatch(1);
+    m.registerLocal(
+        CapabilityManifest.builder("t.wait").effects("network").build(),
+        (in, c) -> {
+          started.countDown();
+          try {
+            new CountDownLatch(1).await();
+          } catch (InterruptedException ie) {
+            cancelled.countDown();
+            throw ie;
+          }
+          return Value.NIL;
+        },
+        false,
+        "test");
+    Thread.currentThread().interrupt();
+    AgoraError.ProviderError e =
+        catchThrowableOfType(
+            AgoraError.ProviderError.class,
+            () -> m.call(CallRequest.of("t.wait", Value.NIL, SecurityContext.full("tester"))));
+    assertThat(e.getMessage()).isEqualTo("capability 't.wait' failed: the call was cancelled");
+    assertThat(Thread.interrupted()).isTrue();
+    if (started.getCount() == 0) {
+      assertThat(cancelled.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
+  void anInlineCallWhoseDeadlineHasPassedIsATimeoutWithoutRunning() {
+    boolean[] ran = {false};
+    m.registerLocal(
+        CapabilityManifest.builder("t.late").effects("pure").build(),
+        (in, c) -> {
+          ran[0] = true;
+          return Value.NIL;
+        },
+        true,
+        "test");
+    AgoraError.Timeout t =
+        catchThrowableOfType(
+            AgoraError.Timeout.class,
+            () ->
+                m.call(
+                    CallRequest.of("t.late", Value.NIL, SecurityContext.full("tester"))
+                        .withTimeout(Duration.ZERO)));
+    assertThat(t).isNotNull();
+    assertThat(ran[0]).isFalse();
+  }
+
+  @Test
+  void whatAProviderSaysItSentNeverComesBackInItsResultOrError() {
+    String token = "tok-very-secret-42";
+    dev.agora.core.provider.Redactor secrets =
+        dev.agora.core.provider.Redactor.NONE.with("SVC_TOKEN", token);
+    Value echoed =
+        call(
+            "t.echoes",
+            (in, c) -> {
+              c.usedSecrets(secrets);
+              return dev.agora.rtfs.Dict.of(Value.keyword("sent"), Value.of("Bearer " + token));
+            },
+            false);
+    assertThat(echoed)
+        .isEqualTo(
+            dev.agora.rtfs.Dict.of(Value.keyword("sent"), Value.of("Bearer [redacted:SVC_TOKEN]")));
+    AgoraError.ProviderError thrown =
+        failure(
+            "t.throws",
+            (in, c) -> {
+              c.usedSecrets(secrets);
+              throw new IllegalStateException("refused " + token);
+            },
+            true);
+    assertThat(thrown.getMessage())
+        .isEqualTo("capability 't.throws' failed: refused [redacted:SVC_TOKEN]");
+    assertThat(thrown.getCause()).isNull();
+    AgoraError.ProviderError rtfs =
+        failure(
+            "t.rtfs.secret",
+            (in, c) -> {
+              c.usedSecrets(secrets);
+              throw new RtfsError(ErrorKind.InvalidArgument, "bad " + token);
+            },
+            true);
+    assertThat(rtfs.getMessage()).contains("[redacted:SVC_TOKEN]").doesNotContain(token);
+    AgoraError.ProviderError error =
+        failure(
+            "t.error.secret",
+            (in, c) -> {
+              c.usedSecrets(secrets);
+              throw new AssertionError("oops " + token);
+            },
+            false);
+    assertThat(error.getMessage()).contains("[redacted:SVC_TOKEN]").doesNotContain(token);
+    for (dev.agora.core.event.Event e : sink.events()) {
+      assertThat(String.valueOf(e.result()) + e.error()).doesNotContain(token);
+    }
+  }
+}

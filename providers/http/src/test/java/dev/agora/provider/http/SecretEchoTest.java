@@ -1,0 +1,158 @@
+package dev.agora.provider.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.agora.core.Marketplace;
+import dev.agora.core.call.CallRequest;
+import dev.agora.core.doc.Documents;
+import dev.agora.core.error.AgoraError;
+import dev.agora.core.event.Event;
+import dev.agora.core.event.MemorySink;
+import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.manifest.Manifests;
+import dev.agora.core.policy.Egress;
+import dev.agora.core.policy.IsolationPolicy;
+import dev.agora.core.security.SecurityContext;
+import dev.agora.rtfs.Printer;
+import dev.agora.rtfs.Value;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Issue 11, "secrets leak through results": a real loopback server that echoes the credentials it
+ * was sent — in its body, as a map key, base64-encoded, in the URI, in an error — and what reaches
+ * the caller, the Causal Chain and the log: the secret's name, never the secret in any form.
+ */
+@Timeout(60)
+class SecretEchoTest {
+
+  static final String TOKEN = "tok-3f9a-very-secret/+=";
+  static final String KEY = "key-81bd-also-secret";
+  static final String PASSWORD = "pw-77-third-secret";
+
+  TestServer server;
+  Marketplace market;
+  MemorySink sink;
+  final List<String> log = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    server = new TestServer();
+    sink = new MemorySink(10_000);
+    Map<String, String> env =
+        Map.of("WEATHER_TOKEN", TOKEN, "WEATHER_KEY", KEY, "WEATHER_PASSWORD", PASSWORD);
+    market =
+        Marketplace.builder().sink(sink).log(log::add).provider(new HttpProvider(env::get)).build();
+    market.setPolicy(
+        IsolationPolicy.allowAll().withEgress(new Egress(List.of("*"), List.of("127.0.0.1"))));
+    Manifests.LoadResult r =
+        Manifests.parse(
+            Documents.parse(
+                """
+        - {id: w.bearer, provider: {type: http, url: "$BASE/echo-headers", auth: {type: bearer, token_env: WEATHER_TOKEN}}}
+        - {id: w.header, provider: {type: http, url: "$BASE/echo-headers", auth: {type: api_key, header: X-Api-Key, key_env: WEATHER_KEY}}}
+        - {id: w.query, provider: {type: http, url: "$BASE/echo-headers", auth: {type: api_key, query: key, key_env: WEATHER_KEY}}}
+        - {id: w.basic, provider: {type: http, url: "$BASE/echo-headers", auth: {type: basic, user: ada, password_env: WEATHER_PASSWORD}}}
+        - {id: w.refused, provider: {type: http, url: "$BASE/echo-auth", auth: {type: bearer, token_env: WEATHER_TOKEN}}}
+        """
+                    .replace("$BASE", server.url("")),
+                "w.yaml",
+                Documents.Format.YAML),
+            "test");
+    assertThat(r.problems()).isEmpty();
+    for (CapabilityManifest m : r.manifests()) {
+      market.register(m, "test");
+    }
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    market.close();
+    server.close();
+  }
+
+  private String call(String id) {
+    return Printer.print(
+        market.call(CallRequest.of(id, Value.NIL, SecurityContext.full("tester"))));
+  }
+
+  /** Every spelling of every secret that must never come out. */
+  private static List<String> forms() {
+    List<String> out = new java.util.ArrayList<>();
+    for (String s : List.of(TOKEN, KEY, PASSWORD, "ada:" + PASSWORD)) {
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      out.addAll(
+          List.of(
+              s,
+              Base64.getEncoder().encodeToString(b),
+              Base64.getUrlEncoder().withoutPadding().encodeToString(b),
+              URLEncoder.encode(s, StandardCharsets.UTF_8)));
+    }
+    return out;
+  }
+
+  private static void assertClean(String text) {
+    for (String form : forms()) {
+      assertThat(text).doesNotContain(form);
+    }
+  }
+
+  @Test
+  void anEchoedBearerTokenComesBackAsItsName() {
+    String r = call("w.bearer");
+    assertThat(r)
+        .contains(
+            "\"Bearer [redacted:WEATHER_TOKEN]\"",
+            "{\"Bearer [redacted:WEATHER_TOKEN]\" true}",
+            ":b64 \"[redacted:WEATHER_TOKEN]\"");
+    assertClean(r);
+  }
+
+  @Test
+  void echoedKeysInHeadersQueriesAndNestedValuesComeBackAsTheirName() {
+    String header = call("w.header");
+    assertThat(header)
+        .contains(":key \"[redacted:WEATHER_KEY]\"", ":nested [[\"[redacted:WEATHER_KEY]\"]]");
+    String query = call("w.query");
+    assertThat(query).contains(":uri \"/echo-headers?key=[redacted:WEATHER_KEY]\"");
+    assertClean(header + query);
+  }
+
+  @Test
+  void basicAuthIsRedactedAsSentUserAndPasswordTogether() {
+    String r = call("w.basic");
+    assertThat(r).contains("\"Basic [redacted:WEATHER_PASSWORD]\"");
+    assertClean(r);
+  }
+
+  @Test
+  void anErrorThatEchoesTheTokenNamesItInstead() {
+    assertThatThrownBy(() -> call("w.refused"))
+        .isInstanceOf(AgoraError.ProviderError.class)
+        .hasMessageContaining("HTTP 401")
+        .hasMessageContaining("[redacted:WEATHER_TOKEN]")
+        .satisfies(e -> assertClean(e.getMessage()));
+  }
+
+  @Test
+  void neitherTheCausalChainNorTheLogEverHoldsASecret() {
+    for (String id : List.of("w.bearer", "w.header", "w.query", "w.basic")) {
+      call(id);
+    }
+    assertThatThrownBy(() -> call("w.refused")).isInstanceOf(AgoraError.class);
+    assertThat(sink.events()).hasSizeGreaterThan(10);
+    for (Event e : sink.events()) {
+      assertClean(String.valueOf(e.arguments()) + e.result() + e.error() + e.metadata());
+    }
+    assertClean(String.join("\n", log));
+  }
+}
