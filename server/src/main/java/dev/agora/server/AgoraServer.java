@@ -56,7 +56,7 @@ public final class AgoraServer implements AutoCloseable {
     marketplace.meters().add(prometheus);
     HttpServletStreamableServerTransportProvider transport =
         HttpServletStreamableServerTransportProvider.builder()
-            .jsonMapper(McpJsonDefaults.getMapper())
+            .jsonMapper(new PlainErrors(McpJsonDefaults.getMapper()))
             .mcpEndpoint("/mcp")
             .keepAliveInterval(settings.keepAlive())
             .contextExtractor(

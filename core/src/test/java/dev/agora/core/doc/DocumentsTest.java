@@ -84,6 +84,10 @@ class DocumentsTest {
     assertThat(Fields.parseDuration("5m")).hasMinutes(5);
     assertThat(Fields.parseDuration("PT2S")).hasSeconds(2);
     assertThat(Fields.parseDuration("2 weeks")).isNull();
+    assertThat(Fields.parseDuration("99999999999999999999s"))
+        .as("found by DocumentFuzzTest")
+        .isNull();
+    assertThat(Fields.parseDuration("9223372036854775807d")).isNull();
   }
 
   @Test
@@ -129,5 +133,20 @@ class DocumentsTest {
     assertThatThrownBy(() -> Documents.parse("(a b", "t.rtfs", Documents.Format.RTFS))
         .isInstanceOf(DocumentException.class)
         .hasMessageStartingWith("t.rtfs:1: ");
+  }
+
+  @Test
+  void a_lone_surrogate_at_the_yaml_readers_buffer_edge_is_a_problem() {
+    // found by a 250,000-input fuzz run (issue 11): snakeyaml-engine threw
+    // IndexOutOfBoundsException
+    // for a high surrogate at its 1,024-character buffer's edge; walk the surrogate across the edge
+    for (int n = 1_000; n < 1_060; n++) {
+      String text = "sources: [" + "x".repeat(n) + "\uD800" + "y".repeat(100) + "]\n";
+      try {
+        Documents.parse(text, "s.yaml", Documents.Format.YAML);
+      } catch (DocumentException expected) {
+        assertThat(expected.getMessage()).startsWith("s.yaml");
+      }
+    }
   }
 }
