@@ -21,6 +21,9 @@ record PlainErrors(McpJsonMapper delegate) implements McpJsonMapper {
   private static final Pattern EXCEPTION_NAME =
       Pattern.compile("\\b(?:[a-zA-Z_]\\w*\\.)+\\w*(?:Exception|Error): ");
 
+  private static final Pattern QUALIFIED_NAME =
+      Pattern.compile("\\b(?:[a-z_][a-z0-9_]*\\.)+([A-Z][\\w$]*)");
+
   private Object plain(Object value) {
     if (!(value instanceof McpError e)) {
       return value;
@@ -44,10 +47,10 @@ record PlainErrors(McpJsonMapper delegate) implements McpJsonMapper {
       return "invalid message";
     }
     int nl = message.indexOf('\n');
-    return EXCEPTION_NAME
-        .matcher(nl < 0 ? message : message.substring(0, nl))
-        .replaceAll("")
-        .strip();
+    String line =
+        EXCEPTION_NAME.matcher(nl < 0 ? message : message.substring(0, nl)).replaceAll("");
+    // Jackson names the Java types it expected (`java.lang.String`): say String
+    return QUALIFIED_NAME.matcher(line).replaceAll("$1").strip();
   }
 
   @Override
