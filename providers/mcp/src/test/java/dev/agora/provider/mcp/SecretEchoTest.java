@@ -24,6 +24,9 @@ class SecretEchoTest {
   /** Set for the test JVM by the module's pom (surefire environmentVariables). */
   static final String SECRET = System.getenv("AGORA_TEST_SECRET");
 
+  /** Also set by the pom, and not given to the server: another capability's secret, say. */
+  static final String OTHER = System.getenv("AGORA_OTHER_SECRET");
+
   @TempDir static Path dir;
 
   static McpFixture m;
@@ -61,5 +64,22 @@ class SecretEchoTest {
           .doesNotContain(SECRET);
     }
     assertThat(m.logText()).doesNotContain(SECRET);
+  }
+
+  /**
+   * A stdio child inherited Agora's whole environment, so a server that prints its environment
+   * handed out every secret of the node — another capability's token, the store's password — none
+   * of which this server's redaction knows. It now gets the few variables a program needs to run
+   * (PATH, HOME …) and what agora.yaml gives it.
+   */
+  @Test
+  void aSecretTheServerWasNotGivenNeverReachesIt() {
+    assertThat(OTHER).as("the pom sets AGORA_OTHER_SECRET for this test").isNotBlank();
+    String result = Printer.print(m.call("mcp.leaky.get-env", null));
+    assertThat(result)
+        .doesNotContain(OTHER)
+        .doesNotContain("AGORA_OTHER_SECRET")
+        .contains("\\\"PATH\\\"")
+        .contains("\\\"MODE\\\": \\\"plain-setting\\\"");
   }
 }
