@@ -3,6 +3,7 @@ package dev.agora.provider.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agora.core.event.Event;
+import dev.agora.core.provider.SecretSpellings;
 import dev.agora.rtfs.Printer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -60,10 +61,10 @@ class SecretEchoTest {
         .contains("plain-setting")
         .doesNotContain(SECRET);
     for (Event e : m.events.events()) {
-      assertThat(String.valueOf(e.result()) + e.arguments() + e.error() + e.metadata())
-          .doesNotContain(SECRET);
+      SecretSpellings.assertNone(
+          String.valueOf(e.result()) + e.arguments() + e.error() + e.metadata(), SECRET);
     }
-    assertThat(m.logText()).doesNotContain(SECRET);
+    SecretSpellings.assertNone(m.logText(), SECRET);
   }
 
   /**
