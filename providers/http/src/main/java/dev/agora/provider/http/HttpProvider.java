@@ -151,7 +151,7 @@ public final class HttpProvider implements Provider {
           throw new AgoraError.ProviderError(
               id, "more than " + MAX_REDIRECTS + " redirects from " + where(first), null);
         }
-        request = Requests.redirect(request, request.uri().resolve(location), status);
+        request = Requests.redirect(request, request.uri().resolve(location), status, e.auth());
         continue;
       }
       String where = where(request);

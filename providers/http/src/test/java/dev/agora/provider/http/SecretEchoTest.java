@@ -25,6 +25,7 @@ import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.Value;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,7 @@ class SecretEchoTest {
   static final String PASSWORD = "pw-77-third-secret";
 
   TestServer server;
+  TestServer other; // another origin (another port)
   Marketplace market;
   Ledger ledger;
   CausalChain chain;
@@ -57,6 +59,7 @@ class SecretEchoTest {
   @BeforeEach
   void start() throws Exception {
     server = new TestServer();
+    other = new TestServer();
     ledger =
         new Ledger(
             new MemoryStore().chain(),
@@ -84,8 +87,13 @@ class SecretEchoTest {
         - {id: w.query, provider: {type: http, url: "$BASE/echo-headers", auth: {type: api_key, query: key, key_env: WEATHER_KEY}}}
         - {id: w.basic, provider: {type: http, url: "$BASE/echo-headers", auth: {type: basic, user: ada, password_env: WEATHER_PASSWORD}}}
         - {id: w.refused, provider: {type: http, url: "$BASE/echo-auth", auth: {type: bearer, token_env: WEATHER_TOKEN}}}
+        - {id: w.hop-key, provider: {type: http, url: "$BASE/redirect?to=$OTHER&status=307", auth: {type: api_key, header: X-Api-Key, key_env: WEATHER_KEY}}}
+        - {id: w.hop-bearer, provider: {type: http, url: "$BASE/redirect?to=$OTHER&status=307", auth: {type: bearer, token_env: WEATHER_TOKEN}}}
+        - {id: w.hop-same, provider: {type: http, url: "$BASE/redirect?to=$SAME&status=307", auth: {type: api_key, header: X-Api-Key, key_env: WEATHER_KEY}}}
         """
-                    .replace("$BASE", server.url("")),
+                    .replace("$BASE", server.url(""))
+                    .replace("$OTHER", encode(other.url("/echo-headers")))
+                    .replace("$SAME", encode(server.url("/echo-headers"))),
                 "w.yaml",
                 Documents.Format.YAML),
             "test");
@@ -100,11 +108,16 @@ class SecretEchoTest {
     market.close();
     ledger.close();
     server.close();
+    other.close();
   }
 
   private String call(String id) {
     return Printer.print(
         market.call(CallRequest.of(id, Value.NIL, SecurityContext.full("tester"))));
+  }
+
+  private static String encode(String url) {
+    return URLEncoder.encode(url, StandardCharsets.UTF_8);
   }
 
   /** No spelling of any secret, nor of basic auth's user:password. */
@@ -138,6 +151,18 @@ class SecretEchoTest {
     String r = call("w.basic");
     assertThat(r).contains("\"Basic [redacted:WEATHER_PASSWORD]\"");
     assertClean(r);
+  }
+
+  /**
+   * Only Authorization was kept from another origin on a redirect: a key sent in its own header
+   * (X-Api-Key) went on to whatever host the upstream named, which the egress guard may allow but
+   * the key was never meant for.
+   */
+  @Test
+  void credentialsAreNotCarriedToAnotherOriginOnARedirect() {
+    assertThat(call("w.hop-key")).contains(":key \"null\"", ":authorization \"null\"");
+    assertThat(call("w.hop-bearer")).contains(":key \"null\"", ":authorization \"null\"");
+    assertThat(call("w.hop-same")).contains(":key \"[redacted:WEATHER_KEY]\"");
   }
 
   @Test
