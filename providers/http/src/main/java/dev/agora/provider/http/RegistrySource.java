@@ -7,6 +7,7 @@ import dev.agora.core.doc.Documents;
 import dev.agora.core.json.Json;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Manifests;
+import dev.agora.core.provider.Redactor;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Seq;
 import dev.agora.rtfs.Value;
@@ -206,7 +207,9 @@ final class RegistrySource implements DiscoverySource {
       if (cursor == null) {
         firstEtag = r.headers().firstValue("ETag").orElse(null);
       }
-      Value body = Json.parse(r.body());
+      // what the registry lists is registered, recorded and cached: never with the token it was
+      // sent
+      Value body = Redactor.NONE.with(tokenEnv, token).redact(Json.parse(r.body()));
       if (!(body instanceof Dict d) || !(d.get("capabilities") instanceof Seq items)) {
         throw new IllegalStateException("the registry's answer has no capabilities list");
       }
