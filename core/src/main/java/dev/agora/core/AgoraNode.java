@@ -1,10 +1,10 @@
 package dev.agora.core;
 
-import dev.agora.core.chain.CausalChain;
-import dev.agora.core.chain.ChainKey;
-import dev.agora.core.chain.Ledger;
+import dev.agora.chain.CausalChain;
+import dev.agora.chain.ChainKey;
+import dev.agora.chain.Ledger;
+import dev.agora.chain.event.EventSink;
 import dev.agora.core.config.AgoraConfig;
-import dev.agora.core.event.EventSink;
 import dev.agora.core.store.Store;
 import dev.agora.core.store.StoreException;
 import dev.agora.core.store.Stores;

@@ -1,5 +1,6 @@
 package dev.agora.core;
 
+import dev.agora.chain.event.EventSink;
 import dev.agora.core.call.CallMetrics;
 import dev.agora.core.call.CallPath;
 import dev.agora.core.call.CallRequest;
@@ -8,7 +9,6 @@ import dev.agora.core.discovery.Bootstrap;
 import dev.agora.core.discovery.DiscoverySource;
 import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.error.AgoraError;
-import dev.agora.core.event.EventSink;
 import dev.agora.core.local.Annotated;
 import dev.agora.core.local.Defaults;
 import dev.agora.core.local.LocalFunction;

@@ -2,9 +2,9 @@ package dev.agora.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agora.core.event.Event;
-import dev.agora.core.event.EventType;
-import dev.agora.core.event.MemorySink;
+import dev.agora.chain.event.Event;
+import dev.agora.chain.event.EventType;
+import dev.agora.chain.event.MemorySink;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.policy.IsolationPolicy;
 import dev.agora.core.security.SecurityContext;

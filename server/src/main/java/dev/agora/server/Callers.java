@@ -1,6 +1,6 @@
 package dev.agora.server;
 
-import dev.agora.core.chain.Hashes;
+import dev.agora.chain.Hashes;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.security.SecurityContext;
 import java.nio.charset.StandardCharsets;

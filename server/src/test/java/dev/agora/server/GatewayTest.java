@@ -2,8 +2,8 @@ package dev.agora.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agora.core.chain.ChainQuery;
-import dev.agora.core.chain.Entry;
+import dev.agora.chain.ChainQuery;
+import dev.agora.chain.Entry;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.ProviderSpec;
 import dev.agora.core.security.SecurityContext;

@@ -3,9 +3,9 @@ package dev.agora.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.agora.core.chain.ChainHead;
-import dev.agora.core.chain.ChainQuery;
-import dev.agora.core.chain.Entry;
+import dev.agora.chain.ChainHead;
+import dev.agora.chain.ChainQuery;
+import dev.agora.chain.Entry;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.store.Store;
 import dev.agora.core.store.StoreException;

@@ -1,7 +1,7 @@
 package dev.agora.core.call;
 
+import dev.agora.chain.event.EventSink;
 import dev.agora.core.error.AgoraError;
-import dev.agora.core.event.EventSink;
 import dev.agora.core.policy.PolicyEngine;
 import dev.agora.core.provider.Providers;
 import dev.agora.core.registry.Registry;

@@ -2,11 +2,11 @@ package dev.agora.core.call;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.agora.chain.event.Event;
+import dev.agora.chain.event.EventIds;
+import dev.agora.chain.event.EventSink;
+import dev.agora.chain.event.EventType;
 import dev.agora.core.error.AgoraError;
-import dev.agora.core.event.Event;
-import dev.agora.core.event.EventIds;
-import dev.agora.core.event.EventSink;
-import dev.agora.core.event.EventType;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.resilience.ResiliencePolicy;
 import dev.agora.core.resilience.ResilienceSettings;

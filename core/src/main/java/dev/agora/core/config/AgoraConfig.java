@@ -1,8 +1,8 @@
 package dev.agora.core.config;
 
-import dev.agora.core.chain.Ledger;
-import dev.agora.core.chain.Recording;
-import dev.agora.core.chain.VerifierKey;
+import dev.agora.chain.Ledger;
+import dev.agora.chain.Recording;
+import dev.agora.chain.VerifierKey;
 import dev.agora.core.discovery.DiscoverySource;
 import dev.agora.core.policy.IsolationPolicy;
 import dev.agora.core.resilience.ResiliencePolicy;

@@ -1,10 +1,10 @@
 package dev.agora.core.config;
 
-import dev.agora.core.chain.ChainFormatException;
-import dev.agora.core.chain.Hashes;
-import dev.agora.core.chain.Ledger;
-import dev.agora.core.chain.Recording;
-import dev.agora.core.chain.VerifierKey;
+import dev.agora.chain.ChainFormatException;
+import dev.agora.chain.Hashes;
+import dev.agora.chain.Ledger;
+import dev.agora.chain.Recording;
+import dev.agora.chain.VerifierKey;
 import dev.agora.core.discovery.CoreSources;
 import dev.agora.core.discovery.DiscoverySource;
 import dev.agora.core.discovery.SourceFactory;

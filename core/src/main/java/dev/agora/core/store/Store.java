@@ -1,5 +1,7 @@
 package dev.agora.core.store;
 
+import dev.agora.chain.ChainStore;
+
 /** A store for everything that outlives a process: the Causal Chain and the runtime registry. */
 public interface Store extends AutoCloseable {
 

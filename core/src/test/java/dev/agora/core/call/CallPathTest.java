@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.agora.chain.event.Event;
+import dev.agora.chain.event.EventType;
+import dev.agora.chain.event.MemorySink;
 import dev.agora.core.Marketplace;
 import dev.agora.core.TestClock;
 import dev.agora.core.error.AgoraError;
-import dev.agora.core.event.Event;
-import dev.agora.core.event.EventType;
-import dev.agora.core.event.MemorySink;
 import dev.agora.core.local.LocalFunction;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Glob;

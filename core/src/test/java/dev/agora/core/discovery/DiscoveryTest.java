@@ -2,12 +2,12 @@ package dev.agora.core.discovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agora.chain.event.Event;
+import dev.agora.chain.event.EventSink;
+import dev.agora.chain.event.EventType;
+import dev.agora.chain.event.MemorySink;
 import dev.agora.core.Marketplace;
 import dev.agora.core.config.AgoraConfig;
-import dev.agora.core.event.Event;
-import dev.agora.core.event.EventSink;
-import dev.agora.core.event.EventType;
-import dev.agora.core.event.MemorySink;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.policy.IsolationPolicy;
 import dev.agora.core.resilience.ResiliencePolicy;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.agora.chain.event.Event;
 import dev.agora.core.error.AgoraError;
-import dev.agora.core.event.Event;
 import dev.agora.core.provider.SecretSpellings;
 import dev.agora.rtfs.Printer;
 import io.modelcontextprotocol.common.McpTransportContext;

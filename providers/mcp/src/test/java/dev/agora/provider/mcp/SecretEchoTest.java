@@ -2,7 +2,7 @@ package dev.agora.provider.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agora.core.event.Event;
+import dev.agora.chain.event.Event;
 import dev.agora.core.provider.SecretSpellings;
 import dev.agora.rtfs.Printer;
 import java.io.IOException;
