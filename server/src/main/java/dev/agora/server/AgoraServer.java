@@ -1,9 +1,9 @@
 package dev.agora.server;
 
 import dev.agora.core.Marketplace;
+import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.json.Json;
-import dev.agora.core.security.SecurityContext;
 import dev.agora.rtfs.Value;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

@@ -1,8 +1,8 @@
 package dev.agora.server;
 
 import dev.agora.chain.Hashes;
+import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.config.AgoraConfig;
-import dev.agora.core.security.SecurityContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;

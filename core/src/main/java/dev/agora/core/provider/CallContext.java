@@ -1,7 +1,7 @@
 package dev.agora.core.provider;
 
-import dev.agora.core.policy.Egress;
-import dev.agora.core.security.SecurityContext;
+import dev.agora.core.call.policy.Egress;
+import dev.agora.core.call.policy.SecurityContext;
 import java.time.Duration;
 
 /** What a provider may know about the call it is executing. */

@@ -1,9 +1,9 @@
 package dev.agora.provider.http;
 
+import dev.agora.core.call.policy.Egress;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.ProviderSpec;
-import dev.agora.core.policy.Egress;
 import dev.agora.core.provider.CallContext;
 import dev.agora.core.provider.Provider;
 import dev.agora.core.provider.Redactor;

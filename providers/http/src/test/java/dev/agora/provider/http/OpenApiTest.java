@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agora.core.Marketplace;
 import dev.agora.core.call.CallRequest;
+import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.config.ConfigLoader;
 import dev.agora.core.discovery.Bootstrap;
@@ -15,7 +16,6 @@ import dev.agora.core.doc.Documents;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.registry.Registry;
-import dev.agora.core.security.SecurityContext;
 import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.reader.Reader;

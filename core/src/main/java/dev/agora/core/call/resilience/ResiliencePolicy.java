@@ -1,4 +1,4 @@
-package dev.agora.core.resilience;
+package dev.agora.core.call.resilience;
 
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Glob;

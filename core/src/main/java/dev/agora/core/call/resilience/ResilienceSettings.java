@@ -1,4 +1,4 @@
-package dev.agora.core.resilience;
+package dev.agora.core.call.resilience;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.agora.core.policy;
+package dev.agora.core.call.policy;
 
 import dev.agora.core.error.AgoraError;
 import java.net.InetAddress;

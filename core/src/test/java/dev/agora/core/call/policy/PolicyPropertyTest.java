@@ -1,4 +1,4 @@
-package dev.agora.core.policy;
+package dev.agora.core.call.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,6 @@ import dev.agora.core.Marketplace;
 import dev.agora.core.call.CallRequest;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.manifest.CapabilityManifest;
-import dev.agora.core.security.SecurityContext;
 import dev.agora.rtfs.Value;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,4 +1,4 @@
-package dev.agora.core.policy;
+package dev.agora.core.call.policy;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.agora.core.security;
+package dev.agora.core.call.policy;
 
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Glob;

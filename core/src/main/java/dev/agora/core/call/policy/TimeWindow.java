@@ -1,4 +1,4 @@
-package dev.agora.core.policy;
+package dev.agora.core.call.policy;
 
 import dev.agora.core.manifest.Glob;
 import java.time.DayOfWeek;

@@ -1,10 +1,8 @@
-package dev.agora.core.config;
+package dev.agora.core.call.resilience;
 
 import dev.agora.core.doc.Fields;
 import dev.agora.core.manifest.Glob;
 import dev.agora.core.manifest.Ids;
-import dev.agora.core.resilience.ResiliencePolicy;
-import dev.agora.core.resilience.ResilienceSettings;
 import dev.agora.rtfs.Value;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,11 +27,11 @@ import java.util.function.Function;
  * at a narrower level replaces the wider one's whole; fields it leaves out take the built-in
  * values.
  */
-final class ResilienceSection {
+public final class ResilienceSection {
 
   private ResilienceSection() {}
 
-  static ResiliencePolicy read(Fields r) {
+  public static ResiliencePolicy read(Fields r) {
     ResilienceSettings defaults = ResiliencePolicy.DEFAULT.defaults();
     if (r.has("defaults")) {
       defaults = defaults.with(settings(r.map("defaults")));
@@ -47,7 +45,7 @@ final class ResilienceSection {
     int i = 0;
     for (Fields c : r.items("capabilities")) {
       String where = "resilience.capabilities[" + i++ + "]";
-      Glob pattern = ConfigLoader.glob(c, "capabilities");
+      Glob pattern = Glob.required(c, "capabilities");
       ResilienceSettings s = settings(c);
       if (pattern != null) {
         rules.add(new ResiliencePolicy.Rule(pattern, s, where));

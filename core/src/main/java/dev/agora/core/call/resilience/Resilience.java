@@ -1,4 +1,4 @@
-package dev.agora.core.call;
+package dev.agora.core.call.resilience;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -8,8 +8,6 @@ import dev.agora.chain.event.EventSink;
 import dev.agora.chain.event.EventType;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.manifest.CapabilityManifest;
-import dev.agora.core.resilience.ResiliencePolicy;
-import dev.agora.core.resilience.ResilienceSettings;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.Vec;
@@ -31,7 +29,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -50,51 +47,46 @@ import java.util.function.Supplier;
  * and records, with this call as parent). Every retry is a {@code CapabilityRetrying} action, every
  * circuit transition a {@code CircuitChanged} action, and cache hits and fallbacks are noted on the
  * call's result. Guards are kept per capability and rebuilt when the policy or the manifest
- * changes.
+ * changes. The stage on the call path ({@code dev.agora.core.call}) asks for a capability's {@link
+ * #guards} and, only when some apply, hands the call to them as a {@link GuardedCall}.
  */
-final class Resilience implements Stage {
+public final class Resilience {
 
   /** The call being retried on this thread, for the retry's event and deadline hooks. */
-  private static final ThreadLocal<Call> CURRENT = new ThreadLocal<>();
+  private static final ThreadLocal<GuardedCall> CURRENT = new ThreadLocal<>();
 
   private final Supplier<ResiliencePolicy> policy;
   private final EventSink sink;
   private final Clock clock;
   private final Consumer<String> log;
-  private final Function<CallRequest, Value> path;
   private final Map<String, Guards> guards = new ConcurrentHashMap<>();
-  private final CallMetrics metrics;
+  private final ResilienceMetrics metrics;
 
-  Resilience(
+  /**
+   * @param policy the current resilience policy (read on every call; guards are rebuilt when it
+   *     changes)
+   * @param sink where retries and circuit transitions are recorded
+   * @param clock timestamps, and the circuit breakers' time
+   * @param log warnings that cannot be attached to a call
+   */
+  public Resilience(
       Supplier<ResiliencePolicy> policy,
       EventSink sink,
       Clock clock,
       Consumer<String> log,
-      Function<CallRequest, Value> path,
-      CallMetrics metrics) {
+      ResilienceMetrics metrics) {
     this.metrics = metrics;
     this.policy = policy;
     this.sink = sink;
     this.clock = clock;
     this.log = log;
-    this.path = path;
   }
 
-  @Override
-  public Value apply(Call call, Next next) {
-    Guards g = guards(call.manifest);
-    if (g == null) {
-      return next.invoke(call);
-    }
-    try {
-      return g.run(call, next, metrics);
-    } catch (AgoraError primary) {
-      return fallback(call, g.settings, primary);
-    }
-  }
-
-  /** The guards of a capability version; null when nothing applies (the common, cheap case). */
-  private Guards guards(CapabilityManifest m) {
+  /**
+   * The guards of a capability version; null when nothing applies (the common, cheap case: the call
+   * passes straight on).
+   */
+  public Guards guards(CapabilityManifest m) {
     ResiliencePolicy p = policy.get();
     Guards g = guards.get(m.id()); // by id: no allocation on the hot path; another version rebuilds
     if (g == null || g.policy != p || g.manifest != m) {
@@ -104,23 +96,20 @@ final class Resilience implements Stage {
     return g.active ? g : null;
   }
 
-  private Value fallback(Call call, ResilienceSettings s, AgoraError primary) {
+  private Value fallback(GuardedCall call, ResilienceSettings s, AgoraError primary) {
     if (s.fallback().isEmpty() || primary instanceof AgoraError.NotRecorded) {
       throw primary;
     }
     List<Value> failed = new ArrayList<>();
     for (String id : s.fallback()) {
-      CallRequest r = call.request;
       Duration left = call.remaining();
       if (left.isNegative() || left.isZero()) {
         break;
       }
       try {
-        Value v =
-            path.apply(
-                new CallRequest(id, null, r.input(), r.caller(), call.callId, r.planId(), left));
+        Value v = call.fallback(id, left);
         call.note("fallback", Value.of(id));
-        metrics.fallback(call.manifest.id(), call.manifest.provider().type());
+        metrics.fallback(call.manifest().id(), call.manifest().provider().type());
         call.note("primary-error", Value.of(primary.getMessage()));
         return v;
       } catch (AgoraError e) {
@@ -146,21 +135,24 @@ final class Resilience implements Stage {
   }
 
   /** The Resilience4j and Caffeine pieces for one capability version. */
-  private static final class Guards {
+  public static final class Guards {
 
-    final ResiliencePolicy policy;
-    final CapabilityManifest manifest;
-    final ResilienceSettings settings;
-    final Retry retry;
-    final CircuitBreaker breaker;
-    final RateLimiter limiter;
-    final Bulkhead bulkhead;
-    final Cache<Value, Value> cache;
+    private final ResiliencePolicy policy;
+    private final CapabilityManifest manifest;
+    private final ResilienceSettings settings;
+    private final Retry retry;
+    private final CircuitBreaker breaker;
+    private final RateLimiter limiter;
+    private final Bulkhead bulkhead;
+    private final Cache<Value, Value> cache;
 
     /** Whether anything applies at all; when not, calls pass straight through. */
-    final boolean active;
+    private final boolean active;
+
+    private final Resilience owner;
 
     Guards(ResiliencePolicy policy, CapabilityManifest m, ResilienceSettings s, Resilience owner) {
+      this.owner = owner;
       this.policy = policy;
       this.manifest = m;
       this.settings = s;
@@ -188,7 +180,7 @@ final class Resilience implements Stage {
             .getEventPublisher()
             .onRetry(
                 ev -> {
-                  Call c = CURRENT.get();
+                  GuardedCall c = CURRENT.get();
                   owner.metrics.retried(m.id(), m.provider().type());
                   if (c != null) {
                     owner.emit(
@@ -196,14 +188,14 @@ final class Resilience implements Stage {
                                 EventIds.next(),
                                 EventType.CapabilityRetrying,
                                 owner.clock.instant(),
-                                c.callId,
-                                c.request.planId(),
-                                c.request.caller().identity())
+                                c.callId(),
+                                c.planId(),
+                                c.caller())
                             .withCapability(m.id(), m.version())
                             .withError(
                                 kind(ev.getLastThrowable()),
                                 ev.getLastThrowable().getMessage(),
-                                Duration.ofNanos(c.elapsed()))
+                                c.elapsed())
                             .withMetadata(
                                 Dict.builder()
                                     .put("attempt", Value.of(ev.getNumberOfRetryAttempts()))
@@ -242,11 +234,11 @@ final class Resilience implements Stage {
                         m.id(),
                         m.provider().type(),
                         switch (ev.getStateTransition().getToState()) {
-                          case OPEN, FORCED_OPEN -> CallMetrics.OPEN;
-                          case HALF_OPEN -> CallMetrics.HALF_OPEN;
-                          default -> CallMetrics.CLOSED;
+                          case OPEN, FORCED_OPEN -> ResilienceMetrics.OPEN;
+                          case HALF_OPEN -> ResilienceMetrics.HALF_OPEN;
+                          default -> ResilienceMetrics.CLOSED;
                         }));
-        owner.metrics.circuit(m.id(), m.provider().type(), CallMetrics.CLOSED);
+        owner.metrics.circuit(m.id(), m.provider().type(), ResilienceMetrics.CLOSED);
         breaker
             .getEventPublisher()
             .onStateTransition(
@@ -315,8 +307,21 @@ final class Resilience implements Stage {
               || cache != null;
     }
 
-    Value run(Call call, Next next, CallMetrics metrics) {
-      Value key = call.request.input();
+    /**
+     * Runs the call through the guards and, when it still fails, through the fallbacks; throws the
+     * primary error when none of them answers.
+     */
+    public Value apply(GuardedCall call) {
+      try {
+        return run(call);
+      } catch (AgoraError primary) {
+        return owner.fallback(call, settings, primary);
+      }
+    }
+
+    private Value run(GuardedCall call) {
+      ResilienceMetrics metrics = owner.metrics;
+      Value key = call.input();
       if (cache != null) {
         Value hit = cache.getIfPresent(key);
         if (hit != null) {
@@ -325,21 +330,22 @@ final class Resilience implements Stage {
           return hit;
         }
       }
-      Value v = retry == null ? attempt(call, next) : retried(call, next);
+      Value v = retry == null ? attempt(call) : retried(call);
       if (cache != null) {
         cache.put(key, v);
       }
       return v;
     }
 
-    private Value retried(Call call, Next next) {
+    private Value retried(GuardedCall call) {
       Retry.Context<Value> ctx = retry.context();
-      Call outer = CURRENT.get();
+      GuardedCall outer = CURRENT.get();
       CURRENT.set(call);
+      int attempts = 1;
       try {
         while (true) {
           try {
-            Value v = attempt(call, next);
+            Value v = attempt(call);
             ctx.onComplete();
             return v;
           } catch (AgoraError e) {
@@ -352,19 +358,19 @@ final class Resilience implements Stage {
             } catch (Exception other) {
               throw e;
             }
-            call.attempts++;
+            attempts++;
           }
         }
       } finally {
         CURRENT.set(outer);
-        if (call.attempts > 1) {
-          call.note("attempts", Value.of(call.attempts));
+        if (attempts > 1) {
+          call.note("attempts", Value.of(attempts));
         }
       }
     }
 
-    private Value attempt(Call call, Next next) {
-      String id = call.manifest.id();
+    private Value attempt(GuardedCall call) {
+      String id = call.manifest().id();
       if (limiter != null && !limiter.acquirePermission()) {
         throw new AgoraError.LimitExceeded(
             id,
@@ -388,7 +394,7 @@ final class Resilience implements Stage {
       }
       long start = System.nanoTime();
       try {
-        Value v = next.invoke(call);
+        Value v = call.proceed();
         if (breaker != null) {
           breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
@@ -406,7 +412,7 @@ final class Resilience implements Stage {
     }
 
     private static long remainingMillis() {
-      Call c = CURRENT.get();
+      GuardedCall c = CURRENT.get();
       return c == null ? Long.MAX_VALUE : Math.max(0, c.remaining().toMillis());
     }
 

@@ -1,4 +1,4 @@
-package dev.agora.core.policy;
+package dev.agora.core.call.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.agora.core.call;
+package dev.agora.core.call.resilience;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,15 +8,14 @@ import dev.agora.chain.event.EventType;
 import dev.agora.chain.event.MemorySink;
 import dev.agora.core.Marketplace;
 import dev.agora.core.TestClock;
+import dev.agora.core.call.CallRequest;
+import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Glob;
 import dev.agora.core.manifest.ProviderSpec;
 import dev.agora.core.provider.CallContext;
 import dev.agora.core.provider.Provider;
-import dev.agora.core.resilience.ResiliencePolicy;
-import dev.agora.core.resilience.ResilienceSettings;
-import dev.agora.core.security.SecurityContext;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.Value;
