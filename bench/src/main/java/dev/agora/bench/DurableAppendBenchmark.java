@@ -4,7 +4,7 @@ import dev.agora.chain.ChainKey;
 import dev.agora.chain.Ledger;
 import dev.agora.chain.Recording;
 import dev.agora.chain.event.Event;
-import dev.agora.core.store.Store;
+import dev.agora.core.spi.Store;
 import dev.agora.store.PostgresStore;
 import dev.agora.store.SqliteStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;

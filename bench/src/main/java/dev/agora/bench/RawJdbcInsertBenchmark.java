@@ -3,7 +3,7 @@ package dev.agora.bench;
 import dev.agora.chain.Canonical;
 import dev.agora.chain.Hashes;
 import dev.agora.chain.event.Event;
-import dev.agora.core.store.Store;
+import dev.agora.core.spi.Store;
 import dev.agora.store.JdbcStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;

@@ -10,7 +10,7 @@ import dev.agora.core.config.ConfigLoader;
 import dev.agora.core.discovery.Bootstrap;
 import dev.agora.core.doc.DocumentException;
 import dev.agora.core.doc.DocumentProblem;
-import dev.agora.core.store.StoreException;
+import dev.agora.core.spi.StoreException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

@@ -4,6 +4,7 @@ import dev.agora.chain.event.EventSink;
 import dev.agora.core.call.CallMetrics;
 import dev.agora.core.call.CallPath;
 import dev.agora.core.call.CallRequest;
+import dev.agora.core.call.Providers;
 import dev.agora.core.call.policy.Authorize;
 import dev.agora.core.call.policy.IsolationPolicy;
 import dev.agora.core.call.policy.PolicyEngine;
@@ -11,7 +12,6 @@ import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.call.resilience.ResiliencePolicy;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.discovery.Bootstrap;
-import dev.agora.core.discovery.DiscoverySource;
 import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.local.Annotated;
@@ -20,11 +20,11 @@ import dev.agora.core.local.LocalFunction;
 import dev.agora.core.local.LocalProvider;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.ProviderSpec;
-import dev.agora.core.provider.Provider;
-import dev.agora.core.provider.Providers;
 import dev.agora.core.registry.Registry;
+import dev.agora.core.spi.DiscoverySource;
+import dev.agora.core.spi.Provider;
+import dev.agora.core.spi.RegistryStore;
 import dev.agora.core.store.RegistryMirror;
-import dev.agora.core.store.RegistryStore;
 import dev.agora.rtfs.Limits;
 import dev.agora.rtfs.Value;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -129,7 +129,7 @@ public final class Marketplace implements AutoCloseable {
     for (Defaults.Entry d : Defaults.all(clock, log)) {
       registerLocal(d.manifest(), d.function(), d.inline(), BUILTIN);
     }
-    config.sources().forEach(s -> s.attach(providers));
+    config.sources().forEach(s -> s.attach(providers::get));
     List<Bootstrap.SourceReport> reports =
         new Bootstrap(registry, sink, clock, ticker, slowAfter, maxWait, progress)
             .run(config.sources());

@@ -13,12 +13,12 @@ import dev.agora.core.call.policy.IsolationPolicy;
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.call.resilience.ResiliencePolicy;
 import dev.agora.core.config.AgoraConfig;
-import dev.agora.core.discovery.DiscoverySource;
 import dev.agora.core.discovery.StaticSource;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.spi.DiscoverySource;
+import dev.agora.core.spi.RegistryStore;
 import dev.agora.core.store.MemoryStore;
-import dev.agora.core.store.RegistryStore;
 import dev.agora.rtfs.ErrorKind;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.reader.Reader;
@@ -43,8 +43,8 @@ class NodeTest {
         null,
         AgoraConfig.Storage.MEMORY,
         AgoraConfig.Chain.DEFAULT,
-        AgoraConfig.Server.DEFAULT,
-        ResiliencePolicy.DEFAULT);
+        ResiliencePolicy.DEFAULT,
+        Map.of());
   }
 
   private static CapabilityManifest manifest(String id) {

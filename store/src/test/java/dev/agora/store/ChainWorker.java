@@ -5,7 +5,7 @@ import dev.agora.chain.Ledger;
 import dev.agora.chain.Recording;
 import dev.agora.chain.event.Event;
 import dev.agora.chain.event.EventType;
-import dev.agora.core.store.Store;
+import dev.agora.core.spi.Store;
 import dev.agora.rtfs.Value;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;

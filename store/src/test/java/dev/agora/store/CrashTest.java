@@ -8,7 +8,7 @@ import dev.agora.chain.Ledger;
 import dev.agora.chain.Recording;
 import dev.agora.chain.Verifier;
 import dev.agora.chain.VerifierKey;
-import dev.agora.core.store.Store;
+import dev.agora.core.spi.Store;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

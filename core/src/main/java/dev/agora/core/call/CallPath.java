@@ -6,7 +6,6 @@ import dev.agora.core.call.policy.PolicyEngine;
 import dev.agora.core.call.resilience.Resilience;
 import dev.agora.core.call.resilience.ResiliencePolicy;
 import dev.agora.core.error.AgoraError;
-import dev.agora.core.provider.Providers;
 import dev.agora.core.registry.Registry;
 import dev.agora.rtfs.Value;
 import java.time.Clock;

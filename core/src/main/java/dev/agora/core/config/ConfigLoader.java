@@ -1,7 +1,6 @@
 package dev.agora.core.config;
 
 import dev.agora.chain.ChainFormatException;
-import dev.agora.chain.Hashes;
 import dev.agora.chain.Ledger;
 import dev.agora.chain.Recording;
 import dev.agora.chain.VerifierKey;
@@ -11,27 +10,24 @@ import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.call.resilience.ResiliencePolicy;
 import dev.agora.core.call.resilience.ResilienceSection;
 import dev.agora.core.discovery.CoreSources;
-import dev.agora.core.discovery.DiscoverySource;
-import dev.agora.core.discovery.SourceFactory;
 import dev.agora.core.doc.Document;
 import dev.agora.core.doc.DocumentException;
 import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.doc.Documents;
 import dev.agora.core.doc.Fields;
+import dev.agora.core.spi.ConfigSection;
+import dev.agora.core.spi.DiscoverySource;
+import dev.agora.core.spi.SourceFactory;
 import dev.agora.core.store.Stores;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -60,8 +56,11 @@ import java.util.regex.PatternSyntaxException;
  * data_dir: .agora                          # the node's key and SQLite file; default .agora in the working directory
  * storage: {type: sqlite}                   # sqlite (default, path: <data_dir>/agora.db) | postgres | memory
  * chain: {durability: durable, privacy: full, checkpoint_every: 10000, redact: ["(?i)ssn"], trusted_keys: []}
- * server: {host: 127.0.0.1, port: 8420, api_keys: [{name: ci, context: agent, key_env: AGORA_KEY_CI}], anonymous: sandbox}
+ * resilience: {defaults: {…}, providers: {…}, capabilities: [{capabilities: "x.*", …}]}
  * </pre>
+ *
+ * Any other top-level section belongs to a module on the class path ({@link ConfigSection}: the
+ * server module's {@code server:}); a key that no module claims is an unknown key.
  */
 public final class ConfigLoader {
 
@@ -86,8 +85,20 @@ public final class ConfigLoader {
     return parse(doc, base, factories());
   }
 
-  /** Checks a parsed configuration; relative paths resolve against {@code base}. */
+  /**
+   * Checks a parsed configuration with the modules' sections on the class path; relative paths
+   * resolve against {@code base}.
+   */
   public static AgoraConfig parse(Document doc, Path base, Map<String, SourceFactory> factories) {
+    return parse(doc, base, factories, sections());
+  }
+
+  /** Checks a parsed configuration, with these source factories and module sections. */
+  public static AgoraConfig parse(
+      Document doc,
+      Path base,
+      Map<String, SourceFactory> factories,
+      List<ConfigSection<?>> sections) {
     List<DocumentProblem> problems = new ArrayList<>();
     Fields root = Fields.of(doc, List.of(), doc.root(), problems);
     List<DiscoverySource> sources = sources(root, base, factories);
@@ -108,8 +119,14 @@ public final class ConfigLoader {
     Path dataDir = root.has("data_dir") ? base.resolve(root.string("data_dir", ".agora")) : null;
     AgoraConfig.Storage storage = storage(root.map("storage"), base);
     AgoraConfig.Chain chain = chain(root.map("chain"));
-    AgoraConfig.Server server = server(root.map("server"), contexts.keySet());
     ResiliencePolicy resilience = ResilienceSection.read(root.map("resilience"));
+    ConfigSection.Core core = new ConfigSection.Core(base, contexts.keySet());
+    Map<String, Object> modules = new LinkedHashMap<>();
+    for (ConfigSection<?> section : sections) {
+      if (root.has(section.key())) {
+        modules.put(section.key(), section.read(root.map(section.key()), core));
+      }
+    }
     root.rejectUnknown();
     if (!problems.isEmpty()) {
       sources.forEach(DiscoverySource::close);
@@ -124,8 +141,47 @@ public final class ConfigLoader {
         dataDir,
         storage,
         chain,
-        server,
-        resilience);
+        resilience,
+        modules);
+  }
+
+  /** The top-level keys core reads itself; no module may claim one. */
+  public static final Set<String> CORE_KEYS =
+      Set.of(
+          "sources",
+          "policy",
+          "contexts",
+          "default_context",
+          "data_dir",
+          "storage",
+          "chain",
+          "resilience");
+
+  /**
+   * The modules' sections on the class path. Two claiming one key, or one claiming a key of core's,
+   * is a broken build: an IllegalStateException naming both.
+   */
+  public static List<ConfigSection<?>> sections() {
+    List<ConfigSection<?>> found = new ArrayList<>();
+    ServiceLoader.load(ConfigSection.class).forEach(found::add);
+    return checked(found);
+  }
+
+  static List<ConfigSection<?>> checked(List<ConfigSection<?>> sections) {
+    Map<String, ConfigSection<?>> byKey = new LinkedHashMap<>();
+    for (ConfigSection<?> s : sections) {
+      ConfigSection<?> other = byKey.putIfAbsent(s.key(), s);
+      if (CORE_KEYS.contains(s.key()) || other != null) {
+        throw new IllegalStateException(
+            "agora.yaml's '"
+                + s.key()
+                + "' section is claimed by "
+                + (other == null ? "core" : other.getClass().getName())
+                + " and by "
+                + s.getClass().getName());
+      }
+    }
+    return List.copyOf(byKey.values());
   }
 
   /** The source factories: core's and those on the class path. */
@@ -204,57 +260,6 @@ public final class ConfigLoader {
       s.problem("postgres storage needs a url (jdbc:postgresql://host:port/database)");
     }
     return new AgoraConfig.Storage(type, settings);
-  }
-
-  /** Where {@code key_env} values come from (tests replace it). */
-  static UnaryOperator<String> environment = System::getenv;
-
-  private static AgoraConfig.Server server(Fields s, Set<String> contexts) {
-    AgoraConfig.Server d = AgoraConfig.Server.DEFAULT;
-    String host = s.string("host", d.host());
-    int port = (int) s.integer("port", d.port(), 0, 65_535);
-    List<AgoraConfig.ApiKey> keys = new ArrayList<>();
-    for (Fields k : s.items("api_keys")) {
-      String name = k.required("name");
-      String context = k.required("context");
-      String sha = k.string("sha256", null);
-      String env = k.string("key_env", null);
-      if ((sha == null) == (env == null)) {
-        k.problem(
-            "an API key needs either key_env (the variable holding it) or sha256 (the hex SHA-256 of it)");
-      } else if (sha != null && !sha.matches("[0-9a-fA-F]{64}")) {
-        k.problem("sha256", "expected 64 hex digits");
-      } else if (env != null) {
-        String value = environment.apply(env);
-        if (value == null || value.isEmpty()) {
-          k.problem("key_env", "the environment variable " + env + " is not set");
-        } else {
-          sha = Hashes.hex(Hashes.sha256(value.getBytes(StandardCharsets.UTF_8)));
-        }
-      }
-      if (context != null && !contexts.contains(context)) {
-        k.problem("context", "no context named '" + context + "' under contexts");
-      }
-      if (k.has("key")) {
-        k.problem(
-            "key",
-            "API keys do not belong in agora.yaml; put the key in an environment variable (key_env) or "
-                + "give its sha256");
-      }
-      k.rejectUnknown();
-      if (name != null && context != null && sha != null) {
-        keys.add(new AgoraConfig.ApiKey(name, sha.toLowerCase(Locale.ROOT), context));
-      }
-    }
-    String anonymous = s.string("anonymous", null);
-    if (anonymous != null && !contexts.contains(anonymous)) {
-      s.problem("anonymous", "no context named '" + anonymous + "' under contexts");
-    }
-    List<String> origins = s.has("allowed_origins") ? s.strings("allowed_origins") : List.of();
-    List<String> hosts = s.has("allowed_hosts") ? s.strings("allowed_hosts") : List.of();
-    Duration keepAlive = s.duration("keep_alive", d.keepAlive());
-    s.rejectUnknown();
-    return new AgoraConfig.Server(host, port, keys, anonymous, origins, hosts, keepAlive);
   }
 
   private static AgoraConfig.Chain chain(Fields c) {

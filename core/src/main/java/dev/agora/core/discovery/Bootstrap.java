@@ -7,6 +7,7 @@ import dev.agora.chain.event.EventType;
 import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.registry.Registry;
+import dev.agora.core.spi.DiscoverySource;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.Vec;

@@ -2,6 +2,9 @@ package dev.agora.core.store;
 
 import dev.agora.chain.ChainStore;
 import dev.agora.chain.MemoryChainStore;
+import dev.agora.core.spi.RegistryStore;
+import dev.agora.core.spi.Store;
+import dev.agora.core.spi.StoreProvider;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

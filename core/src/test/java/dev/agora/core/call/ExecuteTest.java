@@ -11,7 +11,7 @@ import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.local.LocalFunction;
 import dev.agora.core.manifest.CapabilityManifest;
-import dev.agora.core.provider.Redactor;
+import dev.agora.core.spi.Redactor;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.ErrorKind;
 import dev.agora.rtfs.RtfsError;

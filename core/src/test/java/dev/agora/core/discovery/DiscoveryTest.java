@@ -12,6 +12,7 @@ import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.call.resilience.ResiliencePolicy;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.spi.DiscoverySource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,8 +43,8 @@ class DiscoveryTest {
         null,
         AgoraConfig.Storage.MEMORY,
         AgoraConfig.Chain.DEFAULT,
-        AgoraConfig.Server.DEFAULT,
-        ResiliencePolicy.DEFAULT);
+        ResiliencePolicy.DEFAULT,
+        Map.of());
   }
 
   @Test

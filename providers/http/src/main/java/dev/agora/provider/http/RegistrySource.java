@@ -1,13 +1,13 @@
 package dev.agora.provider.http;
 
-import dev.agora.core.discovery.DiscoverySource;
 import dev.agora.core.doc.Document;
 import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.doc.Documents;
 import dev.agora.core.json.Json;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Manifests;
-import dev.agora.core.provider.Redactor;
+import dev.agora.core.spi.DiscoverySource;
+import dev.agora.core.spi.Redactor;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Seq;
 import dev.agora.rtfs.Value;

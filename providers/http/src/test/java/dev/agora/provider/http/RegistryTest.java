@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.agora.core.discovery.DiscoverySource;
 import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.spi.DiscoverySource;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

@@ -19,7 +19,7 @@ import dev.agora.core.doc.Documents;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Manifests;
-import dev.agora.core.provider.SecretSpellings;
+import dev.agora.core.spi.SecretSpellings;
 import dev.agora.core.store.MemoryStore;
 import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.Value;

@@ -1,9 +1,9 @@
 package dev.agora.provider.mcp;
 
-import dev.agora.core.discovery.DiscoverySource;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Manifests;
-import dev.agora.core.provider.Providers;
+import dev.agora.core.spi.DiscoverySource;
+import dev.agora.core.spi.Provider;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
@@ -60,8 +60,8 @@ public final class McpSource implements DiscoverySource {
   }
 
   @Override
-  public void attach(Providers providers) {
-    if (providers.get("mcp") instanceof McpProvider p) {
+  public void attach(Function<String, Provider> providers) {
+    if (providers.apply("mcp") instanceof McpProvider p) {
       p.serve(this);
       log = p.log();
     }

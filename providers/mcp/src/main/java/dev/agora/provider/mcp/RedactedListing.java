@@ -1,6 +1,6 @@
 package dev.agora.provider.mcp;
 
-import dev.agora.core.provider.Redactor;
+import dev.agora.core.spi.Redactor;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

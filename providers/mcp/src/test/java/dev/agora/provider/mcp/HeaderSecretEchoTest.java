@@ -7,7 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.agora.chain.event.Event;
 import dev.agora.core.error.AgoraError;
-import dev.agora.core.provider.SecretSpellings;
+import dev.agora.core.spi.SecretSpellings;
 import dev.agora.rtfs.Printer;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonDefaults;

@@ -2,7 +2,7 @@ package dev.agora.provider.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agora.core.provider.Redactor;
+import dev.agora.core.spi.Redactor;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;

@@ -3,7 +3,7 @@ package dev.agora.provider.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agora.chain.event.Event;
-import dev.agora.core.provider.SecretSpellings;
+import dev.agora.core.spi.SecretSpellings;
 import dev.agora.rtfs.Printer;
 import java.io.IOException;
 import java.nio.file.Path;

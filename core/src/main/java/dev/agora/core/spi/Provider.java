@@ -1,4 +1,4 @@
-package dev.agora.core.provider;
+package dev.agora.core.spi;
 
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.rtfs.Value;
@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 /**
  * Executes capabilities of one provider type ({@code local}, {@code http}, {@code mcp} …). Provider
  * modules contribute theirs through {@link java.util.ServiceLoader} ({@code
- * META-INF/services/dev.agora.core.provider.Provider}); core never imports one.
+ * META-INF/services/dev.agora.core.spi.Provider}); core never imports one.
  *
  * <p>The call path has already resolved, authorised and validated the call, and runs {@link
  * #execute} on a virtual thread it interrupts at the deadline, unless {@link #inline} says the call

@@ -1,5 +1,6 @@
-package dev.agora.core.provider;
+package dev.agora.core.call;
 
+import dev.agora.core.spi.Provider;
 import java.util.Collection;
 import java.util.Map;
 import java.util.ServiceLoader;

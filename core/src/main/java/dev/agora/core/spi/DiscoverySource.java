@@ -1,12 +1,12 @@
-package dev.agora.core.discovery;
+package dev.agora.core.spi;
 
 import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.manifest.CapabilityManifest;
-import dev.agora.core.provider.Providers;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A place capabilities come from: a directory of manifests, a configured list, an MCP server, a
@@ -19,11 +19,11 @@ public interface DiscoverySource extends AutoCloseable {
   String name();
 
   /**
-   * Called once before {@link #discover}, with the marketplace's providers: a source that also
-   * executes what it discovers (an MCP server: one session for discovery and calls) hands its
+   * Called once before {@link #discover}, with the marketplace's providers by type: a source that
+   * also executes what it discovers (an MCP server: one session for discovery and calls) hands its
    * connection to its provider here. Most sources ignore it.
    */
-  default void attach(Providers providers) {}
+  default void attach(Function<String, Provider> providers) {}
 
   /** Every capability the source has now, and the problems of those it could not read. */
   Found discover() throws Exception;

@@ -1,4 +1,4 @@
-package dev.agora.core.discovery;
+package dev.agora.core.spi;
 
 import dev.agora.core.doc.Fields;
 import java.nio.file.Path;

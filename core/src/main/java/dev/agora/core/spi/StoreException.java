@@ -1,4 +1,4 @@
-package dev.agora.core.store;
+package dev.agora.core.spi;
 
 /**
  * A store could not be opened, read or written: which store, what operation, and the cause's

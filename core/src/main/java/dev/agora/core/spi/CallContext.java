@@ -1,4 +1,4 @@
-package dev.agora.core.provider;
+package dev.agora.core.spi;
 
 import dev.agora.core.call.policy.Egress;
 import dev.agora.core.call.policy.SecurityContext;

@@ -1,4 +1,4 @@
-package dev.agora.core.provider;
+package dev.agora.core.spi;
 
 import dev.agora.core.error.AgoraError;
 import dev.agora.rtfs.Dict;

@@ -1,4 +1,4 @@
-package dev.agora.core.store;
+package dev.agora.core.spi;
 
 import dev.agora.chain.ChainStore;
 

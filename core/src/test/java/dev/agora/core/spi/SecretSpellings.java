@@ -1,4 +1,4 @@
-package dev.agora.core.provider;
+package dev.agora.core.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,11 +1,11 @@
-package dev.agora.core.store;
+package dev.agora.core.spi;
 
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * A kind of store, found with ServiceLoader ({@code
- * META-INF/services/dev.agora.core.store.StoreProvider}). Core provides {@code memory}; the store
+ * META-INF/services/dev.agora.core.spi.StoreProvider}). Core provides {@code memory}; the store
  * module {@code sqlite} and {@code postgres}.
  */
 public interface StoreProvider {
