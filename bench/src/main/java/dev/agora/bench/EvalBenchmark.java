@@ -1,7 +1,7 @@
 package dev.agora.bench;
 
-import dev.agora.rtfs.Interpreter;
 import dev.agora.rtfs.Value;
+import dev.agora.rtfs.eval.Interpreter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -10,7 +10,7 @@ import java.util.List;
  * hashes the subtrees it needs, O(n)); verification is the RFC's iterative algorithm and needs only
  * the proof, the sizes and the roots.
  */
-public final class Merkle {
+final class Merkle {
 
   /** Where leaf hashes come from: a list in memory, or a store read in pages. */
   @FunctionalInterface

@@ -30,7 +30,8 @@ public final class Evaluation {
   private String currentStep;
   private RtfsError aborted;
 
-  Evaluation(Host host, Limits limits, PrintStream out, LongSupplier nanoClock) {
+  /** A fresh evaluation (the {@code Interpreter} makes one per call). */
+  public Evaluation(Host host, Limits limits, PrintStream out, LongSupplier nanoClock) {
     this.host = host;
     this.limits = limits;
     this.out = out;

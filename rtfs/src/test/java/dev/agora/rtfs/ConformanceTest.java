@@ -2,6 +2,7 @@ package dev.agora.rtfs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agora.rtfs.eval.Interpreter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;

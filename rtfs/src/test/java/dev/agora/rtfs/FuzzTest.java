@@ -3,6 +3,7 @@ package dev.agora.rtfs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.agora.rtfs.eval.Interpreter;
 import dev.agora.rtfs.stdlib.Stdlib;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -2,6 +2,7 @@ package dev.agora.rtfs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agora.rtfs.eval.Interpreter;
 import java.util.ArrayList;
 import java.util.List;
 import org.assertj.core.groups.Tuple;

@@ -3,6 +3,7 @@ package dev.agora.rtfs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agora.rtfs.eval.Interpreter;
 import dev.agora.rtfs.reader.Reader;
 import org.junit.jupiter.api.Test;
 

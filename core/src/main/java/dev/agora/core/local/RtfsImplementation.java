@@ -4,11 +4,11 @@ import dev.agora.core.error.AgoraError;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.spi.CallContext;
 import dev.agora.rtfs.Fn;
-import dev.agora.rtfs.Interpreter;
 import dev.agora.rtfs.Limits;
 import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.RtfsError;
 import dev.agora.rtfs.Value;
+import dev.agora.rtfs.eval.Interpreter;
 import java.time.Duration;
 import java.util.List;
 

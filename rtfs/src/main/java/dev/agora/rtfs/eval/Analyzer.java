@@ -21,7 +21,7 @@ import java.util.Map;
  * <p>Special forms: {@code let if do fn λ def defn match try step and or call}, plus the
  * conveniences {@code when when-not cond -> ->>}. A local binding shadows a special form's name.
  */
-public final class Analyzer {
+final class Analyzer {
 
   /** A top-level form, analyzed: its node and the size of the frame it runs in. */
   public record TopLevel(Node node, int frameSize) {

@@ -10,7 +10,7 @@ import dev.agora.rtfs.Value;
  * <p>The first four slots are fields and only the rest live in an array: most functions have at
  * most four locals, so a call allocates one object instead of two (measured in docs/BENCHMARKS.md).
  */
-public final class Frame {
+final class Frame {
 
   private static final int FIELDS = 4;
 

@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the program runs, so a later {@code def} is seen by code analyzed earlier (late binding), and a
  * lookup at run time is one field read.
  */
-public final class Globals {
+final class Globals {
 
   /**
    * A global variable; {@code value} is null until defined. Not volatile: an interpreter is used by

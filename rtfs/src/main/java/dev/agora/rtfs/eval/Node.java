@@ -19,7 +19,7 @@ import dev.agora.rtfs.types.Validator;
  * cells. Each node evaluates itself against a frame ({@link #eval}); errors raised without a
  * position get the position of the call that raised them.
  */
-public sealed interface Node
+sealed interface Node
     permits Node.Const,
         Node.Local,
         Node.Global,

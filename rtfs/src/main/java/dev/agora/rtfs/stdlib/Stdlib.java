@@ -1,7 +1,6 @@
 package dev.agora.rtfs.stdlib;
 
 import dev.agora.rtfs.Builtin;
-import dev.agora.rtfs.eval.Globals;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,11 +15,6 @@ public final class Stdlib {
   private static final Map<String, Builtin> BUILTINS = build();
 
   private Stdlib() {}
-
-  /** Defines every builtin in {@code globals}. */
-  public static void install(Globals globals) {
-    BUILTINS.forEach(globals::define);
-  }
 
   /** Every builtin by name, in registration order. */
   public static Map<String, Builtin> builtins() {

@@ -20,7 +20,7 @@ import java.util.Map;
  *     bearer_env}): the server gets them, and may echo them, so its results, errors and log lines
  *     are redacted
  */
-public record McpServerConfig(
+record McpServerConfig(
     String name,
     Transport transport,
     String command,

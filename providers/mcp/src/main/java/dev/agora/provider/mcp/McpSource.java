@@ -24,7 +24,7 @@ import reactor.core.publisher.Mono;
  * owns the server's one {@link McpConnection} and hands it to the {@link McpProvider} that executes
  * the calls, so discovery and calls share one session.
  */
-public final class McpSource implements DiscoverySource {
+final class McpSource implements DiscoverySource {
 
   private static final McpJsonMapper JSON = McpJsonDefaults.getMapper();
 

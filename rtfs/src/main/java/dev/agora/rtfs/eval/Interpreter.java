@@ -1,7 +1,11 @@
-package dev.agora.rtfs;
+package dev.agora.rtfs.eval;
 
-import dev.agora.rtfs.eval.Analyzer;
-import dev.agora.rtfs.eval.Globals;
+import dev.agora.rtfs.ErrorKind;
+import dev.agora.rtfs.Evaluation;
+import dev.agora.rtfs.Host;
+import dev.agora.rtfs.Limits;
+import dev.agora.rtfs.RtfsError;
+import dev.agora.rtfs.Value;
 import dev.agora.rtfs.reader.Form;
 import dev.agora.rtfs.reader.Reader;
 import dev.agora.rtfs.stdlib.Stdlib;
@@ -42,7 +46,7 @@ public final class Interpreter {
     this.limits = b.limits;
     this.out = b.out;
     this.nanoClock = b.nanoClock;
-    Stdlib.install(globals);
+    Stdlib.builtins().forEach(globals::define);
   }
 
   /** An interpreter with no capability host and default limits. */
