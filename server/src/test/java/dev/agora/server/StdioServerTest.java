@@ -119,6 +119,7 @@ class StdioServerTest {
       assertThat(s.call(4, "ccos.echo", "{\"input\":1}"))
           .contains("\"isError\":true")
           .contains("SecurityViolation: caller 'agent' may not call 'ccos.echo'");
+      assertThat(s.call(5, "no.such.tool", "{}")).contains("\"error\"").contains("Unknown tool");
       assertThat(s.server.gateway().toolsFor(SecurityContext.controlled("x", "ccos.math.add")))
           .containsExactly("ccos.math.add");
     }
@@ -128,7 +129,18 @@ class StdioServerTest {
                 .query(ChainQuery.ALL.withType("CapabilityCall").withCaller("agent"))
                 .stream()
                 .map(e -> e.columns().capabilityId()))
-        .containsExactly("ccos.math.add", "ccos.echo");
+        .containsExactly("ccos.math.add", "ccos.echo", "no.such.tool");
+    // the SDK answered the unknown tool itself; it is recorded all the same, with the caller
+    assertThat(
+            node.chain()
+                .query(
+                    ChainQuery.ALL
+                        .withType("CapabilityResult")
+                        .withCapability("no.such.tool")
+                        .withCaller("agent")))
+        .singleElement()
+        .satisfies(
+            e -> assertThat(new String(e.body(), StandardCharsets.UTF_8)).contains("NotFound"));
   }
 
   @Test
