@@ -333,7 +333,7 @@ public final class McpGateway implements AutoCloseable {
 
   /**
    * The capability's input as a JSON Schema object: empty (anything) when it has none, or one JSON
-   * cannot hold (a literal map with vector keys).
+   * cannot hold (a literal such as ##Inf).
    */
   @SuppressWarnings("unchecked")
   private static Map<String, Object> jsonSchemaOf(CapabilityManifest m) {
