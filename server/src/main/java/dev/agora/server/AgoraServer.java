@@ -58,6 +58,7 @@ public final class AgoraServer implements AutoCloseable {
         HttpServletStreamableServerTransportProvider.builder()
             .jsonMapper(new PlainErrors(McpJsonDefaults.getMapper()))
             .mcpEndpoint("/mcp")
+            .maxRequestSize(MAX_BODY)
             .keepAliveInterval(settings.keepAlive())
             .contextExtractor(
                 request ->
@@ -73,8 +74,12 @@ public final class AgoraServer implements AutoCloseable {
             ctx -> ctx.get(McpGateway.CALLER) instanceof SecurityContext c ? c : null);
     Filter guard =
         (req, res, chain) -> {
-          if (admit((HttpServletRequest) req, (HttpServletResponse) res)) {
-            chain.doFilter(noticed((HttpServletRequest) req), res);
+          HttpServletRequest request = (HttpServletRequest) req;
+          HttpServletResponse response = (HttpServletResponse) res;
+          SecurityContext who = admit(request, response);
+          HttpServletRequest read = who == null ? null : noticed(request, response, who);
+          if (read != null) {
+            chain.doFilter(read, res);
           }
         };
     this.app =
@@ -138,50 +143,62 @@ public final class AgoraServer implements AutoCloseable {
     return gateway;
   }
 
-  /** The filter's decision; a refusal is written here. */
-  private boolean admit(HttpServletRequest req, HttpServletResponse res) throws IOException {
+  /** The filter's decision: who is calling, or null after writing the refusal. */
+  private SecurityContext admit(HttpServletRequest req, HttpServletResponse res)
+      throws IOException {
     String host = req.getHeader("Host");
     if (host == null || !hostAllowed(host)) {
-      return refuse(
-          res, 403, "Host '" + host + "' is not this server (allowed: " + allowedHosts() + ")");
+      refuse(res, 403, "Host '" + host + "' is not this server (allowed: " + allowedHosts() + ")");
+      return null;
     }
     String origin = req.getHeader("Origin");
     if (origin != null
         && !settings.allowedOrigins().contains(origin)
         && !origin.equals("http://" + host)) {
-      return refuse(res, 403, "Origin '" + origin + "' is not allowed (server.allowed_origins)");
+      refuse(res, 403, "Origin '" + origin + "' is not allowed (server.allowed_origins)");
+      return null;
     }
     SecurityContext who =
         callers.identify(req.getHeader("Authorization"), req.getHeader("X-API-Key"));
     if (who == null) {
       res.setHeader("WWW-Authenticate", "Bearer realm=\"agora\"");
-      return refuse(
+      refuse(
           res,
           401,
           "an API key is required (Authorization: Bearer <key> or X-API-Key), and this one, if "
               + "any, is not known");
+      return null;
     }
     req.setAttribute(WHO, who);
-    return true;
+    return who;
   }
 
-  /** The largest body looked at for calls to tools that do not exist; larger ones pass unread. */
-  private static final int INSPECTED_BYTES = 1 << 20;
+  /**
+   * The largest request body taken, 16 MiB (the MCP SDK's own default): the guard refuses a larger
+   * one (413) before reading it, or as soon as a chunked one grows past it.
+   */
+  static final int MAX_BODY = 16 << 20;
 
   /**
-   * The request, after recording any {@code tools/call} in it for a tool this gateway does not
-   * publish: the SDK answers those itself (JSON-RPC -32602) before Agora sees them, and issue 11
-   * wants them in the Causal Chain with the caller, like any refusal.
+   * The request, after recording any {@code tools/call} in its body for a tool this gateway does
+   * not publish: the SDK answers those itself (JSON-RPC -32602) before Agora sees them, and issue
+   * 11 wants them in the Causal Chain with the caller, like any refusal. Every POST body is read
+   * here, chunked or not (one that was not went to the SDK unread: issue 11's bookkeeping was
+   * bypassed by leaving out Content-Length); null after refusing one that is too large.
    */
-  private HttpServletRequest noticed(HttpServletRequest req) throws IOException {
-    long length = req.getContentLengthLong();
-    if (!"POST".equals(req.getMethod())
-        || length <= 0
-        || length > INSPECTED_BYTES
-        || !(req.getAttribute(WHO) instanceof SecurityContext who)) {
+  private HttpServletRequest noticed(
+      HttpServletRequest req, HttpServletResponse res, SecurityContext who) throws IOException {
+    if (!"POST".equals(req.getMethod())) {
       return req;
     }
-    byte[] body = req.getInputStream().readNBytes((int) length);
+    byte[] body =
+        req.getContentLengthLong() > MAX_BODY
+            ? null
+            : req.getInputStream().readNBytes(MAX_BODY + 1);
+    if (body == null || body.length > MAX_BODY) {
+      refuse(res, 413, "the request body is larger than " + (MAX_BODY >> 20) + " MiB");
+      return null;
+    }
     gateway.noticeUnknownTools(new String(body, StandardCharsets.UTF_8), who);
     return new BufferedRequest(req, body);
   }
@@ -210,7 +227,7 @@ public final class AgoraServer implements AutoCloseable {
     return List.copyOf(hosts);
   }
 
-  private static boolean refuse(HttpServletResponse res, int status, String message)
+  private static void refuse(HttpServletResponse res, int status, String message)
       throws IOException {
     res.setStatus(status);
     res.setContentType("application/json");
@@ -219,7 +236,6 @@ public final class AgoraServer implements AutoCloseable {
             "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32000,\"message\":"
                 + Json.write(Value.of(message))
                 + "}}");
-    return false;
   }
 
   @Override

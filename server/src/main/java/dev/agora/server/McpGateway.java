@@ -152,7 +152,7 @@ public final class McpGateway implements AutoCloseable {
   private McpServerFeatures.SyncToolSpecification spec(CapabilityManifest m) {
     boolean unwrapped = objectSchemaOf(m); // decided once per published tool, not on every call
     return new McpServerFeatures.SyncToolSpecification(
-        tool(names.name(m.id()), m), (exchange, request) -> call(exchange, request, unwrapped));
+        tool(names.name(m.id()), m), (exchange, request) -> call(exchange, request, m, unwrapped));
   }
 
   private static McpSchema.Tool tool(String name, CapabilityManifest m) {
@@ -176,15 +176,8 @@ public final class McpGateway implements AutoCloseable {
    * The tool's input schema: the capability's JSON Schema when it is an object, else wrapped as
    * {@code input}.
    */
-  @SuppressWarnings("unchecked")
   static Map<String, Object> inputSchema(CapabilityManifest m) {
-    Map<String, Object> schema;
-    try {
-      Object s = m.input() == null ? Map.of() : Json.toJava(m.input().jsonSchema());
-      schema = s instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
-    } catch (JsonException e) {
-      schema = Map.of();
-    }
+    Map<String, Object> schema = jsonSchemaOf(m);
     Map<String, Object> object = objectSchema(schema);
     if (object != null) {
       return object;
@@ -235,20 +228,21 @@ public final class McpGateway implements AutoCloseable {
             && l.stream().anyMatch(o -> o instanceof Map<?, ?> m && "null".equals(m.get("type")));
   }
 
-  /** One tools/call: on the call path as the caller; every failure an isError result saying why. */
+  /**
+   * One tools/call of the tool published for {@code m}: on the call path as the caller, which calls
+   * the capability's newest version (or says NotFound, and records it, when it was removed since
+   * the tool was listed); every failure an isError result saying why.
+   */
   private McpSchema.CallToolResult call(
-      McpSyncServerExchange exchange, McpSchema.CallToolRequest request, boolean unwrapped) {
+      McpSyncServerExchange exchange,
+      McpSchema.CallToolRequest request,
+      CapabilityManifest m,
+      boolean unwrapped) {
     SecurityContext who = caller.apply(exchange.transportContext());
     if (who == null) {
       return error("the request carries no identity Agora accepts");
     }
-    String id = names.id(request.name());
-    CapabilityManifest m = id == null ? null : marketplace.registry().get(id);
     try {
-      if (m == null) { // removed since it was listed: the call path says NotFound, and records it
-        return success(
-            marketplace.call(CallRequest.of(id == null ? request.name() : id, Value.NIL, who)));
-      }
       Value input;
       try {
         input = input(m, request.arguments(), unwrapped);
@@ -256,11 +250,11 @@ public final class McpGateway implements AutoCloseable {
           IllegalArgumentException
               e) { // arguments the tool cannot take: refused and recorded like any other
         throw marketplace.refuse(
-            CallRequest.of(id, Value.NIL, who),
+            CallRequest.of(m.id(), Value.NIL, who),
             new AgoraError.InvalidInput(
-                id, List.of(new Problem(List.of(), expected(m, unwrapped), e.getMessage()))));
+                m.id(), List.of(new Problem(List.of(), expected(m, unwrapped), e.getMessage()))));
       }
-      return success(marketplace.call(CallRequest.of(id, input, who)));
+      return success(marketplace.call(CallRequest.of(m.id(), input, who)));
     } catch (AgoraError e) {
       return error(e.kind() + ": " + e.getMessage());
     }
@@ -333,13 +327,21 @@ public final class McpGateway implements AutoCloseable {
     }
   }
 
-  @SuppressWarnings("unchecked")
   private static boolean objectSchemaOf(CapabilityManifest m) {
+    return objectSchema(jsonSchemaOf(m)) != null;
+  }
+
+  /**
+   * The capability's input as a JSON Schema object: empty (anything) when it has none, or one JSON
+   * cannot hold (a literal such as ##Inf).
+   */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> jsonSchemaOf(CapabilityManifest m) {
     try {
       Object s = m.input() == null ? Map.of() : Json.toJava(m.input().jsonSchema());
-      return s instanceof Map<?, ?> map && objectSchema((Map<String, Object>) map) != null;
+      return s instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
     } catch (JsonException e) {
-      return false;
+      return Map.of();
     }
   }
 

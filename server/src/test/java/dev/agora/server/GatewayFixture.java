@@ -5,7 +5,11 @@ import dev.agora.chain.event.EventSink;
 import dev.agora.core.AgoraNode;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.config.ConfigLoader;
+import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.manifest.ProviderSpec;
 import dev.agora.provider.mcp.Peers;
+import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Value;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,6 +79,18 @@ final class GatewayFixture implements AutoCloseable {
         .name()
         .substring(0, 3)
         .toLowerCase(Locale.ROOT);
+  }
+
+  /** A pure capability implemented in RTFS, to register while serving. */
+  static CapabilityManifest rtfs(String id, String input, String output, String implementation) {
+    return CapabilityManifest.builder(id)
+        .input(input)
+        .output(output)
+        .provider(
+            new ProviderSpec.Local(
+                id, Dict.of(Value.keyword("implementation"), Value.of(implementation))))
+        .effects("pure")
+        .build();
   }
 
   static String sha(String key) {

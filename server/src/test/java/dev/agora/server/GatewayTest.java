@@ -5,15 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.agora.chain.ChainQuery;
 import dev.agora.chain.Entry;
 import dev.agora.core.call.policy.SecurityContext;
-import dev.agora.core.manifest.CapabilityManifest;
-import dev.agora.core.manifest.ProviderSpec;
-import dev.agora.rtfs.Dict;
-import dev.agora.rtfs.Value;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -222,17 +217,8 @@ class GatewayTest extends AgainstGateway {
       g.node
           .marketplace()
           .register(
-              CapabilityManifest.builder("demo.late")
-                  .input("[:map [:x :int]]")
-                  .output(":int")
-                  .provider(
-                      new ProviderSpec.Local(
-                          "demo.late",
-                          Dict.of(
-                              Value.keyword("implementation"),
-                              Value.of("(fn [{:keys [x]}] (* x 2))"))))
-                  .effects("pure")
-                  .build(),
+              GatewayFixture.rtfs(
+                  "demo.late", "[:map [:x :int]]", ":int", "(fn [{:keys [x]}] (* x 2))"),
               "test");
       List<McpSchema.Tool> now = changed.get(30, TimeUnit.SECONDS);
       assertThat(now).extracting(McpSchema.Tool::name).contains("demo.late");
@@ -262,18 +248,16 @@ class GatewayTest extends AgainstGateway {
     }
     HttpClient http = HttpClient.newHttpClient();
     if (host != null) { // the JDK client will not send a Host it did not choose; speak HTTP by hand
-      try (Socket s = new Socket("127.0.0.1", g.server.port())) {
-        String req =
-            "POST /mcp HTTP/1.1\r\nHost: "
-                + host
-                + "\r\nContent-Type: application/json\r\nX-API-Key: "
-                + key
-                + "\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}";
-        s.getOutputStream().write(req.getBytes(StandardCharsets.US_ASCII));
-        String resp = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int status = Integer.parseInt(resp.substring(9, 12));
-        return new FakeResponse(status, resp.substring(resp.indexOf("\r\n\r\n") + 4));
-      }
+      McpHttp.Raw r =
+          McpHttp.raw(
+              g.server.port(),
+              "POST /mcp HTTP/1.0\r\nHost: "
+                  + host
+                  + "\r\nContent-Type: application/json\r\nX-API-Key: "
+                  + key
+                  + "\r\nContent-Length: 2",
+              "{}");
+      return new FakeResponse(r.status(), r.body());
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }

@@ -3,17 +3,12 @@ package dev.agora.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.agora.chain.event.EventSink;
-import dev.agora.core.AgoraNode;
-import dev.agora.core.config.AgoraConfig;
-import dev.agora.core.config.ConfigLoader;
 import dev.agora.core.fuzz.Mutator;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,34 +36,18 @@ class McpFuzzTest {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-  private static AgoraNode node;
+  private static BareGateway gateway;
   private static AgoraServer server;
 
   @BeforeAll
   static void serve(@TempDir Path dir) throws Exception {
-    Path file = dir.resolve("agora.yaml");
-    Files.writeString(
-        file,
-        """
-        contexts:
-          operator: {level: full}
-        default_context: operator
-        server:
-          port: 0
-          api_keys:
-            - {name: fuzz, context: operator, sha256: "%s"}
-        """
-            .formatted(GatewayFixture.sha(KEY)));
-    AgoraConfig cfg = ConfigLoader.load(file).withStorage(AgoraConfig.Storage.MEMORY);
-    node = AgoraNode.open(cfg, EventSink.NONE, LOG::add);
-    node.marketplace().bootstrap();
-    server = AgoraServer.start(node.marketplace(), cfg, LOG::add);
+    gateway = BareGateway.start(dir, KEY, "", LOG::add);
+    server = gateway.server();
   }
 
   @AfterAll
   static void stop() {
-    server.close();
-    node.close();
+    gateway.close();
   }
 
   @Test

@@ -146,6 +146,31 @@ class ServerSectionTest {
   }
 
   @Test
+  void an_api_key_without_a_name_or_context_or_with_an_empty_variable_is_left_out()
+      throws IOException {
+    ServerSection section = new ServerSection(name -> name.equals("EMPTY") ? "" : "k");
+    Path f =
+        write(
+            """
+        contexts:
+          agent: {level: full}
+        server:
+          api_keys:
+            - {context: agent, key_env: SET}
+            - {name: b, key_env: SET}
+            - {name: c, context: agent, key_env: EMPTY}
+        """);
+    DocumentException e =
+        Assertions.catchThrowableOfType(DocumentException.class, () -> load(section, f));
+    assertThat(e.problems())
+        .extracting(p -> p.toString().replace(f.toString(), "agora.yaml"))
+        .containsExactly(
+            "agora.yaml:5: server.api_keys[0]: missing required field 'name'",
+            "agora.yaml:6: server.api_keys[1]: missing required field 'context'",
+            "agora.yaml:7: server.api_keys[2].key_env: the environment variable EMPTY is not set");
+  }
+
+  @Test
   void the_example_in_the_documentation_is_valid() throws IOException {
     String doc = Files.readString(Path.of("..", "docs", "CONFIGURATION.md"));
     int start = doc.indexOf("```yaml\n") + "```yaml\n".length();

@@ -39,6 +39,11 @@ class ToolMappingTest {
     String clash = names.name("a".repeat(199) + ":");
     assertThat(clash).hasSizeLessThanOrEqualTo(128).isNotEqualTo(longName);
     assertThat(names.id(longName)).isEqualTo(longId);
+    String full = "x".repeat(127);
+    assertThat(names.name(full + ":")).isEqualTo(full + "_");
+    assertThat(names.name(full + "/"))
+        .as("a clash at the longest name: cut to make room for the suffix")
+        .isEqualTo("x".repeat(126) + "_2");
     assertThat(names.id("never.named")).isNull();
   }
 
@@ -62,6 +67,10 @@ class ToolMappingTest {
         .doesNotContainKey("required");
     assertThat(McpGateway.inputSchema(cap("[:union :int :string]")))
         .containsEntry("required", List.of("input"));
+    assertThat(McpGateway.inputSchema(cap("[:val ##Inf]")))
+        .as("a schema JSON cannot hold: anything, optional")
+        .containsEntry("properties", Map.of("input", Map.of()))
+        .doesNotContainKey("required");
     assertThat(McpGateway.inputSchema(cap("[:union [:map [:a :int]] :string]")))
         .as("not object-or-nil")
         .containsEntry("required", List.of("input"));

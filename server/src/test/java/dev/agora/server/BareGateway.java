@@ -1,0 +1,46 @@
+package dev.agora.server;
+
+import dev.agora.chain.event.EventSink;
+import dev.agora.core.AgoraNode;
+import dev.agora.core.config.AgoraConfig;
+import dev.agora.core.config.ConfigLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/**
+ * A node with only the built-ins serving MCP on a free loopback port, to one API key acting as the
+ * full context {@code operator} (no upstream servers: quick to start).
+ */
+record BareGateway(AgoraNode node, AgoraServer server) implements AutoCloseable {
+
+  /** Starts one in {@code dir}; {@code topLevelYaml} is added to agora.yaml (a policy, say). */
+  static BareGateway start(Path dir, String key, String topLevelYaml, Consumer<String> log)
+      throws IOException {
+    Path file = dir.resolve("agora.yaml");
+    Files.writeString(
+        file,
+        """
+        contexts:
+          operator: {level: full}
+        default_context: operator
+        server:
+          port: 0
+          api_keys:
+            - {name: key, context: operator, sha256: "%s"}
+        """
+                .formatted(GatewayFixture.sha(key))
+            + topLevelYaml);
+    AgoraConfig cfg = ConfigLoader.load(file).withStorage(AgoraConfig.Storage.MEMORY);
+    AgoraNode node = AgoraNode.open(cfg, EventSink.NONE, log);
+    node.marketplace().bootstrap();
+    return new BareGateway(node, AgoraServer.start(node.marketplace(), cfg, log));
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    node.close();
+  }
+}

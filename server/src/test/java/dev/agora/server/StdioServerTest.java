@@ -1,0 +1,175 @@
+package dev.agora.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.agora.chain.ChainQuery;
+import dev.agora.chain.event.EventSink;
+import dev.agora.core.AgoraNode;
+import dev.agora.core.call.policy.SecurityContext;
+import dev.agora.core.config.AgoraConfig;
+import io.modelcontextprotocol.spec.McpServerTransportProviderBase;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.Pipe;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code agora mcp}: the marketplace as an MCP server on a pair of streams (pipes here, stdin and
+ * stdout in the CLI), one JSON-RPC message a line, the whole session acting as one security
+ * context.
+ */
+@Timeout(60)
+class StdioServerTest {
+
+  private final List<String> log = new CopyOnWriteArrayList<>();
+  private AgoraNode node;
+
+  @BeforeEach
+  void open() {
+    node =
+        AgoraNode.open(
+            AgoraConfig.defaults().withStorage(AgoraConfig.Storage.MEMORY),
+            EventSink.NONE,
+            log::add);
+    node.marketplace().bootstrap();
+  }
+
+  @AfterEach
+  void close() {
+    node.close();
+  }
+
+  /** A client at the other end of a server's pipes. */
+  private static final class Session implements AutoCloseable {
+    final StdioServer server;
+    final OutputStream toServer;
+    final BufferedReader fromServer;
+
+    Session(AgoraNode node, SecurityContext caller) throws IOException {
+      Pipe in = Pipe.open();
+      Pipe out = Pipe.open();
+      server =
+          new StdioServer(
+              node.marketplace(),
+              caller,
+              Channels.newInputStream(in.source()),
+              Channels.newOutputStream(out.sink()));
+      toServer = Channels.newOutputStream(in.sink());
+      fromServer =
+          new BufferedReader(
+              new InputStreamReader(Channels.newInputStream(out.source()), StandardCharsets.UTF_8));
+      assertThat(ask(1, McpHttp.INITIALIZE.replace("\"id\":6", "\"id\":1")))
+          .contains("\"serverInfo\":{\"name\":\"agora\"");
+      send(McpHttp.INITIALIZED);
+    }
+
+    void send(String message) throws IOException {
+      toServer.write((message + "\n").getBytes(StandardCharsets.UTF_8));
+      toServer.flush();
+    }
+
+    /** Sends a request and returns the answer with its id (notifications in between skipped). */
+    String ask(int id, String request) throws IOException {
+      send(request);
+      String line;
+      do {
+        line = fromServer.readLine();
+      } while (line != null && !line.contains("\"id\":" + id + ","));
+      return line;
+    }
+
+    String call(int id, String tool, String arguments) throws IOException {
+      return ask(
+          id,
+          "{\"jsonrpc\":\"2.0\",\"id\":"
+              + id
+              + ",\"method\":\"tools/call\",\"params\":{\"name\":\""
+              + tool
+              + "\",\"arguments\":"
+              + arguments
+              + "}}");
+    }
+
+    @Override
+    public void close() throws IOException {
+      toServer.close();
+      server.close();
+    }
+  }
+
+  @Test
+  void aSessionActsAsItsContextOnTheGovernedCallPath() throws IOException {
+    try (Session s = new Session(node, SecurityContext.controlled("agent", "ccos.math.*"))) {
+      String tools = s.ask(2, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
+      assertThat(tools).contains("\"name\":\"ccos.math.add\"").doesNotContain("\"ccos.echo\"");
+      assertThat(s.call(3, "ccos.math.add", "{\"input\":[20,22]}"))
+          .contains("\"text\":\"42\"")
+          .doesNotContain("\"isError\":true");
+      assertThat(s.call(4, "ccos.echo", "{\"input\":1}"))
+          .contains("\"isError\":true")
+          .contains("SecurityViolation: caller 'agent' may not call 'ccos.echo'");
+      assertThat(s.call(5, "no.such.tool", "{}")).contains("\"error\"").contains("Unknown tool");
+      assertThat(s.server.gateway().toolsFor(SecurityContext.controlled("x", "ccos.math.add")))
+          .containsExactly("ccos.math.add");
+    }
+    assertThat(
+            node
+                .chain()
+                .query(ChainQuery.ALL.withType("CapabilityCall").withCaller("agent"))
+                .stream()
+                .map(e -> e.columns().capabilityId()))
+        .containsExactly("ccos.math.add", "ccos.echo", "no.such.tool");
+    // the SDK answered the unknown tool itself; it is recorded all the same, with the caller
+    assertThat(
+            node.chain()
+                .query(
+                    ChainQuery.ALL
+                        .withType("CapabilityResult")
+                        .withCapability("no.such.tool")
+                        .withCaller("agent")))
+        .singleElement()
+        .satisfies(
+            e -> assertThat(new String(e.body(), StandardCharsets.UTF_8)).contains("NotFound"));
+  }
+
+  @Test
+  void aSessionWithoutAnIdentitySeesNothingAndCallsNothing() throws IOException {
+    try (Session s = new Session(node, null)) {
+      assertThat(s.ask(2, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}"))
+          .contains("\"tools\":[]");
+      assertThat(s.call(3, "ccos.echo", "{\"input\":1}"))
+          .contains("\"isError\":true")
+          .contains("the request carries no identity Agora accepts");
+    }
+  }
+
+  @Test
+  void aTransportOfNeitherKindIsRefused() {
+    McpServerTransportProviderBase neither =
+        new McpServerTransportProviderBase() {
+          @Override
+          public Mono<Void> notifyClients(String method, Object params) {
+            return Mono.empty();
+          }
+
+          @Override
+          public Mono<Void> closeGracefully() {
+            return Mono.empty();
+          }
+        };
+    assertThatThrownBy(() -> new McpGateway(node.marketplace(), neither, ctx -> null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("unsupported MCP transport ");
+  }
+}
