@@ -155,7 +155,7 @@ final class OpenApi {
     String why;
     try {
       // the parser reads the document as Agora read it (as JSON): one reading of every value
-      SwaggerParseResult parsed = parse(Json.write(root), file);
+      SwaggerParseResult parsed = parse(Json.write(root), file, !refs.files().isEmpty());
       api = parsed.getOpenAPI();
       why = parsed.getMessages() == null ? "" : String.join("; ", parsed.getMessages());
     } catch (RuntimeException | StackOverflowError e) { // its own failure, not the document's
@@ -173,12 +173,19 @@ final class OpenApi {
     return new Result(r.manifests(), r.problems(), refs.files());
   }
 
-  private static SwaggerParseResult parse(String text, Path file) {
+  /**
+   * The parser's model of the document. It resolves references only when the document has files
+   * beside it, bringing their parts into the document's components ({@link OpenApiRefs} has made
+   * sure that every reference then points somewhere, since the parser logs the ones that do not);
+   * references inside the document are written out by {@link OpenApiSchemas} and {@link
+   * #component}, which report a dangling one for its operation alone.
+   */
+  private static SwaggerParseResult parse(String json, Path file, boolean resolve) {
     ParseOptions options = new ParseOptions();
-    options.setResolve(true); // external $refs (files beside the document) become components
+    options.setResolve(resolve);
     options.setResolveCombinators(false);
     String location = file == null ? null : file.toAbsolutePath().normalize().toString();
-    return new OpenAPIV3Parser().readContents(text, List.of(), options, location);
+    return new OpenAPIV3Parser().readContents(json, List.of(), options, location);
   }
 
   private static Result failed(DocumentProblem problem) {

@@ -43,13 +43,21 @@ final class OpenApiRefs {
   private final Path root;
   private final List<DocumentProblem> problems = new ArrayList<>();
   private final Set<Path> seen = new LinkedHashSet<>();
+  private final List<Local> local = new ArrayList<>();
+
+  /** A reference inside the document itself, where it was found. */
+  private record Local(Document doc, List<Value> path, String ref, String fragment) {}
 
   private OpenApiRefs(Path rootFile) {
     this.rootFile = rootFile;
     this.root = rootFile == null ? null : rootFile.getParent();
   }
 
-  /** What the check found: problems (none when every reference may be followed), files read. */
+  /**
+   * What the check found: problems (none when every reference may be followed), and the other files
+   * read — when there are any, the parser is to resolve the references (all of which point
+   * somewhere then); when there are none, Agora writes out the document's own references itself.
+   */
   record Checked(List<DocumentProblem> problems, List<Path> files) {}
 
   /**
@@ -66,6 +74,13 @@ final class OpenApiRefs {
     refs.walk(doc, abs, doc.root(), new ArrayList<>());
     List<Path> files = new ArrayList<>(refs.seen);
     files.remove(abs);
+    if (!files.isEmpty()) {
+      // The parser resolves the references of a document that has files beside it, and logs
+      // (with a stack trace) one that points nowhere; such a document is refused here instead.
+      for (Local l : refs.local) {
+        refs.pointTo(l.doc(), l.path(), l.ref(), l.doc().root(), l.fragment(), abs);
+      }
+    }
     return new Checked(refs.problems, List.copyOf(files));
   }
 
@@ -117,6 +132,8 @@ final class OpenApiRefs {
     if (target.isEmpty()) {
       if (file != null && !file.equals(rootFile)) {
         pointTo(doc, path, ref, doc.root(), fragment, file);
+      } else {
+        local.add(new Local(doc, List.copyOf(path), ref, fragment));
       }
       return;
     }

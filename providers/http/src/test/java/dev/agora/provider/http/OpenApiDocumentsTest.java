@@ -3,6 +3,10 @@ package dev.agora.provider.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.agora.core.doc.DocumentException;
 import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.doc.Documents;
@@ -10,15 +14,21 @@ import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.ProviderSpec;
 import dev.agora.rtfs.reader.Reader;
 import dev.agora.rtfs.types.Validator;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * OpenAPI documents as swagger-parser reads them: references (local files yes, the network never),
@@ -28,6 +38,36 @@ import org.junit.jupiter.api.io.TempDir;
 class OpenApiDocumentsTest {
 
   @TempDir Path dir;
+
+  /** What the parser logged or printed: it must say nothing, whatever the document. */
+  private ListAppender<ILoggingEvent> logged;
+
+  private PrintStream err;
+  private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+  @BeforeEach
+  void watchWhatIsSaid() {
+    logged = new ListAppender<>();
+    logged.start();
+    root().addAppender(logged);
+    err = System.err;
+    System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void nothingWasSaid() {
+    System.setErr(err);
+    root().detachAppender(logged);
+    assertThat(logged.list)
+        .filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+        .extracting(e -> e.getLoggerName() + ": " + e.getFormattedMessage())
+        .isEmpty();
+    assertThat(printed.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  private static Logger root() {
+    return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+  }
 
   static final OpenApi.Auth ALL = new OpenApi.Auth("TOKEN", "KEY", "ada", "PASSWORD");
 
@@ -256,6 +296,41 @@ class OpenApiDocumentsTest {
                 + " files take part; 's"
                 + (OpenApiRefs.MAX_FILES - 1)
                 + ".yaml#/S' is not read");
+  }
+
+  @Test
+  void danglingReferencesAreNamedWithoutTheParserSpeaking() throws Exception {
+    String doc =
+        """
+        openapi: 3.1.0
+        info: {title: Dangling, version: 1.0.0}
+        paths:
+          /a: {get: {operationId: a, parameters: [{$ref: "#/components/parameters/Missing"}]}}
+          /b: {get: {operationId: b, parameters: [{name: q, in: query, schema: {$ref: "#/components/schemas/Gone"}}]}}
+          /c: {get: {operationId: c}}
+        """;
+    OpenApi.Result alone = read(doc);
+    assertThat(alone.manifests()).extracting(CapabilityManifest::id).containsExactly("x.c");
+    assertThat(messages(alone))
+        .containsExactly(
+            "paths./a.get: $ref #/components/parameters/Missing points nowhere",
+            "paths./b.get: $ref #/components/schemas/Gone points nowhere");
+
+    // with a file beside it, the parser resolves every reference: the dangling ones are refused
+    // first
+    Files.writeString(dir.resolve("q.yaml"), "Q: {type: string}\n");
+    Path api = dir.resolve("api.yaml");
+    Files.writeString(
+        api,
+        doc.replace(
+            "/c: {get: {operationId: c}}",
+            "/c: {get: {operationId: c, parameters: [{name: q, in: query, schema: {$ref: \"q.yaml#/Q\"}}]}}"));
+    OpenApi.Result beside = read(api);
+    assertThat(beside.manifests()).isEmpty();
+    assertThat(messages(beside))
+        .containsExactly(
+            "paths./a.get.parameters[0].$ref: '#/components/parameters/Missing' points nowhere in api.yaml",
+            "paths./b.get.parameters[0].schema.$ref: '#/components/schemas/Gone' points nowhere in api.yaml");
   }
 
   // ---- Cycles and growth ----
