@@ -26,9 +26,6 @@ import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.servers.Server;
 import io.swagger.v3.oas.models.servers.ServerVariable;
-import io.swagger.v3.parser.OpenAPIV3Parser;
-import io.swagger.v3.parser.core.models.ParseOptions;
-import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,6 +79,13 @@ final class OpenApi {
   /** The secrets to use for each kind of security scheme (references, never values). */
   record Auth(String tokenEnv, String keyEnv, String user, String passwordEnv) {
     static final Auth NONE = new Auth(null, null, null, null);
+  }
+
+  /** Why one operation is not imported (its message says so to the user). */
+  static final class Unusable extends RuntimeException {
+    Unusable(String message) {
+      super(message, null, false, false);
+    }
   }
 
   /**
@@ -152,40 +156,15 @@ final class OpenApi {
       return new Result(List.of(), refs.problems(), refs.files());
     }
     OpenAPI api;
-    String why;
     try {
-      // the parser reads the document as Agora read it (as JSON): one reading of every value
-      SwaggerParseResult parsed = parse(Json.write(root), file, !refs.files().isEmpty());
-      api = parsed.getOpenAPI();
-      why = parsed.getMessages() == null ? "" : String.join("; ", parsed.getMessages());
-    } catch (RuntimeException | StackOverflowError e) { // its own failure, not the document's
-      api = null;
-      why = e.getClass().getSimpleName();
-    }
-    // With a model, the parser's findings are left out: what keeps an operation from being
-    // imported is reported by name below.
-    if (api == null) {
+      api = OpenApiParser.parse(root, file, !refs.files().isEmpty());
+    } catch (OpenApiParser.Failure e) {
       return failed(
           new DocumentProblem(
-              where, 0, "", "the OpenAPI parser could not read this document (" + why + ")"));
+              where, 0, "", "the OpenAPI parser could not read this document: " + e.getMessage()));
     }
     Result r = new OpenApi(api, where, prefix, auth).run(url, server);
     return new Result(r.manifests(), r.problems(), refs.files());
-  }
-
-  /**
-   * The parser's model of the document. It resolves references only when the document has files
-   * beside it, bringing their parts into the document's components ({@link OpenApiRefs} has made
-   * sure that every reference then points somewhere, since the parser logs the ones that do not);
-   * references inside the document are written out by {@link OpenApiSchemas} and {@link
-   * #component}, which report a dangling one for its operation alone.
-   */
-  private static SwaggerParseResult parse(String json, Path file, boolean resolve) {
-    ParseOptions options = new ParseOptions();
-    options.setResolve(resolve);
-    options.setResolveCombinators(false);
-    String location = file == null ? null : file.toAbsolutePath().normalize().toString();
-    return new OpenAPIV3Parser().readContents(json, List.of(), options, location);
   }
 
   private static Result failed(DocumentProblem problem) {
@@ -227,8 +206,14 @@ final class OpenApi {
           } else {
             out.add(m);
           }
-        } catch (RuntimeException | StackOverflowError e) {
-          problem(field, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        } catch (Unusable e) {
+          problem(field, e.getMessage());
+        } catch (RuntimeException | StackOverflowError e) { // the parser's model had a surprise
+          problem(
+              field,
+              "cannot be imported: its part of the parser's model has an unexpected shape ("
+                  + e.getClass().getSimpleName()
+                  + ")");
         }
       }
     }
@@ -273,7 +258,7 @@ final class OpenApi {
       Value schema = jsonSchema(rb.getContent());
       boolean bodyRequired = Boolean.TRUE.equals(rb.getRequired());
       if (schema == null && bodyRequired) {
-        throw new IllegalStateException(
+        throw new Unusable(
             "its request body is not JSON (only application/json and */*+json are "
                 + "supported); skipped");
       }
@@ -388,7 +373,7 @@ final class OpenApi {
       }
     }
     if (!wanted.isEmpty()) {
-      throw new IllegalStateException(
+      throw new Unusable(
           "needs security "
               + List.copyOf(wanted)
               + ", and the source configures no matching secret (auth: {token_env | key_env | "
@@ -486,10 +471,10 @@ final class OpenApi {
               ? all.get(r.substring(prefix.length()).replace("~1", "/").replace("~0", "~"))
               : null;
       if (next == null) {
-        throw new IllegalStateException("$ref " + r + " points nowhere");
+        throw new Unusable("$ref " + r + " points nowhere");
       }
       if (i == MAX_REF_CHAIN) {
-        throw new IllegalStateException("$ref chain too deep at " + r);
+        throw new Unusable("$ref chain too deep at " + r);
       }
       at = next;
     }

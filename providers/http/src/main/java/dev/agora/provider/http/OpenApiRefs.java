@@ -205,24 +205,31 @@ final class OpenApiRefs {
   /** Checks that a JSON pointer finds something in {@code target} (a file the parser will read). */
   private void pointTo(
       Document doc, List<Value> path, String ref, Value target, String fragment, Path where) {
-    if (fragment.isEmpty() || fragment.equals("/")) {
-      return;
+    if (find(target, fragment) == null) {
+      problem(doc, path, "'" + ref + "' points nowhere in " + where.getFileName());
     }
-    Value at = target;
-    for (String part : fragment.substring(fragment.startsWith("/") ? 1 : 0).split("/", -1)) {
+  }
+
+  /**
+   * What the JSON pointer {@code pointer} (a reference's part after {@code #}) finds in {@code
+   * root}, or null.
+   */
+  static Value find(Value root, String pointer) {
+    if (pointer.isEmpty() || pointer.equals("/")) {
+      return root;
+    }
+    Value at = root;
+    for (String part : pointer.substring(pointer.startsWith("/") ? 1 : 0).split("/", -1)) {
       String name = part.replace("~1", "/").replace("~0", "~");
       at =
           switch (at) {
             case Dict d -> d.get(Json.key(name));
             case Seq s when name.matches("\\d{1,9}") && Integer.parseInt(name) < s.items().size() ->
                 s.items().get(Integer.parseInt(name));
-            default -> null;
+            case null, default -> null;
           };
-      if (at == null) {
-        problem(doc, path, "'" + ref + "' points nowhere in " + where.getFileName());
-        return;
-      }
     }
+    return at;
   }
 
   private void problem(Document doc, List<Value> path, String message) {

@@ -12,7 +12,6 @@ import io.swagger.v3.core.util.Json;
 import io.swagger.v3.core.util.Json31;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.media.Schema;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -118,11 +117,11 @@ final class OpenApiSchemas {
       nodes += parts;
       deepest = Math.max(deepest, depth);
       if (nodes > MAX_NODES) {
-        throw new IllegalStateException(
+        throw new OpenApi.Unusable(
             "its schema has more than " + MAX_NODES + " parts once its $refs are written out");
       }
       if (depth > MAX_DEPTH) {
-        throw new IllegalStateException(
+        throw new OpenApi.Unusable(
             "its schema nests deeper than " + MAX_DEPTH + " levels once its $refs are written out");
       }
     }
@@ -142,22 +141,9 @@ final class OpenApiSchemas {
     if (document == null) {
       document = value(mapper.valueToTree(api));
     }
-    Value at = document;
-    for (String part : ref.substring(1).split("/", -1)) {
-      if (part.isEmpty()) {
-        continue;
-      }
-      String name = part.replace("~1", "/").replace("~0", "~");
-      at =
-          switch (at) {
-            case Dict d -> d.get(key(name));
-            case Seq s when name.matches("\\d{1,9}") && Integer.parseInt(name) < s.items().size() ->
-                s.items().get(Integer.parseInt(name));
-            default -> null;
-          };
-      if (at == null) {
-        throw new IllegalStateException("$ref " + ref + " points nowhere");
-      }
+    Value at = OpenApiRefs.find(document, ref.substring(1));
+    if (at == null) {
+      throw new OpenApi.Unusable("$ref " + ref + " points nowhere");
     }
     return at;
   }
@@ -181,7 +167,7 @@ final class OpenApiSchemas {
       case BOOLEAN -> Value.of(n.booleanValue());
       case NUMBER -> number(n);
       case NULL, MISSING -> Value.NIL;
-      case BINARY, POJO -> Value.of(n.asText());
+      case BINARY, POJO -> Value.of(n.asText()); // not made by the parser's model, kept as text
     };
   }
 
@@ -191,13 +177,12 @@ final class OpenApiSchemas {
       return Value.of(n.longValue());
     }
     if (n.isBigDecimal()) {
-      BigDecimal d = n.decimalValue();
-      if (d.signum() == 0 || (d.stripTrailingZeros().scale() <= 0 && d.abs().compareTo(LONG) < 0)) {
-        return Value.of(d.longValue());
+      try {
+        return Value.of(n.decimalValue().longValueExact());
+      } catch (ArithmeticException e) {
+        // a fraction, or too large: a double, as Agora's reader makes it
       }
     }
     return Value.of(n.doubleValue());
   }
-
-  private static final BigDecimal LONG = BigDecimal.valueOf(Long.MAX_VALUE);
 }

@@ -10,8 +10,12 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.agora.core.doc.DocumentException;
 import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.doc.Documents;
+import dev.agora.core.json.Json;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.ProviderSpec;
+import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Value;
+import dev.agora.rtfs.Vec;
 import dev.agora.rtfs.reader.Reader;
 import dev.agora.rtfs.types.Validator;
 import java.io.ByteArrayOutputStream;
@@ -20,6 +24,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
@@ -432,6 +437,39 @@ class OpenApiDocumentsTest {
         """
             .formatted(deep);
     // on a thread with a small stack, as a CLI's or a poller's may be
+    OpenApi.Result r = readOnStack(doc, 512 * 1024);
+    assertThat(r.manifests()).extracting(CapabilityManifest::id).contains("x.fine");
+    assertThat(messages(r)).hasSize(1);
+    assertThat(messages(r).get(0)).startsWith("paths./deep.post: ").doesNotContain("Exception");
+
+    String tooDeep = "{type: object, properties: {a: ".repeat(300) + "{}" + "}}".repeat(300);
+    DocumentException e =
+        catchThrowableOfType(DocumentException.class, () -> read(doc.replace(deep, tooDeep)));
+    assertThat(e.getMessage()).contains("not valid YAML").contains("nesting depth");
+  }
+
+  @Test
+  void aSchemaNestedAsDeepAsTheReaderAllowsIsAProblemOnASmallStack() throws Exception {
+    // 480 levels of array items: Agora's reader takes them, the parser recurses through them
+    String deep = "{type: array, items: ".repeat(480) + "{}" + "}".repeat(480);
+    String doc =
+        """
+        openapi: 3.0.3
+        info: {title: Deep, version: 1.0.0}
+        paths:
+          /deep: {post: {operationId: deep, requestBody: {content: {application/json: {schema: %s}}}}}
+        """
+            .formatted(deep);
+    OpenApi.Result r = readOnStack(doc, 192 * 1024);
+    assertThat(r.manifests()).isEmpty();
+    assertThat(messages(r))
+        .singleElement()
+        .satisfies(
+            m -> assertThat(m).doesNotContain("Exception").containsAnyOf("deep", "Overflow"));
+  }
+
+  /** {@code doc} read on a thread with a stack of {@code bytes}; it must give a result. */
+  static OpenApi.Result readOnStack(String doc, long bytes) throws InterruptedException {
     AtomicReference<Object> out = new AtomicReference<>();
     Thread t =
         new Thread(
@@ -444,19 +482,11 @@ class OpenApiDocumentsTest {
               }
             },
             "small-stack",
-            512 * 1024);
+            bytes);
     t.start();
     t.join();
     assertThat(out.get()).isInstanceOf(OpenApi.Result.class);
-    OpenApi.Result r = (OpenApi.Result) out.get();
-    assertThat(r.manifests()).extracting(CapabilityManifest::id).contains("x.fine");
-    assertThat(messages(r)).hasSize(1);
-    assertThat(messages(r).get(0)).startsWith("paths./deep.post: ").doesNotContain("Exception");
-
-    String tooDeep = "{type: object, properties: {a: ".repeat(300) + "{}" + "}}".repeat(300);
-    DocumentException e =
-        catchThrowableOfType(DocumentException.class, () -> read(doc.replace(deep, tooDeep)));
-    assertThat(e.getMessage()).contains("not valid YAML").contains("nesting depth");
+    return (OpenApi.Result) out.get();
   }
 
   // ---- Malformed and hostile text ----
@@ -569,6 +599,63 @@ class OpenApiDocumentsTest {
         assertThat(e.problems()).as("seed %d, input %d", seed, i).isNotEmpty();
       }
     }
+  }
+
+  @Test
+  void documentsWithPartsOfTheWrongShapeGiveOnlyProblems() {
+    long seed = Long.getLong("agora.fuzz.seed", System.nanoTime());
+    System.out.println("OpenApiDocumentsTest.wrongShapes seed " + seed);
+    Random random = new Random(seed);
+    Value base = Documents.parse(OpenApiTest.PETSTORE, "p", Documents.Format.YAML).root();
+    List<Value> replacements =
+        List.of(
+            Value.NIL,
+            Value.of(7),
+            Value.of("x"),
+            Value.TRUE,
+            Dict.EMPTY,
+            Vec.of(),
+            Vec.of(Value.NIL));
+    for (int i = 0; i < 300; i++) {
+      Value mangled = base;
+      for (int edits = 1 + random.nextInt(3); edits > 0; edits--) {
+        mangled =
+            replaceOne(mangled, random, replacements.get(random.nextInt(replacements.size())));
+      }
+      String json = Json.write(mangled);
+      OpenApi.Result r =
+          OpenApi.read(json, Documents.Format.JSON, null, null, "http://127.0.0.1:1", "x", ALL);
+      for (String m : messages(r)) {
+        assertThat(m)
+            .as("seed %d, input %d: %s", seed, i, json)
+            .doesNotContain("java.", "com.fasterxml", "io.swagger", "because \"", "\tat ");
+      }
+    }
+  }
+
+  /** {@code v} with one node, chosen at random, replaced by {@code by}. */
+  static Value replaceOne(Value v, Random random, Value by) {
+    List<Value> children =
+        switch (v) {
+          case Dict d -> List.copyOf(d.asMap().keySet());
+          case Vec s ->
+              s.items().isEmpty() ? List.of() : List.of(Value.of(random.nextInt(s.items().size())));
+          default -> List.of();
+        };
+    if (children.isEmpty() || random.nextInt(6) == 0) {
+      return by;
+    }
+    Value key = children.get(random.nextInt(children.size()));
+    return switch (v) {
+      case Dict d -> d.assoc(key, replaceOne(d.get(key), random, by));
+      case Vec s -> {
+        List<Value> items = new ArrayList<>(s.items());
+        int at = (int) ((Value.Int) key).value();
+        items.set(at, replaceOne(items.get(at), random, by));
+        yield Vec.of(items);
+      }
+      default -> by;
+    };
   }
 
   // ---- Servers ----
@@ -760,6 +847,48 @@ class OpenApiDocumentsTest {
             "paths./items/{id}.put: its request body is not JSON (only application/json and "
                 + "*/*+json are supported); skipped",
             "paths./items/{id}.delete: $ref #/components/parameters/Nope points nowhere");
+  }
+
+  @Test
+  void oddCornersOfADocument() {
+    String doc =
+        """
+        openapi: 3.0
+        info: {title: Odd, version: 1.0.0}
+        servers:
+          - {url: "http://exa mple.com"}
+          - {url: "https://{x}.example.com", variables: {x: {enum: [a]}}}
+          - {url: "https://ok.example.com"}
+        components:
+          parameters:
+            A: {$ref: "#/components/parameters/B"}
+            B: {$ref: "#/components/parameters/A"}
+        paths:
+          /a: {get: {operationId: "!!!", parameters: [{name: p, in: query, schema: {$ref: "#/paths/~1b/get/parameters/0/schema"}}]}}
+          /b: {get: {operationId: b, parameters: [{name: q, in: query, schema: {type: integer, maximum: 1.5, minimum: 1.0}}]}}
+          /c: {get: {operationId: c, parameters: [{$ref: "#/components/parameters/A"}]}}
+          /d: {post: {operationId: d, requestBody: {required: true, content: {application/json: {}}}}}
+        """;
+    OpenApi.Result r =
+        OpenApi.read(doc, Documents.Format.YAML, null, null, null, "x", OpenApi.Auth.NONE);
+    assertThat(r.manifests())
+        .extracting(CapabilityManifest::id)
+        .containsExactly("x._", "x.b", "x.d");
+    assertThat(url(r.manifests().get(0))).isEqualTo("https://ok.example.com/a");
+    assertThat(accepts(r.manifests().get(0), "{:p 1}")).isTrue();
+    assertThat(accepts(r.manifests().get(0), "{:p 2}"))
+        .isFalse(); // the pointer into /b's parameter
+    assertThat(accepts(r.manifests().get(0), "{:p 0}")).isFalse();
+    assertThat(accepts(r.manifests().get(2), "{:body [\"anything\"]}")).isTrue();
+    assertThat(messages(r))
+        .containsExactly("paths./c.get: $ref chain too deep at #/components/parameters/A");
+    assertThat(messages(read(doc.replace("application/json: {}", "application/json: null"))))
+        .containsExactly(
+            ": the OpenAPI parser could not read this document: it failed (ClassCastException) on a "
+                + "part with a shape it did not expect, such as null where an object belongs");
+    assertThat(messages(read("openapi: 3\npaths: {}\n")))
+        .containsExactly(
+            "openapi: this is not an OpenAPI 3 document (openapi: 3); Swagger 2 is not supported");
   }
 
   @Test
