@@ -1,11 +1,11 @@
 package dev.agora.bench;
 
+import dev.agora.chain.event.MemorySink;
 import dev.agora.core.Marketplace;
 import dev.agora.core.call.CallRequest;
-import dev.agora.core.event.MemorySink;
+import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.local.LocalFunction;
 import dev.agora.core.manifest.CapabilityManifest;
-import dev.agora.core.security.SecurityContext;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.reader.Reader;

@@ -1,12 +1,12 @@
 package dev.agora.bench;
 
-import dev.agora.core.chain.Canonical;
-import dev.agora.core.chain.ChainKey;
-import dev.agora.core.chain.Ledger;
-import dev.agora.core.chain.Recording;
-import dev.agora.core.event.Event;
-import dev.agora.core.event.EventType;
-import dev.agora.core.store.MemoryStore;
+import dev.agora.chain.Canonical;
+import dev.agora.chain.ChainKey;
+import dev.agora.chain.Ledger;
+import dev.agora.chain.MemoryChainStore;
+import dev.agora.chain.Recording;
+import dev.agora.chain.event.Event;
+import dev.agora.chain.event.EventType;
 import dev.agora.rtfs.reader.Reader;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -69,7 +69,7 @@ public class ChainAppendBenchmark {
   public void setup() throws Exception {
     ledger =
         new Ledger(
-            new MemoryStore(),
+            new MemoryChainStore(),
             ChainKey.generate("bench"),
             new Ledger.Settings(Ledger.Durability.DURABLE, Recording.DEFAULT, 0, 4096),
             m -> {});

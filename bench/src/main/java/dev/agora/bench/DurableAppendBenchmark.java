@@ -1,10 +1,10 @@
 package dev.agora.bench;
 
-import dev.agora.core.chain.ChainKey;
-import dev.agora.core.chain.Ledger;
-import dev.agora.core.chain.Recording;
-import dev.agora.core.event.Event;
-import dev.agora.core.store.Store;
+import dev.agora.chain.ChainKey;
+import dev.agora.chain.Ledger;
+import dev.agora.chain.Recording;
+import dev.agora.chain.event.Event;
+import dev.agora.core.spi.Store;
 import dev.agora.store.PostgresStore;
 import dev.agora.store.SqliteStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;

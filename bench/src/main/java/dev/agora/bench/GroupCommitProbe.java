@@ -1,15 +1,15 @@
 package dev.agora.bench;
 
-import dev.agora.core.chain.ChainHead;
-import dev.agora.core.chain.ChainKey;
-import dev.agora.core.chain.ChainQuery;
-import dev.agora.core.chain.Checkpoint;
-import dev.agora.core.chain.Entry;
-import dev.agora.core.chain.Ledger;
-import dev.agora.core.chain.Recording;
-import dev.agora.core.event.Event;
-import dev.agora.core.event.EventType;
-import dev.agora.core.store.ChainStore;
+import dev.agora.chain.ChainHead;
+import dev.agora.chain.ChainKey;
+import dev.agora.chain.ChainQuery;
+import dev.agora.chain.ChainStore;
+import dev.agora.chain.Checkpoint;
+import dev.agora.chain.Entry;
+import dev.agora.chain.Ledger;
+import dev.agora.chain.Recording;
+import dev.agora.chain.event.Event;
+import dev.agora.chain.event.EventType;
 import dev.agora.rtfs.Value;
 import dev.agora.store.SqliteStore;
 import java.nio.file.Files;

@@ -1,12 +1,12 @@
 package dev.agora.bench;
 
+import dev.agora.chain.event.EventSink;
 import dev.agora.core.AgoraNode;
 import dev.agora.core.Marketplace;
 import dev.agora.core.call.CallRequest;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.config.ConfigLoader;
 import dev.agora.core.doc.Documents;
-import dev.agora.core.event.EventSink;
 import dev.agora.core.json.Json;
 import dev.agora.core.manifest.Manifests;
 import dev.agora.rtfs.Value;

@@ -1,10 +1,10 @@
 package dev.agora.bench;
 
+import dev.agora.chain.Hashes;
+import dev.agora.chain.event.EventSink;
 import dev.agora.core.AgoraNode;
-import dev.agora.core.chain.Hashes;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.config.ConfigLoader;
-import dev.agora.core.event.EventSink;
 import dev.agora.provider.mcp.JavaMcpServer;
 import dev.agora.server.AgoraServer;
 import io.modelcontextprotocol.client.McpClient;

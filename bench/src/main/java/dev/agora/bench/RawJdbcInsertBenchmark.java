@@ -1,9 +1,9 @@
 package dev.agora.bench;
 
-import dev.agora.core.chain.Canonical;
-import dev.agora.core.chain.Hashes;
-import dev.agora.core.event.Event;
-import dev.agora.core.store.Store;
+import dev.agora.chain.Canonical;
+import dev.agora.chain.Hashes;
+import dev.agora.chain.event.Event;
+import dev.agora.core.spi.Store;
 import dev.agora.store.JdbcStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.agora.bench;
 
-import dev.agora.core.event.EventSink;
+import dev.agora.chain.event.EventSink;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.registry.Registry;
 import java.time.Clock;

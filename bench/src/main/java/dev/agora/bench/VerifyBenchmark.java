@@ -1,15 +1,15 @@
 package dev.agora.bench;
 
-import dev.agora.core.chain.CausalChain;
-import dev.agora.core.chain.ChainHead;
-import dev.agora.core.chain.ChainKey;
-import dev.agora.core.chain.Checkpoint;
-import dev.agora.core.chain.Entry;
-import dev.agora.core.chain.Ledger;
-import dev.agora.core.chain.Recording;
-import dev.agora.core.chain.Verifier;
-import dev.agora.core.event.Event;
-import dev.agora.core.store.MemoryStore;
+import dev.agora.chain.CausalChain;
+import dev.agora.chain.ChainHead;
+import dev.agora.chain.ChainKey;
+import dev.agora.chain.Checkpoint;
+import dev.agora.chain.Entry;
+import dev.agora.chain.Ledger;
+import dev.agora.chain.MemoryChainStore;
+import dev.agora.chain.Recording;
+import dev.agora.chain.Verifier;
+import dev.agora.chain.event.Event;
 import dev.agora.store.SqliteStore;
 import java.nio.file.Files;
 import java.security.MessageDigest;
@@ -62,7 +62,7 @@ public class VerifyBenchmark {
     ChainKey key = ChainKey.generate("bench");
     Ledger.Settings settings =
         new Ledger.Settings(Ledger.Durability.DURABLE, Recording.DEFAULT, 10_000, 4096);
-    MemoryStore memory = new MemoryStore();
+    MemoryChainStore memory = new MemoryChainStore();
     Ledger ledger = new Ledger(memory, key, settings, m -> {});
     Event sample = ChainAppendBenchmark.sample();
     for (int i = 0; i < N; i++) {

@@ -1,8 +1,8 @@
 package dev.agora.cli;
 
+import dev.agora.chain.event.EventSink;
 import dev.agora.core.call.CallRequest;
 import dev.agora.core.error.AgoraError;
-import dev.agora.core.event.EventSink;
 import dev.agora.core.json.Json;
 import dev.agora.core.json.JsonException;
 import dev.agora.core.manifest.CapabilityManifest;

@@ -1,6 +1,6 @@
 package dev.agora.cli;
 
-import dev.agora.core.event.EventSink;
+import dev.agora.chain.event.EventSink;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.store.RegistryMirror;
 import dev.agora.rtfs.Printer;

@@ -1,8 +1,8 @@
 package dev.agora.cli;
 
-import dev.agora.core.event.Event;
-import dev.agora.core.event.EventSink;
-import dev.agora.core.event.EventType;
+import dev.agora.chain.event.Event;
+import dev.agora.chain.event.EventSink;
+import dev.agora.chain.event.EventType;
 import dev.agora.rtfs.Printer;
 import java.io.PrintStream;
 import java.util.EnumSet;

@@ -1,16 +1,16 @@
 package dev.agora.cli;
 
+import dev.agora.chain.ChainFormatException;
+import dev.agora.chain.event.EventSink;
 import dev.agora.core.AgoraNode;
 import dev.agora.core.Marketplace;
-import dev.agora.core.chain.ChainFormatException;
+import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.config.ConfigLoader;
 import dev.agora.core.discovery.Bootstrap;
 import dev.agora.core.doc.DocumentException;
 import dev.agora.core.doc.DocumentProblem;
-import dev.agora.core.event.EventSink;
-import dev.agora.core.security.SecurityContext;
-import dev.agora.core.store.StoreException;
+import dev.agora.core.spi.StoreException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

@@ -1,7 +1,7 @@
 package dev.agora.cli;
 
+import dev.agora.chain.event.EventSink;
 import dev.agora.core.PlanRunner;
-import dev.agora.core.event.EventSink;
 import dev.agora.rtfs.Printer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -2,6 +2,8 @@ package dev.agora.cli;
 
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.server.AgoraServer;
+import dev.agora.server.ServerSection;
+import dev.agora.server.ServerSettings;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -49,14 +51,14 @@ final class ServeCommand implements Callable<Integer> {
         io,
         s -> {
           AgoraConfig cfg = s.node().config();
-          AgoraConfig.Server at =
-              cfg.server()
-                  .at(
-                      host != null ? host : cfg.server().host(),
-                      port != null ? port : cfg.server().port());
+          ServerSettings configured = ServerSection.of(cfg);
+          ServerSettings at =
+              configured.at(
+                  host != null ? host : configured.host(), port != null ? port : configured.port());
           CountDownLatch stop = new CountDownLatch(1);
           try (AgoraServer server =
-              AgoraServer.start(s.marketplace(), cfg.withServer(at), io.err()::println)) {
+              AgoraServer.start(
+                  s.marketplace(), cfg.with(ServerSection.SECTION, at), io.err()::println)) {
             Thread hook = new Thread(stop::countDown, "agora-serve-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             io.err()

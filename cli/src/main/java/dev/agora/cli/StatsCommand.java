@@ -1,9 +1,9 @@
 package dev.agora.cli;
 
-import dev.agora.core.chain.CallStats;
-import dev.agora.core.chain.ChainQuery;
-import dev.agora.core.chain.Entry;
-import dev.agora.core.event.Event;
+import dev.agora.chain.CallStats;
+import dev.agora.chain.ChainQuery;
+import dev.agora.chain.Entry;
+import dev.agora.chain.event.Event;
 import dev.agora.core.manifest.Glob;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,8 +2,8 @@ package dev.agora.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agora.chain.ChainKey;
 import dev.agora.cli.CliTest.Result;
-import dev.agora.core.chain.ChainKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

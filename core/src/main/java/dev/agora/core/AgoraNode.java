@@ -1,12 +1,12 @@
 package dev.agora.core;
 
-import dev.agora.core.chain.CausalChain;
-import dev.agora.core.chain.ChainKey;
-import dev.agora.core.chain.Ledger;
+import dev.agora.chain.CausalChain;
+import dev.agora.chain.ChainKey;
+import dev.agora.chain.Ledger;
+import dev.agora.chain.event.EventSink;
 import dev.agora.core.config.AgoraConfig;
-import dev.agora.core.event.EventSink;
-import dev.agora.core.store.Store;
-import dev.agora.core.store.StoreException;
+import dev.agora.core.spi.Store;
+import dev.agora.core.spi.StoreException;
 import dev.agora.core.store.Stores;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -42,7 +42,7 @@ public final class AgoraNode implements AutoCloseable {
    */
   public static AgoraNode open(AgoraConfig config, EventSink trace, Consumer<String> log) {
     Path dataDir = config.dataDirOrDefault();
-    Store store = Stores.open(config.storage(), dataDir);
+    Store store = Stores.open(config.storage().type(), config.storage().settings(), dataDir);
     try {
       ChainKey key =
           config.storage().type().equals("memory")

@@ -1,29 +1,30 @@
 package dev.agora.core;
 
+import dev.agora.chain.event.EventSink;
 import dev.agora.core.call.CallMetrics;
 import dev.agora.core.call.CallPath;
 import dev.agora.core.call.CallRequest;
+import dev.agora.core.call.Providers;
+import dev.agora.core.call.policy.Authorize;
+import dev.agora.core.call.policy.IsolationPolicy;
+import dev.agora.core.call.policy.PolicyEngine;
+import dev.agora.core.call.policy.SecurityContext;
+import dev.agora.core.call.resilience.ResiliencePolicy;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.discovery.Bootstrap;
-import dev.agora.core.discovery.DiscoverySource;
 import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.error.AgoraError;
-import dev.agora.core.event.EventSink;
 import dev.agora.core.local.Annotated;
 import dev.agora.core.local.Defaults;
 import dev.agora.core.local.LocalFunction;
 import dev.agora.core.local.LocalProvider;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.ProviderSpec;
-import dev.agora.core.policy.IsolationPolicy;
-import dev.agora.core.policy.PolicyEngine;
-import dev.agora.core.provider.Provider;
-import dev.agora.core.provider.Providers;
 import dev.agora.core.registry.Registry;
-import dev.agora.core.resilience.ResiliencePolicy;
-import dev.agora.core.security.SecurityContext;
+import dev.agora.core.spi.DiscoverySource;
+import dev.agora.core.spi.Provider;
+import dev.agora.core.spi.RegistryStore;
 import dev.agora.core.store.RegistryMirror;
-import dev.agora.core.store.RegistryStore;
 import dev.agora.rtfs.Limits;
 import dev.agora.rtfs.Value;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -62,6 +63,7 @@ public final class Marketplace implements AutoCloseable {
   private final Providers providers;
   private final LocalProvider local = new LocalProvider();
   private final AtomicReference<PolicyEngine> policy;
+  private final Authorize authorize;
   private final AtomicReference<ResiliencePolicy> resilience;
   private final CompositeMeterRegistry meters;
   private final CallPath path;
@@ -84,6 +86,7 @@ public final class Marketplace implements AutoCloseable {
     b.extraProviders.forEach(providers::add);
     providers.all().forEach(p -> p.start(log));
     this.policy = new AtomicReference<>(new PolicyEngine(config.policy()));
+    this.authorize = new Authorize(policy::get, clock);
     this.resilience = new AtomicReference<>(config.resilience());
     this.meters = new CompositeMeterRegistry(); // no-op until a registry is added
     this.path =
@@ -126,7 +129,7 @@ public final class Marketplace implements AutoCloseable {
     for (Defaults.Entry d : Defaults.all(clock, log)) {
       registerLocal(d.manifest(), d.function(), d.inline(), BUILTIN);
     }
-    config.sources().forEach(s -> s.attach(providers));
+    config.sources().forEach(s -> s.attach(providers::get));
     List<Bootstrap.SourceReport> reports =
         new Bootstrap(registry, sink, clock, ticker, slowAfter, maxWait, progress)
             .run(config.sources());
@@ -271,7 +274,7 @@ public final class Marketplace implements AutoCloseable {
    * windows and limits are checked at call time. What gateways list to a caller.
    */
   public boolean mayCall(SecurityContext caller, CapabilityManifest m) {
-    return policy.get().verdict(m.id()).denial() == null && caller.refusal(m) == null;
+    return authorize.mayCall(caller, m);
   }
 
   /** Replaces the isolation policy; calls after this use it. */

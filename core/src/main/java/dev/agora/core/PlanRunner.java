@@ -1,13 +1,13 @@
 package dev.agora.core;
 
+import dev.agora.chain.event.Event;
+import dev.agora.chain.event.EventIds;
+import dev.agora.chain.event.EventSink;
+import dev.agora.chain.event.EventType;
 import dev.agora.core.call.CallRequest;
+import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.error.AgoraError;
-import dev.agora.core.event.Event;
-import dev.agora.core.event.EventIds;
-import dev.agora.core.event.EventSink;
-import dev.agora.core.event.EventType;
 import dev.agora.core.manifest.CapabilityManifest;
-import dev.agora.core.security.SecurityContext;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Host;
 import dev.agora.rtfs.Interpreter;

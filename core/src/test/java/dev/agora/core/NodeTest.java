@@ -3,22 +3,22 @@ package dev.agora.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agora.chain.ChainQuery;
+import dev.agora.chain.event.Event;
+import dev.agora.chain.event.EventSink;
+import dev.agora.chain.event.EventType;
+import dev.agora.chain.event.MemorySink;
 import dev.agora.core.call.CallRequest;
-import dev.agora.core.chain.ChainQuery;
+import dev.agora.core.call.policy.IsolationPolicy;
+import dev.agora.core.call.policy.SecurityContext;
+import dev.agora.core.call.resilience.ResiliencePolicy;
 import dev.agora.core.config.AgoraConfig;
-import dev.agora.core.discovery.DiscoverySource;
 import dev.agora.core.discovery.StaticSource;
 import dev.agora.core.error.AgoraError;
-import dev.agora.core.event.Event;
-import dev.agora.core.event.EventSink;
-import dev.agora.core.event.EventType;
-import dev.agora.core.event.MemorySink;
 import dev.agora.core.manifest.CapabilityManifest;
-import dev.agora.core.policy.IsolationPolicy;
-import dev.agora.core.resilience.ResiliencePolicy;
-import dev.agora.core.security.SecurityContext;
+import dev.agora.core.spi.DiscoverySource;
+import dev.agora.core.spi.RegistryStore;
 import dev.agora.core.store.MemoryStore;
-import dev.agora.core.store.RegistryStore;
 import dev.agora.rtfs.ErrorKind;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.reader.Reader;
@@ -43,8 +43,8 @@ class NodeTest {
         null,
         AgoraConfig.Storage.MEMORY,
         AgoraConfig.Chain.DEFAULT,
-        AgoraConfig.Server.DEFAULT,
-        ResiliencePolicy.DEFAULT);
+        ResiliencePolicy.DEFAULT,
+        Map.of());
   }
 
   private static CapabilityManifest manifest(String id) {

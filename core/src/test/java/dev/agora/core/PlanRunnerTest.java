@@ -2,12 +2,12 @@ package dev.agora.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agora.core.event.Event;
-import dev.agora.core.event.EventType;
-import dev.agora.core.event.MemorySink;
+import dev.agora.chain.event.Event;
+import dev.agora.chain.event.EventType;
+import dev.agora.chain.event.MemorySink;
+import dev.agora.core.call.policy.IsolationPolicy;
+import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.manifest.CapabilityManifest;
-import dev.agora.core.policy.IsolationPolicy;
-import dev.agora.core.security.SecurityContext;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.ErrorKind;
 import dev.agora.rtfs.Limits;

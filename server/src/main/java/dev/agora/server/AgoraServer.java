@@ -1,9 +1,9 @@
 package dev.agora.server;
 
 import dev.agora.core.Marketplace;
+import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.json.Json;
-import dev.agora.core.security.SecurityContext;
 import dev.agora.rtfs.Value;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -41,7 +41,7 @@ public final class AgoraServer implements AutoCloseable {
   private final Javalin app;
   private final McpGateway gateway;
   private final Callers callers;
-  private final AgoraConfig.Server settings;
+  private final ServerSettings settings;
   private final Marketplace marketplace;
   private final PrometheusMeterRegistry prometheus;
 
@@ -49,7 +49,7 @@ public final class AgoraServer implements AutoCloseable {
   private volatile List<String> allowedHosts;
 
   private AgoraServer(Marketplace marketplace, AgoraConfig config, Consumer<String> log) {
-    this.settings = config.server();
+    this.settings = ServerSection.of(config);
     this.callers = new Callers(config);
     this.marketplace = marketplace;
     this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -117,7 +117,7 @@ public final class AgoraServer implements AutoCloseable {
                 : " (API key required)"));
   }
 
-  /** Starts serving {@code marketplace} as {@code config.server()} says. */
+  /** Starts serving {@code marketplace} as {@code config}'s {@code server:} section says. */
   public static AgoraServer start(
       Marketplace marketplace, AgoraConfig config, Consumer<String> log) {
     return new AgoraServer(marketplace, config, log);

@@ -1,8 +1,8 @@
 package dev.agora.server;
 
-import dev.agora.core.chain.Hashes;
+import dev.agora.chain.Hashes;
+import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.config.AgoraConfig;
-import dev.agora.core.security.SecurityContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -27,15 +27,16 @@ final class Callers {
   private final SecurityContext anonymous;
 
   Callers(AgoraConfig config) {
+    ServerSettings settings = ServerSection.of(config);
     this.keys =
-        config.server().apiKeys().stream()
+        settings.apiKeys().stream()
             .map(
                 k ->
                     new Key(
                         HexFormat.of().parseHex(k.sha256()),
                         config.context(k.context()).named(k.context() + "/" + k.name())))
             .toList();
-    String anon = config.server().anonymous();
+    String anon = settings.anonymous();
     this.anonymous = anon == null ? null : config.context(anon);
   }
 

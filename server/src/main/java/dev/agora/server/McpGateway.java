@@ -2,13 +2,13 @@ package dev.agora.server;
 
 import dev.agora.core.Marketplace;
 import dev.agora.core.call.CallRequest;
+import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.json.Json;
 import dev.agora.core.json.JsonException;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.registry.Query;
 import dev.agora.core.registry.Registry;
-import dev.agora.core.security.SecurityContext;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.Seq;

@@ -1,7 +1,7 @@
 package dev.agora.server;
 
 import dev.agora.core.Marketplace;
-import dev.agora.core.security.SecurityContext;
+import dev.agora.core.call.policy.SecurityContext;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import java.io.InputStream;

@@ -1,10 +1,10 @@
 package dev.agora.server;
 
+import dev.agora.chain.Hashes;
+import dev.agora.chain.event.EventSink;
 import dev.agora.core.AgoraNode;
-import dev.agora.core.chain.Hashes;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.config.ConfigLoader;
-import dev.agora.core.event.EventSink;
 import dev.agora.provider.mcp.Peers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -2,11 +2,11 @@ package dev.agora.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agora.core.chain.ChainQuery;
-import dev.agora.core.chain.Entry;
+import dev.agora.chain.ChainQuery;
+import dev.agora.chain.Entry;
+import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.ProviderSpec;
-import dev.agora.core.security.SecurityContext;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import io.modelcontextprotocol.client.McpClient;

@@ -3,10 +3,10 @@ package dev.agora.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.agora.chain.event.EventSink;
 import dev.agora.core.AgoraNode;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.config.ConfigLoader;
-import dev.agora.core.event.EventSink;
 import dev.agora.core.fuzz.Mutator;
 import java.net.URI;
 import java.net.http.HttpClient;

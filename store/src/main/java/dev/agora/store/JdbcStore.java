@@ -1,15 +1,15 @@
 package dev.agora.store;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.agora.core.chain.ChainHead;
-import dev.agora.core.chain.ChainQuery;
-import dev.agora.core.chain.Checkpoint;
-import dev.agora.core.chain.CompactRange;
-import dev.agora.core.chain.Entry;
-import dev.agora.core.store.ChainStore;
-import dev.agora.core.store.RegistryStore;
-import dev.agora.core.store.Store;
-import dev.agora.core.store.StoreException;
+import dev.agora.chain.ChainHead;
+import dev.agora.chain.ChainQuery;
+import dev.agora.chain.ChainStore;
+import dev.agora.chain.Checkpoint;
+import dev.agora.chain.CompactRange;
+import dev.agora.chain.Entry;
+import dev.agora.core.spi.RegistryStore;
+import dev.agora.core.spi.Store;
+import dev.agora.core.spi.StoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -2,9 +2,9 @@ package dev.agora.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.agora.core.store.Store;
-import dev.agora.core.store.StoreException;
-import dev.agora.core.store.StoreProvider;
+import dev.agora.core.spi.Store;
+import dev.agora.core.spi.StoreException;
+import dev.agora.core.spi.StoreProvider;
 import java.nio.file.Path;
 import java.util.Map;
 

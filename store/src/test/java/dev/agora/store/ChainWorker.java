@@ -1,11 +1,11 @@
 package dev.agora.store;
 
-import dev.agora.core.chain.ChainKey;
-import dev.agora.core.chain.Ledger;
-import dev.agora.core.chain.Recording;
-import dev.agora.core.event.Event;
-import dev.agora.core.event.EventType;
-import dev.agora.core.store.Store;
+import dev.agora.chain.ChainKey;
+import dev.agora.chain.Ledger;
+import dev.agora.chain.Recording;
+import dev.agora.chain.event.Event;
+import dev.agora.chain.event.EventType;
+import dev.agora.core.spi.Store;
 import dev.agora.rtfs.Value;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;

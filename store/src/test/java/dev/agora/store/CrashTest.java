@@ -2,13 +2,13 @@ package dev.agora.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agora.core.chain.CausalChain;
-import dev.agora.core.chain.ChainKey;
-import dev.agora.core.chain.Ledger;
-import dev.agora.core.chain.Recording;
-import dev.agora.core.chain.Verifier;
-import dev.agora.core.chain.VerifierKey;
-import dev.agora.core.store.Store;
+import dev.agora.chain.CausalChain;
+import dev.agora.chain.ChainKey;
+import dev.agora.chain.Ledger;
+import dev.agora.chain.Recording;
+import dev.agora.chain.Verifier;
+import dev.agora.chain.VerifierKey;
+import dev.agora.core.spi.Store;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

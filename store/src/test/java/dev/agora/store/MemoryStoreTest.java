@@ -1,7 +1,7 @@
 package dev.agora.store;
 
+import dev.agora.core.spi.Store;
 import dev.agora.core.store.MemoryStore;
-import dev.agora.core.store.Store;
 
 /** The store contract on the in-memory store. */
 class MemoryStoreTest extends StoreContract {

@@ -1,6 +1,6 @@
 package dev.agora.store;
 
-import dev.agora.core.store.Store;
+import dev.agora.core.spi.Store;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

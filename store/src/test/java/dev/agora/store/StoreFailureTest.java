@@ -3,12 +3,11 @@ package dev.agora.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.agora.core.chain.ChainHead;
-import dev.agora.core.chain.ChainQuery;
-import dev.agora.core.chain.Entry;
-import dev.agora.core.config.AgoraConfig;
-import dev.agora.core.store.Store;
-import dev.agora.core.store.StoreException;
+import dev.agora.chain.ChainHead;
+import dev.agora.chain.ChainQuery;
+import dev.agora.chain.Entry;
+import dev.agora.core.spi.Store;
+import dev.agora.core.spi.StoreException;
 import dev.agora.core.store.Stores;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,13 +39,12 @@ class StoreFailureTest {
 
   @Test
   void sqliteOpensUnderTheDataDirOrAtItsConfiguredPath() throws IOException {
-    try (Store s = Stores.open(AgoraConfig.Storage.SQLITE, dir)) {
+    try (Store s = Stores.open("sqlite", Map.of(), dir)) {
       assertThat(s.describe()).isEqualTo("sqlite " + dir.resolve("agora.db"));
     }
     assertThat(dir.resolve("agora.db")).exists();
     Path elsewhere = dir.resolve("nested/dirs/chain.db");
-    try (Store s =
-        Stores.open(new AgoraConfig.Storage("sqlite", Map.of("path", elsewhere.toString())), dir)) {
+    try (Store s = Stores.open("sqlite", Map.of("path", elsewhere.toString()), dir)) {
       assertThat(s.describe()).endsWith("chain.db");
     }
     assertThat(elsewhere).exists();
@@ -71,7 +69,7 @@ class StoreFailureTest {
   void postgresIsOpenedFromItsSettings() {
     String url = Pg.freshDatabase();
     Map<String, String> settings = Map.of("url", url, "user", "postgres", "pool_size", "2");
-    try (Store s = Stores.open(new AgoraConfig.Storage("postgres", settings), dir)) {
+    try (Store s = Stores.open("postgres", settings, dir)) {
       assertThat(s.describe()).isEqualTo("postgres " + url);
       assertThat(s.chain().head().size()).isZero();
     }
@@ -100,7 +98,7 @@ class StoreFailureTest {
   }
 
   private Store open(Map<String, String> settings) {
-    return Stores.open(new AgoraConfig.Storage("postgres", settings), dir);
+    return Stores.open("postgres", settings, dir);
   }
 
   @Test

@@ -1,10 +1,10 @@
 package dev.agora.core.call;
 
+import dev.agora.core.call.policy.Egress;
+import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.manifest.CapabilityManifest;
-import dev.agora.core.policy.Egress;
-import dev.agora.core.provider.CallContext;
-import dev.agora.core.provider.Redactor;
-import dev.agora.core.security.SecurityContext;
+import dev.agora.core.spi.CallContext;
+import dev.agora.core.spi.Redactor;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import java.time.Duration;
@@ -23,9 +23,6 @@ final class Call implements CallContext {
   long deadline = Long.MAX_VALUE;
 
   Duration timeout;
-
-  /** Attempts made at the provider (more than one when retried). */
-  int attempts = 1;
 
   /** What the resilience stage noted (cache hit, attempts, fallback …), for the result's record. */
   private Dict.Builder notes;

@@ -1,5 +1,6 @@
 package dev.agora.core.call;
 
+import dev.agora.core.call.resilience.ResilienceMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,13 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Meters are made on a capability's first call and kept in a map, so a call costs a lookup and a
  * few increments.
  */
-public final class CallMetrics {
-
-  /** The state values of {@code agora_circuit_state}. */
-  public static final int CLOSED = 0;
-
-  public static final int OPEN = 1;
-  public static final int HALF_OPEN = 2;
+public final class CallMetrics implements ResilienceMetrics {
 
   private final MeterRegistry registry;
   private final Map<String, Meters> byCapability = new ConcurrentHashMap<>();
@@ -108,7 +103,8 @@ public final class CallMetrics {
     }
   }
 
-  void retried(String id, String provider) {
+  @Override
+  public void retried(String id, String provider) {
     Meters m = of(id, provider);
     if (m.retries == null) {
       m.retries = m.counter("agora.retries", "Attempts repeated after a transient failure");
@@ -116,7 +112,8 @@ public final class CallMetrics {
     m.retries.increment();
   }
 
-  void cacheHit(String id, String provider) {
+  @Override
+  public void cacheHit(String id, String provider) {
     Meters m = of(id, provider);
     if (m.cacheHits == null) {
       m.cacheHits = m.counter("agora.cache.hits", "Calls answered from the result cache");
@@ -124,7 +121,8 @@ public final class CallMetrics {
     m.cacheHits.increment();
   }
 
-  void fallback(String id, String provider) {
+  @Override
+  public void fallback(String id, String provider) {
     Meters m = of(id, provider);
     if (m.fallbacks == null) {
       m.fallbacks = m.counter("agora.fallbacks", "Calls answered by a fallback capability");
@@ -132,7 +130,8 @@ public final class CallMetrics {
     m.fallbacks.increment();
   }
 
-  void circuit(String id, String provider, int state) {
+  @Override
+  public void circuit(String id, String provider, int state) {
     Meters m = of(id, provider);
     if (m.circuit == null) {
       AtomicInteger holder = new AtomicInteger(state);

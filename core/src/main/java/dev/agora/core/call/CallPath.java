@@ -1,11 +1,12 @@
 package dev.agora.core.call;
 
+import dev.agora.chain.event.EventSink;
+import dev.agora.core.call.policy.Authorize;
+import dev.agora.core.call.policy.PolicyEngine;
+import dev.agora.core.call.resilience.Resilience;
+import dev.agora.core.call.resilience.ResiliencePolicy;
 import dev.agora.core.error.AgoraError;
-import dev.agora.core.event.EventSink;
-import dev.agora.core.policy.PolicyEngine;
-import dev.agora.core.provider.Providers;
 import dev.agora.core.registry.Registry;
-import dev.agora.core.resilience.ResiliencePolicy;
 import dev.agora.rtfs.Value;
 import java.time.Clock;
 import java.util.List;
@@ -61,11 +62,11 @@ public final class CallPath {
         List.of(
             record,
             new Resolve(registry),
-            new Authorize(policy, clock),
+            authorizing(new Authorize(policy, clock)),
             new ValidateInput(),
             new ValidateOutput(),
             new Govern(policy),
-            new Resilience(resilience, sink, clock, log, this::call, metrics));
+            new Guarded(new Resilience(resilience, sink, clock, log, metrics), this::call));
     Stage.Next next = new Execute(providers);
     for (int i = stages.size() - 1; i >= 0; i--) {
       Stage stage = stages.get(i);
@@ -73,6 +74,14 @@ public final class CallPath {
       next = c -> stage.apply(c, inner);
     }
     this.chain = next;
+  }
+
+  /** The Authorize stage: the policy and the caller's context decide ({@link Authorize}). */
+  private static Stage authorizing(Authorize authorize) {
+    return (call, next) -> {
+      authorize.check(call.manifest, call.request.caller());
+      return next.invoke(call);
+    };
   }
 
   /** Runs a call through every stage; a failure is an {@link dev.agora.core.error.AgoraError}. */

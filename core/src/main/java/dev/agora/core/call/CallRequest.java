@@ -1,6 +1,6 @@
 package dev.agora.core.call;
 
-import dev.agora.core.security.SecurityContext;
+import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.rtfs.Value;
 import java.time.Duration;
 import java.util.Objects;

@@ -2,9 +2,8 @@ package dev.agora.core.call;
 
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.manifest.CapabilityManifest;
-import dev.agora.core.provider.Provider;
-import dev.agora.core.provider.Providers;
-import dev.agora.core.provider.Redactor;
+import dev.agora.core.spi.Provider;
+import dev.agora.core.spi.Redactor;
 import dev.agora.rtfs.RtfsError;
 import dev.agora.rtfs.Value;
 import java.util.concurrent.ExecutionException;

@@ -1,7 +1,7 @@
 package dev.agora.core.call;
 
+import dev.agora.core.call.policy.PolicyEngine;
 import dev.agora.core.error.AgoraError;
-import dev.agora.core.policy.PolicyEngine;
 import dev.agora.rtfs.Value;
 import java.time.Duration;
 import java.util.List;

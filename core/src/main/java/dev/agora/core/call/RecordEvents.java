@@ -1,10 +1,10 @@
 package dev.agora.core.call;
 
+import dev.agora.chain.event.Event;
+import dev.agora.chain.event.EventIds;
+import dev.agora.chain.event.EventSink;
+import dev.agora.chain.event.EventType;
 import dev.agora.core.error.AgoraError;
-import dev.agora.core.event.Event;
-import dev.agora.core.event.EventIds;
-import dev.agora.core.event.EventSink;
-import dev.agora.core.event.EventType;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import java.time.Clock;

@@ -1,14 +1,15 @@
 package dev.agora.core.config;
 
-import dev.agora.core.chain.Ledger;
-import dev.agora.core.chain.Recording;
-import dev.agora.core.chain.VerifierKey;
-import dev.agora.core.discovery.DiscoverySource;
-import dev.agora.core.policy.IsolationPolicy;
-import dev.agora.core.resilience.ResiliencePolicy;
-import dev.agora.core.security.SecurityContext;
+import dev.agora.chain.Ledger;
+import dev.agora.chain.Recording;
+import dev.agora.chain.VerifierKey;
+import dev.agora.core.call.policy.IsolationPolicy;
+import dev.agora.core.call.policy.SecurityContext;
+import dev.agora.core.call.resilience.ResiliencePolicy;
+import dev.agora.core.spi.ConfigSection;
+import dev.agora.core.spi.DiscoverySource;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -22,6 +23,7 @@ import java.util.TreeSet;
  * @param file where it was read from (null for the defaults)
  * @param dataDir where the node keeps its files (its key, the SQLite database); null: {@code
  *     .agora} in the working directory
+ * @param sections the modules' own sections ({@link ConfigSection}s), by key; see {@link #section}
  */
 public record AgoraConfig(
     String file,
@@ -32,8 +34,8 @@ public record AgoraConfig(
     Path dataDir,
     Storage storage,
     Chain chain,
-    Server server,
-    ResiliencePolicy resilience) {
+    ResiliencePolicy resilience,
+    Map<String, Object> sections) {
 
   /** The data directory used when none is configured, relative to the working directory. */
   public static final Path DEFAULT_DATA_DIR = Path.of(".agora");
@@ -82,48 +84,10 @@ public record AgoraConfig(
     }
   }
 
-  /**
-   * {@code agora serve}: where it listens and who may call. Keys are kept only as SHA-256 hex.
-   *
-   * @param anonymous the context of requests without a key; null refuses them
-   * @param allowedOrigins browser origins allowed to call (others, with an Origin header, are
-   *     refused)
-   * @param allowedHosts Host headers accepted besides 127.0.0.1, localhost and [::1] on the port
-   *     (DNS rebinding)
-   */
-  public record Server(
-      String host,
-      int port,
-      List<ApiKey> apiKeys,
-      String anonymous,
-      List<String> allowedOrigins,
-      List<String> allowedHosts,
-      Duration keepAlive) {
-    public static final Server DEFAULT =
-        new Server(
-            "127.0.0.1", 8420, List.of(), null, List.of(), List.of(), Duration.ofSeconds(15));
-
-    public Server {
-      apiKeys = List.copyOf(apiKeys);
-      allowedOrigins = List.copyOf(allowedOrigins);
-      allowedHosts = List.copyOf(allowedHosts);
-    }
-
-    /** The same server on another host and port (the command line's --host/--port). */
-    public Server at(String h, int p) {
-      return new Server(h, p, apiKeys, anonymous, allowedOrigins, allowedHosts, keepAlive);
-    }
-  }
-
-  /**
-   * An API key: its name (for logs and the chain), the SHA-256 of its value (hex), the context it
-   * acts as.
-   */
-  public record ApiKey(String name, String sha256, String context) {}
-
   public AgoraConfig {
     sources = List.copyOf(sources);
     contexts = Map.copyOf(contexts);
+    sections = Map.copyOf(sections);
   }
 
   public static AgoraConfig defaults() {
@@ -136,32 +100,44 @@ public record AgoraConfig(
         null,
         Storage.SQLITE,
         Chain.DEFAULT,
-        Server.DEFAULT,
-        ResiliencePolicy.DEFAULT);
+        ResiliencePolicy.DEFAULT,
+        Map.of());
   }
 
   /** The same configuration storing elsewhere (tests, {@code --store memory}). */
   public AgoraConfig withStorage(Storage s) {
     return new AgoraConfig(
-        file, sources, policy, contexts, defaultContext, dataDir, s, chain, server, resilience);
+        file, sources, policy, contexts, defaultContext, dataDir, s, chain, resilience, sections);
   }
 
   /** The same configuration with another data directory. */
   public AgoraConfig withDataDir(Path dir) {
     return new AgoraConfig(
-        file, sources, policy, contexts, defaultContext, dir, storage, chain, server, resilience);
+        file, sources, policy, contexts, defaultContext, dir, storage, chain, resilience, sections);
   }
 
   /** The same configuration with other resilience settings. */
   public AgoraConfig withResilience(ResiliencePolicy r) {
     return new AgoraConfig(
-        file, sources, policy, contexts, defaultContext, dataDir, storage, chain, server, r);
+        file, sources, policy, contexts, defaultContext, dataDir, storage, chain, r, sections);
   }
 
-  /** The same configuration serving elsewhere. */
-  public AgoraConfig withServer(Server s) {
+  /**
+   * A module's section ({@link ConfigSection}): what it read from agora.yaml, or its defaults when
+   * the file has none.
+   */
+  @SuppressWarnings("unchecked") // stored by the section's own key, from its own read()
+  public <T> T section(ConfigSection<T> section) {
+    Object v = sections.get(section.key());
+    return v == null ? section.defaults() : (T) v;
+  }
+
+  /** The same configuration with another value for a module's section (the command line's). */
+  public <T> AgoraConfig with(ConfigSection<T> section, T value) {
+    Map<String, Object> all = new HashMap<>(sections);
+    all.put(section.key(), value);
     return new AgoraConfig(
-        file, sources, policy, contexts, defaultContext, dataDir, storage, chain, s, resilience);
+        file, sources, policy, contexts, defaultContext, dataDir, storage, chain, resilience, all);
   }
 
   /** The data directory, resolved: the configured one or {@code .agora}. */

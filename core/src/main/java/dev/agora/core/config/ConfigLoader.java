@@ -1,48 +1,33 @@
 package dev.agora.core.config;
 
-import dev.agora.core.chain.ChainFormatException;
-import dev.agora.core.chain.Hashes;
-import dev.agora.core.chain.Ledger;
-import dev.agora.core.chain.Recording;
-import dev.agora.core.chain.VerifierKey;
+import dev.agora.chain.ChainFormatException;
+import dev.agora.chain.Ledger;
+import dev.agora.chain.Recording;
+import dev.agora.chain.VerifierKey;
+import dev.agora.core.call.policy.IsolationPolicy;
+import dev.agora.core.call.policy.PolicySection;
+import dev.agora.core.call.policy.SecurityContext;
+import dev.agora.core.call.resilience.ResiliencePolicy;
+import dev.agora.core.call.resilience.ResilienceSection;
 import dev.agora.core.discovery.CoreSources;
-import dev.agora.core.discovery.DiscoverySource;
-import dev.agora.core.discovery.SourceFactory;
 import dev.agora.core.doc.Document;
 import dev.agora.core.doc.DocumentException;
 import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.doc.Documents;
 import dev.agora.core.doc.Fields;
-import dev.agora.core.manifest.Glob;
-import dev.agora.core.manifest.Ids;
-import dev.agora.core.policy.Egress;
-import dev.agora.core.policy.IsolationPolicy;
-import dev.agora.core.policy.LimitRule;
-import dev.agora.core.policy.NamespacePolicy;
-import dev.agora.core.policy.Rule;
-import dev.agora.core.policy.TimeWindow;
-import dev.agora.core.resilience.ResiliencePolicy;
-import dev.agora.core.security.SecurityContext;
+import dev.agora.core.spi.ConfigSection;
+import dev.agora.core.spi.DiscoverySource;
+import dev.agora.core.spi.SourceFactory;
 import dev.agora.core.store.Stores;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.DateTimeException;
-import java.time.DayOfWeek;
-import java.time.Duration;
-import java.time.LocalTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -71,8 +56,11 @@ import java.util.regex.PatternSyntaxException;
  * data_dir: .agora                          # the node's key and SQLite file; default .agora in the working directory
  * storage: {type: sqlite}                   # sqlite (default, path: <data_dir>/agora.db) | postgres | memory
  * chain: {durability: durable, privacy: full, checkpoint_every: 10000, redact: ["(?i)ssn"], trusted_keys: []}
- * server: {host: 127.0.0.1, port: 8420, api_keys: [{name: ci, context: agent, key_env: AGORA_KEY_CI}], anonymous: sandbox}
+ * resilience: {defaults: {…}, providers: {…}, capabilities: [{capabilities: "x.*", …}]}
  * </pre>
+ *
+ * Any other top-level section belongs to a module on the class path ({@link ConfigSection}: the
+ * server module's {@code server:}); a key that no module claims is an unknown key.
  */
 public final class ConfigLoader {
 
@@ -97,13 +85,25 @@ public final class ConfigLoader {
     return parse(doc, base, factories());
   }
 
-  /** Checks a parsed configuration; relative paths resolve against {@code base}. */
+  /**
+   * Checks a parsed configuration with the modules' sections on the class path; relative paths
+   * resolve against {@code base}.
+   */
   public static AgoraConfig parse(Document doc, Path base, Map<String, SourceFactory> factories) {
+    return parse(doc, base, factories, sections());
+  }
+
+  /** Checks a parsed configuration, with these source factories and module sections. */
+  public static AgoraConfig parse(
+      Document doc,
+      Path base,
+      Map<String, SourceFactory> factories,
+      List<ConfigSection<?>> sections) {
     List<DocumentProblem> problems = new ArrayList<>();
     Fields root = Fields.of(doc, List.of(), doc.root(), problems);
     List<DiscoverySource> sources = sources(root, base, factories);
-    IsolationPolicy policy = policy(root.map("policy"));
-    Map<String, SecurityContext> contexts = contexts(root);
+    IsolationPolicy policy = PolicySection.policy(root.map("policy"));
+    Map<String, SecurityContext> contexts = PolicySection.contexts(root.map("contexts"));
     String defaultContext =
         root.string(
             "default_context",
@@ -119,8 +119,14 @@ public final class ConfigLoader {
     Path dataDir = root.has("data_dir") ? base.resolve(root.string("data_dir", ".agora")) : null;
     AgoraConfig.Storage storage = storage(root.map("storage"), base);
     AgoraConfig.Chain chain = chain(root.map("chain"));
-    AgoraConfig.Server server = server(root.map("server"), contexts.keySet());
     ResiliencePolicy resilience = ResilienceSection.read(root.map("resilience"));
+    ConfigSection.Core core = new ConfigSection.Core(base, contexts.keySet());
+    Map<String, Object> modules = new LinkedHashMap<>();
+    for (ConfigSection<?> section : sections) {
+      if (root.has(section.key())) {
+        modules.put(section.key(), section.read(root.map(section.key()), core));
+      }
+    }
     root.rejectUnknown();
     if (!problems.isEmpty()) {
       sources.forEach(DiscoverySource::close);
@@ -135,8 +141,47 @@ public final class ConfigLoader {
         dataDir,
         storage,
         chain,
-        server,
-        resilience);
+        resilience,
+        modules);
+  }
+
+  /** The top-level keys core reads itself; no module may claim one. */
+  public static final Set<String> CORE_KEYS =
+      Set.of(
+          "sources",
+          "policy",
+          "contexts",
+          "default_context",
+          "data_dir",
+          "storage",
+          "chain",
+          "resilience");
+
+  /**
+   * The modules' sections on the class path. Two claiming one key, or one claiming a key of core's,
+   * is a broken build: an IllegalStateException naming both.
+   */
+  public static List<ConfigSection<?>> sections() {
+    List<ConfigSection<?>> found = new ArrayList<>();
+    ServiceLoader.load(ConfigSection.class).forEach(found::add);
+    return checked(found);
+  }
+
+  static List<ConfigSection<?>> checked(List<ConfigSection<?>> sections) {
+    Map<String, ConfigSection<?>> byKey = new LinkedHashMap<>();
+    for (ConfigSection<?> s : sections) {
+      ConfigSection<?> other = byKey.putIfAbsent(s.key(), s);
+      if (CORE_KEYS.contains(s.key()) || other != null) {
+        throw new IllegalStateException(
+            "agora.yaml's '"
+                + s.key()
+                + "' section is claimed by "
+                + (other == null ? "core" : other.getClass().getName())
+                + " and by "
+                + s.getClass().getName());
+      }
+    }
+    return List.copyOf(byKey.values());
   }
 
   /** The source factories: core's and those on the class path. */
@@ -184,216 +229,6 @@ public final class ConfigLoader {
     return out;
   }
 
-  // ---- policy ----
-
-  private static IsolationPolicy policy(Fields p) {
-    List<Rule> allow =
-        p.has("allow")
-            ? rules(p, "allow", "policy.allow")
-            : List.of(Rule.of("*", "policy.allow[0]"));
-    List<Rule> deny = rules(p, "deny", "policy.deny");
-    Duration defaultTimeout = p.duration("default_timeout", Duration.ofSeconds(30));
-    List<NamespacePolicy> namespaces = new ArrayList<>();
-    Fields nsMap = p.map("namespaces");
-    for (String ns : nsMap.keys()) {
-      if (Ids.problem(ns) != null) {
-        nsMap.problem(ns, "'" + ns + "' is not a namespace: " + Ids.problem(ns));
-        continue;
-      }
-      Fields n = nsMap.map(ns);
-      String where = "policy.namespaces." + ns;
-      List<Rule> nsAllow = n.has("allow") ? rules(n, "allow", where + ".allow") : null;
-      List<Rule> nsDeny = rules(n, "deny", where + ".deny");
-      Duration timeout = n.duration("timeout", null);
-      long max = n.integer("max_concurrent", 0, 1, 100_000);
-      n.rejectUnknown();
-      namespaces.add(
-          new NamespacePolicy(ns, nsAllow, nsDeny, timeout, max == 0 ? null : (int) max, where));
-    }
-    List<TimeWindow> windows = new ArrayList<>();
-    int w = 0;
-    for (Fields t : p.items("time_windows")) {
-      TimeWindow tw = window(t, "policy.time_windows[" + w++ + "]");
-      if (tw != null) {
-        windows.add(tw);
-      }
-    }
-    List<LimitRule> limits = new ArrayList<>();
-    int l = 0;
-    for (Fields lf : p.items("limits")) {
-      String where = "policy.limits[" + l++ + "]";
-      Glob pattern = glob(lf, "capabilities");
-      Duration timeout = lf.duration("timeout", null);
-      long max = lf.integer("max_concurrent", 0, 1, 100_000);
-      lf.rejectUnknown();
-      if (pattern != null) {
-        limits.add(new LimitRule(pattern, timeout, max == 0 ? null : (int) max, where));
-      }
-    }
-    Egress egress = egress(p.map("egress"));
-    p.rejectUnknown();
-    return new IsolationPolicy(allow, deny, namespaces, windows, limits, defaultTimeout, egress);
-  }
-
-  /** policy.egress: {allow: [hosts], private: [hosts that may resolve to non-public addresses]}. */
-  private static Egress egress(Fields e) {
-    List<String> allow = e.has("allow") ? hostPatterns(e, "allow") : Egress.DEFAULT.allow();
-    List<String> privateHosts = e.has("private") ? hostPatterns(e, "private") : List.of();
-    e.rejectUnknown();
-    return new Egress(allow, privateHosts);
-  }
-
-  private static List<String> hostPatterns(Fields f, String key) {
-    List<String> out = new ArrayList<>();
-    for (String h : f.strings(key)) {
-      String problem = Egress.problem(h);
-      if (problem != null) {
-        f.problem(key, problem);
-      } else {
-        out.add(h.strip());
-      }
-    }
-    return out;
-  }
-
-  private static List<Rule> rules(Fields f, String key, String where) {
-    List<Rule> out = new ArrayList<>();
-    List<String> patterns = f.strings(key);
-    for (int i = 0; i < patterns.size(); i++) {
-      try {
-        out.add(Rule.of(patterns.get(i), where + "[" + i + "]"));
-      } catch (IllegalArgumentException e) {
-        f.problem(key, e.getMessage());
-      }
-    }
-    return out;
-  }
-
-  /** A list of id patterns; each bad one is a problem. */
-  private static List<Glob> globs(Fields f, String key) {
-    List<Glob> out = new ArrayList<>();
-    for (String pattern : f.strings(key)) {
-      try {
-        out.add(Glob.of(pattern));
-      } catch (IllegalArgumentException e) {
-        f.problem(key, e.getMessage());
-      }
-    }
-    return out;
-  }
-
-  static Glob glob(Fields f, String key) {
-    String p = f.required(key);
-    if (p == null) {
-      return null;
-    }
-    try {
-      return Glob.of(p);
-    } catch (IllegalArgumentException e) {
-      f.problem(key, e.getMessage());
-      return null;
-    }
-  }
-
-  private static TimeWindow window(Fields t, String where) {
-    String zoneName = t.required("zone");
-    ZoneId zone = null;
-    if (zoneName != null) {
-      try {
-        zone = ZoneId.of(zoneName);
-      } catch (DateTimeException e) {
-        t.problem(
-            "zone", "unknown time zone '" + zoneName + "'; use an IANA name such as Europe/Oslo");
-      }
-    }
-    Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
-    for (String d : t.strings("days")) {
-      DayOfWeek day = day(d);
-      if (day == null) {
-        t.problem("days", "'" + d + "' is not a day; use mon, tue, wed, thu, fri, sat, sun");
-      } else {
-        days.add(day);
-      }
-    }
-    String hours = t.string("hours", "00:00-24:00");
-    LocalTime[] range = hours(hours);
-    if (range == null) {
-      t.problem("hours", "'" + hours + "' is not a range of local times such as \"08:00-18:00\"");
-    }
-    List<Glob> applies = globs(t, "capabilities");
-    t.rejectUnknown();
-    return zone == null || range == null
-        ? null
-        : new TimeWindow(zone, days, range[0], range[1], applies, where);
-  }
-
-  private static DayOfWeek day(String d) {
-    for (DayOfWeek day : DayOfWeek.values()) {
-      String full = day.name().toLowerCase(Locale.ROOT);
-      if (full.equals(d.toLowerCase(Locale.ROOT))
-          || full.substring(0, 3).equals(d.toLowerCase(Locale.ROOT))) {
-        return day;
-      }
-    }
-    return null;
-  }
-
-  /** {@code "08:00-18:00"}; {@code 24:00} means the end of the day. */
-  private static LocalTime[] hours(String s) {
-    String[] parts = s.split("-");
-    if (parts.length != 2) {
-      return null;
-    }
-    try {
-      LocalTime from = LocalTime.parse(parts[0].strip());
-      LocalTime to =
-          parts[1].strip().equals("24:00") ? LocalTime.MAX : LocalTime.parse(parts[1].strip());
-      return from.equals(to) ? null : new LocalTime[] {from, to};
-    } catch (DateTimeParseException e) {
-      return null;
-    }
-  }
-
-  // ---- contexts and storage ----
-
-  private static Map<String, SecurityContext> contexts(Fields root) {
-    Map<String, SecurityContext> out = new LinkedHashMap<>();
-    Fields all = root.map("contexts");
-    for (String name : all.keys()) {
-      Fields c = all.map(name);
-      String level = c.string("level", "controlled").toUpperCase(Locale.ROOT);
-      SecurityContext.Level l;
-      try {
-        l = SecurityContext.Level.valueOf(level);
-      } catch (IllegalArgumentException e) {
-        c.problem(
-            "level",
-            "'"
-                + level.toLowerCase(Locale.ROOT)
-                + "' is not a level; use pure, controlled or full");
-        l = SecurityContext.Level.PURE;
-      }
-      // An absent list is a mistake; an empty one is a context that may call nothing (deny-all).
-      boolean listsAllowed = c.has("allow");
-      List<Glob> allowed = globs(c, "allow");
-      if (l == SecurityContext.Level.CONTROLLED && !listsAllowed) {
-        c.problem("a controlled context needs 'allow': the capabilities it may call ([] for none)");
-      }
-      Set<String> effects =
-          c.has("effects")
-              ? new HashSet<>(c.strings("effects").stream().map(Ids::effect).toList())
-              : null;
-      Set<String> permissions =
-          new HashSet<>(
-              c.has("permissions")
-                  ? c.strings("permissions")
-                  : l == SecurityContext.Level.FULL ? List.of("*") : List.of());
-      c.rejectUnknown();
-      out.put(name, new SecurityContext(name, l, allowed, effects, permissions));
-    }
-    return out;
-  }
-
   private static AgoraConfig.Storage storage(Fields s, Path base) {
     String type = s.string("type", "sqlite");
     Map<String, String> settings = new LinkedHashMap<>();
@@ -425,57 +260,6 @@ public final class ConfigLoader {
       s.problem("postgres storage needs a url (jdbc:postgresql://host:port/database)");
     }
     return new AgoraConfig.Storage(type, settings);
-  }
-
-  /** Where {@code key_env} values come from (tests replace it). */
-  static UnaryOperator<String> environment = System::getenv;
-
-  private static AgoraConfig.Server server(Fields s, Set<String> contexts) {
-    AgoraConfig.Server d = AgoraConfig.Server.DEFAULT;
-    String host = s.string("host", d.host());
-    int port = (int) s.integer("port", d.port(), 0, 65_535);
-    List<AgoraConfig.ApiKey> keys = new ArrayList<>();
-    for (Fields k : s.items("api_keys")) {
-      String name = k.required("name");
-      String context = k.required("context");
-      String sha = k.string("sha256", null);
-      String env = k.string("key_env", null);
-      if ((sha == null) == (env == null)) {
-        k.problem(
-            "an API key needs either key_env (the variable holding it) or sha256 (the hex SHA-256 of it)");
-      } else if (sha != null && !sha.matches("[0-9a-fA-F]{64}")) {
-        k.problem("sha256", "expected 64 hex digits");
-      } else if (env != null) {
-        String value = environment.apply(env);
-        if (value == null || value.isEmpty()) {
-          k.problem("key_env", "the environment variable " + env + " is not set");
-        } else {
-          sha = Hashes.hex(Hashes.sha256(value.getBytes(StandardCharsets.UTF_8)));
-        }
-      }
-      if (context != null && !contexts.contains(context)) {
-        k.problem("context", "no context named '" + context + "' under contexts");
-      }
-      if (k.has("key")) {
-        k.problem(
-            "key",
-            "API keys do not belong in agora.yaml; put the key in an environment variable (key_env) or "
-                + "give its sha256");
-      }
-      k.rejectUnknown();
-      if (name != null && context != null && sha != null) {
-        keys.add(new AgoraConfig.ApiKey(name, sha.toLowerCase(Locale.ROOT), context));
-      }
-    }
-    String anonymous = s.string("anonymous", null);
-    if (anonymous != null && !contexts.contains(anonymous)) {
-      s.problem("anonymous", "no context named '" + anonymous + "' under contexts");
-    }
-    List<String> origins = s.has("allowed_origins") ? s.strings("allowed_origins") : List.of();
-    List<String> hosts = s.has("allowed_hosts") ? s.strings("allowed_hosts") : List.of();
-    Duration keepAlive = s.duration("keep_alive", d.keepAlive());
-    s.rejectUnknown();
-    return new AgoraConfig.Server(host, port, keys, anonymous, origins, hosts, keepAlive);
   }
 
   private static AgoraConfig.Chain chain(Fields c) {

@@ -1,12 +1,13 @@
 package dev.agora.core.discovery;
 
+import dev.agora.chain.event.Event;
+import dev.agora.chain.event.EventIds;
+import dev.agora.chain.event.EventSink;
+import dev.agora.chain.event.EventType;
 import dev.agora.core.doc.DocumentProblem;
-import dev.agora.core.event.Event;
-import dev.agora.core.event.EventIds;
-import dev.agora.core.event.EventSink;
-import dev.agora.core.event.EventType;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.registry.Registry;
+import dev.agora.core.spi.DiscoverySource;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.Vec;

@@ -3,6 +3,8 @@ package dev.agora.core.discovery;
 import dev.agora.core.doc.Fields;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Manifests;
+import dev.agora.core.spi.DiscoverySource;
+import dev.agora.core.spi.SourceFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

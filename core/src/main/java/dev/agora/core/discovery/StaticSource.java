@@ -1,6 +1,7 @@
 package dev.agora.core.discovery;
 
 import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.spi.DiscoverySource;
 import java.util.List;
 
 /** A fixed list of manifests: written inline in agora.yaml, or given in code. */

@@ -1,6 +1,6 @@
 package dev.agora.core.local;
 
-import dev.agora.core.provider.CallContext;
+import dev.agora.core.spi.CallContext;
 import dev.agora.rtfs.Value;
 
 /** The Java body of a local capability: input (already validated) to result. */

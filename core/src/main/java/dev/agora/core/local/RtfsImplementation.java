@@ -2,7 +2,7 @@ package dev.agora.core.local;
 
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.manifest.CapabilityManifest;
-import dev.agora.core.provider.CallContext;
+import dev.agora.core.spi.CallContext;
 import dev.agora.rtfs.Fn;
 import dev.agora.rtfs.Interpreter;
 import dev.agora.rtfs.Limits;

@@ -1,5 +1,9 @@
 package dev.agora.core.manifest;
 
+import dev.agora.core.doc.Fields;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A pattern over capability ids, anchored on the whole id: {@code *} matches any run of characters
  * (dots included), {@code ?} one character, everything else itself. So {@code ccos.math.*} matches
@@ -39,6 +43,36 @@ public final class Glob {
       }
     }
     return new Glob(pattern);
+  }
+
+  /**
+   * The pattern at {@code key} of a configuration map; null, with a problem recorded, when it is
+   * missing or not a pattern.
+   */
+  public static Glob required(Fields f, String key) {
+    String p = f.required(key);
+    if (p == null) {
+      return null;
+    }
+    try {
+      return of(p);
+    } catch (IllegalArgumentException e) {
+      f.problem(key, e.getMessage());
+      return null;
+    }
+  }
+
+  /** The patterns of the list at {@code key} (none when absent); each bad one is a problem. */
+  public static List<Glob> list(Fields f, String key) {
+    List<Glob> out = new ArrayList<>();
+    for (String pattern : f.strings(key)) {
+      try {
+        out.add(of(pattern));
+      } catch (IllegalArgumentException e) {
+        f.problem(key, e.getMessage());
+      }
+    }
+    return out;
   }
 
   /** True if the whole of {@code id} matches. */

@@ -1,9 +1,9 @@
 package dev.agora.core.registry;
 
-import dev.agora.core.event.Event;
-import dev.agora.core.event.EventIds;
-import dev.agora.core.event.EventSink;
-import dev.agora.core.event.EventType;
+import dev.agora.chain.event.Event;
+import dev.agora.chain.event.EventIds;
+import dev.agora.chain.event.EventSink;
+import dev.agora.chain.event.EventType;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Ids;
 import dev.agora.core.manifest.Manifests;

@@ -6,6 +6,7 @@ import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Manifests;
 import dev.agora.core.manifest.Provenance;
 import dev.agora.core.registry.Registry;
+import dev.agora.core.spi.RegistryStore;
 import dev.agora.rtfs.Printer;
 import java.util.ArrayList;
 import java.util.List;

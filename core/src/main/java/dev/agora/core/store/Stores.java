@@ -1,6 +1,8 @@
 package dev.agora.core.store;
 
-import dev.agora.core.config.AgoraConfig;
+import dev.agora.core.spi.Store;
+import dev.agora.core.spi.StoreException;
+import dev.agora.core.spi.StoreProvider;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -25,16 +27,19 @@ public final class Stores {
     return providers().keySet();
   }
 
-  /** Opens the store {@code storage} describes, keeping local files under {@code dataDir}. */
-  public static Store open(AgoraConfig.Storage storage, Path dataDir) {
-    StoreProvider p = providers().get(storage.type());
+  /**
+   * Opens the store of {@code type} with its {@code settings} (agora.yaml's {@code storage:}),
+   * keeping local files under {@code dataDir}.
+   */
+  public static Store open(String type, Map<String, String> settings, Path dataDir) {
+    StoreProvider p = providers().get(type);
     if (p == null) {
       throw new StoreException(
           "storage type '"
-              + storage.type()
+              + type
               + "' is not available in this build; it has "
               + String.join(", ", types()));
     }
-    return p.open(storage.settings(), dataDir);
+    return p.open(settings, dataDir);
   }
 }

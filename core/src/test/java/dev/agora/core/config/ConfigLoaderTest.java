@@ -3,15 +3,18 @@ package dev.agora.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agora.core.call.policy.Egress;
+import dev.agora.core.call.policy.PolicyEngine;
+import dev.agora.core.call.policy.SecurityContext;
+import dev.agora.core.call.resilience.ResiliencePolicy;
+import dev.agora.core.call.resilience.ResilienceSettings;
 import dev.agora.core.discovery.FileSource;
 import dev.agora.core.discovery.StaticSource;
 import dev.agora.core.doc.DocumentException;
 import dev.agora.core.doc.DocumentProblem;
-import dev.agora.core.policy.Egress;
-import dev.agora.core.policy.PolicyEngine;
-import dev.agora.core.resilience.ResiliencePolicy;
-import dev.agora.core.resilience.ResilienceSettings;
-import dev.agora.core.security.SecurityContext;
+import dev.agora.core.doc.Documents;
+import dev.agora.core.doc.Fields;
+import dev.agora.core.spi.ConfigSection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,7 +143,7 @@ class ConfigLoaderTest {
             "agora.yaml:17: chain.redact: '(' is not a regular expression: Unclosed group",
             "agora.yaml:17: chain.trusted_keys: not a verifier key: expected <name>+<hash>+<key>",
             "agora.yaml:18: extra: unknown key 'extra'; known keys are sources, policy, contexts, default_context, "
-                + "data_dir, storage, chain, server, resilience");
+                + "data_dir, storage, chain, resilience");
   }
 
   @Test
@@ -236,99 +239,6 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void the_server_section_keeps_only_hashes_of_keys() throws IOException {
-    var saved = ConfigLoader.environment;
-    ConfigLoader.environment = name -> name.equals("AGORA_TEST_KEY") ? "s3cret" : null;
-    try {
-      AgoraConfig c =
-          ConfigLoader.load(
-              write(
-                  """
-          contexts:
-            agent: {level: controlled, allow: ["ccos.*"]}
-            ops: {level: full}
-          server:
-            host: 0.0.0.0
-            port: 0
-            anonymous: agent
-            allowed_origins: ["https://console.example"]
-            allowed_hosts: ["agora.internal:8420"]
-            keep_alive: 5s
-            api_keys:
-              - {name: ci, context: ops, key_env: AGORA_TEST_KEY}
-              - {name: bot, context: agent, sha256: "4A7C449D22A99026FAC16A47621FF68792FF589F72334EA3950CE186A5615E9A"}
-          """));
-      AgoraConfig.Server s = c.server();
-      assertThat(s.host()).isEqualTo("0.0.0.0");
-      assertThat(s.port()).isZero();
-      assertThat(s.anonymous()).isEqualTo("agent");
-      assertThat(s.allowedOrigins()).containsExactly("https://console.example");
-      assertThat(s.allowedHosts()).containsExactly("agora.internal:8420");
-      assertThat(s.keepAlive()).isEqualTo(Duration.ofSeconds(5));
-      assertThat(s.apiKeys())
-          .containsExactly(
-              // SHA-256 of "s3cret": the key itself is never kept
-              new AgoraConfig.ApiKey(
-                  "ci", "1ec1c26b50d5d3c58d9583181af8076655fe00756bf7285940ba3670f99fcba0", "ops"),
-              new AgoraConfig.ApiKey(
-                  "bot",
-                  "4a7c449d22a99026fac16a47621ff68792ff589f72334ea3950ce186a5615e9a",
-                  "agent"));
-      assertThat(ConfigLoader.load(write("contexts: {a: {level: full}}\n")).server())
-          .isEqualTo(AgoraConfig.Server.DEFAULT);
-    } finally {
-      ConfigLoader.environment = saved;
-    }
-  }
-
-  @Test
-  void server_mistakes_are_named_and_literal_keys_refused() throws IOException {
-    var saved = ConfigLoader.environment;
-    ConfigLoader.environment = name -> null;
-    try {
-      Path f =
-          write(
-              """
-          contexts:
-            agent: {level: full}
-          server:
-            port: 70000
-            anonymous: nobody
-            api_keys:
-              - {name: a, context: agent}
-              - {name: b, context: agent, sha256: abc}
-              - {name: c, context: agent, key_env: NOT_SET}
-              - {name: d, context: ghost, sha256: "4a7c449d22a99026fac16a47621ff68792ff589f72334ea3950ce186a5615e9a"}
-              - {name: e, context: agent, key: hunter2}
-            tls: true
-          """);
-      DocumentException e =
-          Assertions.catchThrowableOfType(DocumentException.class, () -> ConfigLoader.load(f));
-      assertThat(e.problems())
-          .extracting(DocumentProblem::toString)
-          .noneMatch(p -> p.contains("hunter2"));
-      assertThat(e.problems())
-          .extracting(p -> p.toString().replace(f.toString(), "agora.yaml"))
-          .containsExactly(
-              "agora.yaml:4: server.port: expected an integer from 0 to 65535, found 70000 (integer)",
-              "agora.yaml:7: server.api_keys[0]: an API key needs either key_env (the variable holding it) or sha256 "
-                  + "(the hex SHA-256 of it)",
-              "agora.yaml:8: server.api_keys[1].sha256: expected 64 hex digits",
-              "agora.yaml:9: server.api_keys[2].key_env: the environment variable NOT_SET is not set",
-              "agora.yaml:10: server.api_keys[3].context: no context named 'ghost' under contexts",
-              "agora.yaml:11: server.api_keys[4]: an API key needs either key_env (the variable holding it) or sha256 "
-                  + "(the hex SHA-256 of it)",
-              "agora.yaml:11: server.api_keys[4].key: API keys do not belong in agora.yaml; put the key in an environment "
-                  + "variable (key_env) or give its sha256",
-              "agora.yaml:5: server.anonymous: no context named 'nobody' under contexts",
-              "agora.yaml:12: server.tls: unknown key 'tls'; known keys are host, port, api_keys, anonymous, "
-                  + "allowed_origins, allowed_hosts, keep_alive");
-    } finally {
-      ConfigLoader.environment = saved;
-    }
-  }
-
-  @Test
   void no_file_means_the_defaults_and_a_broken_file_one_problem() throws IOException {
     AgoraConfig c = ConfigLoader.find(null, dir);
     assertThat(c.file()).isNull();
@@ -348,27 +258,106 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void the_example_in_the_documentation_is_valid() throws IOException {
-    String doc = Files.readString(Path.of("..", "docs", "CONFIGURATION.md"));
-    int start = doc.indexOf("```yaml\n") + "```yaml\n".length();
-    AgoraConfig c = ConfigLoader.load(write(doc.substring(start, doc.indexOf("```", start))));
-    assertThat(c.sources()).hasSize(2);
-    assertThat(c.contexts()).containsOnlyKeys("operator", "agent", "sandbox");
-    assertThat(c.policy().windows()).hasSize(1);
-    assertThat(c.server().apiKeys())
-        .extracting(AgoraConfig.ApiKey::context)
-        .containsExactly("operator");
-    assertThat(c.server().anonymous()).isEqualTo("sandbox");
-    assertThat(c.policy().egress()).isEqualTo(Egress.DEFAULT);
-    assertThat(c.resilience().rules()).hasSize(1);
-    assertThat(c.resilience().providers()).containsOnlyKeys("mcp");
-  }
-
-  @Test
   void an_empty_file_is_the_defaults() throws IOException {
     AgoraConfig c = ConfigLoader.load(write("# nothing yet\n"));
     assertThat(c.policy().allow()).hasSize(1);
     assertThat(c.contexts()).containsOnlyKeys("local");
     assertThat(List.of(c.defaultContext())).containsExactly("local");
+  }
+
+  // ---- modules' sections ----
+
+  /** A module's section as a module would write one: a greeting for one of the contexts. */
+  record Greeting(String text, String to) {}
+
+  static class GreetingSection implements ConfigSection<Greeting> {
+    @Override
+    public String key() {
+      return "greeting";
+    }
+
+    @Override
+    public Greeting read(Fields f, ConfigSection.Core core) {
+      String to = f.string("to", "local");
+      if (!core.contexts().contains(to)) {
+        f.problem("to", "no context named '" + to + "' under contexts");
+      }
+      Greeting g = new Greeting(f.string("text", "hello"), to);
+      f.rejectUnknown();
+      return g;
+    }
+
+    @Override
+    public Greeting defaults() {
+      return new Greeting("hello", "local");
+    }
+  }
+
+  private AgoraConfig withGreeting(String yaml) throws IOException {
+    return ConfigLoader.parse(
+        Documents.read(write(yaml)), dir, ConfigLoader.factories(), List.of(new GreetingSection()));
+  }
+
+  @Test
+  void a_module_reads_its_own_section_and_sees_the_contexts() throws IOException {
+    GreetingSection section = new GreetingSection();
+    AgoraConfig c = withGreeting("contexts: {ops: {level: full}}\ngreeting: {text: hi, to: ops}\n");
+    assertThat(c.section(section)).isEqualTo(new Greeting("hi", "ops"));
+    assertThat(c.with(section, new Greeting("bye", "ops")).section(section))
+        .isEqualTo(new Greeting("bye", "ops"));
+    assertThat(withGreeting("policy: {}\n").section(section)).isEqualTo(section.defaults());
+    assertThat(AgoraConfig.defaults().section(section)).isEqualTo(section.defaults());
+  }
+
+  @Test
+  void a_module_section_reports_its_problems_with_their_lines() throws IOException {
+    DocumentException e =
+        Assertions.catchThrowableOfType(
+            DocumentException.class,
+            () -> withGreeting("greeting:\n  to: nobody\n  colour: red\n"));
+    assertThat(e.problems())
+        .extracting(p -> p.toString().replace(dir.resolve("agora.yaml").toString(), "agora.yaml"))
+        .containsExactly(
+            "agora.yaml:2: greeting.to: no context named 'nobody' under contexts",
+            "agora.yaml:3: greeting.colour: unknown key 'colour'; known keys are to, text");
+    assertThat(
+            Assertions.catchThrowableOfType(
+                    DocumentException.class, () -> withGreeting("greeting: [1]\n"))
+                .problems())
+        .extracting(DocumentProblem::message)
+        .containsExactly("expected a map, found [1] (vector)");
+  }
+
+  @Test
+  void a_section_no_module_on_the_class_path_claims_is_an_unknown_key() throws IOException {
+    Path f = write("contexts: {a: {level: full}}\nserver: {port: 8080}\n");
+    DocumentException e =
+        Assertions.catchThrowableOfType(DocumentException.class, () -> ConfigLoader.load(f));
+    assertThat(e.problems())
+        .extracting(p -> p.toString().replace(f.toString(), "agora.yaml"))
+        .containsExactly(
+            "agora.yaml:2: server: unknown key 'server'; known keys are sources, policy, contexts, "
+                + "default_context, data_dir, storage, chain, resilience");
+    assertThat(ConfigLoader.sections()).isEmpty(); // core alone has none
+  }
+
+  @Test
+  void two_modules_may_not_claim_one_section_nor_a_module_one_of_cores() {
+    ConfigSection<Greeting> policy =
+        new GreetingSection() {
+          @Override
+          public String key() {
+            return "policy";
+          }
+        };
+    assertThat(ConfigLoader.checked(List.of(new GreetingSection()))).hasSize(1);
+    assertThatThrownBy(
+            () -> ConfigLoader.checked(List.of(new GreetingSection(), new GreetingSection())))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("agora.yaml's 'greeting' section is claimed by ")
+        .hasMessageContaining("GreetingSection and by ");
+    assertThatThrownBy(() -> ConfigLoader.checked(List.of(policy)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("agora.yaml's 'policy' section is claimed by core and by ");
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.ProviderSpec;
+import dev.agora.core.spi.DiscoverySource;
 import dev.agora.rtfs.Dict;
 import java.util.ArrayList;
 import java.util.List;

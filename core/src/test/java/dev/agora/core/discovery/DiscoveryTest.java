@@ -2,16 +2,17 @@ package dev.agora.core.discovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agora.chain.event.Event;
+import dev.agora.chain.event.EventSink;
+import dev.agora.chain.event.EventType;
+import dev.agora.chain.event.MemorySink;
 import dev.agora.core.Marketplace;
+import dev.agora.core.call.policy.IsolationPolicy;
+import dev.agora.core.call.policy.SecurityContext;
+import dev.agora.core.call.resilience.ResiliencePolicy;
 import dev.agora.core.config.AgoraConfig;
-import dev.agora.core.event.Event;
-import dev.agora.core.event.EventSink;
-import dev.agora.core.event.EventType;
-import dev.agora.core.event.MemorySink;
 import dev.agora.core.manifest.CapabilityManifest;
-import dev.agora.core.policy.IsolationPolicy;
-import dev.agora.core.resilience.ResiliencePolicy;
-import dev.agora.core.security.SecurityContext;
+import dev.agora.core.spi.DiscoverySource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,8 +43,8 @@ class DiscoveryTest {
         null,
         AgoraConfig.Storage.MEMORY,
         AgoraConfig.Chain.DEFAULT,
-        AgoraConfig.Server.DEFAULT,
-        ResiliencePolicy.DEFAULT);
+        ResiliencePolicy.DEFAULT,
+        Map.of());
   }
 
   @Test

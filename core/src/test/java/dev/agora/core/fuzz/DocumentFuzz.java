@@ -2,11 +2,11 @@ package dev.agora.core.fuzz;
 
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.config.ConfigLoader;
-import dev.agora.core.discovery.SourceFactory;
 import dev.agora.core.doc.Document;
 import dev.agora.core.doc.DocumentException;
 import dev.agora.core.doc.Documents;
 import dev.agora.core.manifest.Manifests;
+import dev.agora.core.spi.SourceFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agora.core.doc.Documents;
 import dev.agora.core.registry.Registry;
+import dev.agora.core.spi.RegistryStore;
 import dev.agora.core.store.MemoryStore;
 import dev.agora.core.store.RegistryMirror;
-import dev.agora.core.store.RegistryStore;
 import dev.agora.rtfs.Printer;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,9 +2,9 @@ package dev.agora.core.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agora.chain.event.EventType;
+import dev.agora.chain.event.MemorySink;
 import dev.agora.core.TestClock;
-import dev.agora.core.event.EventType;
-import dev.agora.core.event.MemorySink;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Glob;
 import java.util.ArrayList;

@@ -1,12 +1,12 @@
 package dev.agora.provider.http;
 
+import dev.agora.core.call.policy.Egress;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.ProviderSpec;
-import dev.agora.core.policy.Egress;
-import dev.agora.core.provider.CallContext;
-import dev.agora.core.provider.Provider;
-import dev.agora.core.provider.Redactor;
+import dev.agora.core.spi.CallContext;
+import dev.agora.core.spi.Provider;
+import dev.agora.core.spi.Redactor;
 import dev.agora.rtfs.Value;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -151,7 +151,7 @@ public final class HttpProvider implements Provider {
           throw new AgoraError.ProviderError(
               id, "more than " + MAX_REDIRECTS + " redirects from " + where(first), null);
         }
-        request = Requests.redirect(request, request.uri().resolve(location), status);
+        request = Requests.redirect(request, request.uri().resolve(location), status, e.auth());
         continue;
       }
       String where = where(request);

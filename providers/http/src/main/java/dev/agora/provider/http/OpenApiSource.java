@@ -1,9 +1,9 @@
 package dev.agora.provider.http;
 
-import dev.agora.core.discovery.DiscoverySource;
 import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.doc.Documents;
 import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.spi.DiscoverySource;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

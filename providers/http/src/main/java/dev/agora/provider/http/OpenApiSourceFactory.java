@@ -1,9 +1,9 @@
 package dev.agora.provider.http;
 
-import dev.agora.core.discovery.DiscoverySource;
-import dev.agora.core.discovery.SourceFactory;
 import dev.agora.core.doc.Fields;
 import dev.agora.core.manifest.Ids;
+import dev.agora.core.spi.DiscoverySource;
+import dev.agora.core.spi.SourceFactory;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

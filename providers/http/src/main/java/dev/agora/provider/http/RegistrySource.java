@@ -1,12 +1,13 @@
 package dev.agora.provider.http;
 
-import dev.agora.core.discovery.DiscoverySource;
 import dev.agora.core.doc.Document;
 import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.doc.Documents;
 import dev.agora.core.json.Json;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Manifests;
+import dev.agora.core.spi.DiscoverySource;
+import dev.agora.core.spi.Redactor;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Seq;
 import dev.agora.rtfs.Value;
@@ -206,7 +207,9 @@ final class RegistrySource implements DiscoverySource {
       if (cursor == null) {
         firstEtag = r.headers().firstValue("ETag").orElse(null);
       }
-      Value body = Json.parse(r.body());
+      // what the registry lists is registered, recorded and cached: never with the token it was
+      // sent
+      Value body = Redactor.NONE.with(tokenEnv, token).redact(Json.parse(r.body()));
       if (!(body instanceof Dict d) || !(d.get("capabilities") instanceof Seq items)) {
         throw new IllegalStateException("the registry's answer has no capabilities list");
       }

@@ -94,21 +94,27 @@ final class Requests {
 
   /**
    * The request a redirect asks for: 303 (and 301/302 after anything but GET/HEAD) becomes a GET
-   * without body.
+   * without body. To another origin, no header that carries a credential goes along —
+   * Authorization, and the header of an {@code api_key} auth (issue 11: only Authorization was
+   * dropped, so a key in its own header reached whatever host the upstream named).
    */
-  static HttpRequest redirect(HttpRequest previous, URI target, int status) {
+  static HttpRequest redirect(
+      HttpRequest previous, URI target, int status, HttpEndpoint.Auth auth) {
     boolean toGet =
         status == 303
             || ((status == 301 || status == 302)
                 && !previous.method().equals("GET")
                 && !previous.method().equals("HEAD"));
+    boolean crossOrigin = crossOrigin(previous.uri(), target);
+    String keyHeader = auth instanceof HttpEndpoint.Auth.ApiKey k ? k.header() : null;
     HttpRequest.Builder b =
         HttpRequest.newBuilder(
                 previous,
                 (name, value) ->
                     !(toGet && name.equalsIgnoreCase("Content-Type"))
-                        && !(crossOrigin(previous.uri(), target)
-                            && name.equalsIgnoreCase("Authorization")))
+                        && !(crossOrigin
+                            && (name.equalsIgnoreCase("Authorization")
+                                || name.equalsIgnoreCase(keyHeader))))
             .uri(target);
     if (toGet) {
       b.GET();

@@ -3,10 +3,10 @@ package dev.agora.provider.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.agora.core.discovery.DiscoverySource;
 import dev.agora.core.doc.DocumentException;
 import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.spi.DiscoverySource;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

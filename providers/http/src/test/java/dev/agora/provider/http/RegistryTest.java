@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.agora.core.discovery.DiscoverySource;
 import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.spi.DiscoverySource;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -132,6 +132,28 @@ class RegistryTest {
 
   static List<String> ids(DiscoverySource.Found f) {
     return f.manifests().stream().map(CapabilityManifest::id).toList();
+  }
+
+  /**
+   * Issue 11: a registry that quotes the token it was sent in what it lists had it registered,
+   * recorded in the Causal Chain, shown to callers and written to the disk cache.
+   */
+  @Test
+  void aListingQuotingTheTokenIsRegisteredAndCachedWithItsName() throws Exception {
+    manifests =
+        List.of(
+            manifest("reg.a")
+                .replace(
+                    "\"version\"",
+                    "\"description\": \"listed for Bearer reg-token\", \"metadata\": {\"reg-token\": 1}, \"version\""));
+    try (RegistrySource s = source(Map.of("REG_TOKEN", "reg-token"))) {
+      CapabilityManifest m = s.discover().manifests().getFirst();
+      assertThat(m.description()).isEqualTo("listed for Bearer [redacted:REG_TOKEN]");
+      assertThat(m.toValue().toString()).doesNotContain("reg-token");
+    }
+    assertThat(Files.readString(dir.resolve("cache/registry-company.json")))
+        .contains("[redacted:REG_TOKEN]")
+        .doesNotContain("reg-token");
   }
 
   @Test

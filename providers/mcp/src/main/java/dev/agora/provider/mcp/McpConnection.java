@@ -318,10 +318,18 @@ final class McpConnection implements AutoCloseable {
   }
 
   /**
+   * {@link #telling} without the server's secrets: what the server answered may quote what it was
+   * sent, and these messages reach discovery reports, the log and the Causal Chain (issue 11).
+   */
+  private String message(Throwable t) {
+    return config.secrets().redact(telling(t));
+  }
+
+  /**
    * The most telling message in a chain of causes: one of Agora's own (naming the server), else the
    * deepest — the SDK wraps causes in generic messages ("Client failed to initialize…").
    */
-  static String message(Throwable t) {
+  static String telling(Throwable t) {
     String deepest = null;
     for (Throwable c = t; c != null; c = c.getCause()) {
       String m = c.getMessage();

@@ -1,6 +1,6 @@
 package dev.agora.provider.mcp;
 
-import dev.agora.core.provider.Redactor;
+import dev.agora.core.spi.Redactor;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,10 +1,12 @@
 package dev.agora.provider.mcp;
 
-import dev.agora.core.discovery.DiscoverySource;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Manifests;
-import dev.agora.core.provider.Providers;
+import dev.agora.core.spi.DiscoverySource;
+import dev.agora.core.spi.Provider;
 import io.modelcontextprotocol.client.McpAsyncClient;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +25,8 @@ import reactor.core.publisher.Mono;
  * the calls, so discovery and calls share one session.
  */
 public final class McpSource implements DiscoverySource {
+
+  private static final McpJsonMapper JSON = McpJsonDefaults.getMapper();
 
   private final McpServerConfig config;
   private volatile Consumer<String> log = line -> System.err.println(line);
@@ -56,8 +60,8 @@ public final class McpSource implements DiscoverySource {
   }
 
   @Override
-  public void attach(Providers providers) {
-    if (providers.get("mcp") instanceof McpProvider p) {
+  public void attach(Function<String, Provider> providers) {
+    if (providers.apply("mcp") instanceof McpProvider p) {
       p.serve(this);
       log = p.log();
     }
@@ -153,7 +157,8 @@ public final class McpSource implements DiscoverySource {
       }
       r = connection.request("list", c -> page.apply(c, cursor), config.timeout(), null, true);
     }
-    return out;
+    return RedactedListing.of(
+        out, config.secrets(), JSON); // a listing may quote what the server was given
   }
 
   @Override
@@ -163,7 +168,8 @@ public final class McpSource implements DiscoverySource {
 
   /** The server said its tools changed (the SDK fetched the new list): apply the difference. */
   private Mono<Void> toolsChanged(List<McpSchema.Tool> list) {
-    return Mono.fromRunnable(() -> apply(toolManifests(list)));
+    return Mono.fromRunnable(
+        () -> apply(toolManifests(RedactedListing.of(list, config.secrets(), JSON))));
   }
 
   /** After a reconnect the server may be a new version with other tools: list them again. */

@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -20,9 +21,9 @@ import reactor.core.publisher.Mono;
  * The stdio transport, written for Agora rather than taken from the SDK, because a gateway needs
  * what the SDK's lacks: a line on the server's stdout that is not JSON-RPC is logged and skipped
  * (the SDK's stops reading), sends from many threads are serialised (the SDK's fails under
- * concurrency), stderr is drained into Agora's log, the working directory can be set, and the
- * process's exit is reported at once so calls in flight fail fast instead of waiting for their
- * deadline.
+ * concurrency), stderr is drained into Agora's log, the working directory can be set, the child
+ * gets a minimal environment rather than Agora's ({@link ChildEnvironment}), and the process's exit
+ * is reported at once so calls in flight fail fast instead of waiting for their deadline.
  */
 final class StdioTransport implements McpClientTransport {
 
@@ -53,7 +54,11 @@ final class StdioTransport implements McpClientTransport {
           cmd.add(config.command());
           cmd.addAll(config.args());
           ProcessBuilder pb = new ProcessBuilder(cmd);
-          pb.environment().putAll(config.env());
+          // only what a program needs to run, and what agora.yaml gives it: never the node's
+          // secrets
+          Map<String, String> env = ChildEnvironment.of(System.getenv(), config.env());
+          pb.environment().clear();
+          pb.environment().putAll(env);
           if (config.cwd() != null) {
             pb.directory(config.cwd().toFile());
           }

@@ -3,8 +3,8 @@ package dev.agora.provider.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agora.chain.event.EventType;
 import dev.agora.core.error.AgoraError;
-import dev.agora.core.event.EventType;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.ProviderSpec;
 import dev.agora.rtfs.Dict;

@@ -1,12 +1,15 @@
 package dev.agora.provider.mcp;
 
 import io.javalin.Javalin;
+import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.McpTransportContextExtractor;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -22,16 +25,27 @@ public final class JavaMcpServer implements AutoCloseable {
   private final McpSyncServer server;
 
   public JavaMcpServer() {
+    this(request -> McpTransportContext.EMPTY, tool("echo", "Echoes its message"));
+  }
+
+  /**
+   * A server with these tools, whose handlers see what {@code context} takes from each HTTP request
+   * ({@code exchange.transportContext()}).
+   */
+  JavaMcpServer(
+      McpTransportContextExtractor<HttpServletRequest> context,
+      McpServerFeatures.SyncToolSpecification... tools) {
     HttpServletStreamableServerTransportProvider transport =
         HttpServletStreamableServerTransportProvider.builder()
             .jsonMapper(McpJsonDefaults.getMapper())
             .mcpEndpoint("/mcp")
+            .contextExtractor(context)
             .build();
     server =
         McpServer.sync(transport)
             .serverInfo("java-upstream", "1.0.0")
             .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
-            .tools(tool("echo", "Echoes its message"))
+            .tools(tools)
             .build();
     app =
         Javalin.create(

@@ -2,8 +2,8 @@ package dev.agora.provider.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agora.core.event.Event;
-import dev.agora.core.event.EventType;
+import dev.agora.chain.event.Event;
+import dev.agora.chain.event.EventType;
 import dev.agora.rtfs.Value;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.config.ConfigLoader;
-import dev.agora.core.discovery.SourceFactory;
 import dev.agora.core.doc.Document;
 import dev.agora.core.doc.DocumentException;
 import dev.agora.core.doc.Documents;
+import dev.agora.core.spi.SourceFactory;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,12 +1,12 @@
 package dev.agora.provider.mcp;
 
+import dev.agora.chain.event.MemorySink;
 import dev.agora.core.Marketplace;
 import dev.agora.core.call.CallRequest;
+import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.config.ConfigLoader;
 import dev.agora.core.discovery.Bootstrap;
-import dev.agora.core.event.MemorySink;
-import dev.agora.core.security.SecurityContext;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.reader.Reader;
 import java.io.IOException;

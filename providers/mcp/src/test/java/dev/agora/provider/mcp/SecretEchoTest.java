@@ -2,7 +2,8 @@ package dev.agora.provider.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agora.core.event.Event;
+import dev.agora.chain.event.Event;
+import dev.agora.core.spi.SecretSpellings;
 import dev.agora.rtfs.Printer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,6 +24,9 @@ class SecretEchoTest {
 
   /** Set for the test JVM by the module's pom (surefire environmentVariables). */
   static final String SECRET = System.getenv("AGORA_TEST_SECRET");
+
+  /** Also set by the pom, and not given to the server: another capability's secret, say. */
+  static final String OTHER = System.getenv("AGORA_OTHER_SECRET");
 
   @TempDir static Path dir;
 
@@ -57,9 +61,26 @@ class SecretEchoTest {
         .contains("plain-setting")
         .doesNotContain(SECRET);
     for (Event e : m.events.events()) {
-      assertThat(String.valueOf(e.result()) + e.arguments() + e.error() + e.metadata())
-          .doesNotContain(SECRET);
+      SecretSpellings.assertNone(
+          String.valueOf(e.result()) + e.arguments() + e.error() + e.metadata(), SECRET);
     }
-    assertThat(m.logText()).doesNotContain(SECRET);
+    SecretSpellings.assertNone(m.logText(), SECRET);
+  }
+
+  /**
+   * A stdio child inherited Agora's whole environment, so a server that prints its environment
+   * handed out every secret of the node — another capability's token, the store's password — none
+   * of which this server's redaction knows. It now gets the few variables a program needs to run
+   * (PATH, HOME …) and what agora.yaml gives it.
+   */
+  @Test
+  void aSecretTheServerWasNotGivenNeverReachesIt() {
+    assertThat(OTHER).as("the pom sets AGORA_OTHER_SECRET for this test").isNotBlank();
+    String result = Printer.print(m.call("mcp.leaky.get-env", null));
+    assertThat(result)
+        .doesNotContain(OTHER)
+        .doesNotContain("AGORA_OTHER_SECRET")
+        .contains("\\\"PATH\\\"")
+        .contains("\\\"MODE\\\": \\\"plain-setting\\\"");
   }
 }

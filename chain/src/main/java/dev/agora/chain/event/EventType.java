@@ -1,0 +1,21 @@
+package dev.agora.chain.event;
+
+/** What an {@link Event} records. Names follow the CCOS Causal Chain's action types. */
+public enum EventType {
+  PlanStarted,
+  PlanCompleted,
+  PlanAborted,
+  PlanStepStarted,
+  PlanStepCompleted,
+  PlanStepFailed,
+  PlanStepRetrying,
+  CapabilityCall,
+  CapabilityResult,
+  PolicyDenied,
+  CapabilityRetrying,
+  CircuitChanged,
+  CapabilityRegistered,
+  CapabilityUpdated,
+  CapabilityRemoved,
+  DiscoveryCompleted
+}

@@ -1,0 +1,98 @@
+package dev.agora.core.call.policy;
+
+import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.manifest.Glob;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Who is calling and what they may do. The level sets the outline — {@link Level#PURE} only pure
+ * capabilities, {@link Level#CONTROLLED} only those matching {@code allowed}, {@link Level#FULL}
+ * any — and effects and permissions narrow it further for every level.
+ *
+ * @param identity the caller's name, recorded with every call
+ * @param allowed for CONTROLLED: the capabilities it may call (anchored patterns)
+ * @param allowedEffects the effects its calls may have; null for any
+ * @param permissions the permissions it holds; {@code "*"} holds all
+ */
+public record SecurityContext(
+    String identity,
+    Level level,
+    List<Glob> allowed,
+    Set<String> allowedEffects,
+    Set<String> permissions) {
+
+  /** How much a context may do. */
+  public enum Level {
+    PURE,
+    CONTROLLED,
+    FULL
+  }
+
+  public SecurityContext {
+    allowed = List.copyOf(allowed);
+    allowedEffects = allowedEffects == null ? null : Set.copyOf(allowedEffects);
+    permissions = Set.copyOf(permissions);
+  }
+
+  /** The same rights under another name (a gateway names the API key acting in this context). */
+  public SecurityContext named(String name) {
+    return new SecurityContext(name, level, allowed, allowedEffects, permissions);
+  }
+
+  /**
+   * Everything allowed: the local operator at the command line when no configuration says
+   * otherwise.
+   */
+  public static SecurityContext full(String identity) {
+    return new SecurityContext(identity, Level.FULL, List.of(), null, Set.of("*"));
+  }
+
+  /** Only pure capabilities. */
+  public static SecurityContext pure(String identity) {
+    return new SecurityContext(identity, Level.PURE, List.of(), Set.of(), Set.of());
+  }
+
+  /** Only capabilities matching {@code patterns}. */
+  public static SecurityContext controlled(String identity, String... patterns) {
+    return new SecurityContext(
+        identity,
+        Level.CONTROLLED,
+        List.of(patterns).stream().map(Glob::of).toList(),
+        null,
+        Set.of("*"));
+  }
+
+  /** Null if this context may call {@code m}, else why not. */
+  public String refusal(CapabilityManifest m) {
+    if (level == Level.PURE && !m.isPure()) {
+      return "a pure context calls only pure capabilities, and '"
+          + m.id()
+          + "' has effects "
+          + m.effects();
+    }
+    if (level == Level.CONTROLLED && allowed.stream().noneMatch(g -> g.matches(m.id()))) {
+      return "not among the capabilities this context may call " + allowed;
+    }
+    if (allowedEffects != null) {
+      for (String e : m.effects()) {
+        if (!allowedEffects.contains(e)) {
+          return "effect '"
+              + e
+              + "' is not allowed (allowed: "
+              + new TreeSet<>(allowedEffects)
+              + ")";
+        }
+      }
+    }
+    if (!permissions.contains("*")) {
+      for (String p : m.permissions()) {
+        if (!permissions.contains(p)) {
+          return "it needs permission '" + p + "', which this context does not hold";
+        }
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,42 @@
+package dev.agora.core.spi;
+
+import dev.agora.core.doc.Fields;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * A module's own top-level section of agora.yaml — the server module's {@code server:} — found with
+ * {@link java.util.ServiceLoader} ({@code META-INF/services/dev.agora.core.spi.ConfigSection}).
+ * Core's loader reads its own keys, hands each section present to the module that claims its key,
+ * and reports a top-level key that nothing on the class path claims as an unknown key, with its
+ * file and line. The module reads and checks its part, so core knows nothing of it.
+ *
+ * @param <T> what the section reads into (an immutable record)
+ */
+public interface ConfigSection<T> {
+
+  /** The top-level key it claims ({@code server}). */
+  String key();
+
+  /**
+   * Reads the section. Record every problem in {@code section} (it has the file and line of each
+   * value and rejects keys nobody asked for after {@link Fields#rejectUnknown}); return a value
+   * even then — the loader refuses the file as a whole.
+   */
+  T read(Fields section, Core core);
+
+  /** The value when agora.yaml has no such section, or there is no agora.yaml. */
+  T defaults();
+
+  /**
+   * What core has read that a section may refer to.
+   *
+   * @param base the directory of agora.yaml, for relative paths
+   * @param contexts the names of the configured security contexts
+   */
+  record Core(Path base, Set<String> contexts) {
+    public Core {
+      contexts = Set.copyOf(contexts);
+    }
+  }
+}

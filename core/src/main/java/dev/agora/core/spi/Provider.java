@@ -1,0 +1,46 @@
+package dev.agora.core.spi;
+
+import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.rtfs.Value;
+import java.util.function.Consumer;
+
+/**
+ * Executes capabilities of one provider type ({@code local}, {@code http}, {@code mcp} …). Provider
+ * modules contribute theirs through {@link java.util.ServiceLoader} ({@code
+ * META-INF/services/dev.agora.core.spi.Provider}); core never imports one.
+ *
+ * <p>The call path has already resolved, authorised and validated the call, and runs {@link
+ * #execute} on a virtual thread it interrupts at the deadline, unless {@link #inline} says the call
+ * is quick and pure enough to run on the caller's thread, or {@link #keepsDeadline} says the
+ * provider enforces the deadline itself. Throw an {@link dev.agora.core.error.AgoraError} to fail
+ * with a specific kind; any other exception becomes a {@code ProviderError} carrying its message.
+ */
+public interface Provider {
+
+  /** The provider type this handles, as written in manifests. */
+  String type();
+
+  /** Executes one call; {@code input} conforms to the manifest's input schema. */
+  Value execute(CapabilityManifest manifest, Value input, CallContext call) throws Exception;
+
+  /** True if calls to {@code manifest} may run on the caller's thread (quick, pure, no I/O). */
+  default boolean inline(CapabilityManifest manifest) {
+    return false;
+  }
+
+  /**
+   * True if calls to {@code manifest} keep the deadline themselves — they return or throw by {@link
+   * CallContext#remaining()}, whatever the remote side does — so they may run on the caller's
+   * thread without the hand-over to a watched thread (the HTTP provider: its requests time out at
+   * the deadline).
+   */
+  default boolean keepsDeadline(CapabilityManifest manifest) {
+    return false;
+  }
+
+  /** Called once by the marketplace before any call, with where its messages go (the log). */
+  default void start(Consumer<String> log) {}
+
+  /** Releases connections and sessions; called once at shutdown. */
+  default void close() {}
+}

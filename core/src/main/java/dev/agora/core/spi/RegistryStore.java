@@ -1,0 +1,23 @@
+package dev.agora.core.spi;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The registry's manifests, kept so a restart has them again: each as its data form printed in RTFS
+ * syntax (lossless — keywords, schemas and all — and what {@code Manifests} reads), keyed by id and
+ * version.
+ */
+public interface RegistryStore {
+
+  /** A stored manifest: its RTFS text, the source that registered it, and when. */
+  record Stored(String id, String version, String source, String manifest, Instant registeredAt) {}
+
+  void put(Stored manifest);
+
+  /** Removes one version; returns whether it was there. */
+  boolean remove(String id, String version);
+
+  /** Every stored manifest, ordered by id then insertion. */
+  List<Stored> all();
+}

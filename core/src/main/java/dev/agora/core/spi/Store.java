@@ -1,0 +1,30 @@
+package dev.agora.core.spi;
+
+import dev.agora.chain.ChainStore;
+
+/** A store for everything that outlives a process: the Causal Chain and the runtime registry. */
+public interface Store extends AutoCloseable {
+
+  ChainStore chain();
+
+  /**
+   * The manifests registered at run time by the configuration {@code scope} (its file's absolute
+   * path; {@code ""} without one): configurations sharing a data directory do not see each other's
+   * (issue 11). Rows stored before scopes existed are shared ({@code *}) until removed.
+   */
+  RegistryStore registry(String scope);
+
+  /** The registry of the configuration-less scope {@code ""}. */
+  default RegistryStore registry() {
+    return registry("");
+  }
+
+  /**
+   * What it is, for messages: {@code sqlite .agora/agora.db}, {@code postgres //host/db}, {@code
+   * memory}.
+   */
+  String describe();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,71 @@
+package dev.agora.provider.mcp;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The environment a stdio MCP server starts with: the few variables a program needs to run, taken
+ * from Agora's own environment, and what its {@code env:} in agora.yaml gives it — nothing else.
+ *
+ * <p>A child used to inherit Agora's whole environment, so a server that prints its environment (a
+ * debugging tool, a careless one, a hostile one) handed out every secret of the node: another
+ * capability's token, the store's password, API keys — none of which that server's redaction knows
+ * (issue 11). A server that needs another variable names it: {@code env: {NAME: "${NAME}"}}, which
+ * also makes its value one of the server's secrets. The list follows the official MCP SDKs' default
+ * environment for stdio servers (TypeScript {@code getDefaultEnvironment}, Python {@code
+ * get_default_environment}), plus locale, time zone, temporary directory and {@code JAVA_HOME}.
+ */
+final class ChildEnvironment {
+
+  /** Inherited from Agora when set: what shells, interpreters and {@code npx} need to start. */
+  static final Set<String> INHERITED =
+      Set.of(
+          // POSIX
+          "HOME",
+          "LOGNAME",
+          "PATH",
+          "SHELL",
+          "TERM",
+          "USER",
+          "LANG",
+          "LC_ALL",
+          "LC_CTYPE",
+          "TZ",
+          "TMPDIR",
+          "JAVA_HOME",
+          // Windows
+          "APPDATA",
+          "HOMEDRIVE",
+          "HOMEPATH",
+          "LOCALAPPDATA",
+          "PATHEXT",
+          "PROCESSOR_ARCHITECTURE",
+          "PROGRAMFILES",
+          "SYSTEMDRIVE",
+          "SYSTEMROOT",
+          "TEMP",
+          "TMP",
+          "USERNAME",
+          "USERPROFILE");
+
+  private ChildEnvironment() {}
+
+  /**
+   * The child's environment: the {@link #INHERITED} variables of {@code agoras} (names compared
+   * without case, as Windows does; values that are exported shell functions, {@code "() {…"}, left
+   * out as the SDKs do), then {@code configured} over them.
+   */
+  static Map<String, String> of(Map<String, String> agoras, Map<String, String> configured) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : agoras.entrySet()) {
+      if (INHERITED.contains(e.getKey().toUpperCase(Locale.ROOT))
+          && !e.getValue().startsWith("()")) {
+        out.put(e.getKey(), e.getValue());
+      }
+    }
+    out.putAll(configured);
+    return out;
+  }
+}

@@ -1,0 +1,108 @@
+package dev.agora.server;
+
+import dev.agora.chain.Hashes;
+import dev.agora.core.config.AgoraConfig;
+import dev.agora.core.doc.Fields;
+import dev.agora.core.spi.ConfigSection;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * agora.yaml's {@code server:} section, the server module's own (found by core's loader through
+ * {@link ConfigSection}):
+ *
+ * <pre>
+ * server: {host: 127.0.0.1, port: 8420, api_keys: [{name: ci, context: agent, key_env: AGORA_KEY_CI}],
+ *          anonymous: sandbox, allowed_origins: [], allowed_hosts: [], keep_alive: 15s}
+ * </pre>
+ *
+ * An API key is given by the environment variable that holds it ({@code key_env}) or by its
+ * SHA-256; a key written in the file is refused, and only digests are kept.
+ */
+public final class ServerSection implements ConfigSection<ServerSettings> {
+
+  /** The section, to ask a configuration for its value. */
+  public static final ServerSection SECTION = new ServerSection();
+
+  private final UnaryOperator<String> environment;
+
+  /** Reads {@code key_env} variables from the process environment. */
+  public ServerSection() {
+    this(System::getenv);
+  }
+
+  /** Reads {@code key_env} variables through {@code environment} (tests). */
+  ServerSection(UnaryOperator<String> environment) {
+    this.environment = environment;
+  }
+
+  /** The server settings of {@code config}: its {@code server:} section or the defaults. */
+  public static ServerSettings of(AgoraConfig config) {
+    return config.section(SECTION);
+  }
+
+  @Override
+  public String key() {
+    return "server";
+  }
+
+  @Override
+  public ServerSettings defaults() {
+    return ServerSettings.DEFAULT;
+  }
+
+  @Override
+  public ServerSettings read(Fields s, Core core) {
+    Set<String> contexts = core.contexts();
+    ServerSettings d = ServerSettings.DEFAULT;
+    String host = s.string("host", d.host());
+    int port = (int) s.integer("port", d.port(), 0, 65_535);
+    List<ServerSettings.ApiKey> keys = new ArrayList<>();
+    for (Fields k : s.items("api_keys")) {
+      String name = k.required("name");
+      String context = k.required("context");
+      String sha = k.string("sha256", null);
+      String env = k.string("key_env", null);
+      if ((sha == null) == (env == null)) {
+        k.problem(
+            "an API key needs either key_env (the variable holding it) or sha256 (the hex SHA-256 of it)");
+      } else if (sha != null && !sha.matches("[0-9a-fA-F]{64}")) {
+        k.problem("sha256", "expected 64 hex digits");
+      } else if (env != null) {
+        String value = environment.apply(env);
+        if (value == null || value.isEmpty()) {
+          k.problem("key_env", "the environment variable " + env + " is not set");
+        } else {
+          sha = Hashes.hex(Hashes.sha256(value.getBytes(StandardCharsets.UTF_8)));
+        }
+      }
+      if (context != null && !contexts.contains(context)) {
+        k.problem("context", "no context named '" + context + "' under contexts");
+      }
+      if (k.has("key")) {
+        k.problem(
+            "key",
+            "API keys do not belong in agora.yaml; put the key in an environment variable (key_env) or "
+                + "give its sha256");
+      }
+      k.rejectUnknown();
+      if (name != null && context != null && sha != null) {
+        keys.add(new ServerSettings.ApiKey(name, sha.toLowerCase(Locale.ROOT), context));
+      }
+    }
+    String anonymous = s.string("anonymous", null);
+    if (anonymous != null && !contexts.contains(anonymous)) {
+      s.problem("anonymous", "no context named '" + anonymous + "' under contexts");
+    }
+    List<String> origins = s.has("allowed_origins") ? s.strings("allowed_origins") : List.of();
+    List<String> hosts = s.has("allowed_hosts") ? s.strings("allowed_hosts") : List.of();
+    Duration keepAlive = s.duration("keep_alive", d.keepAlive());
+    s.rejectUnknown();
+    return new ServerSettings(host, port, keys, anonymous, origins, hosts, keepAlive);
+  }
+}

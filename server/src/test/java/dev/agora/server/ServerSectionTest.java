@@ -1,0 +1,164 @@
+package dev.agora.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agora.core.call.policy.Egress;
+import dev.agora.core.config.AgoraConfig;
+import dev.agora.core.config.ConfigLoader;
+import dev.agora.core.doc.DocumentException;
+import dev.agora.core.doc.DocumentProblem;
+import dev.agora.core.doc.Documents;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * agora.yaml's {@code server:} section, read by this module's {@link ServerSection} (found by
+ * core's loader on the class path) — core's loader knows nothing of it.
+ */
+class ServerSectionTest {
+
+  @TempDir Path dir;
+
+  private Path write(String content) throws IOException {
+    Path f = dir.resolve("agora.yaml");
+    Files.writeString(f, content);
+    return f;
+  }
+
+  /** Loads with {@code section} in place of the one on the class path (another environment). */
+  private AgoraConfig load(ServerSection section, Path file) {
+    return ConfigLoader.parse(
+        Documents.read(file), dir, ConfigLoader.factories(), List.of(section));
+  }
+
+  @Test
+  void the_loader_finds_the_section_on_the_class_path() throws IOException {
+    assertThat(ConfigLoader.sections()).singleElement().isInstanceOf(ServerSection.class);
+    AgoraConfig c =
+        ConfigLoader.load(
+            write(
+                """
+        contexts: {ops: {level: full}}
+        server: {port: 9000, api_keys: [{name: ci, context: ops, sha256: "4a7c449d22a99026fac16a47621ff68792ff589f72334ea3950ce186a5615e9a"}]}
+        """));
+    assertThat(ServerSection.of(c).port()).isEqualTo(9000);
+    assertThat(ServerSection.of(c).apiKeys())
+        .extracting(ServerSettings.ApiKey::name)
+        .containsExactly("ci");
+    assertThat(ServerSection.of(c.with(ServerSection.SECTION, ServerSettings.DEFAULT.at("::1", 0))))
+        .isEqualTo(ServerSettings.DEFAULT.at("::1", 0));
+    assertThat(ServerSection.of(AgoraConfig.defaults())).isEqualTo(ServerSettings.DEFAULT);
+  }
+
+  @Test
+  void the_server_section_keeps_only_hashes_of_keys() throws IOException {
+    ServerSection section =
+        new ServerSection(name -> name.equals("AGORA_TEST_KEY") ? "s3cret" : null);
+    {
+      AgoraConfig c =
+          load(
+              section,
+              write(
+                  """
+          contexts:
+            agent: {level: controlled, allow: ["ccos.*"]}
+            ops: {level: full}
+          server:
+            host: 0.0.0.0
+            port: 0
+            anonymous: agent
+            allowed_origins: ["https://console.example"]
+            allowed_hosts: ["agora.internal:8420"]
+            keep_alive: 5s
+            api_keys:
+              - {name: ci, context: ops, key_env: AGORA_TEST_KEY}
+              - {name: bot, context: agent, sha256: "4A7C449D22A99026FAC16A47621FF68792FF589F72334EA3950CE186A5615E9A"}
+          """));
+      ServerSettings s = c.section(section);
+      assertThat(s.host()).isEqualTo("0.0.0.0");
+      assertThat(s.port()).isZero();
+      assertThat(s.anonymous()).isEqualTo("agent");
+      assertThat(s.allowedOrigins()).containsExactly("https://console.example");
+      assertThat(s.allowedHosts()).containsExactly("agora.internal:8420");
+      assertThat(s.keepAlive()).isEqualTo(Duration.ofSeconds(5));
+      assertThat(s.apiKeys())
+          .containsExactly(
+              // SHA-256 of "s3cret": the key itself is never kept
+              new ServerSettings.ApiKey(
+                  "ci", "1ec1c26b50d5d3c58d9583181af8076655fe00756bf7285940ba3670f99fcba0", "ops"),
+              new ServerSettings.ApiKey(
+                  "bot",
+                  "4a7c449d22a99026fac16a47621ff68792ff589f72334ea3950ce186a5615e9a",
+                  "agent"));
+      assertThat(ServerSection.of(ConfigLoader.load(write("contexts: {a: {level: full}}\n"))))
+          .isEqualTo(ServerSettings.DEFAULT);
+    }
+  }
+
+  @Test
+  void server_mistakes_are_named_and_literal_keys_refused() throws IOException {
+    ServerSection section = new ServerSection(name -> null);
+    {
+      Path f =
+          write(
+              """
+          contexts:
+            agent: {level: full}
+          server:
+            port: 70000
+            anonymous: nobody
+            api_keys:
+              - {name: a, context: agent}
+              - {name: b, context: agent, sha256: abc}
+              - {name: c, context: agent, key_env: NOT_SET}
+              - {name: d, context: ghost, sha256: "4a7c449d22a99026fac16a47621ff68792ff589f72334ea3950ce186a5615e9a"}
+              - {name: e, context: agent, key: hunter2}
+            tls: true
+          """);
+      DocumentException e =
+          Assertions.catchThrowableOfType(DocumentException.class, () -> load(section, f));
+      assertThat(e.problems())
+          .extracting(DocumentProblem::toString)
+          .noneMatch(p -> p.contains("hunter2"));
+      assertThat(e.problems())
+          .extracting(p -> p.toString().replace(f.toString(), "agora.yaml"))
+          .containsExactly(
+              "agora.yaml:4: server.port: expected an integer from 0 to 65535, found 70000 (integer)",
+              "agora.yaml:7: server.api_keys[0]: an API key needs either key_env (the variable holding it) or sha256 "
+                  + "(the hex SHA-256 of it)",
+              "agora.yaml:8: server.api_keys[1].sha256: expected 64 hex digits",
+              "agora.yaml:9: server.api_keys[2].key_env: the environment variable NOT_SET is not set",
+              "agora.yaml:10: server.api_keys[3].context: no context named 'ghost' under contexts",
+              "agora.yaml:11: server.api_keys[4]: an API key needs either key_env (the variable holding it) or sha256 "
+                  + "(the hex SHA-256 of it)",
+              "agora.yaml:11: server.api_keys[4].key: API keys do not belong in agora.yaml; put the key in an environment "
+                  + "variable (key_env) or give its sha256",
+              "agora.yaml:5: server.anonymous: no context named 'nobody' under contexts",
+              "agora.yaml:12: server.tls: unknown key 'tls'; known keys are host, port, api_keys, anonymous, "
+                  + "allowed_origins, allowed_hosts, keep_alive");
+    }
+  }
+
+  @Test
+  void the_example_in_the_documentation_is_valid() throws IOException {
+    String doc = Files.readString(Path.of("..", "docs", "CONFIGURATION.md"));
+    int start = doc.indexOf("```yaml\n") + "```yaml\n".length();
+    AgoraConfig c = ConfigLoader.load(write(doc.substring(start, doc.indexOf("```", start))));
+    assertThat(c.sources()).hasSize(2);
+    assertThat(c.contexts()).containsOnlyKeys("operator", "agent", "sandbox");
+    assertThat(c.policy().windows()).hasSize(1);
+    assertThat(ServerSection.of(c).apiKeys())
+        .extracting(ServerSettings.ApiKey::context)
+        .containsExactly("operator");
+    assertThat(ServerSection.of(c).anonymous()).isEqualTo("sandbox");
+    assertThat(c.policy().egress()).isEqualTo(Egress.DEFAULT);
+    assertThat(c.resilience().rules()).hasSize(1);
+    assertThat(c.resilience().providers()).containsOnlyKeys("mcp");
+  }
+}
