@@ -533,7 +533,6 @@ class OpenApiDocumentsTest {
       bomb.append("]\n");
     }
     bomb.append("paths: {/a: {get: {operationId: a}}}\n");
-    long start = System.nanoTime();
     OpenApi.Result r = read(bomb.toString());
     assertThat(r.manifests()).isEmpty();
     assertThat(r.problems())
@@ -546,7 +545,6 @@ class OpenApiDocumentsTest {
                       "YAML aliases (*name) are not supported in OpenAPI documents: write the value "
                           + "out, or use a $ref");
             });
-    assertThat(System.nanoTime() - start).isLessThan(5_000_000_000L);
 
     // in a file a $ref reads, too; and '*' elsewhere is no alias
     Files.writeString(dir.resolve("bomb.yaml"), bomb.toString().replace("openapi: 3.0.3\n", ""));
