@@ -465,7 +465,14 @@ class OpenApiDocumentsTest {
     assertThat(messages(r))
         .singleElement()
         .satisfies(
-            m -> assertThat(m).doesNotContain("Exception").containsAnyOf("deep", "Overflow"));
+            // where the stack runs out depends on the JVM (and on JaCoCo's instrumentation): in the
+            // parser (the document) or in writing the schema out (the operation); either way a
+            // problem in plain words
+            m ->
+                assertThat(m)
+                    .matches(
+                        "(paths\\./deep\\.post: |: the OpenAPI parser could not read this document: ).+")
+                    .doesNotContain("java.", "com.fasterxml", "io.swagger", "\tat "));
   }
 
   /** {@code doc} read on a thread with a stack of {@code bytes}; it must give a result. */

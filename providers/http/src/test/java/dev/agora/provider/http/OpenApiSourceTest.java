@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agora.core.doc.DocumentException;
-import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.manifest.CapabilityManifest;
-import dev.agora.core.spi.DiscoverySource;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,32 +38,6 @@ class OpenApiSourceTest {
   static OpenApiSource remote(String url) {
     return new OpenApiSource(
         "r", null, URI.create(url), "r", null, OpenApi.Auth.NONE, Duration.ofSeconds(30));
-  }
-
-  /** What a watched source reports, in order. */
-  static final class Reports implements DiscoverySource.Changes {
-    final BlockingQueue<String> seen = new LinkedBlockingQueue<>();
-
-    @Override
-    public void upsert(DiscoverySource s, CapabilityManifest m) {
-      seen.add("upsert " + m.id() + " " + m.input().originalJsonSchema());
-    }
-
-    @Override
-    public void remove(DiscoverySource s, String id, String version) {
-      seen.add("remove " + id);
-    }
-
-    @Override
-    public void problem(DiscoverySource s, DocumentProblem p) {
-      seen.add("problem " + p.message());
-    }
-
-    String next() throws InterruptedException {
-      String r = seen.poll(20, TimeUnit.SECONDS);
-      assertThat(r).as("a report within 20 s").isNotNull();
-      return r;
-    }
   }
 
   @Test
