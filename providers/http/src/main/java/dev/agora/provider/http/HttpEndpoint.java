@@ -204,6 +204,21 @@ record HttpEndpoint(
     return sb.toString();
   }
 
+  /**
+   * A header's value: {@code template} expanded, or null — the header left out — when the template
+   * is a single {@code {arg}} whose argument is absent or nil (an optional header parameter).
+   */
+  static String header(String template, Dict args) {
+    Matcher m = TEMPLATE.matcher(template);
+    if (m.matches()) {
+      Value v = args == null ? null : args.get(m.group(1));
+      if (v == null || v == Value.NIL) {
+        return null;
+      }
+    }
+    return expand(template, args, false);
+  }
+
   /** A scalar argument as text for a URL or header. */
   static String scalar(Value v, String name) {
     return switch (v) {

@@ -4,7 +4,6 @@ import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.doc.Documents;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.spi.DiscoverySource;
-import dev.agora.rtfs.Value;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,10 +21,11 @@ import java.util.Map;
 
 /**
  * An OpenAPI document (a file or a URL) as a discovery source. While watching it is read again
- * every {@code refresh}: a document whose bytes changed is converted again and the registry is told
- * what appeared, changed and went away (a URL is asked with If-None-Match, so an unchanged document
- * costs a 304). A document that cannot be read keeps the capabilities it had and makes the source's
- * health DOWN, saying why.
+ * every {@code refresh}: a document whose bytes changed — or, for a file, one of the files its
+ * {@code $ref}s read — is converted again and the registry is told what appeared, changed and went
+ * away (a URL is asked with If-None-Match, so an unchanged document costs a 304). A document that
+ * cannot be read or parsed keeps the capabilities it had and makes the source's health DOWN, saying
+ * why, until a good one replaces it.
  */
 final class OpenApiSource implements DiscoverySource {
 
@@ -38,8 +38,10 @@ final class OpenApiSource implements DiscoverySource {
   private final Duration refresh;
   private final HttpClient client;
   private volatile Health health = Health.UP;
-  private volatile String etag;
-  private volatile byte[] lastHash;
+  private Health documentHealth = Health.UP; // of the last document read, whether usable
+  private String etag;
+  private byte[] lastHash;
+  private List<Path> parts = List.of(); // the other files the last document's $refs read
   private final Map<String, CapabilityManifest> current = new HashMap<>();
   private Polling polling;
 
@@ -74,8 +76,12 @@ final class OpenApiSource implements DiscoverySource {
 
   @Override
   public synchronized Found discover() throws IOException, InterruptedException {
-    Fetched f = fetch(true);
-    return convert(f);
+    try {
+      return convert(fetch(true));
+    } catch (IOException | RuntimeException e) {
+      health = documentHealth = down(e);
+      throw e;
+    }
   }
 
   @Override
@@ -91,17 +97,22 @@ final class OpenApiSource implements DiscoverySource {
   }
 
   private synchronized void poll(Changes changes) {
+    Fetched f = null;
     try {
-      Fetched f = fetch(false);
+      f = fetch(false);
       if (f == null) {
-        return; // unchanged
+        health = documentHealth; // unchanged: as usable as when it was last read
+        return;
       }
       List<CapabilityManifest> before = List.copyOf(current.values());
       Found found = convert(f);
       found.problems().forEach(p -> changes.problem(this, p));
       changes.diff(this, before, found.manifests());
     } catch (Exception e) {
-      health = new Health(false, "cannot read " + where() + ": " + e.getMessage());
+      health = down(e);
+      if (f != null) {
+        documentHealth = health; // what was read is unusable, not just unreachable this time
+      }
       changes.problem(
           this,
           new DocumentProblem(
@@ -109,7 +120,11 @@ final class OpenApiSource implements DiscoverySource {
     }
   }
 
-  private record Fetched(Value root) {}
+  private Health down(Exception e) {
+    return new Health(false, "cannot read " + where() + ": " + e.getMessage());
+  }
+
+  private record Fetched(byte[] bytes, Documents.Format format) {}
 
   /**
    * The document, or null when {@code always} is false and it has not changed since the last read.
@@ -130,7 +145,6 @@ final class OpenApiSource implements DiscoverySource {
       }
       HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
       if (r.statusCode() == 304) {
-        health = Health.UP;
         return null;
       }
       if (r.statusCode() != 200) {
@@ -141,23 +155,24 @@ final class OpenApiSource implements DiscoverySource {
       String ct = r.headers().firstValue("Content-Type").orElse("");
       type = ct.contains("json") || (bytes.length > 0 && bytes[0] == '{') ? "json" : "yaml";
     }
-    byte[] hash = sha256(bytes);
-    health = Health.UP;
+    byte[] hash = hash(bytes, parts);
     if (!always && lastHash != null && MessageDigest.isEqual(hash, lastHash)) {
       return null;
     }
     lastHash = hash;
-    String text = new String(bytes, StandardCharsets.UTF_8);
-    return new Fetched(
-        Documents.parse(
-                text, where(), type.equals("json") ? Documents.Format.JSON : Documents.Format.YAML)
-            .root());
+    return new Fetched(bytes, type.equals("json") ? Documents.Format.JSON : Documents.Format.YAML);
   }
 
   private Found convert(Fetched f) {
-    OpenApi.Result r = OpenApi.convert(f.root(), where(), url, server, prefix, auth);
+    String text = new String(f.bytes(), StandardCharsets.UTF_8);
+    OpenApi.Result r = OpenApi.read(text, f.format(), file, url, server, prefix, auth);
+    if (!r.parts().equals(parts)) {
+      parts = r.parts();
+      lastHash = hash(f.bytes(), parts);
+    }
     current.clear();
     r.manifests().forEach(m -> current.put(m.id(), m));
+    health = documentHealth = Health.UP;
     return new Found(r.manifests(), r.problems());
   }
 
@@ -165,12 +180,24 @@ final class OpenApiSource implements DiscoverySource {
     return file != null ? file.toString() : url.toString();
   }
 
-  private static byte[] sha256(byte[] b) {
+  /** SHA-256 of the document and of the files its references read (a missing one counts too). */
+  private static byte[] hash(byte[] document, List<Path> parts) {
+    MessageDigest sha;
     try {
-      return MessageDigest.getInstance("SHA-256").digest(b);
+      sha = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+    sha.update(document);
+    for (Path p : parts) {
+      sha.update(p.toString().getBytes(StandardCharsets.UTF_8));
+      try {
+        sha.update(Files.readAllBytes(p));
+      } catch (IOException e) {
+        sha.update((byte) 0);
+      }
+    }
+    return sha.digest();
   }
 
   @Override

@@ -62,7 +62,10 @@ final class Requests {
       b.header("Content-Type", "application/json");
     }
     for (Map.Entry<String, String> h : e.headers().entrySet()) {
-      b.setHeader(h.getKey(), HttpEndpoint.expand(h.getValue(), args, false));
+      String value = HttpEndpoint.header(h.getValue(), args);
+      if (value != null) {
+        b.setHeader(h.getKey(), value);
+      }
     }
     switch (e.auth()) {
       case HttpEndpoint.Auth.None n -> {}

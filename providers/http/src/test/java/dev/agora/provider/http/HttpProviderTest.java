@@ -343,6 +343,154 @@ class HttpProviderTest {
         .hasMessageContaining("the argument 'id' that the template");
   }
 
+  @Test
+  void redirectsWithoutLocationOrWithoutEndAreErrors() {
+    String base = server.url("");
+    register(
+        """
+        - {id: t.nowhere, provider: {type: http, url: "$BASE/redirect?status=302"}}
+        - {id: t.loop, provider: {type: http, url: "$BASE/loop"}}
+        """);
+    AgoraError.ProviderError nowhere = providerError("t.nowhere");
+    assertThat(nowhere.getMessage())
+        .contains("HTTP 302 from GET " + base + "/redirect?… without a Location to follow");
+    assertThat(nowhere.isTransient()).isFalse();
+    assertThat(providerError("t.loop").getMessage())
+        .contains("more than 5 redirects from GET " + base + "/loop");
+    assertThat(server.hits("/loop")).isEqualTo(HttpProvider.MAX_REDIRECTS + 1);
+  }
+
+  @Test
+  void redirectsChangeTheMethodAsBrowsersDo() {
+    String echo = enc(server.url("/echo"));
+    register(
+        """
+        - {id: t.p302, provider: {type: http, method: POST, url: "$BASE/redirect?status=302&to=%1$s"}}
+        - {id: t.p307, provider: {type: http, method: POST, url: "$BASE/redirect?status=307&to=%1$s"}}
+        - {id: t.g301, provider: {type: http, method: GET, url: "$BASE/redirect?status=301&to=%1$s"}}
+        - {id: t.h303, provider: {type: http, method: DELETE, url: "$BASE/redirect?status=303&to=%1$s"}}
+        """
+            .formatted(echo));
+    Value p302 = call("t.p302", "{:a 1}");
+    assertThat(Printer.print(p302)).contains(":method \"GET\"").contains(":body nil");
+    assertThat(server.received.getLast().header("Content-Type")).isNull();
+    Value p307 = call("t.p307", "{:a 1}");
+    assertThat(Printer.print(p307)).contains(":method \"POST\"").contains(":body {:a 1}");
+    assertThat(server.received.getLast().header("Content-Type")).isEqualTo("application/json");
+    assertThat(Printer.print(call("t.g301", "nil"))).contains(":method \"GET\"");
+    assertThat(Printer.print(call("t.h303", "nil"))).contains(":method \"GET\"");
+  }
+
+  @Test
+  void errorAnswersCarryAShortSnippetAndTheirKind() {
+    String base = server.url("");
+    register(
+        """
+        - {id: t.e418, provider: {type: http, url: "$BASE/status?code=418"}}
+        - {id: t.e408, provider: {type: http, url: "$BASE/status?code=408&len=3"}}
+        - {id: t.e429, provider: {type: http, url: "$BASE/status?code=429&len=500"}}
+        - {id: t.e304, provider: {type: http, url: "$BASE/status?code=304"}}
+        """);
+    AgoraError.ProviderError teapot = providerError("t.e418");
+    assertThat(teapot.getMessage()).endsWith("HTTP 418 from GET " + base + "/status?…");
+    assertThat(teapot.isTransient()).isFalse();
+    AgoraError.ProviderError timeout = providerError("t.e408");
+    assertThat(timeout.getMessage()).endsWith("HTTP 408 from GET " + base + "/status?…: eee");
+    assertThat(timeout.isTransient()).isTrue();
+    AgoraError.ProviderError busy = providerError("t.e429");
+    assertThat(busy.getMessage()).endsWith(": " + "e".repeat(200) + "…");
+    assertThat(busy.isTransient()).isTrue();
+    // a 304 is no redirect to follow: an error like any other non-2xx answer
+    assertThat(providerError("t.e304").getMessage()).contains("HTTP 304 from GET ");
+  }
+
+  @Test
+  void upstreamGarbageAndCutBodiesAreTransientErrors() throws Exception {
+    try (RawServer garbage = new RawServer("SSH-2.0-OpenSSH_9.6\r\n\r\n");
+        RawServer cut =
+            new RawServer(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n5\r\n[1, 2\r\n")) {
+      register(
+          """
+          - {id: t.garbage, provider: {type: http, url: "%s/x"}}
+          - {id: t.cut, provider: {type: http, url: "%s/x"}}
+          """
+              .formatted(garbage.url(), cut.url()));
+      AgoraError.ProviderError notHttp = providerError("t.garbage");
+      assertThat(notHttp.isTransient()).isTrue();
+      assertThat(notHttp.getMessage()).contains("GET " + garbage.url() + "/x: ");
+      AgoraError.ProviderError halfBody = providerError("t.cut");
+      assertThat(halfBody.isTransient()).isTrue();
+      assertThat(halfBody.getMessage())
+          .contains("GET " + cut.url() + "/x: ")
+          .contains("IOException");
+    }
+  }
+
+  @Test
+  void aHeaderTheClientRefusesIsAClearError() {
+    register(
+        """
+        - {id: t.badname, provider: {type: http, url: "$BASE/echo", headers: {"Bad Header": x}}}
+        - {id: t.host, provider: {type: http, url: "$BASE/echo", headers: {Host: example.com}}}
+        """);
+    assertThat(providerError("t.badname").getMessage())
+        .contains("cannot build the request: ")
+        .contains("Bad Header");
+    assertThat(providerError("t.host").getMessage())
+        .contains("cannot build the request: ")
+        .contains("Host");
+  }
+
+  @Test
+  void absentAndNilArgumentsAreLeftOut() {
+    register(
+        """
+        - {id: t.q, provider: {type: http, url: "$BASE/echo", query: [a]}}
+        - {id: t.b, provider: {type: http, method: POST, url: "$BASE/echo", body: payload}}
+        """);
+    assertThat(Printer.print(call("t.q", "nil"))).contains(":uri \"/echo\"");
+    assertThat(Printer.print(call("t.q", "{:a [1 nil 2] :b nil :c [nil 3]}")))
+        .contains(":uri \"/echo?a=1&a=2&c=3\"");
+    assertThat(Printer.print(call("t.b", "nil"))).contains(":body nil");
+    assertThat(Printer.print(call("t.b", "{:other 1}"))).contains(":body nil");
+  }
+
+  @Test
+  void responseAsOverridesTheContentType() {
+    register(
+        """
+        - {id: t.json, provider: {type: http, url: "$BASE/status?code=200&len=0", response: {as: json}}}
+        - {id: t.forced, provider: {type: http, url: "$BASE/status?code=200&len=3", response: {as: json}}}
+        - {id: t.astext, provider: {type: http, url: "$BASE/echo", response: {as: text}}}
+        - {id: t.untyped, provider: {type: http, url: "$BASE/status?code=200&len=2&type=none"}}
+        - {id: t.problem, provider: {type: http, url: "$BASE/status?code=200&len=2&type=application%2Fproblem%2Bjson"}}
+        """);
+    assertThat(call("t.json", "nil")).isEqualTo(Value.NIL);
+    assertThat(providerError("t.forced").getMessage()).contains("is not valid JSON");
+    assertThat(call("t.astext", "nil")).isInstanceOf(Value.Str.class);
+    assertThat(providerError("t.untyped").getMessage())
+        .contains("has Content-Type 'none', which is neither JSON nor text");
+    assertThat(providerError("t.problem").getMessage()).contains("is not valid JSON");
+  }
+
+  @Test
+  void aNewVersionOfACapabilityIsReadAgain() {
+    register("- {id: t.v, version: 1.0.0, provider: {type: http, url: \"$BASE/text\"}}");
+    assertThat(call("t.v", "nil")).isEqualTo(Value.of("plain words"));
+    register("- {id: t.v, version: 2.0.0, provider: {type: http, url: \"$BASE/empty\"}}");
+    assertThat(call("t.v", "nil")).isEqualTo(Value.NIL);
+  }
+
+  @Test
+  void theDefaultProviderReadsTheProcessEnvironment() {
+    HttpProvider p = new HttpProvider();
+    assertThat(p.type()).isEqualTo("http");
+    assertThat(p.keepsDeadline(null)).isTrue();
+    p.close();
+  }
+
   private AgoraError.ProviderError providerError(String id) {
     try {
       call(id, "nil");

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,6 +65,7 @@ class OpenApiTest {
             summary: One pet
             parameters:
               - {name: verbose, in: query, schema: {type: boolean}}
+              - {name: X-Request-Id, in: header, schema: {type: string}}
             responses:
               "200": {description: ok, content: {application/json: {schema: {type: object}}}}
         /echo/pets:
@@ -122,6 +124,26 @@ class OpenApiTest {
     return market.call(CallRequest.of(id, Reader.readValue(input), SecurityContext.full("t")));
   }
 
+  /** Counted down when the registry registers a manifest that {@code matches}. */
+  private CountDownLatch registered(Predicate<CapabilityManifest> matches) {
+    CountDownLatch latch = new CountDownLatch(1);
+    market
+        .registry()
+        .listen(
+            new Registry.Listener() {
+              @Override
+              public void registered(CapabilityManifest m, Registry.Change change) {
+                if (matches.test(m)) {
+                  latch.countDown();
+                }
+              }
+
+              @Override
+              public void removed(CapabilityManifest m) {}
+            });
+    return latch;
+  }
+
   @Test
   void operationsBecomeCapabilities() {
     assertThat(reports)
@@ -145,6 +167,9 @@ class OpenApiTest {
     Value pet = call("pets.getPet", "{:petId 7 :verbose true}");
     assertThat(Printer.print(pet)).contains(":uri \"/echo/pets/7?verbose=true\"");
     assertThat(server.received.getLast().header("Authorization")).isEqualTo("Bearer tok-open-api");
+    assertThat(server.received.getLast().header("X-Request-Id")).isNull(); // optional: left out
+    call("pets.getPet", "{:petId 7 :X-Request-Id \"r-1\"}");
+    assertThat(server.received.getLast().header("X-Request-Id")).isEqualTo("r-1");
     Value created = call("pets.createPet", "{:body {:name \"Rex\" :tag \"dog\"}}");
     assertThat(Printer.print(created))
         .contains(":method \"POST\"")
@@ -166,18 +191,14 @@ class OpenApiTest {
 
   @Test
   void aChangedDocumentUpdatesTheRegistryWhileRunning() throws Exception {
-    CountDownLatch added = new CountDownLatch(1);
+    CountDownLatch added = registered(m -> m.id().equals("pets.deletePet"));
     CountDownLatch removed = new CountDownLatch(1);
     market
         .registry()
         .listen(
             new Registry.Listener() {
               @Override
-              public void registered(CapabilityManifest m, Registry.Change change) {
-                if (m.id().equals("pets.deletePet")) {
-                  added.countDown();
-                }
-              }
+              public void registered(CapabilityManifest m, Registry.Change change) {}
 
               @Override
               public void removed(CapabilityManifest m) {
@@ -251,9 +272,29 @@ class OpenApiTest {
       assertThat(failed.await(20, TimeUnit.SECONDS)).isTrue();
       assertThat(src.health().up()).isFalse();
       assertThat(src.health().detail()).contains("cannot read").contains("/openapi.yaml");
+      // the broken document is answered 304 from now on: it is still broken
+      server.notModified.drainPermits();
+      assertThat(server.notModified.tryAcquire(2, 20, TimeUnit.SECONDS)).isTrue();
+      assertThat(src.health().up()).isFalse();
     } finally {
       src.close();
     }
+  }
+
+  @Test
+  void aChangeInAFileTheDocumentRefersToUpdatesTheRegistry() throws Exception {
+    Files.writeString(
+        dir.resolve("pet.yaml"), "Pet: {type: object, properties: {name: {type: string}}}\n");
+    Files.writeString(spec, PETSTORE.replace("\"#/components/schemas/Pet\"", "\"pet.yaml#/Pet\""));
+    CountDownLatch updated =
+        registered(
+            m ->
+                m.id().equals("pets.createPet")
+                    && m.input().originalJsonSchema().toString().contains("colour"));
+    Files.writeString(
+        dir.resolve("pet.yaml"),
+        "Pet: {type: object, properties: {name: {type: string}, colour: {type: string}}}\n");
+    assertThat(updated.await(20, TimeUnit.SECONDS)).isTrue();
   }
 
   @Test
@@ -284,21 +325,15 @@ class OpenApiTest {
 
   @Test
   void documentsThatCannotBeUsedSayWhy() throws Exception {
-    OpenApi.Result swagger =
-        OpenApi.convert(
-            Reader.readValue("{:swagger \"2.0\"}"), "old.yaml", null, null, "x", OpenApi.Auth.NONE);
+    OpenApi.Result swagger = read("swagger: \"2.0\"\n", null);
     assertThat(swagger.problems())
         .extracting(p -> p.message())
         .containsExactly(
             "this is not an OpenAPI 3 document (openapi: null); Swagger 2 is not supported");
-    Value broken =
-        Documents.parse(
-                PETSTORE.replace("#/components/schemas/Pet", "#/components/schemas/Dog"),
-                "p.yaml",
-                Documents.Format.YAML)
-            .root();
     OpenApi.Result r =
-        OpenApi.convert(broken, "p.yaml", null, "http://127.0.0.1:1", "x", OpenApi.Auth.NONE);
+        read(
+            PETSTORE.replace("#/components/schemas/Pet", "#/components/schemas/Dog"),
+            "http://127.0.0.1:1");
     assertThat(r.manifests()).extracting(CapabilityManifest::id).containsExactly("x.get_text");
     assertThat(r.problems())
         .extracting(p -> p.field() + ": " + p.message())
@@ -306,17 +341,15 @@ class OpenApiTest {
             "paths./echo/pets/{petId}.get: needs security [token], and the source configures no matching secret "
                 + "(auth: {token_env | key_env | user + password_env})",
             "paths./echo/pets.post: $ref #/components/schemas/Dog points nowhere");
-    OpenApi.Result noServer =
-        OpenApi.convert(
-            Documents.parse("openapi: 3.1.0\npaths: {}\n", "s.yaml", Documents.Format.YAML).root(),
-            "s.yaml",
-            null,
-            null,
-            "x",
-            OpenApi.Auth.NONE);
+    OpenApi.Result noServer = read("openapi: 3.1.0\npaths: {}\n", null);
     assertThat(noServer.problems())
         .extracting(p -> p.message())
         .containsExactly(
             "no server URL: the document has no usable servers entry; set `server:` in the source");
+  }
+
+  /** A YAML document read as if from a file that is not there (no relative references). */
+  static OpenApi.Result read(String yaml, String server) {
+    return OpenApi.read(yaml, Documents.Format.YAML, null, null, server, "x", OpenApi.Auth.NONE);
   }
 }

@@ -48,6 +48,10 @@ class RegistryTest {
       List.of(manifest("reg.a"), manifest("reg.b"), manifest("reg.c"));
   final AtomicInteger failures = new AtomicInteger();
   volatile boolean down;
+
+  /** When set, the whole answer to every listing (200, JSON), whatever it is. */
+  volatile String raw;
+
   final List<String> requests = new CopyOnWriteArrayList<>();
 
   /** Released once per 304: tests wait on it for unchanged refreshes. */
@@ -80,6 +84,10 @@ class RegistryTest {
     requests.add(x.getRequestURI() + " inm=" + x.getRequestHeaders().getFirst("If-None-Match"));
     if (down || failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       send(x, 503, "{\"error\": \"unavailable\"}", null);
+      return;
+    }
+    if (raw != null) {
+      send(x, 200, raw, null);
       return;
     }
     if (!"Bearer reg-token".equals(x.getRequestHeaders().getFirst("Authorization"))) {
@@ -119,13 +127,17 @@ class RegistryTest {
   }
 
   RegistrySource source(Map<String, String> env) {
+    return source(env, "REG_TOKEN", dir.resolve("cache/registry-company.json"), "/v1");
+  }
+
+  RegistrySource source(Map<String, String> env, String tokenEnv, Path cache, String path) {
     return new RegistrySource(
         "company",
-        URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1"),
-        "REG_TOKEN",
+        URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path),
+        tokenEnv,
         env::get,
         Duration.ofMillis(50),
-        dir.resolve("cache/registry-company.json"),
+        cache,
         4,
         Duration.ofMillis(1));
   }
@@ -245,6 +257,115 @@ class RegistryTest {
     try (RegistrySource s = source(Map.of("REG_TOKEN", "wrong"))) {
       assertThatThrownBy(s::discover)
           .hasMessageContaining("the registry answered HTTP 401 for /v1/capabilities");
+    }
+  }
+
+  @Test
+  void answersThatAreNotAListingAreRefused() throws Exception {
+    for (String answer : List.of("[1, 2]", "{\"capabilities\": 7}", "{}")) {
+      raw = answer;
+      try (RegistrySource s = source(Map.of("REG_TOKEN", "reg-token"))) {
+        assertThatThrownBy(s::discover)
+            .as(answer)
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessage("the registry's answer has no capabilities list");
+      }
+    }
+    raw =
+        "{\"capabilities\": [{\"id\": \"reg.bad\"}, "
+            + manifest("reg.ok")
+            + "], \"next_cursor\": \"\"}";
+    try (RegistrySource s = source(Map.of("REG_TOKEN", "reg-token"))) {
+      DiscoverySource.Found f = s.discover();
+      assertThat(ids(f)).containsExactly("reg.ok");
+      assertThat(f.problems()).isNotEmpty();
+    }
+  }
+
+  @Test
+  void withoutATokenNoneIsSentAndTheRefusalIsClear() throws Exception {
+    try (RegistrySource s =
+        source(Map.of(), null, dir.resolve("cache/registry-company.json"), "/v1/")) {
+      assertThatThrownBy(s::discover)
+          .hasMessage("the registry answered HTTP 401 for /v1/capabilities");
+    }
+    assertThat(requests).singleElement().asString().startsWith("/v1/capabilities?limit=500 ");
+  }
+
+  @Test
+  void aCacheThatCannotBeWrittenLeavesTheListingUsable() throws Exception {
+    Path blocker = dir.resolve("not-a-dir");
+    Files.writeString(blocker, "x");
+    try (RegistrySource s =
+        source(Map.of("REG_TOKEN", "reg-token"), "REG_TOKEN", blocker.resolve("c.json"), "/v1")) {
+      assertThat(ids(s.discover())).containsExactly("reg.a", "reg.b", "reg.c");
+      assertThat(s.health().up()).isTrue();
+      assertThat(s.health().detail())
+          .startsWith(
+              "listed, but the cache " + blocker.resolve("c.json") + " cannot be written: ");
+    }
+  }
+
+  @Test
+  void aDamagedCacheIsNoCache() throws Exception {
+    Path cache = dir.resolve("cache/registry-company.json");
+    Files.createDirectories(cache.getParent());
+    down = true;
+    for (String damaged : List.of("{\"capabilities\": ", "{\"fetched\": 1}", "[]")) {
+      Files.writeString(cache, damaged);
+      try (RegistrySource s = source(Map.of("REG_TOKEN", "reg-token"))) {
+        assertThatThrownBy(s::discover)
+            .as(damaged)
+            .isInstanceOf(IOException.class)
+            .hasMessageContaining("and there is no cached listing at " + cache);
+      }
+    }
+    Files.writeString(cache, "{\"capabilities\": [" + manifest("reg.old") + "]}");
+    try (RegistrySource s = source(Map.of("REG_TOKEN", "reg-token"))) {
+      DiscoverySource.Found f = s.discover();
+      assertThat(ids(f)).containsExactly("reg.old");
+      assertThat(f.problems().getLast().message())
+          .endsWith("using the listing cached at an unknown time");
+    }
+  }
+
+  @Test
+  void aRefreshThatFailsIsReportedAndTheNextOneRecovers() throws Exception {
+    try (RegistrySource s = source(Map.of("REG_TOKEN", "reg-token"))) {
+      s.discover();
+      Reports reports = new Reports();
+      down = true;
+      s.watch(reports);
+      s.watch(reports); // once is enough
+      assertThat(reports.next())
+          .isEqualTo("problem refresh failed, keeping what was listed: HTTP 503");
+      assertThat(s.health().up()).isFalse();
+      down = false;
+      notModified.drainPermits();
+      assertThat(notModified.tryAcquire(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(notModified.tryAcquire(20, TimeUnit.SECONDS))
+          .isTrue(); // a second 304: the poll that had the first is over
+      assertThat(s.health()).isEqualTo(DiscoverySource.Health.UP);
+    }
+  }
+
+  @Test
+  void aSourceWithoutRefreshDoesNotPoll() throws Exception {
+    try (RegistrySource s =
+        new RegistrySource(
+            "once",
+            URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1"),
+            "REG_TOKEN",
+            Map.of("REG_TOKEN", "reg-token")::get,
+            Duration.ZERO,
+            dir.resolve("once.json"),
+            1,
+            Duration.ofMillis(1))) {
+      assertThat(ids(s.discover())).containsExactly("reg.a", "reg.b", "reg.c");
+      Reports reports = new Reports();
+      s.watch(reports);
+      assertThat(reports.seen.poll(200, TimeUnit.MILLISECONDS)).isNull();
+      assertThat(requests).hasSize(2);
     }
   }
 }

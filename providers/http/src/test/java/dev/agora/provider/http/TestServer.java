@@ -201,12 +201,37 @@ final class TestServer implements AutoCloseable {
         json(x, 200, "{\"slow\":true}");
       }
       default -> {
-        if (path.startsWith("/redirect")) { // /redirect?to=<url>&status=<code>
-          Map<String, String> q = query(x.getRequestURI().getRawQuery());
-          x.getResponseHeaders()
-              .add("Location", URLDecoder.decode(q.get("to"), StandardCharsets.UTF_8));
+        Map<String, String> q = query(x.getRequestURI().getRawQuery());
+        if (path.startsWith("/redirect")) { // /redirect?to=<url>&status=<code> (no to: no Location)
+          if (q.containsKey("to")) {
+            x.getResponseHeaders()
+                .add("Location", URLDecoder.decode(q.get("to"), StandardCharsets.UTF_8));
+          }
           x.sendResponseHeaders(Integer.parseInt(q.getOrDefault("status", "302")), -1);
           x.close();
+        } else if (path.equals("/loop")) { // redirects to itself, forever
+          x.getResponseHeaders().add("Location", "/loop");
+          x.sendResponseHeaders(302, -1);
+          x.close();
+        } else if (path.equals(
+            "/status")) { // /status?code=<code>&len=<length of a body of e>&type=<Content-Type |
+          // none>
+          int len = Integer.parseInt(q.getOrDefault("len", "0"));
+          if (len == 0) {
+            x.sendResponseHeaders(Integer.parseInt(q.get("code")), -1);
+            x.close();
+          } else {
+            String type = q.getOrDefault("type", "text/plain");
+            if (!type.equals("none")) {
+              x.getResponseHeaders()
+                  .add("Content-Type", URLDecoder.decode(type, StandardCharsets.UTF_8));
+            }
+            byte[] bytes = "e".repeat(len).getBytes(StandardCharsets.UTF_8);
+            x.sendResponseHeaders(Integer.parseInt(q.get("code")), bytes.length);
+            try (OutputStream out = x.getResponseBody()) {
+              out.write(bytes);
+            }
+          }
         } else {
           json(x, 404, "{\"error\":\"unknown path\"}");
         }
