@@ -78,10 +78,6 @@ final class McpConnection implements AutoCloseable {
     this.reconnected = reconnected;
   }
 
-  McpServerConfig config() {
-    return config;
-  }
-
   /** The live session, connecting (and initializing) first if there is none. */
   private Session session() {
     synchronized (lock) {
@@ -150,7 +146,9 @@ final class McpConnection implements AutoCloseable {
               + "' ("
               + config.where()
               + "): "
-              + message(cause),
+              + (timedOut(cause)
+                  ? "no answer within " + config.timeout().toMillis() + " ms"
+                  : message(cause)),
           cause);
     } catch (InterruptedException e) {
       client.close();
@@ -248,21 +246,29 @@ final class McpConnection implements AutoCloseable {
       return op.apply(s.client()).toFuture().get(ms, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
+      if (timedOut(cause)) { // the SDK's own request timeout: the same deadline
+        throw passed(s, what, ms, tag);
+      }
       if (cause instanceof McpError err && !lost(err)) {
         throw new ServerError(message(err), err);
       }
       throw new Unavailable(
           what + " on MCP server '" + config.name() + "' failed: " + message(cause), cause);
     } catch (TimeoutException e) {
-      cancel(s, tag, "deadline of " + ms + " ms passed");
-      throw new DeadlinePassed(
-          what + " on MCP server '" + config.name() + "' took longer than " + ms + " ms");
+      throw passed(s, what, ms, tag);
     } catch (InterruptedException e) {
       cancel(s, tag, "the caller gave up (deadline)");
       Thread.currentThread().interrupt();
       throw new DeadlinePassed(
           what + " on MCP server '" + config.name() + "' was interrupted at its deadline");
     }
+  }
+
+  /** The request ran past its deadline of {@code ms}: cancelled on the server, and said so. */
+  private DeadlinePassed passed(Session s, String what, long ms, Object tag) {
+    cancel(s, tag, "deadline of " + ms + " ms passed");
+    return new DeadlinePassed(
+        what + " on MCP server '" + config.name() + "' took longer than " + ms + " ms");
   }
 
   private void cancel(Session s, Object tag, String reason) {
@@ -298,8 +304,18 @@ final class McpConnection implements AutoCloseable {
     return fresh;
   }
 
+  /** Whether a failure is (caused by) a timeout: the SDK's own, Reactor's, or ours. */
+  private static boolean timedOut(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof TimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether a failure means the server no longer knows our session (or is gone): re-initialize. */
-  private static boolean lost(Throwable t) {
+  static boolean lost(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof McpTransportSessionNotFoundException) {
         return true;

@@ -198,7 +198,7 @@ final class McpMapping {
    * passes) is accepted besides the map, and sent as {@code {}}.
    */
   private static Schema optionalWhenNothingRequired(Schema s, Map<String, Object> json) {
-    Object required = json == null ? null : json.get("required");
+    Object required = json.get("required");
     if (required instanceof Collection<?> c && !c.isEmpty()) {
       return s;
     }
@@ -206,11 +206,11 @@ final class McpMapping {
         Manifests.type("[:union :nil " + s.type().show() + "]"), s.originalJsonSchema());
   }
 
-  /** A JSON Schema from the server as a Schema: converted to a TypeExpr, the original kept. */
+  /**
+   * A JSON Schema from the server as a Schema: converted to a TypeExpr, the original kept. (The SDK
+   * reads a tool without an input schema as one with {@code {}}.)
+   */
   private static Schema schema(Map<String, Object> json, String what, Consumer<String> log) {
-    if (json == null) {
-      return Schema.of(Manifests.type(":any"));
-    }
     Value v = Json.fromJava(json);
     TypeExpr t;
     try {

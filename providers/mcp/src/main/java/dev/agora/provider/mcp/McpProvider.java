@@ -25,7 +25,7 @@ import java.util.function.Consumer;
 public final class McpProvider implements Provider {
 
   private final Map<String, McpSource> servers = new ConcurrentHashMap<>();
-  private volatile Consumer<String> log = line -> System.err.println(line);
+  private volatile Consumer<String> log = System.err::println;
 
   @Override
   public String type() {

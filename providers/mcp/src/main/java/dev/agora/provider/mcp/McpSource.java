@@ -10,9 +10,11 @@ import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -28,8 +30,11 @@ final class McpSource implements DiscoverySource {
 
   private static final McpJsonMapper JSON = McpJsonDefaults.getMapper();
 
+  /** More pages than a listing has: a server that keeps paginating is cut off here. */
+  private static final int MAX_PAGES = 10_000;
+
   private final McpServerConfig config;
-  private volatile Consumer<String> log = line -> System.err.println(line);
+  private volatile Consumer<String> log = System.err::println;
   private final McpConnection connection;
   private volatile Changes changes;
   private volatile Map<String, CapabilityManifest> tools = Map.of();
@@ -96,11 +101,9 @@ final class McpSource implements DiscoverySource {
       Names names = new Names(prefix + "resource.");
       for (McpSchema.Resource r :
           pages(
-              c -> c.listResources(null),
-              c -> null,
+              McpAsyncClient::listResources,
               McpSchema.ListResourcesResult::resources,
-              McpSchema.ListResourcesResult::nextCursor,
-              (c, cursor) -> c.listResources(cursor))) {
+              McpSchema.ListResourcesResult::nextCursor)) {
         all.add(McpMapping.resource(config, names.id(r.name()), r, version));
       }
       all.add(McpMapping.resourceReader(config, prefix + McpMapping.RESOURCE_READER, version));
@@ -109,11 +112,9 @@ final class McpSource implements DiscoverySource {
       Names names = new Names(prefix + "prompt.");
       for (McpSchema.Prompt p :
           pages(
-              c -> c.listPrompts(null),
-              c -> null,
+              McpAsyncClient::listPrompts,
               McpSchema.ListPromptsResult::prompts,
-              McpSchema.ListPromptsResult::nextCursor,
-              (c, cursor) -> c.listPrompts(cursor))) {
+              McpSchema.ListPromptsResult::nextCursor)) {
         all.add(McpMapping.prompt(config, names.id(p.name()), p, version));
       }
     }
@@ -122,11 +123,9 @@ final class McpSource implements DiscoverySource {
 
   private List<McpSchema.Tool> listTools() {
     return pages(
-        c -> c.listTools(null),
-        c -> null,
+        McpAsyncClient::listTools,
         McpSchema.ListToolsResult::tools,
-        McpSchema.ListToolsResult::nextCursor,
-        (c, cursor) -> c.listTools(cursor));
+        McpSchema.ListToolsResult::nextCursor);
   }
 
   private List<CapabilityManifest> toolManifests(List<McpSchema.Tool> list) {
@@ -138,21 +137,33 @@ final class McpSource implements DiscoverySource {
     return out;
   }
 
-  /** Every page of a paginated list. */
+  /**
+   * Every page of a paginated list: {@code page} asks for the one at a cursor (null: the first).
+   */
   private <R, T> List<T> pages(
-      Function<McpAsyncClient, Mono<R>> first,
-      Function<McpAsyncClient, String> unused,
+      BiFunction<McpAsyncClient, String, Mono<R>> page,
       Function<R, List<T>> items,
-      Function<R, String> next,
-      BiFunction<McpAsyncClient, String, Mono<R>> page) {
+      Function<R, String> next) {
     List<T> out = new ArrayList<>();
-    R r = connection.request("list", first, config.timeout(), null, true);
-    for (int n = 0; r != null; n++) {
+    Set<String> cursors = new HashSet<>();
+    R r = connection.request("list", c -> page.apply(c, null), config.timeout(), null, true);
+    while (r != null) {
       if (items.apply(r) != null) {
         out.addAll(items.apply(r));
       }
       String cursor = next.apply(r);
-      if (cursor == null || cursor.isEmpty() || n > 10_000) {
+      if (cursor == null || cursor.isEmpty()) {
+        break;
+      }
+      if (!cursors.add(cursor) || cursors.size() > MAX_PAGES) {
+        log.accept(
+            "mcp "
+                + config.name()
+                + ": the server's list does not end (the cursor '"
+                + cursor
+                + "' came back, or over "
+                + MAX_PAGES
+                + " pages); it ends here");
         break;
       }
       r = connection.request("list", c -> page.apply(c, cursor), config.timeout(), null, true);

@@ -121,11 +121,14 @@ final class StdioTransport implements McpClientTransport {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      log.accept(
-          "mcp "
-              + config.name()
-              + ": server process exited"
-              + (p.isAlive() ? "" : " with code " + p.exitValue()));
+      if (p.isAlive()) { // it cannot be talked to any more, and a new one takes its place
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        log.accept(
+            "mcp " + config.name() + ": the server closed its stdout but kept running; stopped it");
+      } else {
+        log.accept("mcp " + config.name() + ": server process exited with code " + p.exitValue());
+      }
       onExit.run();
     }
   }

@@ -52,7 +52,7 @@ class HttpTransportsTest {
   }
 
   @Test
-  void legacySseTransportWorks() throws Exception {
+  void legacySseTransportWorksAtItsDefaultEndpoint() throws Exception {
     int port = Peers.freePort();
     try (Peers.HttpServer server = Peers.everythingHttp("sse", port);
         McpFixture m =
@@ -60,7 +60,7 @@ class HttpTransportsTest {
                 dir,
                 """
              sources:
-               - {name: legacy, type: mcp, transport: sse, url: "http://127.0.0.1:%d/sse"}
+               - {name: legacy, type: mcp, transport: sse, url: "http://127.0.0.1:%d"}
              """
                     .formatted(port))) {
       assertThat(m.reports)

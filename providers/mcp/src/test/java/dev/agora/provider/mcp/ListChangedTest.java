@@ -30,34 +30,15 @@ class ListChangedTest {
       assertThat(m.marketplace.registry().get("mcp.java.greet")).isNull();
 
       upstream.add("greet");
-      Event added = await(m, EventType.CapabilityRegistered, "mcp.java.greet");
+      Event added = m.awaitEvent(EventType.CapabilityRegistered, "mcp.java.greet");
       assertThat(added.metadata().get("source")).isEqualTo(Value.of("java"));
       assertThat(m.call("mcp.java.greet", "{:message \"hello\"}"))
           .isEqualTo(Value.of("greet: hello"));
 
       upstream.remove("greet");
-      await(m, EventType.CapabilityRemoved, "mcp.java.greet");
+      m.awaitEvent(EventType.CapabilityRemoved, "mcp.java.greet");
       assertThat(m.marketplace.registry().get("mcp.java.greet")).isNull();
       assertThat(m.marketplace.registry().get("mcp.java.echo")).isNotNull();
-    }
-  }
-
-  /** Waits for the registry event the notification causes (it arrives on another thread). */
-  private static Event await(McpFixture m, EventType type, String id) throws InterruptedException {
-    synchronized (m) {
-      long end = System.nanoTime() + 30_000_000_000L;
-      while (true) {
-        for (Event e : m.events.events(type)) {
-          if (id.equals(e.capabilityId())) {
-            return e;
-          }
-        }
-        long left = end - System.nanoTime();
-        if (left <= 0) {
-          throw new AssertionError("no " + type + " for " + id + "; log: " + m.logText());
-        }
-        m.wait(Math.max(1, left / 1_000_000));
-      }
     }
   }
 

@@ -90,4 +90,37 @@ class McpConfigTest {
                 + "args, env, cwd, headers, bearer_env, roots, timeout");
     assertThat(List.of(problems.toString())).noneMatch(p -> p.contains("s3cret"));
   }
+
+  @Test
+  void aCommandWithASlashIsAPathRelativeToTheFile() {
+    AgoraConfig c =
+        (AgoraConfig)
+            load(
+                """
+        sources:
+          - {name: local, type: mcp, command: ./bin/../servers/mcp.sh}
+          - {name: absolute, type: mcp, command: /opt/mcp/server}
+        """);
+    assertThat(((McpSource) c.sources().get(0)).config().command())
+        .isEqualTo(BASE.resolve("servers/mcp.sh").toString());
+    assertThat(((McpSource) c.sources().get(1)).config().where()).isEqualTo("/opt/mcp/server");
+  }
+
+  @Test
+  void aTransportThatDoesNotFitTheServerIsReportedWithItsLine() {
+    assertThat(
+            load(
+                """
+        sources:
+          - {name: a, type: mcp, transport: stdio, url: "http://h/mcp"}
+          - {name: b, type: mcp, transport: http, command: x}
+          - {name: c, type: mcp, transport: sse, command: x}
+        """))
+        .asInstanceOf(InstanceOfAssertFactories.LIST)
+        .map(Object::toString)
+        .containsExactly(
+            "agora.yaml:2: sources[0].transport: a stdio server needs 'command'",
+            "agora.yaml:3: sources[1].transport: an http server needs 'url'",
+            "agora.yaml:4: sources[2].transport: an sse server needs 'url'");
+  }
 }

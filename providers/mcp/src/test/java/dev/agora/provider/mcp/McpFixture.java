@@ -1,5 +1,7 @@
 package dev.agora.provider.mcp;
 
+import dev.agora.chain.event.Event;
+import dev.agora.chain.event.EventType;
 import dev.agora.chain.event.MemorySink;
 import dev.agora.core.Marketplace;
 import dev.agora.core.call.CallRequest;
@@ -79,9 +81,15 @@ final class McpFixture implements AutoCloseable {
    * Waits (up to {@code seconds}) until a log line contains {@code fragment}; the log is written by
    * other threads.
    */
-  synchronized boolean awaitLog(String fragment, int seconds) throws InterruptedException {
+  boolean awaitLog(String fragment, int seconds) throws InterruptedException {
+    return awaitLog(fragment, 1, seconds);
+  }
+
+  /** Waits (up to {@code seconds}) until {@code count} log lines contain {@code fragment}. */
+  synchronized boolean awaitLog(String fragment, int count, int seconds)
+      throws InterruptedException {
     long end = System.nanoTime() + seconds * 1_000_000_000L;
-    while (log.stream().noneMatch(l -> l.contains(fragment))) {
+    while (log.stream().filter(l -> l.contains(fragment)).count() < count) {
       long left = end - System.nanoTime();
       if (left <= 0) {
         return false;
@@ -89,6 +97,23 @@ final class McpFixture implements AutoCloseable {
       wait(left / 1_000_000 + 1);
     }
     return true;
+  }
+
+  /** Waits (up to 30 s) for the registry event of {@code id}; events arrive on other threads. */
+  synchronized Event awaitEvent(EventType type, String id) throws InterruptedException {
+    long end = System.nanoTime() + 30_000_000_000L;
+    while (true) {
+      for (Event e : events.events(type)) {
+        if (id.equals(e.capabilityId())) {
+          return e;
+        }
+      }
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionError("no " + type + " for " + id + "; log: " + logText());
+      }
+      wait(Math.max(1, left / 1_000_000));
+    }
   }
 
   @Override
