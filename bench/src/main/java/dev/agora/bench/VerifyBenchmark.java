@@ -71,7 +71,6 @@ public class VerifyBenchmark {
               "e-" + i,
               sample.parentId(),
               sample.planId(),
-              null,
               sample.type(),
               sample.at(),
               sample.capabilityId(),
@@ -84,7 +83,6 @@ public class VerifyBenchmark {
               null,
               sample.cost(),
               sample.duration(),
-              null,
               sample.metadata()));
     }
     entries = new ArrayList<>();

@@ -26,12 +26,12 @@ import java.util.stream.Collectors;
 /**
  * The canonical bytes of an action: what the Causal Chain hashes, stores and exports. The same
  * event gives the same bytes on every machine and in every store; docs/CAUSAL-CHAIN.md specifies
- * the format and {@code core/src/test/resources/chain/golden.txt} pins it.
+ * the format and {@code chain/src/test/resources/chain/golden.txt} pins it.
  *
  * <p>An entry is a version byte ({@code 0x01}) and the fields in a fixed order, each written as a
- * tagged value. The header fields (type … attestation id) come before the payload (arguments,
- * result, metadata), so reading the header to cross-check a store's index columns never touches the
- * payload.
+ * tagged value. The header fields (type … the reserved attestation slot) come before the payload
+ * (arguments, result, metadata), so reading the header to cross-check a store's index columns never
+ * touches the payload.
  *
  * <pre>
  *   0x00 absent (a field with no value)      0x07 keyword  u32 length, UTF-8 name (no colon)
@@ -79,7 +79,7 @@ public final class Canonical {
     out.str(e.id());
     out.str(e.parentId());
     out.str(e.planId());
-    out.str(e.intentId());
+    out.str(null); // reserved: an intent id (see Header)
     out.i64(e.at().getEpochSecond());
     out.i64(e.at().getNano());
     out.str(e.capabilityId());
@@ -98,7 +98,7 @@ public final class Canonical {
     } else {
       out.i64(e.duration().toNanos());
     }
-    out.str(e.attestationId());
+    out.str(null); // reserved: an attestation id (see Header)
     out.value(e.arguments());
     out.value(e.result());
     out.value(e.metadata());
@@ -135,7 +135,6 @@ public final class Canonical {
         h.id,
         h.parentId,
         h.planId,
-        h.intentId,
         h.type,
         h.at,
         h.capabilityId,
@@ -148,7 +147,6 @@ public final class Canonical {
         h.error,
         h.cost,
         h.duration,
-        h.attestationId,
         metadata);
   }
 
@@ -175,7 +173,7 @@ public final class Canonical {
           || !in.strEquals(c.actionId())
           || !in.strEquals(c.parentId())
           || !in.strEquals(c.planId())
-          || !in.strEquals(c.intentId())) {
+          || in.optStr() != null) {
         return false;
       }
       long seconds = in.reqInt("timestamp seconds");
@@ -207,20 +205,23 @@ public final class Canonical {
       } else if (duration != ABSENT) {
         return false;
       }
-      in.optStr();
-      return true;
+      return in.optStr() == null;
     } catch (ChainFormatException | ArithmeticException e) {
       return false;
     }
   }
 
-  /** The fields before the payload. */
+  /**
+   * The fields before the payload. The format keeps two slots that are always absent today: an
+   * intent id after the plan id and an attestation id after the duration, for the trust features
+   * that will fill them; an entry with either present is refused, so that nothing unverified reads
+   * as if it meant something.
+   */
   public record Header(
       EventType type,
       String id,
       String parentId,
       String planId,
-      String intentId,
       Instant at,
       String capabilityId,
       String capabilityVersion,
@@ -229,8 +230,14 @@ public final class Canonical {
       String errorKind,
       String error,
       double cost,
-      Duration duration,
-      String attestationId) {}
+      Duration duration) {}
+
+  private static void reserved(In in, String what) {
+    int at = in.pos;
+    if (in.optStr() != null) {
+      throw new ChainFormatException("the " + what + " slot is reserved and must be absent", at);
+    }
+  }
 
   private static Header header(In in) {
     int version = in.u8();
@@ -249,7 +256,7 @@ public final class Canonical {
     String id = in.reqStr("id");
     String parent = in.optStr();
     String plan = in.optStr();
-    String intent = in.optStr();
+    reserved(in, "intent id");
     long seconds = in.reqInt("timestamp seconds");
     long nanos = in.reqInt("timestamp nanoseconds");
     Instant instant;
@@ -281,23 +288,10 @@ public final class Canonical {
     } else if (tag != ABSENT) {
       throw new ChainFormatException("duration must be absent or an integer", in.pos - 1);
     }
-    String attestation = in.optStr();
+    reserved(in, "attestation id");
     return new Header(
-        type,
-        id,
-        parent,
-        plan,
-        intent,
-        instant,
-        cap,
-        version2,
-        caller,
-        success,
-        errorKind,
-        error,
-        cost,
-        duration,
-        attestation);
+        type, id, parent, plan, instant, cap, version2, caller, success, errorKind, error, cost,
+        duration);
   }
 
   // ---- Writing ----

@@ -9,7 +9,6 @@ import java.time.Instant;
 public record ChainQuery(
     String actionId,
     String planId,
-    String intentId,
     String capabilityId,
     String caller,
     String parentId,
@@ -20,67 +19,51 @@ public record ChainQuery(
     int limit) {
 
   public static final ChainQuery ALL =
-      new ChainQuery(null, null, null, null, null, null, null, null, null, -1, 0);
+      new ChainQuery(null, null, null, null, null, null, null, null, -1, 0);
 
   public ChainQuery withActionId(String v) {
     return new ChainQuery(
-        v, planId, intentId, capabilityId, caller, parentId, type, from, to, afterIndex, limit);
+        v, planId, capabilityId, caller, parentId, type, from, to, afterIndex, limit);
   }
 
   public ChainQuery withPlan(String v) {
     return new ChainQuery(
-        actionId, v, intentId, capabilityId, caller, parentId, type, from, to, afterIndex, limit);
-  }
-
-  public ChainQuery withIntent(String v) {
-    return new ChainQuery(
-        actionId, planId, v, capabilityId, caller, parentId, type, from, to, afterIndex, limit);
+        actionId, v, capabilityId, caller, parentId, type, from, to, afterIndex, limit);
   }
 
   public ChainQuery withCapability(String v) {
-    return new ChainQuery(
-        actionId, planId, intentId, v, caller, parentId, type, from, to, afterIndex, limit);
+    return new ChainQuery(actionId, planId, v, caller, parentId, type, from, to, afterIndex, limit);
   }
 
   public ChainQuery withCaller(String v) {
     return new ChainQuery(
-        actionId, planId, intentId, capabilityId, v, parentId, type, from, to, afterIndex, limit);
+        actionId, planId, capabilityId, v, parentId, type, from, to, afterIndex, limit);
   }
 
   public ChainQuery withParent(String v) {
     return new ChainQuery(
-        actionId, planId, intentId, capabilityId, caller, v, type, from, to, afterIndex, limit);
+        actionId, planId, capabilityId, caller, v, type, from, to, afterIndex, limit);
   }
 
   public ChainQuery withType(String v) {
     return new ChainQuery(
-        actionId, planId, intentId, capabilityId, caller, parentId, v, from, to, afterIndex, limit);
+        actionId, planId, capabilityId, caller, parentId, v, from, to, afterIndex, limit);
   }
 
   /** Actions at or after {@code start} and before {@code end} (either may be null). */
   public ChainQuery withTime(Instant start, Instant end) {
     return new ChainQuery(
-        actionId,
-        planId,
-        intentId,
-        capabilityId,
-        caller,
-        parentId,
-        type,
-        start,
-        end,
-        afterIndex,
-        limit);
+        actionId, planId, capabilityId, caller, parentId, type, start, end, afterIndex, limit);
   }
 
   public ChainQuery after(long index) {
     return new ChainQuery(
-        actionId, planId, intentId, capabilityId, caller, parentId, type, from, to, index, limit);
+        actionId, planId, capabilityId, caller, parentId, type, from, to, index, limit);
   }
 
   public ChainQuery withLimit(int n) {
     return new ChainQuery(
-        actionId, planId, intentId, capabilityId, caller, parentId, type, from, to, afterIndex, n);
+        actionId, planId, capabilityId, caller, parentId, type, from, to, afterIndex, n);
   }
 
   /**
@@ -92,7 +75,6 @@ public record ChainQuery(
     return e.index() > afterIndex
         && (actionId == null || actionId.equals(c.actionId()))
         && (planId == null || planId.equals(c.planId()))
-        && (intentId == null || intentId.equals(c.intentId()))
         && (capabilityId == null || capabilityId.equals(c.capabilityId()))
         && (caller == null || caller.equals(c.caller()))
         && (parentId == null || parentId.equals(c.parentId()))

@@ -22,7 +22,6 @@ public record Entry(long index, byte[] body, byte[] leafHash, byte[] chainHash, 
       String type,
       String parentId,
       String planId,
-      String intentId,
       String capabilityId,
       String caller,
       long timeNanos) {
@@ -33,7 +32,6 @@ public record Entry(long index, byte[] body, byte[] leafHash, byte[] chainHash, 
           h.type().name(),
           h.parentId(),
           h.planId(),
-          h.intentId(),
           h.capabilityId(),
           h.caller(),
           nanos(h.at()));
@@ -45,7 +43,6 @@ public record Entry(long index, byte[] body, byte[] leafHash, byte[] chainHash, 
           e.type().name(),
           e.parentId(),
           e.planId(),
-          e.intentId(),
           e.capabilityId(),
           e.caller(),
           nanos(e.at()));
@@ -80,9 +77,6 @@ public record Entry(long index, byte[] body, byte[] leafHash, byte[] chainHash, 
       }
       if (!Objects.equals(planId, other.planId)) {
         return diff("plan_id", planId, other.planId);
-      }
-      if (!Objects.equals(intentId, other.intentId)) {
-        return diff("intent_id", intentId, other.intentId);
       }
       if (!Objects.equals(capabilityId, other.capabilityId)) {
         return diff("capability_id", capabilityId, other.capabilityId);

@@ -58,7 +58,6 @@ public final class Recording {
         e.id(),
         e.parentId(),
         e.planId(),
-        e.intentId(),
         e.type(),
         e.at(),
         e.capabilityId(),
@@ -71,7 +70,6 @@ public final class Recording {
         e.error(),
         e.cost(),
         e.duration(),
-        e.attestationId(),
         meta);
   }
 

@@ -105,7 +105,6 @@ class CallStatsTest {
             "x",
             null,
             "p",
-            null,
             EventType.CapabilityResult,
             T0,
             "svc.g",
@@ -117,7 +116,6 @@ class CallStatsTest {
             null,
             null,
             0,
-            null,
             null,
             null);
     assertThat(CallStats.of(List.of(noDuration)))

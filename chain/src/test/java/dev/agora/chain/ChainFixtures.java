@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.agora.chain.event.Event;
 import dev.agora.chain.event.EventSink;
 import dev.agora.chain.event.EventType;
-import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import java.time.Duration;
 import java.util.List;
@@ -19,31 +18,12 @@ public final class ChainFixtures {
   private ChainFixtures() {}
 
   /**
-   * plan p-1 (caller ada, intent i-1) → step s-1 → call c-1 (weather.current) → result r-1; plus a
-   * registry event and a second plan.
+   * plan p-1 (caller ada) → step s-1 → call c-1 (weather.current) → result r-1; plus a registry
+   * event and a second plan.
    */
   public static void recordPlan(EventSink sink) {
     var t = Samples.T0;
-    sink.accept(
-        new Event(
-            "p-1",
-            null,
-            "p-1",
-            "i-1",
-            EventType.PlanStarted,
-            t,
-            null,
-            null,
-            "ada",
-            null,
-            null,
-            null,
-            null,
-            null,
-            0,
-            null,
-            null,
-            Dict.EMPTY));
+    sink.accept(Event.of("p-1", EventType.PlanStarted, t, null, "p-1", "ada"));
     sink.accept(Event.of("s-1", EventType.PlanStepStarted, t.plusMillis(1), "p-1", "p-1", "ada"));
     sink.accept(
         Event.of("c-1", EventType.CapabilityCall, t.plusMillis(2), "s-1", "p-1", "ada")
@@ -83,7 +63,6 @@ public final class ChainFixtures {
     assertThat(chain.get("missing")).isEmpty();
     assertThat(ids(chain.query(ChainQuery.ALL.withPlan("p-1"))))
         .containsExactly("p-1", "s-1", "c-1", "r-1", "s-1-done", "p-1-done");
-    assertThat(ids(chain.query(ChainQuery.ALL.withIntent("i-1")))).containsExactly("p-1");
     assertThat(ids(chain.query(ChainQuery.ALL.withCapability("weather.current"))))
         .containsExactly("c-1", "r-1", "g-1");
     assertThat(ids(chain.query(ChainQuery.ALL.withCaller("bob")))).containsExactly("p-2", "c-2");

@@ -67,7 +67,6 @@ public final class Samples {
             "g-1",
             null,
             null,
-            "intent-9",
             EventType.CapabilityRegistered,
             T0,
             "x.y",
@@ -80,7 +79,6 @@ public final class Samples {
             null,
             0,
             null,
-            "att-1",
             Dict.EMPTY));
     return m;
   }

@@ -107,7 +107,6 @@ class TamperTest {
                       c.type(),
                       c.parentId(),
                       "other-plan",
-                      c.intentId(),
                       c.capabilityId(),
                       c.caller(),
                       c.timeNanos())));

@@ -147,9 +147,6 @@ final class ChainCommand implements Runnable {
         description = "Actions of one caller (security context).")
     String caller;
 
-    @Option(names = "--intent", paramLabel = "ID", description = "Actions of one intent.")
-    String intent;
-
     @Option(
         names = "--type",
         paramLabel = "TYPE",
@@ -204,7 +201,6 @@ final class ChainCommand implements Runnable {
               .withPlan(plan)
               .withCapability(capability)
               .withCaller(caller)
-              .withIntent(intent)
               .withType(type)
               .withTime(when(since, "--since"), when(until, "--until"))
               .withLimit(limit);
@@ -299,7 +295,6 @@ final class ChainCommand implements Runnable {
               .put("time", Value.of(e.at().toString()));
       put(b, "parent", e.parentId());
       put(b, "plan", e.planId());
-      put(b, "intent", e.intentId());
       put(b, "capability", e.capabilityId());
       put(b, "version", e.capabilityVersion());
       put(b, "caller", e.caller());
@@ -318,7 +313,6 @@ final class ChainCommand implements Runnable {
         b.put("duration_ms", Value.of(e.duration().toNanos() / 1e6));
         b.put("cost", Value.of(e.cost()));
       }
-      put(b, "attestation", e.attestationId());
       if (!e.metadata().isEmpty()) {
         b.put("metadata", jsonSafe(e.metadata()));
       }

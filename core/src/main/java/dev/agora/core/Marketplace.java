@@ -57,7 +57,7 @@ public final class Marketplace implements AutoCloseable {
   private final AgoraConfig config;
   private final EventSink sink;
   private final Clock clock;
-  private final LongSupplier ticker;
+  private final LongSupplier ticker = System::nanoTime;
   private final Consumer<String> log;
   private final Registry registry;
   private final Providers providers;
@@ -74,7 +74,6 @@ public final class Marketplace implements AutoCloseable {
     this.config = b.config;
     this.sink = b.sink;
     this.clock = b.clock;
-    this.ticker = b.ticker;
     this.log = b.log;
     this.registry = new Registry(sink, clock);
     this.mirror = b.registryStore == null ? null : new RegistryMirror(b.registryStore, log);
@@ -212,11 +211,6 @@ public final class Marketplace implements AutoCloseable {
     return version == null ? registry.remove(id) : registry.remove(id, version);
   }
 
-  /** Adds a provider (providers on the class path are found without this). */
-  public void addProvider(Provider p) {
-    providers.add(p);
-  }
-
   // ---- Calling ----
 
   /**
@@ -318,7 +312,6 @@ public final class Marketplace implements AutoCloseable {
     private AgoraConfig config = AgoraConfig.defaults();
     private EventSink sink = EventSink.NONE;
     private Clock clock = Clock.systemUTC();
-    private LongSupplier ticker = System::nanoTime;
     private Consumer<String> log = line -> System.err.println(line);
     private final List<Provider> extraProviders = new ArrayList<>();
     private RegistryStore registryStore;
@@ -339,12 +332,6 @@ public final class Marketplace implements AutoCloseable {
     /** Timestamps and time windows. */
     public Builder clock(Clock c) {
       this.clock = Objects.requireNonNull(c);
-      return this;
-    }
-
-    /** Nanoseconds for durations and deadlines. */
-    public Builder ticker(LongSupplier t) {
-      this.ticker = Objects.requireNonNull(t);
       return this;
     }
 

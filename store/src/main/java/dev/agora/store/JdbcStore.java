@@ -31,8 +31,10 @@ import org.flywaydb.core.Flyway;
  */
 public abstract class JdbcStore implements Store, ChainStore {
 
+  /** The columns read and written; V1's intent_id column is not used (always NULL). */
   private static final String COLUMNS =
-      "idx, action_id, type, parent_id, plan_id, intent_id, capability_id, caller, time_nanos, body, leaf_hash, chain_hash";
+      "idx, action_id, type, parent_id, plan_id, capability_id, caller, time_nanos, body, leaf_hash, chain_hash";
+
   private static final int PAGE = 10_000;
 
   protected final HikariDataSource pool;
@@ -160,7 +162,7 @@ public abstract class JdbcStore implements Store, ChainStore {
   }
 
   private static String insertSql(int rows) {
-    String one = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    String one = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     return "INSERT INTO chain_entries ("
         + COLUMNS
         + ") VALUES "
@@ -178,7 +180,6 @@ public abstract class JdbcStore implements Store, ChainStore {
       s.setString(p++, col.type());
       s.setString(p++, col.parentId());
       s.setString(p++, col.planId());
-      s.setString(p++, col.intentId());
       s.setString(p++, col.capabilityId());
       s.setString(p++, col.caller());
       s.setLong(p++, col.timeNanos());
@@ -231,7 +232,6 @@ public abstract class JdbcStore implements Store, ChainStore {
     args.add(q.afterIndex());
     where(sql, args, "action_id", q.actionId());
     where(sql, args, "plan_id", q.planId());
-    where(sql, args, "intent_id", q.intentId());
     where(sql, args, "capability_id", q.capabilityId());
     where(sql, args, "caller", q.caller());
     where(sql, args, "parent_id", q.parentId());
@@ -261,9 +261,9 @@ public abstract class JdbcStore implements Store, ChainStore {
   private static Entry entry(ResultSet r) throws SQLException {
     return new Entry(
         r.getLong(1),
+        r.getBytes(9),
         r.getBytes(10),
         r.getBytes(11),
-        r.getBytes(12),
         new Entry.Columns(
             r.getString(2),
             r.getString(3),
@@ -271,8 +271,7 @@ public abstract class JdbcStore implements Store, ChainStore {
             r.getString(5),
             r.getString(6),
             r.getString(7),
-            r.getString(8),
-            r.getLong(9)));
+            r.getLong(8)));
   }
 
   @Override

@@ -89,7 +89,6 @@ abstract class StoreContract {
                                 "t" + id + "-" + i,
                                 e.parentId(),
                                 e.planId(),
-                                e.intentId(),
                                 e.type(),
                                 e.at(),
                                 e.capabilityId(),
@@ -102,7 +101,6 @@ abstract class StoreContract {
                                 e.error(),
                                 e.cost(),
                                 e.duration(),
-                                e.attestationId(),
                                 e.metadata()));
                       }
                     }));

@@ -221,7 +221,7 @@ class StoreFailureTest {
               body,
               leaf,
               new Entry.Columns(
-                  "a" + i, "PlanStarted", null, "p", null, null, "tester", i * 1_000_000_000L)));
+                  "a" + i, "PlanStarted", null, "p", null, "tester", i * 1_000_000_000L)));
     }
     return out;
   }

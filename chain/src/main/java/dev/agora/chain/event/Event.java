@@ -24,7 +24,6 @@ public record Event(
     String id,
     String parentId,
     String planId,
-    String intentId,
     EventType type,
     Instant at,
     String capabilityId,
@@ -37,7 +36,6 @@ public record Event(
     String error,
     double cost,
     Duration duration,
-    String attestationId,
     Dict metadata) {
 
   public Event {
@@ -54,7 +52,6 @@ public record Event(
         id,
         parentId,
         planId,
-        null,
         type,
         at,
         null,
@@ -67,7 +64,6 @@ public record Event(
         null,
         0,
         null,
-        null,
         Dict.EMPTY);
   }
 
@@ -76,7 +72,6 @@ public record Event(
         id,
         parentId,
         planId,
-        intentId,
         type,
         at,
         capabilityId,
@@ -89,7 +84,6 @@ public record Event(
         error,
         cost,
         duration,
-        attestationId,
         metadata);
   }
 
@@ -98,7 +92,6 @@ public record Event(
         id,
         parentId,
         planId,
-        intentId,
         type,
         at,
         capabilityId,
@@ -111,7 +104,6 @@ public record Event(
         error,
         cost,
         duration,
-        attestationId,
         metadata);
   }
 
@@ -121,7 +113,6 @@ public record Event(
         id,
         parentId,
         planId,
-        intentId,
         type,
         at,
         capabilityId,
@@ -134,7 +125,6 @@ public record Event(
         null,
         callCost,
         took,
-        attestationId,
         metadata);
   }
 
@@ -144,7 +134,6 @@ public record Event(
         id,
         parentId,
         planId,
-        intentId,
         type,
         at,
         capabilityId,
@@ -157,7 +146,6 @@ public record Event(
         message,
         cost,
         took,
-        attestationId,
         metadata);
   }
 
@@ -166,7 +154,6 @@ public record Event(
         id,
         parentId,
         planId,
-        intentId,
         type,
         at,
         capabilityId,
@@ -179,7 +166,6 @@ public record Event(
         error,
         cost,
         duration,
-        attestationId,
         m);
   }
 }

@@ -116,12 +116,6 @@ public record AgoraConfig(
         file, sources, policy, contexts, defaultContext, dir, storage, chain, resilience, sections);
   }
 
-  /** The same configuration with other resilience settings. */
-  public AgoraConfig withResilience(ResiliencePolicy r) {
-    return new AgoraConfig(
-        file, sources, policy, contexts, defaultContext, dataDir, storage, chain, r, sections);
-  }
-
   /**
    * A module's section ({@link ConfigSection}): what it read from agora.yaml, or its defaults when
    * the file has none.

@@ -227,13 +227,13 @@ class CallPathTest {
     m.registry()
         .register(
             CapabilityManifest.builder("t.remote")
-                .provider(new ProviderSpec.A2a("http://agent", null, Dict.EMPTY))
+                .provider(new ProviderSpec.Mcp("weather", "current", Dict.EMPTY))
                 .effects("network")
                 .build(),
             "test");
     assertThatThrownBy(() -> call("t.remote", "nil"))
         .isInstanceOf(AgoraError.ProviderError.class)
-        .hasMessage("capability 't.remote' failed: no provider for type 'a2a' is installed");
+        .hasMessage("capability 't.remote' failed: no provider for type 'mcp' is installed");
   }
 
   // ---- the order of the stages ----

@@ -88,7 +88,7 @@ class ManifestsTest {
             """
         (capability "com.acme.db:v1.0:sales-query"
           :name "Sales" :version "1.0.0"
-          :provider :remote_rtfs :provider-meta {:endpoint "https://node"}
+          :provider :http :provider-meta {:url "https://node/sales"}
           :input-schema [:map [:region :keyword]]
           :effects [:network])
         (capability "b.x" :provider {:type :local} :effects [])""");
@@ -96,7 +96,7 @@ class ManifestsTest {
     CapabilityManifest db = rtfs.manifests().get(0);
     assertThat(db.id()).isEqualTo("com.acme.db:v1.0:sales-query");
     assertThat(db.namespace()).isEqualTo("com.acme.db");
-    assertThat(((ProviderSpec.RemoteRtfs) db.provider()).endpoint()).isEqualTo("https://node");
+    assertThat(((ProviderSpec.Http) db.provider()).url()).isEqualTo("https://node/sales");
     assertThat(rtfs.manifests().get(1).isPure()).isTrue();
 
     Manifests.LoadResult wrapped =
@@ -130,8 +130,7 @@ class ManifestsTest {
         .containsExactly(
             "mixed.yaml:3: [1].id: 'bad one' contains ' '; ids use letters, digits, _ and -, with . : / between segments",
             "mixed.yaml:4: [1].version: '1.2' is not a semantic version (MAJOR.MINOR.PATCH, such as 1.2.0)",
-            "mixed.yaml:5: [1].provider.type: unknown provider type 'ftp'; known types are a2a, http, local, mcp, plugin, "
-                + "remote_rtfs, sandboxed, stream",
+            "mixed.yaml:5: [1].provider.type: unknown provider type 'ftp'; known types are http, local, mcp",
             "mixed.yaml:6: [1].effects: :pure cannot be combined with other effects [network]",
             "mixed.yaml:7: [1].colour: unknown key 'colour'; known keys are id, name, description, version, provider, "
                 + "input_schema, output_schema, effects, permissions, metadata, timeout, sla, attestation",
@@ -159,18 +158,36 @@ class ManifestsTest {
         - {id: p.local, provider: {type: local, handler: h}}
         - {id: p.http, provider: {type: http, url: "http://x"}}
         - {id: p.mcp, provider: {type: mcp, server: s, tool: t}}
-        - {id: p.a2a, provider: {type: a2a, agent: "http://agent/card", skill: sk}}
-        - {id: p.plugin, provider: {type: plugin, jar: p.jar, class: a.B}}
-        - {id: p.sandbox, provider: {type: sandboxed, runtime: wasm, source: m.wasm, entry_point: run}}
-        - {id: p.remote, provider: {type: remote-rtfs, endpoint: "http://n"}}
-        - {id: p.stream, provider: {type: stream, source: ticks}}
         """);
     assertThat(r.problems()).isEmpty();
     assertThat(r.manifests())
         .extracting(m -> m.provider().type())
-        .containsExactly(
-            "local", "http", "mcp", "a2a", "plugin", "sandboxed", "remote_rtfs", "stream");
+        .containsExactly("local", "http", "mcp");
     assertThat(((ProviderSpec.Local) r.manifests().get(0).provider()).handler()).isEqualTo("h");
+  }
+
+  @Test
+  void provider_types_this_version_cannot_run_are_refused_at_load() throws IOException {
+    Manifests.LoadResult r =
+        load(
+            "planned.yaml",
+            """
+        - {id: p.a2a, provider: {type: a2a, agent: "http://agent/card", skill: sk}}
+        - {id: p.plugin, provider: {type: plugin, jar: p.jar, class: a.B}}
+        - {id: p.sandbox, provider: {type: sandboxed, runtime: wasm, source: m.wasm}}
+        - {id: p.remote, provider: {type: remote-rtfs, endpoint: "http://n"}}
+        - {id: p.stream, provider: {type: stream, source: ticks}}
+        - {id: p.ok, provider: local}
+        """);
+    assertThat(r.manifests()).extracting(CapabilityManifest::id).containsExactly("p.ok");
+    assertThat(r.problems())
+        .extracting(p -> p.toString().replace(dir + "/", ""))
+        .containsExactly(
+            "planned.yaml:1: [0].provider.type: provider type 'a2a' is not supported by this version of Agora; supported types are http, local, mcp",
+            "planned.yaml:2: [1].provider.type: provider type 'plugin' is not supported by this version of Agora; supported types are http, local, mcp",
+            "planned.yaml:3: [2].provider.type: provider type 'sandboxed' is not supported by this version of Agora; supported types are http, local, mcp",
+            "planned.yaml:4: [3].provider.type: provider type 'remote_rtfs' is not supported by this version of Agora; supported types are http, local, mcp",
+            "planned.yaml:5: [4].provider.type: provider type 'stream' is not supported by this version of Agora; supported types are http, local, mcp");
   }
 
   @Test
