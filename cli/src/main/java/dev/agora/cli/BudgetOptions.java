@@ -52,16 +52,16 @@ final class BudgetOptions {
     } catch (MalformedInputException e) {
       throw new ParameterException(cmd, "cannot read " + p + ": it is not UTF-8 text");
     } catch (IOException e) {
-      throw new ParameterException(
-          cmd,
-          "cannot read "
-              + p
-              + ": "
-              + switch (e) {
-                case NoSuchFileException n -> "no such file";
-                case AccessDeniedException a -> "permission denied";
-                default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-              });
+      throw new ParameterException(cmd, "cannot read " + p + ": " + why(e));
     }
+  }
+
+  /** Why a file operation failed, in a few words: "no such file", "permission denied", … */
+  static String why(IOException e) {
+    return switch (e) {
+      case NoSuchFileException n -> "no such file";
+      case AccessDeniedException a -> "permission denied";
+      default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    };
   }
 }

@@ -12,6 +12,7 @@ import dev.agora.chain.InclusionProof;
 import dev.agora.chain.Verifier;
 import dev.agora.chain.VerifierKey;
 import dev.agora.chain.event.Event;
+import dev.agora.chain.event.EventType;
 import dev.agora.core.doc.Fields;
 import dev.agora.core.json.Json;
 import dev.agora.core.json.JsonException;
@@ -24,10 +25,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
@@ -79,20 +82,10 @@ final class ChainCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      return Commands.withNode(
-          options,
-          io,
-          s -> {
-            try {
-              return run(s.node().chain());
-            } catch (IOException e) {
-              io.err().println("error: " + e.getMessage());
-              return 1;
-            }
-          });
+      return Commands.withNode(options, io, s -> run(s.node().chain()));
     }
 
-    abstract int run(CausalChain chain) throws IOException;
+    abstract int run(CausalChain chain);
   }
 
   @Command(
@@ -196,6 +189,13 @@ final class ChainCommand implements Runnable {
 
     @Override
     int run(CausalChain chain) {
+      List<String> types = Arrays.stream(EventType.values()).map(Enum::name).toList();
+      if (type != null && !types.contains(type)) {
+        // issue 11: an unknown type matched nothing, silently
+        throw new ParameterException(
+            spec.commandLine(),
+            "--type: no action type '" + type + "'" + Main.didYouMean(type, types));
+      }
       ChainQuery q =
           ChainQuery.ALL
               .withPlan(plan)
@@ -350,8 +350,15 @@ final class ChainCommand implements Runnable {
     }
 
     @Override
-    int run(CausalChain chain) throws IOException {
-      Checkpoint c = ChainExport.write(chain, file);
+    int run(CausalChain chain) {
+      Checkpoint c;
+      try {
+        c = ChainExport.write(chain, file);
+      } catch (IOException e) {
+        // issue 11: this printed only the temporary file's name ("error: /x/chain.jsonl.tmp")
+        io.err().println("error: cannot write " + file + ": " + BudgetOptions.why(e));
+        return 1;
+      }
       io.out().println("exported " + c.size() + " entries to " + file);
       io.out()
           .println(
@@ -395,11 +402,18 @@ final class ChainCommand implements Runnable {
       VerifierKey k = key();
       try {
         return run(k);
-      } catch (ChainFormatException | IOException e) {
+      } catch (ChainFormatException e) {
         io.err().println("error: " + e.getMessage());
+        return 1;
+      } catch (IOException e) {
+        // issue 11: a missing file was only its name ("error: /x/proof.txt")
+        io.err().println("error: cannot read " + input() + ": " + BudgetOptions.why(e));
         return 1;
       }
     }
+
+    /** The file the command reads, as the user gave it. */
+    abstract String input();
 
     abstract int run(VerifierKey key) throws IOException;
   }
@@ -415,6 +429,11 @@ final class ChainCommand implements Runnable {
 
     VerifyExport(Main.Io io) {
       super(io);
+    }
+
+    @Override
+    String input() {
+      return file.toString();
     }
 
     @Override
@@ -474,6 +493,11 @@ final class ChainCommand implements Runnable {
 
     VerifyProof(Main.Io io) {
       super(io);
+    }
+
+    @Override
+    String input() {
+      return file;
     }
 
     @Override
@@ -592,7 +616,13 @@ final class ChainCommand implements Runnable {
     }
     Duration ago = Fields.parseDuration(text);
     if (ago != null) {
-      return Instant.now().minus(ago);
+      try {
+        return Instant.now().minus(ago);
+      } catch (DateTimeException | ArithmeticException e) {
+        // issue 11: a huge duration was an internal error (exit 1), not a usage error
+        throw new ParameterException(
+            spec.commandLine(), option + ": '" + text + "' reaches before the earliest time");
+      }
     }
     try {
       return Instant.parse(text);

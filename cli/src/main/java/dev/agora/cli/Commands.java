@@ -4,7 +4,6 @@ import dev.agora.chain.event.EventSink;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.store.RegistryMirror;
 import dev.agora.rtfs.Printer;
-import java.nio.file.Path;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -52,19 +51,13 @@ final class Commands {
   }
 
   /**
-   * Where a capability came from, for people: {@code built-in}, {@code file examples/x.yaml}
-   * (relative to the working directory when under it), {@code added at run time (cli x.yaml)}, or
-   * the discovery source's own words (an MCP server, an OpenAPI document, a registry).
+   * Where a capability came from, for people: {@code added at run time (cli x.yaml)}, or the name
+   * of the discovery source that found it ({@code builtin}, a configured source's name).
    */
   static String origin(CapabilityManifest m) {
     String source = m.provenance() == null ? "unknown" : m.provenance().source();
     if (source.startsWith(RegistryMirror.RUNTIME)) {
       return "added at run time (" + source.substring(RegistryMirror.RUNTIME.length()) + ")";
-    }
-    if (source.startsWith("file:")) {
-      Path file = Path.of(source.substring(5)).toAbsolutePath().normalize();
-      Path here = Path.of("").toAbsolutePath();
-      return "file " + (file.startsWith(here) ? here.relativize(file) : file);
     }
     return source;
   }

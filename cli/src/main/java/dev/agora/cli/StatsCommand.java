@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -53,7 +54,13 @@ final class StatsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Glob glob = pattern == null ? null : Glob.of(pattern);
+    Glob glob;
+    try {
+      glob = pattern == null ? null : Glob.of(pattern);
+    } catch (IllegalArgumentException e) {
+      // issue 11: a bad pattern was exit 1 here but a usage error (exit 2) in 'caps list'
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     Instant from = ChainCommand.when(spec, since, "--since");
     return Commands.withNode(
         options,

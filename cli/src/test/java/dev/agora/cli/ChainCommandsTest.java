@@ -12,7 +12,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,10 +32,7 @@ class ChainCommandsTest {
    * Each invocation is a new process as far as the node is concerned: a restart on the same store.
    */
   private Result agora(String... args) {
-    String[] all = Arrays.copyOf(args, args.length + 2);
-    all[args.length] = "--data-dir";
-    all[args.length + 1] = data().toString();
-    return CliTest.agora(all);
+    return CliTest.withData(data(), "", args);
   }
 
   private String planId() {

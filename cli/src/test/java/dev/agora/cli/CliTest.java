@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +40,31 @@ class CliTest {
 
   static Result agora(String... args) {
     return withInput("", args);
+  }
+
+  /** A node command with its own data directory: {@code --data-dir data} appended. */
+  static Result withData(Path data, String stdin, String... args) {
+    String[] all = Arrays.copyOf(args, args.length + 2);
+    all[args.length] = "--data-dir";
+    all[args.length + 1] = data.toString();
+    return withInput(stdin, all);
+  }
+
+  /**
+   * Runs a command line on a thread of its own (serve, mcp); its exit code lands in {@code exit}.
+   */
+  static Thread inBackground(
+      AtomicInteger exit, InputStream in, OutputStream out, OutputStream err, String... args) {
+    return Thread.ofPlatform()
+        .start(
+            () ->
+                exit.set(
+                    Main.run(
+                        args,
+                        new Main.Io(
+                            in,
+                            new PrintStream(out, true, StandardCharsets.UTF_8),
+                            new PrintStream(err, true, StandardCharsets.UTF_8)))));
   }
 
   private Path file(String name, String content) throws IOException {

@@ -74,6 +74,9 @@ class HelpTest {
     assertThat(agora("chian").err())
         .startsWith("error: Unmatched argument at index 0: 'chian'; did you mean chain?");
     assertThat(agora("zzzzzz").err()).doesNotContain("did you mean");
+    Result empty = agora("");
+    assertThat(empty.exit()).isEqualTo(2);
+    assertThat(empty.err()).startsWith("error: Unmatched argument").doesNotContain("did you mean");
   }
 
   @Test

@@ -6,7 +6,6 @@ import dev.agora.cli.CliTest.Result;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,10 +21,7 @@ class MarketplaceCommandsTest {
    * tests.
    */
   private Result agora(String... args) {
-    String[] all = Arrays.copyOf(args, args.length + 2);
-    all[args.length] = "--data-dir";
-    all[args.length + 1] = dir.resolve("data").toString();
-    return CliTest.agora(all);
+    return CliTest.withData(dir.resolve("data"), "", args);
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.agora.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agora.cli.CliTest.Result;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -21,10 +22,7 @@ class ReplTest {
   @TempDir Path dir;
 
   private Result agora(String stdin, String... args) {
-    String[] all = Arrays.copyOf(args, args.length + 2);
-    all[args.length] = "--data-dir";
-    all[args.length + 1] = dir.resolve("data").toString();
-    return CliTest.withInput(stdin, all);
+    return CliTest.withData(dir.resolve("data"), stdin, args);
   }
 
   /**
@@ -110,5 +108,27 @@ class ReplTest {
     assertThat(quote.out()).contains(":total 3125");
     Result plans = agora("", "chain", "show", "--type", "PlanStarted");
     assertThat(plans.out()).contains("plan \"<expr>\" started (local)");
+  }
+
+  @Test
+  void blankLinesAreSkippedAndAColonLineWithSpacesIsCode() {
+    Result r = agora("\n   \n:a 1\n(+ 1 1)\n", "repl", "--no-history");
+    assertThat(r.exit()).isZero();
+    assertThat(lines(r)).containsExactly("1", "2");
+  }
+
+  @Test
+  void historyIsKeptInTheHomeDirectoryUnlessTurnedOff() throws Exception {
+    String home = System.getProperty("user.home");
+    System.setProperty("user.home", dir.toString());
+    try {
+      assertThat(agora("(+ 40 2)\n", "repl").out()).contains("42");
+      Path history = dir.resolve(".agora_history");
+      assertThat(Files.readString(history)).contains("(+ 40 2)");
+      agora("(+ 1 1)\n", "repl", "--no-history");
+      assertThat(Files.readString(history)).doesNotContain("(+ 1 1)");
+    } finally {
+      System.setProperty("user.home", home);
+    }
   }
 }

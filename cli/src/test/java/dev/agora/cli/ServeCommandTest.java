@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -53,17 +53,16 @@ class ServeCommandTest {
     Watched err = new Watched();
     AtomicInteger exit = new AtomicInteger(-1);
     Thread serving =
-        Thread.ofPlatform()
-            .start(
-                () ->
-                    exit.set(
-                        Main.run(
-                            new String[] {"serve", "--port", "0", "--data-dir", dir.toString()},
-                            new Main.Io(
-                                new ByteArrayInputStream(new byte[0]),
-                                new PrintStream(
-                                    new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                                new PrintStream(err, true, StandardCharsets.UTF_8)))));
+        CliTest.inBackground(
+            exit,
+            new ByteArrayInputStream(new byte[0]),
+            new ByteArrayOutputStream(),
+            err,
+            "serve",
+            "--port",
+            "0",
+            "--data-dir",
+            dir.toString());
     assertThat(err.ready.await(60, TimeUnit.SECONDS)).as(err.text()).isTrue();
     Matcher url =
         Pattern.compile("serving MCP at (http://127\\.0\\.0\\.1:\\d+)/mcp").matcher(err.text());
@@ -91,6 +90,20 @@ class ServeCommandTest {
               Integer.toString(taken.getLocalPort()),
               "--data-dir",
               dir.toString());
+      assertThat(r.exit()).isEqualTo(1);
+      assertThat(r.err())
+          .contains("error: cannot serve on 127.0.0.1:" + taken.getLocalPort() + ": ");
+    }
+  }
+
+  @Test
+  void theConfiguredPortIsUsedWithoutPortOption() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Path cfg = dir.resolve("agora.yaml");
+      Files.writeString(cfg, "server:\n  host: 127.0.0.1\n  port: " + taken.getLocalPort() + "\n");
+      CliTest.Result r =
+          CliTest.agora(
+              "serve", "--config", cfg.toString(), "--data-dir", dir.resolve("data").toString());
       assertThat(r.exit()).isEqualTo(1);
       assertThat(r.err())
           .contains("error: cannot serve on 127.0.0.1:" + taken.getLocalPort() + ": ");
