@@ -29,7 +29,7 @@ import org.flywaydb.core.Flyway;
  * or forks; the dialects differ only in how that lock is taken ({@link #lockHeadSql}) and how
  * connections are made (the subclasses).
  */
-abstract class JdbcStore implements Store, ChainStore {
+public abstract class JdbcStore implements Store, ChainStore {
 
   /** The columns read and written; V1's intent_id column is not used (always NULL). */
   private static final String COLUMNS =

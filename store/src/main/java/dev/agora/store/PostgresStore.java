@@ -13,7 +13,7 @@ import java.util.Map;
  * Appenders serialise on {@code SELECT … FOR UPDATE} of the head row; everything else is plain SQL.
  * The password comes from an environment variable, never from the config file.
  */
-final class PostgresStore extends JdbcStore {
+public final class PostgresStore extends JdbcStore {
 
   private PostgresStore(HikariDataSource pool, String url) {
     super(pool, "postgres " + url);

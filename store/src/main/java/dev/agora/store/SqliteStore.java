@@ -18,7 +18,7 @@ import org.sqlite.SQLiteDataSource;
  * SQLite's write lock at {@code BEGIN} (IMMEDIATE), so appenders in several processes queue instead
  * of failing.
  */
-final class SqliteStore extends JdbcStore {
+public final class SqliteStore extends JdbcStore {
 
   private SqliteStore(HikariDataSource pool, Path file) {
     super(pool, "sqlite " + file);

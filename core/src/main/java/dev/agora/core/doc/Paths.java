@@ -4,7 +4,7 @@ import dev.agora.rtfs.Value;
 import java.util.List;
 
 /** Paths in documents, printed as a person writes them: {@code policy.namespaces.ccos.deny[1]}. */
-final class Paths {
+public final class Paths {
 
   private Paths() {}
 
