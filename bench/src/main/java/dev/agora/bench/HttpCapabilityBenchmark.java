@@ -114,8 +114,7 @@ public class HttpCapabilityBenchmark {
         """
                     .formatted(base),
                 "bench.yaml",
-                Documents.Format.YAML),
-            "bench");
+                Documents.Format.YAML));
     if (!m.problems().isEmpty()) {
       throw new IllegalStateException(m.problems().toString());
     }

@@ -86,11 +86,11 @@ public final class Manifests {
     } catch (DocumentException e) {
       return new LoadResult(List.of(), e.problems());
     }
-    return parse(doc, "file:" + file);
+    return parse(doc);
   }
 
   /** Loads every manifest of a parsed document. */
-  public static LoadResult parse(Document doc, String source) {
+  public static LoadResult parse(Document doc) {
     List<CapabilityManifest> out = new ArrayList<>();
     List<DocumentProblem> problems = new ArrayList<>();
     for (Entry e : entries(doc, problems)) {

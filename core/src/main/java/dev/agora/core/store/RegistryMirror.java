@@ -66,8 +66,7 @@ public final class RegistryMirror implements Registry.Listener {
         Manifests.LoadResult r =
             Manifests.parse(
                 Documents.parse(
-                    s.manifest(), "stored " + s.id() + " " + s.version(), Documents.Format.RTFS),
-                s.source());
+                    s.manifest(), "stored " + s.id() + " " + s.version(), Documents.Format.RTFS));
         if (r.manifests().size() != 1) {
           log.accept(
               "warning: stored manifest "

@@ -54,7 +54,7 @@ public enum DocumentFuzz {
         cfg.sources().forEach(s -> s.close());
         return Outcome.ACCEPTED;
       }
-      Manifests.LoadResult r = Manifests.parse(doc, "fuzz");
+      Manifests.LoadResult r = Manifests.parse(doc);
       r.problems()
           .forEach(
               p -> {

@@ -17,8 +17,7 @@ import org.junit.jupiter.api.Test;
 class ManifestFormsTest {
 
   private static Manifests.LoadResult parse(String text, Documents.Format format) {
-    return Manifests.parse(
-        Documents.parse(text, "m." + format.name().toLowerCase(), format), "test");
+    return Manifests.parse(Documents.parse(text, "m." + format.name().toLowerCase(), format));
   }
 
   private static List<String> problems(Manifests.LoadResult r) {

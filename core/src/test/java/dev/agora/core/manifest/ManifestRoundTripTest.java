@@ -50,14 +50,14 @@ class ManifestRoundTripTest {
   private static CapabilityManifest readBack(CapabilityManifest m) {
     String stored = Printer.print(m.toValue());
     Manifests.LoadResult r =
-        Manifests.parse(Documents.parse(stored, "stored", Documents.Format.RTFS), "test");
+        Manifests.parse(Documents.parse(stored, "stored", Documents.Format.RTFS));
     assertThat(r.problems()).as(stored).isEmpty();
     return r.manifests().getFirst();
   }
 
   private static CapabilityManifest full() {
     Manifests.LoadResult r =
-        Manifests.parse(Documents.parse(FULL, "full.yaml", Documents.Format.YAML), "test");
+        Manifests.parse(Documents.parse(FULL, "full.yaml", Documents.Format.YAML));
     assertThat(r.problems()).isEmpty();
     return r.manifests().getFirst();
   }

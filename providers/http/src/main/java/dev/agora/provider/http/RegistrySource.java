@@ -237,7 +237,7 @@ final class RegistrySource implements DiscoverySource {
             base.toString(),
             Dict.builder().put("capabilities", Vec.of(manifests)).build(),
             Map.of());
-    Manifests.LoadResult r = Manifests.parse(doc, "registry:" + name);
+    Manifests.LoadResult r = Manifests.parse(doc);
     current.clear();
     r.manifests().forEach(m -> current.put(m.id(), m));
     return new Found(r.manifests(), r.problems());

@@ -30,8 +30,7 @@ class HttpEndpointTest {
             Documents.parse(
                 "- {id: t.x, provider: {type: http, " + fields + "}}",
                 "t.yaml",
-                Documents.Format.YAML),
-            "test");
+                Documents.Format.YAML));
     assertThat(r.problems()).isEmpty();
     return HttpEndpoint.of((ProviderSpec.Http) r.manifests().getFirst().provider());
   }

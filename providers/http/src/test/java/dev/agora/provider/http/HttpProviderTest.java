@@ -76,8 +76,7 @@ class HttpProviderTest {
     Manifests.LoadResult r =
         Manifests.parse(
             Documents.parse(
-                yaml.replace("$BASE", server.url("")), "test.yaml", Documents.Format.YAML),
-            "test");
+                yaml.replace("$BASE", server.url("")), "test.yaml", Documents.Format.YAML));
     assertThat(r.problems()).isEmpty();
     for (CapabilityManifest m : r.manifests()) {
       market.register(m, "test");

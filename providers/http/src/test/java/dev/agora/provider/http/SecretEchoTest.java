@@ -95,8 +95,7 @@ class SecretEchoTest {
                     .replace("$OTHER", encode(other.url("/echo-headers")))
                     .replace("$SAME", encode(server.url("/echo-headers"))),
                 "w.yaml",
-                Documents.Format.YAML),
-            "test");
+                Documents.Format.YAML));
     assertThat(r.problems()).isEmpty();
     for (CapabilityManifest m : r.manifests()) {
       market.register(m, "test");
