@@ -40,16 +40,25 @@ final class Callers {
     this.anonymous = anon == null ? null : config.context(anon);
   }
 
-  /** The caller for the given header values, or null when refused. */
+  /**
+   * The caller for the given header values, or null when refused. No credential at all is the
+   * anonymous context (when configured); a credential that is present but not a key — another
+   * scheme such as {@code Basic}, or an empty bearer token — is refused, never taken for anonymous
+   * (issue 12).
+   */
   SecurityContext identify(String authorization, String apiKey) {
-    String key =
-        apiKey != null && !apiKey.isBlank()
-            ? apiKey.strip()
-            : authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorization.substring(7).strip()
-                : null;
-    if (key == null || key.isEmpty()) {
+    String key;
+    if (apiKey != null && !apiKey.isBlank()) {
+      key = apiKey.strip();
+    } else if (authorization == null || authorization.isBlank()) {
       return anonymous;
+    } else if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      key = authorization.substring(7).strip();
+    } else {
+      return null; // another scheme: not a key this server knows
+    }
+    if (key.isEmpty()) {
+      return null;
     }
     byte[] digest = Hashes.sha256(key.getBytes(StandardCharsets.UTF_8));
     SecurityContext found = null;

@@ -64,7 +64,11 @@ class CallersTest {
     Callers c = callers(dir, "anonymous: agent");
     assertThat(c.anonymousAllowed()).isTrue();
     assertThat(who(c.identify(null, null))).isEqualTo("agent");
-    assertThat(who(c.identify("Bearer   ", ""))).isEqualTo("agent");
+    assertThat(who(c.identify(" ", ""))).as("blank headers are no credential").isEqualTo("agent");
     assertThat(c.identify(null, "wrong")).isNull();
+    // issue 12: a credential that is not a key is refused even where anonymous callers are let in
+    assertThat(c.identify("Bearer   ", "")).isNull();
+    assertThat(c.identify("Basic dXNlcjpwdw==", null)).isNull();
+    assertThat(c.identify("Digest x", " ")).isNull();
   }
 }

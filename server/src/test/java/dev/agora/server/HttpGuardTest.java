@@ -64,8 +64,12 @@ class HttpGuardTest {
     assertThat(g.log).anyMatch(l -> l.endsWith("/mcp (anonymous: nobody)"));
     McpHttp anonymous = new McpHttp(g.url(), Map.of());
     assertThat(tools(anonymous)).contains("\"tools\":[]");
-    assertThat(tools(with("Authorization", "Basic dXNlcjpwdw=="))).contains("\"tools\":[]");
-    assertThat(tools(with("Authorization", "Bearer   "))).contains("\"tools\":[]");
+    // issue 12: a credential that is not a key (another scheme, an empty token) is refused, not
+    // taken for the anonymous context
+    for (String credential : List.of("Basic dXNlcjpwdw==", "Bearer   ", "Bearer", "Token abc")) {
+      HttpResponse<String> r = with("Authorization", credential).post(McpHttp.INITIALIZE, null);
+      assertThat(r.statusCode()).as(credential).isEqualTo(401);
+    }
     assertThat(
             tools(
                 new McpHttp(
