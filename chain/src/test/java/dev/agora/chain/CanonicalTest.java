@@ -84,6 +84,47 @@ class CanonicalTest {
     }
   }
 
+  /** Each way a header can be wrong makes the allocation-free check say "look closer". */
+  @Test
+  void theIndexCheckRefusesEveryMalformedHeaderField() {
+    Event e = Samples.golden().get("plan-started");
+    Entry.Columns c = Entry.Columns.of(e);
+    String hex = HEX.formatHex(Canonical.encode(e));
+    assertThat(Canonical.headerMatches(HEX.parseHex(hex), c)).isTrue();
+    String time = "04000000006b016ba0040000000000000000"; // seconds, then nanoseconds
+    String caller = "6167656e74000000"; // "agent", then success, error kind, error: absent
+    String cost = "05000000000000000000"; // cost 0.0, then duration: absent
+    Map<String, String> broken =
+        Map.of(
+            "version 2", "02" + hex.substring(2),
+            "negative nanoseconds", hex.replace(time, "04000000006b016ba004ffffffffffffffff"),
+            "a second's worth of nanoseconds",
+                hex.replace(time, "04000000006b016ba0040000000" + "03b9aca00"),
+            "seconds past 2262", hex.replace(time, "047fffffffffffffff040000000000000000"),
+            "success neither absent, true nor false", hex.replace(caller, "6167656e74070000"),
+            "duration neither absent nor an integer", hex.replace(cost, "05000000000000000006"));
+    broken.forEach(
+        (what, body) -> {
+          assertThat(body).as(what).isNotEqualTo(hex);
+          assertThat(Canonical.headerMatches(HEX.parseHex(body), c)).as(what).isFalse();
+        });
+    byte[] body = HEX.parseHex(hex);
+    Entry.Columns unknownType =
+        new Entry.Columns(
+            c.actionId(),
+            "Nope",
+            c.parentId(),
+            c.planId(),
+            c.capabilityId(),
+            c.caller(),
+            c.timeNanos());
+    Entry.Columns noId =
+        new Entry.Columns(
+            null, c.type(), c.parentId(), c.planId(), c.capabilityId(), c.caller(), c.timeNanos());
+    assertThat(Canonical.headerMatches(body, unknownType)).isFalse();
+    assertThat(Canonical.headerMatches(body, noId)).isFalse();
+  }
+
   @Test
   void decodingGivesBackTheSameEvent() {
     Samples.golden()
