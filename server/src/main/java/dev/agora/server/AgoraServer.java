@@ -22,7 +22,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -30,17 +29,14 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 /**
  * {@code agora serve}: the marketplace over HTTP on 127.0.0.1 (unless configured otherwise) — MCP
  * Streamable HTTP at {@code /mcp} (with SSE keep-alive), Prometheus metrics at {@code /metrics},
- * {@code /health}. Every request but one to {@code /health} passes one filter first: its Host must
- * be this server (DNS rebinding), its Origin, when a browser sends one, must be allowed, and it
- * must carry an API key unless anonymous access is configured. Refusals are plain HTTP errors
- * (400/403/401) with a JSON-RPC error body.
+ * {@code /health}. Every request to {@code /mcp} and {@code /metrics} passes one filter first: its
+ * Host must be this server (DNS rebinding), its Origin, when a browser sends one, must be allowed,
+ * and it must carry an API key unless anonymous access is configured. Refusals are plain HTTP
+ * errors (400/403/401) with a JSON-RPC error body.
  */
 public final class AgoraServer implements AutoCloseable {
 
   private static final String WHO = "agora.who";
-
-  /** The only paths served without the guard: liveness, which says nothing about the node. */
-  private static final Set<String> PUBLIC = Set.of("/health", "/health/");
 
   private final Javalin app;
   private final McpGateway gateway;
@@ -80,10 +76,6 @@ public final class AgoraServer implements AutoCloseable {
         (req, res, chain) -> {
           HttpServletRequest request = (HttpServletRequest) req;
           HttpServletResponse response = (HttpServletResponse) res;
-          if (PUBLIC.contains(request.getRequestURI())) {
-            chain.doFilter(req, res);
-            return;
-          }
           SecurityContext who = admit(request, response);
           HttpServletRequest read = who == null ? null : noticed(request, response, who);
           if (read != null) {
@@ -97,9 +89,10 @@ public final class AgoraServer implements AutoCloseable {
               cfg.startup.showJavalinBanner = false;
               cfg.jetty.modifyServletContextHandler(
                   h -> {
-                    // every path but /health, so that /metrics/, /mcp;x or a route added later
-                    // cannot pass unguarded (issue 12: /metrics/ served metrics to anyone)
-                    h.addFilter(new FilterHolder(guard), "/*", EnumSet.of(DispatcherType.REQUEST));
+                    h.addFilter(
+                        new FilterHolder(guard), "/mcp", EnumSet.of(DispatcherType.REQUEST));
+                    h.addFilter(
+                        new FilterHolder(guard), "/metrics", EnumSet.of(DispatcherType.REQUEST));
                     h.addServlet(new ServletHolder(transport), "/mcp");
                   });
               cfg.routes.get(

@@ -126,7 +126,15 @@ public final class Defaults {
     return isReal ? Value.of(sum + real) : Value.of(sum);
   }
 
+  /**
+   * One line of the log, whatever the caller wrote: control characters (a newline that would start
+   * a forged line, an escape sequence for the terminal) are written as escapes (issue 12).
+   */
   private static String logLine(Value in, String caller) {
+    return escapeControls(rawLogLine(in, caller));
+  }
+
+  private static String rawLogLine(Value in, String caller) {
     if (in instanceof Value.Str s) {
       return "[info] " + caller + ": " + s.value();
     }
@@ -140,6 +148,35 @@ public final class Defaults {
         + ": "
         + ((Value.Str) d.get("message")).value()
         + (data == null ? "" : " " + Printer.print(data));
+  }
+
+  /**
+   * {@code s} with every control character (C0, DEL, C1, line and paragraph separators) escaped.
+   */
+  static String escapeControls(String s) {
+    StringBuilder b = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean control = c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029;
+      if (control && b == null) {
+        b = new StringBuilder(s.length() + 16).append(s, 0, i);
+      }
+      if (b != null) {
+        switch (c) {
+          case '\n' -> b.append("\\n");
+          case '\r' -> b.append("\\r");
+          case '\t' -> b.append("\\t");
+          default -> {
+            if (control) {
+              b.append(String.format("\\u%04x", (int) c));
+            } else {
+              b.append(c);
+            }
+          }
+        }
+      }
+    }
+    return b == null ? s : b.toString();
   }
 
   private static Value now(Clock clock, Value in) {

@@ -155,6 +155,13 @@ class LocalCapabilitiesTest {
     assertThat(call("ccos.io.log", "{:message \"m\" :level :warn :data {:n 1}}"))
         .isEqualTo(Value.NIL);
     assertThat(log).containsExactly("[info] tester: hello", "[warn] tester: m {:n 1}");
+    // issue 12: a message cannot forge a second log line or drive the terminal
+    log.clear();
+    String raw = "\u001b[2J" + (char) 0x2028 + (char) 0x7f; // ESC, a line separator, DEL
+    call("ccos.io.log", "\"ok\\n[error] admin: forged\\r\\t" + raw + "\"");
+    assertThat(log)
+        .containsExactly("[info] tester: ok\\n[error] admin: forged\\r\\t\\u001b[2J\\u2028\\u007f");
+    assertThat(Defaults.escapeControls("plain é ✓")).isEqualTo("plain é ✓");
     assertThat(call("ccos.time.now", "nil"))
         .isEqualTo(
             Reader.readValue("{:iso \"2026-03-29T07:30Z\" :epoch-ms 1774769400000 :zone \"UTC\"}"));
