@@ -266,6 +266,9 @@ public final class McpGateway implements AutoCloseable {
    * the SDK's own answer to it leaves a trace. Anything that is not such a call is left alone.
    */
   void noticeUnknownTools(String jsonRpc, SecurityContext who) {
+    if (jsonRpc.indexOf('\\') < 0 && !jsonRpc.contains("tools/call")) {
+      return; // no tools/call, not even an escaped one: nothing to parse a second time
+    }
     Value message;
     try {
       message = Json.parse(jsonRpc);
