@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
  * <p>Nothing large either (issue 12: one caller filled the disk through the chain). Arguments,
  * results and metadata values whose canonical bytes exceed {@code maxStoredBytes} are kept as
  * {@code {:elided true, :bytes <size>, :sha-256 "<hex>"}} — the digest still proves them — and an
- * error message that long is cut there, its end replaced by the same facts. A recorded call
- * therefore takes a bounded amount of space whatever the caller sends.
+ * error message, capability id or version that long is cut there, its end replaced by the same
+ * facts. A recorded call therefore takes a bounded amount of space whatever the caller sends.
  */
 public final class Recording {
 
@@ -79,10 +79,14 @@ public final class Recording {
     }
     Dict meta = boundedValues((Dict) redact(e.metadata()));
     String error = bounded(e.error());
+    String capability = bounded(e.capabilityId()); // a caller names it: an unknown tool, say
+    String version = bounded(e.capabilityVersion());
     if (args == e.arguments()
         && result == e.result()
         && meta == e.metadata()
-        && error == e.error()) {
+        && error == e.error()
+        && capability == e.capabilityId()
+        && version == e.capabilityVersion()) {
       return e;
     }
     return new Event(
@@ -91,8 +95,8 @@ public final class Recording {
         e.planId(),
         e.type(),
         e.at(),
-        e.capabilityId(),
-        e.capabilityVersion(),
+        capability,
+        version,
         e.caller(),
         args,
         result,

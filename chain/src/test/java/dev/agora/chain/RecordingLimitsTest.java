@@ -118,6 +118,15 @@ class RecordingLimitsTest {
     String cut = r.apply(call(null).withError("X", pair, null)).error();
     assertThat(cut.substring(0, cut.indexOf(" … "))).isEqualTo("\uD83D\uDE00".repeat(25));
 
+    Event named =
+        r.apply(
+            call(null)
+                .withCapability("t".repeat(5000), "v".repeat(200))
+                .withError("NotFound", "no such tool", null));
+    assertThat(named.capabilityId()).startsWith("t".repeat(100) + " … [elided: 5000 bytes in all");
+    assertThat(named.capabilityVersion()).startsWith("v".repeat(100) + " … [elided: 200 bytes");
+    assertThat(Entry.Columns.of(named).capabilityId()).isEqualTo(named.capabilityId());
+
     Event small = call(Value.of(1)).withError("X", "short", null);
     assertThat(r.apply(small)).isSameAs(small);
     String longAscii = "y".repeat(100); // over a third of the limit, within it in bytes
