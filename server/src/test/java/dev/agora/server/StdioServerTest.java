@@ -18,6 +18,7 @@ import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,10 @@ class StdioServerTest {
     final BufferedReader fromServer;
 
     Session(AgoraNode node, SecurityContext caller) throws IOException {
+      this(node, caller, StdioServer.MAX_MESSAGE);
+    }
+
+    Session(AgoraNode node, SecurityContext caller, int maxMessage) throws IOException {
       Pipe in = Pipe.open();
       Pipe out = Pipe.open();
       server =
@@ -64,7 +69,9 @@ class StdioServerTest {
               node.marketplace(),
               caller,
               Channels.newInputStream(in.source()),
-              Channels.newOutputStream(out.sink()));
+              Channels.newOutputStream(out.sink()),
+              maxMessage,
+              System.err::println);
       toServer = Channels.newOutputStream(in.sink());
       fromServer =
           new BufferedReader(
@@ -152,6 +159,67 @@ class StdioServerTest {
           .contains("\"isError\":true")
           .contains("the request carries no identity Agora accepts");
     }
+  }
+
+  /**
+   * A line that is not JSON (text, binary, 100,000 {@code [}) or not JSON-RPC is answered with a
+   * JSON-RPC error with a null id, and the session goes on: the SDK's transport stopped reading at
+   * the first one and never answered again (issue 12).
+   */
+  @Test
+  void aLineThatIsNotJsonRpcIsAnsweredAndTheSessionGoesOn() throws IOException {
+    try (Session s = new Session(node, SecurityContext.full("op"))) {
+      String parseError = "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,";
+      s.send("hello, this is not JSON");
+      assertThat(s.fromServer.readLine()).startsWith(parseError).contains("not JSON");
+      s.toServer.write(new byte[] {(byte) 0xff, 0, (byte) 0xfe, 7, 1, 2, '\n'});
+      s.toServer.flush();
+      assertThat(s.fromServer.readLine()).startsWith(parseError);
+      s.send("[".repeat(100_000));
+      assertThat(s.fromServer.readLine()).startsWith(parseError);
+      s.send("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":");
+      assertThat(s.fromServer.readLine()).startsWith(parseError);
+      String invalid = "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,";
+      s.send("[1,2,3]");
+      assertThat(s.fromServer.readLine())
+          .startsWith(invalid)
+          .contains("not a JSON-RPC 2.0 message");
+      s.send("{\"what\":\"ever\"}");
+      assertThat(s.fromServer.readLine()).startsWith(invalid);
+      s.send("   ");
+      assertThat(s.call(4, "ccos.math.add", "{\"input\":[1,2]}")).contains("\"text\":\"3\"");
+    }
+  }
+
+  /**
+   * A message over the size limit is dropped without being kept whole; its id, found while it is
+   * skipped, gets the refusal, and the session goes on.
+   */
+  @Test
+  void aMessageOverTheLimitIsRefusedWithItsIdAndTheSessionGoesOn() throws IOException {
+    try (Session s = new Session(node, SecurityContext.full("op"), 4096)) {
+      s.send(
+          "{\"jsonrpc\":\"2.0\",\"method\":\"tools/call\",\"params\":{\"name\":\"ccos.echo\","
+              + "\"arguments\":{\"input\":\""
+              + "x".repeat(10_000)
+              + "\"}},\"id\":7}");
+      assertThat(s.fromServer.readLine())
+          .startsWith("{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":{\"code\":-32600,")
+          .contains("of 10101 bytes, was dropped")
+          .contains("at most 4096");
+      assertThat(s.call(8, "ccos.math.add", "{\"input\":[1,2]}")).contains("\"text\":\"3\"");
+    }
+  }
+
+  /** The end of input ends the session, also after lines that were not JSON. */
+  @Test
+  void theEndOfInputEndsTheSession() throws Exception {
+    Session s = new Session(node, SecurityContext.full("op"));
+    s.send("not json");
+    assertThat(s.fromServer.readLine()).contains("-32700");
+    s.toServer.close();
+    s.server.ended().get(30, TimeUnit.SECONDS);
+    s.server.close();
   }
 
   @Test
