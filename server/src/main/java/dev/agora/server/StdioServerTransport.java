@@ -124,16 +124,19 @@ final class StdioServerTransport implements McpServerTransportProvider {
       }
       return;
     }
-    inspect.accept(line);
+    try {
+      inspect.accept(line);
+    } catch (RuntimeException e) { // a look before the SDK's: never a reason to stop reading
+      log.accept("agora mcp: looking at a message failed: " + e);
+    }
     CompletableFuture<Void> handled = new CompletableFuture<>();
     inFlight.add(handled);
     handled.whenComplete((v, e) -> inFlight.remove(handled));
-    session
-        .handle(message)
+    Mono.defer(() -> session.handle(message))
         .subscribe(
             v -> {},
             e -> {
-              log.accept("agora mcp: handling a message failed: " + e.getMessage());
+              log.accept("agora mcp: handling a message failed: " + e);
               handled.complete(null);
             },
             () -> handled.complete(null));

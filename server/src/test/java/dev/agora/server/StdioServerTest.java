@@ -8,9 +8,11 @@ import dev.agora.chain.event.EventSink;
 import dev.agora.core.AgoraNode;
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.config.AgoraConfig;
+import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpServerTransportProviderBase;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -220,6 +222,99 @@ class StdioServerTest {
     s.toServer.close();
     s.server.ended().get(30, TimeUnit.SECONDS);
     s.server.close();
+  }
+
+  /** A stdin that fails is the end of the session, as its end is; the reason is logged. */
+  @Test
+  void aFailingInputEndsTheSession() throws Exception {
+    List<String> said = new CopyOnWriteArrayList<>();
+    InputStream failing =
+        new InputStream() {
+          @Override
+          public int read() throws IOException {
+            throw new IOException("stdin is broken");
+          }
+        };
+    try (StdioServer server =
+        new StdioServer(
+            node.marketplace(),
+            SecurityContext.full("op"),
+            failing,
+            OutputStream.nullOutputStream(),
+            StdioServer.MAX_MESSAGE,
+            said::add)) {
+      server.ended().get(30, TimeUnit.SECONDS);
+    }
+    assertThat(said).containsExactly("agora mcp: reading stdin failed: stdin is broken");
+  }
+
+  /** A stdout the client closed ends the session: nobody hears the answers any more. */
+  @Test
+  void aClosedOutputEndsTheSession() throws Exception {
+    for (String line : List.of("not json", McpHttp.INITIALIZE)) {
+      Pipe in = Pipe.open();
+      OutputStream closed =
+          new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+              throw new IOException("Broken pipe");
+            }
+          };
+      List<String> said = new CopyOnWriteArrayList<>();
+      try (StdioServer server =
+              new StdioServer(
+                  node.marketplace(),
+                  SecurityContext.full("op"),
+                  Channels.newInputStream(in.source()),
+                  closed,
+                  StdioServer.MAX_MESSAGE,
+                  said::add);
+          OutputStream toServer = Channels.newOutputStream(in.sink())) {
+        toServer.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        toServer.flush();
+        server.ended().get(30, TimeUnit.SECONDS);
+      }
+      if (line.startsWith("not")) {
+        assertThat(said).containsExactly("agora mcp: cannot answer on stdout: Broken pipe");
+      }
+    }
+  }
+
+  /**
+   * What looks at each message before the SDK (the gateway's unknown-tool check) failing is logged
+   * and the message is still handled.
+   */
+  @Test
+  void aFailingLookAtAMessageDoesNotStopTheSession() throws IOException {
+    Pipe in = Pipe.open();
+    Pipe out = Pipe.open();
+    List<String> said = new CopyOnWriteArrayList<>();
+    StdioServerTransport transport =
+        new StdioServerTransport(
+            McpJsonDefaults.getMapper(),
+            Channels.newInputStream(in.source()),
+            Channels.newOutputStream(out.sink()),
+            StdioServer.MAX_MESSAGE,
+            line -> {
+              throw new IllegalStateException("cannot look");
+            },
+            said::add);
+    McpGateway gateway = new McpGateway(node.marketplace(), transport, ctx -> null);
+    try (OutputStream toServer = Channels.newOutputStream(in.sink())) {
+      toServer.write((McpHttp.INITIALIZE + "\n").getBytes(StandardCharsets.UTF_8));
+      toServer.flush();
+      BufferedReader fromServer =
+          new BufferedReader(
+              new InputStreamReader(Channels.newInputStream(out.source()), StandardCharsets.UTF_8));
+      assertThat(fromServer.readLine()).contains("\"serverInfo\"");
+      assertThat(said)
+          .containsExactly(
+              "agora mcp: looking at a message failed: java.lang.IllegalStateException: cannot look");
+      assertThat(transport.notifyClients("notifications/tools/list_changed", null).block())
+          .isNull();
+    } finally {
+      gateway.close();
+    }
   }
 
   @Test
