@@ -23,12 +23,6 @@ public final class StdioServer implements AutoCloseable {
   private final McpGateway gateway;
   private final StdioServerTransport transport;
 
-  /** Serves on {@code in}/{@code out} as {@code caller}, messages up to {@link #MAX_MESSAGE}. */
-  public StdioServer(
-      Marketplace marketplace, SecurityContext caller, InputStream in, OutputStream out) {
-    this(marketplace, caller, in, out, MAX_MESSAGE, System.err::println);
-  }
-
   /**
    * Serves on {@code in}/{@code out} as {@code caller}, messages up to {@code maxMessage} bytes;
    * {@code log} hears what went wrong with the streams. Each message is looked at before the SDK
