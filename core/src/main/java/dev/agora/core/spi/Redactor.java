@@ -165,8 +165,9 @@ public final class Redactor {
 
   /**
    * {@code e} with its message redacted. A provider error stays one (transient or not); another
-   * kind whose message held a secret becomes a provider error. A cause whose message held a secret
-   * is dropped.
+   * kind whose message held a secret becomes a provider error; either keeps its {@link
+   * AgoraError#fault fault}, so redaction never changes what a circuit breaker counts. A cause
+   * whose message held a secret is dropped.
    */
   public AgoraError redact(AgoraError e) {
     if (forms.isEmpty() || !leaks(e)) {
@@ -177,6 +178,7 @@ public final class Redactor {
         e.capabilityId(),
         redact(e.getMessage()),
         isTransient,
+        e.fault(),
         leaks(e.getCause()) ? null : e.getCause());
   }
 

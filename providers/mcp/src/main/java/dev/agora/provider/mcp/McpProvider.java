@@ -117,8 +117,10 @@ public final class McpProvider implements Provider {
     } catch (McpConnection.DeadlinePassed e) {
       throw new AgoraError.Timeout(manifest.id(), deadline);
     } catch (McpConnection.ServerError e) {
-      throw new AgoraError.ProviderError(
-          manifest.id(), "MCP server '" + spec.server() + "': " + e.getMessage(), e);
+      String message = "MCP server '" + spec.server() + "': " + e.getMessage();
+      throw e.callerFault()
+          ? AgoraError.ProviderError.refused(manifest.id(), message, e)
+          : new AgoraError.ProviderError(manifest.id(), message, e);
     } catch (McpConnection.Unavailable e) {
       throw AgoraError.ProviderError.transientFailure(manifest.id(), e.getMessage(), e);
     }
