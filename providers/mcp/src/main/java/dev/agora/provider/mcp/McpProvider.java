@@ -121,6 +121,9 @@ public final class McpProvider implements Provider {
       throw e.callerFault()
           ? AgoraError.ProviderError.refused(manifest.id(), message, e)
           : new AgoraError.ProviderError(manifest.id(), message, e);
+    } catch (McpConnection.TooLarge e) { // like HTTP's max_bytes: what was asked decides the size
+      throw AgoraError.ProviderError.refused(
+          manifest.id(), "MCP server '" + spec.server() + "': " + e.getMessage(), e);
     } catch (McpConnection.Unavailable e) {
       throw AgoraError.ProviderError.transientFailure(manifest.id(), e.getMessage(), e);
     }
