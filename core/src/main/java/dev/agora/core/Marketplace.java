@@ -12,6 +12,7 @@ import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.call.resilience.ResiliencePolicy;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.discovery.Bootstrap;
+import dev.agora.core.discovery.Scrub;
 import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.local.Annotated;
@@ -23,6 +24,7 @@ import dev.agora.core.manifest.ProviderSpec;
 import dev.agora.core.registry.Registry;
 import dev.agora.core.spi.DiscoverySource;
 import dev.agora.core.spi.Provider;
+import dev.agora.core.spi.Redactor;
 import dev.agora.core.spi.RegistryStore;
 import dev.agora.core.store.RegistryMirror;
 import dev.agora.rtfs.Limits;
@@ -69,12 +71,14 @@ public final class Marketplace implements AutoCloseable {
   private final CallPath path;
   private final List<DiscoverySource> watching = new ArrayList<>();
   private final RegistryMirror mirror;
+  private final Redactor secrets;
 
   private Marketplace(Builder b) {
     this.config = b.config;
     this.sink = b.sink;
     this.clock = b.clock;
     this.log = b.log;
+    this.secrets = b.secrets;
     this.registry = new Registry(sink, clock);
     this.mirror = b.registryStore == null ? null : new RegistryMirror(b.registryStore, log);
     if (mirror != null) {
@@ -130,7 +134,7 @@ public final class Marketplace implements AutoCloseable {
     }
     config.sources().forEach(s -> s.attach(providers::get));
     List<Bootstrap.SourceReport> reports =
-        new Bootstrap(registry, sink, clock, ticker, slowAfter, maxWait, progress)
+        new Bootstrap(registry, sink, clock, ticker, slowAfter, maxWait, progress, secrets)
             .run(config.sources());
     Set<String> failed = new HashSet<>();
     for (int i = 0; i < reports.size(); i++) {
@@ -162,7 +166,7 @@ public final class Marketplace implements AutoCloseable {
 
     @Override
     public void problem(DiscoverySource source, DocumentProblem problem) {
-      log.accept("discovery: " + source.name() + ": " + problem);
+      log.accept("discovery: " + source.name() + ": " + Scrub.problem(problem, secrets));
     }
   }
 
@@ -315,6 +319,7 @@ public final class Marketplace implements AutoCloseable {
     private Consumer<String> log = line -> System.err.println(line);
     private final List<Provider> extraProviders = new ArrayList<>();
     private RegistryStore registryStore;
+    private Redactor secrets;
 
     private Builder() {}
 
@@ -347,12 +352,25 @@ public final class Marketplace implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The secrets discovery problems are scrubbed of before they are logged or recorded; default:
+     * the values of the environment variables whose names say they are secrets ({@link
+     * Redactor#ofEnvironment}).
+     */
+    public Builder secrets(Redactor r) {
+      this.secrets = Objects.requireNonNull(r);
+      return this;
+    }
+
     public Builder provider(Provider p) {
       extraProviders.add(p);
       return this;
     }
 
     public Marketplace build() {
+      if (secrets == null) {
+        secrets = Redactor.ofEnvironment(System.getenv());
+      }
       return new Marketplace(this);
     }
   }

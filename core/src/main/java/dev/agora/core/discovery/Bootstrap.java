@@ -8,12 +8,14 @@ import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.registry.Registry;
 import dev.agora.core.spi.DiscoverySource;
+import dev.agora.core.spi.Redactor;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.Vec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +31,9 @@ import java.util.function.LongSupplier;
  * find. A source that fails or runs past {@code maxWait} is reported (which, why) and skipped —
  * start-up never aborts for one; a source still running after {@code slowAfter} gets a progress
  * line, and another each {@code slowAfter} after that. Each source ends with a {@code
- * DiscoveryCompleted} event.
+ * DiscoveryCompleted} event, whose problems are {@linkplain Scrub scrubbed} first: the chain keeps
+ * them for good (issue 12). A manifest whose id and version an earlier source of the same run gave
+ * is refused with a problem naming that source, not silently put over it.
  */
 public final class Bootstrap {
 
@@ -48,6 +52,10 @@ public final class Bootstrap {
   private final Duration slowAfter;
   private final Duration maxWait;
   private final Consumer<String> progress;
+  private final Redactor secrets;
+
+  /** Which source gave each {@code id@version} in this run. */
+  private final Map<String, String> givenBy = new HashMap<>();
 
   public Bootstrap(
       Registry registry,
@@ -56,7 +64,9 @@ public final class Bootstrap {
       LongSupplier ticker,
       Duration slowAfter,
       Duration maxWait,
-      Consumer<String> progress) {
+      Consumer<String> progress,
+      Redactor secrets) {
+    this.secrets = secrets;
     this.registry = registry;
     this.sink = sink;
     this.clock = clock;
@@ -115,9 +125,26 @@ public final class Bootstrap {
     }
     Duration took = Duration.ofNanos(ticker.getAsLong() - start);
     int registered = 0;
-    List<DocumentProblem> problems = found == null ? List.of() : found.problems();
+    List<DocumentProblem> problems = new ArrayList<>(found == null ? List.of() : found.problems());
     if (found != null) {
       for (CapabilityManifest m : found.manifests()) {
+        String other = givenBy.putIfAbsent(m.id() + "@" + m.version(), s.name());
+        if (other != null) {
+          problems.add(
+              new DocumentProblem(
+                  s.name(),
+                  0,
+                  "",
+                  "capability '"
+                      + m.id()
+                      + "' version "
+                      + m.version()
+                      + " is already given by source '"
+                      + other
+                      + (other.equals(s.name()) ? "' (earlier in its listing)" : "'")
+                      + "; refused here (one manifest per id and version)"));
+          continue;
+        }
         registry.register(m, s.name());
         registered++;
       }
@@ -134,18 +161,25 @@ public final class Bootstrap {
   }
 
   private Event completed(SourceReport r) {
+    List<Value> problems = new ArrayList<>();
+    for (DocumentProblem p : r.problems()) {
+      if (problems.size() == Scrub.MAX_PROBLEMS) {
+        problems.add(
+            Value.of("… and " + (r.problems().size() - Scrub.MAX_PROBLEMS) + " more problems"));
+        break;
+      }
+      problems.add(Value.of(Scrub.problem(p, secrets)));
+    }
     Dict.Builder meta =
         Dict.builder()
             .put("source", Value.of(r.source()))
             .put("registered", Value.of(r.registered()))
-            .put(
-                "problems",
-                Vec.of(r.problems().stream().map(p -> (Value) Value.of(p.toString())).toList()));
+            .put("problems", Vec.of(problems));
     Event e =
         Event.of(EventIds.next(), EventType.DiscoveryCompleted, clock.instant(), null, null, null)
             .withMetadata(meta.build());
     return r.failure() == null
         ? e.withResult(Value.of(r.registered()), r.took(), 0)
-        : e.withError("DiscoveryFailed", r.failure(), r.took());
+        : e.withError("DiscoveryFailed", Scrub.text(r.failure(), secrets), r.took());
   }
 }

@@ -16,11 +16,13 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -29,6 +31,11 @@ import java.util.stream.Stream;
  * about {@value #QUIET_MS} ms of the last write): the source remembers which capabilities each file
  * gave, so a changed file adds, updates and removes exactly its own. A bad file is reported and the
  * others still load; a file that turns bad keeps what it gave until it reads again.
+ *
+ * <p>Two rules since issue 12. A link is followed only to a file inside the directory (real paths
+ * compared): a link out — to /etc/shadow, an .env file, an SSH key — is a problem naming the link,
+ * and nothing of its target is read. And one id and version comes from one manifest: a second file
+ * (or entry) giving the same is refused, naming the file that has it; the first keeps it.
  */
 public final class FileSource implements DiscoverySource {
 
@@ -41,6 +48,9 @@ public final class FileSource implements DiscoverySource {
 
   /** The (id, version) pairs each file gave last time it was read. */
   private final Map<Path, List<CapabilityManifest>> byFile = new HashMap<>();
+
+  /** Which file gives each {@code id@version}. */
+  private final Map<String, Path> owners = new HashMap<>();
 
   private WatchService watcher;
   private Thread watchThread;
@@ -68,11 +78,13 @@ public final class FileSource implements DiscoverySource {
     List<CapabilityManifest> all = new ArrayList<>();
     List<DocumentProblem> problems = new ArrayList<>();
     byFile.clear();
+    owners.clear();
     for (Path f : files()) {
-      Manifests.LoadResult r = Manifests.load(f);
-      byFile.put(f, r.manifests());
-      all.addAll(r.manifests());
+      Manifests.LoadResult r = read(f);
       problems.addAll(r.problems());
+      List<CapabilityManifest> kept = claim(f, r.manifests(), problems::add);
+      byFile.put(f, kept);
+      all.addAll(kept);
     }
     return new Found(all, problems);
   }
@@ -179,12 +191,15 @@ public final class FileSource implements DiscoverySource {
     List<CapabilityManifest> before = byFile.getOrDefault(file, List.of());
     List<CapabilityManifest> after = List.of();
     if (Files.exists(file)) {
-      Manifests.LoadResult r = Manifests.load(file);
-      after = r.manifests();
+      Manifests.LoadResult r = read(file);
       r.problems().forEach(p -> changes.problem(this, p));
-      if (!r.problems().isEmpty() && after.isEmpty() && !before.isEmpty()) {
+      if (!r.problems().isEmpty() && r.manifests().isEmpty() && !before.isEmpty()) {
         return; // a half-written or broken file: keep what it gave before until it reads again
       }
+      owners.values().removeIf(file::equals);
+      after = claim(file, r.manifests(), p -> changes.problem(this, p));
+    } else {
+      owners.values().removeIf(file::equals);
     }
     byFile.put(file, after);
     for (CapabilityManifest m : after) {
@@ -213,12 +228,97 @@ public final class FileSource implements DiscoverySource {
     }
   }
 
+  // ---- Reading ----
+
+  /**
+   * The manifest files, sorted. A link to a file that is itself one of them is left out: the file
+   * is read once, under its own name, and does not clash with itself.
+   */
   private List<Path> files() throws IOException {
+    List<Path> found;
     try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(Files::isRegularFile)
-          .filter(p -> Documents.formatOf(p) != null)
-          .sorted()
-          .toList();
+      found =
+          s.filter(Files::isRegularFile)
+              .filter(p -> Documents.formatOf(p) != null)
+              .sorted()
+              .toList();
     }
+    Set<Path> plain = new HashSet<>();
+    for (Path p : found) {
+      if (!Files.isSymbolicLink(p)) {
+        plain.add(p.toRealPath());
+      }
+    }
+    List<Path> out = new ArrayList<>();
+    for (Path p : found) {
+      if (!Files.isSymbolicLink(p) || !plain.contains(realOrSelf(p))) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Loads a file — unless its real path is outside the directory (issue 12): then it is one problem
+   * naming the file as found, and nothing of the target is read, named or quoted. A link is read
+   * through the real path that was checked, so the file checked is the file loaded (a directory on
+   * the way swapped for a link in between is not caught: that needs openat, which Java lacks).
+   */
+  Manifests.LoadResult read(Path file) {
+    Path real;
+    try {
+      real = file.toRealPath();
+      if (real.startsWith(dir.toRealPath())) {
+        return Manifests.load(file, real); // named as found, read where it was checked
+      }
+    } catch (IOException e) { // gone meanwhile, or a link that leads nowhere
+      return refused(file, "cannot be read (" + e.getClass().getSimpleName() + ")");
+    }
+    return refused(
+        file,
+        "a link to a file outside the manifest directory; not read (a link may only point inside"
+            + " it)");
+  }
+
+  private static Manifests.LoadResult refused(Path file, String why) {
+    return new Manifests.LoadResult(
+        List.of(), List.of(new DocumentProblem(file.toString(), 0, "", why)));
+  }
+
+  private static Path realOrSelf(Path p) {
+    try {
+      return p.toRealPath();
+    } catch (IOException e) {
+      return p;
+    }
+  }
+
+  /**
+   * The manifests of {@code file} that no other file gives; each one another file already gives is
+   * a problem naming that file (issue 12: the second no longer silently wins).
+   */
+  private List<CapabilityManifest> claim(
+      Path file, List<CapabilityManifest> found, Consumer<DocumentProblem> problems) {
+    List<CapabilityManifest> kept = new ArrayList<>();
+    for (CapabilityManifest m : found) {
+      Path owner = owners.putIfAbsent(m.id() + "@" + m.version(), file);
+      if (owner == null || owner.equals(file)) {
+        kept.add(m);
+      } else {
+        problems.accept(
+            new DocumentProblem(
+                file.toString(),
+                0,
+                "",
+                "capability '"
+                    + m.id()
+                    + "' version "
+                    + m.version()
+                    + " is already defined in "
+                    + owner
+                    + "; refused here (one manifest per id and version)"));
+      }
+    }
+    return kept;
   }
 }

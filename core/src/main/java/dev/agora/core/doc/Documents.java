@@ -28,7 +28,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 /**
  * Reads JSON, YAML and RTFS files into {@link Document}s, recording the line of every value. Object
  * keys follow the JSON codec ({@link Json#key}); duplicate keys are errors; a file that is not
- * valid is a {@link DocumentException} naming its line. Jackson refuses JSON and YAML nested deeper
+ * valid is a {@link DocumentException} naming its line — and never quoting it ({@link Quoting}: the
+ * file may be a secret that is no document at all). Jackson refuses JSON and YAML nested deeper
  * than 500 levels, the RTFS reader beyond 1,000.
  */
 public final class Documents {
@@ -59,6 +60,14 @@ public final class Documents {
 
   /** Reads a file; its extension picks the format. */
   public static Document read(Path file) {
+    return read(file, file);
+  }
+
+  /**
+   * Reads {@code file}, its bytes taken from {@code content}: a link read through the real path it
+   * was checked against, keeping the link's name and extension.
+   */
+  public static Document read(Path file, Path content) {
     Format format = formatOf(file);
     if (format == null) {
       throw new DocumentException(
@@ -66,7 +75,7 @@ public final class Documents {
     }
     String text;
     try {
-      text = Files.readString(file);
+      text = Files.readString(content);
     } catch (MalformedInputException e) {
       throw new DocumentException(new DocumentProblem(file.toString(), 0, "", "not UTF-8 text"));
     } catch (NoSuchFileException e) {
@@ -111,7 +120,10 @@ public final class Documents {
               source,
               line,
               "",
-              "not valid " + (mapper == JSON ? "JSON" : "YAML") + ": " + e.getOriginalMessage()));
+              "not valid "
+                  + (mapper == JSON ? "JSON" : "YAML")
+                  + ": "
+                  + Quoting.parserMessage(e.getOriginalMessage())));
     } catch (DocumentException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -147,7 +159,10 @@ public final class Documents {
                     source,
                     keyLine,
                     Paths.text(path),
-                    "the key '" + p.currentName() + "' appears twice"));
+                    (Quoting.quotable(p.currentName())
+                            ? "the key '" + p.currentName() + "'"
+                            : "a key")
+                        + " appears twice"));
           }
           p.nextToken();
           path.add(key);
@@ -213,7 +228,11 @@ public final class Documents {
       return new Document(source, Vec.of(values), lines);
     } catch (RtfsError e) {
       throw new DocumentException(
-          new DocumentProblem(source, e.pos() == null ? 0 : e.pos().line(), "", e.getMessage()));
+          new DocumentProblem(
+              source,
+              e.pos() == null ? 0 : e.pos().line(),
+              "",
+              Quoting.parserMessage(e.getMessage())));
     }
   }
 

@@ -49,7 +49,7 @@ public final class Fields {
       return new Fields(doc, path, d, problems);
     }
     if (!(node instanceof Value.Nil)) {
-      problems.add(doc.problem(path, "expected a map, found " + Printer.describe(node)));
+      problems.add(doc.problem(path, "expected a map, found " + Quoting.shape(node)));
     }
     return new Fields(doc, path, Dict.EMPTY, problems);
   }
@@ -274,14 +274,25 @@ public final class Fields {
     problems.add(doc.problem(path, message));
   }
 
-  /** Reports every key that no reader asked for, naming the keys that are allowed. */
+  /**
+   * Reports every key that no reader asked for, naming the keys that are allowed. A key is quoted
+   * only when it looks like a key name ({@link Quoting#quotable}); anything else — a line of an
+   * .env file, a token — is named by its line alone (issue 12).
+   */
   public void rejectUnknown() {
     for (Map.Entry<Value, Value> e : map.asMap().entrySet()) {
-      String n = normal(name(e.getKey()));
-      if (!seen.contains(n)) {
-        problem(
-            name(e.getKey()),
-            "unknown key '" + name(e.getKey()) + "'; known keys are " + String.join(", ", seen));
+      String key = name(e.getKey());
+      if (seen.contains(normal(key))) {
+        continue;
+      }
+      String known = "; known keys are " + String.join(", ", seen);
+      if (Quoting.quotable(key)) {
+        problem(key, "unknown key '" + key + "'" + known);
+      } else {
+        int line = doc.line(path(key));
+        problems.add(
+            new DocumentProblem(
+                doc.file(), line, Paths.text(path), "line " + line + ": not a known key" + known));
       }
     }
   }

@@ -33,6 +33,12 @@ public abstract sealed class AgoraError extends RuntimeException {
   /** The RTFS error kind this becomes in a plan. */
   public abstract ErrorKind kind();
 
+  /**
+   * Whose fault the failure is; only {@link Fault#PROVIDER} counts against the capability's circuit
+   * breaker.
+   */
+  public abstract Fault fault();
+
   /** Structured details, for {@code (:data e)} in RTFS and structured error results elsewhere. */
   public Dict data() {
     return Dict.builder()
@@ -77,6 +83,11 @@ public abstract sealed class AgoraError extends RuntimeException {
     }
 
     @Override
+    public Fault fault() {
+      return Fault.CALLER;
+    }
+
+    @Override
     public Dict data() {
       return super.data()
           .assoc(
@@ -109,6 +120,11 @@ public abstract sealed class AgoraError extends RuntimeException {
     }
 
     @Override
+    public Fault fault() {
+      return Fault.CALLER;
+    }
+
+    @Override
     public Dict data() {
       return super.data().assoc(Value.keyword("rule"), Value.of(rule));
     }
@@ -131,6 +147,11 @@ public abstract sealed class AgoraError extends RuntimeException {
     public ErrorKind kind() {
       return ErrorKind.SecurityViolation;
     }
+
+    @Override
+    public Fault fault() {
+      return Fault.CALLER;
+    }
   }
 
   /** The arguments do not satisfy the input schema; every problem, each with its path. */
@@ -149,6 +170,11 @@ public abstract sealed class AgoraError extends RuntimeException {
     @Override
     public ErrorKind kind() {
       return ErrorKind.InvalidInput;
+    }
+
+    @Override
+    public Fault fault() {
+      return Fault.CALLER;
     }
 
     @Override
@@ -176,6 +202,11 @@ public abstract sealed class AgoraError extends RuntimeException {
     }
 
     @Override
+    public Fault fault() {
+      return Fault.PROVIDER;
+    }
+
+    @Override
     public Dict data() {
       return super.data().assoc(Value.keyword("problems"), problemsValue(problems));
     }
@@ -198,6 +229,11 @@ public abstract sealed class AgoraError extends RuntimeException {
     public ErrorKind kind() {
       return ErrorKind.Timeout;
     }
+
+    @Override
+    public Fault fault() {
+      return Fault.PROVIDER;
+    }
   }
 
   /** A concurrency limit refused the call. */
@@ -210,19 +246,33 @@ public abstract sealed class AgoraError extends RuntimeException {
     public ErrorKind kind() {
       return ErrorKind.LimitExceeded;
     }
+
+    @Override
+    public Fault fault() {
+      return Fault.AGORA;
+    }
   }
 
-  /** The provider failed; the cause is kept for logs (its message is in this error's message). */
+  /**
+   * The provider failed, or refused the call; the cause is kept for logs (its message is in this
+   * error's message). Whether it counts against the provider's circuit breaker is its {@link
+   * #fault}, fixed by the factory that made it: the constructor and {@link #transientFailure} are
+   * the provider's fault, {@link #refused} the caller's.
+   */
   public static final class ProviderError extends AgoraError {
     private final boolean isTransient;
+    private final Fault fault;
 
+    /** The provider failed in a way that trying again will not mend (its own fault). */
     public ProviderError(String id, String message, Throwable cause) {
-      this(id, message, cause, false);
+      this(id, "capability '" + id + "' failed: " + message, cause, false, Fault.PROVIDER);
     }
 
-    private ProviderError(String id, String message, Throwable cause, boolean isTransient) {
-      super(id, "capability '" + id + "' failed: " + message, cause);
+    private ProviderError(
+        String id, String message, Throwable cause, boolean isTransient, Fault fault) {
+      super(id, message, cause);
       this.isTransient = isTransient;
+      this.fault = fault;
     }
 
     /**
@@ -230,21 +280,26 @@ public abstract sealed class AgoraError extends RuntimeException {
      * connection, an unresolvable host — as opposed to one the caller must fix (a 4xx).
      */
     public static ProviderError transientFailure(String id, String message, Throwable cause) {
-      return new ProviderError(id, message, cause, true);
+      return new ProviderError(
+          id, "capability '" + id + "' failed: " + message, cause, true, Fault.PROVIDER);
+    }
+
+    /**
+     * The provider answered, and refused what the caller sent — an HTTP 4xx, a tool reporting an
+     * error, invalid params: the caller must change the call, and the provider is healthy, so it
+     * never counts against the circuit breaker (issue 12).
+     */
+    public static ProviderError refused(String id, String message, Throwable cause) {
+      return new ProviderError(
+          id, "capability '" + id + "' failed: " + message, cause, false, Fault.CALLER);
     }
 
     /**
      * A copy whose message a redactor cleaned: {@code message} is taken as it is, prefix included.
      */
     public static ProviderError redacted(
-        String id, String message, boolean isTransient, Throwable cause) {
-      return new ProviderError(id, message, cause, isTransient, true);
-    }
-
-    private ProviderError(
-        String id, String message, Throwable cause, boolean isTransient, boolean verbatim) {
-      super(id, message, cause);
-      this.isTransient = isTransient;
+        String id, String message, boolean isTransient, Fault fault, Throwable cause) {
+      return new ProviderError(id, message, cause, isTransient, fault);
     }
 
     /**
@@ -254,16 +309,25 @@ public abstract sealed class AgoraError extends RuntimeException {
     public static ProviderError circuitOpen(String id, Duration openFor) {
       return new ProviderError(
           id,
-          "its circuit breaker is open after repeated failures; calls are refused for up to "
+          "capability '"
+              + id
+              + "' failed: its circuit breaker is open after repeated failures; calls are refused"
+              + " for up to "
               + millis(openFor)
               + " (resilience circuit_breaker)",
           null,
-          false);
+          false,
+          Fault.AGORA);
     }
 
     /** Whether trying again may help (retries of idempotent calls look at this). */
     public boolean isTransient() {
       return isTransient;
+    }
+
+    @Override
+    public Fault fault() {
+      return fault;
     }
 
     @Override
@@ -289,6 +353,11 @@ public abstract sealed class AgoraError extends RuntimeException {
     @Override
     public ErrorKind kind() {
       return ErrorKind.NotRecorded;
+    }
+
+    @Override
+    public Fault fault() {
+      return Fault.AGORA;
     }
   }
 

@@ -5,6 +5,7 @@ import dev.agora.core.doc.DocumentException;
 import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.doc.Documents;
 import dev.agora.core.doc.Fields;
+import dev.agora.core.doc.Quoting;
 import dev.agora.core.json.Json;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Fn;
@@ -28,9 +29,11 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -80,9 +83,16 @@ public final class Manifests {
 
   /** Loads every manifest in a file. An unreadable file is one problem, not an exception. */
   public static LoadResult load(Path file) {
+    return load(file, file);
+  }
+
+  /**
+   * {@link #load(Path)}, the bytes read from {@code content} ({@link Documents#read(Path, Path)}).
+   */
+  public static LoadResult load(Path file, Path content) {
     Document doc;
     try {
-      doc = Documents.read(file);
+      doc = Documents.read(file, content);
     } catch (DocumentException e) {
       return new LoadResult(List.of(), e.problems());
     }
@@ -93,11 +103,26 @@ public final class Manifests {
   public static LoadResult parse(Document doc) {
     List<CapabilityManifest> out = new ArrayList<>();
     List<DocumentProblem> problems = new ArrayList<>();
+    Map<String, Integer> lineOf = new HashMap<>(); // id@version → where it was first given
     for (Entry e : entries(doc, problems)) {
       List<DocumentProblem> mine = new ArrayList<>();
       CapabilityManifest m = read(Fields.of(doc, e.path(), e.node(), mine));
       if (mine.isEmpty() && m != null) {
-        out.add(m);
+        Integer first = lineOf.putIfAbsent(m.id() + "@" + m.version(), doc.line(e.path()));
+        if (first == null) {
+          out.add(m);
+        } else { // issue 12: the second no longer silently wins
+          mine.add(
+              doc.problem(
+                  e.path(),
+                  "capability '"
+                      + m.id()
+                      + "' version "
+                      + m.version()
+                      + " is already defined at line "
+                      + first
+                      + " of this file; refused here (one manifest per id and version)"));
+        }
       }
       problems.addAll(mine);
     }
@@ -175,7 +200,7 @@ public final class Manifests {
           doc.problem(
               List.of(),
               "expected a manifest, a list of manifests or capabilities: […], found "
-                  + Printer.describe(root)));
+                  + Quoting.shape(root)));
     }
     return out;
   }
@@ -208,7 +233,7 @@ public final class Manifests {
           doc.problem(
               path,
               "expected a manifest (a map, or (capability \"id\" :key value …) in RTFS), found "
-                  + Printer.describe(form)));
+                  + Quoting.shape(form)));
       return;
     }
     if (l.size() < 2 || l.size() % 2 != 0) {
@@ -220,7 +245,7 @@ public final class Manifests {
       if (!(l.get(i) instanceof Value.Keyword)) {
         problems.add(
             doc.problem(
-                path, "expected a :key in (capability …), found " + Printer.describe(l.get(i))));
+                path, "expected a :key in (capability …), found " + Quoting.shape(l.get(i))));
         return;
       }
       b.put(l.get(i), l.get(i + 1));

@@ -12,6 +12,8 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Takes named secrets out of what leaves a provider: every occurrence of a secret's value — as
@@ -68,6 +70,25 @@ public final class Redactor {
     }
     all.sort(Comparator.comparingInt((Form f) -> f.text.length()).reversed());
     return new Redactor(List.copyOf(all));
+  }
+
+  /** Names of environment variables that hold secrets, by the words in them. */
+  private static final Pattern SECRET_NAME =
+      Pattern.compile("(?i).*(SECRET|TOKEN|PASSWORD|PASSWD|KEY|CREDENTIAL|AUTH|PRIVATE).*");
+
+  /**
+   * The values of every environment variable whose name says it is a secret ({@code *_TOKEN},
+   * {@code *_KEY}, {@code *PASSWORD*} …), each marked with its name: what text that cannot know its
+   * secrets — a discovery problem quoting an .env file — is scrubbed with (issue 12).
+   */
+  public static Redactor ofEnvironment(Map<String, String> environment) {
+    Redactor r = NONE;
+    for (Map.Entry<String, String> e : new TreeMap<>(environment).entrySet()) {
+      if (SECRET_NAME.matcher(e.getKey()).matches()) {
+        r = r.with(e.getKey(), e.getValue());
+      }
+    }
+    return r;
   }
 
   /** This redactor and every secret of {@code other}. */
@@ -165,8 +186,9 @@ public final class Redactor {
 
   /**
    * {@code e} with its message redacted. A provider error stays one (transient or not); another
-   * kind whose message held a secret becomes a provider error. A cause whose message held a secret
-   * is dropped.
+   * kind whose message held a secret becomes a provider error; either keeps its {@link
+   * AgoraError#fault fault}, so redaction never changes what a circuit breaker counts. A cause
+   * whose message held a secret is dropped.
    */
   public AgoraError redact(AgoraError e) {
     if (forms.isEmpty() || !leaks(e)) {
@@ -177,6 +199,7 @@ public final class Redactor {
         e.capabilityId(),
         redact(e.getMessage()),
         isTransient,
+        e.fault(),
         leaks(e.getCause()) ? null : e.getCause());
   }
 

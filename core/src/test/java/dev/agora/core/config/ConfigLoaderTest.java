@@ -332,7 +332,7 @@ class ConfigLoaderTest {
                     DocumentException.class, () -> withGreeting("greeting: [1]\n"))
                 .problems())
         .extracting(DocumentProblem::message)
-        .containsExactly("expected a map, found [1] (vector)");
+        .containsExactly("expected a map, found a vector of 1 item");
   }
 
   @Test

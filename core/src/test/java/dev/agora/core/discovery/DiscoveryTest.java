@@ -33,7 +33,7 @@ class DiscoveryTest {
 
   @TempDir Path dir;
 
-  private static AgoraConfig configWith(List<DiscoverySource> sources) {
+  static AgoraConfig configWith(List<DiscoverySource> sources) {
     return new AgoraConfig(
         null,
         sources,

@@ -145,7 +145,7 @@ class FieldsTest {
         .containsExactly(
             "t.yaml:5: items[1]: expected a map, found 7 (integer)",
             "t.yaml:6: scalar: expected a map, found 3 (integer)",
-            "t.yaml:1: server: expected a map, found \"x\" (string)");
+            "t.yaml:1: server: expected a map, found a string of 1 character");
   }
 
   @Test

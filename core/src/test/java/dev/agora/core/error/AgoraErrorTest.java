@@ -102,6 +102,33 @@ class AgoraErrorTest {
     assertThat(open.getStackTrace()).as("refusals skip the stack trace").isEmpty();
   }
 
+  /**
+   * Issue 12: whose fault each kind is decides what a circuit breaker counts; never the message.
+   */
+  @Test
+  void eachKindSaysWhoseFaultItIs() {
+    assertThat(new AgoraError.NotFound("a", null, List.of()).fault()).isEqualTo(Fault.CALLER);
+    assertThat(new AgoraError.AccessDenied("a", "r").fault()).isEqualTo(Fault.CALLER);
+    assertThat(new AgoraError.SecurityViolation("a", "c", "why").fault()).isEqualTo(Fault.CALLER);
+    assertThat(new AgoraError.InvalidInput("a", List.of()).fault()).isEqualTo(Fault.CALLER);
+    assertThat(new AgoraError.InvalidOutput("a", List.of()).fault()).isEqualTo(Fault.PROVIDER);
+    assertThat(new AgoraError.Timeout("a", Duration.ofMillis(5)).fault()).isEqualTo(Fault.PROVIDER);
+    assertThat(new AgoraError.LimitExceeded("a", "l").fault()).isEqualTo(Fault.AGORA);
+    assertThat(new AgoraError.NotRecorded("a", "m", null).fault()).isEqualTo(Fault.AGORA);
+    assertThat(new AgoraError.ProviderError("a", "m", null).fault()).isEqualTo(Fault.PROVIDER);
+    assertThat(AgoraError.ProviderError.transientFailure("a", "m", null).fault())
+        .isEqualTo(Fault.PROVIDER);
+    AgoraError.ProviderError refused = AgoraError.ProviderError.refused("a", "HTTP 400", null);
+    assertThat(refused.fault()).isEqualTo(Fault.CALLER);
+    assertThat(refused.isTransient()).isFalse();
+    assertThat(refused).hasMessage("capability 'a' failed: HTTP 400");
+    assertThat(AgoraError.ProviderError.circuitOpen("a", Duration.ofSeconds(1)).fault())
+        .isEqualTo(Fault.AGORA);
+    assertThat(Fault.PROVIDER.countsAgainstProvider()).isTrue();
+    assertThat(Fault.CALLER.countsAgainstProvider()).isFalse();
+    assertThat(Fault.AGORA.countsAgainstProvider()).isFalse();
+  }
+
   @Test
   void eachKindBecomesTheRtfsErrorOfTheSameNameWithItsData() {
     List<AgoraError> all =

@@ -53,9 +53,9 @@ class ManifestFormsTest {
         .containsExactly(
             "m.rtfs:3: [2]: missing required field 'provider' (for example {type: local} or {type: http, url: …})",
             "m.rtfs:4: [3]: (capability …) takes an id and then :key value pairs",
-            "m.rtfs:5: [4]: expected a :key in (capability …), found \"provider\" (string)",
-            "m.rtfs:6: [5]: expected a manifest (a map, or (capability \"id\" :key value …) in RTFS), found (something \"else\") (list)",
-            "m.rtfs:7: [6]: expected a manifest (a map, or (capability \"id\" :key value …) in RTFS), found () (list)");
+            "m.rtfs:5: [4]: expected a :key in (capability …), found a string of 8 characters",
+            "m.rtfs:6: [5]: expected a manifest (a map, or (capability \"id\" :key value …) in RTFS), found a list of 2 items",
+            "m.rtfs:7: [6]: expected a manifest (a map, or (capability \"id\" :key value …) in RTFS), found a list of 0 items");
   }
 
   @Test

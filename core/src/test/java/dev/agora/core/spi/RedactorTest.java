@@ -3,6 +3,7 @@ package dev.agora.core.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agora.core.error.AgoraError;
+import dev.agora.core.error.Fault;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Lst;
 import dev.agora.rtfs.Value;
@@ -109,6 +110,15 @@ class RedactorTest {
     assertThat(other)
         .isInstanceOf(AgoraError.ProviderError.class)
         .hasMessageContaining("[redacted:API_TOKEN]");
+    // redaction keeps whose fault it was: a circuit breaker counts the same either way (issue 12)
+    assertThat(other.fault()).isEqualTo(Fault.PROVIDER);
+    AgoraError refused =
+        r.redact(AgoraError.ProviderError.refused("c", "HTTP 400: bad " + SECRET, null));
+    assertThat(refused.fault()).isEqualTo(Fault.CALLER);
+    assertThat(refused).hasMessage("capability 'c' failed: HTTP 400: bad [redacted:API_TOKEN]");
+    assertThat(
+            r.redact(new AgoraError.AccessDenied("c", "host " + SECRET, "policy.egress")).fault())
+        .isEqualTo(Fault.CALLER);
     assertThat(r.clean(new RuntimeException("outer", leaky))).isNull();
     assertThat(r.clean(clean)).isSameAs(clean);
   }

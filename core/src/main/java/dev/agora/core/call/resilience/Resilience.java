@@ -41,7 +41,8 @@ import java.util.function.Supplier;
  *
  * A cached result of a pure capability answers without the provider; transient failures of an
  * idempotent or pure capability are retried with backoff and jitter within the call's deadline; the
- * circuit breaker counts provider errors and timeouts and, while open, refuses at once; a full
+ * circuit breaker counts the provider's own failures ({@link dev.agora.core.error.Fault#PROVIDER}:
+ * 5xx, timeouts, resets — never a caller's refused input) and, while open, refuses at once; a full
  * bulkhead or an exhausted rate limit refuses with LimitExceeded; when all that still fails, the
  * fallback capabilities are called in order through the whole call path (their own policy checks
  * and records, with this call as parent). Every retry is a {@code CapabilityRetrying} action, every
@@ -118,6 +119,11 @@ public final class Resilience {
     }
     call.note("fallbacks-failed", Vec.of(failed));
     throw primary;
+  }
+
+  /** Whether {@code e} is evidence that the provider is unhealthy: what circuit breakers count. */
+  static boolean providerFault(Throwable e) {
+    return e instanceof AgoraError a && a.fault().countsAgainstProvider();
   }
 
   private void emit(Event e) {
@@ -221,10 +227,12 @@ public final class Resilience {
                     .clock(
                         owner.clock) // the marketplace's clock: open_for passes as the node's time
                     // does
-                    .recordException(
-                        e ->
-                            e instanceof AgoraError.ProviderError
-                                || e instanceof AgoraError.Timeout)
+                    // Only the provider's own failures count (issue 12): a caller whose input the
+                    // upstream refuses (4xx), or whom validation or policy refuses, must not open
+                    // the circuit for everyone; such calls count neither way, so they cannot hold
+                    // a failing provider's circuit closed either.
+                    .recordException(Resilience::providerFault)
+                    .ignoreException(e -> !providerFault(e))
                     .build());
         breaker
             .getEventPublisher()
@@ -399,7 +407,7 @@ public final class Resilience {
           breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
         return v;
-      } catch (AgoraError e) {
+      } catch (RuntimeException e) { // anything but a provider fault releases the permission
         if (breaker != null) {
           breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
         }

@@ -11,6 +11,7 @@ import dev.agora.core.TestClock;
 import dev.agora.core.call.CallRequest;
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.error.AgoraError;
+import dev.agora.core.error.Fault;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Glob;
 import dev.agora.core.manifest.ProviderSpec;
@@ -256,6 +257,60 @@ class ResilienceTest {
             "{:from :closed :to :open}",
             "{:from :open :to :half_open}",
             "{:from :half_open :to :closed}");
+  }
+
+  /**
+   * Issue 12: any caller could open a circuit for everyone with input the upstream refuses. Errors
+   * that are the caller's (refused input, a policy refusal) or Agora's own count neither as
+   * failures nor as successes; only the provider's own failures (transient 5xx, timeouts, broken
+   * answers) open the circuit — and a half-open probe refused for the caller's sake does not close
+   * it.
+   */
+  @Test
+  void onlyTheProvidersOwnFailuresOpenTheCircuit_issue12() {
+    ResilienceSettings.CircuitBreaker cb =
+        new ResilienceSettings.CircuitBreaker(50, 4, 4, Duration.ofMillis(200), 1);
+    start(policy(new ResilienceSettings(null, cb, null, null, null, List.of())));
+    register(
+        "t.svc",
+        false,
+        false,
+        (n, in) -> {
+          String mode = ((Value.Str) in).value();
+          throw switch (mode) {
+            case "400" -> AgoraError.ProviderError.refused("t.svc", "HTTP 400 from GET x", null);
+            case "policy" -> new AgoraError.AccessDenied("t.svc", "no", "policy.egress");
+            case "limit" -> new AgoraError.LimitExceeded("t.svc", "full");
+            case "bug" -> new IllegalStateException("a provider bug");
+            case "broken" -> new AgoraError.ProviderError("t.svc", "not valid JSON", null);
+            default -> flaky("t.svc");
+          };
+        });
+    for (int i = 0; i < 20; i++) {
+      for (String mode : List.of("400", "policy", "limit")) {
+        assertThatThrownBy(() -> call("t.svc", Value.of(mode)))
+            .as(mode)
+            .satisfies(e -> assertThat(e.getMessage()).doesNotContain("circuit breaker is open"));
+      }
+    }
+    assertThat(calls("t.svc")).isEqualTo(60); // every one reached the provider
+    assertThat(events(EventType.CircuitChanged, "t.svc")).isEmpty();
+    // ignored calls do not dilute the window either: a 503, a provider bug, a broken answer and
+    // another 503 open it
+    for (String mode : List.of("503", "400", "bug", "broken", "400", "503")) {
+      assertThatThrownBy(() -> call("t.svc", Value.of(mode)))
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("circuit breaker is open"));
+    }
+    assertThatThrownBy(() -> call("t.svc", Value.of("400")))
+        .isInstanceOf(AgoraError.ProviderError.class)
+        .hasMessageContaining("its circuit breaker is open")
+        .satisfies(e -> assertThat(((AgoraError) e).fault()).isEqualTo(Fault.AGORA));
+    assertThat(calls("t.svc")).isEqualTo(66);
+    clock.advance(Duration.ofMillis(201)); // half-open: a probe the caller spoils closes nothing
+    assertThatThrownBy(() -> call("t.svc", Value.of("400"))).hasMessageContaining("HTTP 400");
+    assertThat(events(EventType.CircuitChanged, "t.svc"))
+        .extracting(e -> Printer.print(e.metadata()))
+        .containsExactly("{:from :closed :to :open}", "{:from :open :to :half_open}");
   }
 
   @Test

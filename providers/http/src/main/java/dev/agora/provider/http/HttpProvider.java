@@ -31,10 +31,12 @@ import java.util.function.UnaryOperator;
  *
  * <p>Outcomes: 2xx → the body as a value (JSON by Content-Type, text for {@code text/*}, nil when
  * empty); 408, 429 and 5xx, refused or reset connections, unresolvable hosts → transient
- * ProviderErrors (retried when the capability is idempotent); other 4xx and 3xx without a target →
- * ProviderErrors the caller must fix; a body larger than the cap, of an unexpected type, or not the
- * JSON it claims to be → a ProviderError saying so. Messages name method, host and path, never the
- * query string, headers or secrets.
+ * ProviderErrors (retried when the capability is idempotent; the provider's {@link
+ * dev.agora.core.error.Fault fault}, counted by the circuit breaker); other 4xx → ProviderErrors
+ * the caller must fix ({@code refused}: the caller's fault, never counted); 3xx without a target →
+ * non-transient ProviderErrors; a body larger than the cap, of an unexpected type, or not the JSON
+ * it claims to be → a ProviderError saying so. Messages name method, host and path, never the query
+ * string, headers or secrets.
  */
 public final class HttpProvider implements Provider {
 
@@ -99,8 +101,9 @@ public final class HttpProvider implements Provider {
               e, input, environment, (name, value) -> carried[0] = carried[0].with(name, value));
     } catch (HttpEndpoint.Invalid x) {
       throw new AgoraError.ProviderError(id, x.getMessage(), null);
-    } catch (IllegalArgumentException x) {
-      throw new AgoraError.ProviderError(id, "cannot build the request: " + x.getMessage(), null);
+    } catch (IllegalArgumentException x) { // the caller's arguments make no valid request
+      throw AgoraError.ProviderError.refused(
+          id, "cannot build the request: " + x.getMessage(), null);
     }
     Redactor secrets = carried[0];
     call.usedSecrets(
@@ -166,7 +169,9 @@ public final class HttpProvider implements Provider {
       if (status == 408 || status == 429 || status >= 500) {
         throw AgoraError.ProviderError.transientFailure(id, message, null);
       }
-      throw new AgoraError.ProviderError(id, message, null);
+      // Any other 4xx: the upstream refused what this caller sent. The caller's fault, never the
+      // provider's, so it cannot open the circuit for everyone (issue 12).
+      throw AgoraError.ProviderError.refused(id, message, null);
     }
   }
 
@@ -195,8 +200,9 @@ public final class HttpProvider implements Provider {
     }
   }
 
+  /** Not counted against the provider: what a caller asks for decides how large the answer is. */
   private static AgoraError tooLarge(String id, String where, long max) {
-    return new AgoraError.ProviderError(
+    return AgoraError.ProviderError.refused(
         id,
         "the response from " + where + " is larger than " + max + " bytes (response.max_bytes)",
         null);

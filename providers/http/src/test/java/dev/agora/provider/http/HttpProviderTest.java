@@ -15,6 +15,7 @@ import dev.agora.core.call.resilience.ResiliencePolicy;
 import dev.agora.core.call.resilience.ResilienceSettings;
 import dev.agora.core.doc.Documents;
 import dev.agora.core.error.AgoraError;
+import dev.agora.core.error.Fault;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Glob;
 import dev.agora.core.manifest.Manifests;
@@ -321,6 +322,43 @@ class HttpProviderTest {
     assertThat(sink.events(EventType.CircuitChanged)).isNotEmpty();
   }
 
+  /**
+   * Issue 12: twenty calls whose input made the upstream answer 400 opened the circuit for every
+   * caller. Against a real loopback server: the 400s are the caller's fault and all reach the
+   * server; the 500s that follow are the provider's, and open it.
+   */
+  @Test
+  void upstream400sNeverOpenTheCircuitButItsOwn500sDo_issue12() {
+    ResilienceSettings.CircuitBreaker cb =
+        new ResilienceSettings.CircuitBreaker(50, 4, 4, Duration.ofMinutes(5), 1);
+    market.setResilience(
+        new ResiliencePolicy(
+            new ResilienceSettings(null, cb, null, null, null, List.of()), Map.of(), List.of()));
+    register(
+        """
+        - {id: t.status, provider: {type: http, url: "$BASE/status"}, effects: [network]}
+        """);
+    for (int i = 0; i < 20; i++) {
+      assertThat(providerError("t.status", "{:code 400}"))
+          .satisfies(e -> assertThat(e.fault()).isEqualTo(Fault.CALLER))
+          .satisfies(e -> assertThat(e.isTransient()).isFalse())
+          .hasMessageContaining("HTTP 400 from GET");
+    }
+    assertThat(server.hits("/status")).isEqualTo(20);
+    assertThat(sink.events(EventType.CircuitChanged)).isEmpty();
+    for (int i = 0; i < 4; i++) {
+      assertThat(providerError("t.status", "{:code 500}"))
+          .satisfies(e -> assertThat(e.fault()).isEqualTo(Fault.PROVIDER))
+          .hasMessageContaining("HTTP 500 from GET");
+    }
+    assertThat(providerError("t.status", "{:code 400}"))
+        .hasMessageContaining("its circuit breaker is open");
+    assertThat(server.hits("/status")).isEqualTo(24); // refused without reaching the server
+    assertThat(sink.events(EventType.CircuitChanged))
+        .extracting(e -> Printer.print(e.metadata()))
+        .containsExactly("{:from :closed :to :open}");
+  }
+
   @Test
   void badProviderSectionsSayWhatIsWrong() {
     register(
@@ -491,8 +529,12 @@ class HttpProviderTest {
   }
 
   private AgoraError.ProviderError providerError(String id) {
+    return providerError(id, "nil");
+  }
+
+  private AgoraError.ProviderError providerError(String id, String rtfsInput) {
     try {
-      call(id, "nil");
+      call(id, rtfsInput);
     } catch (AgoraError.ProviderError e) {
       return e;
     }

@@ -51,10 +51,27 @@ final class McpConnection implements AutoCloseable {
     }
   }
 
-  /** The server answered with a JSON-RPC error. */
+  /**
+   * The server answered with a JSON-RPC error, or a tool reported one ({@code isError}, no cause).
+   */
   static final class ServerError extends RuntimeException {
     ServerError(String message, Throwable cause) {
       super(message, cause);
+    }
+
+    /**
+     * Whether the server refused what the caller sent — a tool's own error result, invalid params
+     * or request, an unknown resource — rather than failing itself: such errors never count against
+     * the circuit breaker (issue 12). Read from the JSON-RPC code, not the message.
+     */
+    boolean callerFault() {
+      if (!(getCause() instanceof McpError err)) {
+        return getCause() == null;
+      }
+      int code = err.getJsonRpcError() == null ? 0 : err.getJsonRpcError().code();
+      return code == McpSchema.ErrorCodes.INVALID_PARAMS
+          || code == McpSchema.ErrorCodes.INVALID_REQUEST
+          || code == McpSchema.ErrorCodes.RESOURCE_NOT_FOUND;
     }
   }
 

@@ -116,8 +116,13 @@ public final class McpProvider implements Provider {
       };
     } catch (McpConnection.DeadlinePassed e) {
       throw new AgoraError.Timeout(manifest.id(), deadline);
-    } catch (McpConnection.ServerError | McpConnection.TooLarge e) {
-      throw new AgoraError.ProviderError(
+    } catch (McpConnection.ServerError e) {
+      String message = "MCP server '" + spec.server() + "': " + e.getMessage();
+      throw e.callerFault()
+          ? AgoraError.ProviderError.refused(manifest.id(), message, e)
+          : new AgoraError.ProviderError(manifest.id(), message, e);
+    } catch (McpConnection.TooLarge e) { // like HTTP's max_bytes: what was asked decides the size
+      throw AgoraError.ProviderError.refused(
           manifest.id(), "MCP server '" + spec.server() + "': " + e.getMessage(), e);
     } catch (McpConnection.Unavailable e) {
       throw AgoraError.ProviderError.transientFailure(manifest.id(), e.getMessage(), e);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agora.core.error.AgoraError;
+import dev.agora.core.error.Fault;
 import dev.agora.rtfs.Value;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -59,7 +60,9 @@ class OversizedRepliesTest {
           .hasMessage(
               "capability 'mcp.s.big' failed: MCP server 's': the reply to tools/call big (1000084 bytes) is larger than"
                   + " max_bytes (65536 bytes) and was dropped")
-          .satisfies(e -> assertThat(((AgoraError.ProviderError) e).isTransient()).isFalse());
+          .satisfies(e -> assertThat(((AgoraError.ProviderError) e).isTransient()).isFalse())
+          // like HTTP's max_bytes, not the provider's fault: it never opens the circuit
+          .satisfies(e -> assertThat(((AgoraError) e).fault()).isEqualTo(Fault.CALLER));
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
       assertThat(m.logText())
           .contains("mcp s: dropped a message of 1000084 bytes, over max_bytes (65536)");

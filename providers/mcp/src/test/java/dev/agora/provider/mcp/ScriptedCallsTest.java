@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agora.core.error.AgoraError;
+import dev.agora.core.error.Fault;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.ProviderSpec;
 import dev.agora.core.spi.DiscoverySource;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,6 +39,7 @@ class ScriptedCallsTest {
         {"name": "failing", "inputSchema": {"type": "object"}},
         {"name": "failing-silent", "inputSchema": {"type": "object"}},
         {"name": "rpc-error", "inputSchema": {"type": "object"}},
+        {"name": "rpc-internal", "inputSchema": {"type": "object"}},
         {"name": "echo", "inputSchema": {"type": "object"}},
         {"name": "note", "inputSchema": {"type": "object"}},
         {"name": "crash", "inputSchema": {"type": "object"}},
@@ -119,7 +122,8 @@ class ScriptedCallsTest {
         "tools/call:failing": {"result": {"isError": true, "content": [
           {"type": "text", "text": "the disk is full"}, {"type": "image", "data": "AA==", "mimeType": "image/png"}]}},
         "tools/call:failing-silent": {"result": {"isError": true}},
-        "tools/call:rpc-error": {"error": {"code": -32602, "message": "Invalid params: want a unicorn"}}
+        "tools/call:rpc-error": {"error": {"code": -32602, "message": "Invalid params: want a unicorn"}},
+        "tools/call:rpc-internal": {"error": {"code": -32603, "message": "Internal error: db down"}}
         """)) {
       assertThatThrownBy(() -> m.call("mcp.s.failing", null))
           .isInstanceOf(AgoraError.ProviderError.class)
@@ -130,6 +134,16 @@ class ScriptedCallsTest {
       assertThatThrownBy(() -> m.call("mcp.s.rpc-error", "{:x 1}"))
           .isInstanceOf(AgoraError.ProviderError.class)
           .hasMessageContaining("MCP server 's': Invalid params: want a unicorn");
+      // issue 12: a tool's own error result and invalid params are the caller's to fix and never
+      // count against the circuit breaker; the server failing inside (-32603) is its own fault
+      for (String refused : List.of("failing", "failing-silent", "rpc-error")) {
+        assertThatThrownBy(() -> m.call("mcp.s." + refused, "{:x 1}"))
+            .as(refused)
+            .satisfies(e -> assertThat(((AgoraError) e).fault()).isEqualTo(Fault.CALLER));
+      }
+      assertThatThrownBy(() -> m.call("mcp.s.rpc-internal", "{:x 1}"))
+          .hasMessageContaining("MCP server 's': Internal error: db down")
+          .satisfies(e -> assertThat(((AgoraError) e).fault()).isEqualTo(Fault.PROVIDER));
     }
   }
 
