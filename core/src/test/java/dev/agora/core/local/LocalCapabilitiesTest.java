@@ -206,7 +206,7 @@ class LocalCapabilitiesTest {
                     Dict.of(
                         Value.keyword("implementation"),
                         Value.of(
-                            "(fn [_] (reduce (fn [a x] (reduce + a (range 100))) 0 (range 10000000)))"))))
+                            "(fn [_] ((fn spin [n] (if (= n 0) 0 (+ 1 (spin (- n 1)) (spin (- n 1))))) 60))"))))
             .effects("pure")
             .build();
     m.registry().register(loop, "test");
