@@ -9,6 +9,7 @@ import dev.agora.core.call.CallRequest;
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.config.ConfigLoader;
 import dev.agora.core.error.AgoraError;
+import dev.agora.core.json.Json;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.ProviderSpec;
 import dev.agora.rtfs.Dict;
@@ -166,6 +167,25 @@ class LocalCapabilitiesTest {
     assertThat(log)
         .containsExactly("[info] tester: ok\\n[error] admin: forged\\r\\t\\u001b[2J\\u2028\\u007f");
     assertThat(Defaults.escapeControls("plain é ✓")).isEqualTo("plain é ✓");
+    // issue 12: JSON has no keywords, so a level from JSON is a string, and is accepted
+    log.clear();
+    assertThat(
+            m.call(
+                CallRequest.of(
+                    "ccos.io.log",
+                    Json.parse("{\"message\": \"disk low\", \"level\": \"error\"}"),
+                    full)))
+        .isEqualTo(Value.NIL);
+    assertThat(log).containsExactly("[error] tester: disk low");
+    assertThatThrownBy(
+            () ->
+                m.call(
+                    CallRequest.of(
+                        "ccos.io.log",
+                        Json.parse("{\"message\": \"m\", \"level\": \"loud\"}"),
+                        full)))
+        .isInstanceOf(AgoraError.InvalidInput.class)
+        .hasMessageContaining("loud");
     assertThat(call("ccos.time.now", "nil"))
         .isEqualTo(
             Reader.readValue("{:iso \"2026-03-29T07:30Z\" :epoch-ms 1774769400000 :zone \"UTC\"}"));
