@@ -16,6 +16,9 @@
 //   {"stayAlive": true}        keep running after stdin ends, ignoring SIGTERM
 //   {"echo": true}             answer with the request's params as the text of a tool result and a prompt message
 //   {"hang": true}             never answer
+//   {"big": n}                 answer with a tool result whose text is n "x"s, the id last (as the TypeScript SDK writes)
+//   {"bigRequest": n}          send a request of about n bytes to the client (its answer is written to stderr)
+//   {"bigNotify": n}           send a notification of about n bytes
 // ping and unknown requests are answered ({} and -32601); initialize without a scenario entry gets "init".
 import { readFileSync, existsSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
@@ -48,6 +51,14 @@ function act(msg, a, key) {
   } else if ("result" in a) send({ jsonrpc: "2.0", id: msg.id, result: a.result });
   else if ("error" in a) send({ jsonrpc: "2.0", id: msg.id, error: a.error });
   else if ("raw" in a) process.stdout.write(a.raw.replaceAll("$ID", JSON.stringify(msg.id)) + "\n");
+  else if ("big" in a)
+    process.stdout.write(
+      `{"result":{"content":[{"type":"text","text":"${"x".repeat(a.big)}"}]},"jsonrpc":"2.0","id":${JSON.stringify(msg.id)}}\n`,
+    );
+  else if ("bigRequest" in a)
+    send({ jsonrpc: "2.0", id: "from-server", method: "sampling/createMessage", params: { pad: "x".repeat(a.bigRequest) } });
+  else if ("bigNotify" in a)
+    send({ jsonrpc: "2.0", method: "notifications/message", params: { level: "info", data: "x".repeat(a.bigNotify) } });
   else if ("stderr" in a) process.stderr.write(a.stderr.replaceAll("$CWD", process.cwd()) + "\n");
   else if ("notify" in a) send({ jsonrpc: "2.0", ...a.notify });
   else if ("exit" in a) process.exit(a.exit);
@@ -76,7 +87,11 @@ createInterface({ input: process.stdin }).on("line", (line) => {
     process.stderr.write(`scripted: not JSON: ${line}\n`);
     return;
   }
-  if (msg.method === undefined || msg.id === undefined) return; // a response or a notification
+  if (msg.method === undefined && msg.id !== undefined) {
+    process.stderr.write(`scripted: answer to ${msg.id}: ${msg.error ? `error ${msg.error.code} ${msg.error.message}` : "ok"}\n`);
+    return;
+  }
+  if (msg.method === undefined || msg.id === undefined) return; // a notification
   const key = keyOf(msg);
   let actions = replies[key];
   if (actions?.seq) {

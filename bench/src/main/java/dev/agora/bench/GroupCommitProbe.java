@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -68,6 +69,14 @@ public final class GroupCommitProbe {
 
             public String origin(String p) {
               return store.origin(p);
+            }
+
+            public Optional<String> storedOrigin() {
+              return store.storedOrigin();
+            }
+
+            public long storedEnd() {
+              return store.storedEnd();
             }
           };
       Ledger ledger =

@@ -116,6 +116,108 @@ public final class Canonical {
   }
 
   /**
+   * The length of {@link #encode(Value)}'s bytes, counted without writing them. The count stops as
+   * soon as it passes {@code limit} and then returns some number above {@code limit}: deciding
+   * whether a 15 MB argument is too large to store looks at no more of it than the limit (a string
+   * longer in chars than the limit is known to be too large at once, since UTF-8 never has fewer
+   * bytes than chars).
+   */
+  public static long size(Value v, long limit) {
+    return size(v, 0, limit);
+  }
+
+  private static long size(Value v, long sofar, long limit) {
+    if (sofar > limit) {
+      return sofar;
+    }
+    return switch (v) {
+      case null -> sofar + 1;
+      case Value.Nil n -> sofar + 1;
+      case Value.Bool b -> sofar + 1;
+      case Value.Int i -> sofar + 9;
+      case Value.Real r -> sofar + 9;
+      case Value.Str s -> textSize(s.value(), sofar, limit);
+      case Value.Keyword k -> textSize(k.name(), sofar, limit);
+      case Value.Symbol s -> textSize(s.name(), sofar, limit);
+      case Seq s -> {
+        long n = sofar + 5;
+        for (int i = 0; i < s.size() && n <= limit; i++) {
+          n = size(s.get(i), n, limit);
+        }
+        yield n;
+      }
+      case Dict d -> {
+        long n = sofar + 5;
+        for (Map.Entry<Value, Value> en : d.asMap().entrySet()) {
+          if (n > limit) {
+            break;
+          }
+          n = size(en.getValue(), size(en.getKey(), n, limit), limit);
+        }
+        yield n;
+      }
+      case Err e ->
+          size(
+              e.data(),
+              textSize(e.message(), textSize(e.kind().name(), sofar + 1, limit), limit),
+              limit);
+      case Fn f -> textSize(Printer.print(f), sofar, limit);
+    };
+  }
+
+  private static long textSize(String s, long sofar, long limit) {
+    long n = sofar + 5 + s.length();
+    return n > limit ? n : sofar + 5 + utf8Length(s);
+  }
+
+  /** How many bytes {@code s} has in UTF-8 as {@link String#getBytes} writes it. */
+  static long utf8Length(String s) {
+    long n = 0;
+    for (int i = 0; i < s.length(); i += utf8Bytes(s, i) == 4 ? 2 : 1) {
+      n += utf8Bytes(s, i);
+    }
+    return n;
+  }
+
+  /**
+   * The length in chars of the longest beginning of {@code s} whose UTF-8 has at most {@code max}
+   * bytes; it never ends between the two halves of a surrogate pair.
+   */
+  static int utf8Prefix(String s, long max) {
+    long n = 0;
+    int i = 0;
+    while (i < s.length()) {
+      int bytes = utf8Bytes(s, i);
+      if (n + bytes > max) {
+        break;
+      }
+      n += bytes;
+      i += bytes == 4 ? 2 : 1;
+    }
+    return i;
+  }
+
+  /**
+   * The UTF-8 bytes of the code point at {@code i}: 4 for a surrogate pair (two chars), 1 for an
+   * unpaired surrogate (written as '?').
+   */
+  private static int utf8Bytes(String s, int i) {
+    char c = s.charAt(i);
+    if (c < 0x80) {
+      return 1;
+    }
+    if (c < 0x800) {
+      return 2;
+    }
+    if (Character.isHighSurrogate(c)
+        && i + 1 < s.length()
+        && Character.isLowSurrogate(s.charAt(i + 1))) {
+      return 4;
+    }
+    return Character.isSurrogate(c) ? 1 : 3;
+  }
+
+  /**
    * Reads an entry back; bytes that are not a well-formed entry are a {@link ChainFormatException}
    * naming the offset.
    */

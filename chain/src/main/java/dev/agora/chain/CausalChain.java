@@ -83,7 +83,66 @@ public final class CausalChain {
 
   /** Verifies the whole stored log: entries, head and every checkpoint. */
   public Verifier.Report verify() {
-    Verifier verifier = new Verifier(trusted, ledger.origin());
+    return verify(store, ledger.origin(), trusted);
+  }
+
+  /**
+   * Verifies a stored log with no ledger and no signing key — only reads, so it runs on a store
+   * opened read-only: entries, head, every checkpoint (of log {@code origin}, signatures by {@code
+   * trusted} keys), and no rows stored past the head.
+   */
+  public static Verifier.Report verify(ChainStore store, String origin, List<VerifierKey> trusted) {
+    // read before the head: rows a live writer commits meanwhile never look like rows past it
+    long storedEnd = store.storedEnd();
+    Verifier.Report r = verifyEntries(store, origin, trusted);
+    if (r.ok() && storedEnd > r.size()) {
+      return Verifier.Report.bad(
+          r.size(),
+          "the head says the log has "
+              + r.size()
+              + " entries but rows are stored past it (up to index "
+              + (storedEnd - 1)
+              + "): entries inserted after the last one; no node can append to this log until"
+              + " they are removed",
+          r.checkpoints());
+    }
+    return r;
+  }
+
+  /**
+   * {@link #verify(ChainStore, String, List)}, and at least one checkpoint must be signed by a
+   * trusted key — what {@code agora chain verify} requires of a store at rest. A log that no
+   * trusted checkpoint covers could have been made by anyone: a deleted store recreated, a key file
+   * swapped, entries written by someone who cannot sign.
+   */
+  public static Verifier.Report audit(ChainStore store, String origin, List<VerifierKey> trusted) {
+    Verifier.Report r = verify(store, origin, trusted);
+    if (!r.ok() || r.checkpoints() > 0) {
+      return r;
+    }
+    String why;
+    if (r.unsigned() > 0) {
+      why =
+          r.unsigned()
+              + " checkpoints are signed only by keys not trusted here (was the node's key"
+              + " replaced? another node's key belongs in chain.trusted_keys)";
+    } else if (r.size() == 0) {
+      why =
+          "the log is empty and has no signed checkpoint: nothing shows it is this node's log (a"
+              + " deleted or emptied store looks like this)";
+    } else {
+      why =
+          "no checkpoint covers the "
+              + r.size()
+              + " entries (one is signed every chain.checkpoint_every entries, at shutdown and by"
+              + " agora chain checkpoint)";
+    }
+    return Verifier.Report.bad(0, "no checkpoint is signed by a trusted key: " + why, 0);
+  }
+
+  private static Verifier.Report verifyEntries(
+      ChainStore store, String origin, List<VerifierKey> trusted) {
+    Verifier verifier = new Verifier(trusted, origin);
     List<Checkpoint> checkpoints;
     try {
       checkpoints = store.checkpoints();

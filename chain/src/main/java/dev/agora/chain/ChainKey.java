@@ -2,9 +2,11 @@ package dev.agora.chain;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -80,44 +82,128 @@ public final class ChainKey {
   }
 
   /**
-   * The key in {@code dir}, created (with a name from {@code defaultName}) if there is none yet. A
-   * public file that does not match the private one is an error, not silently replaced.
+   * The key in {@code dir}, created (with a name from {@code defaultName}) if there is none yet.
+   * Creation is atomic and never replaces a key: processes starting together on a new data
+   * directory all end up with the one key whoever wrote first (each writes a complete file under a
+   * private name and hard-links it into place, which fails if the name is taken). A public file
+   * that does not match the private one is an error, not silently replaced; a public file without
+   * its private key is refused rather than replaced by a new key.
    */
   public static ChainKey loadOrCreate(Path dir, String defaultName) throws IOException {
     Path priv = dir.resolve(PRIVATE_FILE);
     Path pub = dir.resolve(PUBLIC_FILE);
-    if (Files.exists(priv)) {
-      ChainKey key;
+    if (!Files.exists(priv)) {
+      // pub is always placed after priv, so a pub seen before priv's absence means priv is gone
+      if (Files.exists(pub) && !Files.exists(priv)) {
+        throw new ChainFormatException(
+            pub
+                + " exists but "
+                + priv
+                + " does not: the node's signing key is missing; restore it (or move "
+                + PUBLIC_FILE
+                + " away to start the log's signatures with a new key)");
+      }
+      Files.createDirectories(dir);
+      placeOnce(priv, generate(defaultName).encoded(), true); // lost the race: read the winner
+    }
+    ChainKey key;
+    try {
+      key = parse(Files.readString(priv, StandardCharsets.UTF_8));
+    } catch (ChainFormatException e) {
+      throw new ChainFormatException(priv + ": " + e.getMessage());
+    }
+    if (!Files.exists(pub)) {
+      placeOnce(pub, key.verifier.encoded(), false);
+    }
+    if (!Files.readString(pub, StandardCharsets.UTF_8).strip().equals(key.verifier.encoded())) {
+      throw new ChainFormatException(pub + " does not belong to " + priv);
+    }
+    return key;
+  }
+
+  /**
+   * The node's verifier key from {@code dir}, for checking a stored log: read, never created. A
+   * missing public file, or one that does not belong to the private key beside it, is a {@link
+   * ChainFormatException} saying so — verifying with a key made up on the spot would prove nothing.
+   * The private file is only compared when present and readable (an auditor may have only the
+   * public half).
+   */
+  public static VerifierKey readVerifier(Path dir) throws IOException {
+    Path pub = dir.resolve(PUBLIC_FILE);
+    Path priv = dir.resolve(PRIVATE_FILE);
+    if (!Files.isRegularFile(pub)) {
+      throw new ChainFormatException(
+          "no node key: "
+              + pub
+              + " does not exist; verification needs the public key of the node that signed the"
+              + " log (copy its "
+              + PUBLIC_FILE
+              + " into the data directory)");
+    }
+    VerifierKey key;
+    try {
+      key = VerifierKey.parse(Files.readString(pub, StandardCharsets.UTF_8));
+    } catch (ChainFormatException e) {
+      throw new ChainFormatException(pub + ": " + e.getMessage());
+    }
+    if (Files.isReadable(priv)) {
+      ChainKey signing;
       try {
-        key = parse(Files.readString(priv, StandardCharsets.UTF_8));
+        signing = parse(Files.readString(priv, StandardCharsets.UTF_8));
       } catch (ChainFormatException e) {
         throw new ChainFormatException(priv + ": " + e.getMessage());
       }
-      if (Files.exists(pub)
-          && !Files.readString(pub, StandardCharsets.UTF_8)
-              .strip()
-              .equals(key.verifier.encoded())) {
+      if (!signing.verifier.encoded().equals(key.encoded())) {
         throw new ChainFormatException(pub + " does not belong to " + priv);
       }
-      if (!Files.exists(pub)) {
-        Files.writeString(pub, key.verifier.encoded() + "\n");
-      }
-      return key;
     }
-    Files.createDirectories(dir);
-    ChainKey key = generate(defaultName);
-    Path tmp = dir.resolve(PRIVATE_FILE + ".tmp");
-    Files.deleteIfExists(tmp);
-    try {
-      Files.createFile(
-          tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      Files.createFile(tmp); // not a POSIX file system
-    }
-    Files.writeString(tmp, key.encoded() + "\n");
-    Files.move(tmp, priv, StandardCopyOption.ATOMIC_MOVE);
-    Files.writeString(pub, key.verifier.encoded() + "\n");
     return key;
+  }
+
+  /**
+   * Writes {@code line} to {@code target} unless it exists, atomically: readers see no file or the
+   * whole file, and of racing writers exactly one succeeds (a hard link, unlike a rename, never
+   * replaces). Without hard links, the file is created exclusively and then written.
+   */
+  private static void placeOnce(Path target, String line, boolean ownerOnly) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    Path tmp =
+        ownerOnly
+            ? createOwnerOnly(dir, target.getFileName() + ".")
+            : Files.createTempFile(dir, target.getFileName() + ".", ".tmp");
+    try {
+      Files.writeString(tmp, line + "\n", StandardCharsets.UTF_8);
+      try {
+        Files.createLink(target, tmp);
+      } catch (FileAlreadyExistsException lost) {
+        // another process placed it first: theirs is the one
+      } catch (UnsupportedOperationException | FileSystemException noLinks) {
+        try { // a file system without hard links
+          Files.writeString(
+              target,
+              line + "\n",
+              StandardCharsets.UTF_8,
+              StandardOpenOption.CREATE_NEW,
+              StandardOpenOption.WRITE);
+        } catch (FileAlreadyExistsException lost) {
+          // another process placed it first
+        }
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static Path createOwnerOnly(Path dir, String prefix) throws IOException {
+    try {
+      return Files.createTempFile(
+          dir,
+          prefix,
+          ".tmp",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      return Files.createTempFile(dir, prefix, ".tmp"); // not a POSIX file system
+    }
   }
 
   public String name() {

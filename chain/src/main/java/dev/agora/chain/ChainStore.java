@@ -49,4 +49,13 @@ public interface ChainStore {
    * if the log has none yet. The first node to open a shared store names the log.
    */
   String origin(String proposed);
+
+  /** The stored origin, if the log has one; only reads (for a store opened read-only). */
+  Optional<String> storedOrigin();
+
+  /**
+   * One past the highest stored index, 0 when nothing is stored. With an intact store it equals the
+   * head's size; rows inserted past the head make it larger (verification reports them).
+   */
+  long storedEnd();
 }

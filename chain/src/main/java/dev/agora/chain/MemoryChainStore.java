@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -113,6 +114,26 @@ public final class MemoryChainStore implements ChainStore {
     lock.lock();
     try {
       return List.copyOf(checkpoints);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Optional<String> storedOrigin() {
+    lock.lock();
+    try {
+      return Optional.ofNullable(origin);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public long storedEnd() {
+    lock.lock();
+    try {
+      return entries.stream().mapToLong(e -> e.index() + 1).max().orElse(0);
     } finally {
       lock.unlock();
     }

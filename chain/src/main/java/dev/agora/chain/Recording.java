@@ -4,6 +4,7 @@ import dev.agora.chain.event.Event;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Seq;
 import dev.agora.rtfs.Value;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -14,6 +15,12 @@ import java.util.regex.Pattern;
  * wherever they appear in arguments, results and metadata. Then, with {@code digest} privacy,
  * arguments and results are kept only as {@code {:sha-256 "<hex>"}} of their canonical bytes —
  * enough to prove later what was passed, without storing it.
+ *
+ * <p>Nothing large either (issue 12: one caller filled the disk through the chain). Arguments,
+ * results and metadata values whose canonical bytes exceed {@code maxStoredBytes} are kept as
+ * {@code {:elided true, :bytes <size>, :sha-256 "<hex>"}} — the digest still proves them — and an
+ * error message, capability id or version that long is cut there, its end replaced by the same
+ * facts. A recorded call therefore takes a bounded amount of space whatever the caller sends.
  */
 public final class Recording {
 
@@ -27,12 +34,29 @@ public final class Recording {
       "(?i).*(password|passwd|secret|token|api[-_]?key|authorization|credential|private[-_]?key|cookie).*";
   public static final Value REDACTED = Value.of("[redacted]");
 
+  /** {@code chain.max_stored_bytes} when not configured: 64 KiB. */
+  public static final long DEFAULT_MAX_STORED_BYTES = 64 * 1024;
+
   private final Privacy privacy;
+  private final long maxStoredBytes;
   private final Pattern secretKeys;
   private final ConcurrentHashMap<String, Boolean> decided = new ConcurrentHashMap<>();
 
   public Recording(Privacy privacy, String secretKeyPattern) {
+    this(privacy, secretKeyPattern, DEFAULT_MAX_STORED_BYTES);
+  }
+
+  /**
+   * {@code maxStoredBytes}: the largest argument, result, metadata value or error message (in
+   * canonical bytes) stored whole; larger ones are elided to their digest and size.
+   */
+  public Recording(Privacy privacy, String secretKeyPattern, long maxStoredBytes) {
+    if (maxStoredBytes < 0 || maxStoredBytes > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "maxStoredBytes must be from 0 to " + Integer.MAX_VALUE + ", got " + maxStoredBytes);
+    }
     this.privacy = privacy;
+    this.maxStoredBytes = maxStoredBytes;
     this.secretKeys =
         Pattern.compile(
             secretKeyPattern == null
@@ -49,9 +73,20 @@ public final class Recording {
     if (privacy == Privacy.DIGEST) {
       args = digest(args);
       result = digest(result);
+    } else {
+      args = bounded(args);
+      result = bounded(result);
     }
-    Dict meta = (Dict) redact(e.metadata());
-    if (args == e.arguments() && result == e.result() && meta == e.metadata()) {
+    Dict meta = boundedValues((Dict) redact(e.metadata()));
+    String error = bounded(e.error());
+    String capability = bounded(e.capabilityId()); // a caller names it: an unknown tool, say
+    String version = bounded(e.capabilityVersion());
+    if (args == e.arguments()
+        && result == e.result()
+        && meta == e.metadata()
+        && error == e.error()
+        && capability == e.capabilityId()
+        && version == e.capabilityVersion()) {
       return e;
     }
     return new Event(
@@ -60,14 +95,14 @@ public final class Recording {
         e.planId(),
         e.type(),
         e.at(),
-        e.capabilityId(),
-        e.capabilityVersion(),
+        capability,
+        version,
         e.caller(),
         args,
         result,
         e.success(),
         e.errorKind(),
-        e.error(),
+        error,
         e.cost(),
         e.duration(),
         meta);
@@ -79,6 +114,62 @@ public final class Recording {
         ? null
         : Dict.of(
             Value.keyword("sha-256"), Value.of(Hashes.hex(Hashes.sha256(Canonical.encode(v)))));
+  }
+
+  public long maxStoredBytes() {
+    return maxStoredBytes;
+  }
+
+  /**
+   * The value itself if its canonical bytes fit in {@code maxStoredBytes}, else {@code {:elided
+   * true, :bytes <size>, :sha-256 "<hex>"}}. The size is counted once, stopping at the limit; only
+   * a value that is elided is encoded here, for its digest.
+   */
+  Value bounded(Value v) {
+    if (v == null || Canonical.size(v, maxStoredBytes) <= maxStoredBytes) {
+      return v;
+    }
+    byte[] bytes = Canonical.encode(v);
+    return Dict.of(
+        Value.keyword("elided"),
+        Value.TRUE,
+        Value.keyword("bytes"),
+        Value.of(bytes.length),
+        Value.keyword("sha-256"),
+        Value.of(Hashes.hex(Hashes.sha256(bytes))));
+  }
+
+  /** A map whose values are each {@link #bounded}: metadata stays a map. */
+  private Dict boundedValues(Dict d) {
+    Dict.Builder out = null;
+    for (Map.Entry<Value, Value> en : d.asMap().entrySet()) {
+      Value now = bounded(en.getValue());
+      if (now != en.getValue()) {
+        out = out == null ? d.toBuilder() : out;
+        out.put(en.getKey(), now);
+      }
+    }
+    return out == null ? d : out.build();
+  }
+
+  /**
+   * An error message whose UTF-8 fits in {@code maxStoredBytes}, or its beginning (that many bytes,
+   * at most) followed by {@code … [elided: <n> bytes in all, sha-256 <hex>]}.
+   */
+  String bounded(String text) {
+    if (text == null
+        || text.length() <= maxStoredBytes / 3 // three bytes per char at most
+        || Canonical.utf8Length(text) <= maxStoredBytes) {
+      return text;
+    }
+    byte[] all = text.getBytes(StandardCharsets.UTF_8);
+    int keep = Canonical.utf8Prefix(text, maxStoredBytes);
+    return text.substring(0, keep)
+        + " … [elided: "
+        + all.length
+        + " bytes in all, sha-256 "
+        + Hashes.hex(Hashes.sha256(all))
+        + "]";
   }
 
   /**

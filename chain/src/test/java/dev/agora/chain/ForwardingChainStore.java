@@ -1,6 +1,7 @@
 package dev.agora.chain;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -51,5 +52,15 @@ class ForwardingChainStore implements ChainStore {
   @Override
   public String origin(String proposed) {
     return inner.origin(proposed);
+  }
+
+  @Override
+  public Optional<String> storedOrigin() {
+    return inner.storedOrigin();
+  }
+
+  @Override
+  public long storedEnd() {
+    return inner.storedEnd();
   }
 }

@@ -13,9 +13,11 @@ import dev.agora.chain.Verifier;
 import dev.agora.chain.VerifierKey;
 import dev.agora.chain.event.Event;
 import dev.agora.chain.event.EventType;
+import dev.agora.core.StoredChain;
 import dev.agora.core.doc.Fields;
 import dev.agora.core.json.Json;
 import dev.agora.core.json.JsonException;
+import dev.agora.core.spi.StoreException;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.Value;
@@ -92,18 +94,34 @@ final class ChainCommand implements Runnable {
       name = "verify",
       mixinStandardHelpOptions = true,
       description = {
-        "Verify the stored chain: every entry's bytes, hashes and index columns, the head, and every "
-            + "signed checkpoint.",
-        "Exit 0 if intact, 1 with the first bad entry and why."
+        "Verify the stored chain: every entry's bytes, hashes and index columns, the head, no rows "
+            + "past it, and every signed checkpoint; at least one must be signed by the node's key "
+            + "or a trusted key.",
+        "Opens the store read-only and creates nothing: a missing store or key is an error.",
+        "Exit 0 if intact, 1 with the first bad entry and why, or when there is nothing to verify."
       })
-  static final class Verify extends Sub {
+  static final class Verify implements Callable<Integer> {
+    @Mixin MarketplaceOptions options;
+
+    private final Main.Io io;
+
     Verify(Main.Io io) {
-      super(io);
+      this.io = io;
     }
 
     @Override
-    int run(CausalChain chain) {
-      return report(chain.verify(), io);
+    public Integer call() {
+      return Commands.withConfig(
+          options,
+          io,
+          cfg -> {
+            try {
+              return report(StoredChain.verify(cfg), io);
+            } catch (StoreException | ChainFormatException e) {
+              io.err().println("error: " + e.getMessage());
+              return 1;
+            }
+          });
     }
   }
 

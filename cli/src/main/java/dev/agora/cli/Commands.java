@@ -1,6 +1,7 @@
 package dev.agora.cli;
 
 import dev.agora.chain.event.EventSink;
+import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.store.RegistryMirror;
 import dev.agora.rtfs.Printer;
@@ -36,6 +37,17 @@ final class Commands {
   static int withNode(
       MarketplaceOptions options, Main.Io io, Function<MarketplaceOptions.Started, Integer> body) {
     return with(() -> options.open(io, EventSink.NONE), io, body);
+  }
+
+  /** Loads the configuration (as the node commands do) and runs {@code body} with it. */
+  static int withConfig(
+      MarketplaceOptions options, Main.Io io, Function<AgoraConfig, Integer> body) {
+    try {
+      return body.apply(options.config());
+    } catch (MarketplaceOptions.Stop stop) {
+      io.err().println(stop.getMessage());
+      return stop.exit;
+    }
   }
 
   private static int with(

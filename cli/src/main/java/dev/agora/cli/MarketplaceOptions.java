@@ -73,19 +73,7 @@ final class MarketplaceOptions {
 
   /** Loads the configuration and opens the node (store, key, chain) without running discovery. */
   Started open(Main.Io io, EventSink sink) {
-    AgoraConfig cfg;
-    try {
-      cfg = ConfigLoader.find(config, Path.of(""));
-    } catch (DocumentException e) {
-      StringBuilder sb = new StringBuilder();
-      for (DocumentProblem p : e.problems()) {
-        sb.append(sb.isEmpty() ? "" : "\n").append("error: ").append(p);
-      }
-      throw new Stop(sb.toString(), 2);
-    }
-    if (dataDir != null) {
-      cfg = cfg.withDataDir(dataDir);
-    }
+    AgoraConfig cfg = config();
     SecurityContext context;
     try {
       context = cfg.context(as);
@@ -97,6 +85,21 @@ final class MarketplaceOptions {
     } catch (StoreException | ChainFormatException e) {
       throw new Stop("error: " + e.getMessage(), 1);
     }
+  }
+
+  /** The configuration: the file's (all its problems stop the command, exit 2) and the options'. */
+  AgoraConfig config() {
+    AgoraConfig cfg;
+    try {
+      cfg = ConfigLoader.find(config, Path.of(""));
+    } catch (DocumentException e) {
+      StringBuilder sb = new StringBuilder();
+      for (DocumentProblem p : e.problems()) {
+        sb.append(sb.isEmpty() ? "" : "\n").append("error: ").append(p);
+      }
+      throw new Stop(sb.toString(), 2);
+    }
+    return dataDir == null ? cfg : cfg.withDataDir(dataDir);
   }
 
   /** An open node and the context to call as. */

@@ -1,17 +1,14 @@
 package dev.agora.cli;
 
 import dev.agora.server.StdioServer;
-import java.io.FilterInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
  * {@code agora mcp}: the marketplace as an MCP server on stdin/stdout, for MCP clients that start
  * their servers themselves. Acts as the context chosen with {@code --as}; logs go to stderr only.
+ * The session, and the command, end when the client closes stdin.
  */
 @Command(
     name = "mcp",
@@ -36,28 +33,14 @@ final class McpCommand implements Callable<Integer> {
         options,
         io,
         s -> {
-          CountDownLatch ended = new CountDownLatch(1);
-          InputStream in =
-              new FilterInputStream(io.in()) { // the session ends when the client closes our stdin
-                @Override
-                public int read() throws IOException {
-                  int b = super.read();
-                  if (b < 0) {
-                    ended.countDown();
-                  }
-                  return b;
-                }
-
-                @Override
-                public int read(byte[] buf, int off, int len) throws IOException {
-                  int n = super.read(buf, off, len);
-                  if (n < 0) {
-                    ended.countDown();
-                  }
-                  return n;
-                }
-              };
-          try (StdioServer server = new StdioServer(s.marketplace(), s.context(), in, io.out())) {
+          try (StdioServer server =
+              new StdioServer(
+                  s.marketplace(),
+                  s.context(),
+                  io.in(),
+                  io.out(),
+                  StdioServer.MAX_MESSAGE,
+                  io.err()::println)) {
             io.err()
                 .println(
                     "agora: MCP over stdio as '"
@@ -65,10 +48,9 @@ final class McpCommand implements Callable<Integer> {
                         + "', "
                         + server.gateway().toolsFor(s.context()).size()
                         + " tools");
-            ended.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            server.ended().join(); // the client closed our stdin (or our stdout)
           }
+          // closing the marketplace stops the upstream MCP servers this process started
           return 0;
         });
   }

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** agora chain …, and what the store keeps across restarts, on a real SQLite file per test. */
 class ChainCommandsTest {
 
-  private static final String CONFIG = "../examples/agora.yaml";
-  private static final String ORDER = "../examples/plans/order.rtfs";
+  static final String CONFIG = "../examples/agora.yaml";
+  static final String ORDER = "../examples/plans/order.rtfs";
 
   @TempDir Path dir;
 

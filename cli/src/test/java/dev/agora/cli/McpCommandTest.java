@@ -76,6 +76,8 @@ class McpCommandTest {
             + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"test\",\"version\":\"1\"}}}");
     assertThat(stdout.next()).contains("\"id\":1", "\"serverInfo\"");
     send(client, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+    send(client, "not JSON"); // answered, and the session goes on (issue 12)
+    assertThat(stdout.next()).contains("\"id\":null", "-32700");
     send(client, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\",\"params\":{}}");
     String tools = stdout.next();
     assertThat(tools)

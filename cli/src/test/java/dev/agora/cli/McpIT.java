@@ -12,6 +12,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -207,6 +208,66 @@ class McpIT {
       serve.descendants().forEach(ProcessHandle::destroyForcibly);
       serve.destroyForcibly();
     }
+  }
+
+  /**
+   * Issue 12: lines that are not JSON-RPC (text, binary, 100,000 {@code [}) used to stop {@code
+   * agora mcp} from answering, and it then ran on after its stdin closed, keeping its upstream MCP
+   * server alive. Each is answered with a JSON-RPC error now, a call after them is answered, and
+   * the end of input ends the process and its upstream child.
+   */
+  @Test
+  void agora_mcp_answers_bad_lines_and_ends_with_its_input_taking_its_upstream_down()
+      throws Exception {
+    Process mcp =
+        new ProcessBuilder(AGORA, "mcp", "--config", config.toString(), "--as", "operator")
+            .redirectError(dir.resolve("mcp.err").toFile())
+            .start();
+    try {
+      OutputStream in = mcp.getOutputStream();
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(mcp.getInputStream(), StandardCharsets.UTF_8));
+      send(
+          in,
+          "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+              + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}");
+      assertThat(out.readLine()).contains("\"id\":1", "\"serverInfo\"");
+      send(in, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+      List<ProcessHandle> children = mcp.descendants().toList();
+      assertThat(children).as("the upstream MCP server runs as a child of agora").isNotEmpty();
+      String parseError = "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,";
+      send(in, "this is not JSON");
+      assertThat(out.readLine()).startsWith(parseError);
+      in.write(new byte[] {(byte) 0xc3, 0x28, 0, (byte) 0xff, '\n'});
+      in.flush();
+      assertThat(out.readLine()).startsWith(parseError);
+      send(in, "[".repeat(100_000));
+      assertThat(out.readLine()).startsWith(parseError);
+      send(
+          in,
+          "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
+              + "{\"name\":\"mcp.everything.echo\",\"arguments\":{\"message\":\"still here\"}}}");
+      String answer;
+      do {
+        answer = out.readLine();
+      } while (answer != null && !answer.contains("\"id\":2"));
+      assertThat(answer).contains("Echo: still here");
+      in.close();
+      assertThat(mcp.waitFor(60, TimeUnit.SECONDS)).as("agora mcp ends with its input").isTrue();
+      assertThat(mcp.exitValue()).isZero();
+      for (ProcessHandle c : children) {
+        c.onExit().get(30, TimeUnit.SECONDS);
+        assertThat(c.isAlive()).as("child " + c.pid() + " " + c.info().command()).isFalse();
+      }
+    } finally {
+      mcp.descendants().forEach(ProcessHandle::destroyForcibly);
+      mcp.destroyForcibly();
+    }
+  }
+
+  private static void send(OutputStream in, String line) throws IOException {
+    in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    in.flush();
   }
 
   @Test

@@ -8,9 +8,11 @@ import dev.agora.chain.event.EventSink;
 import dev.agora.core.AgoraNode;
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.config.AgoraConfig;
+import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpServerTransportProviderBase;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -18,6 +20,7 @@ import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,6 +60,10 @@ class StdioServerTest {
     final BufferedReader fromServer;
 
     Session(AgoraNode node, SecurityContext caller) throws IOException {
+      this(node, caller, StdioServer.MAX_MESSAGE);
+    }
+
+    Session(AgoraNode node, SecurityContext caller, int maxMessage) throws IOException {
       Pipe in = Pipe.open();
       Pipe out = Pipe.open();
       server =
@@ -64,7 +71,9 @@ class StdioServerTest {
               node.marketplace(),
               caller,
               Channels.newInputStream(in.source()),
-              Channels.newOutputStream(out.sink()));
+              Channels.newOutputStream(out.sink()),
+              maxMessage,
+              System.err::println);
       toServer = Channels.newOutputStream(in.sink());
       fromServer =
           new BufferedReader(
@@ -151,6 +160,160 @@ class StdioServerTest {
       assertThat(s.call(3, "ccos.echo", "{\"input\":1}"))
           .contains("\"isError\":true")
           .contains("the request carries no identity Agora accepts");
+    }
+  }
+
+  /**
+   * A line that is not JSON (text, binary, 100,000 {@code [}) or not JSON-RPC is answered with a
+   * JSON-RPC error with a null id, and the session goes on: the SDK's transport stopped reading at
+   * the first one and never answered again (issue 12).
+   */
+  @Test
+  void aLineThatIsNotJsonRpcIsAnsweredAndTheSessionGoesOn() throws IOException {
+    try (Session s = new Session(node, SecurityContext.full("op"))) {
+      String parseError = "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,";
+      s.send("hello, this is not JSON");
+      assertThat(s.fromServer.readLine()).startsWith(parseError).contains("not JSON");
+      s.toServer.write(new byte[] {(byte) 0xff, 0, (byte) 0xfe, 7, 1, 2, '\n'});
+      s.toServer.flush();
+      assertThat(s.fromServer.readLine()).startsWith(parseError);
+      s.send("[".repeat(100_000));
+      assertThat(s.fromServer.readLine()).startsWith(parseError);
+      s.send("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":");
+      assertThat(s.fromServer.readLine()).startsWith(parseError);
+      String invalid = "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,";
+      s.send("[1,2,3]");
+      assertThat(s.fromServer.readLine())
+          .startsWith(invalid)
+          .contains("not a JSON-RPC 2.0 message");
+      s.send("{\"what\":\"ever\"}");
+      assertThat(s.fromServer.readLine()).startsWith(invalid);
+      s.send("   ");
+      assertThat(s.call(4, "ccos.math.add", "{\"input\":[1,2]}")).contains("\"text\":\"3\"");
+    }
+  }
+
+  /**
+   * A message over the size limit is dropped without being kept whole; its id, found while it is
+   * skipped, gets the refusal, and the session goes on.
+   */
+  @Test
+  void aMessageOverTheLimitIsRefusedWithItsIdAndTheSessionGoesOn() throws IOException {
+    try (Session s = new Session(node, SecurityContext.full("op"), 4096)) {
+      s.send(
+          "{\"jsonrpc\":\"2.0\",\"method\":\"tools/call\",\"params\":{\"name\":\"ccos.echo\","
+              + "\"arguments\":{\"input\":\""
+              + "x".repeat(10_000)
+              + "\"}},\"id\":7}");
+      assertThat(s.fromServer.readLine())
+          .startsWith("{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":{\"code\":-32600,")
+          .contains("of 10101 bytes, was dropped")
+          .contains("at most 4096");
+      assertThat(s.call(8, "ccos.math.add", "{\"input\":[1,2]}")).contains("\"text\":\"3\"");
+    }
+  }
+
+  /** The end of input ends the session, also after lines that were not JSON. */
+  @Test
+  void theEndOfInputEndsTheSession() throws Exception {
+    Session s = new Session(node, SecurityContext.full("op"));
+    s.send("not json");
+    assertThat(s.fromServer.readLine()).contains("-32700");
+    s.toServer.close();
+    s.server.ended().get(30, TimeUnit.SECONDS);
+    s.server.close();
+  }
+
+  /** A stdin that fails is the end of the session, as its end is; the reason is logged. */
+  @Test
+  void aFailingInputEndsTheSession() throws Exception {
+    List<String> said = new CopyOnWriteArrayList<>();
+    InputStream failing =
+        new InputStream() {
+          @Override
+          public int read() throws IOException {
+            throw new IOException("stdin is broken");
+          }
+        };
+    try (StdioServer server =
+        new StdioServer(
+            node.marketplace(),
+            SecurityContext.full("op"),
+            failing,
+            OutputStream.nullOutputStream(),
+            StdioServer.MAX_MESSAGE,
+            said::add)) {
+      server.ended().get(30, TimeUnit.SECONDS);
+    }
+    assertThat(said).containsExactly("agora mcp: reading stdin failed: stdin is broken");
+  }
+
+  /** A stdout the client closed ends the session: nobody hears the answers any more. */
+  @Test
+  void aClosedOutputEndsTheSession() throws Exception {
+    for (String line : List.of("not json", McpHttp.INITIALIZE)) {
+      Pipe in = Pipe.open();
+      OutputStream closed =
+          new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+              throw new IOException("Broken pipe");
+            }
+          };
+      List<String> said = new CopyOnWriteArrayList<>();
+      try (StdioServer server =
+              new StdioServer(
+                  node.marketplace(),
+                  SecurityContext.full("op"),
+                  Channels.newInputStream(in.source()),
+                  closed,
+                  StdioServer.MAX_MESSAGE,
+                  said::add);
+          OutputStream toServer = Channels.newOutputStream(in.sink())) {
+        toServer.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        toServer.flush();
+        server.ended().get(30, TimeUnit.SECONDS);
+      }
+      if (line.startsWith("not")) {
+        assertThat(said).containsExactly("agora mcp: cannot answer on stdout: Broken pipe");
+      }
+    }
+  }
+
+  /**
+   * What looks at each message before the SDK (the gateway's unknown-tool check) failing is logged
+   * and the message is still handled.
+   */
+  @Test
+  void aFailingLookAtAMessageDoesNotStopTheSession() throws IOException {
+    Pipe in = Pipe.open();
+    Pipe out = Pipe.open();
+    List<String> said = new CopyOnWriteArrayList<>();
+    StdioServerTransport transport =
+        new StdioServerTransport(
+            McpJsonDefaults.getMapper(),
+            Channels.newInputStream(in.source()),
+            Channels.newOutputStream(out.sink()),
+            StdioServer.MAX_MESSAGE,
+            line -> {
+              throw new IllegalStateException("cannot look");
+            },
+            said::add);
+    McpGateway gateway = new McpGateway(node.marketplace(), transport, ctx -> null);
+    try (OutputStream toServer = Channels.newOutputStream(in.sink())) {
+      toServer.write((McpHttp.INITIALIZE + "\n").getBytes(StandardCharsets.UTF_8));
+      toServer.flush();
+      BufferedReader fromServer =
+          new BufferedReader(
+              new InputStreamReader(Channels.newInputStream(out.source()), StandardCharsets.UTF_8));
+      assertThat(fromServer.readLine()).contains("\"serverInfo\"");
+      assertThat(said)
+          .containsExactly(
+              "agora mcp: looking at a message failed: java.lang.IllegalStateException: cannot look");
+      assertThat(transport.notifyClients("notifications/tools/list_changed", null).block())
+          .isNull();
+    } finally {
+      gateway.close();
     }
   }
 

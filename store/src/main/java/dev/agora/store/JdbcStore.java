@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.flywaydb.core.Flyway;
@@ -41,8 +42,32 @@ public abstract class JdbcStore implements Store, ChainStore {
   private final String description;
 
   protected JdbcStore(HikariDataSource pool, String description) {
+    this(pool, description, false);
+  }
+
+  /**
+   * {@code readOnly}: the schema is neither created nor migrated, nothing is written, and a
+   * database without the Causal Chain's tables is refused.
+   */
+  protected JdbcStore(HikariDataSource pool, String description, boolean readOnly) {
     this.pool = pool;
     this.description = description;
+    if (readOnly) {
+      try (Connection c = pool.getConnection();
+          PreparedStatement s = c.prepareStatement("SELECT size FROM chain_head WHERE id = 1");
+          ResultSet r = s.executeQuery()) {
+        r.next(); // the head row itself is checked by head()
+      } catch (SQLException e) {
+        pool.close();
+        throw new StoreException(
+            description
+                + " is not an Agora store, or it was emptied: it has no Causal Chain ("
+                + e.getMessage()
+                + ")",
+            e);
+      }
+      return;
+    }
     try {
       Flyway.configure()
           .dataSource(pool)
@@ -309,10 +334,25 @@ public abstract class JdbcStore implements Store, ChainStore {
         "name the log",
         "INSERT INTO chain_meta (name, value) VALUES ('origin', ?) ON CONFLICT DO NOTHING",
         proposed);
+    return storedOrigin().orElseThrow();
+  }
+
+  @Override
+  public Optional<String> storedOrigin() {
     return select(
             "read the log's name",
             "SELECT value FROM chain_meta WHERE name = 'origin'",
             r -> r.getString(1))
+        .stream()
+        .findFirst();
+  }
+
+  @Override
+  public long storedEnd() {
+    return select(
+            "read the highest stored index",
+            "SELECT COALESCE(MAX(idx) + 1, 0) FROM chain_entries",
+            r -> r.getLong(1))
         .getFirst();
   }
 

@@ -15,12 +15,25 @@ import java.util.Map;
  */
 public final class PostgresStore extends JdbcStore {
 
-  private PostgresStore(HikariDataSource pool, String url) {
-    super(pool, "postgres " + url);
+  private PostgresStore(HikariDataSource pool, String url, boolean readOnly) {
+    super(pool, "postgres " + url, readOnly);
   }
 
   /** Opens the database at {@code url} (jdbc:postgresql://…), migrating its schema. */
   public static PostgresStore open(String url, String user, String password, int poolSize) {
+    return open(url, user, password, poolSize, false);
+  }
+
+  /**
+   * Opens the database at {@code url} with read-only connections, neither creating nor migrating
+   * its schema.
+   */
+  public static PostgresStore openReadOnly(String url, String user, String password) {
+    return open(url, user, password, 2, true);
+  }
+
+  private static PostgresStore open(
+      String url, String user, String password, int poolSize, boolean readOnly) {
     if (url == null || !url.startsWith("jdbc:postgresql:")) {
       throw new StoreException(
           "storage.url must be a jdbc:postgresql: URL, got "
@@ -34,13 +47,17 @@ public final class PostgresStore extends JdbcStore {
     hc.setMaximumPoolSize(poolSize);
     hc.setMinimumIdle(1);
     hc.setConnectionTimeout(10_000);
+    if (readOnly) { // enforced by the server, also for statements outside a transaction
+      hc.setReadOnly(true);
+      hc.setConnectionInitSql("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
+    }
     HikariDataSource pool;
     try {
       pool = new HikariDataSource(hc);
     } catch (RuntimeException e) {
       throw new StoreException("could not connect to " + url + " as " + user, e);
     }
-    return new PostgresStore(pool, url);
+    return new PostgresStore(pool, url, readOnly);
   }
 
   @Override
@@ -57,20 +74,30 @@ public final class PostgresStore extends JdbcStore {
 
     @Override
     public Store open(Map<String, String> settings, Path dataDir) {
-      String passwordEnv = settings.get("password_env");
-      String password = null;
-      if (passwordEnv != null) {
-        password = System.getenv(passwordEnv);
-        if (password == null) {
-          throw new StoreException(
-              "storage.password_env names " + passwordEnv + ", which is not set");
-        }
-      }
       return PostgresStore.open(
           settings.get("url"),
           settings.getOrDefault("user", "agora"),
-          password,
+          password(settings),
           poolSize(settings.getOrDefault("pool_size", "8")));
+    }
+
+    @Override
+    public Store openReadOnly(Map<String, String> settings, Path dataDir) {
+      return PostgresStore.openReadOnly(
+          settings.get("url"), settings.getOrDefault("user", "agora"), password(settings));
+    }
+
+    private static String password(Map<String, String> settings) {
+      String passwordEnv = settings.get("password_env");
+      if (passwordEnv == null) {
+        return null;
+      }
+      String password = System.getenv(passwordEnv);
+      if (password == null) {
+        throw new StoreException(
+            "storage.password_env names " + passwordEnv + ", which is not set");
+      }
+      return password;
     }
 
     private static int poolSize(String text) {

@@ -20,8 +20,50 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class SqliteStore extends JdbcStore {
 
-  private SqliteStore(HikariDataSource pool, Path file) {
-    super(pool, "sqlite " + file);
+  private SqliteStore(HikariDataSource pool, Path file, boolean readOnly) {
+    super(pool, "sqlite " + file, readOnly);
+  }
+
+  /**
+   * Opens the existing database at {@code file} read-only: no file, table or row is created, and a
+   * missing file is a StoreException. SQLite's read-only mode would still create the {@code -wal}
+   * and {@code -shm} files of a database in WAL mode that no one has open; when there is no {@code
+   * -wal} file (no writer has it open, and a crashed one left nothing to replay) the file is opened
+   * as immutable, which needs neither. With a {@code -wal} file, a node may be writing: plain
+   * read-only mode then reads what it has committed.
+   */
+  public static SqliteStore openReadOnly(Path file) {
+    Path absolute = file.toAbsolutePath();
+    if (!Files.isRegularFile(absolute)) {
+      throw new StoreException(
+          "no Causal Chain store at "
+              + file
+              + ": the file does not exist (was it deleted, or is --data-dir wrong?)");
+    }
+    boolean walInUse = Files.exists(Path.of(absolute + "-wal"));
+    SQLiteConfig config = new SQLiteConfig();
+    config.setReadOnly(true);
+    config.setBusyTimeout(60_000);
+    SQLiteDataSource ds = new SQLiteDataSource(config);
+    ds.setUrl(
+        "jdbc:sqlite:file:"
+            + absolute.toUri().getRawPath()
+            + (walInUse ? "?mode=ro" : "?mode=ro&immutable=1"));
+    HikariConfig hc = new HikariConfig();
+    hc.setDataSource(ds);
+    hc.setPoolName("agora-sqlite-read-only");
+    hc.setReadOnly(true); // as the connection is: the pool would otherwise try to change it
+    hc.setMaximumPoolSize(2);
+    hc.setMinimumIdle(1);
+    return new SqliteStore(pool(hc, file), file, true);
+  }
+
+  private static HikariDataSource pool(HikariConfig hc, Path file) {
+    try {
+      return new HikariDataSource(hc);
+    } catch (RuntimeException e) {
+      throw new StoreException("could not open sqlite " + file, e);
+    }
   }
 
   /** Opens (creating) the database file at {@code file}. */
@@ -50,13 +92,7 @@ public final class SqliteStore extends JdbcStore {
     // pages
     // that every batch touches are then written back once per checkpoint, not once per few commits.
     hc.setConnectionInitSql("PRAGMA wal_autocheckpoint=10000");
-    try {
-      return new SqliteStore(new HikariDataSource(hc), file);
-    } catch (RuntimeException e) {
-      throw e instanceof StoreException s
-          ? s
-          : new StoreException("could not open sqlite " + file, e);
-    }
+    return new SqliteStore(pool(hc, file), file, false);
   }
 
   @Override
@@ -75,8 +111,17 @@ public final class SqliteStore extends JdbcStore {
 
     @Override
     public Store open(Map<String, String> settings, Path dataDir) {
+      return SqliteStore.open(file(settings, dataDir));
+    }
+
+    @Override
+    public Store openReadOnly(Map<String, String> settings, Path dataDir) {
+      return SqliteStore.openReadOnly(file(settings, dataDir));
+    }
+
+    private static Path file(Map<String, String> settings, Path dataDir) {
       String path = settings.get("path");
-      return SqliteStore.open(path == null ? dataDir.resolve("agora.db") : Path.of(path));
+      return path == null ? dataDir.resolve("agora.db") : Path.of(path);
     }
   }
 }

@@ -16,6 +16,11 @@ class MemoryStoreTest extends StoreContract {
   }
 
   @Override
+  Store readOnly() {
+    return null;
+  }
+
+  @Override
   void sql(String statement) {
     throw new UnsupportedOperationException();
   }

@@ -1,10 +1,14 @@
 package dev.agora.store;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.agora.core.spi.Store;
+import dev.agora.core.spi.StoreException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.junit.jupiter.api.Test;
 
 /** The store contract on a real PostgreSQL server, a fresh database per test. */
 class PostgresStoreTest extends StoreContract {
@@ -25,6 +29,18 @@ class PostgresStoreTest extends StoreContract {
   @Override
   Store reopen() {
     return Pg.open(url());
+  }
+
+  @Override
+  Store readOnly() {
+    return PostgresStore.openReadOnly(url(), "postgres", null);
+  }
+
+  @Test
+  void aDatabaseWithoutTheChainIsRefusedReadOnly() {
+    assertThatThrownBy(() -> PostgresStore.openReadOnly(Pg.freshDatabase(), "postgres", null))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("is not an Agora store, or it was emptied: it has no Causal Chain");
   }
 
   @Override

@@ -12,6 +12,7 @@ import dev.agora.chain.Ledger;
 import dev.agora.chain.Recording;
 import dev.agora.chain.Samples;
 import dev.agora.chain.Verifier;
+import dev.agora.chain.VerifierKey;
 import dev.agora.chain.event.Event;
 import dev.agora.chain.event.EventType;
 import dev.agora.core.spi.RegistryStore;
@@ -44,6 +45,9 @@ abstract class StoreContract {
 
   /** Runs SQL against the store's database, as an attacker with write access could. */
   abstract void sql(String statement) throws SQLException;
+
+  /** The same store opened read-only ({@code agora chain verify}); null where there is none. */
+  abstract Store readOnly();
 
   final ChainKey key = ChainKey.generate("contract");
 
@@ -245,6 +249,52 @@ abstract class StoreContract {
       sql("DELETE FROM chain_entries WHERE idx = 5");
       assertThat(chain.verify().reason())
           .isEqualTo("entry 5 is missing (the next stored entry is 6)");
+    }
+  }
+
+  @Test
+  void readOnlyViewsCreateNothingAndRowsPastTheHeadAreReported() throws SQLException {
+    try (Store s = fresh()) {
+      assertThat(s.chain().storedEnd()).isZero();
+      assertThat(s.chain().storedOrigin()).isEmpty();
+      Ledger ledger = ledger(s, 5);
+      SplittableRandom r = new SplittableRandom(12);
+      for (int i = 0; i < 12; i++) {
+        ledger.accept(Samples.random(r, i));
+      }
+      ledger.close();
+      assertThat(s.chain().storedEnd()).isEqualTo(12);
+      assertThat(s.chain().storedOrigin()).contains(ledger.origin());
+      List<VerifierKey> trusted = List.of(key.verifier());
+      if (this instanceof MemoryStoreTest) {
+        assertThat(CausalChain.audit(s.chain(), ledger.origin(), trusted).ok()).isTrue();
+        return;
+      }
+      try (Store ro = readOnly()) { // the writer is still open: a live store
+        assertThat(ro.chain().head().size()).isEqualTo(12);
+        Verifier.Report report = CausalChain.audit(ro.chain(), ledger.origin(), trusted);
+        assertThat(report.ok()).as(report.toString()).isTrue();
+        assertThat(report.checkpoints()).isEqualTo(3);
+        assertThatThrownBy(() -> ro.chain().append(h -> h.extend(List.of())))
+            .isInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> ro.chain().addCheckpoint(ledger.latestCheckpoint()))
+            .isInstanceOf(StoreException.class);
+      }
+      sql(
+          "INSERT INTO chain_entries (idx, action_id, type, parent_id, plan_id, capability_id,"
+              + " caller, time_nanos, body, leaf_hash, chain_hash) SELECT 20, 'forged', type,"
+              + " parent_id, plan_id, capability_id, caller, time_nanos, body, leaf_hash,"
+              + " chain_hash FROM chain_entries WHERE idx = 3");
+      assertThat(s.chain().storedEnd()).isEqualTo(21);
+      assertThat(CausalChain.verify(s.chain(), ledger.origin(), trusted))
+          .satisfies(
+              v -> {
+                assertThat(v.firstBad()).isEqualTo(12);
+                assertThat(v.reason())
+                    .startsWith(
+                        "the head says the log has 12 entries but rows are stored past it (up to"
+                            + " index 20)");
+              });
     }
   }
 

@@ -60,15 +60,24 @@ public record AgoraConfig(
    * @param redact extra key patterns (a regex) whose values are redacted, besides the built-in
    *     secret names
    * @param trustedKeys other nodes' verifier keys whose checkpoints verification accepts
+   * @param maxStoredBytes arguments, results and metadata values larger than this (canonical bytes)
+   *     are recorded as their digest and size ({@code chain.max_stored_bytes})
    */
   public record Chain(
       Ledger.Durability durability,
       Recording.Privacy privacy,
       String redact,
       long checkpointEvery,
-      List<VerifierKey> trustedKeys) {
+      List<VerifierKey> trustedKeys,
+      long maxStoredBytes) {
     public static final Chain DEFAULT =
-        new Chain(Ledger.Durability.DURABLE, Recording.Privacy.FULL, null, 10_000, List.of());
+        new Chain(
+            Ledger.Durability.DURABLE,
+            Recording.Privacy.FULL,
+            null,
+            10_000,
+            List.of(),
+            Recording.DEFAULT_MAX_STORED_BYTES);
 
     public Chain {
       trustedKeys = List.copyOf(trustedKeys);
@@ -78,7 +87,7 @@ public record AgoraConfig(
     public Ledger.Settings settings() {
       return new Ledger.Settings(
           durability,
-          new Recording(privacy, redact),
+          new Recording(privacy, redact, maxStoredBytes),
           checkpointEvery,
           Ledger.Settings.DEFAULT.maxBatch());
     }

@@ -55,7 +55,8 @@ import java.util.regex.PatternSyntaxException;
  * default_context: operator
  * data_dir: .agora                          # the node's key and SQLite file; default .agora in the working directory
  * storage: {type: sqlite}                   # sqlite (default, path: <data_dir>/agora.db) | postgres | memory
- * chain: {durability: durable, privacy: full, checkpoint_every: 10000, redact: ["(?i)ssn"], trusted_keys: []}
+ * chain: {durability: durable, privacy: full, checkpoint_every: 10000, max_stored_bytes: 65536,
+ *         redact: ["(?i)ssn"], trusted_keys: []}
  * resilience: {defaults: {…}, providers: {…}, capabilities: [{capabilities: "x.*", …}]}
  * </pre>
  *
@@ -295,6 +296,7 @@ public final class ConfigLoader {
       }
     }
     long every = c.integer("checkpoint_every", d.checkpointEvery(), 0, Long.MAX_VALUE);
+    long maxStored = c.integer("max_stored_bytes", d.maxStoredBytes(), 0, Integer.MAX_VALUE);
     List<VerifierKey> trusted = new ArrayList<>();
     for (String k : c.has("trusted_keys") ? c.strings("trusted_keys") : List.<String>of()) {
       try {
@@ -309,6 +311,7 @@ public final class ConfigLoader {
         privacy,
         patterns.isEmpty() ? null : String.join("|", patterns),
         every,
-        trusted);
+        trusted,
+        maxStored);
   }
 }

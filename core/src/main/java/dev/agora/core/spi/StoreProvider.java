@@ -19,4 +19,11 @@ public interface StoreProvider {
    * why.
    */
   Store open(Map<String, String> settings, Path dataDir);
+
+  /**
+   * Opens the existing store {@code settings} describe for reading only: nothing is created,
+   * migrated or written (no file, table, row). A store that does not exist, or has no Causal Chain,
+   * is a {@link StoreException} saying so. What {@code agora chain verify} uses.
+   */
+  Store openReadOnly(Map<String, String> settings, Path dataDir);
 }

@@ -4,6 +4,7 @@ import dev.agora.chain.ChainStore;
 import dev.agora.chain.MemoryChainStore;
 import dev.agora.core.spi.RegistryStore;
 import dev.agora.core.spi.Store;
+import dev.agora.core.spi.StoreException;
 import dev.agora.core.spi.StoreProvider;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -82,6 +83,13 @@ public final class MemoryStore implements Store {
     @Override
     public Store open(Map<String, String> settings, Path dataDir) {
       return new MemoryStore();
+    }
+
+    @Override
+    public Store openReadOnly(Map<String, String> settings, Path dataDir) {
+      throw new StoreException(
+          "storage type 'memory' keeps nothing between runs: there is no stored Causal Chain to"
+              + " read");
     }
   }
 }

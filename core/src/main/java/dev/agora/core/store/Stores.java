@@ -32,6 +32,18 @@ public final class Stores {
    * keeping local files under {@code dataDir}.
    */
   public static Store open(String type, Map<String, String> settings, Path dataDir) {
+    return provider(type).open(settings, dataDir);
+  }
+
+  /**
+   * Opens the existing store of {@code type} for reading only ({@link StoreProvider#openReadOnly}):
+   * creates nothing.
+   */
+  public static Store openReadOnly(String type, Map<String, String> settings, Path dataDir) {
+    return provider(type).openReadOnly(settings, dataDir);
+  }
+
+  private static StoreProvider provider(String type) {
     StoreProvider p = providers().get(type);
     if (p == null) {
       throw new StoreException(
@@ -40,6 +52,6 @@ public final class Stores {
               + "' is not available in this build; it has "
               + String.join(", ", types()));
     }
-    return p.open(settings, dataDir);
+    return p;
   }
 }

@@ -64,7 +64,13 @@ class ConfigLoaderTest {
           sandbox: {level: pure}
         default_context: agent
         storage: {type: memory}
+        chain: {max_stored_bytes: 1024}
         """));
+    assertThat(c.chain().maxStoredBytes()).isEqualTo(1024);
+    assertThat(c.chain().settings().recording().maxStoredBytes()).isEqualTo(1024);
+    assertThat(AgoraConfig.defaults().chain().settings().recording().maxStoredBytes())
+        .as("64 KiB unless configured")
+        .isEqualTo(65_536);
     assertThat(c.sources()).hasSize(2);
     assertThat(c.sources().get(0)).isInstanceOf(FileSource.class);
     assertThat(((FileSource) c.sources().get(0)).directory()).isEqualTo(dir.resolve("manifests"));
@@ -116,7 +122,7 @@ class ConfigLoaderTest {
           bot: {level: controlled}
         default_context: nobody
         storage: {type: oracle, password: hunter2}
-        chain: {durability: maybe, redact: ["("], trusted_keys: [nope]}
+        chain: {durability: maybe, redact: ["("], trusted_keys: [nope], max_stored_bytes: -1}
         extra: 1
         """);
     DocumentException e =
@@ -142,6 +148,7 @@ class ConfigLoaderTest {
             "agora.yaml:16: storage.type: unknown storage type 'oracle'; this build has memory",
             "agora.yaml:17: chain.durability: use durable (acknowledge once on disk) or async (acknowledge at once)",
             "agora.yaml:17: chain.redact: '(' is not a regular expression: Unclosed group",
+            "agora.yaml:17: chain.max_stored_bytes: expected an integer from 0 to 2147483647, found -1 (integer)",
             "agora.yaml:17: chain.trusted_keys: not a verifier key: expected <name>+<hash>+<key>",
             "agora.yaml:18: extra: unknown key 'extra'; known keys are sources, policy, contexts, default_context, "
                 + "data_dir, storage, chain, resilience, rtfs");

@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -40,6 +41,13 @@ final class McpConnection implements AutoCloseable {
   static final class DeadlinePassed extends RuntimeException {
     DeadlinePassed(String message) {
       super(message, null, false, false);
+    }
+  }
+
+  /** The server's reply was larger than its {@code max_bytes}, and was dropped. */
+  static final class TooLarge extends RuntimeException {
+    TooLarge(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 
@@ -105,12 +113,14 @@ final class McpConnection implements AutoCloseable {
           case HTTP ->
               HttpClientStreamableHttpTransport.builder(base())
                   .endpoint(path())
+                  .maxResponseSize(config.maxBytes())
                   .requestBuilder(headers())
                   .connectTimeout(Duration.ofSeconds(10))
                   .build();
           case SSE ->
               HttpClientSseClientTransport.builder(base())
                   .sseEndpoint(path())
+                  .maxResponseSize(config.maxBytes())
                   .requestBuilder(headers())
                   .connectTimeout(Duration.ofSeconds(10))
                   .build();
@@ -187,6 +197,18 @@ final class McpConnection implements AutoCloseable {
     return b;
   }
 
+  /** Forgets session {@code s} (closing it) so that the next request opens a new one. */
+  private void drop(Session s) {
+    synchronized (lock) {
+      if (session == s) {
+        session = null;
+      } else {
+        return;
+      }
+    }
+    s.client().closeGracefully().subscribe(v -> {}, e -> {});
+  }
+
   /** The stdio child exited: fail what is in flight now, and reconnect on the next request. */
   private void died(long gen, TrackingTransport transport) {
     synchronized (lock) {
@@ -249,6 +271,16 @@ final class McpConnection implements AutoCloseable {
       if (timedOut(cause)) { // the SDK's own request timeout: the same deadline
         throw passed(s, what, ms, tag);
       }
+      if (tooLarge(cause) != null) {
+        throw new TooLarge(
+            "the reply to "
+                + what
+                + tooLarge(cause)
+                + " is larger than max_bytes ("
+                + config.maxBytes()
+                + " bytes) and was dropped",
+            cause);
+      }
       if (cause instanceof McpError err && !lost(err)) {
         throw new ServerError(message(err), err);
       }
@@ -272,6 +304,11 @@ final class McpConnection implements AutoCloseable {
   }
 
   private void cancel(Session s, Object tag, String reason) {
+    if (config.transport() == McpServerConfig.Transport.SSE) {
+      // the SDK's SSE transport ends its event stream, without a word, on an event over
+      // max_bytes: every later answer would be lost, so the next request opens a new session
+      drop(s);
+    }
     if (tag != null && s.transport().cancel(tag, reason)) {
       log.accept(
           "mcp "
@@ -302,6 +339,26 @@ final class McpConnection implements AutoCloseable {
       fresh = session;
     }
     return fresh;
+  }
+
+  /**
+   * Whether a failure is a reply over {@code max_bytes}: null if not, else its size for messages
+   * (empty when unknown), said in the error the request was failed with: by the stdio transport,
+   * which knows which reply it dropped, or by the tracking of HTTP requests, which does not.
+   */
+  private static String tooLarge(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof McpError err
+          && err.getJsonRpcError() != null
+          && err.getJsonRpcError().data() instanceof Map<?, ?> data
+          && data.get(StdioTransport.DROPPED) instanceof Number n) {
+        return n.longValue() < 0 ? "" : " (" + n + " bytes)";
+      }
+      if (String.valueOf(c.getMessage()).contains(TrackingTransport.OVER_LIMIT)) {
+        return "";
+      }
+    }
+    return null;
   }
 
   /** Whether a failure is (caused by) a timeout: the SDK's own, Reactor's, or ours. */

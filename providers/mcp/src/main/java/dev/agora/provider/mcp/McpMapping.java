@@ -26,7 +26,9 @@ import java.util.function.Consumer;
  * mcp.<server>.prompt.<name>}, and {@code mcp.<server>.read-resource} for any URI. Names are kept
  * if they are letters, digits, {@code _} and {@code -}; any other character (a dot included)
  * becomes {@code _}. When two names map to one id, the one first in the server's list keeps it and
- * the others get {@code _2}, {@code _3} … — see {@link Names}.
+ * the others get {@code _2}, {@code _3} … — see {@link Names}. A tool without a name, or named
+ * {@code read-resource}, {@code resource} or {@code prompt} (Agora's own ids for the server), is
+ * not loaded: see {@link #refusal}.
  *
  * <p><b>Effects</b> come from the tool's annotations with the spec's defaults for what is missing
  * (readOnly false, destructive true, openWorld true): always {@code mcp}; {@code network} when
@@ -44,6 +46,38 @@ final class McpMapping {
   static final String RESOURCE_READER = "read-resource";
 
   private McpMapping() {}
+
+  /**
+   * Why a tool of server {@code server} named {@code name} is not loaded, or null when it is: it
+   * has no name, or one whose id is Agora's own for the server — the resource reader ({@code
+   * mcp.<server>.read-resource}) or the namespaces of its resources and prompts. A name is never
+   * quoted: what a server lists is not Agora's to record.
+   */
+  static String refusal(String server, String name) {
+    String prefix = "mcp." + server + ".";
+    if (name == null || name.isBlank()) {
+      return "a tool without a name is not loaded";
+    }
+    return switch (name) {
+      case RESOURCE_READER ->
+          "a tool named '"
+              + RESOURCE_READER
+              + "' is not loaded: "
+              + prefix
+              + RESOURCE_READER
+              + " is Agora's reader of the server's resources";
+      case "resource", "prompt" ->
+          "a tool named '"
+              + name
+              + "' is not loaded: "
+              + prefix
+              + name
+              + " is the namespace of the server's "
+              + name
+              + "s";
+      default -> null;
+    };
+  }
 
   /** A tool as a capability. {@code log} hears about schemas that could not be converted. */
   static CapabilityManifest tool(

@@ -116,7 +116,7 @@ public final class McpProvider implements Provider {
       };
     } catch (McpConnection.DeadlinePassed e) {
       throw new AgoraError.Timeout(manifest.id(), deadline);
-    } catch (McpConnection.ServerError e) {
+    } catch (McpConnection.ServerError | McpConnection.TooLarge e) {
       throw new AgoraError.ProviderError(
           manifest.id(), "MCP server '" + spec.server() + "': " + e.getMessage(), e);
     } catch (McpConnection.Unavailable e) {

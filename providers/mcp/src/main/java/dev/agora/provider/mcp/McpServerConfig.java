@@ -16,6 +16,8 @@ import java.util.Map;
  * @param headers extra HTTP headers (values already resolved)
  * @param roots file URIs offered to the server in answer to {@code roots/list}
  * @param timeout the default deadline of a request (a call's own deadline is used when shorter)
+ * @param maxBytes the largest message taken from the server ({@code max_bytes}): a longer one is
+ *     dropped unread, and the request it answers fails
  * @param secrets the values that came from Agora's environment ({@code ${VAR}}, {@code
  *     bearer_env}): the server gets them, and may echo them, so its results, errors and log lines
  *     are redacted
@@ -31,7 +33,14 @@ record McpServerConfig(
     Map<String, String> headers,
     List<String> roots,
     Duration timeout,
+    int maxBytes,
     Redactor secrets) {
+
+  /** {@code max_bytes} when agora.yaml does not say: 4 MiB. */
+  public static final int DEFAULT_MAX_BYTES = 4 << 20;
+
+  /** The largest {@code max_bytes} accepted: 1 GiB. */
+  public static final int MOST_MAX_BYTES = 1 << 30;
 
   /** How Agora talks to the server. */
   public enum Transport {

@@ -1,5 +1,6 @@
 package dev.agora.provider.mcp;
 
+import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Manifests;
 import dev.agora.core.spi.DiscoverySource;
@@ -90,8 +91,9 @@ final class McpSource implements DiscoverySource {
       version = init.serverInfo().version();
     }
     String prefix = "mcp." + config.name() + ".";
+    List<DocumentProblem> problems = new ArrayList<>();
     if (caps == null || caps.tools() != null) {
-      for (CapabilityManifest m : toolManifests(listTools())) {
+      for (CapabilityManifest m : toolManifests(listTools(), problems::add)) {
         found.put(m.id(), m);
       }
     }
@@ -118,7 +120,7 @@ final class McpSource implements DiscoverySource {
         all.add(McpMapping.prompt(config, names.id(p.name()), p, version));
       }
     }
-    return new Found(all, List.of());
+    return new Found(all, problems);
   }
 
   private List<McpSchema.Tool> listTools() {
@@ -128,10 +130,23 @@ final class McpSource implements DiscoverySource {
         McpSchema.ListToolsResult::nextCursor);
   }
 
-  private List<CapabilityManifest> toolManifests(List<McpSchema.Tool> list) {
+  /**
+   * The tools as capabilities; a tool without a name, or with one of the names Agora's own ids for
+   * the server use, is not loaded and is reported to {@code problems} instead.
+   */
+  private List<CapabilityManifest> toolManifests(
+      List<McpSchema.Tool> list, Consumer<DocumentProblem> problems) {
     Names names = new Names("mcp." + config.name() + ".");
     List<CapabilityManifest> out = new ArrayList<>();
-    for (McpSchema.Tool t : list) {
+    for (int i = 0; i < list.size(); i++) {
+      McpSchema.Tool t = list.get(i);
+      String refused = McpMapping.refusal(config.name(), t.name());
+      if (refused != null) {
+        problems.accept(
+            new DocumentProblem(
+                "MCP server '" + config.name() + "'", 0, "tools[" + i + "].name", refused));
+        continue;
+      }
       out.add(McpMapping.tool(config, names.id(t.name()), t, version, line -> log.accept(line)));
     }
     return out;
@@ -180,16 +195,27 @@ final class McpSource implements DiscoverySource {
   /** The server said its tools changed (the SDK fetched the new list): apply the difference. */
   private Mono<Void> toolsChanged(List<McpSchema.Tool> list) {
     return Mono.fromRunnable(
-        () -> apply(toolManifests(RedactedListing.of(list, config.secrets(), JSON))));
+        () ->
+            apply(
+                toolManifests(
+                    RedactedListing.of(list, config.secrets(), JSON), this::reportProblem)));
   }
 
   /** After a reconnect the server may be a new version with other tools: list them again. */
   private void refresh() {
     try {
-      apply(toolManifests(listTools()));
+      apply(toolManifests(listTools(), this::reportProblem));
     } catch (RuntimeException e) {
       log.accept(
           "mcp " + config.name() + ": could not list tools after reconnecting: " + e.getMessage());
+    }
+  }
+
+  /** A problem found while Agora runs (a new listing): reported as it happens. */
+  private void reportProblem(DocumentProblem p) {
+    Changes c = changes;
+    if (c != null) {
+      c.problem(this, p);
     }
   }
 

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * - {name: everything, type: mcp, command: npx, args: ["@modelcontextprotocol/server-everything"],
- *    env: {DEBUG: "1", TOKEN: "${MY_TOKEN}"}, cwd: tools, roots: [data], timeout: 30s}
+ *    env: {DEBUG: "1", TOKEN: "${MY_TOKEN}"}, cwd: tools, roots: [data], timeout: 30s,
+ *    max_bytes: 4194304}
  * - {name: remote, type: mcp, url: "https://mcp.example.com/mcp", headers: {X-Team: core}, bearer_env: REMOTE_TOKEN}
  * - {name: old, type: mcp, transport: sse, url: "http://127.0.0.1:3001"}
  * </pre>
@@ -108,6 +109,10 @@ public final class McpSourceFactory implements SourceFactory {
           r.contains("://") ? r : base.resolve(r).toAbsolutePath().normalize().toUri().toString());
     }
     Duration timeout = f.duration("timeout", Duration.ofSeconds(30));
+    int maxBytes =
+        (int)
+            f.integer(
+                "max_bytes", McpServerConfig.DEFAULT_MAX_BYTES, 1, McpServerConfig.MOST_MAX_BYTES);
     f.rejectUnknown();
     if (transport == null
         || (command == null) == (url == null)
@@ -117,7 +122,18 @@ public final class McpSourceFactory implements SourceFactory {
     }
     return new McpSource(
         new McpServerConfig(
-            name, transport, command, args, env, cwd, uri, headers, roots, timeout, secrets[0]));
+            name,
+            transport,
+            command,
+            args,
+            env,
+            cwd,
+            uri,
+            headers,
+            roots,
+            timeout,
+            maxBytes,
+            secrets[0]));
   }
 
   /**

@@ -1,14 +1,13 @@
 package dev.agora.provider.mcp;
 
+import dev.agora.core.json.JsonLines;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +21,18 @@ import reactor.core.publisher.Mono;
  * what the SDK's lacks: a line on the server's stdout that is not JSON-RPC is logged and skipped
  * (the SDK's stops reading), sends from many threads are serialised (the SDK's fails under
  * concurrency), stderr is drained into Agora's log, the working directory can be set, the child
- * gets a minimal environment rather than Agora's ({@link ChildEnvironment}), and the process's exit
- * is reported at once so calls in flight fail fast instead of waiting for their deadline.
+ * gets a minimal environment rather than Agora's ({@link ChildEnvironment}), the process's exit is
+ * reported at once so calls in flight fail fast instead of waiting for their deadline, and a line
+ * over the server's {@code max_bytes} is never kept whole: it is skipped, and the request it
+ * answers fails at once. A reader that fails stops the server, as its exit would.
  */
 final class StdioTransport implements McpClientTransport {
+
+  /**
+   * The key, in the {@code data} of the error a dropped reply is answered with, of its size: how
+   * {@link McpConnection} tells it from an error of the server's.
+   */
+  static final String DROPPED = "agora.dropped_bytes";
 
   private final McpServerConfig config;
   private final McpJsonMapper json;
@@ -85,59 +92,136 @@ final class StdioTransport implements McpClientTransport {
 
   private void readStdout(
       Process p, Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
-    try (BufferedReader r =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line = r.readLine(); line != null; line = r.readLine()) {
-        if (line.isBlank()) {
-          continue;
+    boolean readerFailed = false;
+    try (InputStream out = p.getInputStream()) {
+      JsonLines lines = new JsonLines(out, config.maxBytes());
+      for (JsonLines.Line line = lines.next(); line != null; line = lines.next()) {
+        switch (line) {
+          case JsonLines.Line.Text t -> take(t.text(), handler);
+          case JsonLines.Line.TooLong big -> drop(big, handler);
         }
-        McpSchema.JSONRPCMessage message;
-        try {
-          message = McpSchema.deserializeJsonRpcMessage(json, line);
-        } catch (IOException | RuntimeException e) {
-          log.accept(
-              "mcp "
-                  + config.name()
-                  + ": skipped a stdout line that is not JSON-RPC: "
-                  + abbreviate(line));
-          continue;
-        }
-        handler
-            .apply(Mono.just(message))
-            .subscribe(
-                m -> {},
-                e ->
-                    log.accept(
-                        "mcp " + config.name() + ": error handling a message: " + e.getMessage()));
       }
     } catch (IOException e) {
       if (!closing) {
         log.accept("mcp " + config.name() + ": reading stdout failed: " + e.getMessage());
       }
+    } catch (RuntimeException | Error e) { // the reader must not die quietly: the session is broken
+      readerFailed = true;
+      if (!closing) {
+        log.accept(
+            "mcp "
+                + config.name()
+                + ": reading stdout failed ("
+                + e
+                + "); the server is stopped and started again on the next request");
+      }
     }
     if (!closing) {
-      try {
-        p.waitFor(2, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      if (p.isAlive()) { // it cannot be talked to any more, and a new one takes its place
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        log.accept(
-            "mcp " + config.name() + ": the server closed its stdout but kept running; stopped it");
-      } else {
-        log.accept("mcp " + config.name() + ": server process exited with code " + p.exitValue());
-      }
-      onExit.run();
+      ended(p, readerFailed);
     }
   }
 
+  /** Hands one line to the session, or logs and skips it when it is not JSON-RPC. */
+  private void take(
+      String line,
+      Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
+    if (line.isBlank()) {
+      return;
+    }
+    McpSchema.JSONRPCMessage message;
+    try {
+      message = McpSchema.deserializeJsonRpcMessage(json, line);
+    } catch (IOException | RuntimeException e) {
+      log.accept(
+          "mcp "
+              + config.name()
+              + ": skipped a stdout line that is not JSON-RPC: "
+              + abbreviate(line));
+      return;
+    }
+    handler
+        .apply(Mono.just(message))
+        .subscribe(
+            m -> {},
+            e ->
+                log.accept(
+                    "mcp " + config.name() + ": error handling a message: " + e.getMessage()));
+  }
+
+  /**
+   * A message over {@code max_bytes}, dropped unread: the request it answers fails now rather than
+   * at its deadline, and a request from the server is refused.
+   */
+  private void drop(
+      JsonLines.Line.TooLong big,
+      Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
+    log.accept(
+        "mcp "
+            + config.name()
+            + ": dropped a message of "
+            + big.bytes()
+            + " bytes, over max_bytes ("
+            + config.maxBytes()
+            + ")");
+    if (big.id() == null) {
+      return; // a notification: nobody waits for it
+    }
+    McpSchema.JSONRPCResponse.JSONRPCError error =
+        new McpSchema.JSONRPCResponse.JSONRPCError(
+            big.hasMethod()
+                ? McpSchema.ErrorCodes.INVALID_REQUEST
+                : McpSchema.ErrorCodes.INTERNAL_ERROR,
+            "a message of " + big.bytes() + " bytes is over max_bytes (" + config.maxBytes() + ")",
+            Map.of(DROPPED, big.bytes()));
+    McpSchema.JSONRPCResponse reply =
+        new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, big.id(), null, error);
+    if (big.hasMethod()) {
+      sendMessage(reply).subscribe(v -> {}, e -> {});
+    } else {
+      handler.apply(Mono.just(reply)).subscribe(m -> {}, e -> {});
+    }
+  }
+
+  /**
+   * The server's stdout ended (or could not be read any more): it cannot be talked to, and a new
+   * one takes its place on the next request.
+   */
+  private void ended(Process p, boolean readerFailed) {
+    try {
+      if (!readerFailed) {
+        p.waitFor(2, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (p.isAlive()) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      log.accept(
+          "mcp "
+              + config.name()
+              + (readerFailed
+                  ? ": stopped the server"
+                  : ": the server closed its stdout but kept running; stopped it"));
+    } else {
+      log.accept("mcp " + config.name() + ": server process exited with code " + p.exitValue());
+    }
+    onExit.run();
+  }
+
+  /** Logs the server's stderr a line at a time; a line over 64 KiB is not kept, only counted. */
   private void drainStderr(Process p) {
-    try (BufferedReader r =
-        new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-      for (String line = r.readLine(); line != null; line = r.readLine()) {
-        log.accept("mcp " + config.name() + " stderr: " + abbreviate(line));
+    try (InputStream err = p.getErrorStream()) {
+      JsonLines lines = new JsonLines(err, 64 << 10);
+      for (JsonLines.Line line = lines.next(); line != null; line = lines.next()) {
+        log.accept(
+            "mcp "
+                + config.name()
+                + " stderr: "
+                + switch (line) {
+                  case JsonLines.Line.Text t -> abbreviate(t.text());
+                  case JsonLines.Line.TooLong big -> "[a line of " + big.bytes() + " bytes]";
+                });
       }
     } catch (IOException e) {
       // the process is gone; stdout's reader reports that

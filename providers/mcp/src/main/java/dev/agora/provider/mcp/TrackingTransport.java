@@ -19,6 +19,9 @@ import reactor.core.publisher.Mono;
  */
 final class TrackingTransport implements McpClientTransport {
 
+  /** How the SDK's HTTP transports say that a body was over their limit. */
+  static final String OVER_LIMIT = "exceeds the maximum allowed size";
+
   /** A request sent and not yet answered. */
   private record InFlight(String method, Object tag) {}
 
@@ -26,8 +29,25 @@ final class TrackingTransport implements McpClientTransport {
   private final Map<Object, InFlight> inFlight = new ConcurrentHashMap<>();
   private volatile Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler;
 
+  private volatile Consumer<Throwable> exceptions = t -> {};
+
   TrackingTransport(McpClientTransport inner) {
     this.inner = inner;
+    inner.setExceptionHandler(this::exception);
+  }
+
+  /**
+   * What the transport could not handle. A reply over the HTTP transports' body limit is only
+   * reported here, without the request it answered, which would wait for its deadline: the requests
+   * in flight fail with it at once.
+   */
+  private void exception(Throwable t) {
+    if (String.valueOf(t.getMessage()).contains(OVER_LIMIT)) {
+      failAll(
+          "a reply was larger than the transport's limit and was dropped",
+          Map.of(StdioTransport.DROPPED, -1));
+    }
+    exceptions.accept(t);
   }
 
   @Override
@@ -77,7 +97,7 @@ final class TrackingTransport implements McpClientTransport {
                     "notifications/cancelled",
                     Map.of("requestId", id, "reason", reason)))
             .subscribe(v -> {}, err -> {});
-        fail(id, reason);
+        fail(id, reason, null);
         return true;
       }
     }
@@ -86,10 +106,14 @@ final class TrackingTransport implements McpClientTransport {
 
   /** Fails every request in flight with {@code reason} (the server is gone). */
   void failAll(String reason) {
-    inFlight.keySet().forEach(id -> fail(id, reason));
+    failAll(reason, null);
   }
 
-  private void fail(Object id, String reason) {
+  private void failAll(String reason, Object data) {
+    inFlight.keySet().forEach(id -> fail(id, reason, data));
+  }
+
+  private void fail(Object id, String reason, Object data) {
     if (inFlight.remove(id) == null || handler == null) {
       return;
     }
@@ -99,7 +123,7 @@ final class TrackingTransport implements McpClientTransport {
             id,
             null,
             new McpSchema.JSONRPCResponse.JSONRPCError(
-                McpSchema.ErrorCodes.INTERNAL_ERROR, reason, null));
+                McpSchema.ErrorCodes.INTERNAL_ERROR, reason, data));
     handler.apply(Mono.just(error)).subscribe(m -> {}, e -> {});
   }
 
@@ -114,7 +138,7 @@ final class TrackingTransport implements McpClientTransport {
 
   @Override
   public void setExceptionHandler(Consumer<Throwable> h) {
-    inner.setExceptionHandler(h);
+    exceptions = h;
   }
 
   @Override

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.agora.core.error.AgoraError;
 import dev.agora.rtfs.Value;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +69,62 @@ class HttpTransportsTest {
           .satisfies(r -> assertThat(r.failure()).as("%s", r).isNull());
       assertThat(m.call("mcp.legacy.echo", "{:message \"sse\"}")).isEqualTo(Value.of("Echo: sse"));
       assertThat(server.output()).isNotEmpty();
+    }
+  }
+
+  /**
+   * A reply over the source's {@code max_bytes} is refused by the body limit over Streamable HTTP:
+   * a typed error naming the server and the limit, at once, and the next call is answered.
+   */
+  @Test
+  void aReplyOverMaxBytesIsRefusedOverStreamableHttp() throws Exception {
+    int port = Peers.freePort();
+    try (Peers.HttpServer server = Peers.everythingHttp("streamableHttp", port);
+        McpFixture m =
+            new McpFixture(
+                dir,
+                """
+             sources:
+               - {name: remote, type: mcp, url: "http://127.0.0.1:%d/mcp", max_bytes: 65536, timeout: 20s}
+             """
+                    .formatted(port))) {
+      assertThat(m.reports).singleElement().satisfies(r -> assertThat(r.failure()).isNull());
+      long start = System.nanoTime();
+      assertThatThrownBy(
+              () -> m.call("mcp.remote.echo", "{:message \"" + "x".repeat(100_000) + "\"}"))
+          .isInstanceOf(AgoraError.ProviderError.class)
+          .hasMessage(
+              "capability 'mcp.remote.echo' failed: MCP server 'remote': the reply to tools/call"
+                  + " echo is larger than max_bytes (65536 bytes) and was dropped");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+      assertThat(m.call("mcp.remote.echo", "{:message \"small\"}"))
+          .isEqualTo(Value.of("Echo: small"));
+    }
+  }
+
+  /**
+   * Over the legacy SSE transport the SDK ends its event stream, without a word, on an event over
+   * the limit: that call runs to its deadline, and the next one gets a new session rather than
+   * waiting for its deadline too.
+   */
+  @Test
+  void overSseAReplyOverMaxBytesCostsOneDeadlineAndTheNextCallGetsANewSession() throws Exception {
+    int port = Peers.freePort();
+    try (Peers.HttpServer server = Peers.everythingHttp("sse", port);
+        McpFixture m =
+            new McpFixture(
+                dir,
+                """
+             sources:
+               - {name: legacy, type: mcp, transport: sse, url: "http://127.0.0.1:%d", max_bytes: 65536, timeout: 3s}
+             """
+                    .formatted(port))) {
+      assertThat(m.reports).singleElement().satisfies(r -> assertThat(r.failure()).isNull());
+      assertThatThrownBy(
+              () -> m.call("mcp.legacy.echo", "{:message \"" + "x".repeat(100_000) + "\"}"))
+          .isInstanceOf(AgoraError.Timeout.class);
+      assertThat(m.call("mcp.legacy.echo", "{:message \"small\"}"))
+          .isEqualTo(Value.of("Echo: small"));
     }
   }
 

@@ -35,6 +35,16 @@ class ListChangedTest {
       assertThat(m.call("mcp.java.greet", "{:message \"hello\"}"))
           .isEqualTo(Value.of("greet: hello"));
 
+      upstream.add("read-resource"); // Agora's own id for the server: refused, and said so
+      assertThat(
+              m.awaitLog(
+                  ".name: a tool named 'read-resource' is not loaded: mcp.java.read-resource is"
+                      + " Agora's reader of the server's resources",
+                  30))
+          .as(m.logText())
+          .isTrue();
+      assertThat(m.marketplace.registry().get("mcp.java.read-resource")).isNull();
+
       upstream.remove("greet");
       m.awaitEvent(EventType.CapabilityRemoved, "mcp.java.greet");
       assertThat(m.marketplace.registry().get("mcp.java.greet")).isNull();

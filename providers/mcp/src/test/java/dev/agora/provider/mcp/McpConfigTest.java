@@ -73,6 +73,8 @@ class McpConfigTest {
           - {name: ftp, type: mcp, url: "ftp://h/x"}
           - {name: wire, type: mcp, transport: pigeon, url: "http://h/mcp"}
           - {name: extra, type: mcp, command: x, colour: red}
+          - {name: big, type: mcp, command: x, max_bytes: 0}
+          - {name: huge, type: mcp, command: x, max_bytes: 2000000000}
         """);
     assertThat(problems)
         .asInstanceOf(InstanceOfAssertFactories.LIST)
@@ -87,7 +89,10 @@ class McpConfigTest {
             "agora.yaml:6: sources[4].url: 'ftp://h/x' is not an http(s) URL",
             "agora.yaml:7: sources[5].transport: 'pigeon' is not a transport; use stdio, http or sse",
             "agora.yaml:8: sources[6].colour: unknown key 'colour'; known keys are type, name, command, url, transport, "
-                + "args, env, cwd, headers, bearer_env, roots, timeout");
+                + "args, env, cwd, headers, bearer_env, roots, timeout, max_bytes",
+            "agora.yaml:9: sources[7].max_bytes: expected an integer from 1 to 1073741824, found 0 (integer)",
+            "agora.yaml:10: sources[8].max_bytes: expected an integer from 1 to 1073741824, found"
+                + " 2000000000 (integer)");
     assertThat(List.of(problems.toString())).noneMatch(p -> p.contains("s3cret"));
   }
 
@@ -99,8 +104,10 @@ class McpConfigTest {
                 """
         sources:
           - {name: local, type: mcp, command: ./bin/../servers/mcp.sh}
-          - {name: absolute, type: mcp, command: /opt/mcp/server}
+          - {name: absolute, type: mcp, command: /opt/mcp/server, max_bytes: 1024}
         """);
+    assertThat(((McpSource) c.sources().get(0)).config().maxBytes()).isEqualTo(4 << 20);
+    assertThat(((McpSource) c.sources().get(1)).config().maxBytes()).isEqualTo(1024);
     assertThat(((McpSource) c.sources().get(0)).config().command())
         .isEqualTo(BASE.resolve("servers/mcp.sh").toString());
     assertThat(((McpSource) c.sources().get(1)).config().where()).isEqualTo("/opt/mcp/server");

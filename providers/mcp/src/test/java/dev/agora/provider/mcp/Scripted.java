@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The scripted stdio MCP server (src/test/resources/mcp/scripted-server.mjs, run by node): a real
@@ -44,6 +47,23 @@ final class Scripted {
       }
       return m.reports.getFirst().failure();
     }
+  }
+
+  /** The configuration of server {@code s} playing {@code dir/s.json}, with a deadline. */
+  static McpServerConfig config(Path dir, Duration timeout) {
+    return new McpServerConfig(
+        "s",
+        McpServerConfig.Transport.STDIO,
+        "node",
+        List.of(script(), dir.resolve("s.json").toString()),
+        Map.of(),
+        null,
+        null,
+        Map.of(),
+        List.of(),
+        timeout,
+        McpServerConfig.DEFAULT_MAX_BYTES,
+        null);
   }
 
   static String script() {

@@ -14,8 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -329,19 +327,7 @@ class ScriptedCallsTest {
   @Test
   void anInterruptedConnectFailsAtOnceKeepsTheInterruptAndTheNextOneConnects() throws Exception {
     String scenario = "{\"replies\": {\"tools/list\": {\"result\": {\"tools\": []}}}}";
-    McpServerConfig config =
-        new McpServerConfig(
-            "s",
-            McpServerConfig.Transport.STDIO,
-            "node",
-            List.of(Scripted.script(), dir.resolve("s.json").toString()),
-            Map.of(),
-            null,
-            null,
-            Map.of(),
-            List.of(),
-            Duration.ofSeconds(5),
-            null);
+    McpServerConfig config = Scripted.config(dir, Duration.ofSeconds(5));
     Files.writeString(dir.resolve("s.json"), scenario);
     try (McpSource source = new McpSource(config)) {
       Thread.currentThread().interrupt();

@@ -33,6 +33,7 @@ class TrackingTransportTest {
               Map.of(),
               List.of(),
               Duration.ofSeconds(1),
+              McpServerConfig.DEFAULT_MAX_BYTES,
               null),
           McpJsonDefaults.getMapper(),
           log::add,
