@@ -102,6 +102,7 @@ public class McpGatewayBenchmark {
           server:
             port: 0
             api_keys: [{name: bench, context: agent, sha256: "%s"}]
+            limits: {keys: {bench: {calls_per_second: 1000000, bytes_per_second: 1GiB}}}  # measure the gateway, not its limit
           %s
           """
               .formatted(

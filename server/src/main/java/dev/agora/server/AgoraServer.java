@@ -6,37 +6,52 @@ import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.json.Json;
 import dev.agora.rtfs.Value;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
 
 /**
  * {@code agora serve}: the marketplace over HTTP on 127.0.0.1 (unless configured otherwise) — MCP
  * Streamable HTTP at {@code /mcp} (with SSE keep-alive), Prometheus metrics at {@code /metrics},
- * {@code /health}. Every request to {@code /mcp} and {@code /metrics} passes one filter first: its
- * Host must be this server (DNS rebinding), its Origin, when a browser sends one, must be allowed,
- * and it must carry an API key unless anonymous access is configured. Refusals are plain HTTP
- * errors (400/403/401) with a JSON-RPC error body.
+ * {@code /health}. Every request but one for {@code /health} passes one filter first, whatever its
+ * path's spelling: its Host must be this server (DNS rebinding), its Origin, when a browser sends
+ * one, must be allowed, it must carry an API key unless anonymous access is configured, its caller
+ * must be within its rate limits ({@code server.limits}), a session it names must be its caller's,
+ * and its body no larger than {@code server.max_body}. Refusals are plain HTTP errors
+ * (400/401/403/404/413/429) with a JSON-RPC error body, counted in {@code
+ * agora_server_refused_total}. A connection must send a request's line and headers within {@code
+ * server.header_timeout}.
  */
 public final class AgoraServer implements AutoCloseable {
 
   private static final String WHO = "agora.who";
+
+  /** The only paths served without the guard: liveness, which says nothing about the node. */
+  private static final Set<String> PUBLIC = Set.of("/health", "/health/");
 
   private final Javalin app;
   private final McpGateway gateway;
@@ -44,6 +59,10 @@ public final class AgoraServer implements AutoCloseable {
   private final ServerSettings settings;
   private final Marketplace marketplace;
   private final PrometheusMeterRegistry prometheus;
+  private final HttpServletStreamableServerTransportProvider transport;
+  private final Sessions sessions;
+  private final RateLimits limits;
+  private volatile Server jetty;
 
   /** The Host headers accepted, computed once the port is bound (requests come after that). */
   private volatile List<String> allowedHosts;
@@ -54,11 +73,12 @@ public final class AgoraServer implements AutoCloseable {
     this.marketplace = marketplace;
     this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     marketplace.meters().add(prometheus);
-    HttpServletStreamableServerTransportProvider transport =
+    this.limits = new RateLimits(settings.limits());
+    this.transport =
         HttpServletStreamableServerTransportProvider.builder()
             .jsonMapper(new PlainErrors(McpJsonDefaults.getMapper()))
             .mcpEndpoint("/mcp")
-            .maxRequestSize(MAX_BODY)
+            .maxRequestSize(settings.maxBody())
             .keepAliveInterval(settings.keepAlive())
             .contextExtractor(
                 request ->
@@ -72,27 +92,20 @@ public final class AgoraServer implements AutoCloseable {
             marketplace,
             transport,
             ctx -> ctx.get(McpGateway.CALLER) instanceof SecurityContext c ? c : null);
+    this.sessions = new Sessions(gateway::toolChanges);
     Filter guard =
-        (req, res, chain) -> {
-          HttpServletRequest request = (HttpServletRequest) req;
-          HttpServletResponse response = (HttpServletResponse) res;
-          SecurityContext who = admit(request, response);
-          HttpServletRequest read = who == null ? null : noticed(request, response, who);
-          if (read != null) {
-            chain.doFilter(read, res);
-          }
-        };
+        (req, res, chain) -> guard((HttpServletRequest) req, (HttpServletResponse) res, chain);
     this.app =
         Javalin.create(
             cfg -> {
               cfg.concurrency.useVirtualThreads = true;
               cfg.startup.showJavalinBanner = false;
+              cfg.jetty.modifyServer(server -> jetty = server);
               cfg.jetty.modifyServletContextHandler(
                   h -> {
-                    h.addFilter(
-                        new FilterHolder(guard), "/mcp", EnumSet.of(DispatcherType.REQUEST));
-                    h.addFilter(
-                        new FilterHolder(guard), "/metrics", EnumSet.of(DispatcherType.REQUEST));
+                    // every path, so that /metrics/, /mcp;x or a route added later cannot pass
+                    // unguarded (issue 12: /metrics/ served metrics to anyone)
+                    h.addFilter(new FilterHolder(guard), "/*", EnumSet.of(DispatcherType.REQUEST));
                     h.addServlet(new ServletHolder(transport), "/mcp");
                   });
               cfg.routes.get(
@@ -114,6 +127,9 @@ public final class AgoraServer implements AutoCloseable {
                                           marketplace.registry().size())))));
             });
     app.start(settings.host(), settings.port());
+    for (Connector c : jetty.getConnectors()) {
+      c.addEventListener(new HeaderTimeout(settings.headerTimeout(), c.getScheduler()));
+    }
     log.accept(
         "agora: serving MCP at "
             + url()
@@ -143,19 +159,105 @@ public final class AgoraServer implements AutoCloseable {
     return gateway;
   }
 
+  /**
+   * The guard in front of every path: who is calling, within which limits, in which session; the
+   * request is handed on only when all of it holds.
+   */
+  private void guard(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    if (PUBLIC.contains(request.getRequestURI())) {
+      chain.doFilter(request, response);
+      return;
+    }
+    SecurityContext who = admit(request, response);
+    if (who == null) {
+      return;
+    }
+    String caller = who.identity();
+    RateLimits.Refusal over = limits.take(caller);
+    if (over != null) {
+      response.setHeader("Retry-After", Long.toString(over.retryAfterSeconds()));
+      ServerSettings.Limit l = over.limit();
+      refuse(
+          response,
+          429,
+          "caller '"
+              + caller
+              + "' is over its rate limit ("
+              + BigDecimal.valueOf(l.callsPerSecond()).stripTrailingZeros().toPlainString()
+              + " requests and "
+              + l.bytesPerSecond()
+              + " bytes a second, server.limits); retry after "
+              + over.retryAfterSeconds()
+              + " s",
+          "rate_limit",
+          caller);
+      return;
+    }
+    String session = request.getHeader(Sessions.HEADER);
+    if (session != null && !sessions.belongsTo(session, caller)) {
+      // another caller's session is answered like one that does not exist (issue 12)
+      refuse(
+          response,
+          404,
+          "no MCP session with this Mcp-Session-Id for this caller",
+          "session",
+          caller);
+      return;
+    }
+    HttpServletRequest read = noticed(request, response, who);
+    if (read == null) {
+      return;
+    }
+    boolean opening = session == null && "POST".equals(request.getMethod());
+    chain.doFilter(read, opening ? sessions.opening(response, caller) : response);
+    if (session != null) {
+      after(request, response, session);
+    }
+  }
+
+  /**
+   * After a request in {@code session}: a deleted session is forgotten; an event stream that just
+   * opened hears of tool list changes it missed while the client was opening it.
+   */
+  private void after(HttpServletRequest request, HttpServletResponse response, String session) {
+    Sessions.Session s = sessions.get(session);
+    if ("DELETE".equals(request.getMethod()) && response.getStatus() == 200) {
+      sessions.forget(session);
+    } else if ("GET".equals(request.getMethod())
+        && request.isAsyncStarted()
+        && s != null
+        && sessions.missedToolChanges(s)) {
+      transport
+          .notifyClient(session, McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED, null)
+          .onErrorComplete()
+          .block();
+    }
+  }
+
   /** The filter's decision: who is calling, or null after writing the refusal. */
   private SecurityContext admit(HttpServletRequest req, HttpServletResponse res)
       throws IOException {
     String host = req.getHeader("Host");
     if (host == null || !hostAllowed(host)) {
-      refuse(res, 403, "Host '" + host + "' is not this server (allowed: " + allowedHosts() + ")");
+      refuse(
+          res,
+          403,
+          "Host '" + host + "' is not this server (allowed: " + allowedHosts() + ")",
+          "host",
+          "");
       return null;
     }
     String origin = req.getHeader("Origin");
     if (origin != null
         && !settings.allowedOrigins().contains(origin)
         && !origin.equals("http://" + host)) {
-      refuse(res, 403, "Origin '" + origin + "' is not allowed (server.allowed_origins)");
+      refuse(
+          res,
+          403,
+          "Origin '" + origin + "' is not allowed (server.allowed_origins)",
+          "origin",
+          "");
       return null;
     }
     SecurityContext who =
@@ -166,7 +268,9 @@ public final class AgoraServer implements AutoCloseable {
           res,
           401,
           "an API key is required (Authorization: Bearer <key> or X-API-Key), and this one, if "
-              + "any, is not known");
+              + "any, is not known",
+          "unauthenticated",
+          "");
       return null;
     }
     req.setAttribute(WHO, who);
@@ -174,33 +278,65 @@ public final class AgoraServer implements AutoCloseable {
   }
 
   /**
-   * The largest request body taken, 16 MiB (the MCP SDK's own default): the guard refuses a larger
-   * one (413) before reading it, or as soon as a chunked one grows past it.
-   */
-  static final int MAX_BODY = 16 << 20;
-
-  /**
    * The request, after recording any {@code tools/call} in its body for a tool this gateway does
    * not publish: the SDK answers those itself (JSON-RPC -32602) before Agora sees them, and issue
    * 11 wants them in the Causal Chain with the caller, like any refusal. Every POST body is read
    * here, chunked or not (one that was not went to the SDK unread: issue 11's bookkeeping was
-   * bypassed by leaving out Content-Length); null after refusing one that is too large.
+   * bypassed by leaving out Content-Length); null after refusing one that is too large ({@code
+   * server.max_body}: refused before it is read, or as soon as a chunked one grows past it). Its
+   * bytes count against the caller's rate limit.
    */
   private HttpServletRequest noticed(
       HttpServletRequest req, HttpServletResponse res, SecurityContext who) throws IOException {
     if (!"POST".equals(req.getMethod())) {
       return req;
     }
+    int max = settings.maxBody();
     byte[] body =
-        req.getContentLengthLong() > MAX_BODY
-            ? null
-            : req.getInputStream().readNBytes(MAX_BODY + 1);
-    if (body == null || body.length > MAX_BODY) {
-      refuse(res, 413, "the request body is larger than " + (MAX_BODY >> 20) + " MiB");
+        req.getContentLengthLong() > max ? null : req.getInputStream().readNBytes(max + 1);
+    if (body == null || body.length > max) {
+      refuse(
+          res,
+          413,
+          "the request body is larger than " + max + " bytes (server.max_body)",
+          "body_too_large",
+          who.identity());
       return null;
     }
-    gateway.noticeUnknownTools(new String(body, StandardCharsets.UTF_8), who);
+    limits.charge(who.identity(), body.length);
+    if (!looksLikeMessages(body)) {
+      // the SDK answers `null` with a 500 naming a Java NullPointerException (issue 12)
+      refuse(
+          res,
+          400,
+          "Invalid Request: a JSON-RPC message is an object, or a batch (array) of them",
+          "invalid_message",
+          who.identity());
+      return null;
+    }
+    McpGateway.InvalidCall invalid = gateway.inspect(new String(body, StandardCharsets.UTF_8), who);
+    if (invalid != null) {
+      count("invalid_params", who.identity());
+      // a request with an id gets its JSON-RPC answer; a batch, a plain 400
+      answer(
+          res,
+          invalid.id() == null ? 400 : 200,
+          invalid.id() == null ? Value.NIL : invalid.id(),
+          -32602,
+          invalid.message());
+      return null;
+    }
     return new BufferedRequest(req, body);
+  }
+
+  /** Whether {@code body} starts like a JSON object or array (what else is there is the SDK's). */
+  private static boolean looksLikeMessages(byte[] body) {
+    for (byte b : body) {
+      if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+        return b == '{' || b == '[';
+      }
+    }
+    return false;
   }
 
   private boolean hostAllowed(String host) {
@@ -227,13 +363,35 @@ public final class AgoraServer implements AutoCloseable {
     return List.copyOf(hosts);
   }
 
-  private static void refuse(HttpServletResponse res, int status, String message)
+  /** Writes a refusal and counts it ({@code agora_server_refused_total{reason, caller}}). */
+  private void refuse(
+      HttpServletResponse res, int status, String message, String reason, String caller)
       throws IOException {
+    count(reason, caller);
+    answer(res, status, Value.NIL, -32000, message);
+  }
+
+  private void count(String reason, String caller) {
+    Counter.builder("agora.server.refused")
+        .description("Requests the HTTP guard refused, by reason and caller")
+        .tag("reason", reason)
+        .tag("caller", caller)
+        .register(marketplace.meters())
+        .increment();
+  }
+
+  /** A JSON-RPC error as the whole answer. */
+  private static void answer(
+      HttpServletResponse res, int status, Value id, int code, String message) throws IOException {
     res.setStatus(status);
     res.setContentType("application/json");
     res.getWriter()
         .write(
-            "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32000,\"message\":"
+            "{\"jsonrpc\":\"2.0\",\"id\":"
+                + Json.write(id)
+                + ",\"error\":{\"code\":"
+                + code
+                + ",\"message\":"
                 + Json.write(Value.of(message))
                 + "}}");
   }

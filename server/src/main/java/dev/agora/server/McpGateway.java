@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -58,6 +59,9 @@ public final class McpGateway implements AutoCloseable {
 
   /** Capability id → the version its tool shows. */
   private final Map<String, String> published = new ConcurrentHashMap<>();
+
+  /** How often the tool list has changed (counted before clients are told). */
+  private final AtomicLong changes = new AtomicLong();
 
   /**
    * @param caller who is calling, from the transport context (an HTTP request's API key, or the
@@ -139,6 +143,7 @@ public final class McpGateway implements AutoCloseable {
     if (m != null && m.version().equals(before) && !changed) {
       return;
     }
+    changes.incrementAndGet();
     if (before != null) {
       server.removeTool(names.name(id));
       published.remove(id);
@@ -147,6 +152,11 @@ public final class McpGateway implements AutoCloseable {
       server.addTool(spec(m));
       published.put(id, m.version());
     }
+  }
+
+  /** How often the tool list has changed since the gateway started. */
+  long toolChanges() {
+    return changes.get();
   }
 
   private McpServerFeatures.SyncToolSpecification spec(CapabilityManifest m) {
@@ -266,27 +276,70 @@ public final class McpGateway implements AutoCloseable {
    * the SDK's own answer to it leaves a trace. Anything that is not such a call is left alone.
    */
   void noticeUnknownTools(String jsonRpc, SecurityContext who) {
+    inspect(jsonRpc, who);
+  }
+
+  /**
+   * What is wrong with a {@code tools/call} whose params the SDK cannot take: {@code id} is the
+   * request's (null in a batch), {@code message} says what it found.
+   */
+  record InvalidCall(Value id, String message) {}
+
+  /**
+   * {@link #noticeUnknownTools}, and the first {@code tools/call} in {@code jsonRpc} whose params
+   * are not an object with a string name and object arguments, or null. The SDK answered those with
+   * a 200 and an empty body (issue 12: the client waits forever).
+   */
+  InvalidCall inspect(String jsonRpc, SecurityContext who) {
     if (jsonRpc.indexOf('\\') < 0 && !jsonRpc.contains("tools/call")) {
-      return; // no tools/call, not even an escaped one: nothing to parse a second time
+      return null; // no tools/call, not even an escaped one: nothing to parse a second time
     }
     Value message;
     try {
       message = Json.parse(jsonRpc);
     } catch (JsonException e) {
-      return; // not JSON: the transport answers it
+      return null; // not JSON: the transport answers it
     }
-    for (Value m : message instanceof Seq batch ? batch.items() : List.of(message)) {
-      if (m instanceof Dict d
-          && Value.of("tools/call").equals(d.get("method"))
-          && d.get("params") instanceof Dict params
-          && params.get("name") instanceof Value.Str name
-          && !published(name.value())) {
-        marketplace.refuse(
-            CallRequest.of(name.value(), Value.NIL, who),
-            new AgoraError.NotFound(
-                name.value(), null, marketplace.registry().suggest(name.value(), 3)));
+    boolean batch = message instanceof Seq;
+    InvalidCall invalid = null;
+    for (Value m : message instanceof Seq s ? s.items() : List.of(message)) {
+      if (!(m instanceof Dict d) || !Value.of("tools/call").equals(d.get("method"))) {
+        continue;
+      }
+      String problem = null;
+      if (!(d.get("params") instanceof Dict params)) {
+        problem = "params must be an object, found " + jsonType(d.get("params"));
+      } else if (!(params.get("name") instanceof Value.Str name)) {
+        problem = "params.name must be a string, found " + jsonType(params.get("name"));
+      } else {
+        Value args = params.get("arguments");
+        if (args != null && !(args instanceof Value.Nil) && !(args instanceof Dict)) {
+          problem = "params.arguments must be an object, found " + jsonType(args);
+        } else if (!published(name.value())) {
+          marketplace.refuse(
+              CallRequest.of(name.value(), Value.NIL, who),
+              new AgoraError.NotFound(
+                  name.value(), null, marketplace.registry().suggest(name.value(), 3)));
+        }
+      }
+      if (problem != null && invalid == null) {
+        invalid = new InvalidCall(batch ? null : d.get("id"), "Invalid params: " + problem);
       }
     }
+    return invalid;
+  }
+
+  /** The JSON type of a parsed value, for messages ("an array"). */
+  private static String jsonType(Value v) {
+    return switch (v) {
+      case null -> "nothing";
+      case Value.Nil n -> "null";
+      case Dict d -> "an object";
+      case Seq s -> "an array";
+      case Value.Str s -> "a string";
+      case Value.Bool b -> "a boolean";
+      default -> "a number";
+    };
   }
 
   private boolean published(String toolName) {

@@ -4,13 +4,20 @@ import dev.agora.chain.Hashes;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.doc.Fields;
 import dev.agora.core.spi.ConfigSection;
+import dev.agora.rtfs.Printer;
+import dev.agora.rtfs.Value;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * agora.yaml's {@code server:} section, the server module's own (found by core's loader through
@@ -18,11 +25,15 @@ import java.util.function.UnaryOperator;
  *
  * <pre>
  * server: {host: 127.0.0.1, port: 8420, api_keys: [{name: ci, context: agent, key_env: AGORA_KEY_CI}],
- *          anonymous: sandbox, allowed_origins: [], allowed_hosts: [], keep_alive: 15s}
+ *          anonymous: sandbox, allowed_origins: [], allowed_hosts: [], keep_alive: 15s,
+ *          max_body: 4MiB, header_timeout: 20s,
+ *          limits: {default: {calls_per_second: 50, bytes_per_second: 8MiB, burst: 1s},
+ *                   keys: {ci: {calls_per_second: 5}}, contexts: {sandbox: {...}}}}
  * </pre>
  *
  * An API key is given by the environment variable that holds it ({@code key_env}) or by its
- * SHA-256; a key written in the file is refused, and only digests are kept.
+ * SHA-256; a key written in the file is refused, and only digests are kept. Sizes are bytes (an
+ * integer) or a number with a binary unit: {@code "512KiB"}, {@code "4MiB"}, {@code "1GiB"}.
  */
 public final class ServerSection implements ConfigSection<ServerSettings> {
 
@@ -102,7 +113,86 @@ public final class ServerSection implements ConfigSection<ServerSettings> {
     List<String> origins = s.has("allowed_origins") ? s.strings("allowed_origins") : List.of();
     List<String> hosts = s.has("allowed_hosts") ? s.strings("allowed_hosts") : List.of();
     Duration keepAlive = s.duration("keep_alive", d.keepAlive());
+    int maxBody = (int) size(s, "max_body", d.maxBody(), Integer.MAX_VALUE - 1);
+    Duration headerTimeout = s.duration("header_timeout", d.headerTimeout());
+    ServerSettings.Limits limits = limits(s.map("limits"), keys, contexts);
     s.rejectUnknown();
-    return new ServerSettings(host, port, keys, anonymous, origins, hosts, keepAlive);
+    return new ServerSettings(
+        host, port, keys, anonymous, origins, hosts, keepAlive, maxBody, headerTimeout, limits);
+  }
+
+  /** {@code server.limits}: the default, then per key name and per context. */
+  private static ServerSettings.Limits limits(
+      Fields l, List<ServerSettings.ApiKey> keys, Set<String> contexts) {
+    ServerSettings.Limit fallback = limit(l.map("default"), ServerSettings.Limit.DEFAULT);
+    Set<String> keyNames = new TreeSet<>();
+    keys.forEach(k -> keyNames.add(k.name()));
+    Map<String, ServerSettings.Limit> byKey = named(l.map("keys"), keyNames, "API key", fallback);
+    Map<String, ServerSettings.Limit> byContext =
+        named(l.map("contexts"), contexts, "context", fallback);
+    l.rejectUnknown();
+    return new ServerSettings.Limits(fallback, byKey, byContext);
+  }
+
+  private static Map<String, ServerSettings.Limit> named(
+      Fields m, Set<String> known, String what, ServerSettings.Limit fallback) {
+    Map<String, ServerSettings.Limit> out = new LinkedHashMap<>();
+    for (String name : m.keys()) {
+      if (!known.contains(name)) {
+        m.problem(name, "no " + what + " named '" + name + "'");
+      }
+      out.put(name, limit(m.map(name), fallback));
+    }
+    return out;
+  }
+
+  /** One limit; what it leaves out is {@code fallback}'s. */
+  private static ServerSettings.Limit limit(Fields f, ServerSettings.Limit fallback) {
+    double calls = f.number("calls_per_second", fallback.callsPerSecond(), 1e-6, 1e9);
+    long bytes = size(f, "bytes_per_second", fallback.bytesPerSecond(), Long.MAX_VALUE >> 20);
+    Duration burst = f.duration("burst", fallback.burst());
+    f.rejectUnknown();
+    return new ServerSettings.Limit(calls, bytes, burst);
+  }
+
+  private static final Pattern SIZE =
+      Pattern.compile("(\\d{1,12})\\s*(B|KiB|MiB|GiB)?", Pattern.CASE_INSENSITIVE);
+
+  /**
+   * A size in bytes: an integer, or a string such as {@code "512KiB"}, {@code "4MiB"}, {@code
+   * "1GiB"} or {@code "100B"}; from 1 to {@code max}.
+   */
+  static long size(Fields f, String key, long fallback, long max) {
+    Value v = f.get(key);
+    if (v == null || v instanceof Value.Nil) {
+      return fallback;
+    }
+    long n = -1;
+    if (v instanceof Value.Int i) {
+      n = i.value();
+    } else if (v instanceof Value.Str str && SIZE.matcher(str.value().strip()).matches()) {
+      Matcher m = SIZE.matcher(str.value().strip());
+      m.matches();
+      String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
+      int shift =
+          switch (unit) {
+            case "kib" -> 10;
+            case "mib" -> 20;
+            case "gib" -> 30;
+            default -> 0;
+          };
+      long number = Long.parseLong(m.group(1));
+      n = number > max >> shift ? Long.MAX_VALUE : number << shift;
+    }
+    if (n < 1 || n > max) {
+      f.problem(
+          key,
+          "expected a size from 1 byte to "
+              + max
+              + " bytes, such as 65536, \"512KiB\" or \"4MiB\", found "
+              + Printer.describe(v));
+      return fallback;
+    }
+    return n;
   }
 }

@@ -2,16 +2,20 @@ package dev.agora.server;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
- * {@code agora serve}: where it listens and who may call — agora.yaml's {@code server:} section,
- * read by {@link ServerSection}. Keys are kept only as SHA-256 hex.
+ * {@code agora serve}: where it listens, who may call and how much — agora.yaml's {@code server:}
+ * section, read by {@link ServerSection}. Keys are kept only as SHA-256 hex.
  *
  * @param anonymous the context of requests without a key; null refuses them
  * @param allowedOrigins browser origins allowed to call (others, with an Origin header, are
  *     refused)
  * @param allowedHosts Host headers accepted besides 127.0.0.1, localhost and [::1] on the port (DNS
  *     rebinding)
+ * @param maxBody the largest request body taken, in bytes (413 above it)
+ * @param headerTimeout how long a connection may take to send a request's line and headers
+ * @param limits each caller's rate limits
  */
 public record ServerSettings(
     String host,
@@ -20,11 +24,23 @@ public record ServerSettings(
     String anonymous,
     List<String> allowedOrigins,
     List<String> allowedHosts,
-    Duration keepAlive) {
+    Duration keepAlive,
+    int maxBody,
+    Duration headerTimeout,
+    Limits limits) {
 
   public static final ServerSettings DEFAULT =
       new ServerSettings(
-          "127.0.0.1", 8420, List.of(), null, List.of(), List.of(), Duration.ofSeconds(15));
+          "127.0.0.1",
+          8420,
+          List.of(),
+          null,
+          List.of(),
+          List.of(),
+          Duration.ofSeconds(15),
+          4 << 20,
+          Duration.ofSeconds(20),
+          Limits.DEFAULT);
 
   public ServerSettings {
     apiKeys = List.copyOf(apiKeys);
@@ -34,7 +50,17 @@ public record ServerSettings(
 
   /** The same server on another host and port (the command line's --host/--port). */
   public ServerSettings at(String h, int p) {
-    return new ServerSettings(h, p, apiKeys, anonymous, allowedOrigins, allowedHosts, keepAlive);
+    return new ServerSettings(
+        h,
+        p,
+        apiKeys,
+        anonymous,
+        allowedOrigins,
+        allowedHosts,
+        keepAlive,
+        maxBody,
+        headerTimeout,
+        limits);
   }
 
   /**
@@ -42,4 +68,30 @@ public record ServerSettings(
    * acts as.
    */
   public record ApiKey(String name, String sha256, String context) {}
+
+  /**
+   * How fast one caller may go: {@code callsPerSecond} requests and {@code bytesPerSecond} of
+   * request bodies on average, with bursts of up to {@code burst} worth of either.
+   */
+  public record Limit(double callsPerSecond, long bytesPerSecond, Duration burst) {
+
+    /** 50 requests and 8 MiB a second, bursts of one second's worth. */
+    public static final Limit DEFAULT = new Limit(50, 8L << 20, Duration.ofSeconds(1));
+  }
+
+  /**
+   * {@code server.limits}: the limit of every caller ({@code fallback}, agora.yaml's {@code
+   * default}), unless its API key's name ({@code keys}) or its context ({@code contexts}) has one
+   * of its own — in that order. Each caller (each API key; all anonymous callers together) has its
+   * own allowance.
+   */
+  public record Limits(Limit fallback, Map<String, Limit> keys, Map<String, Limit> contexts) {
+
+    public static final Limits DEFAULT = new Limits(Limit.DEFAULT, Map.of(), Map.of());
+
+    public Limits {
+      keys = Map.copyOf(keys);
+      contexts = Map.copyOf(contexts);
+    }
+  }
 }

@@ -18,6 +18,13 @@ record BareGateway(AgoraNode node, AgoraServer server) implements AutoCloseable 
   /** Starts one in {@code dir}; {@code topLevelYaml} is added to agora.yaml (a policy, say). */
   static BareGateway start(Path dir, String key, String topLevelYaml, Consumer<String> log)
       throws IOException {
+    return start(dir, key, topLevelYaml, "", log);
+  }
+
+  /** The same, with {@code serverYaml} (indented lines) added to the server: section. */
+  static BareGateway start(
+      Path dir, String key, String topLevelYaml, String serverYaml, Consumer<String> log)
+      throws IOException {
     Path file = dir.resolve("agora.yaml");
     Files.writeString(
         file,
@@ -29,8 +36,9 @@ record BareGateway(AgoraNode node, AgoraServer server) implements AutoCloseable 
           port: 0
           api_keys:
             - {name: key, context: operator, sha256: "%s"}
+        %s
         """
-                .formatted(GatewayFixture.sha(key))
+                .formatted(GatewayFixture.sha(key), serverYaml)
             + topLevelYaml);
     AgoraConfig cfg = ConfigLoader.load(file).withStorage(AgoraConfig.Storage.MEMORY);
     AgoraNode node = AgoraNode.open(cfg, EventSink.NONE, log);

@@ -70,29 +70,21 @@ class McpEndpointTest extends AgainstGateway {
   @Test
   void aBodyOverTheLimitIsRefusedBeforeItIsRead() throws Exception {
     McpHttp.Raw r =
-        McpHttp.raw(
-            g.server.port(),
-            "POST /mcp HTTP/1.0\r\nHost: 127.0.0.1:"
-                + g.server.port()
-                + "\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream"
-                + "\r\nX-API-Key: "
-                + GatewayFixture.OPS_KEY
-                + "\r\nContent-Length: "
-                + (AgoraServer.MAX_BODY + 1),
-            "");
+        McpHttp.rawPost(
+            g.server.port(), "Content-Length: " + (ServerSettings.DEFAULT.maxBody() + 1), "");
     assertThat(r.status()).isEqualTo(413);
     assertThat(r.body())
         .isEqualTo(
             "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32000,\"message\":\"the request"
-                + " body is larger than 16 MiB\"}}");
+                + " body is larger than 4194304 bytes (server.max_body)\"}}");
   }
 
   @Test
   void aChunkedBodyOverTheLimitIsRefused() {
     String session = ops().initialise();
     byte[] spaces = " ".repeat(1 << 20).getBytes(StandardCharsets.US_ASCII);
-    InputStream endless = new InputStream() { // 17 MiB of blanks, a megabyte at a time
-          int left = 17;
+    InputStream endless = new InputStream() { // 5 MiB of blanks, a megabyte at a time
+          int left = 5;
           int at = spaces.length;
 
           @Override
@@ -119,7 +111,7 @@ class McpEndpointTest extends AgainstGateway {
         McpHttp.send(
             ops().request(session).POST(HttpRequest.BodyPublishers.ofInputStream(() -> endless)));
     assertThat(r.statusCode()).isEqualTo(413);
-    assertThat(r.body()).contains("larger than 16 MiB");
+    assertThat(r.body()).contains("larger than 4194304 bytes (server.max_body)");
   }
 
   @Test

@@ -41,7 +41,14 @@ class McpFuzzTest {
 
   @BeforeAll
   static void serve(@TempDir Path dir) throws Exception {
-    gateway = BareGateway.start(dir, KEY, "", LOG::add);
+    // the barrage is one caller's: no rate limit, or most of it would be 429s
+    gateway =
+        BareGateway.start(
+            dir,
+            KEY,
+            "",
+            "  limits: {default: {calls_per_second: 1000000, bytes_per_second: 1GiB}}",
+            LOG::add);
     server = gateway.server();
   }
 

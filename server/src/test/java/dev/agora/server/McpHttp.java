@@ -85,6 +85,24 @@ record McpHttp(String url, Map<String, String> headers) {
   record Raw(int status, String head, String body) {}
 
   /**
+   * A POST to /mcp on a new connection to {@code port} with the operator's API key, {@code framing}
+   * (a Content-Length or Transfer-Encoding header line) and {@code body} as given, answer read
+   * whole.
+   */
+  static Raw rawPost(int port, String framing, String body) throws IOException {
+    return raw(
+        port,
+        "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:"
+            + port
+            + "\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream"
+            + "\r\nX-API-Key: "
+            + GatewayFixture.OPS_KEY
+            + "\r\n"
+            + framing,
+        body);
+  }
+
+  /**
    * Writes {@code head} (request line and headers, without the blank line) and {@code body} on a
    * new connection to {@code port} and reads the whole answer.
    */

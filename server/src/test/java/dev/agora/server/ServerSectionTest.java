@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -143,7 +144,7 @@ class ServerSectionTest {
                   + "variable (key_env) or give its sha256",
               "agora.yaml:5: server.anonymous: no context named 'nobody' under contexts",
               "agora.yaml:12: server.tls: unknown key 'tls'; known keys are host, port, api_keys, anonymous, "
-                  + "allowed_origins, allowed_hosts, keep_alive");
+                  + "allowed_origins, allowed_hosts, keep_alive, max_body, header_timeout, limits");
     }
   }
 
@@ -170,6 +171,104 @@ class ServerSectionTest {
             "agora.yaml:5: server.api_keys[0]: missing required field 'name'",
             "agora.yaml:6: server.api_keys[1]: missing required field 'context'",
             "agora.yaml:7: server.api_keys[2].key_env: the environment variable EMPTY is not set");
+  }
+
+  @Test
+  void body_size_header_timeout_and_rate_limits_are_read_with_their_defaults() throws IOException {
+    ServerSettings d = ServerSection.of(ConfigLoader.load(write("contexts: {a: {level: full}}\n")));
+    assertThat(d.maxBody()).isEqualTo(4 << 20);
+    assertThat(d.headerTimeout()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(d.limits()).isEqualTo(ServerSettings.Limits.DEFAULT);
+    ServerSection section = new ServerSection(name -> "k");
+    ServerSettings s =
+        ServerSection.of(
+            load(
+                section,
+                write(
+                    """
+                contexts:
+                  agent: {level: full}
+                server:
+                  api_keys: [{name: ci, context: agent, key_env: K}]
+                  max_body: 512KiB
+                  header_timeout: 5s
+                  limits:
+                    default: {calls_per_second: 10, bytes_per_second: 1MiB, burst: 2s}
+                    keys: {ci: {calls_per_second: 0.5}}
+                    contexts: {agent: {bytes_per_second: 1000}}
+                """)));
+    assertThat(s.maxBody()).isEqualTo(512 << 10);
+    assertThat(s.headerTimeout()).isEqualTo(Duration.ofSeconds(5));
+    ServerSettings.Limit fallback = new ServerSettings.Limit(10, 1 << 20, Duration.ofSeconds(2));
+    assertThat(s.limits().fallback()).isEqualTo(fallback);
+    assertThat(s.limits().keys())
+        .containsExactly(
+            Map.entry("ci", new ServerSettings.Limit(0.5, 1 << 20, Duration.ofSeconds(2))));
+    assertThat(s.limits().contexts())
+        .containsExactly(
+            Map.entry("agent", new ServerSettings.Limit(10, 1000, Duration.ofSeconds(2))));
+    assertThat(s.at("::1", 1).limits()).isEqualTo(s.limits());
+    for (String size : List.of("7", "7B", "7 b")) {
+      assertThat(
+              ServerSection.of(
+                      ConfigLoader.load(
+                          write(
+                              "contexts: {a: {level: full}}\nserver: {max_body: \""
+                                  + size
+                                  + "\"}\n")))
+                  .maxBody())
+          .as(size)
+          .isEqualTo(7);
+    }
+    assertThat(
+            ServerSection.of(
+                    ConfigLoader.load(
+                        write("contexts: {a: {level: full}}\nserver: {max_body: 1GiB}\n")))
+                .maxBody())
+        .isEqualTo(1 << 30);
+  }
+
+  @Test
+  void limit_mistakes_are_named() throws IOException {
+    Path f =
+        write(
+            """
+        contexts:
+          agent: {level: full}
+        server:
+          max_body: 4 MB
+          header_timeout: soon
+          limits:
+            default: {calls_per_second: 0, bytes_per_second: -1, burst: 0s, speed: 3}
+            keys: {ghost: {}}
+            contexts: {nobody: {bytes_per_second: 99999999999GiB}}
+            every: 1s
+        """);
+    DocumentException e =
+        Assertions.catchThrowableOfType(
+            DocumentException.class, () -> load(new ServerSection(n -> null), f));
+    assertThat(e.problems())
+        .extracting(p -> p.toString().replace(f.toString(), "agora.yaml"))
+        .containsExactly(
+            "agora.yaml:4: server.max_body: expected a size from 1 byte to 2147483646 bytes, such as"
+                + " 65536, \"512KiB\" or \"4MiB\", found \"4 MB\" (string)",
+            "agora.yaml:5: server.header_timeout: expected a positive duration such as \"500ms\","
+                + " \"30s\" or \"5m\", found \"soon\" (string)",
+            "agora.yaml:7: server.limits.default.calls_per_second: expected a number from 1.0E-6 to"
+                + " 1.0E9, found 0 (integer)",
+            "agora.yaml:7: server.limits.default.bytes_per_second: expected a size from 1 byte to"
+                + " 8796093022207 bytes, such as 65536, \"512KiB\" or \"4MiB\", found -1 (integer)",
+            "agora.yaml:7: server.limits.default.burst: expected a positive duration such as"
+                + " \"500ms\", \"30s\" or \"5m\", found \"0s\" (string)",
+            "agora.yaml:7: server.limits.default.speed: unknown key 'speed'; known keys are"
+                + " calls_per_second, bytes_per_second, burst",
+            "agora.yaml:8: server.limits.keys.ghost: no API key named 'ghost'",
+            "agora.yaml:9: server.limits.contexts.nobody: no context named 'nobody'",
+            "agora.yaml:9: server.limits.contexts.nobody.bytes_per_second: expected a size from 1"
+                + " byte to 8796093022207 bytes, such as 65536, \"512KiB\" or \"4MiB\", found"
+                + " \"99999999999GiB\" (string)",
+            "agora.yaml:10: server.limits.every: unknown key 'every'; known keys are default, keys,"
+                + " contexts");
   }
 
   @Test

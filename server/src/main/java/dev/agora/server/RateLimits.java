@@ -1,0 +1,106 @@
+package dev.agora.server;
+
+import dev.agora.server.ServerSettings.Limit;
+import dev.agora.server.ServerSettings.Limits;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * {@code server.limits} at work: each caller's allowance of requests and request bytes, two token
+ * buckets refilled at the configured rates. A request is let in while its caller has a whole call
+ * and some bytes left; its body's bytes are charged once read (so a body larger than the burst
+ * passes on a full allowance and leaves a debt to wait out). Refusing costs nothing, so a caller
+ * over its limit cannot slow the others down.
+ */
+final class RateLimits {
+
+  /** A refusal: when the caller may try again, in whole seconds (for Retry-After). */
+  record Refusal(Limit limit, long retryAfterSeconds) {}
+
+  private final Limits limits;
+  private final LongSupplier nanos;
+  private final Map<String, Allowance> allowances = new ConcurrentHashMap<>();
+
+  RateLimits(Limits limits) {
+    this(limits, System::nanoTime);
+  }
+
+  RateLimits(Limits limits, LongSupplier nanos) {
+    this.limits = limits;
+    this.nanos = nanos;
+  }
+
+  /**
+   * The limit of the caller named {@code caller}: {@code <context>/<key name>} for a key, the
+   * context's name for anonymous callers.
+   */
+  Limit limitOf(String caller) {
+    int slash = caller.indexOf('/');
+    String context = slash < 0 ? caller : caller.substring(0, slash);
+    Limit byKey = slash < 0 ? null : limits.keys().get(caller.substring(slash + 1));
+    if (byKey != null) {
+      return byKey;
+    }
+    return limits.contexts().getOrDefault(context, limits.fallback());
+  }
+
+  /** Takes one call from {@code caller}'s allowance, or says when to come back. */
+  Refusal take(String caller) {
+    return allowance(caller).take(nanos.getAsLong());
+  }
+
+  /** Charges {@code bytes} of request body to {@code caller}. */
+  void charge(String caller, long bytes) {
+    allowance(caller).charge(nanos.getAsLong(), bytes);
+  }
+
+  private Allowance allowance(String caller) {
+    return allowances.computeIfAbsent(caller, c -> new Allowance(limitOf(c), nanos.getAsLong()));
+  }
+
+  /** One caller's two buckets; full at first. */
+  private static final class Allowance {
+    private final Limit limit;
+    private final double callCapacity;
+    private final double byteCapacity;
+    private double calls;
+    private double bytes;
+    private long at;
+
+    Allowance(Limit limit, long now) {
+      this.limit = limit;
+      double seconds = limit.burst().toNanos() / 1e9;
+      this.callCapacity = Math.max(1, limit.callsPerSecond() * seconds);
+      this.byteCapacity = Math.max(1, limit.bytesPerSecond() * seconds);
+      this.calls = callCapacity;
+      this.bytes = byteCapacity;
+      this.at = now;
+    }
+
+    synchronized Refusal take(long now) {
+      refill(now);
+      if (calls >= 1 && bytes > 0) {
+        calls -= 1;
+        return null;
+      }
+      double wait =
+          Math.max(
+              calls >= 1 ? 0 : (1 - calls) / limit.callsPerSecond(),
+              bytes > 0 ? 0 : (1 - bytes) / limit.bytesPerSecond());
+      return new Refusal(limit, Math.max(1, (long) Math.ceil(wait)));
+    }
+
+    synchronized void charge(long now, long n) {
+      refill(now);
+      bytes -= n;
+    }
+
+    private void refill(long now) {
+      double seconds = Math.max(0, now - at) / 1e9;
+      at = now;
+      calls = Math.min(callCapacity, calls + seconds * limit.callsPerSecond());
+      bytes = Math.min(byteCapacity, bytes + seconds * limit.bytesPerSecond());
+    }
+  }
+}
