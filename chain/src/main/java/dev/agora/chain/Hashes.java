@@ -19,16 +19,28 @@ public final class Hashes {
   public static final byte[] GENESIS = new byte[32];
 
   private static final ThreadLocal<MessageDigest> SHA256 =
-      ThreadLocal.withInitial(
-          () -> {
-            try {
-              return MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-              throw new IllegalStateException("this JDK has no SHA-256", e);
-            }
-          });
+      ThreadLocal.withInitial(() -> newDigest(() -> MessageDigest.getInstance("SHA-256")));
 
   private Hashes() {}
+
+  /** Makes a MessageDigest; the checked exception of {@code MessageDigest.getInstance}. */
+  interface DigestFactory {
+    MessageDigest create() throws NoSuchAlgorithmException;
+  }
+
+  /**
+   * A new digest from {@code factory}. Every JDK has SHA-256, so a NoSuchAlgorithmException means
+   * its implementation failed to construct: an Error doing so (an OutOfMemoryError, which the JDK
+   * wraps) is thrown as itself, not reported as a missing algorithm (issue 12).
+   */
+  static MessageDigest newDigest(DigestFactory factory) {
+    try {
+      return factory.create();
+    } catch (NoSuchAlgorithmException e) {
+      Failures.rethrowError(e);
+      throw new IllegalStateException("SHA-256 is not available: " + Failures.describe(e), e);
+    }
+  }
 
   public static byte[] sha256(byte[] data) {
     return SHA256.get().digest(data);

@@ -184,10 +184,17 @@ public final class Ledger implements EventSink, AutoCloseable {
     RuntimeException failure = null;
     try {
       x = store.append(head -> head.extend(all));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // An Error too: the batch must leave the queue and its waiters must hear, or every later
+      // write waits forever behind it. Its message names the Error beneath (out of memory), not
+      // what the JDK wrapped it in (issue 12).
       failure =
           new WriteFailed(
-              "the Causal Chain could not store " + all.size() + " entries: " + e.getMessage(), e);
+              "the Causal Chain could not store "
+                  + all.size()
+                  + " entries: "
+                  + Failures.describe(e),
+              e);
     }
     lock.lock();
     try {

@@ -2,6 +2,7 @@ package dev.agora.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.agora.chain.event.Event;
 import dev.agora.chain.event.EventType;
@@ -20,6 +21,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -153,6 +155,47 @@ class LedgerTest {
         return inner.append(extend);
       }
     };
+  }
+
+  /** A store whose next append throws {@code error}, once. */
+  private static ChainStore failingOnce(MemoryChainStore inner, AtomicReference<Throwable> error) {
+    return new ForwardingChainStore(inner) {
+      @Override
+      public ChainHead.Extension append(Function<ChainHead, ChainHead.Extension> extend) {
+        Throwable t = error.getAndSet(null);
+        if (t instanceof Error e) {
+          throw e;
+        }
+        if (t instanceof RuntimeException e) {
+          throw e;
+        }
+        return inner.append(extend);
+      }
+    };
+  }
+
+  @Test
+  void aWriteOutOfMemoryFailsThatWriteSayingSoAndLaterWritesGoOn() {
+    MemoryChainStore inner = new MemoryChainStore();
+    AtomicReference<Throwable> next = new AtomicReference<>();
+    Ledger ledger = ledger(failingOnce(inner, next), Ledger.Durability.DURABLE, 0);
+    SplittableRandom r = new SplittableRandom(12);
+    next.set(new OutOfMemoryError("Java heap space"));
+    assertThatThrownBy(() -> ledger.accept(Samples.random(r, 0)))
+        .isInstanceOf(Ledger.WriteFailed.class)
+        .hasMessage("the Causal Chain could not store 1 entries: out of memory (Java heap space)")
+        .hasCauseInstanceOf(OutOfMemoryError.class);
+    // Before issue 12 the failed batch stayed at the head of the queue: this write waited forever.
+    assertTimeoutPreemptively(Duration.ofSeconds(30), () -> ledger.accept(Samples.random(r, 1)));
+    next.set(
+        new IllegalArgumentException(
+            "Self-suppression not permitted", new OutOfMemoryError("Java heap space")));
+    assertThatThrownBy(() -> ledger.accept(Samples.random(r, 2)))
+        .isInstanceOf(Ledger.WriteFailed.class)
+        .hasMessage("the Causal Chain could not store 1 entries: out of memory (Java heap space)");
+    ledger.accept(Samples.random(r, 3));
+    assertThat(inner.head().size()).isEqualTo(2);
+    assertThat(new CausalChain(ledger, List.of()).verify().ok()).isTrue();
   }
 
   @Test

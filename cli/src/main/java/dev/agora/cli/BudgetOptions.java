@@ -8,17 +8,23 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-/** {@code --timeout-ms} and {@code --max-steps}, shared by the commands that evaluate RTFS. */
+/**
+ * {@code --timeout-ms}, {@code --max-steps} and {@code --max-memory-bytes}, shared by the commands
+ * that evaluate RTFS: each overrides agora.yaml's {@code rtfs:} section (whose timeout is 60 s by
+ * default, so no plan runs forever).
+ */
 final class BudgetOptions {
 
   @Option(
       names = "--timeout-ms",
       paramLabel = "MS",
-      description = "Stop the evaluation after this many milliseconds.")
+      description =
+          "Stop the evaluation after this many milliseconds (default: rtfs.timeout, 60 s).")
   Long timeoutMs;
 
   @Option(
@@ -27,22 +33,41 @@ final class BudgetOptions {
       description = "Stop the evaluation after N function applications.")
   Long maxSteps;
 
-  /** The limits these options ask for; a non-positive value is a usage error. */
-  Limits limits(CommandLine cmd) {
-    Limits l = Limits.DEFAULT;
-    if (timeoutMs != null) {
-      if (timeoutMs <= 0) {
-        throw new ParameterException(cmd, "--timeout-ms must be positive, got " + timeoutMs);
+  @Option(
+      names = "--max-memory-bytes",
+      paramLabel = "BYTES",
+      description =
+          "Stop the evaluation once the values it made take more than BYTES (default:"
+              + " rtfs.max_memory_bytes, 256 MiB).")
+  Long maxMemoryBytes;
+
+  /**
+   * What these options change in the configured limits; a non-positive value is a usage error,
+   * reported before anything starts.
+   */
+  UnaryOperator<Limits> overrides(CommandLine cmd) {
+    positive(cmd, "--timeout-ms", timeoutMs);
+    positive(cmd, "--max-steps", maxSteps);
+    positive(cmd, "--max-memory-bytes", maxMemoryBytes);
+    return configured -> {
+      Limits l = configured;
+      if (timeoutMs != null) {
+        l = l.withTimeout(Duration.ofMillis(timeoutMs));
       }
-      l = l.withTimeout(Duration.ofMillis(timeoutMs));
-    }
-    if (maxSteps != null) {
-      if (maxSteps <= 0) {
-        throw new ParameterException(cmd, "--max-steps must be positive, got " + maxSteps);
+      if (maxSteps != null) {
+        l = l.withMaxSteps(maxSteps);
       }
-      l = l.withMaxSteps(maxSteps);
+      if (maxMemoryBytes != null) {
+        l = l.withMaxMemory(maxMemoryBytes);
+      }
+      return l;
+    };
+  }
+
+  private static void positive(CommandLine cmd, String option, Long value) {
+    if (value != null && value <= 0) {
+      throw new ParameterException(cmd, option + " must be positive, got " + value);
     }
-    return l;
   }
 
   /** Reads a source file as UTF-8; an unreadable one is a usage error naming why. */

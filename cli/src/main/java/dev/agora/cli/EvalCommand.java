@@ -2,6 +2,8 @@ package dev.agora.cli;
 
 import dev.agora.chain.event.EventSink;
 import dev.agora.core.PlanRunner;
+import dev.agora.core.config.RtfsSection;
+import dev.agora.rtfs.Limits;
 import dev.agora.rtfs.Printer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -60,13 +62,14 @@ final class EvalCommand implements Callable<Integer> {
     }
     String source = expr != null ? expr : BudgetOptions.read(file, spec.commandLine());
     String name = expr != null ? "<expr>" : file.toString();
-    var limits = budget.limits(spec.commandLine());
+    var budgets = budget.overrides(spec.commandLine());
     EventSink sink = trace ? new EventTrace(io.err()) : EventSink.NONE;
     return Commands.withMarketplace(
         options,
         io,
         sink,
         s -> {
+          Limits limits = budgets.apply(RtfsSection.of(s.marketplace().config()));
           PlanRunner.Outcome o =
               Evaluator.onBigStack(
                   () -> s.marketplace().runPlan(source, name, s.context(), limits, io.out()));

@@ -1,6 +1,6 @@
 package dev.agora.cli;
 
-import dev.agora.rtfs.Limits;
+import dev.agora.core.config.RtfsSection;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -63,7 +63,10 @@ final class ReplCommand implements Callable<Integer> {
     try (Terminal terminal = tb.build()) {
       Path history = noHistory ? null : Path.of(System.getProperty("user.home"), ".agora_history");
       return new Repl(
-              terminal, s.marketplace().session(s.context(), Limits.DEFAULT, io.out()), history)
+              terminal,
+              s.marketplace()
+                  .session(s.context(), RtfsSection.of(s.marketplace().config()), io.out()),
+              history)
           .run();
     }
   }

@@ -2,6 +2,8 @@ package dev.agora.cli;
 
 import dev.agora.chain.event.EventSink;
 import dev.agora.core.PlanRunner;
+import dev.agora.core.config.RtfsSection;
+import dev.agora.rtfs.Limits;
 import dev.agora.rtfs.Printer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -49,12 +51,13 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() {
     String source = BudgetOptions.read(plan, spec.commandLine());
     EventSink sink = trace ? new EventTrace(io.err()) : EventSink.NONE;
-    var limits = budget.limits(spec.commandLine());
+    var budgets = budget.overrides(spec.commandLine());
     return Commands.withMarketplace(
         options,
         io,
         sink,
         s -> {
+          Limits limits = budgets.apply(RtfsSection.of(s.marketplace().config()));
           PlanRunner.Outcome o =
               Evaluator.onBigStack(
                   () ->

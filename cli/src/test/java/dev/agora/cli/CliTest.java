@@ -178,7 +178,7 @@ class CliTest {
             "--timeout-ms",
             "1",
             "-e",
-            "(reduce (fn [a x] (reduce + a (range 1000))) 0 (range 1000000))");
+            "((fn spin [n] (if (= n 0) 0 (+ 1 (spin (- n 1)) (spin (- n 1))))) 60)");
     assertThat(time.exit()).isEqualTo(1);
     assertThat(time.err()).startsWith("error: Timeout");
   }

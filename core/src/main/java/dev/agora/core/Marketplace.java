@@ -11,6 +11,7 @@ import dev.agora.core.call.policy.PolicyEngine;
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.call.resilience.ResiliencePolicy;
 import dev.agora.core.config.AgoraConfig;
+import dev.agora.core.config.RtfsSection;
 import dev.agora.core.discovery.Bootstrap;
 import dev.agora.core.discovery.Scrub;
 import dev.agora.core.doc.DocumentProblem;
@@ -63,7 +64,7 @@ public final class Marketplace implements AutoCloseable {
   private final Consumer<String> log;
   private final Registry registry;
   private final Providers providers;
-  private final LocalProvider local = new LocalProvider();
+  private final LocalProvider local;
   private final AtomicReference<PolicyEngine> policy;
   private final Authorize authorize;
   private final AtomicReference<ResiliencePolicy> resilience;
@@ -75,6 +76,7 @@ public final class Marketplace implements AutoCloseable {
 
   private Marketplace(Builder b) {
     this.config = b.config;
+    this.local = new LocalProvider(RtfsSection.of(config).maxMemory());
     this.sink = b.sink;
     this.clock = b.clock;
     this.log = b.log;

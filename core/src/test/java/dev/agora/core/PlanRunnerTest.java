@@ -164,7 +164,7 @@ class PlanRunnerTest {
         .isEqualTo(Value.keyword("gave-up"));
     PlanRunner.Outcome o =
         m.runPlan(
-            "(try (reduce (fn [a x] (reduce + a (range 1000))) 0 (range 10000000)) (catch e :no))",
+            "(try ((fn spin [n] (if (= n 0) 0 (+ 1 (spin (- n 1)) (spin (- n 1))))) 60) (catch e :no))",
             "p",
             SecurityContext.full("a"),
             Limits.DEFAULT.withTimeout(Duration.ofMillis(50)),

@@ -18,6 +18,7 @@ public final class Dict implements Value {
   private final Map<Value, Value> entries;
 
   private Dict(LinkedHashMap<Value, Value> entries) {
+    Evaluation.charge(Evaluation.mapBytes(entries.size()));
     this.entries = entries;
   }
 

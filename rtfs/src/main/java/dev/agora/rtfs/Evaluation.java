@@ -13,10 +13,19 @@ import java.util.function.Supplier;
  * every 1,024 ticks. A deadline, a cancellation or an exhausted step budget <em>aborts</em> the
  * evaluation: the error is remembered and raised again at every later tick, so a catch-all {@code
  * try} cannot keep a runaway program alive.
+ *
+ * <p><b>Memory.</b> While {@link #metered} runs the program, every string, vector, list and map it
+ * makes on this thread is counted against {@link Limits#maxMemory()} with an estimate of its size
+ * ({@link #allocate}); garbage counts too, so the budget bounds what one evaluation can ever hold,
+ * whatever the others on the heap do. Exceeding it aborts the evaluation like the step budget.
+ * Values the host makes during a {@code call} or a step report are not counted.
  */
 public final class Evaluation {
 
   private static final int CHECK_EVERY = 1024;
+
+  /** The evaluation whose program runs on this thread now, or null (the host, no evaluation). */
+  private static final ThreadLocal<Evaluation> METERED = new ThreadLocal<>();
 
   private final Host host;
   private final Limits limits;
@@ -25,7 +34,9 @@ public final class Evaluation {
   private final long deadline;
   private final long maxSteps;
   private final int maxDepth;
+  private final long maxMemory;
   private long steps;
+  private long allocated;
   private int depth;
   private String currentStep;
   private RtfsError aborted;
@@ -38,6 +49,7 @@ public final class Evaluation {
     this.nanoClock = nanoClock;
     this.maxSteps = limits.maxSteps();
     this.maxDepth = limits.maxDepth();
+    this.maxMemory = limits.maxMemory();
     this.deadline =
         limits.timeout() == null
             ? Long.MAX_VALUE
@@ -172,19 +184,102 @@ public final class Evaluation {
     throw e;
   }
 
-  /** Refuses a collection of {@code n} items beyond {@link Limits#maxCollection()}. */
+  /**
+   * Refuses a collection of {@code n} items beyond {@link Limits#maxCollection()}, or one that
+   * would not fit in what is left of the memory budget.
+   */
   public void checkSize(long n) {
     if (n > limits.maxCollection()) {
       throw RtfsError.limit(
           "a collection of " + n + " items exceeds the limit of " + limits.maxCollection());
     }
+    checkMemory(seqBytes(n));
   }
 
-  /** Refuses a string of {@code n} characters beyond {@link Limits#maxString()}. */
+  /**
+   * Refuses a string of {@code n} characters beyond {@link Limits#maxString()}, or one that would
+   * not fit in what is left of the memory budget.
+   */
   public void checkString(long n) {
     if (n > limits.maxString()) {
       throw RtfsError.limit(
           "a string of " + n + " characters exceeds the limit of " + limits.maxString());
+    }
+    checkMemory(stringBytes(n));
+  }
+
+  // ---- Memory ----
+
+  /** Estimated bytes of a string of {@code chars} characters (object, array, builder slack). */
+  static long stringBytes(long chars) {
+    return 56 + 2 * chars;
+  }
+
+  /** Estimated bytes of a vector or list of {@code items} items (object, array of references). */
+  static long seqBytes(long items) {
+    return 32 + 8 * items;
+  }
+
+  /** Estimated bytes of a map of {@code entries} entries (a linked hash map). */
+  static long mapBytes(long entries) {
+    return 64 + 56 * entries;
+  }
+
+  /**
+   * Runs {@code body} — the program — counting the values it makes on this thread against this
+   * evaluation's memory budget; an evaluation already metered on this thread resumes after.
+   */
+  public <T> T metered(Supplier<T> body) {
+    Evaluation outer = METERED.get();
+    METERED.set(this);
+    try {
+      return body.get();
+    } finally {
+      METERED.set(outer);
+    }
+  }
+
+  /** Counts a new value of about {@code bytes} bytes against the running evaluation, if any. */
+  static void charge(long bytes) {
+    Evaluation ev = METERED.get();
+    if (ev != null) {
+      ev.allocate(bytes);
+    }
+  }
+
+  /**
+   * Counts {@code bytes} the program made against the memory budget; beyond it the evaluation is
+   * aborted with LimitExceeded. Strings, vectors, lists and maps count themselves; builtins call
+   * this for what else they make in bulk (the numbers of a {@code range}).
+   */
+  public void allocate(long bytes) {
+    allocated += bytes;
+    if (allocated > maxMemory) {
+      abort(overBudget());
+    }
+  }
+
+  private void checkMemory(long bytes) {
+    if (allocated + bytes > maxMemory) {
+      abort(overBudget());
+    }
+  }
+
+  private RtfsError overBudget() {
+    return RtfsError.limit(
+        "the evaluation used more than its memory budget of "
+            + (maxMemory % (1 << 20) == 0 ? (maxMemory >> 20) + " MiB" : maxMemory + " bytes")
+            + " (strings and collections it built, counted as they were made)");
+  }
+
+  /** Runs a host action outside the memory budget: what the host makes is its own. */
+  private static <T> T unmetered(Supplier<T> action) {
+    Evaluation outer = METERED.get();
+    METERED.remove();
+    try {
+      return action.get();
+    } finally {
+      METERED.set(outer);
     }
   }
 
@@ -213,7 +308,9 @@ public final class Evaluation {
         };
     tick();
     try {
-      Value v = host.call(new Host.CapabilityCall(id, Arrays.asList(args), currentStep, pos));
+      Value v =
+          unmetered(
+              () -> host.call(new Host.CapabilityCall(id, Arrays.asList(args), currentStep, pos)));
       return v == null ? Value.NIL : v;
     } catch (RtfsError e) {
       throw e.at(pos);
@@ -255,9 +352,9 @@ public final class Evaluation {
         null);
   }
 
-  private <T> T hostCall(Supplier<T> action, SourcePos pos) {
+  private static <T> T hostCall(Supplier<T> action, SourcePos pos) {
     try {
-      return action.get();
+      return unmetered(action);
     } catch (RtfsError e) {
       throw e.at(pos);
     } catch (RuntimeException e) {

@@ -15,6 +15,7 @@ public abstract sealed class Seq implements Value permits Vec, Lst {
   final Value[] items;
 
   Seq(Value[] items) {
+    Evaluation.charge(Evaluation.seqBytes(items.length));
     this.items = items;
   }
 

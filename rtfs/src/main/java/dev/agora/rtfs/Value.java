@@ -158,7 +158,7 @@ public sealed interface Value
   /** A string. */
   record Str(String value) implements Value {
     public Str {
-      Objects.requireNonNull(value);
+      Evaluation.charge(Evaluation.stringBytes(value.length()));
     }
 
     @Override

@@ -59,7 +59,7 @@ class FuzzTest {
   };
   private static final String MUTATION_CHARS = "()[]{}\"\\;:#'`~^@&%,.-+*/0123456789abcxyzλ é\n\t";
   private static final Limits LIMITS =
-      new Limits(20_000, Duration.ofSeconds(2), 300, 20_000, 200_000);
+      new Limits(20_000, Duration.ofSeconds(2), 300, 20_000, 200_000, 64L << 20);
 
   @Test
   void only_rtfs_errors_come_out() {

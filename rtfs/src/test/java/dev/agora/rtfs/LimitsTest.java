@@ -54,7 +54,10 @@ class LimitsTest {
     // real waiting.
     Interpreter rtfs =
         Interpreter.builder()
-            .limits(Limits.DEFAULT.withTimeout(Duration.ofMillis(50)))
+            .limits(
+                Limits.DEFAULT
+                    .withTimeout(Duration.ofMillis(50))
+                    .withMaxMemory(Long.MAX_VALUE)) // the garbage of a long loop counts
             .nanoClock(() -> now.addAndGet(1_000_000))
             .build();
     String forever = "(reduce (fn [a x] (reduce + a (range 100))) 0 (range 10000000))";
@@ -73,7 +76,11 @@ class LimitsTest {
                   started.countDown();
                   return Value.NIL;
                 });
-    Interpreter rtfs = Interpreter.builder().host(host).build();
+    Interpreter rtfs =
+        Interpreter.builder()
+            .host(host)
+            .limits(Limits.DEFAULT.withMaxMemory(Long.MAX_VALUE))
+            .build();
     AtomicReference<RtfsError> error = new AtomicReference<>();
     Thread t =
         new Thread(

@@ -1,5 +1,6 @@
 package dev.agora.core.call;
 
+import dev.agora.chain.Failures;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.spi.Provider;
@@ -65,7 +66,7 @@ final class Execute implements Stage.Next {
       Redactor secrets = call.secrets();
       throw new AgoraError.ProviderError(
           call.manifest.id(),
-          secrets.redact(String.valueOf(e.getCause())),
+          secrets.redact(Failures.describe(e.getCause())),
           secrets.clean(e.getCause()));
     }
   }
@@ -88,12 +89,12 @@ final class Execute implements Stage.Next {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AgoraError.ProviderError(call.manifest.id(), "interrupted", e);
-    } catch (Exception e) {
+    } catch (Exception | OutOfMemoryError e) {
+      // Out of memory is this call's failure, recorded and answered as such; a message the JDK
+      // put over it ("Self-suppression not permitted") gives way to "out of memory" (issue 12).
       Redactor secrets = call.secrets();
       throw new AgoraError.ProviderError(
-          call.manifest.id(),
-          secrets.redact(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
-          secrets.clean(e));
+          call.manifest.id(), secrets.redact(Failures.describe(e)), secrets.clean(e));
     }
   }
 }

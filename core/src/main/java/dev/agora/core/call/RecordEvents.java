@@ -1,5 +1,6 @@
 package dev.agora.core.call;
 
+import dev.agora.chain.Failures;
 import dev.agora.chain.event.Event;
 import dev.agora.chain.event.EventIds;
 import dev.agora.chain.event.EventSink;
@@ -75,18 +76,20 @@ final class RecordEvents implements Stage {
 
   /**
    * Records an event; a sink that cannot record makes the call fail with {@link
-   * AgoraError.NotRecorded}.
+   * AgoraError.NotRecorded} — out of memory too, named as such whatever the JDK wrapped it in (a
+   * "Self-suppression not permitted" of a try-with-resources that met the JVM's shared
+   * OutOfMemoryError twice, issue 12). Other Errors pass as themselves.
    */
   private void record(Event e, CallRequest r, String consequence) {
     try {
       sink.accept(e);
-    } catch (RuntimeException failure) {
+    } catch (RuntimeException | OutOfMemoryError failure) {
       throw new AgoraError.NotRecorded(
           r.capabilityId(),
           "the Causal Chain could not record "
               + e.type()
               + " ("
-              + failure.getMessage()
+              + Failures.describe(failure)
               + "); "
               + consequence,
           failure);

@@ -60,9 +60,11 @@ public final class Defaults {
             CapabilityManifest.builder("ccos.io.log")
                 .name("Log")
                 .description(
-                    "Writes a message to Agora's log: a string, or {:message \"…\" :level :info :data …}.")
+                    "Writes a message to Agora's log: a string, or {:message \"…\" :level :info :data …}"
+                        + " (the level a keyword or, from JSON, a string).")
                 .input(
-                    "[:union :string [:map [:message :string] [:level [:enum :debug :info :warn :error] ?] [:data :any ?]]]")
+                    "[:union :string [:map [:message :string] [:level [:enum :debug :info :warn :error"
+                        + " \"debug\" \"info\" \"warn\" \"error\"] ?] [:data :any ?]]]")
                 .output(":nil")
                 .effects("logging")
                 .build(),
@@ -142,7 +144,11 @@ public final class Defaults {
     Value level = d.get("level");
     Value data = d.get("data");
     return "["
-        + (level == null ? "info" : ((Value.Keyword) level).name())
+        + switch (level) {
+          case null -> "info";
+          case Value.Keyword k -> k.name();
+          default -> ((Value.Str) level).value(); // JSON has no keywords: "level": "error"
+        }
         + "] "
         + caller
         + ": "

@@ -26,6 +26,14 @@ public final class LocalProvider implements Provider {
   /** Compiled RTFS implementations, by manifest (id, version and content hash). */
   private final Map<String, RtfsImplementation> compiled = new ConcurrentHashMap<>();
 
+  /** The memory budget of each call to an RTFS implementation, in bytes. */
+  private final long maxMemory;
+
+  /** A provider whose RTFS implementations may each make {@code maxMemory} bytes of values. */
+  public LocalProvider(long maxMemory) {
+    this.maxMemory = maxMemory;
+  }
+
   @Override
   public String type() {
     return "local";
@@ -77,7 +85,7 @@ public final class LocalProvider implements Provider {
             + (m.provenance() == null ? "" : m.provenance().contentHash());
     RtfsImplementation fn = compiled.get(key);
     if (fn == null) {
-      fn = RtfsImplementation.compile(m, impl);
+      fn = RtfsImplementation.compile(m, impl, maxMemory);
       compiled.put(key, fn);
     }
     return fn.apply(input, call);

@@ -15,8 +15,9 @@ import java.util.List;
 /**
  * A local capability written in RTFS inside its manifest: {@code provider: {type: local,
  * implementation: "(fn [input] …)"}} (in an RTFS manifest the {@code fn} form itself). The function
- * is compiled once and applied to each call's input, under the call's deadline and a step budget.
- * It runs with no capability host: an implementation computes, it does not call other capabilities.
+ * is compiled once and applied to each call's input, under the call's deadline, a step budget and
+ * the memory budget of agora.yaml's {@code rtfs.max_memory_bytes}. It runs with no capability host:
+ * an implementation computes, it does not call other capabilities.
  */
 final class RtfsImplementation {
 
@@ -26,21 +27,24 @@ final class RtfsImplementation {
   private final String capabilityId;
   private final Interpreter rtfs;
   private final Fn fn;
+  private final Limits limits;
 
-  private RtfsImplementation(String capabilityId, Interpreter rtfs, Fn fn) {
+  private RtfsImplementation(String capabilityId, Interpreter rtfs, Fn fn, Limits limits) {
     this.capabilityId = capabilityId;
     this.rtfs = rtfs;
     this.fn = fn;
+    this.limits = limits;
   }
 
   /**
-   * Compiles the manifest's {@code implementation}; a bad one is a ProviderError naming the
-   * problem.
+   * Compiles the manifest's {@code implementation}, whose calls may each make {@code maxMemory}
+   * bytes of values; a bad one is a ProviderError naming the problem.
    */
-  static RtfsImplementation compile(CapabilityManifest m, Value implementation) {
+  static RtfsImplementation compile(CapabilityManifest m, Value implementation, long maxMemory) {
     String source =
         implementation instanceof Value.Str s ? s.value() : Printer.print(implementation);
-    Interpreter rtfs = Interpreter.builder().limits(Limits.DEFAULT.withMaxSteps(MAX_STEPS)).build();
+    Limits limits = Limits.DEFAULT.withMaxSteps(MAX_STEPS).withMaxMemory(maxMemory);
+    Interpreter rtfs = Interpreter.builder().limits(limits).build();
     Value v;
     try {
       v = rtfs.eval(source, m.id() + " implementation");
@@ -56,7 +60,7 @@ final class RtfsImplementation {
               + ", not a function such as (fn [input] …)",
           null);
     }
-    return new RtfsImplementation(m.id(), rtfs, f);
+    return new RtfsImplementation(m.id(), rtfs, f, limits);
   }
 
   /** Applies the function to the input within the call's remaining time. */
@@ -68,8 +72,7 @@ final class RtfsImplementation {
     try {
       // Concurrent calls share the compiled function safely: each apply is its own evaluation, and
       // applying a defined function only reads the interpreter's globals.
-      return rtfs.apply(
-          fn, List.of(input), Limits.DEFAULT.withMaxSteps(MAX_STEPS).withTimeout(left));
+      return rtfs.apply(fn, List.of(input), limits.withTimeout(left));
     } catch (RtfsError e) {
       throw new AgoraError.ProviderError(capabilityId, e.describe(), e);
     }

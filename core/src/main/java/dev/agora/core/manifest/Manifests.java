@@ -1,5 +1,6 @@
 package dev.agora.core.manifest;
 
+import dev.agora.chain.Hashes;
 import dev.agora.core.doc.Document;
 import dev.agora.core.doc.DocumentException;
 import dev.agora.core.doc.DocumentProblem;
@@ -22,15 +23,12 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -465,14 +463,7 @@ public final class Manifests {
 
   /** SHA-256 (hex) of the manifest's canonical JSON, provenance excluded: its content hash. */
   public static String contentHash(CapabilityManifest m) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest(Json.canonical(m.toValue()).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
+    return Hashes.hex(Hashes.sha256(Json.canonical(m.toValue()).getBytes(StandardCharsets.UTF_8)));
   }
 
   /** Parses a schema written as RTFS text, for code that builds manifests. */

@@ -95,7 +95,7 @@ class ExecuteTest {
             },
             false);
     assertThat(e.getMessage())
-        .isEqualTo("capability 't.bug' failed: java.lang.AssertionError: invariant broken");
+        .isEqualTo("capability 't.bug' failed: AssertionError: invariant broken");
     assertThat(e.getCause()).isSameAs(bug);
     assertThat(sink.events(EventType.CapabilityResult).getLast().errorKind())
         .isEqualTo("ProviderError");

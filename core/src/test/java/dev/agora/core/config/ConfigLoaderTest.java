@@ -15,6 +15,7 @@ import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.doc.Documents;
 import dev.agora.core.doc.Fields;
 import dev.agora.core.spi.ConfigSection;
+import dev.agora.rtfs.Limits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -150,7 +151,7 @@ class ConfigLoaderTest {
             "agora.yaml:17: chain.max_stored_bytes: expected an integer from 0 to 2147483647, found -1 (integer)",
             "agora.yaml:17: chain.trusted_keys: not a verifier key: expected <name>+<hash>+<key>",
             "agora.yaml:18: extra: unknown key 'extra'; known keys are sources, policy, contexts, default_context, "
-                + "data_dir, storage, chain, resilience");
+                + "data_dir, storage, chain, resilience, rtfs");
   }
 
   @Test
@@ -336,6 +337,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void the_rtfs_section_sets_plan_budgets_and_defaults_to_a_minute_and_256_mib()
+      throws IOException {
+    assertThat(RtfsSection.of(AgoraConfig.defaults()))
+        .isEqualTo(Limits.DEFAULT.withTimeout(Duration.ofSeconds(60)));
+    Limits l =
+        RtfsSection.of(
+            ConfigLoader.load(
+                write("rtfs: {timeout: 5s, max_steps: 1000, max_memory_bytes: 1048576}\n")));
+    assertThat(l.timeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(l.maxSteps()).isEqualTo(1000);
+    assertThat(l.maxMemory()).isEqualTo(1 << 20);
+    assertThat(RtfsSection.of(ConfigLoader.load(write("rtfs: {}\n"))))
+        .isEqualTo(RtfsSection.DEFAULTS);
+  }
+
+  @Test
   void a_section_no_module_on_the_class_path_claims_is_an_unknown_key() throws IOException {
     Path f = write("contexts: {a: {level: full}}\nserver: {port: 8080}\n");
     DocumentException e =
@@ -344,8 +361,10 @@ class ConfigLoaderTest {
         .extracting(p -> p.toString().replace(f.toString(), "agora.yaml"))
         .containsExactly(
             "agora.yaml:2: server: unknown key 'server'; known keys are sources, policy, contexts, "
-                + "default_context, data_dir, storage, chain, resilience");
-    assertThat(ConfigLoader.sections()).isEmpty(); // core alone has none
+                + "default_context, data_dir, storage, chain, resilience, rtfs");
+    assertThat(ConfigLoader.sections()) // core alone has only its rtfs section
+        .extracting(ConfigSection::key)
+        .containsExactly("rtfs");
   }
 
   @Test

@@ -7,12 +7,16 @@ import dev.agora.core.Marketplace;
 import dev.agora.core.TestClock;
 import dev.agora.core.call.CallRequest;
 import dev.agora.core.call.policy.SecurityContext;
+import dev.agora.core.config.ConfigLoader;
 import dev.agora.core.error.AgoraError;
+import dev.agora.core.json.Json;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.ProviderSpec;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.reader.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +24,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LocalCapabilitiesTest {
 
@@ -162,6 +167,25 @@ class LocalCapabilitiesTest {
     assertThat(log)
         .containsExactly("[info] tester: ok\\n[error] admin: forged\\r\\t\\u001b[2J\\u2028\\u007f");
     assertThat(Defaults.escapeControls("plain é ✓")).isEqualTo("plain é ✓");
+    // issue 12: JSON has no keywords, so a level from JSON is a string, and is accepted
+    log.clear();
+    assertThat(
+            m.call(
+                CallRequest.of(
+                    "ccos.io.log",
+                    Json.parse("{\"message\": \"disk low\", \"level\": \"error\"}"),
+                    full)))
+        .isEqualTo(Value.NIL);
+    assertThat(log).containsExactly("[error] tester: disk low");
+    assertThatThrownBy(
+            () ->
+                m.call(
+                    CallRequest.of(
+                        "ccos.io.log",
+                        Json.parse("{\"message\": \"m\", \"level\": \"loud\"}"),
+                        full)))
+        .isInstanceOf(AgoraError.InvalidInput.class)
+        .hasMessageContaining("loud");
     assertThat(call("ccos.time.now", "nil"))
         .isEqualTo(
             Reader.readValue("{:iso \"2026-03-29T07:30Z\" :epoch-ms 1774769400000 :zone \"UTC\"}"));
@@ -179,6 +203,53 @@ class LocalCapabilitiesTest {
     assertThat(call("ccos.data.to-json", "{:a [1 nil]}")).isEqualTo(Value.of("{\"a\":[1,null]}"));
     assertThatThrownBy(() -> call("ccos.data.to-json", "##NaN"))
         .isInstanceOf(AgoraError.InvalidInput.class);
+  }
+
+  /** A pure capability whose RTFS implementation keeps {@code n} copies of a large vector. */
+  private static CapabilityManifest hog() {
+    return CapabilityManifest.builder("math.hog")
+        .input("[:map [:n :int]]")
+        .provider(
+            new ProviderSpec.Local(
+                null,
+                Dict.of(
+                    Value.keyword("implementation"),
+                    Value.of(
+                        "(fn [{:keys [n]}] (let [big (vec (range 100000))]"
+                            + " (count (mapv (fn [i] (conj big i)) (range n)))))"))))
+        .effects("pure")
+        .build();
+  }
+
+  @Test
+  void an_rtfs_implementation_has_a_memory_budget_so_a_hog_fails_alone() {
+    m.registry().register(hog(), "test");
+    assertThat(call("math.hog", "{:n 10}")).isEqualTo(Value.of(10));
+    assertThatThrownBy(() -> call("math.hog", "{:n 1000}"))
+        .isInstanceOf(AgoraError.ProviderError.class)
+        .hasMessageContaining("LimitExceeded")
+        .hasMessageContaining("the evaluation used more than its memory budget of 256 MiB");
+    assertThat(call("math.hog", "{:n 10}"))
+        .as("the next call has a fresh budget")
+        .isEqualTo(Value.of(10));
+  }
+
+  @Test
+  void the_memory_budget_of_rtfs_implementations_is_configured_in_agora_yaml(@TempDir Path dir)
+      throws Exception {
+    Path yaml = dir.resolve("agora.yaml");
+    Files.writeString(yaml, "rtfs: {max_memory_bytes: 4194304}\n");
+    try (Marketplace small =
+        Marketplace.builder()
+            .config(ConfigLoader.load(yaml))
+            .clock(new TestClock("2026-03-29T07:30:00Z"))
+            .log(log::add)
+            .build()) {
+      small.registry().register(hog(), "test");
+      assertThatThrownBy(
+              () -> small.call(CallRequest.of("math.hog", Reader.readValue("{:n 10}"), full)))
+          .hasMessageContaining("the evaluation used more than its memory budget of 4 MiB");
+    }
   }
 
   @Test
@@ -206,7 +277,7 @@ class LocalCapabilitiesTest {
                     Dict.of(
                         Value.keyword("implementation"),
                         Value.of(
-                            "(fn [_] (reduce (fn [a x] (reduce + a (range 100))) 0 (range 10000000)))"))))
+                            "(fn [_] ((fn spin [n] (if (= n 0) 0 (+ 1 (spin (- n 1)) (spin (- n 1))))) 60))"))))
             .effects("pure")
             .build();
     m.registry().register(loop, "test");

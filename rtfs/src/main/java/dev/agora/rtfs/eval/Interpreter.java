@@ -26,11 +26,12 @@ import java.util.function.Supplier;
  * Value v = rtfs.eval("(step \"fetch\" (call :weather.current {:city \"Oslo\"}))", "plan.rtfs");
  * }</pre>
  *
- * <p>Only {@link RtfsError}s come out of {@link #eval}: a stack or heap exhausted by the program is
- * reported as {@link ErrorKind#LimitExceeded}. Recursion as deep as {@link Limits#maxDepth()} needs
- * a thread stack of roughly 1 KB per level; the CLI evaluates on a thread with a large stack.
- * {@link #eval} may run on one thread at a time; {@link #apply} of a function already defined may
- * run on several at once (each call is its own evaluation, and applying only reads the globals).
+ * <p>Only {@link RtfsError}s come out of {@link #eval}: a stack exhausted by the program, or its
+ * memory budget ({@link Limits#maxMemory()}), is reported as {@link ErrorKind#LimitExceeded}, and
+ * so is a heap exhausted all the same. Recursion as deep as {@link Limits#maxDepth()} needs a
+ * thread stack of roughly 1 KB per level; the CLI evaluates on a thread with a large stack. {@link
+ * #eval} may run on one thread at a time; {@link #apply} of a function already defined may run on
+ * several at once (each call is its own evaluation, and applying only reads the globals).
  */
 public final class Interpreter {
 
@@ -86,7 +87,7 @@ public final class Interpreter {
     Value last = Value.NIL;
     for (Analyzer.TopLevel t : program) {
       try {
-        last = guarded(() -> t.run(ev));
+        last = guarded(() -> ev.metered(() -> t.run(ev)));
       } catch (RtfsError e) {
         throw e.at(t.node().pos()); // an error without a position gets its top-level form's
       }
@@ -102,7 +103,7 @@ public final class Interpreter {
   /** Calls an RTFS function with its own budgets (a per-call deadline, say). */
   public Value apply(Value fn, List<Value> args, Limits callLimits) {
     Evaluation ev = new Evaluation(host, callLimits, out, nanoClock);
-    return guarded(() -> ev.apply(fn, args.toArray(Value[]::new)));
+    return guarded(() -> ev.metered(() -> ev.apply(fn, args.toArray(Value[]::new))));
   }
 
   /** Binds a global, e.g. a builtin of the host's. */

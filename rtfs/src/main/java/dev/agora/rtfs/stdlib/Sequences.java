@@ -26,6 +26,9 @@ final class Sequences {
 
   private Sequences() {}
 
+  /** Estimated bytes of one number a {@code range} makes, for the memory budget. */
+  private static final long NUMBER_BYTES = 24;
+
   static void register(Stdlib.Registry r) {
     r.fn("count", 1, 1, (a, ev) -> Value.of(count(a[0])));
     r.fn(
@@ -341,6 +344,7 @@ final class Sequences {
     }
     double n = Math.max(0, Math.ceil((e - s) / st));
     ev.checkSize((long) Math.min(n, Long.MAX_VALUE));
+    ev.allocate(NUMBER_BYTES * (long) n);
     Value[] out = new Value[(int) n];
     for (int i = 0; i < out.length; i++) {
       out[i] = Value.of(s + i * st);
@@ -354,6 +358,7 @@ final class Sequences {
     }
     double n = Math.max(0, Math.ceil(((double) end - start) / step));
     ev.checkSize((long) Math.min(n, Long.MAX_VALUE));
+    ev.allocate(NUMBER_BYTES * (long) n);
     Value[] out = new Value[(int) n];
     long v = start;
     for (int i = 0; i < out.length; i++, v += step) {
