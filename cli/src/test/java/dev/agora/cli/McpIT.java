@@ -17,13 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -163,31 +160,11 @@ class McpIT {
 
   @Test
   void agora_serve_is_a_gateway_and_takes_its_upstream_down_when_stopped() throws Exception {
-    Process serve = new ProcessBuilder(AGORA, "serve", "--config", config.toString()).start();
-    serve.getOutputStream().close();
-    List<String> lines = Collections.synchronizedList(new ArrayList<>());
-    CompletableFuture<String> url = new CompletableFuture<>();
-    Thread.ofVirtual()
-        .start(
-            () -> {
-              Pattern serving = Pattern.compile("serving MCP at (http://\\S+)");
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(serve.getErrorStream(), StandardCharsets.UTF_8))) {
-                for (String line = r.readLine(); line != null; line = r.readLine()) {
-                  lines.add(line);
-                  Matcher m = serving.matcher(line);
-                  if (m.find()) {
-                    url.complete(m.group(1));
-                  }
-                }
-              } catch (IOException ignored) {
-                // the process ended
-              }
-              url.completeExceptionally(new IllegalStateException("agora serve ended: " + lines));
-            });
+    ServeProcess started =
+        ServeProcess.start(new ProcessBuilder(AGORA, "serve", "--config", config.toString()));
+    Process serve = started.process();
     try {
-      String endpoint = url.get(120, TimeUnit.SECONDS);
+      String endpoint = started.endpoint();
       assertThat(endpoint).startsWith("http://127.0.0.1:").endsWith("/mcp");
       Peers.Run r =
           Peers.run(
