@@ -4,8 +4,6 @@ import dev.agora.chain.Hashes;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.doc.Fields;
 import dev.agora.core.spi.ConfigSection;
-import dev.agora.rtfs.Printer;
-import dev.agora.rtfs.Value;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,8 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * agora.yaml's {@code server:} section, the server module's own (found by core's loader through
@@ -113,7 +109,7 @@ public final class ServerSection implements ConfigSection<ServerSettings> {
     List<String> origins = s.has("allowed_origins") ? s.strings("allowed_origins") : List.of();
     List<String> hosts = s.has("allowed_hosts") ? s.strings("allowed_hosts") : List.of();
     Duration keepAlive = s.duration("keep_alive", d.keepAlive());
-    int maxBody = (int) size(s, "max_body", d.maxBody(), Integer.MAX_VALUE - 1);
+    int maxBody = (int) s.size("max_body", d.maxBody(), Integer.MAX_VALUE - 1);
     Duration headerTimeout = s.duration("header_timeout", d.headerTimeout());
     ServerSettings.Limits limits = limits(s.map("limits"), keys, contexts);
     s.rejectUnknown();
@@ -149,50 +145,9 @@ public final class ServerSection implements ConfigSection<ServerSettings> {
   /** One limit; what it leaves out is {@code fallback}'s. */
   private static ServerSettings.Limit limit(Fields f, ServerSettings.Limit fallback) {
     double calls = f.number("calls_per_second", fallback.callsPerSecond(), 1e-6, 1e9);
-    long bytes = size(f, "bytes_per_second", fallback.bytesPerSecond(), Long.MAX_VALUE >> 20);
+    long bytes = f.size("bytes_per_second", fallback.bytesPerSecond(), Long.MAX_VALUE >> 20);
     Duration burst = f.duration("burst", fallback.burst());
     f.rejectUnknown();
     return new ServerSettings.Limit(calls, bytes, burst);
-  }
-
-  private static final Pattern SIZE =
-      Pattern.compile("(\\d{1,12})\\s*(B|KiB|MiB|GiB)?", Pattern.CASE_INSENSITIVE);
-
-  /**
-   * A size in bytes: an integer, or a string such as {@code "512KiB"}, {@code "4MiB"}, {@code
-   * "1GiB"} or {@code "100B"}; from 1 to {@code max}.
-   */
-  static long size(Fields f, String key, long fallback, long max) {
-    Value v = f.get(key);
-    if (v == null || v instanceof Value.Nil) {
-      return fallback;
-    }
-    long n = -1;
-    if (v instanceof Value.Int i) {
-      n = i.value();
-    } else if (v instanceof Value.Str str && SIZE.matcher(str.value().strip()).matches()) {
-      Matcher m = SIZE.matcher(str.value().strip());
-      m.matches();
-      String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
-      int shift =
-          switch (unit) {
-            case "kib" -> 10;
-            case "mib" -> 20;
-            case "gib" -> 30;
-            default -> 0;
-          };
-      long number = Long.parseLong(m.group(1));
-      n = number > max >> shift ? Long.MAX_VALUE : number << shift;
-    }
-    if (n < 1 || n > max) {
-      f.problem(
-          key,
-          "expected a size from 1 byte to "
-              + max
-              + " bytes, such as 65536, \"512KiB\" or \"4MiB\", found "
-              + Printer.describe(v));
-      return fallback;
-    }
-    return n;
   }
 }

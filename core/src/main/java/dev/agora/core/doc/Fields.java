@@ -12,6 +12,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -207,6 +208,47 @@ public final class Fields {
       return fallback;
     }
     return d;
+  }
+
+  private static final Pattern SIZE =
+      Pattern.compile("(\\d{1,12})\\s*(B|KiB|MiB|GiB)?", Pattern.CASE_INSENSITIVE);
+
+  /**
+   * A size in bytes: an integer, or a string such as {@code "512KiB"}, {@code "4MiB"}, {@code
+   * "1GiB"} or {@code "100B"}; from 1 to {@code max}.
+   */
+  public long size(String key, long fallback, long max) {
+    Value v = get(key);
+    if (v == null || v instanceof Value.Nil) {
+      return fallback;
+    }
+    long n = -1;
+    if (v instanceof Value.Int i) {
+      n = i.value();
+    } else if (v instanceof Value.Str str && SIZE.matcher(str.value().strip()).matches()) {
+      Matcher m = SIZE.matcher(str.value().strip());
+      m.matches();
+      String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
+      int shift =
+          switch (unit) {
+            case "kib" -> 10;
+            case "mib" -> 20;
+            case "gib" -> 30;
+            default -> 0;
+          };
+      long number = Long.parseLong(m.group(1));
+      n = number > max >> shift ? Long.MAX_VALUE : number << shift;
+    }
+    if (n < 1 || n > max) {
+      problem(
+          key,
+          "expected a size from 1 byte to "
+              + max
+              + " bytes, such as 65536, \"512KiB\" or \"4MiB\", found "
+              + Printer.describe(v));
+      return fallback;
+    }
+    return n;
   }
 
   /** An http(s) URL, or null when absent or not one (a problem is recorded then). */

@@ -116,6 +116,25 @@ class FieldsTest {
   }
 
   @Test
+  void sizesAreBytesOrBinaryUnitsWithinTheirRange() {
+    Fields f =
+        yaml(
+            "a: 65536\nb: 512KiB\nc: 4 mib\nd: 1GiB\ne: 100B\nf: 0\ng: 5MB\nh: lots\n"
+                + "i: 999999999999GiB\nj: 2049\nk: null\n");
+    assertThat(f.size("a", 1, Long.MAX_VALUE)).isEqualTo(65536);
+    assertThat(f.size("b", 1, Long.MAX_VALUE)).isEqualTo(512 << 10);
+    assertThat(f.size("c", 1, Long.MAX_VALUE)).isEqualTo(4 << 20);
+    assertThat(f.size("d", 1, Long.MAX_VALUE)).isEqualTo(1L << 30);
+    assertThat(f.size("e", 1, Long.MAX_VALUE)).isEqualTo(100);
+    for (String key : List.of("f", "g", "h", "i", "k", "absent")) {
+      assertThat(f.size(key, 7, 1L << 40)).as(key).isEqualTo(7);
+    }
+    assertThat(f.size("j", 7, 2048)).as("over the maximum").isEqualTo(7);
+    assertThat(reported()).hasSize(5).allMatch(p -> p.contains("expected a size from 1 byte to "));
+    assertThat(reported().get(0)).startsWith("t.yaml:6: f:");
+  }
+
+  @Test
   void urlsMustBeHttpOrHttps() {
     Fields f = yaml("a: https://example.org/x\nb: ftp://example.org\nc: 'http://exa mple'\n");
     assertThat(f.httpUrl("a")).isEqualTo(URI.create("https://example.org/x"));
