@@ -4,6 +4,7 @@ import dev.agora.core.call.policy.Egress;
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.spi.CallContext;
+import dev.agora.core.spi.Downstream;
 import dev.agora.core.spi.Redactor;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
@@ -67,6 +68,11 @@ final class Call implements CallContext {
   @Override
   public Duration timeout() {
     return timeout == null ? remaining() : timeout;
+  }
+
+  @Override
+  public Downstream downstream() {
+    return request.downstream();
   }
 
   @Override

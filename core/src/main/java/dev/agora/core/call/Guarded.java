@@ -83,7 +83,8 @@ final class Guarded implements Stage {
     public Value fallback(String id, Duration timeout) {
       CallRequest r = call.request;
       return path.apply(
-          new CallRequest(id, null, r.input(), r.caller(), call.callId, r.planId(), timeout));
+          new CallRequest(
+              id, null, r.input(), r.caller(), call.callId, r.planId(), timeout, r.downstream()));
     }
 
     @Override

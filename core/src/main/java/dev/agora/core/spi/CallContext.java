@@ -39,4 +39,12 @@ public interface CallContext {
    * secret it sends, since an upstream may echo it back.
    */
   default void usedSecrets(Redactor secrets) {}
+
+  /**
+   * The client that made this call, to pass on progress and the upstream's requests of it ({@link
+   * Downstream#NONE} when there is none).
+   */
+  default Downstream downstream() {
+    return Downstream.NONE;
+  }
 }

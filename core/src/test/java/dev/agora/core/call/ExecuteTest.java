@@ -11,6 +11,7 @@ import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.local.LocalFunction;
 import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.spi.Downstream;
 import dev.agora.core.spi.Redactor;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.ErrorKind;
@@ -18,6 +19,8 @@ import dev.agora.rtfs.RtfsError;
 import dev.agora.rtfs.Value;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -212,5 +215,47 @@ class ExecuteTest {
     for (Event e : sink.events()) {
       assertThat(String.valueOf(e.result()) + e.error()).doesNotContain(token);
     }
+  }
+
+  @Test
+  void aProviderReachesTheClientThatMadeTheCallAndNoClientRefusesRequests() {
+    List<String> heard = new ArrayList<>();
+    Downstream client =
+        new Downstream() {
+          @Override
+          public void progress(double progress, Double total, String message) {
+            heard.add(progress + "/" + total + " " + message);
+          }
+
+          @Override
+          public boolean supports(String capability) {
+            return capability.equals("sampling");
+          }
+
+          @Override
+          public Value request(String method, Value params, Duration timeout) {
+            return Value.of(method + " answered");
+          }
+        };
+    m.registerLocal(
+        CapabilityManifest.builder("t.downstream").effects("network").build(),
+        (in, c) -> {
+          c.downstream().progress(1, 2.0, "half");
+          return c.downstream().supports("sampling")
+              ? c.downstream().request("sampling/createMessage", Value.NIL, Duration.ofSeconds(1))
+              : Value.of("alone");
+        },
+        false,
+        "test");
+    CallRequest r = CallRequest.of("t.downstream", Value.NIL, SecurityContext.full("tester"));
+    assertThat(m.call(r.withDownstream(client)))
+        .isEqualTo(Value.of("sampling/createMessage answered"));
+    assertThat(heard).containsExactly("1.0/2.0 half");
+    assertThat(m.call(r.withTimeout(Duration.ofSeconds(5)))).isEqualTo(Value.of("alone"));
+    AgoraError.ProviderError e =
+        catchThrowableOfType(
+            AgoraError.ProviderError.class,
+            () -> Downstream.NONE.request("elicitation/create", Value.NIL, Duration.ZERO));
+    assertThat(e.getMessage()).contains("elicitation/create needs a client");
   }
 }
