@@ -18,9 +18,11 @@ import java.util.function.Consumer;
 /**
  * Executes {@code provider: {type: mcp, server: …, tool: …}} capabilities on the session of the
  * configured server of that name: {@code tools/call}, {@code resources/read} or {@code
- * prompts/get}, with the call's deadline (cancelled on the server when it passes) and its id as the
- * progress token. Failures are typed: the server's {@code isError} message and JSON-RPC errors are
- * ProviderErrors naming the server, a passed deadline is a Timeout.
+ * prompts/get}, with the call's deadline (cancelled on the server when it passes, or when the
+ * caller gives up: an interrupt) and its id as the progress token — progress, sampling and
+ * elicitation from the server during the call go to the call's client, see {@link CallsInFlight}.
+ * Failures are typed: the server's {@code isError} message and JSON-RPC errors are ProviderErrors
+ * naming the server, a passed deadline is a Timeout.
  */
 public final class McpProvider implements Provider {
 
@@ -74,13 +76,20 @@ public final class McpProvider implements Provider {
     boolean idempotent = spec.options().get("idempotent") instanceof Value.Bool b && b.value();
     String kind = spec.options().get("kind") instanceof Value.Keyword k ? k.name() : "tool";
     Map<String, Object> meta = Map.of("progressToken", call.callId());
-    try {
+    try (CallsInFlight.InFlight inFlight = c.calls().open(call)) {
       return switch (kind) {
         case "resource" -> {
           String uri =
               spec.tool().equals(McpMapping.RESOURCE_READER)
                   ? ((Value.Str) ((Dict) input).get("uri")).value()
                   : spec.tool();
+          if (spec.options().get("uri-template") instanceof Value.Str t
+              && !McpMapping.matches(t.value(), uri)) {
+            throw AgoraError.ProviderError.refused(
+                manifest.id(),
+                "the URI '" + uri + "' is not one of resource template " + t.value(),
+                null);
+          }
           yield McpMapping.read(
               c.request(
                   "resources/read " + uri,
@@ -116,6 +125,8 @@ public final class McpProvider implements Provider {
       };
     } catch (McpConnection.DeadlinePassed e) {
       throw new AgoraError.Timeout(manifest.id(), deadline);
+    } catch (McpConnection.Cancelled e) {
+      throw new AgoraError.Cancelled(manifest.id(), e.getMessage());
     } catch (McpConnection.ServerError e) {
       String message = "MCP server '" + spec.server() + "': " + e.getMessage();
       throw e.callerFault()
