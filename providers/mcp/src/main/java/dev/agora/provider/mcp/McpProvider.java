@@ -69,10 +69,8 @@ public final class McpProvider implements Provider {
     McpConnection c = source.connection();
     call.usedSecrets(
         source.config().secrets()); // what the server was given may come back in what it answers
-    Duration deadline =
-        call.remaining().compareTo(source.config().timeout()) < 0
-            ? call.remaining()
-            : source.config().timeout();
+    boolean callsDeadline = call.remaining().compareTo(source.config().timeout()) < 0;
+    Duration deadline = callsDeadline ? call.remaining() : source.config().timeout();
     boolean idempotent = spec.options().get("idempotent") instanceof Value.Bool b && b.value();
     String kind = spec.options().get("kind") instanceof Value.Keyword k ? k.name() : "tool";
     Map<String, Object> meta = Map.of("progressToken", call.callId());
@@ -124,7 +122,10 @@ public final class McpProvider implements Provider {
                     idempotent));
       };
     } catch (McpConnection.DeadlinePassed e) {
-      throw new AgoraError.Timeout(manifest.id(), deadline);
+      // the call's own deadline is said as the call path says it (the whole time it was given),
+      // however little of it was left when the request was sent
+      throw new AgoraError.Timeout(
+          manifest.id(), callsDeadline ? call.timeout() : source.config().timeout());
     } catch (McpConnection.Cancelled e) {
       throw new AgoraError.Cancelled(manifest.id(), e.getMessage());
     } catch (McpConnection.ServerError e) {

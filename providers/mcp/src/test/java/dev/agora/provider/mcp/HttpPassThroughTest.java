@@ -3,8 +3,6 @@ package dev.agora.provider.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agora.chain.event.EventType;
-import dev.agora.core.call.CallRequest;
-import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.spi.Downstream;
 import dev.agora.rtfs.Printer;
@@ -90,12 +88,6 @@ class HttpPassThroughTest {
         tool("block", this::block));
   }
 
-  private static Value call(McpFixture m, String id, Downstream client) {
-    return m.marketplace.call(
-        CallRequest.of(id, Reader.readValue("{}"), SecurityContext.full("test"))
-            .withDownstream(client));
-  }
-
   @Test
   void progressAndSamplingReachTheCallersClient() throws Exception {
     try (JavaMcpServer upstream = server();
@@ -110,7 +102,7 @@ class HttpPassThroughTest {
                 return Reader.readValue(
                     "{:role \"assistant\" :content {:type \"text\" :text \"4\"} :model \"m\"}");
               });
-      assertThat(call(m, "mcp.java.work", client)).isEqualTo(Value.of("sampled: 4"));
+      assertThat(m.call("mcp.java.work", "{}", client)).isEqualTo(Value.of("sampled: 4"));
       assertThat(client.progress).containsExactly("1.0/2.0", "2.0/2.0");
       assertThat(client.requests).containsExactly("sampling/createMessage");
       assertThat(Printer.print(m.events.events(EventType.CapabilityResult).getLast().metadata()))
@@ -127,16 +119,7 @@ class HttpPassThroughTest {
             new McpFixture(
                 dir, "sources: [{name: java, type: mcp, url: \"" + upstream.url() + "\"}]\n")) {
       AtomicReference<Throwable> thrown = new AtomicReference<>();
-      Thread caller =
-          Thread.ofVirtual()
-              .start(
-                  () -> {
-                    try {
-                      call(m, "mcp.java.block", Downstream.NONE);
-                    } catch (Throwable t) {
-                      thrown.set(t);
-                    }
-                  });
+      Thread caller = m.callOnThread("mcp.java.block", "{}", Downstream.NONE, thrown);
       assertThat(blocked.await(30, TimeUnit.SECONDS)).isTrue();
       caller.interrupt();
       caller.join();

@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agora.chain.event.Event;
 import dev.agora.chain.event.EventType;
-import dev.agora.core.call.CallRequest;
-import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.manifest.CapabilityManifest;
-import dev.agora.core.spi.Downstream;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.Value;
@@ -59,12 +56,6 @@ class PassThroughTest {
     m.close();
   }
 
-  private static Value call(String id, String args, Downstream client) {
-    return m.marketplace.call(
-        CallRequest.of(id, Reader.readValue(args), SecurityContext.full("test"))
-            .withDownstream(client));
-  }
-
   /** The CapabilityResult of the latest call to {@code id}. */
   private static Event result(String id) {
     return m.events.events(EventType.CapabilityResult).reversed().stream()
@@ -82,8 +73,8 @@ class PassThroughTest {
     Client a = new Client(Set.of(), p -> Value.NIL);
     Client b = new Client(Set.of(), p -> Value.NIL);
     CompletableFuture<Value> first =
-        CompletableFuture.supplyAsync(() -> call(LONG, "{:duration 0.4 :steps 4}", a));
-    Value second = call(LONG, "{:duration 0.3 :steps 3}", b);
+        CompletableFuture.supplyAsync(() -> m.call(LONG, "{:duration 0.4 :steps 4}", a));
+    Value second = m.call(LONG, "{:duration 0.3 :steps 3}", b);
     assertThat(first.get(60, TimeUnit.SECONDS).toString()).contains("Steps: 4");
     assertThat(second.toString()).contains("Steps: 3");
     assertThat(a.progress).containsExactly("1.0/4.0", "2.0/4.0", "3.0/4.0", "4.0/4.0");
@@ -94,16 +85,7 @@ class PassThroughTest {
   void aCallerThatGivesUpCancelsTheCallOnTheServerAndTheCallIsRecordedCancelled() throws Exception {
     Client a = new Client(Set.of(), p -> Value.NIL);
     AtomicReference<Throwable> thrown = new AtomicReference<>();
-    Thread caller =
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  try {
-                    call(LONG, "{:duration 60 :steps 600}", a);
-                  } catch (Throwable t) {
-                    thrown.set(t);
-                  }
-                });
+    Thread caller = m.callOnThread(LONG, "{:duration 60 :steps 600}", a, thrown);
     a.awaitProgress(1); // the call is running on the server
     caller.interrupt();
     caller.join();
@@ -127,7 +109,7 @@ class PassThroughTest {
                   "{:role \"assistant\" :content {:type \"text\" :text \"forty-two\"}"
                       + " :model \"test-model\"}");
             });
-    Value v = call(SAMPLING, "{:prompt \"the answer?\" :maxTokens 10}", a);
+    Value v = m.call(SAMPLING, "{:prompt \"the answer?\" :maxTokens 10}", a);
     assertThat(v.toString()).contains("forty-two").contains("test-model");
     assertThat(a.requests).containsExactly("sampling/createMessage");
     assertThat(Printer.print(result(SAMPLING).metadata()))
@@ -137,7 +119,7 @@ class PassThroughTest {
   @Test
   void samplingIsRefusedWhenTheCallersClientCannotSample() {
     Client a = new Client(Set.of("elicitation"), p -> Value.NIL);
-    assertThatThrownBy(() -> call(SAMPLING, "{:prompt \"hi\"}", a))
+    assertThatThrownBy(() -> m.call(SAMPLING, "{:prompt \"hi\"}", a))
         .isInstanceOf(AgoraError.ProviderError.class)
         .hasMessageContaining("did not declare the 'sampling' capability");
     assertThat(a.requests).isEmpty();
@@ -151,7 +133,7 @@ class PassThroughTest {
   @Test
   void aClientThatFailsToAnswerFailsTheUpstreamsRequest() {
     Client a = new Client(Set.of("sampling"), p -> Value.of("not a message"));
-    assertThatThrownBy(() -> call(SAMPLING, "{:prompt \"hi\"}", a))
+    assertThatThrownBy(() -> m.call(SAMPLING, "{:prompt \"hi\"}", a))
         .isInstanceOf(AgoraError.ProviderError.class)
         .hasMessageContaining("was passed on to the client that made call");
     assertThat(Printer.print(result(SAMPLING).metadata())).contains(":outcome :failed");
@@ -160,7 +142,7 @@ class PassThroughTest {
   @Test
   void elicitationIsAnsweredByTheCallersClient() {
     Client a = new Client(Set.of("elicitation"), p -> Reader.readValue("{:action \"decline\"}"));
-    assertThat(call(ELICITATION, "{}", a).toString()).contains("declined");
+    assertThat(m.call(ELICITATION, "{}", a).toString()).contains("declined");
     assertThat(a.requests).containsExactly("elicitation/create");
     assertThat(Printer.print(result(ELICITATION).metadata()))
         .contains(":method \"elicitation/create\" :outcome :answered");
@@ -173,20 +155,11 @@ class PassThroughTest {
   @Test
   void aRequestWithSeveralCallsInFlightIsRefusedRatherThanSentToAGuess() throws Exception {
     Client a = new Client(Set.of("sampling"), p -> Value.NIL);
-    Thread other =
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  try {
-                    call(LONG, "{:duration 60 :steps 600}", a);
-                  } catch (AgoraError expected) {
-                    // cancelled below
-                  }
-                });
+    Thread other = m.callOnThread(LONG, "{:duration 60 :steps 600}", a, new AtomicReference<>());
     try {
       a.awaitProgress(1);
       Client b = new Client(Set.of("sampling"), p -> Value.NIL);
-      assertThatThrownBy(() -> call(SAMPLING, "{:prompt \"hi\"}", b))
+      assertThatThrownBy(() -> m.call(SAMPLING, "{:prompt \"hi\"}", b))
           .isInstanceOf(AgoraError.ProviderError.class)
           .hasMessageContaining("only while exactly one call is in flight")
           .hasMessageContaining("and 2 are");
