@@ -328,10 +328,7 @@ final class McpConnection implements AutoCloseable {
       cancel(s, tag, "the caller gave up (it cancelled the call, or its deadline passed)");
       Thread.currentThread().interrupt();
       throw new Cancelled(
-          what
-              + " on MCP server '"
-              + config.name()
-              + "' was cancelled: the caller gave up while it ran");
+          "the caller gave up while " + what + " on MCP server '" + config.name() + "' ran");
     }
   }
 
