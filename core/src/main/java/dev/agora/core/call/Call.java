@@ -90,7 +90,8 @@ final class Call implements CallContext {
     return secrets;
   }
 
-  void note(String key, Value value) {
+  @Override
+  public synchronized void note(String key, Value value) {
     if (notes == null) {
       notes = Dict.builder();
     }
@@ -98,7 +99,7 @@ final class Call implements CallContext {
   }
 
   /** The notes, or null when there are none. */
-  Dict notes() {
+  synchronized Dict notes() {
     return notes == null ? null : notes.build();
   }
 

@@ -18,7 +18,9 @@ import java.util.concurrent.TimeoutException;
  * the caller's thread; any other runs on a fresh virtual thread while the caller waits until the
  * deadline. At the deadline the provider's thread is interrupted and the caller gets Timeout at
  * once, whether or not the provider notices the interrupt. Virtual threads make 10,000 slow calls
- * cheap: a waiting call holds no platform thread.
+ * cheap: a waiting call holds no platform thread. When the caller's thread is interrupted while it
+ * waits (its client cancelled the call), the provider's thread is interrupted too and the call ends
+ * with {@link AgoraError.Cancelled}; the caller's interrupt flag stays set.
  */
 final class Execute implements Stage.Next {
 
@@ -56,9 +58,13 @@ final class Execute implements Stage.Next {
       task.cancel(true);
       throw new AgoraError.Timeout(call.manifest.id(), call.timeout);
     } catch (InterruptedException e) {
+      // the caller gave up (its client cancelled, or closed its session): the provider's thread is
+      // interrupted so that it stops (an MCP provider tells its upstream), and the caller keeps its
+      // interrupt flag for whatever it does next
       task.cancel(true);
       Thread.currentThread().interrupt();
-      throw new AgoraError.ProviderError(call.manifest.id(), "the call was cancelled", null);
+      throw new AgoraError.Cancelled(
+          call.manifest.id(), "the caller was interrupted while the provider ran");
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
@@ -88,7 +94,7 @@ final class Execute implements Stage.Next {
           call.manifest.id(), secrets.redact(e.describe()), secrets.clean(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new AgoraError.ProviderError(call.manifest.id(), "interrupted", e);
+      throw new AgoraError.Cancelled(call.manifest.id(), "the provider was interrupted");
     } catch (Exception | OutOfMemoryError e) {
       // Out of memory is this call's failure, recorded and answered as such; a message the JDK
       // put over it ("Self-suppression not permitted") gives way to "out of memory" (issue 12).

@@ -236,6 +236,28 @@ public abstract sealed class AgoraError extends RuntimeException {
     }
   }
 
+  /**
+   * The caller gave up on the call while it ran — its thread was interrupted: an MCP client sent
+   * {@code notifications/cancelled} or closed its session, or the process is stopping. The provider
+   * was interrupted (and told its upstream); the call is the caller's doing, so it never counts
+   * against the circuit breaker.
+   */
+  public static final class Cancelled extends AgoraError {
+    public Cancelled(String id, String reason) {
+      super(id, "capability '" + id + "' was cancelled: " + reason, null);
+    }
+
+    @Override
+    public ErrorKind kind() {
+      return ErrorKind.Cancelled;
+    }
+
+    @Override
+    public Fault fault() {
+      return Fault.CALLER;
+    }
+  }
+
   /** A concurrency limit refused the call. */
   public static final class LimitExceeded extends AgoraError {
     public LimitExceeded(String id, String limit) {

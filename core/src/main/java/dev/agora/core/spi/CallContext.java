@@ -2,6 +2,7 @@ package dev.agora.core.spi;
 
 import dev.agora.core.call.policy.Egress;
 import dev.agora.core.call.policy.SecurityContext;
+import dev.agora.rtfs.Value;
 import java.time.Duration;
 
 /** What a provider may know about the call it is executing. */
@@ -47,4 +48,11 @@ public interface CallContext {
   default Downstream downstream() {
     return Downstream.NONE;
   }
+
+  /**
+   * Adds {@code key} → {@code value} to the metadata of this call's {@code CapabilityResult} in the
+   * Causal Chain: what the provider did besides answering (e.g. the requests an MCP upstream made
+   * of the caller during the call). Never a secret.
+   */
+  default void note(String key, Value value) {}
 }

@@ -57,6 +57,24 @@ class ExecuteTest {
     return catchThrowableOfType(AgoraError.ProviderError.class, () -> call(id, fn, inline));
   }
 
+  /** A provider on its own thread that waits until interrupted, counting both moments down. */
+  private void waiting(String id, CountDownLatch started, CountDownLatch interrupted) {
+    m.registerLocal(
+        CapabilityManifest.builder(id).effects("network").build(),
+        (in, c) -> {
+          started.countDown();
+          try {
+            new CountDownLatch(1).await();
+          } catch (InterruptedException ie) {
+            interrupted.countDown();
+            throw ie;
+          }
+          return Value.NIL;
+        },
+        false,
+        "test");
+  }
+
   @Test
   void aProviderReturningNullAnswersNil() {
     assertThat(call("t.null.inline", (in, c) -> null, true)).isEqualTo(Value.NIL);
@@ -105,46 +123,95 @@ class ExecuteTest {
   }
 
   @Test
-  void aProviderInterruptedOnTheCallersThreadLeavesItInterrupted() {
-    AgoraError.ProviderError e =
-        failure(
-            "t.interrupted",
-            (in, c) -> {
-              throw new InterruptedException("stop");
-            },
-            true);
-    assertThat(e.getMessage()).isEqualTo("capability 't.interrupted' failed: interrupted");
+  void aProviderInterruptedOnTheCallersThreadIsCancelledAndLeavesItInterrupted() {
+    AgoraError.Cancelled e =
+        catchThrowableOfType(
+            AgoraError.Cancelled.class,
+            () ->
+                call(
+                    "t.interrupted",
+                    (in, c) -> {
+                      throw new InterruptedException("stop");
+                    },
+                    true));
+    assertThat(e.getMessage())
+        .isEqualTo("capability 't.interrupted' was cancelled: the provider was interrupted");
     assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
+    assertThat(sink.events(EventType.CapabilityResult).getLast().errorKind())
+        .isEqualTo("Cancelled");
   }
 
   @Test
-  void anInterruptedCallerCancelsTheProvidersThread() throws Exception {
+  void aCallerInterruptedBeforeItWaitsCancelsTheProvidersThread() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch cancelled = new CountDownLatch(1);
-    m.registerLocal(
-        CapabilityManifest.builder("t.wait").effects("network").build(),
-        (in, c) -> {
-          started.countDown();
-          try {
-            new CountDownLatch(1).await();
-          } catch (InterruptedException ie) {
-            cancelled.countDown();
-            throw ie;
-          }
-          return Value.NIL;
-        },
-        false,
-        "test");
+    waiting("t.wait", started, cancelled);
     Thread.currentThread().interrupt();
-    AgoraError.ProviderError e =
+    AgoraError.Cancelled e =
         catchThrowableOfType(
-            AgoraError.ProviderError.class,
+            AgoraError.Cancelled.class,
             () -> m.call(CallRequest.of("t.wait", Value.NIL, SecurityContext.full("tester"))));
-    assertThat(e.getMessage()).isEqualTo("capability 't.wait' failed: the call was cancelled");
+    assertThat(e.getMessage())
+        .isEqualTo(
+            "capability 't.wait' was cancelled: the caller was interrupted while the provider ran");
     assertThat(Thread.interrupted()).isTrue();
     if (started.getCount() == 0) {
       assertThat(cancelled.await(30, TimeUnit.SECONDS)).isTrue();
     }
+  }
+
+  /**
+   * Issue 13: the server interrupts the thread of a call whose client sent notifications/cancelled
+   * (or closed its session) while the provider runs: the provider's thread is interrupted, the call
+   * is recorded as Cancelled — the caller's doing, not evidence against the provider — and the
+   * caller's thread stays interrupted.
+   */
+  @Test
+  void aCallerInterruptedWhileItWaitsCancelsTheProviderAndIsRecordedAsCancelled() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch providerInterrupted = new CountDownLatch(1);
+    waiting("t.slow", started, providerInterrupted);
+    Throwable[] thrown = new Throwable[1];
+    boolean[] stillInterrupted = new boolean[1];
+    Thread caller =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    m.call(CallRequest.of("t.slow", Value.NIL, SecurityContext.full("tester")));
+                  } catch (Throwable t) {
+                    thrown[0] = t;
+                  }
+                  stillInterrupted[0] = Thread.currentThread().isInterrupted();
+                });
+    assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+    caller.interrupt();
+    caller.join();
+    assertThat(thrown[0])
+        .isInstanceOf(AgoraError.Cancelled.class)
+        .hasMessage(
+            "capability 't.slow' was cancelled: the caller was interrupted while the provider ran");
+    AgoraError.Cancelled cancelled = (AgoraError.Cancelled) thrown[0];
+    assertThat(cancelled.kind()).isEqualTo(ErrorKind.Cancelled);
+    assertThat(cancelled.fault().countsAgainstProvider()).isFalse();
+    assertThat(stillInterrupted[0]).as("the caller's interrupt flag is kept").isTrue();
+    assertThat(providerInterrupted.await(30, TimeUnit.SECONDS)).isTrue();
+    Event result = sink.events(EventType.CapabilityResult).getLast();
+    assertThat(result.capabilityId()).isEqualTo("t.slow");
+    assertThat(result.errorKind()).isEqualTo("Cancelled");
+  }
+
+  @Test
+  void whatAProviderNotesIsInTheMetadataOfTheCallsResult() {
+    call(
+        "t.notes",
+        (in, c) -> {
+          c.note("forwarded", Value.of("sampling/createMessage"));
+          return Value.NIL;
+        },
+        false);
+    assertThat(sink.events(EventType.CapabilityResult).getLast().metadata())
+        .isEqualTo(Dict.of(Value.keyword("forwarded"), Value.of("sampling/createMessage")));
   }
 
   @Test

@@ -113,6 +113,7 @@ class AgoraErrorTest {
     assertThat(new AgoraError.InvalidInput("a", List.of()).fault()).isEqualTo(Fault.CALLER);
     assertThat(new AgoraError.InvalidOutput("a", List.of()).fault()).isEqualTo(Fault.PROVIDER);
     assertThat(new AgoraError.Timeout("a", Duration.ofMillis(5)).fault()).isEqualTo(Fault.PROVIDER);
+    assertThat(new AgoraError.Cancelled("a", "why").fault()).isEqualTo(Fault.CALLER);
     assertThat(new AgoraError.LimitExceeded("a", "l").fault()).isEqualTo(Fault.AGORA);
     assertThat(new AgoraError.NotRecorded("a", "m", null).fault()).isEqualTo(Fault.AGORA);
     assertThat(new AgoraError.ProviderError("a", "m", null).fault()).isEqualTo(Fault.PROVIDER);
@@ -139,6 +140,7 @@ class AgoraErrorTest {
             new AgoraError.InvalidInput("a", List.of()),
             new AgoraError.InvalidOutput("a", List.of()),
             new AgoraError.Timeout("a", Duration.ofMillis(5)),
+            new AgoraError.Cancelled("a", "the client cancelled"),
             new AgoraError.LimitExceeded("a", "l"),
             new AgoraError.ProviderError("a", "m", null),
             new AgoraError.NotRecorded(

@@ -98,7 +98,9 @@ public final class Resilience {
   }
 
   private Value fallback(GuardedCall call, ResilienceSettings s, AgoraError primary) {
-    if (s.fallback().isEmpty() || primary instanceof AgoraError.NotRecorded) {
+    if (s.fallback().isEmpty()
+        || primary instanceof AgoraError.NotRecorded
+        || primary instanceof AgoraError.Cancelled) { // the caller no longer wants an answer
       throw primary;
     }
     List<Value> failed = new ArrayList<>();

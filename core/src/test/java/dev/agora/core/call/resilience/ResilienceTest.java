@@ -426,6 +426,30 @@ class ResilienceTest {
         .contains("'t.backup' failed");
   }
 
+  /** Issue 13: a caller that gave up wants no answer, from the primary or a fallback. */
+  @Test
+  void aCancelledCallTriesNoFallback() {
+    ResilienceSettings withFallback =
+        new ResilienceSettings(null, null, null, null, null, List.of("t.backup"));
+    start(
+        policy(
+            ResilienceSettings.NONE,
+            new ResiliencePolicy.Rule(Glob.of("t.primary"), withFallback, "rule[0]")));
+    register(
+        "t.primary",
+        false,
+        false,
+        (n, in) -> {
+          throw new AgoraError.Cancelled("t.primary", "the client cancelled");
+        });
+    register("t.backup", false, false, (n, in) -> Value.of("from backup"));
+    assertThatThrownBy(() -> call("t.primary", Value.of("x")))
+        .isInstanceOf(AgoraError.Cancelled.class)
+        .hasMessage("capability 't.primary' was cancelled: the client cancelled");
+    assertThat(calls("t.backup")).isZero();
+    assertThat(result("t.primary").errorKind()).isEqualTo("Cancelled");
+  }
+
   @Test
   void localCapabilitiesAreLeftAloneUnlessARuleNamesThem() {
     start(ResiliencePolicy.DEFAULT);

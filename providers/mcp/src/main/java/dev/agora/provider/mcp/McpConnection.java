@@ -44,6 +44,16 @@ final class McpConnection implements AutoCloseable {
     }
   }
 
+  /**
+   * The caller gave up while the request was in flight — its thread was interrupted (its client
+   * cancelled, or the deadline passed): the request was cancelled on the server.
+   */
+  static final class Cancelled extends RuntimeException {
+    Cancelled(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   /** The server's reply was larger than its {@code max_bytes}, and was dropped. */
   static final class TooLarge extends RuntimeException {
     TooLarge(String message, Throwable cause) {
@@ -82,6 +92,7 @@ final class McpConnection implements AutoCloseable {
   private final Consumer<String> log;
   private final Function<List<McpSchema.Tool>, Mono<Void>> toolsChanged;
   private final Runnable reconnected;
+  private final CallsInFlight calls;
   private final Object lock = new Object();
   private Session session;
   private long generation;
@@ -101,6 +112,12 @@ final class McpConnection implements AutoCloseable {
     this.log = log;
     this.toolsChanged = toolsChanged;
     this.reconnected = reconnected;
+    this.calls = new CallsInFlight(config.name());
+  }
+
+  /** The calls in flight: where progress, sampling and elicitation from the server go. */
+  CallsInFlight calls() {
+    return calls;
   }
 
   /** The live session, connecting (and initializing) first if there is none. */
@@ -157,10 +174,12 @@ final class McpConnection implements AutoCloseable {
                   log.accept("mcp " + config.name() + " log " + n.level() + ": " + n.data());
                   return Mono.empty();
                 });
+    McpSchema.ClientCapabilities.Builder caps = McpSchema.ClientCapabilities.builder();
     if (!config.roots().isEmpty()) {
-      spec.capabilities(McpSchema.ClientCapabilities.builder().roots(false).build())
-          .roots(config.roots().stream().map(uri -> new McpSchema.Root(uri, null)).toList());
+      caps.roots(false);
+      spec.roots(config.roots().stream().map(uri -> new McpSchema.Root(uri, null)).toList());
     }
+    calls.wire(spec, caps);
     McpAsyncClient client = spec.build();
     try {
       client.initialize().toFuture().get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -306,10 +325,10 @@ final class McpConnection implements AutoCloseable {
     } catch (TimeoutException e) {
       throw passed(s, what, ms, tag);
     } catch (InterruptedException e) {
-      cancel(s, tag, "the caller gave up (deadline)");
+      cancel(s, tag, "the caller gave up (it cancelled the call, or its deadline passed)");
       Thread.currentThread().interrupt();
-      throw new DeadlinePassed(
-          what + " on MCP server '" + config.name() + "' was interrupted at its deadline");
+      throw new Cancelled(
+          "the caller gave up while " + what + " on MCP server '" + config.name() + "' ran");
     }
   }
 

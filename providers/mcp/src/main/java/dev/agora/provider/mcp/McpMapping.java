@@ -18,17 +18,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * How MCP things become capabilities and MCP answers become RTFS values.
  *
  * <p><b>Ids.</b> {@code mcp.<server>.<tool>}, {@code mcp.<server>.resource.<name>}, {@code
- * mcp.<server>.prompt.<name>}, and {@code mcp.<server>.read-resource} for any URI. Names are kept
- * if they are letters, digits, {@code _} and {@code -}; any other character (a dot included)
- * becomes {@code _}. When two names map to one id, the one first in the server's list keeps it and
- * the others get {@code _2}, {@code _3} … — see {@link Names}. A tool without a name, or named
- * {@code read-resource}, {@code resource} or {@code prompt} (Agora's own ids for the server), is
- * not loaded: see {@link #refusal}.
+ * mcp.<server>.template.<name>} (resource templates), {@code mcp.<server>.prompt.<name>}, and
+ * {@code mcp.<server>.read-resource} for any URI. Names are kept if they are letters, digits,
+ * {@code _} and {@code -}; any other character (a dot included) becomes {@code _}. When two names
+ * map to one id, the one first in the server's list keeps it and the others get {@code _2}, {@code
+ * _3} … — see {@link Names}. A tool without a name, or named {@code read-resource}, {@code
+ * resource} or {@code prompt} (Agora's own ids for the server), is not loaded: see {@link
+ * #refusal}.
  *
  * <p><b>Effects</b> come from the tool's annotations with the spec's defaults for what is missing
  * (readOnly false, destructive true, openWorld true): always {@code mcp}; {@code network} when
@@ -66,7 +68,7 @@ final class McpMapping {
               + prefix
               + RESOURCE_READER
               + " is Agora's reader of the server's resources";
-      case "resource", "prompt" ->
+      case "resource", "prompt", "template" ->
           "a tool named '"
               + name
               + "' is not loaded: "
@@ -127,6 +129,7 @@ final class McpMapping {
                     "mcp",
                     Dict.builder()
                         .put("server", Value.of(server.name()))
+                        .put("kind", Value.keyword("tool"))
                         .put("tool", Value.of(t.name()))
                         .put("hints", hints.build())
                         .build())
@@ -138,57 +141,132 @@ final class McpMapping {
   /** A listed resource as a capability that reads it (no input). */
   static CapabilityManifest resource(
       McpServerConfig server, String id, McpSchema.Resource r, String version) {
-    return CapabilityManifest.builder(id)
+    return reader(server, id, version, r.uri(), Dict.builder())
         .name(r.title() != null ? r.title() : r.name())
         .description(
             (r.description() == null ? "" : r.description() + " ")
                 + "(MCP resource "
                 + r.uri()
                 + ")")
-        .version(version)
-        .provider(
-            new ProviderSpec.Mcp(
-                server.name(),
-                r.uri(),
-                Dict.builder()
-                    .put("kind", Value.keyword("resource"))
-                    .put("idempotent", Value.TRUE)
-                    .build()))
         .input(":nil")
-        .output(":any")
-        .effects("mcp", "network")
         .metadata(
-            Dict.of(
-                Value.keyword("mcp"),
-                Dict.builder()
-                    .put("server", Value.of(server.name()))
+            mcp(
+                listed(server, "resource", r.name(), r.title(), r.description())
                     .put("uri", Value.of(r.uri()))
-                    .put("mime-type", r.mimeType() == null ? Value.NIL : Value.of(r.mimeType()))
-                    .build()))
-        .timeout(server.timeout())
+                    .put("mime-type", str(r.mimeType()))))
         .build();
   }
 
   /** The server's generic resource reader: {@code {:uri "…"}} → the contents. */
   static CapabilityManifest resourceReader(McpServerConfig server, String id, String version) {
-    return CapabilityManifest.builder(id)
+    return reader(server, id, version, RESOURCE_READER, Dict.builder())
         .name("Read a resource of " + server.name())
         .description(
             "Reads any resource of MCP server " + server.name() + " by URI (resources/read).")
+        .input("[:map [:uri :string]]")
+        .build();
+  }
+
+  /**
+   * A resource template ({@code resources/templates/list}) as a capability that reads the resource
+   * at a URI the template expands to: {@code {:uri "…"}} → the contents. A URI the template does
+   * not match is refused, so that a policy allowing the template allows no other resource.
+   */
+  static CapabilityManifest template(
+      McpServerConfig server, String id, McpSchema.ResourceTemplate t, String version) {
+    return reader(
+            server,
+            id,
+            version,
+            RESOURCE_READER,
+            Dict.builder().put("uri-template", Value.of(t.uriTemplate())))
+        .name(t.title() != null ? t.title() : t.name())
+        .description(
+            (t.description() == null ? "" : t.description() + " ")
+                + "(MCP resource template "
+                + t.uriTemplate()
+                + ")")
+        .input("[:map [:uri :string]]")
+        .metadata(
+            mcp(
+                listed(server, "resource-template", t.name(), t.title(), t.description())
+                    .put("uri-template", Value.of(t.uriTemplate()))
+                    .put("mime-type", str(t.mimeType()))))
+        .build();
+  }
+
+  /**
+   * What every capability that reads resources has: {@code resources/read} of {@code target} (a
+   * URI, or {@link #RESOURCE_READER} for the one in the input) with {@code options}, idempotent,
+   * {@code mcp} + {@code network}, any output, the server's timeout.
+   */
+  private static CapabilityManifest.Builder reader(
+      McpServerConfig server, String id, String version, String target, Dict.Builder options) {
+    return CapabilityManifest.builder(id)
         .version(version)
         .provider(
             new ProviderSpec.Mcp(
                 server.name(),
-                RESOURCE_READER,
-                Dict.builder()
+                target,
+                options
                     .put("kind", Value.keyword("resource"))
                     .put("idempotent", Value.TRUE)
                     .build()))
-        .input("[:map [:uri :string]]")
         .output(":any")
         .effects("mcp", "network")
-        .timeout(server.timeout())
-        .build();
+        .timeout(server.timeout());
+  }
+
+  /**
+   * The start of a listed item's {@code :mcp} metadata — what a server re-exposing it lists — to
+   * which each kind adds its own keys.
+   */
+  private static Dict.Builder listed(
+      McpServerConfig server, String kind, String name, String title, String description) {
+    return Dict.builder()
+        .put("server", Value.of(server.name()))
+        .put("kind", Value.keyword(kind))
+        .put("name", Value.of(name))
+        .put("title", str(title))
+        .put("description", str(description));
+  }
+
+  /** Metadata {@code {:mcp {…}}}. */
+  private static Dict mcp(Dict.Builder listed) {
+    return Dict.of(Value.keyword("mcp"), listed.build());
+  }
+
+  /**
+   * Whether {@code uri} is one that URI template {@code template} (RFC 6570) can expand to: literal
+   * parts as they are; {@code {var}} any text without {@code / ? #}; {@code {+var}} and {@code
+   * {#var}} any text; {@code {?…}} and {@code {&…}} an optional query part; {@code {/var}} and
+   * {@code {.var}} path and dot segments.
+   */
+  static boolean matches(String template, String uri) {
+    StringBuilder regex = new StringBuilder();
+    int i = 0;
+    while (i < template.length()) {
+      int open = template.indexOf('{', i);
+      int close = open < 0 ? -1 : template.indexOf('}', open);
+      if (open < 0 || close < 0) {
+        regex.append(Pattern.quote(template.substring(i)));
+        break;
+      }
+      regex.append(Pattern.quote(template.substring(i, open)));
+      String expr = template.substring(open + 1, close);
+      char op = expr.isEmpty() ? ' ' : expr.charAt(0);
+      regex.append(
+          switch (op) {
+            case '+', '#' -> ".*";
+            case '?', '&' -> "([?&][^#]*)?";
+            case '/' -> "(/[^/?#]*)*";
+            case '.' -> "(\\.[^/?#.]*)*";
+            case ';' -> "(;[^/?#]*)*";
+            default -> "[^/?#]*";
+          });
+      i = close + 1;
+    }
+    return Pattern.matches(regex.toString(), uri);
   }
 
   /**
@@ -198,8 +276,16 @@ final class McpMapping {
   static CapabilityManifest prompt(
       McpServerConfig server, String id, McpSchema.Prompt p, String version) {
     StringBuilder input = new StringBuilder("[:map");
+    List<Value> arguments = new ArrayList<>();
     for (McpSchema.PromptArgument arg :
         p.arguments() == null ? List.<McpSchema.PromptArgument>of() : p.arguments()) {
+      arguments.add(
+          Dict.builder()
+              .put("name", Value.of(arg.name()))
+              .put("title", str(arg.title()))
+              .put("description", str(arg.description()))
+              .put("required", Value.of(Boolean.TRUE.equals(arg.required())))
+              .build());
       input
           .append(" [")
           .append(Json.isKeywordName(arg.name()) ? ":" + arg.name() : Printer.quote(arg.name()))
@@ -223,6 +309,10 @@ final class McpMapping {
         .input(input.toString())
         .output("[:map [:messages [:vector :any]]]")
         .effects("mcp", "network")
+        .metadata(
+            mcp(
+                listed(server, "prompt", p.name(), p.title(), p.description())
+                    .put("arguments", Vec.of(arguments))))
         .timeout(server.timeout())
         .build();
   }

@@ -18,9 +18,11 @@ import java.util.function.Consumer;
 /**
  * Executes {@code provider: {type: mcp, server: …, tool: …}} capabilities on the session of the
  * configured server of that name: {@code tools/call}, {@code resources/read} or {@code
- * prompts/get}, with the call's deadline (cancelled on the server when it passes) and its id as the
- * progress token. Failures are typed: the server's {@code isError} message and JSON-RPC errors are
- * ProviderErrors naming the server, a passed deadline is a Timeout.
+ * prompts/get}, with the call's deadline (cancelled on the server when it passes, or when the
+ * caller gives up: an interrupt) and its id as the progress token — progress, sampling and
+ * elicitation from the server during the call go to the call's client, see {@link CallsInFlight}.
+ * Failures are typed: the server's {@code isError} message and JSON-RPC errors are ProviderErrors
+ * naming the server, a passed deadline is a Timeout.
  */
 public final class McpProvider implements Provider {
 
@@ -67,20 +69,25 @@ public final class McpProvider implements Provider {
     McpConnection c = source.connection();
     call.usedSecrets(
         source.config().secrets()); // what the server was given may come back in what it answers
-    Duration deadline =
-        call.remaining().compareTo(source.config().timeout()) < 0
-            ? call.remaining()
-            : source.config().timeout();
+    boolean callsDeadline = call.remaining().compareTo(source.config().timeout()) < 0;
+    Duration deadline = callsDeadline ? call.remaining() : source.config().timeout();
     boolean idempotent = spec.options().get("idempotent") instanceof Value.Bool b && b.value();
     String kind = spec.options().get("kind") instanceof Value.Keyword k ? k.name() : "tool";
     Map<String, Object> meta = Map.of("progressToken", call.callId());
-    try {
+    try (CallsInFlight.InFlight inFlight = c.calls().open(call)) {
       return switch (kind) {
         case "resource" -> {
           String uri =
               spec.tool().equals(McpMapping.RESOURCE_READER)
                   ? ((Value.Str) ((Dict) input).get("uri")).value()
                   : spec.tool();
+          if (spec.options().get("uri-template") instanceof Value.Str t
+              && !McpMapping.matches(t.value(), uri)) {
+            throw AgoraError.ProviderError.refused(
+                manifest.id(),
+                "the URI '" + uri + "' is not one of resource template " + t.value(),
+                null);
+          }
           yield McpMapping.read(
               c.request(
                   "resources/read " + uri,
@@ -115,7 +122,12 @@ public final class McpProvider implements Provider {
                     idempotent));
       };
     } catch (McpConnection.DeadlinePassed e) {
-      throw new AgoraError.Timeout(manifest.id(), deadline);
+      // the call's own deadline is said as the call path says it (the whole time it was given),
+      // however little of it was left when the request was sent
+      throw new AgoraError.Timeout(
+          manifest.id(), callsDeadline ? call.timeout() : source.config().timeout());
+    } catch (McpConnection.Cancelled e) {
+      throw new AgoraError.Cancelled(manifest.id(), e.getMessage());
     } catch (McpConnection.ServerError e) {
       String message = "MCP server '" + spec.server() + "': " + e.getMessage();
       throw e.callerFault()

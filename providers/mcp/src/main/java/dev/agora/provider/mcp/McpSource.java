@@ -108,6 +108,7 @@ final class McpSource implements DiscoverySource {
               McpSchema.ListResourcesResult::nextCursor)) {
         all.add(McpMapping.resource(config, names.id(r.name()), r, version));
       }
+      all.addAll(templates(prefix, version));
       all.add(McpMapping.resourceReader(config, prefix + McpMapping.RESOURCE_READER, version));
     }
     if (caps != null && caps.prompts() != null) {
@@ -121,6 +122,35 @@ final class McpSource implements DiscoverySource {
       }
     }
     return new Found(all, problems);
+  }
+
+  /**
+   * The server's resource templates as capabilities; none when it does not answer {@code
+   * resources/templates/list} (a server that lists resources need not have templates).
+   */
+  private List<CapabilityManifest> templates(String prefix, String version) {
+    List<McpSchema.ResourceTemplate> list;
+    try {
+      list =
+          pages(
+              McpAsyncClient::listResourceTemplates,
+              McpSchema.ListResourceTemplatesResult::resourceTemplates,
+              McpSchema.ListResourceTemplatesResult::nextCursor);
+    } catch (McpConnection.ServerError e) {
+      log.accept(
+          "mcp "
+              + config.name()
+              + ": resources/templates/list failed ("
+              + e.getMessage()
+              + "); no resource templates");
+      return List.of();
+    }
+    Names names = new Names(prefix + "template.");
+    List<CapabilityManifest> out = new ArrayList<>();
+    for (McpSchema.ResourceTemplate t : list) {
+      out.add(McpMapping.template(config, names.id(t.name()), t, version));
+    }
+    return out;
   }
 
   private List<McpSchema.Tool> listTools() {

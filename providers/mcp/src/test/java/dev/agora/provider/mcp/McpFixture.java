@@ -9,6 +9,7 @@ import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.config.ConfigLoader;
 import dev.agora.core.discovery.Bootstrap;
+import dev.agora.core.spi.Downstream;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.reader.Reader;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** A marketplace configured from agora.yaml text, bootstrapped, with its log and events kept. */
 final class McpFixture implements AutoCloseable {
@@ -58,11 +60,34 @@ final class McpFixture implements AutoCloseable {
   }
 
   Value call(String id, String rtfsArgs) {
+    return call(id, rtfsArgs, Downstream.NONE);
+  }
+
+  /** A call made by {@code client} (an MCP client of the gateway, as a test plays it). */
+  Value call(String id, String rtfsArgs, Downstream client) {
     return marketplace.call(
         CallRequest.of(
-            id,
-            rtfsArgs == null ? Value.NIL : Reader.readValue(rtfsArgs),
-            SecurityContext.full("test")));
+                id,
+                rtfsArgs == null ? Value.NIL : Reader.readValue(rtfsArgs),
+                SecurityContext.full("test"))
+            .withDownstream(client));
+  }
+
+  /**
+   * Starts a call on a thread of its own — a caller the test can interrupt, as the server does when
+   * its client cancels — whose failure goes to {@code thrown}.
+   */
+  Thread callOnThread(
+      String id, String rtfsArgs, Downstream client, AtomicReference<Throwable> thrown) {
+    return Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                call(id, rtfsArgs, client);
+              } catch (Throwable t) {
+                thrown.set(t);
+              }
+            });
   }
 
   McpSource source(String name) {

@@ -1,0 +1,207 @@
+package dev.agora.provider.mcp;
+
+import dev.agora.core.json.Json;
+import dev.agora.core.spi.CallContext;
+import dev.agora.core.spi.Downstream;
+import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Value;
+import dev.agora.rtfs.Vec;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The calls in flight on one MCP connection, so that what the upstream sends during a call reaches
+ * the client that made it ({@link CallContext#downstream()}) and no other:
+ *
+ * <ul>
+ *   <li><b>Progress.</b> Each request carries the call's id as its {@code progressToken}; a {@code
+ *       notifications/progress} is passed on to the downstream of the call with that token, and
+ *       dropped when no call has it (a late one, after the call ended).
+ *   <li><b>Sampling and elicitation.</b> The SDK hands these requests over without saying which
+ *       request of ours they belong to, and over stdio nothing says so. Agora forwards one only
+ *       when exactly one call is in flight on the connection — then it can only be that call's —
+ *       and refuses it with a JSON-RPC error when none or several are, rather than guess and ask
+ *       another client. It is refused, too, when that call's client did not declare the capability
+ *       ({@code sampling}, {@code elicitation}). Every such request is noted on the call's result
+ *       in the Causal Chain: {@code :mcp-requests [{:method "sampling/createMessage" :outcome
+ *       :answered} …]} (outcomes {@code :answered}, {@code :refused}, {@code :failed}).
+ * </ul>
+ */
+final class CallsInFlight {
+
+  /** The key of the note on the call's result. */
+  static final String NOTE = "mcp-requests";
+
+  /** Waiting for the downstream client's answer must not hold the SDK's threads. */
+  private static final Scheduler WAITING =
+      Schedulers.fromExecutorService(
+          Executors.newThreadPerTaskExecutor(
+              Thread.ofVirtual().name("agora-mcp-downstream-", 0).factory()),
+          "agora-mcp-downstream");
+
+  private static final McpJsonMapper JSON = McpJsonDefaults.getMapper();
+
+  private final String server;
+  private final Map<Object, InFlight> calls = new ConcurrentHashMap<>();
+
+  CallsInFlight(String server) {
+    this.server = server;
+  }
+
+  /** One call in flight; closing it ends it and notes what the upstream asked of its client. */
+  final class InFlight implements AutoCloseable {
+    private final CallContext call;
+    private final List<Value> requests = new ArrayList<>();
+
+    private InFlight(CallContext call) {
+      this.call = call;
+    }
+
+    private synchronized void record(String method, String outcome) {
+      requests.add(
+          Dict.builder()
+              .put("method", Value.of(method))
+              .put("outcome", Value.keyword(outcome))
+              .build());
+    }
+
+    @Override
+    public void close() {
+      calls.remove(call.callId(), this);
+      synchronized (this) {
+        if (!requests.isEmpty()) {
+          call.note(NOTE, Vec.of(List.copyOf(requests)));
+        }
+      }
+    }
+  }
+
+  /** Starts tracking {@code call}, whose requests carry its id as their progress token. */
+  InFlight open(CallContext call) {
+    InFlight f = new InFlight(call);
+    calls.put(call.callId(), f);
+    return f;
+  }
+
+  /** How many calls are in flight. */
+  int size() {
+    return calls.size();
+  }
+
+  /**
+   * Declares the sampling and elicitation capabilities on a client being built, and routes
+   * progress, sampling and elicitation to the calls in flight.
+   */
+  McpClient.AsyncSpec wire(McpClient.AsyncSpec spec, McpSchema.ClientCapabilities.Builder caps) {
+    return spec.capabilities(caps.sampling().elicitation().build())
+        .progressConsumer(this::progress)
+        .sampling(
+            r ->
+                forward(
+                    McpSchema.METHOD_SAMPLING_CREATE_MESSAGE,
+                    "sampling",
+                    r,
+                    McpSchema.CreateMessageResult.class))
+        .elicitation(
+            r ->
+                forward(
+                    McpSchema.METHOD_ELICITATION_CREATE,
+                    "elicitation",
+                    form(r),
+                    McpSchema.ElicitResult.class));
+  }
+
+  /**
+   * A form elicitation's params as JSON: built by hand, since the SDK's mapper cannot write its
+   * request type on its own (its {@code mode} is both a property and a type id).
+   */
+  static Map<String, Object> form(McpSchema.ElicitFormRequest r) {
+    Map<String, Object> params = new LinkedHashMap<>();
+    params.put("mode", "form");
+    params.put("message", r.message());
+    params.put("requestedSchema", r.requestedSchema());
+    if (r.meta() != null) {
+      params.put("_meta", r.meta());
+    }
+    return params;
+  }
+
+  /** Passes a progress notification on to the downstream of the call whose token it carries. */
+  Mono<Void> progress(McpSchema.ProgressNotification n) {
+    InFlight f = calls.get(n.progressToken()); // the SDK refuses a notification without one
+    if (f != null) {
+      f.call.downstream().progress(n.progress(), n.total(), n.message());
+    }
+    return Mono.empty();
+  }
+
+  /** Forwards a request of the upstream to the client of the one call in flight, or refuses it. */
+  <R> Mono<R> forward(String method, String capability, Object params, Class<R> type) {
+    return Mono.fromCallable(() -> answer(method, capability, params, type)).subscribeOn(WAITING);
+  }
+
+  private <R> R answer(String method, String capability, Object params, Class<R> type) {
+    List<InFlight> now = List.copyOf(calls.values());
+    if (now.size() != 1) {
+      throw refusal(
+          method
+              + " from MCP server '"
+              + server
+              + "' is refused: Agora passes it on only while exactly one call is in flight on"
+              + " the connection (so that it reaches the client that made that call), and "
+              + now.size()
+              + " are");
+    }
+    InFlight f = now.getFirst();
+    Downstream client = f.call.downstream();
+    if (!client.supports(capability)) {
+      f.record(method, "refused");
+      throw refusal(
+          method
+              + " from MCP server '"
+              + server
+              + "' is refused: the client that made call "
+              + f.call.callId()
+              + " did not declare the '"
+              + capability
+              + "' capability");
+    }
+    Duration left = f.call.remaining();
+    try {
+      Value answer =
+          client.request(method, Json.fromJava(JSON.convertValue(params, Map.class)), left);
+      R result = JSON.convertValue(Json.toJava(answer), type);
+      f.record(method, "answered");
+      return result;
+    } catch (RuntimeException e) { // the client refused or failed, or answered nonsense
+      f.record(method, "failed");
+      throw McpError.builder(McpSchema.ErrorCodes.INTERNAL_ERROR)
+          .message(
+              method
+                  + " from MCP server '"
+                  + server
+                  + "' was passed on to the client that made call "
+                  + f.call.callId()
+                  + ", and failed: "
+                  + e.getMessage())
+          .build();
+    }
+  }
+
+  private static McpError refusal(String message) {
+    return McpError.builder(McpSchema.ErrorCodes.INVALID_REQUEST).message(message).build();
+  }
+}
