@@ -313,8 +313,11 @@ public final class Marketplace implements AutoCloseable {
     return config;
   }
 
-  /** How long {@link #close()} waits for the calls it cancelled to end and be recorded. */
-  public static final Duration CANCELLING = Duration.ofMillis(500);
+  /**
+   * How long {@link #close()} waits, at most, for the calls it cancelled to end and be recorded;
+   * they end at once unless a provider ignores the interrupt (or the machine is very busy).
+   */
+  public static final Duration CANCELLING = Duration.ofSeconds(2);
 
   /** How many calls are running through the marketplace now. */
   public int callsInFlight() {

@@ -134,7 +134,7 @@ class ClosingTest {
     assertThat(log)
         .containsExactly(
             "agora: closing; cancelled 1 call(s) in flight",
-            "agora: 1 call(s) still running 500 ms after they were cancelled");
+            "agora: 1 call(s) still running 2000 ms after they were cancelled");
     release.countDown();
     assertThat(calls.get(0).get(30, TimeUnit.SECONDS)).isEqualTo(Value.NIL);
   }
