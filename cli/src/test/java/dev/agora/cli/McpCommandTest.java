@@ -169,12 +169,8 @@ class McpCommandTest {
     System.out.println(err);
     List<String> answers = new ArrayList<>();
     r.stdout().lines.drainTo(answers);
-    assertThat(answers)
-        .as("the echo, and the three cancelled calls answered with an error")
-        .hasSize(4)
-        .anySatisfy(a -> assertThat(a).contains("\"id\":5", "Echo: as the input ends"))
-        .filteredOn(a -> a.contains("the call was cancelled") || a.contains("Cancelled"))
-        .hasSize(3);
+    // the cancelled calls are not answered (the server's rule for a cancelled request)
+    assertThat(answers).singleElement().asString().contains("\"id\":5", "Echo: as the input ends");
     assertThat(err)
         .contains("agora: stdin closed; cancelling 3 call(s) in flight")
         .contains("agora: closing; cancelled 3 call(s) in flight")
