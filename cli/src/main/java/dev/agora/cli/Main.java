@@ -44,12 +44,10 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    // Child processes (stdio MCP servers) die with Agora, however it ends.
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy),
-                "agora-children"));
+    // Child processes (stdio MCP servers) die with Agora, however it ends: the MCP provider's own
+    // shutdown hook gives the command's orderly close a moment, then kills what is left of each
+    // server's process tree (a hook here that sent SIGTERM at once failed the calls in flight
+    // before they could be cancelled and recorded).
     System.exit(run(args, new Io(System.in, System.out, System.err)));
   }
 

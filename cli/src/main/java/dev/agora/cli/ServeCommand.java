@@ -7,7 +7,6 @@ import dev.agora.server.ServerSettings;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,24 +45,22 @@ final class ServeCommand implements Callable<Integer> {
     this.io = io;
   }
 
+  /** How long a SIGTERM waits for the server to close before the JVM halts anyway. */
+  static final Duration CLOSING = Duration.ofSeconds(30);
+
+  /**
+   * Serves until stopped. On SIGTERM the hook stops the server and waits ({@link #CLOSING}) until
+   * the server, the marketplace and the ledger (which signs its final checkpoint) are closed.
+   */
   @Override
   public Integer call() {
-    CountDownLatch closed = new CountDownLatch(1);
-    try {
-      return serve(closed);
-    } finally {
-      closed.countDown();
+    CountDownLatch stop = new CountDownLatch(1);
+    try (ShutdownHook hook = ShutdownHook.install("agora-serve-stop", stop::countDown, CLOSING)) {
+      return serve(stop);
     }
   }
 
-  /**
-   * Serves until stopped. On SIGTERM the JVM halts as soon as its shutdown hooks return, so the
-   * hook waits ({@link #CLOSING}) until {@code closed} says the server, the marketplace and the
-   * ledger (which signs its final checkpoint) are closed; without the wait a stopped server left
-   * its last actions without a checkpoint and {@code agora chain verify} failed (issue 12's attack
-   * checklist).
-   */
-  private Integer serve(CountDownLatch closed) {
+  private Integer serve(CountDownLatch stop) {
     return Commands.withMarketplace(
         options,
         io,
@@ -73,27 +70,14 @@ final class ServeCommand implements Callable<Integer> {
           ServerSettings at =
               configured.at(
                   host != null ? host : configured.host(), port != null ? port : configured.port());
-          CountDownLatch stop = new CountDownLatch(1);
           try (AgoraServer server =
               AgoraServer.start(
                   s.marketplace(), cfg.with(ServerSection.SECTION, at), io.err()::println)) {
-            Thread hook =
-                new Thread(
-                    () -> {
-                      stop.countDown();
-                      awaitClosed(closed);
-                    },
-                    "agora-serve-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
             io.err()
                 .println(
                     "agora: " + s.marketplace().registry().size() + " capabilities; Ctrl-C stops");
-            try {
-              stop.await();
-            } finally {
-              removeHook(hook);
-            }
-          } catch (InterruptedException e) {
+            stop.await();
+          } catch (InterruptedException e) { // stopped in-process
             Thread.currentThread().interrupt();
           } catch (RuntimeException e) {
             io.err()
@@ -108,26 +92,6 @@ final class ServeCommand implements Callable<Integer> {
           }
           return 0;
         });
-  }
-
-  /** How long a SIGTERM waits for the server to close before the JVM halts anyway. */
-  static final Duration CLOSING = Duration.ofSeconds(30);
-
-  private static void awaitClosed(CountDownLatch closed) {
-    try {
-      closed.await(CLOSING.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Stopped by an interrupt (in-process use): the hook is not needed any more. */
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shuttingDown) {
-      // the JVM is exiting: the hook is running or has run
-    }
   }
 
   private static String rootMessage(Throwable t) {

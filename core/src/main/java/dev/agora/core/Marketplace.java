@@ -73,6 +73,7 @@ public final class Marketplace implements AutoCloseable {
   private final List<DiscoverySource> watching = new ArrayList<>();
   private final RegistryMirror mirror;
   private final Redactor secrets;
+  private final CallsInFlight inFlight = new CallsInFlight();
 
   private Marketplace(Builder b) {
     this.config = b.config;
@@ -224,7 +225,12 @@ public final class Marketplace implements AutoCloseable {
    * dev.agora.core.error.AgoraError}s.
    */
   public Value call(CallRequest request) {
-    return path.call(request);
+    CallsInFlight.Running running = inFlight.enter();
+    try {
+      return path.call(request);
+    } finally {
+      inFlight.exit(running);
+    }
   }
 
   /**
@@ -307,10 +313,39 @@ public final class Marketplace implements AutoCloseable {
     return config;
   }
 
+  /**
+   * How long {@link #close()} waits, at most, for the calls it cancelled to end and be recorded;
+   * they end at once unless a provider ignores the interrupt (or the machine is very busy).
+   */
+  public static final Duration CANCELLING = Duration.ofSeconds(2);
+
+  /** How many calls are running through the marketplace now. */
+  public int callsInFlight() {
+    return inFlight.size();
+  }
+
+  /**
+   * Closes the marketplace: the calls still running are cancelled (their threads interrupted: each
+   * fails and is recorded, and a provider's upstream is told), discovery stops, the providers close
+   * (stopping the MCP servers they started), and then it waits, at most {@link #CANCELLING}, until
+   * the cancelled calls have ended, so that the Causal Chain has them before it is closed.
+   */
   @Override
   public void close() {
+    int cancelled = inFlight.cancelAll();
+    if (cancelled > 0) {
+      log.accept("agora: closing; cancelled " + cancelled + " call(s) in flight");
+    }
     watching.forEach(DiscoverySource::close);
     providers.all().forEach(Provider::close);
+    if (cancelled > 0 && !inFlight.awaitEnded(CANCELLING)) {
+      log.accept(
+          "agora: "
+              + inFlight.size()
+              + " call(s) still running "
+              + CANCELLING.toMillis()
+              + " ms after they were cancelled");
+    }
   }
 
   /** Assembles a marketplace; every part has a default. */

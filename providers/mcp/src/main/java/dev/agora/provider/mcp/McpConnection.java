@@ -124,14 +124,17 @@ final class McpConnection implements AutoCloseable {
   private Session session() {
     synchronized (lock) {
       if (closed) {
-        throw new Unavailable(
-            "the connection to MCP server '" + config.name() + "' is closed", null);
+        throw closedNow();
       }
       if (session == null) {
         session = open(++generation);
       }
       return session;
     }
+  }
+
+  private Unavailable closedNow() {
+    return new Unavailable("the connection to MCP server '" + config.name() + "' is closed", null);
   }
 
   @SuppressWarnings(
@@ -364,6 +367,9 @@ final class McpConnection implements AutoCloseable {
   private Session reconnect(Session broken) {
     Session fresh;
     synchronized (lock) {
+      if (closed) { // closing ends the calls in flight: none may start the server again
+        throw closedNow();
+      }
       if (session == null || session == broken) {
         if (session != null) {
           session.client().closeGracefully().subscribe(v -> {}, e -> {});

@@ -8,10 +8,17 @@ import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
@@ -24,7 +31,9 @@ import reactor.core.publisher.Mono;
  * gets a minimal environment rather than Agora's ({@link ChildEnvironment}), the process's exit is
  * reported at once so calls in flight fail fast instead of waiting for their deadline, and a line
  * over the server's {@code max_bytes} is never kept whole: it is skipped, and the request it
- * answers fails at once. A reader that fails stops the server, as its exit would.
+ * answers fails at once. A reader that fails stops the server, as its exit would. Closing stops the
+ * server with everything it started, in bounded time ({@link ProcessTree}), and a shutdown hook
+ * does the same for servers still running when the JVM exits (SIGTERM): no orphans.
  */
 final class StdioTransport implements McpClientTransport {
 
@@ -43,6 +52,8 @@ final class StdioTransport implements McpClientTransport {
   private volatile OutputStream stdin;
   private volatile boolean closing;
   private volatile String startFailure;
+  private final Object stopLock = new Object();
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
   StdioTransport(
       McpServerConfig config, McpJsonMapper json, Consumer<String> log, Runnable onExit) {
@@ -83,6 +94,7 @@ final class StdioTransport implements McpClientTransport {
           }
           stdin = process.getOutputStream();
           Process p = process;
+          running(this);
           Thread.ofVirtual()
               .name("mcp-" + config.name() + "-stdout")
               .start(() -> readStdout(p, handler));
@@ -195,8 +207,7 @@ final class StdioTransport implements McpClientTransport {
       Thread.currentThread().interrupt();
     }
     if (p.isAlive()) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
+      ProcessTree.kill(p.toHandle());
       log.accept(
           "mcp "
               + config.name()
@@ -206,6 +217,7 @@ final class StdioTransport implements McpClientTransport {
     } else {
       log.accept("mcp " + config.name() + ": server process exited with code " + p.exitValue());
     }
+    stopped();
     onExit.run();
   }
 
@@ -267,28 +279,90 @@ final class StdioTransport implements McpClientTransport {
     stop();
   }
 
-  /** Closes stdin (servers exit on end of input), then terminates and finally kills the process. */
+  /**
+   * Stops the server and every process it started ({@link ProcessTree}): closes its stdin (servers
+   * exit on end of input), then terminates and finally kills what is left, in about a second at
+   * most. Safe to call more than once, from any thread.
+   */
   private void stop() {
     closing = true;
     Process p = process;
     if (p == null) {
       return;
     }
+    synchronized (stopLock) {
+      if (!stopped.isDone()) {
+        ProcessTree.Ended how =
+            ProcessTree.stop(
+                p.toHandle(), this::closeStdin, ProcessTree.POLITE, ProcessTree.TERMINATE);
+        if (how != ProcessTree.Ended.POLITELY) {
+          log.accept(
+              "mcp "
+                  + config.name()
+                  + ": the server did not exit when its input closed; "
+                  + switch (how) {
+                    case TERMINATED -> "terminated it (SIGTERM)";
+                    case KILLED -> "killed it (SIGKILL)";
+                    default -> "killed it, and some of its processes are still exiting";
+                  });
+        }
+        stopped();
+      }
+    }
+  }
+
+  private void closeStdin() {
     try {
       stdin.close();
-      if (!p.waitFor(1, TimeUnit.SECONDS)) {
-        p.descendants().forEach(ProcessHandle::destroy);
-        p.destroy();
-        if (!p.waitFor(2, TimeUnit.SECONDS)) {
-          p.descendants().forEach(ProcessHandle::destroyForcibly);
-          p.destroyForcibly();
-        }
-      }
     } catch (IOException e) {
-      p.destroyForcibly();
+      // the server is gone already; what is left of its tree is terminated next
+    }
+  }
+
+  /** This transport's process (tree) is gone: the shutdown hook need not wait for it. */
+  private void stopped() {
+    RUNNING.remove(this);
+    stopped.complete(null);
+  }
+
+  /**
+   * The servers running in this JVM, and the shutdown hook that takes them down with it: on SIGTERM
+   * (or any exit) it gives their orderly close {@link #ORDERLY} to finish, then kills the trees of
+   * those still running, so that no MCP server outlives Agora.
+   */
+  private static final Set<StdioTransport> RUNNING = ConcurrentHashMap.newKeySet();
+
+  static final Duration ORDERLY = Duration.ofSeconds(2);
+
+  private static final AtomicBoolean HOOKED = new AtomicBoolean();
+
+  private static void running(StdioTransport t) {
+    RUNNING.add(t);
+    if (HOOKED.compareAndSet(false, true)) {
+      try {
+        Runtime.getRuntime()
+            .addShutdownHook(new Thread(StdioTransport::reap, "agora-mcp-children"));
+      } catch (IllegalStateException shuttingDown) {
+        // started while the JVM exits: the orderly close is all there is
+      }
+    }
+  }
+
+  /** The shutdown hook: waits for the orderly close of every server, then kills what is left. */
+  static void reap() {
+    CompletableFuture<?>[] closing =
+        RUNNING.stream().map(t -> t.stopped).toArray(CompletableFuture[]::new);
+    try {
+      CompletableFuture.allOf(closing).get(ORDERLY.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      // some are still running: killed below
     } catch (InterruptedException e) {
-      p.destroyForcibly();
       Thread.currentThread().interrupt();
+    }
+    for (StdioTransport t : List.copyOf(RUNNING)) {
+      t.closing = true;
+      ProcessTree.kill(t.process.toHandle());
+      t.stopped();
     }
   }
 
