@@ -1,6 +1,8 @@
 package dev.agora.provider.mcp;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -67,5 +69,22 @@ final class ChildEnvironment {
     }
     out.putAll(configured);
     return out;
+  }
+
+  /**
+   * How server {@code config} is started: its command and arguments, in its working directory, with
+   * only what a program needs to run and what agora.yaml gives it — never the node's secrets.
+   */
+  static ProcessBuilder process(McpServerConfig config) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(config.command());
+    cmd.addAll(config.args());
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().clear();
+    pb.environment().putAll(of(System.getenv(), config.env()));
+    if (config.cwd() != null) {
+      pb.directory(config.cwd().toFile());
+    }
+    return pb;
   }
 }

@@ -66,7 +66,7 @@ public final class McpProvider implements Provider {
               + ", type: mcp, …}])",
           null);
     }
-    McpConnection c = source.connection();
+    Upstream c = source.upstream();
     call.usedSecrets(
         source.config().secrets()); // what the server was given may come back in what it answers
     boolean callsDeadline = call.remaining().compareTo(source.config().timeout()) < 0;
@@ -89,34 +89,22 @@ public final class McpProvider implements Provider {
                 null);
           }
           yield McpMapping.read(
-              c.request(
-                  "resources/read " + uri,
-                  client -> client.readResource(new McpSchema.ReadResourceRequest(uri, meta)),
-                  deadline,
-                  call.callId(),
-                  true));
+              c.readResource(
+                  new McpSchema.ReadResourceRequest(uri, meta), deadline, call.callId()));
         }
         case "prompt" ->
             McpMapping.prompt(
-                c.request(
-                    "prompts/get " + spec.tool(),
-                    client ->
-                        client.getPrompt(
-                            new McpSchema.GetPromptRequest(
-                                spec.tool(), stringArguments(input), meta)),
+                c.getPrompt(
+                    new McpSchema.GetPromptRequest(spec.tool(), stringArguments(input), meta),
                     deadline,
-                    call.callId(),
-                    true));
+                    call.callId()));
         default ->
             McpMapping.result(
-                c.request(
-                    "tools/call " + spec.tool(),
-                    client ->
-                        client.callTool(
-                            McpSchema.CallToolRequest.builder(spec.tool())
-                                .arguments(arguments(input))
-                                .meta(meta)
-                                .build()),
+                c.callTool(
+                    McpSchema.CallToolRequest.builder(spec.tool())
+                        .arguments(arguments(input))
+                        .meta(meta)
+                        .build(),
                     deadline,
                     call.callId(),
                     idempotent));

@@ -21,6 +21,8 @@ import java.util.Map;
  * @param secrets the values that came from Agora's environment ({@code ${VAR}}, {@code
  *     bearer_env}): the server gets them, and may echo them, so its results, errors and log lines
  *     are redacted
+ * @param protocol the MCP generation the server speaks ({@code protocol}): found out on first use
+ *     when {@link Protocol#AUTO}
  */
 record McpServerConfig(
     String name,
@@ -34,7 +36,8 @@ record McpServerConfig(
     List<String> roots,
     Duration timeout,
     int maxBytes,
-    Redactor secrets) {
+    Redactor secrets,
+    Protocol protocol) {
 
   /** {@code max_bytes} when agora.yaml does not say: 4 MiB. */
   public static final int DEFAULT_MAX_BYTES = 4 << 20;
@@ -52,12 +55,34 @@ record McpServerConfig(
     SSE
   }
 
+  /** Which generation of MCP the server speaks ({@code protocol} in agora.yaml). */
+  public enum Protocol {
+    /** Ask the server on first use (a modern request), and remember the answer. */
+    AUTO("auto"),
+    /** 2025-11-25 and before: {@code initialize}, then a session. */
+    LEGACY("2025-11-25"),
+    /** 2026-07-28: stateless, {@code server/discover}, the version and client in each request. */
+    MODERN("2026-07-28");
+
+    private final String key;
+
+    Protocol(String key) {
+      this.key = key;
+    }
+
+    /** How agora.yaml spells it. */
+    public String key() {
+      return key;
+    }
+  }
+
   public McpServerConfig {
     args = List.copyOf(args);
     env = Map.copyOf(env);
     headers = Map.copyOf(headers);
     roots = List.copyOf(roots);
     secrets = secrets == null ? Redactor.NONE : secrets;
+    protocol = protocol == null ? Protocol.AUTO : protocol;
   }
 
   /** For messages: the command or the URL. */

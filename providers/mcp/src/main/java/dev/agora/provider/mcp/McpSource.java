@@ -5,7 +5,6 @@ import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Manifests;
 import dev.agora.core.spi.DiscoverySource;
 import dev.agora.core.spi.Provider;
-import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -16,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
@@ -37,6 +35,7 @@ final class McpSource implements DiscoverySource {
   private final McpServerConfig config;
   private volatile Consumer<String> log = System.err::println;
   private final McpConnection connection;
+  private final EraSwitch upstream;
   private volatile Changes changes;
   private volatile Map<String, CapabilityManifest> tools = Map.of();
   private volatile String version = "1.0.0";
@@ -44,12 +43,10 @@ final class McpSource implements DiscoverySource {
   public McpSource(McpServerConfig config) {
     this.config = config;
     // the server's own output may carry what it was given (a child printing its environment)
-    this.connection =
-        new McpConnection(
-            config,
-            line -> log.accept(config.secrets().redact(line)),
-            this::toolsChanged,
-            this::refresh);
+    Consumer<String> redacted = line -> log.accept(config.secrets().redact(line));
+    this.connection = new McpConnection(config, redacted, this::toolsChanged, this::refresh);
+    this.upstream =
+        new EraSwitch(config, redacted, () -> new LegacyUpstream(connection, config.timeout()));
   }
 
   @Override
@@ -61,8 +58,14 @@ final class McpSource implements DiscoverySource {
     return config;
   }
 
+  /** The 2025-11-25 session, used when the server speaks that generation. */
   McpConnection connection() {
     return connection;
+  }
+
+  /** The server, in whichever generation it speaks. */
+  EraSwitch upstream() {
+    return upstream;
   }
 
   @Override
@@ -76,13 +79,7 @@ final class McpSource implements DiscoverySource {
   @Override
   public Found discover() {
     Map<String, CapabilityManifest> found = new LinkedHashMap<>();
-    McpSchema.InitializeResult init =
-        connection.request(
-            "initialize",
-            c -> Mono.justOrEmpty(c.getCurrentInitializationResult()),
-            config.timeout(),
-            null,
-            true);
+    McpSchema.InitializeResult init = upstream.hello();
     McpSchema.ServerCapabilities caps = init == null ? null : init.capabilities();
     if (init != null
         && init.serverInfo() != null
@@ -103,7 +100,7 @@ final class McpSource implements DiscoverySource {
       Names names = new Names(prefix + "resource.");
       for (McpSchema.Resource r :
           pages(
-              McpAsyncClient::listResources,
+              upstream::listResources,
               McpSchema.ListResourcesResult::resources,
               McpSchema.ListResourcesResult::nextCursor)) {
         all.add(McpMapping.resource(config, names.id(r.name()), r, version));
@@ -115,7 +112,7 @@ final class McpSource implements DiscoverySource {
       Names names = new Names(prefix + "prompt.");
       for (McpSchema.Prompt p :
           pages(
-              McpAsyncClient::listPrompts,
+              upstream::listPrompts,
               McpSchema.ListPromptsResult::prompts,
               McpSchema.ListPromptsResult::nextCursor)) {
         all.add(McpMapping.prompt(config, names.id(p.name()), p, version));
@@ -133,7 +130,7 @@ final class McpSource implements DiscoverySource {
     try {
       list =
           pages(
-              McpAsyncClient::listResourceTemplates,
+              upstream::listResourceTemplates,
               McpSchema.ListResourceTemplatesResult::resourceTemplates,
               McpSchema.ListResourceTemplatesResult::nextCursor);
     } catch (McpConnection.ServerError e) {
@@ -155,7 +152,7 @@ final class McpSource implements DiscoverySource {
 
   private List<McpSchema.Tool> listTools() {
     return pages(
-        McpAsyncClient::listTools,
+        upstream::listTools,
         McpSchema.ListToolsResult::tools,
         McpSchema.ListToolsResult::nextCursor);
   }
@@ -186,12 +183,10 @@ final class McpSource implements DiscoverySource {
    * Every page of a paginated list: {@code page} asks for the one at a cursor (null: the first).
    */
   private <R, T> List<T> pages(
-      BiFunction<McpAsyncClient, String, Mono<R>> page,
-      Function<R, List<T>> items,
-      Function<R, String> next) {
+      Function<String, R> page, Function<R, List<T>> items, Function<R, String> next) {
     List<T> out = new ArrayList<>();
     Set<String> cursors = new HashSet<>();
-    R r = connection.request("list", c -> page.apply(c, null), config.timeout(), null, true);
+    R r = page.apply(null);
     while (r != null) {
       if (items.apply(r) != null) {
         out.addAll(items.apply(r));
@@ -211,7 +206,7 @@ final class McpSource implements DiscoverySource {
                 + " pages); it ends here");
         break;
       }
-      r = connection.request("list", c -> page.apply(c, cursor), config.timeout(), null, true);
+      r = page.apply(cursor);
     }
     return RedactedListing.of(
         out, config.secrets(), JSON); // a listing may quote what the server was given
@@ -269,7 +264,7 @@ final class McpSource implements DiscoverySource {
   @Override
   public Health health() {
     try {
-      connection.request("ping", McpAsyncClient::ping, Duration.ofSeconds(5), null, true);
+      upstream.ping(Duration.ofSeconds(5));
       return Health.UP;
     } catch (RuntimeException e) {
       return new Health(false, e.getMessage());
@@ -278,6 +273,7 @@ final class McpSource implements DiscoverySource {
 
   @Override
   public void close() {
+    upstream.close();
     connection.close();
   }
 }

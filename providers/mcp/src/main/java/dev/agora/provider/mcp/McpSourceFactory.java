@@ -24,11 +24,15 @@ import java.util.regex.Pattern;
  *    max_bytes: 4194304}
  * - {name: remote, type: mcp, url: "https://mcp.example.com/mcp", headers: {X-Team: core}, bearer_env: REMOTE_TOKEN}
  * - {name: old, type: mcp, transport: sse, url: "http://127.0.0.1:3001"}
+ * - {name: next, type: mcp, url: "https://next.example.com/mcp", protocol: 2026-07-28}
  * </pre>
  *
  * Values written {@code ${NAME}} are read from Agora's environment when the source starts, so
  * secrets stay out of the file; {@code bearer_env} names the variable holding a bearer token. A
  * command with a {@code /} in it is a path, relative to the file; a bare name is looked up on PATH.
+ * {@code protocol} is the MCP generation the server speaks: {@code auto} (the default: asked on
+ * first use), {@code 2025-11-25} ({@code initialize} and a session; also what older servers speak)
+ * or {@code 2026-07-28} (stateless).
  */
 public final class McpSourceFactory implements SourceFactory {
 
@@ -113,8 +117,10 @@ public final class McpSourceFactory implements SourceFactory {
         (int)
             f.integer(
                 "max_bytes", McpServerConfig.DEFAULT_MAX_BYTES, 1, McpServerConfig.MOST_MAX_BYTES);
+    McpServerConfig.Protocol protocol = protocol(f, transport);
     f.rejectUnknown();
     if (transport == null
+        || protocol == null
         || (command == null) == (url == null)
         || (url != null && uri == null)
         || !NAME.matcher(name).matches()) {
@@ -133,7 +139,32 @@ public final class McpSourceFactory implements SourceFactory {
             roots,
             timeout,
             maxBytes,
-            secrets[0]));
+            secrets[0],
+            protocol));
+  }
+
+  /** {@code protocol}: auto, 2025-11-25 or 2026-07-28 (null and a problem if neither). */
+  private static McpServerConfig.Protocol protocol(Fields f, McpServerConfig.Transport transport) {
+    String key = f.string("protocol", McpServerConfig.Protocol.AUTO.key());
+    for (McpServerConfig.Protocol p : McpServerConfig.Protocol.values()) {
+      if (p.key().equals(key)) {
+        if (p == McpServerConfig.Protocol.MODERN && transport == McpServerConfig.Transport.SSE) {
+          f.problem(
+              "protocol",
+              "the sse transport is the one of MCP 2024-11-05; a 2026-07-28 server speaks http or"
+                  + " stdio");
+          return null;
+        }
+        return p;
+      }
+    }
+    f.problem(
+        "protocol",
+        "'"
+            + key
+            + "' is not an MCP protocol Agora speaks; use auto (ask the server), 2025-11-25 or"
+            + " 2026-07-28");
+    return null;
   }
 
   /**

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -68,20 +67,8 @@ final class StdioTransport implements McpClientTransport {
       Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
     return Mono.fromRunnable(
         () -> {
-          List<String> cmd = new ArrayList<>();
-          cmd.add(config.command());
-          cmd.addAll(config.args());
-          ProcessBuilder pb = new ProcessBuilder(cmd);
-          // only what a program needs to run, and what agora.yaml gives it: never the node's
-          // secrets
-          Map<String, String> env = ChildEnvironment.of(System.getenv(), config.env());
-          pb.environment().clear();
-          pb.environment().putAll(env);
-          if (config.cwd() != null) {
-            pb.directory(config.cwd().toFile());
-          }
           try {
-            process = pb.start();
+            process = ChildEnvironment.process(config).start();
           } catch (IOException e) {
             startFailure =
                 "cannot start MCP server '"

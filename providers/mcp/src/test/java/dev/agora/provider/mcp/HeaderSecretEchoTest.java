@@ -205,7 +205,7 @@ class HeaderSecretEchoTest {
         .satisfies(
             r ->
                 assertThat(r.failure())
-                    .contains("cannot initialize MCP server 'refusing'", "Authorization error"));
+                    .contains("MCP server 'refusing'", "refused Agora: HTTP 401"));
     assertThat(m.reports)
         .filteredOn(r -> r.source().equals("rejecting"))
         .singleElement()

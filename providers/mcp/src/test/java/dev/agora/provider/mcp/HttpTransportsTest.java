@@ -141,7 +141,10 @@ class HttpTransportsTest {
         """
                 .formatted(port))) {
       assertThat(m.reports).hasSize(2).allSatisfy(r -> assertThat(r.failure()).isNotNull());
-      assertThat(m.reports.get(0).failure()).contains("cannot initialize MCP server 'down'");
+      assertThat(m.reports.get(0).failure())
+          .contains(
+              "cannot reach MCP server 'down' (http://127.0.0.1:%d/mcp): connection refused"
+                  .formatted(port));
       assertThat(m.reports.get(1).failure())
           .contains("cannot start MCP server 'missing'")
           .contains("/nonexistent/mcp-server");

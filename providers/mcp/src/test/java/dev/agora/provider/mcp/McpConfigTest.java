@@ -89,11 +89,46 @@ class McpConfigTest {
             "agora.yaml:6: sources[4].url: 'ftp://h/x' is not an http(s) URL",
             "agora.yaml:7: sources[5].transport: 'pigeon' is not a transport; use stdio, http or sse",
             "agora.yaml:8: sources[6].colour: unknown key 'colour'; known keys are type, name, command, url, transport, "
-                + "args, env, cwd, headers, bearer_env, roots, timeout, max_bytes",
+                + "args, env, cwd, headers, bearer_env, roots, timeout, max_bytes, protocol",
             "agora.yaml:9: sources[7].max_bytes: expected an integer from 1 to 1073741824, found 0 (integer)",
             "agora.yaml:10: sources[8].max_bytes: expected an integer from 1 to 1073741824, found"
                 + " 2000000000 (integer)");
     assertThat(List.of(problems.toString())).noneMatch(p -> p.contains("s3cret"));
+  }
+
+  @Test
+  void theProtocolIsAutoUnlessSaidAndOneOfTheTwoGenerations() {
+    AgoraConfig c =
+        (AgoraConfig)
+            load(
+                """
+        sources:
+          - {name: a, type: mcp, command: x}
+          - {name: b, type: mcp, command: x, protocol: 2025-11-25}
+          - {name: c, type: mcp, url: "http://h/mcp", protocol: "2026-07-28"}
+          - {name: d, type: mcp, url: "http://h/mcp", protocol: auto}
+        """);
+    assertThat(c.sources())
+        .map(s -> ((McpSource) s).config().protocol())
+        .containsExactly(
+            McpServerConfig.Protocol.AUTO,
+            McpServerConfig.Protocol.LEGACY,
+            McpServerConfig.Protocol.MODERN,
+            McpServerConfig.Protocol.AUTO);
+    assertThat(
+            load(
+                """
+        sources:
+          - {name: a, type: mcp, command: x, protocol: 2025-06-18}
+          - {name: b, type: mcp, transport: sse, url: "http://h/sse", protocol: 2026-07-28}
+        """))
+        .asInstanceOf(InstanceOfAssertFactories.LIST)
+        .map(Object::toString)
+        .containsExactly(
+            "agora.yaml:2: sources[0].protocol: '2025-06-18' is not an MCP protocol Agora speaks;"
+                + " use auto (ask the server), 2025-11-25 or 2026-07-28",
+            "agora.yaml:3: sources[1].protocol: the sse transport is the one of MCP 2024-11-05; a"
+                + " 2026-07-28 server speaks http or stdio");
   }
 
   @Test

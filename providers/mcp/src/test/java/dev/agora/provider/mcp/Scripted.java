@@ -63,7 +63,8 @@ final class Scripted {
         List.of(),
         timeout,
         McpServerConfig.DEFAULT_MAX_BYTES,
-        null);
+        null,
+        McpServerConfig.Protocol.AUTO);
   }
 
   static String script() {

@@ -34,7 +34,8 @@ class TrackingTransportTest {
               List.of(),
               Duration.ofSeconds(1),
               McpServerConfig.DEFAULT_MAX_BYTES,
-              null),
+              null,
+              McpServerConfig.Protocol.AUTO),
           McpJsonDefaults.getMapper(),
           log::add,
           () -> log.add("exited"));

@@ -1,0 +1,76 @@
+package dev.agora.provider.mcp;
+
+import io.modelcontextprotocol.client.McpAsyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.time.Duration;
+import reactor.core.publisher.Mono;
+
+/** A 2025-11-25 server: each request on the one session of its {@link McpConnection}. */
+record LegacyUpstream(McpConnection connection, Duration timeout) implements Upstream {
+
+  @Override
+  public McpSchema.InitializeResult hello() {
+    return connection.request(
+        "initialize",
+        c -> Mono.justOrEmpty(c.getCurrentInitializationResult()),
+        timeout,
+        null,
+        true);
+  }
+
+  @Override
+  public McpSchema.ListToolsResult listTools(String cursor) {
+    return connection.request("list", c -> c.listTools(cursor), timeout, null, true);
+  }
+
+  @Override
+  public McpSchema.ListResourceTemplatesResult listResourceTemplates(String cursor) {
+    return connection.request("list", c -> c.listResourceTemplates(cursor), timeout, null, true);
+  }
+
+  @Override
+  public CallsInFlight calls() {
+    return connection.calls();
+  }
+
+  @Override
+  public McpSchema.ListResourcesResult listResources(String cursor) {
+    return connection.request("list", c -> c.listResources(cursor), timeout, null, true);
+  }
+
+  @Override
+  public McpSchema.ListPromptsResult listPrompts(String cursor) {
+    return connection.request("list", c -> c.listPrompts(cursor), timeout, null, true);
+  }
+
+  @Override
+  public McpSchema.CallToolResult callTool(
+      McpSchema.CallToolRequest request, Duration deadline, Object tag, boolean retry) {
+    return connection.request(
+        "tools/call " + request.name(), c -> c.callTool(request), deadline, tag, retry);
+  }
+
+  @Override
+  public McpSchema.ReadResourceResult readResource(
+      McpSchema.ReadResourceRequest request, Duration deadline, Object tag) {
+    return connection.request(
+        "resources/read " + request.uri(), c -> c.readResource(request), deadline, tag, true);
+  }
+
+  @Override
+  public McpSchema.GetPromptResult getPrompt(
+      McpSchema.GetPromptRequest request, Duration deadline, Object tag) {
+    return connection.request(
+        "prompts/get " + request.name(), c -> c.getPrompt(request), deadline, tag, true);
+  }
+
+  @Override
+  public void ping(Duration deadline) {
+    connection.request("ping", McpAsyncClient::ping, deadline, null, true);
+  }
+
+  @Override
+  public void close() {
+    connection.close();
+  }
+}

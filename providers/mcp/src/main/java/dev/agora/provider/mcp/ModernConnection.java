@@ -1,0 +1,530 @@
+package dev.agora.provider.mcp;
+
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.modern.McpException;
+import io.modelcontextprotocol.modern.McpSchema.DiscoverResult;
+import io.modelcontextprotocol.modern.McpSchema.ErrorCodes;
+import io.modelcontextprotocol.modern.McpSchema.Implementation;
+import io.modelcontextprotocol.modern.client.McpClient;
+import io.modelcontextprotocol.modern.client.McpInputHandlerMissingException;
+import io.modelcontextprotocol.modern.client.McpInvalidResultException;
+import io.modelcontextprotocol.modern.client.McpSyncClient;
+import io.modelcontextprotocol.modern.client.McpTimeoutException;
+import io.modelcontextprotocol.modern.client.transport.HttpClientMcpTransport;
+import io.modelcontextprotocol.modern.client.transport.McpClientTransport;
+import io.modelcontextprotocol.modern.client.transport.McpHttpRequestCustomizer;
+import io.modelcontextprotocol.modern.client.transport.McpHttpStatusException;
+import io.modelcontextprotocol.modern.client.transport.StdioMcpClientTransport;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.http.HttpConnectTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * A 2026-07-28 ("modern") MCP server, through the Java SDK's stateless client ({@code
+ * io.modelcontextprotocol.modern}): no {@code initialize} and no session — every request carries
+ * the protocol version, Agora's capabilities and name in its {@code _meta}, and over HTTP the
+ * {@code Mcp-Method} / {@code Mcp-Name} headers (the SDK writes both). A stdio server is a child
+ * process Agora starts as it starts a 2025-11-25 one ({@link ChildEnvironment}, stderr into the
+ * log), and starts again on the next request when it has exited. Results come back in the
+ * 2025-11-25 schema types (the JSON is the same), so that mapping and redaction are shared.
+ */
+final class ModernConnection implements Upstream {
+
+  /** The version this client speaks. */
+  static final String VERSION = McpServerConfig.Protocol.MODERN.key();
+
+  /** How long the era probe waits for {@code server/discover} at most. */
+  static final Duration PROBE = Duration.ofSeconds(10);
+
+  /** Errors only a 2026-07-28 server answers with: header mismatch, capability, version. */
+  private static final Set<Integer> MODERN_ERRORS =
+      Set.of(
+          ErrorCodes.HEADER_MISMATCH,
+          ErrorCodes.MISSING_REQUIRED_CLIENT_CAPABILITY,
+          ErrorCodes.UNSUPPORTED_PROTOCOL_VERSION);
+
+  private static final McpJsonMapper JSON = McpJsonDefaults.getMapper();
+
+  /** A started client: for stdio, with the child it talks to. */
+  private record Live(McpSyncClient client, StdioMcpClientTransport stdio, Process process) {
+    boolean alive() {
+      return process == null || process.isAlive();
+    }
+  }
+
+  private final McpServerConfig config;
+  private final Consumer<String> log;
+  private final Object lock = new Object();
+  private final CallsInFlight calls;
+  private Live live;
+  private boolean closed;
+
+  ModernConnection(McpServerConfig config, Consumer<String> log) {
+    this.config = config;
+    this.log = log;
+    this.calls = new CallsInFlight(config.name());
+  }
+
+  /** The started client, starting it (and for stdio its child) when there is none or it died. */
+  private Live live() {
+    synchronized (lock) {
+      if (closed) {
+        throw new McpConnection.Unavailable(
+            "the connection to MCP server '" + config.name() + "' is closed", null);
+      }
+      if (live != null && !live.alive()) {
+        log.accept(
+            "mcp " + config.name() + ": the server had exited; starting it again (2026-07-28)");
+        stop(live);
+        live = null;
+      }
+      if (live == null) {
+        live = open();
+      }
+      return live;
+    }
+  }
+
+  private Live open() {
+    Duration probe = config.timeout().compareTo(PROBE) < 0 ? config.timeout() : PROBE;
+    Process process = null;
+    StdioMcpClientTransport stdio = null;
+    McpClientTransport transport;
+    if (config.transport() == McpServerConfig.Transport.STDIO) {
+      try {
+        process = ChildEnvironment.process(config).start();
+      } catch (IOException e) {
+        throw new McpConnection.Unavailable(
+            "cannot start MCP server '"
+                + config.name()
+                + "' ("
+                + config.where()
+                + "): "
+                + e.getMessage(),
+            e);
+      }
+      Process p = process;
+      Thread.ofVirtual().name("mcp-" + config.name() + "-stderr").start(() -> drainStderr(p));
+      stdio =
+          StdioMcpClientTransport.builder(process.getInputStream(), process.getOutputStream())
+              .jsonMapper(JSON)
+              .inputMaxSize(config.maxBytes())
+              .start();
+      transport = stdio;
+    } else {
+      transport =
+          HttpClientMcpTransport.builder(config.url())
+              .jsonMapper(JSON)
+              .connectTimeout(Duration.ofSeconds(10))
+              .maxResponseSize(config.maxBytes())
+              .requestCustomizer(
+                  McpHttpRequestCustomizer.fromSync(
+                      (request, headers, context) -> config.headers().forEach(headers::set)))
+              .build();
+    }
+    McpSyncClient client =
+        McpClient.sync(transport)
+            .jsonMapper(JSON)
+            .clientInfo(
+                Implementation.builder("agora", "0.1.0")
+                    .title("Agora capability marketplace")
+                    .build())
+            .roundTimeout(probe) // server/discover's; every other request says its own deadline
+            .callTimeout(probe)
+            .build();
+    return new Live(client, stdio, process);
+  }
+
+  private void drainStderr(Process p) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        log.accept("mcp " + config.name() + " stderr: " + line);
+      }
+    } catch (IOException e) {
+      // the child is gone; its exit is noticed on the next request
+    }
+  }
+
+  /**
+   * Whether the server speaks 2026-07-28: it answered {@code server/discover}, or refused it with
+   * an error only a 2026-07-28 server sends. Any other answer — an error, silence until the probe's
+   * deadline, a reply that is not JSON-RPC — means it does not. Throws {@link
+   * McpConnection.Unavailable} when the server cannot be reached at all, which says nothing about
+   * its protocol.
+   */
+  boolean probe() {
+    try {
+      discover();
+      return true;
+    } catch (McpConnection.ServerError e) {
+      return e.getCause() instanceof McpError err
+          && err.getJsonRpcError() != null
+          && MODERN_ERRORS.contains(err.getJsonRpcError().code());
+    } catch (McpConnection.Unavailable e) {
+      if (String.valueOf(e.getMessage()).startsWith("cannot start MCP server")) {
+        throw e; // the command does not start: that says nothing about its protocol either
+      }
+      String unreachable = unreachable(e);
+      if (unreachable != null) {
+        throw new McpConnection.Unavailable(
+            "cannot reach MCP server '"
+                + config.name()
+                + "' ("
+                + config.where()
+                + "): "
+                + unreachable,
+            e);
+      }
+      if (e.getCause() instanceof McpHttpStatusException status
+          && (status.statusCode() == 401 || status.statusCode() == 403)) {
+        // refused before it was asked anything: its protocol is still unknown
+        throw new McpConnection.Unavailable(
+            "MCP server '"
+                + config.name()
+                + "' ("
+                + config.where()
+                + ") refused Agora: HTTP "
+                + status.statusCode()
+                + " "
+                + message(status.body()),
+            e);
+      }
+      return e.getCause() instanceof McpHttpStatusException status && modernError(status.body());
+    } catch (RuntimeException e) { // a deadline, a reply the SDK could not read
+      return false;
+    }
+  }
+
+  /** Whether an HTTP error's body is a JSON-RPC error only a 2026-07-28 server sends. */
+  private static boolean modernError(String body) {
+    try {
+      return JSON.readValue(body, Map.class).get("error") instanceof Map<?, ?> error
+          && error.get("code") instanceof Number code
+          && MODERN_ERRORS.contains(code.intValue());
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Why an HTTP server cannot be reached at all — nobody listens, the host is unknown — which says
+   * nothing about its protocol; null when it was reached.
+   */
+  private static String unreachable(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      switch (c) {
+        case HttpConnectTimeoutException timeout -> {
+          return "no connection within 10 s";
+        }
+        case ConnectException refused -> {
+          return "connection refused";
+        }
+        case UnresolvedAddressException unknown -> {
+          return "unknown host";
+        }
+        default -> {}
+      }
+    }
+    return null;
+  }
+
+  private DiscoverResult discover() {
+    return request("server/discover", McpSyncClient::discover, true);
+  }
+
+  @Override
+  public McpSchema.InitializeResult hello() {
+    DiscoverResult d = discover();
+    Object info = d.meta() == null ? null : d.meta().get("io.modelcontextprotocol/serverInfo");
+    return new McpSchema.InitializeResult(
+        VERSION,
+        d.capabilities() == null
+            ? null
+            : JSON.convertValue(d.capabilities(), McpSchema.ServerCapabilities.class),
+        info == null ? null : JSON.convertValue(info, McpSchema.Implementation.class),
+        d.instructions());
+  }
+
+  @Override
+  public McpSchema.ListToolsResult listTools(String cursor) {
+    return legacy(
+        request(
+            "tools/list", c -> c.tools().cursor(cursor).callTimeout(config.timeout()).list(), true),
+        McpSchema.ListToolsResult.class);
+  }
+
+  @Override
+  public McpSchema.ListResourcesResult listResources(String cursor) {
+    return legacy(
+        request(
+            "resources/list",
+            c -> c.resources().cursor(cursor).callTimeout(config.timeout()).list(),
+            true),
+        McpSchema.ListResourcesResult.class);
+  }
+
+  @Override
+  public McpSchema.ListResourceTemplatesResult listResourceTemplates(String cursor) {
+    return legacy(
+        request(
+            "resources/templates/list",
+            c -> c.resourceTemplates().cursor(cursor).callTimeout(config.timeout()).list(),
+            true),
+        McpSchema.ListResourceTemplatesResult.class);
+  }
+
+  /**
+   * Calls in flight, for the provider's bookkeeping; a 2026-07-28 server's progress and questions
+   * are not passed on yet (see docs/MCP.md).
+   */
+  @Override
+  public CallsInFlight calls() {
+    return calls;
+  }
+
+  @Override
+  public McpSchema.ListPromptsResult listPrompts(String cursor) {
+    return legacy(
+        request(
+            "prompts/list",
+            c -> c.prompts().cursor(cursor).callTimeout(config.timeout()).list(),
+            true),
+        McpSchema.ListPromptsResult.class);
+  }
+
+  @Override
+  public McpSchema.CallToolResult callTool(
+      McpSchema.CallToolRequest request, Duration deadline, Object tag, boolean retry) {
+    return legacy(
+        request(
+            "tools/call " + request.name(),
+            c ->
+                c.tool(request.name())
+                    .arguments(request.arguments() == null ? Map.of() : request.arguments())
+                    .meta(meta(request.meta()))
+                    .progress(p -> {})
+                    .roundTimeout(deadline)
+                    .callTimeout(deadline)
+                    .call(),
+            retry),
+        McpSchema.CallToolResult.class);
+  }
+
+  @Override
+  public McpSchema.ReadResourceResult readResource(
+      McpSchema.ReadResourceRequest request, Duration deadline, Object tag) {
+    return legacy(
+        request(
+            "resources/read " + request.uri(),
+            c ->
+                c.resource(request.uri())
+                    .meta(meta(request.meta()))
+                    .progress(p -> {})
+                    .roundTimeout(deadline)
+                    .callTimeout(deadline)
+                    .read(),
+            true),
+        McpSchema.ReadResourceResult.class);
+  }
+
+  @Override
+  public McpSchema.GetPromptResult getPrompt(
+      McpSchema.GetPromptRequest request, Duration deadline, Object tag) {
+    Map<String, String> args = new LinkedHashMap<>();
+    if (request.arguments() != null) {
+      request.arguments().forEach((k, v) -> args.put(k, String.valueOf(v)));
+    }
+    return legacy(
+        request(
+            "prompts/get " + request.name(),
+            c ->
+                c.prompt(request.name())
+                    .arguments(args)
+                    .meta(meta(request.meta()))
+                    .progress(p -> {})
+                    .roundTimeout(deadline)
+                    .callTimeout(deadline)
+                    .get(),
+            true),
+        McpSchema.GetPromptResult.class);
+  }
+
+  /** 2026-07-28 has no {@code ping}: a server that answers {@code server/discover} is up. */
+  @Override
+  public void ping(Duration deadline) {
+    discover();
+  }
+
+  /**
+   * A request's own {@code _meta} without its progress token: the SDK adds the protocol's keys and
+   * a token of its own for the progress it hands to the request's consumer — a no-op until progress
+   * is passed on to the caller.
+   */
+  private static Map<String, Object> meta(Map<String, Object> meta) {
+    Map<String, Object> out = new LinkedHashMap<>(meta == null ? Map.of() : meta);
+    out.remove("progressToken");
+    return out;
+  }
+
+  /** A 2026-07-28 result as the 2025-11-25 type of the same JSON. */
+  private static <T> T legacy(Object modern, Class<T> type) {
+    return JSON.convertValue(modern, type);
+  }
+
+  /**
+   * Runs one request; the SDK's failures become {@link McpConnection}'s typed errors. A request
+   * that failed because the stdio server exited under it is sent once more to a new child when
+   * {@code retry} allows it.
+   */
+  private <T> T request(String what, Function<McpSyncClient, T> op, boolean retry) {
+    Live l = live();
+    try {
+      return op.apply(l.client());
+    } catch (RuntimeException e) {
+      if (l.process() == null || !exited(l.process())) {
+        throw typed(what, e);
+      }
+      if (!retry) {
+        throw new McpConnection.Unavailable(
+            "MCP server '"
+                + config.name()
+                + "' exited during "
+                + what
+                + "; it is started again on the next request, but this one was not sent again"
+                + " because it is not idempotent",
+            e);
+      }
+      log.accept("mcp " + config.name() + ": the server exited during " + what + "; retrying once");
+      try {
+        return op.apply(live().client());
+      } catch (RuntimeException again) {
+        throw typed(what, again);
+      }
+    }
+  }
+
+  /** Whether the child has exited (waiting a moment: its output may end just before it does). */
+  private static boolean exited(Process p) {
+    try {
+      return p.waitFor(200, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private RuntimeException typed(String what, RuntimeException e) {
+    String where = what + " on MCP server '" + config.name() + "'";
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      switch (c) {
+        case McpTimeoutException t -> {
+          return new McpConnection.DeadlinePassed(
+              where + " took longer than " + t.timeout().toMillis() + " ms");
+        }
+        case McpException err when err.error() != null -> {
+          // as a 2025-11-25 error, so that the caller's fault is told from the server's the same
+          // way
+          return new McpConnection.ServerError(
+              message(err.error().message()),
+              new McpError(
+                  new McpSchema.JSONRPCResponse.JSONRPCError(
+                      err.error().code(), message(err.error().message()), null)));
+        }
+        case McpInputHandlerMissingException asked -> {
+          // 2026-07-28's multi-round-trip requests (elicitation, sampling, roots): not answered yet
+          return new McpConnection.ServerError(
+              where
+                  + " asked for input ("
+                  + (asked.inputRequest() == null ? "?" : asked.inputRequest().method())
+                  + "), which Agora does not answer for a 2026-07-28 server yet",
+              null);
+        }
+        case McpInvalidResultException invalid -> {
+          return new McpConnection.ServerError(
+              where + " answered what is not a result: " + message(invalid.getMessage()), invalid);
+        }
+        case McpHttpStatusException status -> {
+          return new McpConnection.Unavailable(
+              where + " failed: HTTP " + status.statusCode() + " " + message(status.body()),
+              status);
+        }
+        default -> {
+          if (tooLarge(c)) {
+            return new McpConnection.TooLarge(
+                "the reply to "
+                    + what
+                    + " is larger than max_bytes ("
+                    + config.maxBytes()
+                    + " bytes) and was dropped",
+                e);
+          }
+        }
+      }
+    }
+    return new McpConnection.Unavailable(
+        where + " failed: " + message(McpConnection.telling(e)), e);
+  }
+
+  private static boolean tooLarge(Throwable t) {
+    String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+    return m.contains("exceeds") && (m.contains("size") || m.contains("max"));
+  }
+
+  /** What the server said, without its secrets. */
+  private String message(String m) {
+    return config.secrets().redact(m == null ? "" : m);
+  }
+
+  private static void stop(Live l) {
+    if (l.stdio() != null) {
+      l.stdio().close();
+    }
+    if (l.process() != null) {
+      l.process().destroy();
+      try {
+        if (!l.process().waitFor(3, TimeUnit.SECONDS)) {
+          l.process().destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        l.process().destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** The stdio child's pid, or -1 (tests). */
+  long pid() {
+    synchronized (lock) {
+      return live == null || live.process() == null ? -1 : live.process().pid();
+    }
+  }
+
+  @Override
+  public void close() {
+    Live l;
+    synchronized (lock) {
+      closed = true;
+      l = live;
+      live = null;
+    }
+    if (l != null) {
+      stop(l);
+    }
+  }
+}

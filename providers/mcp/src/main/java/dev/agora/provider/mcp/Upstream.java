@@ -1,0 +1,47 @@
+package dev.agora.provider.mcp;
+
+import io.modelcontextprotocol.spec.McpSchema;
+import java.time.Duration;
+
+/**
+ * An MCP server as discovery and calls use it, whichever generation of the protocol it speaks:
+ * {@link LegacyUpstream} (2025-11-25: {@code initialize} and a session, {@link McpConnection}) or
+ * {@link ModernConnection} (2026-07-28: stateless, {@code server/discover}), chosen per source by
+ * {@link EraSwitch}. Both speak in the SDK's 2025-11-25 schema types, so that {@link McpMapping},
+ * redaction and the size limit work the same for both; failures are {@link McpConnection}'s typed
+ * errors.
+ *
+ * <p>{@code tag} marks a call for cancellation (null: not cancellable); {@code retry} says whether
+ * a call may be sent once more when the server was lost under it.
+ */
+interface Upstream extends AutoCloseable {
+
+  /** What the server says about itself: its capabilities and name (null when it did not say). */
+  McpSchema.InitializeResult hello();
+
+  McpSchema.ListToolsResult listTools(String cursor);
+
+  McpSchema.ListResourcesResult listResources(String cursor);
+
+  McpSchema.ListPromptsResult listPrompts(String cursor);
+
+  McpSchema.ListResourceTemplatesResult listResourceTemplates(String cursor);
+
+  /** The calls in flight on this server: whom its progress and questions go to. */
+  CallsInFlight calls();
+
+  McpSchema.CallToolResult callTool(
+      McpSchema.CallToolRequest request, Duration deadline, Object tag, boolean retry);
+
+  McpSchema.ReadResourceResult readResource(
+      McpSchema.ReadResourceRequest request, Duration deadline, Object tag);
+
+  McpSchema.GetPromptResult getPrompt(
+      McpSchema.GetPromptRequest request, Duration deadline, Object tag);
+
+  /** Whether the server answers (fails with a typed error if not). */
+  void ping(Duration deadline);
+
+  @Override
+  void close();
+}

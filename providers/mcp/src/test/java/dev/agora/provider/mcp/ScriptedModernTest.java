@@ -1,0 +1,77 @@
+package dev.agora.provider.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.agora.core.error.AgoraError;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The scripted stdio server playing a 2026-07-28 server that misbehaves: asks for input Agora does
+ * not give, answers what is not a result, exits mid-call — each a typed failure, never a hang.
+ */
+@Timeout(120)
+class ScriptedModernTest {
+
+  @TempDir Path dir;
+
+  private static final String DISCOVER =
+      """
+      "server/discover": {"result": {"resultType": "complete", "supportedVersions": ["2026-07-28"],
+        "capabilities": {"tools": {}}, "ttlMs": 0, "cacheScope": "public",
+        "_meta": {"io.modelcontextprotocol/serverInfo": {"name": "scripted", "version": "3.0.0"}}}},
+      "tools/list": {"result": {"resultType": "complete", "ttlMs": 0, "cacheScope": "public", "tools": [
+        {"name": "ask", "inputSchema": {"type": "object"}},
+        {"name": "odd", "inputSchema": {"type": "object"}},
+        {"name": "crash", "inputSchema": {"type": "object"}},
+        {"name": "flaky", "inputSchema": {"type": "object"}, "annotations": {"idempotentHint": true}},
+        {"name": "echo", "inputSchema": {"type": "object"}}]}}
+      """;
+
+  private McpFixture start(String replies) throws IOException {
+    return Scripted.start(
+        dir, "{\"replies\": {%s, %s}}".formatted(DISCOVER, replies), "timeout: 5s");
+  }
+
+  @Test
+  void misbehaviourOfA2026ServerIsATypedFailure() throws Exception {
+    try (McpFixture m =
+        start(
+            """
+            "tools/call:ask": {"result": {"resultType": "input_required", "requestState": "s1",
+              "inputRequests": {"region": {"method": "elicitation/create", "params": {"mode": "form",
+                "message": "Which region?", "requestedSchema": {"type": "object", "properties": {}}}}}}},
+            "tools/call:odd": {"result": {"resultType": "weird"}},
+            "tools/call:crash": {"exit": 3},
+            "tools/call:flaky": [{"exitOnce": 3}, {"echo": true}],
+            "tools/call:echo": {"echo": true}
+            """)) {
+      assertThat(m.reports).singleElement().satisfies(r -> assertThat(r.failure()).isNull());
+      assertThat(m.source("s").upstream().era()).isEqualTo(McpServerConfig.Protocol.MODERN);
+      assertThat(m.marketplace.registry().get("mcp.s.echo").version()).isEqualTo("3.0.0");
+      assertThatThrownBy(() -> m.call("mcp.s.ask", null))
+          .isInstanceOf(AgoraError.ProviderError.class)
+          .hasMessageContaining("asked for input (elicitation/create)");
+      assertThatThrownBy(() -> m.call("mcp.s.odd", null))
+          .isInstanceOf(AgoraError.ProviderError.class)
+          .hasMessageContaining("MCP server 's'");
+      assertThatThrownBy(() -> m.call("mcp.s.crash", null))
+          .isInstanceOf(AgoraError.ProviderError.class)
+          .hasMessageContaining("MCP server 's' exited during tools/call crash")
+          .hasMessageContaining("not sent again because it is not idempotent");
+      assertThat(m.call("mcp.s.flaky", null).toString())
+          .as("an idempotent call is sent again to a new child")
+          .contains("flaky");
+      assertThat(m.logText())
+          .contains("mcp s: the server exited during tools/call flaky; retrying once");
+      assertThat(m.call("mcp.s.echo", "{:x 1}").toString())
+          .contains("\\\"x\\\":1")
+          .contains("io.modelcontextprotocol/protocolVersion");
+      assertThat(m.source("s").health().up()).isTrue();
+    }
+  }
+}
