@@ -24,6 +24,13 @@ import java.util.function.Consumer;
  * with {@link Durability#ASYNC} it returns at once and a background writer commits (a crash loses
  * what was not yet written; {@link #flush} waits for it).
  *
+ * <p><b>One commit per call.</b> An event accepted with {@link #acceptWithNext} (a call as it
+ * starts) is encoded at once but held, and written in the same commit as the next event accepted
+ * (its result, usually, or another caller's): one fsync per call instead of two. Held events come
+ * first in that commit, so a call's entry still precedes its result. A crash while a call runs
+ * leaves no entry for it, or only the call's (if another commit carried it): nothing was
+ * acknowledged. {@link #flush} and {@link #close} write what is held.
+ *
  * <p><b>Checkpoints.</b> Every {@code checkpointEvery} entries, and on {@link #close}, the ledger
  * signs a checkpoint of the current size and root with the node's key.
  */
@@ -68,6 +75,7 @@ public final class Ledger implements EventSink, AutoCloseable {
 
   private final ReentrantLock lock = new ReentrantLock();
   private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
+  private final List<ChainHead.Pending> held = new ArrayList<>(); // under lock; see acceptWithNext
   private final AtomicLong lastCheckpoint = new AtomicLong(-1);
   private final AsyncWriter async;
   private volatile boolean closed;
@@ -114,6 +122,29 @@ public final class Ledger implements EventSink, AutoCloseable {
     }
   }
 
+  /**
+   * With DURABLE, holds the event to write it in the commit of the next one (see the class
+   * comment); with ASYNC, the same as {@link #accept}.
+   */
+  @Override
+  public void acceptWithNext(Event e) {
+    if (async != null) {
+      accept(e);
+      return;
+    }
+    if (closed) {
+      throw new WriteFailed(
+          "the Causal Chain is closed; " + e.type() + " " + e.id() + " was not recorded", null);
+    }
+    ChainHead.Pending p = prepare(e);
+    lock.lock();
+    try {
+      held.add(p);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Records an event durably whatever the mode and returns its entry. */
   public Entry append(Event e) {
     return commit(List.of(prepare(e))).getFirst();
@@ -143,6 +174,7 @@ public final class Ledger implements EventSink, AutoCloseable {
   private List<Entry> commit(List<ChainHead.Pending> items) {
     Waiter w = new Waiter(items);
     List<Waiter> batch;
+    List<ChainHead.Pending> carried;
     lock.lock();
     try {
       queue.addLast(w);
@@ -153,10 +185,12 @@ public final class Ledger implements EventSink, AutoCloseable {
         return result(w);
       }
       batch = takeBatch();
+      carried = new ArrayList<>(held);
+      held.clear();
     } finally {
       lock.unlock();
     }
-    write(batch);
+    write(carried, batch);
     return result(w);
   }
 
@@ -176,14 +210,17 @@ public final class Ledger implements EventSink, AutoCloseable {
     return batch;
   }
 
-  /** Stores a batch in one transaction and hands every waiter its entries (or the failure). */
-  private void write(List<Waiter> batch) {
-    List<ChainHead.Pending> all = new ArrayList<>();
+  /**
+   * Stores the held events and a batch in one transaction and hands every waiter its entries (or
+   * the failure). Held events that fail to be stored are held again, for the next commit.
+   */
+  private void write(List<ChainHead.Pending> carried, List<Waiter> batch) {
+    List<ChainHead.Pending> all = new ArrayList<>(carried);
     batch.forEach(b -> all.addAll(b.items));
     ChainHead.Extension x = null;
     RuntimeException failure = null;
     try {
-      x = store.append(head -> head.extend(all));
+      x = all.isEmpty() ? null : store.append(head -> head.extend(all));
     } catch (RuntimeException | Error e) {
       // An Error too: the batch must leave the queue and its waiters must hear, or every later
       // write waits forever behind it. Its message names the Error beneath (out of memory), not
@@ -198,6 +235,9 @@ public final class Ledger implements EventSink, AutoCloseable {
     }
     lock.lock();
     try {
+      if (failure != null) {
+        held.addAll(0, carried);
+      }
       for (int i = 0; i < batch.size(); i++) {
         queue.removeFirst();
       }
@@ -207,10 +247,10 @@ public final class Ledger implements EventSink, AutoCloseable {
             .turn
             .signal(); // the next leader first, so the store is busy again at once
       }
-      int at = 0;
+      int at = carried.size();
       for (Waiter b : batch) {
-        if (x != null) {
-          b.entries = x.entries().subList(at, at + b.items.size());
+        if (failure == null) {
+          b.entries = x == null ? List.of() : x.entries().subList(at, at + b.items.size());
         }
         at += b.items.size();
         b.failure = failure;
@@ -279,10 +319,24 @@ public final class Ledger implements EventSink, AutoCloseable {
     return checkpoint();
   }
 
-  /** Waits until everything accepted so far is committed (a no-op with DURABLE). */
+  /**
+   * Waits until everything accepted so far is committed: with ASYNC what is queued, with DURABLE
+   * what is held ({@link #acceptWithNext}).
+   */
   public void flush() {
     if (async != null) {
       async.flush();
+      return;
+    }
+    boolean any;
+    lock.lock();
+    try {
+      any = !held.isEmpty();
+    } finally {
+      lock.unlock();
+    }
+    if (any) {
+      commit(List.of()); // carries what is held; nothing if another commit took it meanwhile
     }
   }
 

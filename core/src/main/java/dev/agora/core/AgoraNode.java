@@ -49,13 +49,7 @@ public final class AgoraNode implements AutoCloseable {
               ? ChainKey.generate(defaultKeyName()) // nothing on disk for an in-memory node
               : ChainKey.loadOrCreate(dataDir, defaultKeyName());
       Ledger ledger = new Ledger(store.chain(), key, config.chain().settings(), log);
-      EventSink sink =
-          trace == EventSink.NONE
-              ? ledger
-              : e -> {
-                ledger.accept(e);
-                trace.accept(e);
-              };
+      EventSink sink = trace == EventSink.NONE ? ledger : EventSink.both(ledger, trace);
       Marketplace m =
           Marketplace.builder()
               .config(config)

@@ -16,7 +16,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -33,25 +32,37 @@ import org.flywaydb.core.Flyway;
 public abstract class JdbcStore implements Store, ChainStore {
 
   /** The columns read and written; V1's intent_id column is not used (always NULL). */
-  private static final String COLUMNS =
-      "idx, action_id, type, parent_id, plan_id, capability_id, caller, time_nanos, body, leaf_hash, chain_hash";
+  private static final String COLUMNS = ChainWriter.COLUMNS;
 
   private static final int PAGE = 10_000;
 
   protected final HikariDataSource pool;
   private final String description;
-
-  protected JdbcStore(HikariDataSource pool, String description) {
-    this(pool, description, false);
-  }
+  private final ChainWriter writer;
 
   /**
    * {@code readOnly}: the schema is neither created nor migrated, nothing is written, and a
-   * database without the Causal Chain's tables is refused.
+   * database without the Causal Chain's tables is refused. {@code writer} opens the connection that
+   * appends to the chain (not one of the pool's), {@code writerInitSql} (or null) is run on it.
    */
-  protected JdbcStore(HikariDataSource pool, String description, boolean readOnly) {
+  protected JdbcStore(
+      HikariDataSource pool,
+      String description,
+      boolean readOnly,
+      ChainWriter.Opener writer,
+      String writerInitSql) {
     this.pool = pool;
     this.description = description;
+    this.writer =
+        new ChainWriter(
+            readOnly
+                ? () -> {
+                  throw new SQLException("the store is open read-only");
+                }
+                : writer,
+            writerInitSql,
+            lockHeadSql(),
+            description);
     if (readOnly) {
       try (Connection c = pool.getConnection();
           PreparedStatement s = c.prepareStatement("SELECT size FROM chain_head WHERE id = 1");
@@ -68,6 +79,45 @@ public abstract class JdbcStore implements Store, ChainStore {
       }
       return;
     }
+    if (!schemaIsCurrent()) {
+      migrate();
+    }
+    if (select("read the chain head", "SELECT size FROM chain_head WHERE id = 1", r -> 1)
+        .isEmpty()) {
+      update(
+          "create the chain head",
+          "INSERT INTO chain_head (id, size, chain_hash, merkle) VALUES (1, 0, ?, ?) "
+              + "ON CONFLICT DO NOTHING",
+          ChainHead.EMPTY.chainHash(),
+          ChainHead.EMPTY.range().toBytes());
+    }
+  }
+
+  /**
+   * The newest migration in {@code db/migration}; a test keeps it equal to the newest file there.
+   */
+  static final String SCHEMA_VERSION = "2";
+
+  /**
+   * Whether Flyway's history says every migration up to {@link #SCHEMA_VERSION} succeeded: then
+   * Flyway (a quarter of a command's start-up, issue 13) is not even loaded. A database without the
+   * history table, with a failed migration or an older schema goes through Flyway as before.
+   */
+  private boolean schemaIsCurrent() {
+    List<Integer> rows; // per migration: 0 failed, 1 succeeded, 2 the current one succeeded
+    try {
+      rows =
+          select(
+              "read the schema history",
+              "SELECT version, success FROM flyway_schema_history",
+              r -> r.getBoolean(2) ? (SCHEMA_VERSION.equals(r.getString(1)) ? 2 : 1) : 0);
+    } catch (StoreException e) {
+      return false; // no history table yet: a new database
+    }
+    return rows.contains(2) && !rows.contains(0);
+  }
+
+  private void migrate() {
     try {
       Flyway.configure()
           .dataSource(pool)
@@ -79,12 +129,6 @@ public abstract class JdbcStore implements Store, ChainStore {
       pool.close();
       throw new StoreException("could not create or migrate the schema of " + description, e);
     }
-    update(
-        "create the chain head",
-        "INSERT INTO chain_head (id, size, chain_hash, merkle) VALUES (1, 0, ?, ?) "
-            + "ON CONFLICT DO NOTHING",
-        ChainHead.EMPTY.chainHash(),
-        ChainHead.EMPTY.range().toBytes());
   }
 
   /** The statement that reads the head row and locks it until the transaction ends. */
@@ -107,7 +151,11 @@ public abstract class JdbcStore implements Store, ChainStore {
 
   @Override
   public void close() {
-    pool.close();
+    try {
+      writer.close();
+    } finally {
+      pool.close();
+    }
   }
 
   /**
@@ -121,97 +169,7 @@ public abstract class JdbcStore implements Store, ChainStore {
 
   @Override
   public ChainHead.Extension append(Function<ChainHead, ChainHead.Extension> extend) {
-    try (Connection c = pool.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        ChainHead head;
-        try (PreparedStatement s = c.prepareStatement(lockHeadSql());
-            ResultSet r = s.executeQuery()) {
-          if (!r.next()) {
-            throw new SQLException("the chain_head row is missing");
-          }
-          head = new ChainHead(r.getLong(1), r.getBytes(2), CompactRange.fromBytes(r.getBytes(3)));
-        }
-        ChainHead.Extension x = extend.apply(head);
-        insert(c, x.entries());
-        try (PreparedStatement s =
-            c.prepareStatement(
-                "UPDATE chain_head SET size = ?, chain_hash = ?, merkle = ? WHERE id = 1")) {
-          s.setLong(1, x.head().size());
-          s.setBytes(2, x.head().chainHash());
-          s.setBytes(3, x.head().range().toBytes());
-          s.executeUpdate();
-        }
-        c.commit();
-        return x;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw new StoreException("could not append to the Causal Chain in " + description, e);
-    }
-  }
-
-  /**
-   * Rows per INSERT statement: one statement step per chunk instead of per row, well under any
-   * parameter limit.
-   */
-  private static final int ROWS_PER_INSERT = 64;
-
-  private static void insert(Connection c, List<Entry> entries) throws SQLException {
-    PreparedStatement full = null;
-    try {
-      int at = 0;
-      while (at < entries.size()) {
-        int n = Math.min(ROWS_PER_INSERT, entries.size() - at);
-        if (n == ROWS_PER_INSERT) {
-          if (full == null) {
-            full = c.prepareStatement(insertSql(n));
-          }
-          bind(full, entries, at, n);
-          full.executeUpdate();
-        } else {
-          try (PreparedStatement rest = c.prepareStatement(insertSql(n))) {
-            bind(rest, entries, at, n);
-            rest.executeUpdate();
-          }
-        }
-        at += n;
-      }
-    } finally {
-      if (full != null) {
-        full.close();
-      }
-    }
-  }
-
-  private static String insertSql(int rows) {
-    String one = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    return "INSERT INTO chain_entries ("
-        + COLUMNS
-        + ") VALUES "
-        + String.join(", ", Collections.nCopies(rows, one));
-  }
-
-  private static void bind(PreparedStatement s, List<Entry> entries, int from, int n)
-      throws SQLException {
-    int p = 1;
-    for (int i = from; i < from + n; i++) {
-      Entry e = entries.get(i);
-      Entry.Columns col = e.columns();
-      s.setLong(p++, e.index());
-      s.setString(p++, col.actionId());
-      s.setString(p++, col.type());
-      s.setString(p++, col.parentId());
-      s.setString(p++, col.planId());
-      s.setString(p++, col.capabilityId());
-      s.setString(p++, col.caller());
-      s.setLong(p++, col.timeNanos());
-      s.setBytes(p++, e.body());
-      s.setBytes(p++, e.leafHash());
-      s.setBytes(p++, e.chainHash());
-    }
+    return writer.append(extend);
   }
 
   @Override
@@ -330,6 +288,10 @@ public abstract class JdbcStore implements Store, ChainStore {
 
   @Override
   public String origin(String proposed) {
+    Optional<String> stored = storedOrigin();
+    if (stored.isPresent()) {
+      return stored.get(); // no write, so no commit, when a node opens a named log
+    }
     update(
         "name the log",
         "INSERT INTO chain_meta (name, value) VALUES ('origin', ?) ON CONFLICT DO NOTHING",

@@ -6,6 +6,7 @@ import dev.agora.core.spi.Store;
 import dev.agora.core.spi.StoreException;
 import dev.agora.core.spi.StoreProvider;
 import java.nio.file.Path;
+import java.sql.DriverManager;
 import java.util.Map;
 
 /**
@@ -15,8 +16,14 @@ import java.util.Map;
  */
 public final class PostgresStore extends JdbcStore {
 
-  private PostgresStore(HikariDataSource pool, String url, boolean readOnly) {
-    super(pool, "postgres " + url, readOnly);
+  private PostgresStore(
+      HikariDataSource pool, String url, String user, String password, boolean readOnly) {
+    super(
+        pool,
+        "postgres " + url,
+        readOnly,
+        () -> DriverManager.getConnection(url, user, password), // pgjdbc is on the class path
+        null);
   }
 
   /** Opens the database at {@code url} (jdbc:postgresql://…), migrating its schema. */
@@ -57,7 +64,7 @@ public final class PostgresStore extends JdbcStore {
     } catch (RuntimeException e) {
       throw new StoreException("could not connect to " + url + " as " + user, e);
     }
-    return new PostgresStore(pool, url, readOnly);
+    return new PostgresStore(pool, url, user, password, readOnly);
   }
 
   @Override

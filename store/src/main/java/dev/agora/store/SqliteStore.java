@@ -20,8 +20,15 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class SqliteStore extends JdbcStore {
 
-  private SqliteStore(HikariDataSource pool, Path file, boolean readOnly) {
-    super(pool, "sqlite " + file, readOnly);
+  /**
+   * Copy the WAL back into the database every 10,000 pages (about 40 MB) instead of 1,000: index
+   * pages that every batch touches are then written back once per checkpoint, not once per few
+   * commits.
+   */
+  private static final String AUTOCHECKPOINT = "PRAGMA wal_autocheckpoint=10000";
+
+  private SqliteStore(HikariDataSource pool, SQLiteDataSource ds, Path file, boolean readOnly) {
+    super(pool, "sqlite " + file, readOnly, ds::getConnection, AUTOCHECKPOINT);
   }
 
   /**
@@ -55,7 +62,7 @@ public final class SqliteStore extends JdbcStore {
     hc.setReadOnly(true); // as the connection is: the pool would otherwise try to change it
     hc.setMaximumPoolSize(2);
     hc.setMinimumIdle(1);
-    return new SqliteStore(pool(hc, file), file, true);
+    return new SqliteStore(pool(hc, file), ds, file, true);
   }
 
   private static HikariDataSource pool(HikariConfig hc, Path file) {
@@ -88,11 +95,8 @@ public final class SqliteStore extends JdbcStore {
     hc.setPoolName("agora-sqlite");
     hc.setMaximumPoolSize(4);
     hc.setMinimumIdle(1);
-    // Copy the WAL back into the database every 10,000 pages (about 40 MB) instead of 1,000: index
-    // pages
-    // that every batch touches are then written back once per checkpoint, not once per few commits.
-    hc.setConnectionInitSql("PRAGMA wal_autocheckpoint=10000");
-    return new SqliteStore(pool(hc, file), file, false);
+    hc.setConnectionInitSql(AUTOCHECKPOINT);
+    return new SqliteStore(pool(hc, file), ds, file, false);
   }
 
   @Override

@@ -209,7 +209,7 @@ class StoreFailureTest {
   /**
    * {@code n} entries numbered from {@code from}, action ids a<i>, one second apart from the epoch.
    */
-  private static List<ChainHead.Pending> pending(long from, int n) {
+  static List<ChainHead.Pending> pending(long from, int n) {
     List<ChainHead.Pending> out = new ArrayList<>(n);
     for (long i = from; i < from + n; i++) {
       byte[] body = ("entry " + i).getBytes();

@@ -43,7 +43,8 @@ final class RecordEvents implements Stage {
                 r.caller().identity())
             .withCapability(r.capabilityId(), r.version())
             .withArguments(r.input());
-    record(called, r, "the call was not made");
+    // Held by a durable chain and committed with the outcome: one commit per call (issue 13).
+    record(called, true, r, "the call was not made");
     Value result;
     try {
       result = next.invoke(call);
@@ -56,6 +57,7 @@ final class RecordEvents implements Stage {
       record(
           outcome(call, type)
               .withError(e.kind().name(), e.getMessage(), Duration.ofNanos(call.elapsed())),
+          false,
           r,
           "it failed with: " + e.getMessage());
       throw e;
@@ -65,6 +67,7 @@ final class RecordEvents implements Stage {
         outcome(call, EventType.CapabilityResult)
             .withResult(
                 result, Duration.ofNanos(call.elapsed()), call.manifest.sla().costPerCall()),
+        false,
         r,
         "the call ran but its result is withheld");
     return result;
@@ -80,9 +83,13 @@ final class RecordEvents implements Stage {
    * "Self-suppression not permitted" of a try-with-resources that met the JVM's shared
    * OutOfMemoryError twice, issue 12). Other Errors pass as themselves.
    */
-  private void record(Event e, CallRequest r, String consequence) {
+  private void record(Event e, boolean withNext, CallRequest r, String consequence) {
     try {
-      sink.accept(e);
+      if (withNext) {
+        sink.acceptWithNext(e);
+      } else {
+        sink.accept(e);
+      }
     } catch (RuntimeException | OutOfMemoryError failure) {
       throw new AgoraError.NotRecorded(
           r.capabilityId(),
