@@ -31,6 +31,11 @@ public final class McpHttpLoad {
   record Target(String name, String url, String key, McpSchema.CallToolRequest request) {}
 
   public static void main(String[] args) throws Exception {
+    run(args);
+    System.exit(0); // the SDK's and Agora's leftover non-daemon threads would keep the JVM alive
+  }
+
+  private static void run(String[] args) throws Exception {
     Options o =
         Options.parse(
             args,

@@ -31,6 +31,11 @@ public final class McpStdioLoad {
   record Target(String name, List<String> command, String tool, String storage) {}
 
   public static void main(String[] args) throws Exception {
+    run(args);
+    System.exit(0); // the SDK's and Agora's leftover non-daemon threads would keep the JVM alive
+  }
+
+  private static void run(String[] args) throws Exception {
     Options o =
         Options.parse(
             args,
@@ -71,51 +76,52 @@ public final class McpStdioLoad {
                     "storage: {type: sqlite}\nchain: {durability: durable}")));
     targets.removeIf(t -> t != targets.getFirst() && !t.name().matches(o.string("only")));
     Path dir = Files.createTempDirectory("agora-stdio-load");
-    Map<Target, StdioPeer> peers = new LinkedHashMap<>();
-    try {
-      int i = 0;
-      for (Target t : targets) {
-        Path d = Files.createDirectories(dir.resolve("t" + i++));
-        if (t.storage() != null) {
-          Files.writeString(
-              d.resolve("agora.yaml"),
-              """
-              sources: [{name: everything, type: mcp, command: "%s", timeout: 20s}]
-              contexts: {operator: {level: full}}
-              default_context: operator
-              data_dir: data
-              %s
-              """
-                  .formatted(everything, t.storage()));
+    Target baseline = targets.getFirst();
+    try (StdioPeer direct = peer(baseline, dir, everything)) {
+      // One Agora process at a time, measured as soon as it is up, beside the baseline: on main at
+      // 2d4035c an idle 'agora mcp' (~45 s without a call) no longer reaches its MCP child.
+      for (Target t : targets.subList(1, targets.size())) {
+        try (StdioPeer p = peer(t, dir, everything)) {
+          Map<Target, StdioPeer> peers = new LinkedHashMap<>();
+          peers.put(baseline, direct);
+          peers.put(t, p);
+          boolean first = true;
+          Set<Target> dead = new HashSet<>();
+          for (int inFlight : o.integers("inFlight")) {
+            dead.addAll(measure(o, peers, inFlight, first ? o.string("profile") : "^$", dead));
+            first = false;
+          }
+          if (!dead.contains(t)) {
+            p.serial(o.integer("handoffs"));
+            Path jfc = Files.writeString(dir.resolve("handoffs.jfc"), handoffSettings());
+            Path file = dir.resolve("handoffs-" + p.pid() + ".jfr");
+            jcmd(p.pid(), "JFR.start", "name=handoffs", "settings=" + jfc);
+            p.serial(o.integer("handoffs"));
+            jcmd(p.pid(), "JFR.stop", "name=handoffs", "filename=" + file);
+            System.out.print(
+                "\nThread hand-offs in the Agora process, one call at a time: "
+                    + Handoffs.Counts.of(file, o.integer("handoffs")).describe(t.name()));
+          }
         }
-        peers.put(t, new StdioPeer(t.name(), t.command(), d, Map.of(), t.tool(), "hello"));
-      }
-      boolean first = true;
-      Set<Target> dead = new HashSet<>();
-      for (int inFlight : o.integers("inFlight")) {
-        dead.addAll(measure(o, peers, inFlight, first ? o.string("profile") : "^$", dead));
-        first = false;
-      }
-      System.out.println("\nThread hand-offs per call in the Agora process, one call at a time:");
-      for (var e : peers.entrySet()) {
-        if (e.getKey().storage() == null || dead.contains(e.getKey())) {
-          continue;
-        }
-        StdioPeer p = e.getValue();
-        p.serial(o.integer("handoffs"));
-        Path jfc = Files.writeString(dir.resolve("handoffs.jfc"), handoffSettings());
-        Path file = dir.resolve("handoffs-" + p.pid() + ".jfr");
-        jcmd(p.pid(), "JFR.start", "name=handoffs", "settings=" + jfc);
-        p.serial(o.integer("handoffs"));
-        jcmd(p.pid(), "JFR.stop", "name=handoffs", "filename=" + file);
-        System.out.print(
-            Handoffs.Counts.of(file, o.integer("handoffs")).describe(e.getKey().name()));
-      }
-    } finally {
-      for (StdioPeer p : peers.values()) {
-        p.close();
       }
     }
+  }
+
+  private static StdioPeer peer(Target t, Path dir, Path everything) throws IOException {
+    Path d = Files.createTempDirectory(dir, "t");
+    if (t.storage() != null) {
+      Files.writeString(
+          d.resolve("agora.yaml"),
+          """
+          sources: [{name: everything, type: mcp, command: "%s", timeout: 20s}]
+          contexts: {operator: {level: full}}
+          default_context: operator
+          data_dir: data
+          %s
+          """
+              .formatted(everything, t.storage()));
+    }
+    return new StdioPeer(t.name(), t.command(), d, Map.of(), t.tool(), "hello");
   }
 
   /** Measures at one concurrency and returns the targets that stalled or failed. */
