@@ -9,10 +9,6 @@ import io.javalin.Javalin;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.modelcontextprotocol.common.McpTransportContext;
-import io.modelcontextprotocol.json.McpJsonDefaults;
-import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
-import io.modelcontextprotocol.spec.McpSchema;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -21,7 +17,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -33,6 +28,8 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.component.LifeCycle;
 
 /**
  * {@code agora serve}: the marketplace over HTTP on 127.0.0.1 (unless configured otherwise) — MCP
@@ -48,7 +45,10 @@ import org.eclipse.jetty.server.Server;
  */
 public final class AgoraServer implements AutoCloseable {
 
-  private static final String WHO = "agora.who";
+  private static final String WHO = McpServlet.WHO;
+
+  /** Connections waiting to be accepted, at most (the kernel may cap it lower: somaxconn). */
+  private static final int ACCEPT_QUEUE = 1024;
 
   /** The only paths served without the guard: liveness, which says nothing about the node. */
   private static final Set<String> PUBLIC = Set.of("/health", "/health/");
@@ -59,8 +59,7 @@ public final class AgoraServer implements AutoCloseable {
   private final ServerSettings settings;
   private final Marketplace marketplace;
   private final PrometheusMeterRegistry prometheus;
-  private final HttpServletStreamableServerTransportProvider transport;
-  private final Sessions sessions;
+  private final McpServlet mcp;
   private final RateLimits limits;
   private volatile Server jetty;
 
@@ -74,25 +73,8 @@ public final class AgoraServer implements AutoCloseable {
     this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     marketplace.meters().add(prometheus);
     this.limits = new RateLimits(settings.limits());
-    this.transport =
-        HttpServletStreamableServerTransportProvider.builder()
-            .jsonMapper(new PlainErrors(McpJsonDefaults.getMapper()))
-            .mcpEndpoint("/mcp")
-            .maxRequestSize(settings.maxBody())
-            .keepAliveInterval(settings.keepAlive())
-            .contextExtractor(
-                request ->
-                    McpTransportContext.create(
-                        request.getAttribute(WHO) instanceof SecurityContext c
-                            ? Map.of(McpGateway.CALLER, c)
-                            : Map.of()))
-            .build();
-    this.gateway =
-        new McpGateway(
-            marketplace,
-            transport,
-            ctx -> ctx.get(McpGateway.CALLER) instanceof SecurityContext c ? c : null);
-    this.sessions = new Sessions(gateway::toolChanges);
+    this.gateway = new McpGateway(marketplace);
+    this.mcp = new McpServlet(gateway, settings.keepAlive(), settings.maxInFlight());
     Filter guard =
         (req, res, chain) -> guard((HttpServletRequest) req, (HttpServletResponse) res, chain);
     this.app =
@@ -100,13 +82,29 @@ public final class AgoraServer implements AutoCloseable {
             cfg -> {
               cfg.concurrency.useVirtualThreads = true;
               cfg.startup.showJavalinBanner = false;
-              cfg.jetty.modifyServer(server -> jetty = server);
+              cfg.jetty.modifyServer(
+                  server -> {
+                    jetty = server;
+                    // a burst of new connections waits to be accepted instead of being reset
+                    // (the JDK's default backlog is 50)
+                    server.addEventListener(
+                        new LifeCycle.Listener() {
+                          @Override
+                          public void lifeCycleStarting(LifeCycle event) {
+                            for (Connector c : server.getConnectors()) {
+                              if (c instanceof ServerConnector sc) {
+                                sc.setAcceptQueueSize(ACCEPT_QUEUE);
+                              }
+                            }
+                          }
+                        });
+                  });
               cfg.jetty.modifyServletContextHandler(
                   h -> {
                     // every path, so that /metrics/, /mcp;x or a route added later cannot pass
                     // unguarded (issue 12: /metrics/ served metrics to anyone)
                     h.addFilter(new FilterHolder(guard), "/*", EnumSet.of(DispatcherType.REQUEST));
-                    h.addServlet(new ServletHolder(transport), "/mcp");
+                    h.addServlet(new ServletHolder(mcp), "/mcp");
                   });
               cfg.routes.get(
                   "/metrics",
@@ -194,8 +192,8 @@ public final class AgoraServer implements AutoCloseable {
           caller);
       return;
     }
-    String session = request.getHeader(Sessions.HEADER);
-    if (session != null && !sessions.belongsTo(session, caller)) {
+    String session = request.getHeader(McpServlet.SESSION);
+    if (session != null && !mcp.belongsTo(session, caller)) {
       // another caller's session is answered like one that does not exist (issue 12)
       refuse(
           response,
@@ -205,33 +203,8 @@ public final class AgoraServer implements AutoCloseable {
           caller);
       return;
     }
-    HttpServletRequest read = noticed(request, response, who);
-    if (read == null) {
-      return;
-    }
-    boolean opening = session == null && "POST".equals(request.getMethod());
-    chain.doFilter(read, opening ? sessions.opening(response, caller) : response);
-    if (session != null) {
-      after(request, response, session);
-    }
-  }
-
-  /**
-   * After a request in {@code session}: a deleted session is forgotten; an event stream that just
-   * opened hears of tool list changes it missed while the client was opening it.
-   */
-  private void after(HttpServletRequest request, HttpServletResponse response, String session) {
-    Sessions.Session s = sessions.get(session);
-    if ("DELETE".equals(request.getMethod()) && response.getStatus() == 200) {
-      sessions.forget(session);
-    } else if ("GET".equals(request.getMethod())
-        && request.isAsyncStarted()
-        && s != null
-        && sessions.missedToolChanges(s)) {
-      transport
-          .notifyClient(session, McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED, null)
-          .onErrorComplete()
-          .block();
+    if (read(request, response, who)) {
+      chain.doFilter(request, response);
     }
   }
 
@@ -278,18 +251,15 @@ public final class AgoraServer implements AutoCloseable {
   }
 
   /**
-   * The request, after recording any {@code tools/call} in its body for a tool this gateway does
-   * not publish: the SDK answers those itself (JSON-RPC -32602) before Agora sees them, and issue
-   * 11 wants them in the Causal Chain with the caller, like any refusal. Every POST body is read
-   * here, chunked or not (one that was not went to the SDK unread: issue 11's bookkeeping was
-   * bypassed by leaving out Content-Length); null after refusing one that is too large ({@code
-   * server.max_body}: refused before it is read, or as soon as a chunked one grows past it). Its
-   * bytes count against the caller's rate limit.
+   * Reads a POST's body for the MCP endpoint, which parses it once: false after refusing one that
+   * is too large ({@code server.max_body}: refused before it is read, or as soon as a chunked one
+   * grows past it), or one that cannot be a JSON-RPC message. Its bytes count against the caller's
+   * rate limit.
    */
-  private HttpServletRequest noticed(
-      HttpServletRequest req, HttpServletResponse res, SecurityContext who) throws IOException {
+  private boolean read(HttpServletRequest req, HttpServletResponse res, SecurityContext who)
+      throws IOException {
     if (!"POST".equals(req.getMethod())) {
-      return req;
+      return true;
     }
     int max = settings.maxBody();
     byte[] body =
@@ -301,32 +271,20 @@ public final class AgoraServer implements AutoCloseable {
           "the request body is larger than " + max + " bytes (server.max_body)",
           "body_too_large",
           who.identity());
-      return null;
+      return false;
     }
     limits.charge(who.identity(), body.length);
     if (!looksLikeMessages(body)) {
-      // the SDK answers `null` with a 500 naming a Java NullPointerException (issue 12)
       refuse(
           res,
           400,
           "Invalid Request: a JSON-RPC message is an object, or a batch (array) of them",
           "invalid_message",
           who.identity());
-      return null;
+      return false;
     }
-    McpGateway.InvalidCall invalid = gateway.inspect(new String(body, StandardCharsets.UTF_8), who);
-    if (invalid != null) {
-      count("invalid_params", who.identity());
-      // a request with an id gets its JSON-RPC answer; a batch, a plain 400
-      answer(
-          res,
-          invalid.id() == null ? 400 : 200,
-          invalid.id() == null ? Value.NIL : invalid.id(),
-          -32602,
-          invalid.message());
-      return null;
-    }
-    return new BufferedRequest(req, body);
+    req.setAttribute(McpServlet.BODY, body);
+    return true;
   }
 
   /** Whether {@code body} starts like a JSON object or array (what else is there is the SDK's). */
@@ -368,7 +326,7 @@ public final class AgoraServer implements AutoCloseable {
       HttpServletResponse res, int status, String message, String reason, String caller)
       throws IOException {
     count(reason, caller);
-    answer(res, status, Value.NIL, -32000, message);
+    McpServlet.fail(res, status, Value.NIL, Rpc.SERVER_ERROR, message);
   }
 
   private void count(String reason, String caller) {
@@ -380,24 +338,9 @@ public final class AgoraServer implements AutoCloseable {
         .increment();
   }
 
-  /** A JSON-RPC error as the whole answer. */
-  private static void answer(
-      HttpServletResponse res, int status, Value id, int code, String message) throws IOException {
-    res.setStatus(status);
-    res.setContentType("application/json");
-    res.getWriter()
-        .write(
-            "{\"jsonrpc\":\"2.0\",\"id\":"
-                + Json.write(id)
-                + ",\"error\":{\"code\":"
-                + code
-                + ",\"message\":"
-                + Json.write(Value.of(message))
-                + "}}");
-  }
-
   @Override
   public void close() {
+    mcp.closeAll();
     gateway.close();
     app.stop();
     marketplace.meters().remove(prometheus);

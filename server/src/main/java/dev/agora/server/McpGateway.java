@@ -1,107 +1,67 @@
 package dev.agora.server;
 
 import dev.agora.core.Marketplace;
-import dev.agora.core.call.CallRequest;
 import dev.agora.core.call.policy.SecurityContext;
-import dev.agora.core.error.AgoraError;
 import dev.agora.core.json.Json;
-import dev.agora.core.json.JsonException;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.registry.Query;
 import dev.agora.core.registry.Registry;
 import dev.agora.rtfs.Dict;
-import dev.agora.rtfs.Printer;
-import dev.agora.rtfs.Seq;
 import dev.agora.rtfs.Value;
-import dev.agora.rtfs.types.Problem;
-import dev.agora.rtfs.types.Validator;
-import io.modelcontextprotocol.common.McpTransportContext;
-import io.modelcontextprotocol.json.McpJsonDefaults;
-import io.modelcontextprotocol.server.McpServer;
-import io.modelcontextprotocol.server.McpServerFeatures;
-import io.modelcontextprotocol.server.McpSyncServer;
-import io.modelcontextprotocol.server.McpSyncServerExchange;
-import io.modelcontextprotocol.spec.McpSchema;
-import io.modelcontextprotocol.spec.McpServerTransportProvider;
-import io.modelcontextprotocol.spec.McpServerTransportProviderBase;
-import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
+import dev.agora.rtfs.Vec;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 
 /**
- * The marketplace as an MCP server: every capability is a tool, and every {@code tools/call} is a
- * call on the one governed call path as the caller's security context — policy, validation, limits,
- * Causal Chain. {@code tools/list} shows a caller only what it may call; a denied or invalid call
- * is an {@code isError} result with the reason, not a transport error. The tool list follows the
- * registry while running ({@code notifications/tools/list_changed}).
+ * The marketplace as an MCP server, whatever carries the messages (HTTP or stdio) and whichever
+ * protocol generation the client speaks: 2025-11-25 with {@code initialize} and sessions, or the
+ * stateless 2026-07-28, told apart per request (a protocol version in the request's {@code _meta}
+ * means 2026-07-28). Every capability is a tool ({@link Tools}); capabilities that stand for an
+ * upstream server's resources and prompts are also its resources and prompts ({@link Catalog}).
+ * Every call — {@code tools/call}, {@code resources/read}, {@code prompts/get} — goes through the
+ * one governed call path as the caller, with the client attached ({@link ClientLink}) so that
+ * progress and the upstream's questions reach it. Lists show a caller only what it may call; the
+ * tool list follows the registry ({@code notifications/tools/list_changed}).
  *
- * <p>Arguments: a capability whose input is a map takes the tool's arguments object as its input;
- * any other input type is wrapped as the single argument {@code input}. Results: a string as its
- * text, any other value as JSON text (RTFS syntax when JSON cannot hold it), and as {@code
- * structuredContent} when it is a map.
+ * <p>Each message is parsed once, into RTFS values ({@link Rpc}); a request is answered on the
+ * thread that received it, blocking — no reactive plumbing.
  */
 public final class McpGateway implements AutoCloseable {
 
-  /** The transport context key holding the caller's security context. */
-  public static final String CALLER = "agora.caller";
+  /** The 2025-11-25 generation's versions this server speaks, newest first. */
+  static final List<String> SESSION_VERSIONS =
+      List.of("2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
 
-  static final String WRAPPED = "input";
+  /** The stateless generation's version. */
+  static final String STATELESS_VERSION = "2026-07-28";
+
+  static final String META_VERSION = "io.modelcontextprotocol/protocolVersion";
+  static final String META_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
+  static final String META_SERVER_INFO = "io.modelcontextprotocol/serverInfo";
+
+  private static final Dict SERVER_INFO = Rpc.obj("name", "agora", "version", "0.1.0");
+  private static final String INSTRUCTIONS =
+      "Agora: a governed capability marketplace. Every tool call is checked against policy and "
+          + "the caller's rights, validated, limited and recorded in a verifiable log.";
 
   private final Marketplace marketplace;
-  private final Function<McpTransportContext, SecurityContext> caller;
-  private final ToolNames names = new ToolNames();
-  private final McpSyncServer server;
-
-  /** Capability id → the version its tool shows. */
-  private final Map<String, String> published = new ConcurrentHashMap<>();
+  private final Tools tools;
+  private final Catalog catalog;
 
   /** How often the tool list has changed (counted before clients are told). */
   private final AtomicLong changes = new AtomicLong();
 
-  /**
-   * @param caller who is calling, from the transport context (an HTTP request's API key, or the
-   *     fixed context of a stdio session)
-   */
-  public McpGateway(
-      Marketplace marketplace,
-      McpServerTransportProviderBase transport,
-      Function<McpTransportContext, SecurityContext> caller) {
+  /** The clients to tell of changes: stdio sessions and HTTP sessions. */
+  private final Set<Peer> peers = ConcurrentHashMap.newKeySet();
+
+  public McpGateway(Marketplace marketplace) {
     this.marketplace = marketplace;
-    this.caller = caller;
-    McpServer.SyncSpecification<?> spec =
-        switch (transport) {
-          case McpStreamableServerTransportProvider s -> McpServer.sync(s);
-          case McpServerTransportProvider s -> McpServer.sync(s);
-          default ->
-              throw new IllegalArgumentException(
-                  "unsupported MCP transport " + transport.getClass());
-        };
-    // The tools present at start go in with the server: a stdio client may ask for the list the
-    // moment it exists.
-    List<McpServerFeatures.SyncToolSpecification> initial = new ArrayList<>();
-    for (CapabilityManifest m :
-        marketplace.registry().search(new Query(null, null, null, null, Integer.MAX_VALUE))) {
-      initial.add(spec(m));
-      published.put(m.id(), m.version());
-    }
-    server =
-        spec.serverInfo("agora", "0.1.0")
-            .instructions(
-                "Agora: a governed capability marketplace. Every tool call is checked against policy and "
-                    + "the caller's rights, validated, limited and recorded in a verifiable log.")
-            .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
-            .jsonMapper(McpJsonDefaults.getMapper())
-            .validateToolInputs(
-                false) // Agora's call path validates, and records the refusal; the SDK's would do
-            // neither
-            .addToolFilter((ctx, tool) -> visible(ctx, tool.name()))
-            .tools(initial)
-            .build();
+    this.tools = new Tools(marketplace);
+    this.catalog = new Catalog(marketplace, tools);
     marketplace
         .registry()
         .listen(
@@ -109,48 +69,59 @@ public final class McpGateway implements AutoCloseable {
               @Override
               public void registered(CapabilityManifest manifest, Registry.Change change) {
                 if (change != Registry.Change.UNCHANGED) {
-                  publish(manifest.id(), true);
+                  changed(manifest);
                 }
               }
 
               @Override
               public void removed(CapabilityManifest manifest) {
-                publish(manifest.id(), false);
+                changed(manifest);
               }
             });
-    // what changed between the snapshot and the listener
     marketplace
         .registry()
         .search(new Query(null, null, null, null, Integer.MAX_VALUE))
-        .forEach(m -> publish(m.id(), false));
-    List.copyOf(published.keySet()).forEach(id -> publish(id, false));
+        .forEach(tools::publish);
   }
 
-  private boolean visible(McpTransportContext ctx, String toolName) {
-    String id = names.id(toolName);
-    CapabilityManifest m = id == null ? null : marketplace.registry().get(id);
-    SecurityContext who = caller.apply(ctx);
-    return m != null && who != null && marketplace.mayCall(who, m);
-  }
-
-  /**
-   * Brings a capability's tool up to date: its newest version published (again, when {@code
-   * changed}), or the tool removed when no version is left.
-   */
-  private synchronized void publish(String id, boolean changed) {
-    CapabilityManifest m = marketplace.registry().get(id);
-    String before = published.get(id);
-    if (m != null && m.version().equals(before) && !changed) {
-      return;
-    }
+  private void changed(CapabilityManifest manifest) {
+    tools.publish(manifest.id());
     changes.incrementAndGet();
-    if (before != null) {
-      server.removeTool(names.name(id));
-      published.remove(id);
+    String list = Catalog.listOf(manifest);
+    for (Peer p : peers) {
+      tell(p, list);
     }
-    if (m != null) {
-      server.addTool(spec(m));
-      published.put(id, m.version());
+  }
+
+  /** Tells {@code peer} that the tool list (and {@code list}, when not null) changed. */
+  private void tell(Peer peer, String list) {
+    if (peer.protocolVersion == null) {
+      return; // not initialized: it lists what is there when it asks
+    }
+    long now = changes.get();
+    if (peer.notices.send(Rpc.notification("notifications/tools/list_changed", Dict.EMPTY))) {
+      peer.toolChangesSeen = now;
+    }
+    if (list != null) {
+      peer.notices.send(Rpc.notification("notifications/" + list + "/list_changed", Dict.EMPTY));
+    }
+  }
+
+  /** A client to tell of list changes from now on. */
+  void join(Peer peer) {
+    peer.toolChangesSeen = changes.get();
+    peers.add(peer);
+  }
+
+  void leave(Peer peer) {
+    peers.remove(peer);
+    peer.cancelAll();
+  }
+
+  /** A client's notice stream just opened: it hears of a change it missed meanwhile. */
+  void caughtUp(Peer peer) {
+    if (peer.toolChangesSeen != changes.get()) {
+      tell(peer, null);
     }
   }
 
@@ -159,292 +130,153 @@ public final class McpGateway implements AutoCloseable {
     return changes.get();
   }
 
-  private McpServerFeatures.SyncToolSpecification spec(CapabilityManifest m) {
-    boolean unwrapped = objectSchemaOf(m); // decided once per published tool, not on every call
-    return new McpServerFeatures.SyncToolSpecification(
-        tool(names.name(m.id()), m), (exchange, request) -> call(exchange, request, m, unwrapped));
-  }
-
-  private static McpSchema.Tool tool(String name, CapabilityManifest m) {
-    boolean destructive = m.effects().contains("destructive");
-    McpSchema.ToolAnnotations hints =
-        new McpSchema.ToolAnnotations(
-            null,
-            m.isPure(),
-            destructive,
-            null,
-            m.effects().contains("network") || m.effects().contains("unknown"),
-            null);
-    return McpSchema.Tool.builder(name, inputSchema(m))
-        .title(m.name())
-        .description(m.description().isEmpty() ? m.id() : m.description())
-        .annotations(hints)
-        .build();
+  /** Whether a request is of the stateless generation: its {@code _meta} names a version. */
+  static boolean stateless(Rpc.Request request) {
+    return Rpc.field(Rpc.object(request.params(), "_meta"), META_VERSION) != null;
   }
 
   /**
-   * The tool's input schema: the capability's JSON Schema when it is an object, else wrapped as
-   * {@code input}.
+   * The answer to {@code request} from {@code peer}; {@code reply} carries what must reach the
+   * client before the answer (progress, the upstream's questions). Never throws: a failure is a
+   * JSON-RPC error.
    */
-  static Map<String, Object> inputSchema(CapabilityManifest m) {
-    Map<String, Object> schema = jsonSchemaOf(m);
-    Map<String, Object> object = objectSchema(schema);
-    if (object != null) {
-      return object;
-    }
-    Map<String, Object> wrapped = new LinkedHashMap<>();
-    wrapped.put("type", "object");
-    wrapped.put("properties", Map.of(WRAPPED, schema));
-    if (!isOptional(schema)) {
-      wrapped.put("required", List.of(WRAPPED));
-    }
-    wrapped.put("additionalProperties", false);
-    return wrapped;
-  }
-
-  /**
-   * The schema itself if it describes an object, or the object branch of "object or null"; else
-   * null.
-   */
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> objectSchema(Map<String, Object> s) {
-    if ("object".equals(s.get("type"))) {
-      return s;
-    }
-    for (String union : List.of("anyOf", "oneOf")) {
-      if (s.get(union) instanceof List<?> options && options.size() == 2) {
-        Map<String, Object> object = null;
-        boolean nil = false;
-        for (Object o : options) {
-          if (o instanceof Map<?, ?> branch) {
-            if ("null".equals(branch.get("type"))) {
-              nil = true;
-            } else if ("object".equals(branch.get("type"))) {
-              object = (Map<String, Object>) branch;
-            }
-          }
-        }
-        if (nil && object != null) {
-          return object;
-        }
-      }
-    }
-    return null;
-  }
-
-  private static boolean isOptional(Map<String, Object> s) {
-    return s.isEmpty()
-        || s.get("anyOf") instanceof List<?> l
-            && l.stream().anyMatch(o -> o instanceof Map<?, ?> m && "null".equals(m.get("type")));
-  }
-
-  /**
-   * One tools/call of the tool published for {@code m}: on the call path as the caller, which calls
-   * the capability's newest version (or says NotFound, and records it, when it was removed since
-   * the tool was listed); every failure an isError result saying why.
-   */
-  private McpSchema.CallToolResult call(
-      McpSyncServerExchange exchange,
-      McpSchema.CallToolRequest request,
-      CapabilityManifest m,
-      boolean unwrapped) {
-    SecurityContext who = caller.apply(exchange.transportContext());
-    if (who == null) {
-      return error("the request carries no identity Agora accepts");
-    }
+  Dict answer(Peer peer, Rpc.Request request, Channel reply) {
+    boolean stateless = stateless(request);
     try {
-      Value input;
-      try {
-        input = input(m, request.arguments(), unwrapped);
-      } catch (
-          IllegalArgumentException
-              e) { // arguments the tool cannot take: refused and recorded like any other
-        throw marketplace.refuse(
-            CallRequest.of(m.id(), Value.NIL, who),
-            new AgoraError.InvalidInput(
-                m.id(), List.of(new Problem(List.of(), expected(m, unwrapped), e.getMessage()))));
-      }
-      return success(marketplace.call(CallRequest.of(m.id(), input, who)));
-    } catch (AgoraError e) {
-      return error(e.kind() + ": " + e.getMessage());
+      Value result =
+          stateless ? statelessly(peer, request, reply) : dispatch(peer, request, reply, false);
+      return Rpc.result(request.id(), result);
+    } catch (Rpc.Failure f) {
+      return Rpc.error(request.id(), f.code, f.getMessage(), f.data);
+    } catch (RuntimeException e) {
+      return Rpc.error(
+          request.id(), Rpc.INTERNAL_ERROR, "Internal error: " + e.getClass().getSimpleName());
     }
   }
 
-  /**
-   * Records a {@code tools/call} in {@code jsonRpc} (one message or a batch) for a tool that is not
-   * published — refused as NotFound, with near misses, by the call path's recording stage — so that
-   * the SDK's own answer to it leaves a trace. Anything that is not such a call is left alone.
-   */
-  void noticeUnknownTools(String jsonRpc, SecurityContext who) {
-    inspect(jsonRpc, who);
+  /** A 2026-07-28 request: its version and capabilities checked, its result marked complete. */
+  private Value statelessly(Peer peer, Rpc.Request request, Channel reply) {
+    Dict meta = Rpc.object(request.params(), "_meta");
+    Value version = Rpc.field(meta, META_VERSION);
+    if (!Value.of(STATELESS_VERSION).equals(version)) {
+      throw new Rpc.Failure(
+          Rpc.UNSUPPORTED_VERSION,
+          "Unsupported protocol version " + version,
+          Rpc.obj("supported", Vec.of(Value.of(STATELESS_VERSION)), "requested", version));
+    }
+    if (!(Rpc.field(meta, META_CAPABILITIES) instanceof Dict caps)) {
+      throw new Rpc.Failure(
+          Rpc.INVALID_PARAMS,
+          "Invalid params: _meta[\"" + META_CAPABILITIES + "\"] is required (an object)");
+    }
+    peer.capabilities = caps;
+    peer.protocolVersion = STATELESS_VERSION;
+    Value result = dispatch(peer, request, reply, true);
+    return result instanceof Dict d
+        ? d.assoc(Json.key("resultType"), Value.of("complete"))
+            .assoc(Json.key("_meta"), Rpc.obj(META_SERVER_INFO, SERVER_INFO))
+        : result;
   }
 
-  /**
-   * What is wrong with a {@code tools/call} whose params the SDK cannot take: {@code id} is the
-   * request's (null in a batch), {@code message} says what it found.
-   */
-  record InvalidCall(Value id, String message) {}
-
-  /**
-   * {@link #noticeUnknownTools}, and the first {@code tools/call} in {@code jsonRpc} whose params
-   * are not an object with a string name and object arguments, or null. The SDK answered those with
-   * a 200 and an empty body (issue 12: the client waits forever).
-   */
-  InvalidCall inspect(String jsonRpc, SecurityContext who) {
-    if (jsonRpc.indexOf('\\') < 0 && !jsonRpc.contains("tools/call")) {
-      return null; // no tools/call, not even an escaped one: nothing to parse a second time
-    }
-    Value message;
-    try {
-      message = Json.parse(jsonRpc);
-    } catch (JsonException e) {
-      return null; // not JSON: the transport answers it
-    }
-    boolean batch = message instanceof Seq;
-    InvalidCall invalid = null;
-    for (Value m : message instanceof Seq s ? s.items() : List.of(message)) {
-      if (!(m instanceof Dict d) || !Value.of("tools/call").equals(d.get("method"))) {
-        continue;
-      }
-      String problem = null;
-      if (!(d.get("params") instanceof Dict params)) {
-        problem = "params must be an object, found " + jsonType(d.get("params"));
-      } else if (!(params.get("name") instanceof Value.Str name)) {
-        problem = "params.name must be a string, found " + jsonType(params.get("name"));
-      } else {
-        Value args = params.get("arguments");
-        if (args != null && !(args instanceof Value.Nil) && !(args instanceof Dict)) {
-          problem = "params.arguments must be an object, found " + jsonType(args);
-        } else if (!published(name.value())) {
-          marketplace.refuse(
-              CallRequest.of(name.value(), Value.NIL, who),
-              new AgoraError.NotFound(
-                  name.value(), null, marketplace.registry().suggest(name.value(), 3)));
-        }
-      }
-      if (problem != null && invalid == null) {
-        invalid = new InvalidCall(batch ? null : d.get("id"), "Invalid params: " + problem);
-      }
-    }
-    return invalid;
-  }
-
-  /** The JSON type of a parsed value, for messages ("an array"). */
-  private static String jsonType(Value v) {
-    return switch (v) {
-      case null -> "nothing";
-      case Value.Nil n -> "null";
-      case Dict d -> "an object";
-      case Seq s -> "an array";
-      case Value.Str s -> "a string";
-      case Value.Bool b -> "a boolean";
-      default -> "a number";
+  private Value dispatch(Peer peer, Rpc.Request request, Channel reply, boolean stateless) {
+    Dict params = request.params();
+    SecurityContext who = peer.caller;
+    return switch (request.method()) {
+      case "initialize" -> initialize(peer, params);
+      case "ping" -> Dict.EMPTY;
+      case "server/discover" -> discover();
+      case "logging/setLevel" -> Dict.EMPTY;
+      case "tools/list" -> Rpc.obj("tools", tools.list(who));
+      case "tools/call" -> tools.call(who, params, link(peer, params, reply, stateless));
+      case "resources/list" -> catalog.resources(who);
+      case "resources/templates/list" -> catalog.templates(who);
+      case "resources/read" -> catalog.read(who, params, link(peer, params, reply, stateless));
+      case "prompts/list" -> catalog.prompts(who);
+      case "prompts/get" -> catalog.prompt(who, params, link(peer, params, reply, stateless));
+      default ->
+          throw new Rpc.Failure(Rpc.METHOD_NOT_FOUND, "Method not found: " + request.method());
     };
   }
 
-  private boolean published(String toolName) {
-    String id = names.id(toolName);
-    return id != null && published.containsKey(id);
+  private static ClientLink link(Peer peer, Dict params, Channel reply, boolean stateless) {
+    Value token = Rpc.field(Rpc.object(params, "_meta"), "progressToken");
+    return new ClientLink(peer, reply, token, stateless);
   }
 
-  /** What the tool's arguments must be, for messages. */
-  private static String expected(CapabilityManifest m, boolean unwrapped) {
-    String type = m.input() == null ? "any value" : m.input().type().show();
-    return unwrapped ? type : "one argument '" + WRAPPED + "' (" + type + ")";
+  private Dict initialize(Peer peer, Dict params) {
+    String asked = Rpc.text(params, "protocolVersion");
+    String version = SESSION_VERSIONS.contains(asked) ? asked : SESSION_VERSIONS.getFirst();
+    peer.capabilities = Rpc.object(params, "capabilities");
+    peer.protocolVersion = version;
+    return Rpc.obj(
+        "protocolVersion",
+        version,
+        "capabilities",
+        capabilities(),
+        "serverInfo",
+        SERVER_INFO,
+        "instructions",
+        INSTRUCTIONS);
   }
 
-  /**
-   * The capability's input from the tool's arguments: the arguments object itself when the input is
-   * a map ({@code unwrapped}; nil for no arguments when nil is allowed), else the one argument
-   * {@code input}. Arguments the tool cannot take are an {@link IllegalArgumentException} saying
-   * what was found: other arguments than {@code input} (issue 11: they read as a missing input,
-   * "found nil").
-   */
-  static Value input(CapabilityManifest m, Map<String, Object> arguments, boolean unwrapped) {
-    Map<String, Object> args = arguments == null ? Map.of() : arguments;
-    try {
-      if (unwrapped) {
-        if (args.isEmpty()
-            && m.input() != null
-            && Validator.conforms(m.input().type(), Value.NIL)) {
-          return Value.NIL;
-        }
-        return Json.fromJava(args);
+  private Dict discover() {
+    List<Value> versions = new ArrayList<>();
+    versions.add(Value.of(STATELESS_VERSION));
+    SESSION_VERSIONS.forEach(v -> versions.add(Value.of(v)));
+    return Rpc.obj(
+        "supportedVersions",
+        Vec.of(versions),
+        "capabilities",
+        capabilities(),
+        "instructions",
+        INSTRUCTIONS,
+        "ttlMs",
+        0,
+        "cacheScope",
+        "private");
+  }
+
+  private static Dict capabilities() {
+    Dict listChanged = Rpc.obj("listChanged", true);
+    return Rpc.obj(
+        "tools",
+        listChanged,
+        "resources",
+        listChanged,
+        "prompts",
+        listChanged,
+        "logging",
+        Dict.EMPTY);
+  }
+
+  /** A notification from {@code peer}: a cancellation is acted on; the rest need nothing. */
+  void notice(Peer peer, Rpc.Notification n) {
+    if (n.method().equals("notifications/cancelled")) {
+      Value id = Rpc.field(n.params(), "requestId");
+      if (id != null) {
+        peer.cancel(id);
       }
-      List<String> others =
-          args.keySet().stream().filter(k -> !k.equals(WRAPPED)).sorted().toList();
-      if (!others.isEmpty()) {
-        throw new IllegalArgumentException(
-            "the argument" + (others.size() == 1 ? " " : "s ") + String.join(", ", others));
-      }
-      return args.containsKey(WRAPPED) ? Json.fromJava(args.get(WRAPPED)) : Value.NIL;
-    } catch (JsonException e) {
-      throw new IllegalArgumentException("arguments without an RTFS form: " + e.getMessage(), e);
     }
   }
 
-  private static boolean objectSchemaOf(CapabilityManifest m) {
-    return objectSchema(jsonSchemaOf(m)) != null;
-  }
-
-  /**
-   * The capability's input as a JSON Schema object: empty (anything) when it has none, or one JSON
-   * cannot hold (a literal such as ##Inf).
-   */
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> jsonSchemaOf(CapabilityManifest m) {
-    try {
-      Object s = m.input() == null ? Map.of() : Json.toJava(m.input().jsonSchema());
-      return s instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
-    } catch (JsonException e) {
-      return Map.of();
-    }
-  }
-
-  private static McpSchema.CallToolResult success(Value result) {
-    String text;
-    Object structured = null;
-    try {
-      text =
-          result instanceof Value.Str str
-              ? str.value()
-              : Json.write(result); // a string is its own text
-      if (result instanceof Dict) {
-        structured = Json.toJava(result);
-      }
-    } catch (JsonException e) {
-      text = Printer.print(result);
-    }
-    McpSchema.CallToolResult.Builder b =
-        McpSchema.CallToolResult.builder()
-            .content(List.of(McpSchema.TextContent.builder(text).build()));
-    if (structured != null) {
-      b.structuredContent(structured);
-    }
-    return b.build();
-  }
-
-  private static McpSchema.CallToolResult error(String message) {
-    return McpSchema.CallToolResult.builder()
-        .content(List.of(McpSchema.TextContent.builder(message).build()))
-        .isError(true)
-        .build();
-  }
-
-  /** The tools a caller would see (for tests and `agora serve` start-up messages). */
+  /** The tools a caller would see, by name (for start-up messages and tests). */
   public List<String> toolsFor(SecurityContext who) {
-    Map<String, Object> ctx = new LinkedHashMap<>();
-    ctx.put(CALLER, who);
-    McpTransportContext c = McpTransportContext.create(ctx);
-    return server.listTools().stream()
-        .map(McpSchema.Tool::name)
-        .filter(n -> visible(c, n))
-        .sorted()
-        .toList();
+    List<String> names = new ArrayList<>();
+    for (Value t : tools.list(who).items()) {
+      names.add(Rpc.text((Dict) t, "name"));
+    }
+    names.sort(Comparator.naturalOrder());
+    return names;
+  }
+
+  /** What a request's answer is when the request was cancelled while it ran. */
+  static Dict cancelled(Value id) {
+    return Rpc.error(id, Rpc.REQUEST_CANCELLED, "Request cancelled");
   }
 
   @Override
   public void close() {
-    server.closeGracefully();
+    peers.forEach(Peer::cancelAll);
+    peers.clear();
   }
 }

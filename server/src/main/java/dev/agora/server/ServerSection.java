@@ -22,7 +22,7 @@ import java.util.function.UnaryOperator;
  * <pre>
  * server: {host: 127.0.0.1, port: 8420, api_keys: [{name: ci, context: agent, key_env: AGORA_KEY_CI}],
  *          anonymous: sandbox, allowed_origins: [], allowed_hosts: [], keep_alive: 15s,
- *          max_body: 4MiB, header_timeout: 20s,
+ *          max_body: 4MiB, header_timeout: 20s, max_in_flight: 2048,
  *          limits: {default: {calls_per_second: 50, bytes_per_second: 8MiB, burst: 1s},
  *                   keys: {ci: {calls_per_second: 5}}, contexts: {sandbox: {...}}}}
  * </pre>
@@ -112,9 +112,20 @@ public final class ServerSection implements ConfigSection<ServerSettings> {
     int maxBody = (int) s.size("max_body", d.maxBody(), Integer.MAX_VALUE - 1);
     Duration headerTimeout = s.duration("header_timeout", d.headerTimeout());
     ServerSettings.Limits limits = limits(s.map("limits"), keys, contexts);
+    int maxInFlight = (int) s.integer("max_in_flight", d.maxInFlight(), 1, 1 << 20);
     s.rejectUnknown();
     return new ServerSettings(
-        host, port, keys, anonymous, origins, hosts, keepAlive, maxBody, headerTimeout, limits);
+        host,
+        port,
+        keys,
+        anonymous,
+        origins,
+        hosts,
+        keepAlive,
+        maxBody,
+        headerTimeout,
+        limits,
+        maxInFlight);
   }
 
   /** {@code server.limits}: the default, then per key name and per context. */

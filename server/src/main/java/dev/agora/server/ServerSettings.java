@@ -16,6 +16,8 @@ import java.util.Map;
  * @param maxBody the largest request body taken, in bytes (413 above it)
  * @param headerTimeout how long a connection may take to send a request's line and headers
  * @param limits each caller's rate limits
+ * @param maxInFlight the most requests one MCP session may have running at once (one more is
+ *     answered with a JSON-RPC error at once)
  */
 public record ServerSettings(
     String host,
@@ -27,7 +29,8 @@ public record ServerSettings(
     Duration keepAlive,
     int maxBody,
     Duration headerTimeout,
-    Limits limits) {
+    Limits limits,
+    int maxInFlight) {
 
   public static final ServerSettings DEFAULT =
       new ServerSettings(
@@ -40,7 +43,8 @@ public record ServerSettings(
           Duration.ofSeconds(15),
           4 << 20,
           Duration.ofSeconds(20),
-          Limits.DEFAULT);
+          Limits.DEFAULT,
+          2048);
 
   public ServerSettings {
     apiKeys = List.copyOf(apiKeys);
@@ -60,7 +64,8 @@ public record ServerSettings(
         keepAlive,
         maxBody,
         headerTimeout,
-        limits);
+        limits,
+        maxInFlight);
   }
 
   /**

@@ -144,7 +144,7 @@ class ServerSectionTest {
                   + "variable (key_env) or give its sha256",
               "agora.yaml:5: server.anonymous: no context named 'nobody' under contexts",
               "agora.yaml:12: server.tls: unknown key 'tls'; known keys are host, port, api_keys, anonymous, "
-                  + "allowed_origins, allowed_hosts, keep_alive, max_body, header_timeout, limits");
+                  + "allowed_origins, allowed_hosts, keep_alive, max_body, header_timeout, limits, max_in_flight");
     }
   }
 

@@ -1,19 +1,14 @@
 package dev.agora.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agora.chain.ChainQuery;
 import dev.agora.chain.event.EventSink;
 import dev.agora.core.AgoraNode;
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.config.AgoraConfig;
-import io.modelcontextprotocol.json.McpJsonDefaults;
-import io.modelcontextprotocol.spec.McpServerTransportProviderBase;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
@@ -25,7 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import reactor.core.publisher.Mono;
 
 /**
  * {@code agora mcp}: the marketplace as an MCP server on a pair of streams (pipes here, stdin and
@@ -53,73 +47,9 @@ class StdioServerTest {
     node.close();
   }
 
-  /** A client at the other end of a server's pipes. */
-  private static final class Session implements AutoCloseable {
-    final StdioServer server;
-    final OutputStream toServer;
-    final BufferedReader fromServer;
-
-    Session(AgoraNode node, SecurityContext caller) throws IOException {
-      this(node, caller, StdioServer.MAX_MESSAGE);
-    }
-
-    Session(AgoraNode node, SecurityContext caller, int maxMessage) throws IOException {
-      Pipe in = Pipe.open();
-      Pipe out = Pipe.open();
-      server =
-          new StdioServer(
-              node.marketplace(),
-              caller,
-              Channels.newInputStream(in.source()),
-              Channels.newOutputStream(out.sink()),
-              maxMessage,
-              System.err::println);
-      toServer = Channels.newOutputStream(in.sink());
-      fromServer =
-          new BufferedReader(
-              new InputStreamReader(Channels.newInputStream(out.source()), StandardCharsets.UTF_8));
-      assertThat(ask(1, McpHttp.INITIALIZE.replace("\"id\":6", "\"id\":1")))
-          .contains("\"serverInfo\":{\"name\":\"agora\"");
-      send(McpHttp.INITIALIZED);
-    }
-
-    void send(String message) throws IOException {
-      toServer.write((message + "\n").getBytes(StandardCharsets.UTF_8));
-      toServer.flush();
-    }
-
-    /** Sends a request and returns the answer with its id (notifications in between skipped). */
-    String ask(int id, String request) throws IOException {
-      send(request);
-      String line;
-      do {
-        line = fromServer.readLine();
-      } while (line != null && !line.contains("\"id\":" + id + ","));
-      return line;
-    }
-
-    String call(int id, String tool, String arguments) throws IOException {
-      return ask(
-          id,
-          "{\"jsonrpc\":\"2.0\",\"id\":"
-              + id
-              + ",\"method\":\"tools/call\",\"params\":{\"name\":\""
-              + tool
-              + "\",\"arguments\":"
-              + arguments
-              + "}}");
-    }
-
-    @Override
-    public void close() throws IOException {
-      toServer.close();
-      server.close();
-    }
-  }
-
   @Test
   void aSessionActsAsItsContextOnTheGovernedCallPath() throws IOException {
-    try (Session s = new Session(node, SecurityContext.controlled("agent", "ccos.math.*"))) {
+    try (StdioPipe s = new StdioPipe(node, SecurityContext.controlled("agent", "ccos.math.*"))) {
       String tools = s.ask(2, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
       assertThat(tools).contains("\"name\":\"ccos.math.add\"").doesNotContain("\"ccos.echo\"");
       assertThat(s.call(3, "ccos.math.add", "{\"input\":[20,22]}"))
@@ -154,7 +84,7 @@ class StdioServerTest {
 
   @Test
   void aSessionWithoutAnIdentitySeesNothingAndCallsNothing() throws IOException {
-    try (Session s = new Session(node, null)) {
+    try (StdioPipe s = new StdioPipe(node, null)) {
       assertThat(s.ask(2, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}"))
           .contains("\"tools\":[]");
       assertThat(s.call(3, "ccos.echo", "{\"input\":1}"))
@@ -170,7 +100,7 @@ class StdioServerTest {
    */
   @Test
   void aLineThatIsNotJsonRpcIsAnsweredAndTheSessionGoesOn() throws IOException {
-    try (Session s = new Session(node, SecurityContext.full("op"))) {
+    try (StdioPipe s = new StdioPipe(node, SecurityContext.full("op"))) {
       String parseError = "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,";
       s.send("hello, this is not JSON");
       assertThat(s.fromServer.readLine()).startsWith(parseError).contains("not JSON");
@@ -199,7 +129,7 @@ class StdioServerTest {
    */
   @Test
   void aMessageOverTheLimitIsRefusedWithItsIdAndTheSessionGoesOn() throws IOException {
-    try (Session s = new Session(node, SecurityContext.full("op"), 4096)) {
+    try (StdioPipe s = new StdioPipe(node, SecurityContext.full("op"), 4096)) {
       s.send(
           "{\"jsonrpc\":\"2.0\",\"method\":\"tools/call\",\"params\":{\"name\":\"ccos.echo\","
               + "\"arguments\":{\"input\":\""
@@ -216,7 +146,7 @@ class StdioServerTest {
   /** The end of input ends the session, also after lines that were not JSON. */
   @Test
   void theEndOfInputEndsTheSession() throws Exception {
-    Session s = new Session(node, SecurityContext.full("op"));
+    StdioPipe s = new StdioPipe(node, SecurityContext.full("op"));
     s.send("not json");
     assertThat(s.fromServer.readLine()).contains("-32700");
     s.toServer.close();
@@ -278,61 +208,5 @@ class StdioServerTest {
         assertThat(said).containsExactly("agora mcp: cannot answer on stdout: Broken pipe");
       }
     }
-  }
-
-  /**
-   * What looks at each message before the SDK (the gateway's unknown-tool check) failing is logged
-   * and the message is still handled.
-   */
-  @Test
-  void aFailingLookAtAMessageDoesNotStopTheSession() throws IOException {
-    Pipe in = Pipe.open();
-    Pipe out = Pipe.open();
-    List<String> said = new CopyOnWriteArrayList<>();
-    StdioServerTransport transport =
-        new StdioServerTransport(
-            McpJsonDefaults.getMapper(),
-            Channels.newInputStream(in.source()),
-            Channels.newOutputStream(out.sink()),
-            StdioServer.MAX_MESSAGE,
-            line -> {
-              throw new IllegalStateException("cannot look");
-            },
-            said::add);
-    McpGateway gateway = new McpGateway(node.marketplace(), transport, ctx -> null);
-    try (OutputStream toServer = Channels.newOutputStream(in.sink())) {
-      toServer.write((McpHttp.INITIALIZE + "\n").getBytes(StandardCharsets.UTF_8));
-      toServer.flush();
-      BufferedReader fromServer =
-          new BufferedReader(
-              new InputStreamReader(Channels.newInputStream(out.source()), StandardCharsets.UTF_8));
-      assertThat(fromServer.readLine()).contains("\"serverInfo\"");
-      assertThat(said)
-          .containsExactly(
-              "agora mcp: looking at a message failed: java.lang.IllegalStateException: cannot look");
-      assertThat(transport.notifyClients("notifications/tools/list_changed", null).block())
-          .isNull();
-    } finally {
-      gateway.close();
-    }
-  }
-
-  @Test
-  void aTransportOfNeitherKindIsRefused() {
-    McpServerTransportProviderBase neither =
-        new McpServerTransportProviderBase() {
-          @Override
-          public Mono<Void> notifyClients(String method, Object params) {
-            return Mono.empty();
-          }
-
-          @Override
-          public Mono<Void> closeGracefully() {
-            return Mono.empty();
-          }
-        };
-    assertThatThrownBy(() -> new McpGateway(node.marketplace(), neither, ctx -> null))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("unsupported MCP transport ");
   }
 }

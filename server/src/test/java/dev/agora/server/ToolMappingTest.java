@@ -3,7 +3,9 @@ package dev.agora.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agora.core.json.Json;
 import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.reader.Reader;
 import java.util.List;
@@ -49,29 +51,29 @@ class ToolMappingTest {
 
   @Test
   void objectInputsAreTheToolsSchemaAndOthersAreWrapped() {
-    assertThat(McpGateway.inputSchema(cap("[:map [:a :int]]")))
+    assertThat(Tools.inputSchema(cap("[:map [:a :int]]")))
         .containsEntry("type", "object")
         .containsEntry("required", List.of("a"));
-    assertThat(McpGateway.inputSchema(cap("[:optional [:map [:a :int] [:b :string ?]]]")))
+    assertThat(Tools.inputSchema(cap("[:optional [:map [:a :int] [:b :string ?]]]")))
         .as("object or nil: the object")
         .containsEntry("type", "object");
-    Map<String, Object> wrapped = McpGateway.inputSchema(cap("[:vector :int]"));
+    Map<String, Object> wrapped = Tools.inputSchema(cap("[:vector :int]"));
     assertThat(wrapped)
         .containsEntry("type", "object")
         .containsEntry("required", List.of("input"))
         .containsEntry("additionalProperties", false);
-    assertThat(McpGateway.inputSchema(cap(":int?"))).doesNotContainKey("required");
-    assertThat(McpGateway.inputSchema(cap(null)))
+    assertThat(Tools.inputSchema(cap(":int?"))).doesNotContainKey("required");
+    assertThat(Tools.inputSchema(cap(null)))
         .as("no schema: anything, optional")
         .containsEntry("properties", Map.of("input", Map.of()))
         .doesNotContainKey("required");
-    assertThat(McpGateway.inputSchema(cap("[:union :int :string]")))
+    assertThat(Tools.inputSchema(cap("[:union :int :string]")))
         .containsEntry("required", List.of("input"));
-    assertThat(McpGateway.inputSchema(cap("[:val ##Inf]")))
+    assertThat(Tools.inputSchema(cap("[:val ##Inf]")))
         .as("a schema JSON cannot hold: anything, optional")
         .containsEntry("properties", Map.of("input", Map.of()))
         .doesNotContainKey("required");
-    assertThat(McpGateway.inputSchema(cap("[:union [:map [:a :int]] :string]")))
+    assertThat(Tools.inputSchema(cap("[:union [:map [:a :int]] :string]")))
         .as("not object-or-nil")
         .containsEntry("required", List.of("input"));
   }
@@ -79,23 +81,24 @@ class ToolMappingTest {
   @Test
   void argumentsBecomeTheInput() {
     CapabilityManifest map = cap("[:map [:a :int]]");
-    assertThat(McpGateway.input(map, Map.of("a", 1), true)).isEqualTo(Reader.readValue("{:a 1}"));
-    assertThat(McpGateway.input(map, null, true)).isEqualTo(Reader.readValue("{}"));
+    assertThat(Tools.input(map, args(Map.of("a", 1)), true)).isEqualTo(Reader.readValue("{:a 1}"));
+    assertThat(Tools.input(map, Dict.EMPTY, true)).isEqualTo(Reader.readValue("{}"));
     CapabilityManifest maybe = cap("[:optional [:map [:a :int]]]");
-    assertThat(McpGateway.input(maybe, Map.of(), true))
+    assertThat(Tools.input(maybe, args(Map.of()), true))
         .as("no arguments, nil allowed")
         .isEqualTo(Value.NIL);
     CapabilityManifest wrapped = cap("[:vector :int]");
-    assertThat(McpGateway.input(wrapped, Map.of("input", List.of(1, 2)), false))
+    assertThat(Tools.input(wrapped, args(Map.of("input", List.of(1, 2))), false))
         .isEqualTo(Reader.readValue("[1 2]"));
-    assertThat(McpGateway.input(wrapped, Map.of(), false)).isEqualTo(Value.NIL);
-    assertThatThrownBy(() -> McpGateway.input(wrapped, Map.of("b", 1, "a", 2), false))
+    assertThat(Tools.input(wrapped, args(Map.of()), false)).isEqualTo(Value.NIL);
+    assertThatThrownBy(() -> Tools.input(wrapped, args(Map.of("b", 1, "a", 2)), false))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("the arguments a, b");
-    assertThatThrownBy(() -> McpGateway.input(wrapped, Map.of("x", 1), false))
+    assertThatThrownBy(() -> Tools.input(wrapped, args(Map.of("x", 1)), false))
         .hasMessage("the argument x");
-    assertThatThrownBy(() -> McpGateway.input(wrapped, Map.of("input", new Object()), false))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("arguments without an RTFS form: ");
+  }
+
+  private static Dict args(Map<String, ?> m) {
+    return (Dict) Json.fromJava(m);
   }
 }

@@ -47,6 +47,19 @@ public final class Json {
   /** Parses JSON text; malformed input is a {@link JsonException} naming line and column. */
   public static Value parse(String text) {
     try (JsonParser p = MAPPER.createParser(text)) {
+      return parse(p);
+    }
+  }
+
+  /** Parses UTF-8 JSON, as {@link #parse(String)}, without making a string of it first. */
+  public static Value parse(byte[] utf8) {
+    try (JsonParser p = MAPPER.createParser(utf8)) {
+      return parse(p);
+    }
+  }
+
+  private static Value parse(JsonParser p) {
+    try {
       JsonToken first = p.nextToken();
       if (first == null) {
         throw new JsonException("empty JSON document");

@@ -1,0 +1,111 @@
+package dev.agora.server;
+
+import dev.agora.core.error.AgoraError;
+import dev.agora.core.spi.Downstream;
+import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Value;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The MCP client that made one call, as the call's providers see it: progress goes to it as {@code
+ * notifications/progress} with its own token, and an upstream's sampling or elicitation request is
+ * put to it on {@code channel} — the stream of that very request — and its answer awaited. A
+ * 2026-07-28 client is never asked: that protocol has no requests from server to client.
+ */
+final class ClientLink implements Downstream {
+
+  private final Peer peer;
+  private final Channel channel;
+  private final Value progressToken;
+  private final boolean stateless;
+
+  ClientLink(Peer peer, Channel channel, Value progressToken, boolean stateless) {
+    this.peer = peer;
+    this.channel = channel;
+    this.progressToken = progressToken;
+    this.stateless = stateless;
+  }
+
+  @Override
+  public void progress(double progress, Double total, String message) {
+    if (progressToken != null) {
+      channel.send(
+          Rpc.notification(
+              "notifications/progress",
+              Rpc.obj(
+                  "progressToken",
+                  progressToken,
+                  "progress",
+                  progress,
+                  "total",
+                  total,
+                  "message",
+                  message)));
+    }
+  }
+
+  @Override
+  public boolean supports(String capability) {
+    return !stateless && channel != Channel.NONE && peer.declared(capability);
+  }
+
+  @Override
+  public Value request(String method, Value params, Duration timeout) {
+    String needs = needs(method);
+    if (needs == null || !supports(needs)) {
+      throw new AgoraError.ProviderError(
+          "downstream",
+          method
+              + (stateless
+                  ? " cannot be put to a 2026-07-28 client during a call"
+                  : needs == null
+                      ? " is not a request Agora passes to its clients"
+                      : " needs a client that declared '" + needs + "', and this one did not"),
+          null);
+    }
+    Peer.Question q = peer.ask();
+    if (!channel.send(Rpc.request(q.id(), method, params))) {
+      q.answer().cancel(false);
+      throw new AgoraError.ProviderError(
+          "downstream", method + " could not be sent: the client is gone", null);
+    }
+    try {
+      Rpc.Response r = q.answer().get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+      if (r.error() != null) {
+        throw new AgoraError.ProviderError(
+            "downstream",
+            "the client refused "
+                + method
+                + ": "
+                + (Rpc.text(r.error(), "message") == null ? "" : Rpc.text(r.error(), "message")),
+            null);
+      }
+      return r.result() == null ? Dict.EMPTY : r.result();
+    } catch (TimeoutException e) {
+      throw new AgoraError.ProviderError(
+          "downstream", "the client did not answer " + method + " within " + timeout, null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AgoraError.ProviderError("downstream", method + " was cancelled", null);
+    } catch (ExecutionException | CancellationException e) {
+      throw new AgoraError.ProviderError(
+          "downstream", method + " got no answer: the client's session ended", null);
+    } finally {
+      q.answer().cancel(false);
+    }
+  }
+
+  /** The client capability a request needs, or null for one Agora does not pass on. */
+  private static String needs(String method) {
+    return switch (method) {
+      case "sampling/createMessage" -> "sampling";
+      case "elicitation/create" -> "elicitation";
+      case "roots/list" -> "roots";
+      default -> null;
+    };
+  }
+}

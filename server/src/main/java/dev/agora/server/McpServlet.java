@@ -1,0 +1,323 @@
+package dev.agora.server;
+
+import dev.agora.core.call.policy.SecurityContext;
+import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Value;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * MCP over HTTP at {@code /mcp}, both generations on the one endpoint. A POST whose request names a
+ * protocol version in {@code _meta} is 2026-07-28: it stands alone, its {@code Mcp-Method} and
+ * {@code Mcp-Name} headers must agree with its body, and errors carry the HTTP status that protocol
+ * gives them. Anything else is 2025-11-25 Streamable HTTP: {@code initialize} opens a session
+ * ({@code Mcp-Session-Id}), later messages name it, GET opens its event stream, DELETE ends it.
+ *
+ * <p>The guard in front ({@link AgoraServer}) has already identified the caller, checked its limits
+ * and session, and read the body; each request is answered on the thread that received it.
+ */
+final class McpServlet extends HttpServlet {
+
+  static final String BODY = "agora.body";
+  static final String WHO = "agora.who";
+  static final String SESSION = "Mcp-Session-Id";
+
+  private final transient McpGateway gateway;
+  private final transient Map<String, Peer> sessions = new ConcurrentHashMap<>();
+  private final Duration keepAlive;
+  private final int maxInFlight;
+
+  McpServlet(McpGateway gateway, Duration keepAlive, int maxInFlight) {
+    this.gateway = gateway;
+    this.keepAlive = keepAlive;
+    this.maxInFlight = maxInFlight;
+  }
+
+  /** Whether session {@code id} exists and was opened by {@code caller}. */
+  boolean belongsTo(String id, String caller) {
+    Peer p = sessions.get(id);
+    return p != null && p.caller.identity().equals(caller);
+  }
+
+  int sessions() {
+    return sessions.size();
+  }
+
+  @Override
+  protected void doPost(HttpServletRequest req, HttpServletResponse res) throws IOException {
+    String type = req.getContentType();
+    if (type == null || !type.toLowerCase().startsWith("application/json")) {
+      fail(res, 415, Value.NIL, Rpc.INVALID_REQUEST, "Content-Type must be application/json");
+      return;
+    }
+    byte[] body =
+        req.getAttribute(BODY) instanceof byte[] b ? b : req.getInputStream().readAllBytes();
+    SecurityContext who = (SecurityContext) req.getAttribute(WHO);
+    Rpc.Message message;
+    try {
+      message = Rpc.parse(body);
+    } catch (Rpc.Invalid e) {
+      fail(res, 400, e.id, e.code, e.getMessage());
+      return;
+    }
+    String sessionId = req.getHeader(SESSION);
+    switch (message) {
+      case Rpc.Request r when McpGateway.stateless(r) -> stateless(req, res, who, r);
+      case Rpc.Request r when r.method().equals("initialize") -> open(req, res, who, r);
+      case Rpc.Request r -> {
+        Peer peer = session(res, sessionId);
+        if (peer != null && accepts(req, res)) {
+          answer(peer, r, res, 200);
+        }
+      }
+      case Rpc.Notification n -> {
+        Peer peer = sessionId == null ? null : sessions.get(sessionId);
+        if (peer != null) {
+          gateway.notice(peer, n);
+        }
+        res.setStatus(202);
+      }
+      case Rpc.Response r -> {
+        Peer peer = sessionId == null ? null : sessions.get(sessionId);
+        if (peer != null) {
+          peer.answered(r);
+        }
+        res.setStatus(202);
+      }
+    }
+  }
+
+  /** {@code initialize}: a new session, the caller's. */
+  private void open(
+      HttpServletRequest req, HttpServletResponse res, SecurityContext who, Rpc.Request r)
+      throws IOException {
+    if (!accepts(req, res)) {
+      return;
+    }
+    String id = UUID.randomUUID().toString();
+    Peer peer = new Peer(who, id, maxInFlight);
+    sessions.put(id, peer); // the caller's before the client can learn the id
+    gateway.join(peer);
+    res.setHeader(SESSION, id);
+    answer(peer, r, res, 200);
+  }
+
+  /** A 2026-07-28 request: its headers checked against its body, answered on its own. */
+  private void stateless(
+      HttpServletRequest req, HttpServletResponse res, SecurityContext who, Rpc.Request r)
+      throws IOException {
+    String mismatch = headerMismatch(req, r);
+    if (mismatch != null) {
+      fail(res, 400, r.id(), Rpc.HEADER_MISMATCH, "Header mismatch: " + mismatch);
+      return;
+    }
+    answer(new Peer(who, null, 1), r, res, 0);
+  }
+
+  /** What disagrees between a 2026-07-28 request's headers and its body, or null. */
+  static String headerMismatch(HttpServletRequest req, Rpc.Request r) {
+    Value version = Rpc.field(Rpc.object(r.params(), "_meta"), McpGateway.META_VERSION);
+    String header = req.getHeader("MCP-Protocol-Version");
+    if (header == null || !Value.of(header).equals(version)) {
+      return "MCP-Protocol-Version is " + header + ", the request's _meta says " + version;
+    }
+    String method = decoded(req.getHeader("Mcp-Method"));
+    if (!r.method().equals(method)) {
+      return "Mcp-Method is " + method + ", the request's method " + r.method();
+    }
+    String nameField =
+        switch (r.method()) {
+          case "tools/call", "prompts/get" -> "name";
+          case "resources/read" -> "uri";
+          default -> null;
+        };
+    if (nameField != null) {
+      String name = decoded(req.getHeader("Mcp-Name"));
+      String inBody = Rpc.text(r.params(), nameField);
+      if (name == null || !name.equals(inBody)) {
+        return "Mcp-Name is " + name + ", the request's " + nameField + " " + inBody;
+      }
+    }
+    return null;
+  }
+
+  /** A header value, decoded when sent as {@code =?base64?…?=}. */
+  static String decoded(String value) {
+    if (value != null && value.startsWith("=?base64?") && value.endsWith("?=")) {
+      try {
+        return new String(
+            Base64.getDecoder().decode(value.substring(9, value.length() - 2)),
+            StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+    }
+    return value;
+  }
+
+  /**
+   * Answers {@code r} on this thread. {@code status} 0: the 2026-07-28 rule, the status follows the
+   * error's code.
+   */
+  private void answer(Peer peer, Rpc.Request r, HttpServletResponse res, int status)
+      throws IOException {
+    ReplyStream reply = new ReplyStream(res);
+    Peer.Running running = peer.start(r.id());
+    if (running == null) {
+      reply.finish(
+          Rpc.error(
+              r.id(),
+              Rpc.SERVER_ERROR,
+              "too many requests in flight: at most "
+                  + peer.maxInFlight()
+                  + " at once on one session; this one was refused, retry when answers come"),
+          200);
+      return;
+    }
+    Dict answer;
+    try {
+      answer = gateway.answer(peer, r, reply);
+      Thread.interrupted(); // a cancellation has done its work; the answer is still written
+      if (running.cancelled) {
+        answer = McpGateway.cancelled(r.id());
+      }
+    } finally {
+      peer.finish(r.id(), running);
+    }
+    reply.finish(answer, status != 0 ? status : statusOf(answer));
+  }
+
+  /** The 2026-07-28 HTTP status of an answer. */
+  private static int statusOf(Dict answer) {
+    if (!(Rpc.field(answer, "error") instanceof Dict error)
+        || !(Rpc.field(error, "code") instanceof Value.Int code)) {
+      return 200;
+    }
+    int c = (int) code.value();
+    return c == Rpc.METHOD_NOT_FOUND
+        ? 404
+        : c == Rpc.PARSE_ERROR
+                || c == Rpc.INVALID_REQUEST
+                || c == Rpc.INVALID_PARAMS
+                || (c <= Rpc.HEADER_MISMATCH && c >= -32099)
+            ? 400
+            : 200;
+  }
+
+  /** The session a request names, or null after answering 400 (none named) or 404 (unknown). */
+  private Peer session(HttpServletResponse res, String id) throws IOException {
+    if (id == null) {
+      fail(res, 400, Value.NIL, Rpc.INVALID_REQUEST, "Bad Request: Session ID required");
+      return null;
+    }
+    Peer peer = sessions.get(id);
+    if (peer == null) {
+      fail(res, 404, Value.NIL, Rpc.INVALID_REQUEST, "Session not found: re-initialize");
+      return null;
+    }
+    peer.lastUsed = System.nanoTime();
+    return peer;
+  }
+
+  /** A 2025-11-25 POST must accept both answers: JSON and an event stream. */
+  private static boolean accepts(HttpServletRequest req, HttpServletResponse res)
+      throws IOException {
+    String accept = req.getHeader("Accept");
+    if (accept == null
+        || !accept.contains("text/event-stream")
+        || !accept.contains("application/json")) {
+      fail(
+          res,
+          400,
+          Value.NIL,
+          Rpc.INVALID_REQUEST,
+          "Bad Request: application/json and text/event-stream required in Accept header");
+      return false;
+    }
+    return true;
+  }
+
+  /** GET: the session's event stream — notices not tied to a request — kept alive. */
+  @Override
+  protected void doGet(HttpServletRequest req, HttpServletResponse res) throws IOException {
+    if (McpGateway.STATELESS_VERSION.equals(req.getHeader("MCP-Protocol-Version"))) {
+      fail(res, 405, Value.NIL, Rpc.INVALID_REQUEST, "GET is not part of 2026-07-28");
+      return;
+    }
+    Peer peer = session(res, req.getHeader(SESSION));
+    if (peer == null) {
+      return;
+    }
+    String accept = req.getHeader("Accept");
+    if (accept == null || !accept.contains("text/event-stream")) {
+      fail(
+          res,
+          400,
+          Value.NIL,
+          Rpc.INVALID_REQUEST,
+          "Bad Request: Accept must allow text/event-stream");
+      return;
+    }
+    BlockingQueue<Dict> queue = new ArrayBlockingQueue<>(256);
+    Channel notices = queue::offer; // a client that does not read loses notices, never blocks us
+    peer.notices = notices;
+    ReplyStream.events(res);
+    res.setStatus(200);
+    OutputStream out = res.getOutputStream();
+    res.flushBuffer();
+    gateway.caughtUp(peer);
+    try {
+      while (sessions.get(peer.sessionId) == peer && peer.notices == notices) {
+        Dict next = queue.poll(keepAlive.toMillis(), TimeUnit.MILLISECONDS);
+        if (next == null) {
+          out.write(":\n\n".getBytes(StandardCharsets.UTF_8)); // keep-alive
+        } else {
+          ReplyStream.event(out, Rpc.bytes(next));
+        }
+        res.flushBuffer();
+      }
+    } catch (IOException | InterruptedException e) {
+      // the client went away, or the server is stopping
+    } finally {
+      if (peer.notices == notices) {
+        peer.notices = Channel.NONE;
+      }
+    }
+  }
+
+  /** DELETE: the session ends; what it has running is cancelled. */
+  @Override
+  protected void doDelete(HttpServletRequest req, HttpServletResponse res) throws IOException {
+    Peer peer = session(res, req.getHeader(SESSION));
+    if (peer != null) {
+      sessions.remove(peer.sessionId);
+      peer.notices = Channel.NONE;
+      gateway.leave(peer);
+      res.setStatus(200);
+    }
+  }
+
+  /** A JSON-RPC error as the whole answer. */
+  static void fail(HttpServletResponse res, int status, Value id, int code, String message)
+      throws IOException {
+    ReplyStream.json(res, status, Rpc.bytes(Rpc.error(id, code, message)));
+  }
+
+  /** Ends every session (the server is stopping). */
+  void closeAll() {
+    sessions.values().forEach(gateway::leave);
+    sessions.clear();
+  }
+}

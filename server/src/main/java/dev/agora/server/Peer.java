@@ -1,0 +1,160 @@
+package dev.agora.server;
+
+import dev.agora.core.call.policy.SecurityContext;
+import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Value;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One MCP client as the gateway knows it: who it is, what it declared, the requests of its own in
+ * flight (so that it can cancel them) and those Agora made of it (so that its answers find them). A
+ * 2025-11-25 client is one peer for its whole session (the stdio process, or an HTTP session); a
+ * 2026-07-28 request over HTTP is a peer of its own, since that protocol has no sessions.
+ *
+ * <p>At most {@code maxInFlight} of its requests run at once: one more is answered with an error at
+ * once, never queued.
+ */
+final class Peer {
+
+  /** A request of the client's that is running: the thread answering it, and whether cancelled. */
+  static final class Running {
+    final Thread thread;
+    volatile boolean cancelled;
+
+    Running(Thread thread) {
+      this.thread = thread;
+    }
+  }
+
+  final SecurityContext caller;
+  final String sessionId;
+  private final Semaphore slots;
+  private final int maxInFlight;
+  private final Map<Value, Running> running = new ConcurrentHashMap<>();
+  private final Map<Value, CompletableFuture<Rpc.Response>> asked = new ConcurrentHashMap<>();
+  private final AtomicLong nextId = new AtomicLong();
+
+  /** What the client declared ({@code initialize}'s capabilities), once it has. */
+  volatile Dict capabilities = Dict.EMPTY;
+
+  volatile String protocolVersion;
+
+  /** Where notifications not tied to a request go (stdout; an HTTP session's GET stream). */
+  volatile Channel notices = Channel.NONE;
+
+  /** The tool list's change count this client last heard of. */
+  volatile long toolChangesSeen;
+
+  volatile long lastUsed = System.nanoTime();
+
+  Peer(SecurityContext caller, String sessionId, int maxInFlight) {
+    this.caller = caller;
+    this.sessionId = sessionId;
+    this.maxInFlight = maxInFlight;
+    this.slots = new Semaphore(maxInFlight);
+  }
+
+  int maxInFlight() {
+    return maxInFlight;
+  }
+
+  /**
+   * Starts request {@code id} on the current thread; null when {@code maxInFlight} are already
+   * running (the caller answers with an error).
+   */
+  Running start(Value id) {
+    if (!slots.tryAcquire()) {
+      return null;
+    }
+    Running r = new Running(Thread.currentThread());
+    running.put(id, r);
+    lastUsed = System.nanoTime();
+    return r;
+  }
+
+  /** Request {@code id} is answered. */
+  void finish(Value id, Running r) {
+    running.remove(id, r);
+    slots.release();
+  }
+
+  /**
+   * Cancels request {@code id} (notifications/cancelled): its thread is interrupted, which the call
+   * path turns into a recorded cancellation. Unknown ids are ignored, as the protocol says.
+   */
+  void cancel(Value id) {
+    Running r = running.get(id);
+    if (r == null && id instanceof Value.Str s) { // some clients send the number as a string
+      r = running.get(numberOrNull(s.value()));
+    }
+    if (r != null) {
+      r.cancelled = true;
+      r.thread.interrupt();
+    }
+  }
+
+  private static Value numberOrNull(String s) {
+    try {
+      return Value.of(Long.parseLong(s));
+    } catch (NumberFormatException e) {
+      return Value.NIL;
+    }
+  }
+
+  /** Cancels everything the client has running (its session ended). */
+  void cancelAll() {
+    running.keySet().forEach(this::cancel);
+    asked.values().forEach(f -> f.cancel(false));
+  }
+
+  /**
+   * Waits up to {@code timeout} for the requests running to be answered; true when none is left.
+   */
+  boolean drain(Duration timeout) {
+    try {
+      if (slots.tryAcquire(maxInFlight, timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        slots.release(maxInFlight);
+        return true;
+      }
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** How many of its requests are running. */
+  int inFlight() {
+    return running.size();
+  }
+
+  /** A request to this client: its id, and the answer to come. */
+  record Question(Value id, CompletableFuture<Rpc.Response> answer) {}
+
+  Question ask() {
+    Value id = Value.of("agora-" + nextId.incrementAndGet());
+    CompletableFuture<Rpc.Response> answer = new CompletableFuture<>();
+    asked.put(id, answer);
+    answer.whenComplete((r, e) -> asked.remove(id));
+    return new Question(id, answer);
+  }
+
+  /** The client answered one of Agora's requests; an answer nobody waits for is dropped. */
+  void answered(Rpc.Response response) {
+    CompletableFuture<Rpc.Response> f = asked.get(response.id());
+    if (f != null) {
+      f.complete(response);
+    }
+  }
+
+  /** Whether the client declared capability {@code name} (sampling, elicitation, roots). */
+  boolean declared(String name) {
+    return Rpc.field(capabilities, name) instanceof Dict;
+  }
+}
