@@ -34,13 +34,23 @@ final class Catalog {
     this.tools = tools;
   }
 
-  /** What an MCP capability stands for: resource, reader, template, prompt; null for a tool. */
+  /**
+   * What an MCP capability stands for: resource, reader, template, prompt; null for a tool. The
+   * provider writes it in the manifest's {@code :mcp} metadata ({@code :kind}); the generic reader
+   * ({@code mcp.<server>.read-resource}) has none and is known by its provider's target.
+   */
   static String kind(CapabilityManifest m) {
-    if (!(m.provider() instanceof ProviderSpec.Mcp mcp)
-        || !(mcp.options().get(KIND) instanceof Value.Keyword k)) {
+    if (!(m.provider() instanceof ProviderSpec.Mcp mcp)) {
       return null;
     }
-    return switch (k.name()) {
+    Value k = mcpMeta(m).get(KIND);
+    if (k == null) {
+      k = mcp.options().get(KIND);
+    }
+    if (!(k instanceof Value.Keyword kind)) {
+      return null;
+    }
+    return switch (kind.name()) {
       case "resource" -> "read-resource".equals(mcp.tool()) ? "reader" : "resource";
       case "resource-template" -> "template";
       case "prompt" -> "prompt";

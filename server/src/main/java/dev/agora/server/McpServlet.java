@@ -34,6 +34,9 @@ final class McpServlet extends HttpServlet {
   static final String WHO = "agora.who";
   static final String SESSION = "Mcp-Session-Id";
 
+  /** Put on a session's event stream to end it (the session is over). */
+  private static final Dict END_OF_STREAM = Rpc.obj("end", true);
+
   private final transient McpGateway gateway;
   private final transient Map<String, Peer> sessions = new ConcurrentHashMap<>();
   private final Duration keepAlive;
@@ -281,7 +284,9 @@ final class McpServlet extends HttpServlet {
     try {
       while (sessions.get(peer.sessionId) == peer && peer.notices == notices) {
         Dict next = queue.poll(keepAlive.toMillis(), TimeUnit.MILLISECONDS);
-        if (next == null) {
+        if (next == END_OF_STREAM) {
+          break;
+        } else if (next == null) {
           out.write(":\n\n".getBytes(StandardCharsets.UTF_8)); // keep-alive
         } else {
           ReplyStream.event(out, Rpc.bytes(next));
@@ -302,9 +307,7 @@ final class McpServlet extends HttpServlet {
   protected void doDelete(HttpServletRequest req, HttpServletResponse res) throws IOException {
     Peer peer = session(res, req.getHeader(SESSION));
     if (peer != null) {
-      sessions.remove(peer.sessionId);
-      peer.notices = Channel.NONE;
-      gateway.leave(peer);
+      end(peer);
       res.setStatus(200);
     }
   }
@@ -317,7 +320,15 @@ final class McpServlet extends HttpServlet {
 
   /** Ends every session (the server is stopping). */
   void closeAll() {
-    sessions.values().forEach(gateway::leave);
-    sessions.clear();
+    sessions.values().forEach(this::end);
+  }
+
+  /** Ends a session: forgotten, its event stream closed, what it runs cancelled. */
+  private void end(Peer peer) {
+    sessions.remove(peer.sessionId);
+    Channel stream = peer.notices;
+    peer.notices = Channel.NONE;
+    stream.send(END_OF_STREAM);
+    gateway.leave(peer);
   }
 }

@@ -180,4 +180,17 @@ class McpEndpointTest extends AgainstGateway {
       assertThat(line).startsWith("data:").contains("\"jsonrpc\":\"2.0\"");
     }
   }
+
+  @Test
+  void deletingASessionEndsItsEventStream() throws Exception {
+    String session = ops().initialise();
+    HttpResponse<InputStream> stream =
+        McpHttp.HTTP.send(
+            ops().request(session).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(stream.statusCode()).isEqualTo(200);
+    assertThat(McpHttp.send(ops().request(session).DELETE()).statusCode()).isEqualTo(200);
+    try (InputStream events = stream.body()) {
+      assertThat(events.readAllBytes()).as("the stream ends, nothing more on it").isEmpty();
+    }
+  }
 }

@@ -202,6 +202,13 @@ class McpPiecesTest {
     assertThat(Catalog.kind(other)).isNull();
     assertThat(Catalog.listOf(other)).isNull();
     assertThat(
+            Catalog.kind(
+                CapabilityManifest.builder("mcp.s.y")
+                    .provider(new ProviderSpec.Mcp("s", "y", Dict.EMPTY))
+                    .build()))
+        .as("no kind anywhere: a tool")
+        .isNull();
+    assertThat(
             Json.write(
                 Catalog.mcp(Json.parse("{\"mime-type\":\"a/b\",\"x\":null,\"v\":[{\"k\":1}]}"))))
         .isEqualTo("{\"mimeType\":\"a/b\",\"v\":[{\"k\":1}]}");
@@ -214,11 +221,13 @@ class McpPiecesTest {
             EventSink.NONE,
             l -> {});
     try (node) {
-      CapabilityManifest template =
+      CapabilityManifest template = // as the MCP provider maps a resource template
           CapabilityManifest.builder("mcp.gone.template.t")
               .provider(
                   new ProviderSpec.Mcp(
-                      "gone", "t", Rpc.obj("kind", Value.keyword("resource-template"))))
+                      "gone",
+                      "read-resource",
+                      Rpc.obj("kind", Value.keyword("resource"), "uri-template", "test://t/{id}")))
               .input("[:map [:uri :string]]")
               .metadata(
                   Rpc.obj(
@@ -226,6 +235,8 @@ class McpPiecesTest {
                       Rpc.obj(
                           "server",
                           "gone",
+                          "kind",
+                          Value.keyword("resource-template"),
                           "uri-template",
                           "test://t/{id}",
                           "mime-type",
