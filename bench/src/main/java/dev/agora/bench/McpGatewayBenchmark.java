@@ -1,28 +1,18 @@
 package dev.agora.bench;
 
-import dev.agora.chain.Hashes;
-import dev.agora.chain.event.EventSink;
-import dev.agora.core.AgoraNode;
-import dev.agora.core.config.AgoraConfig;
-import dev.agora.core.config.ConfigLoader;
+import dev.agora.bench.load.Gateway;
 import dev.agora.provider.mcp.JavaMcpServer;
-import dev.agora.server.AgoraServer;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -68,8 +58,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class McpGatewayBenchmark {
 
-  static final String KEY = "bench-agent-key";
-
   /** The upstream and two Agora nodes serving /mcp in front of it, one per chain store. */
   @State(Scope.Benchmark)
   public static class Endpoints {
@@ -88,34 +76,7 @@ public class McpGatewayBenchmark {
     }
 
     private String gateway(Path dir, String storage) throws IOException {
-      Files.createDirectories(dir);
-      Path file = dir.resolve("agora.yaml");
-      Files.writeString(
-          file,
-          """
-          sources: [{name: up, type: mcp, url: "%s"}]
-          policy: {deny: ["ccos.io.*", "mcp.up.admin.*"]}
-          contexts:
-            agent: {level: controlled, allow: ["mcp.up.*", "ccos.echo"]}
-          default_context: agent
-          data_dir: data
-          server:
-            port: 0
-            api_keys: [{name: bench, context: agent, sha256: "%s"}]
-            limits: {keys: {bench: {calls_per_second: 1000000, bytes_per_second: 1GiB}}}  # measure the gateway, not its limit
-          %s
-          """
-              .formatted(
-                  upstream.url(),
-                  Hashes.hex(Hashes.sha256(KEY.getBytes(StandardCharsets.UTF_8))),
-                  storage));
-      AgoraConfig cfg = ConfigLoader.load(file);
-      AgoraNode node = AgoraNode.open(cfg, EventSink.NONE, line -> {});
-      open.add(node);
-      node.marketplace().bootstrap();
-      AgoraServer server = AgoraServer.start(node.marketplace(), cfg, line -> {});
-      open.add(0, server);
-      return server.url();
+      return Gateway.start(dir, upstream.url(), storage, open);
     }
 
     @TearDown(Level.Trial)
@@ -188,18 +149,7 @@ public class McpGatewayBenchmark {
     }
 
     private McpSyncClient client(String url, String key) {
-      URI u = URI.create(url);
-      HttpRequest.Builder headers = HttpRequest.newBuilder();
-      if (key != null) {
-        headers.header("Authorization", "Bearer " + key);
-      }
-      HttpClientStreamableHttpTransport t =
-          HttpClientStreamableHttpTransport.builder(u.getScheme() + "://" + u.getAuthority())
-              .endpoint(u.getPath())
-              .requestBuilder(headers)
-              .build();
-      McpSyncClient c = McpClient.sync(t).requestTimeout(Duration.ofSeconds(30)).build();
-      c.initialize();
+      McpSyncClient c = Gateway.client(url, key);
       all.add(c);
       return c;
     }
@@ -210,14 +160,10 @@ public class McpGatewayBenchmark {
     }
   }
 
-  static final McpSchema.CallToolRequest UPSTREAM_ECHO =
-      McpSchema.CallToolRequest.builder("echo").arguments(Map.of("message", "hello")).build();
-  static final McpSchema.CallToolRequest GATEWAY_ECHO =
-      McpSchema.CallToolRequest.builder("mcp.up.echo")
-          .arguments(Map.of("message", "hello"))
-          .build();
-  static final McpSchema.CallToolRequest LOCAL_ECHO =
-      McpSchema.CallToolRequest.builder("ccos.echo").arguments(Map.of("input", "hello")).build();
+  static final String KEY = Gateway.KEY;
+  static final McpSchema.CallToolRequest UPSTREAM_ECHO = Gateway.UPSTREAM_ECHO;
+  static final McpSchema.CallToolRequest GATEWAY_ECHO = Gateway.GATEWAY_ECHO;
+  static final McpSchema.CallToolRequest LOCAL_ECHO = Gateway.LOCAL_ECHO;
 
   @Benchmark
   public McpSchema.CallToolResult baselineDirectToUpstream(Clients c) {
@@ -248,11 +194,7 @@ public class McpGatewayBenchmark {
     return check(c.agoraSqlite.callTool(GATEWAY_ECHO));
   }
 
-  /** A refused or failed call would measure the wrong thing: stop the run instead. */
   private static McpSchema.CallToolResult check(McpSchema.CallToolResult r) {
-    if (Boolean.TRUE.equals(r.isError())) {
-      throw new IllegalStateException("the benchmark call failed: " + r.content());
-    }
-    return r;
+    return Gateway.check(r);
   }
 }
