@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,8 +121,6 @@ class RealPeersIT {
   }
 
   @Test
-  @Disabled(
-      "needs the lead's new HTTP endpoint: issue 13, 10,000 calls over 100 sessions on the SDK-based server at 2d4035c: 330 of 10,000 failed (-32001 Request timed out, fetch failed)")
   void tenThousandConcurrentCallsOverAHundredHttpSessions() throws Exception {
     try (Serve serve = Serve.start(config)) {
       assertAllEchoed(
@@ -140,8 +137,6 @@ class RealPeersIT {
   }
 
   @Test
-  @Disabled(
-      "needs the new server and h13-pass: issue 13, on 2d4035c no progress reaches the client, the cancel is never seen upstream (the call times out at 30 s), trigger-sampling/elicitation-request are not listed (no sampling/elicitation declared upstream), resources/list and prompts/list are -32601")
   void theWholeProtocolThroughAgoraMcp() throws Exception {
     assertFeatures(
         node("features over stdio", Peers.script("ts-features.mjs"), "stdio", stdioCommand()));
@@ -149,8 +144,6 @@ class RealPeersIT {
   }
 
   @Test
-  @Disabled(
-      "needs the new server and h13-pass: issue 13, as over stdio — progress, cancellation, sampling, elicitation, resources and prompts are not passed through on 2d4035c")
   void theWholeProtocolThroughAgoraServe() throws Exception {
     try (Serve serve = Serve.start(config)) {
       assertFeatures(
@@ -198,8 +191,6 @@ class RealPeersIT {
    * TypeScript SDK, with a session) against the same {@code agora serve}.
    */
   @Test
-  @Disabled(
-      "needs the lead's 2026-07-28 endpoint: issue 13, on 2d4035c server/discover without a session is HTTP 400 -32601 'Session ID required in mcp-session-id header'")
   void bothProtocolGenerationsOnTheSameNode() throws Exception {
     try (Serve serve = Serve.start(config)) {
       HttpClient http = HttpClient.newHttpClient();

@@ -48,7 +48,7 @@ public final class AgoraServer implements AutoCloseable {
   private static final String WHO = McpServlet.WHO;
 
   /** Connections waiting to be accepted, at most (the kernel may cap it lower: somaxconn). */
-  private static final int ACCEPT_QUEUE = 1024;
+  private static final int ACCEPT_QUEUE = 4096;
 
   /** The only paths served without the guard: liveness, which says nothing about the node. */
   private static final Set<String> PUBLIC = Set.of("/health", "/health/");

@@ -23,7 +23,8 @@ class ProcessTreeTest {
   /** Starts {@code sh -c script} and waits until it has started {@code size - 1} processes. */
   private ProcessHandle start(String script, int size) throws IOException, InterruptedException {
     process = new ProcessBuilder("sh", "-c", script).start();
-    // the script announces itself once its background processes are started
+    // the script announces itself once its background processes are started; what follows the
+    // announcement forks nothing (exec, wait), so the tree is whole when it is read
     assertThat(process.getInputStream().read()).as("the script's 'ready'").isEqualTo('r');
     List<ProcessHandle> tree = ProcessTree.tree(process.toHandle());
     assertThat(tree).hasSize(size);
@@ -66,7 +67,7 @@ class ProcessTreeTest {
   @Test
   void aGrandchildThatOutlivesItsParentIsTerminated() throws Exception {
     // the launcher ends with its input; what it started in the background does not
-    ProcessHandle root = start("sleep 300 & echo r; cat", 3);
+    ProcessHandle root = start("sleep 300 & echo r; exec cat", 2);
     List<ProcessHandle> tree = ProcessTree.tree(root);
     assertThat(ProcessTree.stop(root, this::closeInput, ProcessTree.POLITE, ProcessTree.TERMINATE))
         .isEqualTo(ProcessTree.Ended.TERMINATED);
@@ -75,7 +76,7 @@ class ProcessTreeTest {
 
   @Test
   void aTreeThatIgnoresSigtermIsKilled() throws Exception {
-    ProcessHandle root = start("trap '' TERM; sleep 300 & echo r; sleep 300", 3);
+    ProcessHandle root = start("trap '' TERM; sleep 300 & sleep 300 & echo r; wait", 3);
     List<ProcessHandle> tree = ProcessTree.tree(root);
     assertThat(ProcessTree.stop(root, this::closeInput, Duration.ZERO, Duration.ofMillis(50)))
         .isEqualTo(ProcessTree.Ended.KILLED);
@@ -84,7 +85,7 @@ class ProcessTreeTest {
 
   @Test
   void killTakesTheWholeTreeAtOnce() throws Exception {
-    ProcessHandle root = start("sleep 300 & sleep 300 & echo r; cat", 4);
+    ProcessHandle root = start("sleep 300 & sleep 300 & echo r; exec cat", 3);
     List<ProcessHandle> tree = ProcessTree.tree(root);
     assertThat(ProcessTree.kill(root)).isEqualTo(ProcessTree.Ended.KILLED);
     assertGone(tree);
@@ -94,7 +95,7 @@ class ProcessTreeTest {
 
   @Test
   void aStopInterruptedGoesStraightOnAndKeepsTheInterrupt() throws Exception {
-    ProcessHandle root = start("trap '' TERM; echo r; sleep 300", 2);
+    ProcessHandle root = start("trap '' TERM; sleep 300 & echo r; wait", 2);
     List<ProcessHandle> tree = ProcessTree.tree(root);
     Thread.currentThread().interrupt();
     long t0 = System.nanoTime();

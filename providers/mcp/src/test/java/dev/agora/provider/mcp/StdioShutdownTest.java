@@ -30,6 +30,7 @@ class StdioShutdownTest {
         sources:
           - name: everything
             type: mcp
+            protocol: 2025-11-25   # no era probe: one server started, and only one
             command: sh
             args: ["-c", "sleep 300 & %s stdio"]
         """
