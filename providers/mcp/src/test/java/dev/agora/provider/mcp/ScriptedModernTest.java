@@ -74,4 +74,39 @@ class ScriptedModernTest {
       assertThat(m.source("s").health().up()).isTrue();
     }
   }
+
+  /**
+   * A 2026-07-28 server with resources, templates and prompts whose answers are odd: a version that
+   * is no version, a list without its items, a list whose cursor comes back — discovery keeps what
+   * it can and says what it dropped.
+   */
+  @Test
+  void oddListingsOfA2026ServerAreReadAsFarAsTheyGo() throws Exception {
+    String replies =
+        """
+        {"replies": {
+          "server/discover": {"result": {"resultType": "complete", "supportedVersions": ["2026-07-28"],
+            "capabilities": {"tools": {}, "resources": {}, "prompts": {}}, "ttlMs": 0, "cacheScope": "public",
+            "_meta": {"io.modelcontextprotocol/serverInfo": {"name": "odd", "version": "not a version"}}}},
+          "tools/list": {"result": {"resultType": "complete", "ttlMs": 0, "cacheScope": "public",
+            "tools": [{"name": "echo", "inputSchema": {"type": "object"}}], "nextCursor": ""}},
+          "resources/list": {"result": {"resultType": "complete", "ttlMs": 0, "cacheScope": "public",
+            "resources": [{"uri": "s://r/1", "name": "one"}], "nextCursor": "again"}},
+          "resources/templates/list": {"result": {"resultType": "complete", "ttlMs": 0,
+            "cacheScope": "public"}},
+          "prompts/list": {"result": {"resultType": "complete", "ttlMs": 0, "cacheScope": "public",
+            "prompts": [{"name": "p"}]}}
+        }}
+        """;
+    try (McpFixture m = Scripted.start(dir, replies, "timeout: 5s")) {
+      assertThat(m.reports).singleElement().satisfies(r -> assertThat(r.failure()).isNull());
+      assertThat(m.marketplace.registry().get("mcp.s.echo").version())
+          .as("a server version that is no version is not taken")
+          .isEqualTo("1.0.0");
+      assertThat(m.marketplace.registry().get("mcp.s.resource.one")).isNotNull();
+      assertThat(m.marketplace.registry().get("mcp.s.prompt.p")).isNotNull();
+      assertThat(m.marketplace.registry().get("mcp.s.read-resource")).isNotNull();
+      assertThat(m.logText()).contains("mcp s: the server's list does not end (the cursor 'again'");
+    }
+  }
 }
