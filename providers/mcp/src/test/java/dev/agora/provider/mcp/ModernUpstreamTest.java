@@ -100,6 +100,7 @@ class ModernUpstreamTest {
   @Test
   void aStdioServerOf2026IsDetectedCalledAndStartedAgainWhenItDies() throws Exception {
     long restarted;
+    ModernConnection closed;
     try (McpFixture m =
         new McpFixture(
             dir,
@@ -130,8 +131,10 @@ class ModernUpstreamTest {
       assertThat(m.call("mcp.next.echo", "{:message \"again\"}")).isEqualTo(Value.of("again"));
       restarted = ((ModernConnection) upstream.chosen()).pid();
       assertThat(restarted).isPositive().isNotEqualTo(pid);
+      closed = (ModernConnection) upstream.chosen();
     }
     assertThat(ProcessHandle.of(restarted)).as("closing the source stops its child").isEmpty();
+    assertThat(closed.pid()).as("a closed connection has no child").isEqualTo(-1);
   }
 
   @Test

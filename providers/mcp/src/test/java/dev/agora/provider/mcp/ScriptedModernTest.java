@@ -109,4 +109,26 @@ class ScriptedModernTest {
       assertThat(m.logText()).contains("mcp s: the server's list does not end (the cursor 'again'");
     }
   }
+
+  @Test
+  void aServerWithPromptsOnlyIsAskedForNothingElse() throws Exception {
+    String replies =
+        """
+        {"replies": {
+          "server/discover": {"result": {"resultType": "complete", "supportedVersions": ["2026-07-28"],
+            "capabilities": {"prompts": {}}, "ttlMs": 0, "cacheScope": "public",
+            "_meta": {"io.modelcontextprotocol/serverInfo": {"name": "p", "version": "2.0.0"}}}},
+          "prompts/list": {"result": {"resultType": "complete", "ttlMs": 0, "cacheScope": "public",
+            "prompts": [{"name": "p", "arguments": [{"name": "who", "required": true}]}]}}
+        }}
+        """;
+    try (McpFixture m = Scripted.start(dir, replies, "timeout: 5s")) {
+      assertThat(m.reports).singleElement().satisfies(r -> assertThat(r.failure()).isNull());
+      assertThat(m.marketplace.registry().get("mcp.s.prompt.p").version()).isEqualTo("2.0.0");
+      assertThat(m.marketplace.registry().get("mcp.s.read-resource"))
+          .as("no resources declared: no reader")
+          .isNull();
+      assertThat(m.logText()).doesNotContain("tools/list", "resources/list");
+    }
+  }
 }
