@@ -3,6 +3,7 @@ package dev.agora.provider.mcp;
 import dev.agora.core.json.Json;
 import dev.agora.core.spi.CallContext;
 import dev.agora.core.spi.Downstream;
+import dev.agora.core.spi.Redactor;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.Vec;
@@ -55,10 +56,16 @@ final class CallsInFlight {
   private static final McpJsonMapper JSON = McpJsonDefaults.getMapper();
 
   private final String server;
+  private final Redactor secrets;
   private final Map<Object, InFlight> calls = new ConcurrentHashMap<>();
 
-  CallsInFlight(String server) {
+  /**
+   * @param secrets what the server was given: redacted from what it sends the client (a progress
+   *     message, a request's params may echo it)
+   */
+  CallsInFlight(String server, Redactor secrets) {
     this.server = server;
+    this.secrets = secrets;
   }
 
   /** One call in flight; closing it ends it and notes what the upstream asked of its client. */
@@ -143,7 +150,7 @@ final class CallsInFlight {
   Mono<Void> progress(McpSchema.ProgressNotification n) {
     InFlight f = calls.get(n.progressToken()); // the SDK refuses a notification without one
     if (f != null) {
-      f.call.downstream().progress(n.progress(), n.total(), n.message());
+      f.call.downstream().progress(n.progress(), n.total(), secrets.redact(n.message()));
     }
     return Mono.empty();
   }
@@ -182,7 +189,8 @@ final class CallsInFlight {
     Duration left = f.call.remaining();
     try {
       Value answer =
-          client.request(method, Json.fromJava(JSON.convertValue(params, Map.class)), left);
+          client.request(
+              method, secrets.redact(Json.fromJava(JSON.convertValue(params, Map.class))), left);
       R result = JSON.convertValue(Json.toJava(answer), type);
       f.record(method, "answered");
       return result;

@@ -112,7 +112,7 @@ final class McpConnection implements AutoCloseable {
     this.log = log;
     this.toolsChanged = toolsChanged;
     this.reconnected = reconnected;
-    this.calls = new CallsInFlight(config.name());
+    this.calls = new CallsInFlight(config.name(), config.secrets());
   }
 
   /** The calls in flight: where progress, sampling and elicitation from the server go. */

@@ -77,7 +77,7 @@ final class ModernConnection implements Upstream {
   ModernConnection(McpServerConfig config, Consumer<String> log) {
     this.config = config;
     this.log = log;
-    this.calls = new CallsInFlight(config.name());
+    this.calls = new CallsInFlight(config.name(), config.secrets());
   }
 
   /** The started client, starting it (and for stdio its child) when there is none or it died. */

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agora.core.call.policy.SecurityContext;
+import dev.agora.core.json.Json;
 import dev.agora.core.spi.CallContext;
 import dev.agora.core.spi.Downstream;
+import dev.agora.core.spi.Redactor;
 import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.Value;
 import io.modelcontextprotocol.spec.McpError;
@@ -81,7 +83,7 @@ class CallsInFlightTest {
           .maxTokens(5)
           .build();
 
-  private final CallsInFlight calls = new CallsInFlight("s");
+  private final CallsInFlight calls = new CallsInFlight("s", Redactor.NONE);
 
   private Object forward(Object params) {
     return calls
@@ -143,5 +145,43 @@ class CallsInFlightTest {
             Map.entry("_meta", Map.of("k", "v")));
     assertThat(CallsInFlight.form(new McpSchema.ElicitFormRequest("Name?", Map.of(), null)))
         .doesNotContainKey("_meta");
+  }
+
+  @Test
+  void whatTheServerWasGivenIsRedactedFromWhatReachesTheClient() {
+    String secret = "tok-" + "s3cr3t-value-42";
+    CallsInFlight echoing = new CallsInFlight("s", Redactor.NONE.with("UPSTREAM_TOKEN", secret));
+    Client client =
+        new Client(
+            Set.of("sampling"),
+            p ->
+                Json.parse(
+                    "{\"role\":\"assistant\",\"content\":{\"type\":\"text\",\"text\":\"ok\"},"
+                        + "\"model\":\"m\"}"));
+    try (CallsInFlight.InFlight f = echoing.open(new Ctx("e", client, Duration.ofSeconds(5)))) {
+      echoing.progress(new McpSchema.ProgressNotification("e", 1.0, null, "using " + secret));
+      McpSchema.CreateMessageRequest echo =
+          McpSchema.CreateMessageRequest.builder()
+              .messages(
+                  List.of(
+                      new McpSchema.SamplingMessage(
+                          McpSchema.Role.USER, new McpSchema.TextContent("my key is " + secret))))
+              .maxTokens(5)
+              .build();
+      assertThat(
+              echoing
+                  .forward(
+                      "sampling/createMessage",
+                      "sampling",
+                      echo,
+                      McpSchema.CreateMessageResult.class)
+                  .block(Duration.ofSeconds(30))
+                  .model())
+          .isEqualTo("m");
+    }
+    assertThat(client.messages).containsExactly("using [redacted:UPSTREAM_TOKEN]");
+    assertThat(Printer.print(client.params.getFirst()))
+        .contains("my key is [redacted:UPSTREAM_TOKEN]")
+        .doesNotContain(secret);
   }
 }

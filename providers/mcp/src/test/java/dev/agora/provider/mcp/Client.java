@@ -18,6 +18,11 @@ final class Client implements Downstream {
 
   final List<String> progress = new CopyOnWriteArrayList<>();
   final List<String> requests = new CopyOnWriteArrayList<>();
+
+  /** The messages that came with progress, and the params of the requests it was sent. */
+  final List<String> messages = new CopyOnWriteArrayList<>();
+
+  final List<Value> params = new CopyOnWriteArrayList<>();
   private final Set<String> capabilities;
   private final Function<Value, Value> answer;
 
@@ -29,6 +34,9 @@ final class Client implements Downstream {
   @Override
   public synchronized void progress(double done, Double total, String message) {
     progress.add(done + "/" + total);
+    if (message != null) {
+      messages.add(message);
+    }
     notifyAll();
   }
 
@@ -40,6 +48,7 @@ final class Client implements Downstream {
   @Override
   public Value request(String method, Value params, Duration timeout) {
     requests.add(method);
+    this.params.add(params);
     if (timeout.isNegative() || timeout.isZero()) {
       throw new AgoraError.ProviderError("client", "no time left for " + method, null);
     }
