@@ -7,6 +7,7 @@ import dev.agora.core.error.AgoraError;
 import dev.agora.core.json.Json;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.ProviderSpec;
+import dev.agora.core.manifest.UriTemplates;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Seq;
 import dev.agora.rtfs.Value;

@@ -69,23 +69,6 @@ class McpPiecesTest {
     assertThat(new Rpc.Failure(1, "m").data).isNull();
   }
 
-  @Test
-  void uriTemplatesMatchTheUrisTheyDescribe() {
-    assertThat(UriTemplates.matches("test://r/{id}", "test://r/42")).isTrue();
-    assertThat(UriTemplates.matches("test://r/{id}", "test://r/4/2")).isFalse();
-    assertThat(UriTemplates.matches("file://{+path}", "file://a/b/c")).isTrue();
-    assertThat(UriTemplates.matches("s://x{?q,r}", "s://x?q=1&r=2")).isTrue();
-    assertThat(UriTemplates.matches("s://x{?q}", "s://x")).isTrue();
-    assertThat(UriTemplates.matches("s://x{/a}", "s://x/1/2")).isTrue();
-    assertThat(UriTemplates.matches("s://x{.ext}", "s://x.json")).isTrue();
-    assertThat(UriTemplates.matches("s://x{#frag}", "s://x#top")).isTrue();
-    assertThat(UriTemplates.matches("s://a.b/{x", "s://a.b/{x"))
-        .as("an unclosed brace is text")
-        .isTrue();
-    assertThat(UriTemplates.matches("s://a.b/{}", "s://a.b/c")).isTrue();
-    assertThat(UriTemplates.matches("s://a.b", "s://aXb")).as("literals are literal").isFalse();
-  }
-
   /** A channel that keeps what is sent, and can be made to refuse. */
   static final class Kept implements Channel {
     final List<Dict> sent = new CopyOnWriteArrayList<>();

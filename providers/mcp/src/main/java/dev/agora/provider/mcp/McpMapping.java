@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * How MCP things become capabilities and MCP answers become RTFS values.
@@ -234,39 +233,6 @@ final class McpMapping {
   /** Metadata {@code {:mcp {…}}}. */
   private static Dict mcp(Dict.Builder listed) {
     return Dict.of(Value.keyword("mcp"), listed.build());
-  }
-
-  /**
-   * Whether {@code uri} is one that URI template {@code template} (RFC 6570) can expand to: literal
-   * parts as they are; {@code {var}} any text without {@code / ? #}; {@code {+var}} and {@code
-   * {#var}} any text; {@code {?…}} and {@code {&…}} an optional query part; {@code {/var}} and
-   * {@code {.var}} path and dot segments.
-   */
-  static boolean matches(String template, String uri) {
-    StringBuilder regex = new StringBuilder();
-    int i = 0;
-    while (i < template.length()) {
-      int open = template.indexOf('{', i);
-      int close = open < 0 ? -1 : template.indexOf('}', open);
-      if (open < 0 || close < 0) {
-        regex.append(Pattern.quote(template.substring(i)));
-        break;
-      }
-      regex.append(Pattern.quote(template.substring(i, open)));
-      String expr = template.substring(open + 1, close);
-      char op = expr.isEmpty() ? ' ' : expr.charAt(0);
-      regex.append(
-          switch (op) {
-            case '+', '#' -> ".*";
-            case '?', '&' -> "([?&][^#]*)?";
-            case '/' -> "(/[^/?#]*)*";
-            case '.' -> "(\\.[^/?#.]*)*";
-            case ';' -> "(;[^/?#]*)*";
-            default -> "[^/?#]*";
-          });
-      i = close + 1;
-    }
-    return Pattern.matches(regex.toString(), uri);
   }
 
   /**

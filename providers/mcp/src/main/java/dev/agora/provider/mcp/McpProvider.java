@@ -4,6 +4,7 @@ import dev.agora.core.error.AgoraError;
 import dev.agora.core.json.Json;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.ProviderSpec;
+import dev.agora.core.manifest.UriTemplates;
 import dev.agora.core.spi.CallContext;
 import dev.agora.core.spi.Provider;
 import dev.agora.rtfs.Dict;
@@ -82,7 +83,7 @@ public final class McpProvider implements Provider {
                   ? ((Value.Str) ((Dict) input).get("uri")).value()
                   : spec.tool();
           if (spec.options().get("uri-template") instanceof Value.Str t
-              && !McpMapping.matches(t.value(), uri)) {
+              && !UriTemplates.matches(t.value(), uri)) {
             throw AgoraError.ProviderError.refused(
                 manifest.id(),
                 "the URI '" + uri + "' is not one of resource template " + t.value(),
