@@ -307,6 +307,12 @@ final class McpConnection implements AutoCloseable {
       return op.apply(s.client()).toFuture().get(ms, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
+      if (Thread.currentThread().isInterrupted()) {
+        // the caller gave up as the request failed (the marketplace closing interrupts its calls,
+        // then closes this connection): the call was cancelled, whatever the request says
+        throw new Cancelled(
+            "the caller gave up while " + what + " on MCP server '" + config.name() + "' ran");
+      }
       if (timedOut(cause)) { // the SDK's own request timeout: the same deadline
         throw passed(s, what, ms, tag);
       }
