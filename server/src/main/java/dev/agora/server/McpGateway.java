@@ -81,7 +81,7 @@ public final class McpGateway implements AutoCloseable {
     marketplace
         .registry()
         .search(new Query(null, null, null, null, Integer.MAX_VALUE))
-        .forEach(tools::publish);
+        .forEach(m -> tools.publish(m.id()));
   }
 
   private void changed(CapabilityManifest manifest) {
@@ -123,11 +123,6 @@ public final class McpGateway implements AutoCloseable {
     if (peer.toolChangesSeen != changes.get()) {
       tell(peer, null);
     }
-  }
-
-  /** How often the tool list has changed since the gateway started. */
-  long toolChanges() {
-    return changes.get();
   }
 
   /** Whether a request is of the stateless generation: its {@code _meta} names a version. */

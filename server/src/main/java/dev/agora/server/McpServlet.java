@@ -54,10 +54,6 @@ final class McpServlet extends HttpServlet {
     return p != null && p.caller.identity().equals(caller);
   }
 
-  int sessions() {
-    return sessions.size();
-  }
-
   @Override
   protected void doPost(HttpServletRequest req, HttpServletResponse res) throws IOException {
     String type = req.getContentType();
@@ -230,7 +226,6 @@ final class McpServlet extends HttpServlet {
       fail(res, 404, Value.NIL, Rpc.INVALID_REQUEST, "Session not found: re-initialize");
       return null;
     }
-    peer.lastUsed = System.nanoTime();
     return peer;
   }
 

@@ -51,8 +51,6 @@ final class Peer {
   /** The tool list's change count this client last heard of. */
   volatile long toolChangesSeen;
 
-  volatile long lastUsed = System.nanoTime();
-
   Peer(SecurityContext caller, String sessionId, int maxInFlight) {
     this.caller = caller;
     this.sessionId = sessionId;
@@ -74,7 +72,6 @@ final class Peer {
     }
     Running r = new Running(Thread.currentThread());
     running.put(id, r);
-    lastUsed = System.nanoTime();
     return r;
   }
 
@@ -127,11 +124,6 @@ final class Peer {
       Thread.currentThread().interrupt();
       return false;
     }
-  }
-
-  /** How many of its requests are running. */
-  int inFlight() {
-    return running.size();
   }
 
   /** A request to this client: its id, and the answer to come. */

@@ -48,10 +48,6 @@ final class Tools {
   }
 
   /** Brings a capability's tool up to date: its newest version, or gone when none is left. */
-  synchronized void publish(CapabilityManifest manifest) {
-    publish(manifest.id());
-  }
-
   synchronized void publish(String id) {
     CapabilityManifest m = marketplace.registry().get(id);
     if (m == null) {
@@ -68,11 +64,6 @@ final class Tools {
   Tool named(String name) {
     String id = names.id(name);
     return id == null ? null : byId.get(id);
-  }
-
-  /** The published tool of capability {@code id}, or null. */
-  Tool of(String id) {
-    return byId.get(id);
   }
 
   /** The tools {@code who} may call, in name order, as {@code tools/list} shows them. */
@@ -139,10 +130,6 @@ final class Tools {
     } catch (AgoraError e) {
       return error(e.kind() + ": " + e.getMessage());
     }
-  }
-
-  int size() {
-    return byId.size();
   }
 
   /**
