@@ -66,6 +66,12 @@ final class Execute implements Stage.Next {
       throw new AgoraError.Cancelled(
           call.manifest.id(), "the caller was interrupted while the provider ran");
     } catch (ExecutionException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        // the caller gave up as the provider failed (a closing marketplace interrupts its calls,
+        // then closes the providers): the call was cancelled, whatever the provider says
+        throw new AgoraError.Cancelled(
+            call.manifest.id(), "the caller was interrupted while the provider ran");
+      }
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
       }
