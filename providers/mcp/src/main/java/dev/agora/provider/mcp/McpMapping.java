@@ -327,7 +327,7 @@ final class McpMapping {
     if (r.structuredContent() != null) {
       return Json.fromJava(r.structuredContent());
     }
-    List<McpSchema.Content> content = r.content() == null ? List.of() : r.content();
+    List<McpSchema.Content> content = r.content(); // the SDK's records refuse a null list
     if (content.size() == 1 && content.getFirst() instanceof McpSchema.TextContent t) {
       return Value.of(t.text());
     }
@@ -336,7 +336,7 @@ final class McpMapping {
 
   /** The text of error content, for messages. */
   private static String text(List<McpSchema.Content> content) {
-    if (content == null || content.isEmpty()) {
+    if (content.isEmpty()) {
       return "the tool reported an error without a message";
     }
     StringBuilder sb = new StringBuilder();
@@ -388,7 +388,7 @@ final class McpMapping {
    * :text|:blob}}.
    */
   static Value read(McpSchema.ReadResourceResult r) {
-    List<McpSchema.ResourceContents> contents = r.contents() == null ? List.of() : r.contents();
+    List<McpSchema.ResourceContents> contents = r.contents();
     if (contents.size() == 1 && contents.getFirst() instanceof McpSchema.TextResourceContents t) {
       return Value.of(t.text());
     }
@@ -409,8 +409,7 @@ final class McpMapping {
   /** A prompt's messages: {@code {:description … :messages [{:role "user" :content {…}} …]}}. */
   static Value prompt(McpSchema.GetPromptResult r) {
     List<Value> messages = new ArrayList<>();
-    for (McpSchema.PromptMessage m :
-        r.messages() == null ? List.<McpSchema.PromptMessage>of() : r.messages()) {
+    for (McpSchema.PromptMessage m : r.messages()) {
       messages.add(
           Dict.of(
               Value.keyword("role"),

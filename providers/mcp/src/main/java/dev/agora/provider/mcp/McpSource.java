@@ -79,24 +79,22 @@ final class McpSource implements DiscoverySource {
   @Override
   public Found discover() {
     Map<String, CapabilityManifest> found = new LinkedHashMap<>();
+    // the SDK's records hold a capabilities object and a server name and version, never null
     McpSchema.InitializeResult init = upstream.hello();
-    McpSchema.ServerCapabilities caps = init == null ? null : init.capabilities();
-    if (init != null
-        && init.serverInfo() != null
-        && init.serverInfo().version() != null
-        && Manifests.versionProblem(init.serverInfo().version()) == null) {
+    McpSchema.ServerCapabilities caps = init.capabilities();
+    if (Manifests.versionProblem(init.serverInfo().version()) == null) {
       version = init.serverInfo().version();
     }
     String prefix = "mcp." + config.name() + ".";
     List<DocumentProblem> problems = new ArrayList<>();
-    if (caps == null || caps.tools() != null) {
+    if (caps.tools() != null) {
       for (CapabilityManifest m : toolManifests(listTools(), problems::add)) {
         found.put(m.id(), m);
       }
     }
     tools = Map.copyOf(found);
     List<CapabilityManifest> all = new ArrayList<>(found.values());
-    if (caps != null && caps.resources() != null) {
+    if (caps.resources() != null) {
       Names names = new Names(prefix + "resource.");
       for (McpSchema.Resource r :
           pages(
@@ -108,7 +106,7 @@ final class McpSource implements DiscoverySource {
       all.addAll(templates(prefix, version));
       all.add(McpMapping.resourceReader(config, prefix + McpMapping.RESOURCE_READER, version));
     }
-    if (caps != null && caps.prompts() != null) {
+    if (caps.prompts() != null) {
       Names names = new Names(prefix + "prompt.");
       for (McpSchema.Prompt p :
           pages(

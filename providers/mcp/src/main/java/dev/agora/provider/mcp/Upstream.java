@@ -16,7 +16,7 @@ import java.time.Duration;
  */
 interface Upstream extends AutoCloseable {
 
-  /** What the server says about itself: its capabilities and name (null when it did not say). */
+  /** What the server says about itself: its capabilities, name and version (never null). */
   McpSchema.InitializeResult hello();
 
   McpSchema.ListToolsResult listTools(String cursor);
