@@ -185,7 +185,7 @@ final class McpSource implements DiscoverySource {
     List<T> out = new ArrayList<>();
     Set<String> cursors = new HashSet<>();
     R r = page.apply(null);
-    while (r != null) {
+    while (true) { // a page is never null: a null result is no answer, which ends at the deadline
       if (items.apply(r) != null) {
         out.addAll(items.apply(r));
       }

@@ -121,9 +121,13 @@ final class ModernConnection implements Upstream {
       Process p = process;
       Thread.ofVirtual().name("mcp-" + config.name() + "-stderr").start(() -> drainStderr(p));
       stdio =
-          StdioMcpClientTransport.builder(process.getInputStream(), process.getOutputStream())
+          StdioMcpClientTransport.builder(
+                  new BoundedStdout(
+                      process.getInputStream(),
+                      config.maxBytes(),
+                      big -> log.accept(StdioTransport.dropped(config, big))),
+                  process.getOutputStream())
               .jsonMapper(JSON)
-              .inputMaxSize(config.maxBytes())
               .start();
       transport = stdio;
     } else {
@@ -251,13 +255,17 @@ final class ModernConnection implements Upstream {
   @Override
   public McpSchema.InitializeResult hello() {
     DiscoverResult d = discover();
+    // 2026-07-28 makes the server's name optional, and a server may leave out what it can do:
+    // Agora reads such a server as one named after its source, of no version, that offers nothing
     Object info = d.meta() == null ? null : d.meta().get("io.modelcontextprotocol/serverInfo");
     return new McpSchema.InitializeResult(
         VERSION,
         d.capabilities() == null
-            ? null
+            ? McpSchema.ServerCapabilities.builder().build()
             : JSON.convertValue(d.capabilities(), McpSchema.ServerCapabilities.class),
-        info == null ? null : JSON.convertValue(info, McpSchema.Implementation.class),
+        info == null
+            ? new McpSchema.Implementation(config.name(), "")
+            : JSON.convertValue(info, McpSchema.Implementation.class),
         d.instructions());
   }
 
@@ -316,7 +324,7 @@ final class ModernConnection implements Upstream {
             "tools/call " + request.name(),
             c ->
                 c.tool(request.name())
-                    .arguments(request.arguments() == null ? Map.of() : request.arguments())
+                    .arguments(request.arguments())
                     .meta(meta(request.meta()))
                     .progress(p -> {})
                     .roundTimeout(deadline)
@@ -347,9 +355,7 @@ final class ModernConnection implements Upstream {
   public McpSchema.GetPromptResult getPrompt(
       McpSchema.GetPromptRequest request, Duration deadline, Object tag) {
     Map<String, String> args = new LinkedHashMap<>();
-    if (request.arguments() != null) {
-      request.arguments().forEach((k, v) -> args.put(k, String.valueOf(v)));
-    }
+    request.arguments().forEach((k, v) -> args.put(k, String.valueOf(v)));
     return legacy(
         request(
             "prompts/get " + request.name(),
@@ -377,7 +383,7 @@ final class ModernConnection implements Upstream {
    * is passed on to the caller.
    */
   private static Map<String, Object> meta(Map<String, Object> meta) {
-    Map<String, Object> out = new LinkedHashMap<>(meta == null ? Map.of() : meta);
+    Map<String, Object> out = new LinkedHashMap<>(meta);
     out.remove("progressToken");
     return out;
   }
@@ -437,6 +443,12 @@ final class ModernConnection implements Upstream {
           return new McpConnection.DeadlinePassed(
               where + " took longer than " + t.timeout().toMillis() + " ms");
         }
+        case McpException err
+            when err.error() != null
+                && err.error().data() instanceof Map<?, ?> data
+                && data.containsKey(StdioTransport.DROPPED) -> {
+          return tooLarge(what, e);
+        }
         case McpException err when err.error() != null -> {
           // as a 2025-11-25 error, so that the caller's fault is told from the server's the same
           // way
@@ -465,14 +477,8 @@ final class ModernConnection implements Upstream {
               status);
         }
         default -> {
-          if (tooLarge(c)) {
-            return new McpConnection.TooLarge(
-                "the reply to "
-                    + what
-                    + " is larger than max_bytes ("
-                    + config.maxBytes()
-                    + " bytes) and was dropped",
-                e);
+          if (saysTooLarge(c)) {
+            return tooLarge(what, e);
           }
         }
       }
@@ -481,7 +487,17 @@ final class ModernConnection implements Upstream {
         where + " failed: " + message(McpConnection.telling(e)), e);
   }
 
-  private static boolean tooLarge(Throwable t) {
+  private McpConnection.TooLarge tooLarge(String what, RuntimeException e) {
+    return new McpConnection.TooLarge(
+        "the reply to "
+            + what
+            + " is larger than max_bytes ("
+            + config.maxBytes()
+            + " bytes) and was dropped",
+        e);
+  }
+
+  private static boolean saysTooLarge(Throwable t) {
     String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
     return m.contains("exceeds") && (m.contains("size") || m.contains("max"));
   }

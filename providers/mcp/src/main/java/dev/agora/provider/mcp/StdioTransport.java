@@ -147,6 +147,17 @@ final class StdioTransport implements McpClientTransport {
                     "mcp " + config.name() + ": error handling a message: " + e.getMessage()));
   }
 
+  /** What the log says of a message over {@code max_bytes}, left out unread. */
+  static String dropped(McpServerConfig config, JsonLines.Line.TooLong big) {
+    return "mcp "
+        + config.name()
+        + ": dropped a message of "
+        + big.bytes()
+        + " bytes, over max_bytes ("
+        + config.maxBytes()
+        + ")";
+  }
+
   /**
    * A message over {@code max_bytes}, dropped unread: the request it answers fails now rather than
    * at its deadline, and a request from the server is refused.
@@ -154,14 +165,7 @@ final class StdioTransport implements McpClientTransport {
   private void drop(
       JsonLines.Line.TooLong big,
       Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
-    log.accept(
-        "mcp "
-            + config.name()
-            + ": dropped a message of "
-            + big.bytes()
-            + " bytes, over max_bytes ("
-            + config.maxBytes()
-            + ")");
+    log.accept(dropped(config, big));
     if (big.id() == null) {
       return; // a notification: nobody waits for it
     }

@@ -90,11 +90,7 @@ class EraDetectionTest {
         new Javalin[] {
           answering(200, "text/html", "<html>hi"), answering(400, "text/plain", "bad request")
         }) {
-      try (McpFixture m =
-          new McpFixture(
-              dir,
-              "sources:\n  - {name: odd, type: mcp, url: \"http://127.0.0.1:%d/mcp\", timeout: 3s}\n"
-                  .formatted(garbage.port()))) {
+      try (McpFixture m = at("odd", garbage.port())) {
         assertThat(m.source("odd").upstream().era()).isEqualTo(McpServerConfig.Protocol.LEGACY);
         assertThat(m.reports)
             .singleElement()
@@ -105,34 +101,55 @@ class EraDetectionTest {
     }
   }
 
+  /** As a JSON-RPC message, or as a bare error object the SDK does not read as one. */
   @Test
   void anHttp400WithAModernErrorMeansModern() throws Exception {
-    Javalin modern =
-        answering(
-            400,
-            "application/json",
-            "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32022,"
-                + "\"message\":\"unsupported protocol version\"}}");
-    try (McpFixture m =
-        new McpFixture(
-            dir,
-            "sources:\n  - {name: picky, type: mcp, url: \"http://127.0.0.1:%d/mcp\", timeout: 3s}\n"
-                .formatted(modern.port()))) {
-      assertThat(m.source("picky").upstream().era()).isEqualTo(McpServerConfig.Protocol.MODERN);
-      assertThat(m.reports).singleElement().satisfies(r -> assertThat(r.failure()).isNotNull());
-    } finally {
-      modern.stop();
+    for (String body :
+        new String[] {
+          "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32022,"
+              + "\"message\":\"unsupported protocol version\"}}",
+          "{\"error\":{\"code\":-32020,\"message\":\"header mismatch\"}}"
+        }) {
+      assertThat(eraBehind400(body)).as(body).isEqualTo(McpServerConfig.Protocol.MODERN);
+    }
+  }
+
+  /**
+   * A server that refuses Agora before it is asked anything says nothing about its protocol: the
+   * failure says it refused; an HTTP error carrying a JSON-RPC error only a 2025-11-25 server sends
+   * means 2025-11-25.
+   */
+  @Test
+  void aRefusalIsNotAProtocolAndAnOldErrorMeansLegacy() throws Exception {
+    for (int status : new int[] {401, 403}) {
+      Javalin refusing = answering(status, "text/plain", "who are you");
+      try (McpFixture m = at("shut", refusing.port())) {
+        assertThat(m.reports)
+            .singleElement()
+            .satisfies(
+                r ->
+                    assertThat(r.failure())
+                        .contains("MCP server 'shut'")
+                        .contains("refused Agora: HTTP " + status + " who are you"));
+      } finally {
+        refusing.stop();
+      }
+    }
+    for (String body :
+        new String[] {
+          "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32601,\"message\":\"no such method\"}}",
+          "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":\"odd\",\"message\":\"x\"}}",
+          "{\"error\":\"not an object\"}",
+          "{\"error\":{\"code\":-32601}}"
+        }) {
+      assertThat(eraBehind400(body)).as(body).isEqualTo(McpServerConfig.Protocol.LEGACY);
     }
   }
 
   @Test
   void anUnreachableServerIsNotTakenForEitherAndIsAskedAgain() throws Exception {
     int port = freePort();
-    try (McpFixture m =
-        new McpFixture(
-            dir,
-            "sources:\n  - {name: gone, type: mcp, url: \"http://127.0.0.1:%d/mcp\", timeout: 3s}\n"
-                .formatted(port))) {
+    try (McpFixture m = at("gone", port)) {
       assertThat(m.reports)
           .singleElement()
           .satisfies(r -> assertThat(r.failure()).contains("MCP server 'gone'"));
@@ -162,6 +179,28 @@ class EraDetectionTest {
           .as("a 2025-11-25 server pinned as 2026-07-28 fails with the reason")
           .contains("server/discover on MCP server 'wrong'");
     }
+  }
+
+  /**
+   * The protocol Agora takes a server for that answers everything with HTTP 400 and this body; its
+   * discovery fails either way.
+   */
+  private McpServerConfig.Protocol eraBehind400(String body) throws IOException {
+    Javalin server = answering(400, "application/json", body);
+    try (McpFixture m = at("s", server.port())) {
+      assertThat(m.reports).singleElement().satisfies(r -> assertThat(r.failure()).isNotNull());
+      return m.source("s").upstream().era();
+    } finally {
+      server.stop();
+    }
+  }
+
+  /** A marketplace with one source, {@code name}, at http://127.0.0.1:port/mcp. */
+  private McpFixture at(String name, int port) throws IOException {
+    return new McpFixture(
+        dir,
+        "sources:\n  - {name: %s, type: mcp, url: \"http://127.0.0.1:%d/mcp\", timeout: 3s}\n"
+            .formatted(name, port));
   }
 
   /** An HTTP server on 127.0.0.1 that answers every POST to /mcp with this. */

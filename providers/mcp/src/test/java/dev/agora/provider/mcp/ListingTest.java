@@ -166,6 +166,20 @@ class ListingTest {
     }
   }
 
+  /**
+   * A listing answered with a result without its list lists nothing. (A null result is no result:
+   * {@link #aListAnswerWithNeitherResultNorErrorRunsOutOfTime}.)
+   */
+  @Test
+  void aListAnswerWithoutItsListListsNothing() throws Exception {
+    try (McpFixture m = Scripted.start(dir, "{\"replies\": {\"tools/list\": {\"result\": {}}}}")) {
+      assertThat(m.reports)
+          .singleElement()
+          .satisfies(r -> assertThat(r.failure()).isNull())
+          .satisfies(r -> assertThat(r.registered()).isZero());
+    }
+  }
+
   @Test
   void aToolListThatIsNotAListIsAFailedSourceNamingTheServer() throws Exception {
     try (McpFixture m =

@@ -3,9 +3,13 @@ package dev.agora.provider.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agora.core.call.CallRequest;
+import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.error.AgoraError;
+import dev.agora.rtfs.Value;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -129,6 +133,95 @@ class ScriptedModernTest {
           .as("no resources declared: no reader")
           .isNull();
       assertThat(m.logText()).doesNotContain("tools/list", "resources/list");
+    }
+  }
+
+  /**
+   * 2026-07-28 makes the server's name optional and a server may not say what it offers: such a
+   * server is read as one of no version, offering nothing it did not declare.
+   */
+  @Test
+  void aServerThatSaysNeitherItsNameNorWhatItOffersIsStillRead() throws Exception {
+    String nameless =
+        """
+        {"replies": {
+          "server/discover": {"result": {"resultType": "complete", "supportedVersions": ["2026-07-28"],
+            "capabilities": {"tools": {}}, "ttlMs": 0, "cacheScope": "public"}},
+          "tools/list": {"result": {"resultType": "complete", "ttlMs": 0, "cacheScope": "public",
+            "tools": [{"name": "echo", "inputSchema": {"type": "object"}}]}},
+          "tools/call:echo": {"echo": true}
+        }}
+        """;
+    try (McpFixture m = Scripted.start(dir, nameless, "timeout: 5s")) {
+      assertThat(m.reports).singleElement().satisfies(r -> assertThat(r.failure()).isNull());
+      assertThat(m.source("s").upstream().era()).isEqualTo(McpServerConfig.Protocol.MODERN);
+      assertThat(m.marketplace.registry().get("mcp.s.echo").version()).isEqualTo("1.0.0");
+      assertThat(m.call("mcp.s.echo", "{:x 1}").toString()).contains("\\\"x\\\":1");
+    }
+    String mute =
+        """
+        {"replies": {
+          "server/discover": {"result": {"resultType": "complete", "supportedVersions": ["2026-07-28"],
+            "ttlMs": 0, "cacheScope": "public"}}
+        }}
+        """;
+    try (McpFixture m = Scripted.start(dir, mute, "timeout: 5s")) {
+      assertThat(m.reports)
+          .singleElement()
+          .satisfies(r -> assertThat(r.failure()).isNull())
+          .satisfies(
+              r -> assertThat(r.registered()).as("nothing declared, nothing listed").isZero());
+      assertThat(m.source("s").upstream().era()).isEqualTo(McpServerConfig.Protocol.MODERN);
+      assertThat(m.logText()).doesNotContain("tools/list");
+    }
+  }
+
+  /**
+   * A 2026-07-28 server that does not answer in time fails the call with the deadline that applied
+   * — the source's, or the call's own when it is shorter; a prompt's arguments reach it; a reply
+   * over max_bytes is dropped at once; a request for input that names nothing ends at the deadline.
+   */
+  @Test
+  void deadlinesArgumentsSizesAndInputRequestsOfA2026Server() throws Exception {
+    String scenario =
+        """
+        {"replies": {
+          "server/discover": {"result": {"resultType": "complete", "supportedVersions": ["2026-07-28"],
+            "capabilities": {"tools": {}, "prompts": {}}, "ttlMs": 0, "cacheScope": "public",
+            "_meta": {"io.modelcontextprotocol/serverInfo": {"name": "s", "version": "1.2.0"}}}},
+          "tools/list": {"result": {"resultType": "complete", "ttlMs": 0, "cacheScope": "public",
+            "tools": [{"name": "slow", "inputSchema": {"type": "object"}},
+                      {"name": "big", "inputSchema": {"type": "object"}},
+                      {"name": "vague", "inputSchema": {"type": "object"}}]}},
+          "prompts/list": {"result": {"resultType": "complete", "ttlMs": 0, "cacheScope": "public",
+            "prompts": [{"name": "p", "arguments": [{"name": "who", "required": true}]}]}},
+          "tools/call:slow": {"hang": true},
+          "tools/call:big": {"big": 200000},
+          "tools/call:vague": {"result": {"resultType": "input_required", "requestState": "s1",
+            "inputRequests": {}}},
+          "prompts/get:p": {"echo": true}
+        }}
+        """;
+    try (McpFixture m = Scripted.start(dir, scenario, "timeout: 2s, max_bytes: 65536")) {
+      assertThat(m.reports).singleElement().satisfies(r -> assertThat(r.failure()).isNull());
+      assertThatThrownBy(() -> m.call("mcp.s.slow", null))
+          .isInstanceOf(AgoraError.Timeout.class)
+          .hasMessageContaining("within 2 s");
+      assertThatThrownBy(
+              () ->
+                  m.marketplace.call(
+                      CallRequest.of("mcp.s.slow", Value.NIL, SecurityContext.full("test"))
+                          .withTimeout(Duration.ofMillis(700))))
+          .isInstanceOf(AgoraError.Timeout.class)
+          .hasMessageContaining("within 700 ms");
+      assertThatThrownBy(() -> m.call("mcp.s.big", null))
+          .isInstanceOf(AgoraError.class)
+          .hasMessageContaining("max_bytes");
+      assertThatThrownBy(() -> m.call("mcp.s.vague", null))
+          .as("asked for input but not for what: asked again, until the deadline")
+          .isInstanceOf(AgoraError.Timeout.class);
+      assertThat(m.call("mcp.s.prompt.p", "{:who \"Ada\"}").toString())
+          .contains("\\\"who\\\":\\\"Ada\\\"");
     }
   }
 }
