@@ -119,7 +119,7 @@ final class ModernConnection implements Upstream {
             e);
       }
       Process p = process;
-      Thread.ofVirtual().name("mcp-" + config.name() + "-stderr").start(() -> drainStderr(p));
+      StdioTransport.pipeReader("mcp-" + config.name() + "-stderr", () -> drainStderr(p));
       stdio =
           StdioMcpClientTransport.builder(
                   new BoundedStdout(

@@ -82,11 +82,20 @@ final class StdioTransport implements McpClientTransport {
           stdin = process.getOutputStream();
           Process p = process;
           running(this);
-          Thread.ofVirtual()
-              .name("mcp-" + config.name() + "-stdout")
-              .start(() -> readStdout(p, handler));
-          Thread.ofVirtual().name("mcp-" + config.name() + "-stderr").start(() -> drainStderr(p));
+          pipeReader("mcp-" + config.name() + "-stdout", () -> readStdout(p, handler));
+          pipeReader("mcp-" + config.name() + "-stderr", () -> drainStderr(p));
         });
+  }
+
+  /**
+   * Starts a thread that reads a child's pipe — a platform thread, never a virtual one. A read from
+   * a pipe blocks in native code and pins a virtual thread's carrier; the scheduler makes up for it
+   * with a spare carrier only while the spare is busy, and retires it after some 30 s idle. Two
+   * such readers (stdout and stderr) then held both carriers of this 2-core machine and no other
+   * virtual thread ran: an idle {@code agora mcp} answered nothing ~45 s after its last call.
+   */
+  static Thread pipeReader(String name, Runnable read) {
+    return Thread.ofPlatform().name(name).daemon().start(read);
   }
 
   private void readStdout(
