@@ -59,10 +59,24 @@ class McpPiecesTest {
     Rpc.Invalid params = invalid("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"m\",\"params\":[1]}");
     assertThat(params.code).isEqualTo(Rpc.INVALID_PARAMS);
     assertThat(params.getMessage()).endsWith("found an array");
+    assertThat(Rpc.parse("{\"jsonrpc\":\"2.0\",\"id\":1.5,\"method\":\"ping\"}".getBytes()))
+        .as("a fractional id is still an id")
+        .isEqualTo(new Rpc.Request(Value.of(1.5), "ping", Dict.EMPTY));
     assertThat(
             List.of(
-                Rpc.type(null), Rpc.type(Value.NIL), Rpc.type(Value.TRUE), Rpc.type(Value.of(1))))
-        .containsExactly("nothing", "null", "a boolean", "a number");
+                Rpc.type(null),
+                Rpc.type(Value.NIL),
+                Rpc.type(Value.TRUE),
+                Rpc.type(Value.of(1)),
+                Rpc.type(Value.of("s")),
+                Rpc.type(Dict.EMPTY),
+                Rpc.type(Value.of(0.5))))
+        .containsExactly(
+            "nothing", "null", "a boolean", "a number", "a string", "an object", "a number");
+    assertThat(Json.write(Rpc.error(null, Rpc.INVALID_REQUEST, "m", null)))
+        .as("no id: null, as JSON-RPC says")
+        .isEqualTo(
+            "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,\"message\":\"m\"}}");
     assertThat(
             Json.write(
                 Rpc.obj("i", 1, "l", 2L, "d", 0.5, "b", true, "list", List.of(1), "nil", null)))

@@ -140,6 +140,13 @@ class StdioServerTest {
           .contains("of 10101 bytes, was dropped")
           .contains("at most 4096");
       assertThat(s.call(8, "ccos.math.add", "{\"input\":[1,2]}")).contains("\"text\":\"3\"");
+      s.send(
+          "{\"jsonrpc\":\"2.0\",\"method\":\"x\",\"params\":{\"p\":\"" + "y".repeat(5000) + "\"}}");
+      assertThat(s.fromServer.readLine())
+          .as(
+              "no id found: the refusal has a null id, as JSON-RPC says for a request it cannot read")
+          .startsWith("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,");
+      assertThat(s.call(9, "ccos.math.add", "{\"input\":[2,2]}")).contains("\"text\":\"4\"");
     }
   }
 

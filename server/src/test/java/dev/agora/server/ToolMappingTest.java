@@ -76,6 +76,17 @@ class ToolMappingTest {
     assertThat(Tools.inputSchema(cap("[:union [:map [:a :int]] :string]")))
         .as("not object-or-nil")
         .containsEntry("required", List.of("input"));
+    assertThat(Tools.inputSchema(cap("[:union :nil :string]")))
+        .as("nil or a string: wrapped, and optional")
+        .containsKey("properties")
+        .doesNotContainKey("required");
+    assertThat(Tools.inputSchema(cap("[:union :nil [:map [:a :int]] :string]")))
+        .as("three choices: wrapped, optional")
+        .doesNotContainKey("required")
+        .satisfies(
+            s ->
+                assertThat(List.copyOf(((Map<?, ?>) s.get("properties")).keySet()))
+                    .isEqualTo(List.of("input")));
   }
 
   @Test
