@@ -74,7 +74,7 @@ public final class AgoraServer implements AutoCloseable {
     marketplace.meters().add(prometheus);
     this.limits = new RateLimits(settings.limits());
     this.gateway = new McpGateway(marketplace);
-    this.mcp = new McpServlet(gateway, settings.keepAlive(), settings.maxInFlight());
+    this.mcp = new McpServlet(gateway, settings);
     Filter guard =
         (req, res, chain) -> guard((HttpServletRequest) req, (HttpServletResponse) res, chain);
     this.app =

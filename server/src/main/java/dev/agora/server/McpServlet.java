@@ -41,17 +41,34 @@ final class McpServlet extends HttpServlet {
   private final transient Map<String, Peer> sessions = new ConcurrentHashMap<>();
   private final Duration keepAlive;
   private final int maxInFlight;
+  private final Duration sessionIdle;
+  private final int maxSessions;
 
-  McpServlet(McpGateway gateway, Duration keepAlive, int maxInFlight) {
+  McpServlet(McpGateway gateway, ServerSettings settings) {
     this.gateway = gateway;
-    this.keepAlive = keepAlive;
-    this.maxInFlight = maxInFlight;
+    this.keepAlive = settings.keepAlive();
+    this.maxInFlight = settings.maxInFlight();
+    this.sessionIdle = settings.sessionIdle();
+    this.maxSessions = settings.maxSessions();
   }
 
   /** Whether session {@code id} exists and was opened by {@code caller}. */
   boolean belongsTo(String id, String caller) {
-    Peer p = sessions.get(id);
+    Peer p = live(id);
     return p != null && p.caller.identity().equals(caller);
+  }
+
+  /**
+   * Session {@code id}, or null when there is none — or it was idle longer than {@code
+   * server.session_idle}, in which case it ends now and its client, told 404, starts a new one.
+   */
+  private Peer live(String id) {
+    Peer p = sessions.get(id);
+    if (p != null && p.idle(System.nanoTime(), sessionIdle)) {
+      end(p);
+      return null;
+    }
+    return p;
   }
 
   @Override
@@ -82,15 +99,17 @@ final class McpServlet extends HttpServlet {
         }
       }
       case Rpc.Notification n -> {
-        Peer peer = sessionId == null ? null : sessions.get(sessionId);
+        Peer peer = sessionId == null ? null : live(sessionId);
         if (peer != null) {
+          peer.seen();
           gateway.notice(peer, n);
         }
         res.setStatus(202);
       }
       case Rpc.Response r -> {
-        Peer peer = sessionId == null ? null : sessions.get(sessionId);
+        Peer peer = sessionId == null ? null : live(sessionId);
         if (peer != null) {
+          peer.seen();
           peer.answered(r);
         }
         res.setStatus(202);
@@ -107,7 +126,20 @@ final class McpServlet extends HttpServlet {
     }
     String id = UUID.randomUUID().toString();
     Peer peer = new Peer(who, id, maxInFlight);
-    sessions.put(id, peer); // the caller's before the client can learn the id
+    if (!admit(id, peer)) {
+      fail(
+          res,
+          503,
+          r.id(),
+          Rpc.SERVER_ERROR,
+          "too many MCP sessions: at most "
+              + maxSessions
+              + " at once (server.max_sessions); end one (DELETE), or retry when an idle one has"
+              + " expired (server.session_idle: "
+              + sessionIdle
+              + ")");
+      return;
+    }
     gateway.join(peer);
     res.setHeader(SESSION, id);
     answer(peer, r, res, 200);
@@ -215,17 +247,34 @@ final class McpServlet extends HttpServlet {
             : 200;
   }
 
+  /**
+   * Opens session {@code id} — the caller's before the client can learn the id — unless {@code
+   * server.max_sessions} are open and none of them has been idle long enough to end.
+   */
+  private synchronized boolean admit(String id, Peer peer) {
+    if (sessions.size() >= maxSessions) {
+      long now = System.nanoTime();
+      sessions.values().stream().filter(p -> p.idle(now, sessionIdle)).toList().forEach(this::end);
+      if (sessions.size() >= maxSessions) {
+        return false;
+      }
+    }
+    sessions.put(id, peer);
+    return true;
+  }
+
   /** The session a request names, or null after answering 400 (none named) or 404 (unknown). */
   private Peer session(HttpServletResponse res, String id) throws IOException {
     if (id == null) {
       fail(res, 400, Value.NIL, Rpc.INVALID_REQUEST, "Bad Request: Session ID required");
       return null;
     }
-    Peer peer = sessions.get(id);
+    Peer peer = live(id);
     if (peer == null) {
       fail(res, 404, Value.NIL, Rpc.INVALID_REQUEST, "Session not found: re-initialize");
       return null;
     }
+    peer.seen();
     return peer;
   }
 
@@ -294,6 +343,7 @@ final class McpServlet extends HttpServlet {
       if (peer.notices == notices) {
         peer.notices = Channel.NONE;
       }
+      peer.seen(); // idle from the end of its stream
     }
   }
 

@@ -51,6 +51,9 @@ final class Peer {
   /** The tool list's change count this client last heard of. */
   volatile long toolChangesSeen;
 
+  /** When the client was last heard from or answered ({@link System#nanoTime()}). */
+  private volatile long lastSeen = System.nanoTime();
+
   Peer(SecurityContext caller, String sessionId, int maxInFlight) {
     this.caller = caller;
     this.sessionId = sessionId;
@@ -79,6 +82,20 @@ final class Peer {
   void finish(Value id, Running r) {
     running.remove(id, r);
     slots.release();
+    seen();
+  }
+
+  /** The client was heard from. */
+  void seen() {
+    lastSeen = System.nanoTime();
+  }
+
+  /**
+   * Whether the client has been silent for longer than {@code idle} at {@code now} with nothing
+   * running and no event stream open: a session it has most likely left without ending it.
+   */
+  boolean idle(long now, Duration idle) {
+    return now - lastSeen > idle.toNanos() && running.isEmpty() && notices == Channel.NONE;
   }
 
   /**

@@ -22,7 +22,8 @@ import java.util.function.UnaryOperator;
  * <pre>
  * server: {host: 127.0.0.1, port: 8420, api_keys: [{name: ci, context: agent, key_env: AGORA_KEY_CI}],
  *          anonymous: sandbox, allowed_origins: [], allowed_hosts: [], keep_alive: 15s,
- *          max_body: 4MiB, header_timeout: 20s, max_in_flight: 2048,
+ *          max_body: 4MiB, header_timeout: 20s, max_in_flight: 2048, session_idle: 1h,
+ *          max_sessions: 10000,
  *          limits: {default: {calls_per_second: 50, bytes_per_second: 8MiB, burst: 1s},
  *                   keys: {ci: {calls_per_second: 5}}, contexts: {sandbox: {...}}}}
  * </pre>
@@ -113,6 +114,8 @@ public final class ServerSection implements ConfigSection<ServerSettings> {
     Duration headerTimeout = s.duration("header_timeout", d.headerTimeout());
     ServerSettings.Limits limits = limits(s.map("limits"), keys, contexts);
     int maxInFlight = (int) s.integer("max_in_flight", d.maxInFlight(), 1, 1 << 20);
+    Duration sessionIdle = s.duration("session_idle", d.sessionIdle());
+    int maxSessions = (int) s.integer("max_sessions", d.maxSessions(), 1, 1 << 20);
     s.rejectUnknown();
     return new ServerSettings(
         host,
@@ -125,7 +128,9 @@ public final class ServerSection implements ConfigSection<ServerSettings> {
         maxBody,
         headerTimeout,
         limits,
-        maxInFlight);
+        maxInFlight,
+        sessionIdle,
+        maxSessions);
   }
 
   /** {@code server.limits}: the default, then per key name and per context. */

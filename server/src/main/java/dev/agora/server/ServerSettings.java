@@ -18,6 +18,9 @@ import java.util.Map;
  * @param limits each caller's rate limits
  * @param maxInFlight the most requests one MCP session may have running at once (one more is
  *     answered with a JSON-RPC error at once)
+ * @param sessionIdle how long an MCP session may be silent, with nothing running and no event
+ *     stream open, before it ends (its client, told 404, starts a new one)
+ * @param maxSessions the most MCP sessions open at once (one more is refused with 503)
  */
 public record ServerSettings(
     String host,
@@ -30,7 +33,9 @@ public record ServerSettings(
     int maxBody,
     Duration headerTimeout,
     Limits limits,
-    int maxInFlight) {
+    int maxInFlight,
+    Duration sessionIdle,
+    int maxSessions) {
 
   public static final ServerSettings DEFAULT =
       new ServerSettings(
@@ -44,7 +49,9 @@ public record ServerSettings(
           4 << 20,
           Duration.ofSeconds(20),
           Limits.DEFAULT,
-          2048);
+          2048,
+          Duration.ofHours(1),
+          10_000);
 
   public ServerSettings {
     apiKeys = List.copyOf(apiKeys);
@@ -65,7 +72,9 @@ public record ServerSettings(
         maxBody,
         headerTimeout,
         limits,
-        maxInFlight);
+        maxInFlight,
+        sessionIdle,
+        maxSessions);
   }
 
   /**

@@ -123,6 +123,8 @@ class ServerSectionTest {
               - {name: d, context: ghost, sha256: "4a7c449d22a99026fac16a47621ff68792ff589f72334ea3950ce186a5615e9a"}
               - {name: e, context: agent, key: hunter2}
             tls: true
+            session_idle: 0s
+            max_sessions: 0
           """);
       DocumentException e =
           Assertions.catchThrowableOfType(DocumentException.class, () -> load(section, f));
@@ -143,8 +145,12 @@ class ServerSectionTest {
               "agora.yaml:11: server.api_keys[4].key: API keys do not belong in agora.yaml; put the key in an environment "
                   + "variable (key_env) or give its sha256",
               "agora.yaml:5: server.anonymous: no context named 'nobody' under contexts",
+              "agora.yaml:13: server.session_idle: expected a positive duration such as \"500ms\", \"30s\" or \"5m\","
+                  + " found \"0s\" (string)",
+              "agora.yaml:14: server.max_sessions: expected an integer from 1 to 1048576, found 0 (integer)",
               "agora.yaml:12: server.tls: unknown key 'tls'; known keys are host, port, api_keys, anonymous, "
-                  + "allowed_origins, allowed_hosts, keep_alive, max_body, header_timeout, limits, max_in_flight");
+                  + "allowed_origins, allowed_hosts, keep_alive, max_body, header_timeout, limits, max_in_flight, "
+                  + "session_idle, max_sessions");
     }
   }
 

@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What {@code /mcp} answers a request that breaks the rules of Streamable HTTP: the wrong content
@@ -19,21 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * outside any session is taken (202) and dropped.
  */
 @Timeout(60)
-class SessionHttpTest {
-
-  static final String KEY = "session-key";
-  @TempDir static Path dir;
-  static BareGateway g;
-
-  @BeforeAll
-  static void start() throws Exception {
-    g = BareGateway.start(dir, KEY, "", s -> {});
-  }
-
-  @AfterAll
-  static void stop() {
-    g.close();
-  }
+class SessionHttpTest extends AgainstBareGateway {
 
   private static McpHttp client() {
     return McpHttp.withKey(g.server().url(), KEY);

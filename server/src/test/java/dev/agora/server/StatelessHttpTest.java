@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * MCP 2026-07-28 on the same {@code /mcp} as 2025-11-25: each request stands alone, its version and
@@ -19,21 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * its body; errors carry that protocol's HTTP statuses; a 2025-11-25 session works beside it.
  */
 @Timeout(60)
-class StatelessHttpTest {
-
-  static final String KEY = "stateless-key";
-  @TempDir static Path dir;
-  static BareGateway g;
-
-  @BeforeAll
-  static void start() throws Exception {
-    g = BareGateway.start(dir, KEY, "", s -> {});
-  }
-
-  @AfterAll
-  static void stop() {
-    g.close();
-  }
+class StatelessHttpTest extends AgainstBareGateway {
 
   static final String META =
       "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","

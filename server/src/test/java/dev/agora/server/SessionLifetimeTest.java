@@ -1,0 +1,92 @@
+package dev.agora.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agora.core.call.policy.SecurityContext;
+import dev.agora.rtfs.Value;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * HTTP sessions do not pile up: one silent for {@code server.session_idle}, with nothing running
+ * and no event stream, ends (its client is told 404 and starts another), and at most {@code
+ * server.max_sessions} are open — one more is refused at once with 503, unless an idle one can end.
+ */
+@Timeout(60)
+class SessionLifetimeTest {
+
+  static final String KEY = "lifetime-key";
+  @TempDir Path dir;
+
+  private McpHttp client(BareGateway g) {
+    return McpHttp.withKey(g.server().url(), KEY);
+  }
+
+  /**
+   * The session an initialize opened (without the initialized notification, which may come after a
+   * session_idle of 50 ms).
+   */
+  private static String opened(HttpResponse<String> initialized) {
+    assertThat(initialized.statusCode()).as(initialized.body()).isEqualTo(200);
+    return initialized.headers().firstValue("Mcp-Session-Id").orElseThrow();
+  }
+
+  @Test
+  void atMostMaxSessionsAreOpenAndEndingOneMakesRoom() throws Exception {
+    try (BareGateway g =
+        BareGateway.start(dir, KEY, "", "  max_sessions: 2\n  session_idle: 1h\n", s -> {})) {
+      String first = client(g).initialise();
+      String second = client(g).initialise();
+      HttpResponse<String> third = client(g).post(McpHttp.INITIALIZE, null);
+      assertThat(third.statusCode()).isEqualTo(503);
+      assertThat(third.body())
+          .contains("\"code\":-32000")
+          .contains("too many MCP sessions: at most 2 at once (server.max_sessions)");
+      assertThat(third.headers().firstValue("Mcp-Session-Id")).isEmpty();
+      assertThat(client(g).post(McpHttp.call("ccos.echo"), second).body())
+          .as("the open ones go on")
+          .contains("\"content\"");
+      assertThat(McpHttp.send(client(g).request(first).DELETE()).statusCode()).isEqualTo(200);
+      assertThat(client(g).initialise()).isNotIn(first, second);
+    }
+  }
+
+  @Test
+  void aSessionSilentForSessionIdleEndsAndMakesRoom() throws Exception {
+    try (BareGateway g =
+        BareGateway.start(dir, KEY, "", "  max_sessions: 2\n  session_idle: 50ms\n", s -> {})) {
+      String first = opened(client(g).post(McpHttp.INITIALIZE, null));
+      String second = opened(client(g).post(McpHttp.INITIALIZE, null));
+      Thread.sleep(100); // the clock passing session_idle is what is tested, not another thread
+      String third = opened(client(g).post(McpHttp.INITIALIZE, null));
+      assertThat(third)
+          .as("the two idle sessions made room, though two is the most")
+          .isNotIn(first, second);
+      HttpResponse<String> late = client(g).post(McpHttp.call("ccos.echo"), first);
+      assertThat(late.statusCode()).as("its client starts a new session").isEqualTo(404);
+    }
+  }
+
+  /** Silent, but not idle: a request still running, or an event stream open. */
+  @Test
+  void aSessionWithARequestRunningOrAStreamOpenIsNeverIdle() {
+    Peer p = new Peer(SecurityContext.full("op"), "s", 4);
+    Duration hour = Duration.ofHours(1);
+    long later = System.nanoTime() + Duration.ofHours(2).toNanos();
+    assertThat(p.idle(System.nanoTime(), hour)).isFalse();
+    assertThat(p.idle(later, hour)).isTrue();
+    Peer.Running r = p.start(Value.of(1));
+    assertThat(p.idle(later, hour)).as("a request running").isFalse();
+    p.finish(Value.of(1), r);
+    assertThat(p.idle(System.nanoTime(), hour)).as("answered just now").isFalse();
+    assertThat(p.idle(System.nanoTime() + Duration.ofHours(2).toNanos(), hour)).isTrue();
+    p.notices = message -> true;
+    assertThat(p.idle(System.nanoTime() + Duration.ofHours(2).toNanos(), hour))
+        .as("an event stream open")
+        .isFalse();
+  }
+}
