@@ -325,6 +325,7 @@ class AttackChecklistIT {
     String session = session(operatorKey);
     List<CompletableFuture<HttpResponse<String>>> flood = new ArrayList<>();
     List<CompletableFuture<HttpResponse<String>>> served = new ArrayList<>();
+    long start = System.nanoTime();
     for (int i = 0; i < 40; i++) {
       flood.add(
           HTTP.sendAsync(
@@ -350,7 +351,12 @@ class AttackChecklistIT {
         assertThat(r.body()).contains("over its rate limit");
       }
     }
-    assertThat(refused).as("a burst of 2 lets at most 2 of 40 through").isGreaterThanOrEqualTo(38);
+    // a burst of 2, and 2 more each second the flood took to arrive (a busy machine spreads it)
+    double seconds = (System.nanoTime() - start) / 1e9;
+    int allowed = 2 + (int) Math.ceil(2 * seconds);
+    assertThat(refused)
+        .as("at most %d of 40 through in %.2f s", allowed, seconds)
+        .isGreaterThanOrEqualTo(40 - allowed);
     for (CompletableFuture<HttpResponse<String>> f : served) {
       HttpResponse<String> r = f.get(120, TimeUnit.SECONDS);
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
