@@ -19,6 +19,7 @@
 //   {"big": n}                 answer with a tool result whose text is n "x"s, the id last (as the TypeScript SDK writes)
 //   {"bigRequest": n}          send a request of about n bytes to the client (its answer is written to stderr)
 //   {"bigNotify": n}           send a notification of about n bytes
+//   {"stopReading": true}      read no more of stdin, and stay alive (its pipe fills up)
 // ping and unknown requests are answered ({} and -32601); initialize without a scenario entry gets "init".
 import { readFileSync, existsSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
@@ -62,6 +63,12 @@ function act(msg, a, key) {
   else if ("stderr" in a) process.stderr.write(a.stderr.replaceAll("$CWD", process.cwd()) + "\n");
   else if ("notify" in a) send({ jsonrpc: "2.0", ...a.notify });
   else if ("exit" in a) process.exit(a.exit);
+  else if ("stopReading" in a) {
+    lines.close();
+    process.stdin.pause();
+    process.on("SIGTERM", () => {});
+    setInterval(() => {}, 1000);
+  }
   else if ("exitOnce" in a) {
     const marker = `${file}.exited-${encodeURIComponent(key)}`;
     if (!existsSync(marker)) {
@@ -79,7 +86,8 @@ const init = (msg) => ({
   ...(scenario.init ?? {}),
 });
 
-createInterface({ input: process.stdin }).on("line", (line) => {
+const lines = createInterface({ input: process.stdin });
+lines.on("line", (line) => {
   let msg;
   try {
     msg = JSON.parse(line);

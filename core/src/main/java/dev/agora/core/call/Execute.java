@@ -44,7 +44,16 @@ final class Execute implements Stage.Next {
       if (call.deadline - call.ticker.getAsLong() <= 0) {
         throw new AgoraError.Timeout(m.id(), call.timeout);
       }
-      return run(p, call);
+      try {
+        return run(p, call);
+      } catch (AgoraError e) {
+        if (!(e instanceof AgoraError.Cancelled) && Thread.currentThread().isInterrupted()) {
+          // as on a watched thread: a provider failing as its caller gives up was cancelled
+          throw new AgoraError.Cancelled(
+              m.id(), "the caller was interrupted while the provider ran");
+        }
+        throw e;
+      }
     }
     return onVirtualThread(p, call);
   }

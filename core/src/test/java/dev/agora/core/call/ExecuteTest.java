@@ -141,6 +141,42 @@ class ExecuteTest {
         .isEqualTo("Cancelled");
   }
 
+  /**
+   * On the caller's thread, a provider that fails as its caller gives up (a closing marketplace
+   * interrupts its calls, then closes the connections they use) was cancelled, whatever it says —
+   * as on a watched thread.
+   */
+  @Test
+  void aProviderFailingAsItsCallerIsInterruptedOnItsThreadIsCancelled() {
+    AgoraError.Cancelled e =
+        catchThrowableOfType(
+            AgoraError.Cancelled.class,
+            () ->
+                call(
+                    "t.gone",
+                    (in, c) -> {
+                      Thread.currentThread().interrupt();
+                      throw new IllegalStateException("the connection is closed");
+                    },
+                    true));
+    assertThat(e.getMessage())
+        .isEqualTo(
+            "capability 't.gone' was cancelled: the caller was interrupted while the provider ran");
+    assertThat(Thread.interrupted()).isTrue();
+    assertThat(
+            catchThrowableOfType(
+                AgoraError.ProviderError.class,
+                () ->
+                    call(
+                        "t.failing",
+                        (in, c) -> {
+                          throw new IllegalStateException("no");
+                        },
+                        true)))
+        .as("not interrupted: the failure as it is")
+        .hasMessageContaining("no");
+  }
+
   @Test
   void aCallerInterruptedBeforeItWaitsCancelsTheProvidersThread() throws Exception {
     CountDownLatch started = new CountDownLatch(1);

@@ -45,6 +45,15 @@ final class EraSwitch implements Upstream {
     }
   }
 
+  @Override
+  public boolean ready() {
+    Upstream u;
+    synchronized (lock) {
+      u = chosen;
+    }
+    return u != null && u.ready();
+  }
+
   /** The generation in use, or null when not yet known. */
   McpServerConfig.Protocol era() {
     synchronized (lock) {

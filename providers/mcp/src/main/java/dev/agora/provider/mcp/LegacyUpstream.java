@@ -73,4 +73,9 @@ record LegacyUpstream(McpConnection connection, Duration timeout) implements Ups
   public void close() {
     connection.close();
   }
+
+  @Override
+  public boolean ready() {
+    return connection.ready();
+  }
 }

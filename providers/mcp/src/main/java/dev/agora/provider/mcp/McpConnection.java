@@ -120,6 +120,16 @@ final class McpConnection implements AutoCloseable {
     return calls;
   }
 
+  /**
+   * Whether there is a live session: a request now needs no connecting or initializing (closing
+   * forgets the session for good).
+   */
+  boolean ready() {
+    synchronized (lock) {
+      return session != null;
+    }
+  }
+
   /** The live session, connecting (and initializing) first if there is none. */
   private Session session() {
     synchronized (lock) {

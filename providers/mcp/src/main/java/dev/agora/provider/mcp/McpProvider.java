@@ -53,6 +53,18 @@ public final class McpProvider implements Provider {
     this.log = l;
   }
 
+  /**
+   * A call to a server whose connection is up runs on the caller's thread: every request is bounded
+   * by the call's deadline ({@link Upstream}), so no watching thread is needed. A call that would
+   * start the server or its session first is watched as any other, since a handshake has the
+   * source's own timeout.
+   */
+  @Override
+  public boolean keepsDeadline(CapabilityManifest manifest) {
+    McpSource source = servers.get(((ProviderSpec.Mcp) manifest.provider()).server());
+    return source != null && source.upstream().ready();
+  }
+
   @Override
   public Value execute(CapabilityManifest manifest, Value input, CallContext call) {
     ProviderSpec.Mcp spec = (ProviderSpec.Mcp) manifest.provider();

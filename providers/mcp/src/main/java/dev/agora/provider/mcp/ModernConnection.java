@@ -80,6 +80,14 @@ final class ModernConnection implements Upstream {
     this.calls = new CallsInFlight(config.name(), config.secrets());
   }
 
+  /** Started and alive (closing forgets the client for good). */
+  @Override
+  public boolean ready() {
+    synchronized (lock) {
+      return live != null && live.alive();
+    }
+  }
+
   /** The started client, starting it (and for stdio its child) when there is none or it died. */
   private Live live() {
     synchronized (lock) {

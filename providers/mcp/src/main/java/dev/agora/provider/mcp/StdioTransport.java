@@ -50,6 +50,10 @@ final class StdioTransport implements McpClientTransport {
   private volatile Process process;
   private volatile OutputStream stdin;
   private volatile boolean closing;
+
+  /** When the write in progress began ({@link System#nanoTime()}); 0 when there is none. */
+  private volatile long writingSince;
+
   private volatile String startFailure;
   private final Object stopLock = new Object();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -84,6 +88,7 @@ final class StdioTransport implements McpClientTransport {
           running(this);
           pipeReader("mcp-" + config.name() + "-stdout", () -> readStdout(p, handler));
           pipeReader("mcp-" + config.name() + "-stderr", () -> drainStderr(p));
+          Thread.ofVirtual().name("mcp-" + config.name() + "-writes").start(() -> watchWrites(p));
         });
   }
 
@@ -96,6 +101,37 @@ final class StdioTransport implements McpClientTransport {
    */
   static Thread pipeReader(String name, Runnable read) {
     return Thread.ofPlatform().name(name).daemon().start(read);
+  }
+
+  /**
+   * Stops a server that has not taken a line of its input for a whole {@code timeout}: a write to
+   * its full stdin pipe would otherwise block the request — and every request after it, waiting for
+   * the line — for good, however short their deadlines (a call to a connected server runs on its
+   * caller's thread, see {@link McpProvider#keepsDeadline}). Stopped, the server's pipe breaks, the
+   * write fails, and a new server is started on the next request. One check a second at most: no
+   * cost per request.
+   */
+  private void watchWrites(Process p) {
+    long limit = config.timeout().toNanos();
+    long every = Math.clamp(config.timeout().toMillis() / 4, 50, 1000);
+    try {
+      while (!closing && p.isAlive()) {
+        Thread.sleep(every);
+        long since = writingSince;
+        if (since != 0 && System.nanoTime() - since > limit) {
+          log.accept(
+              "mcp "
+                  + config.name()
+                  + ": the server has not read its input for "
+                  + config.timeout().toMillis()
+                  + " ms; stopping it");
+          ProcessTree.kill(p.toHandle());
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      // nobody interrupts it; the process ends it
+    }
   }
 
   private void readStdout(
@@ -258,9 +294,14 @@ final class StdioTransport implements McpClientTransport {
           try {
             byte[] bytes = json.writeValueAsBytes(message);
             synchronized (writeLock) { // one whole line at a time, whatever thread sends
-              out.write(bytes);
-              out.write('\n');
-              out.flush();
+              writingSince = System.nanoTime() | 1; // never 0, which means no write
+              try {
+                out.write(bytes);
+                out.write('\n');
+                out.flush();
+              } finally {
+                writingSince = 0;
+              }
             }
           } catch (IOException e) {
             throw new IllegalStateException(

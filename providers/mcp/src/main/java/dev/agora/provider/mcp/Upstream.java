@@ -39,6 +39,12 @@ interface Upstream extends AutoCloseable {
   McpSchema.GetPromptResult getPrompt(
       McpSchema.GetPromptRequest request, Duration deadline, Object tag);
 
+  /**
+   * Whether a request now goes straight to a connection that is up — nothing to start, no handshake
+   * — so that it ends by the deadline it is given.
+   */
+  boolean ready();
+
   /** Whether the server answers (fails with a typed error if not). */
   void ping(Duration deadline);
 
