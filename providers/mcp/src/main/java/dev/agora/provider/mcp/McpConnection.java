@@ -9,6 +9,7 @@ import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpTransportSessionNotFoundException;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
@@ -233,11 +234,8 @@ final class McpConnection implements AutoCloseable {
   }
 
   private String path() {
-    String p = config.url().getRawPath();
-    if (p == null || p.isEmpty()) {
-      return config.transport() == McpServerConfig.Transport.SSE ? "/sse" : "/mcp";
-    }
-    return config.url().getRawQuery() == null ? p : p + "?" + config.url().getRawQuery();
+    URI e = config.endpoint();
+    return e.getRawQuery() == null ? e.getRawPath() : e.getRawPath() + "?" + e.getRawQuery();
   }
 
   private HttpRequest.Builder headers() {

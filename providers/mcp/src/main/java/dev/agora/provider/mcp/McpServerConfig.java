@@ -39,6 +39,23 @@ record McpServerConfig(
     Redactor secrets,
     Protocol protocol) {
 
+  /**
+   * Where HTTP requests go: {@code url}, or with {@code /mcp} ({@code /sse} for the legacy SSE
+   * transport) when it has no path — the endpoint servers serve by default.
+   */
+  URI endpoint() {
+    String path = url.getRawPath();
+    if (path != null && !path.isEmpty()) {
+      return url;
+    }
+    return URI.create(
+        url.getScheme()
+            + "://"
+            + url.getRawAuthority()
+            + (transport == Transport.SSE ? "/sse" : "/mcp")
+            + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery()));
+  }
+
   /** {@code max_bytes} when agora.yaml does not say: 4 MiB. */
   public static final int DEFAULT_MAX_BYTES = 4 << 20;
 

@@ -140,7 +140,7 @@ final class ModernConnection implements Upstream {
       transport = stdio;
     } else {
       transport =
-          HttpClientMcpTransport.builder(config.url())
+          HttpClientMcpTransport.builder(config.endpoint())
               .jsonMapper(JSON)
               .connectTimeout(Duration.ofSeconds(10))
               .maxResponseSize(config.maxBytes())

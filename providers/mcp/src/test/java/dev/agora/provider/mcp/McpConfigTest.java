@@ -8,7 +8,9 @@ import dev.agora.core.doc.Document;
 import dev.agora.core.doc.DocumentException;
 import dev.agora.core.doc.Documents;
 import dev.agora.core.spi.SourceFactory;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,42 @@ class McpConfigTest {
     } catch (DocumentException e) {
       return e.problems().stream().map(Object::toString).toList();
     }
+  }
+
+  /** A URL without a path means the server's default endpoint. */
+  @Test
+  void aBareUrlMeansTheDefaultEndpoint() {
+    assertThat(
+            List.of(
+                http(McpServerConfig.Transport.HTTP, "http://127.0.0.1:9/").endpoint(),
+                http(McpServerConfig.Transport.HTTP, "http://127.0.0.1:9").endpoint(),
+                http(McpServerConfig.Transport.SSE, "http://127.0.0.1:9").endpoint(),
+                http(McpServerConfig.Transport.HTTP, "http://u@h:9?k=v").endpoint(),
+                http(McpServerConfig.Transport.HTTP, "http://h:9/api/mcp?k=v").endpoint()))
+        .extracting(URI::toString)
+        .containsExactly(
+            "http://127.0.0.1:9/",
+            "http://127.0.0.1:9/mcp",
+            "http://127.0.0.1:9/sse",
+            "http://u@h:9/mcp?k=v",
+            "http://h:9/api/mcp?k=v");
+  }
+
+  private static McpServerConfig http(McpServerConfig.Transport transport, String url) {
+    return new McpServerConfig(
+        "s",
+        transport,
+        null,
+        List.of(),
+        Map.of(),
+        null,
+        URI.create(url),
+        Map.of(),
+        List.of(),
+        Duration.ofSeconds(1),
+        McpServerConfig.DEFAULT_MAX_BYTES,
+        null,
+        McpServerConfig.Protocol.AUTO);
   }
 
   @Test
