@@ -43,7 +43,12 @@ public final class HttpProvider implements Provider {
   static final int MAX_REDIRECTS = 5;
   private static final int SNIPPET = 200;
 
-  private final HttpClient client;
+  /**
+   * Made at the first call, not when the provider is loaded: building it sets up TLS (the JDK reads
+   * its trust store), ~0.1–0.3 s that a command calling no HTTP capability (`agora caps list`)
+   * should not spend at start.
+   */
+  private HttpClient client;
 
   /** Each capability's section, read once: id → the spec it was read from and the result. */
   private final Map<String, Parsed> endpoints = new ConcurrentHashMap<>();
@@ -58,17 +63,23 @@ public final class HttpProvider implements Provider {
   /** With another source of environment variables (tests). */
   HttpProvider(UnaryOperator<String> environment) {
     this.environment = environment;
-    this.client =
-        HttpClient.newBuilder()
-            .followRedirects(
-                HttpClient.Redirect.NEVER) // followed by hand, each hop through the egress guard
-            .connectTimeout(Duration.ofSeconds(10))
-            // The client's own completion stages and the body subscribers (the JDK's, or Capped)
-            // never block, so they
-            // run on the client's I/O thread instead of being handed to a pool: one thread
-            // hand-over less per call.
-            .executor(Runnable::run)
-            .build();
+  }
+
+  /** The shared client, made at the first request. */
+  private synchronized HttpClient client() {
+    if (client == null) {
+      client =
+          HttpClient.newBuilder()
+              .followRedirects(
+                  HttpClient.Redirect.NEVER) // followed by hand, each hop through the egress guard
+              .connectTimeout(Duration.ofSeconds(10))
+              // The client's own completion stages and the body subscribers (the JDK's, or
+              // Capped) never block, so they run on the client's I/O thread instead of being
+              // handed to a pool: one thread hand-over less per call.
+              .executor(Runnable::run)
+              .build();
+    }
+    return client;
   }
 
   @Override
@@ -182,7 +193,7 @@ public final class HttpProvider implements Provider {
   private HttpResponse<byte[]> exchange(
       String id, HttpRequest request, long max, Duration remaining)
       throws IOException, InterruptedException, TimeoutException {
-    CompletableFuture<HttpResponse<byte[]>> f = client.sendAsync(request, Capped.handler(max));
+    CompletableFuture<HttpResponse<byte[]>> f = client().sendAsync(request, Capped.handler(max));
     try {
       return f.get(Math.max(1, remaining.toNanos()), TimeUnit.NANOSECONDS);
     } catch (ExecutionException x) {
@@ -226,7 +237,9 @@ public final class HttpProvider implements Provider {
   }
 
   @Override
-  public void close() {
-    client.close();
+  public synchronized void close() {
+    if (client != null) {
+      client.close();
+    }
   }
 }

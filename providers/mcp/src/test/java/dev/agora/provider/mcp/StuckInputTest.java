@@ -26,9 +26,11 @@ class StuckInputTest {
         {"replies": {
           "tools/list": {"result": {"tools": [
             {"name": "mute", "inputSchema": {"type": "object"}},
-            {"name": "echo", "inputSchema": {"type": "object"}}]}},
+            {"name": "echo", "inputSchema": {"type": "object"}},
+            {"name": "again", "inputSchema": {"type": "object"}, "annotations": {"idempotentHint": true}}]}},
           "tools/call:mute": {"seq": [{"stopReading": true}, {"echo": true}]},
-          "tools/call:echo": {"echo": true}
+          "tools/call:echo": {"echo": true},
+          "tools/call:again": {"echo": true}
         }}
         """;
     try (McpFixture m = Scripted.start(dir, scenario, "timeout: 1s")) {
@@ -47,8 +49,8 @@ class StuckInputTest {
               m.awaitLog("mcp s: the server has not read its input for 1000 ms; stopping it", 20))
           .as("the write that waited a whole timeout stops the server")
           .isTrue();
-      assertThat(m.call("mcp.s.echo", "{:x 2}").toString())
-          .as("a new server")
+      assertThat(m.call("mcp.s.again", "{:x 2}").toString())
+          .as("a new server (sent again if it met the old one's end: the tool is idempotent)")
           .contains("\\\"x\\\":2");
     }
   }
