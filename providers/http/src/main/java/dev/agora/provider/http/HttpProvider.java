@@ -48,7 +48,7 @@ public final class HttpProvider implements Provider {
    * its trust store), ~0.1–0.3 s that a command calling no HTTP capability (`agora caps list`)
    * should not spend at start.
    */
-  private HttpClient client;
+  private volatile HttpClient client;
 
   /** Each capability's section, read once: id → the spec it was read from and the result. */
   private final Map<String, Parsed> endpoints = new ConcurrentHashMap<>();
@@ -65,8 +65,13 @@ public final class HttpProvider implements Provider {
     this.environment = environment;
   }
 
-  /** The shared client, made at the first request. */
-  private synchronized HttpClient client() {
+  /** The shared client, made at the first request (no lock once it exists: every call asks). */
+  private HttpClient client() {
+    HttpClient c = client;
+    return c != null ? c : made();
+  }
+
+  private synchronized HttpClient made() {
     if (client == null) {
       client =
           HttpClient.newBuilder()

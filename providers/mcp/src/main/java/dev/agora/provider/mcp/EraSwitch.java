@@ -19,7 +19,7 @@ final class EraSwitch implements Upstream {
   private final Consumer<String> log;
   private final Supplier<Upstream> legacy;
   private final Object lock = new Object();
-  private Upstream chosen;
+  private volatile Upstream chosen; // written under lock; read without it by ready()
   private boolean closed;
 
   /**
@@ -47,10 +47,7 @@ final class EraSwitch implements Upstream {
 
   @Override
   public boolean ready() {
-    Upstream u;
-    synchronized (lock) {
-      u = chosen;
-    }
+    Upstream u = chosen;
     return u != null && u.ready();
   }
 

@@ -95,7 +95,7 @@ final class McpConnection implements AutoCloseable {
   private final Runnable reconnected;
   private final CallsInFlight calls;
   private final Object lock = new Object();
-  private Session session;
+  private volatile Session session; // written under lock; read without it by ready()
   private long generation;
   private volatile boolean closed;
 
@@ -126,9 +126,7 @@ final class McpConnection implements AutoCloseable {
    * forgets the session for good).
    */
   boolean ready() {
-    synchronized (lock) {
-      return session != null;
-    }
+    return session != null;
   }
 
   /** The live session, connecting (and initializing) first if there is none. */

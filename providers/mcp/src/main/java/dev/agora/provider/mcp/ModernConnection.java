@@ -71,7 +71,7 @@ final class ModernConnection implements Upstream {
   private final Consumer<String> log;
   private final Object lock = new Object();
   private final CallsInFlight calls;
-  private Live live;
+  private volatile Live live; // written under lock; read without it by ready()
   private boolean closed;
 
   ModernConnection(McpServerConfig config, Consumer<String> log) {
@@ -83,9 +83,8 @@ final class ModernConnection implements Upstream {
   /** Started and alive (closing forgets the client for good). */
   @Override
   public boolean ready() {
-    synchronized (lock) {
-      return live != null && live.alive();
-    }
+    Live l = live;
+    return l != null && l.alive();
   }
 
   /** The started client, starting it (and for stdio its child) when there is none or it died. */
