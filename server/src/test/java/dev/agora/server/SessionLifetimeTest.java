@@ -4,9 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.rtfs.Value;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +75,36 @@ class SessionLifetimeTest {
           .isNotIn(first, second);
       HttpResponse<String> late = client(g).post(McpHttp.call("ccos.echo"), first);
       assertThat(late.statusCode()).as("its client starts a new session").isEqualTo(404);
+    }
+  }
+
+  /**
+   * A burst of initializes written at once: exactly max_sessions open, the rest refused at once.
+   */
+  @Test
+  void aBurstOfInitializesOpensExactlyMaxSessions() throws Exception {
+    try (BareGateway g =
+        BareGateway.start(
+            dir,
+            KEY,
+            "",
+            "  max_sessions: 50\n  limits: {default: {calls_per_second: 100000}}\n",
+            s -> {})) {
+      List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        burst.add(
+            McpHttp.HTTP.sendAsync(
+                client(g)
+                    .request(null)
+                    .POST(HttpRequest.BodyPublishers.ofString(McpHttp.INITIALIZE))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString()));
+      }
+      Map<Integer, Long> statuses = new TreeMap<>();
+      for (CompletableFuture<HttpResponse<String>> f : burst) {
+        statuses.merge(f.get(60, TimeUnit.SECONDS).statusCode(), 1L, Long::sum);
+      }
+      assertThat(statuses).containsExactly(Map.entry(200, 50L), Map.entry(503, 250L));
     }
   }
 
