@@ -31,12 +31,18 @@ final class EraSwitch implements Upstream {
     this.legacy = legacy;
   }
 
-  /** The upstream of the server's generation, asking the server first if need be. */
+  /**
+   * The upstream of the server's generation, asking the server first if need be. Once chosen, no
+   * lock: every call asks, and a closed upstream refuses calls itself, with the same message.
+   */
   Upstream chosen() {
+    Upstream u = chosen;
+    if (u != null) {
+      return u;
+    }
     synchronized (lock) {
       if (closed) {
-        throw new McpConnection.Unavailable(
-            "the connection to MCP server '" + config.name() + "' is closed", null);
+        throw McpConnection.closed(config.name());
       }
       if (chosen == null) {
         chosen = choose();

@@ -133,7 +133,7 @@ final class McpConnection implements AutoCloseable {
   private Session session() {
     synchronized (lock) {
       if (closed) {
-        throw closedNow();
+        throw closed(config.name());
       }
       if (session == null) {
         session = open(++generation);
@@ -142,8 +142,9 @@ final class McpConnection implements AutoCloseable {
     }
   }
 
-  private Unavailable closedNow() {
-    return new Unavailable("the connection to MCP server '" + config.name() + "' is closed", null);
+  /** The failure of a request to server {@code name} after its connection was closed. */
+  static Unavailable closed(String name) {
+    return new Unavailable("the connection to MCP server '" + name + "' is closed", null);
   }
 
   @SuppressWarnings(
@@ -380,7 +381,7 @@ final class McpConnection implements AutoCloseable {
     Session fresh;
     synchronized (lock) {
       if (closed) { // closing ends the calls in flight: none may start the server again
-        throw closedNow();
+        throw closed(config.name());
       }
       if (session == null || session == broken) {
         if (session != null) {

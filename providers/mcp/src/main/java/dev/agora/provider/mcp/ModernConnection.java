@@ -91,8 +91,7 @@ final class ModernConnection implements Upstream {
   private Live live() {
     synchronized (lock) {
       if (closed) {
-        throw new McpConnection.Unavailable(
-            "the connection to MCP server '" + config.name() + "' is closed", null);
+        throw McpConnection.closed(config.name());
       }
       if (live != null && !live.alive()) {
         log.accept(
