@@ -1,12 +1,17 @@
 package dev.agora.provider.mcp;
 
 import io.modelcontextprotocol.client.McpAsyncClient;
+import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
 import reactor.core.publisher.Mono;
 
 /** A 2025-11-25 server: each request on the one session of its {@link McpConnection}. */
 record LegacyUpstream(McpConnection connection, Duration timeout) implements Upstream {
+
+  private static final TypeRef<McpSchema.CallToolResult> CALL_TOOL = new TypeRef<>() {};
+  private static final TypeRef<McpSchema.ReadResourceResult> READ_RESOURCE = new TypeRef<>() {};
+  private static final TypeRef<McpSchema.GetPromptResult> GET_PROMPT = new TypeRef<>() {};
 
   @Override
   public McpSchema.InitializeResult hello() {
@@ -47,21 +52,37 @@ record LegacyUpstream(McpConnection connection, Duration timeout) implements Ups
   public McpSchema.CallToolResult callTool(
       McpSchema.CallToolRequest request, Duration deadline, Object tag, boolean retry) {
     return connection.request(
-        "tools/call " + request.name(), c -> c.callTool(request), deadline, tag, retry);
+        "tools/call " + request.name(),
+        c -> c.callTool(request),
+        new McpConnection.Direct<>(McpSchema.METHOD_TOOLS_CALL, request, CALL_TOOL, "tools"),
+        deadline,
+        tag,
+        retry);
   }
 
   @Override
   public McpSchema.ReadResourceResult readResource(
       McpSchema.ReadResourceRequest request, Duration deadline, Object tag) {
     return connection.request(
-        "resources/read " + request.uri(), c -> c.readResource(request), deadline, tag, true);
+        "resources/read " + request.uri(),
+        c -> c.readResource(request),
+        new McpConnection.Direct<>(
+            McpSchema.METHOD_RESOURCES_READ, request, READ_RESOURCE, "resources"),
+        deadline,
+        tag,
+        true);
   }
 
   @Override
   public McpSchema.GetPromptResult getPrompt(
       McpSchema.GetPromptRequest request, Duration deadline, Object tag) {
     return connection.request(
-        "prompts/get " + request.name(), c -> c.getPrompt(request), deadline, tag, true);
+        "prompts/get " + request.name(),
+        c -> c.getPrompt(request),
+        new McpConnection.Direct<>(McpSchema.METHOD_PROMPT_GET, request, GET_PROMPT, "prompts"),
+        deadline,
+        tag,
+        true);
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -268,6 +269,24 @@ final class McpConnection implements AutoCloseable {
   }
 
   /**
+   * A request that Agora can send itself, past the SDK's client, where the transport allows it
+   * ({@link TrackingTransport#direct()}): its method, params and the type of its result. Sent only
+   * when the server declared {@code capability} ("tools", "resources", "prompts"); otherwise the
+   * SDK's client refuses it, as it always did.
+   */
+  record Direct<T>(String method, Object params, TypeRef<T> type, String capability) {
+
+    boolean offered(McpSchema.ServerCapabilities c) {
+      return c != null
+          && switch (capability) {
+            case "tools" -> c.tools() != null;
+            case "resources" -> c.resources() != null;
+            default -> c.prompts() != null;
+          };
+    }
+  }
+
+  /**
    * Runs one request with a deadline. {@code tag} marks it for cancellation (null: not
    * cancellable); {@code retry} says whether it may be sent again once if the session turns out to
    * be lost.
@@ -278,9 +297,23 @@ final class McpConnection implements AutoCloseable {
       Duration deadline,
       Object tag,
       boolean retry) {
+    return request(what, op, null, deadline, tag, retry);
+  }
+
+  /**
+   * {@link #request(String, Function, Duration, Object, boolean)}, sent past the SDK's client as
+   * {@code direct} where the session allows it: one wake-up of the caller per request.
+   */
+  <T> T request(
+      String what,
+      Function<McpAsyncClient, Mono<T>> op,
+      Direct<T> direct,
+      Duration deadline,
+      Object tag,
+      boolean retry) {
     Session s = session();
     try {
-      return await(s, what, op, deadline, tag);
+      return await(s, what, op, direct, deadline, tag);
     } catch (ServerError | Unavailable e) {
       if (!lost(e)) {
         throw e;
@@ -303,14 +336,30 @@ final class McpConnection implements AutoCloseable {
               + ": session lost during "
               + what
               + "; re-initialized and retrying once");
-      return await(fresh, what, op, deadline, tag);
+      return await(fresh, what, op, direct, deadline, tag);
     }
   }
 
   private <T> T await(
-      Session s, String what, Function<McpAsyncClient, Mono<T>> op, Duration deadline, Object tag) {
+      Session s,
+      String what,
+      Function<McpAsyncClient, Mono<T>> op,
+      Direct<T> direct,
+      Duration deadline,
+      Object tag) {
     long ms = Math.max(1, deadline.toMillis());
     try {
+      if (direct != null
+          && s.transport().direct()
+          && direct.offered(s.client().getServerCapabilities())) {
+        Object result =
+            s.transport()
+                .exchange(
+                    direct.method(),
+                    direct.params(),
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms));
+        return s.transport().unmarshalFrom(result, direct.type());
+      }
       return op.apply(s.client()).toFuture().get(ms, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import reactor.core.publisher.Mono;
 
 /**
@@ -55,6 +56,10 @@ final class StdioTransport implements McpClientTransport {
   private volatile long writingSince;
 
   private volatile String startFailure;
+
+  /** Takes the replies to requests sent past the SDK's session ({@link #handOver}). */
+  private volatile Predicate<McpSchema.JSONRPCResponse> taker = r -> false;
+
   private final Object stopLock = new Object();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
@@ -64,6 +69,30 @@ final class StdioTransport implements McpClientTransport {
     this.json = json;
     this.log = log;
     this.onExit = onExit;
+  }
+
+  /**
+   * Has {@code taker} offered every reply first: those it takes (the answers to Agora's own
+   * requests, {@link TrackingTransport#exchange}) go no further, the rest to the SDK's session.
+   */
+  void handOver(Predicate<McpSchema.JSONRPCResponse> taker) {
+    this.taker = taker;
+  }
+
+  /** Gives a message read from the server to whoever waits for it. */
+  private void deliver(
+      McpSchema.JSONRPCMessage message,
+      Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
+    if (message instanceof McpSchema.JSONRPCResponse r && taker.test(r)) {
+      return;
+    }
+    handler
+        .apply(Mono.just(message))
+        .subscribe(
+            m -> {},
+            e ->
+                log.accept(
+                    "mcp " + config.name() + ": error handling a message: " + e.getMessage()));
   }
 
   @Override
@@ -183,13 +212,7 @@ final class StdioTransport implements McpClientTransport {
               + abbreviate(line));
       return;
     }
-    handler
-        .apply(Mono.just(message))
-        .subscribe(
-            m -> {},
-            e ->
-                log.accept(
-                    "mcp " + config.name() + ": error handling a message: " + e.getMessage()));
+    deliver(message, handler);
   }
 
   /** What the log says of a message over {@code max_bytes}, left out unread. */
@@ -226,7 +249,7 @@ final class StdioTransport implements McpClientTransport {
     if (big.hasMethod()) {
       sendMessage(reply).subscribe(v -> {}, e -> {});
     } else {
-      handler.apply(Mono.just(reply)).subscribe(m -> {}, e -> {});
+      deliver(reply, handler);
     }
   }
 

@@ -2,10 +2,13 @@ package dev.agora.provider.mcp;
 
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpClientTransport;
+import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
@@ -31,9 +34,70 @@ final class TrackingTransport implements McpClientTransport {
 
   private volatile Consumer<Throwable> exceptions = t -> {};
 
+  /** Agora's own requests (null: the transport cannot hand replies over, they go to the SDK). */
+  private final Replies replies;
+
   TrackingTransport(McpClientTransport inner) {
     this.inner = inner;
     inner.setExceptionHandler(this::exception);
+    if (inner instanceof StdioTransport stdio) {
+      replies = new Replies();
+      stdio.handOver(this::answer);
+    } else {
+      replies = null;
+    }
+  }
+
+  /** Whether requests can be sent past the SDK's session: {@link #exchange}. */
+  boolean direct() {
+    return replies != null;
+  }
+
+  /**
+   * Sends a request of Agora's own and waits for its reply on the calling thread, past the SDK's
+   * session (which still handles everything else: initialization, the server's notifications and
+   * requests). Only where {@link #direct()}. Fails as the SDK's requests do: a JSON-RPC error, or a
+   * request that cannot be sent, as an {@link ExecutionException} with the {@link McpError} or the
+   * transport's failure as its cause.
+   *
+   * @return the reply's result
+   * @throws TimeoutException {@code deadlineNanos} ({@link System#nanoTime()}) passed first
+   * @throws InterruptedException the caller gave up first
+   */
+  Object exchange(String method, Object params, long deadlineNanos)
+      throws InterruptedException, TimeoutException, ExecutionException {
+    String id = replies.nextId();
+    Replies.Waiter w = replies.expect(id, deadlineNanos);
+    try {
+      sendMessage(new McpSchema.JSONRPCRequest(McpSchema.JSONRPC_VERSION, method, id, params))
+          .block();
+    } catch (RuntimeException e) {
+      inFlight.remove(id);
+      replies.forget(id, w);
+      if (w.overdue(System.nanoTime())) {
+        throw new TimeoutException(); // the write waited out the deadline (a full pipe)
+      }
+      throw new ExecutionException(e);
+    }
+    // given up (deadline, interrupt), the request stays in flight until cancelled or answered
+    McpSchema.JSONRPCResponse reply = replies.await(id, w);
+    if (reply.error() != null) {
+      throw new ExecutionException(new McpError(reply.error()));
+    }
+    return reply.result();
+  }
+
+  /**
+   * A reply from the server: one to a request of Agora's own is taken (the SDK's session knows
+   * nothing of it) and handed to its waiter, if it still waits.
+   */
+  private boolean answer(McpSchema.JSONRPCResponse reply) {
+    if (!(reply.id() instanceof String id && id.startsWith(Replies.PREFIX))) {
+      return false;
+    }
+    inFlight.remove(id); // before the waiter wakes: it is answered
+    replies.answer(reply);
+    return true;
   }
 
   /**
@@ -114,7 +178,7 @@ final class TrackingTransport implements McpClientTransport {
   }
 
   private void fail(Object id, String reason, Object data) {
-    if (inFlight.remove(id) == null || handler == null) {
+    if (inFlight.remove(id) == null) {
       return;
     }
     McpSchema.JSONRPCResponse error =
@@ -124,7 +188,12 @@ final class TrackingTransport implements McpClientTransport {
             null,
             new McpSchema.JSONRPCResponse.JSONRPCError(
                 McpSchema.ErrorCodes.INTERNAL_ERROR, reason, data));
-    handler.apply(Mono.just(error)).subscribe(m -> {}, e -> {});
+    if (replies != null && answer(error)) {
+      return;
+    }
+    if (handler != null) {
+      handler.apply(Mono.just(error)).subscribe(m -> {}, e -> {});
+    }
   }
 
   /** How many requests are waiting for an answer. */

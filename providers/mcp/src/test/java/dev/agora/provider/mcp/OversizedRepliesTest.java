@@ -58,14 +58,14 @@ class OversizedRepliesTest {
       assertThatThrownBy(() -> m.call("mcp.s.big", null))
           .isInstanceOf(AgoraError.ProviderError.class)
           .hasMessage(
-              "capability 'mcp.s.big' failed: MCP server 's': the reply to tools/call big (1000084 bytes) is larger than"
+              "capability 'mcp.s.big' failed: MCP server 's': the reply to tools/call big (1000081 bytes) is larger than"
                   + " max_bytes (65536 bytes) and was dropped")
           .satisfies(e -> assertThat(((AgoraError.ProviderError) e).isTransient()).isFalse())
           // like HTTP's max_bytes, not the provider's fault: it never opens the circuit
           .satisfies(e -> assertThat(((AgoraError) e).fault()).isEqualTo(Fault.CALLER));
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
       assertThat(m.logText())
-          .contains("mcp s: dropped a message of 1000084 bytes, over max_bytes (65536)");
+          .contains("mcp s: dropped a message of 1000081 bytes, over max_bytes (65536)");
       assertThat(m.call("mcp.s.small", null)).isEqualTo(Value.of("fine"));
       assertThat(m.source("s").connection().pid()).isEqualTo(pid);
       assertThat(m.source("s").connection().inFlight()).isZero();
@@ -78,7 +78,7 @@ class OversizedRepliesTest {
       assertThatThrownBy(() -> m.call("mcp.s.huge", null))
           .isInstanceOf(AgoraError.ProviderError.class)
           .hasMessage(
-              "capability 'mcp.s.huge' failed: MCP server 's': the reply to tools/call huge (50000084 bytes) is larger than"
+              "capability 'mcp.s.huge' failed: MCP server 's': the reply to tools/call huge (50000081 bytes) is larger than"
                   + " max_bytes (4194304 bytes) and was dropped");
       assertThat(m.call("mcp.s.small", null)).isEqualTo(Value.of("fine"));
     }

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -75,5 +77,38 @@ class TrackingTransportTest {
         .hasMessage("MCP server 'idle' is not running");
     tracking.close(); // nothing to stop
     assertThat(log).isEmpty();
+  }
+
+  @Test
+  void anOwnRequestThatCannotBeSentFailsAtOnceAndIsNotLeftInFlight() {
+    assertThat(tracking.direct()).as("over stdio, Agora sends its own requests").isTrue();
+    assertThatThrownBy(
+            () ->
+                tracking.exchange(
+                    "tools/call",
+                    McpSchema.CallToolRequest.builder("t").build(),
+                    System.nanoTime() + Duration.ofSeconds(5).toNanos()))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .hasMessage("MCP server 'idle' is not running");
+    assertThat(tracking.inFlight()).isZero();
+  }
+
+  @Test
+  void anOwnRequestWhoseWriteOutlastedItsDeadlineTimesOut() {
+    assertThatThrownBy(() -> tracking.exchange("tools/call", null, System.nanoTime() - 1))
+        .as("the send failed after the deadline: the deadline is what the caller hears")
+        .isInstanceOf(TimeoutException.class);
+    assertThat(tracking.inFlight()).isZero();
+  }
+
+  @Test
+  void overHttpEveryRequestGoesThroughTheSdksSession() {
+    TrackingTransport http =
+        new TrackingTransport(
+            io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport.builder(
+                    "http://127.0.0.1:9")
+                .build());
+    assertThat(http.direct()).isFalse();
   }
 }

@@ -1,0 +1,122 @@
+package dev.agora.provider.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.modelcontextprotocol.spec.McpSchema;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The waiting for replies to Agora's own requests: a reply reaches the one thread that waits for
+ * it; the deadline and the caller giving up end the wait; {@link Deadlines} keeps deadlines even
+ * after it went to sleep for want of waiters.
+ */
+class RepliesTest {
+
+  private final Replies replies = new Replies();
+
+  private static McpSchema.JSONRPCResponse reply(Object id, Object result) {
+    return new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, id, result, null);
+  }
+
+  private static long in(Duration d) {
+    return System.nanoTime() + d.toNanos();
+  }
+
+  @Test
+  void aReplyReachesItsWaiterAndNoOther() throws Exception {
+    String a = replies.nextId();
+    String b = replies.nextId();
+    assertThat(a).startsWith(Replies.PREFIX).isNotEqualTo(b);
+    Replies.Waiter wa = replies.expect(a, in(Duration.ofSeconds(30)));
+    assertThat(replies.answer(reply("someone-else", 1))).as("not ours").isFalse();
+    assertThat(replies.answer(reply(a, Map.of("n", 1)))).isTrue();
+    assertThat(replies.answer(reply(a, 2))).as("answered once").isFalse();
+    assertThat(replies.await(a, wa).result()).isEqualTo(Map.of("n", 1));
+
+    CompletableFuture<McpSchema.JSONRPCResponse> waiting = new CompletableFuture<>();
+    Thread t =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    waiting.complete(
+                        replies.await(b, replies.expect(b, in(Duration.ofSeconds(30)))));
+                  } catch (Exception e) {
+                    waiting.completeExceptionally(e);
+                  }
+                });
+    while (!replies.answer(reply(b, "late"))) {
+      Thread.onSpinWait(); // until the waiter has registered
+    }
+    assertThat(waiting.get(10, TimeUnit.SECONDS).result()).isEqualTo("late");
+    t.join();
+  }
+
+  @Test
+  void theDeadlineEndsTheWait() {
+    String id = replies.nextId();
+    Replies.Waiter w = replies.expect(id, in(Duration.ofMillis(30)));
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> replies.await(id, w)).isInstanceOf(TimeoutException.class);
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(30));
+    assertThat(replies.answer(reply(id, 1))).as("nobody waits any more").isFalse();
+  }
+
+  @Test
+  void aCallerThatGivesUpStopsWaiting() throws Exception {
+    String id = replies.nextId();
+    CompletableFuture<Throwable> ended = new CompletableFuture<>();
+    Thread t =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    replies.await(id, replies.expect(id, in(Duration.ofMinutes(5))));
+                    ended.complete(null);
+                  } catch (Exception e) {
+                    ended.complete(e);
+                  }
+                });
+    t.interrupt();
+    assertThat(ended.get(10, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+    assertThat(replies.answer(reply(id, 1))).isFalse();
+  }
+
+  @Test
+  void aSleepingWatcherIsWokenByTheNextWaiterAndKeepsItsDeadline() throws Exception {
+    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!Deadlines.asleep()) { // a second with nothing to watch: it sleeps until woken
+      assertThat(System.nanoTime()).as("the watcher went to sleep").isLessThan(until);
+      Thread.sleep(20); // polls a state, not a synchronisation
+    }
+    String id = replies.nextId();
+    Replies.Waiter w = replies.expect(id, in(Duration.ofMillis(50)));
+    assertThatThrownBy(() -> replies.await(id, w)).isInstanceOf(TimeoutException.class);
+    assertThat(Deadlines.asleep()).as("woken").isFalse();
+  }
+
+  @Test
+  void aDirectRequestIsSentOnlyWhenTheServerOffersItsCapability() {
+    McpSchema.ServerCapabilities tools =
+        McpSchema.ServerCapabilities.builder().tools(false).build();
+    McpSchema.ServerCapabilities all =
+        McpSchema.ServerCapabilities.builder()
+            .tools(false)
+            .resources(false, false)
+            .prompts(false)
+            .build();
+    for (String capability : new String[] {"tools", "resources", "prompts"}) {
+      McpConnection.Direct<Object> d = new McpConnection.Direct<>("m", null, null, capability);
+      assertThat(d.offered(null)).isFalse();
+      assertThat(d.offered(all)).as(capability).isTrue();
+      assertThat(d.offered(tools)).as(capability).isEqualTo(capability.equals("tools"));
+    }
+  }
+}
