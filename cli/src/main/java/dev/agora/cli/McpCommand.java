@@ -2,11 +2,15 @@ package dev.agora.cli;
 
 import dev.agora.core.Marketplace;
 import dev.agora.server.StdioServer;
+import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.channels.Channels;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -70,7 +74,7 @@ final class McpCommand implements Callable<Integer> {
                 s.marketplace(),
                 s.context(),
                 input,
-                io.out(),
+                stdout(io.out()),
                 StdioServer.MAX_MESSAGE,
                 io.err()::println)) {
       io.err()
@@ -101,6 +105,19 @@ final class McpCommand implements Callable<Integer> {
     return in == System.in
         ? Channels.newInputStream(new FileInputStream(FileDescriptor.in).getChannel())
         : in;
+  }
+
+  /**
+   * The process's stdout as a plain file stream; tests' own streams as they are. {@code System.out}
+   * marks each write as possibly blocking, and a virtual thread writing through it makes the
+   * scheduler wake a second carrier to stand in for the one it holds — a thread hand-off on every
+   * answer. A write to a plain file stream holds its carrier while the pipe takes the line; answers
+   * are written one at a time, so a client that stops reading holds one carrier at most.
+   */
+  static OutputStream stdout(PrintStream out) {
+    return out == System.out
+        ? new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16)
+        : out;
   }
 
   /**

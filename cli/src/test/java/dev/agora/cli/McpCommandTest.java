@@ -203,6 +203,19 @@ class McpCommandTest {
     assertThat(r.err()).startsWith("error: no security context 'nobody'");
   }
 
+  @Test
+  void theProcessStreamsAreTakenAsPlainFileStreamsAndTestStreamsAsTheyAre() {
+    java.io.PrintStream mine = new java.io.PrintStream(new java.io.ByteArrayOutputStream());
+    assertThat(McpCommand.stdout(mine)).isSameAs(mine);
+    assertThat(McpCommand.stdout(System.out))
+        .as("not System.out, whose writes wake a second carrier")
+        .isNotSameAs(System.out)
+        .isInstanceOf(java.io.BufferedOutputStream.class);
+    java.io.InputStream in = new java.io.ByteArrayInputStream(new byte[0]);
+    assertThat(McpCommand.stdin(in)).isSameAs(in);
+    assertThat(McpCommand.stdin(System.in)).isNotSameAs(System.in);
+  }
+
   private static void send(OutputStream client, String json) throws IOException {
     client.write((json + "\n").getBytes(StandardCharsets.UTF_8));
     client.flush();

@@ -125,7 +125,7 @@ final class ModernConnection implements Upstream {
             e);
       }
       Process p = process;
-      StdioTransport.pipeReader("mcp-" + config.name() + "-stderr", () -> drainStderr(p));
+      StdioTransport.pipeThread("mcp-" + config.name() + "-stderr", () -> drainStderr(p));
       stdio =
           StdioMcpClientTransport.builder(
                   new BoundedStdout(

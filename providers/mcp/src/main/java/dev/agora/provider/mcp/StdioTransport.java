@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -47,9 +49,24 @@ final class StdioTransport implements McpClientTransport {
   private final McpJsonMapper json;
   private final Consumer<String> log;
   private final Runnable onExit;
-  private final Object writeLock = new Object();
   private volatile Process process;
-  private volatile OutputStream stdin;
+
+  /**
+   * The lines waiting for the writer thread ({@link #writeStdin}), which alone writes the server's
+   * stdin: a sender never blocks on the pipe, and what queues up while a line is written goes out
+   * in one write.
+   */
+  private final BlockingQueue<byte[]> lines = new ArrayBlockingQueue<>(QUEUED);
+
+  /** How many lines may wait for the server to take them. */
+  static final int QUEUED = 4096;
+
+  /** Tells the writer thread to close the server's stdin and end. */
+  private static final byte[] END = new byte[0];
+
+  /** Why the server's stdin cannot be written any more; null while it can. */
+  private volatile String writeFailure;
+
   private volatile boolean closing;
 
   /** When the write in progress began ({@link System#nanoTime()}); 0 when there is none. */
@@ -112,33 +129,71 @@ final class StdioTransport implements McpClientTransport {
                     + e.getMessage();
             throw new IllegalStateException(startFailure, e);
           }
-          stdin = process.getOutputStream();
           Process p = process;
           running(this);
-          pipeReader("mcp-" + config.name() + "-stdout", () -> readStdout(p, handler));
-          pipeReader("mcp-" + config.name() + "-stderr", () -> drainStderr(p));
+          pipeThread("mcp-" + config.name() + "-stdin", () -> writeStdin(p));
+          pipeThread("mcp-" + config.name() + "-stdout", () -> readStdout(p, handler));
+          pipeThread("mcp-" + config.name() + "-stderr", () -> drainStderr(p));
           Thread.ofVirtual().name("mcp-" + config.name() + "-writes").start(() -> watchWrites(p));
         });
   }
 
   /**
-   * Starts a thread that reads a child's pipe — a platform thread, never a virtual one. A read from
-   * a pipe blocks in native code and pins a virtual thread's carrier; the scheduler makes up for it
-   * with a spare carrier only while the spare is busy, and retires it after some 30 s idle. Two
-   * such readers (stdout and stderr) then held both carriers of this 2-core machine and no other
-   * virtual thread ran: an idle {@code agora mcp} answered nothing ~45 s after its last call.
+   * Starts a thread that reads or writes a child's pipe — a platform thread, never a virtual one. A
+   * read from a pipe blocks in native code and pins a virtual thread's carrier; the scheduler makes
+   * up for it with a spare carrier only while the spare is busy, and retires it after some 30 s
+   * idle. Two such readers (stdout and stderr) then held both carriers of this 2-core machine and
+   * no other virtual thread ran: an idle {@code agora mcp} answered nothing ~45 s after its last
+   * call. A write from a virtual thread has the scheduler wake a second carrier to stand in for the
+   * first while it writes: two thread hand-offs per request, where handing the line to the writer
+   * thread is one.
    */
-  static Thread pipeReader(String name, Runnable read) {
-    return Thread.ofPlatform().name(name).daemon().start(read);
+  static Thread pipeThread(String name, Runnable work) {
+    return Thread.ofPlatform().name(name).daemon().start(work);
+  }
+
+  /**
+   * The writer thread: writes the queued lines to the server's stdin, as many as are queued in one
+   * write, until {@link #END} (then closes it). A write that fails stops the server: its exit fails
+   * the requests in flight ({@link #ended}), and the next request starts a new one.
+   */
+  private void writeStdin(Process p) {
+    try (OutputStream out = p.getOutputStream()) {
+      byte[] line = lines.take();
+      while (line != END) {
+        writingSince = System.nanoTime() | 1; // never 0, which means no write
+        try {
+          do {
+            out.write(line);
+            out.write('\n');
+            line = lines.poll();
+          } while (line != null && line != END);
+          out.flush();
+        } finally {
+          writingSince = 0;
+        }
+        if (line == null) {
+          line = lines.take();
+        }
+      }
+    } catch (IOException e) {
+      writeFailure = "cannot write to MCP server '" + config.name() + "': " + e.getMessage();
+      lines.clear();
+      if (!closing) {
+        log.accept("mcp " + config.name() + ": " + writeFailure + "; stopping it");
+        ProcessTree.kill(p.toHandle());
+      }
+    } catch (InterruptedException e) {
+      // nobody interrupts it; END ends it
+    }
   }
 
   /**
    * Stops a server that has not taken a line of its input for a whole {@code timeout}: a write to
-   * its full stdin pipe would otherwise block the request — and every request after it, waiting for
-   * the line — for good, however short their deadlines (a call to a connected server runs on its
-   * caller's thread, see {@link McpProvider#keepsDeadline}). Stopped, the server's pipe breaks, the
-   * write fails, and a new server is started on the next request. One check a second at most: no
-   * cost per request.
+   * its full stdin pipe would otherwise hold the writer thread — and every request queued after it
+   * — for good (each request's caller waits only until its deadline). Stopped, the server's pipe
+   * breaks, the write fails, the requests in flight fail, and a new server is started on the next
+   * request. One check a second at most: no cost per request.
    */
   private void watchWrites(Process p) {
     long limit = config.timeout().toNanos();
@@ -303,32 +358,44 @@ final class StdioTransport implements McpClientTransport {
     return line.length() <= 300 ? line : line.substring(0, 300) + "…";
   }
 
+  /**
+   * Queues the message for the writer thread; waits for room up to the server's {@code timeout}
+   * when {@link #QUEUED} lines already wait (a server that takes no input is stopped by then, see
+   * {@link #watchWrites}).
+   */
   @Override
   public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
     return Mono.fromRunnable(
         () -> {
-          OutputStream out = stdin;
-          if (out == null) {
+          if (process == null) {
             throw new IllegalStateException(
                 startFailure != null
                     ? startFailure
                     : "MCP server '" + config.name() + "' is not running");
           }
+          boolean queued;
           try {
             byte[] bytes = json.writeValueAsBytes(message);
-            synchronized (writeLock) { // one whole line at a time, whatever thread sends
-              writingSince = System.nanoTime() | 1; // never 0, which means no write
-              try {
-                out.write(bytes);
-                out.write('\n');
-                out.flush();
-              } finally {
-                writingSince = 0;
-              }
-            }
+            queued =
+                writeFailure == null
+                    && (lines.offer(bytes) // never waits when there is room
+                        || lines.offer(bytes, config.timeout().toNanos(), TimeUnit.NANOSECONDS));
           } catch (IOException e) {
             throw new IllegalStateException(
                 "cannot write to MCP server '" + config.name() + "': " + e.getMessage(), e);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            queued = false;
+          }
+          if (!queued || writeFailure != null) {
+            throw new IllegalStateException(
+                writeFailure != null
+                    ? writeFailure
+                    : "cannot write to MCP server '"
+                        + config.name()
+                        + "': "
+                        + QUEUED
+                        + " messages wait for it to read its input");
           }
         });
   }
@@ -375,16 +442,15 @@ final class StdioTransport implements McpClientTransport {
     }
   }
 
+  /** Has the writer thread close the server's stdin once the line it writes is written. */
   private void closeStdin() {
-    try {
-      stdin.close();
-    } catch (IOException e) {
-      // the server is gone already; what is left of its tree is terminated next
-    }
+    lines.clear();
+    lines.offer(END);
   }
 
   /** This transport's process (tree) is gone: the shutdown hook need not wait for it. */
   private void stopped() {
+    closeStdin(); // ends the writer thread, if the server ended first
     RUNNING.remove(this);
     stopped.complete(null);
   }
@@ -428,6 +494,11 @@ final class StdioTransport implements McpClientTransport {
       ProcessTree.kill(t.process.toHandle());
       t.stopped();
     }
+  }
+
+  /** How many lines wait for the writer thread (tests). */
+  int queued() {
+    return lines.size();
   }
 
   /** The server's process id, or -1 before it started (tests kill it to test recovery). */

@@ -81,6 +81,9 @@ final class TrackingTransport implements McpClientTransport {
     }
     // given up (deadline, interrupt), the request stays in flight until cancelled or answered
     McpSchema.JSONRPCResponse reply = replies.await(id, w);
+    if (reply.error() != null && w.overdue(System.nanoTime())) {
+      throw new TimeoutException(); // the server failed past the deadline: the deadline counts
+    }
     if (reply.error() != null) {
       throw new ExecutionException(new McpError(reply.error()));
     }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A stdio server's pipes are read by platform threads (see {@link StdioTransport#pipeReader}): on
+ * A stdio server's pipes are read by platform threads (see {@link StdioTransport#pipeThread}): on
  * virtual threads the blocked reads held every carrier of a 2-core machine once the scheduler's
  * spare carriers retired, and an idle {@code agora mcp} stopped answering (reproduced by hand:
  * initialize, one call, 60 s idle, the next call never answered — not even at its deadline).

@@ -51,11 +51,16 @@ final class Scripted {
 
   /** The configuration of server {@code s} playing {@code dir/s.json}, with a deadline. */
   static McpServerConfig config(Path dir, Duration timeout) {
+    return stdio("s", "node", List.of(script(), dir.resolve("s.json").toString()), timeout);
+  }
+
+  /** The configuration of stdio server {@code name}, run as {@code command args}. */
+  static McpServerConfig stdio(String name, String command, List<String> args, Duration timeout) {
     return new McpServerConfig(
-        "s",
+        name,
         McpServerConfig.Transport.STDIO,
-        "node",
-        List.of(script(), dir.resolve("s.json").toString()),
+        command,
+        args,
         Map.of(),
         null,
         null,

@@ -24,20 +24,7 @@ class TrackingTransportTest {
 
   private final StdioTransport stdio =
       new StdioTransport(
-          new McpServerConfig(
-              "idle",
-              McpServerConfig.Transport.STDIO,
-              "node",
-              List.of(),
-              Map.of(),
-              null,
-              null,
-              Map.of(),
-              List.of(),
-              Duration.ofSeconds(1),
-              McpServerConfig.DEFAULT_MAX_BYTES,
-              null,
-              McpServerConfig.Protocol.AUTO),
+          Scripted.stdio("idle", "node", List.of(), Duration.ofSeconds(1)),
           McpJsonDefaults.getMapper(),
           log::add,
           () -> log.add("exited"));
