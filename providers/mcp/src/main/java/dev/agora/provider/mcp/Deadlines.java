@@ -1,17 +1,21 @@
 package dev.agora.provider.mcp;
 
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Wakes the threads waiting for replies ({@link Replies}) whose deadline has passed. One thread for
- * the JVM looks at the waiters every {@link #TICK}; a deadline is kept to within a tick. Unlike a
- * timed wait per request, which puts a task on the JDK's timer thread and wakes it for each request
- * at one in flight, this costs nothing per request: the watcher runs on its clock while requests
- * are waited for, and goes to sleep for good a second after the last one, woken by the next.
+ * Wakes the threads waiting for replies ({@link Replies}, {@link #await}) whose deadline has
+ * passed. One thread for the JVM looks at the waiters every {@link #TICK}; a deadline is kept to
+ * within a tick. Unlike a timed wait per request, which puts a task on the JDK's timer thread and
+ * wakes it for each request at one in flight, this costs nothing per request: the watcher runs on
+ * its clock while requests are waited for, and goes to sleep for good a second after the last one,
+ * woken by the next.
  */
 final class Deadlines {
 
@@ -21,21 +25,66 @@ final class Deadlines {
   /** How long the watcher keeps ticking with nothing to watch before it sleeps until woken. */
   static final long IDLE = TimeUnit.SECONDS.toNanos(1);
 
-  private static final Set<Replies.Waiter> WATCHED = ConcurrentHashMap.newKeySet();
+  /** A thread waiting until {@code deadline} ({@link System#nanoTime()}) at most. */
+  static class Waiter {
+    final Thread thread = Thread.currentThread();
+    final long deadline;
+
+    Waiter(long deadline) {
+      this.deadline = deadline;
+    }
+
+    boolean overdue(long now) {
+      return now - deadline >= 0;
+    }
+  }
+
+  private static final Set<Waiter> WATCHED = ConcurrentHashMap.newKeySet();
   private static final AtomicBoolean ASLEEP = new AtomicBoolean();
   private static final Thread WATCHER =
       Thread.ofPlatform().name("agora-mcp-deadlines").daemon().start(Deadlines::watch);
 
   private Deadlines() {}
 
-  static void watch(Replies.Waiter w) {
+  /**
+   * Waits for {@code f} until {@code deadlineNanos}, as {@code f.get(timeout)} does but without a
+   * timer task per wait: the thread that completes {@code f} wakes the waiter, or the watcher does
+   * once the deadline has passed.
+   *
+   * @throws TimeoutException the deadline passed first
+   * @throws InterruptedException the waiting thread was interrupted first
+   */
+  static <T> T await(CompletableFuture<T> f, long deadlineNanos)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    if (!f.isDone()) {
+      Waiter w = new Waiter(deadlineNanos);
+      f.whenComplete((v, e) -> LockSupport.unpark(w.thread));
+      watch(w);
+      try {
+        while (!f.isDone()) {
+          if (Thread.interrupted()) {
+            throw new InterruptedException();
+          }
+          if (w.overdue(System.nanoTime())) {
+            throw new TimeoutException();
+          }
+          LockSupport.park(f);
+        }
+      } finally {
+        forget(w);
+      }
+    }
+    return f.get();
+  }
+
+  static void watch(Waiter w) {
     WATCHED.add(w);
     if (ASLEEP.compareAndSet(true, false)) {
       LockSupport.unpark(WATCHER);
     }
   }
 
-  static void forget(Replies.Waiter w) {
+  static void forget(Waiter w) {
     WATCHED.remove(w);
   }
 
@@ -49,7 +98,7 @@ final class Deadlines {
     while (true) {
       LockSupport.parkNanos(TICK);
       long now = System.nanoTime();
-      for (Replies.Waiter w : WATCHED) {
+      for (Waiter w : WATCHED) {
         if (w.overdue(now)) {
           LockSupport.unpark(w.thread);
         }

@@ -360,7 +360,8 @@ final class McpConnection implements AutoCloseable {
                     System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms));
         return s.transport().unmarshalFrom(result, direct.type());
       }
-      return op.apply(s.client()).toFuture().get(ms, TimeUnit.MILLISECONDS);
+      return Deadlines.await(
+          op.apply(s.client()).toFuture(), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms));
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (Thread.currentThread().isInterrupted()) {

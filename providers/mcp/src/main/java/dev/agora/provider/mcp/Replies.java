@@ -21,17 +21,11 @@ final class Replies {
   static final String PREFIX = "agora-";
 
   /** One request waiting for its reply. */
-  static final class Waiter {
-    final Thread thread = Thread.currentThread();
-    final long deadline;
+  static final class Waiter extends Deadlines.Waiter {
     private volatile McpSchema.JSONRPCResponse reply;
 
     private Waiter(long deadline) {
-      this.deadline = deadline;
-    }
-
-    boolean overdue(long now) {
-      return now - deadline >= 0;
+      super(deadline);
     }
   }
 

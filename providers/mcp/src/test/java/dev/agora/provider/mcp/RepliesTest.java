@@ -103,6 +103,55 @@ class RepliesTest {
   }
 
   @Test
+  void aFutureIsAwaitedUntilItCompletesItsDeadlineOrItsCallerGivesUp() throws Exception {
+    assertThat(Deadlines.await(CompletableFuture.completedFuture("now"), in(Duration.ZERO)))
+        .as("done: no wait, whatever the deadline")
+        .isEqualTo("now");
+    assertThatThrownBy(
+            () ->
+                Deadlines.await(
+                    CompletableFuture.failedFuture(new IllegalStateException("no")),
+                    in(Duration.ofSeconds(5))))
+        .isInstanceOf(java.util.concurrent.ExecutionException.class)
+        .hasCauseInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> Deadlines.await(new CompletableFuture<>(), in(Duration.ofMillis(30))))
+        .isInstanceOf(TimeoutException.class);
+
+    CompletableFuture<String> later = new CompletableFuture<>();
+    CompletableFuture<Object> got = new CompletableFuture<>();
+    Thread t =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    got.complete(Deadlines.await(later, in(Duration.ofMinutes(5))));
+                  } catch (Exception e) {
+                    got.complete(e);
+                  }
+                });
+    while (t.getState() != Thread.State.WAITING) {
+      Thread.onSpinWait(); // until it parks
+    }
+    later.complete("later");
+    assertThat(got.get(10, TimeUnit.SECONDS)).isEqualTo("later");
+
+    CompletableFuture<Object> gaveUp = new CompletableFuture<>();
+    Thread u =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    gaveUp.complete(
+                        Deadlines.await(new CompletableFuture<>(), in(Duration.ofMinutes(5))));
+                  } catch (Exception e) {
+                    gaveUp.complete(e);
+                  }
+                });
+    u.interrupt();
+    assertThat(gaveUp.get(10, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+  }
+
+  @Test
   void aDirectRequestIsSentOnlyWhenTheServerOffersItsCapability() {
     McpSchema.ServerCapabilities tools =
         McpSchema.ServerCapabilities.builder().tools(false).build();
