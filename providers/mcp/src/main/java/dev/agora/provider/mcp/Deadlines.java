@@ -13,9 +13,9 @@ import java.util.concurrent.locks.LockSupport;
  * Wakes the threads waiting for replies ({@link Replies}, {@link #await}) whose deadline has
  * passed. One thread for the JVM looks at the waiters every {@link #TICK}; a deadline is kept to
  * within a tick. Unlike a timed wait per request, which puts a task on the JDK's timer thread and
- * wakes it for each request at one in flight, this costs nothing per request: the watcher runs on
- * its clock while requests are waited for, and goes to sleep for good a second after the last one,
- * woken by the next.
+ * wakes it for each request at one in flight, its cost does not grow with the requests: it wakes
+ * 200 times a second while any request is waited for, and sleeps from a second after the last one
+ * until the next comes.
  */
 final class Deadlines {
 
@@ -96,23 +96,34 @@ final class Deadlines {
   private static void watch() {
     long lastBusy = System.nanoTime();
     while (true) {
-      LockSupport.parkNanos(TICK);
-      long now = System.nanoTime();
-      for (Waiter w : WATCHED) {
-        if (w.overdue(now)) {
-          LockSupport.unpark(w.thread);
-        }
-      }
-      if (!WATCHED.isEmpty()) {
-        lastBusy = now;
-      } else if (now - lastBusy > IDLE) {
-        ASLEEP.set(true);
-        if (WATCHED.isEmpty()) { // a waiter that came before ASLEEP was set would not wake us
-          LockSupport.park();
-        }
-        ASLEEP.set(false);
+      try {
+        lastBusy = tick(lastBusy);
+      } catch (Throwable t) { // out of memory, say: waiters park untimed, this thread must go on
         lastBusy = System.nanoTime();
       }
     }
+  }
+
+  /** One tick: wakes the overdue waiters; sleeps until woken after {@link #IDLE} without any. */
+  private static long tick(long lastBusy) {
+    LockSupport.parkNanos(TICK);
+    long now = System.nanoTime();
+    for (Waiter w : WATCHED) {
+      if (w.overdue(now)) {
+        LockSupport.unpark(w.thread);
+      }
+    }
+    if (!WATCHED.isEmpty()) {
+      return now;
+    }
+    if (now - lastBusy <= IDLE) {
+      return lastBusy;
+    }
+    ASLEEP.set(true);
+    if (WATCHED.isEmpty()) { // a waiter that came before ASLEEP was set would not wake us
+      LockSupport.park();
+    }
+    ASLEEP.set(false);
+    return System.nanoTime();
   }
 }

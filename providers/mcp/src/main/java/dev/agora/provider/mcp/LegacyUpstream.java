@@ -54,7 +54,8 @@ record LegacyUpstream(McpConnection connection, Duration timeout) implements Ups
     return connection.request(
         "tools/call " + request.name(),
         c -> c.callTool(request),
-        new McpConnection.Direct<>(McpSchema.METHOD_TOOLS_CALL, request, CALL_TOOL, "tools"),
+        new McpConnection.Direct<>(
+            McpSchema.METHOD_TOOLS_CALL, request, CALL_TOOL, c -> c.tools() != null),
         deadline,
         tag,
         retry);
@@ -67,7 +68,7 @@ record LegacyUpstream(McpConnection connection, Duration timeout) implements Ups
         "resources/read " + request.uri(),
         c -> c.readResource(request),
         new McpConnection.Direct<>(
-            McpSchema.METHOD_RESOURCES_READ, request, READ_RESOURCE, "resources"),
+            McpSchema.METHOD_RESOURCES_READ, request, READ_RESOURCE, c -> c.resources() != null),
         deadline,
         tag,
         true);
@@ -79,7 +80,8 @@ record LegacyUpstream(McpConnection connection, Duration timeout) implements Ups
     return connection.request(
         "prompts/get " + request.name(),
         c -> c.getPrompt(request),
-        new McpConnection.Direct<>(McpSchema.METHOD_PROMPT_GET, request, GET_PROMPT, "prompts"),
+        new McpConnection.Direct<>(
+            McpSchema.METHOD_PROMPT_GET, request, GET_PROMPT, c -> c.prompts() != null),
         deadline,
         tag,
         true);

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import reactor.core.publisher.Mono;
 
 /**
@@ -271,18 +272,18 @@ final class McpConnection implements AutoCloseable {
   /**
    * A request that Agora can send itself, past the SDK's client, where the transport allows it
    * ({@link TrackingTransport#direct()}): its method, params and the type of its result. Sent only
-   * when the server declared {@code capability} ("tools", "resources", "prompts"); otherwise the
-   * SDK's client refuses it, as it always did.
+   * when the server declared the {@code capability} it needs; otherwise it goes to the SDK's
+   * client, as it always did.
    */
-  record Direct<T>(String method, Object params, TypeRef<T> type, String capability) {
+  record Direct<T>(
+      String method,
+      Object params,
+      TypeRef<T> type,
+      Predicate<McpSchema.ServerCapabilities> capability) {
 
+    /** Whether the server declared the capability this request needs. */
     boolean offered(McpSchema.ServerCapabilities c) {
-      return c != null
-          && switch (capability) {
-            case "tools" -> c.tools() != null;
-            case "resources" -> c.resources() != null;
-            default -> c.prompts() != null;
-          };
+      return c != null && capability.test(c);
     }
   }
 
@@ -358,7 +359,11 @@ final class McpConnection implements AutoCloseable {
                     direct.method(),
                     direct.params(),
                     System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms));
-        return s.transport().unmarshalFrom(result, direct.type());
+        try {
+          return s.transport().unmarshalFrom(result, direct.type());
+        } catch (RuntimeException e) { // a result of the wrong shape, failed as the SDK fails it
+          throw new ExecutionException(e);
+        }
       }
       return Deadlines.await(
           op.apply(s.client()).toFuture(), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms));

@@ -67,6 +67,9 @@ final class StdioTransport implements McpClientTransport {
   /** Why the server's stdin cannot be written any more; null while it can. */
   private volatile String writeFailure;
 
+  /** Set when the writer thread is to end. */
+  private volatile boolean ending;
+
   private volatile boolean closing;
 
   /** When the write in progress began ({@link System#nanoTime()}); 0 when there is none. */
@@ -153,21 +156,23 @@ final class StdioTransport implements McpClientTransport {
   }
 
   /**
-   * The writer thread: writes the queued lines to the server's stdin, as many as are queued in one
-   * write, until {@link #END} (then closes it). A write that fails stops the server: its exit fails
-   * the requests in flight ({@link #ended}), and the next request starts a new one.
+   * The writer thread: writes the queued lines to the server's stdin, as many as are queued before
+   * one flush, until it is told to end ({@link #closeStdin}; then it closes stdin). A write that
+   * fails stops the server: its exit fails the requests in flight ({@link #ended}), and the next
+   * request starts a new one. {@link #writingSince} is set afresh for each line, so a server that
+   * reads slowly but steadily under a backlog is never taken for one that stopped reading.
    */
   private void writeStdin(Process p) {
     try (OutputStream out = p.getOutputStream()) {
       byte[] line = lines.take();
-      while (line != END) {
-        writingSince = System.nanoTime() | 1; // never 0, which means no write
+      while (line != END && !ending) {
         try {
           do {
+            writingSince = System.nanoTime() | 1; // never 0, which means no write
             out.write(line);
             out.write('\n');
             line = lines.poll();
-          } while (line != null && line != END);
+          } while (line != null && line != END && !ending);
           out.flush();
         } finally {
           writingSince = 0;
@@ -391,11 +396,11 @@ final class StdioTransport implements McpClientTransport {
             throw new IllegalStateException(
                 writeFailure != null
                     ? writeFailure
-                    : "cannot write to MCP server '"
+                    : "MCP server '"
                         + config.name()
-                        + "': "
+                        + "' does not read its input: "
                         + QUEUED
-                        + " messages wait for it to read its input");
+                        + " messages wait for it");
           }
         });
   }
@@ -442,8 +447,16 @@ final class StdioTransport implements McpClientTransport {
     }
   }
 
-  /** Has the writer thread close the server's stdin once the line it writes is written. */
+  /**
+   * Has the writer thread close the server's stdin once the line it writes is written; what is
+   * still queued is dropped, and every later send fails at once as "not running" (a lost session:
+   * the request is retried on a new one if it may be).
+   */
   private void closeStdin() {
+    if (writeFailure == null) {
+      writeFailure = "MCP server '" + config.name() + "' is not running";
+    }
+    ending = true; // in case senders refill the queue before END gets in
     lines.clear();
     lines.offer(END);
   }

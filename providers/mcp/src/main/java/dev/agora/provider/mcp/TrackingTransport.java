@@ -18,7 +18,9 @@ import reactor.core.publisher.Mono;
  * Agora can (1) send {@code notifications/cancelled} for the request behind a call that ran past
  * its deadline, and (2) fail every request in flight at once when the connection is known to be
  * dead, instead of letting each wait out its timeout. A call is found by the progress token Agora
- * puts in its {@code _meta}: the call's own id.
+ * puts in its {@code _meta}: the call's own id. Over stdio it is also Agora's own lane to the
+ * server ({@link #exchange}): requests sent past the SDK's session, their replies handed straight
+ * to the thread that waits for them.
  */
 final class TrackingTransport implements McpClientTransport {
 
@@ -213,14 +215,29 @@ final class TrackingTransport implements McpClientTransport {
     exceptions = h;
   }
 
+  /**
+   * Closing fails Agora's own requests still in flight at once, as the SDK's session fails its own
+   * ("terminated": a lost session, retried on a new one where the request may be), rather than
+   * leaving them to their deadlines.
+   */
   @Override
   public Mono<Void> closeGracefully() {
+    failOwn();
     return inner.closeGracefully();
   }
 
   @Override
   public void close() {
+    failOwn();
     inner.close();
+  }
+
+  private void failOwn() {
+    if (replies != null) {
+      inFlight.keySet().stream()
+          .filter(id -> id instanceof String s && s.startsWith(Replies.PREFIX))
+          .forEach(id -> fail(id, "MCP session with server terminated", null));
+    }
   }
 
   @Override

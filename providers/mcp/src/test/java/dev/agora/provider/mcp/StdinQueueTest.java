@@ -37,7 +37,9 @@ class StdinQueueTest {
 
   private static McpSchema.JSONRPCNotification line(int i) {
     return new McpSchema.JSONRPCNotification(
-        McpSchema.JSONRPC_VERSION, "notifications/message", Map.of("n", i, "pad", "x".repeat(200)));
+        McpSchema.JSONRPC_VERSION,
+        "notifications/message",
+        Map.of("n", i, "pad", "x".repeat(2000)));
   }
 
   /** Sends until the pipe and the queue are full: the next send would wait for room. */
@@ -77,8 +79,7 @@ class StdinQueueTest {
       sender.interrupt();
       assertThat(failed.get(10, TimeUnit.SECONDS))
           .isInstanceOf(IllegalStateException.class)
-          .hasMessage(
-              "cannot write to MCP server 'deaf': 4096 messages wait for it to read its input");
+          .hasMessage("MCP server 'deaf' does not read its input: 4096 messages wait for it");
     } finally {
       t.close();
     }
@@ -103,6 +104,40 @@ class StdinQueueTest {
           .isInstanceOf(IllegalStateException.class)
           .hasMessageStartingWith("cannot write to MCP server 'deaf': ")
           .hasMessageNotContaining("messages wait");
+    } finally {
+      t.close();
+    }
+  }
+
+  @Test
+  void aServerThatReadsSlowlyButSteadilyIsNotTakenForOneThatStopped() throws Exception {
+    StdioTransport t =
+        new StdioTransport(
+            Scripted.stdio(
+                "slow",
+                "sh",
+                List.of("-c", "while read -r l; do sleep 0.002; done"),
+                Duration.ofMillis(300)),
+            McpJsonDefaults.getMapper(),
+            log::add,
+            () -> log.add("exited"));
+    t.connect(in -> Mono.empty()).block();
+    try {
+      long start = System.nanoTime();
+      for (int i = 0; i < 400; i++) { // ~800 KiB: the pipe holds a tiny part of it
+        t.sendMessage(line(i)).block();
+      }
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (t.queued() > 0) {
+        assertThat(System.nanoTime()).as("drained: %s", log).isLessThan(until);
+        Thread.sleep(10); // polls a state, not a synchronisation
+      }
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .as("the backlog took longer than the timeout to write")
+          .isGreaterThan(Duration.ofMillis(300));
+      assertThat(log).as("each line was taken within the timeout").isEmpty();
+      assertThat(t.pid()).isPositive();
+      assertThat(ProcessHandle.of(t.pid()).map(ProcessHandle::isAlive)).contains(true);
     } finally {
       t.close();
     }
