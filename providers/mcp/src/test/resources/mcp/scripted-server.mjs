@@ -11,6 +11,7 @@
 //   {"raw": "text"}            write this line as it is ("$ID" becomes the request's id)
 //   {"stderr": "text"}         write a line to stderr ("$CWD" becomes the working directory)
 //   {"notify": {method, params}} send a notification
+//   {"progress": n}            send n notifications/progress (1/n … n/n) for the request's progress token
 //   {"exit": code}             exit now
 //   {"exitOnce": code}         exit the first time only for this key (a marker file next to the scenario remembers)
 //   {"stayAlive": true}        keep running after stdin ends, ignoring SIGTERM
@@ -62,6 +63,13 @@ function act(msg, a, key) {
     send({ jsonrpc: "2.0", method: "notifications/message", params: { level: "info", data: "x".repeat(a.bigNotify) } });
   else if ("stderr" in a) process.stderr.write(a.stderr.replaceAll("$CWD", process.cwd()) + "\n");
   else if ("notify" in a) send({ jsonrpc: "2.0", ...a.notify });
+  else if ("progress" in a)
+    for (let i = 1; i <= a.progress; i++)
+      send({
+        jsonrpc: "2.0",
+        method: "notifications/progress",
+        params: { progressToken: msg.params?._meta?.progressToken, progress: i, total: a.progress, message: `step ${i}` },
+      });
   else if ("exit" in a) process.exit(a.exit);
   else if ("stopReading" in a) {
     lines.close();

@@ -148,11 +148,20 @@ final class CallsInFlight {
 
   /** Passes a progress notification on to the downstream of the call whose token it carries. */
   Mono<Void> progress(McpSchema.ProgressNotification n) {
-    InFlight f = calls.get(n.progressToken()); // the SDK refuses a notification without one
-    if (f != null) {
-      f.call.downstream().progress(n.progress(), n.total(), secrets.redact(n.message()));
-    }
+    // the SDK refuses a notification without a token
+    progress(n.progressToken(), n.progress(), n.total(), n.message());
     return Mono.empty();
+  }
+
+  /**
+   * Passes progress on to the downstream of the call with id {@code call}, if it is still in flight
+   * (a late notification, after the call ended, is dropped).
+   */
+  void progress(Object call, double progress, Double total, String message) {
+    InFlight f = calls.get(call);
+    if (f != null) {
+      f.call.downstream().progress(progress, total, secrets.redact(message));
+    }
   }
 
   /** Forwards a request of the upstream to the client of the one call in flight, or refuses it. */

@@ -304,8 +304,8 @@ final class ModernConnection implements Upstream {
   }
 
   /**
-   * Calls in flight, for the provider's bookkeeping; a 2026-07-28 server's progress and questions
-   * are not passed on yet (see docs/MCP.md).
+   * Calls in flight: a 2026-07-28 server's progress reaches the client of the call it belongs to;
+   * its questions (input requests) are not passed on yet (see docs/MCP.md).
    */
   @Override
   public CallsInFlight calls() {
@@ -332,7 +332,7 @@ final class ModernConnection implements Upstream {
                 c.tool(request.name())
                     .arguments(request.arguments())
                     .meta(meta(request.meta()))
-                    .progress(p -> {})
+                    .progress(p -> progress(tag, p))
                     .roundTimeout(deadline)
                     .callTimeout(deadline)
                     .call(),
@@ -349,7 +349,7 @@ final class ModernConnection implements Upstream {
             c ->
                 c.resource(request.uri())
                     .meta(meta(request.meta()))
-                    .progress(p -> {})
+                    .progress(p -> progress(tag, p))
                     .roundTimeout(deadline)
                     .callTimeout(deadline)
                     .read(),
@@ -369,7 +369,7 @@ final class ModernConnection implements Upstream {
                 c.prompt(request.name())
                     .arguments(args)
                     .meta(meta(request.meta()))
-                    .progress(p -> {})
+                    .progress(p -> progress(tag, p))
                     .roundTimeout(deadline)
                     .callTimeout(deadline)
                     .get(),
@@ -384,9 +384,19 @@ final class ModernConnection implements Upstream {
   }
 
   /**
+   * Progress of the request for call {@code tag}, reported by the SDK for its own token (see {@link
+   * #meta}), passed on to that call's client.
+   */
+  private void progress(Object tag, io.modelcontextprotocol.modern.McpSchema.ProgressParams p) {
+    if (tag != null && p.progress() != null) {
+      calls.progress(tag, p.progress(), p.total(), p.message());
+    }
+  }
+
+  /**
    * A request's own {@code _meta} without its progress token: the SDK adds the protocol's keys and
-   * a token of its own for the progress it hands to the request's consumer — a no-op until progress
-   * is passed on to the caller.
+   * a token of its own, and hands the progress that carries it to the request's consumer ({@link
+   * #progress}).
    */
   private static Map<String, Object> meta(Map<String, Object> meta) {
     Map<String, Object> out = new LinkedHashMap<>(meta);

@@ -33,7 +33,8 @@ class ScriptedModernTest {
         {"name": "odd", "inputSchema": {"type": "object"}},
         {"name": "crash", "inputSchema": {"type": "object"}},
         {"name": "flaky", "inputSchema": {"type": "object"}, "annotations": {"idempotentHint": true}},
-        {"name": "echo", "inputSchema": {"type": "object"}}]}}
+        {"name": "echo", "inputSchema": {"type": "object"}},
+        {"name": "steps", "inputSchema": {"type": "object"}}]}}
       """;
 
   private McpFixture start(String replies) throws IOException {
@@ -222,6 +223,26 @@ class ScriptedModernTest {
           .isInstanceOf(AgoraError.Timeout.class);
       assertThat(m.call("mcp.s.prompt.p", "{:who \"Ada\"}").toString())
           .contains("\\\"who\\\":\\\"Ada\\\"");
+    }
+  }
+
+  @Test
+  void progressOfA2026ServerReachesTheClientThatMadeTheCall() throws Exception {
+    try (McpFixture m =
+        start(
+            """
+            "tools/call:steps": [{"progress": 3}, {"result": {"resultType": "complete",
+              "content": [{"type": "text", "text": "done"}]}}],
+            "tools/call:echo": {"echo": true}
+            """)) {
+      Client a = new Client(java.util.Set.of(), p -> dev.agora.rtfs.Value.NIL);
+      Client b = new Client(java.util.Set.of(), p -> dev.agora.rtfs.Value.NIL);
+      assertThat(m.call("mcp.s.steps", null, a)).isEqualTo(dev.agora.rtfs.Value.of("done"));
+      a.awaitProgress(3);
+      assertThat(a.progress).containsExactly("1.0/3.0", "2.0/3.0", "3.0/3.0");
+      assertThat(a.messages).containsExactly("step 1", "step 2", "step 3");
+      assertThat(m.call("mcp.s.echo", null, b).toString()).contains("echo");
+      assertThat(b.progress).as("another call's client hears nothing of it").isEmpty();
     }
   }
 }
