@@ -10,12 +10,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Wakes the threads waiting for replies ({@link Replies}, {@link #await}) whose deadline has
- * passed. One thread for the JVM looks at the waiters every {@link #TICK}; a deadline is kept to
- * within a tick. Unlike a timed wait per request, which puts a task on the JDK's timer thread and
- * wakes it for each request at one in flight, its cost does not grow with the requests: it wakes
- * 200 times a second while any request is waited for, and sleeps from a second after the last one
- * until the next comes.
+ * Waits for a request's answer until its deadline ({@link #await}): the thread that completes the
+ * request wakes the waiter, or else one watcher thread for the JVM, which looks at the waiters
+ * every {@link #TICK}, wakes it once its deadline has passed; a deadline is kept to within a tick.
+ * Unlike a timed wait per request, which puts a task on the JDK's timer thread and wakes it for
+ * each request at one in flight, its cost does not grow with the requests: it wakes 200 times a
+ * second while any request is waited for, and sleeps from a second after the last one until the
+ * next comes.
  */
 final class Deadlines {
 
@@ -26,7 +27,7 @@ final class Deadlines {
   static final long IDLE = TimeUnit.SECONDS.toNanos(1);
 
   /** A thread waiting until {@code deadline} ({@link System#nanoTime()}) at most. */
-  static class Waiter {
+  private static final class Waiter {
     final Thread thread = Thread.currentThread();
     final long deadline;
 
@@ -77,14 +78,14 @@ final class Deadlines {
     return f.get();
   }
 
-  static void watch(Waiter w) {
+  private static void watch(Waiter w) {
     WATCHED.add(w);
     if (ASLEEP.compareAndSet(true, false)) {
       LockSupport.unpark(WATCHER);
     }
   }
 
-  static void forget(Waiter w) {
+  private static void forget(Waiter w) {
     WATCHED.remove(w);
   }
 

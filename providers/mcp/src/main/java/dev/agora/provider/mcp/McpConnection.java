@@ -349,24 +349,20 @@ final class McpConnection implements AutoCloseable {
       Duration deadline,
       Object tag) {
     long ms = Math.max(1, deadline.toMillis());
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
     try {
       if (direct != null
           && s.transport().direct()
           && direct.offered(s.client().getServerCapabilities())) {
         Object result =
-            s.transport()
-                .exchange(
-                    direct.method(),
-                    direct.params(),
-                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms));
+            Deadlines.await(s.transport().exchange(direct.method(), direct.params()), until);
         try {
           return s.transport().unmarshalFrom(result, direct.type());
         } catch (RuntimeException e) { // a result of the wrong shape, failed as the SDK fails it
           throw new ExecutionException(e);
         }
       }
-      return Deadlines.await(
-          op.apply(s.client()).toFuture(), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms));
+      return Deadlines.await(op.apply(s.client()).toFuture(), until);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (Thread.currentThread().isInterrupted()) {
@@ -375,7 +371,9 @@ final class McpConnection implements AutoCloseable {
         throw new Cancelled(
             "the caller gave up while " + what + " on MCP server '" + config.name() + "' ran");
       }
-      if (timedOut(cause)) { // the SDK's own request timeout: the same deadline
+      if (timedOut(cause) || System.nanoTime() - until >= 0) {
+        // the SDK's own request timeout, or a failure that came after the deadline (a write that
+        // waited out a full pipe, a server that failed late): the deadline is what counts
         throw passed(s, what, ms, tag);
       }
       if (tooLarge(cause) != null) {

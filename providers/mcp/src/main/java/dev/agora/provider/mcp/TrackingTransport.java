@@ -6,9 +6,9 @@ import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
@@ -27,8 +27,14 @@ final class TrackingTransport implements McpClientTransport {
   /** How the SDK's HTTP transports say that a body was over their limit. */
   static final String OVER_LIMIT = "exceeds the maximum allowed size";
 
-  /** A request sent and not yet answered. */
-  private record InFlight(String method, Object tag) {}
+  /** How the ids of Agora's own requests begin: never one of the SDK's (a UUID prefix). */
+  static final String OWN = "agora-";
+
+  /**
+   * A request sent and not yet answered; {@code result} is where the answer to one of Agora's own
+   * requests goes ({@link #exchange}), null for the SDK's.
+   */
+  private record InFlight(String method, Object tag, CompletableFuture<Object> result) {}
 
   private final McpClientTransport inner;
   private final Map<Object, InFlight> inFlight = new ConcurrentHashMap<>();
@@ -36,73 +42,69 @@ final class TrackingTransport implements McpClientTransport {
 
   private volatile Consumer<Throwable> exceptions = t -> {};
 
-  /** Agora's own requests (null: the transport cannot hand replies over, they go to the SDK). */
-  private final Replies replies;
+  /** Whether the transport hands replies over, so that Agora can send requests of its own. */
+  private final boolean direct;
+
+  private final AtomicLong ids = new AtomicLong();
 
   TrackingTransport(McpClientTransport inner) {
     this.inner = inner;
     inner.setExceptionHandler(this::exception);
+    direct = inner instanceof StdioTransport;
     if (inner instanceof StdioTransport stdio) {
-      replies = new Replies();
       stdio.handOver(this::answer);
-    } else {
-      replies = null;
     }
   }
 
   /** Whether requests can be sent past the SDK's session: {@link #exchange}. */
   boolean direct() {
-    return replies != null;
+    return direct;
   }
 
   /**
-   * Sends a request of Agora's own and waits for its reply on the calling thread, past the SDK's
-   * session (which still handles everything else: initialization, the server's notifications and
-   * requests). Only where {@link #direct()}. Fails as the SDK's requests do: a JSON-RPC error, or a
-   * request that cannot be sent, as an {@link ExecutionException} with the {@link McpError} or the
-   * transport's failure as its cause.
-   *
-   * @return the reply's result
-   * @throws TimeoutException {@code deadlineNanos} ({@link System#nanoTime()}) passed first
-   * @throws InterruptedException the caller gave up first
+   * Sends a request of Agora's own, past the SDK's session (which still handles everything else:
+   * initialization, the server's notifications and requests); the thread reading the server's
+   * output completes the returned future with the reply's result. Only where {@link #direct()}. It
+   * fails as the SDK's requests fail: with the {@link McpError} of a JSON-RPC error, or the
+   * transport's failure when the request cannot be sent. A request given up (its deadline, its
+   * caller) stays in flight until it is cancelled or answered.
    */
-  Object exchange(String method, Object params, long deadlineNanos)
-      throws InterruptedException, TimeoutException, ExecutionException {
-    String id = replies.nextId();
-    Replies.Waiter w = replies.expect(id, deadlineNanos);
+  CompletableFuture<Object> exchange(String method, Object params) {
+    String id = OWN + ids.incrementAndGet();
+    CompletableFuture<Object> result = new CompletableFuture<>();
+    inFlight.put(id, new InFlight(method, tagOf(params), result));
     try {
-      sendMessage(new McpSchema.JSONRPCRequest(McpSchema.JSONRPC_VERSION, method, id, params))
+      inner
+          .sendMessage(new McpSchema.JSONRPCRequest(McpSchema.JSONRPC_VERSION, method, id, params))
           .block();
     } catch (RuntimeException e) {
       inFlight.remove(id);
-      replies.forget(id, w);
-      if (w.overdue(System.nanoTime())) {
-        throw new TimeoutException(); // the write waited out the deadline (a full pipe)
-      }
-      throw new ExecutionException(e);
+      result.completeExceptionally(e);
     }
-    // given up (deadline, interrupt), the request stays in flight until cancelled or answered
-    McpSchema.JSONRPCResponse reply = replies.await(id, w);
-    if (reply.error() != null && w.overdue(System.nanoTime())) {
-      throw new TimeoutException(); // the server failed past the deadline: the deadline counts
-    }
-    if (reply.error() != null) {
-      throw new ExecutionException(new McpError(reply.error()));
-    }
-    return reply.result();
+    return result;
   }
 
   /**
    * A reply from the server: one to a request of Agora's own is taken (the SDK's session knows
-   * nothing of it) and handed to its waiter, if it still waits.
+   * nothing of it) and completes its request, if that is still in flight.
    */
   private boolean answer(McpSchema.JSONRPCResponse reply) {
-    if (!(reply.id() instanceof String id && id.startsWith(Replies.PREFIX))) {
+    if (!(reply.id() instanceof String id && id.startsWith(OWN))) {
       return false;
     }
-    inFlight.remove(id); // before the waiter wakes: it is answered
-    replies.answer(reply);
+    InFlight f = inFlight.remove(id);
+    if (f != null) {
+      complete(f.result(), reply);
+    }
     return true;
+  }
+
+  private static void complete(CompletableFuture<Object> result, McpSchema.JSONRPCResponse reply) {
+    if (reply.error() != null) {
+      result.completeExceptionally(new McpError(reply.error()));
+    } else {
+      result.complete(reply.result());
+    }
   }
 
   /**
@@ -135,7 +137,7 @@ final class TrackingTransport implements McpClientTransport {
   @Override
   public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
     if (message instanceof McpSchema.JSONRPCRequest r) {
-      inFlight.put(r.id(), new InFlight(r.method(), tagOf(r.params())));
+      inFlight.put(r.id(), new InFlight(r.method(), tagOf(r.params()), null));
     }
     return inner.sendMessage(message);
   }
@@ -183,7 +185,8 @@ final class TrackingTransport implements McpClientTransport {
   }
 
   private void fail(Object id, String reason, Object data) {
-    if (inFlight.remove(id) == null) {
+    InFlight f = inFlight.remove(id);
+    if (f == null) {
       return;
     }
     McpSchema.JSONRPCResponse error =
@@ -193,10 +196,9 @@ final class TrackingTransport implements McpClientTransport {
             null,
             new McpSchema.JSONRPCResponse.JSONRPCError(
                 McpSchema.ErrorCodes.INTERNAL_ERROR, reason, data));
-    if (replies != null && answer(error)) {
-      return;
-    }
-    if (handler != null) {
+    if (f.result() != null) {
+      complete(f.result(), error);
+    } else if (handler != null) {
       handler.apply(Mono.just(error)).subscribe(m -> {}, e -> {});
     }
   }
@@ -233,11 +235,12 @@ final class TrackingTransport implements McpClientTransport {
   }
 
   private void failOwn() {
-    if (replies != null) {
-      inFlight.keySet().stream()
-          .filter(id -> id instanceof String s && s.startsWith(Replies.PREFIX))
-          .forEach(id -> fail(id, "MCP session with server terminated", null));
-    }
+    inFlight.forEach(
+        (id, f) -> {
+          if (f.result() != null) {
+            fail(id, "MCP session with server terminated", null);
+          }
+        });
   }
 
   @Override

@@ -8,7 +8,6 @@ import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -58,26 +57,13 @@ class StdinQueueTest {
     StdioTransport t = deaf(Duration.ofMinutes(5));
     try {
       fill(t);
-      CompletableFuture<Throwable> failed = new CompletableFuture<>();
-      Thread sender =
-          Thread.ofVirtual()
-              .start(
-                  () -> {
-                    try {
-                      t.sendMessage(line(1)).block();
-                      failed.complete(null);
-                    } catch (RuntimeException e) {
-                      failed.complete(
-                          Thread.currentThread().isInterrupted()
-                              ? e
-                              : new AssertionError("the interrupt was not kept", e));
-                    }
-                  });
-      while (sender.getState() != Thread.State.TIMED_WAITING) {
-        Thread.onSpinWait(); // until it waits for room
-      }
-      sender.interrupt();
-      assertThat(failed.get(10, TimeUnit.SECONDS))
+      Attempt sender =
+          Attempt.start(() -> t.sendMessage(line(1)).block())
+              .blockedIn(Thread.State.TIMED_WAITING); // it waits for room
+      sender.thread().interrupt();
+      Attempt.Thrown failed = (Attempt.Thrown) sender.result();
+      assertThat(failed.interrupted()).as("the interrupt was kept").isTrue();
+      assertThat(failed.thrown())
           .isInstanceOf(IllegalStateException.class)
           .hasMessage("MCP server 'deaf' does not read its input: 4096 messages wait for it");
     } finally {
