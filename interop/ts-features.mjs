@@ -11,10 +11,17 @@
 //   elicit     trigger-elicitation-request: answered by this client's elicitation/create handler
 //   resources  resources/list, then resources/read of a listed resource
 //   prompts    prompts/list, then prompts/get of the simple prompt
+//   subscribe  resources/subscribe to a listed resource, then toggle-subscriber-updates (which makes
+//              server-everything send notifications/resources/updated at once): the update must
+//              reach this client, within 15 s; then toggled off and unsubscribed
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { CreateMessageRequestSchema, ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import {
+  CreateMessageRequestSchema,
+  ElicitRequestSchema,
+  ResourceUpdatedNotificationSchema,
+} from "@modelcontextprotocol/sdk/types.js";
 
 const [mode, target, key] = process.argv.slice(2);
 const transport =
@@ -138,6 +145,22 @@ await check("prompts", async () => {
     listed: listed.map((p) => p.name),
     messages: (got?.messages ?? []).map((m) => m.content?.text ?? m.content?.type),
   };
+});
+
+await check("subscribe", async () => {
+  const uri = (await client.listResources()).resources[0]?.uri;
+  let timer;
+  const updated = new Promise((resolve) => {
+    client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => resolve(n.params.uri));
+    timer = setTimeout(() => resolve(null), 15000);
+  });
+  await client.subscribeResource({ uri });
+  await client.callTool({ name: tool("toggle-subscriber-updates"), arguments: {} });
+  const got = await updated;
+  clearTimeout(timer);
+  await client.callTool({ name: tool("toggle-subscriber-updates"), arguments: {} });
+  await client.unsubscribeResource({ uri });
+  return { ok: got === uri, uri, updated: got };
 });
 
 console.log(JSON.stringify(out));

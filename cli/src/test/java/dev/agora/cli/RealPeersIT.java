@@ -156,7 +156,8 @@ class RealPeersIT {
   /** Each check of ts-features.mjs passed (its output says what was seen otherwise). */
   private static void assertFeatures(Dict out) {
     for (String check :
-        List.of("progress", "cancel", "sampling", "elicitation", "resources", "prompts")) {
+        List.of(
+            "progress", "cancel", "sampling", "elicitation", "resources", "prompts", "subscribe")) {
       Value v = out.get(check);
       assertThat(v).as(check).isInstanceOf(Dict.class);
       assertThat(((Dict) v).get("ok")).as(check + ": " + Printer.print(v)).isEqualTo(Value.TRUE);

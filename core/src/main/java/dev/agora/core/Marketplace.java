@@ -242,6 +242,35 @@ public final class Marketplace implements AutoCloseable {
   }
 
   /**
+   * Watches what {@code m} reads at {@code uri} for {@code caller} (an MCP resource subscription):
+   * {@code updated} runs on each change while the caller may still call {@code m} — a policy
+   * reloaded since then is obeyed — until the subscription is closed.
+   *
+   * @throws AgoraError SecurityViolation when the caller may not call {@code m}; a ProviderError
+   *     when its provider cannot watch it
+   */
+  public Provider.Subscription subscribe(
+      SecurityContext caller, CapabilityManifest m, String uri, Runnable updated) {
+    if (!mayCall(caller, m)) {
+      throw new AgoraError.SecurityViolation(
+          m.id(), caller.identity(), "its context or the policy does not allow it");
+    }
+    Provider provider = providers.get(m.provider().type());
+    if (provider == null) {
+      throw new AgoraError.ProviderError(
+          m.id(), "no provider of type '" + m.provider().type() + "' is installed", null);
+    }
+    return provider.subscribe(
+        m,
+        uri,
+        () -> {
+          if (mayCall(caller, m)) {
+            updated.run();
+          }
+        });
+  }
+
+  /**
    * Runs an RTFS plan: every {@code call} in it goes through the call path as {@code caller}, and
    * the plan, its steps and its calls are recorded as nested events.
    */

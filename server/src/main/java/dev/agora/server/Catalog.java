@@ -119,34 +119,69 @@ final class Catalog {
    * matches, as a call by {@code who}; an unknown URI is refused ({@code -32002}) and recorded.
    */
   Dict read(SecurityContext who, Dict params, ClientLink client) {
+    String uri = uri(params);
+    Reader r = find(who, uri);
+    return Rpc.obj("contents", contents(uri, call(who, r.manifest(), r.input(), client)));
+  }
+
+  /**
+   * {@code resources/subscribe}: {@code peer} hears {@code notifications/resources/updated} each
+   * time the upstream says the resource changed, while its caller may still read it, until it
+   * unsubscribes or leaves. Only what {@code who} could read can be subscribed to; an unknown URI
+   * is refused as {@link #read} refuses it, an upstream that cannot be watched with the reason.
+   */
+  Dict subscribe(SecurityContext who, Dict params, Peer peer) {
+    String uri = uri(params);
+    Reader r = find(who, uri);
+    Dict updated = Rpc.notification("notifications/resources/updated", Rpc.obj("uri", uri));
+    try {
+      peer.watch(
+          uri,
+          () -> marketplace.subscribe(who, r.manifest(), uri, () -> peer.notices.send(updated)));
+    } catch (AgoraError e) {
+      throw new Rpc.Failure(Rpc.SERVER_ERROR, e.kind() + ": " + e.getMessage());
+    }
+    return Dict.EMPTY;
+  }
+
+  /** {@code resources/unsubscribe}: no more updates of that URI; not subscribed is no error. */
+  Dict unsubscribe(Dict params, Peer peer) {
+    peer.unwatch(uri(params));
+    return Dict.EMPTY;
+  }
+
+  private static String uri(Dict params) {
     String uri = Rpc.text(params, "uri");
     if (uri == null) {
       throw new Rpc.Failure(Rpc.INVALID_PARAMS, "Invalid params: params.uri must be a string");
     }
-    Value result = null;
+    return uri;
+  }
+
+  /** A capability that reads a URI, with the input that makes it read that one. */
+  private record Reader(CapabilityManifest manifest, Value input) {}
+
+  /**
+   * What reads {@code uri} for {@code who}: the listed resource with that URI, else a template
+   * whose pattern it matches. None is refused ({@code -32002}), and the refusal recorded.
+   */
+  private Reader find(SecurityContext who, String uri) {
     for (Tools.Tool t : visible(who, "resource")) {
       if (uri.equals(meta(t.manifest(), "uri"))) {
-        result = call(who, t.manifest(), Value.NIL, client);
-        break;
+        return new Reader(t.manifest(), Value.NIL);
       }
     }
-    if (result == null) {
-      for (Tools.Tool t : visible(who, "template")) {
-        String template = meta(t.manifest(), "uri-template");
-        if (template != null && UriTemplates.matches(template, uri)) {
-          result = call(who, t.manifest(), Rpc.obj("uri", uri), client);
-          break;
-        }
+    for (Tools.Tool t : visible(who, "template")) {
+      String template = meta(t.manifest(), "uri-template");
+      if (template != null && UriTemplates.matches(template, uri)) {
+        return new Reader(t.manifest(), Rpc.obj("uri", uri));
       }
     }
-    if (result == null) {
-      marketplace.refuse(
-          CallRequest.of("resource:" + uri, Value.NIL, who),
-          new AgoraError.NotFound("resource:" + uri, null, List.of()));
-      throw new Rpc.Failure(
-          Rpc.RESOURCE_NOT_FOUND, "Resource not found: " + uri, Rpc.obj("uri", uri));
-    }
-    return Rpc.obj("contents", contents(uri, result));
+    marketplace.refuse(
+        CallRequest.of("resource:" + uri, Value.NIL, who),
+        new AgoraError.NotFound("resource:" + uri, null, List.of()));
+    throw new Rpc.Failure(
+        Rpc.RESOURCE_NOT_FOUND, "Resource not found: " + uri, Rpc.obj("uri", uri));
   }
 
   Dict prompts(SecurityContext who) {

@@ -116,6 +116,7 @@ public final class McpGateway implements AutoCloseable {
   void leave(Peer peer) {
     peers.remove(peer);
     peer.cancelAll();
+    peer.unwatchAll();
   }
 
   /** A client's notice stream just opened: it hears of a change it missed meanwhile. */
@@ -186,11 +187,30 @@ public final class McpGateway implements AutoCloseable {
       case "resources/list" -> catalog.resources(who);
       case "resources/templates/list" -> catalog.templates(who);
       case "resources/read" -> catalog.read(who, params, link(peer, params, reply, stateless));
+      case "resources/subscribe" ->
+          catalog.subscribe(who, params, session(peer, request, stateless));
+      case "resources/unsubscribe" ->
+          catalog.unsubscribe(params, session(peer, request, stateless));
       case "prompts/list" -> catalog.prompts(who);
       case "prompts/get" -> catalog.prompt(who, params, link(peer, params, reply, stateless));
       default ->
           throw new Rpc.Failure(Rpc.METHOD_NOT_FOUND, "Method not found: " + request.method());
     };
+  }
+
+  /**
+   * The peer, when it is a session's: 2026-07-28 has no sessions, and no {@code
+   * resources/subscribe} (its clients listen with {@code subscriptions/listen}).
+   */
+  private static Peer session(Peer peer, Rpc.Request request, boolean stateless) {
+    if (stateless) {
+      throw new Rpc.Failure(
+          Rpc.METHOD_NOT_FOUND,
+          "Method not found: "
+              + request.method()
+              + " needs a 2025-11-25 session (MCP 2026-07-28 has no resource subscriptions)");
+    }
+    return peer;
   }
 
   private static ClientLink link(Peer peer, Dict params, Channel reply, boolean stateless) {
@@ -207,7 +227,7 @@ public final class McpGateway implements AutoCloseable {
         "protocolVersion",
         version,
         "capabilities",
-        capabilities(),
+        capabilities(true),
         "serverInfo",
         SERVER_INFO,
         "instructions",
@@ -222,7 +242,7 @@ public final class McpGateway implements AutoCloseable {
         "supportedVersions",
         Vec.of(versions),
         "capabilities",
-        capabilities(),
+        capabilities(false),
         "instructions",
         INSTRUCTIONS,
         "ttlMs",
@@ -231,13 +251,14 @@ public final class McpGateway implements AutoCloseable {
         "private");
   }
 
-  private static Dict capabilities() {
+  /** What the server offers; {@code sessions}: to a 2025-11-25 session, which may subscribe. */
+  private static Dict capabilities(boolean sessions) {
     Dict listChanged = Rpc.obj("listChanged", true);
     return Rpc.obj(
         "tools",
         listChanged,
         "resources",
-        listChanged,
+        sessions ? Rpc.obj("listChanged", true, "subscribe", true) : listChanged,
         "prompts",
         listChanged,
         "logging",
@@ -272,6 +293,7 @@ public final class McpGateway implements AutoCloseable {
   @Override
   public void close() {
     peers.forEach(Peer::cancelAll);
+    peers.forEach(Peer::unwatchAll);
     peers.clear();
   }
 }

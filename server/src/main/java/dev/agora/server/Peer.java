@@ -1,15 +1,19 @@
 package dev.agora.server;
 
 import dev.agora.core.call.policy.SecurityContext;
+import dev.agora.core.spi.Provider;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * One MCP client as the gateway knows it: who it is, what it declared, the requests of its own in
@@ -39,6 +43,12 @@ final class Peer {
   private final Map<Value, Running> running = new ConcurrentHashMap<>();
   private final Map<Value, CompletableFuture<Rpc.Response>> asked = new ConcurrentHashMap<>();
   private final AtomicLong nextId = new AtomicLong();
+
+  /** The resources the client subscribed to, by URI; null once it left. */
+  private Map<String, Provider.Subscription> watching = new HashMap<>();
+
+  /** At most this many subscriptions per client: one more is refused. */
+  static final int MAX_SUBSCRIPTIONS = 1024;
 
   /** What the client declared ({@code initialize}'s capabilities), once it has. */
   volatile Dict capabilities = Dict.EMPTY;
@@ -140,6 +150,57 @@ final class Peer {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
+    }
+  }
+
+  /**
+   * Subscribes to {@code uri} with what {@code open} makes, unless already subscribed (the protocol
+   * makes subscribing twice the same as once).
+   *
+   * @throws Rpc.Failure when the client left, or has {@link #MAX_SUBSCRIPTIONS} already
+   */
+  synchronized void watch(String uri, Supplier<Provider.Subscription> open) {
+    if (watching == null) {
+      throw new Rpc.Failure(Rpc.INVALID_REQUEST, "Invalid request: the session has ended");
+    }
+    if (watching.containsKey(uri)) {
+      return;
+    }
+    if (watching.size() >= MAX_SUBSCRIPTIONS) {
+      throw new Rpc.Failure(
+          Rpc.INVALID_REQUEST,
+          "Invalid request: "
+              + MAX_SUBSCRIPTIONS
+              + " resources are subscribed to on this session already; unsubscribe from one first");
+    }
+    watching.put(uri, open.get());
+  }
+
+  /** Ends the subscription to {@code uri}, if there is one. */
+  void unwatch(String uri) {
+    Provider.Subscription s;
+    synchronized (this) {
+      s = watching == null ? null : watching.remove(uri);
+    }
+    if (s != null) {
+      s.close();
+    }
+  }
+
+  /** The URIs subscribed to (tests). */
+  synchronized Set<String> watched() {
+    return watching == null ? Set.of() : Set.copyOf(watching.keySet());
+  }
+
+  /** The client left: every subscription ends, and no new one is made. */
+  void unwatchAll() {
+    Map<String, Provider.Subscription> all;
+    synchronized (this) {
+      all = watching;
+      watching = null;
+    }
+    if (all != null) {
+      all.values().forEach(Provider.Subscription::close);
     }
   }
 

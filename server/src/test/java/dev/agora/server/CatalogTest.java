@@ -29,20 +29,10 @@ class CatalogTest extends AgainstGateway {
     return (Dict) ((Dict) Json.parse(r.body())).get("result");
   }
 
-  private static String request(int id, String method, String params) {
-    return "{\"jsonrpc\":\"2.0\",\"id\":"
-        + id
-        + ",\"method\":\""
-        + method
-        + "\",\"params\":"
-        + params
-        + "}";
-  }
-
   @Test
   void resourcesAreListedAndReadAsTheCaller() {
     String session = ops().initialise();
-    Dict listed = result(ops().post(request(1, "resources/list", "{}"), session));
+    Dict listed = result(ops().post(McpHttp.request(1, "resources/list", "{}"), session));
     Seq resources = (Seq) listed.get("resources");
     assertThat(resources.items()).isNotEmpty();
     Dict first = (Dict) resources.items().getFirst();
@@ -50,7 +40,8 @@ class CatalogTest extends AgainstGateway {
     assertThat(((Value.Str) first.get("name")).value()).startsWith("mcp.everything.resource.");
 
     Dict read =
-        result(ops().post(request(2, "resources/read", "{\"uri\":\"" + uri + "\"}"), session));
+        result(
+            ops().post(McpHttp.request(2, "resources/read", "{\"uri\":\"" + uri + "\"}"), session));
     Dict content = (Dict) ((Seq) read.get("contents")).items().getFirst();
     assertThat(content.get("uri")).isEqualTo(Value.of(uri));
     assertThat(
@@ -63,16 +54,23 @@ class CatalogTest extends AgainstGateway {
         .contains(((Value.Str) first.get("name")).value());
 
     HttpResponse<String> unknown =
-        ops().post(request(3, "resources/read", "{\"uri\":\"test://no/such/thing\"}"), session);
+        ops()
+            .post(
+                McpHttp.request(3, "resources/read", "{\"uri\":\"test://no/such/thing\"}"),
+                session);
     assertThat(unknown.body())
         .contains("\"code\":-32002", "Resource not found: test://no/such/thing");
 
     McpHttp agent = McpHttp.withKey(g.server.url(), GatewayFixture.AGENT_KEY);
     String mine = agent.initialise();
-    assertThat(result(agent.post(request(4, "resources/list", "{}"), mine)).get("resources"))
+    assertThat(
+            result(agent.post(McpHttp.request(4, "resources/list", "{}"), mine)).get("resources"))
         .as("the agent may call no resource, so it sees none")
         .isEqualTo(Vec.of(List.of()));
-    assertThat(agent.post(request(5, "resources/read", "{\"uri\":\"" + uri + "\"}"), mine).body())
+    assertThat(
+            agent
+                .post(McpHttp.request(5, "resources/read", "{\"uri\":\"" + uri + "\"}"), mine)
+                .body())
         .contains("\"code\":-32002");
   }
 
@@ -80,7 +78,7 @@ class CatalogTest extends AgainstGateway {
   void promptsAreListedAndGot() {
     String session = ops().initialise();
     Seq prompts =
-        (Seq) result(ops().post(request(1, "prompts/list", "{}"), session)).get("prompts");
+        (Seq) result(ops().post(McpHttp.request(1, "prompts/list", "{}"), session)).get("prompts");
     Dict simple =
         (Dict)
             prompts.items().stream()
@@ -93,14 +91,18 @@ class CatalogTest extends AgainstGateway {
         result(
             ops()
                 .post(
-                    request(2, "prompts/get", "{\"name\":\"" + name + "\",\"arguments\":{}}"),
+                    McpHttp.request(
+                        2, "prompts/get", "{\"name\":\"" + name + "\",\"arguments\":{}}"),
                     session));
     Dict message = (Dict) ((Seq) got.get("messages")).items().getFirst();
     assertThat(message.get("role")).isIn(Value.of("user"), Value.of("assistant"));
     assertThat(((Dict) message.get("content")).get("type")).isNotNull();
-    assertThat(ops().post(request(3, "prompts/get", "{\"name\":\"ccos.echo\"}"), session).body())
+    assertThat(
+            ops()
+                .post(McpHttp.request(3, "prompts/get", "{\"name\":\"ccos.echo\"}"), session)
+                .body())
         .contains("\"code\":-32602", "no prompt named ccos.echo");
-    assertThat(ops().post(request(4, "resources/templates/list", "{}"), session).body())
+    assertThat(ops().post(McpHttp.request(4, "resources/templates/list", "{}"), session).body())
         .contains("\"resourceTemplates\":[");
   }
 }

@@ -32,7 +32,32 @@ final class GatewayFixture implements AutoCloseable {
 
   final AgoraNode node;
   final AgoraServer server;
-  final List<String> log = new CopyOnWriteArrayList<>();
+
+  /** The node's log; each line added wakes whoever {@linkplain #awaitLog waits} on it. */
+  final List<String> log =
+      new CopyOnWriteArrayList<>() {
+        @Override
+        public boolean add(String line) {
+          boolean added = super.add(line);
+          synchronized (GatewayFixture.this) {
+            GatewayFixture.this.notifyAll();
+          }
+          return added;
+        }
+      };
+
+  /** Waits up to {@code seconds} for a log line containing {@code fragment}. */
+  synchronized boolean awaitLog(String fragment, int seconds) throws InterruptedException {
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    while (log.stream().noneMatch(l -> l.contains(fragment))) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      wait(left / 1_000_000 + 1);
+    }
+    return true;
+  }
 
   GatewayFixture(Path dir, String extraServerYaml) throws IOException {
     Path file = dir.resolve("agora.yaml");

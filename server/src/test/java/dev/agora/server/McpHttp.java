@@ -37,6 +37,17 @@ record McpHttp(String url, Map<String, String> headers) {
       "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
 
   /** A tools/call of {@code tool} with no arguments. */
+  /** A JSON-RPC request: {@code params} is JSON text. */
+  static String request(int id, String method, String params) {
+    return "{\"jsonrpc\":\"2.0\",\"id\":"
+        + id
+        + ",\"method\":\""
+        + method
+        + "\",\"params\":"
+        + params
+        + "}";
+  }
+
   static String call(String tool) {
     return "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":\""
         + tool

@@ -15,6 +15,7 @@ import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -187,6 +188,39 @@ class McpPiecesTest {
     Thread.currentThread().interrupt();
     assertThat(peer.drain(Duration.ofSeconds(1))).as("an interrupted wait gives up").isFalse();
     assertThat(Thread.interrupted()).as("and keeps the interrupt").isTrue();
+  }
+
+  @Test
+  void aPeersSubscriptionsAreBoundedAndEndWithIt() {
+    Peer peer = new Peer(SecurityContext.full("op"), null, 1);
+    List<String> closed = new ArrayList<>();
+    for (int i = 0; i < Peer.MAX_SUBSCRIPTIONS; i++) {
+      String uri = "u://" + i;
+      peer.watch(uri, () -> () -> closed.add(uri));
+    }
+    peer.watch(
+        "u://0",
+        () -> {
+          throw new AssertionError("already subscribed: nothing is made");
+        });
+    Rpc.Failure full =
+        catchThrowableOfType(Rpc.Failure.class, () -> peer.watch("u://more", () -> () -> {}));
+    assertThat(full.code).isEqualTo(Rpc.INVALID_REQUEST);
+    assertThat(full.getMessage()).contains("1024 resources are subscribed to on this session");
+
+    peer.unwatch("u://1");
+    peer.unwatch("u://1"); // not subscribed any more: nothing to do
+    assertThat(closed).containsExactly("u://1");
+    assertThat(peer.watched()).hasSize(Peer.MAX_SUBSCRIPTIONS - 1);
+
+    peer.unwatchAll();
+    assertThat(closed).hasSize(Peer.MAX_SUBSCRIPTIONS);
+    assertThat(peer.watched()).isEmpty();
+    peer.unwatchAll(); // twice is harmless
+    peer.unwatch("u://2");
+    Rpc.Failure ended =
+        catchThrowableOfType(Rpc.Failure.class, () -> peer.watch("u://x", () -> null));
+    assertThat(ended.getMessage()).isEqualTo("Invalid request: the session has ended");
   }
 
   @Test

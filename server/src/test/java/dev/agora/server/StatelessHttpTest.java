@@ -146,6 +146,19 @@ class StatelessHttpTest extends AgainstBareGateway {
   }
 
   @Test
+  void resourceSubscriptionsNeedASession() {
+    HttpResponse<String> r = post("resources/subscribe", null, "\"uri\":\"test://x\"," + META);
+    assertThat(r.body())
+        .contains(
+            "\"code\":-32601",
+            "resources/subscribe needs a 2025-11-25 session (MCP 2026-07-28 has no resource"
+                + " subscriptions)");
+    assertThat(post("server/discover", null, META).body())
+        .as("so it does not offer them")
+        .doesNotContain("subscribe");
+  }
+
+  @Test
   void aSessionOfTheOlderGenerationWorksBesideIt() {
     McpHttp client = McpHttp.withKey(g.server().url(), KEY);
     String session = client.initialise();

@@ -1,5 +1,6 @@
 package dev.agora.core.spi;
 
+import dev.agora.core.error.AgoraError;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.rtfs.Value;
 import java.util.function.Consumer;
@@ -36,6 +37,29 @@ public interface Provider {
    */
   default boolean keepsDeadline(CapabilityManifest manifest) {
     return false;
+  }
+
+  /**
+   * Asks to be told, by {@code updated}, each time what {@code manifest} reads at {@code uri}
+   * changes (an MCP server's resource: {@code resources/subscribe}), until the returned
+   * subscription is closed. {@code updated} runs on whatever thread learns of the change and must
+   * not block.
+   *
+   * @throws AgoraError a ProviderError (the caller's fault) when the capability cannot be watched —
+   *     the default — or its upstream refused
+   */
+  default Subscription subscribe(CapabilityManifest manifest, String uri, Runnable updated) {
+    throw AgoraError.ProviderError.refused(
+        manifest.id(),
+        "its provider ('" + type() + "') cannot tell when what it reads changes",
+        null);
+  }
+
+  /** A watch on something a capability reads, from {@link #subscribe}. */
+  interface Subscription extends AutoCloseable {
+    /** Stops the updates; closing twice is harmless. */
+    @Override
+    void close();
   }
 
   /** Called once by the marketplace before any call, with where its messages go (the log). */

@@ -1,5 +1,6 @@
 package dev.agora.provider.mcp;
 
+import dev.agora.core.spi.Provider;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -142,6 +143,11 @@ final class EraSwitch implements Upstream {
   public McpSchema.GetPromptResult getPrompt(
       McpSchema.GetPromptRequest request, Duration deadline, Object tag) {
     return chosen().getPrompt(request, deadline, tag);
+  }
+
+  @Override
+  public Provider.Subscription subscribe(String uri, Runnable updated) {
+    return chosen().subscribe(uri, updated);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.agora.provider.mcp;
 
+import dev.agora.core.spi.Provider;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -85,6 +86,11 @@ record LegacyUpstream(McpConnection connection, Duration timeout) implements Ups
         deadline,
         tag,
         true);
+  }
+
+  @Override
+  public Provider.Subscription subscribe(String uri, Runnable updated) {
+    return connection.subscribe(uri, updated);
   }
 
   @Override

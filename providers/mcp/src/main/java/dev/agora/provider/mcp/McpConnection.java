@@ -1,5 +1,6 @@
 package dev.agora.provider.mcp;
 
+import dev.agora.core.spi.Provider;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -96,6 +98,7 @@ final class McpConnection implements AutoCloseable {
   private final Function<List<McpSchema.Tool>, Mono<Void>> toolsChanged;
   private final Runnable reconnected;
   private final CallsInFlight calls;
+  private final Subscriptions subscriptions;
   private final Object lock = new Object();
   private volatile Session session; // written under lock; read without it by ready()
   private long generation;
@@ -116,6 +119,55 @@ final class McpConnection implements AutoCloseable {
     this.toolsChanged = toolsChanged;
     this.reconnected = reconnected;
     this.calls = new CallsInFlight(config.name(), config.secrets());
+    this.subscriptions = new Subscriptions(config.name(), log);
+    subscriptions.to(
+        new Subscriptions.Server() {
+          @Override
+          public void subscribe(String uri) {
+            offersSubscriptions();
+            request(
+                "resources/subscribe " + uri,
+                c -> c.subscribeResource(new McpSchema.SubscribeRequest(uri)),
+                config.timeout(),
+                null,
+                true);
+          }
+
+          @Override
+          public void unsubscribe(String uri) {
+            request(
+                "resources/unsubscribe " + uri,
+                c -> c.unsubscribeResource(new McpSchema.UnsubscribeRequest(uri)),
+                config.timeout(),
+                null,
+                true);
+          }
+        });
+  }
+
+  /**
+   * Watches resource {@code uri} on the server ({@code resources/subscribe}), for as long as the
+   * returned subscription is open, across new sessions.
+   *
+   * @throws ServerError when the server does not offer subscriptions or refused this one
+   */
+  Provider.Subscription subscribe(String uri, Runnable updated) {
+    return subscriptions.add(uri, updated);
+  }
+
+  /** The resources watched now (tests). */
+  Set<String> watched() {
+    return subscriptions.watched();
+  }
+
+  private void offersSubscriptions() {
+    McpSchema.ServerCapabilities caps = session().client().getServerCapabilities();
+    if (caps == null
+        || caps.resources() == null
+        || !Boolean.TRUE.equals(caps.resources().subscribe())) {
+      throw new ServerError(
+          "it does not offer resource subscriptions (no capabilities.resources.subscribe)", null);
+    }
   }
 
   /** The calls in flight: where progress, sampling and elicitation from the server go. */
@@ -174,7 +226,7 @@ final class McpConnection implements AutoCloseable {
                   .connectTimeout(Duration.ofSeconds(10))
                   .build();
         };
-    tracking[0] = new TrackingTransport(inner);
+    tracking[0] = new TrackingTransport(inner, subscriptions::updated);
     McpClient.AsyncSpec spec =
         McpClient.async(tracking[0])
             .clientInfo(
@@ -216,6 +268,10 @@ final class McpConnection implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new Unavailable(
           "interrupted while connecting to MCP server '" + config.name() + "'", e);
+    }
+    if (gen > 1 && !subscriptions.watched().isEmpty()) {
+      // a new session: the server forgot what was subscribed to (asked once this one is in place)
+      Thread.ofVirtual().name("agora-mcp-resubscribe").start(subscriptions::renew);
     }
     return new Session(client, tracking[0], gen);
   }

@@ -68,17 +68,7 @@ public final class McpProvider implements Provider {
   @Override
   public Value execute(CapabilityManifest manifest, Value input, CallContext call) {
     ProviderSpec.Mcp spec = (ProviderSpec.Mcp) manifest.provider();
-    McpSource source = servers.get(spec.server());
-    if (source == null) {
-      throw new AgoraError.ProviderError(
-          manifest.id(),
-          "no MCP server named '"
-              + spec.server()
-              + "' is configured (sources: [{name: "
-              + spec.server()
-              + ", type: mcp, …}])",
-          null);
-    }
+    McpSource source = source(manifest, spec);
     Upstream c = source.upstream();
     call.usedSecrets(
         source.config().secrets()); // what the server was given may come back in what it answers
@@ -91,16 +81,11 @@ public final class McpProvider implements Provider {
       return switch (kind) {
         case "resource" -> {
           String uri =
-              spec.tool().equals(McpMapping.RESOURCE_READER)
-                  ? ((Value.Str) ((Dict) input).get("uri")).value()
-                  : spec.tool();
-          if (spec.options().get("uri-template") instanceof Value.Str t
-              && !UriTemplates.matches(t.value(), uri)) {
-            throw AgoraError.ProviderError.refused(
-                manifest.id(),
-                "the URI '" + uri + "' is not one of resource template " + t.value(),
-                null);
-          }
+              uri(
+                  manifest,
+                  spec.tool().equals(McpMapping.RESOURCE_READER)
+                      ? ((Value.Str) ((Dict) input).get("uri")).value()
+                      : null);
           yield McpMapping.read(
               c.readResource(
                   new McpSchema.ReadResourceRequest(uri, meta), deadline, call.callId()));
@@ -127,19 +112,88 @@ public final class McpProvider implements Provider {
       // however little of it was left when the request was sent
       throw new AgoraError.Timeout(
           manifest.id(), callsDeadline ? call.timeout() : source.config().timeout());
-    } catch (McpConnection.Cancelled e) {
-      throw new AgoraError.Cancelled(manifest.id(), e.getMessage());
-    } catch (McpConnection.ServerError e) {
-      String message = "MCP server '" + spec.server() + "': " + e.getMessage();
-      throw e.callerFault()
-          ? AgoraError.ProviderError.refused(manifest.id(), message, e)
-          : new AgoraError.ProviderError(manifest.id(), message, e);
-    } catch (McpConnection.TooLarge e) { // like HTTP's max_bytes: what was asked decides the size
-      throw AgoraError.ProviderError.refused(
-          manifest.id(), "MCP server '" + spec.server() + "': " + e.getMessage(), e);
-    } catch (McpConnection.Unavailable e) {
-      throw AgoraError.ProviderError.transientFailure(manifest.id(), e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw typed(manifest.id(), spec.server(), e);
     }
+  }
+
+  /**
+   * Watches an MCP server's resource for the caller ({@code resources/subscribe}): {@code uri} is
+   * the one asked for when the capability is a template or the generic reader, else the resource's
+   * own.
+   */
+  @Override
+  public Subscription subscribe(CapabilityManifest manifest, String uri, Runnable updated) {
+    ProviderSpec.Mcp spec = (ProviderSpec.Mcp) manifest.provider();
+    McpSource source = source(manifest, spec);
+    if (!(spec.options().get("kind") instanceof Value.Keyword k && k.name().equals("resource"))) {
+      throw AgoraError.ProviderError.refused(
+          manifest.id(), "only an MCP server's resources can be subscribed to", null);
+    }
+    boolean reader = spec.tool().equals(McpMapping.RESOURCE_READER);
+    if (reader && uri == null) {
+      throw AgoraError.ProviderError.refused(manifest.id(), "which resource? no URI given", null);
+    }
+    String target = uri(manifest, reader ? uri : null);
+    try {
+      return source.upstream().subscribe(target, updated);
+    } catch (McpConnection.DeadlinePassed e) {
+      throw new AgoraError.Timeout(manifest.id(), source.config().timeout());
+    } catch (RuntimeException e) {
+      throw typed(manifest.id(), spec.server(), e);
+    }
+  }
+
+  /** The configured server behind {@code manifest}. */
+  private McpSource source(CapabilityManifest manifest, ProviderSpec.Mcp spec) {
+    McpSource source = servers.get(spec.server());
+    if (source == null) {
+      throw new AgoraError.ProviderError(
+          manifest.id(),
+          "no MCP server named '"
+              + spec.server()
+              + "' is configured (sources: [{name: "
+              + spec.server()
+              + ", type: mcp, …}])",
+          null);
+    }
+    return source;
+  }
+
+  /**
+   * The URI a resource capability reads: {@code given} (the generic reader's, a template's),
+   * checked against the capability's template if it has one; else the resource's own.
+   */
+  private static String uri(CapabilityManifest manifest, String given) {
+    ProviderSpec.Mcp spec = (ProviderSpec.Mcp) manifest.provider();
+    String uri = given != null ? given : spec.tool();
+    if (spec.options().get("uri-template") instanceof Value.Str t
+        && !UriTemplates.matches(t.value(), uri)) {
+      throw AgoraError.ProviderError.refused(
+          manifest.id(),
+          "the URI '" + uri + "' is not one of resource template " + t.value(),
+          null);
+    }
+    return uri;
+  }
+
+  /** A connection's failure as the AgoraError that says it; others as they are. */
+  private static RuntimeException typed(String id, String server, RuntimeException e) {
+    return switch (e) {
+      case McpConnection.Cancelled c -> new AgoraError.Cancelled(id, c.getMessage());
+      case McpConnection.ServerError se -> {
+        String message = "MCP server '" + server + "': " + se.getMessage();
+        yield se.callerFault()
+            ? AgoraError.ProviderError.refused(id, message, se)
+            : new AgoraError.ProviderError(id, message, se);
+      }
+      // like HTTP's max_bytes: what was asked decides the size
+      case McpConnection.TooLarge t ->
+          AgoraError.ProviderError.refused(id, "MCP server '" + server + "': " + t.getMessage(), t);
+      case McpConnection.Unavailable u ->
+          AgoraError.ProviderError.transientFailure(id, u.getMessage(), u);
+      default -> e;
+    };
   }
 
   /** Tool arguments: a map's JSON form; nil is no arguments. */

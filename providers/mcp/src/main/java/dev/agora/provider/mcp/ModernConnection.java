@@ -1,5 +1,6 @@
 package dev.agora.provider.mcp;
 
+import dev.agora.core.spi.Provider;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.modern.McpException;
@@ -375,6 +376,18 @@ final class ModernConnection implements Upstream {
                     .get(),
             true),
         McpSchema.GetPromptResult.class);
+  }
+
+  /**
+   * 2026-07-28 has no {@code resources/subscribe}: its servers tell of changes on a {@code
+   * subscriptions/listen} stream, which Agora does not open yet.
+   */
+  @Override
+  public Provider.Subscription subscribe(String uri, Runnable updated) {
+    throw new McpConnection.ServerError(
+        "it speaks MCP 2026-07-28, whose resource updates (subscriptions/listen) Agora does not"
+            + " pass on yet",
+        null);
   }
 
   /** 2026-07-28 has no {@code ping}: a server that answers {@code server/discover} is up. */

@@ -47,8 +47,20 @@ final class TrackingTransport implements McpClientTransport {
 
   private final AtomicLong ids = new AtomicLong();
 
+  /** Where {@code notifications/resources/updated} goes: the URI it names. */
+  private final Consumer<String> updated;
+
   TrackingTransport(McpClientTransport inner) {
+    this(inner, uri -> {});
+  }
+
+  /**
+   * @param updated told the URI of each {@code notifications/resources/updated}; the SDK's session
+   *     never sees one (it would read the resource again, unasked and unrecorded)
+   */
+  TrackingTransport(McpClientTransport inner, Consumer<String> updated) {
     this.inner = inner;
+    this.updated = updated;
     inner.setExceptionHandler(this::exception);
     direct = inner instanceof StdioTransport;
     if (inner instanceof StdioTransport stdio) {
@@ -125,13 +137,24 @@ final class TrackingTransport implements McpClientTransport {
   public Mono<Void> connect(
       Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> h) {
     this.handler = h;
-    return inner.connect(in -> h.apply(in.doOnNext(this::answered)));
+    return inner.connect(in -> h.apply(in.filter(this::passOn)));
   }
 
-  private void answered(McpSchema.JSONRPCMessage m) {
+  /**
+   * Notes a reply's request as answered; takes a resource's update notice for {@link #updated}.
+   * Whether the message goes on to the SDK's session.
+   */
+  private boolean passOn(McpSchema.JSONRPCMessage m) {
     if (m instanceof McpSchema.JSONRPCResponse r) {
       inFlight.remove(r.id());
+    } else if (m instanceof McpSchema.JSONRPCNotification n
+        && McpSchema.METHOD_NOTIFICATION_RESOURCES_UPDATED.equals(n.method())) {
+      if (n.params() instanceof Map<?, ?> p && p.get("uri") instanceof String uri) {
+        updated.accept(uri);
+      }
+      return false;
     }
+    return true;
   }
 
   @Override

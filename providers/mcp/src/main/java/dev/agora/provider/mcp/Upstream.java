@@ -1,5 +1,6 @@
 package dev.agora.provider.mcp;
 
+import dev.agora.core.spi.Provider;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
 
@@ -38,6 +39,14 @@ interface Upstream extends AutoCloseable {
 
   McpSchema.GetPromptResult getPrompt(
       McpSchema.GetPromptRequest request, Duration deadline, Object tag);
+
+  /**
+   * Watches resource {@code uri} until the subscription is closed: {@code updated} runs on each
+   * change the server reports.
+   *
+   * @throws McpConnection.ServerError when the server cannot or will not
+   */
+  Provider.Subscription subscribe(String uri, Runnable updated);
 
   /**
    * Whether a request now goes straight to a connection that is up — nothing to start, no handshake

@@ -3,6 +3,7 @@ package dev.agora.provider.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.error.AgoraError;
 import dev.agora.rtfs.Value;
 import java.nio.file.Path;
@@ -63,6 +64,17 @@ class ModernUpstreamTest {
               "tools/call echo 2026-07-28",
               "resources/read note://readme 2026-07-28",
               "prompts/get greet 2026-07-28");
+      assertThatThrownBy(
+              () ->
+                  m.marketplace.subscribe(
+                      SecurityContext.full("op"),
+                      m.marketplace.registry().get("mcp.next.resource.readme"),
+                      null,
+                      () -> {}))
+          .as("no resources/subscribe in 2026-07-28; subscriptions/listen is not passed on yet")
+          .hasMessageContaining(
+              "MCP server 'next': it speaks MCP 2026-07-28, whose resource updates"
+                  + " (subscriptions/listen) Agora does not pass on yet");
     }
   }
 
