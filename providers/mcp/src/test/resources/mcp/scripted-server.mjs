@@ -9,13 +9,16 @@
 //   {"result": any}            answer with this result
 //   {"error": {code, message}} answer with this JSON-RPC error
 //   {"raw": "text"}            write this line as it is ("$ID" becomes the request's id)
-//   {"stderr": "text"}         write a line to stderr ("$CWD" becomes the working directory)
+//   {"stderr": "text"}         write a line to stderr ("$CWD" becomes the working directory); the one action
+//                              done for a notification with a key, its "$PARAMS" becoming the params' JSON
 //   {"notify": {method, params}} send a notification
 //   {"progress": n}            send n notifications/progress (1/n … n/n) for the request's progress token
 //   {"exit": code}             exit now
 //   {"exitOnce": code}         exit the first time only for this key (a marker file next to the scenario remembers)
 //   {"stayAlive": true}        keep running after stdin ends, ignoring SIGTERM
 //   {"echo": true}             answer with the request's params as the text of a tool result and a prompt message
+//   {"ask": {key: request}}    2026-07-28: answer input_required with these inputRequests (requestState "asked"),
+//                              or, when the request carries inputResponses, echo it (resultType complete)
 //   {"hang": true}             never answer
 //   {"big": n}                 answer with a tool result whose text is n "x"s, the id last (as the TypeScript SDK writes)
 //   {"bigRequest": n}          send a request of about n bytes to the client (its answer is written to stderr)
@@ -40,7 +43,12 @@ function keyOf(msg) {
 
 function act(msg, a, key) {
   if ("init" in a) send({ jsonrpc: "2.0", id: msg.id, result: init(msg) });
-  else if ("echo" in a) {
+  else if ("ask" in a && !msg.params?.inputResponses)
+    send({ jsonrpc: "2.0", id: msg.id, result: { resultType: "input_required", requestState: "asked", inputRequests: a.ask } });
+  else if ("ask" in a) {
+    const text = JSON.stringify(msg.params);
+    send({ jsonrpc: "2.0", id: msg.id, result: { resultType: "complete", content: [{ type: "text", text }] } });
+  } else if ("echo" in a) {
     const text = JSON.stringify(msg.params);
     send({
       jsonrpc: "2.0",
@@ -107,7 +115,12 @@ lines.on("line", (line) => {
     process.stderr.write(`scripted: answer to ${msg.id}: ${msg.error ? `error ${msg.error.code} ${msg.error.message}` : "ok"}\n`);
     return;
   }
-  if (msg.method === undefined || msg.id === undefined) return; // a notification
+  if (msg.method === undefined) return;
+  if (msg.id === undefined) { // a notification: only a "stderr" action for its method is done
+    for (const a of [replies[msg.method] ?? []].flat())
+      if ("stderr" in a) process.stderr.write(a.stderr.replaceAll("$PARAMS", JSON.stringify(msg.params)) + "\n");
+    return;
+  }
   const key = keyOf(msg);
   let actions = replies[key];
   if (actions?.seq) {

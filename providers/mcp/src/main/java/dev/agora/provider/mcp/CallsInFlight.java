@@ -181,7 +181,36 @@ final class CallsInFlight {
               + now.size()
               + " are");
     }
-    InFlight f = now.getFirst();
+    return answer(now.getFirst(), method, capability, params, type);
+  }
+
+  /**
+   * Whether the client of call {@code tag} declared {@code capability}: a 2026-07-28 request says
+   * per request what its client can answer, so Agora offers only what the call's client can.
+   */
+  boolean supports(Object tag, String capability) {
+    InFlight f = tag == null ? null : calls.get(tag);
+    return f != null && f.call.downstream().supports(capability);
+  }
+
+  /**
+   * Passes a question the server asked about call {@code tag} on to that call's client, and returns
+   * its answer: a 2026-07-28 server asks inside the answer to the call's own request, so there is
+   * no doubt whose call it is, however many are in flight.
+   *
+   * @throws McpError when the call has ended, its client did not declare {@code capability}, or it
+   *     failed to answer
+   */
+  <R> R ask(Object tag, String method, String capability, Object params, Class<R> type) {
+    InFlight f = tag == null ? null : calls.get(tag);
+    if (f == null) {
+      throw refusal(
+          method + " from MCP server '" + server + "' is refused: its call is no longer in flight");
+    }
+    return answer(f, method, capability, params, type);
+  }
+
+  private <R> R answer(InFlight f, String method, String capability, Object params, Class<R> type) {
     Downstream client = f.call.downstream();
     if (!client.supports(capability)) {
       f.record(method, "refused");

@@ -5,12 +5,15 @@ import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.modern.McpException;
 import io.modelcontextprotocol.modern.McpSchema.DiscoverResult;
+import io.modelcontextprotocol.modern.McpSchema.ElicitFormRequest;
+import io.modelcontextprotocol.modern.McpSchema.ElicitResult;
 import io.modelcontextprotocol.modern.McpSchema.ErrorCodes;
 import io.modelcontextprotocol.modern.McpSchema.Implementation;
 import io.modelcontextprotocol.modern.client.McpClient;
 import io.modelcontextprotocol.modern.client.McpInputHandlerMissingException;
 import io.modelcontextprotocol.modern.client.McpInvalidResultException;
 import io.modelcontextprotocol.modern.client.McpSyncClient;
+import io.modelcontextprotocol.modern.client.McpSyncElicitationHandler;
 import io.modelcontextprotocol.modern.client.McpTimeoutException;
 import io.modelcontextprotocol.modern.client.transport.HttpClientMcpTransport;
 import io.modelcontextprotocol.modern.client.transport.McpClientTransport;
@@ -32,6 +35,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -305,8 +309,9 @@ final class ModernConnection implements Upstream {
   }
 
   /**
-   * Calls in flight: a 2026-07-28 server's progress reaches the client of the call it belongs to;
-   * its questions (input requests) are not passed on yet (see docs/MCP.md).
+   * Calls in flight: a 2026-07-28 server's progress reaches the client of the call it belongs to,
+   * and so do its form elicitations ({@link #elicit}); it cannot ask for sampling or roots yet (see
+   * docs/MCP.md).
    */
   @Override
   public CallsInFlight calls() {
@@ -330,12 +335,15 @@ final class ModernConnection implements Upstream {
         request(
             "tools/call " + request.name(),
             c ->
-                c.tool(request.name())
-                    .arguments(request.arguments())
-                    .meta(meta(request.meta()))
-                    .progress(p -> progress(tag, p))
-                    .roundTimeout(deadline)
-                    .callTimeout(deadline)
+                elicit(
+                        tag,
+                        c.tool(request.name())
+                            .arguments(request.arguments())
+                            .meta(meta(request.meta()))
+                            .progress(p -> progress(tag, p))
+                            .roundTimeout(deadline)
+                            .callTimeout(deadline),
+                        McpSyncClient.ToolSpec::formElicitation)
                     .call(),
             retry),
         McpSchema.CallToolResult.class);
@@ -348,11 +356,14 @@ final class ModernConnection implements Upstream {
         request(
             "resources/read " + request.uri(),
             c ->
-                c.resource(request.uri())
-                    .meta(meta(request.meta()))
-                    .progress(p -> progress(tag, p))
-                    .roundTimeout(deadline)
-                    .callTimeout(deadline)
+                elicit(
+                        tag,
+                        c.resource(request.uri())
+                            .meta(meta(request.meta()))
+                            .progress(p -> progress(tag, p))
+                            .roundTimeout(deadline)
+                            .callTimeout(deadline),
+                        McpSyncClient.ResourceSpec::formElicitation)
                     .read(),
             true),
         McpSchema.ReadResourceResult.class);
@@ -367,15 +378,41 @@ final class ModernConnection implements Upstream {
         request(
             "prompts/get " + request.name(),
             c ->
-                c.prompt(request.name())
-                    .arguments(args)
-                    .meta(meta(request.meta()))
-                    .progress(p -> progress(tag, p))
-                    .roundTimeout(deadline)
-                    .callTimeout(deadline)
+                elicit(
+                        tag,
+                        c.prompt(request.name())
+                            .arguments(args)
+                            .meta(meta(request.meta()))
+                            .progress(p -> progress(tag, p))
+                            .roundTimeout(deadline)
+                            .callTimeout(deadline),
+                        McpSyncClient.PromptSpec::formElicitation)
                     .get(),
             true),
         McpSchema.GetPromptResult.class);
+  }
+
+  /**
+   * Lets the server ask the client of call {@code tag} to fill in a form (an {@code input_required}
+   * answer with {@code elicitation/create}), when that client declared {@code elicitation}: the
+   * question goes to that client and its answer back in the request's next round. Otherwise the
+   * request offers no elicitation, and a server that asks anyway fails the call saying so.
+   */
+  private <S> S elicit(
+      Object tag, S spec, BiFunction<S, McpSyncElicitationHandler<ElicitFormRequest>, S> handler) {
+    if (!calls.supports(tag, "elicitation")) {
+      return spec;
+    }
+    return handler.apply(
+        spec,
+        r -> {
+          Map<String, Object> params = new LinkedHashMap<>();
+          params.put("mode", "form");
+          params.put("message", r.message());
+          params.put("requestedSchema", r.requestedSchema());
+          return calls.ask(
+              tag, McpSchema.METHOD_ELICITATION_CREATE, "elicitation", params, ElicitResult.class);
+        });
   }
 
   /**

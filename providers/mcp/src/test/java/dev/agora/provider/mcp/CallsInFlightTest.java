@@ -133,6 +133,26 @@ class CallsInFlightTest {
   }
 
   @Test
+  void aQuestionAboutACallThatEndedIsRefused() {
+    Ctx asked =
+        new Ctx("c1", new Client(Set.of("elicitation"), p -> Value.NIL), Duration.ofSeconds(5));
+    CallsInFlight.InFlight f = calls.open(asked);
+    assertThat(calls.supports("c1", "elicitation")).isTrue();
+    assertThat(calls.supports("c1", "sampling")).isFalse();
+    assertThat(calls.supports(null, "elicitation")).as("no call to ask about").isFalse();
+    f.close();
+    assertThat(calls.supports("c1", "elicitation")).isFalse();
+    assertThatThrownBy(
+            () -> calls.ask("c1", "elicitation/create", "elicitation", Map.of(), Map.class))
+        .isInstanceOf(McpError.class)
+        .hasMessageContaining("elicitation/create from MCP server")
+        .hasMessageContaining("is refused: its call is no longer in flight");
+    assertThatThrownBy(
+            () -> calls.ask(null, "elicitation/create", "elicitation", Map.of(), Map.class))
+        .isInstanceOf(McpError.class);
+  }
+
+  @Test
   void aFormElicitationIsWrittenByHand() {
     assertThat(
             CallsInFlight.form(

@@ -7,9 +7,13 @@ import dev.agora.core.call.CallRequest;
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.error.AgoraError;
 import dev.agora.rtfs.Value;
+import dev.agora.rtfs.reader.Reader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,12 +38,63 @@ class ScriptedModernTest {
         {"name": "crash", "inputSchema": {"type": "object"}},
         {"name": "flaky", "inputSchema": {"type": "object"}, "annotations": {"idempotentHint": true}},
         {"name": "echo", "inputSchema": {"type": "object"}},
-        {"name": "steps", "inputSchema": {"type": "object"}}]}}
+        {"name": "steps", "inputSchema": {"type": "object"}},
+        {"name": "form", "inputSchema": {"type": "object"}}]}}
       """;
 
   private McpFixture start(String replies) throws IOException {
     return Scripted.start(
         dir, "{\"replies\": {%s, %s}}".formatted(DISCOVER, replies), "timeout: 5s");
+  }
+
+  @Test
+  void anElicitationReachesTheClientOfItsCallHoweverManyAreInFlight() throws Exception {
+    try (McpFixture m =
+        start(
+            """
+            "tools/call:form": {"ask": {"region": {"method": "elicitation/create", "params": {
+              "mode": "form", "message": "Which region?",
+              "requestedSchema": {"type": "object", "properties": {"region": {"type": "string"}}}}}}}
+            """)) {
+      int n = 16;
+      List<Client> clients = new ArrayList<>();
+      List<Attempt> calls = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        String region = "region-" + i;
+        Client c =
+            new Client(
+                Set.of("elicitation"),
+                p ->
+                    Reader.readValue("{:action \"accept\" :content {:region \"" + region + "\"}}"));
+        clients.add(c);
+        calls.add(Attempt.start(() -> m.call("mcp.s.form", null, c)));
+      }
+      for (int i = 0; i < n; i++) {
+        assertThat(calls.get(i).result().toString())
+            .as("the server got the answer of this call's client, and only that")
+            .contains("\\\"region\\\":\\\"region-" + i + "\\\"")
+            .contains("\\\"requestState\\\":\\\"asked\\\"");
+        assertThat(clients.get(i).requests).containsExactly("elicitation/create");
+        assertThat(clients.get(i).params.getFirst().toString()).contains("Which region?");
+      }
+
+      Client silent = new Client(Set.of(), p -> Value.NIL);
+      assertThatThrownBy(() -> m.call("mcp.s.form", null, silent))
+          .as("a client that cannot answer is not offered: the server asks anyway, and fails")
+          .hasMessageContaining("asked for input (elicitation/create)");
+      assertThat(silent.requests).isEmpty();
+
+      Client failing =
+          new Client(
+              Set.of("elicitation"),
+              p -> {
+                throw new AgoraError.ProviderError("client", "the user closed the form", null);
+              });
+      assertThatThrownBy(() -> m.call("mcp.s.form", null, failing))
+          .isInstanceOf(AgoraError.ProviderError.class)
+          .hasMessageContaining("elicitation/create from MCP server 's' was passed on")
+          .hasMessageContaining("the user closed the form");
+    }
   }
 
   @Test
@@ -200,7 +255,8 @@ class ScriptedModernTest {
           "tools/call:big": {"big": 200000},
           "tools/call:vague": {"result": {"resultType": "input_required", "requestState": "s1",
             "inputRequests": {}}},
-          "prompts/get:p": {"echo": true}
+          "prompts/get:p": {"echo": true},
+          "notifications/cancelled": {"stderr": "cancelled: $PARAMS"}
         }}
         """;
     try (McpFixture m = Scripted.start(dir, scenario, "timeout: 2s, max_bytes: 65536")) {
@@ -215,6 +271,9 @@ class ScriptedModernTest {
                           .withTimeout(Duration.ofMillis(700))))
           .isInstanceOf(AgoraError.Timeout.class)
           .hasMessageContaining("within 700 ms");
+      assertThat(m.awaitLog("cancelled: {\"requestId\"", 2, 10))
+          .as("the server is told at each deadline: " + m.logText())
+          .isTrue();
       assertThatThrownBy(() -> m.call("mcp.s.big", null))
           .isInstanceOf(AgoraError.class)
           .hasMessageContaining("max_bytes");
