@@ -14,7 +14,8 @@ import java.util.concurrent.TimeoutException;
  * The MCP client that made one call, as the call's providers see it: progress goes to it as {@code
  * notifications/progress} with its own token, and an upstream's sampling or elicitation request is
  * put to it on {@code channel} — the stream of that very request — and its answer awaited. A
- * 2026-07-28 client is never asked: that protocol has no requests from server to client.
+ * 2026-07-28 client is asked through its call's {@link InputRounds.Round} (an {@code
+ * input_required} answer, then its retry), when it has one.
  */
 final class ClientLink implements Downstream {
 
@@ -22,12 +23,23 @@ final class ClientLink implements Downstream {
   private final Channel channel;
   private final Value progressToken;
   private final boolean stateless;
+  private final InputRounds.Round round;
 
   ClientLink(Peer peer, Channel channel, Value progressToken, boolean stateless) {
+    this(peer, channel, progressToken, stateless, null);
+  }
+
+  /**
+   * @param round where a 2026-07-28 call's questions go (null: it has none, and is asked nothing);
+   *     its progress goes there too, to the request waiting for the call now
+   */
+  ClientLink(
+      Peer peer, Channel channel, Value progressToken, boolean stateless, InputRounds.Round round) {
     this.peer = peer;
-    this.channel = channel;
+    this.channel = round == null ? channel : round;
     this.progressToken = progressToken;
     this.stateless = stateless;
+    this.round = round;
   }
 
   @Override
@@ -50,7 +62,7 @@ final class ClientLink implements Downstream {
 
   @Override
   public boolean supports(String capability) {
-    return !stateless && channel != Channel.NONE && peer.declared(capability);
+    return (stateless ? round != null : channel != Channel.NONE) && peer.declared(capability);
   }
 
   @Override
@@ -60,12 +72,15 @@ final class ClientLink implements Downstream {
       throw new AgoraError.ProviderError(
           "downstream",
           method
-              + (stateless
+              + (stateless && round == null
                   ? " cannot be put to a 2026-07-28 client during a call"
                   : needs == null
                       ? " is not a request Agora passes to its clients"
                       : " needs a client that declared '" + needs + "', and this one did not"),
           null);
+    }
+    if (stateless) {
+      return round.ask(method, params, timeout);
     }
     Peer.Question q = peer.ask();
     if (!channel.send(Rpc.request(q.id(), method, params))) {

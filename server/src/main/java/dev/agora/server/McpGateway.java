@@ -51,6 +51,7 @@ public final class McpGateway implements AutoCloseable {
   private final Marketplace marketplace;
   private final Tools tools;
   private final Catalog catalog;
+  private final InputRounds rounds = new InputRounds();
 
   /** How often the tool list has changed (counted before clients are told). */
   private final AtomicLong changes = new AtomicLong();
@@ -140,7 +141,9 @@ public final class McpGateway implements AutoCloseable {
     boolean stateless = stateless(request);
     try {
       Value result =
-          stateless ? statelessly(peer, request, reply) : dispatch(peer, request, reply, false);
+          stateless
+              ? statelessly(peer, request, reply)
+              : dispatch(peer, request, reply, false, null);
       return Rpc.result(request.id(), result);
     } catch (Rpc.Failure f) {
       return Rpc.error(request.id(), f.code, f.getMessage(), f.data);
@@ -167,14 +170,26 @@ public final class McpGateway implements AutoCloseable {
     }
     peer.capabilities = caps;
     peer.protocolVersion = STATELESS_VERSION;
-    Value result = dispatch(peer, request, reply, true);
-    return result instanceof Dict d
-        ? d.assoc(Json.key("resultType"), Value.of("complete"))
-            .assoc(Json.key("_meta"), Rpc.obj(META_SERVER_INFO, SERVER_INFO))
-        : result;
+    Value result;
+    if (Rpc.field(request.params(), "requestState") != null) {
+      result = rounds.resume(peer, request, reply);
+    } else if (InputRounds.multiRound(request.method())
+        && (peer.declared("elicitation") || peer.declared("sampling") || peer.declared("roots"))) {
+      result = rounds.start(peer, request, reply, r -> dispatch(peer, request, reply, true, r));
+    } else {
+      result = dispatch(peer, request, reply, true, null);
+    }
+    if (!(result instanceof Dict d)) {
+      return result;
+    }
+    Value kind = d.get(Json.key("resultType"));
+    return d.assoc(Json.key("resultType"), kind == null ? Value.of("complete") : kind)
+        .assoc(Json.key("_meta"), Rpc.obj(META_SERVER_INFO, SERVER_INFO));
   }
 
-  private Value dispatch(Peer peer, Rpc.Request request, Channel reply, boolean stateless) {
+  /** Answers {@code request}; {@code round}: where a 2026-07-28 call's questions go, or null. */
+  private Value dispatch(
+      Peer peer, Rpc.Request request, Channel reply, boolean stateless, InputRounds.Round round) {
     Dict params = request.params();
     SecurityContext who = peer.caller;
     return switch (request.method()) {
@@ -183,16 +198,18 @@ public final class McpGateway implements AutoCloseable {
       case "server/discover" -> discover();
       case "logging/setLevel" -> Dict.EMPTY;
       case "tools/list" -> Rpc.obj("tools", tools.list(who));
-      case "tools/call" -> tools.call(who, params, link(peer, params, reply, stateless));
+      case "tools/call" -> tools.call(who, params, link(peer, params, reply, stateless, round));
       case "resources/list" -> catalog.resources(who);
       case "resources/templates/list" -> catalog.templates(who);
-      case "resources/read" -> catalog.read(who, params, link(peer, params, reply, stateless));
+      case "resources/read" ->
+          catalog.read(who, params, link(peer, params, reply, stateless, round));
       case "resources/subscribe" ->
           catalog.subscribe(who, params, session(peer, request, stateless));
       case "resources/unsubscribe" ->
           catalog.unsubscribe(params, session(peer, request, stateless));
       case "prompts/list" -> catalog.prompts(who);
-      case "prompts/get" -> catalog.prompt(who, params, link(peer, params, reply, stateless));
+      case "prompts/get" ->
+          catalog.prompt(who, params, link(peer, params, reply, stateless, round));
       default ->
           throw new Rpc.Failure(Rpc.METHOD_NOT_FOUND, "Method not found: " + request.method());
     };
@@ -213,9 +230,10 @@ public final class McpGateway implements AutoCloseable {
     return peer;
   }
 
-  private static ClientLink link(Peer peer, Dict params, Channel reply, boolean stateless) {
+  private static ClientLink link(
+      Peer peer, Dict params, Channel reply, boolean stateless, InputRounds.Round round) {
     Value token = Rpc.field(Rpc.object(params, "_meta"), "progressToken");
-    return new ClientLink(peer, reply, token, stateless);
+    return new ClientLink(peer, reply, token, stateless, round);
   }
 
   private Dict initialize(Peer peer, Dict params) {
