@@ -7,6 +7,7 @@ import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.registry.Query;
 import dev.agora.core.registry.Registry;
 import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Seq;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.Vec;
 import java.util.ArrayList;
@@ -94,18 +95,57 @@ public final class McpGateway implements AutoCloseable {
     }
   }
 
-  /** Tells {@code peer} that the tool list (and {@code list}, when not null) changed. */
+  /**
+   * Tells {@code peer} that the tool list (and {@code list}, when not null) changed — what of it it
+   * listens for, when it is a 2026-07-28 {@code subscriptions/listen} stream.
+   */
   private void tell(Peer peer, String list) {
     if (peer.protocolVersion == null) {
       return; // not initialized: it lists what is there when it asks
     }
     long now = changes.get();
-    if (peer.notices.send(Rpc.notification("notifications/tools/list_changed", Dict.EMPTY))) {
+    if (peer.wants("tools")
+        && peer.notices.send(Rpc.notification("notifications/tools/list_changed", Dict.EMPTY))) {
       peer.toolChangesSeen = now;
     }
-    if (list != null) {
+    if (list != null && peer.wants(list)) {
       peer.notices.send(Rpc.notification("notifications/" + list + "/list_changed", Dict.EMPTY));
     }
+  }
+
+  /**
+   * A 2026-07-28 {@code subscriptions/listen}: {@code peer} (its stream) hears from now on of the
+   * list changes it asked for, and of updates of the resources it named that its caller may read.
+   * Returns what is honoured — the acknowledgement's {@code notifications}: the list changes asked
+   * for, and the resources that could be subscribed to.
+   */
+  Dict listen(Peer peer, Rpc.Request request) {
+    if (!(Rpc.field(request.params(), "notifications") instanceof Dict wanted)) {
+      throw new Rpc.Failure(
+          Rpc.INVALID_PARAMS, "Invalid params: params.notifications is required (an object)");
+    }
+    Dict.Builder lists = Dict.builder();
+    for (String kind : List.of("tools", "prompts", "resources")) {
+      if (Value.TRUE.equals(Rpc.field(wanted, kind + "ListChanged"))) {
+        lists.put(Json.key(kind + "ListChanged"), Value.TRUE);
+      }
+    }
+    Dict honoured = lists.build();
+    peer.listening = honoured;
+    if (Rpc.field(wanted, "resourceSubscriptions") instanceof Seq uris) {
+      List<Value> subscribed = new ArrayList<>();
+      for (Value uri : uris.items()) {
+        try {
+          catalog.subscribe(peer.caller, Rpc.obj("uri", uri), peer);
+          subscribed.add(uri);
+        } catch (Rpc.Failure refused) {
+          // not honoured: the acknowledgement leaves it out, which tells the client
+        }
+      }
+      honoured = honoured.assoc(Json.key("resourceSubscriptions"), Vec.of(subscribed));
+    }
+    join(peer);
+    return honoured;
   }
 
   /** A client to tell of list changes from now on. */
@@ -155,21 +195,7 @@ public final class McpGateway implements AutoCloseable {
 
   /** A 2026-07-28 request: its version and capabilities checked, its result marked complete. */
   private Value statelessly(Peer peer, Rpc.Request request, Channel reply) {
-    Dict meta = Rpc.object(request.params(), "_meta");
-    Value version = Rpc.field(meta, META_VERSION);
-    if (!Value.of(STATELESS_VERSION).equals(version)) {
-      throw new Rpc.Failure(
-          Rpc.UNSUPPORTED_VERSION,
-          "Unsupported protocol version " + version,
-          Rpc.obj("supported", Vec.of(Value.of(STATELESS_VERSION)), "requested", version));
-    }
-    if (!(Rpc.field(meta, META_CAPABILITIES) instanceof Dict caps)) {
-      throw new Rpc.Failure(
-          Rpc.INVALID_PARAMS,
-          "Invalid params: _meta[\"" + META_CAPABILITIES + "\"] is required (an object)");
-    }
-    peer.capabilities = caps;
-    peer.protocolVersion = STATELESS_VERSION;
+    admit(peer, request);
     Value result;
     if (Rpc.field(request.params(), "requestState") != null) {
       result = rounds.resume(peer, request, reply);
@@ -185,6 +211,37 @@ public final class McpGateway implements AutoCloseable {
     Value kind = d.get(Json.key("resultType"));
     return d.assoc(Json.key("resultType"), kind == null ? Value.of("complete") : kind)
         .assoc(Json.key("_meta"), Rpc.obj(META_SERVER_INFO, SERVER_INFO));
+  }
+
+  /**
+   * Checks a 2026-07-28 request's {@code _meta} — its version, its client's capabilities — and
+   * takes them for {@code peer}.
+   */
+  private static void admit(Peer peer, Rpc.Request request) {
+    Dict meta = Rpc.object(request.params(), "_meta");
+    Value version = Rpc.field(meta, META_VERSION);
+    if (!Value.of(STATELESS_VERSION).equals(version)) {
+      throw new Rpc.Failure(
+          Rpc.UNSUPPORTED_VERSION,
+          "Unsupported protocol version " + version,
+          Rpc.obj("supported", Vec.of(Value.of(STATELESS_VERSION)), "requested", version));
+    }
+    if (!(Rpc.field(meta, META_CAPABILITIES) instanceof Dict caps)) {
+      throw new Rpc.Failure(
+          Rpc.INVALID_PARAMS,
+          "Invalid params: _meta[\"" + META_CAPABILITIES + "\"] is required (an object)");
+    }
+    peer.capabilities = caps;
+    peer.protocolVersion = STATELESS_VERSION;
+  }
+
+  /**
+   * A 2026-07-28 {@code subscriptions/listen}, checked as any request of that generation, then
+   * {@link #listen}: what is honoured.
+   */
+  Dict listenStatelessly(Peer peer, Rpc.Request request) {
+    admit(peer, request);
+    return listen(peer, request);
   }
 
   /** Answers {@code request}; {@code round}: where a 2026-07-28 call's questions go, or null. */
@@ -217,7 +274,7 @@ public final class McpGateway implements AutoCloseable {
 
   /**
    * The peer, when it is a session's: 2026-07-28 has no sessions, and no {@code
-   * resources/subscribe} (its clients listen with {@code subscriptions/listen}).
+   * resources/subscribe} (its clients name resources in {@code subscriptions/listen}).
    */
   private static Peer session(Peer peer, Rpc.Request request, boolean stateless) {
     if (stateless) {
@@ -225,7 +282,8 @@ public final class McpGateway implements AutoCloseable {
           Rpc.METHOD_NOT_FOUND,
           "Method not found: "
               + request.method()
-              + " needs a 2025-11-25 session (MCP 2026-07-28 has no resource subscriptions)");
+              + " needs a 2025-11-25 session (MCP 2026-07-28 clients name the resources to"
+              + " watch in subscriptions/listen)");
     }
     return peer;
   }

@@ -1,6 +1,7 @@
 package dev.agora.server;
 
 import dev.agora.core.call.policy.SecurityContext;
+import dev.agora.core.json.Json;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import jakarta.servlet.http.HttpServlet;
@@ -12,11 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * MCP over HTTP at {@code /mcp}, both generations on the one endpoint. A POST whose request names a
@@ -37,8 +40,15 @@ final class McpServlet extends HttpServlet {
   /** Put on a session's event stream to end it (the session is over). */
   private static final Dict END_OF_STREAM = Rpc.obj("end", true);
 
+  /** The key in a listening stream's messages' {@code _meta} naming its subscription. */
+  static final String SUBSCRIPTION_ID = "io.modelcontextprotocol/subscriptionId";
+
   private final transient McpGateway gateway;
   private final transient Map<String, Peer> sessions = new ConcurrentHashMap<>();
+
+  /** The open 2026-07-28 {@code subscriptions/listen} streams. */
+  private final transient Set<Peer> listeners = ConcurrentHashMap.newKeySet();
+
   private final Duration keepAlive;
   private final int maxInFlight;
   private final Duration sessionIdle;
@@ -152,9 +162,11 @@ final class McpServlet extends HttpServlet {
     String mismatch = headerMismatch(req, r);
     if (mismatch != null) {
       fail(res, 400, r.id(), Rpc.HEADER_MISMATCH, "Header mismatch: " + mismatch);
-      return;
+    } else if (r.method().equals("subscriptions/listen")) {
+      listen(res, who, r);
+    } else {
+      answer(new Peer(who, null, 1), r, res, 0);
     }
-    answer(new Peer(who, null, 1), r, res, 0);
   }
 
   /** What disagrees between a 2026-07-28 request's headers and its body, or null. */
@@ -218,6 +230,11 @@ final class McpServlet extends HttpServlet {
       return;
     }
     Dict answer;
+    // a 2026-07-28 client cancels by closing the stream: noticed by writing to it
+    Hangups.Watch watch =
+        status == 0 && InputRounds.multiRound(r.method())
+            ? Hangups.watch(reply, () -> peer.cancel(r.id()))
+            : null;
     try {
       answer = gateway.answer(peer, r, reply);
       Thread.interrupted(); // a cancellation has done its work; the answer is still written
@@ -225,6 +242,9 @@ final class McpServlet extends HttpServlet {
         answer = McpGateway.cancelled(r.id());
       }
     } finally {
+      if (watch != null) {
+        Hangups.forget(watch);
+      }
       peer.finish(r.id(), running);
     }
     reply.finish(answer, status != 0 ? status : statusOf(answer));
@@ -322,14 +342,30 @@ final class McpServlet extends HttpServlet {
     peer.notices = notices;
     ReplyStream.events(res);
     res.setStatus(200);
-    OutputStream out = res.getOutputStream();
     res.flushBuffer();
     gateway.caughtUp(peer);
     try {
-      while (sessions.get(peer.sessionId) == peer && peer.notices == notices) {
+      stream(res, queue, () -> sessions.get(peer.sessionId) == peer && peer.notices == notices);
+    } finally {
+      if (peer.notices == notices) {
+        peer.notices = Channel.NONE;
+      }
+      peer.seen(); // idle from the end of its stream
+    }
+  }
+
+  /**
+   * Writes what comes in {@code queue} as events while {@code open} holds, with a keep-alive when
+   * nothing came for {@code server.keep_alive}. True when the server ended it ({@link
+   * #END_OF_STREAM}), false when the client went away or it was closed.
+   */
+  private boolean stream(HttpServletResponse res, BlockingQueue<Dict> queue, BooleanSupplier open) {
+    try {
+      OutputStream out = res.getOutputStream();
+      while (open.getAsBoolean()) {
         Dict next = queue.poll(keepAlive.toMillis(), TimeUnit.MILLISECONDS);
         if (next == END_OF_STREAM) {
-          break;
+          return true;
         } else if (next == null) {
           out.write(":\n\n".getBytes(StandardCharsets.UTF_8)); // keep-alive
         } else {
@@ -339,12 +375,59 @@ final class McpServlet extends HttpServlet {
       }
     } catch (IOException | InterruptedException e) {
       // the client went away, or the server is stopping
-    } finally {
-      if (peer.notices == notices) {
-        peer.notices = Channel.NONE;
-      }
-      peer.seen(); // idle from the end of its stream
     }
+    return false;
+  }
+
+  /**
+   * A 2026-07-28 {@code subscriptions/listen}: an event stream that starts with {@code
+   * notifications/subscriptions/acknowledged} (what is honoured), then carries the list changes and
+   * resource updates asked for, each with the subscription's id in its {@code _meta}, until the
+   * client closes it — or the server stops, which ends it with a {@code complete} result.
+   */
+  private void listen(HttpServletResponse res, SecurityContext who, Rpc.Request r)
+      throws IOException {
+    Peer peer = new Peer(who, null, 1);
+    Dict honoured;
+    try {
+      honoured = gateway.listenStatelessly(peer, r);
+    } catch (Rpc.Failure f) {
+      gateway.leave(peer);
+      Dict error = Rpc.error(r.id(), f.code, f.getMessage(), f.data);
+      ReplyStream.json(res, statusOf(error), Rpc.bytes(error));
+      return;
+    }
+    Dict meta = Rpc.obj(SUBSCRIPTION_ID, r.id());
+    BlockingQueue<Dict> queue = new ArrayBlockingQueue<>(256);
+    queue.offer(
+        Rpc.notification(
+            "notifications/subscriptions/acknowledged",
+            Rpc.obj("notifications", honoured, "_meta", meta)));
+    Channel notices = m -> queue.offer(tagged(m, meta));
+    peer.notices = notices;
+    listeners.add(peer);
+    ReplyStream.events(res);
+    res.setStatus(200);
+    try {
+      if (stream(res, queue, () -> peer.notices == notices)) {
+        ReplyStream.event(
+            res.getOutputStream(),
+            Rpc.bytes(Rpc.result(r.id(), Rpc.obj("resultType", "complete"))));
+        res.flushBuffer();
+      }
+    } catch (IOException e) {
+      // the client went away as the server stopped: nothing to end
+    } finally {
+      listeners.remove(peer);
+      gateway.leave(peer);
+    }
+  }
+
+  /** A notification with {@code meta} as its params' {@code _meta}; anything else as it is. */
+  private static Dict tagged(Dict message, Dict meta) {
+    return Rpc.field(message, "params") instanceof Dict params
+        ? message.assoc(Json.key("params"), params.assoc(Json.key("_meta"), meta))
+        : message;
   }
 
   /** DELETE: the session ends; what it has running is cancelled. */
@@ -363,9 +446,10 @@ final class McpServlet extends HttpServlet {
     ReplyStream.json(res, status, Rpc.bytes(Rpc.error(id, code, message)));
   }
 
-  /** Ends every session (the server is stopping). */
+  /** Ends every session and listening stream (the server is stopping). */
   void closeAll() {
     sessions.values().forEach(this::end);
+    listeners.forEach(p -> p.notices.send(END_OF_STREAM));
   }
 
   /** Ends a session: forgotten, its event stream closed, what it runs cancelled. */

@@ -58,6 +58,18 @@ final class Peer {
   /** Where notifications not tied to a request go (stdout; an HTTP session's GET stream). */
   volatile Channel notices = Channel.NONE;
 
+  /**
+   * What a 2026-07-28 {@code subscriptions/listen} stream asked to hear ({@code toolsListChanged}
+   * …); null for a 2025-11-25 session, which hears of every change.
+   */
+  volatile Dict listening;
+
+  /** Whether this client hears of changes to {@code list} ("tools", "prompts", "resources"). */
+  boolean wants(String list) {
+    Dict l = listening;
+    return l == null || Value.TRUE.equals(Rpc.field(l, list + "ListChanged"));
+  }
+
   /** The tool list's change count this client last heard of. */
   volatile long toolChangesSeen;
 

@@ -16,6 +16,7 @@ final class ReplyStream implements Channel {
 
   private static final byte[] EVENT = "event: message\ndata: ".getBytes(StandardCharsets.UTF_8);
   private static final byte[] END = "\n\n".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] KEEP_ALIVE = ":\n\n".getBytes(StandardCharsets.UTF_8);
 
   private final HttpServletResponse response;
   private boolean streaming;
@@ -27,6 +28,23 @@ final class ReplyStream implements Channel {
 
   @Override
   public synchronized boolean send(Dict message) {
+    return streamed(Rpc.bytes(message), true);
+  }
+
+  /**
+   * Writes a keep-alive comment (making the answer an event stream), to learn whether the client is
+   * still there: false when the write failed. True once the answer is written, or when nothing
+   * could be learnt.
+   */
+  synchronized boolean probe() {
+    return done || streamed(KEEP_ALIVE, false);
+  }
+
+  /**
+   * Writes {@code bytes} on the event stream — as an event, or as they are — starting the stream if
+   * this is the first; false (and nothing more is written) when the client has gone.
+   */
+  private boolean streamed(byte[] bytes, boolean asEvent) {
     if (done) {
       return false;
     }
@@ -36,7 +54,11 @@ final class ReplyStream implements Channel {
         response.setStatus(200);
         events(response);
       }
-      event(response.getOutputStream(), Rpc.bytes(message));
+      if (asEvent) {
+        event(response.getOutputStream(), bytes);
+      } else {
+        response.getOutputStream().write(bytes);
+      }
       response.flushBuffer();
       return true;
     } catch (IOException | IllegalStateException e) {

@@ -1,7 +1,7 @@
 package dev.agora.server;
 
 import dev.agora.chain.Hashes;
-import dev.agora.chain.event.EventSink;
+import dev.agora.chain.event.Event;
 import dev.agora.core.AgoraNode;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.config.ConfigLoader;
@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 
 /**
  * A node serving MCP on a free loopback port, configured like a real deployment: an upstream MCP
@@ -45,6 +46,26 @@ final class GatewayFixture implements AutoCloseable {
           return added;
         }
       };
+
+  /** The events recorded, as they were recorded (each wakes whoever awaits one). */
+  final List<Event> events = new CopyOnWriteArrayList<>();
+
+  /** Waits up to {@code seconds} for a recorded event that {@code wanted} accepts. */
+  synchronized Event awaitEvent(Predicate<Event> wanted, int seconds) throws InterruptedException {
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    while (true) {
+      for (Event e : events) {
+        if (wanted.test(e)) {
+          return e;
+        }
+      }
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        return null;
+      }
+      wait(left / 1_000_000 + 1);
+    }
+  }
 
   /** Waits up to {@code seconds} for a log line containing {@code fragment}. */
   synchronized boolean awaitLog(String fragment, int seconds) throws InterruptedException {
@@ -91,7 +112,16 @@ final class GatewayFixture implements AutoCloseable {
                 sha(NOBODY_KEY),
                 extraServerYaml));
     AgoraConfig cfg = ConfigLoader.load(file).withStorage(AgoraConfig.Storage.MEMORY);
-    node = AgoraNode.open(cfg, EventSink.NONE, log::add);
+    node =
+        AgoraNode.open(
+            cfg,
+            e -> {
+              events.add(e);
+              synchronized (this) {
+                notifyAll();
+              }
+            },
+            log::add);
     node.marketplace().bootstrap();
     server = AgoraServer.start(node.marketplace(), cfg, log::add);
   }

@@ -7,14 +7,20 @@ import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.modern.McpSchema;
 import io.modelcontextprotocol.modern.client.McpClient;
 import io.modelcontextprotocol.modern.client.McpSyncClient;
+import io.modelcontextprotocol.modern.client.SubscriptionEvent;
 import io.modelcontextprotocol.modern.client.transport.HttpClientMcpTransport;
 import io.modelcontextprotocol.modern.client.transport.McpHttpRequestCustomizer;
 import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -95,6 +101,54 @@ class ModernClientTest extends AgainstGateway {
         plain.tool("mcp.everything.trigger-elicitation-request").arguments(Map.of()).call();
     assertThat(r.isError()).isTrue();
     assertThat(text(r)).contains("did not declare the 'elicitation' capability");
+  }
+
+  @Test
+  void aListeningClientHearsOfListChangesAndOfTheResourcesItNamed() throws Exception {
+    McpSyncClient modern = client(builder());
+    String uri = modern.resources().list().resources().getFirst().uri();
+    BlockingQueue<SubscriptionEvent> heard = new LinkedBlockingQueue<>();
+    McpSyncClient.Listening listening =
+        modern.listen().toolsChanged().resourceUpdates(uri, "test://nothing").open(heard::add);
+    try {
+      SubscriptionEvent.Subscribed ack =
+          (SubscriptionEvent.Subscribed) heard.poll(30, TimeUnit.SECONDS);
+      assertThat(ack).isNotNull();
+      assertThat(ack.honoured().wantsToolsListChanged()).isTrue();
+      assertThat(ack.honoured().resourceSubscriptionsOrEmpty())
+          .as("an unknown resource is not honoured")
+          .containsExactly(uri);
+
+      g.node
+          .marketplace()
+          .register(GatewayFixture.rtfs("demo.listened", ":int", ":int", "(fn [x] x)"), "test");
+      assertThat(heard.poll(30, TimeUnit.SECONDS))
+          .isInstanceOf(SubscriptionEvent.ToolsListChanged.class);
+
+      modern.tool("mcp.everything.toggle-subscriber-updates").arguments(Map.of()).call();
+      assertThat(heard.poll(30, TimeUnit.SECONDS))
+          .isInstanceOfSatisfying(
+              SubscriptionEvent.ResourceUpdated.class, u -> assertThat(u.uri()).isEqualTo(uri));
+      modern.tool("mcp.everything.toggle-subscriber-updates").arguments(Map.of()).call();
+    } finally {
+      listening.close();
+    }
+  }
+
+  @Test
+  void aListenRequestWithoutWhatToHearIsRefused() {
+    McpHttp http = McpHttp.withKey(g.url(), GatewayFixture.OPS_KEY);
+    HttpResponse<String> r =
+        McpHttp.send(
+            http.request(null)
+                .setHeader("MCP-Protocol-Version", "2026-07-28")
+                .header("Mcp-Method", "subscriptions/listen")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        McpHttp.request(
+                            1, "subscriptions/listen", "{" + StatelessHttpTest.META + "}"))));
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).contains("\"code\":-32602", "params.notifications is required");
   }
 
   private static long calls(String id) {

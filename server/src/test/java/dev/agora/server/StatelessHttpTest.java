@@ -151,8 +151,8 @@ class StatelessHttpTest extends AgainstBareGateway {
     assertThat(r.body())
         .contains(
             "\"code\":-32601",
-            "resources/subscribe needs a 2025-11-25 session (MCP 2026-07-28 has no resource"
-                + " subscriptions)");
+            "resources/subscribe needs a 2025-11-25 session (MCP 2026-07-28 clients name the"
+                + " resources to watch in subscriptions/listen)");
     assertThat(post("server/discover", null, META).body())
         .as("so it does not offer them")
         .doesNotContain("subscribe");
