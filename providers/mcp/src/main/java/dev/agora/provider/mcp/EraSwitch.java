@@ -151,6 +151,11 @@ final class EraSwitch implements Upstream {
   }
 
   @Override
+  public void watchTools(Runnable changed) {
+    chosen().watchTools(changed);
+  }
+
+  @Override
   public void ping(Duration deadline) {
     chosen().ping(deadline);
   }

@@ -93,6 +93,7 @@ final class McpSource implements DiscoverySource {
       }
     }
     tools = Map.copyOf(found);
+    upstream.watchTools(this::refresh); // a 2026-07-28 server tells only if asked to
     List<CapabilityManifest> all = new ArrayList<>(found.values());
     if (caps.resources() != null) {
       Names names = new Names(prefix + "resource.");
@@ -224,7 +225,10 @@ final class McpSource implements DiscoverySource {
                     RedactedListing.of(list, config.secrets(), JSON), this::reportProblem)));
   }
 
-  /** After a reconnect the server may be a new version with other tools: list them again. */
+  /**
+   * After a reconnect the server may be a new version with other tools, and a 2026-07-28 server
+   * said its tools changed: list them again.
+   */
   private void refresh() {
     try {
       apply(toolManifests(listTools(), this::reportProblem));

@@ -14,7 +14,9 @@ import io.modelcontextprotocol.modern.client.McpInputHandlerMissingException;
 import io.modelcontextprotocol.modern.client.McpInvalidResultException;
 import io.modelcontextprotocol.modern.client.McpSyncClient;
 import io.modelcontextprotocol.modern.client.McpSyncElicitationHandler;
+import io.modelcontextprotocol.modern.client.McpSyncSubscriptionListener;
 import io.modelcontextprotocol.modern.client.McpTimeoutException;
+import io.modelcontextprotocol.modern.client.SubscriptionEvent;
 import io.modelcontextprotocol.modern.client.transport.HttpClientMcpTransport;
 import io.modelcontextprotocol.modern.client.transport.McpClientTransport;
 import io.modelcontextprotocol.modern.client.transport.McpHttpRequestCustomizer;
@@ -34,10 +36,16 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * A 2026-07-28 ("modern") MCP server, through the Java SDK's stateless client ({@code
@@ -79,10 +87,159 @@ final class ModernConnection implements Upstream {
   private volatile Live live; // written under lock; read without it by ready()
   private boolean closed;
 
+  /** The resources Agora's clients watch, each on a {@code subscriptions/listen} stream. */
+  private final Subscriptions subscriptions;
+
+  private final Map<String, McpSyncClient.Listening> streams = new ConcurrentHashMap<>();
+
+  /** Told when the server's tools changed ({@link #watchTools}); null until then. */
+  private volatile Runnable toolsChanged;
+
+  /** Whether the server said it tells of tool list changes ({@code server/discover}). */
+  private volatile boolean toolChanges;
+
+  private volatile McpSyncClient.Listening toolStream;
+
   ModernConnection(McpServerConfig config, Consumer<String> log) {
     this.config = config;
     this.log = log;
     this.calls = new CallsInFlight(config.name(), config.secrets());
+    this.subscriptions = new Subscriptions(config.name(), log);
+    subscriptions.to(
+        new Subscriptions.Server() {
+          @Override
+          public void subscribe(String uri) {
+            McpSyncClient.Listening l =
+                listen(
+                    "subscriptions/listen " + uri,
+                    spec -> spec.resourceUpdates(uri),
+                    e -> {
+                      if (e instanceof SubscriptionEvent.ResourceUpdated u) {
+                        subscriptions.updated(u.uri());
+                      }
+                    },
+                    ack -> ack.honoured().resourceSubscriptionsOrEmpty().contains(uri));
+            close(streams.put(uri, l));
+          }
+
+          @Override
+          public void unsubscribe(String uri) {
+            close(streams.remove(uri));
+          }
+        });
+  }
+
+  /**
+   * Opens a {@code subscriptions/listen} stream asking what {@code filter} adds, and waits (the
+   * source's timeout) for its acknowledgement, which must satisfy {@code honoured}; the stream's
+   * other events go to {@code events}.
+   *
+   * @throws McpConnection.ServerError when the server did not honour it, or refused
+   */
+  private McpSyncClient.Listening listen(
+      String what,
+      UnaryOperator<McpSyncClient.ListenSpec> filter,
+      Consumer<SubscriptionEvent> events,
+      Predicate<SubscriptionEvent.Subscribed> honoured) {
+    CompletableFuture<SubscriptionEvent.Subscribed> ack = new CompletableFuture<>();
+    McpSyncClient.Listening l =
+        request(
+            what,
+            c ->
+                filter
+                    .apply(c.listen())
+                    .open(
+                        new McpSyncSubscriptionListener() {
+                          @Override
+                          public void onEvent(SubscriptionEvent e) {
+                            if (e instanceof SubscriptionEvent.Subscribed s) {
+                              ack.complete(s);
+                            } else {
+                              events.accept(e);
+                            }
+                          }
+
+                          @Override
+                          public void onError(Throwable t) {
+                            ack.completeExceptionally(t);
+                          }
+                        }),
+            true);
+    try {
+      SubscriptionEvent.Subscribed s = ack.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      if (honoured.test(s)) {
+        return l;
+      }
+      l.close();
+      throw new McpConnection.ServerError("it did not honour " + what, null);
+    } catch (TimeoutException e) {
+      l.close();
+      throw new McpConnection.DeadlinePassed(
+          what
+              + " on MCP server '"
+              + config.name()
+              + "' took longer than "
+              + config.timeout().toMillis()
+              + " ms");
+    } catch (ExecutionException e) {
+      l.close();
+      throw typed(
+          what,
+          e.getCause() instanceof RuntimeException re
+              ? re
+              : new IllegalStateException(e.getCause()));
+    } catch (InterruptedException e) {
+      l.close();
+      Thread.currentThread().interrupt();
+      throw new McpConnection.Cancelled(
+          "the caller gave up while " + what + " on MCP server '" + config.name() + "' ran");
+    }
+  }
+
+  private static void close(McpSyncClient.Listening l) {
+    if (l != null) {
+      l.close();
+    }
+  }
+
+  /**
+   * From now on {@code changed} runs (on a thread of its own) each time the server says its tools
+   * changed — on a {@code subscriptions/listen} stream, opened again when the server is started
+   * again — if it said it tells of that.
+   */
+  @Override
+  public void watchTools(Runnable changed) {
+    toolsChanged = changed;
+    listenForTools();
+  }
+
+  private void listenForTools() {
+    Runnable changed = toolsChanged;
+    if (changed == null || !toolChanges) {
+      return;
+    }
+    try {
+      McpSyncClient.Listening l =
+          listen(
+              "subscriptions/listen (tools)",
+              McpSyncClient.ListenSpec::toolsChanged,
+              e -> {
+                if (e instanceof SubscriptionEvent.ToolsListChanged) {
+                  Thread.ofVirtual().name("agora-mcp-tools-changed").start(changed);
+                }
+              },
+              ack -> ack.honoured().wantsToolsListChanged());
+      McpSyncClient.Listening old = toolStream;
+      toolStream = l;
+      close(old);
+    } catch (RuntimeException e) {
+      log.accept(
+          "mcp "
+              + config.name()
+              + ": cannot listen for tool list changes ("
+              + e.getMessage()
+              + "); its tools are listed again only when it is started again");
+    }
   }
 
   /** Started and alive (closing forgets the client for good). */
@@ -98,14 +255,25 @@ final class ModernConnection implements Upstream {
       if (closed) {
         throw McpConnection.closed(config.name());
       }
+      boolean again = false;
       if (live != null && !live.alive()) {
         log.accept(
             "mcp " + config.name() + ": the server had exited; starting it again (2026-07-28)");
         stop(live);
         live = null;
+        again = true;
       }
       if (live == null) {
         live = open();
+        if (again) { // the streams of the old child are gone with it: opened again, once it is up
+          Thread.ofVirtual()
+              .name("agora-mcp-listen-again")
+              .start(
+                  () -> {
+                    subscriptions.renew();
+                    listenForTools();
+                  });
+        }
       }
       return live;
     }
@@ -269,11 +437,14 @@ final class ModernConnection implements Upstream {
     // 2026-07-28 makes the server's name optional, and a server may leave out what it can do:
     // Agora reads such a server as one named after its source, of no version, that offers nothing
     Object info = d.meta() == null ? null : d.meta().get("io.modelcontextprotocol/serverInfo");
-    return new McpSchema.InitializeResult(
-        VERSION,
+    McpSchema.ServerCapabilities caps =
         d.capabilities() == null
             ? McpSchema.ServerCapabilities.builder().build()
-            : JSON.convertValue(d.capabilities(), McpSchema.ServerCapabilities.class),
+            : JSON.convertValue(d.capabilities(), McpSchema.ServerCapabilities.class);
+    toolChanges = caps.tools() != null && Boolean.TRUE.equals(caps.tools().listChanged());
+    return new McpSchema.InitializeResult(
+        VERSION,
+        caps,
         info == null
             ? new McpSchema.Implementation(config.name(), "")
             : JSON.convertValue(info, McpSchema.Implementation.class),
@@ -416,15 +587,14 @@ final class ModernConnection implements Upstream {
   }
 
   /**
-   * 2026-07-28 has no {@code resources/subscribe}: its servers tell of changes on a {@code
-   * subscriptions/listen} stream, which Agora does not open yet.
+   * Watches resource {@code uri}: 2026-07-28 has no {@code resources/subscribe}, so each resource
+   * watched has a {@code subscriptions/listen} stream of its own ({@code resourceSubscriptions}),
+   * opened with its first watcher, closed with its last, opened again when the server is started
+   * again.
    */
   @Override
   public Provider.Subscription subscribe(String uri, Runnable updated) {
-    throw new McpConnection.ServerError(
-        "it speaks MCP 2026-07-28, whose resource updates (subscriptions/listen) Agora does not"
-            + " pass on yet",
-        null);
+    return subscriptions.add(uri, updated);
   }
 
   /** 2026-07-28 has no {@code ping}: a server that answers {@code server/discover} is up. */
@@ -605,6 +775,9 @@ final class ModernConnection implements Upstream {
       l = live;
       live = null;
     }
+    streams.values().forEach(ModernConnection::close);
+    streams.clear();
+    close(toolStream);
     if (l != null) {
       stop(l);
     }

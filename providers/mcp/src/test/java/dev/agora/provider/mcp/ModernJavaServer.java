@@ -17,6 +17,7 @@ import io.modelcontextprotocol.modern.server.feature.PromptsFeature;
 import io.modelcontextprotocol.modern.server.feature.PromptsPage;
 import io.modelcontextprotocol.modern.server.feature.ResourcesFeature;
 import io.modelcontextprotocol.modern.server.feature.ResourcesPage;
+import io.modelcontextprotocol.modern.server.feature.ServerChange;
 import io.modelcontextprotocol.modern.server.feature.ToolsFeature;
 import io.modelcontextprotocol.modern.server.feature.ToolsPage;
 import io.modelcontextprotocol.modern.server.transport.HttpServletMcpTransport;
@@ -32,6 +33,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
 
 /**
  * A real MCP 2026-07-28 server built with the Java SDK's stateless server ({@code
@@ -45,10 +48,41 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 final class ModernJavaServer implements AutoCloseable {
 
   /** What each request to the HTTP server carried (method header → name header, version). */
-  final List<String> requests = new CopyOnWriteArrayList<>();
+  final List<String> requests =
+      new CopyOnWriteArrayList<>() {
+        @Override
+        public boolean add(String r) {
+          boolean added = super.add(r);
+          synchronized (ModernJavaServer.this) {
+            ModernJavaServer.this.notifyAll();
+          }
+          return added;
+        }
+      };
+
+  /** How many of {@link #requests} are {@code request}. */
+  long count(String request) {
+    return requests.stream().filter(request::equals).count();
+  }
+
+  /** Waits up to {@code seconds} until {@code n} of the requests are {@code request}. */
+  synchronized boolean await(String request, long n, int seconds) throws InterruptedException {
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    while (count(request) < n) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      wait(left / 1_000_000 + 1);
+    }
+    return true;
+  }
 
   private final Javalin app;
   private final McpServer server;
+
+  /** What this server tells its listening clients ({@link #publish}). */
+  private final Sinks.Many<ServerChange> changes = Sinks.many().multicast().directBestEffort();
 
   ModernJavaServer() {
     this(null);
@@ -56,7 +90,7 @@ final class ModernJavaServer implements AutoCloseable {
 
   /** A server that answers HTTP 401 to a request without {@code Authorization: Bearer token}. */
   ModernJavaServer(String token) {
-    server = server(requests);
+    server = server(requests, changes.asFlux());
     HttpServletMcpTransport transport =
         HttpServletMcpTransport.builder(server)
             .jsonMapper(McpJsonDefaults.getMapper())
@@ -113,13 +147,19 @@ final class ModernJavaServer implements AutoCloseable {
 
   /** The stdio server: reads requests from stdin until it ends. */
   public static void main(String[] args) {
-    McpServer s = server(new ArrayList<>());
+    McpServer s = server(new ArrayList<>(), Flux.never());
     new StdioMcpTransport(s, McpJsonDefaults.getMapper()).start().block();
   }
 
-  private static McpServer server(List<String> seen) {
+  /** Tells the clients listening of {@code change} (a tool list change, a resource update). */
+  void publish(ServerChange change) {
+    changes.tryEmitNext(change);
+  }
+
+  private static McpServer server(List<String> seen, Flux<ServerChange> changes) {
     return McpServer.builder()
         .serverInfo(McpSchema.Implementation.builder("java-modern", "2.0.0").build())
+        .subscriptions(() -> changes)
         .feature(ToolsFeature.ofSync(tools(seen)))
         .feature(ResourcesFeature.ofSync(resources()))
         .feature(PromptsFeature.ofSync(prompts()))
@@ -209,6 +249,11 @@ final class ModernJavaServer implements AutoCloseable {
       @Override
       public ResourcesPage list(McpRequestContext ctx, String cursor) {
         return ResourcesPage.of(List.of(readme));
+      }
+
+      @Override
+      public boolean supportsSubscribe() {
+        return true;
       }
 
       @Override

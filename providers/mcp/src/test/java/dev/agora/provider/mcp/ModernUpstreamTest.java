@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.error.AgoraError;
+import dev.agora.core.spi.Provider;
 import dev.agora.rtfs.Value;
+import io.modelcontextprotocol.modern.server.feature.ServerChange;
 import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,17 +69,34 @@ class ModernUpstreamTest {
               "tools/call echo 2026-07-28",
               "resources/read note://readme 2026-07-28",
               "prompts/get greet 2026-07-28");
-      assertThatThrownBy(
-              () ->
-                  m.marketplace.subscribe(
-                      SecurityContext.full("op"),
-                      m.marketplace.registry().get("mcp.next.resource.readme"),
-                      null,
-                      () -> {}))
-          .as("no resources/subscribe in 2026-07-28; subscriptions/listen is not passed on yet")
-          .hasMessageContaining(
-              "MCP server 'next': it speaks MCP 2026-07-28, whose resource updates"
-                  + " (subscriptions/listen) Agora does not pass on yet");
+    }
+  }
+
+  @Test
+  void listChangesAndResourceUpdatesOfA2026ServerAreHeardOnListenStreams() throws Exception {
+    try (ModernJavaServer upstream = new ModernJavaServer();
+        McpFixture m =
+            new McpFixture(
+                dir, "sources:\n  - {name: next, type: mcp, url: \"" + upstream.url() + "\"}\n")) {
+      assertThat(m.reports).singleElement().satisfies(r -> assertThat(r.failure()).isNull());
+      long listed = upstream.count("tools/list - 2026-07-28");
+      upstream.publish(new ServerChange.ToolsListChanged());
+      assertThat(upstream.await("tools/list - 2026-07-28", listed + 1, 30))
+          .as("the tools are listed again: " + upstream.requests)
+          .isTrue();
+
+      BlockingQueue<String> heard = new LinkedBlockingQueue<>();
+      Provider.Subscription s =
+          m.marketplace.subscribe(
+              SecurityContext.full("op"),
+              m.marketplace.registry().get("mcp.next.resource.readme"),
+              null,
+              () -> heard.add("readme"));
+      upstream.publish(new ServerChange.ResourceUpdated("note://other"));
+      upstream.publish(new ServerChange.ResourceUpdated("note://readme"));
+      assertThat(heard.poll(30, TimeUnit.SECONDS)).isEqualTo("readme");
+      s.close();
+      assertThat(m.source("next").upstream().era()).isEqualTo(McpServerConfig.Protocol.MODERN);
     }
   }
 

@@ -98,6 +98,56 @@ class ScriptedModernTest {
   }
 
   @Test
+  void listenStreamsThatAreRefusedOrNotHonouredAreTypedFailures() throws Exception {
+    String discover =
+        """
+        "server/discover": {"result": {"resultType": "complete", "supportedVersions": ["2026-07-28"],
+          "capabilities": {"tools": {"listChanged": true}, "resources": {"subscribe": true}},
+          "ttlMs": 0, "cacheScope": "public",
+          "_meta": {"io.modelcontextprotocol/serverInfo": {"name": "scripted", "version": "3.0.0"}}}},
+        "tools/list": {"result": {"resultType": "complete", "ttlMs": 0, "cacheScope": "public",
+          "tools": []}},
+        "resources/list": {"result": {"resultType": "complete", "ttlMs": 0, "cacheScope": "public",
+          "resources": [{"uri": "mem://a", "name": "a"}, {"uri": "mem://b", "name": "b"},
+                        {"uri": "mem://c", "name": "c"}]}}
+        """;
+    String ack =
+        "{\\\"jsonrpc\\\":\\\"2.0\\\",\\\"method\\\":\\\"notifications/subscriptions/acknowledged\\\","
+            + "\\\"params\\\":{\\\"notifications\\\":{},\\\"_meta\\\":"
+            + "{\\\"io.modelcontextprotocol/subscriptionId\\\":$ID}}}";
+    try (McpFixture m =
+        Scripted.start(
+            dir,
+            "{\"replies\": {%s, \"subscriptions/listen\": {\"seq\": [{\"error\": {\"code\": -32601,"
+                    .formatted(discover)
+                + " \"message\": \"no listening here\"}}, {\"error\": {\"code\": -32601,"
+                + " \"message\": \"no listening here\"}}, {\"raw\": \""
+                + ack
+                + "\"}, {\"hang\": true}]}}}",
+            "timeout: 2s")) {
+      assertThat(m.logText())
+          .contains("cannot listen for tool list changes")
+          .contains("no listening here");
+      assertThatThrownBy(() -> watch(m, "mcp.s.resource.a"))
+          .isInstanceOf(AgoraError.ProviderError.class)
+          .hasMessageContaining("MCP server 's': no listening here");
+      assertThatThrownBy(() -> watch(m, "mcp.s.resource.b"))
+          .as("acknowledged without it")
+          .hasMessageContaining("it did not honour subscriptions/listen mem://b");
+      assertThatThrownBy(() -> watch(m, "mcp.s.resource.c"))
+          .as("never acknowledged")
+          .isInstanceOf(AgoraError.Timeout.class)
+          .hasMessageContaining("within 2 s");
+    }
+  }
+
+  /** Subscribes to what capability {@code id} reads, as an operator, heeding no update. */
+  private static void watch(McpFixture m, String id) {
+    m.marketplace.subscribe(
+        SecurityContext.full("op"), m.marketplace.registry().get(id), null, () -> {});
+  }
+
+  @Test
   void misbehaviourOfA2026ServerIsATypedFailure() throws Exception {
     try (McpFixture m =
         start(
