@@ -151,8 +151,8 @@ final class EraSwitch implements Upstream {
   }
 
   @Override
-  public void watchTools(Runnable changed) {
-    chosen().watchTools(changed);
+  public void watchLists(Runnable tools, Runnable catalog) {
+    chosen().watchLists(tools, catalog);
   }
 
   @Override

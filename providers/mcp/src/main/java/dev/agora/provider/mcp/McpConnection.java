@@ -96,6 +96,7 @@ final class McpConnection implements AutoCloseable {
   private final McpServerConfig config;
   private final Consumer<String> log;
   private final Function<List<McpSchema.Tool>, Mono<Void>> toolsChanged;
+  private final Runnable catalogChanged;
   private final Runnable reconnected;
   private final CallsInFlight calls;
   private final Subscriptions subscriptions;
@@ -107,16 +108,20 @@ final class McpConnection implements AutoCloseable {
   /**
    * @param toolsChanged called with the new tool list after {@code
    *     notifications/tools/list_changed}
+   * @param catalogChanged called after {@code notifications/resources/list_changed} or {@code
+   *     prompts/list_changed}, on the SDK's thread: it must not block
    * @param reconnected called (on a background thread) after a lost session was re-established
    */
   McpConnection(
       McpServerConfig config,
       Consumer<String> log,
       Function<List<McpSchema.Tool>, Mono<Void>> toolsChanged,
+      Runnable catalogChanged,
       Runnable reconnected) {
     this.config = config;
     this.log = log;
     this.toolsChanged = toolsChanged;
+    this.catalogChanged = catalogChanged;
     this.reconnected = reconnected;
     this.calls = new CallsInFlight(config.name(), config.secrets());
     this.subscriptions = new Subscriptions(config.name(), log);
@@ -236,6 +241,8 @@ final class McpConnection implements AutoCloseable {
             .requestTimeout(config.timeout())
             .initializationTimeout(config.timeout())
             .toolsChangeConsumer(toolsChanged)
+            .resourcesChangeConsumer(r -> Mono.fromRunnable(catalogChanged))
+            .promptsChangeConsumer(p -> Mono.fromRunnable(catalogChanged))
             .loggingConsumer(
                 n -> {
                   log.accept("mcp " + config.name() + " log " + n.level() + ": " + n.data());

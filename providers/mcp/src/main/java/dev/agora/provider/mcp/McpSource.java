@@ -38,13 +38,23 @@ final class McpSource implements DiscoverySource {
   private final EraSwitch upstream;
   private volatile Changes changes;
   private volatile Map<String, CapabilityManifest> tools = Map.of();
+
+  /** The resources, templates, reader and prompts as last listed. */
+  private volatile Map<String, CapabilityManifest> catalog = Map.of();
+
   private volatile String version = "1.0.0";
 
   public McpSource(McpServerConfig config) {
     this.config = config;
     // the server's own output may carry what it was given (a child printing its environment)
     Consumer<String> redacted = line -> log.accept(config.secrets().redact(line));
-    this.connection = new McpConnection(config, redacted, this::toolsChanged, this::refresh);
+    this.connection =
+        new McpConnection(
+            config,
+            redacted,
+            this::toolsChanged,
+            () -> Thread.ofVirtual().name("agora-mcp-catalog").start(this::refreshCatalog),
+            this::refresh);
     this.upstream =
         new EraSwitch(config, redacted, () -> new LegacyUpstream(connection, config.timeout()));
   }
@@ -85,7 +95,6 @@ final class McpSource implements DiscoverySource {
     if (Manifests.versionProblem(init.serverInfo().version()) == null) {
       version = init.serverInfo().version();
     }
-    String prefix = "mcp." + config.name() + ".";
     List<DocumentProblem> problems = new ArrayList<>();
     if (caps.tools() != null) {
       for (CapabilityManifest m : toolManifests(listTools(), problems::add)) {
@@ -93,8 +102,22 @@ final class McpSource implements DiscoverySource {
       }
     }
     tools = Map.copyOf(found);
-    upstream.watchTools(this::refresh); // a 2026-07-28 server tells only if asked to
+    // a 2026-07-28 server tells only if asked to
+    upstream.watchLists(this::refresh, this::refreshCatalog);
+    List<CapabilityManifest> listed = catalog(caps);
+    catalog = byId(listed);
     List<CapabilityManifest> all = new ArrayList<>(found.values());
+    all.addAll(listed);
+    return new Found(all, problems);
+  }
+
+  /**
+   * The server's resources, resource templates (with the generic reader) and prompts as
+   * capabilities, for what it offers of them.
+   */
+  private List<CapabilityManifest> catalog(McpSchema.ServerCapabilities caps) {
+    String prefix = "mcp." + config.name() + ".";
+    List<CapabilityManifest> all = new ArrayList<>();
     if (caps.resources() != null) {
       Names names = new Names(prefix + "resource.");
       for (McpSchema.Resource r :
@@ -117,7 +140,36 @@ final class McpSource implements DiscoverySource {
         all.add(McpMapping.prompt(config, names.id(p.name()), p, version));
       }
     }
-    return new Found(all, problems);
+    return all;
+  }
+
+  private static Map<String, CapabilityManifest> byId(List<CapabilityManifest> list) {
+    Map<String, CapabilityManifest> out = new LinkedHashMap<>();
+    list.forEach(m -> out.put(m.id(), m));
+    return Map.copyOf(out);
+  }
+
+  /**
+   * The server said its resources or prompts changed: list them again and apply the difference (on
+   * a thread of its own: the notice comes on the connection's).
+   */
+  private void refreshCatalog() {
+    try {
+      List<CapabilityManifest> now = catalog(upstream.hello().capabilities());
+      synchronized (this) {
+        Changes c = changes;
+        if (c != null) {
+          c.diff(this, catalog.values(), now);
+        }
+        catalog = byId(now);
+      }
+    } catch (RuntimeException e) {
+      log.accept(
+          "mcp "
+              + config.name()
+              + ": could not list resources and prompts after they changed: "
+              + e.getMessage());
+    }
   }
 
   /**

@@ -92,11 +92,16 @@ final class ModernConnection implements Upstream {
 
   private final Map<String, McpSyncClient.Listening> streams = new ConcurrentHashMap<>();
 
-  /** Told when the server's tools changed ({@link #watchTools}); null until then. */
+  /** Told when the server's tools changed, and its resources or prompts ({@link #watchLists}). */
   private volatile Runnable toolsChanged;
 
-  /** Whether the server said it tells of tool list changes ({@code server/discover}). */
+  private volatile Runnable catalogChanged;
+
+  /** What the server said it tells of: its tools, prompts, resources changing. */
   private volatile boolean toolChanges;
+
+  private volatile boolean promptChanges;
+  private volatile boolean resourceChanges;
 
   private volatile McpSyncClient.Listening toolStream;
 
@@ -203,32 +208,49 @@ final class ModernConnection implements Upstream {
   }
 
   /**
-   * From now on {@code changed} runs (on a thread of its own) each time the server says its tools
-   * changed — on a {@code subscriptions/listen} stream, opened again when the server is started
-   * again — if it said it tells of that.
+   * From now on {@code tools} runs (on a thread of its own) each time the server says its tools
+   * changed, and {@code catalog} when its prompts or resources did — told on a {@code
+   * subscriptions/listen} stream, opened again when the server is started again — for what it said
+   * it tells of.
    */
   @Override
-  public void watchTools(Runnable changed) {
-    toolsChanged = changed;
-    listenForTools();
+  public void watchLists(Runnable tools, Runnable catalog) {
+    toolsChanged = tools;
+    catalogChanged = catalog;
+    listenForChanges();
   }
 
-  private void listenForTools() {
-    Runnable changed = toolsChanged;
-    if (changed == null || !toolChanges) {
+  private void listenForChanges() {
+    Runnable tools = toolsChanged;
+    Runnable catalog = catalogChanged;
+    if (tools == null || !(toolChanges || promptChanges || resourceChanges)) {
       return;
     }
     try {
       McpSyncClient.Listening l =
           listen(
-              "subscriptions/listen (tools)",
-              McpSyncClient.ListenSpec::toolsChanged,
+              "subscriptions/listen (list changes)",
+              spec -> {
+                McpSyncClient.ListenSpec asked = toolChanges ? spec.toolsChanged() : spec;
+                asked = promptChanges ? asked.promptsChanged() : asked;
+                return resourceChanges ? asked.resourcesChanged() : asked;
+              },
               e -> {
-                if (e instanceof SubscriptionEvent.ToolsListChanged) {
-                  Thread.ofVirtual().name("agora-mcp-tools-changed").start(changed);
+                Runnable run =
+                    switch (e) {
+                      case SubscriptionEvent.ToolsListChanged t -> tools;
+                      case SubscriptionEvent.PromptsListChanged p -> catalog;
+                      case SubscriptionEvent.ResourcesListChanged r -> catalog;
+                      default -> null;
+                    };
+                if (run != null) {
+                  Thread.ofVirtual().name("agora-mcp-list-changed").start(run);
                 }
               },
-              ack -> ack.honoured().wantsToolsListChanged());
+              ack ->
+                  ack.honoured().wantsToolsListChanged() == toolChanges
+                      && ack.honoured().wantsPromptsListChanged() == promptChanges
+                      && ack.honoured().wantsResourcesListChanged() == resourceChanges);
       McpSyncClient.Listening old = toolStream;
       toolStream = l;
       close(old);
@@ -236,9 +258,10 @@ final class ModernConnection implements Upstream {
       log.accept(
           "mcp "
               + config.name()
-              + ": cannot listen for tool list changes ("
+              + ": cannot listen for list changes ("
               + e.getMessage()
-              + "); its tools are listed again only when it is started again");
+              + "); its tools, resources and prompts are listed again only when it is started"
+              + " again");
     }
   }
 
@@ -271,7 +294,7 @@ final class ModernConnection implements Upstream {
               .start(
                   () -> {
                     subscriptions.renew();
-                    listenForTools();
+                    listenForChanges();
                   });
         }
       }
@@ -442,6 +465,9 @@ final class ModernConnection implements Upstream {
             ? McpSchema.ServerCapabilities.builder().build()
             : JSON.convertValue(d.capabilities(), McpSchema.ServerCapabilities.class);
     toolChanges = caps.tools() != null && Boolean.TRUE.equals(caps.tools().listChanged());
+    promptChanges = caps.prompts() != null && Boolean.TRUE.equals(caps.prompts().listChanged());
+    resourceChanges =
+        caps.resources() != null && Boolean.TRUE.equals(caps.resources().listChanged());
     return new McpSchema.InitializeResult(
         VERSION,
         caps,

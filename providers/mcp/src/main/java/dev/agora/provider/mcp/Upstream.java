@@ -49,11 +49,11 @@ interface Upstream extends AutoCloseable {
   Provider.Subscription subscribe(String uri, Runnable updated);
 
   /**
-   * From now on {@code changed} runs each time the server says its tools changed, where that needs
-   * asking for (2026-07-28: a {@code subscriptions/listen} stream); a 2025-11-25 session is told
-   * anyway.
+   * From now on {@code tools} runs each time the server says its tools changed, and {@code catalog}
+   * when its resources or prompts did, where that needs asking for (2026-07-28: a {@code
+   * subscriptions/listen} stream); a 2025-11-25 session is told anyway.
    */
-  default void watchTools(Runnable changed) {}
+  default void watchLists(Runnable tools, Runnable catalog) {}
 
   /**
    * Whether a request now goes straight to a connection that is up — nothing to start, no handshake

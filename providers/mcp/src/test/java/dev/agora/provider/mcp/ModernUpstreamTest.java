@@ -85,6 +85,15 @@ class ModernUpstreamTest {
           .as("the tools are listed again: " + upstream.requests)
           .isTrue();
 
+      long resources = upstream.count("resources/list - 2026-07-28");
+      long prompts = upstream.count("prompts/list - 2026-07-28");
+      upstream.publish(new ServerChange.ResourcesListChanged());
+      assertThat(upstream.await("resources/list - 2026-07-28", resources + 1, 30)).isTrue();
+      upstream.publish(new ServerChange.PromptsListChanged());
+      assertThat(upstream.await("prompts/list - 2026-07-28", prompts + 2, 30))
+          .as("listed again after each")
+          .isTrue();
+
       BlockingQueue<String> heard = new LinkedBlockingQueue<>();
       Provider.Subscription s =
           m.marketplace.subscribe(

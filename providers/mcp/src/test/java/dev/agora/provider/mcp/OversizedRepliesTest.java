@@ -129,6 +129,7 @@ class OversizedRepliesTest {
               log.add(line);
             },
             tools -> Mono.empty(),
+            () -> {},
             () -> {})) {
       c.request("ping", McpAsyncClient::ping, Duration.ofSeconds(30), null, true);
       long pid = c.pid();

@@ -3,6 +3,7 @@ package dev.agora.provider.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agora.chain.event.EventType;
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.manifest.CapabilityManifest;
@@ -29,9 +30,11 @@ class ResourceSubscriptionsTest {
       """
       {"init": {"capabilities": {"tools": {}, "resources": {"subscribe": true}}}, "replies": {
         "tools/list": {"result": {"tools": [{"name": "poke", "inputSchema": {"type": "object"}},
-                                            {"name": "crash", "inputSchema": {"type": "object"}}]}},
-        "resources/list": {"result": {"resources": [{"uri": "mem://a", "name": "a"},
-                                                    {"uri": "mem://b", "name": "b"}]}},
+                                            {"name": "crash", "inputSchema": {"type": "object"}},
+                                            {"name": "reshuffle", "inputSchema": {"type": "object"}}]}},
+        "resources/list": {"seq": [
+          {"result": {"resources": [{"uri": "mem://a", "name": "a"}, {"uri": "mem://b", "name": "b"}]}},
+          {"result": {"resources": [{"uri": "mem://a", "name": "a"}, {"uri": "mem://n", "name": "n"}]}}]},
         "resources/templates/list": {"result": {"resourceTemplates": [
           {"uriTemplate": "mem://t/{id}", "name": "t"}]}},
         "resources/subscribe:mem://a": [{"stderr": "+sub mem://a"}, {"result": {}}],
@@ -46,7 +49,10 @@ class ResourceSubscriptionsTest {
           {"notify": {"method": "notifications/resources/updated", "params": {"uri": "mem://zz"}}},
           {"notify": {"method": "notifications/resources/updated", "params": {}}},
           {"result": {"content": [{"type": "text", "text": "poked"}]}}],
-        "tools/call:crash": [{"exitOnce": 1}, {"result": {"content": []}}]
+        "tools/call:crash": [{"exitOnce": 1}, {"result": {"content": []}}],
+        "tools/call:reshuffle": [
+          {"notify": {"method": "notifications/resources/list_changed", "params": {}}},
+          {"result": {"content": []}}]
       }}
       """;
 
@@ -121,6 +127,18 @@ class ResourceSubscriptionsTest {
       assertThat(m.source("s").connection().watched())
           .as("still watched: its watchers stay, to hear once it is made again")
           .containsExactlyInAnyOrder("mem://a", "mem://t/1");
+    }
+  }
+
+  @Test
+  void aChangedResourceListIsListedAgainAndApplied() throws Exception {
+    try (McpFixture m = Scripted.start(dir, SCENARIO)) {
+      assertThat(m.marketplace.registry().get("mcp.s.resource.b")).isNotNull();
+      m.call("mcp.s.reshuffle", null);
+      m.awaitEvent(EventType.CapabilityRegistered, "mcp.s.resource.n");
+      m.awaitEvent(EventType.CapabilityRemoved, "mcp.s.resource.b");
+      assertThat(m.marketplace.registry().get("mcp.s.resource.a")).isNotNull();
+      assertThat(m.marketplace.registry().get("mcp.s.poke")).as("tools untouched").isNotNull();
     }
   }
 

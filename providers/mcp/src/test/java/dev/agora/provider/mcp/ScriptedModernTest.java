@@ -126,7 +126,7 @@ class ScriptedModernTest {
                 + "\"}, {\"hang\": true}]}}}",
             "timeout: 2s")) {
       assertThat(m.logText())
-          .contains("cannot listen for tool list changes")
+          .contains("cannot listen for list changes")
           .contains("no listening here");
       assertThatThrownBy(() -> watch(m, "mcp.s.resource.a"))
           .isInstanceOf(AgoraError.ProviderError.class)
