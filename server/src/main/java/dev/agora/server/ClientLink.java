@@ -60,6 +60,12 @@ final class ClientLink implements Downstream {
     }
   }
 
+  /** The client is the peer: one session, or one {@code agora mcp} process. */
+  @Override
+  public Object client() {
+    return peer;
+  }
+
   @Override
   public boolean supports(String capability) {
     return (stateless ? round != null : channel != Channel.NONE) && peer.declared(capability);

@@ -36,6 +36,16 @@ public interface Downstream {
    */
   Value request(String method, Value params, Duration timeout);
 
+  /**
+   * Who the client is: calls made by the same client (one MCP session, one {@code agora mcp}
+   * process) give equal values, so that a provider that cannot tell which of several calls an
+   * upstream's request belongs to can still tell whether they all came from one client. Each
+   * downstream is its own client unless it says otherwise.
+   */
+  default Object client() {
+    return this;
+  }
+
   /** No client to reach: progress is dropped, every request refused. */
   Downstream NONE =
       new Downstream() {

@@ -14,11 +14,13 @@ import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -33,8 +35,9 @@ import reactor.core.scheduler.Schedulers;
  *       dropped when no call has it (a late one, after the call ended).
  *   <li><b>Sampling and elicitation.</b> The SDK hands these requests over without saying which
  *       request of ours they belong to, and over stdio nothing says so. Agora forwards one only
- *       when exactly one call is in flight on the connection — then it can only be that call's —
- *       and refuses it with a JSON-RPC error when none or several are, rather than guess and ask
+ *       while every call in flight on the connection comes from one client — then that client made
+ *       it, whichever call it is for (it is noted on the oldest) — and refuses it with a JSON-RPC
+ *       error when none is in flight or they come from several clients, rather than guess and ask
  *       another client. It is refused, too, when that call's client did not declare the capability
  *       ({@code sampling}, {@code elicitation}). Every such request is noted on the call's result
  *       in the Causal Chain: {@code :mcp-requests [{:method "sampling/createMessage" :outcome
@@ -58,6 +61,7 @@ final class CallsInFlight {
   private final String server;
   private final Redactor secrets;
   private final Map<Object, InFlight> calls = new ConcurrentHashMap<>();
+  private final AtomicLong order = new AtomicLong();
 
   /**
    * @param secrets what the server was given: redacted from what it sends the client (a progress
@@ -71,6 +75,7 @@ final class CallsInFlight {
   /** One call in flight; closing it ends it and notes what the upstream asked of its client. */
   final class InFlight implements AutoCloseable {
     private final CallContext call;
+    private final long opened = order.incrementAndGet();
     private final List<Value> requests = new ArrayList<>();
 
     private InFlight(CallContext call) {
@@ -171,17 +176,22 @@ final class CallsInFlight {
 
   private <R> R answer(String method, String capability, Object params, Class<R> type) {
     List<InFlight> now = List.copyOf(calls.values());
-    if (now.size() != 1) {
+    if (now.isEmpty()
+        || now.stream().map(f -> f.call.downstream().client()).distinct().count() > 1) {
       throw refusal(
           method
               + " from MCP server '"
               + server
-              + "' is refused: Agora passes it on only while exactly one call is in flight on"
-              + " the connection (so that it reaches the client that made that call), and "
-              + now.size()
-              + " are");
+              + "' is refused: Agora passes it on only while the calls in flight on the"
+              + " connection all come from one client (so that it reaches the client that made"
+              + " the call), and "
+              + (now.isEmpty()
+                  ? "none is in flight"
+                  : now.size() + " are, from different clients"));
     }
-    return answer(now.getFirst(), method, capability, params, type);
+    // one client made them all: it is asked, and the request noted on the oldest of its calls
+    InFlight oldest = now.stream().min(Comparator.comparingLong(f -> f.opened)).orElseThrow();
+    return answer(oldest, method, capability, params, type);
   }
 
   /**

@@ -95,8 +95,8 @@ class CallsInFlightTest {
   void aRequestWithNoCallInFlightIsRefused() {
     assertThatThrownBy(() -> forward(SAMPLE))
         .isInstanceOf(McpError.class)
-        .hasMessageContaining("exactly one call is in flight")
-        .hasMessageContaining("and 0 are");
+        .hasMessageContaining("all come from one client")
+        .hasMessageContaining("and none is in flight");
   }
 
   @Test

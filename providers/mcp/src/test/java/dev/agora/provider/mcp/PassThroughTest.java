@@ -149,8 +149,8 @@ class PassThroughTest {
   }
 
   /**
-   * The SDK does not say which call a sampling request belongs to: with two calls in flight on the
-   * connection Agora refuses it rather than ask a client that may not be the one.
+   * The SDK does not say which call a sampling request belongs to: with calls of two clients in
+   * flight on the connection Agora refuses it rather than ask a client that may not be the one.
    */
   @Test
   void aRequestWithSeveralCallsInFlightIsRefusedRatherThanSentToAGuess() throws Exception {
@@ -161,14 +161,43 @@ class PassThroughTest {
       Client b = new Client(Set.of("sampling"), p -> Value.NIL);
       assertThatThrownBy(() -> m.call(SAMPLING, "{:prompt \"hi\"}", b))
           .isInstanceOf(AgoraError.ProviderError.class)
-          .hasMessageContaining("only while exactly one call is in flight")
-          .hasMessageContaining("and 2 are");
+          .hasMessageContaining("all come from one client")
+          .hasMessageContaining("and 2 are, from different clients");
       assertThat(a.requests).isEmpty();
       assertThat(b.requests).isEmpty();
     } finally {
       other.interrupt();
       other.join();
     }
+  }
+
+  /**
+   * When every call in flight on the connection is one client's — the usual case for {@code agora
+   * mcp}, whose one client may have hundreds in flight — that client made the request, whichever
+   * call it is for: it is asked, and the request is noted on its oldest call.
+   */
+  @Test
+  void aRequestWithSeveralCallsOfOneClientInFlightGoesToThatClient() throws Exception {
+    Client a =
+        new Client(
+            Set.of("sampling"),
+            params ->
+                Reader.readValue(
+                    "{:role \"assistant\" :content {:type \"text\" :text \"one client\"}"
+                        + " :model \"test-model\"}"));
+    Thread other = m.callOnThread(LONG, "{:duration 60 :steps 600}", a, new AtomicReference<>());
+    try {
+      a.awaitProgress(1);
+      assertThat(m.call(SAMPLING, "{:prompt \"hi\" :maxTokens 5}", a).toString())
+          .contains("one client");
+      assertThat(a.requests).containsExactly("sampling/createMessage");
+    } finally {
+      other.interrupt();
+      other.join();
+    }
+    assertThat(Printer.print(result(LONG).metadata()))
+        .as("noted on the oldest call of that client")
+        .contains(":method \"sampling/createMessage\" :outcome :answered");
   }
 
   @Test
