@@ -47,7 +47,16 @@ function act(msg, a, key) {
     send({ jsonrpc: "2.0", id: msg.id, result: { resultType: "input_required", requestState: "asked", inputRequests: a.ask } });
   else if ("ask" in a) {
     const text = JSON.stringify(msg.params);
-    send({ jsonrpc: "2.0", id: msg.id, result: { resultType: "complete", content: [{ type: "text", text }] } });
+    send({
+      jsonrpc: "2.0",
+      id: msg.id,
+      result: {
+        resultType: "complete",
+        content: [{ type: "text", text }],
+        contents: [{ uri: msg.params?.uri ?? "", text }],
+        messages: [{ role: "user", content: { type: "text", text } }],
+      },
+    });
   } else if ("echo" in a) {
     const text = JSON.stringify(msg.params);
     send({

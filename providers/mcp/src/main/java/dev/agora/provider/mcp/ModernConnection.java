@@ -3,14 +3,19 @@ package dev.agora.provider.mcp;
 import dev.agora.core.spi.Provider;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.modern.McpException;
+import io.modelcontextprotocol.modern.McpSchema.CreateMessageInputRequest;
 import io.modelcontextprotocol.modern.McpSchema.DiscoverResult;
 import io.modelcontextprotocol.modern.McpSchema.ElicitFormRequest;
+import io.modelcontextprotocol.modern.McpSchema.ElicitInputRequest;
 import io.modelcontextprotocol.modern.McpSchema.ElicitResult;
 import io.modelcontextprotocol.modern.McpSchema.ErrorCodes;
 import io.modelcontextprotocol.modern.McpSchema.Implementation;
+import io.modelcontextprotocol.modern.McpSchema.InputRequest;
+import io.modelcontextprotocol.modern.McpSchema.InputRequiredResult;
+import io.modelcontextprotocol.modern.McpSchema.ListRootsInputRequest;
 import io.modelcontextprotocol.modern.client.McpClient;
-import io.modelcontextprotocol.modern.client.McpInputHandlerMissingException;
 import io.modelcontextprotocol.modern.client.McpInvalidResultException;
 import io.modelcontextprotocol.modern.client.McpSyncClient;
 import io.modelcontextprotocol.modern.client.McpSyncElicitationHandler;
@@ -72,6 +77,11 @@ final class ModernConnection implements Upstream {
           ErrorCodes.UNSUPPORTED_PROTOCOL_VERSION);
 
   private static final McpJsonMapper JSON = McpJsonDefaults.getMapper();
+
+  private static final TypeRef<Map<String, Object>> MAP = new TypeRef<>() {};
+
+  /** At most this many rounds of questions per request. */
+  static final int MAX_ROUNDS = McpClient.DEFAULT_MAX_INPUT_ROUNDS;
 
   /** A started client: for stdio, with the child it talks to. */
   private record Live(McpSyncClient client, StdioMcpClientTransport stdio, Process process) {
@@ -528,20 +538,23 @@ final class ModernConnection implements Upstream {
   @Override
   public McpSchema.CallToolResult callTool(
       McpSchema.CallToolRequest request, Duration deadline, Object tag, boolean retry) {
+    String what = "tools/call " + request.name();
     return legacy(
         request(
-            "tools/call " + request.name(),
+            what,
             c ->
-                elicit(
-                        tag,
+                rounds(
+                    what,
+                    tag,
+                    deadline,
+                    TOOL,
+                    left ->
                         c.tool(request.name())
                             .arguments(request.arguments())
                             .meta(meta(request.meta()))
                             .progress(p -> progress(tag, p))
-                            .roundTimeout(deadline)
-                            .callTimeout(deadline),
-                        McpSyncClient.ToolSpec::formElicitation)
-                    .call(),
+                            .roundTimeout(left)
+                            .callTimeout(left)),
             retry),
         McpSchema.CallToolResult.class);
   }
@@ -549,19 +562,22 @@ final class ModernConnection implements Upstream {
   @Override
   public McpSchema.ReadResourceResult readResource(
       McpSchema.ReadResourceRequest request, Duration deadline, Object tag) {
+    String what = "resources/read " + request.uri();
     return legacy(
         request(
-            "resources/read " + request.uri(),
+            what,
             c ->
-                elicit(
-                        tag,
+                rounds(
+                    what,
+                    tag,
+                    deadline,
+                    RESOURCE,
+                    left ->
                         c.resource(request.uri())
                             .meta(meta(request.meta()))
                             .progress(p -> progress(tag, p))
-                            .roundTimeout(deadline)
-                            .callTimeout(deadline),
-                        McpSyncClient.ResourceSpec::formElicitation)
-                    .read(),
+                            .roundTimeout(left)
+                            .callTimeout(left)),
             true),
         McpSchema.ReadResourceResult.class);
   }
@@ -571,45 +587,156 @@ final class ModernConnection implements Upstream {
       McpSchema.GetPromptRequest request, Duration deadline, Object tag) {
     Map<String, String> args = new LinkedHashMap<>();
     request.arguments().forEach((k, v) -> args.put(k, String.valueOf(v)));
+    String what = "prompts/get " + request.name();
     return legacy(
         request(
-            "prompts/get " + request.name(),
+            what,
             c ->
-                elicit(
-                        tag,
+                rounds(
+                    what,
+                    tag,
+                    deadline,
+                    PROMPT,
+                    left ->
                         c.prompt(request.name())
                             .arguments(args)
                             .meta(meta(request.meta()))
                             .progress(p -> progress(tag, p))
-                            .roundTimeout(deadline)
-                            .callTimeout(deadline),
-                        McpSyncClient.PromptSpec::formElicitation)
-                    .get(),
+                            .roundTimeout(left)
+                            .callTimeout(left)),
             true),
         McpSchema.GetPromptResult.class);
   }
 
   /**
-   * Lets the server ask the client of call {@code tag} to fill in a form (an {@code input_required}
-   * answer with {@code elicitation/create}), when that client declared {@code elicitation}: the
-   * question goes to that client and its answer back in the request's next round. Otherwise the
-   * request offers no elicitation, and a server that asks anyway fails the call saying so.
+   * Sends a request round by round (2026-07-28's multi-round-trip requests): while the server
+   * answers {@code input_required}, each of its questions is answered — sampling and elicitation by
+   * the client of call {@code tag} (the one that made this very call, however many are in flight),
+   * {@code roots/list} by Agora with the configured roots — and the request is sent again with the
+   * answers and the server's {@code requestState}; at most {@link #MAX_ROUNDS} rounds, all within
+   * {@code deadline}. {@code spec} makes the request with the time left.
    */
-  private <S> S elicit(
+  private <S> Object rounds(
+      String what, Object tag, Duration deadline, Kind<S> kind, Function<Duration, S> spec) {
+    long until = System.nanoTime() + deadline.toNanos();
+    Map<String, Object> answers = null;
+    String requestState = null;
+    for (int round = 1; ; round++) {
+      long left = until - System.nanoTime();
+      if (left <= 0) {
+        throw new McpConnection.DeadlinePassed(
+            what
+                + " on MCP server '"
+                + config.name()
+                + "' took longer than "
+                + deadline.toMillis()
+                + " ms");
+      }
+      S s = declare(tag, spec.apply(Duration.ofNanos(left)), kind.elicitation());
+      if (answers != null) {
+        s = kind.state().apply(kind.responses().apply(s, answers), requestState);
+      }
+      Object outcome = kind.once().apply(s);
+      if (!(outcome instanceof InputRequiredResult asked)) {
+        return outcome;
+      }
+      if (round >= MAX_ROUNDS) {
+        throw new McpConnection.ServerError(
+            what + " asked for input " + round + " times over; Agora gave up", null);
+      }
+      answers = new LinkedHashMap<>();
+      if (asked.inputRequests() != null) {
+        for (Map.Entry<String, InputRequest> q : asked.inputRequests().entrySet()) {
+          answers.put(q.getKey(), answer(tag, q.getValue()));
+        }
+      }
+      requestState = asked.requestState();
+    }
+  }
+
+  /**
+   * What a request that may ask questions is, to {@link #rounds}: how to give it the answers and
+   * the state, send it once, and declare form elicitation on it.
+   */
+  private record Kind<S>(
+      BiFunction<S, Map<String, Object>, S> responses,
+      BiFunction<S, String, S> state,
+      Function<S, Object> once,
+      BiFunction<S, McpSyncElicitationHandler<ElicitFormRequest>, S> elicitation) {}
+
+  private static final Kind<McpSyncClient.ToolSpec> TOOL =
+      new Kind<>(
+          McpSyncClient.ToolSpec::inputResponses,
+          McpSyncClient.ToolSpec::requestState,
+          McpSyncClient.ToolSpec::callOnce,
+          McpSyncClient.ToolSpec::formElicitation);
+
+  private static final Kind<McpSyncClient.ResourceSpec> RESOURCE =
+      new Kind<>(
+          McpSyncClient.ResourceSpec::inputResponses,
+          McpSyncClient.ResourceSpec::requestState,
+          McpSyncClient.ResourceSpec::readOnce,
+          McpSyncClient.ResourceSpec::formElicitation);
+
+  private static final Kind<McpSyncClient.PromptSpec> PROMPT =
+      new Kind<>(
+          McpSyncClient.PromptSpec::inputResponses,
+          McpSyncClient.PromptSpec::requestState,
+          McpSyncClient.PromptSpec::getOnce,
+          McpSyncClient.PromptSpec::formElicitation);
+
+  /** The answer to one question of the server about call {@code tag}. */
+  private Object answer(Object tag, InputRequest question) {
+    String method = question.method();
+    return switch (question) {
+      case ListRootsInputRequest roots ->
+          Map.of("roots", config.roots().stream().map(uri -> Map.of("uri", uri)).toList());
+      case CreateMessageInputRequest sampling ->
+          ask(tag, method, "sampling", JSON.convertValue(sampling.params(), MAP));
+      case ElicitInputRequest elicit when elicit.params() instanceof ElicitFormRequest form ->
+          ask(tag, method, "elicitation", form(form));
+      default ->
+          throw new McpConnection.ServerError(
+              "it asked for " + method + ", which Agora does not answer", null);
+    };
+  }
+
+  /** A form elicitation's params, written by hand: its mode is also its type. */
+  private static Map<String, Object> form(ElicitFormRequest r) {
+    Map<String, Object> params = new LinkedHashMap<>();
+    params.put("mode", "form");
+    params.put("message", r.message());
+    params.put("requestedSchema", r.requestedSchema());
+    return params;
+  }
+
+  /**
+   * Puts a question to the client of call {@code tag}: its answer, or a ServerError saying why not.
+   */
+  private Object ask(Object tag, String method, String capability, Map<String, Object> params) {
+    try {
+      return calls.ask(tag, method, capability, params, Map.class);
+    } catch (McpError e) {
+      throw new McpConnection.ServerError(e.getMessage(), null);
+    }
+  }
+
+  /**
+   * Declares form elicitation on a request whose client declared it (the SDK declares what it has a
+   * handler for); {@link #rounds} answers the questions, so the handler is there only in case the
+   * SDK asks it.
+   */
+  private <S> S declare(
       Object tag, S spec, BiFunction<S, McpSyncElicitationHandler<ElicitFormRequest>, S> handler) {
     if (!calls.supports(tag, "elicitation")) {
       return spec;
     }
     return handler.apply(
         spec,
-        r -> {
-          Map<String, Object> params = new LinkedHashMap<>();
-          params.put("mode", "form");
-          params.put("message", r.message());
-          params.put("requestedSchema", r.requestedSchema());
-          return calls.ask(
-              tag, McpSchema.METHOD_ELICITATION_CREATE, "elicitation", params, ElicitResult.class);
-        });
+        r ->
+            JSON.convertValue(
+                ask(tag, McpSchema.METHOD_ELICITATION_CREATE, "elicitation", form(r)),
+                ElicitResult.class));
   }
 
   /**
@@ -698,6 +825,11 @@ final class ModernConnection implements Upstream {
   }
 
   private RuntimeException typed(String what, RuntimeException e) {
+    if (e instanceof McpConnection.ServerError
+        || e instanceof McpConnection.DeadlinePassed
+        || e instanceof McpConnection.Cancelled) {
+      return e; // said already, by the rounds of a request or a listen stream
+    }
     String where = what + " on MCP server '" + config.name() + "'";
     for (Throwable c = e; c != null; c = c.getCause()) {
       switch (c) {
@@ -719,15 +851,6 @@ final class ModernConnection implements Upstream {
               new McpError(
                   new McpSchema.JSONRPCResponse.JSONRPCError(
                       err.error().code(), message(err.error().message()), null)));
-        }
-        case McpInputHandlerMissingException asked -> {
-          // 2026-07-28's multi-round-trip requests (elicitation, sampling, roots): not answered yet
-          return new McpConnection.ServerError(
-              where
-                  + " asked for input ("
-                  + (asked.inputRequest() == null ? "?" : asked.inputRequest().method())
-                  + "), which Agora does not answer for a 2026-07-28 server yet",
-              null);
         }
         case McpInvalidResultException invalid -> {
           return new McpConnection.ServerError(

@@ -81,7 +81,7 @@ class ScriptedModernTest {
       Client silent = new Client(Set.of(), p -> Value.NIL);
       assertThatThrownBy(() -> m.call("mcp.s.form", null, silent))
           .as("a client that cannot answer is not offered: the server asks anyway, and fails")
-          .hasMessageContaining("asked for input (elicitation/create)");
+          .hasMessageContaining("did not declare the 'elicitation' capability");
       assertThat(silent.requests).isEmpty();
 
       Client failing =
@@ -148,6 +148,55 @@ class ScriptedModernTest {
   }
 
   @Test
+  void samplingAndRootsOfA2026ServerAreAnsweredAndWhatAgoraCannotAnswerFails() throws Exception {
+    try (McpFixture m =
+        Scripted.start(
+            dir,
+            ("{\"replies\": {%s, \"resources/list\": {\"result\": {\"resultType\": \"complete\","
+                    + " \"ttlMs\": 0, \"cacheScope\": \"public\", \"resources\": [{\"uri\": \"mem://q\","
+                    + " \"name\": \"q\"}]}},"
+                    + "\"prompts/list\": {\"result\": {\"resultType\": \"complete\", \"ttlMs\": 0,"
+                    + " \"cacheScope\": \"public\", \"prompts\": [{\"name\": \"p\"}]}},"
+                    + "\"resources/read:mem://q\": {\"ask\": {\"r\": {\"method\": \"roots/list\"}}},"
+                    + "\"prompts/get:p\": {\"ask\": {\"r\": {\"method\": \"roots/list\"}}},"
+                    + "\"tools/call:form\": {\"ask\": {"
+                    + "\"s\": {\"method\": \"sampling/createMessage\", \"params\": {\"maxTokens\": 5,"
+                    + " \"messages\": [{\"role\": \"user\", \"content\": {\"type\": \"text\","
+                    + " \"text\": \"hi\"}}]}},"
+                    + "\"r\": {\"method\": \"roots/list\", \"params\": {}}}},"
+                    + "\"tools/call:ask\": {\"ask\": {\"u\": {\"method\": \"elicitation/create\","
+                    + " \"params\": {\"mode\": \"url\", \"message\": \"Sign in\","
+                    + " \"url\": \"https://example.com/\"}}}}}}")
+                .formatted(
+                    DISCOVER.replace(
+                        "\"capabilities\": {\"tools\": {}}",
+                        "\"capabilities\": {\"tools\": {}, \"resources\": {}, \"prompts\": {}}")),
+            "timeout: 5s, roots: [\"file:///srv/data\"]")) {
+      Client c =
+          new Client(
+              Set.of("sampling"),
+              p ->
+                  Reader.readValue(
+                      "{:role \"assistant\" :content {:type \"text\" :text \"sampled\"}"
+                          + " :model \"m\"}"));
+      String echoed = m.call("mcp.s.form", null, c).toString();
+      assertThat(echoed)
+          .contains("sampled")
+          .as("roots are Agora's own to give")
+          .contains("file:///srv/data");
+      assertThat(c.requests).containsExactly("sampling/createMessage");
+      assertThatThrownBy(() -> m.call("mcp.s.ask", null, c))
+          .hasMessageContaining("it asked for elicitation/create, which Agora does not answer");
+      assertThat(m.call("mcp.s.resource.q", null, c).toString())
+          .as("a resource read asks in rounds too")
+          .contains("file:///srv/data");
+      assertThat(m.call("mcp.s.prompt.p", "{}", c).toString())
+          .as("and a prompt get")
+          .contains("file:///srv/data");
+    }
+  }
+
+  @Test
   void misbehaviourOfA2026ServerIsATypedFailure() throws Exception {
     try (McpFixture m =
         start(
@@ -165,7 +214,7 @@ class ScriptedModernTest {
       assertThat(m.marketplace.registry().get("mcp.s.echo").version()).isEqualTo("3.0.0");
       assertThatThrownBy(() -> m.call("mcp.s.ask", null))
           .isInstanceOf(AgoraError.ProviderError.class)
-          .hasMessageContaining("asked for input (elicitation/create)");
+          .hasMessageContaining("did not declare the 'elicitation' capability");
       assertThatThrownBy(() -> m.call("mcp.s.odd", null))
           .isInstanceOf(AgoraError.ProviderError.class)
           .hasMessageContaining("MCP server 's'");
@@ -328,8 +377,9 @@ class ScriptedModernTest {
           .isInstanceOf(AgoraError.class)
           .hasMessageContaining("max_bytes");
       assertThatThrownBy(() -> m.call("mcp.s.vague", null))
-          .as("asked for input but not for what: asked again, until the deadline")
-          .isInstanceOf(AgoraError.Timeout.class);
+          .as("asked for input but not for what: asked again, until Agora gives up")
+          .isInstanceOf(AgoraError.ProviderError.class)
+          .hasMessageContaining("tools/call vague asked for input 10 times over; Agora gave up");
       assertThat(m.call("mcp.s.prompt.p", "{:who \"Ada\"}").toString())
           .contains("\\\"who\\\":\\\"Ada\\\"");
     }
