@@ -424,7 +424,7 @@ final class McpServlet extends HttpServlet {
   }
 
   /** A notification with {@code meta} as its params' {@code _meta}; anything else as it is. */
-  private static Dict tagged(Dict message, Dict meta) {
+  static Dict tagged(Dict message, Dict meta) {
     return Rpc.field(message, "params") instanceof Dict params
         ? message.assoc(Json.key("params"), params.assoc(Json.key("_meta"), meta))
         : message;

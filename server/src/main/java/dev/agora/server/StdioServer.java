@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
 /**
@@ -44,6 +45,10 @@ public final class StdioServer implements AutoCloseable {
   private final int maxMessage;
   private final Consumer<String> log;
   private final Object writeLock = new Object();
+
+  /** Completes as the session starts to end: what listens says it is over. */
+  private final CountDownLatch finishing = new CountDownLatch(1);
+
   private final CompletableFuture<Void> ended = new CompletableFuture<>();
   private volatile boolean closing;
 
@@ -138,6 +143,10 @@ public final class StdioServer implements AutoCloseable {
       return;
     }
     try {
+      if (request.method().equals("subscriptions/listen") && McpGateway.stateless(request)) {
+        listen(request);
+        return;
+      }
       Dict answer = gateway.answer(peer, request, this::send);
       Thread.interrupted(); // a cancellation has done its work: the answer is still written
       if (!running.cancelled) { // a cancelled request is not answered (the protocol says so)
@@ -145,6 +154,39 @@ public final class StdioServer implements AutoCloseable {
       }
     } finally {
       peer.finish(request.id(), running);
+    }
+  }
+
+  /**
+   * A 2026-07-28 {@code subscriptions/listen}: its acknowledgement, then the changes it asked for,
+   * each tagged with its id, on stdout — until the client cancels it ({@code
+   * notifications/cancelled}: no answer) or the session ends (a {@code complete} result). It holds
+   * one of the session's request slots meanwhile.
+   */
+  private void listen(Rpc.Request request) {
+    Peer listener = new Peer(peer.caller, null, 1);
+    try {
+      Dict honoured;
+      try {
+        honoured = gateway.listenStatelessly(listener, request);
+      } catch (Rpc.Failure f) {
+        send(Rpc.error(request.id(), f.code, f.getMessage(), f.data));
+        return;
+      }
+      Dict meta = Rpc.obj(McpServlet.SUBSCRIPTION_ID, request.id());
+      send(
+          Rpc.notification(
+              "notifications/subscriptions/acknowledged",
+              Rpc.obj("notifications", honoured, "_meta", meta)));
+      listener.notices = m -> send(McpServlet.tagged(m, meta));
+      try {
+        finishing.await();
+        send(Rpc.result(request.id(), Rpc.obj("resultType", "complete")));
+      } catch (InterruptedException e) { // cancelled by its client: nothing more is said
+        Thread.currentThread().interrupt();
+      }
+    } finally {
+      gateway.leave(listener);
     }
   }
 
@@ -172,6 +214,7 @@ public final class StdioServer implements AutoCloseable {
 
   /** The end of the session: what runs gets its grace, then is cancelled. */
   private synchronized void finish() {
+    finishing.countDown();
     if (ended.isDone()) {
       return;
     }
@@ -186,6 +229,7 @@ public final class StdioServer implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
+    finishing.countDown();
     peer.cancelAll();
     gateway.leave(peer);
     gateway.close();

@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -214,6 +215,73 @@ class StdioServerTest {
       if (line.startsWith("not")) {
         assertThat(said).containsExactly("agora mcp: cannot answer on stdout: Broken pipe");
       }
+    }
+  }
+
+  /** Reads lines until one contains every fragment; returns it (the session must not end first). */
+  private static String lineWith(StdioPipe s, String... fragments) throws IOException {
+    while (true) {
+      String line = s.fromServer.readLine();
+      assertThat(line).as("the session ended before " + List.of(fragments)).isNotNull();
+      if (List.of(fragments).stream().allMatch(line::contains)) {
+        return line;
+      }
+    }
+  }
+
+  private static String listen(int id, String notifications) {
+    return "{\"jsonrpc\":\"2.0\",\"id\":"
+        + id
+        + ",\"method\":\"subscriptions/listen\",\"params\":{\"notifications\":"
+        + notifications
+        + ","
+        + StatelessHttpTest.META
+        + "}}";
+  }
+
+  @Test
+  void aListeningClientHearsOfChangesUntilItCancelsOrTheSessionEnds() throws Exception {
+    StdioPipe s = new StdioPipe(node, SecurityContext.full("op"));
+    s.send(listen(40, "{\"toolsListChanged\":true,\"promptsListChanged\":false}"));
+    assertThat(lineWith(s, "notifications/subscriptions/acknowledged"))
+        .contains(
+            "\"notifications\":{\"toolsListChanged\":true}",
+            "\"io.modelcontextprotocol/subscriptionId\":40");
+    s.send(listen(41, "{\"toolsListChanged\":true}"));
+    lineWith(s, "notifications/subscriptions/acknowledged", "subscriptionId\":41");
+
+    node.marketplace()
+        .register(GatewayFixture.rtfs("demo.heard", ":int", ":int", "(fn [x] x)"), "test");
+    lineWith(s, "notifications/tools/list_changed", "subscriptionId\":40");
+
+    s.send(
+        "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
+            + "\"params\":{\"requestId\":40}}");
+    assertThat(s.call(42, "ccos.echo", "{\"input\":\"still here\"}")).contains("still here");
+    s.send(listen(43, "{}"));
+    lineWith(s, "notifications/subscriptions/acknowledged", "subscriptionId\":43");
+
+    s.toServer.close(); // the session ends: what still listens ends with a complete result
+    List<String> ended = new ArrayList<>();
+    while (ended.size() < 2) {
+      String line = lineWith(s, "\"resultType\":\"complete\"");
+      assertThat(line).doesNotContain("\"id\":40,");
+      ended.add(line);
+    }
+    assertThat(ended)
+        .anyMatch(l -> l.contains("\"id\":41,"))
+        .anyMatch(l -> l.contains("\"id\":43,"));
+    s.server.ended().get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aListenWithoutWhatToHearIsRefused() throws Exception {
+    try (StdioPipe s = new StdioPipe(node, SecurityContext.full("op"))) {
+      s.send(
+          "{\"jsonrpc\":\"2.0\",\"id\":50,\"method\":\"subscriptions/listen\",\"params\":{"
+              + StatelessHttpTest.META
+              + "}}");
+      assertThat(lineWith(s, "\"id\":50,")).contains("-32602", "params.notifications is required");
     }
   }
 }
