@@ -44,6 +44,8 @@ final class ClientLink implements Downstream {
 
   @Override
   public void progress(double progress, Double total, String message) {
+    // in rounds, progress belongs to the request waiting now, with its own token
+    Value progressToken = round == null ? this.progressToken : round.token;
     if (progressToken != null) {
       channel.send(
           Rpc.notification(

@@ -50,6 +50,12 @@ final class Hangups {
     return WATCHED.size();
   }
 
+  private static void probe(Watch w) {
+    if (!w.reply().probe() && WATCHED.remove(w)) {
+      w.hungUp().run();
+    }
+  }
+
   private static void tick() {
     while (true) {
       if (WATCHED.isEmpty()) {
@@ -63,13 +69,9 @@ final class Hangups {
       }
       long now = System.nanoTime();
       for (Watch w : WATCHED) {
-        if (now - w.since() >= EVERY.toNanos() && !w.reply().probe()) {
-          WATCHED.remove(w);
-          try {
-            w.hungUp().run();
-          } catch (RuntimeException e) { // the watcher must outlive any one request
-            // nothing to tell: the request is being cancelled anyway
-          }
+        if (now - w.since() >= EVERY.toNanos()) {
+          // each probe on a thread of its own: a client that does not read blocks only its own
+          Thread.ofVirtual().name("agora-mcp-probe").start(() -> probe(w));
         }
       }
     }

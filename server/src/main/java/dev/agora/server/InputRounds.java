@@ -73,6 +73,10 @@ final class InputRounds {
     private final LinkedBlockingQueue<Said> said = new LinkedBlockingQueue<>();
     private final AtomicInteger questions = new AtomicInteger();
     private volatile Channel current = Channel.NONE;
+
+    /** The progress token of the request waiting now (progress is told with it), or null. */
+    volatile Value token;
+
     private Thread thread;
     private String key; // the question outstanding, and where its answer goes; under this
     private CompletableFuture<Value> answer;
@@ -141,6 +145,7 @@ final class InputRounds {
             target(request));
     open.put(r.state, r);
     r.current = reply;
+    r.token = Rpc.field(Rpc.object(request.params(), "_meta"), "progressToken");
     r.thread =
         Thread.ofVirtual()
             .name("agora-mcp-round")
@@ -177,24 +182,24 @@ final class InputRounds {
           "Invalid params: requestState is unknown, or its call has ended, or it is not this"
               + " request's");
     }
-    String k;
     CompletableFuture<Value> a;
-    synchronized (r) {
-      k = r.key;
+    synchronized (r) { // the answer is claimed: of two retries with one state, one is refused
+      Value response =
+          r.key == null ? null : Rpc.field(Rpc.object(request.params(), "inputResponses"), r.key);
+      if (r.answer == null || !(response instanceof Dict)) {
+        throw new Rpc.Failure(
+            Rpc.INVALID_PARAMS,
+            "Invalid params: inputResponses must answer "
+                + (r.key == null
+                    ? "the question asked (none is outstanding)"
+                    : "'" + r.key + "' (an object)"));
+      }
       a = r.answer;
+      r.answer = null;
+      r.current = reply;
+      r.token = Rpc.field(Rpc.object(request.params(), "_meta"), "progressToken");
+      a.complete(response);
     }
-    Value response =
-        k == null ? null : Rpc.field(Rpc.object(request.params(), "inputResponses"), k);
-    if (a == null || !(response instanceof Dict)) {
-      throw new Rpc.Failure(
-          Rpc.INVALID_PARAMS,
-          "Invalid params: inputResponses must answer "
-              + (k == null
-                  ? "the question asked (none is outstanding)"
-                  : "'" + k + "' (an object)"));
-    }
-    r.current = reply;
-    a.complete(response);
     return next(r);
   }
 

@@ -194,7 +194,9 @@ public final class McpGateway implements AutoCloseable {
   }
 
   /** A 2026-07-28 request: its version and capabilities checked, its result marked complete. */
-  private Value statelessly(Peer peer, Rpc.Request request, Channel reply) {
+  private Value statelessly(Peer session, Rpc.Request request, Channel reply) {
+    // a request of its own: what it declares is not its connection's (stdio carries both eras)
+    Peer peer = new Peer(session.caller, null, 1);
     admit(peer, request);
     Value result;
     if (Rpc.field(request.params(), "requestState") != null) {

@@ -388,27 +388,29 @@ final class McpServlet extends HttpServlet {
   private void listen(HttpServletResponse res, SecurityContext who, Rpc.Request r)
       throws IOException {
     Peer peer = new Peer(who, null, 1);
-    Dict honoured;
-    try {
-      honoured = gateway.listenStatelessly(peer, r);
-    } catch (Rpc.Failure f) {
-      gateway.leave(peer);
-      Dict error = Rpc.error(r.id(), f.code, f.getMessage(), f.data);
-      ReplyStream.json(res, statusOf(error), Rpc.bytes(error));
-      return;
-    }
     Dict meta = Rpc.obj(SUBSCRIPTION_ID, r.id());
     BlockingQueue<Dict> queue = new ArrayBlockingQueue<>(256);
-    queue.offer(
-        Rpc.notification(
-            "notifications/subscriptions/acknowledged",
-            Rpc.obj("notifications", honoured, "_meta", meta)));
     Channel notices = m -> queue.offer(tagged(m, meta));
-    peer.notices = notices;
-    listeners.add(peer);
-    ReplyStream.events(res);
-    res.setStatus(200);
+    peer.notices = notices; // what comes while it subscribes waits here, behind the acknowledgement
     try {
+      Dict honoured;
+      try {
+        honoured = gateway.listenStatelessly(peer, r);
+      } catch (Rpc.Failure f) {
+        Dict error = Rpc.error(r.id(), f.code, f.getMessage(), f.data);
+        ReplyStream.json(res, statusOf(error), Rpc.bytes(error));
+        return;
+      }
+      listeners.add(peer);
+      ReplyStream.events(res);
+      res.setStatus(200);
+      ReplyStream.event(
+          res.getOutputStream(),
+          Rpc.bytes(
+              Rpc.notification(
+                  "notifications/subscriptions/acknowledged",
+                  Rpc.obj("notifications", honoured, "_meta", meta))));
+      res.flushBuffer();
       if (stream(res, queue, () -> peer.notices == notices)) {
         ReplyStream.event(
             res.getOutputStream(),
@@ -416,10 +418,10 @@ final class McpServlet extends HttpServlet {
         res.flushBuffer();
       }
     } catch (IOException e) {
-      // the client went away as the server stopped: nothing to end
+      // the client went away: what it subscribed to ends below
     } finally {
       listeners.remove(peer);
-      gateway.leave(peer);
+      gateway.leave(peer); // whatever happened, nothing it subscribed to stays open
     }
   }
 

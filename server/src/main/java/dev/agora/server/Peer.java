@@ -204,15 +204,21 @@ final class Peer {
     return watching == null ? Set.of() : Set.copyOf(watching.keySet());
   }
 
-  /** The client left: every subscription ends, and no new one is made. */
+  /**
+   * The client left: every subscription ends, and no new one is made. Ending them may ask an
+   * upstream (unsubscribe), so it happens on a thread of its own: whoever ends a session — often
+   * holding a lock — does not wait for upstreams.
+   */
   void unwatchAll() {
     Map<String, Provider.Subscription> all;
     synchronized (this) {
       all = watching;
       watching = null;
     }
-    if (all != null) {
-      all.values().forEach(Provider.Subscription::close);
+    if (all != null && !all.isEmpty()) {
+      Thread.ofVirtual()
+          .name("agora-mcp-unsubscribe")
+          .start(() -> all.values().forEach(Provider.Subscription::close));
     }
   }
 

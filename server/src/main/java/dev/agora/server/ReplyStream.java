@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The answer to one MCP request over HTTP. Plain JSON when nothing else must reach the client
@@ -19,6 +20,7 @@ final class ReplyStream implements Channel {
   private static final byte[] KEEP_ALIVE = ":\n\n".getBytes(StandardCharsets.UTF_8);
 
   private final HttpServletResponse response;
+  private final ReentrantLock lock = new ReentrantLock(); // not a monitor: a probe may not wait
   private boolean streaming;
   private boolean done;
 
@@ -27,8 +29,13 @@ final class ReplyStream implements Channel {
   }
 
   @Override
-  public synchronized boolean send(Dict message) {
-    return streamed(Rpc.bytes(message), true);
+  public boolean send(Dict message) {
+    lock.lock();
+    try {
+      return streamed(Rpc.bytes(message), true);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -36,8 +43,15 @@ final class ReplyStream implements Channel {
    * still there: false when the write failed. True once the answer is written, or when nothing
    * could be learnt.
    */
-  synchronized boolean probe() {
-    return done || streamed(KEEP_ALIVE, false);
+  boolean probe() {
+    if (!lock.tryLock()) {
+      return true; // something is being written: the next probe will tell
+    }
+    try {
+      return done || streamed(KEEP_ALIVE, false);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -68,7 +82,16 @@ final class ReplyStream implements Channel {
   }
 
   /** Writes the answer: the last event of a stream, or the whole body with {@code status}. */
-  synchronized void finish(Dict answer, int status) throws IOException {
+  void finish(Dict answer, int status) throws IOException {
+    lock.lock();
+    try {
+      finishLocked(answer, status);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void finishLocked(Dict answer, int status) throws IOException {
     if (done) {
       return;
     }

@@ -132,6 +132,30 @@ class InputRoundsTest {
   }
 
   @Test
+  void progressAfterARetryCarriesTheRetrysToken() {
+    McpPiecesTest.Kept first = new McpPiecesTest.Kept();
+    McpPiecesTest.Kept second = new McpPiecesTest.Kept();
+    Value asked =
+        rounds.start(
+            op,
+            call("t", ",\"_meta\":{\"progressToken\":\"p1\"}"),
+            first,
+            r -> {
+              ClientLink link = new ClientLink(op, Channel.NONE, Value.of("p1"), true, r);
+              link.progress(1, null, null);
+              r.ask("elicitation/create", Dict.EMPTY, Duration.ofSeconds(10));
+              link.progress(2, null, null);
+              return Value.NIL;
+            });
+    rounds.resume(
+        op,
+        retry("t", state(asked), "{\"q1\":{},\"_x\":0},\"_meta\":{\"progressToken\":\"p2\"}"),
+        second);
+    assertThat(Json.write(first.sent.getFirst())).contains("\"progressToken\":\"p1\"");
+    assertThat(Json.write(second.sent.getFirst())).contains("\"progressToken\":\"p2\"");
+  }
+
+  @Test
   void aClientThatNeverComesBackFailsTheCallAtItsDeadline() {
     assertThat(askedOnceAndFailed(Duration.ofMillis(50), false))
         .hasMessageContaining("the client did not send its answer to elicitation/create within");

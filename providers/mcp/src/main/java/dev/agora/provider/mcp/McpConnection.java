@@ -140,6 +140,9 @@ final class McpConnection implements AutoCloseable {
 
           @Override
           public void unsubscribe(String uri) {
+            if (!ready()) {
+              return; // no session: the server holds no subscription, and none is started for it
+            }
             request(
                 "resources/unsubscribe " + uri,
                 c -> c.unsubscribeResource(new McpSchema.UnsubscribeRequest(uri)),

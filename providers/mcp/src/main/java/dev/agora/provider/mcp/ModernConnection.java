@@ -47,6 +47,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -95,7 +96,7 @@ final class ModernConnection implements Upstream {
   private final Object lock = new Object();
   private final CallsInFlight calls;
   private volatile Live live; // written under lock; read without it by ready()
-  private boolean closed;
+  private volatile boolean closed;
 
   /** The resources Agora's clients watch, each on a {@code subscriptions/listen} stream. */
   private final Subscriptions subscriptions;
@@ -133,7 +134,8 @@ final class ModernConnection implements Upstream {
                         subscriptions.updated(u.uri());
                       }
                     },
-                    ack -> ack.honoured().resourceSubscriptionsOrEmpty().contains(uri));
+                    ack -> ack.honoured().resourceSubscriptionsOrEmpty().contains(uri),
+                    gone -> again(uri, gone));
             close(streams.put(uri, l));
           }
 
@@ -155,8 +157,10 @@ final class ModernConnection implements Upstream {
       String what,
       UnaryOperator<McpSyncClient.ListenSpec> filter,
       Consumer<SubscriptionEvent> events,
-      Predicate<SubscriptionEvent.Subscribed> honoured) {
+      Predicate<SubscriptionEvent.Subscribed> honoured,
+      Consumer<McpSyncClient.Listening> ended) {
     CompletableFuture<SubscriptionEvent.Subscribed> ack = new CompletableFuture<>();
+    CompletableFuture<McpSyncClient.Listening> self = new CompletableFuture<>();
     McpSyncClient.Listening l =
         request(
             what,
@@ -176,13 +180,24 @@ final class ModernConnection implements Upstream {
 
                           @Override
                           public void onError(Throwable t) {
-                            ack.completeExceptionally(t);
+                            if (!ack.completeExceptionally(t)) {
+                              self.thenAccept(ended);
+                            }
+                          }
+
+                          @Override
+                          public void onComplete() {
+                            if (!ack.completeExceptionally(
+                                new McpConnection.ServerError("it ended " + what, null))) {
+                              self.thenAccept(ended);
+                            }
                           }
                         }),
             true);
     try {
       SubscriptionEvent.Subscribed s = ack.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
       if (honoured.test(s)) {
+        self.complete(l); // from now on, its end is told
         return l;
       }
       l.close();
@@ -210,6 +225,44 @@ final class ModernConnection implements Upstream {
           "the caller gave up while " + what + " on MCP server '" + config.name() + "' ran");
     }
   }
+
+  /**
+   * The stream watching {@code uri} ended on the server's side (the server restarted, a proxy cut
+   * it): it is made again, after a pause, while the resource is still watched and this stream is
+   * still the one for it.
+   */
+  private void again(String uri, McpSyncClient.Listening gone) {
+    again(
+        "the stream watching " + uri,
+        () -> streams.get(uri) == gone,
+        () -> subscriptions.renew(uri));
+  }
+
+  /**
+   * A stream ended on the server's side: after {@link #AGAIN}, if Agora has not closed the
+   * connection and {@code current} still holds (it is still the stream in use — checked after the
+   * pause, since an end told at once may come before the stream is stored), {@code open} makes it
+   * again.
+   */
+  private void again(String what, BooleanSupplier current, Runnable open) {
+    Thread.ofVirtual()
+        .name("agora-mcp-listen-again")
+        .start(
+            () -> {
+              try {
+                Thread.sleep(AGAIN.toMillis());
+              } catch (InterruptedException e) {
+                return;
+              }
+              if (!closed && current.getAsBoolean()) {
+                log.accept("mcp " + config.name() + ": " + what + " ended; listening again");
+                open.run();
+              }
+            });
+  }
+
+  /** How long a stream the server ended waits before it is made again. */
+  static final Duration AGAIN = Duration.ofSeconds(1);
 
   private static void close(McpSyncClient.Listening l) {
     if (l != null) {
@@ -245,24 +298,24 @@ final class ModernConnection implements Upstream {
                 asked = promptChanges ? asked.promptsChanged() : asked;
                 return resourceChanges ? asked.resourcesChanged() : asked;
               },
-              e -> {
-                Runnable run =
-                    switch (e) {
-                      case SubscriptionEvent.ToolsListChanged t -> tools;
-                      case SubscriptionEvent.PromptsListChanged p -> catalog;
-                      case SubscriptionEvent.ResourcesListChanged r -> catalog;
-                      default -> null;
-                    };
-                if (run != null) {
-                  Thread.ofVirtual().name("agora-mcp-list-changed").start(run);
-                }
-              },
+              e -> // a stream of list changes tells of nothing else
+              Thread.ofVirtual()
+                      .name("agora-mcp-list-changed")
+                      .start(e instanceof SubscriptionEvent.ToolsListChanged ? tools : catalog),
               ack ->
                   ack.honoured().wantsToolsListChanged() == toolChanges
                       && ack.honoured().wantsPromptsListChanged() == promptChanges
-                      && ack.honoured().wantsResourcesListChanged() == resourceChanges);
-      McpSyncClient.Listening old = toolStream;
-      toolStream = l;
+                      && ack.honoured().wantsResourcesListChanged() == resourceChanges,
+              gone ->
+                  again(
+                      "the stream of list changes",
+                      () -> toolStream == gone,
+                      this::listenForChanges));
+      McpSyncClient.Listening old;
+      synchronized (streams) { // discovery and a restart may both open one: only one stays
+        old = toolStream;
+        toolStream = l;
+      }
       close(old);
     } catch (RuntimeException e) {
       log.accept(

@@ -107,20 +107,31 @@ final class Subscriptions {
   /** A new session: the server knows none of the subscriptions, so each is made again. */
   void renew() {
     synchronized (lock) {
-      for (String uri : byUri.keySet()) {
-        try {
-          server.subscribe(uri);
-        } catch (RuntimeException e) {
-          log.accept(
-              "mcp "
-                  + name
-                  + ": resources/subscribe "
-                  + uri
-                  + " failed on the new session ("
-                  + e.getMessage()
-                  + "); its watchers hear of no change until it is made again");
-        }
+      byUri.keySet().forEach(this::renewOne);
+    }
+  }
+
+  /** The subscription to {@code uri} was lost: it is made again, if it is still watched. */
+  void renew(String uri) {
+    synchronized (lock) {
+      if (byUri.containsKey(uri)) {
+        renewOne(uri);
       }
+    }
+  }
+
+  private void renewOne(String uri) {
+    try {
+      server.subscribe(uri);
+    } catch (RuntimeException e) {
+      log.accept(
+          "mcp "
+              + name
+              + ": resources/subscribe "
+              + uri
+              + " failed on the new session ("
+              + e.getMessage()
+              + "); its watchers hear of no change until it is made again");
     }
   }
 

@@ -109,7 +109,7 @@ class ScriptedModernTest {
           "tools": []}},
         "resources/list": {"result": {"resultType": "complete", "ttlMs": 0, "cacheScope": "public",
           "resources": [{"uri": "mem://a", "name": "a"}, {"uri": "mem://b", "name": "b"},
-                        {"uri": "mem://c", "name": "c"}]}}
+                        {"uri": "mem://c", "name": "c"}, {"uri": "mem://d", "name": "d"}]}}
         """;
     String ack =
         "{\\\"jsonrpc\\\":\\\"2.0\\\",\\\"method\\\":\\\"notifications/subscriptions/acknowledged\\\","
@@ -123,7 +123,7 @@ class ScriptedModernTest {
                 + " \"message\": \"no listening here\"}}, {\"error\": {\"code\": -32601,"
                 + " \"message\": \"no listening here\"}}, {\"raw\": \""
                 + ack
-                + "\"}, {\"hang\": true}]}}}",
+                + "\"}, {\"hang\": true}, {\"result\": {\"resultType\": \"complete\"}}]}}}",
             "timeout: 2s")) {
       assertThat(m.logText())
           .contains("cannot listen for list changes")
@@ -138,7 +138,65 @@ class ScriptedModernTest {
           .as("never acknowledged")
           .isInstanceOf(AgoraError.Timeout.class)
           .hasMessageContaining("within 2 s");
+      assertThatThrownBy(() -> watch(m, "mcp.s.resource.d"))
+          .as("ended before it was acknowledged")
+          .hasMessageContaining("it ended subscriptions/listen mem://d");
     }
+  }
+
+  @Test
+  void aListenStreamTheServerEndsIsMadeAgain() throws Exception {
+    String scenario =
+        endsOnce(
+            "\"resources\": {\"subscribe\": true}",
+            "\\\"resourceSubscriptions\\\":[\\\"mem://a\\\"]",
+            " \"resources/list\": {\"result\": {\"resultType\": \"complete\", \"ttlMs\": 0,"
+                + " \"cacheScope\": \"public\", \"resources\": [{\"uri\": \"mem://a\", \"name\":"
+                + " \"a\"}]}},");
+    try (McpFixture m = Scripted.start(dir, scenario, "timeout: 5s")) {
+      watch(m, "mcp.s.resource.a");
+      assertThat(m.awaitLog("the stream watching mem://a ended; listening again", 30))
+          .as(m.logText())
+          .isTrue();
+      assertThat(m.awaitLog("listen 2", 30)).as(m.logText()).isTrue();
+    }
+  }
+
+  @Test
+  void aStreamOfListChangesTheServerEndsIsMadeAgain() throws Exception {
+    String scenario = endsOnce("", "\\\"toolsListChanged\\\":true", "");
+    try (McpFixture m = Scripted.start(dir, scenario, "timeout: 5s")) {
+      assertThat(m.awaitLog("the stream of list changes ended; listening again", 30))
+          .as(m.logText())
+          .isTrue();
+      assertThat(m.awaitLog("listen 2", 30)).as(m.logText()).isTrue();
+    }
+  }
+
+  /**
+   * A 2026-07-28 server also offering {@code capabilities} whose first {@code subscriptions/listen}
+   * is acknowledged with {@code honoured} (escaped JSON) and then ended at once, and whose later
+   * ones stay open; each logs "listen N" to stderr. {@code replies} adds replies.
+   */
+  private static String endsOnce(String capabilities, String honoured, String replies) {
+    String ack =
+        "{\\\"jsonrpc\\\":\\\"2.0\\\",\\\"method\\\":\\\"notifications/subscriptions/acknowledged\\\","
+            + "\\\"params\\\":{\\\"notifications\\\":{"
+            + honoured
+            + "},\\\"_meta\\\":{\\\"io.modelcontextprotocol/subscriptionId\\\":$ID}}}";
+    return ("{\"replies\": {%s,%s \"subscriptions/listen\": {\"seq\": ["
+            + "[{\"stderr\": \"listen 1\"}, {\"raw\": \"%s\"},"
+            + " {\"result\": {\"resultType\": \"complete\"}}],"
+            + "[{\"stderr\": \"listen 2\"}, {\"raw\": \"%s\"}]]}}}")
+        .formatted(
+            DISCOVER.replace(
+                "\"capabilities\": {\"tools\": {}}",
+                "\"capabilities\": {\"tools\": {"
+                    + (capabilities.isEmpty() ? "\"listChanged\": true}" : "}, " + capabilities)
+                    + "}"),
+            replies,
+            ack,
+            ack);
   }
 
   /** Subscribes to what capability {@code id} reads, as an operator, heeding no update. */
@@ -347,13 +405,15 @@ class ScriptedModernTest {
           "tools/list": {"result": {"resultType": "complete", "ttlMs": 0, "cacheScope": "public",
             "tools": [{"name": "slow", "inputSchema": {"type": "object"}},
                       {"name": "big", "inputSchema": {"type": "object"}},
-                      {"name": "vague", "inputSchema": {"type": "object"}}]}},
+                      {"name": "vague", "inputSchema": {"type": "object"}},
+                      {"name": "bare", "inputSchema": {"type": "object"}}]}},
           "prompts/list": {"result": {"resultType": "complete", "ttlMs": 0, "cacheScope": "public",
             "prompts": [{"name": "p", "arguments": [{"name": "who", "required": true}]}]}},
           "tools/call:slow": {"hang": true},
           "tools/call:big": {"big": 200000},
           "tools/call:vague": {"result": {"resultType": "input_required", "requestState": "s1",
             "inputRequests": {}}},
+          "tools/call:bare": {"result": {"resultType": "input_required", "requestState": "s1"}},
           "prompts/get:p": {"echo": true},
           "notifications/cancelled": {"stderr": "cancelled: $PARAMS"}
         }}
@@ -380,6 +440,9 @@ class ScriptedModernTest {
           .as("asked for input but not for what: asked again, until Agora gives up")
           .isInstanceOf(AgoraError.ProviderError.class)
           .hasMessageContaining("tools/call vague asked for input 10 times over; Agora gave up");
+      assertThatThrownBy(() -> m.call("mcp.s.bare", null))
+          .as("nor with no questions at all")
+          .hasMessageContaining("tools/call bare asked for input 10 times over; Agora gave up");
       assertThat(m.call("mcp.s.prompt.p", "{:who \"Ada\"}").toString())
           .contains("\\\"who\\\":\\\"Ada\\\"");
     }
