@@ -29,12 +29,16 @@ import java.util.function.Function;
  * <p>Only a client that declared what can be asked gets a round (its call runs on a thread of its
  * own); any other is answered on the request's thread, as before. A {@code requestState} is 128
  * random bits, good only for the caller, method and target (tool, prompt or URI) it was issued for,
- * and only while its call runs; at most {@link #MAX_OPEN} rounds are open at once (beyond that, a
- * call runs without one and its questions are refused).
+ * and only while its call runs; at most {@link #MAX_OPEN} rounds are open at once, {@link
+ * #MAX_PER_CALLER} of them one caller's (beyond that, a call runs without one and its questions are
+ * refused).
  */
 final class InputRounds {
 
   static final int MAX_OPEN = 1024;
+
+  /** At most this many of them one caller's: one caller cannot take every round. */
+  static final int MAX_PER_CALLER = 64;
 
   private final Map<String, Round> open = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
@@ -128,11 +132,13 @@ final class InputRounds {
 
   /**
    * Runs {@code call} on a thread of its own, with a round its questions go to, and answers with
-   * what it says first: its result, or {@code input_required}. With {@link #MAX_OPEN} rounds open
-   * it runs here, without one.
+   * what it says first: its result, or {@code input_required}. With {@link #MAX_OPEN} rounds open,
+   * or {@link #MAX_PER_CALLER} of this caller's, it runs here, without one.
    */
   Value start(Peer peer, Rpc.Request request, Channel reply, Function<Round, Value> call) {
-    if (open.size() >= MAX_OPEN) {
+    String caller = peer.caller.identity();
+    if (open.size() >= MAX_OPEN
+        || open.values().stream().filter(r -> r.caller.equals(caller)).count() >= MAX_PER_CALLER) {
       return call.apply(null);
     }
     byte[] bits = new byte[16];

@@ -11,6 +11,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
@@ -165,6 +167,19 @@ public final class StdioServer implements AutoCloseable {
    */
   private void listen(Rpc.Request request) {
     Peer listener = new Peer(peer.caller, null, 1);
+    Dict meta = Rpc.obj(McpServlet.SUBSCRIPTION_ID, request.id());
+    // what comes while it subscribes waits, and follows the acknowledgement
+    List<Dict> early = new ArrayList<>();
+    boolean[] acknowledged = {false};
+    listener.notices =
+        m -> {
+          synchronized (writeLock) {
+            if (!acknowledged[0]) {
+              return early.add(m);
+            }
+          }
+          return send(McpServlet.tagged(m, meta));
+        };
     try {
       Dict honoured;
       try {
@@ -173,12 +188,14 @@ public final class StdioServer implements AutoCloseable {
         send(Rpc.error(request.id(), f.code, f.getMessage(), f.data));
         return;
       }
-      Dict meta = Rpc.obj(McpServlet.SUBSCRIPTION_ID, request.id());
-      send(
-          Rpc.notification(
-              "notifications/subscriptions/acknowledged",
-              Rpc.obj("notifications", honoured, "_meta", meta)));
-      listener.notices = m -> send(McpServlet.tagged(m, meta));
+      synchronized (writeLock) {
+        send(
+            Rpc.notification(
+                "notifications/subscriptions/acknowledged",
+                Rpc.obj("notifications", honoured, "_meta", meta)));
+        acknowledged[0] = true;
+        early.forEach(m -> send(McpServlet.tagged(m, meta)));
+      }
       try {
         finishing.await();
         send(Rpc.result(request.id(), Rpc.obj("resultType", "complete")));

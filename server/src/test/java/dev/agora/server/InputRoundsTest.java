@@ -249,18 +249,33 @@ class InputRoundsTest {
   }
 
   @Test
-  void withAllRoundsOpenACallRunsWithoutOne() {
+  void withAllRoundsOpenOrACallersShareTakenACallRunsWithoutOne() {
+    List<Peer> callers = new ArrayList<>();
     List<String> states = new ArrayList<>();
-    for (int i = 0; i < InputRounds.MAX_OPEN; i++) {
-      states.add(
-          state(start(r -> r.ask("elicitation/create", Dict.EMPTY, Duration.ofSeconds(30)))));
+    for (int c = 0; c < InputRounds.MAX_OPEN / InputRounds.MAX_PER_CALLER; c++) {
+      Peer who = new Peer(SecurityContext.full("caller-" + c), null, 1);
+      callers.add(who);
+      for (int i = 0; i < InputRounds.MAX_PER_CALLER; i++) {
+        states.add(
+            state(
+                rounds.start(
+                    who,
+                    call("t", ""),
+                    Channel.NONE,
+                    r -> r.ask("elicitation/create", Dict.EMPTY, Duration.ofSeconds(30)))));
+      }
+      assertThat(rounds.start(who, call("t", ""), Channel.NONE, r -> Value.of(r == null)))
+          .as("a caller with its share open: run here, with no round to ask through")
+          .isEqualTo(Value.TRUE);
     }
     assertThat(rounds.open()).isEqualTo(InputRounds.MAX_OPEN);
-    assertThat(start(r -> Value.of(r == null)))
-        .as("run here, with no round to ask through")
+    Peer another = new Peer(SecurityContext.full("another"), null, 1);
+    assertThat(rounds.start(another, call("t", ""), Channel.NONE, r -> Value.of(r == null)))
+        .as("all open: another caller's call runs without one too")
         .isEqualTo(Value.TRUE);
-    for (String state : states) {
-      rounds.resume(op, retry("t", state, "{\"q1\":{}}"), Channel.NONE);
+    for (int i = 0; i < states.size(); i++) {
+      Peer who = callers.get(i / InputRounds.MAX_PER_CALLER);
+      rounds.resume(who, retry("t", states.get(i), "{\"q1\":{}}"), Channel.NONE);
     }
     assertThat(rounds.open()).isZero();
   }

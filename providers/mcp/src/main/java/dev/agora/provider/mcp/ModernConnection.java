@@ -592,6 +592,7 @@ final class ModernConnection implements Upstream {
   public McpSchema.CallToolResult callTool(
       McpSchema.CallToolRequest request, Duration deadline, Object tag, boolean retry) {
     String what = "tools/call " + request.name();
+    long until = System.nanoTime() + deadline.toNanos(); // a retry does not start it again
     return legacy(
         request(
             what,
@@ -600,6 +601,7 @@ final class ModernConnection implements Upstream {
                     what,
                     tag,
                     deadline,
+                    until,
                     TOOL,
                     left ->
                         c.tool(request.name())
@@ -616,6 +618,7 @@ final class ModernConnection implements Upstream {
   public McpSchema.ReadResourceResult readResource(
       McpSchema.ReadResourceRequest request, Duration deadline, Object tag) {
     String what = "resources/read " + request.uri();
+    long until = System.nanoTime() + deadline.toNanos(); // a retry does not start it again
     return legacy(
         request(
             what,
@@ -624,6 +627,7 @@ final class ModernConnection implements Upstream {
                     what,
                     tag,
                     deadline,
+                    until,
                     RESOURCE,
                     left ->
                         c.resource(request.uri())
@@ -641,6 +645,7 @@ final class ModernConnection implements Upstream {
     Map<String, String> args = new LinkedHashMap<>();
     request.arguments().forEach((k, v) -> args.put(k, String.valueOf(v)));
     String what = "prompts/get " + request.name();
+    long until = System.nanoTime() + deadline.toNanos(); // a retry does not start it again
     return legacy(
         request(
             what,
@@ -649,6 +654,7 @@ final class ModernConnection implements Upstream {
                     what,
                     tag,
                     deadline,
+                    until,
                     PROMPT,
                     left ->
                         c.prompt(request.name())
@@ -666,12 +672,17 @@ final class ModernConnection implements Upstream {
    * answers {@code input_required}, each of its questions is answered — sampling and elicitation by
    * the client of call {@code tag} (the one that made this very call, however many are in flight),
    * {@code roots/list} by Agora with the configured roots — and the request is sent again with the
-   * answers and the server's {@code requestState}; at most {@link #MAX_ROUNDS} rounds, all within
-   * {@code deadline}. {@code spec} makes the request with the time left.
+   * answers and the server's {@code requestState}; at most {@link #MAX_ROUNDS} rounds, all by
+   * {@code until} — {@code deadline} after the request was first made, a retry on a restarted
+   * server included. {@code spec} makes the request with the time left.
    */
   private <S> Object rounds(
-      String what, Object tag, Duration deadline, Kind<S> kind, Function<Duration, S> spec) {
-    long until = System.nanoTime() + deadline.toNanos();
+      String what,
+      Object tag,
+      Duration deadline,
+      long until,
+      Kind<S> kind,
+      Function<Duration, S> spec) {
     Map<String, Object> answers = null;
     String requestState = null;
     for (int round = 1; ; round++) {
