@@ -387,6 +387,17 @@ final class McpServlet extends HttpServlet {
    */
   private void listen(HttpServletResponse res, SecurityContext who, Rpc.Request r)
       throws IOException {
+    if (listeners.size() >= maxSessions) { // each stream holds what a session holds
+      fail(
+          res,
+          503,
+          r.id(),
+          Rpc.SERVER_ERROR,
+          "too many subscriptions/listen streams: at most "
+              + maxSessions
+              + " at once (server.max_sessions); close one, or retry later");
+      return;
+    }
     Peer peer = new Peer(who, null, 1);
     Dict meta = Rpc.obj(SUBSCRIPTION_ID, r.id());
     BlockingQueue<Dict> queue = new ArrayBlockingQueue<>(256);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.rtfs.Value;
+import java.io.InputStream;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -60,6 +62,43 @@ class SessionLifetimeTest {
       assertThat(McpHttp.send(client(g).request(first).DELETE()).statusCode()).isEqualTo(200);
       assertThat(client(g).initialise()).isNotIn(first, second);
     }
+  }
+
+  @Test
+  void atMostMaxSessionsListeningStreamsAreOpen() throws Exception {
+    try (BareGateway g =
+        BareGateway.start(dir, KEY, "", "  max_sessions: 2\n  session_idle: 1h\n", s -> {})) {
+      List<HttpResponse<InputStream>> open = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        HttpResponse<InputStream> r =
+            HttpClient.newHttpClient()
+                .send(listen(g).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(r.statusCode()).isEqualTo(200);
+        open.add(r);
+      }
+      HttpResponse<String> third = McpHttp.send(listen(g));
+      assertThat(third.statusCode()).isEqualTo(503);
+      assertThat(third.body()).contains("too many subscriptions/listen streams: at most 2 at once");
+      for (HttpResponse<InputStream> r : open) {
+        r.body().close();
+      }
+    }
+  }
+
+  /** A 2026-07-28 subscriptions/listen for tool list changes. */
+  private HttpRequest.Builder listen(BareGateway g) {
+    return client(g)
+        .request(null)
+        .setHeader("MCP-Protocol-Version", "2026-07-28")
+        .header("Mcp-Method", "subscriptions/listen")
+        .POST(
+            HttpRequest.BodyPublishers.ofString(
+                McpHttp.request(
+                    1,
+                    "subscriptions/listen",
+                    "{\"notifications\":{\"toolsListChanged\":true},"
+                        + StatelessHttpTest.META
+                        + "}")));
   }
 
   @Test
