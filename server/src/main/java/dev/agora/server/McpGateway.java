@@ -237,6 +237,25 @@ public final class McpGateway implements AutoCloseable {
     peer.protocolVersion = STATELESS_VERSION;
   }
 
+  /** The {@code _meta} of every message of listen request {@code id}'s stream. */
+  static Dict subscription(Value id) {
+    return Rpc.obj("io.modelcontextprotocol/subscriptionId", id);
+  }
+
+  /** A listen stream's first message: what is honoured ({@link #listen}). */
+  static Dict acknowledgement(Dict honoured, Dict meta) {
+    return Rpc.notification(
+        "notifications/subscriptions/acknowledged",
+        Rpc.obj("notifications", honoured, "_meta", meta));
+  }
+
+  /** A notification with {@code meta} as its params' {@code _meta}; anything else as it is. */
+  static Dict tagged(Dict message, Dict meta) {
+    return Rpc.field(message, "params") instanceof Dict params
+        ? message.assoc(Json.key("params"), params.assoc(Json.key("_meta"), meta))
+        : message;
+  }
+
   /**
    * A 2026-07-28 {@code subscriptions/listen}, checked as any request of that generation, then
    * {@link #listen}: what is honoured.

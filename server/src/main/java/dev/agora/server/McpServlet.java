@@ -1,7 +1,6 @@
 package dev.agora.server;
 
 import dev.agora.core.call.policy.SecurityContext;
-import dev.agora.core.json.Json;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import jakarta.servlet.http.HttpServlet;
@@ -39,9 +38,6 @@ final class McpServlet extends HttpServlet {
 
   /** Put on a session's event stream to end it (the session is over). */
   private static final Dict END_OF_STREAM = Rpc.obj("end", true);
-
-  /** The key in a listening stream's messages' {@code _meta} naming its subscription. */
-  static final String SUBSCRIPTION_ID = "io.modelcontextprotocol/subscriptionId";
 
   private final transient McpGateway gateway;
   private final transient Map<String, Peer> sessions = new ConcurrentHashMap<>();
@@ -399,9 +395,9 @@ final class McpServlet extends HttpServlet {
       return;
     }
     Peer peer = new Peer(who, null, 1);
-    Dict meta = Rpc.obj(SUBSCRIPTION_ID, r.id());
+    Dict meta = McpGateway.subscription(r.id());
     BlockingQueue<Dict> queue = new ArrayBlockingQueue<>(256);
-    Channel notices = m -> queue.offer(tagged(m, meta));
+    Channel notices = m -> queue.offer(McpGateway.tagged(m, meta));
     peer.notices = notices; // what comes while it subscribes waits here, behind the acknowledgement
     try {
       Dict honoured;
@@ -416,11 +412,7 @@ final class McpServlet extends HttpServlet {
       ReplyStream.events(res);
       res.setStatus(200);
       ReplyStream.event(
-          res.getOutputStream(),
-          Rpc.bytes(
-              Rpc.notification(
-                  "notifications/subscriptions/acknowledged",
-                  Rpc.obj("notifications", honoured, "_meta", meta))));
+          res.getOutputStream(), Rpc.bytes(McpGateway.acknowledgement(honoured, meta)));
       res.flushBuffer();
       if (stream(res, queue, () -> peer.notices == notices)) {
         ReplyStream.event(
@@ -434,13 +426,6 @@ final class McpServlet extends HttpServlet {
       listeners.remove(peer);
       gateway.leave(peer); // whatever happened, nothing it subscribed to stays open
     }
-  }
-
-  /** A notification with {@code meta} as its params' {@code _meta}; anything else as it is. */
-  static Dict tagged(Dict message, Dict meta) {
-    return Rpc.field(message, "params") instanceof Dict params
-        ? message.assoc(Json.key("params"), params.assoc(Json.key("_meta"), meta))
-        : message;
   }
 
   /** DELETE: the session ends; what it has running is cancelled. */

@@ -167,7 +167,7 @@ public final class StdioServer implements AutoCloseable {
    */
   private void listen(Rpc.Request request) {
     Peer listener = new Peer(peer.caller, null, 1);
-    Dict meta = Rpc.obj(McpServlet.SUBSCRIPTION_ID, request.id());
+    Dict meta = McpGateway.subscription(request.id());
     // what comes while it subscribes waits, and follows the acknowledgement
     List<Dict> early = new ArrayList<>();
     boolean[] acknowledged = {false};
@@ -178,7 +178,7 @@ public final class StdioServer implements AutoCloseable {
               return early.add(m);
             }
           }
-          return send(McpServlet.tagged(m, meta));
+          return send(McpGateway.tagged(m, meta));
         };
     try {
       Dict honoured;
@@ -189,12 +189,9 @@ public final class StdioServer implements AutoCloseable {
         return;
       }
       synchronized (writeLock) {
-        send(
-            Rpc.notification(
-                "notifications/subscriptions/acknowledged",
-                Rpc.obj("notifications", honoured, "_meta", meta)));
+        send(McpGateway.acknowledgement(honoured, meta));
         acknowledged[0] = true;
-        early.forEach(m -> send(McpServlet.tagged(m, meta)));
+        early.forEach(m -> send(McpGateway.tagged(m, meta)));
       }
       try {
         finishing.await();

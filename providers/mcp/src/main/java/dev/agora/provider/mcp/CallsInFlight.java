@@ -141,12 +141,18 @@ final class CallsInFlight {
    * request type on its own (its {@code mode} is both a property and a type id).
    */
   static Map<String, Object> form(McpSchema.ElicitFormRequest r) {
+    return form(r.message(), r.requestedSchema(), r.meta());
+  }
+
+  /** A form elicitation's params, of either protocol generation ({@code meta} may be null). */
+  static Map<String, Object> form(
+      String message, Map<String, Object> requestedSchema, Map<String, Object> meta) {
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("mode", "form");
-    params.put("message", r.message());
-    params.put("requestedSchema", r.requestedSchema());
-    if (r.meta() != null) {
-      params.put("_meta", r.meta());
+    params.put("message", message);
+    params.put("requestedSchema", requestedSchema);
+    if (meta != null) {
+      params.put("_meta", meta);
     }
     return params;
   }

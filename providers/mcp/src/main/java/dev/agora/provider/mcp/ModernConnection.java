@@ -758,20 +758,15 @@ final class ModernConnection implements Upstream {
       case CreateMessageInputRequest sampling ->
           ask(tag, method, "sampling", JSON.convertValue(sampling.params(), MAP));
       case ElicitInputRequest elicit when elicit.params() instanceof ElicitFormRequest form ->
-          ask(tag, method, "elicitation", form(form));
+          ask(
+              tag,
+              method,
+              "elicitation",
+              CallsInFlight.form(form.message(), form.requestedSchema(), form.meta()));
       default ->
           throw new McpConnection.ServerError(
               "it asked for " + method + ", which Agora does not answer", null);
     };
-  }
-
-  /** A form elicitation's params, written by hand: its mode is also its type. */
-  private static Map<String, Object> form(ElicitFormRequest r) {
-    Map<String, Object> params = new LinkedHashMap<>();
-    params.put("mode", "form");
-    params.put("message", r.message());
-    params.put("requestedSchema", r.requestedSchema());
-    return params;
   }
 
   /**
@@ -799,7 +794,11 @@ final class ModernConnection implements Upstream {
         spec,
         r ->
             JSON.convertValue(
-                ask(tag, McpSchema.METHOD_ELICITATION_CREATE, "elicitation", form(r)),
+                ask(
+                    tag,
+                    McpSchema.METHOD_ELICITATION_CREATE,
+                    "elicitation",
+                    CallsInFlight.form(r.message(), r.requestedSchema(), r.meta())),
                 ElicitResult.class));
   }
 

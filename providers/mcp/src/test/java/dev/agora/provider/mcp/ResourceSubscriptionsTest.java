@@ -94,8 +94,50 @@ class ResourceSubscriptionsTest {
       template.close(); // the server fails the unsubscribe: said in the log, nothing else
       assertThat(m.awaitLog("resources/unsubscribe mem://t/1 failed", 10)).isTrue();
       assertThat(m.source("s").connection().watched()).isEmpty();
+      Provider.Subscription fresh = m.marketplace.subscribe(WHO, a, null, () -> heard.add("new"));
       m.call("mcp.s.poke", null);
-      assertThat(heard.poll(200, TimeUnit.MILLISECONDS)).as("nobody watches any more").isNull();
+      assertThat(next(heard, 1)).as("only the one watching now hears").containsExactly("new");
+      fresh.close();
+    }
+  }
+
+  /**
+   * Hundreds of watchers of one URI come and go at once: the server is asked to subscribe once and
+   * to unsubscribe once, and every watcher hears the update while they all watch.
+   */
+  @Test
+  void manyWatchersAtOnceMakeOneSubscription() throws Exception {
+    try (McpFixture m = Scripted.start(dir, SCENARIO)) {
+      CapabilityManifest a = m.marketplace.registry().get("mcp.s.resource.a");
+      int n = 300;
+      BlockingQueue<String> heard = new LinkedBlockingQueue<>();
+      List<Attempt> subscribing = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        subscribing.add(
+            Attempt.start(() -> m.marketplace.subscribe(WHO, a, null, () -> heard.add("x"))));
+      }
+      List<Provider.Subscription> all = new ArrayList<>();
+      for (Attempt s : subscribing) {
+        all.add((Provider.Subscription) s.result());
+      }
+      m.call("mcp.s.poke", null);
+      assertThat(next(heard, n)).hasSize(n);
+      List<Attempt> closing = new ArrayList<>();
+      for (Provider.Subscription s : all) {
+        closing.add(
+            Attempt.start(
+                () -> {
+                  s.close();
+                  return null;
+                }));
+      }
+      for (Attempt c : closing) {
+        c.result();
+      }
+      assertThat(m.awaitLog("-sub mem://a", 10)).isTrue();
+      assertThat(m.log.stream().filter(l -> l.contains("+sub mem://a")).count()).isEqualTo(1);
+      assertThat(m.log.stream().filter(l -> l.contains("-sub mem://a")).count()).isEqualTo(1);
+      assertThat(m.source("s").connection().watched()).isEmpty();
     }
   }
 
