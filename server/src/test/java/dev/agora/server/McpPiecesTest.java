@@ -15,11 +15,11 @@ import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -191,12 +191,19 @@ class McpPiecesTest {
   }
 
   @Test
-  void aPeersSubscriptionsAreBoundedAndEndWithIt() {
+  void aPeersSubscriptionsAreBoundedAndEndWithIt() throws Exception {
     Peer peer = new Peer(SecurityContext.full("op"), null, 1);
-    List<String> closed = new ArrayList<>();
+    List<String> closed = new CopyOnWriteArrayList<>();
+    CountDownLatch allClosed = new CountDownLatch(Peer.MAX_SUBSCRIPTIONS);
     for (int i = 0; i < Peer.MAX_SUBSCRIPTIONS; i++) {
       String uri = "u://" + i;
-      peer.watch(uri, () -> () -> closed.add(uri));
+      peer.watch(
+          uri,
+          () ->
+              () -> {
+                closed.add(uri);
+                allClosed.countDown();
+              });
     }
     peer.watch(
         "u://0",
@@ -214,6 +221,8 @@ class McpPiecesTest {
     assertThat(peer.watched()).hasSize(Peer.MAX_SUBSCRIPTIONS - 1);
 
     peer.unwatchAll();
+    // ended on a thread of its own (ending may ask upstreams): waited for, not assumed
+    assertThat(allClosed.await(30, TimeUnit.SECONDS)).isTrue();
     assertThat(closed).hasSize(Peer.MAX_SUBSCRIPTIONS);
     assertThat(peer.watched()).isEmpty();
     peer.unwatchAll(); // twice is harmless
