@@ -1,13 +1,16 @@
 package dev.agora.core.local;
 
+import dev.agora.core.call.CallRequest;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.ProviderSpec;
 import dev.agora.core.spi.CallContext;
 import dev.agora.core.spi.Provider;
 import dev.agora.rtfs.Value;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The {@code local} provider: Java functions in this process, by handler name (a manifest's {@code
@@ -29,9 +32,20 @@ public final class LocalProvider implements Provider {
   /** The memory budget of each call to an RTFS implementation, in bytes. */
   private final long maxMemory;
 
+  /** Where RTFS implementations' own calls go: the marketplace's call path, once it is set. */
+  private volatile Function<CallRequest, Value> calls =
+      r -> {
+        throw new AgoraError.NotFound(r.capabilityId(), r.version(), List.of());
+      };
+
   /** A provider whose RTFS implementations may each make {@code maxMemory} bytes of values. */
   public LocalProvider(long maxMemory) {
     this.maxMemory = maxMemory;
+  }
+
+  /** Sends the calls RTFS implementations make to {@code calls} (the call path). */
+  public void calls(Function<CallRequest, Value> calls) {
+    this.calls = calls;
   }
 
   @Override
@@ -85,7 +99,7 @@ public final class LocalProvider implements Provider {
             + (m.provenance() == null ? "" : m.provenance().contentHash());
     RtfsImplementation fn = compiled.get(key);
     if (fn == null) {
-      fn = RtfsImplementation.compile(m, impl, maxMemory);
+      fn = RtfsImplementation.compile(m, impl, maxMemory, r -> calls.apply(r));
       compiled.put(key, fn);
     }
     return fn.apply(input, call);

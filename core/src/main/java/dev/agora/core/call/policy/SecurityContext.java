@@ -64,6 +64,25 @@ public record SecurityContext(
         Set.of("*"));
   }
 
+  /**
+   * The context a capability's own nested calls run under (context inheritance): this caller's
+   * rights narrowed to what {@code m} declares — its effects (a pure capability: calls of pure ones
+   * only) and its permissions — and named {@code <identity> via <id>} in the Causal Chain. A
+   * capability cannot reach through a nested call what its caller could not, nor what it did not
+   * declare.
+   */
+  public SecurityContext within(CapabilityManifest m) {
+    Set<String> effects = new TreeSet<>(m.effects());
+    if (allowedEffects != null) {
+      effects.retainAll(allowedEffects);
+    }
+    Set<String> held = new TreeSet<>(m.permissions());
+    if (!permissions.contains("*")) {
+      held.retainAll(permissions);
+    }
+    return new SecurityContext(identity + " via " + m.id(), level, allowed, effects, held);
+  }
+
   /** Null if this context may call {@code m}, else why not. */
   public String refusal(CapabilityManifest m) {
     if (level == Level.PURE && !m.isPure()) {
