@@ -9,6 +9,7 @@ import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Glob;
 import dev.agora.core.manifest.Manifests;
 import dev.agora.core.registry.Query;
+import dev.agora.core.registry.Registry;
 import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.RtfsError;
 import dev.agora.rtfs.Value;
@@ -37,6 +38,10 @@ import picocli.CommandLine.Spec;
       CapsCommand.CallCap.class,
       CapsCommand.AddCaps.class,
       CapsCommand.RemoveCap.class,
+      SignCommand.class,
+      PinCommands.Pin.class,
+      PinCommands.Diff.class,
+      PinCommands.Approve.class,
       StatsCommand.class
     })
 final class CapsCommand implements Runnable {
@@ -80,6 +85,12 @@ final class CapsCommand implements Runnable {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
+    @Option(
+        names = "--quarantined",
+        description =
+            "List the quarantined definitions instead: pinned ones that changed (trust.pinning).")
+    boolean quarantined;
+
     @Mixin MarketplaceOptions options;
 
     private final Main.Io io;
@@ -100,6 +111,9 @@ final class CapsCommand implements Runnable {
           options,
           io,
           s -> {
+            if (quarantined) {
+              return PinCommands.listQuarantined(s.marketplace(), glob, io);
+            }
             List<CapabilityManifest> found =
                 s.marketplace()
                     .registry()
@@ -158,6 +172,11 @@ final class CapsCommand implements Runnable {
           s -> {
             CapabilityManifest m = s.marketplace().registry().get(id);
             if (m == null) {
+              String refused = refusal(s.marketplace().registry(), id);
+              if (refused != null) {
+                io.err().println("error: Untrusted: " + refused);
+                return 1;
+              }
               List<String> near = s.marketplace().registry().suggest(id, 3);
               io.err()
                   .println(
@@ -173,10 +192,16 @@ final class CapsCommand implements Runnable {
               io.out().println(Json.write(m.toValue()));
               return 0;
             }
-            io.out().println(Commands.describe(m));
+            io.out().println(Commands.describe(m, s.marketplace().trust().configured()));
             return 0;
           });
     }
+  }
+
+  /** Why the last refused version of {@code id} was refused by the trust policy, or null. */
+  static String refusal(Registry registry, String id) {
+    List<Registry.Refused> refused = registry.refused(id);
+    return refused.isEmpty() ? null : refused.getLast().refusal().why();
   }
 
   /**
@@ -316,6 +341,18 @@ final class CapsCommand implements Runnable {
               bad += r.problems().size();
               for (CapabilityManifest m : r.manifests()) {
                 var change = s.marketplace().register(m, "cli " + f.getFileName());
+                if (change == Registry.Change.REFUSED) {
+                  io.err()
+                      .println(
+                          "refused "
+                              + m.id()
+                              + " "
+                              + m.version()
+                              + ": "
+                              + s.marketplace().registry().refusal(m.id(), m.version()));
+                  bad++;
+                  continue;
+                }
                 io.out()
                     .println(
                         change.name().toLowerCase(Locale.ROOT) + " " + m.id() + " " + m.version());

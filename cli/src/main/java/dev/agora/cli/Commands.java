@@ -2,9 +2,13 @@ package dev.agora.cli;
 
 import dev.agora.chain.event.EventSink;
 import dev.agora.core.config.AgoraConfig;
+import dev.agora.core.json.Json;
+import dev.agora.core.manifest.Attestation;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.store.RegistryMirror;
+import dev.agora.core.trust.Passports;
 import dev.agora.rtfs.Printer;
+import dev.agora.rtfs.Value;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -67,15 +71,22 @@ final class Commands {
    * of the discovery source that found it ({@code builtin}, a configured source's name).
    */
   static String origin(CapabilityManifest m) {
-    String source = m.provenance() == null ? "unknown" : m.provenance().source();
+    String source = m.provenance() == null ? null : m.provenance().source();
+    if (source == null) {
+      return "unknown";
+    }
     if (source.startsWith(RegistryMirror.RUNTIME)) {
       return "added at run time (" + source.substring(RegistryMirror.RUNTIME.length()) + ")";
     }
     return source;
   }
 
-  /** A manifest for people: one field per line, schemas in RTFS syntax. */
-  static String describe(CapabilityManifest m) {
+  /**
+   * A manifest for people: one field per line, schemas in RTFS syntax, then where it came from and
+   * its passport ({@code trusted}: whether the node checks passports — it has a {@code trust:}
+   * section — so a registered one was verified).
+   */
+  static String describe(CapabilityManifest m, boolean trusted) {
     StringBuilder sb = new StringBuilder();
     line(sb, "id", m.id());
     line(sb, "name", m.name());
@@ -94,13 +105,38 @@ final class Commands {
       line(sb, "metadata", Printer.print(m.metadata()));
     }
     if (m.provenance() != null) {
-      line(sb, "source", m.provenance().source());
-      line(sb, "content hash", m.provenance().contentHash());
+      if (m.provenance().source() != null) { // registered
+        line(sb, "source", m.provenance().source());
+        line(sb, "definition", "sha256:" + m.provenance().contentHash());
+      }
+      m.provenance()
+          .origin()
+          .asMap()
+          .forEach((k, v) -> line(sb, "origin " + Json.keyName(k), Commands.plain(v)));
+    }
+    Attestation a = m.attestation();
+    if (a == null) {
+      line(sb, "passport", "none");
+    } else {
+      line(
+          sb,
+          "passport",
+          "by "
+              + a.authority()
+              + (trusted ? ", verified" : ", not checked (no trust: section)")
+              + (a.createdAt() == null ? "" : ", signed " + a.createdAt())
+              + (a.expiresAt() == null ? "" : ", expires " + a.expiresAt()));
+      line(sb, "passport id", String.valueOf(Passports.id(a)));
     }
     return sb.toString().stripTrailing();
   }
 
+  /** A string as itself, anything else in RTFS syntax. */
+  private static String plain(Value v) {
+    return v instanceof Value.Str str ? str.value() : Printer.print(v);
+  }
+
   private static void line(StringBuilder sb, String key, String value) {
-    sb.append(String.format("%-13s %s%n", key + ":", value));
+    sb.append(String.format("%-14s %s%n", key + ":", value));
   }
 }

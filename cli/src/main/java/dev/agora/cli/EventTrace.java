@@ -17,8 +17,13 @@ final class EventTrace implements EventSink {
 
   private static final Set<EventType> REGISTRY =
       EnumSet.of(
-          EventType.CapabilityRegistered, EventType.CapabilityUpdated,
-          EventType.CapabilityRemoved, EventType.DiscoveryCompleted);
+          EventType.CapabilityRegistered,
+          EventType.CapabilityUpdated,
+          EventType.CapabilityRemoved,
+          EventType.DiscoveryCompleted,
+          EventType.CapabilityRefused,
+          EventType.CapabilityQuarantined,
+          EventType.CapabilityApproved);
 
   private final PrintStream out;
   private final Map<String, Integer> depth = new ConcurrentHashMap<>();
@@ -50,6 +55,16 @@ final class EventTrace implements EventSink {
               + " "
               + e.capabilityVersion();
       case DiscoveryCompleted -> "discovery " + e.metadata();
+      case CapabilityRefused, CapabilityQuarantined ->
+          e.type().name().substring(10).toLowerCase()
+              + " "
+              + e.capabilityId()
+              + " "
+              + e.capabilityVersion()
+              + ": "
+              + e.error();
+      case CapabilityApproved ->
+          "approved " + e.capabilityId() + " " + e.capabilityVersion() + " by " + e.caller();
       default -> outcome(e);
     };
   }

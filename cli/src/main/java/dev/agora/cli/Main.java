@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       CapsCommand.class,
       ChainCommand.class,
+      TrustCommand.class,
       ServeCommand.class,
       McpCommand.class,
       EvalCommand.class,

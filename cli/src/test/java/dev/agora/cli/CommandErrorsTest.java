@@ -139,11 +139,11 @@ class CommandErrorsTest {
     assertThat(r.exit()).isZero();
     assertThat(r.out())
         .contains(
-            "input:        any",
-            "output:       any",
-            "effects:      logging",
-            "permissions:  demo.read, demo.write",
-            "metadata:     {",
+            "input:         any",
+            "output:        any",
+            "effects:       logging",
+            "permissions:   demo.read, demo.write",
+            "metadata:      {",
             "ops",
             "cli raw.yaml")
         .doesNotContain("timeout:");

@@ -24,11 +24,16 @@ class CommandsTest {
     Manifests.LoadResult r = Manifests.load(f);
     assertThat(r.problems()).isEmpty();
     CapabilityManifest m = r.manifests().getFirst();
-    assertThat(m.provenance()).isNull();
+    assertThat(m.provenance().source()).as("not registered: only where it was read").isNull();
     assertThat(Commands.origin(m)).isEqualTo("unknown");
-    assertThat(Commands.describe(m))
-        .startsWith("id:           demo.plain\n")
-        .contains("timeout:      2000 ms", "permissions:  none")
-        .doesNotContain("source:", "content hash:");
+    assertThat(Commands.origin(m.withProvenance(null))).isEqualTo("unknown");
+    assertThat(Commands.describe(m, false))
+        .startsWith("id:            demo.plain\n")
+        .contains(
+            "timeout:       2000 ms",
+            "permissions:   none",
+            "origin file:   " + f,
+            "passport:      none")
+        .doesNotContain("source:", "definition:");
   }
 }

@@ -153,12 +153,12 @@ class MarketplaceCommandsTest {
     assertThat(r.exit()).isZero();
     assertThat(r.out())
         .contains(
-            "id:           shop.pricing.quote",
-            "version:      2.0.1",
-            "effects:      pure",
-            "permissions:  shop.pricing",
-            "timeout:      2000 ms",
-            "source:       shop");
+            "id:            shop.pricing.quote",
+            "version:       2.0.1",
+            "effects:       pure",
+            "permissions:   shop.pricing",
+            "timeout:       2000 ms",
+            "source:        shop");
     Result missing = agora("caps", "show", "--config", CONFIG, "shop.pricing.qoute");
     assertThat(missing.exit()).isEqualTo(1);
     assertThat(missing.err())

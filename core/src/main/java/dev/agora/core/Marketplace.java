@@ -1,6 +1,9 @@
 package dev.agora.core;
 
+import dev.agora.chain.event.Event;
+import dev.agora.chain.event.EventIds;
 import dev.agora.chain.event.EventSink;
+import dev.agora.chain.event.EventType;
 import dev.agora.core.call.CallMetrics;
 import dev.agora.core.call.CallPath;
 import dev.agora.core.call.CallRequest;
@@ -28,6 +31,11 @@ import dev.agora.core.spi.Provider;
 import dev.agora.core.spi.Redactor;
 import dev.agora.core.spi.RegistryStore;
 import dev.agora.core.store.RegistryMirror;
+import dev.agora.core.trust.Pinning;
+import dev.agora.core.trust.Pins;
+import dev.agora.core.trust.TrustPolicy;
+import dev.agora.core.trust.TrustSection;
+import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Limits;
 import dev.agora.rtfs.Value;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -66,6 +74,8 @@ public final class Marketplace implements AutoCloseable {
   private final Providers providers;
   private final LocalProvider local;
   private final AtomicReference<PolicyEngine> policy;
+  private final AtomicReference<TrustPolicy> trust;
+  private final AtomicReference<Pins> pins;
   private final Authorize authorize;
   private final AtomicReference<ResiliencePolicy> resilience;
   private final CompositeMeterRegistry meters;
@@ -83,6 +93,9 @@ public final class Marketplace implements AutoCloseable {
     this.log = b.log;
     this.secrets = b.secrets;
     this.registry = new Registry(sink, clock);
+    this.trust = new AtomicReference<>(TrustSection.of(config));
+    this.pins = new AtomicReference<>(Pins.load(trust.get().pinning(), config.dataDirOrDefault()));
+    registry.admit(this::admission);
     this.mirror = b.registryStore == null ? null : new RegistryMirror(b.registryStore, log);
     if (mirror != null) {
       registry.listen(mirror);
@@ -106,10 +119,36 @@ public final class Marketplace implements AutoCloseable {
             ticker,
             log,
             new CallMetrics(meters));
+    local.calls(this::call); // RTFS implementations call through the same path (nested, narrowed)
   }
 
   /** The source name of the built-in capabilities. */
   public static final String BUILTIN = "builtin";
+
+  /** The prefix of the source of capabilities registered from Java code ({@code java:Class}). */
+  public static final String JAVA = "java:";
+
+  /**
+   * Whether {@code m} may be registered: its passport, then its pin. The node's own code needs
+   * neither.
+   */
+  private Registry.Refusal admission(CapabilityManifest m) {
+    boolean own = ownCode(m);
+    String why = trust.get().refusal(m, own, clock.instant());
+    if (why != null) {
+      return Registry.Refusal.of(why);
+    }
+    return own ? null : pins.get().check(m);
+  }
+
+  /**
+   * Whether {@code m} is the node's own code — a built-in or a Java method registered by the
+   * program embedding it — which needs no passport: it is as trusted as the node itself.
+   */
+  private static boolean ownCode(CapabilityManifest m) {
+    String source = m.provenance() == null ? "" : m.provenance().source();
+    return source.equals(BUILTIN) || source.startsWith(JAVA);
+  }
 
   public static Builder builder() {
     return new Builder();
@@ -152,8 +191,37 @@ public final class Marketplace implements AutoCloseable {
     if (mirror != null) {
       mirror.reconcile(registry, failed);
     }
+    if (pins.get().pinning().mode() != Pinning.Mode.OFF && pinWatch == null) {
+      pinWatch = Thread.ofVirtual().name("agora-pins").start(this::watchPins);
+    }
     return reports;
   }
+
+  /**
+   * Reloads the pins when their files change — an approval or {@code agora caps pin} in another
+   * process — so that what they admit now becomes callable here. Polls once a second: pin files
+   * change rarely and may sit in directories a watch service cannot see.
+   */
+  private void watchPins() {
+    String seen = pins.get().stamp();
+    try {
+      while (!Thread.currentThread().isInterrupted()) {
+        Thread.sleep(PIN_POLL.toMillis());
+        String now = pins.get().stamp();
+        if (!now.equals(seen)) {
+          seen = now;
+          reloadPins();
+        }
+      }
+    } catch (InterruptedException e) {
+      // closing
+    } catch (RuntimeException e) { // a pin file broken while running: keep the pins we have
+      log.accept("agora: pins not reloaded: " + e.getMessage());
+    }
+  }
+
+  private static final Duration PIN_POLL = Duration.ofSeconds(1);
+  private volatile Thread pinWatch;
 
   /** Applies a source's changes to the registry while running. */
   private final class Watcher implements DiscoverySource.Changes {
@@ -195,7 +263,7 @@ public final class Marketplace implements AutoCloseable {
   /** Registers every {@code @Capability} method of {@code target}; pure ones run inline. */
   public void registerAnnotated(Object target) {
     for (Annotated.Binding b : Annotated.bind(target)) {
-      registerLocal(b.manifest(), b.function(), true, "java:" + target.getClass().getName());
+      registerLocal(b.manifest(), b.function(), true, JAVA + target.getClass().getName());
     }
   }
 
@@ -312,6 +380,85 @@ public final class Marketplace implements AutoCloseable {
     return authorize.mayCall(caller, m);
   }
 
+  /** What this node trusts (agora.yaml's {@code trust:} section, or as last set). */
+  public TrustPolicy trust() {
+    return trust.get();
+  }
+
+  /**
+   * Replaces the trust policy and checks everything registered against it: what it refuses is
+   * removed (and its refusal recorded). Returns how many were removed.
+   */
+  public int setTrust(TrustPolicy t) {
+    trust.set(t);
+    return registry.recheck();
+  }
+
+  /** The pinned definitions (agora.yaml's {@code trust.pinning}). */
+  public Pins pins() {
+    return pins.get();
+  }
+
+  /**
+   * Reads the pin files again — another process may have approved or pinned — and registers what
+   * they now admit. Returns how many were admitted.
+   */
+  public int reloadPins() {
+    pins.set(Pins.load(trust.get().pinning(), config.dataDirOrDefault()));
+    return registry.readmit();
+  }
+
+  /**
+   * Approves the quarantined definitions of {@code id}: pins them as they are now, records who
+   * approved ({@code CapabilityApproved}), and registers them. Returns the approved versions; empty
+   * when {@code id} has none in quarantine.
+   */
+  public List<String> approve(String id, String by) {
+    List<String> approved = new ArrayList<>();
+    for (Registry.Refused r : registry.refused(id)) {
+      if (!r.refusal().quarantined()) {
+        continue;
+      }
+      CapabilityManifest m = r.manifest();
+      pins.get().approve(m);
+      sink.accept(
+          Event.of(EventIds.next(), EventType.CapabilityApproved, clock.instant(), null, null, by)
+              .withCapability(m.id(), m.version())
+              .withMetadata(
+                  Dict.of(
+                      Value.keyword("definition"),
+                      Value.of(Pins.digest(m)),
+                      Value.keyword("was"),
+                      Value.of(r.refusal().why()))));
+      approved.add(m.version());
+    }
+    registry.readmit();
+    return approved;
+  }
+
+  /**
+   * Writes the lock file with every definition this node has from elsewhere than its own code as it
+   * is now: the registered ones and those refused only for not being pinned (a quarantined one
+   * keeps its pin until approved; an untrusted one is not pinned). Returns how many pins it holds.
+   */
+  public int pinAll() {
+    List<CapabilityManifest> all = new ArrayList<>();
+    for (CapabilityManifest m : registry.all()) {
+      if (!ownCode(m)) {
+        all.add(m);
+      }
+    }
+    for (Registry.Refused r : registry.refusals().values()) {
+      CapabilityManifest m = r.manifest();
+      if (!r.refusal().quarantined() && trust.get().refusal(m, false, clock.instant()) == null) {
+        all.add(m);
+      }
+    }
+    int n = pins.get().pinAll(all);
+    registry.readmit();
+    return n;
+  }
+
   /** Replaces the isolation policy; calls after this use it. */
   public void setPolicy(IsolationPolicy p) {
     policy.set(new PolicyEngine(p));
@@ -366,6 +513,9 @@ public final class Marketplace implements AutoCloseable {
       log.accept("agora: closing; cancelled " + cancelled + " call(s) in flight");
     }
     watching.forEach(DiscoverySource::close);
+    if (pinWatch != null) {
+      pinWatch.interrupt();
+    }
     providers.all().forEach(Provider::close);
     if (cancelled > 0 && !inFlight.awaitEnded(CANCELLING)) {
       log.accept(

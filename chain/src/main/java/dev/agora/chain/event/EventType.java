@@ -17,5 +17,11 @@ public enum EventType {
   CapabilityRegistered,
   CapabilityUpdated,
   CapabilityRemoved,
-  DiscoveryCompleted
+  DiscoveryCompleted,
+  /** A manifest the trust policy refused (unsigned, tampered, expired, unknown authority …). */
+  CapabilityRefused,
+  /** A pinned definition that changed: not listed, not callable until approved. */
+  CapabilityQuarantined,
+  /** A changed definition approved and pinned again, by whom. */
+  CapabilityApproved
 }

@@ -6,6 +6,8 @@ import dev.agora.chain.event.EventIds;
 import dev.agora.chain.event.EventSink;
 import dev.agora.chain.event.EventType;
 import dev.agora.core.error.AgoraError;
+import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.trust.Passports;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import java.time.Clock;
@@ -18,6 +20,11 @@ import java.time.Duration;
  * outermost stage, so it sees every failure of the stages inside.
  */
 final class RecordEvents implements Stage {
+
+  /** The metadata keys naming the definition that ran and its passport. */
+  static final Value DEFINITION = Value.keyword("definition");
+
+  static final Value ATTESTATION = Value.keyword("attestation");
 
   private final EventSink sink;
   private final Clock clock;
@@ -116,6 +123,23 @@ final class RecordEvents implements Stage {
                 r.caller().identity())
             .withCapability(r.capabilityId(), version);
     Dict notes = call.notes();
-    return notes == null ? e : e.withMetadata(notes);
+    Dict meta = definition(call.manifest, notes == null ? Dict.EMPTY : notes);
+    return meta.isEmpty() ? e : e.withMetadata(meta);
+  }
+
+  /**
+   * Which definition ran: the digest of the manifest ({@code definition}) and the id of the
+   * passport that vouched for it ({@code attestation}), so the chain proves what was behind the id.
+   */
+  private static Dict definition(CapabilityManifest m, Dict notes) {
+    if (m == null || m.provenance() == null) {
+      return notes;
+    }
+    Dict.Builder b = notes.toBuilder().put(DEFINITION, Value.of(m.provenance().contentHash()));
+    String passport = Passports.id(m.attestation());
+    if (passport != null) {
+      b.put(ATTESTATION, Value.of(passport));
+    }
+    return b.build();
   }
 }

@@ -4,10 +4,12 @@ import dev.agora.core.error.AgoraError;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.registry.Registry;
 import dev.agora.rtfs.Value;
+import java.util.List;
 
 /**
  * Finds the manifest: the highest version of the id, or the highest in the requested range.
- * NotFound suggests near misses.
+ * NotFound suggests near misses; a capability the trust policy refused or quarantined is denied,
+ * saying why.
  */
 final class Resolve implements Stage {
 
@@ -22,6 +24,12 @@ final class Resolve implements Stage {
     CallRequest r = call.request;
     CapabilityManifest m = registry.resolve(r.capabilityId(), r.version());
     if (m == null) {
+      List<Registry.Refused> refused = registry.refused(r.capabilityId());
+      if (!refused.isEmpty()) { // untrusted or quarantined: say so, not "no such capability"
+        Registry.Refusal why = refused.getLast().refusal();
+        throw new AgoraError.AccessDenied(
+            r.capabilityId(), why.why(), why.quarantined() ? "trust.pinning" : "trust");
+      }
       throw new AgoraError.NotFound(
           r.capabilityId(), r.version(), registry.suggest(r.capabilityId(), 3));
     }

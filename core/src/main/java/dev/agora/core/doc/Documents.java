@@ -2,6 +2,7 @@ package dev.agora.core.doc;
 
 import dev.agora.core.json.Json;
 import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.RtfsError;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.Vec;
@@ -22,8 +23,10 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.dataformat.yaml.YAMLWriteFeature;
 
 /**
  * Reads JSON, YAML and RTFS files into {@link Document}s, recording the line of every value. Object
@@ -93,6 +96,37 @@ public final class Documents {
     }
     return parse(text, file.toString(), format);
   }
+
+  /**
+   * Writes a value as a document: indented JSON, block-style YAML, or RTFS (a list as one form per
+   * line). JSON and YAML have no keywords: they become strings (see {@code Manifests#asText} for
+   * manifests).
+   */
+  public static String write(Value v, Format format) {
+    return switch (format) {
+      case JSON -> PRETTY_JSON.writeValueAsString(Json.toJava(v)) + "\n";
+      case YAML -> BLOCK_YAML.writeValueAsString(Json.toJava(v));
+      case RTFS -> {
+        StringBuilder sb = new StringBuilder();
+        if (v instanceof dev.agora.rtfs.Seq list) {
+          for (int i = 0; i < list.size(); i++) {
+            sb.append(Printer.print(list.get(i))).append('\n');
+          }
+        } else {
+          sb.append(Printer.print(v)).append('\n');
+        }
+        yield sb.toString();
+      }
+    };
+  }
+
+  private static final ObjectMapper PRETTY_JSON =
+      JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+  private static final ObjectMapper BLOCK_YAML =
+      YAMLMapper.builder()
+          .disable(YAMLWriteFeature.WRITE_DOC_START_MARKER)
+          .enable(YAMLWriteFeature.MINIMIZE_QUOTES)
+          .build();
 
   /** Parses text in a format; {@code source} names it in problems. */
   public static Document parse(String text, String source, Format format) {

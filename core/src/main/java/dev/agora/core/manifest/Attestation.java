@@ -4,8 +4,14 @@ import dev.agora.rtfs.Dict;
 import java.time.Instant;
 
 /**
- * A signature over a manifest by an authority. Carried and stored; verification comes with the
- * attestation issue (until then nothing trusts it — the reference never verified its either).
+ * A capability passport: an authority's signature over the manifest (see {@code
+ * dev.agora.core.trust.Passports} for what is signed and how it is checked).
+ *
+ * @param authority the name of the authority that signed, as configured under {@code
+ *     trust.authorities}
+ * @param signature the Ed25519 signature, base64
+ * @param createdAt when it was signed
+ * @param expiresAt when it stops being valid, or null for never
  */
 public record Attestation(
     String authority, String signature, Instant createdAt, Instant expiresAt, Dict metadata) {}

@@ -108,6 +108,25 @@ public record CapabilityManifest(
         attestation);
   }
 
+  /** This manifest with {@code a} as its passport (null: none). */
+  public CapabilityManifest withAttestation(Attestation a) {
+    return new CapabilityManifest(
+        id,
+        name,
+        description,
+        version,
+        provider,
+        input,
+        output,
+        effects,
+        permissions,
+        metadata,
+        timeout,
+        sla,
+        provenance,
+        a);
+  }
+
   /**
    * The manifest as data (without provenance): what export writes, what the node's store keeps for
    * capabilities added at run time, and what the content hash covers. Reading it back with {@link

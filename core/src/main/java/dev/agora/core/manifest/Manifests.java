@@ -19,9 +19,11 @@ import dev.agora.rtfs.Value;
 import dev.agora.rtfs.eval.Interpreter;
 import dev.agora.rtfs.types.TypeExpr;
 import dev.agora.rtfs.types.TypeParser;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,7 +96,25 @@ public final class Manifests {
     } catch (DocumentException e) {
       return new LoadResult(List.of(), e.problems());
     }
-    return parse(doc);
+    LoadResult r = parse(doc);
+    Dict origin = fileOrigin(file, content);
+    return new LoadResult(
+        r.manifests().stream().map(m -> m.withProvenance(Provenance.origin(origin))).toList(),
+        r.problems());
+  }
+
+  /**
+   * A manifest file's provenance origin: its path and the SHA-256 of its bytes (read again after
+   * parsing; a file replaced in between is reported as its newer bytes, and reloaded by a watcher).
+   */
+  private static Dict fileOrigin(Path file, Path content) {
+    Dict.Builder b = Dict.builder().put("file", Value.of(file.toString()));
+    try {
+      b.put("sha256", Value.of(Hashes.hex(Hashes.sha256(Files.readAllBytes(content)))));
+    } catch (IOException e) { // gone since it was read: the path alone
+      return b.build();
+    }
+    return b.build();
   }
 
   /** Loads every manifest of a parsed document. */
@@ -459,6 +479,31 @@ public final class Manifests {
     if (p != null) {
       throw new IllegalArgumentException(p);
     }
+  }
+
+  /**
+   * A manifest's data form ({@link CapabilityManifest#toValue}) for JSON and YAML, which have no
+   * keywords: a schema written as an RTFS type becomes its text, as people write it there ({@code
+   * "[:map [:a :int]]"}), and so does an implementation written as RTFS code; a JSON Schema (a map)
+   * stays as it is. Schemas read back the same; an implementation read back is text, not code.
+   */
+  public static Dict asText(Dict manifest) {
+    Dict out = manifest;
+    for (String key : List.of("input_schema", "output_schema")) {
+      Value schema = manifest.get(key);
+      if (schema != null && !(schema instanceof Dict) && !(schema instanceof Value.Str)) {
+        out = out.assoc(Value.keyword(key), Value.of(Printer.print(schema)));
+      }
+    }
+    if (manifest.get("provider") instanceof Dict p
+        && p.get("implementation") instanceof Value code
+        && !(code instanceof Value.Str)) {
+      out =
+          out.assoc(
+              Value.keyword("provider"),
+              p.assoc(Value.keyword("implementation"), Value.of(Printer.print(code))));
+    }
+    return out;
   }
 
   /** SHA-256 (hex) of the manifest's canonical JSON, provenance excluded: its content hash. */

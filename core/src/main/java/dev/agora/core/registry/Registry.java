@@ -125,6 +125,127 @@ public final class Registry {
     this.clock = clock;
   }
 
+  // ---- Admission ----
+
+  /**
+   * Why a manifest was not admitted, in one line; {@code quarantined}: it changed after pinning.
+   */
+  public record Refusal(String why, boolean quarantined) {
+
+    /** A refusal of an untrusted manifest (not a quarantine). */
+    public static Refusal of(String why) {
+      return new Refusal(why, false);
+    }
+  }
+
+  /** A manifest that was refused, and why: kept to say why, and to compare and approve. */
+  public record Refused(CapabilityManifest manifest, Refusal refusal) {}
+
+  /**
+   * Decides whether a manifest may be registered: the node's trust policy (passports, pinning).
+   * Asked at every registration and restore, and of everything registered on {@link #recheck}.
+   */
+  @FunctionalInterface
+  public interface Admission {
+    /** Why {@code m} (its provenance set) may not be registered; null if it may. */
+    Refusal refusal(CapabilityManifest m);
+
+    Admission ALL = m -> null;
+  }
+
+  private volatile Admission admission = Admission.ALL;
+
+  /** Each refused id@version, while it stays refused. */
+  private final NavigableMap<String, Refused> refused = new ConcurrentSkipListMap<>();
+
+  /** Sets what decides admission from now on; see {@link #recheck} for what is registered. */
+  public void admit(Admission a) {
+    this.admission = a;
+  }
+
+  /** Why {@code id} at {@code version} was refused, or null if it was not (or is admitted now). */
+  public String refusal(String id, String version) {
+    Refused r = refused.get(id + "@" + version);
+    return r == null ? null : r.refusal().why();
+  }
+
+  /** The refused versions of {@code id}, lowest key first; empty when none. */
+  public List<Refused> refused(String id) {
+    return List.copyOf(
+        refused.subMap(id + "@", true, id + "@" + Character.MAX_VALUE, true).values());
+  }
+
+  /** Every refusal standing, by {@code id@version}, sorted. */
+  public NavigableMap<String, Refused> refusals() {
+    return new java.util.TreeMap<>(refused);
+  }
+
+  /**
+   * Asks admission again about everything registered (after the trust policy changed, or as time
+   * passes expiries): what it refuses now is removed and its refusal recorded. Returns how many.
+   */
+  public int recheck() {
+    int n = 0;
+    for (Versions v : byId.values()) {
+      for (CapabilityManifest m : v.byVersionDesc()) {
+        Refusal why = admission.refusal(m);
+        if (why != null) {
+          refuse(m, why);
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Asks admission again about everything refused — after a definition was approved, or pins were
+   * reloaded — and registers what it admits now. Returns how many.
+   */
+  public int readmit() {
+    int n = 0;
+    for (Refused r : refused.values()) {
+      CapabilityManifest m = r.manifest();
+      if (admission.refusal(m) == null && register(m, m.provenance().source()) != Change.REFUSED) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static boolean sameDefinition(CapabilityManifest a, CapabilityManifest b) {
+    return a.provenance() != null
+        && b.provenance() != null
+        && a.provenance().contentHash().equals(b.provenance().contentHash());
+  }
+
+  /** Removes {@code m}'s id and version if registered, and records why it was refused. */
+  private void refuse(CapabilityManifest m, Refusal why) {
+    remove(m.id(), m.version());
+    Refused before = refused.put(m.id() + "@" + m.version(), new Refused(m, why));
+    if (before != null && before.refusal().equals(why) && sameDefinition(before.manifest(), m)) {
+      return; // refused again for the same reason (a rediscovery): recorded once
+    }
+    Event e =
+        Event.of(
+                EventIds.next(),
+                why.quarantined() ? EventType.CapabilityQuarantined : EventType.CapabilityRefused,
+                clock.instant(),
+                null,
+                null,
+                null)
+            .withCapability(m.id(), m.version())
+            .withArguments(m.toValue())
+            .withError(
+                why.quarantined() ? "Quarantined" : "Untrusted",
+                why.why(),
+                java.time.Duration.ZERO);
+    if (m.provenance() != null) {
+      e = e.withMetadata(Dict.of(Value.keyword("source"), Value.of(m.provenance().source())));
+    }
+    sink.accept(e);
+  }
+
   // ---- Lookup ----
 
   /** The highest version of {@code id}, or null. */
@@ -160,6 +281,15 @@ public final class Registry {
   public List<CapabilityManifest> versions(String id) {
     Versions v = byId.get(id);
     return v == null ? List.of() : List.of(v.byVersionDesc());
+  }
+
+  /** Every version of every id, ids in order, highest version first. */
+  public List<CapabilityManifest> all() {
+    List<CapabilityManifest> out = new ArrayList<>();
+    for (String id : sortedIds.keySet()) {
+      out.addAll(versions(id));
+    }
+    return out;
   }
 
   /** The number of ids registered. */
@@ -355,18 +485,32 @@ public final class Registry {
   public enum Change {
     REGISTERED,
     UPDATED,
-    UNCHANGED
+    UNCHANGED,
+    /** Refused by the node's trust policy (see {@link #refusal}); not registered. */
+    REFUSED
   }
 
   /**
    * Registers a manifest from {@code source}: a new id or version is {@code REGISTERED}; the same
    * id and version with different content {@code UPDATED}; identical content {@code UNCHANGED} (no
-   * event). The registry sets the provenance (source, content hash, time).
+   * event). The registry sets the provenance (source, content hash, time; an origin the manifest
+   * came with is kept). A manifest {@linkplain Admission admission} refuses is {@code REFUSED}: the
+   * refusal is recorded, and what was registered under its id and version is removed — nothing
+   * refused stays callable.
    */
   public Change register(CapabilityManifest manifest, String source) {
     String hash = Manifests.contentHash(manifest);
+    Provenance given = manifest.provenance();
     CapabilityManifest stored =
-        manifest.withProvenance(new Provenance(source, hash, clock.instant()));
+        manifest.withProvenance(
+            new Provenance(
+                source, hash, clock.instant(), given == null ? Dict.EMPTY : given.origin()));
+    Refusal why = admission.refusal(stored);
+    if (why != null) {
+      refuse(stored, why);
+      return Change.REFUSED;
+    }
+    refused.remove(manifest.id() + "@" + manifest.version());
     CapabilityManifest previous;
     CapabilityManifest unchanged;
     synchronized (writeLock) {
@@ -375,7 +519,10 @@ public final class Registry {
       if (previous != null
           && previous.provenance() != null
           && previous.provenance().contentHash().equals(hash)) {
-        unchanged = previous;
+        unchanged = withOrigin(previous, stored.provenance().origin());
+        if (unchanged != previous) { // restored from the store, now seen again where it came from
+          putVersion(old, unchanged);
+        }
       } else {
         unchanged = null;
         putVersion(old, stored);
@@ -394,11 +541,23 @@ public final class Registry {
     return change;
   }
 
+  private static CapabilityManifest withOrigin(CapabilityManifest m, Dict origin) {
+    Provenance p = m.provenance();
+    return origin.isEmpty() || origin.equals(p.origin())
+        ? m
+        : m.withProvenance(new Provenance(p.source(), p.contentHash(), p.registeredAt(), origin));
+  }
+
   /**
    * Puts back a manifest as it was stored — provenance and all — without an event: how a restart
    * restores the registry before discovery reconciles it. Replaces the same id and version.
    */
   public void restore(CapabilityManifest manifest) {
+    Refusal why = admission.refusal(manifest);
+    if (why != null) {
+      refuse(manifest, why);
+      return;
+    }
     synchronized (writeLock) {
       putVersion(byId.get(manifest.id()), manifest);
     }

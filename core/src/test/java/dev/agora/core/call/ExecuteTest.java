@@ -246,8 +246,14 @@ class ExecuteTest {
           return Value.NIL;
         },
         false);
-    assertThat(sink.events(EventType.CapabilityResult).getLast().metadata())
-        .isEqualTo(Dict.of(Value.keyword("forwarded"), Value.of("sampling/createMessage")));
+    Dict meta = sink.events(EventType.CapabilityResult).getLast().metadata();
+    assertThat(meta.get("forwarded")).isEqualTo(Value.of("sampling/createMessage"));
+    assertThat(meta.get("definition"))
+        .as("the digest of the definition that ran")
+        .isEqualTo(Value.of(m.registry().get("t.notes").provenance().contentHash()));
+    assertThat(meta.containsKey(Value.keyword("attestation")))
+        .as("unsigned: no passport")
+        .isFalse();
   }
 
   @Test

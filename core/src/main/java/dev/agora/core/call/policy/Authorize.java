@@ -2,14 +2,15 @@ package dev.agora.core.call.policy;
 
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.trust.TrustPolicy;
 import java.time.Clock;
 import java.util.function.Supplier;
 
 /**
- * Authorisation, the call path's Authorize stage: the isolation policy (deny wins, namespaces, time
- * windows), then the caller's security context (level, effects, permissions). Either refusal names
- * its reason; the policy's names the rule. The stage in {@code dev.agora.core.call} hands every
- * call here; gateways ask {@link #mayCall} what to list.
+ * Authorisation, the call path's Authorize stage: a passport still valid, the isolation policy
+ * (deny wins, namespaces, time windows), then the caller's security context (level, effects,
+ * permissions). Either refusal names its reason; the policy's names the rule. The stage in {@code
+ * dev.agora.core.call} hands every call here; gateways ask {@link #mayCall} what to list.
  */
 public final class Authorize {
 
@@ -32,6 +33,10 @@ public final class Authorize {
    */
   public void check(CapabilityManifest m, SecurityContext caller) {
     String id = m.id();
+    String expired = TrustPolicy.expiry(m, clock.instant());
+    if (expired != null) {
+      throw new AgoraError.AccessDenied(id, expired, "trust");
+    }
     PolicyEngine.Verdict v = policy.get().verdict(id);
     String denial =
         v.denial() != null ? v.denial() : PolicyEngine.outsideWindows(v.windows(), clock.instant());

@@ -1,9 +1,13 @@
 package dev.agora.provider.http;
 
+import dev.agora.chain.Hashes;
 import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.doc.Documents;
 import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.manifest.Provenance;
 import dev.agora.core.spi.DiscoverySource;
+import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Value;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -170,10 +174,25 @@ final class OpenApiSource implements DiscoverySource {
       parts = r.parts();
       lastHash = hash(f.bytes(), parts);
     }
+    Dict origin =
+        Dict.builder()
+            .put("openapi", Value.of(file != null ? file.toString() : withoutQuery(url)))
+            .put("sha256", Value.of(Hashes.hex(Hashes.sha256(f.bytes()))))
+            .build();
+    List<CapabilityManifest> manifests =
+        r.manifests().stream().map(m -> m.withProvenance(Provenance.origin(origin))).toList();
     current.clear();
-    r.manifests().forEach(m -> current.put(m.id(), m));
+    manifests.forEach(m -> current.put(m.id(), m));
     health = documentHealth = Health.UP;
-    return new Found(r.manifests(), r.problems());
+    return new Found(manifests, r.problems());
+  }
+
+  /** A URL for provenance: no query, which may carry a key. */
+  static String withoutQuery(URI u) {
+    return u.getScheme()
+        + "://"
+        + u.getRawAuthority()
+        + (u.getRawPath() == null ? "" : u.getRawPath());
   }
 
   private String where() {

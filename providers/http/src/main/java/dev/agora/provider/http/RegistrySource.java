@@ -6,6 +6,7 @@ import dev.agora.core.doc.Documents;
 import dev.agora.core.json.Json;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Manifests;
+import dev.agora.core.manifest.Provenance;
 import dev.agora.core.spi.DiscoverySource;
 import dev.agora.core.spi.Redactor;
 import dev.agora.rtfs.Dict;
@@ -238,9 +239,17 @@ final class RegistrySource implements DiscoverySource {
             Dict.builder().put("capabilities", Vec.of(manifests)).build(),
             Map.of());
     Manifests.LoadResult r = Manifests.parse(doc);
+    Dict.Builder origin =
+        Dict.builder().put("registry", Value.of(OpenApiSource.withoutQuery(base)));
+    String tag = etag;
+    if (tag != null) {
+      origin.put("etag", Value.of(tag));
+    }
+    Provenance p = Provenance.origin(origin.build());
+    List<CapabilityManifest> found = r.manifests().stream().map(m -> m.withProvenance(p)).toList();
     current.clear();
-    r.manifests().forEach(m -> current.put(m.id(), m));
-    return new Found(r.manifests(), r.problems());
+    found.forEach(m -> current.put(m.id(), m));
+    return new Found(found, r.problems());
   }
 
   // ---- The cache on disk ----

@@ -3,8 +3,12 @@ package dev.agora.provider.mcp;
 import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Manifests;
+import dev.agora.core.manifest.Provenance;
 import dev.agora.core.spi.DiscoverySource;
 import dev.agora.core.spi.Provider;
+import dev.agora.core.spi.Redactor;
+import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Value;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -17,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import reactor.core.publisher.Mono;
 
 /**
@@ -43,6 +48,7 @@ final class McpSource implements DiscoverySource {
   private volatile Map<String, CapabilityManifest> catalog = Map.of();
 
   private volatile String version = "1.0.0";
+  private volatile String serverInfo = "";
 
   public McpSource(McpServerConfig config) {
     this.config = config;
@@ -92,6 +98,7 @@ final class McpSource implements DiscoverySource {
     // the SDK's records hold a capabilities object and a server name and version, never null
     McpSchema.InitializeResult init = upstream.hello();
     McpSchema.ServerCapabilities caps = init.capabilities();
+    serverInfo = init.serverInfo().name() + " " + init.serverInfo().version();
     if (Manifests.versionProblem(init.serverInfo().version()) == null) {
       version = init.serverInfo().version();
     }
@@ -104,7 +111,7 @@ final class McpSource implements DiscoverySource {
     tools = Map.copyOf(found);
     // a 2026-07-28 server tells only if asked to
     upstream.watchLists(this::refresh, this::refreshCatalog);
-    List<CapabilityManifest> listed = catalog(caps);
+    List<CapabilityManifest> listed = catalog(caps).stream().map(this::originated).toList();
     catalog = byId(listed);
     List<CapabilityManifest> all = new ArrayList<>(found.values());
     all.addAll(listed);
@@ -155,7 +162,8 @@ final class McpSource implements DiscoverySource {
    */
   private void refreshCatalog() {
     try {
-      List<CapabilityManifest> now = catalog(upstream.hello().capabilities());
+      List<CapabilityManifest> now =
+          catalog(upstream.hello().capabilities()).stream().map(this::originated).toList();
       synchronized (this) {
         Changes c = changes;
         if (c != null) {
@@ -225,9 +233,32 @@ final class McpSource implements DiscoverySource {
                 "MCP server '" + config.name() + "'", 0, "tools[" + i + "].name", refused));
         continue;
       }
-      out.add(McpMapping.tool(config, names.id(t.name()), t, version, line -> log.accept(line)));
+      out.add(
+          originated(
+              McpMapping.tool(config, names.id(t.name()), t, version, line -> log.accept(line))));
     }
     return out;
+  }
+
+  /**
+   * {@code m} with its provenance origin: the server as configured (command and arguments, or the
+   * URL without its query; configured secrets scrubbed) and the name and version it reports.
+   */
+  private CapabilityManifest originated(CapabilityManifest m) {
+    String server =
+        config.url() != null
+            ? config.url().getScheme()
+                + "://"
+                + config.url().getRawAuthority()
+                + config.url().getRawPath()
+            : String.join(
+                " ", Stream.concat(Stream.of(config.command()), config.args().stream()).toList());
+    Redactor secrets = config.secrets() == null ? Redactor.NONE : config.secrets();
+    Dict.Builder origin =
+        Dict.builder()
+            .put("mcp_server", Value.of(secrets.redact(server)))
+            .put("server_info", Value.of(serverInfo));
+    return m.withProvenance(Provenance.origin(origin.build()));
   }
 
   /**
