@@ -174,7 +174,9 @@ class TrustPolicyTest {
           .isEqualTo(Value.of(Passports.id(c.attestation())));
       assertThat(result.metadata().get("definition"))
           .isEqualTo(Value.of(m.registry().get(c.id()).provenance().contentHash()));
+      assertThat(m.mayCall(SecurityContext.full("tester"), c)).isTrue();
       clock.advance(Duration.ofMinutes(2));
+      assertThat(m.mayCall(SecurityContext.full("tester"), c)).as("not listed any more").isFalse();
       assertThatThrownBy(() -> call(m))
           .isInstanceOf(AgoraError.AccessDenied.class)
           .hasMessageContaining("the passport of 'shop.orders.create' by 'acme' expired at");

@@ -51,9 +51,12 @@ public final class Authorize {
 
   /**
    * Whether {@code caller} may call {@code m} as far as can be known before calling: the policy's
-   * static allow/deny and the caller's context. Time windows and limits are checked at call time.
+   * static allow/deny, the caller's context and an unexpired passport. Time windows and limits are
+   * checked at call time.
    */
   public boolean mayCall(SecurityContext caller, CapabilityManifest m) {
-    return policy.get().verdict(m.id()).denial() == null && caller.refusal(m) == null;
+    return policy.get().verdict(m.id()).denial() == null
+        && caller.refusal(m) == null
+        && TrustPolicy.expiry(m, clock.instant()) == null;
   }
 }

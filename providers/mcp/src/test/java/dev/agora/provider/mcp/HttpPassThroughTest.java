@@ -112,7 +112,7 @@ class HttpPassThroughTest {
                       .getLast()
                       .metadata()
                       .get("mcp-requests")))
-          .isEqualTo("[ [{:method \"sampling/createMessage\" :outcome :answered}]");
+          .isEqualTo("[{:method \"sampling/createMessage\" :outcome :answered}]");
     } finally {
       release.countDown();
     }

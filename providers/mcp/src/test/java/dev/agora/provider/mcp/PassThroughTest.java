@@ -113,7 +113,7 @@ class PassThroughTest {
     assertThat(v.toString()).contains("forty-two").contains("test-model");
     assertThat(a.requests).containsExactly("sampling/createMessage");
     assertThat(Printer.print(result(SAMPLING).metadata().get("mcp-requests")))
-        .isEqualTo("[ [{:method \"sampling/createMessage\" :outcome :answered}]");
+        .isEqualTo("[{:method \"sampling/createMessage\" :outcome :answered}]");
   }
 
   @Test
@@ -124,7 +124,7 @@ class PassThroughTest {
         .hasMessageContaining("did not declare the 'sampling' capability");
     assertThat(a.requests).isEmpty();
     assertThat(Printer.print(result(SAMPLING).metadata().get("mcp-requests")))
-        .isEqualTo("[ [{:method \"sampling/createMessage\" :outcome :refused}]");
+        .isEqualTo("[{:method \"sampling/createMessage\" :outcome :refused}]");
     assertThatThrownBy(() -> m.call(SAMPLING, "{:prompt \"hi\"}"))
         .as("a call without a client (RTFS, the CLI)")
         .hasMessageContaining("did not declare the 'sampling' capability");
