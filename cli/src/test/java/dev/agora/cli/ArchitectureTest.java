@@ -160,6 +160,7 @@ class ArchitectureTest {
           Map.entry("dev.agora.core.discovery.StaticSource", "a source an embedder adds"),
           Map.entry("dev.agora.core.manifest.Sla", "part of CapabilityManifest"),
           Map.entry("dev.agora.core.manifest.Attestation", "part of CapabilityManifest"),
+          Map.entry("dev.agora.core.trust.Authority", "part of TrustPolicy"),
           Map.entry("dev.agora.core.call.policy.Rule", "part of IsolationPolicy"),
           Map.entry("dev.agora.core.call.policy.LimitRule", "part of IsolationPolicy"),
           Map.entry("dev.agora.core.call.policy.NamespacePolicy", "part of IsolationPolicy"),

@@ -41,7 +41,7 @@ class ServerSectionTest {
   @Test
   void the_loader_finds_the_section_on_the_class_path() throws IOException {
     assertThat(ConfigLoader.sections())
-        .hasSize(2) // core's rtfs: and this module's server:
+        .hasSize(3) // core's rtfs: and trust:, and this module's server:
         .anySatisfy(s -> assertThat(s).isInstanceOf(ServerSection.class));
     AgoraConfig c =
         ConfigLoader.load(
@@ -281,7 +281,9 @@ class ServerSectionTest {
   void the_example_in_the_documentation_is_valid() throws IOException {
     String doc = Files.readString(Path.of("..", "docs", "CONFIGURATION.md"));
     int start = doc.indexOf("```yaml\n") + "```yaml\n".length();
+    dev.agora.core.trust.Keys.generate(dir.resolve("keys"), "acme"); // the key trust: names
     AgoraConfig c = ConfigLoader.load(write(doc.substring(start, doc.indexOf("```", start))));
+    assertThat(dev.agora.core.trust.TrustSection.of(c).authorities()).containsOnlyKeys("acme");
     assertThat(c.sources()).hasSize(2);
     assertThat(c.contexts()).containsOnlyKeys("operator", "agent", "sandbox");
     assertThat(c.policy().windows()).hasSize(1);

@@ -14,4 +14,19 @@ import java.time.Instant;
  * @param expiresAt when it stops being valid, or null for never
  */
 public record Attestation(
-    String authority, String signature, Instant createdAt, Instant expiresAt, Dict metadata) {}
+    String authority, String signature, Instant createdAt, Instant expiresAt, Dict metadata) {
+
+  /** Why {@code m}'s passport is no longer valid at {@code now} (it expired), or null. */
+  public static String expiry(CapabilityManifest m, Instant now) {
+    Attestation a = m.attestation();
+    if (a == null || a.expiresAt() == null || now.isBefore(a.expiresAt())) {
+      return null;
+    }
+    return "the passport of '"
+        + m.id()
+        + "' by '"
+        + a.authority()
+        + "' expired at "
+        + a.expiresAt();
+  }
+}

@@ -78,7 +78,7 @@ public record TrustPolicy(
           + authority.namespaceList()
           + ")";
     }
-    String expiry = expiry(m, now);
+    String expiry = Attestation.expiry(m, now);
     if (expiry != null) {
       return expiry;
     }
@@ -90,20 +90,6 @@ public record TrustPolicy(
           + "': the manifest was changed after signing, or signed with another key";
     }
     return null;
-  }
-
-  /** Why {@code m}'s passport is no longer valid at {@code now} (it expired), or null. */
-  public static String expiry(CapabilityManifest m, Instant now) {
-    Attestation a = m.attestation();
-    if (a == null || a.expiresAt() == null || now.isBefore(a.expiresAt())) {
-      return null;
-    }
-    return "the passport of '"
-        + m.id()
-        + "' by '"
-        + a.authority()
-        + "' expired at "
-        + a.expiresAt();
   }
 
   private Glob requiredBy(String id) {

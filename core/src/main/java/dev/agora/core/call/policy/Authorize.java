@@ -1,8 +1,8 @@
 package dev.agora.core.call.policy;
 
 import dev.agora.core.error.AgoraError;
+import dev.agora.core.manifest.Attestation;
 import dev.agora.core.manifest.CapabilityManifest;
-import dev.agora.core.trust.TrustPolicy;
 import java.time.Clock;
 import java.util.function.Supplier;
 
@@ -33,7 +33,7 @@ public final class Authorize {
    */
   public void check(CapabilityManifest m, SecurityContext caller) {
     String id = m.id();
-    String expired = TrustPolicy.expiry(m, clock.instant());
+    String expired = Attestation.expiry(m, clock.instant());
     if (expired != null) {
       throw new AgoraError.AccessDenied(id, expired, "trust");
     }
@@ -57,6 +57,6 @@ public final class Authorize {
   public boolean mayCall(SecurityContext caller, CapabilityManifest m) {
     return policy.get().verdict(m.id()).denial() == null
         && caller.refusal(m) == null
-        && TrustPolicy.expiry(m, clock.instant()) == null;
+        && Attestation.expiry(m, clock.instant()) == null;
   }
 }
