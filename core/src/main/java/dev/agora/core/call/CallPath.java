@@ -19,9 +19,11 @@ import java.util.function.Supplier;
  * #call}; the stages are fixed, in this order:
  *
  * <pre>
- *   RecordEvents(Resolve(Authorize(ValidateInput(ValidateOutput(Govern(Resilience(Execute)))))))
+ *   RecordEvents(Resolve(Authorize(ValidateInput(CheckArguments(ValidateOutput(Govern(
+ *       Resilience(Execute))))))))
  *
- *   resolve → isolation policy → security context → input validation → limits (deadline,
+ *   resolve → isolation policy → security context → input validation → argument-aware rules
+ *   → limits (deadline,
  *   concurrency, egress) → cache, retry, circuit breaker, rate limit, bulkhead, fallback →
  *   provider → output validation → record → result
  * </pre>
@@ -58,12 +60,14 @@ public final class CallPath {
       CallMetrics metrics) {
     this.ticker = ticker;
     this.record = new RecordEvents(sink, clock, metrics);
+    Authorize authorize = new Authorize(policy, clock);
     List<Stage> stages =
         List.of(
             record,
             new Resolve(registry),
-            authorizing(new Authorize(policy, clock)),
+            authorizing(authorize),
             new ValidateInput(),
+            new CheckArguments(authorize),
             new ValidateOutput(),
             new Govern(policy),
             new Guarded(new Resilience(resilience, sink, clock, log, metrics), this::call));
