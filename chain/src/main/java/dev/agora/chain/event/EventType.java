@@ -17,5 +17,10 @@ public enum EventType {
   CapabilityRegistered,
   CapabilityUpdated,
   CapabilityRemoved,
-  DiscoveryCompleted
+  DiscoveryCompleted,
+  // Approvals bound to one call (issue 14); new types go at the end: the chain stores names.
+  ApprovalRequested,
+  ApprovalGranted,
+  ApprovalDenied,
+  ApprovalUsed
 }

@@ -1,6 +1,7 @@
 package dev.agora.core.call;
 
 import dev.agora.chain.event.EventSink;
+import dev.agora.core.approval.Approvals;
 import dev.agora.core.call.policy.Authorize;
 import dev.agora.core.call.policy.PolicyEngine;
 import dev.agora.core.call.resilience.Resilience;
@@ -23,7 +24,7 @@ import java.util.function.Supplier;
  *       Resilience(Execute))))))))
  *
  *   resolve → isolation policy → security context → input validation → argument-aware rules
- *   → limits (deadline,
+ *   and approvals → limits (deadline,
  *   concurrency, egress) → cache, retry, circuit breaker, rate limit, bulkhead, fallback →
  *   provider → output validation → record → result
  * </pre>
@@ -44,6 +45,7 @@ public final class CallPath {
    * @param clock timestamps and time windows
    * @param ticker nanoseconds, for durations and deadlines
    * @param resilience the current resilience policy (retry, circuit breakers, cache, fallbacks …)
+   * @param approvals where calls that need a human's approval get it
    * @param log warnings the stages cannot attach to a call
    * @param metrics where calls, errors, latencies, retries, cache hits, fallbacks and circuits are
    *     counted
@@ -53,6 +55,7 @@ public final class CallPath {
       Supplier<PolicyEngine> policy,
       Supplier<ResiliencePolicy> resilience,
       Providers providers,
+      Approvals approvals,
       EventSink sink,
       Clock clock,
       LongSupplier ticker,
@@ -67,7 +70,7 @@ public final class CallPath {
             new Resolve(registry),
             authorizing(authorize),
             new ValidateInput(),
-            new CheckArguments(authorize),
+            new CheckArguments(authorize, approvals),
             new ValidateOutput(),
             new Govern(policy),
             new Guarded(new Resilience(resilience, sink, clock, log, metrics), this::call));

@@ -1,39 +1,48 @@
 package dev.agora.core.call;
 
+import dev.agora.core.approval.Approvals;
 import dev.agora.core.call.policy.ArgumentRule;
 import dev.agora.core.call.policy.Authorize;
 import dev.agora.core.error.AgoraError;
 import dev.agora.rtfs.Value;
 
 /**
- * The argument-aware rules ({@code policy.rules}), once the input is known to be valid: a rule that
+ * Once the input is known to be valid: the argument-aware rules ({@code policy.rules}) — one that
  * denies the call (or cannot be evaluated) refuses it, and its name goes into the recorded outcome
- * ({@code rule}) as well as the error.
+ * ({@code rule}) as well as the error — then, when a rule or the manifest ({@code approval:
+ * required}) asks for it, a human's approval of exactly this call ({@link Approvals#admit}).
  */
 final class CheckArguments implements Stage {
 
-  private final Authorize authorize;
+  /** What asks for approval when the manifest does. */
+  static final String MANIFEST_APPROVAL = "approval: required";
 
-  CheckArguments(Authorize authorize) {
+  private final Authorize authorize;
+  private final Approvals approvals;
+
+  CheckArguments(Authorize authorize, Approvals approvals) {
     this.authorize = authorize;
+    this.approvals = approvals;
   }
 
   @Override
   public Value apply(Call call, Next next) {
-    ArgumentRule approval;
+    CallRequest r = call.request;
+    ArgumentRule rule;
     try {
-      approval =
-          authorize.checkArguments(call.manifest, call.request.input(), call.request.caller());
+      rule = authorize.checkArguments(call.manifest, r.input(), r.caller());
     } catch (AgoraError.AccessDenied e) {
       call.note("rule", Value.of(e.rule()));
       throw e;
     }
-    if (approval != null) {
-      call.note("rule", Value.of(approval.toString()));
-      throw new AgoraError.AccessDenied(
-          call.manifest.id(),
-          "it needs a human's approval, which this node cannot ask for yet",
-          approval.toString());
+    String why =
+        rule != null
+            ? rule.toString()
+            : call.manifest.approvalRequired() ? MANIFEST_APPROVAL : null;
+    if (why != null) {
+      call.note("approval_for", Value.of(why));
+      approvals.admit(
+          call.manifest, r.input(), r.caller().identity(), why, call.callId, r.planId());
     }
     return next.invoke(call);
   }
