@@ -50,6 +50,15 @@ final class EventTrace implements EventSink {
               + " "
               + e.capabilityVersion();
       case DiscoveryCompleted -> "discovery " + e.metadata();
+      case ApprovalRequested, ApprovalGranted, ApprovalDenied, ApprovalUsed ->
+          e.type().name().substring(8).toLowerCase()
+              + " approval "
+              + Printer.display(e.metadata().get("approval"))
+              + " of "
+              + e.capabilityId()
+              + " ("
+              + e.caller()
+              + ")";
       default -> outcome(e);
     };
   }

@@ -41,7 +41,7 @@ import java.util.stream.Collectors;
  * expression expects — and then {@link #test} throws {@link EvaluationError}, which the rules turn
  * into a denial (fail closed).
  */
-public final class Condition {
+final class Condition {
 
   private static final Cel CEL =
       CelFactory.standardCelBuilder()
@@ -55,7 +55,7 @@ public final class Condition {
           .build();
 
   /** Why a condition could not be evaluated for a call (the rules deny the call). */
-  public static final class EvaluationError extends RuntimeException {
+  static final class EvaluationError extends RuntimeException {
     EvaluationError(String message) {
       super(message, null, false, false);
     }
