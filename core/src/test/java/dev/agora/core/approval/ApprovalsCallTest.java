@@ -219,7 +219,7 @@ class ApprovalsCallTest {
   @Test
   void a_call_waits_for_its_approval_up_to_the_configured_time() throws IOException {
     start(
-        "approvals: {wait: 1s}\n",
+        "approvals: {wait: 1100ms}\n",
         d -> {
           clock.advance(d);
           Approval a = m.approvals().list().getFirst();
@@ -232,7 +232,7 @@ class ApprovalsCallTest {
     assertThat(ran.get()).isOne();
     java.time.Instant before = clock.instant();
     required("bank.transfer", "{:total 2}", bob);
-    assertThat(Duration.between(before, clock.instant())).isEqualTo(Duration.ofSeconds(1));
+    assertThat(Duration.between(before, clock.instant())).isEqualTo(Duration.ofMillis(1100));
   }
 
   @Test

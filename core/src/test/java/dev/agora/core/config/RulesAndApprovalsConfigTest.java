@@ -97,6 +97,8 @@ class RulesAndApprovalsConfigTest {
         .isEqualTo(new ApprovalSettings(Duration.ofMinutes(15), Duration.ofSeconds(30)));
     assertThat(ApprovalsSection.of(ConfigLoader.load(write("approvals: {wait: 0s}\n"))))
         .isEqualTo(ApprovalSettings.DEFAULTS);
+    assertThat(ApprovalsSection.of(ConfigLoader.load(write("approvals: {ttl: 2h}\n"))))
+        .isEqualTo(new ApprovalSettings(Duration.ofHours(2), Duration.ZERO));
   }
 
   @Test
