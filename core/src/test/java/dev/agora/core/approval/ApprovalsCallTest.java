@@ -8,6 +8,7 @@ import dev.agora.chain.event.Event;
 import dev.agora.chain.event.EventType;
 import dev.agora.chain.event.MemorySink;
 import dev.agora.core.Marketplace;
+import dev.agora.core.PlanRunner;
 import dev.agora.core.TestClock;
 import dev.agora.core.call.CallRequest;
 import dev.agora.core.call.policy.ArgumentRule;
@@ -16,9 +17,13 @@ import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.config.ConfigLoader;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.rtfs.Limits;
 import dev.agora.rtfs.Value;
+import dev.agora.rtfs.Vec;
 import dev.agora.rtfs.reader.Reader;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +41,7 @@ class ApprovalsCallTest {
   private final TestClock clock = new TestClock("2026-06-03T12:00:00Z");
   private final AtomicInteger ran = new AtomicInteger();
   private final SecurityContext bob = SecurityContext.full("bob");
+  private final PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
   private Marketplace m;
 
   private void start(String approvalsYaml, Approvals.Pause pause) throws IOException {
@@ -246,5 +252,21 @@ class ApprovalsCallTest {
         .isInstanceOf(AgoraError.Cancelled.class)
         .hasMessageContaining("interrupted while waiting for approval");
     assertThat(Thread.interrupted()).isTrue();
+  }
+
+  @Test
+  void a_plan_gets_the_approval_id_as_error_data_and_its_retry_runs_once() throws IOException {
+    start();
+    String plan =
+        "(try (call :bank.transfer {:total 7})"
+            + " (catch AccessDenied e [(:message e) (:approval (:data e))]))";
+    PlanRunner.Outcome asked = m.runPlan(plan, "plan.rtfs", bob, Limits.DEFAULT, quiet);
+    Vec v = (Vec) asked.value();
+    String id = ((Value.Str) v.get(1)).value();
+    assertThat(((Value.Str) v.get(0)).value()).startsWith("approval required: " + id + " (");
+    m.approvals().approve(id, "ops");
+    assertThat(m.runPlan(plan, "plan.rtfs", bob, Limits.DEFAULT, quiet).value())
+        .isEqualTo(Value.TRUE);
+    assertThat(ran.get()).isOne();
   }
 }
