@@ -106,6 +106,9 @@ class ApprovalsCommandTest {
 
   @Test
   void approvals_without_a_subcommand_prints_its_usage() {
-    assertThat(CliTest.withInput("", "approvals").out()).contains("approve").contains("deny").contains("list");
+    assertThat(CliTest.withInput("", "approvals").out())
+        .contains("approve")
+        .contains("deny")
+        .contains("list");
   }
 }
