@@ -65,6 +65,15 @@ final class EventTrace implements EventSink {
               + e.error();
       case CapabilityApproved ->
           "approved " + e.capabilityId() + " " + e.capabilityVersion() + " by " + e.caller();
+      case ApprovalRequested, ApprovalGranted, ApprovalDenied, ApprovalUsed ->
+          e.type().name().substring(8).toLowerCase()
+              + " approval "
+              + Printer.display(e.metadata().get("approval"))
+              + " of "
+              + e.capabilityId()
+              + " ("
+              + e.caller()
+              + ")";
       default -> outcome(e);
     };
   }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       CapsCommand.class,
       ChainCommand.class,
       TrustCommand.class,
+      ApprovalsCommand.class,
       ServeCommand.class,
       McpCommand.class,
       EvalCommand.class,

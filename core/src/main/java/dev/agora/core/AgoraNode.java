@@ -55,6 +55,7 @@ public final class AgoraNode implements AutoCloseable {
               .config(config)
               .sink(sink)
               .registryStore(store.registry(scope(config)))
+              .approvalStore(store.approvals())
               .log(log)
               .build();
       return new AgoraNode(config, store, ledger, m);

@@ -4,6 +4,9 @@ import dev.agora.chain.event.Event;
 import dev.agora.chain.event.EventIds;
 import dev.agora.chain.event.EventSink;
 import dev.agora.chain.event.EventType;
+import dev.agora.core.approval.ApprovalStore;
+import dev.agora.core.approval.Approvals;
+import dev.agora.core.approval.MemoryApprovalStore;
 import dev.agora.core.call.CallMetrics;
 import dev.agora.core.call.CallPath;
 import dev.agora.core.call.CallRequest;
@@ -14,6 +17,7 @@ import dev.agora.core.call.policy.PolicyEngine;
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.call.resilience.ResiliencePolicy;
 import dev.agora.core.config.AgoraConfig;
+import dev.agora.core.config.ApprovalsSection;
 import dev.agora.core.config.RtfsSection;
 import dev.agora.core.discovery.Bootstrap;
 import dev.agora.core.discovery.Scrub;
@@ -80,6 +84,7 @@ public final class Marketplace implements AutoCloseable {
   private final AtomicReference<ResiliencePolicy> resilience;
   private final CompositeMeterRegistry meters;
   private final CallPath path;
+  private final Approvals approvals;
   private final List<DiscoverySource> watching = new ArrayList<>();
   private final RegistryMirror mirror;
   private final Redactor secrets;
@@ -108,12 +113,20 @@ public final class Marketplace implements AutoCloseable {
     this.authorize = new Authorize(policy::get, clock);
     this.resilience = new AtomicReference<>(config.resilience());
     this.meters = new CompositeMeterRegistry(); // no-op until a registry is added
+    this.approvals =
+        new Approvals(
+            b.approvalStore == null ? new MemoryApprovalStore() : b.approvalStore,
+            () -> ApprovalsSection.of(config),
+            sink,
+            clock,
+            b.approvalPause);
     this.path =
         new CallPath(
             registry,
             policy::get,
             resilience::get,
             providers,
+            approvals,
             sink,
             clock,
             ticker,
@@ -459,6 +472,14 @@ public final class Marketplace implements AutoCloseable {
     return n;
   }
 
+  /**
+   * The approvals calls wait for ({@code approval: required}, {@code action: require_approval}):
+   * list, approve, deny.
+   */
+  public Approvals approvals() {
+    return approvals;
+  }
+
   /** Replaces the isolation policy; calls after this use it. */
   public void setPolicy(IsolationPolicy p) {
     policy.set(new PolicyEngine(p));
@@ -536,6 +557,8 @@ public final class Marketplace implements AutoCloseable {
     private final List<Provider> extraProviders = new ArrayList<>();
     private RegistryStore registryStore;
     private Redactor secrets;
+    private ApprovalStore approvalStore;
+    private Approvals.Pause approvalPause = Thread::sleep;
 
     private Builder() {}
 
@@ -575,6 +598,21 @@ public final class Marketplace implements AutoCloseable {
      */
     public Builder secrets(Redactor r) {
       this.secrets = Objects.requireNonNull(r);
+      return this;
+    }
+
+    /**
+     * Where approvals are kept, shared with the operators who decide them; default: in memory (this
+     * process only).
+     */
+    public Builder approvalStore(ApprovalStore s) {
+      this.approvalStore = s;
+      return this;
+    }
+
+    /** How a call waiting for its approval waits between looks; default: {@code Thread.sleep}. */
+    public Builder approvalPause(Approvals.Pause p) {
+      this.approvalPause = Objects.requireNonNull(p);
       return this;
     }
 

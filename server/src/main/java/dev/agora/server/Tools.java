@@ -127,6 +127,9 @@ final class Tools {
                 List.of(new Problem(List.of(), expected(m, t.unwrapped()), e.getMessage()))));
       }
       return success(marketplace.call(CallRequest.of(m.id(), input, who).withDownstream(client)));
+    } catch (
+        AgoraError.ApprovalRequired e) { // the text a client retries with: "approval required: ID"
+      return error(e.getMessage());
     } catch (AgoraError e) {
       return error(e.kind() + ": " + e.getMessage());
     }

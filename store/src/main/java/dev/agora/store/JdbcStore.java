@@ -7,6 +7,7 @@ import dev.agora.chain.ChainStore;
 import dev.agora.chain.Checkpoint;
 import dev.agora.chain.CompactRange;
 import dev.agora.chain.Entry;
+import dev.agora.core.approval.ApprovalStore;
 import dev.agora.core.spi.RegistryStore;
 import dev.agora.core.spi.Store;
 import dev.agora.core.spi.StoreException;
@@ -96,7 +97,7 @@ public abstract class JdbcStore implements Store, ChainStore {
   /**
    * The newest migration in {@code db/migration}; a test keeps it equal to the newest file there.
    */
-  static final String SCHEMA_VERSION = "2";
+  static final String SCHEMA_VERSION = "3";
 
   /**
    * Whether Flyway's history says every migration up to {@link #SCHEMA_VERSION} succeeded: then
@@ -142,6 +143,11 @@ public abstract class JdbcStore implements Store, ChainStore {
   @Override
   public RegistryStore registry(String scope) {
     return new Scoped(scope);
+  }
+
+  @Override
+  public ApprovalStore approvals() {
+    return new JdbcApprovals(this);
   }
 
   @Override

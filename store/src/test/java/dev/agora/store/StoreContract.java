@@ -15,6 +15,9 @@ import dev.agora.chain.Verifier;
 import dev.agora.chain.VerifierKey;
 import dev.agora.chain.event.Event;
 import dev.agora.chain.event.EventType;
+import dev.agora.core.approval.Approval;
+import dev.agora.core.approval.ApprovalStore;
+import dev.agora.core.approval.Binding;
 import dev.agora.core.spi.RegistryStore;
 import dev.agora.core.spi.Store;
 import dev.agora.core.spi.StoreException;
@@ -137,6 +140,63 @@ abstract class StoreContract {
       assertThat(ids).hasSize(threads * each).contains("t0-0", "t5-499");
       ledger.accept(Event.of("after-restart", EventType.PlanStarted, Samples.T0, null, "p", "x"));
       assertThat(chain.verify().size()).isEqualTo(threads * each + 1);
+    }
+  }
+
+  private static Approval pending(String id, Binding call, long requestedAfterSeconds) {
+    return new Approval(
+        id,
+        call,
+        "approval: required",
+        "{\"total\":5}",
+        Samples.T0.plusSeconds(requestedAfterSeconds),
+        Samples.T0.plusSeconds(requestedAfterSeconds + 3600),
+        Approval.Status.PENDING,
+        null,
+        null);
+  }
+
+  @Test
+  void approvalsAreSharedAcrossAReopenAndChangeStatusOnce() {
+    Binding call = new Binding("bank.transfer", "def", "args", "bob");
+    Approval first = pending("a1", call, 0);
+    Approval second = pending("a2", call, 60);
+    try (Store s = fresh()) {
+      ApprovalStore approvals = s.approvals();
+      assertThat(approvals.latest(call.digest())).isEmpty();
+      approvals.add(first);
+      approvals.add(second);
+      approvals.add(pending("other", new Binding("bank.transfer", "def", "args", "alice"), 120));
+      assertThat(approvals.get("a1")).contains(first);
+      assertThat(approvals.get("nope")).isEmpty();
+      assertThat(approvals.latest(call.digest())).contains(second);
+      assertThat(approvals.all()).extracting(Approval::id).containsExactly("other", "a2", "a1");
+      Approval approved = second.with(Approval.Status.APPROVED, "ops", null);
+      assertThat(approvals.transition(Approval.Status.PENDING, approved)).isTrue();
+      assertThat(approvals.transition(Approval.Status.PENDING, approved)).isFalse();
+      assertThat(
+              approvals.transition(
+                  Approval.Status.PENDING, approved.with(Approval.Status.USED, "ops", null)))
+          .isFalse();
+      assertThat(
+              approvals.transition(
+                  Approval.Status.PENDING,
+                  pending("ghost", call, 0).with(Approval.Status.DENIED, "ops", "no")))
+          .isFalse();
+    }
+    try (Store again = reopen()) {
+      if (again != null) {
+        assertThat(again.approvals().get("a2"))
+            .contains(second.with(Approval.Status.APPROVED, "ops", null));
+        assertThat(
+                again
+                    .approvals()
+                    .transition(
+                        Approval.Status.APPROVED, second.with(Approval.Status.USED, "ops", null)))
+            .isTrue();
+        assertThat(again.approvals().latest(call.digest()).orElseThrow().status())
+            .isEqualTo(Approval.Status.USED);
+      }
     }
   }
 

@@ -23,5 +23,10 @@ public enum EventType {
   /** A pinned definition that changed: not listed, not callable until approved. */
   CapabilityQuarantined,
   /** A changed definition approved and pinned again, by whom. */
-  CapabilityApproved
+  CapabilityApproved,
+  // Approvals bound to one call (issue 14); new types go at the end: the chain stores names.
+  ApprovalRequested,
+  ApprovalGranted,
+  ApprovalDenied,
+  ApprovalUsed
 }

@@ -1,6 +1,7 @@
 package dev.agora.core.call;
 
 import dev.agora.chain.event.EventSink;
+import dev.agora.core.approval.Approvals;
 import dev.agora.core.call.policy.Authorize;
 import dev.agora.core.call.policy.PolicyEngine;
 import dev.agora.core.call.resilience.Resilience;
@@ -19,9 +20,11 @@ import java.util.function.Supplier;
  * #call}; the stages are fixed, in this order:
  *
  * <pre>
- *   RecordEvents(Resolve(Authorize(ValidateInput(ValidateOutput(Govern(Resilience(Execute)))))))
+ *   RecordEvents(Resolve(Authorize(ValidateInput(CheckArguments(ValidateOutput(Govern(
+ *       Resilience(Execute))))))))
  *
- *   resolve → isolation policy → security context → input validation → limits (deadline,
+ *   resolve → isolation policy → security context → input validation → argument-aware rules
+ *   and approvals → limits (deadline,
  *   concurrency, egress) → cache, retry, circuit breaker, rate limit, bulkhead, fallback →
  *   provider → output validation → record → result
  * </pre>
@@ -42,6 +45,7 @@ public final class CallPath {
    * @param clock timestamps and time windows
    * @param ticker nanoseconds, for durations and deadlines
    * @param resilience the current resilience policy (retry, circuit breakers, cache, fallbacks …)
+   * @param approvals where calls that need a human's approval get it
    * @param log warnings the stages cannot attach to a call
    * @param metrics where calls, errors, latencies, retries, cache hits, fallbacks and circuits are
    *     counted
@@ -51,6 +55,7 @@ public final class CallPath {
       Supplier<PolicyEngine> policy,
       Supplier<ResiliencePolicy> resilience,
       Providers providers,
+      Approvals approvals,
       EventSink sink,
       Clock clock,
       LongSupplier ticker,
@@ -58,12 +63,14 @@ public final class CallPath {
       CallMetrics metrics) {
     this.ticker = ticker;
     this.record = new RecordEvents(sink, clock, metrics);
+    Authorize authorize = new Authorize(policy, clock);
     List<Stage> stages =
         List.of(
             record,
             new Resolve(registry),
-            authorizing(new Authorize(policy, clock)),
+            authorizing(authorize),
             new ValidateInput(),
+            new CheckArguments(authorize, approvals),
             new ValidateOutput(),
             new Govern(policy),
             new Guarded(new Resilience(resilience, sink, clock, log, metrics), this::call));

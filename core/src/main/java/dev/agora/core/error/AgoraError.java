@@ -130,6 +130,51 @@ public abstract sealed class AgoraError extends RuntimeException {
     }
   }
 
+  /**
+   * The call needs a human's approval (the capability says {@code approval: required}, or a policy
+   * rule requires it), which it does not have yet. The message starts {@code approval required:
+   * ID}; once an operator approves ID, the same caller retries with the same arguments — once.
+   */
+  public static final class ApprovalRequired extends AgoraError {
+    private final String approvalId;
+
+    public ApprovalRequired(String id, String approvalId, String why) {
+      super(
+          id,
+          "approval required: "
+              + approvalId
+              + " (capability '"
+              + id
+              + "' needs a human's approval: "
+              + why
+              + "; once `agora approvals approve "
+              + approvalId
+              + "` is run, call again with the same arguments)",
+          null);
+      this.approvalId = approvalId;
+    }
+
+    /** The approval to ask an operator for. */
+    public String approvalId() {
+      return approvalId;
+    }
+
+    @Override
+    public ErrorKind kind() {
+      return ErrorKind.AccessDenied;
+    }
+
+    @Override
+    public Fault fault() {
+      return Fault.CALLER;
+    }
+
+    @Override
+    public Dict data() {
+      return super.data().assoc(Value.keyword("approval"), Value.of(approvalId));
+    }
+  }
+
   /** The caller's security context does not allow this capability. */
   public static final class SecurityViolation extends AgoraError {
     private final String caller;

@@ -26,6 +26,8 @@ import java.util.TreeSet;
  * @param timeout the longest a call may take, as the provider declares it, or null
  * @param provenance where it came from; set by the registry when it is registered
  * @param attestation a signature by an authority, or null
+ * @param approvalRequired whether every call needs a human's approval ({@code approval: required}),
+ *     bound to that call (see {@code dev.agora.core.approval})
  */
 public record CapabilityManifest(
     String id,
@@ -41,7 +43,8 @@ public record CapabilityManifest(
     Duration timeout,
     Sla sla,
     Provenance provenance,
-    Attestation attestation) {
+    Attestation attestation,
+    boolean approvalRequired) {
 
   /**
    * The effect of a capability that does nothing but compute. Not stored: pure means no effects.
@@ -58,6 +61,40 @@ public record CapabilityManifest(
     permissions = sortedNames(permissions);
     metadata = metadata == null ? Dict.EMPTY : metadata;
     sla = sla == null ? Sla.NONE : sla;
+  }
+
+  /** A manifest whose calls need no approval. */
+  public CapabilityManifest(
+      String id,
+      String name,
+      String description,
+      String version,
+      ProviderSpec provider,
+      Schema input,
+      Schema output,
+      List<String> effects,
+      List<String> permissions,
+      Dict metadata,
+      Duration timeout,
+      Sla sla,
+      Provenance provenance,
+      Attestation attestation) {
+    this(
+        id,
+        name,
+        description,
+        version,
+        provider,
+        input,
+        output,
+        effects,
+        permissions,
+        metadata,
+        timeout,
+        sla,
+        provenance,
+        attestation,
+        false);
   }
 
   /**
@@ -105,7 +142,8 @@ public record CapabilityManifest(
         timeout,
         sla,
         p,
-        attestation);
+        attestation,
+        approvalRequired);
   }
 
   /** This manifest with {@code a} as its passport (null: none). */
@@ -124,7 +162,8 @@ public record CapabilityManifest(
         timeout,
         sla,
         provenance,
-        a);
+        a,
+        approvalRequired);
   }
 
   /**
@@ -164,6 +203,9 @@ public record CapabilityManifest(
         s.put("expected_latency", Value.of(sla.expectedLatency().toMillis() + "ms"));
       }
       b.put("sla", s.build());
+    }
+    if (approvalRequired) { // absent when not: the content hash of older manifests is unchanged
+      b.put("approval", Value.of("required"));
     }
     if (attestation != null) {
       b.put("attestation", attestationValue(attestation));
@@ -215,6 +257,7 @@ public record CapabilityManifest(
     private final Set<String> permissions = new TreeSet<>();
     private Dict metadata = Dict.EMPTY;
     private Duration timeout;
+    private boolean approvalRequired;
     private Sla sla;
 
     private Builder(String id) {
@@ -292,6 +335,12 @@ public record CapabilityManifest(
       return this;
     }
 
+    /** Every call needs a human's approval ({@code approval: required}). */
+    public Builder approvalRequired(boolean required) {
+      this.approvalRequired = required;
+      return this;
+    }
+
     public CapabilityManifest build() {
       Ids.check(id);
       Manifests.checkVersion(version == null ? "1.0.0" : version);
@@ -309,7 +358,8 @@ public record CapabilityManifest(
           timeout,
           sla,
           null,
-          null);
+          null,
+          approvalRequired);
     }
   }
 }

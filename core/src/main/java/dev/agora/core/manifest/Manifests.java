@@ -57,6 +57,7 @@ import org.semver4j.Semver;
  * timeout: 5s
  * sla: {cost_per_call: 0.001, expected_latency: 150ms, confidence: 0.9}
  * metadata: {…}
+ * approval: required                 # every call needs a human's approval (default: none)
  * attestation: {authority: …, signature: …, created_at: 2026-01-01T00:00:00Z}
  * </pre>
  */
@@ -176,6 +177,10 @@ public final class Manifests {
     Duration timeout = f.duration("timeout", null);
     Sla sla = sla(f.map("sla"));
     Attestation attestation = attestation(f);
+    String approval = f.string("approval", "none");
+    if (!approval.equals("required") && !approval.equals("none")) {
+      f.problem("approval", "'" + approval + "' is not an approval setting; use required or none");
+    }
     f.rejectUnknown();
     if (id == null || provider == null || versionProblem != null) {
       return null;
@@ -194,7 +199,8 @@ public final class Manifests {
         timeout,
         sla,
         null,
-        attestation);
+        attestation,
+        approval.equals("required"));
   }
 
   // ---- Where the manifests are in a document ----

@@ -1,8 +1,12 @@
 package dev.agora.core.spi;
 
 import dev.agora.chain.ChainStore;
+import dev.agora.core.approval.ApprovalStore;
 
-/** A store for everything that outlives a process: the Causal Chain and the runtime registry. */
+/**
+ * A store for everything that outlives a process: the Causal Chain, the runtime registry and the
+ * approvals calls wait for.
+ */
 public interface Store extends AutoCloseable {
 
   ChainStore chain();
@@ -18,6 +22,12 @@ public interface Store extends AutoCloseable {
   default RegistryStore registry() {
     return registry("");
   }
+
+  /**
+   * The node's approvals: shared by every process on the store, so that {@code agora approvals
+   * approve} reaches the server or plan that waits.
+   */
+  ApprovalStore approvals();
 
   /**
    * What it is, for messages: {@code sqlite .agora/agora.db}, {@code postgres //host/db}, {@code

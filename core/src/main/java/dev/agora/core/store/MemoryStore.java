@@ -2,6 +2,8 @@ package dev.agora.core.store;
 
 import dev.agora.chain.ChainStore;
 import dev.agora.chain.MemoryChainStore;
+import dev.agora.core.approval.ApprovalStore;
+import dev.agora.core.approval.MemoryApprovalStore;
 import dev.agora.core.spi.RegistryStore;
 import dev.agora.core.spi.Store;
 import dev.agora.core.spi.StoreException;
@@ -20,6 +22,12 @@ public final class MemoryStore implements Store {
 
   private final MemoryChainStore chain = new MemoryChainStore();
   private final Map<String, RegistryStore.Stored> manifests = new LinkedHashMap<>();
+  private final MemoryApprovalStore approvals = new MemoryApprovalStore();
+
+  @Override
+  public ApprovalStore approvals() {
+    return approvals;
+  }
 
   @Override
   public ChainStore chain() {

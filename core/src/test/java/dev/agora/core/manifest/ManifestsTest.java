@@ -133,7 +133,7 @@ class ManifestsTest {
             "mixed.yaml:5: [1].provider.type: unknown provider type 'ftp'; known types are http, local, mcp",
             "mixed.yaml:6: [1].effects: :pure cannot be combined with other effects [network]",
             "mixed.yaml:7: [1].colour: unknown key 'colour'; known keys are id, name, description, version, provider, "
-                + "input_schema, output_schema, effects, permissions, metadata, timeout, sla, attestation",
+                + "input_schema, output_schema, effects, permissions, metadata, timeout, sla, attestation, approval",
             "mixed.yaml:9: [2].provider: missing required field 'url'",
             "mixed.yaml:12: [3].input_schema: not a valid schema: unknown type :strng; known types are :int :float :number "
                 + ":string :bool :keyword :symbol :nil :any :never :map :vector :list :fn",

@@ -11,9 +11,11 @@ import java.util.List;
  * <p>Deny wins: a capability is refused if any deny rule (global or of a namespace it is in)
  * matches, whatever the allow rules say. Otherwise it must match a global allow rule and the allow
  * rules of every namespace policy it falls under, and be inside one of the time windows that apply
- * to it, if any do.
+ * to it, if any do. Once its input is valid, the argument-aware {@code rules} that apply to it are
+ * evaluated ({@link Authorize#checkArguments}).
  *
  * @param defaultTimeout the deadline of a call when nothing narrower applies
+ * @param rules conditions over a call's arguments, caller and time that deny it or require approval
  */
 public record IsolationPolicy(
     List<Rule> allow,
@@ -22,7 +24,8 @@ public record IsolationPolicy(
     List<TimeWindow> windows,
     List<LimitRule> limits,
     Duration defaultTimeout,
-    Egress egress) {
+    Egress egress,
+    List<ArgumentRule> rules) {
 
   public IsolationPolicy {
     allow = List.copyOf(allow);
@@ -31,6 +34,19 @@ public record IsolationPolicy(
     windows = List.copyOf(windows);
     limits = List.copyOf(limits);
     egress = egress == null ? Egress.DEFAULT : egress;
+    rules = List.copyOf(rules);
+  }
+
+  /** A policy without argument-aware rules. */
+  public IsolationPolicy(
+      List<Rule> allow,
+      List<Rule> deny,
+      List<NamespacePolicy> namespaces,
+      List<TimeWindow> windows,
+      List<LimitRule> limits,
+      Duration defaultTimeout,
+      Egress egress) {
+    this(allow, deny, namespaces, windows, limits, defaultTimeout, egress, List.of());
   }
 
   /** Allows every capability, calls at most 30 s. */
@@ -47,38 +63,61 @@ public record IsolationPolicy(
 
   public IsolationPolicy withAllow(String... patterns) {
     return new IsolationPolicy(
-        rules("policy.allow", patterns), deny, namespaces, windows, limits, defaultTimeout, egress);
+        rules("policy.allow", patterns),
+        deny,
+        namespaces,
+        windows,
+        limits,
+        defaultTimeout,
+        egress,
+        rules);
   }
 
   public IsolationPolicy withDeny(String... patterns) {
     return new IsolationPolicy(
-        allow, rules("policy.deny", patterns), namespaces, windows, limits, defaultTimeout, egress);
+        allow,
+        rules("policy.deny", patterns),
+        namespaces,
+        windows,
+        limits,
+        defaultTimeout,
+        egress,
+        rules);
   }
 
   public IsolationPolicy withNamespace(NamespacePolicy ns) {
     List<NamespacePolicy> all = new ArrayList<>(namespaces);
     all.add(ns);
-    return new IsolationPolicy(allow, deny, all, windows, limits, defaultTimeout, egress);
+    return new IsolationPolicy(allow, deny, all, windows, limits, defaultTimeout, egress, rules);
   }
 
   public IsolationPolicy withWindow(TimeWindow w) {
     List<TimeWindow> all = new ArrayList<>(windows);
     all.add(w);
-    return new IsolationPolicy(allow, deny, namespaces, all, limits, defaultTimeout, egress);
+    return new IsolationPolicy(allow, deny, namespaces, all, limits, defaultTimeout, egress, rules);
   }
 
   public IsolationPolicy withLimit(LimitRule l) {
     List<LimitRule> all = new ArrayList<>(limits);
     all.add(l);
-    return new IsolationPolicy(allow, deny, namespaces, windows, all, defaultTimeout, egress);
+    return new IsolationPolicy(
+        allow, deny, namespaces, windows, all, defaultTimeout, egress, rules);
   }
 
   public IsolationPolicy withDefaultTimeout(Duration d) {
-    return new IsolationPolicy(allow, deny, namespaces, windows, limits, d, egress);
+    return new IsolationPolicy(allow, deny, namespaces, windows, limits, d, egress, rules);
   }
 
   public IsolationPolicy withEgress(Egress e) {
-    return new IsolationPolicy(allow, deny, namespaces, windows, limits, defaultTimeout, e);
+    return new IsolationPolicy(allow, deny, namespaces, windows, limits, defaultTimeout, e, rules);
+  }
+
+  /** This policy with {@code more} argument-aware rules after its own. */
+  public IsolationPolicy withRules(ArgumentRule... more) {
+    List<ArgumentRule> all = new ArrayList<>(rules);
+    all.addAll(List.of(more));
+    return new IsolationPolicy(
+        allow, deny, namespaces, windows, limits, defaultTimeout, egress, all);
   }
 
   private static List<Rule> rules(String where, String... patterns) {

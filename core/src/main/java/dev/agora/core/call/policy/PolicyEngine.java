@@ -12,8 +12,8 @@ import java.util.stream.Collectors;
 
 /**
  * Evaluates an {@link IsolationPolicy} for capability ids. Everything that depends only on the id —
- * the allow/deny verdict, the time windows that apply, the deadline and concurrency limits — is
- * worked out once per id and cached ({@link Verdict}); only the time windows are checked against
+ * the allow/deny verdict, the time windows, argument-aware rules, deadline and limits that apply —
+ * is worked out once per id and cached ({@link Verdict}); only the time windows are checked against
  * the clock on each call. A new policy gets a new engine.
  */
 public final class PolicyEngine {
@@ -28,9 +28,14 @@ public final class PolicyEngine {
    * @param windows the time windows that apply (the call must fall in one)
    * @param timeout the narrowest policy deadline for it
    * @param gates the concurrency limits a call must pass, narrowest first
+   * @param rules the argument-aware rules that apply, in the order written
    */
   public record Verdict(
-      String denial, List<TimeWindow> windows, Duration timeout, List<Gate> gates) {}
+      String denial,
+      List<TimeWindow> windows,
+      Duration timeout,
+      List<Gate> gates,
+      List<ArgumentRule> rules) {}
 
   private final IsolationPolicy policy;
   private final Map<String, Verdict> verdicts = new ConcurrentHashMap<>();
@@ -78,7 +83,12 @@ public final class PolicyEngine {
   // ---- Compiling a verdict ----
 
   private Verdict compile(String id) {
-    return new Verdict(staticDenial(id), windowsFor(id), timeoutFor(id), gatesFor(id));
+    return new Verdict(
+        staticDenial(id),
+        windowsFor(id),
+        timeoutFor(id),
+        gatesFor(id),
+        policy.rules().stream().filter(r -> r.appliesTo(id)).toList());
   }
 
   private String staticDenial(String id) {

@@ -20,8 +20,8 @@ import java.util.Set;
 
 /**
  * Reads the policy's parts of agora.yaml — {@code policy:} (allow and deny rules, namespaces, time
- * windows, limits, egress) and {@code contexts:} — collecting every problem with its line, as the
- * rest of the loader does (docs/CONFIGURATION.md).
+ * windows, limits, egress, argument-aware rules) and {@code contexts:} — collecting every problem
+ * with its line, as the rest of the loader does (docs/CONFIGURATION.md).
  */
 public final class PolicySection {
 
@@ -73,8 +73,44 @@ public final class PolicySection {
       }
     }
     Egress egress = egress(p.map("egress"));
+    List<ArgumentRule> rules = new ArrayList<>();
+    int r = 0;
+    for (Fields rf : p.items("rules")) {
+      ArgumentRule rule = argumentRule(rf, "policy.rules[" + r++ + "]");
+      if (rule != null) {
+        rules.add(rule);
+      }
+    }
     p.rejectUnknown();
-    return new IsolationPolicy(allow, deny, namespaces, windows, limits, defaultTimeout, egress);
+    return new IsolationPolicy(
+        allow, deny, namespaces, windows, limits, defaultTimeout, egress, rules);
+  }
+
+  /**
+   * policy.rules[i]: {capabilities, when (CEL, compiled and type-checked here), action (deny or
+   * require_approval), reason}.
+   */
+  private static ArgumentRule argumentRule(Fields f, String where) {
+    Glob pattern = Glob.required(f, "capabilities");
+    String when = f.required("when");
+    Condition condition = null;
+    if (when != null) {
+      try {
+        condition = Condition.compile(when);
+      } catch (IllegalArgumentException e) {
+        f.problem("when", e.getMessage());
+      }
+    }
+    String actionKey = f.required("action");
+    ArgumentRule.Action action = actionKey == null ? null : ArgumentRule.Action.of(actionKey);
+    if (actionKey != null && action == null) {
+      f.problem("action", "'" + actionKey + "' is not an action; use deny or require_approval");
+    }
+    String reason = f.string("reason", null);
+    f.rejectUnknown();
+    return pattern == null || condition == null || action == null
+        ? null
+        : new ArgumentRule(pattern, condition, action, reason, where);
   }
 
   /** policy.egress: {allow: [hosts], private: [hosts that may resolve to non-public addresses]}. */
