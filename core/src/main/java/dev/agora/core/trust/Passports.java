@@ -1,5 +1,7 @@
 package dev.agora.core.trust;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.agora.chain.Hashes;
 import dev.agora.core.json.Json;
 import dev.agora.core.manifest.Attestation;
@@ -7,7 +9,10 @@ import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
@@ -70,6 +75,15 @@ public final class Passports {
             Dict.EMPTY));
   }
 
+  /**
+   * Signatures that verified: the JDK's Ed25519 takes ~0.8 ms per verification on this machine
+   * (docs/BENCHMARKS.md, "Trust"), and discovery registers the same manifests again on every poll,
+   * restart and reload. Keyed by the SHA-256 of everything that was checked (the signed bytes, the
+   * signature, the key), so a hit is the same verification's answer; only successes are kept.
+   */
+  private static final Cache<String, Boolean> VERIFIED =
+      Caffeine.newBuilder().maximumSize(100_000).build();
+
   /** Whether {@code m}'s passport signature verifies with one of {@code keys}. */
   public static boolean verifies(CapabilityManifest m, List<PublicKey> keys) {
     byte[] signature = signature(m.attestation());
@@ -78,11 +92,16 @@ public final class Passports {
     }
     byte[] signed = signedBytes(m);
     for (PublicKey k : keys) {
+      String checked = checked(signed, signature, k);
+      if (VERIFIED.getIfPresent(checked) != null) {
+        return true;
+      }
       try {
         Signature s = Signature.getInstance(Keys.ALGORITHM);
         s.initVerify(k);
         s.update(signed);
         if (s.verify(signature)) {
+          VERIFIED.put(checked, Boolean.TRUE);
           return true;
         }
       } catch (GeneralSecurityException e) { // a malformed signature: it does not verify
@@ -90,6 +109,19 @@ public final class Passports {
       }
     }
     return false;
+  }
+
+  private static String checked(byte[] signed, byte[] signature, PublicKey key) {
+    try {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      for (byte[] part : List.of(signed, signature, key.getEncoded())) {
+        d.update(ByteBuffer.allocate(4).putInt(part.length).array()); // unambiguous concatenation
+        d.update(part);
+      }
+      return Hashes.hex(d.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 
   /**
