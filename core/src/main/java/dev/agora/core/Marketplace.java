@@ -1,10 +1,13 @@
 package dev.agora.core;
 
+import dev.agora.chain.Receipt;
+import dev.agora.chain.ReceiptIssuer;
 import dev.agora.chain.event.EventSink;
 import dev.agora.core.call.CallMetrics;
 import dev.agora.core.call.CallPath;
 import dev.agora.core.call.CallRequest;
 import dev.agora.core.call.Providers;
+import dev.agora.core.call.Receipted;
 import dev.agora.core.call.policy.Authorize;
 import dev.agora.core.call.policy.IsolationPolicy;
 import dev.agora.core.call.policy.PolicyEngine;
@@ -74,6 +77,7 @@ public final class Marketplace implements AutoCloseable {
   private final RegistryMirror mirror;
   private final Redactor secrets;
   private final CallsInFlight inFlight = new CallsInFlight();
+  private final ReceiptIssuer receipts;
 
   private Marketplace(Builder b) {
     this.config = b.config;
@@ -105,7 +109,9 @@ public final class Marketplace implements AutoCloseable {
             clock,
             ticker,
             log,
-            new CallMetrics(meters));
+            new CallMetrics(meters),
+            b.receipts);
+    this.receipts = b.receipts;
   }
 
   /** The source name of the built-in capabilities. */
@@ -231,6 +237,24 @@ public final class Marketplace implements AutoCloseable {
     } finally {
       inFlight.exit(running);
     }
+  }
+
+  /**
+   * {@link #call}, with the call's receipt (issue 14) as {@link #receiptMode} says: null when
+   * receipts are off.
+   */
+  public Receipted callWithReceipt(CallRequest request) {
+    CallsInFlight.Running running = inFlight.enter();
+    try {
+      return path.callWithReceipt(request);
+    } finally {
+      inFlight.exit(running);
+    }
+  }
+
+  /** What {@link #callWithReceipt} makes: {@code OFF} when no receipt issuer was given. */
+  public Receipt.Mode receiptMode() {
+    return receipts == null ? Receipt.Mode.OFF : receipts.mode();
   }
 
   /**
@@ -386,8 +410,15 @@ public final class Marketplace implements AutoCloseable {
     private final List<Provider> extraProviders = new ArrayList<>();
     private RegistryStore registryStore;
     private Redactor secrets;
+    private ReceiptIssuer receipts;
 
     private Builder() {}
+
+    /** Who signs the receipts of calls that ask for one (issue 14); default: none. */
+    public Builder receipts(ReceiptIssuer r) {
+      this.receipts = r;
+      return this;
+    }
 
     public Builder config(AgoraConfig c) {
       this.config = Objects.requireNonNull(c);

@@ -1,5 +1,6 @@
 package dev.agora.core.call;
 
+import dev.agora.chain.ReceiptIssuer;
 import dev.agora.chain.event.EventSink;
 import dev.agora.core.call.policy.Authorize;
 import dev.agora.core.call.policy.PolicyEngine;
@@ -56,8 +57,27 @@ public final class CallPath {
       LongSupplier ticker,
       Consumer<String> log,
       CallMetrics metrics) {
+    this(registry, policy, resilience, providers, sink, clock, ticker, log, metrics, null);
+  }
+
+  /**
+   * {@link #CallPath(Registry, Supplier, Supplier, Providers, EventSink, Clock, LongSupplier,
+   * Consumer, CallMetrics)} whose {@link #callWithReceipt} makes receipts with {@code receipts}
+   * (null: none).
+   */
+  public CallPath(
+      Registry registry,
+      Supplier<PolicyEngine> policy,
+      Supplier<ResiliencePolicy> resilience,
+      Providers providers,
+      EventSink sink,
+      Clock clock,
+      LongSupplier ticker,
+      Consumer<String> log,
+      CallMetrics metrics,
+      ReceiptIssuer receipts) {
     this.ticker = ticker;
-    this.record = new RecordEvents(sink, clock, metrics);
+    this.record = new RecordEvents(sink, clock, metrics, receipts);
     List<Stage> stages =
         List.of(
             record,
@@ -87,6 +107,17 @@ public final class CallPath {
   /** Runs a call through every stage; a failure is an {@link dev.agora.core.error.AgoraError}. */
   public Value call(CallRequest request) {
     return chain.invoke(new Call(request, ticker));
+  }
+
+  /**
+   * {@link #call}, and the call's receipt (issue 14): signed or to be completed by a proof, as the
+   * issuer's mode says; none when receipts are off.
+   */
+  public Receipted callWithReceipt(CallRequest request) {
+    Call c = new Call(request, ticker);
+    c.wantsReceipt = true;
+    Value result = chain.invoke(c);
+    return new Receipted(result, c.receipt);
   }
 
   /**
