@@ -45,6 +45,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The capability marketplace: a registry, the providers, the policy, and the one call path every
@@ -231,9 +232,14 @@ public final class Marketplace implements AutoCloseable {
    * dev.agora.core.error.AgoraError}s.
    */
   public Value call(CallRequest request) {
+    return counted(() -> path.call(request));
+  }
+
+  /** Runs {@code call} counted among the calls in flight (which {@link #close} cancels). */
+  private <T> T counted(Supplier<T> call) {
     CallsInFlight.Running running = inFlight.enter();
     try {
-      return path.call(request);
+      return call.get();
     } finally {
       inFlight.exit(running);
     }
@@ -244,12 +250,7 @@ public final class Marketplace implements AutoCloseable {
    * receipts are off.
    */
   public Receipted callWithReceipt(CallRequest request) {
-    CallsInFlight.Running running = inFlight.enter();
-    try {
-      return path.callWithReceipt(request);
-    } finally {
-      inFlight.exit(running);
-    }
+    return counted(() -> path.callWithReceipt(request));
   }
 
   /** What {@link #callWithReceipt} makes: {@code OFF} when no receipt issuer was given. */

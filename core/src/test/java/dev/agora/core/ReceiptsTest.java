@@ -10,9 +10,7 @@ import dev.agora.chain.ReceiptIssuer;
 import dev.agora.chain.event.MemorySink;
 import dev.agora.core.call.CallRequest;
 import dev.agora.core.call.Receipted;
-import dev.agora.core.call.policy.IsolationPolicy;
 import dev.agora.core.call.policy.SecurityContext;
-import dev.agora.core.call.resilience.ResiliencePolicy;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.config.ReceiptsSection;
 import dev.agora.core.error.AgoraError;
@@ -20,7 +18,6 @@ import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Receipts of calls (issue 14): made when a surface asks, from where the result was recorded. */
@@ -31,18 +28,7 @@ class ReceiptsTest {
       Dict.of(Value.keyword("n"), Value.of(2), Value.keyword("api_key"), Value.of("s3cret"));
 
   private static AgoraConfig config(Receipt.Mode mode) {
-    return new AgoraConfig(
-            null,
-            List.of(),
-            IsolationPolicy.allowAll(),
-            Map.of("local", ME),
-            "local",
-            null,
-            AgoraConfig.Storage.MEMORY,
-            AgoraConfig.Chain.DEFAULT,
-            ResiliencePolicy.DEFAULT,
-            Map.of())
-        .with(ReceiptsSection.SECTION, mode);
+    return NodeTest.config(List.of()).with(ReceiptsSection.SECTION, mode);
   }
 
   private static AgoraNode node(Receipt.Mode mode) {

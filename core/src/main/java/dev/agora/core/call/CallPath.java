@@ -46,24 +46,7 @@ public final class CallPath {
    * @param log warnings the stages cannot attach to a call
    * @param metrics where calls, errors, latencies, retries, cache hits, fallbacks and circuits are
    *     counted
-   */
-  public CallPath(
-      Registry registry,
-      Supplier<PolicyEngine> policy,
-      Supplier<ResiliencePolicy> resilience,
-      Providers providers,
-      EventSink sink,
-      Clock clock,
-      LongSupplier ticker,
-      Consumer<String> log,
-      CallMetrics metrics) {
-    this(registry, policy, resilience, providers, sink, clock, ticker, log, metrics, null);
-  }
-
-  /**
-   * {@link #CallPath(Registry, Supplier, Supplier, Providers, EventSink, Clock, LongSupplier,
-   * Consumer, CallMetrics)} whose {@link #callWithReceipt} makes receipts with {@code receipts}
-   * (null: none).
+   * @param receipts makes the receipts of {@link #callWithReceipt} (null: none; issue 14)
    */
   public CallPath(
       Registry registry,
