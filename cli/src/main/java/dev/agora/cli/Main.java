@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       CapsCommand.class,
       ChainCommand.class,
+      VerifyCommand.class,
       ServeCommand.class,
       McpCommand.class,
       EvalCommand.class,

@@ -310,7 +310,22 @@ public final class Marketplace implements AutoCloseable {
    */
   public PlanRunner.Outcome runPlan(
       String source, String name, SecurityContext caller, Limits limits, PrintStream out) {
-    return new PlanRunner(this, sink, clock, ticker, log).run(source, name, caller, limits, out);
+    return runPlan(source, name, caller, limits, out, null);
+  }
+
+  /**
+   * {@link #runPlan(String, String, SecurityContext, Limits, PrintStream)}, handing {@code
+   * receipts} the receipt of each call the plan makes, in order (issue 14; null: none are made).
+   */
+  public PlanRunner.Outcome runPlan(
+      String source,
+      String name,
+      SecurityContext caller,
+      Limits limits,
+      PrintStream out,
+      Consumer<Receipt> receipts) {
+    return new PlanRunner(this, sink, clock, ticker, log, receipts)
+        .run(source, name, caller, limits, out);
   }
 
   /**
@@ -318,7 +333,7 @@ public final class Marketplace implements AutoCloseable {
    * REPL); each evaluation is a plan, recorded and governed like {@link #runPlan}.
    */
   public PlanRunner.Session session(SecurityContext caller, Limits limits, PrintStream out) {
-    return new PlanRunner(this, sink, clock, ticker, log).session(caller, limits, out);
+    return new PlanRunner(this, sink, clock, ticker, log, null).session(caller, limits, out);
   }
 
   // ---- Configuration ----

@@ -1,10 +1,12 @@
 package dev.agora.core;
 
+import dev.agora.chain.Receipt;
 import dev.agora.chain.event.Event;
 import dev.agora.chain.event.EventIds;
 import dev.agora.chain.event.EventSink;
 import dev.agora.chain.event.EventType;
 import dev.agora.core.call.CallRequest;
+import dev.agora.core.call.Receipted;
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.manifest.CapabilityManifest;
@@ -46,18 +48,22 @@ public final class PlanRunner {
   private final Clock clock;
   private final LongSupplier ticker;
   private final Consumer<String> log;
+  private final Consumer<Receipt> receipts;
 
+  /** {@code receipts}: gets the receipt of every call the plans make (null: no receipts). */
   PlanRunner(
       Marketplace marketplace,
       EventSink sink,
       Clock clock,
       LongSupplier ticker,
-      Consumer<String> log) {
+      Consumer<String> log,
+      Consumer<Receipt> receipts) {
     this.marketplace = marketplace;
     this.sink = sink;
     this.clock = clock;
     this.ticker = ticker;
     this.log = log;
+    this.receipts = receipts;
   }
 
   /**
@@ -166,7 +172,14 @@ public final class PlanRunner {
       String parent = c.parentStepId() != null ? c.parentStepId() : planId;
       CallRequest r = new CallRequest(c.id(), null, input(c), caller, parent, planId, null);
       try {
-        return marketplace.call(r);
+        if (receipts == null) {
+          return marketplace.call(r);
+        }
+        Receipted out = marketplace.callWithReceipt(r);
+        if (out.receipt() != null) {
+          receipts.accept(out.receipt());
+        }
+        return out.result();
       } catch (AgoraError e) {
         throw e.toRtfs(c.pos());
       }
