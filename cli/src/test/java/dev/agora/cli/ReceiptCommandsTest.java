@@ -45,9 +45,14 @@ class ReceiptCommandsTest {
     return f;
   }
 
+  /** {@code call} with {@code receipts: {mode: immediate}}: signed as the call returns. */
+  private Path signed(String name) throws IOException {
+    return call(name, "--config", config("receipts: {mode: immediate}\n").toString());
+  }
+
   @Test
   void aCallsReceiptVerifiesWithTheNodesKeyAndAProofAndALaterExport() throws IOException {
-    Path file = call("r.json");
+    Path file = signed("r.json");
     Receipt r = Receipt.parse(Files.readString(file));
     assertThat(r.signature()).isNotNull();
     assertThat(r.proof()).isNotNull();
@@ -82,10 +87,10 @@ class ReceiptCommandsTest {
 
   @Test
   void everyRefusalSaysWhyAndExitsOne() throws IOException {
-    Path first = call("first.json");
+    Path first = signed("first.json");
     Path export = dir.resolve("log.jsonl");
     agora("chain", "export", export.toString());
-    Path second = call("second.json");
+    Path second = signed("second.json");
 
     Result notInLog = agora("verify", "receipt", second.toString(), "--log", export.toString());
     assertThat(notInLog.exit()).isEqualTo(1);
@@ -134,15 +139,34 @@ class ReceiptCommandsTest {
   }
 
   @Test
-  void aBatchedReceiptIsWrittenCompletedByItsProof() throws IOException {
-    Path cfg = config("receipts: {mode: batched}\n");
-    Path file = call("b.json", "--config", cfg.toString());
+  void aBatchedReceiptTheDefaultIsWrittenCompletedByItsProof() throws IOException {
+    Path file = call("b.json");
     Receipt r = Receipt.parse(Files.readString(file));
     assertThat(r.signature()).isNull();
     assertThat(r.proof()).isNotNull();
     Result ok = agora("verify", "receipt", file.toString());
     assertThat(ok.exit()).as(ok.err()).isZero();
     assertThat(ok.out()).doesNotContain("signed by").contains("proven in its checkpoint");
+
+    Path changed = dir.resolve("changed.json");
+    Files.writeString(
+        changed,
+        Files.readString(file).replace(r.result(), Receipt.digest(dev.agora.rtfs.Value.of(4))));
+    Result tampered = agora("verify", "receipt", changed.toString());
+    assertThat(tampered.exit()).isEqualTo(1);
+    assertThat(tampered.out())
+        .endsWith("does not say what the receipt says: a field of the receipt was changed\n");
+
+    Result wrongKey =
+        agora(
+            "verify",
+            "receipt",
+            file.toString(),
+            "--key",
+            ChainKey.generate("stranger").verifier().encoded());
+    assertThat(wrongKey.exit()).isEqualTo(1);
+    assertThat(wrongKey.out())
+        .isEqualTo("BAD: the proof's checkpoint is not signed by 'stranger'\n");
   }
 
   @Test

@@ -136,6 +136,27 @@ class ReceiptsTest {
   }
 
   @Test
+  void aPlanReadsTheReceiptOfItsLatestCall() {
+    String plan = "[(last-receipt) (call :t.double {:n 2}) (:action (last-receipt))]";
+    try (AgoraNode node = node(Receipt.Mode.BATCHED)) {
+      PlanRunner.Outcome o =
+          node.marketplace().runPlan(plan, "p", ME, dev.agora.rtfs.Limits.DEFAULT, System.out);
+      assertThat(o.ok()).isTrue();
+      dev.agora.rtfs.Vec v = (dev.agora.rtfs.Vec) o.value();
+      assertThat(v.get(0)).isEqualTo(Value.NIL);
+      assertThat(v.get(1)).isEqualTo(Value.of(4));
+      String action = ((Value.Str) v.get(2)).value();
+      assertThat(node.chain().get(action).orElseThrow().columns().capabilityId())
+          .isEqualTo("t.double");
+    }
+    try (AgoraNode node = node(Receipt.Mode.OFF)) {
+      PlanRunner.Outcome o =
+          node.marketplace().runPlan(plan, "p", ME, dev.agora.rtfs.Limits.DEFAULT, System.out);
+      assertThat(((dev.agora.rtfs.Vec) o.value()).get(2)).isEqualTo(Value.NIL);
+    }
+  }
+
+  @Test
   void aFailedCallHasNoReceipt() {
     try (AgoraNode node = node(Receipt.Mode.IMMEDIATE)) {
       assertThatThrownBy(

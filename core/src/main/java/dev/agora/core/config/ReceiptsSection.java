@@ -12,20 +12,24 @@ import java.util.Locale;
  *
  * <pre>
  * receipts:
- *   mode: immediate   # signed by the node's key as the call returns (default)
- *                     # batched: unsigned, completed by an inclusion proof against a checkpoint
- *                     # off: no receipts; calls carry none
+ *   mode: batched     # unsigned, completed by an inclusion proof against a checkpoint (default)
+ *                     # immediate: signed by the node's key as the call returns
+ *                     # off: no receipts; calls carry none and pay nothing for them
  * </pre>
  *
- * A call no surface asked a receipt for pays nothing for receipts, whatever the mode.
+ * A call no surface asks a receipt for (a plain {@link dev.agora.core.Marketplace#call}) pays
+ * nothing for receipts, whatever the mode; MCP {@code tools/call} and RTFS plans ask unless off.
  */
 public final class ReceiptsSection implements ConfigSection<Receipt.Mode> {
 
   /** The section, to ask a configuration for its value. */
   public static final ReceiptsSection SECTION = new ReceiptsSection();
 
-  /** The mode when agora.yaml names none. */
-  public static final Receipt.Mode DEFAULT = Receipt.Mode.IMMEDIATE;
+  /**
+   * The mode when agora.yaml names none: batched, which adds about 2 µs to a call, where signing
+   * each receipt with the JDK's Ed25519 adds about 0.5 ms (docs/BENCHMARKS.md, "Signed receipts").
+   */
+  public static final Receipt.Mode DEFAULT = Receipt.Mode.BATCHED;
 
   /** The receipt mode {@code config} asks for: its {@code receipts:} section or the default. */
   public static Receipt.Mode of(AgoraConfig config) {

@@ -338,8 +338,8 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void the_receipts_section_chooses_the_mode_and_defaults_to_immediate() throws IOException {
-    assertThat(ReceiptsSection.of(AgoraConfig.defaults())).isEqualTo(Receipt.Mode.IMMEDIATE);
+  void the_receipts_section_chooses_the_mode_and_defaults_to_batched() throws IOException {
+    assertThat(ReceiptsSection.of(AgoraConfig.defaults())).isEqualTo(Receipt.Mode.BATCHED);
     assertThat(ReceiptsSection.of(ConfigLoader.load(write("receipts: {mode: batched}\n"))))
         .isEqualTo(Receipt.Mode.BATCHED);
     assertThat(ReceiptsSection.of(ConfigLoader.load(write("receipts: {mode: off}\n"))))
