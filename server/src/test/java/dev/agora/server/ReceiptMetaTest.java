@@ -26,6 +26,12 @@ class ReceiptMetaTest {
     return JSON.readTree(data < 0 ? body : body.substring(data + 5).strip());
   }
 
+  /** The result of {@code ccos.math.add [1 2]} in a new session of {@code g}. */
+  private static JsonNode add(BareGateway g) {
+    McpHttp client = McpHttp.withKey(g.server().url(), "k");
+    return answer(client.post(ADD, client.initialise()).body()).get("result");
+  }
+
   /** The receipt object as its file: canonical JSON (keys sorted, no whitespace) and a newline. */
   private static String file(JsonNode receipt) {
     TreeMap<String, JsonNode> sorted = new TreeMap<>();
@@ -36,9 +42,7 @@ class ReceiptMetaTest {
   @Test
   void aToolsResultCarriesItsReceiptGoodOnceCompleted() throws Exception {
     try (BareGateway g = BareGateway.start(dir, "k", "", l -> {})) {
-      McpHttp client = McpHttp.withKey(g.server().url(), "k");
-      String session = client.initialise();
-      JsonNode result = answer(client.post(ADD, session).body()).get("result");
+      JsonNode result = add(g);
       Receipt r = Receipt.parse(file(result.get("_meta").get(Tools.RECEIPT)));
       assertThat(r.signature()).isNull(); // batched, the default
       assertThat(r.verify(g.node().ledger().key().verifier()).valid()).isFalse();
@@ -49,9 +53,7 @@ class ReceiptMetaTest {
   @Test
   void aToolsResultCarriesItsSignedReceipt() throws Exception {
     try (BareGateway g = BareGateway.start(dir, "k", "receipts: {mode: immediate}\n", l -> {})) {
-      McpHttp client = McpHttp.withKey(g.server().url(), "k");
-      String session = client.initialise();
-      JsonNode result = answer(client.post(ADD, session).body()).get("result");
+      JsonNode result = add(g);
       assertThat(result.get("content").get(0).get("text").asString()).isEqualTo("3");
       JsonNode meta = result.get("_meta").get(Tools.RECEIPT);
       Receipt r = Receipt.parse(file(meta));
@@ -64,9 +66,7 @@ class ReceiptMetaTest {
   @Test
   void withReceiptsOffAResultHasNone() throws Exception {
     try (BareGateway g = BareGateway.start(dir, "k", "receipts: {mode: off}\n", l -> {})) {
-      McpHttp client = McpHttp.withKey(g.server().url(), "k");
-      String session = client.initialise();
-      JsonNode result = answer(client.post(ADD, session).body()).get("result");
+      JsonNode result = add(g);
       assertThat(result.get("content").get(0).get("text").asString()).isEqualTo("3");
       assertThat(result.has("_meta")).isFalse();
     }
