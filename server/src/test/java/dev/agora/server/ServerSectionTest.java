@@ -41,7 +41,7 @@ class ServerSectionTest {
   @Test
   void the_loader_finds_the_section_on_the_class_path() throws IOException {
     assertThat(ConfigLoader.sections())
-        .hasSize(2) // core's rtfs: and this module's server:
+        .hasSize(3) // core's rtfs: and receipts:, and this module's server:
         .anySatisfy(s -> assertThat(s).isInstanceOf(ServerSection.class));
     AgoraConfig c =
         ConfigLoader.load(
