@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Consumer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -84,6 +85,11 @@ public final class ChainExport {
    * ChainFormatException}.
    */
   public static Result verify(Path file, VerifierKey key) throws IOException {
+    return verify(file, key, e -> {});
+  }
+
+  /** {@link #verify(Path, VerifierKey)}, showing {@code seen} every entry as it is read. */
+  public static Result verify(Path file, VerifierKey key, Consumer<Entry> seen) throws IOException {
     try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       JsonNode head = parse(r.readLine(), 1);
       if (!FORMAT.equals(head.path("format").asString(null))) {
@@ -113,13 +119,15 @@ public final class ChainExport {
                         line[0]++;
                         JsonNode n = parse(s, line[0]);
                         byte[] body = bytes(n, "body", line[0], true);
-                        each.accept(
+                        Entry e =
                             new Entry(
                                 n.path("index").asLong(-1),
                                 body,
                                 Hashes.leaf(body),
                                 bytes(n, "chain", line[0], false),
-                                null));
+                                null);
+                        seen.accept(e);
+                        each.accept(e);
                       }
                     } catch (IOException x) {
                       throw new UncheckedIOException(x);

@@ -23,7 +23,29 @@ import java.util.List;
 public record Checkpoint(String origin, long size, byte[] root, List<Sig> signatures) {
 
   /** One signature line. */
-  public record Sig(String name, byte[] keyHash, byte[] signature) {}
+  public record Sig(String name, byte[] keyHash, byte[] signature) {
+
+    /** {@code <name> <base64(4-byte key id || signature)>}: a signature line without its dash. */
+    public String text() {
+      byte[] blob = Arrays.copyOf(keyHash, 4 + signature.length);
+      System.arraycopy(signature, 0, blob, 4, signature.length);
+      return name + " " + Base64.getEncoder().encodeToString(blob);
+    }
+
+    /** Reads {@link #text}; null when {@code text} is not of that form. */
+    public static Sig parse(String text) {
+      String[] parts = text.split(" ");
+      byte[] blob;
+      try {
+        blob = parts.length == 2 ? Base64.getDecoder().decode(parts[1]) : null;
+      } catch (IllegalArgumentException e) {
+        blob = null;
+      }
+      return blob == null || blob.length < 5
+          ? null
+          : new Sig(parts[0], Arrays.copyOf(blob, 4), Arrays.copyOfRange(blob, 4, blob.length));
+    }
+  }
 
   private static final String DASH = "\u2014 ";
 
@@ -60,13 +82,7 @@ public record Checkpoint(String origin, long size, byte[] root, List<Sig> signat
   public String note() {
     StringBuilder sb = new StringBuilder(body()).append('\n');
     for (Sig s : signatures) {
-      byte[] blob = Arrays.copyOf(s.keyHash, 4 + s.signature.length);
-      System.arraycopy(s.signature, 0, blob, 4, s.signature.length);
-      sb.append(DASH)
-          .append(s.name)
-          .append(' ')
-          .append(Base64.getEncoder().encodeToString(blob))
-          .append('\n');
+      sb.append(DASH).append(s.text()).append('\n');
     }
     return sb.toString();
   }
@@ -125,18 +141,12 @@ public record Checkpoint(String origin, long size, byte[] root, List<Sig> signat
       if (!line.startsWith(DASH)) {
         throw new ChainFormatException("line " + where + ": a signature line starts with '— '");
       }
-      String[] parts = line.substring(DASH.length()).split(" ");
-      byte[] blob;
-      try {
-        blob = parts.length == 2 ? Base64.getDecoder().decode(parts[1]) : null;
-      } catch (IllegalArgumentException e) {
-        blob = null;
-      }
-      if (blob == null || blob.length < 5) {
+      Sig sig = Sig.parse(line.substring(DASH.length()));
+      if (sig == null) {
         throw new ChainFormatException(
             "line " + where + ": expected '— <name> <base64 key id and signature>'");
       }
-      sigs.add(new Sig(parts[0], Arrays.copyOf(blob, 4), Arrays.copyOfRange(blob, 4, blob.length)));
+      sigs.add(sig);
     }
     if (sigs.isEmpty()) {
       throw new ChainFormatException("checkpoint has no signature");

@@ -110,6 +110,15 @@ public final class Ledger implements EventSink, AutoCloseable {
    */
   @Override
   public void accept(Event e) {
+    acceptPlaced(e);
+  }
+
+  /**
+   * {@link #accept}, returning the entry's leaf hash and, with DURABLE, its index (with ASYNC the
+   * index is not known yet: {@code -1}).
+   */
+  @Override
+  public Placed acceptPlaced(Event e) {
     if (closed) {
       throw new WriteFailed(
           "the Causal Chain is closed; " + e.type() + " " + e.id() + " was not recorded", null);
@@ -117,9 +126,9 @@ public final class Ledger implements EventSink, AutoCloseable {
     ChainHead.Pending p = prepare(e);
     if (async != null) {
       async.enqueue(p);
-    } else {
-      commit(List.of(p));
+      return new Placed(-1, p.leafHash());
     }
+    return new Placed(commit(List.of(p)).getFirst().index(), p.leafHash());
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.agora.cli;
 
 import dev.agora.chain.event.EventSink;
 import dev.agora.core.call.CallRequest;
+import dev.agora.core.call.Receipted;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.json.Json;
 import dev.agora.core.json.JsonException;
@@ -238,6 +239,14 @@ final class CapsCommand implements Runnable {
     @Option(names = "--trace", description = "Print the call's events to stderr.")
     boolean trace;
 
+    @Option(
+        names = "--receipt",
+        paramLabel = "FILE",
+        description =
+            "Write the call's receipt here (issue 14; check it with 'agora verify receipt'); with"
+                + " receipts.mode batched it is completed by an inclusion proof.")
+    Path receipt;
+
     @Mixin MarketplaceOptions options;
 
     private final Main.Io io;
@@ -256,14 +265,23 @@ final class CapsCommand implements Runnable {
           sink,
           s -> {
             try {
-              Value result = s.marketplace().call(CallRequest.of(id, input, s.context()));
-              io.out().println(json ? Json.write(result) : Printer.print(result));
-              return 0;
+              CallRequest r = CallRequest.of(id, input, s.context());
+              if (receipt == null) {
+                print(s.marketplace().call(r));
+                return 0;
+              }
+              Receipted out = s.marketplace().callWithReceipt(r);
+              print(out.result());
+              return Receipts.write(s.node(), out.receipt(), receipt, io) ? 0 : 1;
             } catch (AgoraError e) {
               io.err().println("error: " + e.kind() + ": " + e.getMessage());
               return 1;
             }
           });
+    }
+
+    private void print(Value result) {
+      io.out().println(json ? Json.write(result) : Printer.print(result));
     }
 
     /**

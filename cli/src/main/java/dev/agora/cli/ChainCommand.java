@@ -388,6 +388,16 @@ final class ChainCommand implements Runnable {
     }
   }
 
+  /** {@code --key}: a verifier key, or a file holding one; a bad one is a usage error. */
+  static VerifierKey verifierKey(String key, CommandSpec spec) {
+    try {
+      Path p = Path.of(key);
+      return VerifierKey.parse(Files.isRegularFile(p) ? Files.readString(p) : key);
+    } catch (ChainFormatException | IOException | InvalidPathException e) {
+      throw new ParameterException(spec.commandLine(), "--key: " + e.getMessage());
+    }
+  }
+
   /** Commands that need only a file and a key, no node. */
   abstract static class Offline implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -407,12 +417,7 @@ final class ChainCommand implements Runnable {
     }
 
     VerifierKey key() {
-      try {
-        Path p = Path.of(key);
-        return VerifierKey.parse(Files.isRegularFile(p) ? Files.readString(p) : key);
-      } catch (ChainFormatException | IOException | InvalidPathException e) {
-        throw new ParameterException(spec.commandLine(), "--key: " + e.getMessage());
-      }
+      return verifierKey(key, spec);
     }
 
     @Override

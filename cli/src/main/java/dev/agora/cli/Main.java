@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       ChainCommand.class,
       TrustCommand.class,
       ApprovalsCommand.class,
+      VerifyCommand.class,
       ServeCommand.class,
       McpCommand.class,
       EvalCommand.class,

@@ -1,11 +1,14 @@
 package dev.agora.cli;
 
+import dev.agora.chain.Receipt;
 import dev.agora.chain.event.EventSink;
 import dev.agora.core.PlanRunner;
 import dev.agora.core.config.RtfsSection;
 import dev.agora.rtfs.Limits;
 import dev.agora.rtfs.Printer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,6 +44,14 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin BudgetOptions budget;
 
+  @Option(
+      names = "--receipts",
+      paramLabel = "DIR",
+      description =
+          "Write the receipt of every call the plan makes to DIR, one file per call"
+              + " (NNNN-ACTION.json, in call order), each completed by an inclusion proof.")
+  Path receipts;
+
   private final Main.Io io;
 
   RunCommand(Main.Io io) {
@@ -58,11 +69,21 @@ final class RunCommand implements Callable<Integer> {
         sink,
         s -> {
           Limits limits = budgets.apply(RtfsSection.of(s.marketplace().config()));
+          List<Receipt> made = receipts == null ? null : new ArrayList<>();
           PlanRunner.Outcome o =
               Evaluator.onBigStack(
                   () ->
                       s.marketplace()
-                          .runPlan(source, plan.toString(), s.context(), limits, io.out()));
+                          .runPlan(
+                              source,
+                              plan.toString(),
+                              s.context(),
+                              limits,
+                              io.out(),
+                              made == null ? null : made::add));
+          if (made != null && !Receipts.writeAll(s.node(), made, receipts, io)) {
+            return 1;
+          }
           if (!o.ok()) {
             Evaluator.printError(o.error(), io.err());
             return 1;

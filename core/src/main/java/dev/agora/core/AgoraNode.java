@@ -3,8 +3,11 @@ package dev.agora.core;
 import dev.agora.chain.CausalChain;
 import dev.agora.chain.ChainKey;
 import dev.agora.chain.Ledger;
+import dev.agora.chain.Receipt;
+import dev.agora.chain.ReceiptIssuer;
 import dev.agora.chain.event.EventSink;
 import dev.agora.core.config.AgoraConfig;
+import dev.agora.core.config.ReceiptsSection;
 import dev.agora.core.spi.Store;
 import dev.agora.core.spi.StoreException;
 import dev.agora.core.store.Stores;
@@ -57,6 +60,7 @@ public final class AgoraNode implements AutoCloseable {
               .registryStore(store.registry(scope(config)))
               .approvalStore(store.approvals())
               .log(log)
+              .receipts(new ReceiptIssuer(ReceiptsSection.of(config), key, ledger.origin()))
               .build();
       return new AgoraNode(config, store, ledger, m);
     } catch (IOException e) {
@@ -100,6 +104,16 @@ public final class AgoraNode implements AutoCloseable {
 
   public Store store() {
     return store;
+  }
+
+  /**
+   * {@code r} completed by the inclusion proof of its entry against a checkpoint the node signs now
+   * (one for every receipt completed until the log grows): what makes a batched receipt good, and
+   * gives a signed one its place in the log. Writes what is queued first.
+   */
+  public Receipt complete(Receipt r) {
+    ledger.flush();
+    return r.withProof(chain.prove(r.action()));
   }
 
   @Override

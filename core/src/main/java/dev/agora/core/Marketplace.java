@@ -1,5 +1,7 @@
 package dev.agora.core;
 
+import dev.agora.chain.Receipt;
+import dev.agora.chain.ReceiptIssuer;
 import dev.agora.chain.event.Event;
 import dev.agora.chain.event.EventIds;
 import dev.agora.chain.event.EventSink;
@@ -11,6 +13,7 @@ import dev.agora.core.call.CallMetrics;
 import dev.agora.core.call.CallPath;
 import dev.agora.core.call.CallRequest;
 import dev.agora.core.call.Providers;
+import dev.agora.core.call.Receipted;
 import dev.agora.core.call.policy.Authorize;
 import dev.agora.core.call.policy.IsolationPolicy;
 import dev.agora.core.call.policy.PolicyEngine;
@@ -54,6 +57,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The capability marketplace: a registry, the providers, the policy, and the one call path every
@@ -89,6 +93,7 @@ public final class Marketplace implements AutoCloseable {
   private final RegistryMirror mirror;
   private final Redactor secrets;
   private final CallsInFlight inFlight = new CallsInFlight();
+  private final ReceiptIssuer receipts;
 
   private Marketplace(Builder b) {
     this.config = b.config;
@@ -131,7 +136,9 @@ public final class Marketplace implements AutoCloseable {
             clock,
             ticker,
             log,
-            new CallMetrics(meters));
+            new CallMetrics(meters),
+            b.receipts);
+    this.receipts = b.receipts;
     local.calls(this::call); // RTFS implementations call through the same path (nested, narrowed)
   }
 
@@ -306,12 +313,30 @@ public final class Marketplace implements AutoCloseable {
    * dev.agora.core.error.AgoraError}s.
    */
   public Value call(CallRequest request) {
+    return counted(() -> path.call(request));
+  }
+
+  /** Runs {@code call} counted among the calls in flight (which {@link #close} cancels). */
+  private <T> T counted(Supplier<T> call) {
     CallsInFlight.Running running = inFlight.enter();
     try {
-      return path.call(request);
+      return call.get();
     } finally {
       inFlight.exit(running);
     }
+  }
+
+  /**
+   * {@link #call}, with the call's receipt (issue 14) as {@link #receiptMode} says: null when
+   * receipts are off.
+   */
+  public Receipted callWithReceipt(CallRequest request) {
+    return counted(() -> path.callWithReceipt(request));
+  }
+
+  /** What {@link #callWithReceipt} makes: {@code OFF} when no receipt issuer was given. */
+  public Receipt.Mode receiptMode() {
+    return receipts == null ? Receipt.Mode.OFF : receipts.mode();
   }
 
   /**
@@ -366,7 +391,22 @@ public final class Marketplace implements AutoCloseable {
    */
   public PlanRunner.Outcome runPlan(
       String source, String name, SecurityContext caller, Limits limits, PrintStream out) {
-    return new PlanRunner(this, sink, clock, ticker, log).run(source, name, caller, limits, out);
+    return runPlan(source, name, caller, limits, out, null);
+  }
+
+  /**
+   * {@link #runPlan(String, String, SecurityContext, Limits, PrintStream)}, handing {@code
+   * receipts} the receipt of each call the plan makes, in order (issue 14; null: none are made).
+   */
+  public PlanRunner.Outcome runPlan(
+      String source,
+      String name,
+      SecurityContext caller,
+      Limits limits,
+      PrintStream out,
+      Consumer<Receipt> receipts) {
+    return new PlanRunner(this, sink, clock, ticker, log, receipts)
+        .run(source, name, caller, limits, out);
   }
 
   /**
@@ -374,7 +414,7 @@ public final class Marketplace implements AutoCloseable {
    * REPL); each evaluation is a plan, recorded and governed like {@link #runPlan}.
    */
   public PlanRunner.Session session(SecurityContext caller, Limits limits, PrintStream out) {
-    return new PlanRunner(this, sink, clock, ticker, log).session(caller, limits, out);
+    return new PlanRunner(this, sink, clock, ticker, log, null).session(caller, limits, out);
   }
 
   // ---- Configuration ----
@@ -559,8 +599,15 @@ public final class Marketplace implements AutoCloseable {
     private Redactor secrets;
     private ApprovalStore approvalStore;
     private Approvals.Pause approvalPause = Thread::sleep;
+    private ReceiptIssuer receipts;
 
     private Builder() {}
+
+    /** Who signs the receipts of calls that ask for one (issue 14); default: none. */
+    public Builder receipts(ReceiptIssuer r) {
+      this.receipts = r;
+      return this;
+    }
 
     public Builder config(AgoraConfig c) {
       this.config = Objects.requireNonNull(c);

@@ -1,13 +1,17 @@
 package dev.agora.core;
 
+import dev.agora.chain.Receipt;
 import dev.agora.chain.event.Event;
 import dev.agora.chain.event.EventIds;
 import dev.agora.chain.event.EventSink;
 import dev.agora.chain.event.EventType;
 import dev.agora.core.call.CallRequest;
+import dev.agora.core.call.Receipted;
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.error.AgoraError;
+import dev.agora.core.json.Json;
 import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.rtfs.Builtin;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Host;
 import dev.agora.rtfs.Limits;
@@ -41,23 +45,33 @@ public final class PlanRunner {
     }
   }
 
+  /**
+   * {@code (last-receipt)}: the receipt of the plan's latest successful {@code call}, as a map of
+   * its JSON fields ({@code (:action (last-receipt))}), or nil — receipts off, or no call yet.
+   */
+  public static final String LAST_RECEIPT = "last-receipt";
+
   private final Marketplace marketplace;
   private final EventSink sink;
   private final Clock clock;
   private final LongSupplier ticker;
   private final Consumer<String> log;
+  private final Consumer<Receipt> receipts;
 
+  /** {@code receipts}: gets the receipt of every call the plans make (null: no receipts). */
   PlanRunner(
       Marketplace marketplace,
       EventSink sink,
       Clock clock,
       LongSupplier ticker,
-      Consumer<String> log) {
+      Consumer<String> log,
+      Consumer<Receipt> receipts) {
     this.marketplace = marketplace;
     this.sink = sink;
     this.clock = clock;
     this.ticker = ticker;
     this.log = log;
+    this.receipts = receipts;
   }
 
   /**
@@ -95,6 +109,7 @@ public final class PlanRunner {
       this.caller = caller;
       this.host = new PlanHost(caller);
       this.rtfs = Interpreter.builder().host(host).limits(limits).out(out).build();
+      rtfs.define(LAST_RECEIPT, new Builtin(LAST_RECEIPT, 0, 0, (args, ev) -> host.lastReceipt));
     }
 
     /**
@@ -147,6 +162,9 @@ public final class PlanRunner {
     private final SecurityContext caller;
     private final Map<String, Long> stepStarts = new ConcurrentHashMap<>();
 
+    /** The receipt of the latest call, as RTFS data ({@link #LAST_RECEIPT}); nil before one. */
+    private volatile Value lastReceipt = Value.NIL;
+
     /** The plan being evaluated: a session's evaluations are plans one after the other. */
     private volatile String planId;
 
@@ -166,7 +184,15 @@ public final class PlanRunner {
       String parent = c.parentStepId() != null ? c.parentStepId() : planId;
       CallRequest r = new CallRequest(c.id(), null, input(c), caller, parent, planId, null);
       try {
-        return marketplace.call(r);
+        if (marketplace.receiptMode() == Receipt.Mode.OFF) {
+          return marketplace.call(r);
+        }
+        Receipted out = marketplace.callWithReceipt(r);
+        lastReceipt = Json.parse(out.receipt().json());
+        if (receipts != null) {
+          receipts.accept(out.receipt());
+        }
+        return out.result();
       } catch (AgoraError e) {
         throw e.toRtfs(c.pos());
       }

@@ -33,7 +33,7 @@ class NodeTest {
 
   private static final SecurityContext ME = SecurityContext.full("me");
 
-  private static AgoraConfig config(List<DiscoverySource> sources) {
+  static AgoraConfig config(List<DiscoverySource> sources) {
     return new AgoraConfig(
         null,
         sources,

@@ -1,7 +1,9 @@
 package dev.agora.server;
 
+import dev.agora.chain.Receipt;
 import dev.agora.core.Marketplace;
 import dev.agora.core.call.CallRequest;
+import dev.agora.core.call.Receipted;
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.json.Json;
@@ -33,6 +35,12 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Tools {
 
   static final String WRAPPED = "input";
+
+  /**
+   * The key of a result's {@code _meta} that carries the call's receipt (issue 14): the receipt's
+   * JSON as an object; its file is that object in canonical form (keys sorted, no whitespace).
+   */
+  static final String RECEIPT = "dev.agora/receipt";
 
   /** One published tool: its capability, name, description as listed, and argument form. */
   record Tool(CapabilityManifest manifest, String name, Dict listed, boolean unwrapped) {}
@@ -126,7 +134,13 @@ final class Tools {
                 m.id(),
                 List.of(new Problem(List.of(), expected(m, t.unwrapped()), e.getMessage()))));
       }
-      return success(marketplace.call(CallRequest.of(m.id(), input, who).withDownstream(client)));
+      CallRequest call = CallRequest.of(m.id(), input, who).withDownstream(client);
+      if (marketplace.receiptMode() == Receipt.Mode.OFF) {
+        return success(marketplace.call(call));
+      }
+      Receipted out = marketplace.callWithReceipt(call);
+      return success(out.result())
+          .assoc(Json.key("_meta"), Rpc.obj(RECEIPT, Json.parse(out.receipt().json())));
     } catch (
         AgoraError.ApprovalRequired e) { // the text a client retries with: "approval required: ID"
       return error(e.getMessage());

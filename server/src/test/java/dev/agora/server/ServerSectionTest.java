@@ -41,7 +41,7 @@ class ServerSectionTest {
   @Test
   void the_loader_finds_the_section_on_the_class_path() throws IOException {
     assertThat(ConfigLoader.sections())
-        .hasSize(4) // core's rtfs:, trust: and approvals:, and this module's server:
+        .hasSize(5) // core's rtfs:, trust:, approvals: and receipts:, and this module's server:
         .anySatisfy(s -> assertThat(s).isInstanceOf(ServerSection.class));
     AgoraConfig c =
         ConfigLoader.load(

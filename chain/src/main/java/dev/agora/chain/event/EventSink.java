@@ -22,6 +22,22 @@ public interface EventSink {
   }
 
   /**
+   * Where a sink put an event: its Merkle leaf hash (of the bytes as recorded) and, when the sink
+   * already knows it, its index in the log ({@code -1} when not yet known: an asynchronous writer
+   * numbers entries later).
+   */
+  record Placed(long index, byte[] leafHash) {}
+
+  /**
+   * Records {@code e} like {@link #accept} and says where it went: what a signed receipt names
+   * (issue 14). Null from a sink that keeps no log (the default).
+   */
+  default Placed acceptPlaced(Event e) {
+    accept(e);
+    return null;
+  }
+
+  /**
    * Every event to {@code first}, then to {@code then}; what {@code first} refuses goes nowhere.
    */
   static EventSink both(EventSink first, EventSink then) {
@@ -36,6 +52,13 @@ public interface EventSink {
       public void acceptWithNext(Event e) {
         first.acceptWithNext(e);
         then.acceptWithNext(e);
+      }
+
+      @Override
+      public Placed acceptPlaced(Event e) {
+        Placed p = first.acceptPlaced(e);
+        then.accept(e);
+        return p;
       }
     };
   }

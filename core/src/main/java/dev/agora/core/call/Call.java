@@ -1,5 +1,6 @@
 package dev.agora.core.call;
 
+import dev.agora.chain.Receipt;
 import dev.agora.core.call.policy.Egress;
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.manifest.CapabilityManifest;
@@ -30,6 +31,11 @@ final class Call implements CallContext {
 
   /** The policy's egress rules at the time the call was governed. */
   Egress egress = Egress.DEFAULT;
+
+  /** Whether the surface asked for a receipt, and the receipt made for it (issue 14). */
+  boolean wantsReceipt;
+
+  Receipt receipt;
 
   /** The secrets the provider said this call carries (set on the provider's thread). */
   private volatile Redactor secrets = Redactor.NONE;

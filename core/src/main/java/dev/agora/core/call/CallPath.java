@@ -1,5 +1,6 @@
 package dev.agora.core.call;
 
+import dev.agora.chain.ReceiptIssuer;
 import dev.agora.chain.event.EventSink;
 import dev.agora.core.approval.Approvals;
 import dev.agora.core.call.policy.Authorize;
@@ -49,6 +50,7 @@ public final class CallPath {
    * @param log warnings the stages cannot attach to a call
    * @param metrics where calls, errors, latencies, retries, cache hits, fallbacks and circuits are
    *     counted
+   * @param receipts makes the receipts of {@link #callWithReceipt} (null: none; issue 14)
    */
   public CallPath(
       Registry registry,
@@ -60,9 +62,10 @@ public final class CallPath {
       Clock clock,
       LongSupplier ticker,
       Consumer<String> log,
-      CallMetrics metrics) {
+      CallMetrics metrics,
+      ReceiptIssuer receipts) {
     this.ticker = ticker;
-    this.record = new RecordEvents(sink, clock, metrics);
+    this.record = new RecordEvents(sink, clock, metrics, receipts);
     Authorize authorize = new Authorize(policy, clock);
     List<Stage> stages =
         List.of(
@@ -94,6 +97,17 @@ public final class CallPath {
   /** Runs a call through every stage; a failure is an {@link dev.agora.core.error.AgoraError}. */
   public Value call(CallRequest request) {
     return chain.invoke(new Call(request, ticker));
+  }
+
+  /**
+   * {@link #call}, and the call's receipt (issue 14): signed or to be completed by a proof, as the
+   * issuer's mode says; none when receipts are off.
+   */
+  public Receipted callWithReceipt(CallRequest request) {
+    Call c = new Call(request, ticker);
+    c.wantsReceipt = true;
+    Value result = chain.invoke(c);
+    return new Receipted(result, c.receipt);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.agora.core.call;
 
 import dev.agora.chain.Failures;
+import dev.agora.chain.ReceiptIssuer;
 import dev.agora.chain.event.Event;
 import dev.agora.chain.event.EventIds;
 import dev.agora.chain.event.EventSink;
@@ -17,7 +18,8 @@ import java.time.Duration;
  * Records every call attempt, whatever happens to it: a {@code CapabilityCall} event as it enters,
  * then a {@code CapabilityResult} (success or error, with duration and cost) or, when the policy or
  * the security context refused it, a {@code PolicyDenied} — and counts it in the metrics. The
- * outermost stage, so it sees every failure of the stages inside.
+ * outermost stage, so it sees every failure of the stages inside. A call that asked for a receipt
+ * gets one made from where its result was recorded (issue 14).
  */
 final class RecordEvents implements Stage {
 
@@ -29,11 +31,14 @@ final class RecordEvents implements Stage {
   private final EventSink sink;
   private final Clock clock;
   private final CallMetrics metrics;
+  private final ReceiptIssuer receipts;
 
-  RecordEvents(EventSink sink, Clock clock, CallMetrics metrics) {
+  /** {@code receipts}: makes the receipt of a call that asks for one (null: none is made). */
+  RecordEvents(EventSink sink, Clock clock, CallMetrics metrics, ReceiptIssuer receipts) {
     this.sink = sink;
     this.clock = clock;
     this.metrics = metrics;
+    this.receipts = receipts;
   }
 
   @Override
@@ -70,14 +75,23 @@ final class RecordEvents implements Stage {
       throw e;
     }
     metrics.completed(r.capabilityId(), provider(call), call.elapsed(), null);
-    record(
+    Event done =
         outcome(call, EventType.CapabilityResult)
             .withResult(
-                result, Duration.ofNanos(call.elapsed()), call.manifest.sla().costPerCall()),
-        false,
-        r,
-        "the call ran but its result is withheld");
+                result, Duration.ofNanos(call.elapsed()), call.manifest.sla().costPerCall());
+    boolean receipt = call.wantsReceipt && receipts != null;
+    if (receipt) { // the receipt's digests are recorded with the result (issue 14)
+      done = receipts.bind(done, r.input(), result, definition(call));
+    }
+    EventSink.Placed placed = record(done, false, r, "the call ran but its result is withheld");
+    if (receipt) {
+      call.receipt = receipts.issue(done, placed, call.callId);
+    }
     return result;
+  }
+
+  private static String definition(Call call) {
+    return call.manifest.provenance() == null ? null : call.manifest.provenance().contentHash();
   }
 
   private static String provider(Call call) {
@@ -90,13 +104,13 @@ final class RecordEvents implements Stage {
    * "Self-suppression not permitted" of a try-with-resources that met the JVM's shared
    * OutOfMemoryError twice, issue 12). Other Errors pass as themselves.
    */
-  private void record(Event e, boolean withNext, CallRequest r, String consequence) {
+  private EventSink.Placed record(Event e, boolean withNext, CallRequest r, String consequence) {
     try {
       if (withNext) {
         sink.acceptWithNext(e);
-      } else {
-        sink.accept(e);
+        return null;
       }
+      return sink.acceptPlaced(e);
     } catch (RuntimeException | OutOfMemoryError failure) {
       throw new AgoraError.NotRecorded(
           r.capabilityId(),

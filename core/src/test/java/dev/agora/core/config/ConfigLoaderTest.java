@@ -3,6 +3,7 @@ package dev.agora.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agora.chain.Receipt;
 import dev.agora.core.call.policy.Egress;
 import dev.agora.core.call.policy.PolicyEngine;
 import dev.agora.core.call.policy.SecurityContext;
@@ -151,7 +152,7 @@ class ConfigLoaderTest {
             "agora.yaml:17: chain.max_stored_bytes: expected an integer from 0 to 2147483647, found -1 (integer)",
             "agora.yaml:17: chain.trusted_keys: not a verifier key: expected <name>+<hash>+<key>",
             "agora.yaml:18: extra: unknown key 'extra'; known keys are sources, policy, contexts, default_context, "
-                + "data_dir, storage, chain, resilience, rtfs, trust, approvals");
+                + "data_dir, storage, chain, resilience, rtfs, trust, approvals, receipts");
   }
 
   @Test
@@ -337,6 +338,27 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void the_receipts_section_chooses_the_mode_and_defaults_to_batched() throws IOException {
+    assertThat(ReceiptsSection.of(AgoraConfig.defaults())).isEqualTo(Receipt.Mode.BATCHED);
+    assertThat(ReceiptsSection.of(ConfigLoader.load(write("receipts: {mode: batched}\n"))))
+        .isEqualTo(Receipt.Mode.BATCHED);
+    assertThat(ReceiptsSection.of(ConfigLoader.load(write("receipts: {mode: off}\n"))))
+        .isEqualTo(Receipt.Mode.OFF);
+    assertThat(ReceiptsSection.of(ConfigLoader.load(write("receipts: {mode: immediate}\n"))))
+        .isEqualTo(Receipt.Mode.IMMEDIATE);
+    assertThat(
+            Assertions.catchThrowableOfType(
+                    DocumentException.class,
+                    () -> ConfigLoader.load(write("receipts: {mode: sometimes, x: 1}\n")))
+                .problems())
+        .extracting(DocumentProblem::message)
+        .containsExactly(
+            "unknown key 'x'; known keys are mode",
+            "use immediate (signed as the call returns), batched (completed by an inclusion"
+                + " proof) or off");
+  }
+
+  @Test
   void the_rtfs_section_sets_plan_budgets_and_defaults_to_a_minute_and_256_mib()
       throws IOException {
     assertThat(RtfsSection.of(AgoraConfig.defaults()))
@@ -361,10 +383,12 @@ class ConfigLoaderTest {
         .extracting(p -> p.toString().replace(f.toString(), "agora.yaml"))
         .containsExactly(
             "agora.yaml:2: server: unknown key 'server'; known keys are sources, policy, contexts, "
-                + "default_context, data_dir, storage, chain, resilience, rtfs, trust, approvals");
-    assertThat(ConfigLoader.sections()) // core alone has its rtfs, trust and approvals sections
+                + "default_context, data_dir, storage, chain, resilience, rtfs, trust, approvals, receipts");
+    assertThat(
+            ConfigLoader
+                .sections()) // core alone has its rtfs, trust, approvals and receipts sections
         .extracting(ConfigSection::key)
-        .containsExactlyInAnyOrder("rtfs", "trust", "approvals");
+        .containsExactlyInAnyOrder("rtfs", "trust", "approvals", "receipts");
   }
 
   @Test
