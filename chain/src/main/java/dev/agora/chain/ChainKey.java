@@ -12,7 +12,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.spec.NamedParameterSpec;
 import java.util.Arrays;
 import java.util.Base64;
@@ -34,10 +33,12 @@ public final class ChainKey {
 
   private final String name;
   private final KeyPair pair;
+  private final Ed25519.SigningKey signing;
   private final VerifierKey verifier;
 
   private ChainKey(String name, byte[] seed) {
     this.name = VerifierKey.checkName(name);
+    this.signing = Ed25519.signingKey(seed);
     try {
       KeyPairGenerator g = KeyPairGenerator.getInstance("Ed25519");
       g.initialize(
@@ -216,14 +217,7 @@ public final class ChainKey {
 
   /** An Ed25519 signature of {@code message}. */
   public byte[] sign(byte[] message) {
-    try {
-      Signature s = Signature.getInstance("Ed25519");
-      s.initSign(pair.getPrivate());
-      s.update(message);
-      return s.sign();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("Ed25519 signing failed", e);
-    }
+    return signing.sign(message);
   }
 
   private String encoded() {

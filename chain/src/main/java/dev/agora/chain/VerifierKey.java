@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
@@ -110,14 +109,7 @@ public final class VerifierKey {
 
   /** Whether {@code signature} is this key's Ed25519 signature of {@code message}. */
   public boolean verify(byte[] message, byte[] signature) {
-    try {
-      Signature s = Signature.getInstance("Ed25519");
-      s.initVerify(publicKey);
-      s.update(message);
-      return s.verify(signature);
-    } catch (GeneralSecurityException e) {
-      return false;
-    }
+    return Ed25519.verify(key, message, signature);
   }
 
   @Override
