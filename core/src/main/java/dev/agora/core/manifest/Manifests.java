@@ -68,14 +68,15 @@ public final class Manifests {
    */
   public static final String UNKNOWN_EFFECT = "unknown";
 
-  private static final Set<String> PROVIDER_TYPES = Set.of("local", "http", "mcp");
+  private static final Set<String> PROVIDER_TYPES =
+      Set.of("local", "http", "mcp", "process", "wasm", "plugin");
 
   /**
    * Provider types of the CCOS manifest that this build cannot run yet: a manifest naming one is
    * refused at load (not accepted and then failing at its first call).
    */
   private static final Set<String> PLANNED_TYPES =
-      Set.of("a2a", "plugin", "sandboxed", "remote_rtfs", "stream");
+      Set.of("a2a", "sandboxed", "remote_rtfs", "stream");
 
   private Manifests() {}
 
@@ -336,11 +337,23 @@ public final class Manifests {
               url ->
                   new ProviderSpec.Http(
                       url, p.string("method", "GET").toUpperCase(Locale.ROOT), options));
-      default -> // mcp
+      case "mcp" ->
           nonNull(
               p.required("server"),
               server ->
                   nonNull(p.required("tool"), tool -> new ProviderSpec.Mcp(server, tool, options)));
+      case "process" -> processSpec(p, options);
+      case "wasm" ->
+          nonNull(
+              p.required("module"),
+              module -> new ProviderSpec.Wasm(module, p.string("function", null), options));
+      default -> // plugin
+          nonNull(
+              p.required("plugin"),
+              plugin ->
+                  nonNull(
+                      p.required("handler"),
+                      handler -> new ProviderSpec.Plugin(plugin, handler, options)));
     };
   }
 
@@ -371,6 +384,42 @@ public final class Manifests {
     } catch (RtfsError e) {
       return "the RTFS implementation does not load: " + e.describe();
     }
+  }
+
+  /** A process provider: {@code command} is a non-empty list of words (or one word). */
+  private static ProviderSpec processSpec(Fields p, Dict options) {
+    Value v = p.get("command");
+    if (v instanceof Value.Str word) {
+      return word.value().isBlank()
+          ? missingCommand(p)
+          : new ProviderSpec.Process(List.of(word.value()), options);
+    }
+    if (v == null) {
+      return missingCommand(p);
+    }
+    List<String> words = p.strings("command");
+    return words.isEmpty() ? missingCommand(p) : new ProviderSpec.Process(words, options);
+  }
+
+  private static ProviderSpec missingCommand(Fields p) {
+    p.problem(
+        "command", "a process provider needs a command: a list of words such as [python3, sum.py]");
+    return null;
+  }
+
+  /**
+   * The directory relative paths of {@code m}'s provider section ({@code module}, {@code cwd}, a
+   * command's script) are read from: its manifest file's, when it came from a file, else the
+   * working directory.
+   */
+  public static Path baseDir(CapabilityManifest m) {
+    if (m.provenance() != null && m.provenance().origin().get("file") instanceof Value.Str f) {
+      Path parent = Path.of(f.value()).toAbsolutePath().getParent();
+      if (parent != null) {
+        return parent;
+      }
+    }
+    return Path.of("").toAbsolutePath();
   }
 
   private static <T> ProviderSpec nonNull(T value, Function<T, ProviderSpec> make) {

@@ -2,6 +2,8 @@ package dev.agora.core.manifest;
 
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
+import dev.agora.rtfs.Vec;
+import java.util.List;
 
 /**
  * How a capability is executed: one record per provider type. Each keeps the fields every provider
@@ -67,6 +69,59 @@ public sealed interface ProviderSpec {
     @Override
     public void fields(Dict.Builder b) {
       b.put("server", Value.of(server)).put("tool", Value.of(tool));
+    }
+  }
+
+  /**
+   * A command run per call (or kept warm) that reads the call's input as one JSON document on stdin
+   * and answers one JSON document on stdout; the rest of its section ({@code cwd}, {@code env},
+   * {@code isolation}, {@code limits}, {@code network} …) is read by the process provider.
+   */
+  record Process(List<String> command, Dict options) implements ProviderSpec {
+    public Process {
+      command = List.copyOf(command);
+    }
+
+    @Override
+    public String type() {
+      return "process";
+    }
+
+    @Override
+    public void fields(Dict.Builder b) {
+      b.put("command", Vec.of(command.stream().map(Value::of).toList()));
+    }
+  }
+
+  /**
+   * An exported function of a WebAssembly module file ({@code module}, relative to the manifest's
+   * file), JSON in and out through the ABI the WASM provider documents.
+   */
+  record Wasm(String module, String function, Dict options) implements ProviderSpec {
+    @Override
+    public String type() {
+      return "wasm";
+    }
+
+    @Override
+    public void fields(Dict.Builder b) {
+      b.put("module", Value.of(module));
+      if (function != null) {
+        b.put("function", Value.of(function));
+      }
+    }
+  }
+
+  /** A capability a plugin JAR contributes: the plugin's id and the handler within it. */
+  record Plugin(String plugin, String handler, Dict options) implements ProviderSpec {
+    @Override
+    public String type() {
+      return "plugin";
+    }
+
+    @Override
+    public void fields(Dict.Builder b) {
+      b.put("plugin", Value.of(plugin)).put("handler", Value.of(handler));
     }
   }
 }

@@ -62,6 +62,16 @@ public interface Provider {
     void close();
   }
 
+  /**
+   * The isolation calls to {@code manifest} get on this host: {@code in-process} unless the
+   * provider runs them in a WASM instance or a sandboxed process — and then only if this host
+   * offers it (a provider whose sandbox is unavailable says {@code in-process}, so that policy
+   * requiring more refuses the capability rather than run it with less).
+   */
+  default IsolationLevel isolation(CapabilityManifest manifest) {
+    return IsolationLevel.IN_PROCESS;
+  }
+
   /** Called once by the marketplace before any call, with where its messages go (the log). */
   default void start(Consumer<String> log) {}
 
