@@ -194,6 +194,7 @@ final class CapsCommand implements Runnable {
               return 0;
             }
             io.out().println(Commands.describe(m, s.marketplace().trust().configured()));
+            io.out().println(Commands.pad("isolation") + s.marketplace().isolation(m));
             return 0;
           });
     }

@@ -2,6 +2,7 @@ package dev.agora.cli;
 
 import dev.agora.chain.event.EventSink;
 import dev.agora.core.config.AgoraConfig;
+import dev.agora.core.isolation.Classification;
 import dev.agora.core.json.Json;
 import dev.agora.core.manifest.Attestation;
 import dev.agora.core.manifest.CapabilityManifest;
@@ -98,6 +99,7 @@ final class Commands {
     line(sb, "effects", m.isPure() ? "pure" : String.join(", ", m.effects()));
     line(
         sb, "permissions", m.permissions().isEmpty() ? "none" : String.join(", ", m.permissions()));
+    line(sb, "risk", Classification.of(m).describe());
     if (m.timeout() != null) {
       line(sb, "timeout", m.timeout().toMillis() + " ms");
     }
@@ -137,6 +139,11 @@ final class Commands {
   }
 
   private static void line(StringBuilder sb, String key, String value) {
-    sb.append(String.format("%-14s %s%n", key + ":", value));
+    sb.append(pad(key)).append(value).append(System.lineSeparator());
+  }
+
+  /** {@code key:} padded to the column {@link #describe} aligns values in. */
+  static String pad(String key) {
+    return String.format("%-14s ", key + ":");
   }
 }

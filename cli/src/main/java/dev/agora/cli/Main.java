@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       CapsCommand.class,
       ChainCommand.class,
       TrustCommand.class,
+      DoctorCommand.class,
       ApprovalsCommand.class,
       VerifyCommand.class,
       ServeCommand.class,

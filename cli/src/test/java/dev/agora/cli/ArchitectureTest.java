@@ -228,7 +228,8 @@ class ArchitectureTest {
           "dev.agora.core.spi.Provider",
           "dev.agora.core.spi.SourceFactory",
           "dev.agora.core.spi.StoreProvider",
-          "dev.agora.core.spi.ConfigSection"
+          "dev.agora.core.spi.ConfigSection",
+          "dev.agora.core.spi.IsolationRuntime"
         }) {
       for (URL u :
           Collections.list(

@@ -32,6 +32,7 @@ class CommandsTest {
         .contains(
             "timeout:       2000 ms",
             "permissions:   none",
+            "risk:          high (unknown)",
             "origin file:   " + f,
             "passport:      none")
         .doesNotContain("source:", "definition:");

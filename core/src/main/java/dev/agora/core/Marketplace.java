@@ -26,6 +26,8 @@ import dev.agora.core.discovery.Bootstrap;
 import dev.agora.core.discovery.Scrub;
 import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.error.AgoraError;
+import dev.agora.core.isolation.IsolationRules;
+import dev.agora.core.isolation.IsolationSection;
 import dev.agora.core.local.Annotated;
 import dev.agora.core.local.Defaults;
 import dev.agora.core.local.LocalFunction;
@@ -34,6 +36,7 @@ import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.ProviderSpec;
 import dev.agora.core.registry.Registry;
 import dev.agora.core.spi.DiscoverySource;
+import dev.agora.core.spi.IsolationLevel;
 import dev.agora.core.spi.Provider;
 import dev.agora.core.spi.Redactor;
 import dev.agora.core.spi.RegistryStore;
@@ -158,7 +161,46 @@ public final class Marketplace implements AutoCloseable {
     if (why != null) {
       return Registry.Refusal.of(why);
     }
+    why = isolationRefusal(m);
+    if (why != null) {
+      return Registry.Refusal.isolation(why);
+    }
     return own ? null : pins.get().check(m);
+  }
+
+  /**
+   * Where calls to {@code m} run on this node, and what policy requires: {@code process (required:
+   * process by isolation rule 1 (effects [process]))}, or {@code in-process (nothing required)}.
+   */
+  public String isolation(CapabilityManifest m) {
+    Provider p = providers.get(m.provider().type());
+    IsolationRules.Requirement need = IsolationSection.of(config).required(m);
+    String given = p == null ? "no provider installed" : p.isolation(m).label();
+    return need.level() == IsolationLevel.IN_PROCESS
+        ? given + " (nothing required)"
+        : given + " (required: " + need.level().label() + " by " + need.why() + ")";
+  }
+
+  /**
+   * Why {@code m} may not run here for want of isolation: policy (or its own manifest) requires a
+   * level its provider does not give on this host. Never run with less: it is refused instead.
+   */
+  private String isolationRefusal(CapabilityManifest m) {
+    IsolationRules rules = IsolationSection.of(config);
+    Provider p = providers.get(m.provider().type());
+    if (p == null) {
+      IsolationRules.Requirement need = rules.required(m);
+      return need.level() == IsolationLevel.IN_PROCESS
+          ? null
+          : "needs isolation '"
+              + need.level().label()
+              + "' by "
+              + need.why()
+              + ", but no provider of type '"
+              + m.provider().type()
+              + "' is installed";
+    }
+    return rules.refusal(m, p.isolation(m));
   }
 
   /**

@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * Finds the manifest: the highest version of the id, or the highest in the requested range.
- * NotFound suggests near misses; a capability the trust policy refused or quarantined is denied,
- * saying why.
+ * NotFound suggests near misses; a capability the trust or isolation policy refused, or that is
+ * quarantined, is denied, saying why.
  */
 final class Resolve implements Stage {
 
@@ -27,13 +27,23 @@ final class Resolve implements Stage {
       List<Registry.Refused> refused = registry.refused(r.capabilityId());
       if (!refused.isEmpty()) { // untrusted or quarantined: say so, not "no such capability"
         Registry.Refusal why = refused.getLast().refusal();
-        throw new AgoraError.AccessDenied(
-            r.capabilityId(), why.why(), why.quarantined() ? "trust.pinning" : "trust");
+        throw new AgoraError.AccessDenied(r.capabilityId(), why.why(), deniedBy(why));
       }
       throw new AgoraError.NotFound(
           r.capabilityId(), r.version(), registry.suggest(r.capabilityId(), 3));
     }
     call.manifest = m;
     return next.invoke(call);
+  }
+
+  /**
+   * What a refusal names as its rule: {@code trust}, {@code trust.pinning} or {@code isolation}.
+   */
+  private static String deniedBy(Registry.Refusal why) {
+    return switch (why.kind()) {
+      case "Quarantined" -> "trust.pinning";
+      case "Isolation" -> "isolation";
+      default -> "trust";
+    };
   }
 }

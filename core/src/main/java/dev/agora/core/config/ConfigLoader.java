@@ -125,7 +125,7 @@ public final class ConfigLoader {
     Map<String, Object> modules = new LinkedHashMap<>();
     for (ConfigSection<?> section : sections) {
       if (root.has(section.key())) {
-        modules.put(section.key(), section.read(root.map(section.key()), core));
+        modules.put(section.key(), section.readFrom(root, core));
       }
     }
     root.rejectUnknown();

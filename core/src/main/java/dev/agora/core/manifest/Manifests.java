@@ -78,6 +78,9 @@ public final class Manifests {
   private static final Set<String> PLANNED_TYPES =
       Set.of("a2a", "sandboxed", "remote_rtfs", "stream");
 
+  /** What a provider section's {@code isolation} may ask for (core's IsolationLevel, and none). */
+  private static final Set<String> ISOLATION = Set.of("none", "in-process", "wasm", "process");
+
   private Manifests() {}
 
   /** What a file gave: the manifests that loaded and the problems of those that did not. */
@@ -322,6 +325,15 @@ public final class Manifests {
       return null;
     }
     Dict options = options(v);
+    String isolation = p.string("isolation", null);
+    if (isolation != null && !ISOLATION.contains(isolation.replace('_', '-'))) {
+      p.problem(
+          "isolation",
+          "unknown isolation '"
+              + isolation
+              + "'; use none, in-process, wasm or process (docs/SECURITY.md, \"Isolation levels\")");
+      return null;
+    }
     if (type.equals("local") && options.get("implementation") instanceof Value impl) {
       String problem = implementationProblem(impl);
       if (problem != null) {

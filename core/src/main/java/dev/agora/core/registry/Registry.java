@@ -130,11 +130,24 @@ public final class Registry {
   /**
    * Why a manifest was not admitted, in one line; {@code quarantined}: it changed after pinning.
    */
-  public record Refusal(String why, boolean quarantined) {
+  public record Refusal(String why, boolean quarantined, String kind) {
+
+    /** A trust refusal ({@code Untrusted}) or, if {@code quarantined}, a quarantine. */
+    public Refusal(String why, boolean quarantined) {
+      this(why, quarantined, quarantined ? "Quarantined" : "Untrusted");
+    }
 
     /** A refusal of an untrusted manifest (not a quarantine). */
     public static Refusal of(String why) {
       return new Refusal(why, false);
+    }
+
+    /**
+     * A refusal of a manifest that policy requires more isolation of than its provider gives here
+     * ({@code Isolation}).
+     */
+    public static Refusal isolation(String why) {
+      return new Refusal(why, false, "Isolation");
     }
   }
 
@@ -236,10 +249,7 @@ public final class Registry {
                 null)
             .withCapability(m.id(), m.version())
             .withArguments(m.toValue())
-            .withError(
-                why.quarantined() ? "Quarantined" : "Untrusted",
-                why.why(),
-                java.time.Duration.ZERO);
+            .withError(why.kind(), why.why(), java.time.Duration.ZERO);
     if (m.provenance() != null) {
       e = e.withMetadata(Dict.of(Value.keyword("source"), Value.of(m.provenance().source())));
     }

@@ -25,6 +25,15 @@ public interface ConfigSection<T> {
    */
   T read(Fields section, Core core);
 
+  /**
+   * Reads the section from agora.yaml's top-level map {@code root}, where it stands under {@link
+   * #key()}: as a map, by {@link #read}. A section written as a list (core's {@code isolation:})
+   * reads {@code root.items(key())} instead.
+   */
+  default T readFrom(Fields root, Core core) {
+    return read(root.map(key()), core);
+  }
+
   /** The value when agora.yaml has no such section, or there is no agora.yaml. */
   T defaults();
 

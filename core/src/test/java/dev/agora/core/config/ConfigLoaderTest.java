@@ -152,7 +152,7 @@ class ConfigLoaderTest {
             "agora.yaml:17: chain.max_stored_bytes: expected an integer from 0 to 2147483647, found -1 (integer)",
             "agora.yaml:17: chain.trusted_keys: not a verifier key: expected <name>+<hash>+<key>",
             "agora.yaml:18: extra: unknown key 'extra'; known keys are sources, policy, contexts, default_context, "
-                + "data_dir, storage, chain, resilience, rtfs, trust, approvals, receipts");
+                + "data_dir, storage, chain, resilience, rtfs, trust, approvals, receipts, isolation");
   }
 
   @Test
@@ -383,12 +383,10 @@ class ConfigLoaderTest {
         .extracting(p -> p.toString().replace(f.toString(), "agora.yaml"))
         .containsExactly(
             "agora.yaml:2: server: unknown key 'server'; known keys are sources, policy, contexts, "
-                + "default_context, data_dir, storage, chain, resilience, rtfs, trust, approvals, receipts");
-    assertThat(
-            ConfigLoader
-                .sections()) // core alone has its rtfs, trust, approvals and receipts sections
+                + "default_context, data_dir, storage, chain, resilience, rtfs, trust, approvals, receipts, isolation");
+    assertThat(ConfigLoader.sections()) // core alone: rtfs, trust, approvals, receipts, isolation
         .extracting(ConfigSection::key)
-        .containsExactlyInAnyOrder("rtfs", "trust", "approvals", "receipts");
+        .containsExactlyInAnyOrder("rtfs", "trust", "approvals", "receipts", "isolation");
   }
 
   @Test
