@@ -175,7 +175,7 @@ final class CapsCommand implements Runnable {
             if (m == null) {
               String refused = refusal(s.marketplace().registry(), id);
               if (refused != null) {
-                io.err().println("error: Untrusted: " + refused);
+                io.err().println("error: " + refused);
                 return 1;
               }
               List<String> near = s.marketplace().registry().suggest(id, 3);
@@ -200,10 +200,17 @@ final class CapsCommand implements Runnable {
     }
   }
 
-  /** Why the last refused version of {@code id} was refused by the trust policy, or null. */
+  /**
+   * Why the last refused version of {@code id} was refused — {@code Untrusted: …}, {@code
+   * Quarantined: …}, {@code Isolation: …} — or null.
+   */
   static String refusal(Registry registry, String id) {
     List<Registry.Refused> refused = registry.refused(id);
-    return refused.isEmpty() ? null : refused.getLast().refusal().why();
+    if (refused.isEmpty()) {
+      return null;
+    }
+    Registry.Refusal why = refused.getLast().refusal();
+    return why.kind() + ": " + why.why();
   }
 
   /**

@@ -62,6 +62,25 @@ class DoctorCommandTest {
   }
 
   @Test
+  void capsShowOfACapabilityRefusedForIsolationSaysWhy() throws Exception {
+    Files.createDirectories(dir.resolve("m"));
+    Files.writeString(
+        dir.resolve("m/caps.yaml"),
+        "- {id: a.rm, provider: {type: local, implementation: \"(fn [x] x)\"}, effects: [filesystem.write]}\n");
+    Path cfg =
+        Files.writeString(
+            dir.resolve("agora.yaml"),
+            "sources: [{name: m, type: files, path: m}]\n"
+                + "isolation:\n  - {risk: high, require: wasm}\n");
+    Result r = agora("caps", "show", "a.rm", "--config", cfg.toString());
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err())
+        .isEqualTo(
+            "error: Isolation: needs isolation 'wasm' by isolation rule 1 (risk high), but its"
+                + " provider 'local' gives 'in-process' on this host\n");
+  }
+
+  @Test
   void capsShowSaysWhereCallsRunAndWhatIsRequired() throws Exception {
     Files.createDirectories(dir.resolve("m"));
     Files.writeString(
