@@ -22,7 +22,6 @@ public final class EndiveRuntime implements IsolationRuntime {
 
   @Override
   public Support support() {
-    String v = Version.version();
-    return new Support(true, "Endive " + (v == null ? "(version unknown)" : v) + ", in the JVM");
+    return new Support(true, "Endive " + Version.version() + ", in the JVM");
   }
 }
