@@ -80,8 +80,7 @@ final class ExportCall {
     } catch (CharacterCodingException e) {
       throw new AgoraError.ProviderError(id, "its WASM result is not valid UTF-8", e);
     } catch (JsonException e) {
-      throw new AgoraError.ProviderError(
-          id, "its WASM result is not JSON: " + e.getMessage(), e);
+      throw new AgoraError.ProviderError(id, "its WASM result is not JSON: " + e.getMessage(), e);
     }
   }
 }

@@ -6,9 +6,9 @@ import java.util.function.Supplier;
 import run.endive.runtime.Instance;
 
 /**
- * Idle instances of one module function, for reuse: an instance is not thread-safe, so a call
- * takes one for itself (or makes a fresh one when none is idle) and gives it back only if the call
- * ended normally — after a trap, an interrupt or a host-side refusal its state is suspect and it is
+ * Idle instances of one module function, for reuse: an instance is not thread-safe, so a call takes
+ * one for itself (or makes a fresh one when none is idle) and gives it back only if the call ended
+ * normally — after a trap, an interrupt or a host-side refusal its state is suspect and it is
  * dropped. At most {@code capacity} instances wait; more in flight are made and then dropped.
  */
 final class InstancePool {

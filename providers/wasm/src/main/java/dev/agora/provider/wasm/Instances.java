@@ -59,7 +59,8 @@ final class Instances {
   }
 
   /** Checks that {@code i} exports {@code name} as a function of type {@code want}. */
-  static void requireFunction(String id, Loaded loaded, Instance i, String name, FunctionType want) {
+  static void requireFunction(
+      String id, Loaded loaded, Instance i, String name, FunctionType want) {
     ExternalType kind = exportKind(loaded, name);
     if (kind != ExternalType.FUNCTION) {
       throw missing(id, loaded, name, kind, "a function " + want);

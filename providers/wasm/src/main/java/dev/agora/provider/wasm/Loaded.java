@@ -8,8 +8,8 @@ import run.endive.wasm.WasmModule;
 
 /**
  * A parsed module file as it was when read: its stamp (to notice a change on disk), the SHA-256 of
- * its bytes, and the instance pools of its functions. A changed file makes a new {@code Loaded},
- * so pools of the old code are dropped with it.
+ * its bytes, and the instance pools of its functions. A changed file makes a new {@code Loaded}, so
+ * pools of the old code are dropped with it.
  */
 final class Loaded {
 

@@ -91,8 +91,7 @@ public final class WasmProvider implements Provider {
     return result;
   }
 
-  private static InstancePool pool(
-      String id, Loaded loaded, String function, WasmOptions options) {
+  private static InstancePool pool(String id, Loaded loaded, String function, WasmOptions options) {
     return loaded.pool(
         new Loaded.PoolKey(function, options),
         () ->

@@ -5,29 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agora.core.error.AgoraError;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** WASI command modules (no {@code function}): JSON on stdin, JSON from stdout, exit status. */
 @Timeout(60)
-class WasmCommandTest {
-
-  @TempDir Path dir;
-  WasmHarness h;
-
-  @BeforeEach
-  void start() {
-    h = new WasmHarness(dir);
-  }
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
+class WasmCommandTest extends WasmTestBase {
 
   @Test
   void stdinToStdout() {

@@ -9,33 +9,16 @@ import dev.agora.core.spi.IsolationLevel;
 import dev.agora.core.spi.IsolationRuntime;
 import dev.agora.core.spi.Provider;
 import dev.agora.rtfs.Value;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Real modules on Endive through the marketplace's call path: the ABI, its limits, its errors. */
 @Timeout(60)
-class WasmProviderTest {
-
-  @TempDir Path dir;
-  WasmHarness h;
-
-  @BeforeEach
-  void start() {
-    h = new WasmHarness(dir);
-  }
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
+class WasmProviderTest extends WasmTestBase {
 
   @Test
   void sumsAVectorThroughTheCallPath() {
@@ -84,7 +67,8 @@ class WasmProviderTest {
   @Test
   void exportsTheAbiNeeds() {
     fails(h.cap("{type: wasm, module: abi.wasm, function: nope}"))
-        .hasMessageContaining("WASM module abi.wasm has no export 'nope'; the ABI needs a function");
+        .hasMessageContaining(
+            "WASM module abi.wasm has no export 'nope'; the ABI needs a function");
     fails(h.cap("{type: wasm, module: abi.wasm, function: notfunc}"))
         .hasMessageContaining("exports a GLOBAL as 'notfunc'");
     fails(h.cap("{type: wasm, module: abi.wasm, function: wrongsig}"))
@@ -93,15 +77,18 @@ class WasmProviderTest {
     fails(h.cap("{type: wasm, module: noalloc.wasm, function: f}"))
         .hasMessageContaining("noalloc.wasm has no export 'alloc'");
     fails(h.cap("{type: wasm, module: nomemory.wasm, function: f}"))
-        .hasMessageContaining("nomemory.wasm has no export 'memory'; the ABI needs its linear memory");
+        .hasMessageContaining(
+            "nomemory.wasm has no export 'memory'; the ABI needs its linear memory");
   }
 
   @Test
   void memoryIsCappedAtInstantiationAndAtGrow() {
     assertThatThrownBy(
-            () -> h.call(h.cap("{type: wasm, module: big.wasm, function: f, memory_pages: 16}"), "1"))
+            () ->
+                h.call(h.cap("{type: wasm, module: big.wasm, function: f, memory_pages: 16}"), "1"))
         .isInstanceOf(AgoraError.LimitExceeded.class)
-        .hasMessageContaining("big.wasm declares 32 initial memory pages, more than memory_pages: 16");
+        .hasMessageContaining(
+            "big.wasm declares 32 initial memory pages, more than memory_pages: 16");
     assertThat(h.call(h.cap("{type: wasm, module: abi.wasm, function: grow}"), "1"))
         .isEqualTo("{:grew false}");
     assertThat(
@@ -160,7 +147,8 @@ class WasmProviderTest {
     fails(h.cap("{type: wasm, module: abi.wasm, function: wrap, max_output_bytes: 2147483647}"))
         .hasMessageContaining("'wrap' returned the region at 2147483632 of 2147483632 bytes");
     // alloc cannot grow memory past the cap, so the region it gives cannot hold the input
-    CapabilityManifest small = h.cap("{type: wasm, module: abi.wasm, function: echo, memory_pages: 1}");
+    CapabilityManifest small =
+        h.cap("{type: wasm, module: abi.wasm, function: echo, memory_pages: 1}");
     assertThatThrownBy(() -> h.call(small, "\"" + "x".repeat(70_000) + "\""))
         .isInstanceOf(AgoraError.ProviderError.class)
         .hasMessageContaining("alloc(70002) returned the region at 1024 of 70002 bytes");
