@@ -5,8 +5,10 @@ import dev.agora.core.json.Json;
 import dev.agora.rtfs.Value;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import run.endive.runtime.ImportValues;
 import run.endive.runtime.Instance;
@@ -18,9 +20,9 @@ import run.endive.wasm.types.FunctionType;
 /**
  * One run of a WASI command module (no {@code function} in the manifest): the input's JSON on
  * stdin, {@code _start} run to its end, the result read as JSON from stdout (at most {@code
- * max_output_bytes}). A non-zero exit fails with the tail of stderr. WASI gets stdin, stdout and
- * stderr only — no directories, environment, arguments or sockets. A fresh instance runs each call:
- * a command's WASI state is per run.
+ * max_output_bytes}). A non-zero exit fails with the tail of stderr. WASI gets stdin, stdout,
+ * stderr and the copies of the directories granted ({@link GuestFiles}) — no environment, arguments
+ * or sockets. A fresh instance runs each call: a command's WASI state is per run.
  */
 final class CommandCall {
 
@@ -29,18 +31,19 @@ final class CommandCall {
 
   private CommandCall() {}
 
-  static Value run(String id, Loaded loaded, WasmOptions options, Value input) {
+  static Value run(String id, Path base, Loaded loaded, WasmOptions options, Value input)
+      throws IOException {
     byte[] in = Json.write(input).getBytes(StandardCharsets.UTF_8);
     Capped out = new Capped(options.maxOutputBytes());
     Capped err = new Capped(STDERR_TAIL);
-    WasiOptions wasiOptions =
+    WasiOptions.Builder wasiOptions =
         WasiOptions.builder()
             .withStdin(new ByteArrayInputStream(in))
             .withStdout(out)
-            .withStderr(err)
-            .build();
+            .withStderr(err);
     int exit = 0;
-    try (WasiPreview1 wasi = WasiPreview1.builder().withOptions(wasiOptions).build()) {
+    try (GuestFiles files = new GuestFiles(id, base, options.dirs(), wasiOptions);
+        WasiPreview1 wasi = WasiPreview1.builder().withOptions(wasiOptions.build()).build()) {
       ImportValues imports = ImportValues.builder().addFunction(wasi.toHostFunctions()).build();
       Instance instance = Instances.create(id, loaded, options.memoryPages(), imports);
       Instances.requireFunction(

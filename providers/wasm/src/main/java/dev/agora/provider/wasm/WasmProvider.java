@@ -8,6 +8,7 @@ import dev.agora.core.spi.CallContext;
 import dev.agora.core.spi.IsolationLevel;
 import dev.agora.core.spi.Provider;
 import dev.agora.rtfs.Value;
+import java.io.IOException;
 import java.nio.file.Path;
 import run.endive.runtime.ImportValues;
 import run.endive.runtime.Instance;
@@ -29,7 +30,8 @@ import run.endive.wasm.WasmEngineException;
  * {@code alloc(len)}, calls the function, and reads a UTF-8 JSON result at {@code ptr = r >>> 32},
  * {@code len = r & 0xffffffff}. Without one, the module is a <b>WASI command</b>: the input's JSON
  * on stdin, {@code _start} run, the result's JSON from stdout, a non-zero exit an error with
- * stderr's tail. See docs/WASM.md.
+ * stderr's tail; directories granted by {@code dirs} are in-memory copies ({@link GuestFiles}). See
+ * docs/WASM.md.
  *
  * <p>Limits per call: {@code memory_pages} (a module declaring more initial pages is refused,
  * {@code memory.grow} beyond gives -1), {@code max_output_bytes}, and the call's deadline — the
@@ -53,14 +55,22 @@ public final class WasmProvider implements Provider {
   }
 
   @Override
-  public Value execute(CapabilityManifest manifest, Value input, CallContext call) {
+  public Value execute(CapabilityManifest manifest, Value input, CallContext call)
+      throws IOException {
     String id = manifest.id();
     ProviderSpec.Wasm spec = (ProviderSpec.Wasm) manifest.provider();
     WasmOptions options = WasmOptions.parse(id, spec.options());
     Loaded loaded = modules.get(id, modulePath(manifest, spec));
     try {
       if (spec.function() == null) {
-        return CommandCall.run(id, loaded, options, input);
+        return CommandCall.run(id, Manifests.baseDir(manifest), loaded, options, input);
+      }
+      if (!options.dirs().isEmpty()) {
+        throw new AgoraError.ProviderError(
+            id,
+            "provider option 'dirs' is for WASI command modules (no 'function'); the"
+                + " export-function ABI gets no WASI",
+            null);
       }
       return exportCall(id, loaded, spec.function(), options, input);
     } catch (WasmInterruptedException e) {

@@ -183,11 +183,11 @@ class WasmProviderTest extends WasmTestBase {
     fails(h.cap("{type: wasm, module: sum.wasm, function: sum, colour: blue}"))
         .hasMessageContaining(
             "provider option 'colour' is not a wasm provider option (memory_pages,"
-                + " max_output_bytes, pool_size)");
-    fails(h.cap("{type: wasm, module: sum.wasm, function: sum, dirs: [/tmp]}"))
+                + " max_output_bytes, pool_size, dirs)");
+    fails(h.cap("{type: wasm, module: sum.wasm, function: sum, env: {A: b}}"))
         .hasMessageContaining(
-            "provider option 'dirs' is a WASI grant this version does not offer: WASM"
-                + " capabilities get no filesystem, network, environment or arguments");
+            "provider option 'env' is a WASI grant this version does not offer: WASM"
+                + " capabilities get no network, environment or arguments");
   }
 
   private org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> fails(
