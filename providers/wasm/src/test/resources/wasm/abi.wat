@@ -29,6 +29,9 @@
   (func (export "spin") (param $ptr i32) (param $len i32) (result i64)
     (loop $forever (br $forever))
     (i64.const 0))
+  ;; recurses without end: the call stack runs out
+  (func $recurse (export "recurse") (param $ptr i32) (param $len i32) (result i64)
+    (call $recurse (local.get $ptr) (local.get $len)))
   ;; traps
   (func (export "trap") (param $ptr i32) (param $len i32) (result i64)
     unreachable)

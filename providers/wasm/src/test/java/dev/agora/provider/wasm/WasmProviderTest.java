@@ -140,6 +140,14 @@ class WasmProviderTest extends WasmTestBase {
   }
 
   @Test
+  void endlessRecursionIsAProviderErrorAndTheNodeServesOn() {
+    fails(h.cap("{type: wasm, module: abi.wasm, function: recurse}"))
+        .hasMessageContaining("WASM module abi.wasm trapped:");
+    assertThat(h.call(h.cap("{type: wasm, module: sum.wasm, function: sum}"), "[1 2]"))
+        .isEqualTo("{:sum 3}");
+  }
+
+  @Test
   void pointersAndLengthsFromTheGuestAreChecked() {
     fails(h.cap("{type: wasm, module: abi.wasm, function: oob}"))
         .hasMessageContaining(
