@@ -6,6 +6,7 @@ import dev.agora.core.error.AgoraError;
 import java.io.IOException;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -47,9 +48,9 @@ final class GuestFiles implements AutoCloseable {
       List<Path> all = walk.toList();
       for (Path p : all) {
         Path to = guest.resolve(host.relativize(p).toString());
-        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
           Files.createDirectories(to);
-        } else if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
           total += Files.size(p);
           if (total > MAX_BYTES) {
             throw new AgoraError.LimitExceeded(

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import run.endive.wasm.WasmModule;
 
 /**
@@ -39,7 +40,7 @@ final class Loaded {
     return l;
   }
 
-  InstancePool pool(PoolKey key, java.util.function.Supplier<InstancePool> make) {
+  InstancePool pool(PoolKey key, Supplier<InstancePool> make) {
     return pools.computeIfAbsent(key, k -> make.get());
   }
 }

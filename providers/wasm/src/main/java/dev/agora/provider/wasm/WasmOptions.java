@@ -6,6 +6,7 @@ import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The limits a {@code wasm} provider section sets, validated: a bad option fails the call with a
@@ -70,7 +71,7 @@ record WasmOptions(int memoryPages, int maxOutputBytes, int poolSize, Map<String
 
   /** {@code {"/guest": "host/dir"}}: absolute guest paths, non-empty host paths. */
   private static Map<String, String> dirs(String id, Value v) {
-    Map<String, String> out = new java.util.TreeMap<>();
+    Map<String, String> out = new TreeMap<>();
     if (v instanceof Dict d) {
       for (Map.Entry<Value, Value> e : d.asMap().entrySet()) {
         String guest = Json.keyName(e.getKey());
