@@ -56,6 +56,7 @@ class ArchitectureTest {
           "dev.agora.store",
           "dev.agora.provider.http",
           "dev.agora.provider.mcp",
+          "dev.agora.provider.wasm",
           "dev.agora.server",
           "dev.agora.cli"
         }) {
@@ -123,6 +124,7 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAnyPackage(
             "dev.agora.provider.mcp..",
+            "dev.agora.provider.wasm..",
             "dev.agora.store..",
             "dev.agora.server..",
             "dev.agora.cli..")
@@ -134,6 +136,19 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAnyPackage(
             "dev.agora.provider.http..",
+            "dev.agora.provider.wasm..",
+            "dev.agora.store..",
+            "dev.agora.server..",
+            "dev.agora.cli..")
+        .check(agora);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.agora.provider.wasm..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.agora.provider.http..",
+            "dev.agora.provider.mcp..",
             "dev.agora.store..",
             "dev.agora.server..",
             "dev.agora.cli..")

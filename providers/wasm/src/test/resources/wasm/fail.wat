@@ -1,0 +1,21 @@
+;; fail.wat — test fixture: a WASI command module that says "boom" on stderr, then exits 3 when
+;; its input starts with "1", else writes "not json" on stdout and ends normally.
+(module
+  (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 100) "boom\n")
+  (data (i32.const 110) "not json")
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 100))
+    (i32.store (i32.const 4) (i32.const 5))
+    (drop (call $fd_write (i32.const 2) (i32.const 0) (i32.const 1) (i32.const 16)))
+    (i32.store (i32.const 0) (i32.const 200))
+    (i32.store (i32.const 4) (i32.const 1))
+    (drop (call $fd_read (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 16)))
+    (if (i32.eq (i32.load8_u (i32.const 200)) (i32.const 49))
+      (then (call $proc_exit (i32.const 3))))
+    (i32.store (i32.const 0) (i32.const 110))
+    (i32.store (i32.const 4) (i32.const 8))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 16)))))
