@@ -36,5 +36,17 @@ class WasmExampleTest {
             "{\"xs\": [40, 2]}");
     assertThat(call.exit()).as(call.err()).isZero();
     assertThat(call.out()).isEqualTo("{:sum 42}\n");
+    CliTest.Result show =
+        withData(
+            dir.resolve("data"),
+            "",
+            "caps",
+            "show",
+            "--config",
+            "../examples/wasm/agora.yaml",
+            "wasm.math.sum");
+    assertThat(show.out())
+        .contains(
+            "isolation:     wasm (required: wasm by isolation rule 1 (capabilities \"wasm.*\"))");
   }
 }
