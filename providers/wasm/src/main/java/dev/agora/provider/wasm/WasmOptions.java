@@ -30,7 +30,7 @@ record WasmOptions(int memoryPages, int maxOutputBytes, int poolSize, Map<String
   }
 
   /** Keys the provider section may have besides these limits. */
-  private static final Set<String> SPEC_KEYS = Set.of("module", "function");
+  private static final Set<String> SPEC_KEYS = Set.of("module", "function", "isolation");
 
   /** WASI grants this version does not offer: asking for one is an error, never ignored. */
   private static final Set<String> NOT_GRANTED = Set.of("env", "network", "args");
