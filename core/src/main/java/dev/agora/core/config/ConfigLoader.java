@@ -125,7 +125,7 @@ public final class ConfigLoader {
     Map<String, Object> modules = new LinkedHashMap<>();
     for (ConfigSection<?> section : sections) {
       if (root.has(section.key())) {
-        modules.put(section.key(), section.read(root.map(section.key()), core));
+        modules.put(section.key(), read(section, root.map(section.key()), core, problems, sources));
       }
     }
     root.rejectUnknown();
@@ -144,6 +144,21 @@ public final class ConfigLoader {
         chain,
         resilience,
         modules);
+  }
+
+  /** Reads a module's section and, when it had no problems, adds the sources it contributes. */
+  private static <T> T read(
+      ConfigSection<T> section,
+      Fields fields,
+      ConfigSection.Core core,
+      List<DocumentProblem> problems,
+      List<DiscoverySource> sources) {
+    int before = problems.size();
+    T value = section.read(fields, core);
+    if (problems.size() == before) {
+      sources.addAll(section.sources(value, core));
+    }
+    return value;
   }
 
   /** The top-level keys core reads itself; no module may claim one. */
