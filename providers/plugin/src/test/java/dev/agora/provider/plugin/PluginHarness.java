@@ -59,6 +59,7 @@ final class PluginHarness implements AutoCloseable {
               }
             });
     reports = market.bootstrap();
+    changes.clear(); // the start-up registrations: tests wait for what happens after
     return this;
   }
 

@@ -370,4 +370,89 @@ class PluginLoadingTest {
         .hasMessageContaining("no loaded plugin implements gone.x 1.0.0");
     assertThat(p.type()).isEqualTo("plugin");
   }
+
+  /**
+   * A plugin {@code id} whose {@code sources()} returns one source discovering with {@code body}.
+   */
+  private Path sourcing(String pkg, String id, String body) throws Exception {
+    String src =
+        PluginJars.plugin(
+                pkg,
+                id,
+                "1.0.0",
+                "AgoraPlugin.SPI_VERSION",
+                id + ".fn",
+                "1.0.0",
+                "return Value.of(1);")
+            .replace(
+                "  static long a(Value in)",
+                """
+                  public List<dev.agora.core.spi.DiscoverySource> sources() {
+                    return List.of(new dev.agora.core.spi.DiscoverySource() {
+                      public String name() { return "inner"; }
+                      public Found discover() throws Exception { %s }
+                    });
+                  }
+                  static long a(Value in)"""
+                    .formatted(body));
+    return jars.jar(Map.of(pkg + ".P", src), List.of(pkg + ".P"));
+  }
+
+  static CapabilityManifest manifest(String id) {
+    return CapabilityManifest.builder(id).build();
+  }
+
+  @Test
+  void a_plugin_may_contribute_a_discovery_source_whose_manifests_carry_its_provenance()
+      throws Exception {
+    String found =
+        "return new Found(List.of(CapabilityManifest.builder(\"%s\").build()), List.of());";
+    install(sourcing("sa", "sa", found.formatted("sa.listed")), "a.jar");
+    install(sourcing("sb", "sb", found.formatted("sa.fn")), "b.jar"); // its own capability twice
+    install(
+        sourcing(
+            "sc",
+            "sc",
+            "return new Found(List.of(), List.of(new dev.agora.core.doc.DocumentProblem(\"x\", 1, \"\", \"bad\")));"),
+        "c.jar");
+    install(sourcing("sd", "sd", "throw new java.io.IOException(\"unreachable\");"), "d.jar");
+    install(sourcing("se", "se", found.formatted("se.fn")), "e.jar");
+    h.start(false);
+    CapabilityManifest listed = h.market.registry().get("sa.listed");
+    assertThat(listed.provenance().origin().get("plugin")).isEqualTo(Value.of("sa"));
+    assertThat(h.market.registry().get("sa.fn")).isNotNull();
+    assertThat(problems())
+        .anySatisfy(
+            l -> assertThat(l).contains("c.jar").contains("plugin sc's source inner has problems"))
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .contains("d.jar")
+                    .contains("plugin sd's source inner failed: unreachable"))
+        .anySatisfy(
+            l ->
+                assertThat(l).contains("e.jar").contains("plugin se contributes se.fn 1.0.0 twice"))
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .contains("b.jar")
+                    .contains("contributes sa.fn 1.0.0, which another plugin already does"));
+  }
+
+  @Test
+  void a_plugin_that_cannot_be_copied_is_refused() throws Exception {
+    Path jar = jars.plugin("pa", "calc", "1.0.0", "calc.sum", "1.0.0", "return Value.of(1);");
+    Path blocked =
+        Files.writeString(tmp.resolve("blocked"), "a file where the work directory goes");
+    assertThatThrownBy(
+            () ->
+                LoadedPlugin.load(
+                    jar,
+                    Files.readAllBytes(jar),
+                    "x",
+                    blocked.resolve("work"),
+                    getClass().getClassLoader()))
+        .isInstanceOf(PluginException.class)
+        .hasMessageContaining("cannot copy it to");
+  }
 }
