@@ -56,6 +56,7 @@ class ArchitectureTest {
           "dev.agora.store",
           "dev.agora.provider.http",
           "dev.agora.provider.mcp",
+          "dev.agora.provider.plugin",
           "dev.agora.server",
           "dev.agora.cli"
         }) {
@@ -140,6 +141,18 @@ class ArchitectureTest {
         .check(agora);
     noClasses()
         .that()
+        .resideInAPackage("dev.agora.provider.plugin..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.agora.provider.http..",
+            "dev.agora.provider.mcp..",
+            "dev.agora.store..",
+            "dev.agora.server..",
+            "dev.agora.cli..")
+        .check(agora);
+    noClasses()
+        .that()
         .resideInAPackage("dev.agora.server..")
         .should()
         .dependOnClassesThat()
@@ -169,6 +182,10 @@ class ArchitectureTest {
               "dev.agora.core.call.resilience.ResilienceSettings", "part of ResiliencePolicy"),
           Map.entry("dev.agora.core.local.Capability", "the annotation of Java capabilities"),
           Map.entry("dev.agora.core.local.Param", "the annotation of their parameters"),
+          Map.entry(
+              "dev.agora.core.spi.IsolationLevel", "the SPI of isolation, for provider modules"),
+          Map.entry(
+              "dev.agora.core.spi.IsolationRuntime", "the SPI of isolation, for provider modules"),
           Map.entry("dev.agora.cli.Main", "the program's entry point"));
 
   @Test

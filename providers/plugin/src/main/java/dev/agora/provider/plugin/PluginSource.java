@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  * changes nothing else; a plugin id and version already loaded from another JAR, or a capability
  * another plugin already contributes, is refused.
  */
-public final class PluginSource implements DiscoverySource {
+final class PluginSource implements DiscoverySource {
 
   private final String name;
   private final Path dir;
@@ -50,7 +50,7 @@ public final class PluginSource implements DiscoverySource {
    * @param work where the loaded JARs' private copies go
    * @param agora the class loader the SPI comes from
    */
-  public PluginSource(String name, Path dir, boolean watch, Path work, ClassLoader agora) {
+  PluginSource(String name, Path dir, boolean watch, Path work, ClassLoader agora) {
     this.name = name;
     this.dir = dir;
     this.watch = watch;
