@@ -186,6 +186,8 @@ class ArchitectureTest {
               "dev.agora.core.spi.IsolationLevel", "the SPI of isolation, for provider modules"),
           Map.entry(
               "dev.agora.core.spi.IsolationRuntime", "the SPI of isolation, for provider modules"),
+          Map.entry(
+              "dev.agora.provider.plugin.PluginHost", "the child JVM's entry point (a main class)"),
           Map.entry("dev.agora.cli.Main", "the program's entry point"));
 
   @Test

@@ -34,7 +34,7 @@ import java.util.jar.JarFile;
  * closes its class loader and deletes its copy when the last call in flight returns, and drops
  * every reference to the plugin's classes so that the loader can be collected.
  */
-final class LoadedPlugin {
+final class LoadedPlugin implements Plugin {
 
   private final Path jar;
   private final String sha256;
@@ -145,13 +145,7 @@ final class LoadedPlugin {
               + AgoraPlugin.SPI_VERSION
               + "; refused (upgrade Agora or use an older build of the plugin)");
     }
-    Dict origin =
-        Dict.builder()
-            .put("jar", Value.of(jar.toString()))
-            .put("sha256", Value.of(sha256))
-            .put("plugin", Value.of(id))
-            .put("plugin_version", Value.of(version))
-            .build();
+    Dict origin = origin(jar, sha256, id, version).build();
     Map<String, AgoraPlugin.Handler> handlers = new LinkedHashMap<>();
     List<CapabilityManifest> manifests = new ArrayList<>();
     for (AgoraPlugin.Capability c : plugin.capabilities()) {
@@ -187,6 +181,15 @@ final class LoadedPlugin {
     return new LoadedPlugin(jar, sha256, copy, loader, id, version, handlers, manifests);
   }
 
+  /** A plugin's provenance origin: its JAR, the JAR's digest, the plugin's id and version. */
+  static Dict.Builder origin(Path jar, String sha256, String id, String version) {
+    return Dict.builder()
+        .put("jar", Value.of(jar.toString()))
+        .put("sha256", Value.of(sha256))
+        .put("plugin", Value.of(id))
+        .put("plugin_version", Value.of(version));
+  }
+
   /** {@code m} executed by plugin {@code id}, with the plugin's provenance. */
   private static CapabilityManifest bound(CapabilityManifest m, String id, Dict origin) {
     return new CapabilityManifest(
@@ -212,11 +215,13 @@ final class LoadedPlugin {
     return m.id() + "@" + m.version();
   }
 
-  Path jar() {
+  @Override
+  public Path jar() {
     return jar;
   }
 
-  String sha256() {
+  @Override
+  public String sha256() {
     return sha256;
   }
 
@@ -228,17 +233,19 @@ final class LoadedPlugin {
     return version;
   }
 
-  /** {@code id version}, for messages. */
-  String label() {
+  @Override
+  public String label() {
     return id + " " + version;
   }
 
-  List<CapabilityManifest> manifests() {
+  @Override
+  public List<CapabilityManifest> manifests() {
     return manifests;
   }
 
-  Map<String, AgoraPlugin.Handler> handlers() {
-    return handlers;
+  @Override
+  public Set<String> keys() {
+    return handlers.keySet();
   }
 
   /** The plugin's class loader, or null once released. */
@@ -251,13 +258,18 @@ final class LoadedPlugin {
    * it throws (an Error too: a stack overflow, a class of Agora's it may not see) becomes an {@link
    * AgoraError}.
    */
-  Value call(AgoraPlugin.Handler handler, CapabilityManifest m, Value input, CallContext call)
+  @Override
+  public Value call(String key, CapabilityManifest m, Value input, CallContext call)
       throws Exception {
     inFlight.incrementAndGet();
+    AgoraPlugin.Handler handler = handlers.get(key);
     Thread t = Thread.currentThread();
     ClassLoader before = t.getContextClassLoader();
     t.setContextClassLoader(loader);
     try {
+      if (handler == null) { // released just as this call came
+        throw AgoraError.ProviderError.refused(m.id(), "plugin " + label() + " was unloaded", null);
+      }
       return handler.apply(input, call);
     } catch (AgoraError | InterruptedException e) {
       throw e;
@@ -278,16 +290,12 @@ final class LoadedPlugin {
     }
   }
 
-  /** Calls running its code now. */
-  int inFlight() {
-    return inFlight.get();
-  }
-
   /**
    * Marks it gone (removed or replaced): its loader is closed now if no call runs its code, else
    * when the last one returns.
    */
-  void retire() {
+  @Override
+  public void retire() {
     retired = true;
     if (inFlight.get() == 0) {
       release();

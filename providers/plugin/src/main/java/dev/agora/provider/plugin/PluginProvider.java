@@ -2,7 +2,6 @@ package dev.agora.provider.plugin;
 
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.manifest.CapabilityManifest;
-import dev.agora.core.spi.AgoraPlugin;
 import dev.agora.core.spi.CallContext;
 import dev.agora.core.spi.Provider;
 import dev.agora.rtfs.Value;
@@ -19,10 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class PluginProvider implements Provider {
 
-  /** A capability's body and the plugin it belongs to. */
-  record Binding(LoadedPlugin plugin, AgoraPlugin.Handler handler) {}
-
-  private final Map<String, Binding> bindings = new ConcurrentHashMap<>();
+  private final Map<String, Plugin> bindings = new ConcurrentHashMap<>();
 
   @Override
   public String type() {
@@ -30,13 +26,13 @@ public final class PluginProvider implements Provider {
   }
 
   /** Binds every capability of {@code plugin} to it (replacing another version's binding). */
-  void bind(LoadedPlugin plugin) {
-    plugin.handlers().forEach((key, handler) -> bindings.put(key, new Binding(plugin, handler)));
+  void bind(Plugin plugin) {
+    plugin.keys().forEach(key -> bindings.put(key, plugin));
   }
 
   /** Drops the bindings that are still {@code plugin}'s. */
-  void unbind(LoadedPlugin plugin) {
-    bindings.values().removeIf(b -> b.plugin() == plugin);
+  void unbind(Plugin plugin) {
+    bindings.values().removeIf(b -> b == plugin);
   }
 
   /** The number of capabilities bound (for tests and {@code doctor}). */
@@ -47,7 +43,8 @@ public final class PluginProvider implements Provider {
   @Override
   public Value execute(CapabilityManifest manifest, Value input, CallContext call)
       throws Exception {
-    Binding b = bindings.get(LoadedPlugin.key(manifest));
+    String key = LoadedPlugin.key(manifest);
+    Plugin b = bindings.get(key);
     if (b == null) {
       throw AgoraError.ProviderError.refused(
           manifest.id(),
@@ -58,6 +55,6 @@ public final class PluginProvider implements Provider {
               + " (its JAR was removed, replaced or refused)",
           null);
     }
-    return b.plugin().call(b.handler(), manifest, input, call);
+    return b.call(key, manifest, input, call);
   }
 }

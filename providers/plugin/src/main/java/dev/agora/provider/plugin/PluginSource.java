@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
@@ -20,11 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
  * The plugins directory as a discovery source: every {@code *.jar} in it is loaded as a plugin
- * ({@link LoadedPlugin}), and its capabilities registered through the registry like any source's
+ * ({@link Plugin}), and its capabilities registered through the registry like any source's
  * (recorded in the Causal Chain, admitted by trust). Watching, it rescans on every change of the
  * directory: a JAR added registers its plugin's capabilities, one replaced (new bytes) upgrades
  * them — calls in flight finish on the old version, whose class loader is then closed and released
@@ -39,8 +41,10 @@ final class PluginSource implements DiscoverySource {
   private final boolean watch;
   private final Path work;
   private final ClassLoader agora;
+  private final List<PathMatcher> outOfProcess;
+  private volatile UnaryOperator<List<String>> wrapper = UnaryOperator.identity();
   private PluginProvider provider = new PluginProvider();
-  private Map<Path, LoadedPlugin> loaded = new LinkedHashMap<>();
+  private Map<Path, Plugin> loaded = new LinkedHashMap<>();
   private List<CapabilityManifest> current = List.of();
   private volatile WatchService watcher;
 
@@ -49,13 +53,45 @@ final class PluginSource implements DiscoverySource {
    * @param watch whether to reload while running
    * @param work where the loaded JARs' private copies go
    * @param agora the class loader the SPI comes from
+   * @param outOfProcess globs of JAR file names whose plugins run in a child JVM
    */
-  PluginSource(String name, Path dir, boolean watch, Path work, ClassLoader agora) {
+  PluginSource(
+      String name,
+      Path dir,
+      boolean watch,
+      Path work,
+      ClassLoader agora,
+      List<String> outOfProcess) {
     this.name = name;
     this.dir = dir;
     this.watch = watch;
     this.work = work;
     this.agora = agora;
+    this.outOfProcess =
+        outOfProcess.stream().map(g -> dir.getFileSystem().getPathMatcher("glob:" + g)).toList();
+  }
+
+  /**
+   * Wraps the command of every out-of-process plugin host started from now on (a sandbox: {@code
+   * Sandbox.host().wrap(spec, command)}); none by default.
+   */
+  void commandWrapper(UnaryOperator<List<String>> w) {
+    wrapper = w;
+  }
+
+  /** Whether the plugin in {@code jar} runs in a child JVM. */
+  private boolean remote(Path jar) {
+    return outOfProcess.stream().anyMatch(m -> m.matches(jar.getFileName()));
+  }
+
+  /** The command starting a {@link PluginHost} for {@code jar}, with this JVM's class path. */
+  static List<String> hostCommand(Path jar) {
+    return List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp",
+        System.getProperty("java.class.path"),
+        PluginHost.class.getName(),
+        jar.toAbsolutePath().toString());
   }
 
   @Override
@@ -76,22 +112,20 @@ final class PluginSource implements DiscoverySource {
   }
 
   /** The plugins loaded now, by JAR. */
-  synchronized Map<Path, LoadedPlugin> loaded() {
+  synchronized Map<Path, Plugin> loaded() {
     return Map.copyOf(loaded);
   }
 
   @Override
   public Found discover() {
     Scan s = scan();
-    s.retired.forEach(LoadedPlugin::retire);
+    s.retired.forEach(Plugin::retire);
     return new Found(s.manifests, s.problems);
   }
 
   /** What a scan of the directory found, and the plugins it replaced or removed. */
   private record Scan(
-      List<CapabilityManifest> manifests,
-      List<DocumentProblem> problems,
-      List<LoadedPlugin> retired) {}
+      List<CapabilityManifest> manifests, List<DocumentProblem> problems, List<Plugin> retired) {}
 
   private DocumentProblem problem(Path file, String message) {
     return new DocumentProblem(file.toString(), 0, "", message);
@@ -107,17 +141,21 @@ final class PluginSource implements DiscoverySource {
       problems.add(problem(dir, "cannot list the plugins directory: " + e));
       jars = List.of();
     }
-    Map<Path, LoadedPlugin> kept = new LinkedHashMap<>();
-    Map<Path, LoadedPlugin> fresh = new LinkedHashMap<>();
+    Map<Path, Plugin> kept = new LinkedHashMap<>();
+    Map<Path, Plugin> fresh = new LinkedHashMap<>();
     for (Path jar : jars) {
       try {
         byte[] bytes = Files.readAllBytes(jar);
         String sha256 = Hashes.hex(Hashes.sha256(bytes));
-        LoadedPlugin old = loaded.get(jar);
+        Plugin old = loaded.get(jar);
         if (old != null && old.sha256().equals(sha256)) {
           kept.put(jar, old);
         } else {
-          fresh.put(jar, LoadedPlugin.load(jar, bytes, sha256, work, agora));
+          fresh.put(
+              jar,
+              remote(jar)
+                  ? RemotePlugin.start(jar, sha256, wrapper.apply(hostCommand(jar)))
+                  : LoadedPlugin.load(jar, bytes, sha256, work, agora));
         }
       } catch (IOException e) { // gone since it was listed: the next event says so
         problems.add(problem(jar, "cannot read it: " + e));
@@ -126,12 +164,12 @@ final class PluginSource implements DiscoverySource {
       }
     }
     // Those already serving win a conflict with those just added.
-    Map<Path, LoadedPlugin> next = new LinkedHashMap<>();
+    Map<Path, Plugin> next = new LinkedHashMap<>();
     Map<String, Path> plugins = new HashMap<>();
     Set<String> capabilities = new HashSet<>();
-    List<LoadedPlugin> candidates = new ArrayList<>(kept.values());
+    List<Plugin> candidates = new ArrayList<>(kept.values());
     candidates.addAll(fresh.values());
-    for (LoadedPlugin p : candidates) {
+    for (Plugin p : candidates) {
       String clash = clash(p, plugins, capabilities);
       if (clash != null) {
         problems.add(problem(p.jar(), clash));
@@ -143,8 +181,8 @@ final class PluginSource implements DiscoverySource {
       next.put(p.jar(), p);
     }
     next.values().forEach(provider::bind);
-    List<LoadedPlugin> retired = new ArrayList<>();
-    for (LoadedPlugin old : loaded.values()) {
+    List<Plugin> retired = new ArrayList<>();
+    for (Plugin old : loaded.values()) {
       if (next.get(old.jar()) != old) {
         provider.unbind(old);
         retired.add(old);
@@ -158,7 +196,7 @@ final class PluginSource implements DiscoverySource {
   }
 
   /** Why {@code p} cannot join those already accepted, or null. */
-  private static String clash(LoadedPlugin p, Map<String, Path> plugins, Set<String> capabilities) {
+  private static String clash(Plugin p, Map<String, Path> plugins, Set<String> capabilities) {
     Path other = plugins.get(p.label());
     if (other != null) {
       return "plugin " + p.label() + " is already loaded from " + other + "; refused";
@@ -186,7 +224,7 @@ final class PluginSource implements DiscoverySource {
     Scan s = scan();
     s.problems.forEach(p -> changes.problem(this, p));
     changes.diff(this, before, s.manifests);
-    s.retired.forEach(LoadedPlugin::retire);
+    s.retired.forEach(Plugin::retire);
   }
 
   @Override

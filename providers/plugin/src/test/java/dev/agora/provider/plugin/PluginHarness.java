@@ -40,8 +40,13 @@ final class PluginHarness implements AutoCloseable {
 
   /** Starts the marketplace with {@code plugins: {dir: plugins, watch: <watch>}}. */
   PluginHarness start(boolean watch) throws Exception {
+    return start("plugins: {dir: plugins, watch: " + watch + "}\n");
+  }
+
+  /** Starts the marketplace with this agora.yaml. */
+  PluginHarness start(String yaml) throws Exception {
     Path cfg = dir.resolve("agora.yaml");
-    Files.writeString(cfg, "plugins: {dir: plugins, watch: " + watch + "}\n");
+    Files.writeString(cfg, yaml);
     AgoraConfig c = ConfigLoader.load(cfg).withStorage(AgoraConfig.Storage.MEMORY);
     market = Marketplace.builder().config(c).sink(sink).log(log::add).build();
     market

@@ -57,7 +57,7 @@ class PluginReloadTest {
 
   /** A weak reference to the class loader of the plugin loaded from {@code jar}. */
   private WeakReference<ClassLoader> loaderOf(Path jar) {
-    return new WeakReference<>(h.source().loaded().get(jar).loader());
+    return new WeakReference<>(((LoadedPlugin) h.source().loaded().get(jar)).loader());
   }
 
   /** Collects garbage until {@code ref} is cleared, a bounded number of times. */

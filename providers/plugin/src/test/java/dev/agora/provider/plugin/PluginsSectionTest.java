@@ -9,6 +9,7 @@ import dev.agora.core.doc.DocumentException;
 import dev.agora.core.doc.DocumentProblem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,13 +29,14 @@ class PluginsSectionTest {
     AgoraConfig c = load("plugins: {dir: jars, watch: false}\n");
     PluginsSection section = new PluginsSection();
     assertThat(c.section(section))
-        .isEqualTo(new PluginsSection.Settings(tmp.resolve("jars"), false));
+        .isEqualTo(new PluginsSection.Settings(tmp.resolve("jars"), false, List.of()));
     assertThat(c.sources()).singleElement().isInstanceOf(PluginSource.class);
     assertThat(c.sources().get(0).name()).isEqualTo("plugins");
     assertThat(load("plugins: {}\n").section(section))
-        .isEqualTo(new PluginsSection.Settings(tmp.resolve("plugins"), true));
+        .isEqualTo(new PluginsSection.Settings(tmp.resolve("plugins"), true, List.of()));
     assertThat(load("policy: {}\n").sources()).isEmpty(); // no section, no plugins
-    assertThat(section.defaults()).isEqualTo(new PluginsSection.Settings(Path.of("plugins"), true));
+    assertThat(section.defaults())
+        .isEqualTo(new PluginsSection.Settings(Path.of("plugins"), true, List.of()));
   }
 
   @Test
