@@ -57,6 +57,7 @@ class ArchitectureTest {
           "dev.agora.provider.http",
           "dev.agora.provider.mcp",
           "dev.agora.provider.wasm",
+          "dev.agora.provider.plugin",
           "dev.agora.server",
           "dev.agora.cli"
         }) {
@@ -155,6 +156,18 @@ class ArchitectureTest {
         .check(agora);
     noClasses()
         .that()
+        .resideInAPackage("dev.agora.provider.plugin..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.agora.provider.http..",
+            "dev.agora.provider.mcp..",
+            "dev.agora.store..",
+            "dev.agora.server..",
+            "dev.agora.cli..")
+        .check(agora);
+    noClasses()
+        .that()
         .resideInAPackage("dev.agora.server..")
         .should()
         .dependOnClassesThat()
@@ -184,6 +197,12 @@ class ArchitectureTest {
               "dev.agora.core.call.resilience.ResilienceSettings", "part of ResiliencePolicy"),
           Map.entry("dev.agora.core.local.Capability", "the annotation of Java capabilities"),
           Map.entry("dev.agora.core.local.Param", "the annotation of their parameters"),
+          Map.entry(
+              "dev.agora.core.spi.IsolationLevel", "the SPI of isolation, for provider modules"),
+          Map.entry(
+              "dev.agora.core.spi.IsolationRuntime", "the SPI of isolation, for provider modules"),
+          Map.entry(
+              "dev.agora.provider.plugin.PluginHost", "the child JVM's entry point (a main class)"),
           Map.entry("dev.agora.cli.Main", "the program's entry point"));
 
   @Test

@@ -125,7 +125,7 @@ public final class ConfigLoader {
     Map<String, Object> modules = new LinkedHashMap<>();
     for (ConfigSection<?> section : sections) {
       if (root.has(section.key())) {
-        modules.put(section.key(), section.readFrom(root, core));
+        modules.put(section.key(), read(section, root, core, problems, sources));
       }
     }
     root.rejectUnknown();
@@ -144,6 +144,21 @@ public final class ConfigLoader {
         chain,
         resilience,
         modules);
+  }
+
+  /** Reads a module's section and, when it had no problems, adds the sources it contributes. */
+  private static <T> T read(
+      ConfigSection<T> section,
+      Fields root,
+      ConfigSection.Core core,
+      List<DocumentProblem> problems,
+      List<DiscoverySource> sources) {
+    int before = problems.size();
+    T value = section.readFrom(root, core);
+    if (problems.size() == before) {
+      sources.addAll(section.sources(value, core));
+    }
+    return value;
   }
 
   /** The top-level keys core reads itself; no module may claim one. */

@@ -2,6 +2,7 @@ package dev.agora.core.spi;
 
 import dev.agora.core.doc.Fields;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -36,6 +37,15 @@ public interface ConfigSection<T> {
 
   /** The value when agora.yaml has no such section, or there is no agora.yaml. */
   T defaults();
+
+  /**
+   * The discovery sources the section's value adds to those under {@code sources:} (the plugins
+   * module's {@code plugins:} directory); asked only when the file has the section and read without
+   * problems. None by default.
+   */
+  default List<DiscoverySource> sources(T value, Core core) {
+    return List.of();
+  }
 
   /**
    * What core has read that a section may refer to.

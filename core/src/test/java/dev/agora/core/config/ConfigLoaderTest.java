@@ -16,6 +16,7 @@ import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.doc.Documents;
 import dev.agora.core.doc.Fields;
 import dev.agora.core.spi.ConfigSection;
+import dev.agora.core.spi.DiscoverySource;
 import dev.agora.rtfs.Limits;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -335,6 +336,68 @@ class ConfigLoaderTest {
                 .problems())
         .extracting(DocumentProblem::message)
         .containsExactly("expected a map, found a vector of 1 item");
+  }
+
+  /**
+   * A section that contributes a discovery source named after its greeting (the plugins one does).
+   */
+  static class SourcingSection extends GreetingSection {
+    final List<String> closed = new java.util.ArrayList<>();
+
+    @Override
+    public List<DiscoverySource> sources(Greeting g, ConfigSection.Core core) {
+      return List.of(
+          new DiscoverySource() {
+            @Override
+            public String name() {
+              return g.text();
+            }
+
+            @Override
+            public Found discover() {
+              return new Found(List.of(), List.of());
+            }
+
+            @Override
+            public void close() {
+              closed.add(g.text());
+            }
+          });
+    }
+  }
+
+  @Test
+  void a_module_section_may_add_discovery_sources_unless_it_has_problems() throws IOException {
+    SourcingSection section = new SourcingSection();
+    AgoraConfig c =
+        ConfigLoader.parse(
+            Documents.read(write("greeting: {text: plugins}\n")),
+            dir,
+            ConfigLoader.factories(),
+            List.of(section));
+    assertThat(c.sources()).extracting(DiscoverySource::name).containsExactly("plugins");
+    assertThat(new GreetingSection().sources(new Greeting("x", "local"), null)).isEmpty();
+    assertThat(
+            Assertions.catchThrowableOfType(
+                DocumentException.class,
+                () ->
+                    ConfigLoader.parse(
+                        Documents.read(write("greeting: {text: bad, to: nobody}\n")),
+                        dir,
+                        ConfigLoader.factories(),
+                        List.of(section))))
+        .isNotNull();
+    assertThat(
+            Assertions.catchThrowableOfType(
+                DocumentException.class,
+                () ->
+                    ConfigLoader.parse(
+                        Documents.read(write("greeting: {text: other}\nnonsense: 1\n")),
+                        dir,
+                        ConfigLoader.factories(),
+                        List.of(section))))
+        .isNotNull();
+    assertThat(section.closed).containsExactly("other"); // made, then closed with the file refused
   }
 
   @Test
