@@ -58,6 +58,7 @@ class ArchitectureTest {
           "dev.agora.provider.mcp",
           "dev.agora.provider.wasm",
           "dev.agora.provider.plugin",
+          "dev.agora.provider.sandbox",
           "dev.agora.server",
           "dev.agora.cli"
         }) {
@@ -162,6 +163,20 @@ class ArchitectureTest {
         .resideInAnyPackage(
             "dev.agora.provider.http..",
             "dev.agora.provider.mcp..",
+            "dev.agora.store..",
+            "dev.agora.server..",
+            "dev.agora.cli..")
+        .check(agora);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.agora.provider.sandbox..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.agora.provider.http..",
+            "dev.agora.provider.mcp..",
+            "dev.agora.provider.wasm..",
+            "dev.agora.provider.plugin..",
             "dev.agora.store..",
             "dev.agora.server..",
             "dev.agora.cli..")

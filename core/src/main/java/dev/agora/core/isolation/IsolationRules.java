@@ -1,6 +1,7 @@
 package dev.agora.core.isolation;
 
 import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.manifest.ProviderSpec;
 import dev.agora.core.spi.IsolationLevel;
 import dev.agora.rtfs.Value;
 import java.util.List;
@@ -45,6 +46,9 @@ public record IsolationRules(List<IsolationRule> rules) {
    */
   public static IsolationLevel declared(CapabilityManifest m) {
     Value v = m.provider().options().get("isolation");
+    if (v == null && m.provider() instanceof ProviderSpec.Process) {
+      return IsolationLevel.PROCESS; // a command is sandboxed unless it says isolation: none
+    }
     String text =
         switch (v) {
           case Value.Str s -> s.value();

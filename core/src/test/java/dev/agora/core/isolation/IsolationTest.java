@@ -71,7 +71,9 @@ class IsolationTest {
   static CapabilityManifest cap(String id, String type, String... effects) {
     ProviderSpec spec =
         switch (type) {
-          case "process" -> new ProviderSpec.Process(List.of("true"), Dict.EMPTY);
+          case "process" -> // isolation: none, so that only the rules require anything
+              new ProviderSpec.Process(
+                  List.of("true"), Dict.of(Value.keyword("isolation"), Value.of("none")));
           case "wasm" -> new ProviderSpec.Wasm("m.wasm", "f", Dict.EMPTY);
           default -> new ProviderSpec.Local(null, Dict.EMPTY);
         };
@@ -214,6 +216,13 @@ class IsolationTest {
         .as("another provider")
         .isEqualTo(IsolationLevel.IN_PROCESS);
     assertThat(rules.refusal(risky, IsolationLevel.WASM)).isNull();
+    assertThat(
+            IsolationRules.declared(
+                CapabilityManifest.builder("a.f")
+                    .provider(new ProviderSpec.Process(List.of("true"), Dict.EMPTY))
+                    .build()))
+        .as("a command is sandboxed unless it says isolation: none")
+        .isEqualTo(IsolationLevel.PROCESS);
   }
 
   @Test
