@@ -175,7 +175,11 @@ public final class Sandbox {
     SandboxLimits l = spec.limits();
     List<String> c = new ArrayList<>();
     c.add("prlimit");
-    c.add("--cpu=" + l.cpuSeconds() + ":" + (l.cpuSeconds() + 1)); // SIGXCPU first, SIGKILL a second later
+    c.add(
+        "--cpu="
+            + l.cpuSeconds()
+            + ":"
+            + (l.cpuSeconds() + 1)); // SIGXCPU first, SIGKILL a second later
     if (l.memoryMb() > 0) {
       long bytes = l.memoryMb() << 20;
       c.add("--as=" + bytes + ":" + bytes);

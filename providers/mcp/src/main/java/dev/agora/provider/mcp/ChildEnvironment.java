@@ -1,5 +1,7 @@
 package dev.agora.provider.mcp;
 
+import dev.agora.core.isolation.Sandbox;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,10 +77,25 @@ final class ChildEnvironment {
    * How server {@code config} is started: its command and arguments, in its working directory, with
    * only what a program needs to run and what agora.yaml gives it — never the node's secrets.
    */
-  static ProcessBuilder process(McpServerConfig config) {
+  static ProcessBuilder process(McpServerConfig config) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(config.command());
     cmd.addAll(config.args());
+    if (config.sandbox() != null) { // isolation: process — never started without the sandbox
+      Sandbox sandbox = Sandbox.host();
+      if (!sandbox.support().available()) {
+        throw new IOException(
+            "it asks for isolation: process, but the process sandbox is not available on"
+                + " this host ("
+                + sandbox.support().detail()
+                + "); it is never started without it");
+      }
+      ProcessBuilder pb = new ProcessBuilder(sandbox.wrap(config.sandbox(), cmd));
+      pb.environment().clear();
+      pb.environment().put("PATH", "/usr/bin:/bin");
+      pb.directory(config.sandbox().cwd().toFile());
+      return pb;
+    }
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().clear();
     pb.environment().putAll(of(System.getenv(), config.env()));

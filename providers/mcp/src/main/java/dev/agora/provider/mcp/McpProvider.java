@@ -1,11 +1,13 @@
 package dev.agora.provider.mcp;
 
 import dev.agora.core.error.AgoraError;
+import dev.agora.core.isolation.Sandbox;
 import dev.agora.core.json.Json;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.ProviderSpec;
 import dev.agora.core.manifest.UriTemplates;
 import dev.agora.core.spi.CallContext;
+import dev.agora.core.spi.IsolationLevel;
 import dev.agora.core.spi.Provider;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
@@ -63,6 +65,20 @@ public final class McpProvider implements Provider {
   public boolean keepsDeadline(CapabilityManifest manifest) {
     McpSource source = servers.get(((ProviderSpec.Mcp) manifest.provider()).server());
     return source != null && source.upstream().ready();
+  }
+
+  /**
+   * {@code process} for the tools of a stdio server run in the process sandbox ({@code isolation:
+   * process}) on a host that has it; {@code in-process} otherwise.
+   */
+  @Override
+  public IsolationLevel isolation(CapabilityManifest manifest) {
+    McpSource source = servers.get(((ProviderSpec.Mcp) manifest.provider()).server());
+    return source != null
+            && source.config().sandbox() != null
+            && Sandbox.host().support().available()
+        ? IsolationLevel.PROCESS
+        : IsolationLevel.IN_PROCESS;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.agora.provider.mcp;
 
+import dev.agora.core.isolation.SandboxSpec;
 import dev.agora.core.spi.Redactor;
 import java.net.URI;
 import java.nio.file.Path;
@@ -23,6 +24,8 @@ import java.util.Map;
  *     are redacted
  * @param protocol the MCP generation the server speaks ({@code protocol}): found out on first use
  *     when {@link Protocol#AUTO}
+ * @param sandbox how a stdio server is sandboxed ({@code isolation: process}, {@code network},
+ *     {@code limits}, {@code binds}), or null when it runs with Agora's own rights
  */
 record McpServerConfig(
     String name,
@@ -37,7 +40,28 @@ record McpServerConfig(
     Duration timeout,
     int maxBytes,
     Redactor secrets,
-    Protocol protocol) {
+    Protocol protocol,
+    SandboxSpec sandbox) {
+
+  /** A server run with Agora's own rights (no {@code isolation: process}). */
+  McpServerConfig(
+      String name,
+      Transport transport,
+      String command,
+      List<String> args,
+      Map<String, String> env,
+      Path cwd,
+      URI url,
+      Map<String, String> headers,
+      List<String> roots,
+      Duration timeout,
+      int maxBytes,
+      Redactor secrets,
+      Protocol protocol) {
+    this(
+        name, transport, command, args, env, cwd, url, headers, roots, timeout, maxBytes, secrets,
+        protocol, null);
+  }
 
   /**
    * Where HTTP requests go: {@code url}, or with {@code /mcp} ({@code /sse} for the legacy SSE

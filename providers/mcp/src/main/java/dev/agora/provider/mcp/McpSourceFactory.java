@@ -1,6 +1,8 @@
 package dev.agora.provider.mcp;
 
 import dev.agora.core.doc.Fields;
+import dev.agora.core.isolation.SandboxLimits;
+import dev.agora.core.isolation.SandboxSpec;
 import dev.agora.core.spi.DiscoverySource;
 import dev.agora.core.spi.Redactor;
 import dev.agora.core.spi.SourceFactory;
@@ -118,6 +120,7 @@ public final class McpSourceFactory implements SourceFactory {
             f.integer(
                 "max_bytes", McpServerConfig.DEFAULT_MAX_BYTES, 1, McpServerConfig.MOST_MAX_BYTES);
     McpServerConfig.Protocol protocol = protocol(f, transport);
+    SandboxSpec sandbox = sandbox(f, base, cwd, command, env);
     f.rejectUnknown();
     if (transport == null
         || protocol == null
@@ -140,7 +143,55 @@ public final class McpSourceFactory implements SourceFactory {
             timeout,
             maxBytes,
             secrets[0],
-            protocol));
+            protocol,
+            sandbox));
+  }
+
+  /**
+   * {@code isolation: process} (a stdio server only): the sandbox it runs in — no network unless
+   * {@code network: true}, {@code limits} (no address-space limit unless {@code memory_mb} is
+   * given: V8 and the JVM reserve large ranges), read-only {@code binds} besides its working
+   * directory (relative to agora.yaml; a server's packages, such as a {@code node_modules}
+   * directory). Null for {@code isolation: none}, the default.
+   */
+  private static SandboxSpec sandbox(
+      Fields f, Path base, Path cwd, String command, Map<String, String> env) {
+    String isolation = f.string("isolation", "none");
+    boolean network = f.bool("network", false);
+    Fields l = f.map("limits");
+    SandboxLimits d = SandboxLimits.DEFAULT;
+    int cpu = (int) l.integer("cpu_seconds", 86_400, 1, 86_400 * 365);
+    long mem = l.integer("memory_mb", 0, 0, 1 << 20);
+    int files = (int) l.integer("open_files", d.openFiles(), 8, 1 << 20);
+    int procs = (int) l.integer("processes", d.processes(), 1, 1 << 16);
+    l.rejectUnknown();
+    List<Path> binds = new ArrayList<>();
+    for (String b : f.strings("binds")) {
+      binds.add(base.resolve(b).toAbsolutePath().normalize());
+    }
+    switch (isolation) {
+      case "none" -> {
+        return null;
+      }
+      case "process" -> {
+        if (command == null) {
+          f.problem("isolation", "only a stdio server (command) can run in the process sandbox");
+          return null;
+        }
+        Path dir = cwd != null ? cwd : base.toAbsolutePath().normalize();
+        if (command.contains("/")) {
+          binds.add(Path.of(command).toAbsolutePath().normalize().getParent());
+        }
+        return new SandboxSpec(
+            dir, env, new SandboxLimits(cpu, mem, files, procs), network, binds, List.of());
+      }
+      default -> {
+        f.problem(
+            "isolation",
+            "'" + isolation + "' is not an isolation for an MCP server; use process or none");
+        return null;
+      }
+    }
   }
 
   /** {@code protocol}: auto, 2025-11-25 or 2026-07-28 (null and a problem if neither). */

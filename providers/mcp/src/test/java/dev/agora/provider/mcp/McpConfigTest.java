@@ -127,7 +127,7 @@ class McpConfigTest {
             "agora.yaml:6: sources[4].url: 'ftp://h/x' is not an http(s) URL",
             "agora.yaml:7: sources[5].transport: 'pigeon' is not a transport; use stdio, http or sse",
             "agora.yaml:8: sources[6].colour: unknown key 'colour'; known keys are type, name, command, url, transport, "
-                + "args, env, cwd, headers, bearer_env, roots, timeout, max_bytes, protocol",
+                + "args, env, cwd, headers, bearer_env, roots, timeout, max_bytes, protocol, isolation, network, limits, binds",
             "agora.yaml:9: sources[7].max_bytes: expected an integer from 1 to 1073741824, found 0 (integer)",
             "agora.yaml:10: sources[8].max_bytes: expected an integer from 1 to 1073741824, found"
                 + " 2000000000 (integer)");
