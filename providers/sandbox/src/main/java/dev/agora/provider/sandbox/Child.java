@@ -34,17 +34,17 @@ final class Child implements AutoCloseable {
   private final Process process;
   private final Tail stderr = new Tail(STDERR_TAIL);
   private final AtomicBoolean killedAtDeadline = new AtomicBoolean();
-  private final Thread drain;
+  private final java.util.concurrent.CompletableFuture<Void> drained;
   private final int uid;
 
   private Child(String id, Process process, int uid) {
     this.id = id;
     this.process = process;
     this.uid = uid;
-    this.drain =
-        Thread.ofVirtual()
-            .name("agora-process-stderr")
-            .start(() -> stderr.drain(process.getErrorStream()));
+    this.drained =
+        java.util.concurrent.CompletableFuture.runAsync(
+            () -> stderr.drain(process.getErrorStream()),
+            r -> Thread.ofVirtual().name("agora-process-stderr").start(r));
   }
 
   /**
@@ -98,8 +98,8 @@ final class Child implements AutoCloseable {
   }
 
   /** Waits for the child to exit (it has closed its stdout) and returns its exit code. */
-  int exitCode() throws InterruptedException {
-    return process.waitFor();
+  int exitCode() {
+    return process.onExit().join().exitValue();
   }
 
   /**
@@ -132,11 +132,7 @@ final class Child implements AutoCloseable {
    * The end of what the child wrote on stderr, once it has closed it (waiting a second at most).
    */
   String stderrTail() {
-    try {
-      drain.join(Duration.ofSeconds(1));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    drained.completeOnTimeout(null, 1, TimeUnit.SECONDS).join();
     String tail = stderr.text().strip();
     return tail.isEmpty() ? "" : "; stderr: " + tail;
   }
@@ -152,11 +148,7 @@ final class Child implements AutoCloseable {
     if (process.isAlive()) {
       kill();
     }
-    try {
-      process.waitFor(); // its uid may be reused only once it is gone
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    process.onExit().join(); // its uid may be reused only once it is gone
     release(uid);
   }
 

@@ -95,11 +95,6 @@ public final class ProcessProvider implements Provider {
           throw child.failure("the command " + Child.ending(code));
         }
         return parse(manifest.id(), out, child);
-      } catch (IOException e) {
-        if (child.killedAtDeadline()) {
-          throw new AgoraError.Timeout(manifest.id(), call.timeout());
-        }
-        throw child.failure("cannot read the command's answer: " + e.getMessage());
       } finally {
         deadline.cancel(false);
       }

@@ -83,9 +83,6 @@ final class WarmPool {
         throw new AgoraError.Timeout(id, call.timeout());
       }
       throw child.failure("cannot talk to the warm command: " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AgoraError.Cancelled(id, "interrupted while the warm command ended");
     } finally {
       deadline.cancel(false);
     }

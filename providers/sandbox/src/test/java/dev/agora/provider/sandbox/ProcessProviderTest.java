@@ -252,14 +252,21 @@ class ProcessProviderTest {
           {"\"network\": \"yes\"", "'network' must be true or false"},
           {"\"cwd\": 5", "'cwd' must be a string"},
           {"\"colour\": 1", "'colour' is not a process provider option"},
-          {"\"pool_size\": 0", "'pool_size' must be an integer from 1"}
+          {"\"pool_size\": 0", "'pool_size' must be an integer from 1"},
+          {"\"pool_size\": 999", "'pool_size' must be an integer from 1 to 256"},
+          {"\"pool_size\": \"x\"", "'pool_size' must be an integer"},
+          {"\"env\": {\"A\": 1}", "'env' maps variable names to strings"}
         }) {
       CapabilityManifest c =
           CapabilityManifest.builder("t.bad")
               .provider(
                   new ProviderSpec.Process(
                       List.of("python3", "x.py"),
-                      (Dict) Json.parse("{\"cwd\": \"" + dir + "\", " + bad[0] + "}")))
+                      (Dict)
+                          Json.parse(
+                              bad[0].startsWith("\"cwd\"")
+                                  ? "{" + bad[0] + "}"
+                                  : "{\"cwd\": \"" + dir + "\", " + bad[0] + "}")))
               .build();
       assertThat(provider.isolation(c)).as(bad[0]).isEqualTo(IsolationLevel.IN_PROCESS);
       assertThat(m.register(c, "test"))
