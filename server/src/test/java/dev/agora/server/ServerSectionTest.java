@@ -41,7 +41,8 @@ class ServerSectionTest {
   @Test
   void the_loader_finds_the_section_on_the_class_path() throws IOException {
     assertThat(ConfigLoader.sections())
-        .hasSize(5) // core's rtfs:, trust:, approvals: and receipts:, and this module's server:
+        .hasSize(6) // core's rtfs:, trust:, approvals:, receipts: and isolation:, and this module's
+        // server:
         .anySatisfy(s -> assertThat(s).isInstanceOf(ServerSection.class));
     AgoraConfig c =
         ConfigLoader.load(
