@@ -66,7 +66,10 @@ public final class Sandbox {
             probeCommand);
     String detail;
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+      pb.environment().clear();
+      pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+      Process p = pb.start();
       p.getOutputStream().close();
       boolean done = p.waitFor(5, TimeUnit.SECONDS);
       if (!done) {
@@ -160,6 +163,17 @@ public final class Sandbox {
     return wrap(spec, command, NOBODY);
   }
 
+  /**
+   * The whole environment a child of {@code spec} is started with — the spec's variables and a
+   * {@code PATH} (unless they set one), nothing of Agora's: give it to the {@link ProcessBuilder}
+   * that runs {@link #wrap}'s command line (after clearing it), never put it on that command line.
+   */
+  public static Map<String, String> environment(SandboxSpec spec) {
+    Map<String, String> env = new TreeMap<>(spec.env());
+    env.putIfAbsent("PATH", "/usr/bin:/bin");
+    return env;
+  }
+
   /** The uid children run as when Agora is root and no other is given. */
   public static final int NOBODY = 65534;
 
@@ -250,19 +264,9 @@ public final class Sandbox {
       c.addAll(List.of("--bind", s, s));
     }
     // the root bwrap builds is a tmpfs: remounted read-only, only /tmp and the binds stay writable
-    c.addAll(
-        List.of(
-            "--remount-ro",
-            "/",
-            "--chdir",
-            cwd,
-            "--clearenv",
-            "--setenv",
-            "PATH",
-            "/usr/bin:/bin"));
-    for (Map.Entry<String, String> e : new TreeMap<>(spec.env()).entrySet()) {
-      c.addAll(List.of("--setenv", e.getKey(), e.getValue()));
-    }
+    c.addAll(List.of("--remount-ro", "/", "--chdir", cwd));
+    // No --setenv: a command line is readable by every user of the host (ps), and env values may
+    // be secrets. The child inherits bwrap's environment, which the caller sets to environment().
     c.add("--");
     c.add(exe);
     c.addAll(command.subList(1, command.size()));

@@ -92,7 +92,7 @@ final class ChildEnvironment {
       }
       ProcessBuilder pb = new ProcessBuilder(sandbox.wrap(config.sandbox(), cmd));
       pb.environment().clear();
-      pb.environment().put("PATH", "/usr/bin:/bin");
+      pb.environment().putAll(Sandbox.environment(config.sandbox()));
       pb.directory(config.sandbox().cwd().toFile());
       return pb;
     }

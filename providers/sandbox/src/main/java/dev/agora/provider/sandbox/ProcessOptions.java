@@ -2,10 +2,12 @@ package dev.agora.provider.sandbox;
 
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.isolation.SandboxLimits;
+import dev.agora.core.isolation.SandboxSpec;
 import dev.agora.core.json.Json;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -41,6 +43,11 @@ record ProcessOptions(
 
   ProcessOptions {
     env = Map.copyOf(env);
+  }
+
+  /** The sandbox these options describe (nothing bound beyond {@code cwd}). */
+  SandboxSpec spec() {
+    return new SandboxSpec(cwd, env, limits, network, List.of(), List.of());
   }
 
   private static final Set<String> SPEC_KEYS = Set.of("command");

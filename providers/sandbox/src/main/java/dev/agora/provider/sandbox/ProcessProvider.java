@@ -2,7 +2,6 @@ package dev.agora.provider.sandbox;
 
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.isolation.Sandbox;
-import dev.agora.core.isolation.SandboxSpec;
 import dev.agora.core.json.Json;
 import dev.agora.core.json.JsonException;
 import dev.agora.core.manifest.CapabilityManifest;
@@ -18,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 
@@ -161,22 +159,11 @@ public final class ProcessProvider implements Provider {
   private static Child spawn(CapabilityManifest m, ProcessOptions o, Sandbox s) {
     List<String> command = ((ProviderSpec.Process) m.provider()).command();
     if (s == null) {
-      return Child.start(m.id(), command, env(o), o.cwd(), -1);
+      return Child.start(m.id(), command, Sandbox.environment(o.spec()), o.cwd(), -1);
     }
     int uid = s.changesUid() ? Uids.take(m.id()) : -1;
-    List<String> wrapped =
-        s.wrap(
-            new SandboxSpec(o.cwd(), o.env(), o.limits(), o.network(), List.of(), List.of()),
-            command,
-            uid < 0 ? Sandbox.NOBODY : uid);
-    return Child.start(m.id(), wrapped, env(o), o.cwd(), uid);
-  }
-
-  /** What the child's environment holds: only the configured variables, and a PATH. */
-  private static Map<String, String> env(ProcessOptions o) {
-    Map<String, String> env = new TreeMap<>(o.env());
-    env.putIfAbsent("PATH", "/usr/bin:/bin");
-    return env;
+    List<String> wrapped = s.wrap(o.spec(), command, uid < 0 ? Sandbox.NOBODY : uid);
+    return Child.start(m.id(), wrapped, Sandbox.environment(o.spec()), o.cwd(), uid);
   }
 
   private static String key(CapabilityManifest m) {
