@@ -27,9 +27,21 @@ public final class Providers {
     byType.put(provider.type(), provider);
   }
 
-  /** The provider for {@code type}, or null. */
+  /**
+   * The provider for {@code type}, or null: the one of that type, else one that {@linkplain
+   * Provider#serves serves} it (a type a plugin adds).
+   */
   public Provider get(String type) {
-    return byType.get(type);
+    Provider p = byType.get(type);
+    if (p != null) {
+      return p;
+    }
+    for (Provider other : byType.values()) {
+      if (other.serves(type)) {
+        return other;
+      }
+    }
+    return null;
   }
 
   public Collection<Provider> all() {

@@ -17,11 +17,13 @@ import dev.agora.core.doc.Documents;
 import dev.agora.core.doc.Fields;
 import dev.agora.core.spi.ConfigSection;
 import dev.agora.core.spi.DiscoverySource;
+import dev.agora.core.spi.IsolationDemands;
 import dev.agora.core.spi.SourceFactory;
 import dev.agora.core.store.Stores;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -123,9 +125,16 @@ public final class ConfigLoader {
     ResiliencePolicy resilience = ResilienceSection.read(root.map("resilience"));
     ConfigSection.Core core = new ConfigSection.Core(base, contexts.keySet());
     Map<String, Object> modules = new LinkedHashMap<>();
-    for (ConfigSection<?> section : sections) {
+    // isolation first (core's own section, in core.isolation): the other sections see its rules
+    List<ConfigSection<?>> ordered = new ArrayList<>(sections);
+    ordered.sort(Comparator.comparing(s -> !s.key().equals("isolation")));
+    for (ConfigSection<?> section : ordered) {
       if (root.has(section.key())) {
-        modules.put(section.key(), read(section, root, core, problems, sources));
+        Object value = read(section, root, core, problems, sources);
+        modules.put(section.key(), value);
+        if (value instanceof IsolationDemands rules) {
+          core = new ConfigSection.Core(base, contexts.keySet(), rules);
+        }
       }
     }
     root.rejectUnknown();

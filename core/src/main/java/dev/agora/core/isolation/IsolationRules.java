@@ -2,6 +2,7 @@ package dev.agora.core.isolation;
 
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.ProviderSpec;
+import dev.agora.core.spi.IsolationDemands;
 import dev.agora.core.spi.IsolationLevel;
 import dev.agora.rtfs.Value;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.List;
  * The isolation policy of a node: agora.yaml's {@code isolation:} rules, plus what each manifest
  * asks for itself ({@code provider: {…, isolation: process}}). The strictest requirement wins.
  */
-public record IsolationRules(List<IsolationRule> rules) {
+public record IsolationRules(List<IsolationRule> rules) implements IsolationDemands {
 
   /** No rules: only what manifests ask for themselves. */
   public static final IsolationRules NONE = new IsolationRules(List.of());
@@ -37,6 +38,22 @@ public record IsolationRules(List<IsolationRule> rules) {
       }
     }
     return best;
+  }
+
+  @Override
+  public IsolationLevel requiredLevel(CapabilityManifest m) {
+    return required(m).level();
+  }
+
+  @Override
+  public String mayIsolate(String providerType) {
+    for (IsolationRule r : rules) {
+      if (r.require() != IsolationLevel.IN_PROCESS
+          && (r.providers().isEmpty() || r.providers().contains(providerType))) {
+        return r.describe();
+      }
+    }
+    return null;
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.agora.core.isolation;
 
+import dev.agora.core.doc.Fields;
+
 /**
  * Resource limits of a sandboxed child, applied with {@code prlimit}.
  *
@@ -20,5 +22,21 @@ public record SandboxLimits(int cpuSeconds, long memoryMb, int openFiles, int pr
       throw new IllegalArgumentException(
           "sandbox limits must be positive (memory_mb may be 0 for unlimited)");
     }
+  }
+
+  /**
+   * A {@code limits:} map of agora.yaml ({@code {cpu_seconds: 2, memory_mb: 256, open_files: 64,
+   * processes: 16}}), each key defaulting to {@code defaults}'; unknown keys are problems of {@code
+   * f}.
+   */
+  public static SandboxLimits read(Fields f, SandboxLimits defaults) {
+    SandboxLimits l =
+        new SandboxLimits(
+            (int) f.integer("cpu_seconds", defaults.cpuSeconds(), 1, 86_400L * 365),
+            f.integer("memory_mb", defaults.memoryMb(), 0, 1 << 20),
+            (int) f.integer("open_files", defaults.openFiles(), 8, 1 << 20),
+            (int) f.integer("processes", defaults.processes(), 1, 1 << 16));
+    f.rejectUnknown();
+    return l;
   }
 }

@@ -315,13 +315,14 @@ public final class Manifests {
               + String.join(", ", new TreeSet<>(PROVIDER_TYPES)));
       return null;
     }
-    if (!PROVIDER_TYPES.contains(type)) {
+    if (!PROVIDER_TYPES.contains(type) && !type.contains(".")) {
       p.problem(
           "type",
           "unknown provider type '"
               + type
               + "'; known types are "
-              + String.join(", ", new TreeSet<>(PROVIDER_TYPES)));
+              + String.join(", ", new TreeSet<>(PROVIDER_TYPES))
+              + " (and those plugins add, named with a dot: acme.rpc)");
       return null;
     }
     Dict options = options(v);
@@ -359,13 +360,14 @@ public final class Manifests {
           nonNull(
               p.required("module"),
               module -> new ProviderSpec.Wasm(module, p.string("function", null), options));
-      default -> // plugin
+      case "plugin" ->
           nonNull(
               p.required("plugin"),
               plugin ->
                   nonNull(
                       p.required("handler"),
                       handler -> new ProviderSpec.Plugin(plugin, handler, options)));
+      default -> new ProviderSpec.Extension(type, options); // a plugin's type: acme.rpc
     };
   }
 

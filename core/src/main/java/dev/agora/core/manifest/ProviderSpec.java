@@ -124,4 +124,13 @@ public sealed interface ProviderSpec {
       b.put("plugin", Value.of(plugin)).put("handler", Value.of(handler));
     }
   }
+
+  /**
+   * A provider type a plugin adds ({@code provider: {type: acme.rpc, …}}): its name has a dot, so
+   * it never clashes with a built-in type; everything else in the section is its options.
+   */
+  record Extension(String type, Dict options) implements ProviderSpec {
+    @Override
+    public void fields(Dict.Builder b) {}
+  }
 }

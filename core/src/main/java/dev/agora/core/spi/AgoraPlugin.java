@@ -13,10 +13,10 @@ import java.util.Objects;
  * {@code dev.agora.core.doc}, {@code dev.agora.rtfs}) and the JDK — never core's internals or
  * another plugin (docs/PLUGINS.md).
  *
- * <p>A plugin contributes Java functions as capabilities ({@link #capabilities}) and discovery
- * sources ({@link #sources}) whose manifests are registered with the plugin's. Every manifest goes
- * through the registry's admission, so trust's {@code require_signature} applies to them as to
- * files.
+ * <p>A plugin contributes Java functions as capabilities ({@link #capabilities}), provider types
+ * ({@link #providers}) and discovery sources ({@link #sources}) whose manifests are registered with
+ * the plugin's. Every manifest goes through the registry's admission, so trust's {@code
+ * require_signature} applies to them as to files.
  */
 public interface AgoraPlugin {
 
@@ -40,6 +40,15 @@ public interface AgoraPlugin {
 
   /** The capabilities it implements in Java. */
   default List<Capability> capabilities() {
+    return List.of();
+  }
+
+  /**
+   * Provider types it adds: manifests from anywhere (a file, a source) may then use {@code
+   * provider: {type: <its type>, …}} while the plugin is loaded. A type's name must have a dot
+   * ({@code acme.rpc}), and only a plugin loaded in Agora's JVM can add one.
+   */
+  default List<Provider> providers() {
     return List.of();
   }
 

@@ -3,6 +3,7 @@ package dev.agora.core.spi;
 import dev.agora.core.doc.Fields;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -52,10 +53,18 @@ public interface ConfigSection<T> {
    *
    * @param base the directory of agora.yaml, for relative paths
    * @param contexts the names of the configured security contexts
+   * @param isolation the {@code isolation:} rules (read before every module's section): the plugins
+   *     module decides by them which JARs to load in a sandboxed child
    */
-  record Core(Path base, Set<String> contexts) {
+  record Core(Path base, Set<String> contexts, IsolationDemands isolation) {
     public Core {
       contexts = Set.copyOf(contexts);
+      Objects.requireNonNull(isolation, "isolation");
+    }
+
+    /** What core has read, with no isolation rules. */
+    public Core(Path base, Set<String> contexts) {
+      this(base, contexts, IsolationDemands.NONE);
     }
   }
 }

@@ -21,6 +21,14 @@ public interface Provider {
   /** The provider type this handles, as written in manifests. */
   String type();
 
+  /**
+   * True if it executes capabilities of provider {@code type}: its own {@link #type()}; the plugins
+   * module's provider also serves the types plugins add ({@code acme.rpc}) while they are loaded.
+   */
+  default boolean serves(String type) {
+    return type().equals(type);
+  }
+
   /** Executes one call; {@code input} conforms to the manifest's input schema. */
   Value execute(CapabilityManifest manifest, Value input, CallContext call) throws Exception;
 

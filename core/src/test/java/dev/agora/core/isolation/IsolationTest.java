@@ -12,19 +12,26 @@ import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.config.ConfigLoader;
 import dev.agora.core.doc.DocumentException;
+import dev.agora.core.doc.Documents;
+import dev.agora.core.doc.Fields;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Manifests;
 import dev.agora.core.manifest.ProviderSpec;
 import dev.agora.core.registry.Registry;
 import dev.agora.core.spi.CallContext;
+import dev.agora.core.spi.ConfigSection;
+import dev.agora.core.spi.IsolationDemands;
 import dev.agora.core.spi.IsolationLevel;
 import dev.agora.core.spi.Provider;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -223,6 +230,54 @@ class IsolationTest {
                     .build()))
         .as("a command is sandboxed unless it says isolation: none")
         .isEqualTo(IsolationLevel.PROCESS);
+  }
+
+  @Test
+  void whatRulesMayDemandIsKnownBeforeTheManifestAndModuleSectionsSeeIt() throws Exception {
+    Path f = dir.resolve("agora.yaml");
+    Files.writeString(
+        f,
+        """
+        isolation:
+          - {providers: [mcp], require: process}
+          - {providers: [local], risk: high, require: in-process}
+          - {capabilities: "untrusted.*", require: wasm}
+        seen: {}
+        """);
+    List<IsolationDemands> seen = new ArrayList<>();
+    ConfigSection<String> module =
+        new ConfigSection<>() {
+          @Override
+          public String key() {
+            return "seen";
+          }
+
+          @Override
+          public String read(Fields section, Core core) {
+            seen.add(core.isolation());
+            return "read";
+          }
+
+          @Override
+          public String defaults() {
+            return "";
+          }
+        };
+    List<ConfigSection<?>> sections = new ArrayList<>(List.of(module));
+    sections.addAll(ConfigLoader.sections()); // the isolation section after the module: read first
+    AgoraConfig c = ConfigLoader.parse(Documents.read(f), dir, Map.of(), sections);
+    IsolationDemands demands = seen.getFirst();
+    assertThat(demands).isEqualTo(IsolationSection.of(c));
+    assertThat(demands.mayIsolate("mcp")).isEqualTo("isolation rule 1 (providers [mcp])");
+    assertThat(demands.mayIsolate("plugin"))
+        .isEqualTo("isolation rule 3 (capabilities \"untrusted.*\")");
+    assertThat(demands.requiredLevel(cap("untrusted.x", "local", "network")))
+        .isEqualTo(IsolationLevel.WASM);
+    assertThat(IsolationRules.NONE.mayIsolate("plugin")).isNull();
+    assertThat(IsolationDemands.NONE.mayIsolate("plugin")).isNull();
+    assertThat(IsolationDemands.NONE.requiredLevel(cap("untrusted.x", "local", "network")))
+        .isEqualTo(IsolationLevel.IN_PROCESS);
+    assertThat(new ConfigSection.Core(dir, Set.of()).isolation()).isSameAs(IsolationDemands.NONE);
   }
 
   @Test

@@ -24,6 +24,23 @@ class ManifestsTest {
   }
 
   @Test
+  void a_provider_type_with_a_dot_is_one_a_plugin_adds_and_keeps_its_options() throws IOException {
+    Manifests.LoadResult r =
+        load(
+            "ext.yaml",
+            """
+            - id: greet.hello
+              provider: {type: acme.greet, greeting: Hello, isolation: none}
+            """);
+    assertThat(r.problems()).isEmpty();
+    ProviderSpec p = r.manifests().getFirst().provider();
+    assertThat(p).isInstanceOf(ProviderSpec.Extension.class);
+    assertThat(p.type()).isEqualTo("acme.greet");
+    assertThat(p.options().get("greeting")).isEqualTo(Value.of("Hello"));
+    assertThat(p.toValue().get("type")).isEqualTo(Value.keyword("acme.greet"));
+  }
+
+  @Test
   void a_yaml_manifest_with_every_field() throws IOException {
     Manifests.LoadResult r =
         load(
@@ -130,7 +147,8 @@ class ManifestsTest {
         .containsExactly(
             "mixed.yaml:3: [1].id: 'bad one' contains ' '; ids use letters, digits, _ and -, with . : / between segments",
             "mixed.yaml:4: [1].version: '1.2' is not a semantic version (MAJOR.MINOR.PATCH, such as 1.2.0)",
-            "mixed.yaml:5: [1].provider.type: unknown provider type 'ftp'; known types are http, local, mcp, plugin, process, wasm",
+            "mixed.yaml:5: [1].provider.type: unknown provider type 'ftp'; known types are http, local, mcp, plugin, process, wasm"
+                + " (and those plugins add, named with a dot: acme.rpc)",
             "mixed.yaml:6: [1].effects: :pure cannot be combined with other effects [network]",
             "mixed.yaml:7: [1].colour: unknown key 'colour'; known keys are id, name, description, version, provider, "
                 + "input_schema, output_schema, effects, permissions, metadata, timeout, sla, attestation, approval",

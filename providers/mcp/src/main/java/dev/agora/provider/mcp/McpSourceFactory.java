@@ -158,13 +158,11 @@ public final class McpSourceFactory implements SourceFactory {
       Fields f, Path base, Path cwd, String command, Map<String, String> env) {
     String isolation = f.string("isolation", "none");
     boolean network = f.bool("network", false);
-    Fields l = f.map("limits");
     SandboxLimits d = SandboxLimits.DEFAULT;
-    int cpu = (int) l.integer("cpu_seconds", 86_400, 1, 86_400 * 365);
-    long mem = l.integer("memory_mb", 0, 0, 1 << 20);
-    int files = (int) l.integer("open_files", d.openFiles(), 8, 1 << 20);
-    int procs = (int) l.integer("processes", d.processes(), 1, 1 << 16);
-    l.rejectUnknown();
+    SandboxLimits limits =
+        SandboxLimits.read(
+            f.map("limits"),
+            new SandboxLimits(86_400, 0, d.openFiles(), d.processes())); // a server runs long
     List<Path> binds = new ArrayList<>();
     for (String b : f.strings("binds")) {
       binds.add(base.resolve(b).toAbsolutePath().normalize());
@@ -182,8 +180,7 @@ public final class McpSourceFactory implements SourceFactory {
         if (command.contains("/")) {
           binds.add(Path.of(command).toAbsolutePath().normalize().getParent());
         }
-        return new SandboxSpec(
-            dir, env, new SandboxLimits(cpu, mem, files, procs), network, binds, List.of());
+        return new SandboxSpec(dir, env, limits, network, binds, List.of());
       }
       default -> {
         f.problem(

@@ -8,6 +8,8 @@ import dev.agora.core.manifest.ProviderSpec;
 import dev.agora.core.spi.AgoraPlugin;
 import dev.agora.core.spi.CallContext;
 import dev.agora.core.spi.DiscoverySource;
+import dev.agora.core.spi.IsolationLevel;
+import dev.agora.core.spi.Provider;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import java.io.IOException;
@@ -43,6 +45,7 @@ final class LoadedPlugin implements Plugin {
   private final String id;
   private final String version;
   private volatile Map<String, AgoraPlugin.Handler> handlers; // manifest id@version → body
+  private volatile Map<String, Provider> providers; // provider type it adds → provider
   private final List<CapabilityManifest> manifests;
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean retired;
@@ -55,6 +58,7 @@ final class LoadedPlugin implements Plugin {
       String id,
       String version,
       Map<String, AgoraPlugin.Handler> handlers,
+      Map<String, Provider> providers,
       List<CapabilityManifest> manifests) {
     this.jar = jar;
     this.sha256 = sha256;
@@ -63,6 +67,7 @@ final class LoadedPlugin implements Plugin {
     this.id = id;
     this.version = version;
     this.handlers = Map.copyOf(handlers);
+    this.providers = Map.copyOf(providers);
     this.manifests = List.copyOf(manifests);
   }
 
@@ -178,7 +183,23 @@ final class LoadedPlugin implements Plugin {
             "plugin " + id + "'s source " + s.name() + " failed: " + e.getMessage(), e);
       }
     }
-    return new LoadedPlugin(jar, sha256, copy, loader, id, version, handlers, manifests);
+    Map<String, Provider> providers = new LinkedHashMap<>();
+    for (Provider p : plugin.providers()) {
+      String type = p.type();
+      if (type == null || !type.contains(".") || !type.equals(type.strip())) {
+        throw new PluginException(
+            "plugin "
+                + id
+                + " adds provider type '"
+                + type
+                + "': a plugin's provider type is named with a dot (acme.rpc)");
+      }
+      if (providers.putIfAbsent(type, p) != null) {
+        throw new PluginException("plugin " + id + " adds provider type " + type + " twice");
+      }
+    }
+    return new LoadedPlugin(
+        jar, sha256, copy, loader, id, version, handlers, Map.copyOf(providers), manifests);
   }
 
   /** A plugin's provenance origin: its JAR, the JAR's digest, the plugin's id and version. */
@@ -261,16 +282,37 @@ final class LoadedPlugin implements Plugin {
   @Override
   public Value call(String key, CapabilityManifest m, Value input, CallContext call)
       throws Exception {
-    inFlight.incrementAndGet();
     AgoraPlugin.Handler handler = handlers.get(key);
+    return run(m, handler == null ? null : () -> handler.apply(input, call));
+  }
+
+  @Override
+  public Set<String> providerTypes() {
+    return providers.keySet();
+  }
+
+  /** Runs a capability of a provider type it adds; what it throws becomes a typed error. */
+  Value execute(String type, CapabilityManifest m, Value input, CallContext call) throws Exception {
+    Provider p = providers.get(type);
+    return run(m, p == null ? null : () -> p.execute(m, input, call));
+  }
+
+  /** What a plugin runs: a handler, or a provider it adds. */
+  private interface Body {
+    Value run() throws Exception;
+  }
+
+  /** Runs {@code body} (null: released just as the call came) with the plugin's loader. */
+  private Value run(CapabilityManifest m, Body body) throws Exception {
+    inFlight.incrementAndGet();
     Thread t = Thread.currentThread();
     ClassLoader before = t.getContextClassLoader();
     t.setContextClassLoader(loader);
     try {
-      if (handler == null) { // released just as this call came
+      if (body == null) {
         throw AgoraError.ProviderError.refused(m.id(), "plugin " + label() + " was unloaded", null);
       }
-      return handler.apply(input, call);
+      return body.run();
     } catch (AgoraError | InterruptedException e) {
       throw e;
     } catch (Exception | LinkageError | StackOverflowError e) {
@@ -295,6 +337,11 @@ final class LoadedPlugin implements Plugin {
    * when the last one returns.
    */
   @Override
+  public IsolationLevel isolation() {
+    return IsolationLevel.IN_PROCESS;
+  }
+
+  @Override
   public void retire() {
     retired = true;
     if (inFlight.get() == 0) {
@@ -307,6 +354,14 @@ final class LoadedPlugin implements Plugin {
     if (l != null) {
       loader = null;
       handlers = Map.of();
+      Map<String, Provider> added = providers;
+      providers = Map.of();
+      for (Provider p : added.values()) {
+        try {
+          p.close();
+        } catch (RuntimeException | LinkageError e) { // its loader closes anyway
+        }
+      }
       close(l, copy);
     }
   }

@@ -70,6 +70,9 @@ public final class PluginHost {
             .put("plugin", Value.of(loaded.id()))
             .put("version", Value.of(loaded.version()))
             .put(
+                "providers",
+                Vec.of(loaded.providerTypes().stream().map(t -> (Value) Value.of(t)).toList()))
+            .put(
                 "manifests",
                 Vec.of(
                     loaded.manifests().stream()
@@ -129,6 +132,10 @@ public final class PluginHost {
       return b.put("result", Value.of(Printer.print(v))).build();
     } catch (Exception e) {
       return b.put("error", Value.of(String.valueOf(e.getMessage()))).build();
+    } catch (OutOfMemoryError e) { // its garbage is gone with the call: the host serves on
+      return b.put(
+              "error", Value.of("plugin " + p.label() + " ran out of memory: " + e.getMessage()))
+          .build();
     }
   }
 

@@ -2,8 +2,11 @@ package dev.agora.provider.plugin;
 
 import dev.agora.chain.Hashes;
 import dev.agora.core.doc.DocumentProblem;
+import dev.agora.core.isolation.Sandbox;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.spi.DiscoverySource;
+import dev.agora.core.spi.IsolationDemands;
+import dev.agora.core.spi.IsolationLevel;
 import dev.agora.core.spi.Provider;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
@@ -42,6 +45,8 @@ final class PluginSource implements DiscoverySource {
   private final Path work;
   private final ClassLoader agora;
   private final List<PathMatcher> outOfProcess;
+  private final IsolationDemands isolation;
+  private final PluginHosts hosts;
   private volatile UnaryOperator<List<String>> wrapper = UnaryOperator.identity();
   private PluginProvider provider = new PluginProvider();
   private Map<Path, Plugin> loaded = new LinkedHashMap<>();
@@ -54,6 +59,9 @@ final class PluginSource implements DiscoverySource {
    * @param work where the loaded JARs' private copies go
    * @param agora the class loader the SPI comes from
    * @param outOfProcess globs of JAR file names whose plugins run in a child JVM
+   * @param isolation what policy demands: a JAR whose capabilities it may want isolated is loaded
+   *     in a sandboxed host first
+   * @param hosts starts the child JVMs
    */
   PluginSource(
       String name,
@@ -61,7 +69,9 @@ final class PluginSource implements DiscoverySource {
       boolean watch,
       Path work,
       ClassLoader agora,
-      List<String> outOfProcess) {
+      List<String> outOfProcess,
+      IsolationDemands isolation,
+      PluginHosts hosts) {
     this.name = name;
     this.dir = dir;
     this.watch = watch;
@@ -69,6 +79,27 @@ final class PluginSource implements DiscoverySource {
     this.agora = agora;
     this.outOfProcess =
         outOfProcess.stream().map(g -> dir.getFileSystem().getPathMatcher("glob:" + g)).toList();
+    this.isolation = isolation;
+    this.hosts = hosts;
+  }
+
+  /** A source with no isolation rules, whose out-of-process hosts run plain (for tests). */
+  PluginSource(
+      String name,
+      Path dir,
+      boolean watch,
+      Path work,
+      ClassLoader agora,
+      List<String> outOfProcess) {
+    this(
+        name,
+        dir,
+        watch,
+        work,
+        agora,
+        outOfProcess,
+        IsolationDemands.NONE,
+        new PluginHosts(Sandbox.unavailable("not asked for"), work, PluginHosts.DEFAULT_LIMITS));
   }
 
   /**
@@ -151,11 +182,7 @@ final class PluginSource implements DiscoverySource {
         if (old != null && old.sha256().equals(sha256)) {
           kept.put(jar, old);
         } else {
-          fresh.put(
-              jar,
-              remote(jar)
-                  ? RemotePlugin.start(jar, sha256, wrapper.apply(hostCommand(jar)))
-                  : LoadedPlugin.load(jar, bytes, sha256, work, agora));
+          fresh.put(jar, load(jar, bytes, sha256));
         }
       } catch (IOException e) { // gone since it was listed: the next event says so
         problems.add(problem(jar, "cannot read it: " + e));
@@ -178,6 +205,7 @@ final class PluginSource implements DiscoverySource {
       }
       plugins.put(p.label(), p.jar());
       p.manifests().forEach(m -> capabilities.add(LoadedPlugin.key(m)));
+      p.providerTypes().forEach(t -> capabilities.add("type " + t));
       next.put(p.jar(), p);
     }
     next.values().forEach(provider::bind);
@@ -195,11 +223,72 @@ final class PluginSource implements DiscoverySource {
     return new Scan(current, problems, retired);
   }
 
+  /**
+   * Loads the plugin in {@code jar}: in a child JVM when its name says so; in a sandboxed child
+   * when policy may want its capabilities isolated — kept there if it does, loaded in this JVM
+   * instead if none of them needs it — so that no code of a plugin policy wants isolated runs here.
+   */
+  private Plugin load(Path jar, byte[] bytes, String sha256) throws PluginException {
+    if (remote(jar)) {
+      return keep(host(jar, sha256));
+    }
+    String rule = isolation.mayIsolate("plugin");
+    if (rule == null) {
+      return LoadedPlugin.load(jar, bytes, sha256, work, agora);
+    }
+    if (hosts.level() != IsolationLevel.PROCESS) {
+      throw new PluginException(
+          "not loaded: "
+              + rule
+              + " may require isolation of its capabilities, and this host cannot run a plugin"
+              + " in the sandbox ("
+              + hosts.unavailable()
+              + "); none of its code is run unsandboxed");
+    }
+    RemotePlugin sandboxed = host(jar, sha256);
+    for (CapabilityManifest m : sandboxed.manifests()) {
+      if (isolation.requiredLevel(m) != IsolationLevel.IN_PROCESS) {
+        return keep(sandboxed);
+      }
+    }
+    sandboxed.retire();
+    return LoadedPlugin.load(jar, bytes, sha256, work, agora);
+  }
+
+  /** {@code p}, to run out of process: refused if it adds provider types (they run only here). */
+  private static RemotePlugin keep(RemotePlugin p) throws PluginException {
+    if (!p.declinedTypes().isEmpty()) {
+      p.retire();
+      throw new PluginException(
+          "plugin "
+              + p.label()
+              + " adds provider types "
+              + p.declinedTypes()
+              + ", which run only in Agora's JVM, and it is to run out of process; not loaded");
+    }
+    return p;
+  }
+
+  private RemotePlugin host(Path jar, String sha256) throws PluginException {
+    PluginHosts.Launch l = hosts.launch(jar, sha256);
+    return RemotePlugin.start(
+        jar, sha256, new PluginHosts.Launch(wrapper.apply(l.command()), l.env(), l.level()));
+  }
+
   /** Why {@code p} cannot join those already accepted, or null. */
   private static String clash(Plugin p, Map<String, Path> plugins, Set<String> capabilities) {
     Path other = plugins.get(p.label());
     if (other != null) {
       return "plugin " + p.label() + " is already loaded from " + other + "; refused";
+    }
+    for (String type : p.providerTypes()) {
+      if (capabilities.contains("type " + type)) {
+        return "plugin "
+            + p.label()
+            + " adds provider type "
+            + type
+            + ", which another plugin already adds; refused";
+      }
     }
     for (CapabilityManifest m : p.manifests()) {
       if (capabilities.contains(LoadedPlugin.key(m))) {

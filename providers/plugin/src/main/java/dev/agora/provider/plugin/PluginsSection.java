@@ -1,6 +1,8 @@
 package dev.agora.provider.plugin;
 
 import dev.agora.core.doc.Fields;
+import dev.agora.core.isolation.Sandbox;
+import dev.agora.core.isolation.SandboxLimits;
 import dev.agora.core.spi.ConfigSection;
 import dev.agora.core.spi.DiscoverySource;
 import java.nio.file.Path;
@@ -13,7 +15,8 @@ import java.util.List;
  * plugins:
  *   dir: plugins      # the directory of plugin JARs, relative to agora.yaml
  *   watch: true       # reload JARs added, replaced or removed while running
- *   out_of_process: ["untrusted-*.jar"]   # these JARs' plugins run in a child JVM
+ *   out_of_process: ["untrusted-*.jar"]   # these JARs' plugins run in a sandboxed child JVM
+ *   limits: {memory_mb: 1024, processes: 256}   # of each sandboxed child (docs/PLUGINS.md)
  * </pre>
  *
  * Present, it adds the directory as a discovery source named {@code plugins}; absent, no plugin is
@@ -22,7 +25,7 @@ import java.util.List;
 public final class PluginsSection implements ConfigSection<PluginsSection.Settings> {
 
   /** What the section says. */
-  public record Settings(Path dir, boolean watch, List<String> outOfProcess) {
+  public record Settings(Path dir, boolean watch, List<String> outOfProcess, SandboxLimits limits) {
     public Settings {
       outOfProcess = List.copyOf(outOfProcess);
     }
@@ -44,14 +47,15 @@ public final class PluginsSection implements ConfigSection<PluginsSection.Settin
         new Settings(
             core.base().resolve(f.string("dir", "plugins")),
             f.bool("watch", true),
-            f.strings("out_of_process"));
+            f.strings("out_of_process"),
+            SandboxLimits.read(f.map("limits"), PluginHosts.DEFAULT_LIMITS));
     f.rejectUnknown();
     return s;
   }
 
   @Override
   public Settings defaults() {
-    return new Settings(Path.of("plugins"), true, List.of());
+    return new Settings(Path.of("plugins"), true, List.of(), PluginHosts.DEFAULT_LIMITS);
   }
 
   @Override
@@ -63,6 +67,8 @@ public final class PluginsSection implements ConfigSection<PluginsSection.Settin
             s.watch(),
             WORK,
             PluginsSection.class.getClassLoader(),
-            s.outOfProcess()));
+            s.outOfProcess(),
+            core.isolation(),
+            new PluginHosts(Sandbox.host(), WORK, s.limits())));
   }
 }

@@ -7,6 +7,7 @@ import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Manifests;
 import dev.agora.core.manifest.Provenance;
 import dev.agora.core.spi.CallContext;
+import dev.agora.core.spi.IsolationLevel;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.Value;
@@ -52,6 +53,8 @@ final class RemotePlugin implements Plugin {
   private final String label;
   private final List<CapabilityManifest> manifests;
   private final Set<String> keys;
+  private final IsolationLevel isolation;
+  private List<String> declined = List.of();
   private final Map<Long, CompletableFuture<Dict>> pending = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -59,8 +62,14 @@ final class RemotePlugin implements Plugin {
   private volatile String exited;
 
   private RemotePlugin(
-      Path jar, String sha256, Process process, String label, List<CapabilityManifest> manifests) {
+      Path jar,
+      String sha256,
+      Process process,
+      String label,
+      List<CapabilityManifest> manifests,
+      IsolationLevel isolation) {
     this.jar = jar;
+    this.isolation = isolation;
     this.sha256 = sha256;
     this.process = process;
     this.stdin = process.getOutputStream();
@@ -73,9 +82,24 @@ final class RemotePlugin implements Plugin {
 
   /** Starts {@code command} (a {@link PluginHost} for {@code jar}) and reads its announcement. */
   static RemotePlugin start(Path jar, String sha256, List<String> command) throws PluginException {
+    return start(jar, sha256, new PluginHosts.Launch(command, null, IsolationLevel.IN_PROCESS));
+  }
+
+  /**
+   * Starts the host {@code launch} says (with exactly its environment when it gives one) and reads
+   * its announcement.
+   */
+  static RemotePlugin start(Path jar, String sha256, PluginHosts.Launch launch)
+      throws PluginException {
     Process process;
     try {
-      process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      ProcessBuilder b =
+          new ProcessBuilder(launch.command()).redirectError(ProcessBuilder.Redirect.INHERIT);
+      if (launch.env() != null) {
+        b.environment().clear();
+        b.environment().putAll(launch.env());
+      }
+      process = b.start();
     } catch (IOException e) {
       throw new PluginException("its plugin host cannot start: " + e.getMessage(), e);
     }
@@ -95,7 +119,10 @@ final class RemotePlugin implements Plugin {
       String id = ((Value.Str) hello.get("plugin")).value();
       String version = ((Value.Str) hello.get("version")).value();
       Dict origin =
-          LoadedPlugin.origin(jar, sha256, id, version).put("host", Value.of("process")).build();
+          LoadedPlugin.origin(jar, sha256, id, version)
+              .put("host", Value.of("process"))
+              .put("isolation", Value.of(launch.level().label()))
+              .build();
       List<CapabilityManifest> manifests = new ArrayList<>();
       for (Value text : ((Vec) hello.get("manifests")).items()) {
         Manifests.LoadResult r =
@@ -103,7 +130,11 @@ final class RemotePlugin implements Plugin {
                 Documents.parse(((Value.Str) text).value(), "plugin " + id, Documents.Format.RTFS));
         r.manifests().forEach(m -> manifests.add(m.withProvenance(Provenance.origin(origin))));
       }
-      RemotePlugin p = new RemotePlugin(jar, sha256, process, id + " " + version, manifests);
+      RemotePlugin p =
+          new RemotePlugin(jar, sha256, process, id + " " + version, manifests, launch.level());
+      if (hello.get("providers") instanceof Vec types) {
+        p.declined = types.items().stream().map(t -> ((Value.Str) t).value()).toList();
+      }
       Thread.ofVirtual().name("agora-plugin-host-" + id).start(() -> p.follow(out));
       return p;
     } catch (PluginException e) {
@@ -159,6 +190,16 @@ final class RemotePlugin implements Plugin {
   @Override
   public Set<String> keys() {
     return keys;
+  }
+
+  /** The provider types the plugin adds, which cannot run out of process. */
+  List<String> declinedTypes() {
+    return declined;
+  }
+
+  @Override
+  public IsolationLevel isolation() {
+    return isolation;
   }
 
   /** The child process (for tests). */

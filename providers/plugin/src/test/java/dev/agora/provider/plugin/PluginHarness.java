@@ -69,7 +69,11 @@ final class PluginHarness implements AutoCloseable {
   }
 
   PluginSource source() {
-    return (PluginSource) market.config().sources().get(0);
+    return (PluginSource)
+        market.config().sources().stream()
+            .filter(s -> s instanceof PluginSource)
+            .findFirst()
+            .orElseThrow();
   }
 
   /** The next registry change, waiting at most 30 s. */

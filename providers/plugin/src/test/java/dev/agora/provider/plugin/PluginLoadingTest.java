@@ -15,30 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Plugins loaded at start-up: calls, isolation, failures, every refusal with its reason. */
-class PluginLoadingTest {
-
-  @TempDir Path tmp;
-  PluginJars jars;
-  PluginHarness h;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    jars = new PluginJars(tmp.resolve("build"));
-    h = new PluginHarness(tmp.resolve("node"));
-  }
-
-  @AfterEach
-  void tearDown() {
-    if (h.market != null) {
-      h.close();
-    }
-  }
+class PluginLoadingTest extends PluginTest {
 
   private void install(Path jar, String name) throws Exception {
     PluginJars.install(jar, h.plugins, name);

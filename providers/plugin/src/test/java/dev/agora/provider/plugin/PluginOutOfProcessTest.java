@@ -17,30 +17,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Plugins run in a child JVM (out_of_process): calls, crashes, deadlines, the command wrapper. */
-class PluginOutOfProcessTest {
-
-  @TempDir Path tmp;
-  PluginJars jars;
-  PluginHarness h;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    jars = new PluginJars(tmp.resolve("build"));
-    h = new PluginHarness(tmp.resolve("node"));
-  }
-
-  @AfterEach
-  void tearDown() {
-    if (h.market != null) {
-      h.close();
-    }
-  }
+class PluginOutOfProcessTest extends PluginTest {
 
   @Test
   void a_plugin_in_a_child_jvm_is_called_and_a_crash_takes_only_the_child_down() throws Exception {

@@ -7,6 +7,7 @@ import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.config.ConfigLoader;
 import dev.agora.core.doc.DocumentException;
 import dev.agora.core.doc.DocumentProblem;
+import dev.agora.core.isolation.SandboxLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,14 +30,23 @@ class PluginsSectionTest {
     AgoraConfig c = load("plugins: {dir: jars, watch: false}\n");
     PluginsSection section = new PluginsSection();
     assertThat(c.section(section))
-        .isEqualTo(new PluginsSection.Settings(tmp.resolve("jars"), false, List.of()));
+        .isEqualTo(
+            new PluginsSection.Settings(
+                tmp.resolve("jars"), false, List.of(), PluginHosts.DEFAULT_LIMITS));
     assertThat(c.sources()).singleElement().isInstanceOf(PluginSource.class);
     assertThat(c.sources().get(0).name()).isEqualTo("plugins");
     assertThat(load("plugins: {}\n").section(section))
-        .isEqualTo(new PluginsSection.Settings(tmp.resolve("plugins"), true, List.of()));
+        .isEqualTo(
+            new PluginsSection.Settings(
+                tmp.resolve("plugins"), true, List.of(), PluginHosts.DEFAULT_LIMITS));
     assertThat(load("policy: {}\n").sources()).isEmpty(); // no section, no plugins
+    assertThat(load("plugins: {limits: {memory_mb: 2048, processes: 32}}\n").section(section))
+        .extracting(PluginsSection.Settings::limits)
+        .isEqualTo(new SandboxLimits(86_400, 2048, 512, 32));
     assertThat(section.defaults())
-        .isEqualTo(new PluginsSection.Settings(Path.of("plugins"), true, List.of()));
+        .isEqualTo(
+            new PluginsSection.Settings(
+                Path.of("plugins"), true, List.of(), PluginHosts.DEFAULT_LIMITS));
   }
 
   @Test
@@ -49,5 +59,12 @@ class PluginsSectionTest {
         .extracting(DocumentProblem::toString)
         .anySatisfy(p -> assertThat(p).contains(":3: plugins.wach: unknown key 'wach'"))
         .anySatisfy(p -> assertThat(p).contains(":4: plugins.watch"));
+    DocumentException limits =
+        catchThrowableOfType(
+            DocumentException.class, () -> load("plugins: {limits: {memory_mb: -1, cpu: 2}}\n"));
+    assertThat(limits.problems())
+        .extracting(DocumentProblem::toString)
+        .anySatisfy(p -> assertThat(p).contains("plugins.limits.memory_mb"))
+        .anySatisfy(p -> assertThat(p).contains("unknown key 'cpu'"));
   }
 }
