@@ -37,9 +37,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The same small function — the sum of a short vector of integers — at every isolation level, in
  * one run, each through the whole governed call path (issue 15): a local Java capability on a
- * watched virtual thread (the baseline), the example plugin's sum in its own class loader, the
- * example WASM module with a pooled and with a fresh instance per call, and the example python3
- * script in the bubblewrap sandbox, warm (one JSON line per call) and spawned per call.
+ * watched virtual thread (the baseline), the example plugin's sum in its own class loader and in a
+ * child JVM under the bubblewrap sandbox (one JSON line each way), the example WASM module with a
+ * pooled and with a fresh instance per call, and the example python3 script in the bubblewrap
+ * sandbox, warm (one JSON line per call) and spawned per call.
  *
  * <p>Run from the repository root (it reads examples/): {@code ./build bench IsolationBench -f 1
  * -wi 3 -i 5}.
@@ -53,7 +54,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @Threads(1)
 public class IsolationBench {
 
-  @Param({"local", "plugin", "wasm-pooled", "wasm-fresh", "process-warm", "process-per-call"})
+  @Param({
+    "local",
+    "plugin",
+    "plugin-sandboxed",
+    "wasm-pooled",
+    "wasm-fresh",
+    "process-warm",
+    "process-per-call"
+  })
   String level;
 
   Path dir;
@@ -74,7 +83,11 @@ public class IsolationBench {
         Path.of("examples/sandbox/manifests/sum.py"),
         dir.resolve("sum.py"),
         StandardCopyOption.REPLACE_EXISTING);
-    Files.writeString(dir.resolve("agora.yaml"), "plugins: {dir: plugins, watch: false}\n");
+    Files.writeString(
+        dir.resolve("agora.yaml"),
+        level.equals("plugin-sandboxed")
+            ? "plugins: {dir: plugins, watch: false, out_of_process: [hello.jar]}\n"
+            : "plugins: {dir: plugins, watch: false}\n");
     AgoraConfig config =
         ConfigLoader.load(dir.resolve("agora.yaml")).withStorage(AgoraConfig.Storage.MEMORY);
     marketplace =
@@ -89,7 +102,7 @@ public class IsolationBench {
               (in, call) -> Value.of(sum(in)),
               false,
               "bench");
-      case "plugin" -> {
+      case "plugin", "plugin-sandboxed" -> {
         id = "hello.sum";
         input = "{:a 2 :b 40}";
       }
