@@ -3,6 +3,7 @@ package dev.agora.cli;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.isolation.IsolationRule;
 import dev.agora.core.isolation.IsolationSection;
+import dev.agora.core.isolation.CgroupMemory;
 import dev.agora.core.spi.IsolationLevel;
 import dev.agora.core.spi.IsolationRuntime;
 import java.util.ArrayList;
@@ -61,6 +62,12 @@ final class DoctorCommand implements Callable<Integer> {
     io.out()
         .println(
             "  microvm     —           not offered: no Firecracker or gVisor runtime is built in");
+    IsolationRuntime.Support cgroups = CgroupMemory.host().support();
+    io.out()
+        .printf(
+            "memory cgroups (limits.memory_cgroup_mb): %s: %s%n",
+            cgroups.available() ? "available" : "UNAVAILABLE",
+            cgroups.detail());
     AgoraConfig config;
     try {
       config = options.config();

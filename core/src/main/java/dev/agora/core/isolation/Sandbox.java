@@ -183,11 +183,23 @@ public final class Sandbox {
    * running at once do not starve each other.
    */
   public List<String> wrap(SandboxSpec spec, List<String> command, int uid) {
+    return wrap(spec, command, uid, null);
+  }
+
+  /**
+   * {@link #wrap(SandboxSpec, List, int)} inside cgroup {@code memory} (null: none): a shell puts
+   * itself into the group, then becomes the rest of the recipe, so nothing runs outside it.
+   */
+  public List<String> wrap(
+      SandboxSpec spec, List<String> command, int uid, CgroupMemory.Group memory) {
     if (command.isEmpty()) {
       throw new IllegalArgumentException("empty command");
     }
     SandboxLimits l = spec.limits();
     List<String> c = new ArrayList<>();
+    if (memory != null) {
+      c.addAll(CgroupMemory.joining(memory));
+    }
     c.add("prlimit");
     c.add(
         "--cpu="

@@ -1,6 +1,7 @@
 package dev.agora.provider.sandbox;
 
 import dev.agora.core.error.AgoraError;
+import dev.agora.core.isolation.CgroupMemory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,11 +37,13 @@ final class Child implements AutoCloseable {
   private final AtomicBoolean killedAtDeadline = new AtomicBoolean();
   private final java.util.concurrent.CompletableFuture<Void> drained;
   private final int uid;
+  private final CgroupMemory.Group memory;
 
-  private Child(String id, Process process, int uid) {
+  private Child(String id, Process process, int uid, CgroupMemory.Group memory) {
     this.id = id;
     this.process = process;
     this.uid = uid;
+    this.memory = memory;
     this.drained =
         java.util.concurrent.CompletableFuture.runAsync(
             () -> stderr.drain(process.getErrorStream()),
@@ -53,13 +56,27 @@ final class Child implements AutoCloseable {
    */
   static Child start(
       String id, List<String> command, Map<String, String> env, java.nio.file.Path cwd, int uid) {
+    return start(id, command, env, cwd, uid, null);
+  }
+
+  /** {@link #start(String, List, Map, java.nio.file.Path, int)} in cgroup {@code memory}. */
+  static Child start(
+      String id,
+      List<String> command,
+      Map<String, String> env,
+      java.nio.file.Path cwd,
+      int uid,
+      CgroupMemory.Group memory) {
     ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
     pb.environment().clear();
     pb.environment().putAll(env);
     try {
-      return new Child(id, pb.start(), uid);
+      return new Child(id, pb.start(), uid, memory);
     } catch (IOException e) {
       release(uid);
+      if (memory != null) {
+        memory.close();
+      }
       throw new AgoraError.ProviderError(
           id, "cannot start " + command.getFirst() + ": " + e.getMessage(), e);
     }
@@ -107,6 +124,14 @@ final class Child implements AutoCloseable {
    * {@code killed by signal 9}) and the tail of its stderr.
    */
   AgoraError failure(String what) {
+    if (memory != null && memory.oomKilled()) {
+      return new AgoraError.LimitExceeded(
+          id,
+          "the command used more memory than memory_cgroup_mb ("
+              + memory.megabytes()
+              + " MiB) and the kernel killed it"
+              + stderrTail());
+    }
     return new AgoraError.ProviderError(id, what + stderrTail(), null);
   }
 
@@ -150,6 +175,9 @@ final class Child implements AutoCloseable {
     }
     process.onExit().join(); // its uid may be reused only once it is gone
     release(uid);
+    if (memory != null) {
+      memory.close();
+    }
   }
 
   private static void release(int uid) {

@@ -132,6 +132,7 @@ record ProcessOptions(
     long mem = l.memoryMb();
     int files = l.openFiles();
     int procs = l.processes();
+    long cgroup = l.memoryCgroupMb();
     for (Map.Entry<Value, Value> e : d.asMap().entrySet()) {
       String key = Json.keyName(e.getKey());
       switch (key) {
@@ -139,14 +140,16 @@ record ProcessOptions(
         case "memory_mb" -> mem = integer(id, "limits." + key, e.getValue(), 0, 1 << 20);
         case "open_files" -> files = integer(id, "limits." + key, e.getValue(), 8, 1 << 20);
         case "processes" -> procs = integer(id, "limits." + key, e.getValue(), 1, 1 << 16);
+        case "memory_cgroup_mb" -> cgroup = integer(id, "limits." + key, e.getValue(), 0, 1 << 20);
         default ->
             throw bad(
                 id,
                 "limits." + key,
-                "is not a limit (cpu_seconds, memory_mb, open_files, processes)");
+                "is not a limit (cpu_seconds, memory_mb, open_files, processes,"
+                    + " memory_cgroup_mb)");
       }
     }
-    return new SandboxLimits(cpu, mem, files, procs);
+    return new SandboxLimits(cpu, mem, files, procs, cgroup);
   }
 
   private static String string(String id, String key, Value v) {

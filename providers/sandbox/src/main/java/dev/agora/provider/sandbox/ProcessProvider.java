@@ -1,6 +1,7 @@
 package dev.agora.provider.sandbox;
 
 import dev.agora.core.error.AgoraError;
+import dev.agora.core.isolation.CgroupMemory;
 import dev.agora.core.isolation.Sandbox;
 import dev.agora.core.json.Json;
 import dev.agora.core.json.JsonException;
@@ -36,6 +37,7 @@ public final class ProcessProvider implements Provider {
 
   private final Map<String, WarmPool> pools = new ConcurrentHashMap<>();
   private final Sandbox sandbox;
+  private final CgroupMemory cgroups;
 
   public ProcessProvider() {
     this(null);
@@ -43,11 +45,21 @@ public final class ProcessProvider implements Provider {
 
   /** A provider with {@code sandbox} instead of the host's (tests: an unavailable one). */
   ProcessProvider(Sandbox sandbox) {
+    this(sandbox, null);
+  }
+
+  /** A provider with {@code sandbox} and {@code cgroups} instead of the host's (tests). */
+  ProcessProvider(Sandbox sandbox, CgroupMemory cgroups) {
     this.sandbox = sandbox;
+    this.cgroups = cgroups;
   }
 
   private Sandbox sandbox() {
     return sandbox == null ? Sandbox.host() : sandbox;
+  }
+
+  private CgroupMemory cgroups() {
+    return cgroups == null ? CgroupMemory.host() : cgroups;
   }
 
   @Override
@@ -63,7 +75,8 @@ public final class ProcessProvider implements Provider {
     } catch (AgoraError e) { // its calls fail anyway; claim nothing
       return IsolationLevel.IN_PROCESS;
     }
-    return o.sandboxed() && sandbox().support().available()
+    boolean memory = o.spec().limits().memoryCgroupMb() == 0 || cgroups().support().available();
+    return o.sandboxed() && sandbox().support().available() && memory
         ? IsolationLevel.PROCESS
         : IsolationLevel.IN_PROCESS;
   }
@@ -156,14 +169,44 @@ public final class ProcessProvider implements Provider {
    * Starts a child of {@code m}: in sandbox {@code s} (as a uid of its own when Agora is root), or
    * with Agora's rights when {@code s} is null ({@code isolation: none}).
    */
-  private static Child spawn(CapabilityManifest m, ProcessOptions o, Sandbox s) {
+  private Child spawn(CapabilityManifest m, ProcessOptions o, Sandbox s) {
     List<String> command = ((ProviderSpec.Process) m.provider()).command();
     if (s == null) {
       return Child.start(m.id(), command, Sandbox.environment(o.spec()), o.cwd(), -1);
     }
-    int uid = s.changesUid() ? Uids.take(m.id()) : -1;
-    List<String> wrapped = s.wrap(o.spec(), command, uid < 0 ? Sandbox.NOBODY : uid);
-    return Child.start(m.id(), wrapped, Sandbox.environment(o.spec()), o.cwd(), uid);
+    CgroupMemory.Group memory = memory(m, o);
+    int uid;
+    try {
+      uid = s.changesUid() ? Uids.take(m.id()) : -1;
+    } catch (AgoraError e) {
+      if (memory != null) {
+        memory.close();
+      }
+      throw e;
+    }
+    List<String> wrapped = s.wrap(o.spec(), command, uid < 0 ? Sandbox.NOBODY : uid, memory);
+    return Child.start(m.id(), wrapped, Sandbox.environment(o.spec()), o.cwd(), uid, memory);
+  }
+
+  /**
+   * A cgroup for a child of {@code m} when its limits ask for one ({@code memory_cgroup_mb}); never
+   * a child without the limit it asked for.
+   */
+  private CgroupMemory.Group memory(CapabilityManifest m, ProcessOptions o) {
+    long mb = o.spec().limits().memoryCgroupMb();
+    if (mb == 0) {
+      return null;
+    }
+    try {
+      return cgroups().create(mb);
+    } catch (java.io.IOException e) {
+      throw AgoraError.ProviderError.refused(
+          m.id(),
+          "limits.memory_cgroup_mb asks for a cgroup memory limit, which cannot be set here ("
+              + e.getMessage()
+              + "); the command is never run without it",
+          e);
+    }
   }
 
   private static String key(CapabilityManifest m) {

@@ -10,6 +10,7 @@ import dev.agora.core.call.CallRequest;
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.config.ConfigLoader;
 import dev.agora.core.error.AgoraError;
+import dev.agora.core.isolation.CgroupMemory;
 import dev.agora.core.isolation.Sandbox;
 import dev.agora.core.json.Json;
 import dev.agora.core.manifest.CapabilityManifest;
@@ -176,6 +177,57 @@ class ProcessProviderTest {
     assertThat(call("t.sum", "{\"xs\": [1]}")).isEqualTo(Json.parse("{\"sum\": 1}"));
     assertThat(sink.events(EventType.CapabilityResult))
         .anySatisfy(e -> assertThat(e.error()).contains("MemoryError"));
+  }
+
+  @Test
+  void usingMoreThanTheCgroupMemoryLimitIsKilledByTheKernelAndTheGroupIsRemoved() throws Exception {
+    // touches every page: the cgroup counts memory used, not reserved as RLIMIT_AS does
+    python(
+        "t.cgroup",
+        "import sys\nsys.stdin.read()\nx = bytearray(256 * 1024 * 1024)\n"
+            + "for i in range(0, len(x), 4096):\n    x[i] = 1\nprint('{}')\n",
+        "\"limits\": {\"memory_mb\": 0, \"memory_cgroup_mb\": 64}, \"mode\": \"per_call\"");
+    assertThatThrownBy(() -> call("t.cgroup", "{}"))
+        .isInstanceOf(AgoraError.LimitExceeded.class)
+        .hasMessageContaining("more memory than memory_cgroup_mb (64 MiB)");
+    python(
+        "t.small",
+        "import sys, json\nsys.stdin.read()\nx = bytearray(8 * 1024 * 1024)\n"
+            + "for i in range(0, len(x), 4096):\n    x[i] = 1\n"
+            + "print(json.dumps({'cgroup': open('/proc/self/cgroup').read()}))\n",
+        "\"limits\": {\"memory_cgroup_mb\": 64}");
+    Value small = call("t.small", "{}");
+    // its own cgroup namespace (bwrap --unshare-all) shows the group as the root
+    assertThat(get(small, "cgroup").toString()).contains("memory:/");
+    Path base = Path.of("/sys/fs/cgroup/memory/agora-" + ProcessHandle.current().pid());
+    if (Files.isDirectory(base)) { // cgroup v1 here: each child's group is gone after it
+      try (var groups = Files.list(base)) {
+        assertThat(groups.filter(Files::isDirectory).toList()).isEmpty();
+      }
+    }
+    assertThat(sink.events(EventType.CapabilityResult))
+        .anySatisfy(e -> assertThat(e.errorKind()).isEqualTo("LimitExceeded"));
+  }
+
+  @Test
+  void withoutCgroupsACommandAskingForTheLimitIsNeverRun() throws Exception {
+    ProcessProvider none =
+        new ProcessProvider(null, CgroupMemory.unavailable("no memory cgroup controller"));
+    CapabilityManifest cm =
+        CapabilityManifest.builder("t.nocg")
+            .provider(
+                new ProviderSpec.Process(
+                    List.of("true"),
+                    (Dict)
+                        Json.parse(
+                            "{\"cwd\": \"" + dir + "\", \"limits\": {\"memory_cgroup_mb\": 32}}")))
+            .build();
+    assertThat(none.isolation(cm)).isEqualTo(IsolationLevel.IN_PROCESS);
+    assertThatThrownBy(
+            () -> none.execute(cm, Value.NIL, ProcessEdgesTest.within(Duration.ofSeconds(5))))
+        .isInstanceOf(AgoraError.ProviderError.class)
+        .hasMessageContaining("limits.memory_cgroup_mb asks for a cgroup memory limit")
+        .hasMessageContaining("never run without it");
   }
 
   @Test
