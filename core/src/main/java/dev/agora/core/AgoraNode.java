@@ -61,6 +61,7 @@ public final class AgoraNode implements AutoCloseable {
               .approvalStore(store.approvals())
               .log(log)
               .receipts(new ReceiptIssuer(ReceiptsSection.of(config), key, ledger.origin()))
+              .nodeKey(key)
               .build();
       return new AgoraNode(config, store, ledger, m);
     } catch (IOException e) {

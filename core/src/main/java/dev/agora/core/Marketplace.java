@@ -1,5 +1,6 @@
 package dev.agora.core;
 
+import dev.agora.chain.ChainKey;
 import dev.agora.chain.Receipt;
 import dev.agora.chain.ReceiptIssuer;
 import dev.agora.chain.event.Event;
@@ -97,6 +98,7 @@ public final class Marketplace implements AutoCloseable {
   private final Redactor secrets;
   private final CallsInFlight inFlight = new CallsInFlight();
   private final ReceiptIssuer receipts;
+  private final ChainKey nodeKey;
 
   private Marketplace(Builder b) {
     this.config = b.config;
@@ -142,6 +144,7 @@ public final class Marketplace implements AutoCloseable {
             new CallMetrics(meters),
             b.receipts);
     this.receipts = b.receipts;
+    this.nodeKey = b.nodeKey;
     local.calls(this::call); // RTFS implementations call through the same path (nested, narrowed)
   }
 
@@ -374,6 +377,11 @@ public final class Marketplace implements AutoCloseable {
    */
   public Receipted callWithReceipt(CallRequest request) {
     return counted(() -> path.callWithReceipt(request));
+  }
+
+  /** The node's key, or null when the marketplace was built without one. */
+  public ChainKey nodeKey() {
+    return nodeKey;
   }
 
   /** What {@link #callWithReceipt} makes: {@code OFF} when no receipt issuer was given. */
@@ -642,8 +650,18 @@ public final class Marketplace implements AutoCloseable {
     private ApprovalStore approvalStore;
     private Approvals.Pause approvalPause = Thread::sleep;
     private ReceiptIssuer receipts;
+    private ChainKey nodeKey;
 
     private Builder() {}
+
+    /**
+     * The node's key (the one that signs its chain), for what the node signs besides: its A2A agent
+     * card. Default: none — a server then signs with a key of its own, made when it starts.
+     */
+    public Builder nodeKey(ChainKey k) {
+      this.nodeKey = k;
+      return this;
+    }
 
     /** Who signs the receipts of calls that ask for one (issue 14); default: none. */
     public Builder receipts(ReceiptIssuer r) {

@@ -61,6 +61,8 @@ public final class AgoraServer implements AutoCloseable {
   private final PrometheusMeterRegistry prometheus;
   private final McpServlet mcp;
   private final RateLimits limits;
+  private final A2aTasks a2aTasks;
+  private final A2aServlet a2a;
   private volatile Server jetty;
 
   /** The Host headers accepted, computed once the port is bound (requests come after that). */
@@ -75,6 +77,10 @@ public final class AgoraServer implements AutoCloseable {
     this.limits = new RateLimits(settings.limits());
     this.gateway = new McpGateway(marketplace);
     this.mcp = new McpServlet(gateway, settings);
+    ServerSettings.A2aSettings a2aSettings = settings.a2a();
+    A2aPush push = new A2aPush(config.policy().egress(), log);
+    this.a2aTasks = new A2aTasks(marketplace, a2aSettings, push);
+    this.a2a = new A2aServlet(a2aTasks, new A2aCard(marketplace, a2aSettings), push, a2aSettings);
     Filter guard =
         (req, res, chain) -> guard((HttpServletRequest) req, (HttpServletResponse) res, chain);
     this.app =
@@ -105,6 +111,12 @@ public final class AgoraServer implements AutoCloseable {
                     // unguarded (issue 12: /metrics/ served metrics to anyone)
                     h.addFilter(new FilterHolder(guard), "/*", EnumSet.of(DispatcherType.REQUEST));
                     h.addServlet(new ServletHolder(mcp), "/mcp");
+                    if (settings.a2a().enabled()) {
+                      ServletHolder agent = new ServletHolder(a2a);
+                      h.addServlet(agent, "/a2a/*");
+                      h.addServlet(agent, A2aServlet.CARD);
+                      h.addServlet(agent, A2aServlet.OLD_CARD);
+                    }
                   });
               cfg.routes.get(
                   "/metrics",
@@ -134,6 +146,11 @@ public final class AgoraServer implements AutoCloseable {
             + (callers.anonymousAllowed()
                 ? " (anonymous: " + settings.anonymous() + ")"
                 : " (API key required)"));
+    if (settings.a2a().enabled()) {
+      String base = url().substring(0, url().length() - "/mcp".length());
+      log.accept(
+          "agora: serving A2A at " + base + "/a2a (agent card: " + base + A2aServlet.CARD + ")");
+    }
   }
 
   /** Starts serving {@code marketplace} as {@code config}'s {@code server:} section says. */
@@ -153,6 +170,11 @@ public final class AgoraServer implements AutoCloseable {
     return "http://" + host + ":" + port() + "/mcp";
   }
 
+  /** The A2A endpoint's tasks (tests). */
+  A2aTasks a2a() {
+    return a2aTasks;
+  }
+
   public McpGateway gateway() {
     return gateway;
   }
@@ -164,6 +186,18 @@ public final class AgoraServer implements AutoCloseable {
   private void guard(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
     if (PUBLIC.contains(request.getRequestURI())) {
+      chain.doFilter(request, response);
+      return;
+    }
+    String uri = request.getRequestURI();
+    boolean card = uri.equals(A2aServlet.CARD) || uri.equals(A2aServlet.OLD_CARD);
+    if (!sameSite(request, response)) {
+      return;
+    }
+    if (card) { // public: the card shows what the caller may use, anonymous or not
+      request.setAttribute(
+          WHO,
+          callers.identify(request.getHeader("Authorization"), request.getHeader("X-API-Key")));
       chain.doFilter(request, response);
       return;
     }
@@ -208,9 +242,8 @@ public final class AgoraServer implements AutoCloseable {
     }
   }
 
-  /** The filter's decision: who is calling, or null after writing the refusal. */
-  private SecurityContext admit(HttpServletRequest req, HttpServletResponse res)
-      throws IOException {
+  /** Whether the request's Host is this server and its Origin allowed; refused if not. */
+  private boolean sameSite(HttpServletRequest req, HttpServletResponse res) throws IOException {
     String host = req.getHeader("Host");
     if (host == null || !hostAllowed(host)) {
       refuse(
@@ -219,7 +252,7 @@ public final class AgoraServer implements AutoCloseable {
           "Host '" + host + "' is not this server (allowed: " + allowedHosts() + ")",
           "host",
           "");
-      return null;
+      return false;
     }
     String origin = req.getHeader("Origin");
     if (origin != null
@@ -231,8 +264,14 @@ public final class AgoraServer implements AutoCloseable {
           "Origin '" + origin + "' is not allowed (server.allowed_origins)",
           "origin",
           "");
-      return null;
+      return false;
     }
+    return true;
+  }
+
+  /** The filter's decision: who is calling, or null after writing the refusal. */
+  private SecurityContext admit(HttpServletRequest req, HttpServletResponse res)
+      throws IOException {
     SecurityContext who =
         callers.identify(req.getHeader("Authorization"), req.getHeader("X-API-Key"));
     if (who == null) {
@@ -274,7 +313,8 @@ public final class AgoraServer implements AutoCloseable {
       return false;
     }
     limits.charge(who.identity(), body.length);
-    if (!looksLikeMessages(body)) {
+    boolean rest = req.getRequestURI().startsWith("/a2a/"); // A2A's HTTP+JSON: its servlet reads it
+    if (!rest && !looksLikeMessages(body)) {
       refuse(
           res,
           400,
@@ -341,6 +381,7 @@ public final class AgoraServer implements AutoCloseable {
   @Override
   public void close() {
     mcp.closeAll();
+    a2aTasks.close();
     gateway.close();
     app.stop();
     marketplace.meters().remove(prometheus);

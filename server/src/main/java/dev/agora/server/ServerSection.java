@@ -116,6 +116,7 @@ public final class ServerSection implements ConfigSection<ServerSettings> {
     int maxInFlight = (int) s.integer("max_in_flight", d.maxInFlight(), 1, 1 << 20);
     Duration sessionIdle = s.duration("session_idle", d.sessionIdle());
     int maxSessions = (int) s.integer("max_sessions", d.maxSessions(), 1, 1 << 20);
+    ServerSettings.A2aSettings a2a = a2a(s.map("a2a"));
     s.rejectUnknown();
     return new ServerSettings(
         host,
@@ -130,7 +131,21 @@ public final class ServerSection implements ConfigSection<ServerSettings> {
         limits,
         maxInFlight,
         sessionIdle,
-        maxSessions);
+        maxSessions,
+        a2a);
+  }
+
+  /** {@code server.a2a}: the agent endpoint (docs/A2A.md). */
+  private static ServerSettings.A2aSettings a2a(Fields a) {
+    ServerSettings.A2aSettings d = ServerSettings.A2aSettings.DEFAULT;
+    ServerSettings.A2aSettings out =
+        new ServerSettings.A2aSettings(
+            a.bool("enabled", d.enabled()),
+            a.duration("task_after", d.taskAfter()),
+            (int) a.integer("max_tasks", d.maxTasks(), 1, 1 << 20),
+            a.bool("push", d.push()));
+    a.rejectUnknown();
+    return out;
   }
 
   /** {@code server.limits}: the default, then per key name and per context. */

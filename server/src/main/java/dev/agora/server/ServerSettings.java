@@ -35,7 +35,8 @@ public record ServerSettings(
     Limits limits,
     int maxInFlight,
     Duration sessionIdle,
-    int maxSessions) {
+    int maxSessions,
+    A2aSettings a2a) {
 
   public static final ServerSettings DEFAULT =
       new ServerSettings(
@@ -51,12 +52,45 @@ public record ServerSettings(
           Limits.DEFAULT,
           2048,
           Duration.ofHours(1),
-          10_000);
+          10_000,
+          A2aSettings.DEFAULT);
 
   public ServerSettings {
     apiKeys = List.copyOf(apiKeys);
     allowedOrigins = List.copyOf(allowedOrigins);
     allowedHosts = List.copyOf(allowedHosts);
+  }
+
+  /** Settings with the default {@code a2a} section. */
+  public ServerSettings(
+      String host,
+      int port,
+      List<ApiKey> apiKeys,
+      String anonymous,
+      List<String> allowedOrigins,
+      List<String> allowedHosts,
+      Duration keepAlive,
+      int maxBody,
+      Duration headerTimeout,
+      Limits limits,
+      int maxInFlight,
+      Duration sessionIdle,
+      int maxSessions) {
+    this(
+        host,
+        port,
+        apiKeys,
+        anonymous,
+        allowedOrigins,
+        allowedHosts,
+        keepAlive,
+        maxBody,
+        headerTimeout,
+        limits,
+        maxInFlight,
+        sessionIdle,
+        maxSessions,
+        A2aSettings.DEFAULT);
   }
 
   /** The same server on another host and port (the command line's --host/--port). */
@@ -74,7 +108,8 @@ public record ServerSettings(
         limits,
         maxInFlight,
         sessionIdle,
-        maxSessions);
+        maxSessions,
+        a2a);
   }
 
   /**
@@ -107,5 +142,21 @@ public record ServerSettings(
       keys = Map.copyOf(keys);
       contexts = Map.copyOf(contexts);
     }
+  }
+
+  /**
+   * {@code server.a2a}: Agora's agent endpoint (docs/A2A.md).
+   *
+   * @param enabled whether {@code /a2a} and the agent card are served
+   * @param taskAfter how long a call may take and still be answered with a Message; longer ones
+   *     become Tasks
+   * @param maxTasks tasks kept in memory at most; when all run, a new message is refused
+   * @param push whether callers may register push notification configs
+   */
+  public record A2aSettings(boolean enabled, Duration taskAfter, int maxTasks, boolean push) {
+
+    /** Served; a Task after 2 s; 10,000 tasks; push notifications on. */
+    public static final A2aSettings DEFAULT =
+        new A2aSettings(true, Duration.ofSeconds(2), 10_000, true);
   }
 }

@@ -150,8 +150,15 @@ class HttpGuardTest {
               log::add)) {
         String expected = host.contains(":") ? "[" + host + "]" : host;
         assertThat(other.url()).isEqualTo("http://" + expected + ":" + other.port() + "/mcp");
+        String base = other.url().replace("/mcp", "");
         assertThat(log)
-            .containsExactly("agora: serving MCP at " + other.url() + " (API key required)");
+            .containsExactly(
+                "agora: serving MCP at " + other.url() + " (API key required)",
+                "agora: serving A2A at "
+                    + base
+                    + "/a2a (agent card: "
+                    + base
+                    + "/.well-known/agent-card.json)");
         HttpResponse<String> r =
             McpHttp.send(
                 HttpRequest.newBuilder(URI.create(other.url()))

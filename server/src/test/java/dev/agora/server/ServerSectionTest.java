@@ -151,7 +151,7 @@ class ServerSectionTest {
               "agora.yaml:14: server.max_sessions: expected an integer from 1 to 1048576, found 0 (integer)",
               "agora.yaml:12: server.tls: unknown key 'tls'; known keys are host, port, api_keys, anonymous, "
                   + "allowed_origins, allowed_hosts, keep_alive, max_body, header_timeout, limits, max_in_flight, "
-                  + "session_idle, max_sessions");
+                  + "session_idle, max_sessions, a2a");
     }
   }
 

@@ -1,0 +1,114 @@
+package dev.agora.server;
+
+import dev.agora.core.call.policy.Egress;
+import dev.agora.server.A2a.PushConfig;
+import dev.agora.server.A2a.Version;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Delivers a task's changes to the webhooks its caller registered: a POST of the 1.0 {@code
+ * StreamResponse} (a status or artifact update) or, for a config made over 0.3, of the Task, with
+ * {@code Authorization: <scheme> <credentials>} and {@code X-A2A-Notification-Token} when given. At
+ * least once: a failed delivery (no 2xx in 10 s) is tried twice more, a second and then four
+ * seconds later. Webhook URLs pass {@code policy.egress} when registered and again when sent, so a
+ * caller cannot make the node reach an address policy keeps it from.
+ */
+final class A2aPush {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private static final int ATTEMPTS = 3;
+
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .connectTimeout(TIMEOUT)
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
+  private final Egress egress;
+  private final Consumer<String> log;
+  private final AtomicLong failed = new AtomicLong();
+
+  A2aPush(Egress egress, Consumer<String> log) {
+    this.egress = egress;
+    this.log = log;
+  }
+
+  /** Checks a webhook URL against the egress policy; the reason when it may not be used. */
+  void check(String url) {
+    try {
+      egress.check("a2a.push", URI.create(url));
+    } catch (IllegalArgumentException e) {
+      throw A2aCodec.invalid("the push url is not a URL: " + e.getMessage());
+    } catch (RuntimeException e) { // AccessDenied, or a host that does not resolve
+      throw A2aCodec.invalid("the push url may not be used: " + e.getMessage());
+    }
+  }
+
+  /** Sends what happened ({@code event}) to {@code c}'s webhook, in the background. */
+  void deliver(PushConfig c, A2aTasks.Event event, Version v) {
+    byte[] body =
+        Rpc.bytes(
+            v == Version.V03
+                ? A2aCodec.write(event.task(), v, 0, true)
+                : event instanceof A2aTasks.ArtifactAdded a
+                    ? A2aCodec.artifactUpdate(a.task(), a.artifact(), v)
+                    : A2aCodec.statusUpdate(event.task(), v));
+    attempt(c, body, 1);
+  }
+
+  private void attempt(PushConfig c, byte[] body, int n) {
+    HttpRequest.Builder b;
+    try {
+      check(c.url());
+      b =
+          HttpRequest.newBuilder(URI.create(c.url()))
+              .timeout(TIMEOUT)
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    } catch (A2a.Failure e) {
+      failed.incrementAndGet();
+      log.accept("agora: a2a push to task " + c.taskId() + " not sent: " + e.getMessage());
+      return;
+    }
+    if (c.scheme() != null) {
+      b.header(
+          "Authorization", c.scheme() + (c.credentials() == null ? "" : " " + c.credentials()));
+    }
+    if (c.token() != null) {
+      b.header("X-A2A-Notification-Token", c.token());
+    }
+    http.sendAsync(b.build(), HttpResponse.BodyHandlers.discarding())
+        .handle(
+            (res, err) -> {
+              if (err == null && res.statusCode() / 100 == 2) {
+                return null;
+              }
+              if (n < ATTEMPTS) {
+                CompletableFuture.delayedExecutor(1L << (2 * (n - 1)), TimeUnit.SECONDS)
+                    .execute(() -> attempt(c, body, n + 1));
+              } else {
+                failed.incrementAndGet();
+                log.accept(
+                    "agora: a2a push to task "
+                        + c.taskId()
+                        + " failed "
+                        + ATTEMPTS
+                        + " times: "
+                        + (err == null ? "HTTP " + res.statusCode() : err.toString()));
+              }
+              return null;
+            });
+  }
+
+  /** Deliveries given up (for tests and metrics). */
+  long failed() {
+    return failed.get();
+  }
+}

@@ -1,0 +1,143 @@
+package dev.agora.server;
+
+import static dev.agora.server.A2aServerTest.at;
+import static dev.agora.server.A2aServerTest.message10;
+import static dev.agora.server.A2aServerTest.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agora.core.json.Json;
+import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Value;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent endpoint under load: a thousand messages written at once, each answered with its own
+ * result; tasks up to {@code max_tasks} while more are refused at once (never queued), and room
+ * again once they end.
+ */
+@Timeout(300)
+class A2aLoadTest {
+
+  @TempDir static java.nio.file.Path dir;
+  static A2aFixture f;
+
+  @BeforeAll
+  static void start() throws Exception {
+    f =
+        new A2aFixture(
+            dir,
+            "{task_after: 5s, max_tasks: 2000}",
+            "  limits: {default: {calls_per_second: 1000000, bytes_per_second: 1GiB, burst: 1s}}");
+  }
+
+  @AfterAll
+  static void stop() {
+    f.close();
+  }
+
+  @Test
+  void aThousandMessagesAtOnceEachGetTheirOwnAnswer() throws Exception {
+    long seed = System.nanoTime();
+    System.out.println("A2aLoadTest seed " + seed);
+    Random random = new Random(seed);
+    int n = 1000;
+    long[][] pairs = new long[n][2];
+    for (long[] p : pairs) {
+      p[0] = random.nextInt(1_000_000);
+      p[1] = random.nextInt(1_000_000);
+    }
+    CountDownLatch go = new CountDownLatch(1);
+    List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (long[] p : pairs) {
+        answers.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    go.await(); // a burst: every request written at once
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  return f.post(
+                      "/a2a/message:send",
+                      message10("ccos.math.add", "{\"data\":[" + p[0] + "," + p[1] + "]}") + "}",
+                      A2aServerTest.OPS10);
+                },
+                pool));
+      }
+      go.countDown();
+      for (int i = 0; i < n; i++) {
+        HttpResponse<String> r = answers.get(i).join();
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(at(Json.parse(r.body()), "message", "parts", 0, "data"))
+            .as("answer %d (seed %d)", i, seed)
+            .isEqualTo(Value.of(pairs[i][0] + pairs[i][1]));
+      }
+    }
+    assertThat(f.server.a2a().size()).as("quick answers keep no task").isZero();
+  }
+
+  @Test
+  void tasksBeyondMaxTasksAreRefusedAtOnceAndAdmittedAgainWhenTheyEnd() throws Exception {
+    try (A2aFixture small =
+        new A2aFixture(
+            java.nio.file.Files.createDirectories(dir.resolve("small")),
+            "{task_after: 5s, max_tasks: 40}",
+            "  limits: {default: {calls_per_second: 1000000, bytes_per_second: 1GiB, burst: 1s}}")) {
+      full(small);
+    }
+  }
+
+  /** Every message being a call in flight, {@code max_tasks} of them fill the endpoint. */
+  private static void full(A2aFixture f) throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      Dict started =
+          f.rpc(
+              "SendMessage",
+              message10("test.gate", "{\"data\":{\"gate\":\"load\"}}")
+                  + ",\"configuration\":{\"returnImmediately\":true}}",
+              A2aServerTest.OPS10);
+      ids.add(text(started, "result", "task", "id"));
+    }
+    Dict busy =
+        f.rpc(
+            "SendMessage",
+            message10("ccos.math.add", "{\"data\":[1,2]}") + "}",
+            A2aServerTest.OPS10);
+    assertThat(at(busy, "error", "code")).isEqualTo(Value.of(-32000));
+    assertThat(text(busy, "error", "message")).contains("server.a2a.max_tasks");
+    f.open("load");
+    for (String id : ids) { // waits for each: a subscription ends with its task (or is refused
+      // at once when it has ended already)
+      f.events(
+          f.request("/a2a/tasks/" + id + ":subscribe", A2aServerTest.OPS10)
+              .POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+      assertThat(
+              text(
+                  f.rpc("GetTask", "{\"id\":\"" + id + "\"}", A2aServerTest.OPS10),
+                  "result",
+                  "status",
+                  "state"))
+          .isEqualTo("TASK_STATE_COMPLETED");
+    }
+    Dict again =
+        f.rpc(
+            "SendMessage",
+            message10("ccos.math.add", "{\"data\":[1,2]}") + "}",
+            A2aServerTest.OPS10);
+    assertThat(at(again, "result", "message", "parts", 0, "data")).isEqualTo(Value.of(3));
+  }
+}
