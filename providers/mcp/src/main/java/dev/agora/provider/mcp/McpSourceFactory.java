@@ -163,6 +163,12 @@ public final class McpSourceFactory implements SourceFactory {
         SandboxLimits.read(
             f.map("limits"),
             new SandboxLimits(86_400, 0, d.openFiles(), d.processes())); // a server runs long
+    if (limits.memoryCgroupMb() > 0) { // never accepted and then not applied
+      f.problem(
+          "limits",
+          "memory_cgroup_mb is not supported for MCP servers yet (only for process capabilities);"
+              + " use memory_mb");
+    }
     List<Path> binds = new ArrayList<>();
     for (String b : f.strings("binds")) {
       binds.add(base.resolve(b).toAbsolutePath().normalize());
