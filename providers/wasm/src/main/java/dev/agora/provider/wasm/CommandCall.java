@@ -21,8 +21,9 @@ import run.endive.wasm.types.FunctionType;
  * One run of a WASI command module (no {@code function} in the manifest): the input's JSON on
  * stdin, {@code _start} run to its end, the result read as JSON from stdout (at most {@code
  * max_output_bytes}). A non-zero exit fails with the tail of stderr. WASI gets stdin, stdout,
- * stderr and the copies of the directories granted ({@link GuestFiles}) — no environment, arguments
- * or sockets. A fresh instance runs each call: a command's WASI state is per run.
+ * stderr, the copies of the directories granted ({@link GuestFiles}), and the environment and
+ * arguments granted ({@code env}, {@code args}) — nothing else, and never sockets. A fresh instance
+ * runs each call: a command's WASI state is per run.
  */
 final class CommandCall {
 
@@ -41,6 +42,10 @@ final class CommandCall {
             .withStdin(new ByteArrayInputStream(in))
             .withStdout(out)
             .withStderr(err);
+    options.env().forEach(wasiOptions::withEnvironment);
+    if (!options.args().isEmpty()) {
+      wasiOptions.withArguments(options.args());
+    }
     int exit = 0;
     try (GuestFiles files = new GuestFiles(id, base, options.dirs(), wasiOptions);
         WasiPreview1 wasi = WasiPreview1.builder().withOptions(wasiOptions.build()).build()) {

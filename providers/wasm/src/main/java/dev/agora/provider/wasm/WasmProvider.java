@@ -65,11 +65,11 @@ public final class WasmProvider implements Provider {
       if (spec.function() == null) {
         return CommandCall.run(id, Manifests.baseDir(manifest), loaded, options, input);
       }
-      if (!options.dirs().isEmpty()) {
+      if (options.grantsWasi()) {
         throw new AgoraError.ProviderError(
             id,
-            "provider option 'dirs' is for WASI command modules (no 'function'); the"
-                + " export-function ABI gets no WASI",
+            "provider options 'dirs', 'env' and 'args' are for WASI command modules (no"
+                + " 'function'); the export-function ABI gets no WASI",
             null);
       }
       return exportCall(id, loaded, spec.function(), options, input);

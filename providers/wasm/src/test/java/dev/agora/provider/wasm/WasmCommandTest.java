@@ -22,6 +22,15 @@ class WasmCommandTest extends WasmTestBase {
   }
 
   @Test
+  void aCommandSeesOnlyTheEnvironmentAndArgumentsGranted() {
+    var none = h.cap("{type: wasm, module: envargs.wasm}");
+    assertThat(h.call(none, "1")).isEqualTo("{:args \"\" :env \"\"}");
+    var granted =
+        h.cap("{type: wasm, module: envargs.wasm, env: {LANG: C, MODE: test}, args: [tool, -v]}");
+    assertThat(h.call(granted, "1")).isEqualTo("{:args \"tool|-v|\" :env \"LANG=C|MODE=test|\"}");
+  }
+
+  @Test
   void aNonZeroExitQuotesStderr() {
     var fail = h.cap("{type: wasm, module: fail.wasm}");
     assertThatThrownBy(() -> h.call(fail, "1"))

@@ -83,7 +83,7 @@ class WasmFilesTest extends WasmTestBase {
                 h.call(
                     h.cap("{type: wasm, module: abi.wasm, function: echo, dirs: {/d: data}}"), "1"))
         .isInstanceOf(AgoraError.ProviderError.class)
-        .hasMessageContaining("provider option 'dirs' is for WASI command modules");
+        .hasMessageContaining("provider options 'dirs', 'env' and 'args' are for WASI command");
   }
 
   @Test

@@ -28,7 +28,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class WasmHarness implements AutoCloseable {
 
   static final List<String> FIXTURES =
-      List.of("sum", "abi", "big", "noalloc", "nomemory", "echo", "fail", "files", "garbage");
+      List.of(
+          "sum",
+          "abi",
+          "big",
+          "noalloc",
+          "nomemory",
+          "echo",
+          "fail",
+          "files",
+          "garbage",
+          "envargs");
 
   final Path dir;
   final WasmProvider provider = new WasmProvider();

@@ -191,11 +191,25 @@ class WasmProviderTest extends WasmTestBase {
     fails(h.cap("{type: wasm, module: sum.wasm, function: sum, colour: blue}"))
         .hasMessageContaining(
             "provider option 'colour' is not a wasm provider option (memory_pages,"
-                + " max_output_bytes, pool_size, dirs)");
-    fails(h.cap("{type: wasm, module: sum.wasm, function: sum, env: {A: b}}"))
+                + " max_output_bytes, pool_size, dirs, env, args)");
+    fails(h.cap("{type: wasm, module: sum.wasm, function: sum, network: true}"))
         .hasMessageContaining(
-            "provider option 'env' is a WASI grant this version does not offer: WASM"
-                + " capabilities get no network, environment or arguments");
+            "provider option 'network' is a WASI grant this version does not offer: WASM"
+                + " capabilities get no network");
+    fails(h.cap("{type: wasm, module: sum.wasm, function: sum, env: {A: b}}"))
+        .hasMessageContaining("'dirs', 'env' and 'args' are for WASI command modules");
+    fails(h.cap("{type: wasm, module: sum.wasm, function: sum, args: [a]}"))
+        .hasMessageContaining("'dirs', 'env' and 'args' are for WASI command modules");
+    fails(h.cap("{type: wasm, module: envargs.wasm, env: [A]}"))
+        .hasMessageContaining("'env' must be a map of names to strings");
+    fails(h.cap("{type: wasm, module: envargs.wasm, env: {\"A=B\": c}}"))
+        .hasMessageContaining("'env' maps names (no '=') to strings");
+    fails(h.cap("{type: wasm, module: envargs.wasm, env: {A: 1}}"))
+        .hasMessageContaining("'env' maps names (no '=') to strings");
+    fails(h.cap("{type: wasm, module: envargs.wasm, args: a}"))
+        .hasMessageContaining("'args' must be a list of strings, not");
+    fails(h.cap("{type: wasm, module: envargs.wasm, args: [1]}"))
+        .hasMessageContaining("'args' must be a list of strings, not one holding 1");
   }
 
   private org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> fails(
