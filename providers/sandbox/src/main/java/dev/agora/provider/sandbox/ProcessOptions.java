@@ -4,6 +4,7 @@ import dev.agora.core.error.AgoraError;
 import dev.agora.core.isolation.SandboxLimits;
 import dev.agora.core.isolation.SandboxSpec;
 import dev.agora.core.json.Json;
+import dev.agora.core.spi.Redactor;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import java.nio.file.Path;
@@ -48,6 +49,53 @@ record ProcessOptions(
   /** The sandbox these options describe (nothing bound beyond {@code cwd}). */
   SandboxSpec spec() {
     return new SandboxSpec(cwd, env, limits, network, List.of(), List.of());
+  }
+
+  /** A value {@code ${NAME}}: a reference to a variable of Agora's own environment. */
+  private static final java.util.regex.Pattern REFERENCE =
+      java.util.regex.Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+
+  /**
+   * These options with every {@code ${NAME}} value of {@code env} replaced by {@code NAME}'s value
+   * in {@code agoras} (Agora's environment); a variable that is not set is an error naming it.
+   */
+  ProcessOptions resolved(String id, java.util.function.UnaryOperator<String> agoras) {
+    Map<String, String> out = new TreeMap<>();
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      java.util.regex.Matcher m = REFERENCE.matcher(e.getValue());
+      if (!m.matches()) {
+        out.put(e.getKey(), e.getValue());
+        continue;
+      }
+      String value = agoras.apply(m.group(1));
+      if (value == null) {
+        throw new AgoraError.ProviderError(
+            id,
+            "provider option 'env' sets "
+                + e.getKey()
+                + " from ${"
+                + m.group(1)
+                + "}, which is not set in Agora's environment",
+            null);
+      }
+      out.put(e.getKey(), value);
+    }
+    return new ProcessOptions(cwd, out, sandboxed, limits, network, warm, maxOutputBytes, poolSize);
+  }
+
+  /**
+   * The secrets the {@code ${NAME}} values of {@code env} bring in from {@code agoras}: whatever
+   * the child echoes of them is redacted ({@code [redacted:NAME]}) from its result and errors.
+   */
+  Redactor secrets(java.util.function.UnaryOperator<String> agoras) {
+    Redactor r = Redactor.NONE;
+    for (String value : env.values()) {
+      java.util.regex.Matcher m = REFERENCE.matcher(value);
+      if (m.matches() && agoras.apply(m.group(1)) != null) {
+        r = r.with(m.group(1), agoras.apply(m.group(1)));
+      }
+    }
+    return r;
   }
 
   private static final Set<String> SPEC_KEYS = Set.of("command");

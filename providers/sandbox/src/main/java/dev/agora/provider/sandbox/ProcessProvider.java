@@ -38,6 +38,7 @@ public final class ProcessProvider implements Provider {
   private final Map<String, WarmPool> pools = new ConcurrentHashMap<>();
   private final Sandbox sandbox;
   private final CgroupMemory cgroups;
+  private final java.util.function.UnaryOperator<String> environment;
 
   public ProcessProvider() {
     this(null);
@@ -50,8 +51,15 @@ public final class ProcessProvider implements Provider {
 
   /** A provider with {@code sandbox} and {@code cgroups} instead of the host's (tests). */
   ProcessProvider(Sandbox sandbox, CgroupMemory cgroups) {
+    this(sandbox, cgroups, System::getenv);
+  }
+
+  /** … and {@code environment} as Agora's environment, for {@code ${NAME}} values (tests). */
+  ProcessProvider(
+      Sandbox sandbox, CgroupMemory cgroups, java.util.function.UnaryOperator<String> environment) {
     this.sandbox = sandbox;
     this.cgroups = cgroups;
+    this.environment = environment;
   }
 
   private Sandbox sandbox() {
@@ -84,7 +92,9 @@ public final class ProcessProvider implements Provider {
   @Override
   public Value execute(CapabilityManifest manifest, Value input, CallContext call)
       throws Exception {
-    ProcessOptions o = options(manifest);
+    ProcessOptions declared = options(manifest);
+    ProcessOptions o = declared.resolved(manifest.id(), environment);
+    call.usedSecrets(declared.secrets(environment)); // what the child echoes of them is redacted
     Sandbox s = o.sandboxed() ? checked(manifest, o, call) : null;
     byte[] json = Json.write(input).getBytes(StandardCharsets.UTF_8);
     if (o.warm()) {

@@ -114,6 +114,62 @@ class ProcessProviderTest {
   }
 
   @Test
+  void envCanNameAgorasOwnVariablesWhoseValuesAreRedactedFromWhatComesBack() throws Exception {
+    String secret = "s3cr3t-t0ken-value-4711";
+    ProcessProvider withSecret =
+        new ProcessProvider(null, null, name -> name.equals("AGORA_TEST_TOKEN") ? secret : null);
+    try (Marketplace other =
+        Marketplace.builder()
+            .config(ConfigLoader.load(dir.resolve("agora.yaml")))
+            .sink(sink)
+            .log(l -> {})
+            .provider(withSecret)
+            .build()) {
+      Files.writeString(
+          dir.resolve("t.secret.py"),
+          "import json, os, sys\nsys.stdin.read()\nt = os.environ['TOKEN']\n"
+              + "print('leaking ' + t, file=sys.stderr)\n"
+              + "print(json.dumps({'token': t, 'lang': os.environ['LANG']}))\n"
+              + "sys.exit(1 if t.startswith('nope') else 0)\n");
+      CapabilityManifest c =
+          CapabilityManifest.builder("t.secret")
+              .provider(
+                  new ProviderSpec.Process(
+                      List.of("python3", "t.secret.py"),
+                      (Dict)
+                          Json.parse(
+                              "{\"cwd\": \""
+                                  + dir
+                                  + "\", \"env\": {\"TOKEN\": \"${AGORA_TEST_TOKEN}\","
+                                  + " \"LANG\": \"C\"}}")))
+              .build();
+      other.register(c, "test");
+      Value v = other.call(CallRequest.of("t.secret", Json.parse("{}"), SecurityContext.full("l")));
+      assertThat(get(v, "token")).isEqualTo(Value.of("[redacted:AGORA_TEST_TOKEN]"));
+      assertThat(get(v, "lang")).isEqualTo(Value.of("C"));
+      assertThat(sink.events(EventType.CapabilityResult))
+          .noneSatisfy(e -> assertThat(String.valueOf(e.result())).contains(secret));
+
+      CapabilityManifest missing =
+          CapabilityManifest.builder("t.missing")
+              .provider(
+                  new ProviderSpec.Process(
+                      List.of("true"),
+                      (Dict)
+                          Json.parse(
+                              "{\"cwd\": \""
+                                  + dir
+                                  + "\", \"env\": {\"KEY\": \"${NOT_SET_ANYWHERE}\"}}")))
+              .build();
+      other.register(missing, "test");
+      assertThatThrownBy(
+              () -> other.call(CallRequest.of("t.missing", Value.NIL, SecurityContext.full("l"))))
+          .isInstanceOf(AgoraError.ProviderError.class)
+          .hasMessageContaining("sets KEY from ${NOT_SET_ANYWHERE}, which is not set");
+    }
+  }
+
+  @Test
   void noNetwork_aConnectionToALoopbackListenerFails() throws Exception {
     try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       python(
