@@ -1,9 +1,9 @@
 package dev.agora.cli;
 
 import dev.agora.core.config.AgoraConfig;
+import dev.agora.core.isolation.CgroupMemory;
 import dev.agora.core.isolation.IsolationRule;
 import dev.agora.core.isolation.IsolationSection;
-import dev.agora.core.isolation.CgroupMemory;
 import dev.agora.core.spi.IsolationLevel;
 import dev.agora.core.spi.IsolationRuntime;
 import java.util.ArrayList;
@@ -66,8 +66,7 @@ final class DoctorCommand implements Callable<Integer> {
     io.out()
         .printf(
             "memory cgroups (limits.memory_cgroup_mb): %s: %s%n",
-            cgroups.available() ? "available" : "UNAVAILABLE",
-            cgroups.detail());
+            cgroups.available() ? "available" : "UNAVAILABLE", cgroups.detail());
     AgoraConfig config;
     try {
       config = options.config();

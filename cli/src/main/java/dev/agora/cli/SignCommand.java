@@ -1,8 +1,10 @@
 package dev.agora.cli;
 
+import dev.agora.chain.Hashes;
 import dev.agora.core.doc.Documents;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Manifests;
+import dev.agora.core.trust.JarSignatures;
 import dev.agora.core.trust.Keys;
 import dev.agora.core.trust.Passports;
 import dev.agora.core.trust.TrustException;
@@ -82,6 +84,27 @@ final class SignCommand implements Callable<Integer> {
     this.clock = clock;
   }
 
+  /**
+   * A plugin JAR: its signature over the JAR's digest, written to {@code JAR.sig} (or {@code
+   * --out}) for {@code plugins.require_signature} (docs/PLUGINS.md).
+   */
+  private Integer signJar() {
+    try {
+      String sha = Hashes.hex(Hashes.sha256(Files.readAllBytes(manifest)));
+      Path target = out == null ? manifest.resolveSibling(manifest.getFileName() + ".sig") : out;
+      Files.writeString(target, JarSignatures.sign(sha, Keys.readPrivate(key), authority));
+      io.out()
+          .println("signed " + manifest + " (sha256 " + sha + ") by " + authority + ": " + target);
+      return 0;
+    } catch (IOException e) {
+      io.err().println("error: " + manifest + ": " + e.getMessage());
+      return 1;
+    } catch (TrustException e) {
+      io.err().println("error: " + e.getMessage());
+      return 1;
+    }
+  }
+
   @Override
   public Integer call() {
     Instant until;
@@ -90,6 +113,9 @@ final class SignCommand implements Callable<Integer> {
     } catch (DateTimeException e) {
       io.err().println("error: --expires: expected a date such as 2027-12-31, found " + expires);
       return 2;
+    }
+    if (manifest.getFileName().toString().endsWith(".jar")) {
+      return signJar();
     }
     Path target = out == null ? manifest : out;
     Documents.Format format = Documents.formatOf(target);

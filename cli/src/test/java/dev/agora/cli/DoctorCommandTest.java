@@ -27,7 +27,8 @@ class DoctorCommandTest {
         .contains("isolation this host offers:")
         .containsPattern("(?m)^  in-process  jvm +available: Java ")
         .contains("  microvm ")
-        .containsPattern("(?m)^memory cgroups \\(limits.memory_cgroup_mb\\): (available|UNAVAILABLE): ")
+        .containsPattern(
+            "(?m)^memory cgroups \\(limits.memory_cgroup_mb\\): (available|UNAVAILABLE): ")
         .contains("configuration: " + cfg)
         .contains("isolation rules: none");
   }

@@ -79,6 +79,52 @@ class TrustCommandsTest {
   }
 
   @Test
+  void aPluginJarIsSignedBesideItAndTheSignatureVerifies() throws Exception {
+    plain("trust", "keygen", "--out", dir.resolve("keys").toString(), "--name", "acme");
+    Path jar = Files.write(dir.resolve("tool.jar"), new byte[] {0x50, 0x4b, 3, 4, 1, 2, 3});
+    Result r =
+        plain(
+            "caps",
+            "sign",
+            jar.toString(),
+            "--key",
+            dir.resolve("keys/acme.key").toString(),
+            "--authority",
+            "acme");
+    assertThat(r.exit()).as(r.err()).isZero();
+    String sha = dev.agora.chain.Hashes.hex(dev.agora.chain.Hashes.sha256(Files.readAllBytes(jar)));
+    assertThat(r.out()).contains("signed " + jar + " (sha256 " + sha + ") by acme");
+    String sig = Files.readString(dir.resolve("tool.jar.sig"));
+    var trust =
+        new dev.agora.core.trust.TrustPolicy(
+            true,
+            java.util.Map.of(
+                "acme",
+                new dev.agora.core.trust.Authority(
+                    "acme",
+                    List.of(dev.agora.core.trust.Keys.readPublic(dir.resolve("keys/acme.pub"))),
+                    List.of(),
+                    null)),
+            List.of(),
+            dev.agora.core.trust.TrustPolicy.OFF.pinning());
+    assertThat(dev.agora.core.trust.JarSignatures.verify(sig, sha, trust).name()).isEqualTo("acme");
+    Result missing =
+        plain(
+            "caps",
+            "sign",
+            dir.resolve("none.jar").toString(),
+            "--key",
+            dir.resolve("keys/acme.key").toString(),
+            "--authority",
+            "acme");
+    assertThat(missing.exit()).isEqualTo(1);
+    assertThat(missing.err()).contains("none.jar");
+    Result badKey =
+        plain("caps", "sign", jar.toString(), "--key", jar.toString(), "--authority", "acme");
+    assertThat(badKey.exit()).isEqualTo(1);
+  }
+
+  @Test
   void aSignedManifestInEachFormatIsAdmittedAndShowsItsPassport() throws Exception {
     plain("trust", "keygen", "--out", dir.resolve("keys").toString(), "--name", "acme");
     Path cfg = config("\"shop.*\"");

@@ -125,16 +125,21 @@ public final class ConfigLoader {
     ResiliencePolicy resilience = ResilienceSection.read(root.map("resilience"));
     ConfigSection.Core core = new ConfigSection.Core(base, contexts.keySet());
     Map<String, Object> modules = new LinkedHashMap<>();
-    // isolation first (core's own section, in core.isolation): the other sections see its rules
+    // isolation, then trust (core's own, in their packages) first: the other sections see them
     List<ConfigSection<?>> ordered = new ArrayList<>(sections);
-    ordered.sort(Comparator.comparing(s -> !s.key().equals("isolation")));
+    ordered.sort(
+        Comparator.comparingInt(
+            s -> FIRST.indexOf(s.key()) < 0 ? FIRST.size() : FIRST.indexOf(s.key())));
     for (ConfigSection<?> section : ordered) {
       if (root.has(section.key())) {
         Object value = read(section, root, core, problems, sources);
         modules.put(section.key(), value);
-        if (value instanceof IsolationDemands rules) {
-          core = new ConfigSection.Core(base, contexts.keySet(), rules);
-        }
+        core =
+            new ConfigSection.Core(
+                base,
+                contexts.keySet(),
+                value instanceof IsolationDemands rules ? rules : core.isolation(),
+                modules);
       }
     }
     root.rejectUnknown();
@@ -169,6 +174,9 @@ public final class ConfigLoader {
     }
     return value;
   }
+
+  /** The sections read before all others, in this order (core's, which modules may depend on). */
+  private static final List<String> FIRST = List.of("isolation", "trust");
 
   /** The top-level keys core reads itself; no module may claim one. */
   public static final Set<String> CORE_KEYS =

@@ -8,6 +8,10 @@ import dev.agora.core.spi.DiscoverySource;
 import dev.agora.core.spi.IsolationDemands;
 import dev.agora.core.spi.IsolationLevel;
 import dev.agora.core.spi.Provider;
+import dev.agora.core.trust.Authority;
+import dev.agora.core.trust.JarSignatures;
+import dev.agora.core.trust.TrustException;
+import dev.agora.core.trust.TrustPolicy;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
@@ -47,6 +51,7 @@ final class PluginSource implements DiscoverySource {
   private final List<PathMatcher> outOfProcess;
   private final IsolationDemands isolation;
   private final PluginHosts hosts;
+  private final TrustPolicy signers;
   private volatile UnaryOperator<List<String>> wrapper = UnaryOperator.identity();
   private PluginProvider provider = new PluginProvider();
   private Map<Path, Plugin> loaded = new LinkedHashMap<>();
@@ -62,6 +67,7 @@ final class PluginSource implements DiscoverySource {
    * @param isolation what policy demands: a JAR whose capabilities it may want isolated is loaded
    *     in a sandboxed host first
    * @param hosts starts the child JVMs
+   * @param signers when not null, only JARs signed by one of its authorities are loaded
    */
   PluginSource(
       String name,
@@ -71,7 +77,8 @@ final class PluginSource implements DiscoverySource {
       ClassLoader agora,
       List<String> outOfProcess,
       IsolationDemands isolation,
-      PluginHosts hosts) {
+      PluginHosts hosts,
+      TrustPolicy signers) {
     this.name = name;
     this.dir = dir;
     this.watch = watch;
@@ -81,6 +88,7 @@ final class PluginSource implements DiscoverySource {
         outOfProcess.stream().map(g -> dir.getFileSystem().getPathMatcher("glob:" + g)).toList();
     this.isolation = isolation;
     this.hosts = hosts;
+    this.signers = signers;
   }
 
   /** A source with no isolation rules, whose out-of-process hosts run plain (for tests). */
@@ -99,7 +107,8 @@ final class PluginSource implements DiscoverySource {
         agora,
         outOfProcess,
         IsolationDemands.NONE,
-        new PluginHosts(Sandbox.unavailable("not asked for"), work, PluginHosts.DEFAULT_LIMITS));
+        new PluginHosts(Sandbox.unavailable("not asked for"), work, PluginHosts.DEFAULT_LIMITS),
+        null);
   }
 
   /**
@@ -229,6 +238,49 @@ final class PluginSource implements DiscoverySource {
    * instead if none of them needs it — so that no code of a plugin policy wants isolated runs here.
    */
   private Plugin load(Path jar, byte[] bytes, String sha256) throws PluginException {
+    Authority signer = signer(jar, sha256);
+    Plugin p = loadVerified(jar, bytes, sha256);
+    if (signer != null) {
+      for (CapabilityManifest m : p.manifests()) {
+        if (!signer.covers(m.id())) {
+          p.retire();
+          throw new PluginException(
+              "not loaded: its signer '"
+                  + signer.name()
+                  + "' may vouch for "
+                  + signer.namespaceList()
+                  + ", not for "
+                  + m.id());
+        }
+      }
+    }
+    return p;
+  }
+
+  /**
+   * Who signed {@code jar} (its {@code .sig} file), when signatures are required — before any of
+   * its code runs; null when they are not.
+   */
+  private Authority signer(Path jar, String sha256) throws PluginException {
+    if (signers == null) {
+      return null;
+    }
+    Path sig = jar.resolveSibling(jar.getFileName() + ".sig");
+    String text;
+    try {
+      text = Files.readString(sig);
+    } catch (IOException e) {
+      throw new PluginException(
+          "not loaded: plugins.require_signature is on and " + sig.getFileName() + " is missing");
+    }
+    try {
+      return JarSignatures.verify(text, sha256, signers);
+    } catch (TrustException e) {
+      throw new PluginException("not loaded: " + e.getMessage(), e);
+    }
+  }
+
+  private Plugin loadVerified(Path jar, byte[] bytes, String sha256) throws PluginException {
     if (remote(jar)) {
       return keep(host(jar, sha256));
     }

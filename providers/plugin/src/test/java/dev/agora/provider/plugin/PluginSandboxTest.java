@@ -150,7 +150,8 @@ class PluginSandboxTest extends PluginTest {
         getClass().getClassLoader(),
         outOfProcess,
         rules,
-        hosts);
+        hosts,
+        null);
   }
 
   @Test

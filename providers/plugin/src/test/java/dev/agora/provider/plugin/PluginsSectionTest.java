@@ -32,13 +32,13 @@ class PluginsSectionTest {
     assertThat(c.section(section))
         .isEqualTo(
             new PluginsSection.Settings(
-                tmp.resolve("jars"), false, List.of(), PluginHosts.DEFAULT_LIMITS));
+                tmp.resolve("jars"), false, List.of(), PluginHosts.DEFAULT_LIMITS, false));
     assertThat(c.sources()).singleElement().isInstanceOf(PluginSource.class);
     assertThat(c.sources().get(0).name()).isEqualTo("plugins");
     assertThat(load("plugins: {}\n").section(section))
         .isEqualTo(
             new PluginsSection.Settings(
-                tmp.resolve("plugins"), true, List.of(), PluginHosts.DEFAULT_LIMITS));
+                tmp.resolve("plugins"), true, List.of(), PluginHosts.DEFAULT_LIMITS, false));
     assertThat(load("policy: {}\n").sources()).isEmpty(); // no section, no plugins
     assertThat(load("plugins: {limits: {memory_mb: 2048, processes: 32}}\n").section(section))
         .extracting(PluginsSection.Settings::limits)
@@ -46,7 +46,7 @@ class PluginsSectionTest {
     assertThat(section.defaults())
         .isEqualTo(
             new PluginsSection.Settings(
-                Path.of("plugins"), true, List.of(), PluginHosts.DEFAULT_LIMITS));
+                Path.of("plugins"), true, List.of(), PluginHosts.DEFAULT_LIMITS, false));
   }
 
   @Test

@@ -40,7 +40,7 @@ record WasmOptions(
 
   WasmOptions {
     dirs = Map.copyOf(dirs);
-    env = Map.copyOf(env);
+    env = java.util.Collections.unmodifiableMap(new TreeMap<>(env)); // the guest sees them sorted
     args = List.copyOf(args);
   }
 
