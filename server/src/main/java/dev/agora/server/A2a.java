@@ -23,15 +23,9 @@ final class A2a {
    * REST transports send and expect.
    */
   enum Version {
-    V03("0.3"),
-    V03_REST("0.3"),
-    V10("1.0");
-
-    final String label;
-
-    Version(String label) {
-      this.label = label;
-    }
+    V03,
+    V03_REST,
+    V10;
 
     /** The version a header names ({@code 1.0}, {@code 0.3}, {@code 0.3.0}), or null. */
     static Version of(String header) {
@@ -122,9 +116,18 @@ final class A2a {
     }
   }
 
-  /** A push notification configuration of a task. */
+  /**
+   * A push notification configuration of a task, and the version it was made in (which decides what
+   * is posted: 0.3 posts the Task, 1.0 a StreamResponse).
+   */
   record PushConfig(
-      String id, String taskId, String url, String token, String scheme, String credentials) {}
+      String id,
+      String taskId,
+      String url,
+      String token,
+      String scheme,
+      String credentials,
+      Version version) {}
 
   /**
    * An A2A error (protocols.md §1.6): its JSON-RPC code, HTTP status and {@code reason}, plus the

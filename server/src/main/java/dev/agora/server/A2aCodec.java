@@ -270,17 +270,7 @@ final class A2aCodec {
           "pushNotificationConfig",
           config);
     }
-    return Rpc.obj(
-        "id",
-        c.id(),
-        "taskId",
-        c.taskId(),
-        "url",
-        c.url(),
-        "token",
-        c.token(),
-        "authentication",
-        auth);
+    return config.assoc(Json.key("taskId"), Value.of(c.taskId())); // 1.0: one flat object
   }
 
   /** A push configuration from a request ({@code id} given when the request does not name one). */
@@ -310,7 +300,8 @@ final class A2aCodec {
         url,
         Rpc.text(c, "token"),
         scheme,
-        Rpc.text(auth, "credentials"));
+        Rpc.text(auth, "credentials"),
+        v);
   }
 
   static A2a.Failure invalid(String message) {

@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -33,7 +32,6 @@ final class A2aPush {
           .build();
   private final Egress egress;
   private final Consumer<String> log;
-  private final AtomicLong failed = new AtomicLong();
 
   A2aPush(Egress egress, Consumer<String> log) {
     this.egress = egress;
@@ -51,8 +49,12 @@ final class A2aPush {
     }
   }
 
-  /** Sends what happened ({@code event}) to {@code c}'s webhook, in the background. */
-  void deliver(PushConfig c, A2aTasks.Event event, Version v) {
+  /**
+   * Sends what happened ({@code event}) to {@code c}'s webhook, in the background (the URL's check
+   * resolves its host: never while the task's state is held).
+   */
+  void deliver(PushConfig c, A2aTasks.Event event) {
+    Version v = c.version();
     byte[] body =
         Rpc.bytes(
             v == Version.V03
@@ -60,7 +62,7 @@ final class A2aPush {
                 : event instanceof A2aTasks.ArtifactAdded a
                     ? A2aCodec.artifactUpdate(a.task(), a.artifact(), v)
                     : A2aCodec.statusUpdate(event.task(), v));
-    attempt(c, body, 1);
+    Thread.ofVirtual().name("agora-a2a-push").start(() -> attempt(c, body, 1));
   }
 
   private void attempt(PushConfig c, byte[] body, int n) {
@@ -73,7 +75,6 @@ final class A2aPush {
               .header("Content-Type", "application/json")
               .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     } catch (A2a.Failure e) {
-      failed.incrementAndGet();
       log.accept("agora: a2a push to task " + c.taskId() + " not sent: " + e.getMessage());
       return;
     }
@@ -94,7 +95,6 @@ final class A2aPush {
                 CompletableFuture.delayedExecutor(1L << (2 * (n - 1)), TimeUnit.SECONDS)
                     .execute(() -> attempt(c, body, n + 1));
               } else {
-                failed.incrementAndGet();
                 log.accept(
                     "agora: a2a push to task "
                         + c.taskId()
@@ -105,10 +105,5 @@ final class A2aPush {
               }
               return null;
             });
-  }
-
-  /** Deliveries given up (for tests and metrics). */
-  long failed() {
-    return failed.get();
   }
 }

@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -110,13 +109,12 @@ final class A2aServlet extends HttpServlet {
       Dict params = Rpc.object(msg, "params");
       Value rid = id;
       if (method.equals("SendStreamingMessage") || method.equals("message/stream")) {
-        stream(res, v, e -> Rpc.result(rid, e), send -> streamMessage(who(req), params, v, send));
+        stream(res, e -> Rpc.result(rid, e), send -> streamMessage(who(req), params, v, send));
         return;
       }
       if (method.equals("SubscribeToTask") || method.equals("tasks/resubscribe")) {
         stream(
             res,
-            v,
             e -> Rpc.result(rid, e),
             send -> subscribe(who(req), Rpc.text(params, "id"), v, send));
         return;
@@ -208,8 +206,7 @@ final class A2aServlet extends HttpServlet {
                 v == Version.V10 ? pushConfig : Rpc.obj("pushNotificationConfig", pushConfig),
                 run.id,
                 newId(),
-                v),
-            v);
+                v));
       }
       if (blocking) {
         run.done.join();
@@ -290,11 +287,11 @@ final class A2aServlet extends HttpServlet {
   private Value createPush(SecurityContext who, Dict params, String taskId, Version v) {
     A2aTasks.Run run = tasks.find(who, taskId);
     PushConfig c = A2aCodec.push(params, run.id, newId(), v);
-    addPush(run, c, v);
+    addPush(run, c);
     return A2aCodec.write(c, v);
   }
 
-  private void addPush(A2aTasks.Run run, PushConfig c, Version v) {
+  private void addPush(A2aTasks.Run run, PushConfig c) {
     if (!settings.push()) {
       throw new Failure(
           Error.PUSH_NOTIFICATION_NOT_SUPPORTED,
@@ -302,7 +299,6 @@ final class A2aServlet extends HttpServlet {
     }
     push.check(c.url());
     run.pushes.put(c.id(), c);
-    run.pushVersions.put(c.id(), v);
   }
 
   private Value getPush(SecurityContext who, Dict params, Version v) {
@@ -352,10 +348,7 @@ final class A2aServlet extends HttpServlet {
    * (non-stream) answer; one after it ends the stream with an error event.
    */
   private void stream(
-      HttpServletResponse res,
-      Version v,
-      java.util.function.UnaryOperator<Dict> envelope,
-      Producer producer)
+      HttpServletResponse res, java.util.function.UnaryOperator<Dict> envelope, Producer producer)
       throws IOException {
     OutputStream[] out = {null};
     try {
@@ -488,7 +481,7 @@ final class A2aServlet extends HttpServlet {
       return sendMessage(who, body, v);
     }
     if (key.equals("POST message:stream")) {
-      stream(res, v, e -> e, send -> streamMessage(who, body, v, send));
+      stream(res, e -> e, send -> streamMessage(who, body, v, send));
       return null;
     }
     if (key.equals("GET card") && v == Version.V03_REST
@@ -520,7 +513,7 @@ final class A2aServlet extends HttpServlet {
               return A2aCodec.write(tasks.cancel(who, id).snapshot(), v, null, true);
             }
             case "POST subscribe", "GET subscribe" -> {
-              stream(res, v, e -> e, send -> subscribe(who, id, v, send));
+              stream(res, e -> e, send -> subscribe(who, id, v, send));
               return null;
             }
             default -> {}
@@ -586,7 +579,7 @@ final class A2aServlet extends HttpServlet {
             "code",
             f.error.status,
             "status",
-            canonical.toUpperCase(Locale.ROOT),
+            canonical,
             "message",
             f.getMessage(),
             "details",

@@ -81,14 +81,12 @@ final class A2aTasks {
     final List<Artifact> artifacts = new CopyOnWriteArrayList<>();
     final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
     final Map<String, PushConfig> pushes = new ConcurrentHashMap<>();
-    final Map<String, A2a.Version> pushVersions = new ConcurrentHashMap<>();
     final CompletableFuture<Void> done = new CompletableFuture<>();
     volatile State state = State.SUBMITTED;
     volatile Message status;
     volatile String timestamp = Instant.now().toString();
     volatile Thread worker;
     volatile boolean cancelled;
-    volatile Value result;
 
     Run(String contextId, String owner) {
       this.contextId = contextId;
@@ -123,7 +121,7 @@ final class A2aTasks {
 
     private void publish(Event e) {
       listeners.forEach(l -> l.accept(e));
-      pushes.values().forEach(c -> push.deliver(c, e, pushVersions.get(c.id())));
+      pushes.values().forEach(c -> push.deliver(c, e));
     }
   }
 
@@ -193,7 +191,7 @@ final class A2aTasks {
       return null;
     }
     tasks.remove(run.id);
-    return agent(answer(run.result), run.contextId, null);
+    return agent(run.artifacts.getFirst().parts(), run.contextId, null); // the result's parts
   }
 
   /**
@@ -207,8 +205,11 @@ final class A2aTasks {
     return m != null ? m : p.run();
   }
 
-  /** A new run for {@code message}, stored; refused when every place holds a running task. */
-  private Run admit(SecurityContext who, Message message) {
+  /**
+   * A new run for {@code message}, stored; refused when every place holds a running task. One at a
+   * time: a burst of messages never takes more than {@code max_tasks} places.
+   */
+  private synchronized Run admit(SecurityContext who, Message message) {
     if (tasks.size() >= settings.maxTasks()) {
       tasks.values().stream()
           .filter(r -> r.state.terminal())
@@ -238,7 +239,6 @@ final class A2aTasks {
     try {
       Value result =
           marketplace.call(CallRequest.of(m.id(), input, who).withDownstream(progress(run)));
-      run.result = result;
       run.add(new Artifact(UUID.randomUUID().toString(), "result", answer(result)));
       run.move(State.COMPLETED, null);
     } catch (AgoraError.AccessDenied
@@ -248,7 +248,7 @@ final class A2aTasks {
     } catch (AgoraError e) {
       run.move(run.cancelled ? State.CANCELED : State.FAILED, e.kind() + ": " + e.getMessage());
     } catch (RuntimeException e) {
-      run.move(State.FAILED, "the call failed: " + e);
+      run.move(State.FAILED, "the call failed: " + e.getClass().getSimpleName()); // a bug
     } finally {
       run.worker = null;
     }

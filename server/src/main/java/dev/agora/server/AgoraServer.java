@@ -366,6 +366,9 @@ public final class AgoraServer implements AutoCloseable {
       HttpServletResponse res, int status, String message, String reason, String caller)
       throws IOException {
     count(reason, caller);
+    // Most refusals leave the body unread; a connection kept open would then fail the client's
+    // next request on it (Jetty closes it anyway), so the client is told not to reuse it.
+    res.setHeader("Connection", "close");
     McpServlet.fail(res, status, Value.NIL, Rpc.SERVER_ERROR, message);
   }
 

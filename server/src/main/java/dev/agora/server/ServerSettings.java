@@ -61,38 +61,6 @@ public record ServerSettings(
     allowedHosts = List.copyOf(allowedHosts);
   }
 
-  /** Settings with the default {@code a2a} section. */
-  public ServerSettings(
-      String host,
-      int port,
-      List<ApiKey> apiKeys,
-      String anonymous,
-      List<String> allowedOrigins,
-      List<String> allowedHosts,
-      Duration keepAlive,
-      int maxBody,
-      Duration headerTimeout,
-      Limits limits,
-      int maxInFlight,
-      Duration sessionIdle,
-      int maxSessions) {
-    this(
-        host,
-        port,
-        apiKeys,
-        anonymous,
-        allowedOrigins,
-        allowedHosts,
-        keepAlive,
-        maxBody,
-        headerTimeout,
-        limits,
-        maxInFlight,
-        sessionIdle,
-        maxSessions,
-        A2aSettings.DEFAULT);
-  }
-
   /** The same server on another host and port (the command line's --host/--port). */
   public ServerSettings at(String h, int p) {
     return new ServerSettings(

@@ -39,7 +39,14 @@ final class A2aFixture implements AutoCloseable {
 
   final AgoraNode node;
   final AgoraServer server;
-  final List<String> log = new CopyOnWriteArrayList<>();
+
+  final LogLines log = new LogLines();
+
+  /** Waits up to {@code seconds} for a log line containing {@code fragment}. */
+  boolean awaitLog(String fragment, int seconds) throws InterruptedException {
+    return log.await(fragment, seconds);
+  }
+
   final List<Event> events = new CopyOnWriteArrayList<>();
   final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();

@@ -100,25 +100,33 @@ class A2aLoadTest {
     }
   }
 
-  /** Every message being a call in flight, {@code max_tasks} of them fill the endpoint. */
+  /**
+   * Every message being a call in flight, {@code max_tasks} of them fill the endpoint: of a burst
+   * of 100 written at once, exactly 40 become tasks and the rest are refused at once.
+   */
   private static void full(A2aFixture f) throws Exception {
+    List<Dict> answers =
+        burst(
+            100,
+            i ->
+                f.rpc(
+                    "SendMessage",
+                    message10("test.gate", "{\"data\":{\"gate\":\"load\"}}")
+                        + ",\"configuration\":{\"returnImmediately\":true}}",
+                    A2aServerTest.OPS10));
     List<String> ids = new ArrayList<>();
-    for (int i = 0; i < 40; i++) {
-      Dict started =
-          f.rpc(
-              "SendMessage",
-              message10("test.gate", "{\"data\":{\"gate\":\"load\"}}")
-                  + ",\"configuration\":{\"returnImmediately\":true}}",
-              A2aServerTest.OPS10);
-      ids.add(text(started, "result", "task", "id"));
+    int busy = 0;
+    for (Dict a : answers) {
+      if (text(a, "result", "task", "id") != null) {
+        ids.add(text(a, "result", "task", "id"));
+      } else {
+        assertThat(at(a, "error", "code")).isEqualTo(Value.of(-32000));
+        assertThat(text(a, "error", "message")).contains("server.a2a.max_tasks");
+        busy++;
+      }
     }
-    Dict busy =
-        f.rpc(
-            "SendMessage",
-            message10("ccos.math.add", "{\"data\":[1,2]}") + "}",
-            A2aServerTest.OPS10);
-    assertThat(at(busy, "error", "code")).isEqualTo(Value.of(-32000));
-    assertThat(text(busy, "error", "message")).contains("server.a2a.max_tasks");
+    assertThat(ids).as("exactly max_tasks admitted").hasSize(40);
+    assertThat(busy).isEqualTo(60);
     f.open("load");
     for (String id : ids) { // waits for each: a subscription ends with its task (or is refused
       // at once when it has ended already)
@@ -139,5 +147,91 @@ class A2aLoadTest {
             message10("ccos.math.add", "{\"data\":[1,2]}") + "}",
             A2aServerTest.OPS10);
     assertThat(at(again, "result", "message", "parts", 0, "data")).isEqualTo(Value.of(3));
+  }
+
+  /** {@code n} requests made at once (each waits for the others to be ready), their answers. */
+  static <T> List<T> burst(int n, java.util.function.IntFunction<T> request) throws Exception {
+    CountDownLatch go = new CountDownLatch(1);
+    List<CompletableFuture<T>> futures = new ArrayList<>();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < n; i++) {
+        int k = i;
+        futures.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    go.await();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  return request.apply(k);
+                },
+                pool));
+      }
+      go.countDown();
+      List<T> out = new ArrayList<>();
+      for (CompletableFuture<T> c : futures) {
+        out.add(c.join());
+      }
+      return out;
+    }
+  }
+
+  @Test
+  void twoHundredStreamsFollowTheirTasksToTheEndAtOnce() throws Exception {
+    try (A2aFixture s =
+        new A2aFixture(
+            java.nio.file.Files.createDirectories(dir.resolve("streams")),
+            "{task_after: 100ms, max_tasks: 1000}",
+            "  limits: {default: {calls_per_second: 1000000, bytes_per_second: 1GiB, burst: 1s}}")) {
+      int n = 200;
+      CountDownLatch started = new CountDownLatch(n); // each stream has sent its task
+      List<List<Dict>> streams =
+          new ArrayList<>(java.util.Collections.nCopies(n, (List<Dict>) null));
+      try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        List<CompletableFuture<List<Dict>>> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          int k = i;
+          all.add(
+              CompletableFuture.supplyAsync(
+                  () -> {
+                    java.util.Iterator<Dict> events =
+                        s.stream(
+                            s.request("/a2a/message:stream", A2aServerTest.OPS10)
+                                .header("Content-Type", "application/json")
+                                .POST(
+                                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                                        message10(
+                                                "test.gate",
+                                                "{\"data\":{\"gate\":\"many\",\"k\":" + k + "}}")
+                                            + "}")));
+                    List<Dict> seen = new ArrayList<>();
+                    seen.add(events.next());
+                    started.countDown();
+                    events.forEachRemaining(seen::add);
+                    return seen;
+                  },
+                  pool));
+        }
+        assertThat(started.await(120, java.util.concurrent.TimeUnit.SECONDS))
+            .as("every stream sent its task")
+            .isTrue();
+        s.open("many");
+        for (int i = 0; i < n; i++) {
+          streams.set(i, all.get(i).join());
+        }
+      }
+      for (List<Dict> events : streams) {
+        assertThat(text(events.getFirst(), "task", "status", "state"))
+            .isEqualTo("TASK_STATE_WORKING");
+        assertThat(events)
+            .anySatisfy(
+                e ->
+                    assertThat(at(e, "artifactUpdate", "artifact", "parts", 0, "data", "opened"))
+                        .isEqualTo(Value.of("many")));
+        assertThat(text(events.getLast(), "statusUpdate", "status", "state"))
+            .isEqualTo("TASK_STATE_COMPLETED");
+      }
+    }
   }
 }

@@ -418,6 +418,44 @@ class A2aServerTest {
   }
 
   @Test
+  void aWebhookThatFailsIsTriedThreeTimesAndNoMore() throws Exception {
+    BlockingQueue<String> tries = new LinkedBlockingQueue<>();
+    HttpServer hook =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    hook.createContext(
+        "/down",
+        x -> {
+          String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          if (body.contains("TASK_STATE_COMPLETED")) {
+            tries.add(body);
+          }
+          x.sendResponseHeaders(500, -1);
+          x.close();
+        });
+    hook.start();
+    try {
+      Dict started =
+          f.rpc(
+              "SendMessage",
+              message10("test.gate", "{\"data\":{\"gate\":\"retry\"}}")
+                  + ",\"configuration\":{\"returnImmediately\":true,\"taskPushNotificationConfig\":"
+                  + "{\"url\":\"http://127.0.0.1:"
+                  + hook.getAddress().getPort()
+                  + "/down\"}}}",
+              OPS10);
+      assertThat(at(started, "result", "task", "id")).isNotNull();
+      f.open("retry");
+      for (int i = 1; i <= 3; i++) { // at once, then 1 s and 4 s later
+        assertThat(tries.poll(30, TimeUnit.SECONDS)).as("try " + i).isNotNull();
+      }
+      // the third failure is the last: the log says it gave up
+      assertThat(f.awaitLog("failed 3 times: HTTP 500", 30)).isTrue();
+    } finally {
+      hook.stop(0);
+    }
+  }
+
+  @Test
   void everyMistakeIsTheRightA2aError() {
     assertThat(
             at(
@@ -462,7 +500,8 @@ class A2aServerTest {
           .isEqualTo(Value.of(-32602));
     }
     HttpResponse<String> parse = f.post("/a2a", "{\"jsonrpc\":", OPS);
-    assertThat(parse.statusCode()).as(parse.body()).isIn(200, 400);
+    assertThat(parse.statusCode()).as(parse.body()).isEqualTo(200);
+    assertThat(at(Json.parse(parse.body()), "error", "code")).isEqualTo(Value.of(-32700));
     HttpResponse<String> noRoute = f.get("/a2a/nowhere", OPS10);
     assertThat(noRoute.statusCode()).isEqualTo(404);
     assertThat(text(Json.parse(noRoute.body()), "error", "status")).isEqualTo("NOT_FOUND");

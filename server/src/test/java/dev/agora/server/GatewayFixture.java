@@ -34,18 +34,7 @@ final class GatewayFixture implements AutoCloseable {
   final AgoraNode node;
   final AgoraServer server;
 
-  /** The node's log; each line added wakes whoever {@linkplain #awaitLog waits} on it. */
-  final List<String> log =
-      new CopyOnWriteArrayList<>() {
-        @Override
-        public boolean add(String line) {
-          boolean added = super.add(line);
-          synchronized (GatewayFixture.this) {
-            GatewayFixture.this.notifyAll();
-          }
-          return added;
-        }
-      };
+  final LogLines log = new LogLines();
 
   /** The events recorded, as they were recorded (each wakes whoever awaits one). */
   final List<Event> events = new CopyOnWriteArrayList<>();
@@ -68,16 +57,8 @@ final class GatewayFixture implements AutoCloseable {
   }
 
   /** Waits up to {@code seconds} for a log line containing {@code fragment}. */
-  synchronized boolean awaitLog(String fragment, int seconds) throws InterruptedException {
-    long end = System.nanoTime() + seconds * 1_000_000_000L;
-    while (log.stream().noneMatch(l -> l.contains(fragment))) {
-      long left = end - System.nanoTime();
-      if (left <= 0) {
-        return false;
-      }
-      wait(left / 1_000_000 + 1);
-    }
-    return true;
+  boolean awaitLog(String fragment, int seconds) throws InterruptedException {
+    return log.await(fragment, seconds);
   }
 
   GatewayFixture(Path dir, String extraServerYaml) throws IOException {

@@ -69,6 +69,9 @@ class HttpGuardTest {
     for (String credential : List.of("Basic dXNlcjpwdw==", "Bearer   ", "Bearer", "Token abc")) {
       HttpResponse<String> r = with("Authorization", credential).post(McpHttp.INITIALIZE, null);
       assertThat(r.statusCode()).as(credential).isEqualTo(401);
+      assertThat(r.headers().firstValue("Connection"))
+          .as("its body unread, the connection is not to be reused")
+          .hasValue("close");
     }
     assertThat(
             tools(

@@ -17,7 +17,6 @@ import dev.agora.core.doc.Documents;
 import dev.agora.core.doc.Fields;
 import dev.agora.core.spi.ConfigSection;
 import dev.agora.core.spi.DiscoverySource;
-import dev.agora.core.spi.IsolationDemands;
 import dev.agora.core.spi.SourceFactory;
 import dev.agora.core.store.Stores;
 import java.nio.file.Files;
@@ -134,12 +133,7 @@ public final class ConfigLoader {
       if (root.has(section.key())) {
         Object value = read(section, root, core, problems, sources);
         modules.put(section.key(), value);
-        core =
-            new ConfigSection.Core(
-                base,
-                contexts.keySet(),
-                value instanceof IsolationDemands rules ? rules : core.isolation(),
-                modules);
+        core = new ConfigSection.Core(base, contexts.keySet(), modules);
       }
     }
     root.rejectUnknown();

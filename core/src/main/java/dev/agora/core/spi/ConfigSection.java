@@ -4,7 +4,6 @@ import dev.agora.core.doc.Fields;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -54,22 +53,26 @@ public interface ConfigSection<T> {
    *
    * @param base the directory of agora.yaml, for relative paths
    * @param contexts the names of the configured security contexts
-   * @param isolation the {@code isolation:} rules (read before every module's section): the plugins
-   *     module decides by them which JARs to load in a sandboxed child
    * @param earlier the values of the sections read before this one, by key: core's own ({@code
    *     isolation}, then {@code trust}) come before every module's
    */
-  record Core(
-      Path base, Set<String> contexts, IsolationDemands isolation, Map<String, Object> earlier) {
+  record Core(Path base, Set<String> contexts, Map<String, Object> earlier) {
     public Core {
       contexts = Set.copyOf(contexts);
-      Objects.requireNonNull(isolation, "isolation");
       earlier = Map.copyOf(earlier);
     }
 
-    /** What core has read, with no isolation rules. */
+    /** What core has read, before any section. */
     public Core(Path base, Set<String> contexts) {
-      this(base, contexts, IsolationDemands.NONE, Map.of());
+      this(base, contexts, Map.of());
+    }
+
+    /**
+     * The {@code isolation:} rules: the plugins module decides by them which JARs to load in a
+     * sandboxed child. None when the file has no such section.
+     */
+    public IsolationDemands isolation() {
+      return earlier.get("isolation") instanceof IsolationDemands d ? d : IsolationDemands.NONE;
     }
   }
 }

@@ -99,7 +99,7 @@ class CgroupMemoryTest {
     assertThat(CgroupMemory.probe(readOnly).support().detail()).contains("run Agora as root");
     assertThat(CgroupMemory.unavailable("why").support().detail()).isEqualTo("why");
     assertThat(CgroupMemory.host()).isSameAs(CgroupMemory.host());
-    assertThat(List.of(true, false)).contains(CgroupMemory.host().support().available());
+    assertThat(CgroupMemory.host().support().detail()).as("says what it found").isNotBlank();
   }
 
   @Test
