@@ -54,6 +54,8 @@ class ArchitectureTest {
           "dev.agora.chain",
           "dev.agora.core",
           "dev.agora.store",
+          "dev.agora.a2a",
+          "dev.agora.provider.a2a",
           "dev.agora.provider.http",
           "dev.agora.provider.mcp",
           "dev.agora.provider.wasm",
@@ -103,6 +105,18 @@ class ArchitectureTest {
     noClasses()
         .that()
         .resideInAPackage("dev.agora.core..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.agora.store..", "dev.agora.provider..", "dev.agora.server..", "dev.agora.cli..")
+        .check(agora);
+  }
+
+  @Test
+  void theA2aProtocolKnowsOnlyCoreAndBelow() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.agora.a2a..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
@@ -163,6 +177,21 @@ class ArchitectureTest {
         .resideInAnyPackage(
             "dev.agora.provider.http..",
             "dev.agora.provider.mcp..",
+            "dev.agora.store..",
+            "dev.agora.server..",
+            "dev.agora.cli..")
+        .check(agora);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.agora.provider.a2a..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.agora.provider.http..",
+            "dev.agora.provider.mcp..",
+            "dev.agora.provider.wasm..",
+            "dev.agora.provider.plugin..",
+            "dev.agora.provider.sandbox..",
             "dev.agora.store..",
             "dev.agora.server..",
             "dev.agora.cli..")

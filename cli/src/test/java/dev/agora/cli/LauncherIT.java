@@ -51,13 +51,10 @@ class LauncherIT {
     assertThat(eval.exit()).isZero();
   }
 
-  @Test
-  void the_openapi_example_runs_against_its_local_api() throws Exception {
+  /** Runs an example's run.sh (which starts its local peer) and returns what it printed. */
+  private String example(String script) throws Exception {
     List<String> cmd =
-        List.of(
-            ROOT.resolve("examples/openapi/run.sh").toString(),
-            "--data-dir",
-            dir.resolve("data").toString());
+        List.of(ROOT.resolve(script).toString(), "--data-dir", dir.resolve("data").toString());
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
     Process p = pb.start();
     p.getOutputStream().close();
@@ -73,10 +70,26 @@ class LauncherIT {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
     assertThat(p.exitValue()).as(err.join()).isZero();
-    assertThat(out)
+    return out;
+  }
+
+  @Test
+  void the_openapi_example_runs_against_its_local_api() throws Exception {
+    assertThat(example("examples/openapi/run.sh"))
         .isEqualTo(
             "{:price 101.25 :order \"accepted\" :total 303.75 "
                 + ":bad \"refused before sending: not a symbol\"}\n");
+  }
+
+  @Test
+  void the_a2a_example_runs_against_a_local_agent() throws Exception {
+    assertThat(example("examples/a2a/run.sh"))
+        .contains(":reply \"echo: hello\"")
+        .contains(":sum {:sum 6}")
+        .contains(":asked :input-required")
+        .contains(":question \"which one?\"")
+        .contains(":answer \"thanks: the quiet one\"")
+        .contains(":state :completed");
   }
 
   @Test

@@ -1,8 +1,10 @@
 package dev.agora.server;
 
+import dev.agora.a2a.A2a;
+import dev.agora.a2a.A2a.PushConfig;
+import dev.agora.a2a.A2a.Version;
+import dev.agora.a2a.A2aCodec;
 import dev.agora.core.call.policy.Egress;
-import dev.agora.server.A2a.PushConfig;
-import dev.agora.server.A2a.Version;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,17 +1,18 @@
 package dev.agora.server;
 
+import dev.agora.a2a.A2a.Error;
+import dev.agora.a2a.A2a.Failure;
+import dev.agora.a2a.A2a.Message;
+import dev.agora.a2a.A2a.PushConfig;
+import dev.agora.a2a.A2a.State;
+import dev.agora.a2a.A2a.Version;
+import dev.agora.a2a.A2aCodec;
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.json.Json;
 import dev.agora.core.json.JsonException;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.Vec;
-import dev.agora.server.A2a.Error;
-import dev.agora.server.A2a.Failure;
-import dev.agora.server.A2a.Message;
-import dev.agora.server.A2a.PushConfig;
-import dev.agora.server.A2a.State;
-import dev.agora.server.A2a.Version;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -213,7 +214,7 @@ final class A2aServlet extends HttpServlet {
       }
       return A2aCodec.sent(run.snapshot(), v);
     }
-    return A2aCodec.sent(out, v);
+    return A2aCodec.sent((Message) out, v);
   }
 
   private static Value task(A2aTasks.Run run, Dict params, Version v) {

@@ -2,6 +2,7 @@ package dev.agora.server;
 
 import dev.agora.core.json.Json;
 import dev.agora.core.json.JsonException;
+import dev.agora.core.json.JsonObjects;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Seq;
 import dev.agora.rtfs.Value;
@@ -116,53 +117,27 @@ final class Rpc {
 
   /** The JSON type of a parsed value, for messages ("an array"). */
   static String type(Value v) {
-    return switch (v) {
-      case null -> "nothing";
-      case Value.Nil n -> "null";
-      case Dict d -> "an object";
-      case Seq s -> "an array";
-      case Value.Str s -> "a string";
-      case Value.Bool b -> "a boolean";
-      default -> "a number";
-    };
+    return JsonObjects.type(v);
   }
 
   /** A JSON object's member, or null when it has none. */
   static Value field(Dict d, String name) {
-    return d.get(Json.key(name));
+    return JsonObjects.field(d, name);
   }
 
   /** A JSON object's string member, or null when it has none or another type. */
   static String text(Dict d, String name) {
-    return field(d, name) instanceof Value.Str s ? s.value() : null;
+    return JsonObjects.text(d, name);
   }
 
   /** A JSON object's object member, or the empty object. */
   static Dict object(Dict d, String name) {
-    return field(d, name) instanceof Dict o ? o : Dict.EMPTY;
+    return JsonObjects.object(d, name);
   }
 
   /** A JSON object from names and values (a null value leaves its name out). */
   static Dict obj(Object... namesAndValues) {
-    Dict.Builder b = Dict.builder();
-    for (int i = 0; i < namesAndValues.length; i += 2) {
-      Object v = namesAndValues[i + 1];
-      if (v != null) {
-        b.put(Json.key((String) namesAndValues[i]), v instanceof Value val ? val : value(v));
-      }
-    }
-    return b.build();
-  }
-
-  private static Value value(Object o) {
-    return switch (o) {
-      case String s -> Value.of(s);
-      case Boolean b -> Value.of(b);
-      case Integer i -> Value.of((long) i);
-      case Long l -> Value.of(l);
-      case Double d -> Value.of(d);
-      default -> Json.fromJava(o);
-    };
+    return JsonObjects.obj(namesAndValues);
   }
 
   static Dict result(Value id, Value result) {

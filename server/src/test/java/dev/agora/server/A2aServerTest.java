@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import dev.agora.chain.event.EventType;
 import dev.agora.core.json.Json;
+import dev.agora.core.json.JsonObjects;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Seq;
 import dev.agora.rtfs.Value;
@@ -54,18 +55,11 @@ class A2aServerTest {
 
   /** The value at {@code path} (object keys and array indexes) in {@code v}, or null. */
   static Value at(Value v, Object... path) {
-    for (Object p : path) {
-      if (p instanceof Integer i) {
-        v = v instanceof Seq s && i < s.size() ? s.get(i) : null;
-      } else {
-        v = v instanceof Dict d ? d.get(Json.key((String) p)) : null;
-      }
-    }
-    return v;
+    return JsonObjects.at(v, path);
   }
 
   static String text(Value v, Object... path) {
-    return at(v, path) instanceof Value.Str s ? s.value() : null;
+    return JsonObjects.textAt(v, path);
   }
 
   static String message10(String skill, String part) {

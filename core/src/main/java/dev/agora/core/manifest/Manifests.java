@@ -69,14 +69,13 @@ public final class Manifests {
   public static final String UNKNOWN_EFFECT = "unknown";
 
   private static final Set<String> PROVIDER_TYPES =
-      Set.of("local", "http", "mcp", "process", "wasm", "plugin");
+      Set.of("local", "http", "mcp", "a2a", "process", "wasm", "plugin");
 
   /**
    * Provider types of the CCOS manifest that this build cannot run yet: a manifest naming one is
    * refused at load (not accepted and then failing at its first call).
    */
-  private static final Set<String> PLANNED_TYPES =
-      Set.of("a2a", "sandboxed", "remote_rtfs", "stream");
+  private static final Set<String> PLANNED_TYPES = Set.of("sandboxed", "remote_rtfs", "stream");
 
   /** What a provider section's {@code isolation} may ask for (core's IsolationLevel, and none). */
   private static final Set<String> ISOLATION = Set.of("none", "in-process", "wasm", "process");
@@ -355,6 +354,12 @@ public final class Manifests {
               p.required("server"),
               server ->
                   nonNull(p.required("tool"), tool -> new ProviderSpec.Mcp(server, tool, options)));
+      case "a2a" ->
+          nonNull(
+              p.required("agent"),
+              agent ->
+                  nonNull(
+                      p.required("skill"), skill -> new ProviderSpec.A2a(agent, skill, options)));
       case "process" -> processSpec(p, options);
       case "wasm" ->
           nonNull(

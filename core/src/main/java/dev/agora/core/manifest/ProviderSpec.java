@@ -73,6 +73,22 @@ public sealed interface ProviderSpec {
   }
 
   /**
+   * A skill of an A2A agent configured as a source in agora.yaml ({@code sources: [{type: a2a,
+   * name: NAME, url: …}]}): the agent's source name and the skill's id on its card.
+   */
+  record A2a(String agent, String skill, Dict options) implements ProviderSpec {
+    @Override
+    public String type() {
+      return "a2a";
+    }
+
+    @Override
+    public void fields(Dict.Builder b) {
+      b.put("agent", Value.of(agent)).put("skill", Value.of(skill));
+    }
+  }
+
+  /**
    * A command run per call (or kept warm) that reads the call's input as one JSON document on stdin
    * and answers one JSON document on stdout; the rest of its section ({@code cwd}, {@code env},
    * {@code isolation}, {@code limits}, {@code network} …) is read by the process provider.

@@ -147,7 +147,7 @@ class ManifestsTest {
         .containsExactly(
             "mixed.yaml:3: [1].id: 'bad one' contains ' '; ids use letters, digits, _ and -, with . : / between segments",
             "mixed.yaml:4: [1].version: '1.2' is not a semantic version (MAJOR.MINOR.PATCH, such as 1.2.0)",
-            "mixed.yaml:5: [1].provider.type: unknown provider type 'ftp'; known types are http, local, mcp, plugin, process, wasm"
+            "mixed.yaml:5: [1].provider.type: unknown provider type 'ftp'; known types are a2a, http, local, mcp, plugin, process, wasm"
                 + " (and those plugins add, named with a dot: acme.rpc)",
             "mixed.yaml:6: [1].effects: :pure cannot be combined with other effects [network]",
             "mixed.yaml:7: [1].colour: unknown key 'colour'; known keys are id, name, description, version, provider, "
@@ -190,7 +190,7 @@ class ManifestsTest {
         load(
             "planned.yaml",
             """
-        - {id: p.a2a, provider: {type: a2a, agent: "http://agent/card", skill: sk}}
+        - {id: p.a2a, provider: {type: a2a, agent: helper}}
         - {id: p.plugin, provider: {type: plugin, jar: p.jar, class: a.B}}
         - {id: p.sandbox, provider: {type: sandboxed, runtime: wasm, source: m.wasm}}
         - {id: p.remote, provider: {type: remote-rtfs, endpoint: "http://n"}}
@@ -201,11 +201,11 @@ class ManifestsTest {
     assertThat(r.problems())
         .extracting(p -> p.toString().replace(dir + "/", ""))
         .containsExactly(
-            "planned.yaml:1: [0].provider.type: provider type 'a2a' is not supported by this version of Agora; supported types are http, local, mcp, plugin, process, wasm",
+            "planned.yaml:1: [0].provider: missing required field 'skill'",
             "planned.yaml:2: [1].provider: missing required field 'plugin'",
-            "planned.yaml:3: [2].provider.type: provider type 'sandboxed' is not supported by this version of Agora; supported types are http, local, mcp, plugin, process, wasm",
-            "planned.yaml:4: [3].provider.type: provider type 'remote_rtfs' is not supported by this version of Agora; supported types are http, local, mcp, plugin, process, wasm",
-            "planned.yaml:5: [4].provider.type: provider type 'stream' is not supported by this version of Agora; supported types are http, local, mcp, plugin, process, wasm");
+            "planned.yaml:3: [2].provider.type: provider type 'sandboxed' is not supported by this version of Agora; supported types are a2a, http, local, mcp, plugin, process, wasm",
+            "planned.yaml:4: [3].provider.type: provider type 'remote_rtfs' is not supported by this version of Agora; supported types are a2a, http, local, mcp, plugin, process, wasm",
+            "planned.yaml:5: [4].provider.type: provider type 'stream' is not supported by this version of Agora; supported types are a2a, http, local, mcp, plugin, process, wasm");
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.agora.core.call.policy.Egress;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.ProviderSpec;
+import dev.agora.core.net.CappedBody;
 import dev.agora.core.spi.CallContext;
 import dev.agora.core.spi.Provider;
 import dev.agora.core.spi.Redactor;
@@ -79,7 +80,7 @@ public final class HttpProvider implements Provider {
                   HttpClient.Redirect.NEVER) // followed by hand, each hop through the egress guard
               .connectTimeout(Duration.ofSeconds(10))
               // The client's own completion stages and the body subscribers (the JDK's, or
-              // Capped) never block, so they run on the client's I/O thread instead of being
+              // CappedBody) never block, so they run on the client's I/O thread instead of being
               // handed to a pool: one thread hand-over less per call.
               .executor(Runnable::run)
               .build();
@@ -198,12 +199,13 @@ public final class HttpProvider implements Provider {
   private HttpResponse<byte[]> exchange(
       String id, HttpRequest request, long max, Duration remaining)
       throws IOException, InterruptedException, TimeoutException {
-    CompletableFuture<HttpResponse<byte[]>> f = client().sendAsync(request, Capped.handler(max));
+    CompletableFuture<HttpResponse<byte[]>> f =
+        client().sendAsync(request, CappedBody.handler(max));
     try {
       return f.get(Math.max(1, remaining.toNanos()), TimeUnit.NANOSECONDS);
     } catch (ExecutionException x) {
       Throwable c = x.getCause();
-      if (c instanceof Capped.TooLarge) {
+      if (c instanceof CappedBody.TooLarge) {
         throw tooLarge(id, where(request), max);
       }
       if (c instanceof IOException io) {

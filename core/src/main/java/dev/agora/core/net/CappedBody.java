@@ -1,4 +1,4 @@
-package dev.agora.provider.http;
+package dev.agora.core.net;
 
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
@@ -11,12 +11,13 @@ import java.util.concurrent.Flow;
 /**
  * A response body collected into bytes, up to a cap: past it the stream is cancelled and the body
  * completes with {@link TooLarge} — so an endless or huge answer costs at most the cap in memory.
- * Used when the server declares no Content-Length; see {@link #handler}.
+ * Used when the server declares no Content-Length; see {@link #handler}. Shared by the HTTP and A2A
+ * providers.
  */
-final class Capped implements HttpResponse.BodySubscriber<byte[]> {
+public final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
 
   /** The body passed the cap. */
-  static final class TooLarge extends RuntimeException {
+  public static final class TooLarge extends RuntimeException {
     TooLarge() {
       super(null, null, false, false);
     }
@@ -28,11 +29,15 @@ final class Capped implements HttpResponse.BodySubscriber<byte[]> {
   private Flow.Subscription subscription;
   private long total;
 
-  Capped(long max) {
+  private CappedBody(long max) {
     this.max = max;
   }
 
-  static HttpResponse.BodyHandler<byte[]> handler(long max) {
+  /**
+   * Bodies up to {@code max} bytes: one whose Content-Length says more is not read at all (its body
+   * is null); one without a length is counted as it comes and fails with {@link TooLarge} past it.
+   */
+  public static HttpResponse.BodyHandler<byte[]> handler(long max) {
     return info -> {
       long declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
       if (declared > max) {
@@ -41,7 +46,7 @@ final class Capped implements HttpResponse.BodySubscriber<byte[]> {
       // A declared length within the cap: the JDK's own subscriber, which the client completes
       // without a
       // hand-over (and which cannot receive more than the length). Without one: counted here.
-      return declared >= 0 ? HttpResponse.BodySubscribers.ofByteArray() : new Capped(max);
+      return declared >= 0 ? HttpResponse.BodySubscribers.ofByteArray() : new CappedBody(max);
     };
   }
 

@@ -1,28 +1,32 @@
-package dev.agora.server;
+package dev.agora.a2a;
 
-import static dev.agora.server.A2aServerTest.at;
-import static dev.agora.server.A2aServerTest.text;
+import static dev.agora.core.json.JsonObjects.at;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agora.a2a.A2a.Artifact;
+import dev.agora.a2a.A2a.Data;
+import dev.agora.a2a.A2a.File;
+import dev.agora.a2a.A2a.Message;
+import dev.agora.a2a.A2a.Part;
+import dev.agora.a2a.A2a.PushConfig;
+import dev.agora.a2a.A2a.State;
+import dev.agora.a2a.A2a.Task;
+import dev.agora.a2a.A2a.Text;
+import dev.agora.a2a.A2a.Version;
 import dev.agora.core.json.Json;
+import dev.agora.core.json.JsonObjects;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
-import dev.agora.server.A2a.Artifact;
-import dev.agora.server.A2a.Data;
-import dev.agora.server.A2a.File;
-import dev.agora.server.A2a.Message;
-import dev.agora.server.A2a.Part;
-import dev.agora.server.A2a.PushConfig;
-import dev.agora.server.A2a.State;
-import dev.agora.server.A2a.Task;
-import dev.agora.server.A2a.Text;
-import dev.agora.server.A2a.Version;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The three JSON dialects read into and written from one model, part by part. */
 class A2aCodecTest {
+
+  static String text(Value v, Object... path) {
+    return JsonObjects.textAt(v, path);
+  }
 
   static Dict json(String s) {
     return (Dict) Json.parse(s);

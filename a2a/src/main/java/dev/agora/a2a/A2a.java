@@ -1,4 +1,4 @@
-package dev.agora.server;
+package dev.agora.a2a;
 
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The A2A data Agora's agent endpoint works with, one model for both protocol versions: {@link
- * A2aCodec} reads and writes it as 1.0 (ProtoJSON: member-discriminated parts, {@code
- * TASK_STATE_*}) or 0.3 ({@code kind} everywhere, lowercase states), so everything between works on
- * one shape (../shared/reference/protocols.md §1).
+ * The A2A data Agora works with, as an agent (server) and as a client (the A2A provider): one model
+ * for both protocol versions: {@link A2aCodec} reads and writes it as 1.0 (ProtoJSON:
+ * member-discriminated parts, {@code TASK_STATE_*}) or 0.3 ({@code kind} everywhere, lowercase
+ * states), so everything between works on one shape (../shared/reference/protocols.md §1).
  */
-final class A2a {
+public final class A2a {
 
   private A2a() {}
 
@@ -22,13 +22,13 @@ final class A2a {
    * TASK_STATE_*} names (canceled spelled {@code CANCELLED}) and wrapped results, as the 0.3 SDKs'
    * REST transports send and expect.
    */
-  enum Version {
+  public enum Version {
     V03,
     V03_REST,
     V10;
 
     /** The version a header names ({@code 1.0}, {@code 0.3}, {@code 0.3.0}), or null. */
-    static Version of(String header) {
+    public static Version of(String header) {
       if (header == null || header.isBlank()) {
         return V03;
       }
@@ -44,7 +44,7 @@ final class A2a {
   }
 
   /** A task's state. */
-  enum State {
+  public enum State {
     SUBMITTED,
     WORKING,
     INPUT_REQUIRED,
@@ -54,13 +54,32 @@ final class A2a {
     CANCELED,
     REJECTED;
 
+    /**
+     * The state a wire name names, in any version's spelling ({@code TASK_STATE_INPUT_REQUIRED},
+     * {@code input-required}, {@code TASK_STATE_CANCELLED}), or null for one this model does not
+     * know ({@code unknown}, {@code TASK_STATE_UNSPECIFIED}).
+     */
+    public static State read(String wire) {
+      if (wire == null) {
+        return null;
+      }
+      String n = wire.strip().toUpperCase(Locale.ROOT).replace('-', '_');
+      n = n.startsWith("TASK_STATE_") ? n.substring("TASK_STATE_".length()) : n;
+      for (State s : values()) {
+        if (s.name().equals(n) || (s == CANCELED && n.equals("CANCELLED"))) {
+          return s;
+        }
+      }
+      return null;
+    }
+
     /** No more messages, no more changes. */
-    boolean terminal() {
+    public boolean terminal() {
       return ordinal() >= COMPLETED.ordinal();
     }
 
     /** {@code TASK_STATE_COMPLETED} (1.0, 0.3 REST) or {@code completed} (0.3). */
-    String wire(Version v) {
+    public String wire(Version v) {
       return switch (v) {
         case V10 -> "TASK_STATE_" + name();
         case V03_REST -> "TASK_STATE_" + (this == CANCELED ? "CANCELLED" : name());
@@ -69,48 +88,65 @@ final class A2a {
     }
   }
 
-  /** One part of a message or artifact. */
-  sealed interface Part {}
+  /**
+   * What an agent answers to a message, or sends on a stream: a {@link Message}, a {@link Task}, or
+   * an update of one.
+   */
+  public sealed interface Event permits Message, Task, StatusUpdate, ArtifactUpdate {}
 
-  record Text(String text) implements Part {}
+  /** A task's new state, and the message that came with it; {@code last} in 0.3's {@code final}. */
+  public record StatusUpdate(
+      String taskId, String contextId, State state, Message status, boolean last)
+      implements Event {}
+
+  /** An artifact of a task, new or (with {@code append}) more of one already sent. */
+  public record ArtifactUpdate(String taskId, String contextId, Artifact artifact, boolean append)
+      implements Event {}
+
+  /** One part of a message or artifact. */
+  public sealed interface Part {}
+
+  public record Text(String text) implements Part {}
 
   /** Structured data: any JSON in 1.0; an object in 0.3. */
-  record Data(Value data) implements Part {}
+  public record Data(Value data) implements Part {}
 
   /** A file, by URL or inline bytes (base64 as sent). */
-  record File(String url, String bytes, String mediaType, String name) implements Part {}
+  public record File(String url, String bytes, String mediaType, String name) implements Part {}
 
   /** A message: who sent it, its parts, and the task and context it belongs to. */
-  record Message(
+  public record Message(
       String messageId,
       boolean fromAgent,
       List<Part> parts,
       String contextId,
       String taskId,
-      Dict metadata) {
-    Message {
+      Dict metadata)
+      implements Event {
+    public Message {
       parts = List.copyOf(parts);
       metadata = metadata == null ? Dict.EMPTY : metadata;
     }
   }
 
   /** An output of a task. */
-  record Artifact(String artifactId, String name, List<Part> parts) {
-    Artifact {
+  public record Artifact(String artifactId, String name, List<Part> parts) {
+    public Artifact {
       parts = List.copyOf(parts);
     }
   }
 
   /** A task as a caller sees it at one moment. */
-  record Task(
+  public record Task(
       String id,
       String contextId,
       State state,
       Message status,
       String timestamp,
       List<Artifact> artifacts,
-      List<Message> history) {
-    Task {
+      List<Message> history)
+      implements Event {
+    public Task {
       artifacts = List.copyOf(artifacts);
       history = List.copyOf(history);
     }
@@ -120,7 +156,7 @@ final class A2a {
    * A push notification configuration of a task, and the version it was made in (which decides what
    * is posted: 0.3 posts the Task, 1.0 a StreamResponse).
    */
-  record PushConfig(
+  public record PushConfig(
       String id,
       String taskId,
       String url,
@@ -133,7 +169,7 @@ final class A2a {
    * An A2A error (protocols.md §1.6): its JSON-RPC code, HTTP status and {@code reason}, plus the
    * JSON-RPC and HTTP standard ones this endpoint answers with.
    */
-  enum Error {
+  public enum Error {
     TASK_NOT_FOUND(-32001, 404),
     TASK_NOT_CANCELABLE(-32002, 400),
     PUSH_NOTIFICATION_NOT_SUPPORTED(-32003, 400),
@@ -150,8 +186,8 @@ final class A2a {
     INTERNAL(-32603, 500),
     BUSY(-32000, 503);
 
-    final int code;
-    final int status;
+    public final int code;
+    public final int status;
 
     Error(int code, int status) {
       this.code = code;
@@ -160,10 +196,10 @@ final class A2a {
   }
 
   /** An A2A error raised while answering: the answer is this error. */
-  static final class Failure extends RuntimeException {
-    final Error error;
+  public static final class Failure extends RuntimeException {
+    public final Error error;
 
-    Failure(Error error, String message) {
+    public Failure(Error error, String message) {
       super(message, null, false, false);
       this.error = error;
     }

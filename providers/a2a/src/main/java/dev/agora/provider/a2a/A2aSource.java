@@ -1,0 +1,246 @@
+package dev.agora.provider.a2a;
+
+import dev.agora.a2a.A2a.Version;
+import dev.agora.core.json.Json;
+import dev.agora.core.json.JsonException;
+import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.manifest.ProviderSpec;
+import dev.agora.core.net.CappedBody;
+import dev.agora.core.spi.DiscoverySource;
+import dev.agora.core.spi.Provider;
+import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Value;
+import dev.agora.rtfs.Vec;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+
+/**
+ * An A2A agent as a discovery source: reads its card (checking its signatures), picks the interface
+ * to use, hands the connected agent to the {@link A2aProvider}, and lists one capability per skill,
+ * {@code a2a.<source>.<skill>}.
+ */
+final class A2aSource implements DiscoverySource {
+
+  /** The skill id as it may appear in a capability id (other characters become '-'). */
+  private static final Pattern ID_UNSAFE = Pattern.compile("[^A-Za-z0-9_-]");
+
+  static final String INPUT =
+      "[:map [:text :string] [:data :map ?] [:task-id :string ?] [:context-id :string ?]]";
+  static final String OUTPUT =
+      "[:map [:text :string] [:data :any ?] [:state :keyword] [:task-id :string ?]"
+          + " [:context-id :string ?] [:artifacts [:vector :any]]]";
+
+  private final AgentSettings settings;
+  private volatile A2aProvider provider;
+  private volatile Agent agent;
+  private volatile UnaryOperator<String> environment = System::getenv;
+
+  A2aSource(AgentSettings settings) {
+    this.settings = settings;
+  }
+
+  /** Where token_env and api_key_env are looked up (the process environment; tests give theirs). */
+  void environment(UnaryOperator<String> env) {
+    this.environment = env;
+  }
+
+  @Override
+  public String name() {
+    return settings.name();
+  }
+
+  @Override
+  public void attach(Function<String, Provider> providers) {
+    if (providers.apply("a2a") instanceof A2aProvider p) {
+      provider = p;
+    }
+  }
+
+  @Override
+  public Found discover() throws IOException, InterruptedException {
+    A2aProvider p = provider != null ? provider : new A2aProvider();
+    Agent.Auth auth = Agent.Auth.of(settings, environment);
+    Dict raw = null;
+    URI from = null;
+    for (URI url : settings.cardUrls()) {
+      raw = fetch(p, url, auth);
+      if (raw != null) {
+        from = url;
+        break;
+      }
+    }
+    if (raw == null) {
+      throw new IOException(
+          "agent '" + settings.name() + "': no agent card at " + settings.cardUrls());
+    }
+    AgentCard card;
+    String signer;
+    try {
+      signer = AgentCard.verify(raw, settings.cardKey(), settings.requireSignedCard());
+      card = AgentCard.read(raw, from);
+    } catch (AgentCard.Invalid e) {
+      throw new IOException(
+          "agent '" + settings.name() + "': card at " + from + ": " + e.getMessage());
+    }
+    AgentCard.Interface chosen = choose(card);
+    Agent a =
+        new Agent(
+            settings,
+            card,
+            new Wire(p.http(), chosen, auth.headers(), settings.maxBytes()),
+            auth,
+            signer);
+    agent = a;
+    p.connect(a);
+    List<CapabilityManifest> out = new ArrayList<>();
+    for (AgentCard.Skill s : card.skills()) {
+      out.add(manifest(card, s, chosen, signer));
+    }
+    return new Found(out, List.of());
+  }
+
+  /** The card's JSON at {@code url}, or null when there is none there (404). */
+  private Dict fetch(A2aProvider p, URI url, Agent.Auth auth)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(url)
+            .header("Accept", "application/json")
+            .timeout(Duration.ofSeconds(10));
+    auth.headers().forEach(b::header);
+    HttpResponse<byte[]> r;
+    try {
+      r =
+          p.http()
+              .sendAsync(b.build(), CappedBody.handler(settings.maxBytes()))
+              .get(15, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable c = e.getCause();
+      throw new IOException(
+          "agent '"
+              + settings.name()
+              + "': cannot read its card at "
+              + url
+              + ": "
+              + (c instanceof CappedBody.TooLarge
+                  ? "larger than " + settings.maxBytes() + " bytes (max_bytes)"
+                  : Wire.describe(c)));
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IOException(
+          "agent '" + settings.name() + "': no card from " + url + " within 15 s");
+    }
+    if (r.statusCode() == 404) {
+      return null;
+    }
+    if (r.statusCode() != 200 || r.body() == null) {
+      throw new IOException(
+          "agent '"
+              + settings.name()
+              + "': HTTP "
+              + r.statusCode()
+              + " for its card at "
+              + url
+              + (r.body() == null ? " (larger than max_bytes)" : ""));
+    }
+    try {
+      if (Json.parse(new String(r.body(), StandardCharsets.UTF_8)) instanceof Dict d) {
+        return d;
+      }
+    } catch (JsonException e) {
+      throw new IOException(
+          "agent '"
+              + settings.name()
+              + "': the card at "
+              + url
+              + " is not JSON: "
+              + e.getMessage());
+    }
+    throw new IOException(
+        "agent '" + settings.name() + "': the card at " + url + " is not a JSON object");
+  }
+
+  /** The first interface the card offers that the source's version and binding allow. */
+  private AgentCard.Interface choose(AgentCard card) throws IOException {
+    for (AgentCard.Interface i : card.interfaces()) {
+      boolean version =
+          settings.version() == null
+              || (settings.version().equals("1.0") == (i.version() == Version.V10));
+      boolean binding = settings.binding() == null || settings.binding().equals("rest") == i.rest();
+      if (version && binding) {
+        return i;
+      }
+    }
+    throw new IOException(
+        "agent '"
+            + settings.name()
+            + "' offers no "
+            + (settings.binding() == null ? "" : settings.binding() + " ")
+            + "interface"
+            + (settings.version() == null ? "" : " for A2A " + settings.version())
+            + "; it offers "
+            + card.interfaces().stream().map(AgentCard.Interface::describe).toList());
+  }
+
+  private CapabilityManifest manifest(
+      AgentCard card, AgentCard.Skill s, AgentCard.Interface chosen, String signer) {
+    String id =
+        "a2a."
+            + settings.name()
+            + "."
+            + ID_UNSAFE.matcher(s.id()).replaceAll("-").toLowerCase(Locale.ROOT);
+    Dict.Builder meta =
+        Dict.builder()
+            .put("agent", Value.of(card.name()))
+            .put("skill", Value.of(s.id()))
+            .put("interface", Value.of(chosen.describe()))
+            .put("streaming", Value.of(card.streaming()))
+            .put("tags", Vec.of(s.tags().stream().map(t -> (Value) Value.of(t)).toList()));
+    if (signer != null) {
+      meta.put("card-signed-by", Value.of(signer));
+    }
+    if (!s.examples().isEmpty()) {
+      meta.put("examples", Vec.of(s.examples().stream().map(t -> (Value) Value.of(t)).toList()));
+    }
+    String description =
+        s.description() == null || s.description().isBlank()
+            ? "Skill '" + s.id() + "' of the A2A agent " + card.name()
+            : s.description();
+    return CapabilityManifest.builder(id)
+        .name(s.name() == null || s.name().isBlank() ? s.id() : s.name())
+        .description(description)
+        .version("1.0.0")
+        .provider(new ProviderSpec.A2a(settings.name(), s.id(), Dict.EMPTY))
+        .input(INPUT)
+        .output(OUTPUT)
+        .effects(settings.effects().toArray(String[]::new))
+        .metadata(Dict.builder().put("a2a", meta.build()).build())
+        .timeout(settings.timeout())
+        .build();
+  }
+
+  @Override
+  public Health health() {
+    return agent == null
+        ? new Health(false, "agent '" + settings.name() + "' not connected: its card was not read")
+        : Health.UP;
+  }
+
+  @Override
+  public void close() {
+    Agent a = agent;
+    A2aProvider p = provider;
+    if (a != null && p != null) {
+      p.disconnect(a);
+    }
+  }
+}

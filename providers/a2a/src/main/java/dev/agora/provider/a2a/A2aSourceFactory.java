@@ -1,0 +1,86 @@
+package dev.agora.provider.a2a;
+
+import dev.agora.core.doc.Fields;
+import dev.agora.core.spi.DiscoverySource;
+import dev.agora.core.spi.SourceFactory;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * {@code sources: [{type: a2a, …}]} — an A2A agent whose skills become capabilities ({@link
+ * AgentSettings} says what each key means):
+ *
+ * <pre>
+ * - name: helper                      # capabilities a2a.helper.SKILL
+ *   type: a2a
+ *   url: https://agents.example.com   # or the card's URL (…/agent-card.json)
+ *   token_env: HELPER_TOKEN           # Authorization: Bearer $HELPER_TOKEN (optional)
+ *   api_key_env: HELPER_KEY           # or an API key (optional) …
+ *   api_key_header: X-API-Key         # … in this header (the default)
+ *   version: "1.0"                    # only this protocol version (1.0 or 0.3; default: the card's order)
+ *   binding: jsonrpc                  # only this binding (jsonrpc or rest; default: the card's order)
+ *   effects: [network, llm]           # what its skills do (default: [network, a2a])
+ *   timeout: 60s                      # each call's deadline (default 30s)
+ *   poll: 250ms                       # how often a task is asked for when the agent cannot stream
+ *   card_key: "agent+1a2b3c4d+AQ…"    # the card must be signed with this key (optional)
+ *   require_signed_card: true         # refuse a card whose signature is missing or does not verify
+ *   max_bytes: 4MiB                   # the largest answer or stream event read
+ * </pre>
+ */
+public final class A2aSourceFactory implements SourceFactory {
+
+  @Override
+  public String type() {
+    return "a2a";
+  }
+
+  @Override
+  public DiscoverySource create(String name, Fields f, Path base) {
+    if (!f.has("url")) {
+      f.problem("an a2a source needs 'url': the agent's base URL or its card's URL");
+    }
+    URI url = f.httpUrl("url");
+    for (String secret : List.of("token", "api_key")) {
+      if (f.has(secret)) {
+        f.problem(
+            secret,
+            "secrets do not belong in agora.yaml; name the environment variable holding it with "
+                + secret
+                + "_env");
+      }
+    }
+    String version = f.string("version", null);
+    if (version != null && !version.equals("1.0") && !version.equals("0.3")) {
+      f.problem("version", "unknown A2A version '" + version + "'; use 1.0 or 0.3");
+    }
+    String binding = f.string("binding", null);
+    if (binding != null && !binding.equals("jsonrpc") && !binding.equals("rest")) {
+      f.problem("binding", "unknown binding '" + binding + "'; use jsonrpc or rest");
+    }
+    List<String> effects = f.has("effects") ? f.strings("effects") : List.of("network", "a2a");
+    AgentSettings settings =
+        new AgentSettings(
+            name,
+            url,
+            f.string("token_env", null),
+            f.string("api_key_env", null),
+            f.string("api_key_header", "X-API-Key"),
+            version,
+            binding,
+            effects,
+            f.duration("timeout", Duration.ofSeconds(30)),
+            f.duration("poll", Duration.ofMillis(250)),
+            f.string("card_key", null),
+            f.bool("require_signed_card", false),
+            f.size("max_bytes", 4L << 20, 1L << 30));
+    f.rejectUnknown();
+    if (url == null
+        || (version != null && !version.equals("1.0") && !version.equals("0.3"))
+        || (binding != null && !binding.equals("jsonrpc") && !binding.equals("rest"))) {
+      return null;
+    }
+    return new A2aSource(settings);
+  }
+}

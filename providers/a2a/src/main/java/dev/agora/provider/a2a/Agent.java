@@ -1,0 +1,55 @@
+package dev.agora.provider.a2a;
+
+import dev.agora.core.spi.Redactor;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * A connected agent: its source's settings, the card read at discovery, the interface chosen on it,
+ * and the credentials sent with every request.
+ *
+ * @param signer the key that signed the card, or null for an unsigned card
+ */
+record Agent(AgentSettings settings, AgentCard card, Wire wire, Auth auth, String signer) {
+
+  String name() {
+    return settings.name();
+  }
+
+  /** The headers that authenticate this node to the agent, and the secrets in them. */
+  record Auth(Map<String, String> headers, Redactor secrets) {
+
+    /**
+     * From the environment variables the source names.
+     *
+     * @throws IOException when a variable it names is not set
+     */
+    static Auth of(AgentSettings s, UnaryOperator<String> env) throws IOException {
+      Map<String, String> headers = new LinkedHashMap<>();
+      Redactor secrets = Redactor.NONE;
+      if (s.tokenEnv() != null) {
+        String token = need(s, env, s.tokenEnv(), "token_env");
+        headers.put("Authorization", "Bearer " + token);
+        secrets = secrets.with(s.tokenEnv(), token);
+      }
+      if (s.apiKeyEnv() != null) {
+        String key = need(s, env, s.apiKeyEnv(), "api_key_env");
+        headers.put(s.apiKeyHeader(), key);
+        secrets = secrets.with(s.apiKeyEnv(), key);
+      }
+      return new Auth(headers, secrets);
+    }
+
+    private static String need(AgentSettings s, UnaryOperator<String> env, String name, String key)
+        throws IOException {
+      String v = env.apply(name);
+      if (v == null || v.isBlank()) {
+        throw new IOException(
+            "agent '" + s.name() + "': " + key + " names " + name + ", which is not set");
+      }
+      return v;
+    }
+  }
+}
