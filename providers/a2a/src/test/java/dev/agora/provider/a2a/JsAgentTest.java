@@ -156,4 +156,43 @@ class JsAgentTest {
       assertThat(agent.nextLine()).as(s + "\n" + String.join("\n", log)).startsWith("canceled ");
     }
   }
+
+  @Test
+  void twoHundredCallsAtOnceEachGetTheirOwnAnswer() throws Exception {
+    long seed = System.nanoTime();
+    System.out.println("JsAgentTest burst seed: " + seed);
+    java.util.Random random = new java.util.Random(seed);
+    int n = 200;
+    String[] sources = new String[n];
+    String[] skills = new String[n];
+    for (int i = 0; i < n; i++) {
+      sources[i] = SOURCES.get(random.nextInt(SOURCES.size()));
+      skills[i] = random.nextBoolean() ? "reply" : "stream";
+    }
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    List<java.util.concurrent.CompletableFuture<Value>> calls = new java.util.ArrayList<>();
+    try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < n; i++) {
+        int k = i;
+        calls.add(
+            java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    go.await();
+                  } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                  }
+                  return call("a2a." + sources[k] + "." + skills[k], "{:text \"n-" + k + "\"}");
+                },
+                threads));
+      }
+      go.countDown(); // all at once
+      for (int i = 0; i < n; i++) {
+        Value r = calls.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(get(r, "text"))
+            .as("call %d (%s %s, seed %d)", i, sources[i], skills[i], seed)
+            .isEqualTo(Value.of((skills[i].equals("reply") ? "echo: n-" : "done: n-") + i));
+      }
+    }
+  }
 }

@@ -34,7 +34,9 @@ final class WarmPool {
   }
 
   Value call(byte[] json, CallContext call) throws InterruptedException {
-    if (!slots.tryAcquire(Math.max(0, call.remaining().toNanos()), TimeUnit.NANOSECONDS)) {
+    long left = call.remaining().toNanos();
+    // no time left: a Timeout whether or not a slot is free (a free slot would run it anyway)
+    if (left <= 0 || !slots.tryAcquire(left, TimeUnit.NANOSECONDS)) {
       throw new AgoraError.Timeout(id, call.timeout());
     }
     Child child = idle.pollFirst();

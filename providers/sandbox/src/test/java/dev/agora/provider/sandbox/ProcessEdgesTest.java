@@ -144,7 +144,7 @@ class ProcessEdgesTest {
                     c, Json.parse("{\"sleep\": 2}"), within(Duration.ofSeconds(20)));
               });
       started.await();
-      // the only slot is (or is about to be) taken: a call with no time left cannot wait for it
+      // a call with no time left is a Timeout, whether the only slot is taken yet or not
       assertThatThrownBy(() -> provider.execute(c, Dict.EMPTY, within(Duration.ZERO)))
           .isInstanceOf(AgoraError.Timeout.class);
       provider.close(); // closing while a call is in flight: its child is not kept afterwards
