@@ -156,11 +156,20 @@ public final class A2aProvider implements Provider {
     Value run(Message m) throws Wire.Failure, InterruptedException, TimeoutException {
       Wire wire = agent.wire();
       if (agent.card().streaming()) {
-        try (Sse events = wire.stream(m, left())) {
+        Sse events = wire.stream(m, left());
+        boolean answered = false;
+        try {
           for (Event e = events.next(left()); e != null; e = events.next(left())) {
             if (take(e, true)) {
+              answered = true;
               return result();
             }
+          }
+        } finally {
+          if (answered) {
+            events.finish(); // the rest is read off this thread, so the connection is kept
+          } else {
+            events.close();
           }
         }
         if (taskId == null) {

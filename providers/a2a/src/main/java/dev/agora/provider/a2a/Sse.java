@@ -205,6 +205,32 @@ final class Sse implements AutoCloseable, HttpResponse.BodySubscriber<Void> {
     lines.add(END);
   }
 
+  /**
+   * Reads what is left of the stream on a thread of its own — for at most a second, the agent
+   * having already said what the call needed — then closes it: a stream read to its end leaves its
+   * connection to be used again, where one cancelled midway costs the connection.
+   */
+  void finish() {
+    Thread.ofVirtual()
+        .name("a2a-sse-finish")
+        .start(
+            () -> {
+              long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+              try {
+                for (Object o = lines.poll(end - System.nanoTime(), TimeUnit.NANOSECONDS);
+                    o instanceof String;
+                    o = lines.poll(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                  if (lines.isEmpty()) {
+                    subscription.request(1);
+                  }
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // closed below all the same
+              }
+              close(); // nothing left to cancel once the stream has ended
+            });
+  }
+
   @Override
   public void close() {
     Flow.Subscription s = subscription;
