@@ -290,7 +290,8 @@ public final class A2aProvider implements Provider {
                 try {
                   agent.wire().cancel(t, Duration.ofSeconds(5));
                 } catch (InterruptedException | TimeoutException | Wire.Failure e) {
-                  // the agent may have finished, or be gone: said, not thrown (the call is over)
+                  // the agent may have finished, or be gone: said, not thrown (the call is over);
+                  // the log is no call's result, so the call path cannot redact it: done here
                   log.accept(
                       "a2a: could not cancel task "
                           + t
@@ -299,7 +300,7 @@ public final class A2aProvider implements Provider {
                           + "' after "
                           + id
                           + " ran out of time: "
-                          + Wire.describe(e));
+                          + agent.auth().secrets().redact(Wire.describe(e)));
                 }
               });
     }

@@ -69,7 +69,10 @@ final class A2aSource implements DiscoverySource {
 
   @Override
   public Found discover() throws IOException, InterruptedException {
-    A2aProvider p = provider != null ? provider : new A2aProvider();
+    A2aProvider p = provider;
+    if (p == null) { // attach gives it: the provider ships in this module
+      throw new IOException("agent '" + settings.name() + "': the a2a provider is not loaded");
+    }
     Agent.Auth auth = Agent.Auth.of(settings, environment);
     Dict raw = null;
     URI from = null;

@@ -31,6 +31,19 @@ import java.util.List;
  */
 public final class A2aSourceFactory implements SourceFactory {
 
+  /** What {@link #oneOf} returns for a value it refused (after recording the problem). */
+  private static final String BAD = "\0bad";
+
+  /** The key's value when it is absent (null) or one of {@code allowed}; else BAD. */
+  private static String oneOf(Fields f, String key, String what, String... allowed) {
+    String v = f.string(key, null);
+    if (v == null || List.of(allowed).contains(v)) {
+      return v;
+    }
+    f.problem(key, "unknown " + what + " '" + v + "'; use " + String.join(" or ", allowed));
+    return BAD;
+  }
+
   @Override
   public String type() {
     return "a2a";
@@ -51,14 +64,8 @@ public final class A2aSourceFactory implements SourceFactory {
                 + "_env");
       }
     }
-    String version = f.string("version", null);
-    if (version != null && !version.equals("1.0") && !version.equals("0.3")) {
-      f.problem("version", "unknown A2A version '" + version + "'; use 1.0 or 0.3");
-    }
-    String binding = f.string("binding", null);
-    if (binding != null && !binding.equals("jsonrpc") && !binding.equals("rest")) {
-      f.problem("binding", "unknown binding '" + binding + "'; use jsonrpc or rest");
-    }
+    String version = oneOf(f, "version", "A2A version", "1.0", "0.3");
+    String binding = oneOf(f, "binding", "binding", "jsonrpc", "rest");
     List<String> effects = f.has("effects") ? f.strings("effects") : List.of("network", "a2a");
     AgentSettings settings =
         new AgentSettings(
@@ -76,9 +83,7 @@ public final class A2aSourceFactory implements SourceFactory {
             f.bool("require_signed_card", false),
             f.size("max_bytes", 4L << 20, 1L << 30));
     f.rejectUnknown();
-    if (url == null
-        || (version != null && !version.equals("1.0") && !version.equals("0.3"))
-        || (binding != null && !binding.equals("jsonrpc") && !binding.equals("rest"))) {
+    if (url == null || BAD.equals(version) || BAD.equals(binding)) {
       return null;
     }
     return new A2aSource(settings);

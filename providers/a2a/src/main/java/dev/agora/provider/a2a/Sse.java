@@ -34,6 +34,9 @@ final class Sse implements AutoCloseable, HttpResponse.BodySubscriber<Void> {
 
   private static final Object END = new Object();
 
+  /** Follows the lines of each chunk: whoever takes it asks for the next chunk. */
+  private static final Object CHUNK = new Object();
+
   /** Lines, then END or the Throwable that ended the body. */
   private final BlockingQueue<Object> lines = new LinkedBlockingQueue<>();
 
@@ -99,7 +102,7 @@ final class Sse implements AutoCloseable, HttpResponse.BodySubscriber<Void> {
     long end = System.nanoTime() + within.toNanos();
     StringBuilder data = new StringBuilder();
     while (true) {
-      Object o = lines.poll(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+      Object o = take(end);
       if (o == null) {
         throw new TimeoutException();
       }
@@ -110,9 +113,6 @@ final class Sse implements AutoCloseable, HttpResponse.BodySubscriber<Void> {
               "the agent's event stream broke: " + t.getMessage(), !(t instanceof TooLong));
         }
         return data.isEmpty() ? null : parse(data);
-      }
-      if (lines.isEmpty()) {
-        subscription.request(1); // every line of the last chunk read: the next chunk
       }
       String line = (String) o;
       if (line.isEmpty()) {
@@ -131,6 +131,20 @@ final class Sse implements AutoCloseable, HttpResponse.BodySubscriber<Void> {
         }
         data.append(d);
       } // comments (":…"), event:, id: and retry: lines are not needed
+    }
+  }
+
+  /**
+   * The next line, END or Throwable, asking for the next chunk whenever every line of the last has
+   * been taken; null when nothing came by {@code end} (System.nanoTime).
+   */
+  private Object take(long end) throws InterruptedException {
+    while (true) {
+      Object o = lines.poll(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (o != CHUNK) {
+        return o;
+      }
+      subscription.request(1);
     }
   }
 
@@ -168,7 +182,6 @@ final class Sse implements AutoCloseable, HttpResponse.BodySubscriber<Void> {
 
   @Override
   public void onNext(List<ByteBuffer> buffers) {
-    int before = lines.size();
     for (ByteBuffer b : buffers) {
       while (b.hasRemaining()) {
         byte c = b.get();
@@ -187,9 +200,7 @@ final class Sse implements AutoCloseable, HttpResponse.BodySubscriber<Void> {
         }
       }
     }
-    if (lines.size() == before) {
-      subscription.request(1); // no whole line yet: nobody will ask, so ask here
-    }
+    lines.add(CHUNK); // the next chunk is asked for once these lines are taken
   }
 
   @Override
@@ -217,12 +228,9 @@ final class Sse implements AutoCloseable, HttpResponse.BodySubscriber<Void> {
             () -> {
               long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
               try {
-                for (Object o = lines.poll(end - System.nanoTime(), TimeUnit.NANOSECONDS);
-                    o instanceof String;
-                    o = lines.poll(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                  if (lines.isEmpty()) {
-                    subscription.request(1);
-                  }
+                Object o = take(end);
+                while (o instanceof String) {
+                  o = take(end);
                 }
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // closed below all the same

