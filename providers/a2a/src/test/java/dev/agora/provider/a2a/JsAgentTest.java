@@ -26,19 +26,21 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An agent built on the official A2A JS SDK 1.3.0 (interop/a2a/agent.mjs, its 0.3 compatibility
- * layer on) as the upstream of four sources — A2A 1.0 and 0.3, each over JSON-RPC and HTTP+JSON —
- * through the marketplace's one call path: a message reply, a task with an artifact, a streamed
- * task, input-required answered on the same task, and a task that never ends, canceled at the
- * deadline.
+ * Two agents built on the official A2A JS SDK as upstreams, through the marketplace's one call
+ * path: 1.3.0 (interop/a2a/agent.mjs, its 0.3 compatibility layer on) behind four sources — A2A 1.0
+ * and 0.3, each over JSON-RPC and HTTP+JSON — and the pure 0.3 SDK 0.3.14 (agent03.mjs, a 0.3 card
+ * at the older agent.json path) behind two — the card's preferred JSON-RPC, and HTTP+JSON. Each
+ * does a message reply, a task with an artifact, a streamed task, input-required answered on the
+ * same task, and a task that never ends, canceled at the deadline.
  */
 @Timeout(300)
 class JsAgentTest {
 
-  static final List<String> SOURCES = List.of("j10", "r10", "j03", "r03");
+  static final List<String> SOURCES = List.of("j10", "r10", "j03", "r03", "p03", "p03r");
 
   @TempDir static Path dir;
   static JsAgent agent;
+  static JsAgent agent03;
   static Marketplace market;
   static List<Bootstrap.SourceReport> reports;
   static final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -46,6 +48,7 @@ class JsAgentTest {
   @BeforeAll
   static void start() throws Exception {
     agent = new JsAgent("a2a/agent.mjs");
+    agent03 = new JsAgent("a2a/agent03.mjs");
     Path cfg = dir.resolve("agora.yaml");
     Files.writeString(
         cfg,
@@ -55,10 +58,12 @@ class JsAgentTest {
           - {name: r10, type: a2a, url: "%1$s", version: "1.0", binding: rest}
           - {name: j03, type: a2a, url: "%1$s", version: "0.3", binding: jsonrpc}
           - {name: r03, type: a2a, url: "%1$s", version: "0.3", binding: rest, poll: 50ms}
+          - {name: p03, type: a2a, url: "%2$s"}
+          - {name: p03r, type: a2a, url: "%2$s", binding: rest}
         policy:
           egress: {allow: ["*"], private: ["127.0.0.1"]}
         """
-            .formatted(agent.base));
+            .formatted(agent.base, agent03.base));
     AgoraConfig c = ConfigLoader.load(cfg).withStorage(AgoraConfig.Storage.MEMORY);
     market = Marketplace.builder().config(c).log(log::add).build();
     reports = market.bootstrap();
@@ -69,6 +74,7 @@ class JsAgentTest {
     market.close();
     market.config().sources().forEach(s -> s.close());
     agent.close();
+    agent03.close();
   }
 
   static Value call(String id, String input) {
@@ -91,6 +97,23 @@ class JsAgentTest {
       }
     }
     assertThat(reports).allSatisfy(r -> assertThat(r.failure()).as(r.source()).isNull());
+    // the interface each source chose: the one its config asks for, else the card's preferred
+    List<String> expected =
+        List.of(
+            "1.0 JSON-RPC",
+            "1.0 HTTP+JSON",
+            "0.3 JSON-RPC",
+            "0.3 HTTP+JSON",
+            "0.3 JSON-RPC",
+            "0.3 HTTP+JSON");
+    for (int i = 0; i < SOURCES.size(); i++) {
+      Value chosen =
+          market.registry().get("a2a." + SOURCES.get(i) + ".reply").metadata().get("a2a");
+      assertThat(text(chosen, "interface")).as(SOURCES.get(i)).startsWith(expected.get(i) + " at ");
+    }
+    // the pure 0.3 agent serves its card at the older /.well-known/agent.json only
+    assertThat(text(market.registry().get("a2a.p03.reply").metadata().get("a2a"), "agent"))
+        .isEqualTo("interop-agent-03");
   }
 
   @Test
@@ -151,7 +174,8 @@ class JsAgentTest {
     }
     // the agent was told: it says so for each task canceled
     for (String s : SOURCES) {
-      assertThat(agent.nextLine()).as(s + "\n" + String.join("\n", log)).startsWith("canceled ");
+      JsAgent told = s.startsWith("p03") ? agent03 : agent;
+      assertThat(told.nextLine()).as(s + "\n" + String.join("\n", log)).startsWith("canceled ");
     }
   }
 
