@@ -131,21 +131,7 @@ class McpLifecycleIT {
       mcp.destroyForcibly();
     }
 
-    Process shown =
-        new ProcessBuilder(
-                AGORA,
-                "chain",
-                "show",
-                "--config",
-                config.toString(),
-                "--type",
-                "CapabilityResult",
-                "--capability",
-                SLOW)
-            .redirectErrorStream(true)
-            .start();
-    String chain = new String(shown.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(shown.waitFor()).as(chain).isZero();
+    String chain = ChainShown.results(config, SLOW);
     assertThat(chain.lines().filter(l -> l.toLowerCase().contains("cancel")))
         .as("every call in flight recorded as cancelled:\n" + chain)
         .hasSize(IN_FLIGHT);

@@ -12,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -168,21 +167,7 @@ class RealPeersIT {
 
   /** The call the client cancelled is in the Causal Chain as cancelled. */
   private void assertCancellationRecorded() throws Exception {
-    Process shown =
-        new ProcessBuilder(
-                AGORA,
-                "chain",
-                "show",
-                "--config",
-                config.toString(),
-                "--type",
-                "CapabilityResult",
-                "--capability",
-                "mcp.everything.trigger-long-running-operation")
-            .redirectErrorStream(true)
-            .start();
-    String chain = new String(shown.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(shown.waitFor()).as(chain).isZero();
+    String chain = ChainShown.results(config, "mcp.everything.trigger-long-running-operation");
     assertThat(chain.lines().filter(l -> l.toLowerCase().contains("cancel"))).as(chain).hasSize(1);
   }
 
@@ -288,12 +273,7 @@ class RealPeersIT {
 
     @Override
     public void close() throws Exception {
-      Process p = started.process();
-      new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-      }
+      started.close();
     }
   }
 }

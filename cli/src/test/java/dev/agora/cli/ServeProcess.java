@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * A started {@code ./agora serve} process: its MCP endpoint as printed at start, and every line it
  * writes to stderr (collected while it runs).
  */
-record ServeProcess(Process process, String endpoint, List<String> log) {
+record ServeProcess(Process process, String endpoint, List<String> log) implements AutoCloseable {
 
   private static final Pattern SERVING = Pattern.compile("serving MCP at (http://\\S+)");
 
@@ -50,6 +50,16 @@ record ServeProcess(Process process, String endpoint, List<String> log) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
       throw e;
+    }
+  }
+
+  /** Stops it as an operator would (SIGTERM), forcibly if it has not ended within a minute. */
+  @Override
+  public void close() throws Exception {
+    new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
     }
   }
 }

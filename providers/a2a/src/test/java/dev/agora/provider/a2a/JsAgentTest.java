@@ -12,6 +12,7 @@ import dev.agora.core.discovery.Bootstrap;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.json.Json;
 import dev.agora.core.json.JsonObjects;
+import dev.agora.provider.mcp.NodePeer;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.reader.Reader;
@@ -39,16 +40,16 @@ class JsAgentTest {
   static final List<String> SOURCES = List.of("j10", "r10", "j03", "r03", "p03", "p03r");
 
   @TempDir static Path dir;
-  static JsAgent agent;
-  static JsAgent agent03;
+  static NodePeer agent;
+  static NodePeer agent03;
   static Marketplace market;
   static List<Bootstrap.SourceReport> reports;
   static final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
-    agent = new JsAgent("a2a/agent.mjs");
-    agent03 = new JsAgent("a2a/agent03.mjs");
+    agent = new NodePeer("a2a/agent.mjs");
+    agent03 = new NodePeer("a2a/agent03.mjs");
     Path cfg = dir.resolve("agora.yaml");
     Files.writeString(
         cfg,
@@ -174,7 +175,7 @@ class JsAgentTest {
     }
     // the agent was told: it says so for each task canceled
     for (String s : SOURCES) {
-      JsAgent told = s.startsWith("p03") ? agent03 : agent;
+      NodePeer told = s.startsWith("p03") ? agent03 : agent;
       assertThat(told.nextLine()).as(s + "\n" + String.join("\n", log)).startsWith("canceled ");
     }
   }

@@ -1,22 +1,28 @@
-package dev.agora.provider.a2a;
+package dev.agora.provider.mcp;
 
-import dev.agora.provider.mcp.Peers;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** An A2A agent of the JS SDK (interop/a2a/agent*.mjs) run as a process on a free port. */
-final class JsAgent implements AutoCloseable {
+/**
+ * A peer in interop/ that serves HTTP on a free loopback port (such as the A2A agents
+ * interop/a2a/agent*.mjs), run as a process: it prints "port N" once it listens, then whatever else
+ * it has to say, line by line.
+ */
+public final class NodePeer implements AutoCloseable {
 
-  final Process process;
-  final String base;
+  private final Process process;
+
+  /** {@code http://127.0.0.1:N}. */
+  public final String base;
+
   private final java.util.concurrent.BlockingQueue<String> lines =
       new java.util.concurrent.LinkedBlockingQueue<>();
 
-  /** Starts {@code script} and waits for its "port N" line. */
-  JsAgent(String script) throws IOException {
+  /** Starts {@code script} (a path under interop/) and waits for its "port N" line. */
+  public NodePeer(String script) throws IOException {
     process =
         new ProcessBuilder(List.of("node", Peers.script(script), "0"))
             .redirectError(ProcessBuilder.Redirect.INHERIT)
@@ -42,8 +48,11 @@ final class JsAgent implements AutoCloseable {
             });
   }
 
-  /** The next line the agent prints (it says "canceled <task id>" for each task canceled). */
-  String nextLine() throws InterruptedException {
+  /**
+   * The next line the peer prints, or null after 30 s (the agents say "canceled TASK" for each task
+   * canceled).
+   */
+  public String nextLine() throws InterruptedException {
     return lines.poll(30, java.util.concurrent.TimeUnit.SECONDS); // a bound, not a wait for time
   }
 
