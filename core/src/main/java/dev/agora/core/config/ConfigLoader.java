@@ -103,7 +103,8 @@ public final class ConfigLoader {
       List<ConfigSection<?>> sections) {
     List<DocumentProblem> problems = new ArrayList<>();
     Fields root = Fields.of(doc, List.of(), doc.root(), problems);
-    List<DiscoverySource> sources = sources(root, base, factories);
+    root.has("sources"); // read last (the sources may consult the sections), listed first
+    List<DiscoverySource> sources = new ArrayList<>(); // the sections'; sources: go before them
     IsolationPolicy policy = PolicySection.policy(root.map("policy"));
     Map<String, SecurityContext> contexts = PolicySection.contexts(root.map("contexts"));
     String defaultContext =
@@ -136,6 +137,12 @@ public final class ConfigLoader {
         core = new ConfigSection.Core(base, contexts.keySet(), modules);
       }
     }
+    int before = problems.size();
+    sources.addAll(0, sources(root, core, factories));
+    // their problems first, in the order they had when sources: was read before the sections
+    List<DocumentProblem> fromSources = new ArrayList<>(problems.subList(before, problems.size()));
+    problems.subList(before, problems.size()).clear();
+    problems.addAll(0, fromSources);
     root.rejectUnknown();
     if (!problems.isEmpty()) {
       sources.forEach(DiscoverySource::close);
@@ -224,8 +231,11 @@ public final class ConfigLoader {
 
   // ---- sources ----
 
+  /**
+   * The {@code sources:} entries, each made by the factory of its type once the sections are read.
+   */
   private static List<DiscoverySource> sources(
-      Fields root, Path base, Map<String, SourceFactory> factories) {
+      Fields root, ConfigSection.Core core, Map<String, SourceFactory> factories) {
     List<DiscoverySource> out = new ArrayList<>();
     Set<String> names = new HashSet<>();
     int i = 0;
@@ -248,7 +258,7 @@ public final class ConfigLoader {
                 + String.join(", ", factories.keySet()));
         continue;
       }
-      DiscoverySource source = factory.create(name, s, base);
+      DiscoverySource source = factory.create(name, s, core);
       if (source != null) {
         out.add(source);
       }

@@ -18,4 +18,13 @@ public interface SourceFactory {
    * relative paths. Return null after recording problems in {@code section}.
    */
   DiscoverySource create(String name, Fields section, Path base);
+
+  /**
+   * The same, seeing what core and the modules' sections have read ({@code core.earlier()}: such as
+   * the {@code trust:} policy, for a source that checks signatures with its authorities). Sources
+   * are read after every section.
+   */
+  default DiscoverySource create(String name, Fields section, ConfigSection.Core core) {
+    return create(name, section, core.base());
+  }
 }

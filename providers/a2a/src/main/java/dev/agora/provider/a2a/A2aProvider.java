@@ -79,7 +79,15 @@ public final class A2aProvider implements Provider {
             + a.card().skills().size()
             + " skill(s)"
             + (a.card().streaming() ? ", streaming" : "")
-            + (a.signer() == null ? "" : ", card signed by " + a.signer()));
+            + (a.signer() == null ? "" : ", card signed by " + a.signer().kid())
+            + (a.signer() == null || a.signer().authority() == null
+                ? ""
+                : " (authority '" + a.signer().authority() + "')"));
+  }
+
+  /** Says something is amiss with an agent, where the node's messages go. */
+  void warn(String line) {
+    log.accept("a2a: warning: " + line);
   }
 
   void disconnect(Agent a) {

@@ -8,6 +8,7 @@ import dev.agora.core.manifest.ProviderSpec;
 import dev.agora.core.net.CappedBody;
 import dev.agora.core.spi.DiscoverySource;
 import dev.agora.core.spi.Provider;
+import dev.agora.core.trust.TrustPolicy;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.Vec;
@@ -17,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -42,12 +44,15 @@ final class A2aSource implements DiscoverySource {
           + " [:context-id :string ?] [:artifacts [:vector :any]]]";
 
   private final AgentSettings settings;
+  private final TrustPolicy trust;
   private volatile A2aProvider provider;
   private volatile Agent agent;
   private volatile UnaryOperator<String> environment = System::getenv;
 
-  A2aSource(AgentSettings settings) {
+  /** {@code trust}: the node's, whose authorities a card may have to be signed by. */
+  A2aSource(AgentSettings settings, TrustPolicy trust) {
     this.settings = settings;
+    this.trust = trust;
   }
 
   /** Where token_env and api_key_env are looked up (the process environment; tests give theirs). */
@@ -73,7 +78,7 @@ final class A2aSource implements DiscoverySource {
     if (p == null) { // attach gives it: the provider ships in this module
       throw new IOException("agent '" + settings.name() + "': the a2a provider is not loaded");
     }
-    Agent.Auth auth = Agent.Auth.of(settings, environment);
+    Agent.Auth auth = Agent.Auth.of(settings, environment, null);
     Dict raw = null;
     URI from = null;
     for (URI url : settings.cardUrls()) {
@@ -88,14 +93,20 @@ final class A2aSource implements DiscoverySource {
           "agent '" + settings.name() + "': no agent card at " + settings.cardUrls());
     }
     AgentCard card;
-    String signer;
+    CardSignatures.Signer signer;
     try {
-      signer = AgentCard.verify(raw, settings.cardKey(), settings.requireSignedCard());
       card = AgentCard.read(raw, from);
+      List<String> ids = card.skills().stream().map(this::id).toList();
+      signer = CardSignatures.signer(raw, settings, trust, ids, Instant.now());
     } catch (AgentCard.Invalid e) {
       throw new IOException(
           "agent '" + settings.name() + "': card at " + from + ": " + e.getMessage());
     }
+    String gap = card.security().gap(settings);
+    if (gap != null) {
+      p.warn("agent '" + settings.name() + "': " + gap + "; its calls may be refused");
+    }
+    auth = Agent.Auth.of(settings, environment, card.security().apiKeyHeader());
     AgentCard.Interface chosen = choose(card);
     Agent a =
         new Agent(
@@ -194,13 +205,17 @@ final class A2aSource implements DiscoverySource {
             + card.interfaces().stream().map(AgentCard.Interface::describe).toList());
   }
 
+  /** The capability id of skill {@code s}: {@code a2a.<source>.<skill>}. */
+  private String id(AgentCard.Skill s) {
+    return "a2a."
+        + settings.name()
+        + "."
+        + ID_UNSAFE.matcher(s.id()).replaceAll("-").toLowerCase(Locale.ROOT);
+  }
+
   private CapabilityManifest manifest(
-      AgentCard card, AgentCard.Skill s, AgentCard.Interface chosen, String signer) {
-    String id =
-        "a2a."
-            + settings.name()
-            + "."
-            + ID_UNSAFE.matcher(s.id()).replaceAll("-").toLowerCase(Locale.ROOT);
+      AgentCard card, AgentCard.Skill s, AgentCard.Interface chosen, CardSignatures.Signer signer) {
+    String id = id(s);
     Dict.Builder meta =
         Dict.builder()
             .put("agent", Value.of(card.name()))
@@ -209,7 +224,10 @@ final class A2aSource implements DiscoverySource {
             .put("streaming", Value.of(card.streaming()))
             .put("tags", Vec.of(s.tags().stream().map(t -> (Value) Value.of(t)).toList()));
     if (signer != null) {
-      meta.put("card-signed-by", Value.of(signer));
+      meta.put("card-signed-by", Value.of(signer.kid()));
+      if (signer.authority() != null) {
+        meta.put("card-authority", Value.of(signer.authority()));
+      }
     }
     if (!s.examples().isEmpty()) {
       meta.put("examples", Vec.of(s.examples().stream().map(t -> (Value) Value.of(t)).toList()));

@@ -1,12 +1,15 @@
 package dev.agora.provider.a2a;
 
 import dev.agora.core.doc.Fields;
+import dev.agora.core.spi.ConfigSection;
 import dev.agora.core.spi.DiscoverySource;
 import dev.agora.core.spi.SourceFactory;
+import dev.agora.core.trust.TrustPolicy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code sources: [{type: a2a, …}]} — an A2A agent whose skills become capabilities ({@link
@@ -18,14 +21,15 @@ import java.util.List;
  *   url: https://agents.example.com   # or the card's URL (…/agent-card.json)
  *   token_env: HELPER_TOKEN           # Authorization: Bearer $HELPER_TOKEN (optional)
  *   api_key_env: HELPER_KEY           # or an API key (optional) …
- *   api_key_header: X-API-Key         # … in this header (the default)
+ *   api_key_header: X-API-Key         # … in this header (default: the card's, else X-API-Key)
  *   version: "1.0"                    # only this protocol version (1.0 or 0.3; default: the card's order)
  *   binding: jsonrpc                  # only this binding (jsonrpc or rest; default: the card's order)
  *   effects: [network, llm]           # what its skills do (default: [network, a2a])
  *   timeout: 60s                      # each call's deadline (default 30s)
  *   poll: 250ms                       # how often a task is asked for when the agent cannot stream
  *   card_key: "agent+1a2b3c4d+AQ…"    # the card must be signed with this key (optional)
- *   require_signed_card: true         # refuse a card whose signature is missing or does not verify
+ *   require_signed_card: true         # refuse a card without a signature that verifies (by one of
+ *                                     # trust.authorities covering a2a.NAME.*, when there are any)
  *   max_bytes: 4MiB                   # the largest answer or stream event read
  * </pre>
  */
@@ -51,6 +55,11 @@ public final class A2aSourceFactory implements SourceFactory {
 
   @Override
   public DiscoverySource create(String name, Fields f, Path base) {
+    return create(name, f, new ConfigSection.Core(base, Set.of()));
+  }
+
+  @Override
+  public DiscoverySource create(String name, Fields f, ConfigSection.Core core) {
     if (!f.has("url")) {
       f.problem("an a2a source needs 'url': the agent's base URL or its card's URL");
     }
@@ -73,7 +82,7 @@ public final class A2aSourceFactory implements SourceFactory {
             url,
             f.string("token_env", null),
             f.string("api_key_env", null),
-            f.string("api_key_header", "X-API-Key"),
+            f.string("api_key_header", null),
             version,
             binding,
             effects,
@@ -86,6 +95,7 @@ public final class A2aSourceFactory implements SourceFactory {
     if (url == null || BAD.equals(version) || BAD.equals(binding)) {
       return null;
     }
-    return new A2aSource(settings);
+    return new A2aSource(
+        settings, core.earlier().get("trust") instanceof TrustPolicy t ? t : TrustPolicy.OFF);
   }
 }

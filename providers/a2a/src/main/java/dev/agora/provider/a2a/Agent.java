@@ -10,9 +10,10 @@ import java.util.function.UnaryOperator;
  * A connected agent: its source's settings, the card read at discovery, the interface chosen on it,
  * and the credentials sent with every request.
  *
- * @param signer the key that signed the card, or null for an unsigned card
+ * @param signer who signed the card, or null for an unsigned card
  */
-record Agent(AgentSettings settings, AgentCard card, Wire wire, Auth auth, String signer) {
+record Agent(
+    AgentSettings settings, AgentCard card, Wire wire, Auth auth, CardSignatures.Signer signer) {
 
   String name() {
     return settings.name();
@@ -22,11 +23,13 @@ record Agent(AgentSettings settings, AgentCard card, Wire wire, Auth auth, Strin
   record Auth(Map<String, String> headers, Redactor secrets) {
 
     /**
-     * From the environment variables the source names.
+     * From the environment variables the source names; the API key goes in {@code api_key_header},
+     * else the header the card names ({@code cardHeader}, may be null), else X-API-Key.
      *
      * @throws IOException when a variable it names is not set
      */
-    static Auth of(AgentSettings s, UnaryOperator<String> env) throws IOException {
+    static Auth of(AgentSettings s, UnaryOperator<String> env, String cardHeader)
+        throws IOException {
       Map<String, String> headers = new LinkedHashMap<>();
       Redactor secrets = Redactor.NONE;
       if (s.tokenEnv() != null) {
@@ -36,7 +39,11 @@ record Agent(AgentSettings settings, AgentCard card, Wire wire, Auth auth, Strin
       }
       if (s.apiKeyEnv() != null) {
         String key = need(s, env, s.apiKeyEnv(), "api_key_env");
-        headers.put(s.apiKeyHeader(), key);
+        String header =
+            s.apiKeyHeader() != null
+                ? s.apiKeyHeader()
+                : cardHeader != null ? cardHeader : AgentSettings.API_KEY_HEADER;
+        headers.put(header, key);
         secrets = secrets.with(s.apiKeyEnv(), key);
       }
       return new Auth(headers, secrets);

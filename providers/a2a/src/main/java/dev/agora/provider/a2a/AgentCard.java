@@ -5,15 +5,11 @@ import static dev.agora.core.json.JsonObjects.object;
 import static dev.agora.core.json.JsonObjects.text;
 
 import dev.agora.a2a.A2a.Version;
-import dev.agora.chain.VerifierKey;
-import dev.agora.core.json.Json;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.Vec;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -21,15 +17,16 @@ import java.util.Set;
 /**
  * An agent card as the client needs it (protocols.md §1.2, §1.8): the interfaces it offers, in its
  * order of preference — 1.0's {@code supportedInterfaces}, then 0.3's {@code url} and {@code
- * additionalInterfaces} — its skills, and whether it streams. What cannot be read is a {@link
- * Invalid} saying where.
+ * additionalInterfaces} — its skills, whether it streams, and how it asks to be authenticated. What
+ * cannot be read is a {@link Invalid} saying where; its signatures are {@link CardSignatures}'.
  */
 record AgentCard(
     String name,
     String description,
     List<Interface> interfaces,
     List<Skill> skills,
-    boolean streaming) {
+    boolean streaming,
+    CardSecurity security) {
 
   /** An endpoint: its URL, whether it is the HTTP+JSON binding (else JSON-RPC), its version. */
   record Interface(URI url, boolean rest, Version version) {
@@ -117,7 +114,8 @@ record AgentCard(
     }
     boolean streaming =
         field(object(card, "capabilities"), "streaming") instanceof Value.Bool b && b.value();
-    return new AgentCard(name, text(card, "description"), interfaces, skills, streaming);
+    return new AgentCard(
+        name, text(card, "description"), interfaces, skills, streaming, CardSecurity.read(card));
   }
 
   private static void add(
@@ -161,76 +159,5 @@ record AgentCard(
       }
     }
     return out;
-  }
-
-  /**
-   * Checks the card's signatures (a JWS, {@code EdDSA}, detached, over the RFC 8785 canonical card
-   * without {@code signatures}; the key is the {@code kid}, a verifier key): every signature
-   * present must verify; with {@code pinned} one must be by that key; with {@code required} there
-   * must be one. Returns the signing key, or null for an unsigned card.
-   */
-  static String verify(Dict card, String pinned, boolean required) throws Invalid {
-    Vec signatures = field(card, "signatures") instanceof Vec s ? s : Vec.EMPTY;
-    if (signatures.size() == 0) {
-      if (required || pinned != null) {
-        throw new Invalid("the card is not signed, and this source requires a signed card");
-      }
-      return null;
-    }
-    String payload =
-        Base64.getUrlEncoder()
-            .withoutPadding()
-            .encodeToString(
-                Json.canonical(card.dissoc(Json.key("signatures")))
-                    .getBytes(StandardCharsets.UTF_8));
-    String signer = null;
-    for (int i = 0; i < signatures.size(); i++) {
-      String kid = checkOne(signatures.get(i), payload, i);
-      if (pinned == null || pinned.equals(kid)) {
-        signer = kid;
-      }
-    }
-    if (signer == null) {
-      throw new Invalid("the card is not signed by the key card_key names");
-    }
-    return signer;
-  }
-
-  /** The key that made signature {@code i}, which verifies. */
-  private static String checkOne(Value sig, String payload, int i) throws Invalid {
-    String where = "the card's signatures[" + i + "]";
-    if (!(sig instanceof Dict s) || text(s, "protected") == null || text(s, "signature") == null) {
-      throw new Invalid(where + " needs 'protected' and 'signature'");
-    }
-    Dict header;
-    byte[] signature;
-    try {
-      header =
-          (Dict)
-              Json.parse(
-                  new String(
-                      Base64.getUrlDecoder().decode(text(s, "protected")), StandardCharsets.UTF_8));
-      signature = Base64.getUrlDecoder().decode(text(s, "signature"));
-    } catch (RuntimeException e) {
-      throw new Invalid(where + " is not base64url JSON: " + e.getMessage());
-    }
-    String kid = text(header, "kid");
-    if (!"EdDSA".equals(text(header, "alg")) || kid == null) {
-      throw new Invalid(
-          where
-              + " must be alg EdDSA with the verifier key as kid; found alg "
-              + text(header, "alg"));
-    }
-    VerifierKey key;
-    try {
-      key = VerifierKey.parse(kid);
-    } catch (RuntimeException e) {
-      throw new Invalid(where + " names a kid that is no verifier key: " + e.getMessage());
-    }
-    byte[] input = (text(s, "protected") + "." + payload).getBytes(StandardCharsets.US_ASCII);
-    if (!key.verify(input, signature)) {
-      throw new Invalid(where + " does not verify: the card was changed after it was signed");
-    }
-    return kid;
   }
 }

@@ -13,7 +13,8 @@ import java.util.List;
  *     ends in {@code .json}, the card's own URL
  * @param tokenEnv the environment variable holding a bearer token, or null
  * @param apiKeyEnv the environment variable holding an API key, or null
- * @param apiKeyHeader the header the API key goes in
+ * @param apiKeyHeader the header the API key goes in, or null for the card's (else {@link
+ *     #API_KEY_HEADER})
  * @param version {@code 1.0} or {@code 0.3} to use only that version, or null for the card's order
  * @param binding {@code jsonrpc} or {@code rest} to use only that binding, or null
  * @param effects the effects every skill is declared with
@@ -37,6 +38,9 @@ record AgentSettings(
     String cardKey,
     boolean requireSignedCard,
     long maxBytes) {
+
+  /** Where an API key goes when neither the source nor the card says. */
+  static final String API_KEY_HEADER = "X-API-Key";
 
   AgentSettings {
     effects = List.copyOf(effects);

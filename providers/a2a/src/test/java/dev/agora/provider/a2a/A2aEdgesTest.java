@@ -49,6 +49,8 @@ class A2aEdgesTest {
   String base;
   final Map<String, Function<String, String[]>> routes = new ConcurrentHashMap<>();
   final List<String> seenAuth = new java.util.concurrent.CopyOnWriteArrayList<>();
+  final List<String> seenKeys = new java.util.concurrent.CopyOnWriteArrayList<>();
+  final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
   Marketplace market;
   List<Bootstrap.SourceReport> reports;
 
@@ -62,6 +64,10 @@ class A2aEdgesTest {
           String auth = x.getRequestHeaders().getFirst("Authorization");
           if (auth != null) {
             seenAuth.add(auth);
+          }
+          String key = x.getRequestHeaders().getFirst("X-Agent-Key");
+          if (key != null) {
+            seenKeys.add(key);
           }
           Function<String, String[]> route = routes.get(x.getRequestURI().getPath());
           String[] r = route == null ? new String[] {"404", "text/plain", "no"} : route.apply(body);
@@ -101,6 +107,11 @@ class A2aEdgesTest {
   }
 
   void boot(String source) throws Exception {
+    boot(source, "", Map.of());
+  }
+
+  /** A node with {@code source}, more of agora.yaml, and the environment its source sees. */
+  void boot(String source, String more, Map<String, String> env) throws Exception {
     Path cfg = dir.resolve("agora.yaml");
     Files.writeString(
         cfg,
@@ -109,10 +120,12 @@ class A2aEdgesTest {
           - %s
         policy:
           egress: {allow: ["*"], private: ["127.0.0.1"]}
+        %s
         """
-            .formatted(source));
+            .formatted(source, more));
     AgoraConfig c = ConfigLoader.load(cfg).withStorage(AgoraConfig.Storage.MEMORY);
-    market = Marketplace.builder().config(c).log(l -> {}).build();
+    ((A2aSource) c.sources().getFirst()).environment(env::get);
+    market = Marketplace.builder().config(c).log(log::add).build();
     reports = market.bootstrap();
   }
 
@@ -303,22 +316,10 @@ class A2aEdgesTest {
                     + seenAuth.getLast()
                     + "\"}]}}}"));
     String token = "tok-" + Long.toHexString(Double.doubleToLongBits(Math.random()));
-    Path cfg = dir.resolve("agora.yaml");
-    Files.writeString(
-        cfg,
-        """
-        sources:
-          - {name: e, type: a2a, url: "%s", token_env: A2A_EDGE_TOKEN}
-        policy:
-          egress: {allow: ["*"], private: ["127.0.0.1"]}
-        """
-            .formatted(base));
-    AgoraConfig c = ConfigLoader.load(cfg).withStorage(AgoraConfig.Storage.MEMORY);
-    A2aSource source =
-        (A2aSource) c.sources().getFirst(); // its environment: the token, as the node would see it
-    source.environment(Map.of("A2A_EDGE_TOKEN", token)::get);
-    market = Marketplace.builder().config(c).log(l -> {}).build();
-    reports = market.bootstrap();
+    boot(
+        "{name: e, type: a2a, url: \"" + base + "\", token_env: A2A_EDGE_TOKEN}",
+        "",
+        Map.of("A2A_EDGE_TOKEN", token));
     assertThat(failure()).isNull();
     Value r = call("a2a.e.go", "{:text \"x\"}");
     assertThat(seenAuth).contains("Bearer " + token);
@@ -398,6 +399,61 @@ class A2aEdgesTest {
             "\\{", "{\"signatures\":[{\"protected\":\"" + badKid + "\",\"signature\":\"AA\"}],"));
     boot(src + "}");
     assertThat(failure()).contains("names a kid that is no verifier key");
+  }
+
+  @Test
+  void aCardSignedByATrustedAuthorityAndItsSecuritySchemesAreHeldTo() throws Exception {
+    ChainKey acme = ChainKey.generate("acme");
+    Files.createDirectories(dir.resolve("keys"));
+    Files.writeString(
+        dir.resolve("keys/acme.pub"),
+        "-----BEGIN PUBLIC KEY-----\n"
+            + Base64.getMimeEncoder().encodeToString(CardTrustTest.publicKey(acme).getEncoded())
+            + "\n-----END PUBLIC KEY-----\n");
+    String card =
+        card(base + "/rpc", "1.0", false)
+            .replaceFirst(
+                "\\{",
+                "{\"securitySchemes\":{\"k\":{\"apiKeySecurityScheme\":"
+                    + "{\"location\":\"header\",\"name\":\"X-Agent-Key\"}}},"
+                    + "\"securityRequirements\":[{\"schemes\":{\"k\":{\"list\":[]}}}],");
+    routes.put(
+        "/rpc",
+        b ->
+            json(
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"message\":{\"messageId\":\"m\","
+                    + "\"role\":\"ROLE_AGENT\",\"parts\":[{\"text\":\"ok\"}]}}}"));
+    String trust =
+        """
+        trust:
+          authorities:
+            - {name: acme, public_key: keys/acme.pub, namespaces: ["a2a.e.*"]}
+          pinning: {mode: "off"}
+        """;
+    String src = "{name: e, type: a2a, url: \"" + base + "\", require_signed_card: true";
+
+    serveCard(sign(card, acme));
+    boot(src + ", api_key_env: K}", trust, Map.of("K", "key-k"));
+    assertThat(failure()).isNull();
+    assertThat(market.registry().get("a2a.e.go").metadata().toString())
+        .contains("card-authority", "acme");
+    assertThat(call("a2a.e.go", "{:text \"x\"}").toString()).contains("ok");
+    assertThat(seenKeys).containsOnly("key-k"); // in the header the card names
+    assertThat(log).noneMatch(l -> l.contains("warning"));
+    market.close();
+
+    serveCard(sign(card, ChainKey.generate("rogue")));
+    boot(src + ", api_key_env: K}", trust, Map.of("K", "key-k"));
+    assertThat(failure()).contains("signed, but by no key of trust.authorities (acme)");
+    market.close();
+
+    serveCard(sign(card, acme)); // no credentials for what the card asks: loaded, with a warning
+    boot(src + "}", trust, Map.of());
+    assertThat(failure()).isNull();
+    assertThat(log)
+        .contains(
+            "a2a: warning: agent 'e': the card asks for an API key in header X-Agent-Key"
+                + " (api_key_env); this source sends no credentials; its calls may be refused");
   }
 
   @Test
