@@ -1,12 +1,14 @@
 package dev.agora.provider.a2a;
 
 import dev.agora.a2a.A2a.Version;
+import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.json.Json;
 import dev.agora.core.json.JsonException;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.ProviderSpec;
 import dev.agora.core.net.CappedBody;
 import dev.agora.core.spi.DiscoverySource;
+import dev.agora.core.spi.Polling;
 import dev.agora.core.spi.Provider;
 import dev.agora.core.trust.TrustPolicy;
 import dev.agora.rtfs.Dict;
@@ -30,7 +32,7 @@ import java.util.regex.Pattern;
 /**
  * An A2A agent as a discovery source: reads its card (checking its signatures), picks the interface
  * to use, hands the connected agent to the {@link A2aProvider}, and lists one capability per skill,
- * {@code a2a.<source>.<skill>}.
+ * {@code a2a.<source>.<skill>}; reads the card again every {@code refresh} while watched.
  */
 final class A2aSource implements DiscoverySource {
 
@@ -47,6 +49,10 @@ final class A2aSource implements DiscoverySource {
   private final TrustPolicy trust;
   private volatile A2aProvider provider;
   private volatile Agent agent;
+  private volatile Dict lastCard;
+  private volatile List<CapabilityManifest> listed = List.of();
+  private Polling polling;
+  private volatile Changes changes;
   private volatile UnaryOperator<String> environment = System::getenv;
 
   /** {@code trust}: the node's, whose authorities a card may have to be signed by. */
@@ -78,35 +84,46 @@ final class A2aSource implements DiscoverySource {
     if (p == null) { // attach gives it: the provider ships in this module
       throw new IOException("agent '" + settings.name() + "': the a2a provider is not loaded");
     }
+    Fetched f = fetchCard(p);
+    return new Found(connect(p, f), List.of());
+  }
+
+  /** A card as fetched: its JSON and where it was. */
+  private record Fetched(Dict raw, URI from) {}
+
+  private Fetched fetchCard(A2aProvider p) throws IOException, InterruptedException {
     Agent.Auth auth = Agent.Auth.of(settings, environment, null);
-    Dict raw = null;
-    URI from = null;
     for (URI url : settings.cardUrls()) {
-      raw = fetch(p, url, auth);
+      Dict raw = fetch(p, url, auth);
       if (raw != null) {
-        from = url;
-        break;
+        return new Fetched(raw, url);
       }
     }
-    if (raw == null) {
-      throw new IOException(
-          "agent '" + settings.name() + "': no agent card at " + settings.cardUrls());
-    }
+    throw new IOException(
+        "agent '" + settings.name() + "': no agent card at " + settings.cardUrls());
+  }
+
+  /**
+   * Checks and reads the card, hands the agent to the provider (in place of the one before, whose
+   * calls in flight finish with it) and returns the capabilities its skills are.
+   */
+  private synchronized List<CapabilityManifest> connect(A2aProvider p, Fetched f)
+      throws IOException {
     AgentCard card;
     CardSignatures.Signer signer;
     try {
-      card = AgentCard.read(raw, from);
+      card = AgentCard.read(f.raw(), f.from());
       List<String> ids = card.skills().stream().map(this::id).toList();
-      signer = CardSignatures.signer(raw, settings, trust, ids, Instant.now());
+      signer = CardSignatures.signer(f.raw(), settings, trust, ids, Instant.now());
     } catch (AgentCard.Invalid e) {
       throw new IOException(
-          "agent '" + settings.name() + "': card at " + from + ": " + e.getMessage());
+          "agent '" + settings.name() + "': card at " + f.from() + ": " + e.getMessage());
     }
     String gap = card.security().gap(settings);
     if (gap != null) {
       p.warn("agent '" + settings.name() + "': " + gap + "; its calls may be refused");
     }
-    auth = Agent.Auth.of(settings, environment, card.security().apiKeyHeader());
+    Agent.Auth auth = Agent.Auth.of(settings, environment, card.security().apiKeyHeader());
     AgentCard.Interface chosen = choose(card);
     Agent a =
         new Agent(
@@ -115,13 +132,54 @@ final class A2aSource implements DiscoverySource {
             new Wire(p.http(), chosen, auth.headers(), settings.maxBytes()),
             auth,
             signer);
-    agent = a;
-    p.connect(a);
     List<CapabilityManifest> out = new ArrayList<>();
     for (AgentCard.Skill s : card.skills()) {
       out.add(manifest(card, s, chosen, signer));
     }
-    return new Found(out, List.of());
+    agent = a;
+    p.connect(a);
+    lastCard = f.raw();
+    listed = List.copyOf(out);
+    return out;
+  }
+
+  /** Reads the card again every {@code refresh}: a changed card changes the capabilities. */
+  @Override
+  public synchronized void watch(Changes changes) {
+    this.changes = changes;
+    if (polling == null && settings.refresh().isPositive()) {
+      polling = new Polling("agora-a2a-" + settings.name(), settings.refresh(), this::refresh);
+    }
+  }
+
+  /**
+   * One look at the card, told to whoever watches: the same card changes nothing; one that cannot
+   * be used keeps what was listed.
+   */
+  void refresh() {
+    A2aProvider p = provider;
+    Changes changes = this.changes;
+    if (p == null || changes == null) {
+      return; // not yet discovered and watched
+    }
+    try {
+      Fetched f = fetchCard(p);
+      if (f.raw().equals(lastCard)) {
+        return;
+      }
+      List<CapabilityManifest> before = listed;
+      changes.diff(this, before, connect(p, f));
+    } catch (IOException e) {
+      changes.problem(
+          this,
+          new DocumentProblem(
+              settings.url().toString(),
+              0,
+              "",
+              "reading the card again failed, keeping what was listed: " + e.getMessage()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // closing
+    }
   }
 
   /** The card's JSON at {@code url}, or null when there is none there (404). */
@@ -258,6 +316,11 @@ final class A2aSource implements DiscoverySource {
 
   @Override
   public void close() {
+    synchronized (this) {
+      if (polling != null) {
+        polling.close();
+      }
+    }
     Agent a = agent;
     A2aProvider p = provider;
     if (a != null && p != null) {

@@ -5,6 +5,7 @@ import dev.agora.core.spi.ConfigSection;
 import dev.agora.core.spi.DiscoverySource;
 import dev.agora.core.spi.SourceFactory;
 import dev.agora.core.trust.TrustPolicy;
+import dev.agora.rtfs.Value;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +32,7 @@ import java.util.Set;
  *   require_signed_card: true         # refuse a card without a signature that verifies (by one of
  *                                     # trust.authorities covering a2a.NAME.*, when there are any)
  *   max_bytes: 4MiB                   # the largest answer or stream event read
+ *   refresh: 5m                       # read the card again this often (the default; off: never)
  * </pre>
  */
 public final class A2aSourceFactory implements SourceFactory {
@@ -90,7 +92,10 @@ public final class A2aSourceFactory implements SourceFactory {
             f.duration("poll", Duration.ofMillis(250)),
             f.string("card_key", null),
             f.bool("require_signed_card", false),
-            f.size("max_bytes", 4L << 20, 1L << 30));
+            f.size("max_bytes", 4L << 20, 1L << 30),
+            f.get("refresh") instanceof Value.Str off && off.value().equals("off")
+                ? Duration.ZERO
+                : f.duration("refresh", Duration.ofMinutes(5)));
     f.rejectUnknown();
     if (url == null || BAD.equals(version) || BAD.equals(binding)) {
       return null;

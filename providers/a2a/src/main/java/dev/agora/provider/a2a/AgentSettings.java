@@ -23,6 +23,7 @@ import java.util.List;
  * @param cardKey the verifier key the card must be signed with, or null
  * @param requireSignedCard refuse a card without a signature that verifies
  * @param maxBytes the largest answer (or stream event) read from the agent
+ * @param refresh how often the card is read again while the node runs (zero: never)
  */
 record AgentSettings(
     String name,
@@ -37,7 +38,8 @@ record AgentSettings(
     Duration poll,
     String cardKey,
     boolean requireSignedCard,
-    long maxBytes) {
+    long maxBytes,
+    Duration refresh) {
 
   /** Where an API key goes when neither the source nor the card says. */
   static final String API_KEY_HEADER = "X-API-Key";

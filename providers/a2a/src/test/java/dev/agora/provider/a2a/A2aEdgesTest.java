@@ -457,6 +457,39 @@ class A2aEdgesTest {
   }
 
   @Test
+  void aChangedCardChangesTheCapabilitiesAndOneThatCannotBeReadKeepsThem() throws Exception {
+    String card = card(base + "/rpc", "1.0", false);
+    serveCard(card);
+    boot("{name: e, type: a2a, url: \"" + base + "\", refresh: 1h}"); // refreshed by hand below
+    A2aSource source = (A2aSource) market.config().sources().getFirst();
+    source.refresh(); // the same card: nothing changes
+    assertThat(market.registry().get("a2a.e.go")).isNotNull();
+
+    serveCard(card.replace("\"id\":\"go\"", "\"id\":\"run\""));
+    source.refresh();
+    assertThat(market.registry().get("a2a.e.run")).isNotNull();
+    assertThat(market.registry().get("a2a.e.go")).isNull();
+    assertThat(market.registry().get("a2a.e.odd-skill-")).isNotNull();
+
+    serveCard("[1]");
+    source.refresh();
+    assertThat(market.registry().get("a2a.e.run")).isNotNull();
+    assertThat(log)
+        .anyMatch(
+            l ->
+                l.contains("discovery: e:")
+                    && l.contains("reading the card again failed, keeping what was listed")
+                    && l.contains("is not a JSON object"));
+    market.close();
+
+    // refresh: off — never read again; anything else must be a positive duration
+    boot("{name: e, type: a2a, url: \"" + base + "\", refresh: \"off\"}");
+    assertThat(failure()).contains("is not a JSON object");
+    assertThatThrownBy(() -> boot("{name: e, type: a2a, url: \"" + base + "\", refresh: 0s}"))
+        .hasMessageContaining("refresh: expected a positive duration");
+  }
+
+  @Test
   void anOlderCardOverHttpJsonIsFollowedToAStateThatWaitsForTheCaller() throws Exception {
     routes.put(
         "/.well-known/agent.json",

@@ -51,7 +51,8 @@ class CardTrustTest {
         Duration.ofMillis(100),
         cardKey,
         requireSigned,
-        1 << 20);
+        1 << 20,
+        Duration.ZERO);
   }
 
   /** The Ed25519 public key of {@code key}, as trust.authorities hold them. */

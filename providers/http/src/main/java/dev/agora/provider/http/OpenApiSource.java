@@ -6,6 +6,7 @@ import dev.agora.core.doc.Documents;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Provenance;
 import dev.agora.core.spi.DiscoverySource;
+import dev.agora.core.spi.Polling;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import java.io.IOException;

@@ -8,6 +8,7 @@ import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Manifests;
 import dev.agora.core.manifest.Provenance;
 import dev.agora.core.spi.DiscoverySource;
+import dev.agora.core.spi.Polling;
 import dev.agora.core.spi.Redactor;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Seq;
