@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -19,28 +20,32 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An agent's Server-Sent Events stream, read one event at a time with a deadline on each read. The
- * body is split into lines here, as its bytes come (the JDK's line subscriber holds a line back
- * until the next one begins, which would keep an event waiting for the one after it); the next
- * chunk of the body is asked for only once every line of the last one has been read, and a line
- * longer than {@code max} bytes stops the stream — so at most one chunk and one line wait here.
- * {@code data:} lines are joined until a blank line ends the event; comments and other fields are
- * skipped. An event larger than {@code max}, one that is not JSON, or a response that is not an
- * event stream is a {@link Wire.Failure}. Closing cancels the response.
+ * body is split into lines and its {@code data:} lines joined into events here, as its bytes come
+ * (the JDK's line subscriber holds a line back until the next one begins, which would keep an event
+ * waiting for the one after it); the reader is woken once per whole event, not per line or chunk —
+ * each wake-up of a waiting thread costs tens of microseconds. A chunk that completes no event is
+ * followed at once by a request for the next; once events wait unread, the next chunk is asked for
+ * only when the reader has taken them all — so at most one chunk's events and one partial event
+ * wait here. Comments and other fields are skipped. An event or a line larger than {@code max}, an
+ * event that is not JSON, or a response that is not an event stream is a {@link Wire.Failure}.
+ * Closing cancels the response.
  */
 final class Sse implements AutoCloseable, HttpResponse.BodySubscriber<Void> {
 
   private static final Object END = new Object();
 
-  /** Follows the lines of each chunk: whoever takes it asks for the next chunk. */
-  private static final Object CHUNK = new Object();
+  /** Whole events (their data), then END or the Throwable that ended the body. */
+  private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
 
-  /** Lines, then END or the Throwable that ended the body. */
-  private final BlockingQueue<Object> lines = new LinkedBlockingQueue<>();
+  /** Set when a chunk's events were queued without asking for the next chunk. */
+  private final AtomicBoolean stalled = new AtomicBoolean();
 
   private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+  private final StringBuilder data = new StringBuilder();
   private final long max;
   private final Wire wire;
   private volatile Flow.Subscription subscription;
@@ -99,58 +104,38 @@ final class Sse implements AutoCloseable, HttpResponse.BodySubscriber<Void> {
    * @throws TimeoutException when no whole event came in time (the stream stays open)
    */
   Event next(Duration within) throws Wire.Failure, InterruptedException, TimeoutException {
-    long end = System.nanoTime() + within.toNanos();
-    StringBuilder data = new StringBuilder();
-    while (true) {
-      Object o = take(end);
-      if (o == null) {
-        throw new TimeoutException();
-      }
-      if (o == END || o instanceof Throwable) {
-        lines.offer(o); // the end stays the end for whoever asks again
-        if (o instanceof Throwable t) {
-          throw new Wire.Failure(
-              "the agent's event stream broke: " + t.getMessage(), !(t instanceof TooLong));
-        }
-        return data.isEmpty() ? null : parse(data);
-      }
-      String line = (String) o;
-      if (line.isEmpty()) {
-        if (!data.isEmpty()) {
-          return parse(data);
-        }
-      } else if (line.startsWith("data:")) {
-        String d = line.substring(line.startsWith("data: ") ? 6 : 5);
-        if (data.length() + d.length() > max) {
-          close();
-          throw new Wire.Failure(
-              "an event in the agent's stream is larger than " + max + " bytes (max_bytes)", false);
-        }
-        if (!data.isEmpty()) {
-          data.append('\n');
-        }
-        data.append(d);
-      } // comments (":…"), event:, id: and retry: lines are not needed
+    Object o = take(System.nanoTime() + within.toNanos());
+    if (o == null) {
+      throw new TimeoutException();
     }
+    if (o instanceof String event) {
+      return parse(event);
+    }
+    events.offer(o); // the end stays the end for whoever asks again
+    if (o instanceof TooLarge t) {
+      throw new Wire.Failure(t.getMessage(), false);
+    }
+    if (o instanceof Throwable t) {
+      throw new Wire.Failure("the agent's event stream broke: " + t.getMessage(), true);
+    }
+    return null;
   }
 
   /**
-   * The next line, END or Throwable, asking for the next chunk whenever every line of the last has
-   * been taken; null when nothing came by {@code end} (System.nanoTime).
+   * The next event, END or Throwable, asking for the next chunk when this takes the last event
+   * waiting; null when nothing came by {@code end} (System.nanoTime).
    */
   private Object take(long end) throws InterruptedException {
-    while (true) {
-      Object o = lines.poll(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
-      if (o != CHUNK) {
-        return o;
-      }
+    Object o = events.poll(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+    if (o instanceof String && events.isEmpty() && stalled.compareAndSet(true, false)) {
       subscription.request(1);
     }
+    return o;
   }
 
-  private Event parse(StringBuilder data) throws Wire.Failure {
+  private Event parse(String event) throws Wire.Failure {
     try {
-      return wire.event(Json.parse(data.toString()));
+      return wire.event(Json.parse(event));
     } catch (JsonException e) {
       close();
       throw new Wire.Failure(
@@ -158,10 +143,10 @@ final class Sse implements AutoCloseable, HttpResponse.BodySubscriber<Void> {
     }
   }
 
-  /** A line past the cap. */
-  private static final class TooLong extends Exception {
-    TooLong(long max) {
-      super("a line longer than " + max + " bytes (max_bytes)", null, false, false);
+  /** A line or an event past the cap: the stream is stopped, and that is the caller's failure. */
+  private static final class TooLarge extends Exception {
+    TooLarge(String message) {
+      super(message, null, false, false);
     }
   }
 
@@ -182,6 +167,7 @@ final class Sse implements AutoCloseable, HttpResponse.BodySubscriber<Void> {
 
   @Override
   public void onNext(List<ByteBuffer> buffers) {
+    List<String> complete = new ArrayList<>();
     for (ByteBuffer b : buffers) {
       while (b.hasRemaining()) {
         byte c = b.get();
@@ -189,54 +175,120 @@ final class Sse implements AutoCloseable, HttpResponse.BodySubscriber<Void> {
           byte[] bytes = partial.toByteArray();
           int n =
               bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-          lines.add(new String(bytes, 0, n, StandardCharsets.UTF_8));
           partial.reset();
+          String tooLarge = line(new String(bytes, 0, n, StandardCharsets.UTF_8), complete);
+          if (tooLarge != null) {
+            stop(tooLarge, complete);
+            return;
+          }
         } else if (partial.size() >= max) {
-          subscription.cancel();
-          onError(new TooLong(max));
+          stop(
+              "the agent's event stream broke: a line longer than " + max + " bytes (max_bytes)",
+              complete);
           return;
         } else {
           partial.write(c);
         }
       }
     }
-    lines.add(CHUNK); // the next chunk is asked for once these lines are taken
+    if (complete.isEmpty()) {
+      subscription.request(1); // nothing for the reader yet: read on
+    } else {
+      stalled.set(true); // before the events are seen, so that whoever takes the last one asks
+      events.addAll(complete);
+    }
+  }
+
+  /**
+   * Takes in one line: a blank line ends an event ({@code complete} gets its data), a {@code data:}
+   * line adds to it. Returns why the stream must stop, or null.
+   */
+  private String line(String line, List<String> complete) {
+    if (line.isEmpty()) {
+      if (!data.isEmpty()) {
+        complete.add(data.toString());
+        data.setLength(0);
+      }
+    } else if (line.startsWith("data:")) {
+      String d = line.substring(line.startsWith("data: ") ? 6 : 5);
+      if (data.length() + d.length() > max) {
+        return "an event in the agent's stream is larger than " + max + " bytes (max_bytes)";
+      }
+      if (!data.isEmpty()) {
+        data.append('\n');
+      }
+      data.append(d);
+    } // comments (":…"), event:, id: and retry: lines are not needed
+    return null;
+  }
+
+  /** Stops the stream: the events before are read, then the failure. */
+  private void stop(String why, List<String> complete) {
+    subscription.cancel();
+    events.addAll(complete);
+    events.add(new TooLarge(why));
   }
 
   @Override
   public void onError(Throwable t) {
-    lines.add(t);
+    events.add(t);
   }
 
   @Override
   public void onComplete() {
     if (partial.size() > 0) {
-      lines.add(new String(partial.toByteArray(), StandardCharsets.UTF_8));
+      line(new String(partial.toByteArray(), StandardCharsets.UTF_8), List.of());
     }
-    lines.add(END);
+    if (!data.isEmpty()) {
+      events.add(data.toString()); // a last event the stream did not end with a blank line
+    }
+    events.add(END);
   }
 
   /**
-   * Reads what is left of the stream on a thread of its own — for at most a second, the agent
-   * having already said what the call needed — then closes it: a stream read to its end leaves its
-   * connection to be used again, where one cancelled midway costs the connection.
+   * Reads what is left of the stream — for at most a second, the agent having already said what the
+   * call needed — then closes it: a stream read to its end leaves its connection to be used again,
+   * where one cancelled midway costs the connection. An agent usually ends its stream right after
+   * its answer, so the end is awaited here for a moment ({@code AT_ONCE}: the caller's next call
+   * then finds the connection free); a stream that goes on is read on a thread of its own.
    */
   void finish() {
+    try {
+      if (drain(System.nanoTime() + AT_ONCE.toNanos())) {
+        close();
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      close();
+      return;
+    }
     Thread.ofVirtual()
         .name("a2a-sse-finish")
         .start(
             () -> {
-              long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
               try {
-                Object o = take(end);
-                while (o instanceof String) {
-                  o = take(end);
-                }
+                drain(System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // closed below all the same
               }
               close(); // nothing left to cancel once the stream has ended
             });
+  }
+
+  /** How long the caller's thread waits for the end of a stream whose answer it has. */
+  private static final Duration AT_ONCE = Duration.ofMillis(2);
+
+  /** Takes events until the stream ends (true) or {@code end} passes (false). */
+  private boolean drain(long end) throws InterruptedException {
+    Object o = take(end);
+    while (o instanceof String) {
+      o = take(end);
+    }
+    if (o != null) {
+      events.offer(o); // the end stays the end
+    }
+    return o != null;
   }
 
   @Override
