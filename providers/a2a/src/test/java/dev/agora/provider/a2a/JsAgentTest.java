@@ -3,6 +3,8 @@ package dev.agora.provider.a2a;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agora.chain.event.EventType;
+import dev.agora.chain.event.MemorySink;
 import dev.agora.core.Marketplace;
 import dev.agora.core.call.CallRequest;
 import dev.agora.core.call.policy.SecurityContext;
@@ -45,6 +47,7 @@ class JsAgentTest {
   static Marketplace market;
   static List<Bootstrap.SourceReport> reports;
   static final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+  static final MemorySink sink = new MemorySink(100_000);
 
   @BeforeAll
   static void start() throws Exception {
@@ -66,7 +69,7 @@ class JsAgentTest {
         """
             .formatted(agent.base, agent03.base));
     AgoraConfig c = ConfigLoader.load(cfg).withStorage(AgoraConfig.Storage.MEMORY);
-    market = Marketplace.builder().config(c).log(log::add).build();
+    market = Marketplace.builder().config(c).sink(sink).log(log::add).build();
     reports = market.bootstrap();
   }
 
@@ -177,6 +180,13 @@ class JsAgentTest {
     for (String s : SOURCES) {
       NodePeer told = s.startsWith("p03") ? agent03 : agent;
       assertThat(told.nextLine()).as(s + "\n" + String.join("\n", log)).startsWith("canceled ");
+      // recorded once, as the timeout it was — not again when the cancel was sent or answered
+      assertThat(
+              sink.events(EventType.CapabilityResult).stream()
+                  .filter(e -> ("a2a." + s + ".forever").equals(e.capabilityId())))
+          .as(s)
+          .singleElement()
+          .satisfies(e -> assertThat(e.errorKind()).isEqualTo("Timeout"));
     }
   }
 
