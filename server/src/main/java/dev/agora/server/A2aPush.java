@@ -10,7 +10,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -18,9 +22,11 @@ import java.util.function.Consumer;
  * Delivers a task's changes to the webhooks its caller registered: a POST of the 1.0 {@code
  * StreamResponse} (a status or artifact update) or, for a config made over 0.3, of the Task, with
  * {@code Authorization: <scheme> <credentials>} and {@code X-A2A-Notification-Token} when given. At
- * least once: a failed delivery (no 2xx in 10 s) is tried twice more, a second and then four
- * seconds later. Webhook URLs pass {@code policy.egress} when registered and again when sent, so a
- * caller cannot make the node reach an address policy keeps it from.
+ * least once and in order: a failed delivery (no 2xx in 10 s) is tried twice more, a second and
+ * then four seconds later, and a config's next event waits until its previous one is delivered or
+ * given up (each config has its own queue, so a slow webhook delays only its own). Webhook URLs
+ * pass {@code policy.egress} when registered and again when sent, so a caller cannot make the node
+ * reach an address policy keeps it from.
  */
 final class A2aPush {
 
@@ -34,6 +40,12 @@ final class A2aPush {
           .build();
   private final Egress egress;
   private final Consumer<String> log;
+
+  /** Per config (task id and config id): its last delivery, which the next one waits for. */
+  private final Map<String, CompletableFuture<Void>> queues = new ConcurrentHashMap<>();
+
+  private static final Executor SENDERS =
+      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("agora-a2a-push").factory());
 
   A2aPush(Egress egress, Consumer<String> log) {
     this.egress = egress;
@@ -52,8 +64,9 @@ final class A2aPush {
   }
 
   /**
-   * Sends what happened ({@code event}) to {@code c}'s webhook, in the background (the URL's check
-   * resolves its host: never while the task's state is held).
+   * Sends what happened ({@code event}) to {@code c}'s webhook, in the background and after the
+   * config's earlier events (the URL's check resolves its host: never while the task's state is
+   * held).
    */
   void deliver(PushConfig c, A2aTasks.Event event) {
     Version v = c.version();
@@ -64,10 +77,32 @@ final class A2aPush {
                 : event instanceof A2aTasks.ArtifactAdded a
                     ? A2aCodec.artifactUpdate(a.task(), a.artifact(), v)
                     : A2aCodec.statusUpdate(event.task(), v));
-    Thread.ofVirtual().name("agora-a2a-push").start(() -> attempt(c, body, 1));
+    String key = c.taskId() + "\n" + c.id();
+    CompletableFuture<Void> queued =
+        queues.compute(
+            key,
+            (k, before) ->
+                (before == null ? CompletableFuture.<Void>completedFuture(null) : before)
+                    .thenComposeAsync(done -> safely(c, body), SENDERS));
+    queued.whenComplete((done, err) -> queues.remove(key, queued)); // the last one cleans up
   }
 
-  private void attempt(PushConfig c, byte[] body, int n) {
+  /** The tries of one event, ending normally whatever happens, so the queue goes on after it. */
+  private CompletableFuture<Void> safely(PushConfig c, byte[] body) {
+    try {
+      return attempt(c, body, 1).exceptionally(e -> unsent(c, e));
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(unsent(c, e));
+    }
+  }
+
+  private Void unsent(PushConfig c, Throwable e) {
+    log.accept("agora: a2a push to task " + c.taskId() + " not sent: " + e);
+    return null;
+  }
+
+  /** One try and, when it fails, the ones after it; completes when done. */
+  private CompletableFuture<Void> attempt(PushConfig c, byte[] body, int n) {
     HttpRequest.Builder b;
     try {
       check(c.url());
@@ -78,7 +113,7 @@ final class A2aPush {
               .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     } catch (A2a.Failure e) {
       log.accept("agora: a2a push to task " + c.taskId() + " not sent: " + e.getMessage());
-      return;
+      return CompletableFuture.completedFuture(null);
     }
     if (c.scheme() != null) {
       b.header(
@@ -87,15 +122,18 @@ final class A2aPush {
     if (c.token() != null) {
       b.header("X-A2A-Notification-Token", c.token());
     }
-    http.sendAsync(b.build(), HttpResponse.BodyHandlers.discarding())
+    return http.sendAsync(b.build(), HttpResponse.BodyHandlers.discarding())
         .handle(
             (res, err) -> {
               if (err == null && res.statusCode() / 100 == 2) {
-                return null;
+                return CompletableFuture.<Void>completedFuture(null);
               }
               if (n < ATTEMPTS) {
-                CompletableFuture.delayedExecutor(1L << (2 * (n - 1)), TimeUnit.SECONDS)
-                    .execute(() -> attempt(c, body, n + 1));
+                return CompletableFuture.<Void>supplyAsync(
+                        () -> null,
+                        CompletableFuture.delayedExecutor(
+                            1L << (2 * (n - 1)), TimeUnit.SECONDS, SENDERS))
+                    .thenCompose(later -> attempt(c, body, n + 1));
               } else {
                 log.accept(
                     "agora: a2a push to task "
@@ -105,7 +143,8 @@ final class A2aPush {
                         + " times: "
                         + (err == null ? "HTTP " + res.statusCode() : err.toString()));
               }
-              return null;
-            });
+              return CompletableFuture.<Void>completedFuture(null);
+            })
+        .thenCompose(next -> next);
   }
 }

@@ -20,6 +20,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -411,6 +412,74 @@ class A2aServerTest {
     }
   }
 
+  /**
+   * Starts test.gate behind {@code gate}, returning at once, with a push config to {@code hook}.
+   */
+  Dict gatedWithPush(String gate, HttpServer hook, String path) {
+    return f.rpc(
+        "SendMessage",
+        message10("test.gate", "{\"data\":{\"gate\":\"" + gate + "\"}}")
+            + ",\"configuration\":{\"returnImmediately\":true,\"taskPushNotificationConfig\":"
+            + "{\"url\":\"http://127.0.0.1:"
+            + hook.getAddress().getPort()
+            + path
+            + "\"}}}",
+        OPS10);
+  }
+
+  @Test
+  void aConfigsPushesArriveInTheOrderTheTaskChanged() throws Exception {
+    BlockingQueue<String> answered = new LinkedBlockingQueue<>();
+    CompletableFuture<String> first = new CompletableFuture<>();
+    CountDownLatch release = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger arrived =
+        new java.util.concurrent.atomic.AtomicInteger();
+    HttpServer hook =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    hook.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+    hook.createContext(
+        "/ordered",
+        x -> {
+          String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          if (arrived.incrementAndGet() == 1) { // the first is held until the task has ended
+            first.complete(body);
+            try {
+              release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          answered.add(body); // in the order they are answered: later ones wait for earlier
+          x.sendResponseHeaders(204, -1);
+          x.close();
+        });
+    hook.start();
+    try {
+      Dict started = gatedWithPush("ordered", hook, "/ordered");
+      String id = text(started, "result", "task", "id");
+      f.open("ordered");
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!String.valueOf(
+              text(f.rpc("GetTask", "{\"id\":\"" + id + "\"}", OPS10), "result", "status", "state"))
+          .equals("TASK_STATE_COMPLETED")) {
+        assertThat(System.nanoTime()).as("the task ends within 30 s").isLessThan(end);
+      }
+      assertThat(first.get(30, TimeUnit.SECONDS)).doesNotContain("TASK_STATE_COMPLETED");
+      release.countDown();
+      List<String> seen = new java.util.ArrayList<>();
+      while (seen.isEmpty() || !seen.getLast().contains("TASK_STATE_COMPLETED")) {
+        String next = answered.poll(30, TimeUnit.SECONDS);
+        assertThat(next).as("the next push within 30 s, after " + seen).isNotNull();
+        seen.add(next);
+      }
+      // none overtook the held one: the pushes came one after the other, the end last
+      assertThat(seen.getFirst()).isEqualTo(first.get());
+      assertThat(seen).hasSizeGreaterThanOrEqualTo(2);
+    } finally {
+      hook.stop(0);
+    }
+  }
+
   @Test
   void aWebhookThatFailsIsTriedThreeTimesAndNoMore() throws Exception {
     BlockingQueue<String> tries = new LinkedBlockingQueue<>();
@@ -428,15 +497,7 @@ class A2aServerTest {
         });
     hook.start();
     try {
-      Dict started =
-          f.rpc(
-              "SendMessage",
-              message10("test.gate", "{\"data\":{\"gate\":\"retry\"}}")
-                  + ",\"configuration\":{\"returnImmediately\":true,\"taskPushNotificationConfig\":"
-                  + "{\"url\":\"http://127.0.0.1:"
-                  + hook.getAddress().getPort()
-                  + "/down\"}}}",
-              OPS10);
+      Dict started = gatedWithPush("retry", hook, "/down");
       assertThat(at(started, "result", "task", "id")).isNotNull();
       f.open("retry");
       for (int i = 1; i <= 3; i++) { // at once, then 1 s and 4 s later
