@@ -33,4 +33,25 @@ class PollingTest {
     ranOn.getFirst().join(30_000); // closing ends its thread
     assertThat(ranOn.getFirst().isAlive()).isFalse();
   }
+
+  @Test
+  void aRunThatThrowsIsReportedAndTheNextRunStillComes() throws Exception {
+    CountDownLatch second = new CountDownLatch(2);
+    List<Throwable> reported = new CopyOnWriteArrayList<>();
+    Polling p =
+        new Polling(
+            "agora-test-poll-throws",
+            Duration.ofMillis(1),
+            () -> {
+              Thread.currentThread().setUncaughtExceptionHandler((t, e) -> reported.add(e));
+              second.countDown();
+              throw new IllegalStateException("boom");
+            });
+    try {
+      assertThat(second.await(30, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      p.close();
+    }
+    assertThat(reported).isNotEmpty().allMatch(e -> e.getMessage().equals("boom"));
+  }
 }

@@ -7,6 +7,7 @@ import dev.agora.a2a.A2a.Message;
 import dev.agora.a2a.A2a.State;
 import dev.agora.a2a.A2a.StatusUpdate;
 import dev.agora.a2a.A2a.Task;
+import dev.agora.core.discovery.Scrub;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.ProviderSpec;
@@ -85,9 +86,13 @@ public final class A2aProvider implements Provider {
                 : " (authority '" + a.signer().authority() + "')"));
   }
 
-  /** Says something is amiss with an agent, where the node's messages go. */
-  void warn(String line) {
-    log.accept("a2a: warning: " + line);
+  /**
+   * Says something is amiss with an agent, where the node's messages go: on one line, scrubbed of
+   * the agent's secrets and anything that looks like one, cut short (the text may come from its
+   * card).
+   */
+  void warn(String line, Agent.Auth auth) {
+    log.accept("a2a: warning: " + Scrub.text(line.replaceAll("[\\r\\n]+", " "), auth.secrets()));
   }
 
   void disconnect(Agent a) {
@@ -175,7 +180,7 @@ public final class A2aProvider implements Provider {
           }
         } finally {
           if (answered) {
-            events.finish(); // the rest is read off this thread, so the connection is kept
+            events.finish(); // read to its end (Sse.finish): the connection stays usable
           } else {
             events.close();
           }

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
@@ -50,15 +51,23 @@ final class A2aSource implements DiscoverySource {
   private volatile A2aProvider provider;
   private volatile Agent agent;
   private volatile Dict lastCard;
+  private volatile List<String> lastIds = List.of();
+  private volatile boolean closed;
   private volatile List<CapabilityManifest> listed = List.of();
-  private Polling polling;
+  private volatile Polling polling;
   private volatile Changes changes;
   private volatile UnaryOperator<String> environment = System::getenv;
+  private volatile Supplier<Instant> now = Instant::now;
 
   /** {@code trust}: the node's, whose authorities a card may have to be signed by. */
   A2aSource(AgentSettings settings, TrustPolicy trust) {
     this.settings = settings;
     this.trust = trust;
+  }
+
+  /** What time it is, for authorities' expiry (the system clock; tests give theirs). */
+  void clock(Supplier<Instant> now) {
+    this.now = now;
   }
 
   /** Where token_env and api_key_env are looked up (the process environment; tests give theirs). */
@@ -109,21 +118,39 @@ final class A2aSource implements DiscoverySource {
    */
   private synchronized List<CapabilityManifest> connect(A2aProvider p, Fetched f)
       throws IOException {
+    if (closed) {
+      throw new IOException("agent '" + settings.name() + "': the source is closed");
+    }
     AgentCard card;
     CardSignatures.Signer signer;
+    List<String> ids;
     try {
       card = AgentCard.read(f.raw(), f.from());
-      List<String> ids = card.skills().stream().map(this::id).toList();
-      signer = CardSignatures.signer(f.raw(), settings, trust, ids, Instant.now());
+      ids = card.skills().stream().map(this::id).toList();
+      signer = CardSignatures.signer(f.raw(), settings, trust, ids, now.get());
     } catch (AgentCard.Invalid e) {
-      throw new IOException(
-          "agent '" + settings.name() + "': card at " + f.from() + ": " + e.getMessage());
+      String why = "agent '" + settings.name() + "': card at " + f.from() + ": " + e.getMessage();
+      throw e instanceof CardSignatures.Untrusted ? new UntrustedCard(why) : new IOException(why);
     }
+    Agent.Auth auth = Agent.Auth.of(settings, environment, null);
     String gap = card.security().gap(settings);
     if (gap != null) {
-      p.warn("agent '" + settings.name() + "': " + gap + "; its calls may be refused");
+      p.warn("agent '" + settings.name() + "': " + gap + "; its calls may be refused", auth);
     }
-    Agent.Auth auth = Agent.Auth.of(settings, environment, card.security().apiKeyHeader());
+    String header = card.security().apiKeyHeader();
+    if (header != null && settings.apiKeyEnv() != null && !Agent.Auth.usable(header)) {
+      p.warn(
+          "agent '"
+              + settings.name()
+              + "': the card's API key header '"
+              + header
+              + "' cannot be sent; using "
+              + AgentSettings.API_KEY_HEADER
+              + " (set api_key_header to choose)",
+          auth);
+      header = null;
+    }
+    auth = Agent.Auth.of(settings, environment, header);
     AgentCard.Interface chosen = choose(card);
     Agent a =
         new Agent(
@@ -139,47 +166,87 @@ final class A2aSource implements DiscoverySource {
     agent = a;
     p.connect(a);
     lastCard = f.raw();
+    lastIds = ids;
     listed = List.copyOf(out);
     return out;
+  }
+
+  /** A card the source's signature rules refuse: what was listed from it is withdrawn. */
+  private static final class UntrustedCard extends IOException {
+    UntrustedCard(String message) {
+      super(message);
+    }
   }
 
   /** Reads the card again every {@code refresh}: a changed card changes the capabilities. */
   @Override
   public synchronized void watch(Changes changes) {
     this.changes = changes;
-    if (polling == null && settings.refresh().isPositive()) {
+    if (polling == null && !closed && settings.refresh().isPositive()) {
       polling = new Polling("agora-a2a-" + settings.name(), settings.refresh(), this::refresh);
     }
   }
 
   /**
-   * One look at the card, told to whoever watches: the same card changes nothing; one that cannot
-   * be used keeps what was listed.
+   * One look at the card, told to whoever watches: the same card changes nothing (but its signature
+   * is checked again: an authority may have expired); one that cannot be read or used keeps what
+   * was listed; one the signature rules now refuse withdraws it.
    */
   void refresh() {
     A2aProvider p = provider;
     Changes changes = this.changes;
-    if (p == null || changes == null) {
-      return; // not yet discovered and watched
+    if (p == null || changes == null || closed) {
+      return; // not yet discovered and watched, or closed
     }
+    List<CapabilityManifest> before = listed;
     try {
       Fetched f = fetchCard(p);
       if (f.raw().equals(lastCard)) {
+        checkAgain(f);
         return;
       }
-      List<CapabilityManifest> before = listed;
       changes.diff(this, before, connect(p, f));
-    } catch (IOException e) {
-      changes.problem(
-          this,
-          new DocumentProblem(
-              settings.url().toString(),
-              0,
-              "",
-              "reading the card again failed, keeping what was listed: " + e.getMessage()));
+    } catch (UntrustedCard e) {
+      if (withdraw(p)) {
+        changes.diff(this, before, List.of());
+      }
+      changes.problem(this, problem("the card is not trusted now, nothing is listed from it: ", e));
+    } catch (IOException | RuntimeException e) {
+      changes.problem(this, problem("reading the card again failed, keeping what was listed: ", e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // closing
     }
+  }
+
+  private DocumentProblem problem(String what, Exception e) {
+    return new DocumentProblem(
+        settings.url().toString(),
+        0,
+        "",
+        what + (e instanceof RuntimeException ? e.toString() : e.getMessage()));
+  }
+
+  /** The unchanged card's signature against the rules as they are now. */
+  private void checkAgain(Fetched f) throws UntrustedCard {
+    try {
+      CardSignatures.signer(f.raw(), settings, trust, lastIds, now.get());
+    } catch (AgentCard.Invalid e) {
+      throw new UntrustedCard(
+          "agent '" + settings.name() + "': card at " + f.from() + ": " + e.getMessage());
+    }
+  }
+
+  /** Disconnects the agent and forgets its card; whether anything was listed. */
+  private synchronized boolean withdraw(A2aProvider p) {
+    Agent a = agent;
+    if (a != null) {
+      p.disconnect(a);
+    }
+    agent = null;
+    lastCard = null;
+    boolean had = !listed.isEmpty();
+    listed = List.of();
+    return had;
   }
 
   /** The card's JSON at {@code url}, or null when there is none there (404). */
@@ -314,17 +381,14 @@ final class A2aSource implements DiscoverySource {
         : Health.UP;
   }
 
+  /** Stops reading the card (waiting for a look under way) and disconnects the agent. */
   @Override
   public void close() {
-    synchronized (this) {
-      if (polling != null) {
-        polling.close();
-      }
-    }
-    Agent a = agent;
+    closed = true; // no look starts or connects after this
+    Polling.stop(polling);
     A2aProvider p = provider;
-    if (a != null && p != null) {
-      p.disconnect(a);
+    if (p != null) {
+      withdraw(p);
     }
   }
 }

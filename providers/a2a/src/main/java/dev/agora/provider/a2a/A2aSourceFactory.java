@@ -10,7 +10,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code sources: [{type: a2a, …}]} — an A2A agent whose skills become capabilities ({@link
@@ -55,9 +54,15 @@ public final class A2aSourceFactory implements SourceFactory {
     return "a2a";
   }
 
+  /**
+   * Not used: an a2a source needs the node's {@code trust:} section, which only {@link
+   * #create(String, Fields, ConfigSection.Core)} gives (a source made without it would drop the
+   * authorities its cards must be signed by).
+   */
   @Override
   public DiscoverySource create(String name, Fields f, Path base) {
-    return create(name, f, new ConfigSection.Core(base, Set.of()));
+    throw new UnsupportedOperationException(
+        "an a2a source is made with the sections read before it: create(name, section, core)");
   }
 
   @Override

@@ -49,6 +49,27 @@ record Agent(
       return new Auth(headers, secrets);
     }
 
+    /** Headers the client sets itself, or the JDK refuses, which an API key may not go in. */
+    private static final java.util.Set<String> TAKEN =
+        java.util.Set.of(
+            "authorization",
+            "content-type",
+            "accept",
+            "a2a-version",
+            "connection",
+            "content-length",
+            "expect",
+            "host",
+            "upgrade",
+            "te",
+            "transfer-encoding");
+
+    /** Whether {@code header} (a card's apiKey scheme's name) can carry the API key. */
+    static boolean usable(String header) {
+      return header.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+          && !TAKEN.contains(header.toLowerCase(java.util.Locale.ROOT));
+    }
+
     private static String need(AgentSettings s, UnaryOperator<String> env, String name, String key)
         throws IOException {
       String v = env.apply(name);

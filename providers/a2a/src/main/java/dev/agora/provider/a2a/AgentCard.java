@@ -44,7 +44,7 @@ record AgentCard(
       String id, String name, String description, List<String> tags, List<String> examples) {}
 
   /** A card that cannot be used, and why. */
-  static final class Invalid extends Exception {
+  static class Invalid extends Exception {
     Invalid(String message) {
       super(message, null, false, false);
     }

@@ -28,6 +28,13 @@ final class CardSignatures {
 
   private CardSignatures() {}
 
+  /** A card whose signatures do not satisfy the source's rules (as opposed to a malformed one). */
+  static final class Untrusted extends AgentCard.Invalid {
+    Untrusted(String message) {
+      super(message);
+    }
+  }
+
   /** A signature that verified with the key its {@code kid} names. */
   record Signature(String kid, byte[] input, byte[] value) {}
 
@@ -35,26 +42,24 @@ final class CardSignatures {
    * Who vouches for the card, checked against the source's rules: with {@code card_key}, that key
    * must have signed it; with {@code require_signed_card}, a signature must be there and, when
    * {@code trust.authorities} are configured, be by an unexpired authority whose namespaces cover
-   * every capability the card makes ({@code ids}). Null for an unsigned card nothing requires
-   * signed.
+   * every capability the card makes ({@code ids}) — with both, the pinned key's signature must be
+   * an authority's. Null for an unsigned card nothing requires signed; an {@link Untrusted} when
+   * the rules are not met.
    */
   static Signer signer(Dict card, AgentSettings s, TrustPolicy trust, List<String> ids, Instant now)
       throws AgentCard.Invalid {
     List<Signature> all = verified(card);
     if (all.isEmpty()) {
       if (s.requireSignedCard() || s.cardKey() != null) {
-        throw new AgentCard.Invalid(
-            "the card is not signed, and this source requires a signed card");
+        throw new Untrusted("the card is not signed, and this source requires a signed card");
       }
       return null;
     }
     if (s.cardKey() != null) {
-      for (Signature sig : all) {
-        if (sig.kid().equals(s.cardKey())) {
-          return new Signer(sig.kid(), null);
-        }
+      all = all.stream().filter(sig -> sig.kid().equals(s.cardKey())).toList();
+      if (all.isEmpty()) {
+        throw new Untrusted("the card is not signed by the key card_key names");
       }
-      throw new AgentCard.Invalid("the card is not signed by the key card_key names");
     }
     if (s.requireSignedCard() && !trust.authorities().isEmpty()) {
       return byAuthority(all, trust, ids, now);
@@ -90,7 +95,7 @@ final class CardSignatures {
         return new Signer(sig.kid(), a.name());
       }
     }
-    throw new AgentCard.Invalid(
+    throw new Untrusted(
         why.isEmpty()
             ? "the card is signed, but by no key of trust.authorities ("
                 + String.join(", ", trust.authorities().keySet())

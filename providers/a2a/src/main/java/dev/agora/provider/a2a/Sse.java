@@ -72,7 +72,6 @@ final class Sse implements AutoCloseable, HttpResponse.BodySubscriber<Void> {
     try {
       r = sse.response.get(Math.max(1, within.toNanos()), TimeUnit.NANOSECONDS);
     } catch (ExecutionException x) {
-      Throwable c = x.getCause();
       throw new Wire.Failure(
           "POST " + Wire.where(request) + ": " + Wire.describe(x.getCause()), true);
     } catch (TimeoutException | InterruptedException x) {
@@ -128,7 +127,7 @@ final class Sse implements AutoCloseable, HttpResponse.BodySubscriber<Void> {
   private Object take(long end) throws InterruptedException {
     Object o = events.poll(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
     if (o instanceof String && events.isEmpty() && stalled.compareAndSet(true, false)) {
-      subscription.request(1);
+      more();
     }
     return o;
   }
@@ -192,7 +191,7 @@ final class Sse implements AutoCloseable, HttpResponse.BodySubscriber<Void> {
       }
     }
     if (complete.isEmpty()) {
-      subscription.request(1); // nothing for the reader yet: read on
+      more(); // nothing for the reader yet: read on
     } else {
       stalled.set(true); // before the events are seen, so that whoever takes the last one asks
       events.addAll(complete);
@@ -222,9 +221,24 @@ final class Sse implements AutoCloseable, HttpResponse.BodySubscriber<Void> {
     return null;
   }
 
+  /**
+   * Asks for the next chunk. The reader and {@code onNext} may both ask, and anyone may cancel; a
+   * subscription's methods must not be called at once from two threads (Reactive Streams §2.7),
+   * hence the lock they all take.
+   */
+  private void more() {
+    synchronized (demand) {
+      subscription.request(1);
+    }
+  }
+
+  private final Object demand = new Object();
+
   /** Stops the stream: the events before are read, then the failure. */
   private void stop(String why, List<String> complete) {
-    subscription.cancel();
+    synchronized (demand) {
+      subscription.cancel();
+    }
     events.addAll(complete);
     events.add(new TooLarge(why));
   }
@@ -234,15 +248,16 @@ final class Sse implements AutoCloseable, HttpResponse.BodySubscriber<Void> {
     events.add(t);
   }
 
+  /** The body ended with an event begun and not finished (SSE discards such an event). */
+  private static final class CutShort extends Exception {
+    CutShort() {
+      super("it ended in the middle of an event", null, false, false);
+    }
+  }
+
   @Override
   public void onComplete() {
-    if (partial.size() > 0) {
-      line(new String(partial.toByteArray(), StandardCharsets.UTF_8), List.of());
-    }
-    if (!data.isEmpty()) {
-      events.add(data.toString()); // a last event the stream did not end with a blank line
-    }
-    events.add(END);
+    events.add(partial.size() > 0 || !data.isEmpty() ? new CutShort() : END);
   }
 
   /**
@@ -295,7 +310,9 @@ final class Sse implements AutoCloseable, HttpResponse.BodySubscriber<Void> {
   public void close() {
     Flow.Subscription s = subscription;
     if (s != null) {
-      s.cancel();
+      synchronized (demand) {
+        s.cancel();
+      }
     }
     response.cancel(true); // set before anyone can close
   }

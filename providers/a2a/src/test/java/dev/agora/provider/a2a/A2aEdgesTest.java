@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -65,9 +66,11 @@ class A2aEdgesTest {
           if (auth != null) {
             seenAuth.add(auth);
           }
-          String key = x.getRequestHeaders().getFirst("X-Agent-Key");
-          if (key != null) {
-            seenKeys.add(key);
+          for (String h : List.of("X-Agent-Key", "X-API-Key")) {
+            String key = x.getRequestHeaders().getFirst(h);
+            if (key != null) {
+              seenKeys.add(h + " " + key);
+            }
           }
           Function<String, String[]> route = routes.get(x.getRequestURI().getPath());
           String[] r = route == null ? new String[] {"404", "text/plain", "no"} : route.apply(body);
@@ -401,15 +404,28 @@ class A2aEdgesTest {
     assertThat(failure()).contains("names a kid that is no verifier key");
   }
 
-  @Test
-  void aCardSignedByATrustedAuthorityAndItsSecuritySchemesAreHeldTo() throws Exception {
-    ChainKey acme = ChainKey.generate("acme");
+  static final String TRUST_ACME =
+      """
+      trust:
+        authorities:
+          - {name: acme, public_key: keys/acme.pub, namespaces: ["a2a.e.*"], expires: 2027-12-31}
+        pinning: {mode: "off"}
+      """;
+
+  /** Writes {@code key}'s public half as keys/acme.pub, which {@link #TRUST_ACME} trusts. */
+  void trustAcme(ChainKey key) throws Exception {
     Files.createDirectories(dir.resolve("keys"));
     Files.writeString(
         dir.resolve("keys/acme.pub"),
         "-----BEGIN PUBLIC KEY-----\n"
-            + Base64.getMimeEncoder().encodeToString(CardTrustTest.publicKey(acme).getEncoded())
+            + Base64.getMimeEncoder().encodeToString(CardTrustTest.publicKey(key).getEncoded())
             + "\n-----END PUBLIC KEY-----\n");
+  }
+
+  @Test
+  void aCardSignedByATrustedAuthorityAndItsSecuritySchemesAreHeldTo() throws Exception {
+    ChainKey acme = ChainKey.generate("acme");
+    trustAcme(acme);
     String card =
         card(base + "/rpc", "1.0", false)
             .replaceFirst(
@@ -423,13 +439,7 @@ class A2aEdgesTest {
             json(
                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"message\":{\"messageId\":\"m\","
                     + "\"role\":\"ROLE_AGENT\",\"parts\":[{\"text\":\"ok\"}]}}}"));
-    String trust =
-        """
-        trust:
-          authorities:
-            - {name: acme, public_key: keys/acme.pub, namespaces: ["a2a.e.*"]}
-          pinning: {mode: "off"}
-        """;
+    String trust = TRUST_ACME;
     String src = "{name: e, type: a2a, url: \"" + base + "\", require_signed_card: true";
 
     serveCard(sign(card, acme));
@@ -438,13 +448,25 @@ class A2aEdgesTest {
     assertThat(market.registry().get("a2a.e.go").metadata().toString())
         .contains("card-authority", "acme");
     assertThat(call("a2a.e.go", "{:text \"x\"}").toString()).contains("ok");
-    assertThat(seenKeys).containsOnly("key-k"); // in the header the card names
+    assertThat(seenKeys.getLast()).isEqualTo("X-Agent-Key key-k"); // the card's header, once read
     assertThat(log).noneMatch(l -> l.contains("warning"));
     market.close();
 
     serveCard(sign(card, ChainKey.generate("rogue")));
     boot(src + ", api_key_env: K}", trust, Map.of("K", "key-k"));
     assertThat(failure()).contains("signed, but by no key of trust.authorities (acme)");
+    market.close();
+
+    // a header the card names that cannot carry a key: the default one, with a warning
+    serveCard(sign(card.replace("X-Agent-Key", "Host"), acme));
+    seenKeys.clear();
+    boot(src + ", api_key_env: K}", trust, Map.of("K", "key-k"));
+    assertThat(call("a2a.e.go", "{:text \"x\"}").toString()).contains("ok");
+    assertThat(seenKeys.getLast()).isEqualTo("X-API-Key key-k");
+    assertThat(log)
+        .contains(
+            "a2a: warning: agent 'e': the card's API key header 'Host' cannot be sent; using"
+                + " X-API-Key (set api_key_header to choose)");
     market.close();
 
     serveCard(sign(card, acme)); // no credentials for what the card asks: loaded, with a warning
@@ -480,13 +502,65 @@ class A2aEdgesTest {
                 l.contains("discovery: e:")
                     && l.contains("reading the card again failed, keeping what was listed")
                     && l.contains("is not a JSON object"));
+
+    // once closed, a look at the card changes nothing, and the agent is gone
+    serveCard(card);
+    source.close();
+    source.refresh();
+    assertThat(market.registry().get("a2a.e.run")).isNotNull();
+    assertThat(market.registry().get("a2a.e.go")).isNull();
+    assertThatThrownBy(() -> call("a2a.e.run", "{:text \"x\"}"))
+        .hasMessageContaining("is not connected");
     market.close();
 
-    // refresh: off — never read again; anything else must be a positive duration
+    // a card is read again only with a refresh: off — never; anything else is a positive duration
+    boot("{name: e, type: a2a, url: \"" + base + "\", refresh: 1h}");
+    assertThat(pollingThreads()).contains("agora-a2a-e");
+    market.close();
+    market.config().sources().forEach(s -> s.close());
+    assertThat(pollingThreads()).doesNotContain("agora-a2a-e"); // closing stops it
     boot("{name: e, type: a2a, url: \"" + base + "\", refresh: \"off\"}");
-    assertThat(failure()).contains("is not a JSON object");
+    assertThat(failure()).isNull();
+    assertThat(pollingThreads()).doesNotContain("agora-a2a-e");
     assertThatThrownBy(() -> boot("{name: e, type: a2a, url: \"" + base + "\", refresh: 0s}"))
         .hasMessageContaining("refresh: expected a positive duration");
+  }
+
+  static List<String> pollingThreads() {
+    return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).toList();
+  }
+
+  @Test
+  void aCardNoLongerTrustedIsWithdrawnAtTheNextLook() throws Exception {
+    ChainKey acme = ChainKey.generate("acme");
+    trustAcme(acme);
+    String card = card(base + "/rpc", "1.0", false);
+    serveCard(sign(card, acme));
+    String src =
+        "{name: e, type: a2a, url: \"" + base + "\", require_signed_card: true, refresh: 1h}";
+    boot(src, TRUST_ACME, Map.of());
+    assertThat(failure()).isNull();
+    A2aSource source = (A2aSource) market.config().sources().getFirst();
+
+    // the same card, after its authority has expired
+    source.clock(() -> Instant.parse("2028-01-01T00:00:00Z"));
+    source.refresh();
+    assertThat(market.registry().get("a2a.e.go")).isNull();
+    assertThat(log)
+        .anyMatch(
+            l ->
+                l.contains("the card is not trusted now, nothing is listed from it")
+                    && l.contains("authority 'acme' is no longer trusted since"));
+    source.refresh(); // still not trusted: nothing to withdraw, said again
+    assertThat(log.stream().filter(l -> l.contains("not trusted now"))).hasSize(2);
+
+    // a changed card signed by another key: withdrawn as well
+    source.clock(Instant::now);
+    source.refresh(); // trusted again: listed again
+    assertThat(market.registry().get("a2a.e.go")).isNotNull();
+    serveCard(sign(card.replace("goes", "goes on"), ChainKey.generate("rogue")));
+    source.refresh();
+    assertThat(market.registry().get("a2a.e.go")).isNull();
   }
 
   @Test

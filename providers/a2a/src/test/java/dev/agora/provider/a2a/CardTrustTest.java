@@ -149,6 +149,22 @@ class CardTrustTest {
         .hasMessage(
             "the card is signed, but by no key of trust.authorities (acme), and this source"
                 + " requires a signed card");
+    // a pinned key and authorities: the pinned key's signature must be an authority's
+    String acmeKid = acmeKey.verifier().toString();
+    assertThat(
+            CardSignatures.signer(
+                signed(other, acmeKey), settings(null, null, acmeKid, true), trust(acme), IDS, NOW))
+        .isEqualTo(new CardSignatures.Signer(acmeKid, "acme"));
+    assertThatThrownBy(
+            () ->
+                CardSignatures.signer(
+                    signed(other, acmeKey),
+                    settings(null, null, other.verifier().toString(), true),
+                    trust(acme),
+                    IDS,
+                    NOW))
+        .isInstanceOf(CardSignatures.Untrusted.class)
+        .hasMessageContaining("by no key of trust.authorities (acme)");
     // not required: any signature that verifies will do, authorities or not
     assertThat(
             CardSignatures.signer(

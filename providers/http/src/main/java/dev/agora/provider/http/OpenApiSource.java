@@ -48,7 +48,7 @@ final class OpenApiSource implements DiscoverySource {
   private byte[] lastHash;
   private List<Path> parts = List.of(); // the other files the last document's $refs read
   private final Map<String, CapabilityManifest> current = new HashMap<>();
-  private Polling polling;
+  private volatile Polling polling;
 
   OpenApiSource(
       String name,
@@ -221,12 +221,12 @@ final class OpenApiSource implements DiscoverySource {
   }
 
   @Override
-  public synchronized void close() {
-    if (polling != null) {
-      polling.close();
-    }
-    if (client != null) {
-      client.close();
+  public void close() {
+    Polling.stop(polling);
+    synchronized (this) {
+      if (client != null) {
+        client.close();
+      }
     }
   }
 }

@@ -56,7 +56,7 @@ final class RegistrySource implements DiscoverySource {
   private final Map<String, CapabilityManifest> current = new HashMap<>();
   private volatile Health health = Health.UP;
   private volatile String etag;
-  private Polling polling;
+  private volatile Polling polling;
 
   RegistrySource(
       String name,
@@ -293,10 +293,10 @@ final class RegistrySource implements DiscoverySource {
   }
 
   @Override
-  public synchronized void close() {
-    if (polling != null) {
-      polling.close();
+  public void close() {
+    Polling.stop(polling);
+    synchronized (this) {
+      client.close();
     }
-    client.close();
   }
 }
