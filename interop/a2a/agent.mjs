@@ -36,7 +36,7 @@ const artifact = (ctx, parts) => ({
   artifact: { artifactId: crypto.randomUUID(), name: 'result', description: '', parts, metadata: undefined, extensions: [] },
 });
 
-const canceled = new Set();
+const waiting = new Map(); // task id -> what ends its wait
 const executor = {
   async execute(ctx, bus) {
     const m = ctx.userMessage;
@@ -53,9 +53,8 @@ const executor = {
       bus.publish(AgentEvent.statusUpdate(status(ctx, S.INPUT_REQUIRED, agentMessage(ctx, [text('which one?')]))));
     } else if (skill === 'forever') {
       bus.publish(AgentEvent.task(task(ctx, S.WORKING)));
-      await new Promise((resolve) => {
-        const poll = setInterval(() => { if (canceled.has(ctx.taskId)) { clearInterval(poll); resolve(); } }, 20);
-      });
+      await new Promise((resolve) => waiting.set(ctx.taskId, resolve)); // until cancelTask
+      waiting.delete(ctx.taskId);
       bus.publish(AgentEvent.statusUpdate(status(ctx, S.CANCELED, undefined)));
     } else {
       bus.publish(AgentEvent.task(task(ctx, S.WORKING)));
@@ -66,7 +65,7 @@ const executor = {
     bus.finished();
   },
   async cancelTask(taskId, bus) {
-    canceled.add(taskId);
+    waiting.get(taskId)?.();
     console.log(`canceled ${taskId}`); // the tests wait for this line
   },
 };

@@ -132,13 +132,14 @@ final class A2aSource implements DiscoverySource {
       String why = "agent '" + settings.name() + "': card at " + f.from() + ": " + e.getMessage();
       throw e instanceof CardSignatures.Untrusted ? new UntrustedCard(why) : new IOException(why);
     }
-    Agent.Auth auth = Agent.Auth.of(settings, environment, null);
+    String header = card.security().apiKeyHeader();
+    boolean unusable = header != null && settings.apiKeyEnv() != null && !Agent.Auth.usable(header);
+    Agent.Auth auth = Agent.Auth.of(settings, environment, unusable ? null : header);
     String gap = card.security().gap(settings);
     if (gap != null) {
       p.warn("agent '" + settings.name() + "': " + gap + "; its calls may be refused", auth);
     }
-    String header = card.security().apiKeyHeader();
-    if (header != null && settings.apiKeyEnv() != null && !Agent.Auth.usable(header)) {
+    if (unusable) {
       p.warn(
           "agent '"
               + settings.name()
@@ -148,9 +149,7 @@ final class A2aSource implements DiscoverySource {
               + AgentSettings.API_KEY_HEADER
               + " (set api_key_header to choose)",
           auth);
-      header = null;
     }
-    auth = Agent.Auth.of(settings, environment, header);
     AgentCard.Interface chosen = choose(card);
     Agent a =
         new Agent(

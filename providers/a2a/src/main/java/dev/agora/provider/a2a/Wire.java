@@ -56,11 +56,16 @@ final class Wire {
   private final Map<String, String> headers;
   private final long maxBytes;
 
+  /** The interface's URL without a trailing slash; with HTTP+JSON 0.3, its {@code /v1} prefix. */
+  private final String base;
+
   Wire(HttpClient http, AgentCard.Interface iface, Map<String, String> headers, long maxBytes) {
     this.http = http;
     this.iface = iface;
     this.headers = Map.copyOf(headers);
     this.maxBytes = maxBytes;
+    String url = iface.url().toString().replaceAll("/+$", "");
+    this.base = iface.rest() && iface.version() == Version.V03_REST ? url + "/v1" : url;
   }
 
   AgentCard.Interface iface() {
@@ -188,10 +193,8 @@ final class Wire {
   }
 
   HttpRequest request(String method, String path, Dict body, String accept) {
-    String base = iface.url().toString().replaceAll("/+$", "");
-    String prefix = iface.rest() && v() == Version.V03_REST ? "/v1" : "";
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(iface.rest() ? base + prefix + path : base))
+        HttpRequest.newBuilder(URI.create(iface.rest() ? base + path : base))
             .header("Accept", accept);
     if (v10()) {
       b.header("A2A-Version", "1.0");

@@ -518,7 +518,12 @@ class A2aEdgesTest {
     assertThat(pollingThreads()).contains("agora-a2a-e");
     market.close();
     market.config().sources().forEach(s -> s.close());
-    assertThat(pollingThreads()).doesNotContain("agora-a2a-e"); // closing stops it
+    for (Thread t : Thread.getAllStackTraces().keySet()) { // closing stops it: its thread ends
+      if (t.getName().equals("agora-a2a-e")) {
+        t.join(30_000);
+        assertThat(t.isAlive()).isFalse();
+      }
+    }
     boot("{name: e, type: a2a, url: \"" + base + "\", refresh: \"off\"}");
     assertThat(failure()).isNull();
     assertThat(pollingThreads()).doesNotContain("agora-a2a-e");
