@@ -89,6 +89,79 @@ class A2aLoadTest {
     assertThat(f.server.a2a().size()).as("quick answers keep no task").isZero();
   }
 
+  /**
+   * Two hundred tasks started at once, each with its own push config to one webhook: every task's
+   * changes arrive, each task's in the order they happened (its completion last), however the
+   * deliveries of different tasks interleave.
+   */
+  @Test
+  void twoHundredTasksPushingAtOnceEachPushInOrder() throws Exception {
+    int n = 200;
+    java.util.concurrent.BlockingQueue<String> pushed =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    com.sun.net.httpserver.HttpServer hook =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    hook.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    hook.createContext(
+        "/many",
+        x -> {
+          pushed.add(
+              new String(
+                  x.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+          x.sendResponseHeaders(204, -1);
+          x.close();
+        });
+    hook.start();
+    try (A2aFixture f = // its own node: the tasks it keeps are not the other tests'
+        new A2aFixture(
+            java.nio.file.Files.createDirectories(dir.resolve("pushes")),
+            "{task_after: 5s, max_tasks: 2000}",
+            "  limits: {default: {calls_per_second: 1000000, bytes_per_second: 1GiB, burst: 1s}}")) {
+      String url = "http://127.0.0.1:" + hook.getAddress().getPort() + "/many";
+      List<Dict> started =
+          burst(
+              n,
+              i ->
+                  f.rpc(
+                      "SendMessage",
+                      message10("test.gate", "{\"data\":{\"gate\":\"pushes\"}}")
+                          + ",\"configuration\":{\"returnImmediately\":true,"
+                          + "\"taskPushNotificationConfig\":{\"url\":\""
+                          + url
+                          + "\"}}}",
+                      A2aServerTest.OPS10));
+      java.util.Map<String, List<String>> byTask = new java.util.HashMap<>();
+      for (Dict a : started) {
+        String id = text(a, "result", "task", "id");
+        assertThat(id).as(Json.write(a)).isNotNull();
+        byTask.put(id, new ArrayList<>());
+      }
+      f.open("pushes");
+      java.util.regex.Pattern task = java.util.regex.Pattern.compile("\"taskId\":\"([^\"]+)\"");
+      int done = 0;
+      while (done < n) {
+        String body = pushed.poll(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(body).as("a push within 60 s; %d of %d tasks complete", done, n).isNotNull();
+        java.util.regex.Matcher m = task.matcher(body);
+        assertThat(m.find()).as(body).isTrue();
+        List<String> seen = byTask.get(m.group(1));
+        assertThat(seen).as("a push for a task of this test: " + body).isNotNull();
+        assertThat(seen)
+            .as("nothing after a task's completion")
+            .noneMatch(b -> b.contains("TASK_STATE_COMPLETED"));
+        seen.add(body);
+        if (body.contains("TASK_STATE_COMPLETED")) {
+          done++;
+        }
+      }
+      assertThat(byTask.values())
+          .allSatisfy(seen -> assertThat(seen).hasSizeGreaterThanOrEqualTo(2));
+    } finally {
+      hook.stop(0);
+    }
+  }
+
   @Test
   void tasksBeyondMaxTasksAreRefusedAtOnceAndAdmittedAgainWhenTheyEnd() throws Exception {
     try (A2aFixture small =
