@@ -5,6 +5,7 @@ import dev.agora.a2a.A2a.PushConfig;
 import dev.agora.a2a.A2a.Version;
 import dev.agora.a2a.A2aCodec;
 import dev.agora.core.call.policy.Egress;
+import dev.agora.core.spi.Redactor;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -96,8 +97,11 @@ final class A2aPush {
     }
   }
 
+  /** Logs why a push was not sent, with the config's credentials and token never in the line. */
   private Void unsent(PushConfig c, Throwable e) {
-    log.accept("agora: a2a push to task " + c.taskId() + " not sent: " + e);
+    Redactor secrets = Redactor.NONE.with("credentials", c.credentials()).with("token", c.token());
+    log.accept(
+        "agora: a2a push to task " + c.taskId() + " not sent: " + secrets.redact(e.toString()));
     return null;
   }
 

@@ -481,6 +481,23 @@ class A2aServerTest {
   }
 
   @Test
+  void aPushThatCannotBeMadeIsLoggedWithoutItsCredentials() throws Exception {
+    // a line break in the credentials: no header can carry them, and the log line must not either
+    Dict started =
+        f.rpc(
+            "SendMessage",
+            message10("test.gate", "{\"data\":{\"gate\":\"badcred\"}}")
+                + ",\"configuration\":{\"returnImmediately\":true,\"taskPushNotificationConfig\":"
+                + "{\"url\":\"http://127.0.0.1:9/hook\",\"authentication\":{\"scheme\":\"Bearer\","
+                + "\"credentials\":\"hook-secret-value\\nX-Injected: 1\"}}}}",
+            OPS10);
+    assertThat(text(started, "result", "task", "id")).as(Json.write(started)).isNotNull();
+    f.open("badcred");
+    assertThat(f.awaitLog("not sent:", 30)).isTrue();
+    assertThat(f.log).noneMatch(l -> l.contains("hook-secret-value"));
+  }
+
+  @Test
   void aWebhookThatFailsIsTriedThreeTimesAndNoMore() throws Exception {
     BlockingQueue<String> tries = new LinkedBlockingQueue<>();
     HttpServer hook =
