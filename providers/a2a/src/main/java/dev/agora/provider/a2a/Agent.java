@@ -77,6 +77,16 @@ record Agent(
         throw new IOException(
             "agent '" + s.name() + "': " + key + " names " + name + ", which is not set");
       }
+      if (v.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) { // no header could carry it
+        throw new IOException(
+            "agent '"
+                + s.name()
+                + "': "
+                + name
+                + " (named by "
+                + key
+                + ") holds a control character, such as a line break; it cannot be sent");
+      }
       return v;
     }
   }

@@ -318,6 +318,16 @@ class A2aEdgesTest {
                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"message\":{\"messageId\":\"m\",\"role\":\"ROLE_AGENT\",\"parts\":[{\"text\":\"you sent "
                     + seenAuth.getLast()
                     + "\"}]}}}"));
+    // a token no header can carry fails the source, naming the variable, never the value
+    boot(
+        "{name: e, type: a2a, url: \"" + base + "\", token_env: A2A_EDGE_TOKEN}",
+        "",
+        Map.of("A2A_EDGE_TOKEN", "tok-secret\nX-Injected: 1"));
+    assertThat(failure())
+        .contains("A2A_EDGE_TOKEN (named by token_env) holds a control character")
+        .doesNotContain("tok-secret");
+    market.close();
+
     String token = "tok-" + Long.toHexString(Double.doubleToLongBits(Math.random()));
     boot(
         "{name: e, type: a2a, url: \"" + base + "\", token_env: A2A_EDGE_TOKEN}",
