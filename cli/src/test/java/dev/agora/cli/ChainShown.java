@@ -18,6 +18,11 @@ final class ChainShown {
    * each ({@code chain show --type CapabilityResult --capability …}, which must succeed).
    */
   static String results(Path config, String capability) throws Exception {
+    return events(config, "CapabilityResult", capability);
+  }
+
+  /** The events of {@code type} recorded for {@code capability}, one line each. */
+  static String events(Path config, String type, String capability) throws Exception {
     Process shown =
         new ProcessBuilder(
                 AGORA,
@@ -26,7 +31,7 @@ final class ChainShown {
                 "--config",
                 config.toString(),
                 "--type",
-                "CapabilityResult",
+                type,
                 "--capability",
                 capability)
             .redirectErrorStream(true)

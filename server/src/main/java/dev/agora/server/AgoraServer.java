@@ -63,6 +63,7 @@ public final class AgoraServer implements AutoCloseable {
   private final RateLimits limits;
   private final A2aTasks a2aTasks;
   private final A2aServlet a2a;
+  private final BearerTokens tokens;
   private volatile Server jetty;
 
   /** The Host headers accepted, computed once the port is bound (requests come after that). */
@@ -71,6 +72,8 @@ public final class AgoraServer implements AutoCloseable {
   private AgoraServer(Marketplace marketplace, AgoraConfig config, Consumer<String> log) {
     this.settings = ServerSection.of(config);
     this.callers = new Callers(config);
+    this.tokens =
+        settings.oauth() == null ? null : new BearerTokens(settings.oauth(), config, this::url);
     this.marketplace = marketplace;
     this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     marketplace.meters().add(prometheus);
@@ -118,6 +121,16 @@ public final class AgoraServer implements AutoCloseable {
                       h.addServlet(agent, A2aServlet.OLD_CARD);
                     }
                   });
+              if (tokens != null) {
+                for (String path :
+                    List.of(BearerTokens.WELL_KNOWN, BearerTokens.WELL_KNOWN + "/<path>")) {
+                  cfg.routes.get(
+                      path,
+                      ctx ->
+                          ctx.contentType("application/json")
+                              .result(Json.write(Json.fromJava(tokens.metadata()))));
+                }
+              }
               cfg.routes.get(
                   "/metrics",
                   ctx ->
@@ -146,6 +159,16 @@ public final class AgoraServer implements AutoCloseable {
             + (callers.anonymousAllowed()
                 ? " (anonymous: " + settings.anonymous() + ")"
                 : " (API key required)"));
+    if (tokens != null) {
+      log.accept(
+          "agora: OAuth: tokens of "
+              + settings.oauth().issuer()
+              + " for "
+              + tokens.audience()
+              + " (metadata: "
+              + tokens.metadataUrl()
+              + ")");
+    }
     if (settings.a2a().enabled()) {
       String base = url().substring(0, url().length() - "/mcp".length());
       log.accept(
@@ -196,9 +219,13 @@ public final class AgoraServer implements AutoCloseable {
     }
     if (card) { // public: the card shows what the caller may use, anonymous or not
       request.setAttribute(
-          WHO,
-          callers.identify(request.getHeader("Authorization"), request.getHeader("X-API-Key")));
+          WHO, identify(request) instanceof BearerTokens.Verdict.Accepted a ? a.caller() : null);
       chain.doFilter(request, response);
+      return;
+    }
+    if (tokens != null
+        && (uri.equals(BearerTokens.WELL_KNOWN) || uri.startsWith(BearerTokens.WELL_KNOWN + "/"))) {
+      chain.doFilter(request, response); // public: where to get a token (RFC 9728)
       return;
     }
     SecurityContext who = admit(request, response);
@@ -269,24 +296,81 @@ public final class AgoraServer implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Who the request is: an OAuth access token's caller or refusal (a bearer token shaped like a JWT
+   * when {@code server.oauth} is set, and no X-API-Key), else an API key's or the anonymous context
+   * (null when neither).
+   */
+  private BearerTokens.Verdict identify(HttpServletRequest req) {
+    String authorization = req.getHeader("Authorization");
+    String apiKey = req.getHeader("X-API-Key");
+    if (tokens != null
+        && (apiKey == null || apiKey.isBlank())
+        && authorization != null
+        && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      String token = authorization.substring(7).strip();
+      if (BearerTokens.isJwt(token)) {
+        return tokens.check(token);
+      }
+    }
+    SecurityContext who = callers.identify(authorization, apiKey);
+    return who == null ? null : new BearerTokens.Verdict.Accepted(who);
+  }
+
   /** The filter's decision: who is calling, or null after writing the refusal. */
   private SecurityContext admit(HttpServletRequest req, HttpServletResponse res)
       throws IOException {
-    SecurityContext who =
-        callers.identify(req.getHeader("Authorization"), req.getHeader("X-API-Key"));
-    if (who == null) {
-      res.setHeader("WWW-Authenticate", "Bearer realm=\"agora\"");
-      refuse(
-          res,
-          401,
-          "an API key is required (Authorization: Bearer <key> or X-API-Key), and this one, if "
-              + "any, is not known",
-          "unauthenticated",
-          "");
+    BearerTokens.Verdict verdict = identify(req);
+    if (verdict instanceof BearerTokens.Verdict.Accepted a) {
+      req.setAttribute(WHO, a.caller());
+      return a.caller();
+    }
+    if (verdict instanceof BearerTokens.Verdict.Refused r) {
+      if (r.status() == 503) {
+        res.setHeader("Retry-After", "5");
+      } else {
+        res.setHeader("WWW-Authenticate", challenge(r));
+      }
+      refuse(res, r.status(), "the bearer token is refused: " + r.description(), r.error(), "");
       return null;
     }
-    req.setAttribute(WHO, who);
-    return who;
+    res.setHeader("WWW-Authenticate", challenge(null));
+    refuse(
+        res,
+        401,
+        tokens == null
+            ? "an API key is required (Authorization: Bearer <key> or X-API-Key), and this one, if "
+                + "any, is not known"
+            : "an OAuth access token (Authorization: Bearer <token>; where to get one: "
+                + tokens.metadataUrl()
+                + ") or an API key is required, and this one, if any, is not known",
+        "unauthenticated",
+        "");
+    return null;
+  }
+
+  /** {@code WWW-Authenticate} for a refusal (RFC 6750 §3, RFC 9728 §5.1). */
+  private String challenge(BearerTokens.Verdict.Refused r) {
+    StringBuilder h = new StringBuilder("Bearer realm=\"agora\"");
+    if (r != null) {
+      h.append(", error=\"").append(r.error()).append('"');
+      h.append(", error_description=\"").append(quotable(r.description())).append('"');
+      if (r.status() == 403) {
+        h.append(", scope=\"")
+            .append(String.join(" ", settings.oauth().scopes().keySet()))
+            .append('"');
+      }
+    }
+    if (tokens != null) {
+      h.append(", resource_metadata=\"").append(tokens.metadataUrl()).append('"');
+    }
+    return h.toString();
+  }
+
+  /** {@code text} as a quoted-string's content: printable ASCII, no quote or backslash, short. */
+  private static String quotable(String text) {
+    String plain = text.replaceAll("[^\\x20-\\x7e]|[\"\\\\]", "?");
+    return plain.substring(0, Math.min(plain.length(), 200));
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.agora.chain.Hashes;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.doc.Fields;
 import dev.agora.core.spi.ConfigSection;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,10 @@ import java.util.function.UnaryOperator;
  *          max_body: 4MiB, header_timeout: 20s, max_in_flight: 2048, session_idle: 1h,
  *          max_sessions: 10000,
  *          limits: {default: {calls_per_second: 50, bytes_per_second: 8MiB, burst: 1s},
- *                   keys: {ci: {calls_per_second: 5}}, contexts: {sandbox: {...}}}}
+ *                   keys: {ci: {calls_per_second: 5}}, contexts: {sandbox: {...}}},
+ *          oauth: {issuer: https://auth.example.com, audience: https://agora.example.com/mcp,
+ *                  scopes: {"agora:operator": operator, "agora:agent": agent}, jwks_url: …,
+ *                  clock_skew: 60s}}
  * </pre>
  *
  * An API key is given by the environment variable that holds it ({@code key_env}) or by its
@@ -117,6 +121,7 @@ public final class ServerSection implements ConfigSection<ServerSettings> {
     Duration sessionIdle = s.duration("session_idle", d.sessionIdle());
     int maxSessions = (int) s.integer("max_sessions", d.maxSessions(), 1, 1 << 20);
     ServerSettings.A2aSettings a2a = a2a(s.map("a2a"));
+    ServerSettings.OAuth oauth = s.has("oauth") ? oauth(s.map("oauth"), contexts) : null;
     s.rejectUnknown();
     return new ServerSettings(
         host,
@@ -132,7 +137,40 @@ public final class ServerSection implements ConfigSection<ServerSettings> {
         maxInFlight,
         sessionIdle,
         maxSessions,
-        a2a);
+        a2a,
+        oauth);
+  }
+
+  /** {@code server.oauth}: the authorization server and what its scopes allow (docs/SERVER.md). */
+  private static ServerSettings.OAuth oauth(Fields o, Set<String> contexts) {
+    URI issuer = o.has("issuer") ? o.httpUrl("issuer") : null;
+    if (!o.has("issuer")) {
+      o.required("issuer");
+    }
+    URI jwks = o.httpUrl("jwks_url");
+    String audience = o.string("audience", null);
+    if (audience != null && audience.isBlank()) {
+      o.problem("audience", "expected this server's resource URL, found an empty string");
+      audience = null;
+    }
+    Fields s = o.map("scopes");
+    Map<String, String> scopes = new LinkedHashMap<>();
+    for (String scope : s.keys()) {
+      String context = s.string(scope, null);
+      if (context == null || !contexts.contains(context)) {
+        s.problem(scope, "no context named '" + context + "' under contexts");
+      } else {
+        scopes.put(scope, context);
+      }
+    }
+    if (s.keys().isEmpty()) {
+      o.problem(
+          "scopes",
+          "name at least one scope and the context it acts as, e.g. {\"agora:agent\": agent}");
+    }
+    Duration skew = o.duration("clock_skew", Duration.ofSeconds(60));
+    o.rejectUnknown();
+    return issuer == null ? null : new ServerSettings.OAuth(issuer, jwks, audience, scopes, skew);
   }
 
   /** {@code server.a2a}: the agent endpoint (docs/A2A.md). */

@@ -1,6 +1,9 @@
 package dev.agora.server;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,6 +24,7 @@ import java.util.Map;
  * @param sessionIdle how long an MCP session may be silent, with nothing running and no event
  *     stream open, before it ends (its client, told 404, starts a new one)
  * @param maxSessions the most MCP sessions open at once (one more is refused with 503)
+ * @param oauth OAuth 2.1 bearer tokens ({@code server.oauth}), or null: API keys only
  */
 public record ServerSettings(
     String host,
@@ -36,7 +40,8 @@ public record ServerSettings(
     int maxInFlight,
     Duration sessionIdle,
     int maxSessions,
-    A2aSettings a2a) {
+    A2aSettings a2a,
+    OAuth oauth) {
 
   public static final ServerSettings DEFAULT =
       new ServerSettings(
@@ -53,7 +58,8 @@ public record ServerSettings(
           2048,
           Duration.ofHours(1),
           10_000,
-          A2aSettings.DEFAULT);
+          A2aSettings.DEFAULT,
+          null);
 
   public ServerSettings {
     apiKeys = List.copyOf(apiKeys);
@@ -77,7 +83,8 @@ public record ServerSettings(
         maxInFlight,
         sessionIdle,
         maxSessions,
-        a2a);
+        a2a,
+        oauth);
   }
 
   /**
@@ -126,5 +133,24 @@ public record ServerSettings(
     /** Served; a Task after 2 s; 10,000 tasks; push notifications on. */
     public static final A2aSettings DEFAULT =
         new A2aSettings(true, Duration.ofSeconds(2), 10_000, true);
+  }
+
+  /**
+   * {@code server.oauth}: Agora as an OAuth 2.1 resource server (docs/SERVER.md). A bearer token
+   * that is a JWT is checked against the authorization server's keys and acts as the security
+   * context of its first scope (in the order written) that {@code scopes} maps.
+   *
+   * @param issuer the authorization server ({@code iss} of every token)
+   * @param jwksUrl its key set, or null: read from its metadata (RFC 8414, or OpenID discovery)
+   * @param audience the {@code aud} a token must carry, or null: this server's own /mcp URL
+   * @param scopes scope → context name, in the order they are tried
+   * @param clockSkew how far {@code exp} and {@code nbf} may be off
+   */
+  public record OAuth(
+      URI issuer, URI jwksUrl, String audience, Map<String, String> scopes, Duration clockSkew) {
+
+    public OAuth {
+      scopes = Collections.unmodifiableMap(new LinkedHashMap<>(scopes));
+    }
   }
 }

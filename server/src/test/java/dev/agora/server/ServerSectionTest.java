@@ -151,7 +151,7 @@ class ServerSectionTest {
               "agora.yaml:14: server.max_sessions: expected an integer from 1 to 1048576, found 0 (integer)",
               "agora.yaml:12: server.tls: unknown key 'tls'; known keys are host, port, api_keys, anonymous, "
                   + "allowed_origins, allowed_hosts, keep_alive, max_body, header_timeout, limits, max_in_flight, "
-                  + "session_idle, max_sessions, a2a");
+                  + "session_idle, max_sessions, a2a, oauth");
     }
   }
 
@@ -276,6 +276,61 @@ class ServerSectionTest {
                 + " \"99999999999GiB\" (string)",
             "agora.yaml:10: server.limits.every: unknown key 'every'; known keys are default, keys,"
                 + " contexts");
+  }
+
+  @Test
+  void oauth_is_read_in_order_with_its_defaults_and_its_mistakes_named() throws IOException {
+    ServerSettings.OAuth o =
+        ServerSection.of(
+                ConfigLoader.load(
+                    write(
+                        """
+        contexts: {ops: {level: full}, agent: {level: controlled, allow: []}}
+        server:
+          oauth:
+            issuer: https://auth.example.com/realms/agora
+            scopes: {"agora:operator": ops, "agora:agent": agent}
+        """)))
+            .oauth();
+    assertThat(o.issuer()).hasToString("https://auth.example.com/realms/agora");
+    assertThat(o.audience()).isNull();
+    assertThat(o.jwksUrl()).isNull();
+    assertThat(o.clockSkew()).hasSeconds(60);
+    assertThat(o.scopes())
+        .containsExactly(Map.entry("agora:operator", "ops"), Map.entry("agora:agent", "agent"));
+    assertThat(ServerSettings.DEFAULT.oauth()).isNull();
+    Path f =
+        write(
+            """
+        contexts: {ops: {level: full}}
+        server:
+          oauth:
+            jwks_url: ftp://keys
+            audience: ""
+            scopes: {"agora:x": ghost}
+            clock_skew: never
+            client_secret: s3cret
+        """);
+    DocumentException e =
+        Assertions.catchThrowableOfType(
+            DocumentException.class, () -> load(new ServerSection(n -> null), f));
+    assertThat(e.problems())
+        .extracting(p -> p.toString().replace(f.toString(), "agora.yaml"))
+        .containsExactly(
+            "agora.yaml:3: server.oauth: missing required field 'issuer'",
+            "agora.yaml:4: server.oauth.jwks_url: 'ftp://keys' is not an http(s) URL",
+            "agora.yaml:5: server.oauth.audience: expected this server's resource URL, found an"
+                + " empty string",
+            "agora.yaml:6: server.oauth.scopes.agora:x: no context named 'ghost' under contexts",
+            "agora.yaml:7: server.oauth.clock_skew: expected a positive duration such as \"500ms\","
+                + " \"30s\" or \"5m\", found \"never\" (string)",
+            "agora.yaml:8: server.oauth.client_secret: unknown key 'client_secret'; known keys are"
+                + " issuer, jwks_url, audience, scopes, clock_skew");
+    Path none = write("contexts: {ops: {level: full}}\nserver: {oauth: {issuer: \"https://a\"}}\n");
+    DocumentException e2 =
+        Assertions.catchThrowableOfType(
+            DocumentException.class, () -> load(new ServerSection(n -> null), none));
+    assertThat(e2.problems().toString()).contains("server.oauth.scopes: name at least one scope");
   }
 
   @Test
