@@ -79,7 +79,7 @@ public class A2aServerBench {
     AgoraConfig cfg = ConfigLoader.load(file);
     node = AgoraNode.open(cfg, EventSink.NONE, line -> {});
     node.marketplace().bootstrap();
-    server = AgoraServer.start(node.marketplace(), cfg, line -> {});
+    server = AgoraServer.start(node, cfg, line -> {});
     base = server.url().replace("/mcp", "");
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     input = Reader.readValue("[40 2]");

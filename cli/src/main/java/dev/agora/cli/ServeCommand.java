@@ -71,8 +71,7 @@ final class ServeCommand implements Callable<Integer> {
               configured.at(
                   host != null ? host : configured.host(), port != null ? port : configured.port());
           try (AgoraServer server =
-              AgoraServer.start(
-                  s.marketplace(), cfg.with(ServerSection.SECTION, at), io.err()::println)) {
+              AgoraServer.start(s.node(), cfg.with(ServerSection.SECTION, at), io.err()::println)) {
             io.err()
                 .println(
                     "agora: " + s.marketplace().registry().size() + " capabilities; Ctrl-C stops");

@@ -1,5 +1,6 @@
 package dev.agora.server;
 
+import dev.agora.core.AgoraNode;
 import dev.agora.core.Marketplace;
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.config.AgoraConfig;
@@ -58,6 +59,7 @@ public final class AgoraServer implements AutoCloseable {
   private final Callers callers;
   private final ServerSettings settings;
   private final Marketplace marketplace;
+  private final AgoraNode node;
   private final PrometheusMeterRegistry prometheus;
   private final McpServlet mcp;
   private final RateLimits limits;
@@ -69,7 +71,9 @@ public final class AgoraServer implements AutoCloseable {
   /** The Host headers accepted, computed once the port is bound (requests come after that). */
   private volatile List<String> allowedHosts;
 
-  private AgoraServer(Marketplace marketplace, AgoraConfig config, Consumer<String> log) {
+  private AgoraServer(AgoraNode node, AgoraConfig config, Consumer<String> log) {
+    Marketplace marketplace = node.marketplace();
+    this.node = node;
     this.settings = ServerSection.of(config);
     this.callers = new Callers(config);
     this.tokens =
@@ -176,10 +180,12 @@ public final class AgoraServer implements AutoCloseable {
     }
   }
 
-  /** Starts serving {@code marketplace} as {@code config}'s {@code server:} section says. */
-  public static AgoraServer start(
-      Marketplace marketplace, AgoraConfig config, Consumer<String> log) {
-    return new AgoraServer(marketplace, config, log);
+  /**
+   * Starts serving {@code node}'s marketplace and Causal Chain as {@code config}'s {@code server:}
+   * section says ({@code config} is the node's, perhaps with another host or port).
+   */
+  public static AgoraServer start(AgoraNode node, AgoraConfig config, Consumer<String> log) {
+    return new AgoraServer(node, config, log);
   }
 
   /** The port actually bound (useful with port 0). */

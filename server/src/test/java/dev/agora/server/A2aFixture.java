@@ -125,7 +125,7 @@ final class A2aFixture implements AutoCloseable {
         (in, call) -> {
           throw new IllegalStateException("it fails on purpose");
         });
-    server = AgoraServer.start(node.marketplace(), cfg, log::add);
+    server = AgoraServer.start(node, cfg, log::add);
   }
 
   private void local(String id, dev.agora.core.local.LocalFunction fn) {

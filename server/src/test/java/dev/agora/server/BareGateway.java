@@ -43,7 +43,7 @@ record BareGateway(AgoraNode node, AgoraServer server) implements AutoCloseable 
     AgoraConfig cfg = ConfigLoader.load(file).withStorage(AgoraConfig.Storage.MEMORY);
     AgoraNode node = AgoraNode.open(cfg, EventSink.NONE, log);
     node.marketplace().bootstrap();
-    return new BareGateway(node, AgoraServer.start(node.marketplace(), cfg, log));
+    return new BareGateway(node, AgoraServer.start(node, cfg, log));
   }
 
   @Override

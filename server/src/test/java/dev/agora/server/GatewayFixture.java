@@ -104,7 +104,7 @@ final class GatewayFixture implements AutoCloseable {
             },
             log::add);
     node.marketplace().bootstrap();
-    server = AgoraServer.start(node.marketplace(), cfg, log::add);
+    server = AgoraServer.start(node, cfg, log::add);
   }
 
   /** A weekday at least three days away (so no test run reaches it). */

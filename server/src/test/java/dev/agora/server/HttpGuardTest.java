@@ -148,7 +148,7 @@ class HttpGuardTest {
       List<String> log = new CopyOnWriteArrayList<>();
       try (AgoraServer other =
           AgoraServer.start(
-              g.node.marketplace(),
+              g.node,
               config.with(ServerSection.SECTION, ServerSettings.DEFAULT.at(host, 0)),
               log::add)) {
         String expected = host.contains(":") ? "[" + host + "]" : host;

@@ -87,7 +87,7 @@ class OAuthTest {
         });
     auth.start();
     node = open("issuer: \"" + issuer + "\"", log::add);
-    server = AgoraServer.start(node.marketplace(), node.config(), log::add);
+    server = AgoraServer.start(node, node.config(), log::add);
   }
 
   /** A node whose {@code server.oauth} section holds {@code oauth} (besides the scopes). */
@@ -299,7 +299,7 @@ class OAuthTest {
     // a server of its own, so that no other test's fetch counts against the rate limit
     String oauth = "jwks_url: \"" + issuer + "/jwks\"\n    issuer: \"" + issuer + "\"";
     try (AgoraNode n = open(oauth, l -> {});
-        AgoraServer s = AgoraServer.start(n.marketplace(), n.config(), l -> {})) {
+        AgoraServer s = AgoraServer.start(n, n.config(), l -> {})) {
       McpHttp first = bearerTo(s, rsa(k1, claims("agora:agent").audience(s.url()).build()));
       assertThat(first.post(McpHttp.INITIALIZE, null).statusCode()).isEqualTo(200);
       int before = keyFetches.get();
@@ -324,7 +324,7 @@ class OAuthTest {
   void anUnreachableAuthorizationServerIsAServiceProblemNotTheCallers() throws Exception {
     List<String> lines = new CopyOnWriteArrayList<>();
     try (AgoraNode n = open("issuer: \"http://127.0.0.1:9\"", lines::add);
-        AgoraServer s = AgoraServer.start(n.marketplace(), n.config(), lines::add)) {
+        AgoraServer s = AgoraServer.start(n, n.config(), lines::add)) {
       String token = rsa(k1, claims("agora:agent").audience(s.url()).build());
       HttpResponse<String> r =
           new McpHttp(s.url(), Map.of("Authorization", "Bearer " + token))

@@ -78,7 +78,7 @@ public final class Gateway {
     AgoraNode node = AgoraNode.open(cfg, EventSink.NONE, line -> {});
     open.addFirst(node);
     node.marketplace().bootstrap();
-    AgoraServer server = AgoraServer.start(node.marketplace(), cfg, line -> {});
+    AgoraServer server = AgoraServer.start(node, cfg, line -> {});
     open.addFirst(server);
     return server.url();
   }
