@@ -15,13 +15,9 @@ import dev.agora.chain.event.Event;
 import dev.agora.chain.event.EventType;
 import dev.agora.core.StoredChain;
 import dev.agora.core.doc.Fields;
+import dev.agora.core.json.ChainJson;
 import dev.agora.core.json.Json;
-import dev.agora.core.json.JsonException;
 import dev.agora.core.spi.StoreException;
-import dev.agora.rtfs.Dict;
-import dev.agora.rtfs.Printer;
-import dev.agora.rtfs.Value;
-import dev.agora.rtfs.Vec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -230,9 +226,8 @@ final class ChainCommand implements Runnable {
       if (json) {
         io.out()
             .println(
-                tree
-                    ? json(CausalChain.forest(found))
-                    : Json.write(Vec.of(found.stream().map(Show::value).toList())));
+                Json.write(
+                    tree ? ChainJson.forest(CausalChain.forest(found)) : ChainJson.entries(found)));
         return 0;
       }
       if (tree) {
@@ -286,70 +281,6 @@ final class ChainCommand implements Runnable {
           + (e.caller() == null ? "" : " by " + e.caller())
           + ": "
           + EventTrace.summary(e);
-    }
-
-    private static String json(List<CausalChain.Node> nodes) {
-      return Json.write(Vec.of(nodes.stream().map(Show::nodeValue).toList()));
-    }
-
-    private static Value nodeValue(CausalChain.Node n) {
-      return ((Dict) value(n.entry()))
-          .assoc(
-              Value.keyword("children"),
-              Vec.of(n.children().stream().map(Show::nodeValue).toList()));
-    }
-
-    /**
-     * An entry as JSON-ready data; payloads JSON cannot hold (NaN, functions) are given in RTFS
-     * syntax.
-     */
-    static Value value(Entry entry) {
-      Event e = entry.action();
-      Dict.Builder b =
-          Dict.builder()
-              .put("index", Value.of(entry.index()))
-              .put("id", Value.of(e.id()))
-              .put("type", Value.of(e.type().name()))
-              .put("time", Value.of(e.at().toString()));
-      put(b, "parent", e.parentId());
-      put(b, "plan", e.planId());
-      put(b, "capability", e.capabilityId());
-      put(b, "version", e.capabilityVersion());
-      put(b, "caller", e.caller());
-      if (e.arguments() != null) {
-        b.put("arguments", jsonSafe(e.arguments()));
-      }
-      if (e.result() != null) {
-        b.put("result", jsonSafe(e.result()));
-      }
-      if (e.success() != null) {
-        b.put("success", Value.of(e.success()));
-      }
-      put(b, "error_kind", e.errorKind());
-      put(b, "error", e.error());
-      if (e.duration() != null) {
-        b.put("duration_ms", Value.of(e.duration().toNanos() / 1e6));
-        b.put("cost", Value.of(e.cost()));
-      }
-      if (!e.metadata().isEmpty()) {
-        b.put("metadata", jsonSafe(e.metadata()));
-      }
-      return b.put("chain_hash", Value.of(Hashes.hex(entry.chainHash()))).build();
-    }
-
-    private static void put(Dict.Builder b, String key, String value) {
-      if (value != null) {
-        b.put(key, Value.of(value));
-      }
-    }
-
-    private static Value jsonSafe(Value v) {
-      try {
-        Json.write(v);
-        return v;
-      } catch (JsonException e) {
-        return Value.of(Printer.print(v));
-      }
     }
   }
 

@@ -6,6 +6,7 @@ import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.json.Json;
 import dev.agora.rtfs.Value;
+import dev.agora.server.rest.RestApi;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -66,6 +67,7 @@ public final class AgoraServer implements AutoCloseable {
   private final A2aTasks a2aTasks;
   private final A2aServlet a2a;
   private final BearerTokens tokens;
+  private final RestApi rest;
   private volatile Server jetty;
 
   /** The Host headers accepted, computed once the port is bound (requests come after that). */
@@ -76,6 +78,7 @@ public final class AgoraServer implements AutoCloseable {
     this.node = node;
     this.settings = ServerSection.of(config);
     this.callers = new Callers(config);
+    this.rest = new RestApi(node, WHO, McpServlet.BODY, log);
     this.tokens =
         settings.oauth() == null ? null : new BearerTokens(settings.oauth(), config, this::url);
     this.marketplace = marketplace;
@@ -125,6 +128,7 @@ public final class AgoraServer implements AutoCloseable {
                       h.addServlet(agent, A2aServlet.OLD_CARD);
                     }
                   });
+              rest.install(cfg.routes);
               if (tokens != null) {
                 for (String path :
                     List.of(BearerTokens.WELL_KNOWN, BearerTokens.WELL_KNOWN + "/<path>")) {
@@ -403,7 +407,9 @@ public final class AgoraServer implements AutoCloseable {
       return false;
     }
     limits.charge(who.identity(), body.length);
-    boolean rest = req.getRequestURI().startsWith("/a2a/"); // A2A's HTTP+JSON: its servlet reads it
+    // A2A's HTTP+JSON and the REST API read bodies of their own kinds
+    boolean rest =
+        req.getRequestURI().startsWith("/a2a/") || req.getRequestURI().startsWith("/api/");
     if (!rest && !looksLikeMessages(body)) {
       refuse(
           res,

@@ -1,0 +1,134 @@
+package dev.agora.server.rest;
+
+import dev.agora.chain.CausalChain;
+import dev.agora.chain.ChainQuery;
+import dev.agora.chain.Entry;
+import dev.agora.chain.Hashes;
+import dev.agora.chain.InclusionProof;
+import dev.agora.chain.Verifier;
+import dev.agora.chain.event.EventType;
+import dev.agora.core.call.policy.SecurityContext;
+import dev.agora.core.json.ChainJson;
+import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Value;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code /api/v1/chain} and {@code /api/v1/plans/{id}/tree}: the Causal Chain, queried, as trees,
+ * verified, with inclusion proofs. A caller of a {@code full} context sees every action; any other
+ * caller only its own.
+ */
+final class Chain {
+
+  private final CausalChain chain;
+
+  Chain(CausalChain chain) {
+    this.chain = chain;
+  }
+
+  /** Actions matching the filters, oldest first, a page at a time. */
+  Value query(Request r) {
+    String type = r.query("type", null);
+    if (type != null && Arrays.stream(EventType.values()).noneMatch(t -> t.name().equals(type))) {
+      throw new Problem(
+          400, "InvalidParameter", "no action type '" + type + "' (query parameter 'type')");
+    }
+    String caller = own(r.caller()) ? r.query("caller", null) : r.caller().identity();
+    ChainQuery q =
+        ChainQuery.ALL
+            .withPlan(r.query("plan", null))
+            .withCapability(r.query("capability", null))
+            .withCaller(caller)
+            .withType(type)
+            .withTime(instant(r, "since"), instant(r, "until"))
+            .withLimit(Page.from(r) + Page.size(r) + 1);
+    return Page.of(ChainJson.entries(chain.query(q)).items(), r);
+  }
+
+  /** One action, with the actions under it. */
+  Value action(Request r) {
+    Entry e = visible(r);
+    return ChainJson.entry(e)
+        .assoc(Value.keyword("children"), ChainJson.entries(chain.children(e.action().id())));
+  }
+
+  /** A plan's tree: the plan, its steps, their calls and results. */
+  Value tree(Request r) {
+    String plan = r.path("id");
+    List<CausalChain.Node> nodes = chain.tree(plan);
+    if (nodes.isEmpty() || !nodes.stream().allMatch(n -> mayRead(r.caller(), n.entry()))) {
+      throw new Problem(404, "NotFound", "no plan '" + plan + "' in the chain for this caller");
+    }
+    return Dict.builder().put("plan", Value.of(plan)).put("tree", ChainJson.forest(nodes)).build();
+  }
+
+  /** An inclusion proof of an action against a checkpoint the node signs now. */
+  Value proof(Request r) {
+    Entry e = visible(r);
+    InclusionProof p = chain.prove(e.action().id());
+    return Dict.builder()
+        .put("action", Value.of(e.action().id()))
+        .put("index", Value.of(p.index()))
+        .put("size", Value.of(p.checkpoint().size()))
+        .put("root", Value.of(Hashes.hex(p.checkpoint().root())))
+        .put("verified", Value.of(p.verify(chain.ledger().key().verifier())))
+        .put("proof", Value.of(p.text()))
+        .build();
+  }
+
+  /** The whole log verified: every hash, every signed checkpoint. */
+  Value verify(Request r) {
+    Verifier.Report report = chain.verify();
+    Dict.Builder b =
+        Dict.builder()
+            .put("ok", Value.of(report.ok()))
+            .put("size", Value.of(report.size()))
+            .put("checkpoints", Value.of(report.checkpoints()))
+            .put("unsigned", Value.of(report.unsigned()));
+    if (report.ok()) {
+      b.put("root", Value.of(Hashes.hex(report.root())));
+    } else {
+      b.put("first_bad", Value.of(report.firstBad())).put("reason", Value.of(report.reason()));
+    }
+    return b.build();
+  }
+
+  private Entry visible(Request r) {
+    String id = r.path("id");
+    return chain
+        .get(id)
+        .filter(e -> mayRead(r.caller(), e))
+        .orElseThrow(
+            () ->
+                new Problem(
+                    404, "NotFound", "no action '" + id + "' in the chain for this caller"));
+  }
+
+  private static boolean mayRead(SecurityContext caller, Entry e) {
+    return own(caller) || caller.identity().equals(e.action().caller());
+  }
+
+  /** Whether the caller may read every action (a full context). */
+  private static boolean own(SecurityContext caller) {
+    return caller.level() == SecurityContext.Level.FULL;
+  }
+
+  private static Instant instant(Request r, String name) {
+    String v = r.query(name, null);
+    try {
+      return v == null ? null : Instant.parse(v);
+    } catch (DateTimeParseException e) {
+      throw new Problem(
+          400,
+          "InvalidParameter",
+          "query parameter '"
+              + name
+              + "' must be an ISO instant such as 2026-12-05T10:00:00Z, not '"
+              + v
+              + "'");
+    }
+  }
+}
