@@ -1,5 +1,15 @@
 package dev.agora.bench;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
 import dev.agora.chain.Hashes;
 import dev.agora.chain.event.EventSink;
 import dev.agora.core.AgoraNode;
@@ -11,6 +21,7 @@ import dev.agora.rtfs.Value;
 import dev.agora.rtfs.reader.Reader;
 import dev.agora.server.AgoraServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +29,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Date;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -33,12 +46,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Agora as an A2A agent (issue 16), the same call — {@code ccos.math.add} of {@code [40 2]} — five
+ * Agora as an A2A agent (issue 16), the same call — {@code ccos.math.add} of {@code [40 2]} — six
  * ways on one node (in-memory chain, an API key, the whole call path): straight into the
  * marketplace (the baseline without HTTP), as MCP {@code tools/call} on an initialized session, and
- * as an A2A message over 1.0 JSON-RPC, 1.0 HTTP+JSON and 0.3 JSON-RPC; plus {@code GET /health},
- * the server's cheapest HTTP round trip, to see what HTTP itself costs. Requests are made with the
- * JDK's HttpClient (HTTP/1.1, one connection per thread).
+ * as an A2A message over 1.0 JSON-RPC, 1.0 HTTP+JSON and 0.3 JSON-RPC, and through the REST API
+ * (issue 17); plus {@code GET /health}, the server's cheapest HTTP round trip, to see what HTTP
+ * itself costs. Requests are made with the JDK's HttpClient (HTTP/1.1, one connection per thread).
  *
  * <p>Run: {@code ./build bench A2aServerBench -f 1 -wi 3 -i 5}.
  */
@@ -57,6 +70,10 @@ public class A2aServerBench {
   HttpClient http;
   String base;
   String session;
+  String token;
+  String issuer;
+  RSAKey signing;
+  HttpServer keys;
   Value input;
   SecurityContext operator;
 
@@ -64,6 +81,7 @@ public class A2aServerBench {
   public void start() throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("agora-a2a-bench");
     Path file = dir.resolve("agora.yaml");
+    issuer = startKeys();
     Files.writeString(
         file,
         """
@@ -73,14 +91,20 @@ public class A2aServerBench {
         server:
           port: 0
           api_keys: [{name: bench, context: operator, sha256: "%s"}]
-          limits: {keys: {bench: {calls_per_second: 1000000, bytes_per_second: 1GiB}}}
+          limits: {default: {calls_per_second: 1000000, bytes_per_second: 1GiB}}
+          oauth:
+            issuer: "%s"
+            jwks_url: "%s/jwks"
+            scopes: {"agora:operator": operator}
         """
-            .formatted(Hashes.hex(Hashes.sha256(KEY.getBytes(StandardCharsets.UTF_8)))));
+            .formatted(
+                Hashes.hex(Hashes.sha256(KEY.getBytes(StandardCharsets.UTF_8))), issuer, issuer));
     AgoraConfig cfg = ConfigLoader.load(file);
     node = AgoraNode.open(cfg, EventSink.NONE, line -> {});
     node.marketplace().bootstrap();
     server = AgoraServer.start(node, cfg, line -> {});
     base = server.url().replace("/mcp", "");
+    token = token(server.url());
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     input = Reader.readValue("[40 2]");
     operator = node.marketplace().context("operator");
@@ -92,7 +116,10 @@ public class A2aServerBench {
             null);
     session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
     post("/mcp", "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}", null);
-    for (String answer : new String[] {mcp(), a2aJsonRpc10(), a2aRest10(), a2aJsonRpc03()}) {
+    for (String answer :
+        new String[] {
+          mcp(), a2aJsonRpc10(), a2aRest10(), a2aJsonRpc03(), restApi(), restApiWithToken()
+        }) {
       if (!answer.contains("42")) {
         throw new IllegalStateException("not the sum: " + answer);
       }
@@ -103,12 +130,62 @@ public class A2aServerBench {
   public void stop() {
     server.close();
     node.close();
+    keys.stop(0);
+  }
+
+  /**
+   * A loopback authorization server's key set (the JDK's HTTP server, one RSA key), so that the
+   * REST API can also be called with an OAuth access token: its URL.
+   */
+  private String startKeys() throws IOException {
+    try {
+      signing = new RSAKeyGenerator(2048).keyID("bench").generate();
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+    keys = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    byte[] set = new JWKSet(signing.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
+    keys.createContext(
+        "/jwks",
+        x -> {
+          x.sendResponseHeaders(200, set.length);
+          x.getResponseBody().write(set);
+          x.close();
+        });
+    keys.start();
+    return "http://127.0.0.1:" + keys.getAddress().getPort();
+  }
+
+  /** An access token for {@code audience}, valid for an hour, with the operator's scope. */
+  private String token(String audience) {
+    Instant now = Instant.now();
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("bench").build(),
+            new JWTClaimsSet.Builder()
+                .issuer(issuer)
+                .subject("bench")
+                .audience(audience)
+                .expirationTime(Date.from(now.plusSeconds(3600)))
+                .claim("scope", "agora:operator")
+                .build());
+    try {
+      jwt.sign(new RSASSASigner(signing));
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+    return jwt.serialize();
   }
 
   private HttpResponse<String> post(String path, String body, String version) {
+    return post(path, body, version, "X-API-Key", KEY);
+  }
+
+  private HttpResponse<String> post(
+      String path, String body, String version, String credential, String value) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(base + path))
-            .header("X-API-Key", KEY)
+            .header(credential, value)
             .header("Content-Type", "application/json")
             .header("Accept", "application/json, text/event-stream")
             .POST(HttpRequest.BodyPublishers.ofString(body));
@@ -163,6 +240,24 @@ public class A2aServerBench {
             "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":"
                 + "\"ccos.math.add\",\"arguments\":{\"input\":[40,2]}}}",
             null)
+        .body();
+  }
+
+  /** The REST API (issue 17): {@code POST /api/v1/capabilities/ccos.math.add/call}. */
+  @Benchmark
+  public String restApi() {
+    return post("/api/v1/capabilities/ccos.math.add/call", "[40,2]", null).body();
+  }
+
+  /** The same, authenticated by an OAuth access token (a JWT checked against the key set). */
+  @Benchmark
+  public String restApiWithToken() {
+    return post(
+            "/api/v1/capabilities/ccos.math.add/call",
+            "[40,2]",
+            null,
+            "Authorization",
+            "Bearer " + token)
         .body();
   }
 
