@@ -9,7 +9,7 @@ import dev.agora.rtfs.Value;
  * kind of problem ({@code urn:agora:problem:<kind>}), a title, and a detail saying what, where and
  * why. Thrown by an operation; {@link RestApi} writes it as {@code application/problem+json}.
  */
-public final class Problem extends RuntimeException {
+final class Problem extends RuntimeException {
 
   private final int status;
   private final String kind;
