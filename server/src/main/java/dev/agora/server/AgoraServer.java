@@ -244,6 +244,11 @@ public final class AgoraServer implements AutoCloseable {
     }
     String caller = who.identity();
     RateLimits.Refusal over = limits.take(caller);
+    ServerSettings.Tenant tenant =
+        who.tenant() == null ? null : settings.tenants().get(who.tenant().name());
+    if (over == null && tenant != null && tenant.limit() != null) {
+      over = limits.takeTenant(who.tenant().name(), tenant.limit());
+    }
     if (over != null) {
       response.setHeader("Retry-After", Long.toString(over.retryAfterSeconds()));
       ServerSettings.Limit l = over.limit();

@@ -79,6 +79,7 @@ final class BearerTokens {
 
   private final ServerSettings.OAuth settings;
   private final Map<String, SecurityContext> scopes = new LinkedHashMap<>();
+  private final Map<String, SecurityContext.Tenant> tenants = new LinkedHashMap<>();
   private final Supplier<String> ownUrl;
   private final ResourceRetriever retriever;
   private final LongSupplier nanos;
@@ -110,6 +111,8 @@ final class BearerTokens {
     this.retriever = retriever;
     this.nanos = nanos;
     settings.scopes().forEach((scope, context) -> scopes.put(scope, config.context(context)));
+    ServerSettings server = ServerSection.of(config);
+    server.tenants().keySet().forEach(t -> tenants.put(t, Callers.tenant(server, t)));
   }
 
   /** Whether {@code token} is shaped like a JWT (anything else may still be an API key). */
@@ -172,12 +175,20 @@ final class BearerTokens {
     if (subject.chars().anyMatch(Character::isISOControl)) {
       return invalid("the token's subject holds a control character");
     }
+    Object tenant = claims.getClaim(settings.tenantClaim());
+    if (tenant != null && !(tenant instanceof String t && tenants.containsKey(t))) {
+      return invalid(
+          "the token's tenant ("
+              + settings.tenantClaim()
+              + " claim) is not one of this server's tenants "
+              + tenants.keySet());
+    }
     List<String> granted = granted(claims);
     for (Map.Entry<String, SecurityContext> s : scopes.entrySet()) {
       if (granted.contains(s.getKey())) {
-        SecurityContext c = s.getValue();
-        return new Verdict.Accepted(
-            c.named(settings.scopes().get(s.getKey()) + "/oauth:" + subject));
+        SecurityContext c =
+            s.getValue().named(settings.scopes().get(s.getKey()) + "/oauth:" + subject);
+        return new Verdict.Accepted(tenant == null ? c : c.in(tenants.get((String) tenant)));
       }
     }
     return new Verdict.Refused(

@@ -3,6 +3,7 @@ package dev.agora.server;
 import dev.agora.chain.Hashes;
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.config.AgoraConfig;
+import dev.agora.core.manifest.Glob;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -13,8 +14,9 @@ import java.util.List;
  * {@code X-API-Key: <key>}), the configured anonymous context when it has none, or nobody. A keyed
  * caller is recorded in the Causal Chain as {@code <context>/<key name>} (e.g. {@code agent/ci}),
  * so two keys with the same rights stay apart in the audit; anonymous callers as the context's
- * name. Keys are compared as SHA-256 digests in constant time; the key itself is never kept, logged
- * or recorded.
+ * name. A key of a tenant acts in its context confined to the tenant's capabilities, recorded as
+ * {@code <tenant>:<context>/<key name>}. Keys are compared as SHA-256 digests in constant time; the
+ * key itself is never kept, logged or recorded.
  */
 final class Callers {
 
@@ -31,10 +33,13 @@ final class Callers {
     this.keys =
         settings.apiKeys().stream()
             .map(
-                k ->
-                    new Key(
-                        HexFormat.of().parseHex(k.sha256()),
-                        config.context(k.context()).named(k.context() + "/" + k.name())))
+                k -> {
+                  SecurityContext c =
+                      config.context(k.context()).named(k.context() + "/" + k.name());
+                  return new Key(
+                      HexFormat.of().parseHex(k.sha256()),
+                      k.tenant() == null ? c : c.in(tenant(settings, k.tenant())));
+                })
             .toList();
     String anon = settings.anonymous();
     this.anonymous = anon == null ? null : config.context(anon);
@@ -68,6 +73,12 @@ final class Callers {
       }
     }
     return found;
+  }
+
+  /** The tenant named {@code name} in {@code settings}, as core's call path knows it. */
+  static SecurityContext.Tenant tenant(ServerSettings settings, String name) {
+    return new SecurityContext.Tenant(
+        name, settings.tenants().get(name).capabilities().stream().map(Glob::of).toList());
   }
 
   /** Whether any request could be accepted without a key. */

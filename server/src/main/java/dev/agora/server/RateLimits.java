@@ -21,6 +21,7 @@ final class RateLimits {
   private final Limits limits;
   private final LongSupplier nanos;
   private final Map<String, Allowance> allowances = new ConcurrentHashMap<>();
+  private final Map<String, Allowance> tenants = new ConcurrentHashMap<>();
 
   RateLimits(Limits limits) {
     this(limits, System::nanoTime);
@@ -32,17 +33,28 @@ final class RateLimits {
   }
 
   /**
-   * The limit of the caller named {@code caller}: {@code <context>/<key name>} for a key, the
-   * context's name for anonymous callers.
+   * The limit of the caller named {@code caller}: {@code <context>/<key name>} for a key (with
+   * {@code <tenant>:} before it for a tenant's key), the context's name for anonymous callers.
    */
   Limit limitOf(String caller) {
     int slash = caller.indexOf('/');
-    String context = slash < 0 ? caller : caller.substring(0, slash);
+    String head = slash < 0 ? caller : caller.substring(0, slash);
+    String context = head.substring(head.indexOf(':') + 1); // after a tenant's name
     Limit byKey = slash < 0 ? null : limits.keys().get(caller.substring(slash + 1));
     if (byKey != null) {
       return byKey;
     }
     return limits.contexts().getOrDefault(context, limits.fallback());
+  }
+
+  /**
+   * Takes one call from the allowance {@code tenant}'s callers share ({@code limit}), or says when
+   * to come back.
+   */
+  Refusal takeTenant(String tenant, Limit limit) {
+    return tenants
+        .computeIfAbsent(tenant, t -> new Allowance(limit, nanos.getAsLong()))
+        .take(nanos.getAsLong());
   }
 
   /** Takes one call from {@code caller}'s allowance, or says when to come back. */

@@ -29,7 +29,8 @@ import java.util.function.UnaryOperator;
  *                   keys: {ci: {calls_per_second: 5}}, contexts: {sandbox: {...}}},
  *          oauth: {issuer: https://auth.example.com, audience: https://agora.example.com/mcp,
  *                  scopes: {"agora:operator": operator, "agora:agent": agent}, jwks_url: …,
- *                  clock_skew: 60s}}
+ *                  clock_skew: 60s, tenant_claim: tenant},
+ *          tenants: {acme: {capabilities: ["acme.*"], limits: {calls_per_second: 100}}}}
  * </pre>
  *
  * An API key is given by the environment variable that holds it ({@code key_env}) or by its
@@ -74,10 +75,15 @@ public final class ServerSection implements ConfigSection<ServerSettings> {
     ServerSettings d = ServerSettings.DEFAULT;
     String host = s.string("host", d.host());
     int port = (int) s.integer("port", d.port(), 0, 65_535);
+    Map<String, ServerSettings.Tenant> tenants = tenants(s.map("tenants"));
     List<ServerSettings.ApiKey> keys = new ArrayList<>();
     for (Fields k : s.items("api_keys")) {
       String name = k.required("name");
       String context = k.required("context");
+      String tenant = k.string("tenant", null);
+      if (tenant != null && !tenants.containsKey(tenant)) {
+        k.problem("tenant", "no tenant named '" + tenant + "' under server.tenants");
+      }
       String sha = k.string("sha256", null);
       String env = k.string("key_env", null);
       if ((sha == null) == (env == null)) {
@@ -104,7 +110,7 @@ public final class ServerSection implements ConfigSection<ServerSettings> {
       }
       k.rejectUnknown();
       if (name != null && context != null && sha != null) {
-        keys.add(new ServerSettings.ApiKey(name, sha.toLowerCase(Locale.ROOT), context));
+        keys.add(new ServerSettings.ApiKey(name, sha.toLowerCase(Locale.ROOT), context, tenant));
       }
     }
     String anonymous = s.string("anonymous", null);
@@ -138,7 +144,28 @@ public final class ServerSection implements ConfigSection<ServerSettings> {
         sessionIdle,
         maxSessions,
         a2a,
-        oauth);
+        oauth,
+        tenants);
+  }
+
+  /** {@code server.tenants}: each tenant's capabilities and its shared rate limit. */
+  private static Map<String, ServerSettings.Tenant> tenants(Fields t) {
+    Map<String, ServerSettings.Tenant> out = new LinkedHashMap<>();
+    for (String name : t.keys()) {
+      Fields f = t.map(name);
+      if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+        t.problem(name, "a tenant's name is letters, digits, '.', '_' and '-'");
+      }
+      List<String> capabilities = f.strings("capabilities");
+      if (capabilities.isEmpty()) {
+        f.problem("capabilities", "name the capabilities the tenant may call, e.g. [\"acme.*\"]");
+      }
+      ServerSettings.Limit limit =
+          f.has("limits") ? limit(f.map("limits"), ServerSettings.Limit.DEFAULT) : null;
+      f.rejectUnknown();
+      out.put(name, new ServerSettings.Tenant(capabilities, limit));
+    }
+    return out;
   }
 
   /** {@code server.oauth}: the authorization server and what its scopes allow (docs/SERVER.md). */
@@ -169,8 +196,11 @@ public final class ServerSection implements ConfigSection<ServerSettings> {
           "name at least one scope and the context it acts as, e.g. {\"agora:agent\": agent}");
     }
     Duration skew = o.duration("clock_skew", Duration.ofSeconds(60));
+    String tenantClaim = o.string("tenant_claim", "tenant");
     o.rejectUnknown();
-    return issuer == null ? null : new ServerSettings.OAuth(issuer, jwks, audience, scopes, skew);
+    return issuer == null
+        ? null
+        : new ServerSettings.OAuth(issuer, jwks, audience, scopes, skew, tenantClaim);
   }
 
   /** {@code server.a2a}: the agent endpoint (docs/A2A.md). */

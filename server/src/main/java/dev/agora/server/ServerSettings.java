@@ -25,6 +25,7 @@ import java.util.Map;
  *     stream open, before it ends (its client, told 404, starts a new one)
  * @param maxSessions the most MCP sessions open at once (one more is refused with 503)
  * @param oauth OAuth 2.1 bearer tokens ({@code server.oauth}), or null: API keys only
+ * @param tenants the tenants callers may belong to ({@code server.tenants}), by name
  */
 public record ServerSettings(
     String host,
@@ -41,7 +42,8 @@ public record ServerSettings(
     Duration sessionIdle,
     int maxSessions,
     A2aSettings a2a,
-    OAuth oauth) {
+    OAuth oauth,
+    Map<String, Tenant> tenants) {
 
   public static final ServerSettings DEFAULT =
       new ServerSettings(
@@ -59,12 +61,14 @@ public record ServerSettings(
           Duration.ofHours(1),
           10_000,
           A2aSettings.DEFAULT,
-          null);
+          null,
+          Map.of());
 
   public ServerSettings {
     apiKeys = List.copyOf(apiKeys);
     allowedOrigins = List.copyOf(allowedOrigins);
     allowedHosts = List.copyOf(allowedHosts);
+    tenants = Collections.unmodifiableMap(new LinkedHashMap<>(tenants));
   }
 
   /** The same server on another host and port (the command line's --host/--port). */
@@ -84,14 +88,31 @@ public record ServerSettings(
         sessionIdle,
         maxSessions,
         a2a,
-        oauth);
+        oauth,
+        tenants);
   }
 
   /**
    * An API key: its name (for logs and the chain), the SHA-256 of its value (hex), the context it
    * acts as.
    */
-  public record ApiKey(String name, String sha256, String context) {}
+  public record ApiKey(String name, String sha256, String context, String tenant) {
+
+    /** A key of no tenant. */
+    public ApiKey(String name, String sha256, String context) {
+      this(name, sha256, context, null);
+    }
+  }
+
+  /**
+   * {@code server.tenants.NAME}: the capabilities the tenant's callers may call at most, and the
+   * rate limit the tenant's callers share (null: none beyond each caller's own).
+   */
+  public record Tenant(List<String> capabilities, Limit limit) {
+    public Tenant {
+      capabilities = List.copyOf(capabilities);
+    }
+  }
 
   /**
    * How fast one caller may go: {@code callsPerSecond} requests and {@code bytesPerSecond} of
@@ -145,9 +166,16 @@ public record ServerSettings(
    * @param audience the {@code aud} a token must carry, or null: this server's own /mcp URL
    * @param scopes scope → context name, in the order they are tried
    * @param clockSkew how far {@code exp} and {@code nbf} may be off
+   * @param tenantClaim the claim naming the token's tenant ({@code server.tenants}); a token
+   *     without it belongs to no tenant
    */
   public record OAuth(
-      URI issuer, URI jwksUrl, String audience, Map<String, String> scopes, Duration clockSkew) {
+      URI issuer,
+      URI jwksUrl,
+      String audience,
+      Map<String, String> scopes,
+      Duration clockSkew,
+      String tenantClaim) {
 
     public OAuth {
       scopes = Collections.unmodifiableMap(new LinkedHashMap<>(scopes));

@@ -38,7 +38,8 @@ class BearerTokensTest {
         jwks == null ? null : URI.create(jwks),
         audience,
         Map.of("agora:agent", "agent"),
-        Duration.ofSeconds(60));
+        Duration.ofSeconds(60),
+        "tenant");
   }
 
   @Test

@@ -106,6 +106,7 @@ class OAuthTest {
           oauth:
             %s
             scopes: {"agora:operator": operator, "agora:agent": agent}
+          tenants: {acme: {capabilities: ["ccos.echo"]}}
         """
             .formatted(GatewayFixture.sha("ci-key"), oauth));
     AgoraConfig cfg = ConfigLoader.load(file).withStorage(AgoraConfig.Storage.MEMORY);
@@ -281,6 +282,26 @@ class OAuthTest {
     String late =
         rsa(k1, claims("agora:agent").expirationTime(Date.from(now.minusSeconds(20))).build());
     assertThat(bearer(late).post(McpHttp.INITIALIZE, null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aTokenNamingATenantActsInItAndAnUnknownTenantIsRefused() throws Exception {
+    McpHttp acme = bearer(rsa(k1, claims("agora:operator").claim("tenant", "acme").build()));
+    String session = acme.initialise();
+    String tools = acme.post(McpHttp.request(2, "tools/list", "{}"), session).body();
+    assertThat(tools).contains("ccos.echo").doesNotContain("ccos.math.add");
+    acme.post(
+        McpHttp.request(
+            3, "tools/call", "{\"name\":\"ccos.echo\",\"arguments\":{\"input\":\"t\"}}"),
+        session);
+    assertThat(events).anyMatch(e -> "acme:operator/oauth:alice".equals(e.caller()));
+    for (Object tenant : List.of("globex", 7)) {
+      HttpResponse<String> r =
+          bearer(rsa(k1, claims("agora:operator").claim("tenant", tenant).build()))
+              .post(McpHttp.INITIALIZE, null);
+      assertThat(r.statusCode()).as(String.valueOf(tenant)).isEqualTo(401);
+      assertThat(r.body()).contains("is not one of this server's tenants [acme]");
+    }
   }
 
   @Test

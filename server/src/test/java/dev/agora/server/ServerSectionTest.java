@@ -149,7 +149,7 @@ class ServerSectionTest {
               "agora.yaml:13: server.session_idle: expected a positive duration such as \"500ms\", \"30s\" or \"5m\","
                   + " found \"0s\" (string)",
               "agora.yaml:14: server.max_sessions: expected an integer from 1 to 1048576, found 0 (integer)",
-              "agora.yaml:12: server.tls: unknown key 'tls'; known keys are host, port, api_keys, anonymous, "
+              "agora.yaml:12: server.tls: unknown key 'tls'; known keys are host, port, tenants, api_keys, anonymous, "
                   + "allowed_origins, allowed_hosts, keep_alive, max_body, header_timeout, limits, max_in_flight, "
                   + "session_idle, max_sessions, a2a, oauth");
     }
@@ -325,12 +325,58 @@ class ServerSectionTest {
             "agora.yaml:7: server.oauth.clock_skew: expected a positive duration such as \"500ms\","
                 + " \"30s\" or \"5m\", found \"never\" (string)",
             "agora.yaml:8: server.oauth.client_secret: unknown key 'client_secret'; known keys are"
-                + " issuer, jwks_url, audience, scopes, clock_skew");
+                + " issuer, jwks_url, audience, scopes, clock_skew, tenant_claim");
     Path none = write("contexts: {ops: {level: full}}\nserver: {oauth: {issuer: \"https://a\"}}\n");
     DocumentException e2 =
         Assertions.catchThrowableOfType(
             DocumentException.class, () -> load(new ServerSection(n -> null), none));
     assertThat(e2.problems().toString()).contains("server.oauth.scopes: name at least one scope");
+  }
+
+  @Test
+  void tenants_are_read_and_their_mistakes_named() throws IOException {
+    ServerSettings t =
+        ServerSection.of(
+            ConfigLoader.load(
+                write(
+                    """
+        contexts: {ops: {level: full}}
+        server:
+          tenants:
+            acme: {capabilities: ["acme.*"], limits: {calls_per_second: 5}}
+            globex: {capabilities: ["globex.*"]}
+          api_keys: [{name: a, context: ops, tenant: acme, sha256: "%s"}]
+        """
+                        .formatted("a".repeat(64)))));
+    assertThat(t.tenants()).containsOnlyKeys("acme", "globex");
+    assertThat(t.tenants().get("acme").limit().callsPerSecond()).isEqualTo(5.0);
+    assertThat(t.tenants().get("globex").limit()).isNull();
+    assertThat(t.apiKeys().get(0).tenant()).isEqualTo("acme");
+    Path f =
+        write(
+            """
+        contexts: {ops: {level: full}}
+        server:
+          tenants:
+            "bad name": {capabilities: ["x.*"]}
+            empty: {capabilities: [], color: red}
+          api_keys: [{name: a, context: ops, tenant: ghost, sha256: "%s"}]
+        """
+                .formatted("a".repeat(64)));
+    DocumentException e =
+        Assertions.catchThrowableOfType(
+            DocumentException.class, () -> load(new ServerSection(n -> null), f));
+    assertThat(e.problems())
+        .extracting(p -> p.toString().replace(f.toString(), "agora.yaml"))
+        .containsExactly(
+            "agora.yaml:4: server.tenants.bad name: a tenant's name is letters, digits, '.', '_'"
+                + " and '-'",
+            "agora.yaml:5: server.tenants.empty.capabilities: name the capabilities the tenant may"
+                + " call, e.g. [\"acme.*\"]",
+            "agora.yaml:5: server.tenants.empty.color: unknown key 'color'; known keys are"
+                + " capabilities, limits",
+            "agora.yaml:6: server.api_keys[0].tenant: no tenant named 'ghost' under"
+                + " server.tenants");
   }
 
   @Test

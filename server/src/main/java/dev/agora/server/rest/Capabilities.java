@@ -79,6 +79,9 @@ final class Capabilities {
     }
     List<Value> done = new ArrayList<>();
     for (CapabilityManifest m : loaded.manifests()) {
+      inTenant(r, m.id());
+    }
+    for (CapabilityManifest m : loaded.manifests()) {
       Registry.Change change = marketplace.register(m, "api " + r.caller().identity());
       if (change == Registry.Change.REFUSED) {
         throw new Problem(
@@ -104,6 +107,7 @@ final class Capabilities {
   /** Removes one version ({@code version}) or every version of a capability. */
   Value remove(Request r) {
     String id = r.path("id");
+    inTenant(r, id);
     String version = r.query("version", null);
     if (!marketplace.unregister(id, version)) {
       throw new Problem(
@@ -120,7 +124,7 @@ final class Capabilities {
   Value quarantined(Request r) {
     List<Dict> out = new ArrayList<>();
     for (Registry.Refused refused : marketplace.registry().refusals().values()) {
-      if (refused.refusal().quarantined()) {
+      if (refused.refusal().quarantined() && tenantHas(r, refused.manifest().id())) {
         out.add(
             manifest(refused.manifest())
                 .assoc(Value.keyword("quarantine"), Value.of(refused.refusal().why())));
@@ -132,6 +136,7 @@ final class Capabilities {
   /** Approves the quarantined definitions of a capability: pins and registers them. */
   Value approve(Request r) {
     String id = r.path("id");
+    inTenant(r, id);
     List<String> versions = marketplace.approve(id, r.caller().identity());
     if (versions.isEmpty()) {
       throw new Problem(404, "NotFound", "no definition of '" + id + "' is in quarantine");
@@ -140,6 +145,26 @@ final class Capabilities {
         .put("approved", Value.of(id))
         .put("versions", Vec.of(versions.stream().map(v -> (Value) Value.of(v)).toList()))
         .build();
+  }
+
+  /** Whether {@code id} is among the caller's tenant's capabilities (true without a tenant). */
+  private static boolean tenantHas(Request r, String id) {
+    return r.caller().tenant() == null
+        || r.caller().tenant().capabilities().stream().anyMatch(g -> g.matches(id));
+  }
+
+  /** Refuses a change to a capability outside the caller's tenant (403). */
+  private static void inTenant(Request r, String id) {
+    if (!tenantHas(r, id)) {
+      throw new Problem(
+          403,
+          "Forbidden",
+          "'"
+              + id
+              + "' is not among the capabilities of tenant '"
+              + r.caller().tenant().name()
+              + "'");
+    }
   }
 
   private CapabilityManifest visible(Request r) {

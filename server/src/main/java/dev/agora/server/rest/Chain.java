@@ -18,8 +18,8 @@ import java.util.List;
 
 /**
  * {@code /api/v1/chain} and {@code /api/v1/plans/{id}/tree}: the Causal Chain, queried, as trees,
- * verified, with inclusion proofs. A caller of a {@code full} context sees every action; any other
- * caller only its own.
+ * verified, with inclusion proofs. A caller of a {@code full} context sees every action (of its
+ * tenant's callers, when it is in a tenant); any other caller only its own.
  */
 final class Chain {
 
@@ -36,16 +36,22 @@ final class Chain {
       throw new Problem(
           400, "InvalidParameter", "no action type '" + type + "' (query parameter 'type')");
     }
-    String caller = own(r.caller()) ? r.query("caller", null) : r.caller().identity();
+    SecurityContext who = r.caller();
+    String caller = own(who) ? r.query("caller", null) : who.identity();
     ChainQuery q =
         ChainQuery.ALL
             .withPlan(r.query("plan", null))
             .withCapability(r.query("capability", null))
             .withCaller(caller)
             .withType(type)
-            .withTime(instant(r, "since"), instant(r, "until"))
-            .withLimit(Page.from(r) + Page.size(r) + 1);
-    return Page.of(ChainJson.entries(chain.query(q)).items(), r);
+            .withTime(instant(r, "since"), instant(r, "until"));
+    if (who.tenant() == null || !own(who)) {
+      q = q.withLimit(Page.from(r) + Page.size(r) + 1);
+      return Page.of(ChainJson.entries(chain.query(q)).items(), r);
+    }
+    // a tenant's full caller: the tenant's actions only (read whole, then paged)
+    List<Entry> mine = chain.query(q.withLimit(0)).stream().filter(e -> mayRead(who, e)).toList();
+    return Page.of(ChainJson.entries(mine).items(), r);
   }
 
   /** One action, with the actions under it. */
@@ -107,8 +113,27 @@ final class Chain {
                     404, "NotFound", "no action '" + id + "' in the chain for this caller"));
   }
 
-  private static boolean mayRead(SecurityContext caller, Entry e) {
-    return own(caller) || caller.identity().equals(e.action().caller());
+  /**
+   * Whether {@code caller} may read {@code e}: its own actions; for a full context every action —
+   * of its tenant's callers only, when it is in one.
+   */
+  static boolean mayRead(SecurityContext caller, Entry e) {
+    return mayRead(caller, e.action().caller());
+  }
+
+  /**
+   * Whether {@code caller} may read what {@code actor} did (see {@link #mayRead(SecurityContext,
+   * Entry)}).
+   */
+  static boolean mayRead(SecurityContext caller, String actor) {
+    if (caller.identity().equals(actor)) {
+      return true;
+    }
+    if (!own(caller)) {
+      return false;
+    }
+    return caller.tenant() == null
+        || (actor != null && actor.startsWith(caller.tenant().name() + ":"));
   }
 
   /** Whether the caller may read every action (a full context). */

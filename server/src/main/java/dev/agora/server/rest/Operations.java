@@ -62,7 +62,8 @@ final class Operations {
     String status = r.query("status", null);
     List<Dict> out = new ArrayList<>();
     for (Approval a : node.marketplace().approvals().list()) {
-      if (status == null || a.status().name().equalsIgnoreCase(status)) {
+      if ((status == null || a.status().name().equalsIgnoreCase(status))
+          && Chain.mayRead(r.caller(), a.binding().caller())) {
         out.add(approval(a));
       }
     }
@@ -80,6 +81,12 @@ final class Operations {
   private Value decide(Request r, boolean yes) {
     String id = r.path("id");
     String by = r.caller().identity();
+    boolean theirs =
+        node.marketplace().approvals().list().stream()
+            .anyMatch(a -> a.id().equals(id) && Chain.mayRead(r.caller(), a.binding().caller()));
+    if (!theirs) { // another tenant's approval is answered like one that does not exist
+      throw new Problem(404, "NotFound", "no approval '" + id + "' for this caller");
+    }
     try {
       Approval a =
           yes

@@ -15,13 +15,36 @@ import java.util.TreeSet;
  * @param allowed for CONTROLLED: the capabilities it may call (anchored patterns)
  * @param allowedEffects the effects its calls may have; null for any
  * @param permissions the permissions it holds; {@code "*"} holds all
+ * @param tenant the tenant the caller belongs to, whose capabilities bound what it may call at
+ *     every level; null for a caller of no tenant
  */
 public record SecurityContext(
     String identity,
     Level level,
     List<Glob> allowed,
     Set<String> allowedEffects,
-    Set<String> permissions) {
+    Set<String> permissions,
+    Tenant tenant) {
+
+  /**
+   * A tenant (issue 17): its name and the capabilities its callers may call at most, whatever their
+   * contexts allow. A caller in a tenant sees and reaches nothing outside them.
+   */
+  public record Tenant(String name, List<Glob> capabilities) {
+    public Tenant {
+      capabilities = List.copyOf(capabilities);
+    }
+  }
+
+  /** A caller of no tenant. */
+  public SecurityContext(
+      String identity,
+      Level level,
+      List<Glob> allowed,
+      Set<String> allowedEffects,
+      Set<String> permissions) {
+    this(identity, level, allowed, allowedEffects, permissions, null);
+  }
 
   /** How much a context may do. */
   public enum Level {
@@ -38,7 +61,16 @@ public record SecurityContext(
 
   /** The same rights under another name (a gateway names the API key acting in this context). */
   public SecurityContext named(String name) {
-    return new SecurityContext(name, level, allowed, allowedEffects, permissions);
+    return new SecurityContext(name, level, allowed, allowedEffects, permissions, tenant);
+  }
+
+  /**
+   * The same rights confined to {@code t}'s capabilities, named {@code <tenant>:<identity>} in the
+   * Causal Chain (so that a tenant's records are told apart from every other's).
+   */
+  public SecurityContext in(Tenant t) {
+    return new SecurityContext(
+        t.name() + ":" + identity, level, allowed, allowedEffects, permissions, t);
   }
 
   /**
@@ -80,11 +112,17 @@ public record SecurityContext(
     if (!permissions.contains("*")) {
       held.retainAll(permissions);
     }
-    return new SecurityContext(identity + " via " + m.id(), level, allowed, effects, held);
+    return new SecurityContext(identity + " via " + m.id(), level, allowed, effects, held, tenant);
   }
 
   /** Null if this context may call {@code m}, else why not. */
   public String refusal(CapabilityManifest m) {
+    if (tenant != null && tenant.capabilities().stream().noneMatch(g -> g.matches(m.id()))) {
+      return "not among the capabilities of tenant '"
+          + tenant.name()
+          + "' "
+          + tenant.capabilities();
+    }
     if (level == Level.PURE && !m.isPure()) {
       return "a pure context calls only pure capabilities, and '"
           + m.id()

@@ -1,0 +1,183 @@
+package dev.agora.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agora.chain.event.EventSink;
+import dev.agora.core.AgoraNode;
+import dev.agora.core.config.AgoraConfig;
+import dev.agora.core.config.ConfigLoader;
+import dev.agora.core.json.Json;
+import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Value;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Tenants ({@code server.tenants}): two tenants' operators on one node, each confined to its
+ * tenant's capabilities through every surface (REST, MCP) and in the call path itself, reading only
+ * its tenant's records and approvals, sharing its tenant's rate limit — and a caller of no tenant
+ * seeing everything, as before.
+ */
+@Timeout(120)
+class TenantsTest {
+
+  @TempDir static Path dir;
+  static AgoraNode node;
+  static AgoraServer server;
+  static String base;
+
+  @BeforeAll
+  static void start() throws IOException {
+    Path file = dir.resolve("agora.yaml");
+    Files.writeString(
+        file,
+        """
+        contexts:
+          operator: {level: full}
+        default_context: operator
+        policy:
+          rules:
+            - {capabilities: "ccos.time.now", when: "true", action: require_approval}
+        server:
+          port: 0
+          limits: {default: {calls_per_second: 1000000, bytes_per_second: 1GiB}}
+          tenants:
+            acme: {capabilities: ["ccos.math.*", "ccos.time.now", "acme.*"]}
+            globex: {capabilities: ["ccos.echo", "ccos.time.now"]}
+            initech: {capabilities: ["ccos.echo"], limits: {calls_per_second: 0.001, burst: 1s}}
+          api_keys:
+            - {name: acme-ops, context: operator, tenant: acme, sha256: "%s"}
+            - {name: globex-ops, context: operator, tenant: globex, sha256: "%s"}
+            - {name: initech-1, context: operator, tenant: initech, sha256: "%s"}
+            - {name: initech-2, context: operator, tenant: initech, sha256: "%s"}
+            - {name: root, context: operator, sha256: "%s"}
+        """
+            .formatted(
+                GatewayFixture.sha("acme"),
+                GatewayFixture.sha("globex"),
+                GatewayFixture.sha("initech-1"),
+                GatewayFixture.sha("initech-2"),
+                GatewayFixture.sha("root")));
+    AgoraConfig cfg = ConfigLoader.load(file).withStorage(AgoraConfig.Storage.MEMORY);
+    node = AgoraNode.open(cfg, EventSink.NONE, l -> {});
+    node.marketplace().bootstrap();
+    server = AgoraServer.start(node, cfg, l -> {});
+    base = server.url().replace("/mcp", "");
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+    node.close();
+  }
+
+  static HttpResponse<String> send(String method, String path, String key, String body) {
+    return McpHttp.send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("X-API-Key", key)
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  @Test
+  void eachTenantReachesOnlyItsOwnCapabilitiesThroughEverySurface() {
+    String acme = send("GET", "/api/v1/capabilities?limit=1000", "acme", null).body();
+    assertThat(acme).contains("ccos.math.add").doesNotContain("\"ccos.echo\"");
+    assertThat(send("GET", "/api/v1/capabilities/ccos.echo", "acme", null).statusCode())
+        .isEqualTo(404);
+    assertThat(send("POST", "/api/v1/capabilities/ccos.echo/call", "acme", "\"x\"").statusCode())
+        .isEqualTo(404);
+    // over MCP: not listed, and refused by the call path when called anyway
+    McpHttp mcp = McpHttp.withKey(server.url(), "acme");
+    String session = mcp.initialise();
+    String tools = mcp.post(McpHttp.request(2, "tools/list", "{}"), session).body();
+    assertThat(tools).contains("ccos.math.add").doesNotContain("ccos.echo");
+    String called =
+        mcp.post(
+                McpHttp.request(
+                    3, "tools/call", "{\"name\":\"ccos.echo\",\"arguments\":{\"input\":\"x\"}}"),
+                session)
+            .body();
+    assertThat(called)
+        .contains("\"isError\":true")
+        .contains("not among the capabilities of tenant 'acme'");
+    // registering or removing outside the tenant is refused; inside it works
+    String outside =
+        """
+        {"id": "globex.thing", "version": "1.0.0", "input_schema": ":int", "output_schema": ":int",
+         "effects": ["pure"], "provider": {"type": "local", "implementation": "(fn [x] x)"}}
+        """;
+    HttpResponse<String> refused = send("POST", "/api/v1/capabilities", "acme", outside);
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).contains("not among the capabilities of tenant 'acme'");
+    assertThat(
+            send("POST", "/api/v1/capabilities", "acme", outside.replace("globex.", "acme."))
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(send("DELETE", "/api/v1/capabilities/ccos.echo", "acme", null).statusCode())
+        .isEqualTo(403);
+    assertThat(send("POST", "/api/v1/capabilities/ccos.echo/approve", "acme", null).statusCode())
+        .isEqualTo(403);
+    assertThat(send("GET", "/api/v1/quarantine", "acme", null).statusCode()).isEqualTo(200);
+    // a caller of no tenant sees all
+    assertThat(send("GET", "/api/v1/capabilities?limit=1000", "root", null).body())
+        .contains("ccos.echo")
+        .contains("ccos.math.add");
+  }
+
+  @Test
+  void aTenantReadsOnlyItsOwnRecordsAndApprovals() {
+    assertThat(send("POST", "/api/v1/capabilities/ccos.math.add/call", "acme", "[1,2]").body())
+        .contains("\"result\":3");
+    HttpResponse<String> asked =
+        send("POST", "/api/v1/capabilities/ccos.time.now/call", "acme", null);
+    assertThat(asked.statusCode()).isEqualTo(403);
+    String approval =
+        ((Value.Str) ((Dict) Json.parse(asked.body())).get(Json.key("approval"))).value();
+    String acmeChain = send("GET", "/api/v1/chain?limit=1000", "acme", null).body();
+    assertThat(acmeChain).contains("acme:operator/acme-ops").doesNotContain("globex:");
+    String globexChain = send("GET", "/api/v1/chain?limit=1000", "globex", null).body();
+    assertThat(globexChain).doesNotContain("acme:");
+    assertThat(send("GET", "/api/v1/chain?limit=1000", "root", null).body())
+        .contains("acme:operator/acme-ops");
+    // another tenant's approval does not exist for globex; acme sees and decides its own
+    assertThat(send("GET", "/api/v1/approvals", "globex", null).body()).doesNotContain(approval);
+    assertThat(
+            send("POST", "/api/v1/approvals/" + approval + "/approve", "globex", null).statusCode())
+        .isEqualTo(404);
+    assertThat(send("GET", "/api/v1/approvals", "acme", null).body()).contains(approval);
+    assertThat(
+            send("POST", "/api/v1/approvals/" + approval + "/approve", "acme", null).statusCode())
+        .isEqualTo(200);
+    String action =
+        acmeChain.replaceAll("(?s).*?\"id\":\"([^\"]+)\".*", "$1"); // the first action listed
+    assertThat(send("GET", "/api/v1/chain/" + action, "globex", null).statusCode()).isEqualTo(404);
+    assertThat(send("GET", "/api/v1/chain/" + action, "acme", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aTenantsCallersShareItsRateLimit() {
+    // initech: one request's worth of burst for the whole tenant, whichever of its keys sends it
+    HttpResponse<String> first = send("GET", "/api/v1/stats", "initech-1", null);
+    HttpResponse<String> second = send("GET", "/api/v1/stats", "initech-2", null);
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(second.statusCode()).isEqualTo(429);
+    assertThat(second.headers().firstValue("Retry-After")).isPresent();
+    assertThat(send("GET", "/api/v1/stats", "acme", null).statusCode())
+        .as("another tenant is not held back")
+        .isEqualTo(200);
+  }
+}
