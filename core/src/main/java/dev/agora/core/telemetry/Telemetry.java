@@ -40,7 +40,7 @@ public final class Telemetry implements AutoCloseable {
 
   private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
   private static final W3CTraceContextPropagator W3C = W3CTraceContextPropagator.getInstance();
-  private static final long WAIT_SECONDS = 10;
+  private static final long WAIT_SECONDS = 5;
 
   private final SdkTracerProvider provider;
   private final Tracer tracer;
@@ -142,14 +142,17 @@ public final class Telemetry implements AutoCloseable {
     return value[0];
   }
 
-  /** Exports the spans ended so far, waiting up to 10 s; nothing when off. */
+  /** Exports the spans ended so far, waiting up to 5 s; nothing when off. */
   public void flush() {
     if (provider != null) {
       provider.forceFlush().join(WAIT_SECONDS, TimeUnit.SECONDS);
     }
   }
 
-  /** Exports what is left and stops (waiting up to 10 s); {@link #OFF} stays as it is. */
+  /**
+   * Exports what is left and stops, waiting up to 5 s (a collector that is down gets no longer);
+   * {@link #OFF} stays as it is.
+   */
   @Override
   public void close() {
     if (provider != null) {
