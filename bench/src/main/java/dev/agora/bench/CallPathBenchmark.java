@@ -56,7 +56,20 @@ public class CallPathBenchmark {
     sink = new MemorySink(4096);
     marketplace = Marketplace.builder().sink(sink).log(l -> {}).build();
     marketplace.bootstrap();
-    marketplace.registerLocal(
+    registerAdd(marketplace);
+    input = Reader.readValue("{:a 20 :b 22}");
+    request = CallRequest.of("bench.add", input, SecurityContext.full("bench"));
+    if (!marketplace.call(request).equals(Value.of(42))) {
+      throw new IllegalStateException("the governed call is wrong");
+    }
+  }
+
+  /**
+   * Registers {@code bench.add}, the pure local capability every governed-call benchmark calls:
+   * {@code {:a int :b int} -> int}, inline.
+   */
+  static void registerAdd(Marketplace m) {
+    m.registerLocal(
         CapabilityManifest.builder("bench.add")
             .input("[:map [:a :int] [:b :int]]")
             .output(":int")
@@ -65,11 +78,6 @@ public class CallPathBenchmark {
         ADD,
         true,
         "bench");
-    input = Reader.readValue("{:a 20 :b 22}");
-    request = CallRequest.of("bench.add", input, SecurityContext.full("bench"));
-    if (!marketplace.call(request).equals(Value.of(42))) {
-      throw new IllegalStateException("the governed call is wrong");
-    }
   }
 
   @TearDown

@@ -11,7 +11,6 @@ import dev.agora.chain.event.EventSink;
 import dev.agora.core.Marketplace;
 import dev.agora.core.call.CallRequest;
 import dev.agora.core.call.policy.SecurityContext;
-import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.reader.Reader;
 import java.util.concurrent.TimeUnit;
@@ -74,15 +73,7 @@ public class ReceiptBenchmark {
     Marketplace m =
         Marketplace.builder().sink(new LeafSink()).receipts(receipts).log(l -> {}).build();
     m.bootstrap();
-    m.registerLocal(
-        CapabilityManifest.builder("bench.add")
-            .input("[:map [:a :int] [:b :int]]")
-            .output(":int")
-            .effects("pure")
-            .build(),
-        CallPathBenchmark.ADD,
-        true,
-        "bench");
+    CallPathBenchmark.registerAdd(m);
     return m;
   }
 

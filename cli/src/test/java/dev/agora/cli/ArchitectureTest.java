@@ -239,6 +239,9 @@ class ArchitectureTest {
           Map.entry("dev.agora.core.call.policy.TimeWindow", "part of IsolationPolicy"),
           Map.entry(
               "dev.agora.core.call.resilience.ResilienceSettings", "part of ResiliencePolicy"),
+          Map.entry(
+              "dev.agora.core.telemetry.TelemetrySettings",
+              "what Telemetry.of and Telemetry.exporting take (embedders, tests, benchmarks)"),
           Map.entry("dev.agora.core.local.Capability", "the annotation of Java capabilities"),
           Map.entry("dev.agora.core.local.Param", "the annotation of their parameters"),
           Map.entry(

@@ -42,6 +42,8 @@ import dev.agora.core.spi.Provider;
 import dev.agora.core.spi.Redactor;
 import dev.agora.core.spi.RegistryStore;
 import dev.agora.core.store.RegistryMirror;
+import dev.agora.core.telemetry.Telemetry;
+import dev.agora.core.telemetry.TelemetrySection;
 import dev.agora.core.trust.Pinning;
 import dev.agora.core.trust.Pins;
 import dev.agora.core.trust.TrustPolicy;
@@ -99,6 +101,7 @@ public final class Marketplace implements AutoCloseable {
   private final CallsInFlight inFlight = new CallsInFlight();
   private final ReceiptIssuer receipts;
   private final ChainKey nodeKey;
+  private final Telemetry telemetry;
 
   private Marketplace(Builder b) {
     this.config = b.config;
@@ -130,6 +133,7 @@ public final class Marketplace implements AutoCloseable {
             sink,
             clock,
             b.approvalPause);
+    this.telemetry = b.telemetry == null ? Telemetry.of(TelemetrySection.of(config)) : b.telemetry;
     this.path =
         new CallPath(
             registry,
@@ -142,7 +146,8 @@ public final class Marketplace implements AutoCloseable {
             ticker,
             log,
             new CallMetrics(meters),
-            b.receipts);
+            b.receipts,
+            telemetry);
     this.receipts = b.receipts;
     this.nodeKey = b.nodeKey;
     local.calls(this::call); // RTFS implementations call through the same path (nested, narrowed)
@@ -583,6 +588,15 @@ public final class Marketplace implements AutoCloseable {
     return meters;
   }
 
+  /**
+   * The tracing of calls (docs/TELEMETRY.md): what a surface joins an incoming {@code traceparent}
+   * with ({@link Telemetry#join}), and a provider adds to its upstream requests ({@link
+   * Telemetry#inject}). {@link Telemetry#OFF} unless agora.yaml's {@code telemetry:} turns it on.
+   */
+  public Telemetry telemetry() {
+    return telemetry;
+  }
+
   /** Replaces the resilience settings; guards are rebuilt for calls from now on. */
   public void setResilience(ResiliencePolicy r) {
     resilience.set(r);
@@ -615,7 +629,8 @@ public final class Marketplace implements AutoCloseable {
    * Closes the marketplace: the calls still running are cancelled (their threads interrupted: each
    * fails and is recorded, and a provider's upstream is told), discovery stops, the providers close
    * (stopping the MCP servers they started), and then it waits, at most {@link #CANCELLING}, until
-   * the cancelled calls have ended, so that the Causal Chain has them before it is closed.
+   * the cancelled calls have ended, so that the Causal Chain has them before it is closed. Last,
+   * the spans still batched are exported and tracing stops.
    */
   @Override
   public void close() {
@@ -636,6 +651,7 @@ public final class Marketplace implements AutoCloseable {
               + CANCELLING.toMillis()
               + " ms after they were cancelled");
     }
+    telemetry.close();
   }
 
   /** Assembles a marketplace; every part has a default. */
@@ -651,8 +667,19 @@ public final class Marketplace implements AutoCloseable {
     private Approvals.Pause approvalPause = Thread::sleep;
     private ReceiptIssuer receipts;
     private ChainKey nodeKey;
+    private Telemetry telemetry;
 
     private Builder() {}
+
+    /**
+     * The tracing of calls, instead of what the configuration's {@code telemetry:} section asks for
+     * (a test's {@code Telemetry.exporting(settings, inMemoryExporter)}). The marketplace closes it
+     * when it is closed.
+     */
+    public Builder telemetry(Telemetry t) {
+      this.telemetry = Objects.requireNonNull(t);
+      return this;
+    }
 
     /**
      * The node's key (the one that signs its chain), for what the node signs besides: its A2A agent

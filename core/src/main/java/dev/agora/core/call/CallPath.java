@@ -9,6 +9,7 @@ import dev.agora.core.call.resilience.Resilience;
 import dev.agora.core.call.resilience.ResiliencePolicy;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.registry.Registry;
+import dev.agora.core.telemetry.Telemetry;
 import dev.agora.rtfs.Value;
 import java.time.Clock;
 import java.util.List;
@@ -32,12 +33,13 @@ import java.util.function.Supplier;
  *
  * Recording is outermost so that denials, NotFound and timeouts are recorded too; output validation
  * wraps the governed execution so a provider's bad result is caught whatever its provider. Composed
- * once; a call allocates its {@link Call} and its events, nothing more.
+ * once; a call allocates its {@link Call} and its events, nothing more. With telemetry on, each
+ * call and each stage is a span as well ({@link Traced}, docs/TELEMETRY.md).
  */
 public final class CallPath {
 
   private final Stage.Next chain;
-  private final RecordEvents record;
+  private final Stage record;
   private final LongSupplier ticker;
 
   /**
@@ -51,6 +53,8 @@ public final class CallPath {
    * @param metrics where calls, errors, latencies, retries, cache hits, fallbacks and circuits are
    *     counted
    * @param receipts makes the receipts of {@link #callWithReceipt} (null: none; issue 14)
+   * @param telemetry when on, a span per call and per stage ({@link Traced}); when off, the stages
+   *     are composed as if there were no tracing
    */
   public CallPath(
       Registry registry,
@@ -63,21 +67,25 @@ public final class CallPath {
       LongSupplier ticker,
       Consumer<String> log,
       CallMetrics metrics,
-      ReceiptIssuer receipts) {
+      ReceiptIssuer receipts,
+      Telemetry telemetry) {
     this.ticker = ticker;
-    this.record = new RecordEvents(sink, clock, metrics, receipts);
+    boolean on = telemetry.on();
+    Stage recordEvents = new RecordEvents(sink, clock, metrics, receipts, on);
     Authorize authorize = new Authorize(policy, clock);
+    Traced t = new Traced(telemetry); // when off, each stage stays as it is
     List<Stage> stages =
         List.of(
-            record,
-            new Resolve(registry),
-            authorizing(authorize),
-            new ValidateInput(),
-            new CheckArguments(authorize, approvals),
-            new ValidateOutput(),
-            new Govern(policy),
+            t.call(recordEvents),
+            t.before("agora.resolve", new Resolve(registry)),
+            t.before("agora.policy", authorizing(authorize)),
+            t.before("agora.validate.input", new ValidateInput()),
+            t.before("agora.policy.arguments", new CheckArguments(authorize, approvals)),
+            t.after("agora.validate.output", new ValidateOutput()),
+            t.around("agora.execute", new Govern(policy)),
             new Guarded(new Resilience(resilience, sink, clock, log, metrics), this::call));
-    Stage.Next next = new Execute(providers);
+    this.record = stages.getFirst();
+    Stage.Next next = new Execute(providers, on);
     for (int i = stages.size() - 1; i >= 0; i--) {
       Stage stage = stages.get(i);
       Stage.Next inner = next;

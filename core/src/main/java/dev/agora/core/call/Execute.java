@@ -7,6 +7,8 @@ import dev.agora.core.spi.Provider;
 import dev.agora.core.spi.Redactor;
 import dev.agora.rtfs.RtfsError;
 import dev.agora.rtfs.Value;
+import io.opentelemetry.context.Context;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadFactory;
@@ -27,9 +29,15 @@ final class Execute implements Stage.Next {
   private static final ThreadFactory THREADS = Thread.ofVirtual().name("agora-call-", 0).factory();
 
   private final Providers providers;
+  private final boolean traced;
 
-  Execute(Providers providers) {
+  /**
+   * {@code traced}: a provider on a thread of its own runs in its caller's OpenTelemetry context,
+   * so what it sends upstream carries the call's trace.
+   */
+  Execute(Providers providers, boolean traced) {
     this.providers = providers;
+    this.traced = traced;
   }
 
   @Override
@@ -58,8 +66,9 @@ final class Execute implements Stage.Next {
     return onVirtualThread(p, call);
   }
 
-  private static Value onVirtualThread(Provider p, Call call) {
-    FutureTask<Value> task = new FutureTask<>(() -> run(p, call));
+  private Value onVirtualThread(Provider p, Call call) {
+    Callable<Value> work = () -> run(p, call);
+    FutureTask<Value> task = new FutureTask<>(traced ? Context.current().wrap(work) : work);
     THREADS.newThread(task).start();
     try {
       return task.get(Math.max(0, call.deadline - call.ticker.getAsLong()), TimeUnit.NANOSECONDS);

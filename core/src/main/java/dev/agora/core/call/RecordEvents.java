@@ -32,13 +32,19 @@ final class RecordEvents implements Stage {
   private final Clock clock;
   private final CallMetrics metrics;
   private final ReceiptIssuer receipts;
+  private final boolean traced;
 
-  /** {@code receipts}: makes the receipt of a call that asks for one (null: none is made). */
-  RecordEvents(EventSink sink, Clock clock, CallMetrics metrics, ReceiptIssuer receipts) {
+  /**
+   * {@code receipts}: makes the receipt of a call that asks for one (null: none is made); {@code
+   * traced}: the call runs under its span ({@link Traced}), whose ids the call's event carries.
+   */
+  RecordEvents(
+      EventSink sink, Clock clock, CallMetrics metrics, ReceiptIssuer receipts, boolean traced) {
     this.sink = sink;
     this.clock = clock;
     this.metrics = metrics;
     this.receipts = receipts;
+    this.traced = traced;
   }
 
   @Override
@@ -55,6 +61,9 @@ final class RecordEvents implements Stage {
                 r.caller().identity())
             .withCapability(r.capabilityId(), r.version())
             .withArguments(r.input());
+    if (traced) {
+      called = Traced.traced(called);
+    }
     // Held by a durable chain and committed with the outcome: one commit per call (issue 13).
     record(called, true, r, "the call was not made");
     Value result;

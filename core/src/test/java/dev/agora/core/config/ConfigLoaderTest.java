@@ -153,7 +153,7 @@ class ConfigLoaderTest {
             "agora.yaml:17: chain.max_stored_bytes: expected an integer from 0 to 2147483647, found -1 (integer)",
             "agora.yaml:17: chain.trusted_keys: not a verifier key: expected <name>+<hash>+<key>",
             "agora.yaml:18: extra: unknown key 'extra'; known keys are sources, policy, contexts, default_context, "
-                + "data_dir, storage, chain, resilience, isolation, trust, rtfs, approvals, receipts");
+                + "data_dir, storage, chain, resilience, isolation, trust, rtfs, approvals, receipts, telemetry");
   }
 
   @Test
@@ -446,10 +446,11 @@ class ConfigLoaderTest {
         .extracting(p -> p.toString().replace(f.toString(), "agora.yaml"))
         .containsExactly(
             "agora.yaml:2: server: unknown key 'server'; known keys are sources, policy, contexts, "
-                + "default_context, data_dir, storage, chain, resilience, isolation, trust, rtfs, approvals, receipts");
-    assertThat(ConfigLoader.sections()) // core alone: rtfs, trust, approvals, receipts, isolation
+                + "default_context, data_dir, storage, chain, resilience, isolation, trust, rtfs, approvals, receipts, telemetry");
+    assertThat(ConfigLoader.sections()) // core alone
         .extracting(ConfigSection::key)
-        .containsExactlyInAnyOrder("rtfs", "trust", "approvals", "receipts", "isolation");
+        .containsExactlyInAnyOrder(
+            "rtfs", "trust", "approvals", "receipts", "isolation", "telemetry");
   }
 
   @Test
