@@ -22,6 +22,7 @@ import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.reader.Reader;
+import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -170,7 +171,9 @@ final class A2aTasks {
     p.run().move(State.WORKING, null);
     Thread.ofVirtual()
         .name("agora-a2a-" + p.run().id)
-        .start(() -> execute(p.run(), p.who(), p.manifest(), p.input()));
+        .start(
+            Context.current() // the request's trace goes on in the task
+                .wrap(() -> execute(p.run(), p.who(), p.manifest(), p.input())));
   }
 
   /**

@@ -5,12 +5,14 @@ import dev.agora.core.Marketplace;
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.json.Json;
+import dev.agora.core.telemetry.Telemetry;
 import dev.agora.rtfs.Value;
 import dev.agora.server.rest.RestApi;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.context.Scope;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -280,7 +282,15 @@ public final class AgoraServer implements AutoCloseable {
       return;
     }
     if (read(request, response, who)) {
-      chain.doFilter(request, response);
+      // the caller's W3C trace context: the calls this request makes join its trace
+      try (Scope trace =
+          marketplace
+              .telemetry()
+              .join(
+                  request.getHeader(Telemetry.TRACEPARENT),
+                  request.getHeader(Telemetry.TRACESTATE))) {
+        chain.doFilter(request, response);
+      }
     }
   }
 

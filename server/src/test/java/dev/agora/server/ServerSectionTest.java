@@ -41,7 +41,9 @@ class ServerSectionTest {
   @Test
   void the_loader_finds_the_section_on_the_class_path() throws IOException {
     assertThat(ConfigLoader.sections())
-        .hasSize(6) // core's rtfs:, trust:, approvals:, receipts: and isolation:, and this module's
+        .hasSize(
+            7) // core's rtfs:, trust:, approvals:, receipts:, isolation: and telemetry:, and this
+        // module's
         // server:
         .anySatisfy(s -> assertThat(s).isInstanceOf(ServerSection.class));
     AgoraConfig c =

@@ -130,6 +130,15 @@ public final class Telemetry implements AutoCloseable {
     }
   }
 
+  /**
+   * {@link #inject} for code that has no Telemetry at hand (a provider building an upstream
+   * request): the current span's W3C headers, if a traced call is under way on this thread — none
+   * when tracing is off, since then no span is ever current.
+   */
+  public static void propagate(BiConsumer<String, String> header) {
+    W3C.inject(Context.current(), header, BiConsumer::accept);
+  }
+
   /** The current span's {@code traceparent} header value, or null (see {@link #inject}). */
   public String traceparent() {
     String[] value = new String[1];

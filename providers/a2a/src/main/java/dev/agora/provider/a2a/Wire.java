@@ -14,6 +14,7 @@ import dev.agora.a2a.A2aCodec;
 import dev.agora.core.json.Json;
 import dev.agora.core.json.JsonException;
 import dev.agora.core.net.CappedBody;
+import dev.agora.core.telemetry.Telemetry;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import java.io.IOException;
@@ -200,6 +201,7 @@ final class Wire {
       b.header("A2A-Version", "1.0");
     }
     headers.forEach(b::header);
+    Telemetry.propagate(b::header); // the traced call's traceparent, when tracing is on
     if (body == null) {
       b.GET();
     } else {

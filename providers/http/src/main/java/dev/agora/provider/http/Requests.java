@@ -1,6 +1,7 @@
 package dev.agora.provider.http;
 
 import dev.agora.core.json.Json;
+import dev.agora.core.telemetry.Telemetry;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import java.net.URI;
@@ -61,6 +62,7 @@ final class Requests {
     if (json) {
       b.header("Content-Type", "application/json");
     }
+    Telemetry.propagate(b::header); // the traced call's traceparent, when tracing is on
     for (Map.Entry<String, String> h : e.headers().entrySet()) {
       String value = HttpEndpoint.header(h.getValue(), args);
       if (value != null) {

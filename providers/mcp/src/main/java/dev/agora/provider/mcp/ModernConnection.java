@@ -1,6 +1,7 @@
 package dev.agora.provider.mcp;
 
 import dev.agora.core.spi.Provider;
+import dev.agora.core.telemetry.Telemetry;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
@@ -403,7 +404,10 @@ final class ModernConnection implements Upstream {
               .maxResponseSize(config.maxBytes())
               .requestCustomizer(
                   McpHttpRequestCustomizer.fromSync(
-                      (request, headers, context) -> config.headers().forEach(headers::set)))
+                      (request, headers, context) -> {
+                        config.headers().forEach(headers::set);
+                        Telemetry.propagate(headers::set); // when a traced call is under way
+                      }))
               .build();
     }
     McpSyncClient client =
