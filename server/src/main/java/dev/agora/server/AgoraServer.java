@@ -36,14 +36,17 @@ import org.eclipse.jetty.util.component.LifeCycle;
 /**
  * {@code agora serve}: the marketplace over HTTP on 127.0.0.1 (unless configured otherwise) — MCP
  * Streamable HTTP at {@code /mcp} (with SSE keep-alive), Prometheus metrics at {@code /metrics},
- * {@code /health}, the web console at {@code /console}. Every request but one for {@code /health}
- * passes one filter first, whatever its path's spelling: its Host must be this server (DNS
- * rebinding), its Origin, when a browser sends one, must be allowed, it must carry an API key
- * unless anonymous access is configured, its caller must be within its rate limits ({@code
- * server.limits}), a session it names must be its caller's, and its body no larger than {@code
- * server.max_body}. Refusals are plain HTTP errors (400/401/403/404/413/429) with a JSON-RPC error
- * body, counted in {@code agora_server_refused_total}. A connection must send a request's line and
- * headers within {@code server.header_timeout}.
+ * {@code /health}. Every request but one for {@code /health} passes one filter first, whatever its
+ * path's spelling: its Host must be this server (DNS rebinding), its Origin, when a browser sends
+ * one, must be allowed, it must carry an API key unless anonymous access is configured, its caller
+ * must be within its rate limits ({@code server.limits}), a session it names must be its caller's,
+ * and its body no larger than {@code server.max_body}. Refusals are plain HTTP errors
+ * (400/401/403/404/413/429) with a JSON-RPC error body, counted in {@code
+ * agora_server_refused_total}. A connection must send a request's line and headers within {@code
+ * server.header_timeout}.
+ *
+ * <p>The web console at {@code /console} ({@link Console}) passes the same filter, but its caller
+ * comes from the console's session cookie instead of a header.
  */
 public final class AgoraServer implements AutoCloseable {
 

@@ -58,6 +58,7 @@ public final class Console extends HttpServlet {
   private final transient ApprovalPages approvals;
   private final transient ChainPages chain;
   private final transient QuarantinePage quarantine;
+  private final transient HealthPage health;
 
   /** {@code tokens}: whether the login form offers a bearer token field (server.oauth is set). */
   public Console(AgoraNode node, Authenticator authenticator, boolean tokens) {
@@ -71,6 +72,7 @@ public final class Console extends HttpServlet {
     this.approvals = new ApprovalPages(node.marketplace().approvals());
     this.chain = new ChainPages(node);
     this.quarantine = new QuarantinePage(node.marketplace());
+    this.health = new HealthPage(node.chain());
   }
 
   /** Whether {@code uri} is the console's. */
@@ -159,6 +161,7 @@ public final class Console extends HttpServlet {
       case "/console/plan" -> chain.plan(ex);
       case "/console/action" -> chain.action(ex);
       case "/console/quarantine" -> quarantine.list(ex);
+      case "/console/health" -> health.show(ex);
       default -> throw Failure.notFound("the page '" + uri + "'");
     }
   }

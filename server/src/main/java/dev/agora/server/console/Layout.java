@@ -15,6 +15,7 @@ final class Layout {
     {"/console/calls", "Calls"},
     {"/console/chain", "Chain"},
     {"/console/quarantine", "Quarantine"},
+    {"/console/health", "Health"},
   };
 
   /** A whole page; {@code session} null for the login page. */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The console's files: its stylesheet, its proof checker and htmx — read once from the class path
@@ -41,10 +42,10 @@ final class Statics {
   }
 
   private static File load(String name, String type, String cache) {
-    try (InputStream in = Statics.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("the console's " + name + " is missing from the jar");
-      }
+    try (InputStream in =
+        Objects.requireNonNull(
+            Statics.class.getResourceAsStream(name),
+            "the console's " + name + " is not in the jar")) {
       return new File(in.readAllBytes(), type, cache);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

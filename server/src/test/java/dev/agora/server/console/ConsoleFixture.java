@@ -62,6 +62,11 @@ final class ConsoleFixture implements AutoCloseable {
               + HOSTILE.replace("'", "''")
               + "'\nprovider: {type: local, implementation: '(fn [x] x)'}\n");
     }
+    // a manifest with a passport, signed by the example authority acme
+    Files.copy(
+        Path.of("..", "examples", "trust", "manifests", "orders.yaml"),
+        dir.resolve("manifests/orders.yaml"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     Path file = dir.resolve("agora.yaml");
     Files.writeString(
         file,

@@ -1,15 +1,19 @@
 package dev.agora.server.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agora.chain.InclusionProof;
 import dev.agora.chain.VerifierKey;
+import dev.agora.chain.event.Event;
+import dev.agora.chain.event.EventIds;
 import dev.agora.chain.event.EventType;
 import dev.agora.core.PlanRunner;
 import dev.agora.core.approval.Approval;
 import dev.agora.core.call.CallRequest;
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.error.AgoraError;
+import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Limits;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.Vec;
@@ -21,6 +25,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -174,6 +180,9 @@ class ConsoleHttpTest {
     assertThat(proof.headers().firstValue("Cache-Control")).contains("public, max-age=3600");
     assertThat(f.get("/console/static/../console.css", null).statusCode()).isIn(400, 404);
     assertThat(f.get("/console/static/Console.class", null).statusCode()).isEqualTo(404);
+    assertThat(f.post("/console/static/console.css", null, Map.of()).statusCode())
+        .as("no form there: without a session, the login page")
+        .isEqualTo(303);
   }
 
   @Test
@@ -217,7 +226,12 @@ class ConsoleHttpTest {
     assertThat(f.get("/console/capability?id=ccos.math.add", agent).statusCode()).isEqualTo(404);
     assertThat(f.get("/console/capability?id=ccos.echo", agent).statusCode()).isEqualTo(200);
     for (String page :
-        List.of("/console/chain", "/console/calls", "/console/approvals", "/console/quarantine")) {
+        List.of(
+            "/console/chain",
+            "/console/calls",
+            "/console/approvals",
+            "/console/quarantine",
+            "/console/health")) {
       HttpResponse<String> r = f.get(page, agent);
       assertThat(r.statusCode()).as(page).isEqualTo(403);
       assertThat(r.body()).contains("needs a context with level full; &#39;agent/ci&#39; is not");
@@ -228,6 +242,7 @@ class ConsoleHttpTest {
   void searchFindsByWordsOfIdNameAndDescription() {
     String found = f.get(Console.HOME + "?q=math", ops).body();
     assertThat(found).contains(">ccos.math.add<", "value=\"math\"").doesNotContain(">ccos.echo<");
+    assertThat(f.get(Console.HOME + "?q=+", ops).body()).contains(">ccos.echo<", ">ccos.math.add<");
     String none = f.get(Console.HOME + "?q=%3Cnothing%3E", ops).body();
     assertThat(none).contains("0 capabilities", "value=\"&lt;nothing&gt;\"");
   }
@@ -241,6 +256,8 @@ class ConsoleHttpTest {
     assertThat(page.body())
         .contains(escaped, ">upstream<", "sha256:", "origin file", "not required", ">none<")
         .doesNotContain("<script>alert");
+    assertThat(f.get("/console/capability?id=shop.orders.total", ops).body())
+        .contains("by acme, not checked (no trust: section), expires 2031-01-01", "passport id");
     assertThat(f.get("/console/capability?id=up.evil&version=9.9.9", ops).statusCode())
         .isEqualTo(404);
     assertThat(f.get("/console/capability", ops).statusCode()).isEqualTo(400);
@@ -258,6 +275,19 @@ class ConsoleHttpTest {
             .orElseThrow()
             .columns()
             .actionId();
+    SecurityContext agentContext = f.node.marketplace().context("agent").named("agent/ci");
+    assertThatThrownBy(
+            () ->
+                f.node
+                    .marketplace()
+                    .call(CallRequest.of("up.evil", Value.of(HOSTILE_ARG), agentContext)))
+        .isInstanceOf(AgoraError.SecurityViolation.class);
+    String denied = lastOf("PolicyDenied");
+    String calls = f.get("/console/calls", ops).body();
+    assertThat(calls)
+        .contains("<tr class=\"bad\">", "<td>up.evil</td><td>agent/ci</td>", "denied: ");
+    assertThat(f.get("/console/action?id=" + denied, ops).body())
+        .contains("<dt>error</dt><dd>SecurityViolation: caller &#39;agent/ci&#39; may not call");
     for (String page :
         List.of(
             "/console/chain",
@@ -271,6 +301,16 @@ class ConsoleHttpTest {
           .contains("&lt;img src=x onerror=alert(2)&gt;")
           .doesNotContain("<img");
     }
+  }
+
+  /** The id of the latest action of {@code type}. */
+  static String lastOf(String type) {
+    return f.node
+        .chain()
+        .query(dev.agora.chain.ChainQuery.ALL.withType(type))
+        .getLast()
+        .columns()
+        .actionId();
   }
 
   private static String printedArg(Value v) {
@@ -317,6 +357,23 @@ class ConsoleHttpTest {
             "CapabilityResult</a> ok &quot;&lt;b&gt;hi&lt;/b&gt;&quot;",
             "PlanCompleted</a> ok")
         .doesNotContain("<b>hi");
+    String call =
+        f.node
+            .chain()
+            .tree(o.planId())
+            .getFirst()
+            .children()
+            .getFirst()
+            .children()
+            .getFirst()
+            .entry()
+            .columns()
+            .actionId();
+    assertThat(f.get("/console/action?id=" + call, ops).body())
+        .contains(
+            "<dt>plan</dt><dd><a href=\"/console/plan?id=" + o.planId() + "\">",
+            "<dt>arguments</dt><dd><pre>&quot;&lt;b&gt;hi&lt;/b&gt;&quot;</pre>",
+            "<ul id=\"children\"><li><a href=\"/console/action?id=");
     assertThat(f.get("/console/plan?id=no-such-plan", ops).statusCode()).isEqualTo(404);
     assertThat(f.get("/console/plan", ops).statusCode()).isEqualTo(400);
   }
@@ -324,13 +381,7 @@ class ConsoleHttpTest {
   @Test
   void anActionsPageCarriesAnInclusionProofThatVerifies() {
     f.node.marketplace().call(CallRequest.of("ccos.echo", Value.of("proved"), operator()));
-    String id =
-        f.node
-            .chain()
-            .query(dev.agora.chain.ChainQuery.ALL.withType("CapabilityResult"))
-            .getLast()
-            .columns()
-            .actionId();
+    String id = lastOf("CapabilityResult");
     HttpResponse<String> r = f.get("/console/action?id=" + id, ops);
     assertThat(r.statusCode()).isEqualTo(200);
     String page = r.body();
@@ -468,6 +519,69 @@ class ConsoleHttpTest {
     HttpResponse<String> r = f.post("/console/quarantine", ops, f.form(ops, "id", "ccos.echo"));
     assertThat(r.statusCode()).isEqualTo(409);
     assertThat(r.body()).contains("&#39;ccos.echo&#39; is not quarantined");
+  }
+
+  @Test
+  void aConsolePathTheGuardDoesNotSpellAsTheConsolesStillNeedsASession() throws IOException {
+    // "/console;x" reaches the console's servlet, but the guard takes it for another path: it
+    // needs an API key there, and even with one the console wants its session
+    try (Socket s = new Socket("127.0.0.1", f.server.port())) {
+      s.getOutputStream()
+          .write(
+              ("GET /console;x HTTP/1.1\r\nHost: 127.0.0.1:"
+                      + f.server.port()
+                      + "\r\nX-API-Key: "
+                      + ConsoleFixture.OPERATOR
+                      + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(answer).startsWith("HTTP/1.1 303").contains("Location: /console/login");
+    }
+  }
+
+  @Test
+  void theHealthPageShowsEachSourcesAndEachCircuitsLatestState() {
+    String before = f.get("/console/health", ops).body();
+    assertThat(before)
+        .contains(
+            "<tr class=\"ok\"><td>upstream</td><td>ok</td><td>2</td><td>[]</td>",
+            "No circuit breaker has changed state");
+    // what the marketplace records when a source fails and a breaker opens, then closes
+    f.node
+        .ledger()
+        .accept(
+            Event.of(EventIds.next(), EventType.DiscoveryCompleted, Instant.now(), null, null, null)
+                .withMetadata(
+                    Dict.builder()
+                        .put("source", Value.of("<remote>"))
+                        .put("registered", Value.of(0))
+                        .put("problems", Vec.EMPTY)
+                        .build())
+                .withError("DiscoveryFailed", "refused <x>", Duration.ZERO));
+    circuit("open", "closed");
+    String open = f.get("/console/health", ops).body();
+    assertThat(open)
+        .contains(
+            "<tr class=\"bad\"><td>&lt;remote&gt;</td><td>DiscoveryFailed: refused &lt;x&gt;</td>",
+            "<tr class=\"bad\"><td>up.evil</td><td>:open</td><td>:closed</td>")
+        .doesNotContain("<remote>", "No circuit breaker");
+    circuit("closed", "half_open");
+    assertThat(f.get("/console/health", ops).body())
+        .contains("<tr class=\"ok\"><td>up.evil</td><td>:closed</td><td>:half_open</td>")
+        .doesNotContain(":open<");
+  }
+
+  private static void circuit(String to, String from) {
+    f.node
+        .ledger()
+        .accept(
+            Event.of(EventIds.next(), EventType.CircuitChanged, Instant.now(), null, null, "agora")
+                .withCapability("up.evil", "1.0.0")
+                .withMetadata(
+                    Dict.builder()
+                        .put("from", Value.keyword(from))
+                        .put("to", Value.keyword(to))
+                        .build()));
   }
 
   @Test

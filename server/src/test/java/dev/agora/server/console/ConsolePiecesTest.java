@@ -87,6 +87,13 @@ class ConsolePiecesTest {
   }
 
   @Test
+  void theSessionCookieIsSecureOverHttps() {
+    assertThat(LoginPage.cookie("v", 60, true))
+        .isEqualTo("agora_console=v; Path=/console; Max-Age=60; HttpOnly; SameSite=Strict; Secure");
+    assertThat(LoginPage.cookie("v", 60, false)).doesNotContain("Secure");
+  }
+
+  @Test
   void onlyTheSessionsOwnTokenPasses() {
     Sessions sessions = new Sessions(Duration.ofMinutes(30), Clock.systemUTC());
     Sessions.Session s = sessions.create(SecurityContext.full("a")).session();
