@@ -142,6 +142,12 @@ class ConsoleBrowserTest {
           .contains("ccos.math.add", "[2 3]", "ok 5");
       shot(tab, "calls");
 
+      // sources and circuit breakers
+      tab.navigate(f.base() + "/console/health");
+      assertThat(tab.text("document.querySelector('#sources tbody tr').textContent"))
+          .startsWith("upstreamok2[]");
+      shot(tab, "health");
+
       // its result's inclusion proof, checked again by proof.js in the page
       String result =
           f.node
