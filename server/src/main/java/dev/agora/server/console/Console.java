@@ -193,9 +193,4 @@ public final class Console extends HttpServlet {
     res.setHeader("Referrer-Policy", "same-origin");
     res.setHeader("X-Frame-Options", "DENY");
   }
-
-  /** Live sessions (tests). */
-  int sessionCount() {
-    return sessions.size();
-  }
 }
