@@ -7,6 +7,7 @@ import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.json.Json;
 import dev.agora.core.telemetry.Telemetry;
 import dev.agora.rtfs.Value;
+import dev.agora.server.console.Console;
 import dev.agora.server.rest.RestApi;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.Counter;
@@ -46,6 +47,9 @@ import org.eclipse.jetty.util.component.LifeCycle;
  * (400/401/403/404/413/429) with a JSON-RPC error body, counted in {@code
  * agora_server_refused_total}. A connection must send a request's line and headers within {@code
  * server.header_timeout}.
+ *
+ * <p>The web console at {@code /console} ({@link Console}) passes the same filter, but its caller
+ * comes from the console's session cookie instead of a header.
  */
 public final class AgoraServer implements AutoCloseable {
 
@@ -70,6 +74,7 @@ public final class AgoraServer implements AutoCloseable {
   private final A2aServlet a2a;
   private final BearerTokens tokens;
   private final RestApi rest;
+  private final Console console;
   private volatile Server jetty;
 
   /** The Host headers accepted, computed once the port is bound (requests come after that). */
@@ -93,6 +98,7 @@ public final class AgoraServer implements AutoCloseable {
     A2aPush push = new A2aPush(config.policy().egress(), log);
     this.a2aTasks = new A2aTasks(marketplace, a2aSettings, push);
     this.a2a = new A2aServlet(a2aTasks, new A2aCard(marketplace, a2aSettings), push, a2aSettings);
+    this.console = new Console(node, this::signIn, tokens != null);
     Filter guard =
         (req, res, chain) -> guard((HttpServletRequest) req, (HttpServletResponse) res, chain);
     this.app =
@@ -123,6 +129,7 @@ public final class AgoraServer implements AutoCloseable {
                     // unguarded (issue 12: /metrics/ served metrics to anyone)
                     h.addFilter(new FilterHolder(guard), "/*", EnumSet.of(DispatcherType.REQUEST));
                     h.addServlet(new ServletHolder(mcp), "/mcp");
+                    h.addServlet(new ServletHolder(console), "/console/*");
                     if (settings.a2a().enabled()) {
                       ServletHolder agent = new ServletHolder(a2a);
                       h.addServlet(agent, "/a2a/*");
@@ -240,7 +247,8 @@ public final class AgoraServer implements AutoCloseable {
       chain.doFilter(request, response); // public: where to get a token (RFC 9728)
       return;
     }
-    SecurityContext who = admit(request, response);
+    boolean browser = Console.serves(uri); // the console: its session cookie, not headers
+    SecurityContext who = browser ? console.admit(request, response) : admit(request, response);
     if (who == null) {
       return;
     }
@@ -268,6 +276,10 @@ public final class AgoraServer implements AutoCloseable {
               + " s",
           "rate_limit",
           caller);
+      return;
+    }
+    if (browser) { // the console reads its own (small) forms
+      chain.doFilter(request, response);
       return;
     }
     String session = request.getHeader(McpServlet.SESSION);
@@ -340,6 +352,19 @@ public final class AgoraServer implements AutoCloseable {
     }
     SecurityContext who = callers.identify(authorization, apiKey);
     return who == null ? null : new BearerTokens.Verdict.Accepted(who);
+  }
+
+  /**
+   * The console's login: the caller of a bearer token (with {@code server.oauth}) or of an API key,
+   * checked as a request's headers are; null when refused — never the anonymous context.
+   */
+  private SecurityContext signIn(String apiKey, String bearerToken) {
+    if (tokens != null && bearerToken != null && !bearerToken.isBlank()) {
+      return tokens.check(bearerToken.strip()) instanceof BearerTokens.Verdict.Accepted a
+          ? a.caller()
+          : null;
+    }
+    return apiKey == null || apiKey.isBlank() ? null : callers.identify(null, apiKey);
   }
 
   /** The filter's decision: who is calling, or null after writing the refusal. */

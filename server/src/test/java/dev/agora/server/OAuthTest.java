@@ -357,4 +357,33 @@ class OAuthTest {
           .contains("/.well-known/openid-configuration");
     }
   }
+
+  @Test
+  void theConsoleLogsInWithATokenOrAnApiKeyButNeverAnExpiredToken() throws Exception {
+    assertThat(get("/console/login").body()).contains("name=\"token\"", "name=\"api_key\"");
+    String good = rsa(k1, claims("agora:operator").build());
+    String expired =
+        rsa(
+            k1,
+            claims("agora:operator")
+                .expirationTime(Date.from(Instant.now().minusSeconds(600)))
+                .build());
+    record Case(String form, int status) {}
+    for (Case c :
+        List.of(
+            new Case("token=" + good, 303),
+            new Case("api_key=ci-key&token=", 303),
+            new Case("token=" + expired, 401),
+            new Case("api_key=ci-key&token=" + expired, 401), // a token given decides
+            new Case("token=", 401))) {
+      HttpResponse<String> r =
+          McpHttp.send(
+              HttpRequest.newBuilder(URI.create(server.url().replace("/mcp", "/console/login")))
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(HttpRequest.BodyPublishers.ofString(c.form())));
+      assertThat(r.statusCode()).as(c.form()).isEqualTo(c.status());
+      assertThat(r.headers().firstValue("Set-Cookie").isPresent()).isEqualTo(c.status() == 303);
+      assertThat(r.body()).doesNotContain(good, expired);
+    }
+  }
 }
