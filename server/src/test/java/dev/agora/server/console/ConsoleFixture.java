@@ -82,6 +82,8 @@ final class ConsoleFixture implements AutoCloseable {
             - {capabilities: "ccos.math.add", when: "true", action: require_approval}
         server:
           port: 0
+          # the tests go faster than a caller's default allowance (50 requests a second)
+          limits: {default: {calls_per_second: 1000000, bytes_per_second: 1GiB}}
           tenants: {acme: {capabilities: ["ccos.echo"]}}
           api_keys:
             - {name: ops, context: operator, sha256: "%s"}
