@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Connector;
@@ -57,6 +58,9 @@ public final class AgoraServer implements AutoCloseable {
 
   /** Connections waiting to be accepted, at most (the kernel may cap it lower: somaxconn). */
   private static final int ACCEPT_QUEUE = 4096;
+
+  /** A {@code .} or {@code ..} path segment, also percent-encoded. */
+  private static final Pattern DOT_SEGMENT = Pattern.compile("(^|/)(\\.|%2[eE]){1,2}(/|$|;|\\?)");
 
   /** The only paths served without the guard: liveness, which says nothing about the node. */
   private static final Set<String> PUBLIC = Set.of("/health", "/health/");
@@ -227,11 +231,18 @@ public final class AgoraServer implements AutoCloseable {
    */
   private void guard(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
-    if (PUBLIC.contains(request.getRequestURI())) {
+    String raw = request.getRequestURI();
+    if (DOT_SEGMENT.matcher(raw).find()) {
+      // every decision below is on the path the request is served at; a path that only gets there
+      // once its dot segments are removed (/console/static/../../mcp) is refused outright
+      refuse(response, 400, "a path with '.' or '..' segments is not served", "path", "");
+      return;
+    }
+    String uri = servedAt(request);
+    if (PUBLIC.contains(uri)) {
       chain.doFilter(request, response);
       return;
     }
-    String uri = request.getRequestURI();
     boolean card = uri.equals(A2aServlet.CARD) || uri.equals(A2aServlet.OLD_CARD);
     if (!sameSite(request, response)) {
       return;
@@ -304,6 +315,12 @@ public final class AgoraServer implements AutoCloseable {
         chain.doFilter(request, response);
       }
     }
+  }
+
+  /** The path the servlet container serves the request at: decoded, without dot segments. */
+  private static String servedAt(HttpServletRequest request) {
+    String info = request.getPathInfo();
+    return request.getServletPath() + (info == null ? "" : info);
   }
 
   /** Whether the request's Host is this server and its Origin allowed; refused if not. */
@@ -448,8 +465,8 @@ public final class AgoraServer implements AutoCloseable {
     }
     limits.charge(who.identity(), body.length);
     // A2A's HTTP+JSON and the REST API read bodies of their own kinds
-    boolean rest =
-        req.getRequestURI().startsWith("/a2a/") || req.getRequestURI().startsWith("/api/");
+    String at = servedAt(req);
+    boolean rest = at.startsWith("/a2a/") || at.startsWith("/api/");
     if (!rest && !looksLikeMessages(body)) {
       refuse(
           res,
