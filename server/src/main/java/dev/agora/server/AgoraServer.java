@@ -77,6 +77,7 @@ public final class AgoraServer implements AutoCloseable {
   private final A2aTasks a2aTasks;
   private final A2aServlet a2a;
   private final BearerTokens tokens;
+  private final Consumer<String> log;
   private final RestApi rest;
   private final Console console;
   private volatile Server jetty;
@@ -87,6 +88,7 @@ public final class AgoraServer implements AutoCloseable {
   private AgoraServer(AgoraNode node, AgoraConfig config, Consumer<String> log) {
     Marketplace marketplace = node.marketplace();
     this.node = node;
+    this.log = log;
     this.settings = ServerSection.of(config);
     this.callers = new Callers(config);
     this.rest = new RestApi(node, WHO, McpServlet.BODY, log);
@@ -393,11 +395,18 @@ public final class AgoraServer implements AutoCloseable {
       return a.caller();
     }
     if (verdict instanceof BearerTokens.Verdict.Refused r) {
-      if (r.status() == 503) {
+      if (r.status() == 503) { // the details (the server's URLs, its errors) go to the log only
+        log.accept("agora: OAuth: " + r.description());
         res.setHeader("Retry-After", "5");
-      } else {
-        res.setHeader("WWW-Authenticate", challenge(r));
+        refuse(
+            res,
+            503,
+            "the authorization server's keys cannot be had now; try again shortly",
+            r.error(),
+            "");
+        return null;
       }
+      res.setHeader("WWW-Authenticate", challenge(r));
       refuse(res, r.status(), "the bearer token is refused: " + r.description(), r.error(), "");
       return null;
     }

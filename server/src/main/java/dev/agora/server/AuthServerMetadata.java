@@ -57,6 +57,10 @@ final class AuthServerMetadata {
         throw new BearerTokens.Unreachable(
             where + ": jwks_uri '" + jwks + "' is not an http(s) URL");
       }
+      if (!ServerSection.secure(uri)) { // keys in the clear could be swapped on the way
+        throw new BearerTokens.Unreachable(
+            where + ": jwks_uri '" + jwks + "' must be https (plain http only on loopback)");
+      }
       return uri;
     } catch (URISyntaxException e) {
       throw new BearerTokens.Unreachable(where + ": jwks_uri is not a URL: " + e.getReason());

@@ -74,6 +74,9 @@ final class BearerTokens {
   private static final Pattern JWT =
       Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
 
+  /** What a subject may be made of (it is part of the caller's name in the Causal Chain). */
+  private static final Pattern SUBJECT = Pattern.compile("[A-Za-z0-9._@|+:~-]{1,255}");
+
   /** How long a failure to reach the authorization server is remembered before trying again. */
   private static final long RETRY_NANOS = 5_000_000_000L;
 
@@ -172,16 +175,15 @@ final class BearerTokens {
       return invalid(e.getMessage());
     }
     String subject = claims.getSubject();
-    if (subject.chars().anyMatch(Character::isISOControl)) {
-      return invalid("the token's subject holds a control character");
+    if (!SUBJECT.matcher(subject).matches()) {
+      // the subject becomes part of the caller's recorded name: no separators (/, spaces, " via "),
+      // no control characters, nothing to pass for another caller
+      return invalid("the token's subject is not 1 to 255 of A-Z a-z 0-9 . _ @ | + : ~ -");
     }
     Object tenant = claims.getClaim(settings.tenantClaim());
     if (tenant != null && !(tenant instanceof String t && tenants.containsKey(t))) {
       return invalid(
-          "the token's tenant ("
-              + settings.tenantClaim()
-              + " claim) is not one of this server's tenants "
-              + tenants.keySet());
+          "the token's tenant (" + settings.tenantClaim() + " claim) is not one of this server's");
     }
     List<String> granted = granted(claims);
     for (Map.Entry<String, SecurityContext> s : scopes.entrySet()) {

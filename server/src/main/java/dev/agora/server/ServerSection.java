@@ -175,6 +175,8 @@ public final class ServerSection implements ConfigSection<ServerSettings> {
       o.required("issuer");
     }
     URI jwks = o.httpUrl("jwks_url");
+    insecure(o, "issuer", issuer);
+    insecure(o, "jwks_url", jwks);
     String audience = o.string("audience", null);
     if (audience != null && audience.isBlank()) {
       o.problem("audience", "expected this server's resource URL, found an empty string");
@@ -201,6 +203,21 @@ public final class ServerSection implements ConfigSection<ServerSettings> {
     return issuer == null
         ? null
         : new ServerSettings.OAuth(issuer, jwks, audience, scopes, skew, tenantClaim);
+  }
+
+  /** Keys fetched in the clear can be swapped on the way, and tokens forged with them. */
+  private static void insecure(Fields o, String key, URI u) {
+    if (u != null && !secure(u)) {
+      o.problem(key, "'" + u + "' must be https (plain http only on loopback)");
+    }
+  }
+
+  /** https, or http to this machine (a development authorization server). */
+  static boolean secure(URI u) {
+    String host = u.getHost();
+    return "https".equals(u.getScheme())
+        || (host != null
+            && (host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]")));
   }
 
   /** {@code server.a2a}: the agent endpoint (docs/A2A.md). */

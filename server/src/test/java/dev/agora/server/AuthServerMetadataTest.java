@@ -87,14 +87,16 @@ class AuthServerMetadataTest {
             "/ftp", "{\"issuer\":\"" + base + "\",\"jwks_uri\":\"ftp://keys\"}",
             "/space", "{\"issuer\":\"" + base + "\",\"jwks_uri\":\"http://a b\"}",
             "/garbage", "<html>not json",
-            "/number", "{\"issuer\":\"" + base + "\",\"jwks_uri\":7}");
+            "/number", "{\"issuer\":\"" + base + "\",\"jwks_uri\":7}",
+            "/clear", "{\"issuer\":\"" + base + "\",\"jwks_uri\":\"http://keys.example/jwks\"}");
     Map<String, String> why =
         Map.of(
             "/none", "has no jwks_uri",
             "/ftp", "jwks_uri 'ftp://keys' is not an http(s) URL",
             "/space", "jwks_uri is not a URL",
             "/garbage", base + "/garbage: ",
-            "/number", "has no jwks_uri");
+            "/number", "has no jwks_uri",
+            "/clear", "must be https (plain http only on loopback)");
     docs.putAll(bad);
     for (String path : bad.keySet()) {
       assertThatThrownBy(

@@ -250,6 +250,10 @@ class OAuthTest {
     wrong.put("no expiry", rsa(k1, claims("agora:agent").expirationTime(null).build()));
     wrong.put(
         "subject with a line break", rsa(k1, claims("agora:agent").subject("al\nice").build()));
+    wrong.put(
+        "subject passing for a nested call",
+        rsa(k1, claims("agora:agent").subject("alice via bank.transfer").build()));
+    wrong.put("subject with a slash", rsa(k1, claims("agora:agent").subject("x/ci").build()));
     wrong.put("alg none", new PlainJWT(claims("agora:agent").build()).serialize());
     SignedJWT hs = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims("agora:agent").build());
     hs.sign(
@@ -300,7 +304,9 @@ class OAuthTest {
           bearer(rsa(k1, claims("agora:operator").claim("tenant", tenant).build()))
               .post(McpHttp.INITIALIZE, null);
       assertThat(r.statusCode()).as(String.valueOf(tenant)).isEqualTo(401);
-      assertThat(r.body()).contains("is not one of this server's tenants [acme]");
+      assertThat(r.body())
+          .contains("is not one of this server's")
+          .doesNotContain("acme"); // the tenants' names are not told
     }
   }
 
@@ -352,9 +358,15 @@ class OAuthTest {
               .post(McpHttp.INITIALIZE, null);
       assertThat(r.statusCode()).isEqualTo(503);
       assertThat(r.headers().firstValue("Retry-After")).hasValue("5");
+      // the caller is told to come back; the server's URLs and errors go to the log only
       assertThat(r.body())
-          .contains("the authorization server http://127.0.0.1:9 gives no key set")
-          .contains("/.well-known/openid-configuration");
+          .contains("the authorization server's keys cannot be had now")
+          .doesNotContain("127.0.0.1:9");
+      assertThat(lines)
+          .anyMatch(
+              l ->
+                  l.contains("the authorization server http://127.0.0.1:9 gives no key set")
+                      && l.contains("/.well-known/openid-configuration"));
     }
   }
 

@@ -168,6 +168,8 @@ class RestApiTest {
     Answer one = get("/api/v1/capabilities/ccos.math.add", AGENT);
     assertThat(one.get("id")).isEqualTo(Value.of("ccos.math.add"));
     assertThat(one.get("input_schema")).isNotNull();
+    assertThat(Json.write(one.get("provider"))).isEqualTo("{\"type\":\"local\"}");
+
     problem(
         get("/api/v1/capabilities/ccos.io.log", AGENT),
         404,
@@ -253,6 +255,11 @@ class RestApiTest {
     assertThat(added.text()).contains("rest.double").contains("registered");
     assertThat(post("/api/v1/capabilities/rest.double/call", AGENT, "21").get("result"))
         .isEqualTo(Value.of(42));
+    // how it runs is the operator's to see
+    assertThat(Json.write(get("/api/v1/capabilities/rest.double", OPS).get("provider")))
+        .contains("(fn [x] (* 2 x))");
+    assertThat(Json.write(get("/api/v1/capabilities/rest.double", AGENT).get("provider")))
+        .isEqualTo("{\"type\":\"local\"}");
     problem(
         post("/api/v1/capabilities", OPS, "{\"id\": \"x\"}"), 400, "InvalidManifest", "'provider'");
     problem(

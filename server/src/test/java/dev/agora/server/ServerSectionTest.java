@@ -333,6 +333,19 @@ class ServerSectionTest {
         Assertions.catchThrowableOfType(
             DocumentException.class, () -> load(new ServerSection(n -> null), none));
     assertThat(e2.problems().toString()).contains("server.oauth.scopes: name at least one scope");
+    Path clear =
+        write(
+            "contexts: {ops: {level: full}}\nserver: {oauth: {issuer: \"http://auth.example.com\","
+                + " jwks_url: \"http://localhost:8080/jwks\", scopes: {a: ops}}}\n");
+    DocumentException e3 =
+        Assertions.catchThrowableOfType(
+            DocumentException.class, () -> load(new ServerSection(n -> null), clear));
+    assertThat(e3.problems())
+        .singleElement()
+        .asString()
+        .contains(
+            "server.oauth.issuer: 'http://auth.example.com' must be https (plain http only on"
+                + " loopback)");
   }
 
   @Test

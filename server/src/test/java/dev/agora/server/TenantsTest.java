@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -122,11 +123,38 @@ class TenantsTest {
         """;
     HttpResponse<String> refused = send("POST", "/api/v1/capabilities", "acme", outside);
     assertThat(refused.statusCode()).isEqualTo(403);
-    assertThat(refused.body()).contains("not among the capabilities of tenant 'acme'");
+    assertThat(refused.body())
+        .contains("tenant 'acme' changes only capabilities named acme.…, not 'globex.thing'");
     assertThat(
             send("POST", "/api/v1/capabilities", "acme", outside.replace("globex.", "acme."))
                 .statusCode())
         .isEqualTo(200);
+    // nor anything but RTFS: a process, a Java handler of the node, an upstream would reach past it
+    for (String provider :
+        List.of(
+            "{\"type\": \"process\", \"command\": [\"sh\", \"-c\", \"id\"]}",
+            "{\"type\": \"local\", \"handler\": \"ccos.echo\"}",
+            "{\"type\": \"http\", \"url\": \"http://127.0.0.1:1/x\"}")) {
+      HttpResponse<String> r =
+          send(
+              "POST",
+              "/api/v1/capabilities",
+              "acme",
+              outside
+                  .replace("globex.thing", "acme.sneaky")
+                  .replace("{\"type\": \"local\", \"implementation\": \"(fn [x] x)\"}", provider));
+      assertThat(r.statusCode()).as(provider + ": " + r.body()).isEqualTo(403);
+      assertThat(r.body()).contains("a tenant registers capabilities implemented in RTFS only");
+    }
+    // nor a capability it may call but other tenants share
+    assertThat(
+            send(
+                    "POST",
+                    "/api/v1/capabilities",
+                    "acme",
+                    outside.replace("globex.thing", "ccos.math.add").replace("1.0.0", "9.0.0"))
+                .body())
+        .contains("changes only capabilities named acme.");
     assertThat(send("DELETE", "/api/v1/capabilities/ccos.echo", "acme", null).statusCode())
         .isEqualTo(403);
     assertThat(send("POST", "/api/v1/capabilities/ccos.echo/approve", "acme", null).statusCode())

@@ -4,6 +4,7 @@ import dev.agora.chain.Receipt;
 import dev.agora.core.Marketplace;
 import dev.agora.core.call.CallRequest;
 import dev.agora.core.call.Receipted;
+import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.doc.Document;
 import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.doc.Documents;
@@ -11,6 +12,7 @@ import dev.agora.core.doc.Documents.Format;
 import dev.agora.core.json.Json;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Manifests;
+import dev.agora.core.manifest.ProviderSpec;
 import dev.agora.core.registry.Query;
 import dev.agora.core.registry.Registry;
 import dev.agora.rtfs.Dict;
@@ -36,7 +38,7 @@ final class Capabilities {
     for (CapabilityManifest m :
         marketplace.registry().search(new Query(null, null, null, q, Integer.MAX_VALUE))) {
       if (marketplace.mayCall(r.caller(), m)) {
-        visible.add(manifest(m));
+        visible.add(manifest(m, r));
       }
     }
     return Page.of(visible, r);
@@ -44,7 +46,7 @@ final class Capabilities {
 
   /** One capability (its highest version, or {@code version}), if the caller may call it. */
   Value show(Request r) {
-    return manifest(visible(r));
+    return manifest(visible(r), r);
   }
 
   /** Calls it with the body as its input, through the one call path, as the caller. */
@@ -79,7 +81,7 @@ final class Capabilities {
     }
     List<Value> done = new ArrayList<>();
     for (CapabilityManifest m : loaded.manifests()) {
-      inTenant(r, m.id());
+      tenantMayRegister(r, m);
     }
     for (CapabilityManifest m : loaded.manifests()) {
       Registry.Change change = marketplace.register(m, "api " + r.caller().identity());
@@ -126,7 +128,7 @@ final class Capabilities {
     for (Registry.Refused refused : marketplace.registry().refusals().values()) {
       if (refused.refusal().quarantined() && tenantHas(r, refused.manifest().id())) {
         out.add(
-            manifest(refused.manifest())
+            manifest(refused.manifest(), r)
                 .assoc(Value.keyword("quarantine"), Value.of(refused.refusal().why())));
       }
     }
@@ -153,17 +155,45 @@ final class Capabilities {
         || r.caller().tenant().capabilities().stream().anyMatch(g -> g.matches(id));
   }
 
-  /** Refuses a change to a capability outside the caller's tenant (403). */
+  /**
+   * Refuses a change to a capability a tenant's caller does not own (403): a tenant changes only
+   * ids in its own namespace ({@code <tenant>.…}), never a capability other tenants may share.
+   */
   private static void inTenant(Request r, String id) {
-    if (!tenantHas(r, id)) {
+    SecurityContext.Tenant t = r.caller().tenant();
+    if (t != null && !id.startsWith(t.name() + ".")) {
       throw new Problem(
           403,
           "Forbidden",
-          "'"
+          "tenant '"
+              + t.name()
+              + "' changes only capabilities named "
+              + t.name()
+              + ".…, not '"
               + id
-              + "' is not among the capabilities of tenant '"
-              + r.caller().tenant().name()
               + "'");
+    }
+  }
+
+  /**
+   * A tenant's caller registers only in its namespace, and only capabilities implemented in RTFS
+   * (whose nested calls stay confined to the tenant): no process, plugin, upstream or Java handler
+   * of the node, which would reach past the tenant.
+   */
+  private static void tenantMayRegister(Request r, CapabilityManifest m) {
+    inTenant(r, m.id());
+    if (r.caller().tenant() != null
+        && !(m.provider() instanceof ProviderSpec.Local local
+            && local.handler() == null
+            && local.options().get(Value.keyword("implementation")) != null)) {
+      throw new Problem(
+          403,
+          "Forbidden",
+          "a tenant registers capabilities implemented in RTFS only (provider {type: local,"
+              + " implementation: …}); '"
+              + m.id()
+              + "' has provider "
+              + m.provider().type());
     }
   }
 
@@ -187,8 +217,20 @@ final class Capabilities {
     return m;
   }
 
-  private static Dict manifest(CapabilityManifest m) {
-    return Manifests.asText(m.toValue());
+  /**
+   * A manifest as {@code r}'s caller may see it: whole for a full context of no tenant; for anyone
+   * else the provider is only its type — where and how a capability runs (upstream URLs, commands,
+   * servers) is the operator's business.
+   */
+  private static Dict manifest(CapabilityManifest m, Request r) {
+    Dict whole = Manifests.asText(m.toValue());
+    SecurityContext c = r.caller();
+    if (c.level() == SecurityContext.Level.FULL && c.tenant() == null) {
+      return whole;
+    }
+    return whole.assoc(
+        Value.keyword("provider"),
+        Dict.builder().put("type", Value.of(m.provider().type())).build());
   }
 
   static Value jsonSafe(Value v) {

@@ -71,7 +71,7 @@ public final class RestApi {
     cfg.get(
         OPENAPI,
         ctx ->
-            ctx.contentType("application/json")
+            ctx.contentType("application/json; charset=utf-8")
                 .result(Json.write(OpenApi.document(routes, base(ctx)))));
   }
 
@@ -127,12 +127,12 @@ public final class RestApi {
                   + "; its log says why"));
       return;
     }
-    ctx.status(200).contentType("application/json").result(Json.write(out));
+    ctx.status(200).contentType("application/json; charset=utf-8").result(Json.write(out));
   }
 
   private static void problem(Context ctx, Problem p) {
     ctx.status(p.status())
-        .contentType("application/problem+json")
+        .contentType("application/problem+json; charset=utf-8")
         .result(Json.write(p.body(ctx.path())));
   }
 }
