@@ -181,6 +181,12 @@ final class BearerTokens {
       return invalid("the token's subject is not 1 to 255 of A-Z a-z 0-9 . _ @ | + : ~ -");
     }
     Object tenant = claims.getClaim(settings.tenantClaim());
+    if (tenant == null && settings.requireTenant()) {
+      return invalid(
+          "the token names no tenant ("
+              + settings.tenantClaim()
+              + " claim; server.oauth.require_tenant)");
+    }
     if (tenant != null && !(tenant instanceof String t && tenants.containsKey(t))) {
       return invalid(
           "the token's tenant (" + settings.tenantClaim() + " claim) is not one of this server's");

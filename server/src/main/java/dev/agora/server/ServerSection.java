@@ -199,10 +199,12 @@ public final class ServerSection implements ConfigSection<ServerSettings> {
     }
     Duration skew = o.duration("clock_skew", Duration.ofSeconds(60));
     String tenantClaim = o.string("tenant_claim", "tenant");
+    boolean requireTenant = o.bool("require_tenant", false);
     o.rejectUnknown();
     return issuer == null
         ? null
-        : new ServerSettings.OAuth(issuer, jwks, audience, scopes, skew, tenantClaim);
+        : new ServerSettings.OAuth(
+            issuer, jwks, audience, scopes, skew, tenantClaim, requireTenant);
   }
 
   /** Keys fetched in the clear can be swapped on the way, and tokens forged with them. */

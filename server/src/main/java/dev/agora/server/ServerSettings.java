@@ -167,7 +167,8 @@ public record ServerSettings(
    * @param scopes scope → context name, in the order they are tried
    * @param clockSkew how far {@code exp} and {@code nbf} may be off
    * @param tenantClaim the claim naming the token's tenant ({@code server.tenants}); a token
-   *     without it belongs to no tenant
+   *     without it belongs to no tenant, unless {@code requireTenant}
+   * @param requireTenant whether a token must name a tenant (one without is refused)
    */
   public record OAuth(
       URI issuer,
@@ -175,7 +176,8 @@ public record ServerSettings(
       String audience,
       Map<String, String> scopes,
       Duration clockSkew,
-      String tenantClaim) {
+      String tenantClaim,
+      boolean requireTenant) {
 
     public OAuth {
       scopes = Collections.unmodifiableMap(new LinkedHashMap<>(scopes));

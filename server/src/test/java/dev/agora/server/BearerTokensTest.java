@@ -39,7 +39,8 @@ class BearerTokensTest {
         audience,
         Map.of("agora:agent", "agent"),
         Duration.ofSeconds(60),
-        "tenant");
+        "tenant",
+        false);
   }
 
   @Test

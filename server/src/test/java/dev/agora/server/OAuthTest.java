@@ -311,6 +311,28 @@ class OAuthTest {
   }
 
   @Test
+  void withRequireTenantATokenMustNameOne() throws Exception {
+    String oauth = "require_tenant: true\n    issuer: \"" + issuer + "\"";
+    try (AgoraNode n = open(oauth, l -> {});
+        AgoraServer s = AgoraServer.start(n, n.config(), l -> {})) {
+      HttpResponse<String> none =
+          bearerTo(s, rsa(k1, claims("agora:agent").audience(s.url()).build()))
+              .post(McpHttp.INITIALIZE, null);
+      assertThat(none.statusCode()).isEqualTo(401);
+      assertThat(none.body()).contains("the token names no tenant (tenant claim");
+      assertThat(
+              bearerTo(
+                      s,
+                      rsa(
+                          k1,
+                          claims("agora:agent").audience(s.url()).claim("tenant", "acme").build()))
+                  .post(McpHttp.INITIALIZE, null)
+                  .statusCode())
+          .isEqualTo(200);
+    }
+  }
+
+  @Test
   void aTokenWithoutAMappedScopeIsForbiddenNamingTheScopes() throws Exception {
     HttpResponse<String> r =
         bearer(rsa(k1, claims("openid profile").build())).post(McpHttp.INITIALIZE, null);

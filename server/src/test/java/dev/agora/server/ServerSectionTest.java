@@ -298,6 +298,7 @@ class ServerSectionTest {
     assertThat(o.audience()).isNull();
     assertThat(o.jwksUrl()).isNull();
     assertThat(o.clockSkew()).hasSeconds(60);
+    assertThat(o.requireTenant()).isFalse();
     assertThat(o.scopes())
         .containsExactly(Map.entry("agora:operator", "ops"), Map.entry("agora:agent", "agent"));
     assertThat(ServerSettings.DEFAULT.oauth()).isNull();
@@ -327,7 +328,7 @@ class ServerSectionTest {
             "agora.yaml:7: server.oauth.clock_skew: expected a positive duration such as \"500ms\","
                 + " \"30s\" or \"5m\", found \"never\" (string)",
             "agora.yaml:8: server.oauth.client_secret: unknown key 'client_secret'; known keys are"
-                + " issuer, jwks_url, audience, scopes, clock_skew, tenant_claim");
+                + " issuer, jwks_url, audience, scopes, clock_skew, tenant_claim, require_tenant");
     Path none = write("contexts: {ops: {level: full}}\nserver: {oauth: {issuer: \"https://a\"}}\n");
     DocumentException e2 =
         Assertions.catchThrowableOfType(
