@@ -240,7 +240,14 @@ public final class AgoraServer implements AutoCloseable {
       refuse(response, 400, "a path with '.' or '..' segments is not served", "path", "");
       return;
     }
-    String uri = servedAt(request);
+    String uri;
+    try {
+      uri = servedAt(request);
+    } catch (IllegalArgumentException ambiguous) { // Jetty's word for //x, %2F and the like
+      refuse(
+          response, 400, "an ambiguous path is not served: " + ambiguous.getMessage(), "path", "");
+      return;
+    }
     if (PUBLIC.contains(uri)) {
       chain.doFilter(request, response);
       return;

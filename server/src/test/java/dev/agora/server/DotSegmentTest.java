@@ -32,7 +32,9 @@ class DotSegmentTest {
               "/console/static/%2e%2e/%2E%2E/mcp",
               "/health/../mcp",
               "/api/./v1/stats",
-              "/console/static/./../../mcp")) {
+              "/console/static/./../../mcp",
+              "//mcp",
+              "/console/static//../mcp")) {
         McpHttp.Raw r =
             McpHttp.raw(
                 port,
