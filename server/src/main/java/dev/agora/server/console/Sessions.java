@@ -15,9 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The console's logins: a random 256-bit session id (the cookie) mapped to the caller's security
- * context and a CSRF token of the same strength, forgotten after {@code idle} without a request.
- * Sessions are kept by the SHA-256 of their id, so the ids themselves are held nowhere but in the
- * browser's cookie.
+ * context and a CSRF token of the same strength, forgotten after {@code idle} without a request,
+ * and {@link #LIFETIME} after the login however busy it is (a key revoked or a token expired since
+ * does not live on in a browser that keeps asking). Sessions are kept by the SHA-256 of their id,
+ * so the ids themselves are held nowhere but in the browser's cookie.
  */
 final class Sessions {
 
@@ -25,11 +26,13 @@ final class Sessions {
   static final class Session {
     private final SecurityContext caller;
     private final String csrf;
+    private final Instant created;
     private volatile Instant lastSeen;
 
     private Session(SecurityContext caller, String csrf, Instant now) {
       this.caller = caller;
       this.csrf = csrf;
+      this.created = now;
       this.lastSeen = now;
     }
 
@@ -52,6 +55,9 @@ final class Sessions {
 
   /** A new session: its id, for the cookie, and the session. */
   record Created(String id, Session session) {}
+
+  /** How long a session lasts at most, however busy: one working day. */
+  static final Duration LIFETIME = Duration.ofHours(8);
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -102,7 +108,7 @@ final class Sessions {
   }
 
   private boolean expired(Session s, Instant now) {
-    return !now.isBefore(s.lastSeen.plus(idle));
+    return !now.isBefore(s.lastSeen.plus(idle)) || !now.isBefore(s.created.plus(LIFETIME));
   }
 
   private static String random() {

@@ -72,6 +72,21 @@ class ConsolePiecesTest {
   }
 
   @Test
+  void aBusySessionStillEndsAtItsLifetime() {
+    Moving clock = new Moving();
+    Sessions sessions = new Sessions(Duration.ofMinutes(30), clock);
+    Sessions.Created c = sessions.create(SecurityContext.full("ops"));
+    Duration used = Duration.ZERO;
+    while (used.plus(Duration.ofMinutes(20)).compareTo(Sessions.LIFETIME) < 0) {
+      clock.now = clock.now.plus(Duration.ofMinutes(20));
+      used = used.plus(Duration.ofMinutes(20));
+      assertThat(sessions.find(c.id())).as("after %s", used).isSameAs(c.session());
+    }
+    clock.now = clock.now.plus(Sessions.LIFETIME.minus(used));
+    assertThat(sessions.find(c.id())).as("at its lifetime, however busy").isNull();
+  }
+
+  @Test
   void expiredSessionsAreDroppedWhenAnotherLogsIn() {
     Moving clock = new Moving();
     Sessions sessions = new Sessions(Duration.ofMinutes(30), clock);
