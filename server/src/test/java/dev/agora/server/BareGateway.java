@@ -40,6 +40,17 @@ record BareGateway(AgoraNode node, AgoraServer server) implements AutoCloseable 
         """
                 .formatted(GatewayFixture.sha(key), serverYaml)
             + topLevelYaml);
+    return open(file, log);
+  }
+
+  /** A node of the whole agora.yaml {@code yaml}, written in {@code dir}, serving on its port. */
+  static BareGateway of(Path dir, String yaml, Consumer<String> log) throws IOException {
+    Path file = dir.resolve("agora.yaml");
+    Files.writeString(file, yaml);
+    return open(file, log);
+  }
+
+  private static BareGateway open(Path file, Consumer<String> log) {
     AgoraConfig cfg = ConfigLoader.load(file).withStorage(AgoraConfig.Storage.MEMORY);
     AgoraNode node = AgoraNode.open(cfg, EventSink.NONE, log);
     node.marketplace().bootstrap();

@@ -43,6 +43,7 @@ class RestApiTest {
   static final String AGENT = "agent-rest-key";
 
   @TempDir static Path dir;
+  static BareGateway g;
   static AgoraNode node;
   static AgoraServer server;
   static String base;
@@ -50,10 +51,10 @@ class RestApiTest {
 
   @BeforeAll
   static void start() throws IOException {
-    Path file = dir.resolve("agora.yaml");
-    Files.writeString(
-        file,
-        """
+    g =
+        BareGateway.of(
+            dir,
+            """
         contexts:
           operator: {level: full}
           agent: {level: controlled, allow: ["ccos.echo", "ccos.math.*", "rest.*"]}
@@ -68,21 +69,19 @@ class RestApiTest {
             - {name: bot, context: agent, sha256: "%s"}
             - {name: path, context: operator, sha256: "%s"}
         """
-            .formatted(
-                GatewayFixture.sha(OPS),
-                GatewayFixture.sha(AGENT),
-                GatewayFixture.sha(System.getenv("PATH"))));
-    AgoraConfig cfg = ConfigLoader.load(file).withStorage(AgoraConfig.Storage.MEMORY);
-    node = AgoraNode.open(cfg, EventSink.NONE, log::add);
-    node.marketplace().bootstrap();
-    server = AgoraServer.start(node, cfg, log::add);
+                .formatted(
+                    GatewayFixture.sha(OPS),
+                    GatewayFixture.sha(AGENT),
+                    GatewayFixture.sha(System.getenv("PATH"))),
+            log::add);
+    node = g.node();
+    server = g.server();
     base = server.url().replace("/mcp", "");
   }
 
   @AfterAll
   static void stop() {
-    server.close();
-    node.close();
+    g.close();
   }
 
   record Answer(int status, String type, Value body) {

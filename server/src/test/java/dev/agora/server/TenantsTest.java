@@ -2,10 +2,7 @@ package dev.agora.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agora.chain.event.EventSink;
 import dev.agora.core.AgoraNode;
-import dev.agora.core.config.AgoraConfig;
-import dev.agora.core.config.ConfigLoader;
 import dev.agora.core.json.Json;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
@@ -13,7 +10,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -32,16 +28,17 @@ import org.junit.jupiter.api.io.TempDir;
 class TenantsTest {
 
   @TempDir static Path dir;
+  static BareGateway g;
   static AgoraNode node;
   static AgoraServer server;
   static String base;
 
   @BeforeAll
   static void start() throws IOException {
-    Path file = dir.resolve("agora.yaml");
-    Files.writeString(
-        file,
-        """
+    g =
+        BareGateway.of(
+            dir,
+            """
         contexts:
           operator: {level: full}
         default_context: operator
@@ -62,23 +59,21 @@ class TenantsTest {
             - {name: initech-2, context: operator, tenant: initech, sha256: "%s"}
             - {name: root, context: operator, sha256: "%s"}
         """
-            .formatted(
-                GatewayFixture.sha("acme"),
-                GatewayFixture.sha("globex"),
-                GatewayFixture.sha("initech-1"),
-                GatewayFixture.sha("initech-2"),
-                GatewayFixture.sha("root")));
-    AgoraConfig cfg = ConfigLoader.load(file).withStorage(AgoraConfig.Storage.MEMORY);
-    node = AgoraNode.open(cfg, EventSink.NONE, l -> {});
-    node.marketplace().bootstrap();
-    server = AgoraServer.start(node, cfg, l -> {});
+                .formatted(
+                    GatewayFixture.sha("acme"),
+                    GatewayFixture.sha("globex"),
+                    GatewayFixture.sha("initech-1"),
+                    GatewayFixture.sha("initech-2"),
+                    GatewayFixture.sha("root")),
+            l -> {});
+    node = g.node();
+    server = g.server();
     base = server.url().replace("/mcp", "");
   }
 
   @AfterAll
   static void stop() {
-    server.close();
-    node.close();
+    g.close();
   }
 
   static HttpResponse<String> send(String method, String path, String key, String body) {

@@ -74,7 +74,8 @@ public final class ChainJson {
     }
   }
 
-  private static Value jsonSafe(Value v) {
+  /** {@code v} if JSON can hold it, else its RTFS text (NaN, functions): safe to write as JSON. */
+  public static Value jsonSafe(Value v) {
     try {
       Json.write(v);
       return v;

@@ -9,6 +9,7 @@ import dev.agora.core.doc.Document;
 import dev.agora.core.doc.DocumentProblem;
 import dev.agora.core.doc.Documents;
 import dev.agora.core.doc.Documents.Format;
+import dev.agora.core.json.ChainJson;
 import dev.agora.core.json.Json;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Manifests;
@@ -16,7 +17,6 @@ import dev.agora.core.manifest.ProviderSpec;
 import dev.agora.core.registry.Query;
 import dev.agora.core.registry.Registry;
 import dev.agora.rtfs.Dict;
-import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.Vec;
 import java.util.ArrayList;
@@ -55,10 +55,10 @@ final class Capabilities {
     CallRequest call = new CallRequest(m.id(), m.version(), r.json(), r.caller(), null, null, null);
     Dict.Builder out = Dict.builder();
     if (marketplace.receiptMode() == Receipt.Mode.OFF) {
-      return out.put("result", jsonSafe(marketplace.call(call))).build();
+      return out.put("result", ChainJson.jsonSafe(marketplace.call(call))).build();
     }
     Receipted done = marketplace.callWithReceipt(call);
-    return out.put("result", jsonSafe(done.result()))
+    return out.put("result", ChainJson.jsonSafe(done.result()))
         .put("receipt", Json.parse(done.receipt().json()))
         .build();
   }
@@ -231,14 +231,5 @@ final class Capabilities {
     return whole.assoc(
         Value.keyword("provider"),
         Dict.builder().put("type", Value.of(m.provider().type())).build());
-  }
-
-  static Value jsonSafe(Value v) {
-    try {
-      Json.write(v);
-      return v;
-    } catch (RuntimeException e) {
-      return Value.of(Printer.print(v));
-    }
   }
 }

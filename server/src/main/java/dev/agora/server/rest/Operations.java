@@ -5,6 +5,7 @@ import dev.agora.core.PlanRunner;
 import dev.agora.core.approval.Approval;
 import dev.agora.core.approval.ApprovalException;
 import dev.agora.core.config.RtfsSection;
+import dev.agora.core.json.ChainJson;
 import dev.agora.core.spi.DiscoverySource;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
@@ -49,7 +50,7 @@ final class Operations {
     }
     return Dict.builder()
         .put("plan", Value.of(o.planId()))
-        .put("value", Capabilities.jsonSafe(o.value()))
+        .put("value", ChainJson.jsonSafe(o.value()))
         .put("output", Value.of(output))
         .put("took_ms", Value.of(o.took().toNanos() / 1e6))
         .build();
