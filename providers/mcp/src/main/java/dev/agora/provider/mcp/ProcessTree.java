@@ -102,7 +102,7 @@ final class ProcessTree {
    * Waits, at most {@code limit}, until every process of {@code tree} has exited. Only the root is
    * Agora's child; the others cannot be waited for, only looked at, every {@link #LOOK}.
    */
-  private static boolean allExited(List<ProcessHandle> tree, Duration limit) {
+  static boolean allExited(List<ProcessHandle> tree, Duration limit) {
     long end = System.nanoTime() + limit.toNanos();
     while (tree.stream().anyMatch(ProcessTree::running)) {
       long left = end - System.nanoTime();

@@ -46,8 +46,14 @@ class ProcessTreeTest {
     }
   }
 
+  /**
+   * Every process of {@code tree} ends soon: a SIGKILLed orphan is reaped by its new parent, not by
+   * us, and on a busy machine that may take longer than {@link ProcessTree#KILL}.
+   */
   private static void assertGone(List<ProcessHandle> tree) {
-    assertThat(tree).noneMatch(ProcessTree::running);
+    assertThat(ProcessTree.allExited(tree, Duration.ofSeconds(30)))
+        .as("every process of %s ended", tree)
+        .isTrue();
   }
 
   @Test
@@ -78,8 +84,9 @@ class ProcessTreeTest {
   void aTreeThatIgnoresSigtermIsKilled() throws Exception {
     ProcessHandle root = start("trap '' TERM; sleep 300 & sleep 300 & echo r; wait", 3);
     List<ProcessHandle> tree = ProcessTree.tree(root);
+    // SIGKILL was needed; on a busy machine its processes may outlast the short wait for them
     assertThat(ProcessTree.stop(root, this::closeInput, Duration.ZERO, Duration.ofMillis(50)))
-        .isEqualTo(ProcessTree.Ended.KILLED);
+        .isIn(ProcessTree.Ended.KILLED, ProcessTree.Ended.LINGERING);
     assertGone(tree);
   }
 
@@ -87,7 +94,7 @@ class ProcessTreeTest {
   void killTakesTheWholeTreeAtOnce() throws Exception {
     ProcessHandle root = start("sleep 300 & sleep 300 & echo r; exec cat", 3);
     List<ProcessHandle> tree = ProcessTree.tree(root);
-    assertThat(ProcessTree.kill(root)).isEqualTo(ProcessTree.Ended.KILLED);
+    assertThat(ProcessTree.kill(root)).isIn(ProcessTree.Ended.KILLED, ProcessTree.Ended.LINGERING);
     assertGone(tree);
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(process.waitFor()).isEqualTo(128 + 9);
@@ -106,8 +113,7 @@ class ProcessTreeTest {
     System.out.println("interrupted stop: " + how + " in " + ms + " ms");
     assertThat(ms).as("no step waited its five minutes").isLessThan(60_000);
     assertThat(how).isIn(ProcessTree.Ended.KILLED, ProcessTree.Ended.LINGERING);
-    ProcessTree.kill(root);
-    assertGone(tree);
+    assertGone(tree); // the stop sent SIGKILL to the whole tree before it hurried on
   }
 
   @Test
