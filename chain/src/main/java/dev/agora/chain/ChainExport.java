@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,40 +40,51 @@ public final class ChainExport {
 
   /** Writes the log up to a fresh (or current) checkpoint; returns that checkpoint. */
   public static Checkpoint write(CausalChain chain, Path file) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Checkpoint c;
+    try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+      c = write(chain, w);
+    }
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return c;
+  }
+
+  /**
+   * Writes the log up to a fresh (or current) checkpoint to {@code w}, as JSON Lines; returns that
+   * checkpoint. {@code w} is left open.
+   */
+  public static Checkpoint write(CausalChain chain, Writer w) throws IOException {
     Ledger ledger = chain.ledger();
     Checkpoint c = ledger.latestCheckpoint();
     ChainStore store = ledger.store();
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-      ObjectNode head = JSON.createObjectNode();
-      head.put("format", FORMAT)
-          .put("origin", c.origin())
-          .put("size", c.size())
-          .put("checkpoint", c.note())
-          .put("key", ledger.key().verifier().encoded());
-      w.write(JSON.writeValueAsString(head));
-      w.write('\n');
-      try {
-        store.scan(
-            0,
-            c.size(),
-            e -> {
-              ObjectNode line = JSON.createObjectNode();
-              line.put("index", e.index())
-                  .put("body", Base64.getEncoder().encodeToString(e.body()))
-                  .put("chain", Hashes.hex(e.chainHash()));
-              try {
-                w.write(JSON.writeValueAsString(line));
-                w.write('\n');
-              } catch (IOException x) {
-                throw new UncheckedIOException(x);
-              }
-            });
-      } catch (UncheckedIOException x) {
-        throw x.getCause();
-      }
+    ObjectNode head = JSON.createObjectNode();
+    head.put("format", FORMAT)
+        .put("origin", c.origin())
+        .put("size", c.size())
+        .put("checkpoint", c.note())
+        .put("key", ledger.key().verifier().encoded());
+    w.write(JSON.writeValueAsString(head));
+    w.write('\n');
+    try {
+      store.scan(
+          0,
+          c.size(),
+          e -> {
+            ObjectNode line = JSON.createObjectNode();
+            line.put("index", e.index())
+                .put("body", Base64.getEncoder().encodeToString(e.body()))
+                .put("chain", Hashes.hex(e.chainHash()));
+            try {
+              w.write(JSON.writeValueAsString(line));
+              w.write('\n');
+            } catch (IOException x) {
+              throw new UncheckedIOException(x);
+            }
+          });
+    } catch (UncheckedIOException x) {
+      throw x.getCause();
     }
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    w.flush();
     return c;
   }
 

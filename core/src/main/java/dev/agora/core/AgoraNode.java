@@ -2,20 +2,25 @@ package dev.agora.core;
 
 import dev.agora.chain.CausalChain;
 import dev.agora.chain.ChainKey;
+import dev.agora.chain.Entry;
 import dev.agora.chain.Ledger;
 import dev.agora.chain.Receipt;
 import dev.agora.chain.ReceiptIssuer;
 import dev.agora.chain.event.EventSink;
+import dev.agora.chain.event.EventType;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.config.ReceiptsSection;
 import dev.agora.core.spi.Store;
 import dev.agora.core.spi.StoreException;
 import dev.agora.core.store.Stores;
+import dev.agora.rtfs.Dict;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * One running Agora: the configured store, the node's signing key, the Causal Chain writing to that
@@ -115,6 +120,35 @@ public final class AgoraNode implements AutoCloseable {
   public Receipt complete(Receipt r) {
     ledger.flush();
     return r.withProof(chain.prove(r.action()));
+  }
+
+  /**
+   * The receipt of a recorded call, made again from the log: {@code actionId} names the call's
+   * {@code CapabilityCall} or its outcome. Unsigned and completed by the entry's inclusion proof,
+   * which makes it good however receipts were made when the call ran; empty when there is no such
+   * action, or it is not a call recorded with receipts on (its outcome binds no digests).
+   */
+  public Optional<Receipt> receipt(String actionId) {
+    ledger.flush();
+    Optional<Entry> found = chain.get(actionId);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    Stream<Entry> candidates =
+        found.get().action().type() == EventType.CapabilityCall
+            ? chain.children(actionId).stream()
+            : Stream.of(found.get());
+    return candidates
+        .filter(e -> e.action().metadata().get(Receipt.BINDING) instanceof Dict)
+        .findFirst()
+        .map(
+            e ->
+                complete(
+                    new ReceiptIssuer(Receipt.Mode.BATCHED, ledger.key(), ledger.origin())
+                        .issue(
+                            e.action(),
+                            new EventSink.Placed(e.index(), e.leafHash()),
+                            e.action().parentId())));
   }
 
   @Override

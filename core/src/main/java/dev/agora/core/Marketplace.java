@@ -18,6 +18,7 @@ import dev.agora.core.call.Receipted;
 import dev.agora.core.call.policy.Authorize;
 import dev.agora.core.call.policy.IsolationPolicy;
 import dev.agora.core.call.policy.PolicyEngine;
+import dev.agora.core.call.policy.Quotas;
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.call.resilience.ResiliencePolicy;
 import dev.agora.core.config.AgoraConfig;
@@ -102,6 +103,7 @@ public final class Marketplace implements AutoCloseable {
   private final ReceiptIssuer receipts;
   private final ChainKey nodeKey;
   private final Telemetry telemetry;
+  private final Quotas quotas;
 
   private Marketplace(Builder b) {
     this.config = b.config;
@@ -134,6 +136,7 @@ public final class Marketplace implements AutoCloseable {
             clock,
             b.approvalPause);
     this.telemetry = b.telemetry == null ? Telemetry.of(TelemetrySection.of(config)) : b.telemetry;
+    this.quotas = new Quotas(clock);
     this.path =
         new CallPath(
             registry,
@@ -147,7 +150,8 @@ public final class Marketplace implements AutoCloseable {
             log,
             new CallMetrics(meters),
             b.receipts,
-            telemetry);
+            telemetry,
+            quotas);
     this.receipts = b.receipts;
     this.nodeKey = b.nodeKey;
     local.calls(this::call); // RTFS implementations call through the same path (nested, narrowed)
@@ -595,6 +599,14 @@ public final class Marketplace implements AutoCloseable {
    */
   public Telemetry telemetry() {
     return telemetry;
+  }
+
+  /**
+   * What {@code caller} has used, in the current windows, of each of {@code policy.quotas} that
+   * counts its calls (for the REST API's {@code /api/v1/quotas}).
+   */
+  public List<Quotas.Usage> quotaUsage(SecurityContext caller) {
+    return quotas.usage(policy.get().policy().quotas(), caller);
   }
 
   /** Replaces the resilience settings; guards are rebuilt for calls from now on. */

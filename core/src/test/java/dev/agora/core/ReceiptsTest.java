@@ -72,6 +72,38 @@ class ReceiptsTest {
   }
 
   @Test
+  void aReceiptIsMadeAgainFromTheLogByTheCallOrItsOutcome() {
+    try (AgoraNode node = node(Receipt.Mode.IMMEDIATE)) {
+      Marketplace m = node.marketplace();
+      Receipt first = m.callWithReceipt(CallRequest.of("t.double", ARGS, ME)).receipt();
+      Object plain = m.call(CallRequest.of("t.double", ARGS, ME));
+      assertThat(plain).isEqualTo(Value.of(4));
+      for (String id : List.of(first.call(), first.action())) {
+        Receipt again = node.receipt(id).orElseThrow();
+        assertThat(again.signature()).as("unsigned: the proof makes it good").isNull();
+        assertThat(Receipt.parse(again.json()).verify(node.ledger().key().verifier()).valid())
+            .isTrue();
+        assertThat(again.action()).isEqualTo(first.action());
+        assertThat(again.call()).isEqualTo(first.call());
+        assertThat(again.index()).isEqualTo(first.index());
+        assertThat(again.arguments()).isEqualTo(first.arguments());
+        assertThat(again.result()).isEqualTo(first.result());
+        assertThat(again.issued()).isEqualTo(first.issued());
+      }
+      assertThat(node.receipt("no-such-action")).isEmpty();
+      // the plain call recorded no digests; nor is a plan step or checkpoint a call
+      String plainCall =
+          node.chain().query(dev.agora.chain.ChainQuery.ALL.withType("CapabilityCall")).stream()
+              .map(e -> e.action().id())
+              .filter(id -> !id.equals(first.call()))
+              .findFirst()
+              .orElseThrow();
+      assertThat(node.receipt(plainCall)).isEmpty();
+      assertThat(node.receipt(node.chain().children(plainCall).getFirst().action().id())).isEmpty();
+    }
+  }
+
+  @Test
   void aBatchedReceiptIsGoodOnceCompletedByAProof() {
     try (AgoraNode node = node(Receipt.Mode.BATCHED)) {
       Receipt r =

@@ -5,6 +5,7 @@ import dev.agora.chain.event.EventSink;
 import dev.agora.core.approval.Approvals;
 import dev.agora.core.call.policy.Authorize;
 import dev.agora.core.call.policy.PolicyEngine;
+import dev.agora.core.call.policy.Quotas;
 import dev.agora.core.call.resilience.Resilience;
 import dev.agora.core.call.resilience.ResiliencePolicy;
 import dev.agora.core.error.AgoraError;
@@ -27,7 +28,7 @@ import java.util.function.Supplier;
  *
  *   resolve → isolation policy → security context → input validation → argument-aware rules
  *   and approvals → limits (deadline,
- *   concurrency, egress) → cache, retry, circuit breaker, rate limit, bulkhead, fallback →
+ *   concurrency, quotas, egress) → cache, retry, circuit breaker, rate limit, bulkhead, fallback →
  *   provider → output validation → record → result
  * </pre>
  *
@@ -55,6 +56,7 @@ public final class CallPath {
    * @param receipts makes the receipts of {@link #callWithReceipt} (null: none; issue 14)
    * @param telemetry when on, a span per call and per stage ({@link Traced}); when off, the stages
    *     are composed as if there were no tracing
+   * @param quotas what {@code policy.quotas} have counted (kept across policy reloads)
    */
   public CallPath(
       Registry registry,
@@ -68,7 +70,8 @@ public final class CallPath {
       Consumer<String> log,
       CallMetrics metrics,
       ReceiptIssuer receipts,
-      Telemetry telemetry) {
+      Telemetry telemetry,
+      Quotas quotas) {
     this.ticker = ticker;
     boolean on = telemetry.on();
     Stage recordEvents = new RecordEvents(sink, clock, metrics, receipts, on);
@@ -82,7 +85,7 @@ public final class CallPath {
             t.before("agora.validate.input", new ValidateInput()),
             t.before("agora.policy.arguments", new CheckArguments(authorize, approvals)),
             t.after("agora.validate.output", new ValidateOutput()),
-            t.around("agora.execute", new Govern(policy)),
+            t.around("agora.execute", new Govern(policy, quotas)),
             new Guarded(new Resilience(resilience, sink, clock, log, metrics), this::call));
     this.record = stages.getFirst();
     Stage.Next next = new Execute(providers, on);

@@ -1,7 +1,10 @@
 package dev.agora.core.call;
 
 import dev.agora.core.call.policy.PolicyEngine;
+import dev.agora.core.call.policy.QuotaRule;
+import dev.agora.core.call.policy.Quotas;
 import dev.agora.core.error.AgoraError;
+import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import java.time.Duration;
 import java.util.List;
@@ -10,15 +13,18 @@ import java.util.function.Supplier;
 /**
  * Sets the call's deadline — the narrowest of the call's own, the manifest's, the policy's for the
  * capability and its namespaces, and the policy default — and admits it through the concurrency
- * limits, refusing it at once (LimitExceeded, naming the rule) when one is full. Hands the policy's
- * egress rules to the provider.
+ * limits, refusing it at once (LimitExceeded, naming the rule) when one is full, then charges it to
+ * the quotas that count it (LimitExceeded when one is used up). Hands the policy's egress rules to
+ * the provider.
  */
 final class Govern implements Stage {
 
   private final Supplier<PolicyEngine> policy;
+  private final Quotas quotas;
 
-  Govern(Supplier<PolicyEngine> policy) {
+  Govern(Supplier<PolicyEngine> policy, Quotas quotas) {
     this.policy = policy;
+    this.quotas = quotas;
   }
 
   @Override
@@ -42,11 +48,36 @@ final class Govern implements Stage {
         }
         admitted++;
       }
+      if (!v.quotas().isEmpty()) {
+        charge(call, v.quotas());
+      }
       return next.invoke(call);
     } finally {
       for (int i = 0; i < admitted; i++) {
         gates.get(i).permits().release();
       }
+    }
+  }
+
+  /**
+   * Charges the call to the quotas that count it (refused when one is used up); what each has used
+   * is noted for the call's record.
+   */
+  private void charge(Call call, List<QuotaRule> rules) {
+    double cost = call.manifest.sla().costPerCall();
+    Dict.Builder used = Dict.builder();
+    for (Quotas.Usage u : quotas.charge(rules, call.manifest.id(), call.request.caller(), cost)) {
+      used.put(
+          u.rule().name(),
+          Dict.builder()
+              .put("scope", Value.of(u.scope()))
+              .put("calls", Value.of(u.calls()))
+              .put("cost", Value.of(u.cost()))
+              .build());
+    }
+    Dict d = used.build();
+    if (!d.isEmpty()) {
+      call.note("quotas", d);
     }
   }
 

@@ -31,7 +31,9 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>{@code args}: the call's input, a map from string to any JSON value;
  *   <li>{@code caller}: {@code identity}, {@code level} ({@code "pure"}, {@code "controlled"} or
- *       {@code "full"}) and {@code permissions} (a list) of the caller's security context;
+ *       {@code "full"}) and {@code permissions} (a list) of the caller's security context, and its
+ *       {@code tenant}'s name ({@code ""} for a caller of none; a tenant's caller's identity starts
+ *       with {@code "<tenant>:"});
  *   <li>{@code now}: the call's time, a timestamp;
  *   <li>{@code capability}: the capability id.
  * </ul>
@@ -125,10 +127,11 @@ final class Condition {
   /** The variables of one call, as {@link #test} takes them. */
   public static Map<String, Object> variables(
       String capability, Value args, SecurityContext caller, Instant now) {
-    Map<String, Object> callerMap = new HashMap<>(4);
+    Map<String, Object> callerMap = new HashMap<>(8);
     callerMap.put("identity", caller.identity());
     callerMap.put("level", caller.level().name().toLowerCase(Locale.ROOT));
     callerMap.put("permissions", List.copyOf(new TreeSet<>(caller.permissions())));
+    callerMap.put("tenant", caller.tenant() == null ? "" : caller.tenant().name());
     Map<String, Object> vars = new HashMap<>(8);
     vars.put("args", args instanceof Dict d ? cel(d) : Map.of());
     vars.put("caller", callerMap);

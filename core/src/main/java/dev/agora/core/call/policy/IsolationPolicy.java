@@ -16,6 +16,7 @@ import java.util.List;
  *
  * @param defaultTimeout the deadline of a call when nothing narrower applies
  * @param rules conditions over a call's arguments, caller and time that deny it or require approval
+ * @param quotas calls and cost units per window, per caller, tenant or all ({@link Quotas})
  */
 public record IsolationPolicy(
     List<Rule> allow,
@@ -25,9 +26,11 @@ public record IsolationPolicy(
     List<LimitRule> limits,
     Duration defaultTimeout,
     Egress egress,
-    List<ArgumentRule> rules) {
+    List<ArgumentRule> rules,
+    List<QuotaRule> quotas) {
 
   public IsolationPolicy {
+    quotas = List.copyOf(quotas);
     allow = List.copyOf(allow);
     deny = List.copyOf(deny);
     namespaces = List.copyOf(namespaces);
@@ -35,6 +38,19 @@ public record IsolationPolicy(
     limits = List.copyOf(limits);
     egress = egress == null ? Egress.DEFAULT : egress;
     rules = List.copyOf(rules);
+  }
+
+  /** A policy without quotas. */
+  public IsolationPolicy(
+      List<Rule> allow,
+      List<Rule> deny,
+      List<NamespacePolicy> namespaces,
+      List<TimeWindow> windows,
+      List<LimitRule> limits,
+      Duration defaultTimeout,
+      Egress egress,
+      List<ArgumentRule> rules) {
+    this(allow, deny, namespaces, windows, limits, defaultTimeout, egress, rules, List.of());
   }
 
   /** A policy without argument-aware rules. */
@@ -70,7 +86,8 @@ public record IsolationPolicy(
         limits,
         defaultTimeout,
         egress,
-        rules);
+        rules,
+        quotas);
   }
 
   public IsolationPolicy withDeny(String... patterns) {
@@ -82,34 +99,38 @@ public record IsolationPolicy(
         limits,
         defaultTimeout,
         egress,
-        rules);
+        rules,
+        quotas);
   }
 
   public IsolationPolicy withNamespace(NamespacePolicy ns) {
     List<NamespacePolicy> all = new ArrayList<>(namespaces);
     all.add(ns);
-    return new IsolationPolicy(allow, deny, all, windows, limits, defaultTimeout, egress, rules);
+    return new IsolationPolicy(
+        allow, deny, all, windows, limits, defaultTimeout, egress, rules, quotas);
   }
 
   public IsolationPolicy withWindow(TimeWindow w) {
     List<TimeWindow> all = new ArrayList<>(windows);
     all.add(w);
-    return new IsolationPolicy(allow, deny, namespaces, all, limits, defaultTimeout, egress, rules);
+    return new IsolationPolicy(
+        allow, deny, namespaces, all, limits, defaultTimeout, egress, rules, quotas);
   }
 
   public IsolationPolicy withLimit(LimitRule l) {
     List<LimitRule> all = new ArrayList<>(limits);
     all.add(l);
     return new IsolationPolicy(
-        allow, deny, namespaces, windows, all, defaultTimeout, egress, rules);
+        allow, deny, namespaces, windows, all, defaultTimeout, egress, rules, quotas);
   }
 
   public IsolationPolicy withDefaultTimeout(Duration d) {
-    return new IsolationPolicy(allow, deny, namespaces, windows, limits, d, egress, rules);
+    return new IsolationPolicy(allow, deny, namespaces, windows, limits, d, egress, rules, quotas);
   }
 
   public IsolationPolicy withEgress(Egress e) {
-    return new IsolationPolicy(allow, deny, namespaces, windows, limits, defaultTimeout, e, rules);
+    return new IsolationPolicy(
+        allow, deny, namespaces, windows, limits, defaultTimeout, e, rules, quotas);
   }
 
   /** This policy with {@code more} argument-aware rules after its own. */
@@ -117,7 +138,15 @@ public record IsolationPolicy(
     List<ArgumentRule> all = new ArrayList<>(rules);
     all.addAll(List.of(more));
     return new IsolationPolicy(
-        allow, deny, namespaces, windows, limits, defaultTimeout, egress, all);
+        allow, deny, namespaces, windows, limits, defaultTimeout, egress, all, quotas);
+  }
+
+  /** This policy with {@code more} quotas after its own. */
+  public IsolationPolicy withQuotas(QuotaRule... more) {
+    List<QuotaRule> all = new ArrayList<>(quotas);
+    all.addAll(List.of(more));
+    return new IsolationPolicy(
+        allow, deny, namespaces, windows, limits, defaultTimeout, egress, rules, all);
   }
 
   private static List<Rule> rules(String where, String... patterns) {

@@ -29,13 +29,15 @@ public final class PolicyEngine {
    * @param timeout the narrowest policy deadline for it
    * @param gates the concurrency limits a call must pass, narrowest first
    * @param rules the argument-aware rules that apply, in the order written
+   * @param quotas the quotas its calls count towards, in the order written
    */
   public record Verdict(
       String denial,
       List<TimeWindow> windows,
       Duration timeout,
       List<Gate> gates,
-      List<ArgumentRule> rules) {}
+      List<ArgumentRule> rules,
+      List<QuotaRule> quotas) {}
 
   private final IsolationPolicy policy;
   private final Map<String, Verdict> verdicts = new ConcurrentHashMap<>();
@@ -88,7 +90,8 @@ public final class PolicyEngine {
         windowsFor(id),
         timeoutFor(id),
         gatesFor(id),
-        policy.rules().stream().filter(r -> r.appliesTo(id)).toList());
+        policy.rules().stream().filter(r -> r.appliesTo(id)).toList(),
+        policy.quotas().stream().filter(q -> q.appliesTo(id)).toList());
   }
 
   private String staticDenial(String id) {

@@ -81,9 +81,55 @@ public final class PolicySection {
         rules.add(rule);
       }
     }
+    List<QuotaRule> quotas = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    int q = 0;
+    for (Fields qf : p.items("quotas")) {
+      QuotaRule quota = quota(qf, "policy.quotas[" + q++ + "]");
+      if (quota != null && !names.add(quota.name())) {
+        qf.problem("name", "another quota is named '" + quota.name() + "'");
+      } else if (quota != null) {
+        quotas.add(quota);
+      }
+    }
     p.rejectUnknown();
     return new IsolationPolicy(
-        allow, deny, namespaces, windows, limits, defaultTimeout, egress, rules);
+        allow, deny, namespaces, windows, limits, defaultTimeout, egress, rules, quotas);
+  }
+
+  /**
+   * policy.quotas[i]: {name, capabilities (default all), per (caller, tenant or all; default
+   * caller), calls and/or cost, window}.
+   */
+  private static QuotaRule quota(Fields f, String where) {
+    String name = f.string("name", where);
+    Glob pattern = f.has("capabilities") ? Glob.required(f, "capabilities") : Glob.of("*");
+    String perKey = f.string("per", "caller");
+    QuotaRule.Per per = null;
+    for (QuotaRule.Per candidate : QuotaRule.Per.values()) {
+      if (candidate.name().toLowerCase(Locale.ROOT).equals(perKey)) {
+        per = candidate;
+      }
+    }
+    if (per == null) {
+      f.problem("per", "'" + perKey + "' is not whose calls to count; use caller, tenant or all");
+    }
+    Long calls = f.has("calls") ? f.integer("calls", 0, 0, Long.MAX_VALUE) : null;
+    Double cost = f.has("cost") ? f.number("cost", 0, 0, Double.MAX_VALUE) : null;
+    if (calls == null && cost == null) {
+      f.problem("a quota needs 'calls', 'cost' or both: what it allows per window");
+    }
+    Duration window = f.duration("window", null);
+    if (window == null && !f.has("window")) {
+      f.problem("a quota needs a 'window' such as 1h or 1d");
+    } else if (window != null && window.toMillis() < 1) {
+      f.problem("window", "a quota's window is at least 1ms");
+      window = null;
+    }
+    f.rejectUnknown();
+    return pattern == null || per == null || (calls == null && cost == null) || window == null
+        ? null
+        : new QuotaRule(name, pattern, per, calls, cost, window);
   }
 
   /**

@@ -28,11 +28,42 @@ public record SecurityContext(
 
   /**
    * A tenant (issue 17): its name and the capabilities its callers may call at most, whatever their
-   * contexts allow. A caller in a tenant sees and reaches nothing outside them.
+   * contexts allow — those matching {@code capabilities} and those its own {@code sources}
+   * discovered, never those of a source that is another tenant's. A caller in a tenant sees and
+   * reaches nothing outside them.
+   *
+   * @param sources the names of the sources that are this tenant's
+   * @param others the names of the sources that are other tenants'
    */
-  public record Tenant(String name, List<Glob> capabilities) {
+  public record Tenant(
+      String name, List<Glob> capabilities, Set<String> sources, Set<String> others) {
     public Tenant {
       capabilities = List.copyOf(capabilities);
+      sources = Set.copyOf(sources);
+      others = Set.copyOf(others);
+    }
+
+    /** A tenant of capability patterns only, no sources of its own. */
+    public Tenant(String name, List<Glob> capabilities) {
+      this(name, capabilities, Set.of(), Set.of());
+    }
+
+    /** Null if the tenant's callers may call {@code m}, else why not. */
+    public String refusal(CapabilityManifest m) {
+      String source = m.provenance() == null ? null : m.provenance().source();
+      if (source != null && others.contains(source)) {
+        return "from source '" + source + "', which is another tenant's";
+      }
+      if (source != null && sources.contains(source)) {
+        return null;
+      }
+      return capabilities.stream().anyMatch(g -> g.matches(m.id()))
+          ? null
+          : "not among the capabilities of tenant '"
+              + name
+              + "' "
+              + capabilities
+              + (sources.isEmpty() ? "" : " nor from its sources " + new TreeSet<>(sources));
     }
   }
 
@@ -117,11 +148,9 @@ public record SecurityContext(
 
   /** Null if this context may call {@code m}, else why not. */
   public String refusal(CapabilityManifest m) {
-    if (tenant != null && tenant.capabilities().stream().noneMatch(g -> g.matches(m.id()))) {
-      return "not among the capabilities of tenant '"
-          + tenant.name()
-          + "' "
-          + tenant.capabilities();
+    String outside = tenant == null ? null : tenant.refusal(m);
+    if (outside != null) {
+      return outside;
     }
     if (level == Level.PURE && !m.isPure()) {
       return "a pure context calls only pure capabilities, and '"

@@ -51,6 +51,15 @@ class ArgumentRuleTest {
                     + " && 'audit' in caller.permissions",
                 "{}"))
         .isTrue();
+    assertThat(holds("caller.tenant == ''", "{}")).as("bob is in no tenant").isTrue();
+    SecurityContext acmeBob = bob.in(new SecurityContext.Tenant("acme", List.of()));
+    assertThat(
+            holds(
+                "caller.tenant == 'acme' && caller.identity == 'acme:bob'"
+                    + " && caller.identity.endsWith(':bob')",
+                "{}",
+                acmeBob))
+        .isTrue();
     assertThat(holds("capability == 'fs.read'", "{}")).isTrue();
     assertThat(holds("now == timestamp('2026-06-03T12:00:00Z')", "{}")).isTrue();
     assertThat(holds("now.getHours('Europe/Oslo') == 14", "{}")).isTrue();

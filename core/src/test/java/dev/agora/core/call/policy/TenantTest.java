@@ -12,6 +12,7 @@ import dev.agora.core.manifest.Glob;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.reader.Reader;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,5 +51,37 @@ class TenantTest {
         .extracting(Event::caller)
         .contains("acme:operator/ops")
         .doesNotContain("operator/ops");
+  }
+
+  @Test
+  void whatATenantsOwnSourceFoundIsItsAndNoOtherTenants() {
+    try (Marketplace m = Marketplace.builder().log(l -> {}).build()) {
+      m.bootstrap();
+      for (String[] c :
+          new String[][] {{"acme.crm.find", "acme-crm"}, {"shared.tool", "globex-erp"}}) {
+        m.registerLocal(
+            dev.agora.core.manifest.CapabilityManifest.builder(c[0])
+                .input(":any")
+                .output(":any")
+                .effects("pure")
+                .build(),
+            (in, ctx) -> in,
+            true,
+            c[1]);
+      }
+      SecurityContext.Tenant acme =
+          new SecurityContext.Tenant(
+              "acme", List.of(Glob.of("shared.*")), Set.of("acme-crm"), Set.of("globex-erp"));
+      SecurityContext ann = SecurityContext.full("agent/ann").in(acme);
+      // its own source's capability, though no pattern of the tenant names it
+      assertThat(m.call(CallRequest.of("acme.crm.find", Value.of(1), ann))).isEqualTo(Value.of(1));
+      // another tenant's source's capability, though a pattern of the tenant matches it
+      assertThatThrownBy(() -> m.call(CallRequest.of("shared.tool", Value.of(1), ann)))
+          .hasMessageContaining("from source 'globex-erp', which is another tenant's");
+      assertThat(acme.refusal(m.registry().get("ccos.echo")))
+          .isEqualTo(
+              "not among the capabilities of tenant 'acme' [shared.*] nor from its sources"
+                  + " [acme-crm]");
+    }
   }
 }
