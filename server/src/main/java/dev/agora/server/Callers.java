@@ -6,8 +6,11 @@ import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.manifest.Glob;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Who a request is: the security context of its API key ({@code Authorization: Bearer <key>} or
@@ -30,6 +33,27 @@ final class Callers {
 
   Callers(AgoraConfig config) {
     ServerSettings settings = ServerSection.of(config);
+    Set<String> known = new TreeSet<>();
+    config.sources().forEach(src -> known.add(src.name()));
+    settings
+        .tenants()
+        .forEach(
+            (name, t) ->
+                t.sources().stream()
+                    .filter(src -> !known.contains(src))
+                    .findFirst()
+                    .ifPresent(
+                        src -> {
+                          throw new IllegalArgumentException(
+                              "server.tenants."
+                                  + name
+                                  + ".sources: no source named '"
+                                  + src
+                                  + "'"
+                                  + (config.file() == null ? "" : " in " + config.file())
+                                  + "; known sources: "
+                                  + (known.isEmpty() ? "none" : String.join(", ", known)));
+                        }));
     this.keys =
         settings.apiKeys().stream()
             .map(
@@ -77,8 +101,13 @@ final class Callers {
 
   /** The tenant named {@code name} in {@code settings}, as core's call path knows it. */
   static SecurityContext.Tenant tenant(ServerSettings settings, String name) {
+    ServerSettings.Tenant t = settings.tenants().get(name);
+    Set<String> others = new HashSet<>();
+    settings
+        .tenants()
+        .forEach((other, o) -> others.addAll(other.equals(name) ? List.of() : o.sources()));
     return new SecurityContext.Tenant(
-        name, settings.tenants().get(name).capabilities().stream().map(Glob::of).toList());
+        name, t.capabilities().stream().map(Glob::of).toList(), Set.copyOf(t.sources()), others);
   }
 
   /** Whether any request could be accepted without a key. */

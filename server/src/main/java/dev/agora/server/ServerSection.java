@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -148,22 +149,32 @@ public final class ServerSection implements ConfigSection<ServerSettings> {
         tenants);
   }
 
-  /** {@code server.tenants}: each tenant's capabilities and its shared rate limit. */
+  /** {@code server.tenants}: each tenant's capabilities, sources and shared rate limit. */
   private static Map<String, ServerSettings.Tenant> tenants(Fields t) {
     Map<String, ServerSettings.Tenant> out = new LinkedHashMap<>();
+    Map<String, String> owners = new HashMap<>(); // source → the tenant it is
     for (String name : t.keys()) {
       Fields f = t.map(name);
       if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
         t.problem(name, "a tenant's name is letters, digits, '.', '_' and '-'");
       }
       List<String> capabilities = f.strings("capabilities");
-      if (capabilities.isEmpty()) {
-        f.problem("capabilities", "name the capabilities the tenant may call, e.g. [\"acme.*\"]");
+      List<String> sources = f.strings("sources");
+      if (capabilities.isEmpty() && sources.isEmpty()) {
+        f.problem(
+            "capabilities",
+            "name the capabilities the tenant may call, e.g. [\"acme.*\"], or its sources");
+      }
+      for (String source : sources) {
+        String owner = owners.putIfAbsent(source, name);
+        if (owner != null) {
+          f.problem("sources", "source '" + source + "' is already tenant '" + owner + "'s own");
+        }
       }
       ServerSettings.Limit limit =
           f.has("limits") ? limit(f.map("limits"), ServerSettings.Limit.DEFAULT) : null;
       f.rejectUnknown();
-      out.put(name, new ServerSettings.Tenant(capabilities, limit));
+      out.put(name, new ServerSettings.Tenant(capabilities, sources, limit));
     }
     return out;
   }

@@ -105,12 +105,15 @@ public record ServerSettings(
   }
 
   /**
-   * {@code server.tenants.NAME}: the capabilities the tenant's callers may call at most, and the
-   * rate limit the tenant's callers share (null: none beyond each caller's own).
+   * {@code server.tenants.NAME}: the capabilities the tenant's callers may call at most, the
+   * sources that are the tenant's own (what they discover is its, and no other tenant's; only its
+   * callers see them in {@code /api/v1/sources}), and the rate limit the tenant's callers share
+   * (null: none beyond each caller's own).
    */
-  public record Tenant(List<String> capabilities, Limit limit) {
+  public record Tenant(List<String> capabilities, List<String> sources, Limit limit) {
     public Tenant {
       capabilities = List.copyOf(capabilities);
+      sources = List.copyOf(sources);
     }
   }
 

@@ -71,4 +71,28 @@ class CallersTest {
     assertThat(c.identify("Basic dXNlcjpwdw==", null)).isNull();
     assertThat(c.identify("Digest x", " ")).isNull();
   }
+
+  @Test
+  void aTenantsSourceMustBeOneOfTheConfiguredSources(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("agora.yaml");
+    Files.writeString(
+        file,
+        """
+        contexts: {ops: {level: full}}
+        sources:
+          - {name: crm, type: static, capabilities: []}
+        server:
+          tenants:
+            acme: {sources: [crm, crn]}
+        """);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Callers(ConfigLoader.load(file)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "server.tenants.acme.sources: no source named 'crn' in "
+                + file
+                + "; known sources: crm");
+    Files.writeString(file, "server:\n  tenants:\n    acme: {sources: [crm]}\n");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Callers(ConfigLoader.load(file)))
+        .hasMessageEndingWith("known sources: none");
+  }
 }

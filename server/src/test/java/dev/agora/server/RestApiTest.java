@@ -2,6 +2,9 @@ package dev.agora.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agora.chain.ChainExport;
+import dev.agora.chain.ChainQuery;
+import dev.agora.chain.Receipt;
 import dev.agora.chain.event.EventSink;
 import dev.agora.core.AgoraNode;
 import dev.agora.core.call.CallRequest;
@@ -349,6 +352,52 @@ class RestApiTest {
   }
 
   @Test
+  void aCallsReceiptAndTheWholeChainAreFetchedAndCheckOffline() throws Exception {
+    Answer sum = post("/api/v1/capabilities/ccos.math.add/call", AGENT, "[1, 2]");
+    Dict given = (Dict) sum.get("receipt");
+    String call = ((Value.Str) given.get(Json.key("call"))).value();
+    String outcome = ((Value.Str) given.get(Json.key("action"))).value();
+    for (String id : List.of(call, outcome)) {
+      Answer again = get("/api/v1/chain/" + id + "/receipt", AGENT);
+      assertThat(again.status()).as(again.text()).isEqualTo(200);
+      // the file form: the same canonical JSON with one final newline
+      Receipt r = Receipt.parse(Json.write(again.body()) + "\n");
+      assertThat(r.action()).isEqualTo(outcome);
+      assertThat(r.verify(node.ledger().key().verifier()).valid()).isTrue();
+    }
+    assertThat(get("/api/v1/chain/" + call + "/receipt", OPS).status()).isEqualTo(200);
+    // another caller's receipt is not the agent's to read; a plan's start is not a call
+    Answer ops = post("/api/v1/capabilities/ccos.math.add/call", OPS, "[3, 4]");
+    String opsCall = ((Value.Str) ((Dict) ops.get("receipt")).get(Json.key("call"))).value();
+    problem(get("/api/v1/chain/" + opsCall + "/receipt", AGENT), 404, "NotFound", opsCall);
+    String plan = ((Value.Str) post("/api/v1/plans", OPS, "(+ 1 2)").get("plan")).value();
+    String started =
+        node.chain()
+            .query(ChainQuery.ALL.withPlan(plan).withType("PlanStarted"))
+            .getFirst()
+            .action()
+            .id();
+    problem(get("/api/v1/chain/" + started + "/receipt", OPS), 404, "NotFound", "no receipt");
+
+    // the export: JSON Lines, verified offline as agora chain verify-export does
+    HttpResponse<String> export =
+        McpHttp.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/v1/chain/export"))
+                .header("X-API-Key", OPS));
+    assertThat(export.statusCode()).isEqualTo(200);
+    assertThat(export.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/jsonl");
+    Path file = dir.resolve("export.jsonl");
+    Files.writeString(file, export.body());
+    ChainExport.Result checked = ChainExport.verify(file, node.ledger().key().verifier());
+    assertThat(checked.report().ok()).as(checked.report().reason()).isTrue();
+    assertThat(checked.report().size()).isGreaterThan(3);
+    assertThat(export.body().lines().findFirst().orElseThrow())
+        .contains("\"format\":\"" + ChainExport.FORMAT + "\"");
+    problem(get("/api/v1/chain/export", AGENT), 403, "Forbidden", "full context");
+  }
+
+  @Test
   void theOpenApiDocumentListsEveryRouteAndAgorasOwnSourceImportsIt() throws Exception {
     Answer doc = get("/api/openapi.json", OPS);
     assertThat(doc.get("openapi")).isEqualTo(Value.of("3.1.0"));
@@ -361,7 +410,7 @@ class RestApiTest {
     while (ops.find()) {
       operations.add(ops.group(1));
     }
-    assertThat(operations).hasSize(18).doesNotHaveDuplicates();
+    assertThat(operations).hasSize(21).doesNotHaveDuplicates();
     // a second node imports the document and calls the first through it, with an API key taken
     // from the environment (PATH's value is one of the first node's keys)
     Path spec = dir.resolve("agora-openapi.json");

@@ -376,6 +376,8 @@ class ServerSectionTest {
           tenants:
             "bad name": {capabilities: ["x.*"]}
             empty: {capabilities: [], color: red}
+            first: {sources: [crm]}
+            second: {sources: [crm]}
           api_keys: [{name: a, context: ops, tenant: ghost, sha256: "%s"}]
         """
                 .formatted("a".repeat(64)));
@@ -388,10 +390,12 @@ class ServerSectionTest {
             "agora.yaml:4: server.tenants.bad name: a tenant's name is letters, digits, '.', '_'"
                 + " and '-'",
             "agora.yaml:5: server.tenants.empty.capabilities: name the capabilities the tenant may"
-                + " call, e.g. [\"acme.*\"]",
+                + " call, e.g. [\"acme.*\"], or its sources",
             "agora.yaml:5: server.tenants.empty.color: unknown key 'color'; known keys are"
-                + " capabilities, limits",
-            "agora.yaml:6: server.api_keys[0].tenant: no tenant named 'ghost' under"
+                + " capabilities, sources, limits",
+            "agora.yaml:7: server.tenants.second.sources: source 'crm' is already tenant 'first's"
+                + " own",
+            "agora.yaml:8: server.api_keys[0].tenant: no tenant named 'ghost' under"
                 + " server.tenants");
   }
 

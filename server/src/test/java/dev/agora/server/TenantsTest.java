@@ -42,15 +42,26 @@ class TenantsTest {
         contexts:
           operator: {level: full}
         default_context: operator
+        sources:
+          - name: acme-crm
+            type: static
+            capabilities:
+              - {id: crm.find, provider: {type: local, implementation: "(fn [x] x)"}, effects: [pure]}
+          - name: globex-erp
+            type: static
+            capabilities:
+              - {id: erp.find, provider: {type: local, implementation: "(fn [x] x)"}, effects: [pure]}
         policy:
           rules:
             - {capabilities: "ccos.time.now", when: "true", action: require_approval}
+          quotas:
+            - {name: math-per-tenant, capabilities: "ccos.math.*", per: tenant, calls: 1000000, window: 1d}
         server:
           port: 0
           limits: {default: {calls_per_second: 1000000, bytes_per_second: 1GiB}}
           tenants:
-            acme: {capabilities: ["ccos.math.*", "ccos.time.now", "acme.*"]}
-            globex: {capabilities: ["ccos.echo", "ccos.time.now"]}
+            acme: {capabilities: ["ccos.math.*", "ccos.time.now", "acme.*", "erp.*"], sources: [acme-crm]}
+            globex: {capabilities: ["ccos.echo", "ccos.time.now"], sources: [globex-erp]}
             initech: {capabilities: ["ccos.echo"], limits: {calls_per_second: 0.001, burst: 1s}}
           api_keys:
             - {name: acme-ops, context: operator, tenant: acme, sha256: "%s"}
@@ -86,6 +97,36 @@ class TenantsTest {
                 body == null
                     ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  @Test
+  void aTenantsSourcesAreItsOwnAndItsQuotasAreShown() {
+    // what acme's source found is acme's, though no pattern of acme's names it
+    assertThat(send("POST", "/api/v1/capabilities/crm.find/call", "acme", "7").body())
+        .contains("\"result\":7");
+    assertThat(send("POST", "/api/v1/capabilities/crm.find/call", "globex", "7").statusCode())
+        .isEqualTo(404);
+    // what globex's source found is not acme's, though acme's pattern erp.* matches it
+    assertThat(send("POST", "/api/v1/capabilities/erp.find/call", "acme", "7").statusCode())
+        .isEqualTo(404);
+    assertThat(send("POST", "/api/v1/capabilities/erp.find/call", "globex", "7").body())
+        .contains("\"result\":7");
+    assertThat(send("GET", "/api/v1/sources", "acme", null).body())
+        .contains("acme-crm")
+        .doesNotContain("globex-erp");
+    assertThat(send("GET", "/api/v1/sources", "root", null).body())
+        .contains("acme-crm")
+        .contains("globex-erp");
+    // the tenant's quota counts each of its callers' calls
+    send("POST", "/api/v1/capabilities/ccos.math.add/call", "acme", "[1, 2]");
+    String quotas = send("GET", "/api/v1/quotas", "acme", null).body();
+    assertThat(quotas)
+        .contains("\"name\":\"math-per-tenant\"")
+        .contains("\"per\":\"tenant\"")
+        .contains("\"scope\":\"acme\"")
+        .contains("\"max_calls\":1000000")
+        .containsPattern("\"calls\":[1-9]");
+    assertThat(send("GET", "/api/v1/quotas", "root", null).body()).isEqualTo("{\"items\":[]}");
   }
 
   @Test
@@ -155,6 +196,10 @@ class TenantsTest {
     assertThat(send("POST", "/api/v1/capabilities/ccos.echo/approve", "acme", null).statusCode())
         .isEqualTo(403);
     assertThat(send("GET", "/api/v1/quarantine", "acme", null).statusCode()).isEqualTo(200);
+    // the export is the whole log, every tenant's: not for a tenant's caller, full or not
+    HttpResponse<String> export = send("GET", "/api/v1/chain/export", "acme", null);
+    assertThat(export.statusCode()).isEqualTo(403);
+    assertThat(export.body()).contains("the export is the whole log").contains("tenant 'acme'");
     // a caller of no tenant sees all
     assertThat(send("GET", "/api/v1/capabilities?limit=1000", "root", null).body())
         .contains("ccos.echo")

@@ -1,14 +1,9 @@
 package dev.agora.server.console;
 
-import com.github.difflib.DiffUtils;
-import com.github.difflib.patch.AbstractDelta;
-import com.github.difflib.patch.Patch;
 import dev.agora.core.Marketplace;
-import dev.agora.core.doc.Documents;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.registry.Registry;
-import dev.agora.core.trust.Pins;
-import dev.agora.rtfs.Value;
+import dev.agora.server.QuarantineDiff;
 import java.io.IOException;
 import java.util.List;
 
@@ -18,8 +13,6 @@ import java.util.List;
  * that approves it as {@code agora caps approve} does (a full context; recorded under its name).
  */
 final class QuarantinePage {
-
-  private static final Value ATTESTATION = Value.keyword("attestation");
 
   private final Marketplace marketplace;
 
@@ -39,10 +32,9 @@ final class QuarantinePage {
     }
     for (Registry.Refused r : quarantined) {
       CapabilityManifest now = r.manifest();
-      Pins.Pin pin = marketplace.pins().pinned(now.id(), now.version());
       h.open("section", "class", "quarantined").el("h2", now.id() + " " + now.version());
       h.el("p", r.refusal().why());
-      diff(h, yaml(pin.definition()), yaml(now.toValue().dissoc(ATTESTATION)));
+      diff(h, QuarantineDiff.of(marketplace, now));
       h.open("form", "method", "post", "action", "/console/quarantine");
       Layout.csrf(h, ex.session());
       h.open("input", "type", "hidden", "name", "id", "value", now.id());
@@ -61,31 +53,16 @@ final class QuarantinePage {
     ex.redirect("/console/quarantine");
   }
 
-  /** The two texts as one listing: removed lines marked -, added ones +, the rest as they are. */
-  private static void diff(Html h, String before, String after) {
-    List<String> a = before.lines().toList();
-    Patch<String> patch = DiffUtils.diff(a, after.lines().toList());
+  /** The listing: removed lines in {@code del}, added ones in {@code ins}, the rest as text. */
+  private static void diff(Html h, List<QuarantineDiff.Line> lines) {
     h.open("pre", "class", "diff");
-    int at = 0;
-    for (AbstractDelta<String> d : patch.getDeltas()) {
-      for (; at < d.getSource().getPosition(); at++) {
-        h.text("  " + a.get(at) + "\n");
+    for (QuarantineDiff.Line l : lines) {
+      switch (l.mark()) {
+        case '-' -> h.el("del", l + "\n");
+        case '+' -> h.el("ins", l + "\n");
+        default -> h.text(l + "\n");
       }
-      for (String l : d.getSource().getLines()) {
-        h.el("del", "- " + l + "\n");
-      }
-      for (String l : d.getTarget().getLines()) {
-        h.el("ins", "+ " + l + "\n");
-      }
-      at += d.getSource().size();
-    }
-    for (; at < a.size(); at++) {
-      h.text("  " + a.get(at) + "\n");
     }
     h.close("pre");
-  }
-
-  private static String yaml(Value definition) {
-    return Documents.write(Pins.readable(definition), Documents.Format.YAML);
   }
 }

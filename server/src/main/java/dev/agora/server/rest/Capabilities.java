@@ -19,6 +19,7 @@ import dev.agora.core.registry.Registry;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.Vec;
+import dev.agora.server.QuarantineDiff;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -126,10 +127,15 @@ final class Capabilities {
   Value quarantined(Request r) {
     List<Dict> out = new ArrayList<>();
     for (Registry.Refused refused : marketplace.registry().refusals().values()) {
-      if (refused.refusal().quarantined() && tenantHas(r, refused.manifest().id())) {
+      if (refused.refusal().quarantined() && tenantHas(r, refused.manifest())) {
+        List<Value> diff =
+            QuarantineDiff.of(marketplace, refused.manifest()).stream()
+                .map(l -> (Value) Value.of(l.toString()))
+                .toList();
         out.add(
             manifest(refused.manifest(), r)
-                .assoc(Value.keyword("quarantine"), Value.of(refused.refusal().why())));
+                .assoc(Value.keyword("quarantine"), Value.of(refused.refusal().why()))
+                .assoc(Value.keyword("diff"), Vec.of(diff)));
       }
     }
     return Page.of(out, r);
@@ -149,10 +155,9 @@ final class Capabilities {
         .build();
   }
 
-  /** Whether {@code id} is among the caller's tenant's capabilities (true without a tenant). */
-  private static boolean tenantHas(Request r, String id) {
-    return r.caller().tenant() == null
-        || r.caller().tenant().capabilities().stream().anyMatch(g -> g.matches(id));
+  /** Whether {@code m} is among the caller's tenant's capabilities (true without a tenant). */
+  private static boolean tenantHas(Request r, CapabilityManifest m) {
+    return r.caller().tenant() == null || r.caller().tenant().refusal(m) == null;
   }
 
   /**

@@ -1,14 +1,17 @@
 package dev.agora.server.rest;
 
 import dev.agora.chain.CausalChain;
+import dev.agora.chain.ChainExport;
 import dev.agora.chain.ChainQuery;
 import dev.agora.chain.Entry;
 import dev.agora.chain.Hashes;
 import dev.agora.chain.InclusionProof;
 import dev.agora.chain.Verifier;
 import dev.agora.chain.event.EventType;
+import dev.agora.core.AgoraNode;
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.json.ChainJson;
+import dev.agora.core.json.Json;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import java.time.Instant;
@@ -23,10 +26,12 @@ import java.util.List;
  */
 final class Chain {
 
+  private final AgoraNode node;
   private final CausalChain chain;
 
-  Chain(CausalChain chain) {
-    this.chain = chain;
+  Chain(AgoraNode node) {
+    this.node = node;
+    this.chain = node.chain();
   }
 
   /** Actions matching the filters, oldest first, a page at a time. */
@@ -83,6 +88,43 @@ final class Chain {
         .put("verified", Value.of(p.verify(chain.ledger().key().verifier())))
         .put("proof", Value.of(p.text()))
         .build();
+  }
+
+  /**
+   * The receipt of a call (issue 14), made again from the log and completed by the entry's
+   * inclusion proof: what {@code agora verify receipt} checks.
+   */
+  Value receipt(Request r) {
+    Entry e = visible(r);
+    return node.receipt(e.action().id())
+        .map(x -> Json.parse(x.json()))
+        .orElseThrow(
+            () ->
+                new Problem(
+                    404,
+                    "NotFound",
+                    "action '"
+                        + e.action().id()
+                        + "' has no receipt: only a call recorded with receipts on has one (a"
+                        + " call made through /call or MCP while receipts.mode is not off)"));
+  }
+
+  /**
+   * The whole log up to a signed checkpoint, as {@code agora chain export} writes it. The whole log
+   * or nothing — an export of part of it could not be verified — so a tenant's callers may not.
+   */
+  Route.Lines export(Request r) {
+    if (r.caller().tenant() != null) {
+      throw new Problem(
+          403,
+          "Forbidden",
+          "the export is the whole log, every tenant's; '"
+              + r.caller().identity()
+              + "' is in tenant '"
+              + r.caller().tenant().name()
+              + "' (query /api/v1/chain for its own actions)");
+    }
+    return w -> ChainExport.write(chain, w);
   }
 
   /** The whole log verified: every hash, every signed checkpoint. */

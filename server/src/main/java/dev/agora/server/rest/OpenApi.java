@@ -98,15 +98,14 @@ final class OpenApi {
                       obj("schema", obj("type", Value.of("string"))))));
       case NONE -> {}
     }
+    Dict ok =
+        r.download() == null
+            ? obj("application/json", obj("schema", Dict.EMPTY))
+            : obj("application/jsonl", obj("schema", obj("type", Value.of("object"))));
     op.put(
         "responses",
         obj(
-            "200",
-                obj(
-                    "description",
-                    Value.of("OK"),
-                    "content",
-                    obj("application/json", obj("schema", Dict.EMPTY))),
+            "200", obj("description", Value.of("OK"), "content", ok),
             "default",
                 obj(
                     "description", Value.of("A problem (RFC 9457)"),

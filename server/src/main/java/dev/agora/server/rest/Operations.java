@@ -4,16 +4,20 @@ import dev.agora.core.AgoraNode;
 import dev.agora.core.PlanRunner;
 import dev.agora.core.approval.Approval;
 import dev.agora.core.approval.ApprovalException;
+import dev.agora.core.call.policy.Quotas;
+import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.config.RtfsSection;
 import dev.agora.core.json.ChainJson;
 import dev.agora.core.spi.DiscoverySource;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
+import dev.agora.rtfs.Vec;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** Plans, approvals, sources and figures: {@code /api/v1/plans}, {@code …/approvals} and so on. */
 final class Operations {
@@ -129,7 +133,11 @@ final class Operations {
   /** The configured sources and their health. */
   Value sources(Request r) {
     List<Dict> out = new ArrayList<>();
+    SecurityContext.Tenant tenant = r.caller().tenant();
     for (DiscoverySource s : node.config().sources()) {
+      if (tenant != null && !tenant.sources().contains(s.name())) {
+        continue; // a tenant's caller sees its own sources only
+      }
       DiscoverySource.Health h = s.health();
       out.add(
           Dict.builder()
@@ -139,6 +147,33 @@ final class Operations {
               .build());
     }
     return Page.of(out, r);
+  }
+
+  /**
+   * What the caller has used, in the current windows, of each quota ({@code policy.quotas}) that
+   * counts its calls.
+   */
+  Value quotas(Request r) {
+    List<Value> out = new ArrayList<>();
+    for (Quotas.Usage u : node.marketplace().quotaUsage(r.caller())) {
+      Dict.Builder b =
+          Dict.builder()
+              .put("name", Value.of(u.rule().name()))
+              .put("per", Value.of(u.rule().per().name().toLowerCase(Locale.ROOT)))
+              .put("scope", Value.of(u.scope()))
+              .put("window", Value.of(u.rule().window().toString()))
+              .put("calls", Value.of(u.calls()))
+              .put("cost", Value.of(u.cost()))
+              .put("renews", Value.of(u.renews().toString()));
+      if (u.rule().calls() != null) {
+        b.put("max_calls", Value.of(u.rule().calls()));
+      }
+      if (u.rule().cost() != null) {
+        b.put("max_cost", Value.of(u.rule().cost()));
+      }
+      out.add(b.build());
+    }
+    return Dict.builder().put("items", Vec.of(out)).build();
   }
 
   /** The node at a glance. */

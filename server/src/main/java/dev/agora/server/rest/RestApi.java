@@ -8,6 +8,11 @@ import dev.agora.rtfs.Value;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -108,6 +113,10 @@ public final class RestApi {
                 + caller.level().name().toLowerCase(java.util.Locale.ROOT)
                 + ")");
       }
+      if (route.download() != null) {
+        download(route, route.download().open(request), ctx);
+        return;
+      }
       out = route.run().run(request);
     } catch (Problem p) {
       problem(ctx, p);
@@ -128,6 +137,24 @@ public final class RestApi {
       return;
     }
     ctx.status(200).contentType("application/json; charset=utf-8").result(Json.write(out));
+  }
+
+  /**
+   * Writes a download as it is read. A failure once writing began cannot become a problem any more:
+   * the answer is cut short — the export's first line says how many entries follow, so a reader
+   * sees it — and the log says why.
+   */
+  private void download(Route route, Route.Lines lines, Context ctx) {
+    ctx.status(200).contentType("application/jsonl; charset=utf-8");
+    try {
+      Writer w =
+          new BufferedWriter(
+              new OutputStreamWriter(ctx.res().getOutputStream(), StandardCharsets.UTF_8));
+      lines.write(w);
+      w.flush();
+    } catch (IOException | RuntimeException e) {
+      log.accept("agora: REST " + route.operationId() + " cut short: " + e);
+    }
   }
 
   private static void problem(Context ctx, Problem p) {

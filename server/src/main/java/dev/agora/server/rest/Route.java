@@ -1,6 +1,8 @@
 package dev.agora.server.rest;
 
 import dev.agora.rtfs.Value;
+import java.io.IOException;
+import java.io.Writer;
 import java.util.List;
 
 /**
@@ -11,6 +13,9 @@ import java.util.List;
  * @param operator whether only a caller of a {@code full} context may use it (changes to the
  *     registry, decisions on approvals)
  * @param body what the request's body is: none, JSON, or RTFS source text
+ * @param run what answers with one JSON value, or null for a download
+ * @param download what answers with JSON Lines written as they are read (the chain's export), or
+ *     null
  */
 record Route(
     String method,
@@ -21,7 +26,33 @@ record Route(
     List<Param> params,
     Body body,
     boolean operator,
-    Operation run) {
+    Operation run,
+    Download download) {
+
+  Route(
+      String method,
+      String path,
+      String operationId,
+      String summary,
+      String tag,
+      List<Param> params,
+      Body body,
+      boolean operator,
+      Operation run) {
+    this(method, path, operationId, summary, tag, params, body, operator, run, null);
+  }
+
+  /** A {@code GET} answered with JSON Lines. */
+  static Route download(
+      String path,
+      String operationId,
+      String summary,
+      String tag,
+      boolean operator,
+      Download download) {
+    return new Route(
+        "GET", path, operationId, summary, tag, List.of(), Body.NONE, operator, null, download);
+  }
 
   /** A path or query parameter. */
   record Param(String name, String in, String description, boolean integer) {
@@ -50,5 +81,20 @@ record Route(
   @FunctionalInterface
   interface Operation {
     Value run(Request request);
+  }
+
+  /**
+   * What a download does with a request: checks it (a Problem when refused, before anything is
+   * written) and returns what writes the answer.
+   */
+  @FunctionalInterface
+  interface Download {
+    Lines open(Request request);
+  }
+
+  /** Writes a download's answer; {@code w} is the response's body, UTF-8. */
+  @FunctionalInterface
+  interface Lines {
+    void write(Writer w) throws IOException;
   }
 }

@@ -25,7 +25,7 @@ final class Routes {
 
   static List<Route> of(AgoraNode node) {
     Capabilities caps = new Capabilities(node.marketplace());
-    Chain chain = new Chain(node.chain());
+    Chain chain = new Chain(node);
     Operations ops = new Operations(node);
     List<Route> r = new ArrayList<>();
     String v1 = "/api/v1";
@@ -144,6 +144,15 @@ final class Routes {
             List.of(),
             chain::verify));
     r.add(
+        Route.download(
+            v1 + "/chain/export",
+            "exportChain",
+            "Export the whole Causal Chain with a signed checkpoint, as JSON Lines (check it"
+                + " offline with agora chain verify-export)",
+            "chain",
+            true,
+            chain::export));
+    r.add(
         get(
             v1 + "/chain/{id}",
             "getAction",
@@ -159,6 +168,14 @@ final class Routes {
             "chain",
             List.of(ACTION),
             chain::proof));
+    r.add(
+        get(
+            v1 + "/chain/{id}/receipt",
+            "getReceipt",
+            "The receipt of a call recorded with receipts on, completed by its inclusion proof",
+            "chain",
+            List.of(path("id", "the call's action id, or its outcome's")),
+            chain::receipt));
     r.add(
         new Route(
             "GET",
@@ -200,6 +217,14 @@ final class Routes {
             "node",
             List.of(LIMIT, CURSOR),
             ops::sources));
+    r.add(
+        get(
+            v1 + "/quotas",
+            "listQuotas",
+            "Show what the caller has used of the quotas that count its calls",
+            "node",
+            List.of(),
+            ops::quotas));
     r.add(get(v1 + "/stats", "getStats", "Show the node's figures", "node", List.of(), ops::stats));
     return List.copyOf(r);
   }
