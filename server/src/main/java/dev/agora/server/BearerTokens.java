@@ -1,5 +1,7 @@
 package dev.agora.server;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -15,16 +17,20 @@ import com.nimbusds.jose.util.ResourceRetriever;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import dev.agora.chain.Hashes;
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.config.AgoraConfig;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -37,7 +43,9 @@ import java.util.regex.Pattern;
  * and not-before (within {@code clock_skew}) and its audience, which must be this resource (RFC
  * 8707). The token acts as the security context of the first of its scopes that {@code scopes}
  * maps; a valid token with none of them is refused with {@code insufficient_scope}. The token is
- * never kept, logged or passed on.
+ * never kept, logged or passed on; a valid one is remembered by its SHA-256 until it expires (at
+ * most five minutes), so a client's next requests with it cost a digest instead of a signature
+ * check.
  */
 final class BearerTokens {
 
@@ -109,6 +117,21 @@ final class BearerTokens {
       Supplier<String> ownUrl,
       ResourceRetriever retriever,
       LongSupplier nanos) {
+    this(settings, config, ownUrl, retriever, nanos, System::currentTimeMillis);
+  }
+
+  /**
+   * @param nanos when to try an unreachable authorization server again
+   * @param millis the wall clock a remembered token's expiry is read against
+   */
+  BearerTokens(
+      ServerSettings.OAuth settings,
+      AgoraConfig config,
+      Supplier<String> ownUrl,
+      ResourceRetriever retriever,
+      LongSupplier nanos,
+      LongSupplier millis) {
+    this.millis = millis;
     this.settings = settings;
     this.ownUrl = ownUrl;
     this.retriever = retriever;
@@ -152,8 +175,47 @@ final class BearerTokens {
     return doc;
   }
 
-  /** Checks {@code token} (a JWT, see {@link #isJwt}). */
+  /**
+   * Tokens found valid, by the SHA-256 of the token (the token itself is not kept), until their
+   * expiry or for at most {@link #REMEMBERED}: a client sends the same token with every request,
+   * and checking its signature again costs more than the rest of the request.
+   */
+  private final Cache<String, Remembered> valid =
+      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(REMEMBERED).build();
+
+  /** How long a valid token is taken on its digest alone (the key set is cached as long). */
+  static final Duration REMEMBERED = Duration.ofMinutes(5);
+
+  /** A token found valid: what it comes to, and until when (epoch millis: its {@code exp}). */
+  private record Remembered(Verdict.Accepted verdict, long until) {}
+
+  private final LongSupplier millis;
+  private final AtomicInteger verifications = new AtomicInteger();
+
+  /** How many tokens were checked in full (not taken on their digest). */
+  int verifications() {
+    return verifications.get();
+  }
+
+  /**
+   * Checks {@code token} (a JWT, see {@link #isJwt}); a token found valid before is taken on its
+   * digest until its expiry, for at most {@link #REMEMBERED}.
+   */
   Verdict check(String token) {
+    String digest = Hashes.hex(Hashes.sha256(token.getBytes(StandardCharsets.UTF_8)));
+    Remembered r = valid.getIfPresent(digest);
+    if (r != null && millis.getAsLong() < r.until()) {
+      return r.verdict();
+    }
+    verifications.incrementAndGet();
+    return verify(token, digest);
+  }
+
+  /**
+   * Checks {@code token} in full — signature, claims, subject, tenant, scopes — and remembers it
+   * under {@code digest} when it is valid.
+   */
+  private Verdict verify(String token, String digest) {
     DefaultJWTProcessor<com.nimbusds.jose.proc.SecurityContext> p;
     try {
       p = processor();
@@ -196,7 +258,10 @@ final class BearerTokens {
       if (granted.contains(s.getKey())) {
         SecurityContext c =
             s.getValue().named(settings.scopes().get(s.getKey()) + "/oauth:" + subject);
-        return new Verdict.Accepted(tenant == null ? c : c.in(tenants.get((String) tenant)));
+        Verdict.Accepted accepted =
+            new Verdict.Accepted(tenant == null ? c : c.in(tenants.get((String) tenant)));
+        valid.put(digest, new Remembered(accepted, claims.getExpirationTime().getTime()));
+        return accepted;
       }
     }
     return new Verdict.Refused(

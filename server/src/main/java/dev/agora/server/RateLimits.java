@@ -67,8 +67,29 @@ final class RateLimits {
     allowance(caller).charge(nanos.getAsLong(), bytes);
   }
 
+  /**
+   * Callers whose allowance is full again are forgotten once this many are kept: a full allowance
+   * is what a new caller gets, so forgetting it changes nothing — and callers named by tokens (one
+   * per {@code sub}) cannot grow the map without bound. (A caller forgotten while one of its
+   * requests is being let in may get that one request for free.)
+   */
+  static final int PRUNE_ABOVE = 10_000;
+
   private Allowance allowance(String caller) {
+    Allowance a = allowances.get(caller);
+    if (a != null) {
+      return a;
+    }
+    if (allowances.size() >= PRUNE_ABOVE) {
+      long now = nanos.getAsLong();
+      allowances.values().removeIf(x -> x.full(now));
+    }
     return allowances.computeIfAbsent(caller, c -> new Allowance(limitOf(c), nanos.getAsLong()));
+  }
+
+  /** How many callers' allowances are kept. */
+  int callers() {
+    return allowances.size();
   }
 
   /** One caller's two buckets; full at first. */
@@ -101,6 +122,11 @@ final class RateLimits {
               calls >= 1 ? 0 : (1 - calls) / limit.callsPerSecond(),
               bytes > 0 ? 0 : (1 - bytes) / limit.bytesPerSecond());
       return new Refusal(limit, Math.max(1, (long) Math.ceil(wait)));
+    }
+
+    synchronized boolean full(long now) {
+      refill(now);
+      return calls >= callCapacity && bytes >= byteCapacity;
     }
 
     synchronized void charge(long now, long n) {

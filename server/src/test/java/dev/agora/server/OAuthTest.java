@@ -365,6 +365,89 @@ class OAuthTest {
     }
   }
 
+  @Test
+  void aValidTokenIsRememberedByItsDigestUntilItExpires() throws Exception {
+    java.util.concurrent.atomic.AtomicLong wall =
+        new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis());
+    BearerTokens tokens =
+        new BearerTokens(
+            new ServerSettings.OAuth(
+                URI.create(issuer),
+                URI.create(issuer + "/jwks"),
+                "https://agora.example.com/mcp",
+                Map.of("agora:agent", "agent"),
+                java.time.Duration.ofSeconds(60),
+                "tenant",
+                false),
+            node.config(),
+            () -> "unused",
+            new com.nimbusds.jose.util.DefaultResourceRetriever(2_000, 2_000),
+            System::nanoTime,
+            wall::get);
+    JWTClaimsSet c = claims("agora:agent").audience("https://agora.example.com/mcp").build();
+    String token = rsa(k1, c);
+    assertThat(tokens.check(token)).isInstanceOf(BearerTokens.Verdict.Accepted.class);
+    assertThat(tokens.check(token)).isInstanceOf(BearerTokens.Verdict.Accepted.class);
+    assertThat(tokens.verifications()).as("the second time on its digest").isEqualTo(1);
+    // one character different is another token, checked in full (and refused)
+    String[] parts = token.split("\\.");
+    char swapped = parts[2].charAt(10) == 'A' ? 'B' : 'A';
+    String other =
+        parts[0]
+            + "."
+            + parts[1]
+            + "."
+            + parts[2].substring(0, 10)
+            + swapped
+            + parts[2].substring(11);
+    assertThat(other).isNotEqualTo(token);
+    assertThat(tokens.check(other)).isInstanceOf(BearerTokens.Verdict.Refused.class);
+    assertThat(tokens.verifications()).isEqualTo(2);
+    // once its expiry is past on the wall clock, it is checked in full again
+    wall.set(c.getExpirationTime().getTime());
+    tokens.check(token);
+    assertThat(tokens.verifications()).isEqualTo(3);
+    // a refused token is never remembered
+    tokens.check(other);
+    assertThat(tokens.verifications()).isEqualTo(4);
+  }
+
+  @Test
+  void aBurstOfCallsWithManyTokensEachActsAsItsOwnSubject() throws Exception {
+    int n = 1000;
+    int subjects = 50;
+    List<String> tokens = new ArrayList<>();
+    for (int i = 0; i < subjects; i++) {
+      tokens.add(rsa(k1, claims("agora:agent").subject("burst-" + i).build()));
+    }
+    String url = server.url().replace("/mcp", "/api/v1/capabilities/ccos.echo/call");
+    List<HttpResponse<String>> answers =
+        Burst.send(
+            n,
+            i ->
+                HttpRequest.newBuilder(URI.create(url))
+                    .header("Authorization", "Bearer " + tokens.get(i % subjects))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("\"call " + i + "\"")));
+    for (int i = 0; i < n; i++) {
+      HttpResponse<String> r = answers.get(i);
+      assertThat(r.statusCode()).as("call %d: %s", i, r.body()).isEqualTo(200);
+      assertThat(r.body()).contains("\"result\":\"call " + i + "\"");
+    }
+    node.ledger().flush();
+    for (int i = 0; i < subjects; i += 7) {
+      assertThat(
+              node.chain()
+                  .query(
+                      dev.agora.chain.ChainQuery.ALL
+                          .withType("CapabilityCall")
+                          .withCaller("agent/oauth:burst-" + i)
+                          .withLimit(0)))
+          .as("burst-%d's calls, recorded under its name", i)
+          .hasSize(n / subjects);
+    }
+  }
+
   static McpHttp bearerTo(AgoraServer s, String token) {
     return new McpHttp(s.url(), Map.of("Authorization", "Bearer " + token));
   }

@@ -60,4 +60,21 @@ class RateLimitsTest {
     now.addAndGet(3 * SECOND);
     assertThat(limits.take("agent/ci")).isNull();
   }
+
+  @Test
+  void callersWhoseAllowanceIsFullAgainAreForgottenNotTheOthers() {
+    assertThat(limits.take("operator/busy")).isNull();
+    assertThat(limits.take("operator/busy")).isNull(); // its allowance is spent
+    for (int i = 0; limits.callers() < RateLimits.PRUNE_ABOVE; i++) {
+      assertThat(limits.take("operator/oauth:user-" + i)).isNull(); // one call of two each
+    }
+    now.addAndGet(SECOND / 4); // half a call back each: nobody is full yet
+    assertThat(limits.take("operator/new-1")).isNull();
+    assertThat(limits.callers()).isEqualTo(RateLimits.PRUNE_ABOVE + 1);
+    now.addAndGet(SECOND / 4); // the one-call takers are full again; busy has one of two
+    assertThat(limits.take("operator/new-2")).isNull();
+    assertThat(limits.callers()).as("busy, new-1 and new-2").isEqualTo(3);
+    assertThat(limits.take("operator/busy")).isNull();
+    assertThat(limits.take("operator/busy")).as("busy was not forgotten").isNotNull();
+  }
 }

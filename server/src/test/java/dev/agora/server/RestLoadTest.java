@@ -10,13 +10,8 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,41 +42,29 @@ class RestLoadTest {
             "  limits: {default: {calls_per_second: 1000000, bytes_per_second: 1GiB, burst: 1s}}",
             l -> {})) {
       String url = g.server().url().replace("/mcp", "/api/v1/capabilities/ccos.math.add/call");
-      CountDownLatch go = new CountDownLatch(1);
-      List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
-      try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-        for (int i = 0; i < n; i++) {
-          String body =
-              i % 10 == 0 ? "\"not numbers\"" : "[" + pairs[i][0] + "," + pairs[i][1] + "]";
-          answers.add(
-              CompletableFuture.supplyAsync(
-                  () -> {
-                    try {
-                      go.await(); // a burst: every request written at once
-                    } catch (InterruptedException e) {
-                      Thread.currentThread().interrupt();
-                    }
-                    return McpHttp.send(
-                        HttpRequest.newBuilder(URI.create(url))
-                            .header("X-API-Key", "k")
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(body)));
-                  },
-                  pool));
-        }
-        go.countDown();
-        for (int i = 0; i < n; i++) {
-          HttpResponse<String> r = answers.get(i).join();
-          Dict answer = (Dict) Json.parse(r.body());
-          if (i % 10 == 0) {
-            assertThat(r.statusCode()).as("answer %d (seed %d)", i, seed).isEqualTo(400);
-            assertThat(answer.get(Json.key("title"))).isEqualTo(Value.of("InvalidInput"));
-          } else {
-            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-            assertThat(answer.get(Json.key("result")))
-                .as("answer %d (seed %d)", i, seed)
-                .isEqualTo(Value.of(pairs[i][0] + pairs[i][1]));
-          }
+      List<HttpResponse<String>> answers =
+          Burst.send(
+              n,
+              i ->
+                  HttpRequest.newBuilder(URI.create(url))
+                      .header("X-API-Key", "k")
+                      .header("Content-Type", "application/json")
+                      .POST(
+                          HttpRequest.BodyPublishers.ofString(
+                              i % 10 == 0
+                                  ? "\"not numbers\""
+                                  : "[" + pairs[i][0] + "," + pairs[i][1] + "]")));
+      for (int i = 0; i < n; i++) {
+        HttpResponse<String> r = answers.get(i);
+        Dict answer = (Dict) Json.parse(r.body());
+        if (i % 10 == 0) {
+          assertThat(r.statusCode()).as("answer %d (seed %d)", i, seed).isEqualTo(400);
+          assertThat(answer.get(Json.key("title"))).isEqualTo(Value.of("InvalidInput"));
+        } else {
+          assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+          assertThat(answer.get(Json.key("result")))
+              .as("answer %d (seed %d)", i, seed)
+              .isEqualTo(Value.of(pairs[i][0] + pairs[i][1]));
         }
       }
       g.node().ledger().flush();
