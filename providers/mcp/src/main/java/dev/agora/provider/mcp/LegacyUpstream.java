@@ -1,10 +1,13 @@
 package dev.agora.provider.mcp;
 
 import dev.agora.core.spi.Provider;
+import dev.agora.core.telemetry.Telemetry;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import reactor.core.publisher.Mono;
 
 /** A 2025-11-25 server: each request on the one session of its {@link McpConnection}. */
@@ -51,7 +54,8 @@ record LegacyUpstream(McpConnection connection, Duration timeout) implements Ups
 
   @Override
   public McpSchema.CallToolResult callTool(
-      McpSchema.CallToolRequest request, Duration deadline, Object tag, boolean retry) {
+      McpSchema.CallToolRequest untraced, Duration deadline, Object tag, boolean retry) {
+    McpSchema.CallToolRequest request = traced(untraced);
     return connection.request(
         "tools/call " + request.name(),
         c -> c.callTool(request),
@@ -60,6 +64,23 @@ record LegacyUpstream(McpConnection connection, Duration timeout) implements Ups
         deadline,
         tag,
         retry);
+  }
+
+  /**
+   * {@code request} with the W3C trace context of the traced call under way on this thread in its
+   * {@code _meta} ({@code traceparent}, {@code tracestate}), as MCP's proposal for trace context
+   * has it: the only way it reaches a server over stdio. Itself when no traced call is under way.
+   */
+  static McpSchema.CallToolRequest traced(McpSchema.CallToolRequest request) {
+    Map<String, Object> meta = new HashMap<>();
+    Telemetry.propagate(meta::put);
+    if (meta.isEmpty()) {
+      return request;
+    }
+    if (request.meta() != null) {
+      request.meta().forEach(meta::putIfAbsent);
+    }
+    return new McpSchema.CallToolRequest(request.name(), request.arguments(), meta);
   }
 
   @Override

@@ -1,10 +1,13 @@
 package dev.agora.provider.mcp;
 
 import dev.agora.core.spi.Provider;
+import dev.agora.core.telemetry.Telemetry;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.client.transport.customizer.McpSyncHttpClientRequestCustomizer;
+import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpClientTransport;
@@ -14,6 +17,7 @@ import io.modelcontextprotocol.spec.McpTransportSessionNotFoundException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -224,6 +228,7 @@ final class McpConnection implements AutoCloseable {
                   .endpoint(path())
                   .maxResponseSize(config.maxBytes())
                   .requestBuilder(headers())
+                  .httpRequestCustomizer(TRACE_HEADERS)
                   .connectTimeout(Duration.ofSeconds(10))
                   .build();
           case SSE ->
@@ -231,6 +236,7 @@ final class McpConnection implements AutoCloseable {
                   .sseEndpoint(path())
                   .maxResponseSize(config.maxBytes())
                   .requestBuilder(headers())
+                  .httpRequestCustomizer(TRACE_HEADERS)
                   .connectTimeout(Duration.ofSeconds(10))
                   .build();
         };
@@ -407,6 +413,31 @@ final class McpConnection implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code request} carrying the W3C trace headers of the traced call under way on this thread, if
+   * any, to the HTTP request the SDK's transport makes for it on another thread ({@link
+   * #TRACE_HEADERS} reads them there).
+   */
+  private static <T> Mono<T> traced(Mono<T> request) {
+    Map<String, Object> headers = new HashMap<>(2);
+    Telemetry.propagate(headers::put);
+    return headers.isEmpty()
+        ? request
+        : request.contextWrite(
+            reactor.util.context.Context.of(
+                McpTransportContext.KEY, McpTransportContext.create(headers)));
+  }
+
+  /** Sets the trace headers {@link #traced} passed along on the SDK's HTTP request. */
+  static final McpSyncHttpClientRequestCustomizer TRACE_HEADERS =
+      (builder, method, uri, body, context) -> {
+        for (String name : List.of(Telemetry.TRACEPARENT, Telemetry.TRACESTATE)) {
+          if (context != null && context.get(name) instanceof String value) {
+            builder.setHeader(name, value);
+          }
+        }
+      };
+
   private <T> T await(
       Session s,
       String what,
@@ -428,7 +459,7 @@ final class McpConnection implements AutoCloseable {
           throw new ExecutionException(e);
         }
       }
-      return Deadlines.await(op.apply(s.client()).toFuture(), until);
+      return Deadlines.await(traced(op.apply(s.client())).toFuture(), until);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (Thread.currentThread().isInterrupted()) {
