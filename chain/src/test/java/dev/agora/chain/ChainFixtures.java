@@ -66,6 +66,13 @@ public final class ChainFixtures {
     assertThat(ids(chain.query(ChainQuery.ALL.withCapability("weather.current"))))
         .containsExactly("c-1", "r-1", "g-1");
     assertThat(ids(chain.query(ChainQuery.ALL.withCaller("bob")))).containsExactly("p-2", "c-2");
+    assertThat(ids(chain.query(ChainQuery.ALL.withCallerPrefix("bo"))))
+        .containsExactly("p-2", "c-2");
+    assertThat(chain.query(ChainQuery.ALL.withCallerPrefix("BO"))).as("case matters").isEmpty();
+    assertThat(chain.query(ChainQuery.ALL.withCallerPrefix("%"))).as("no wildcards").isEmpty();
+    assertThat(chain.query(ChainQuery.ALL.withCallerPrefix("b_b"))).isEmpty();
+    assertThat(ids(chain.query(ChainQuery.ALL.withCallerPrefix("bob").withType("CapabilityCall"))))
+        .containsExactly("c-2");
     assertThat(ids(chain.query(ChainQuery.ALL.withType("CapabilityCall"))))
         .containsExactly("c-1", "c-2");
     assertThat(ids(chain.query(ChainQuery.ALL.withTime(t.plusMillis(2), t.plusMillis(4)))))

@@ -223,6 +223,11 @@ public abstract class JdbcStore implements Store, ChainStore {
     where(sql, args, "plan_id", q.planId());
     where(sql, args, "capability_id", q.capabilityId());
     where(sql, args, "caller", q.caller());
+    if (q.callerPrefix() != null) { // exact and case-sensitive, as LIKE is not in SQLite
+      sql.append(" AND substr(caller, 1, ?) = ?");
+      args.add(q.callerPrefix().length());
+      args.add(q.callerPrefix());
+    }
     where(sql, args, "parent_id", q.parentId());
     where(sql, args, "type", q.type());
     if (q.from() != null) {
