@@ -3,7 +3,7 @@ package dev.agora.server.console;
 import dev.agora.core.Marketplace;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.registry.Registry;
-import dev.agora.server.QuarantineDiff;
+import dev.agora.server.quarantine.QuarantineDiff;
 import java.io.IOException;
 import java.util.List;
 

@@ -19,7 +19,7 @@ import dev.agora.core.registry.Registry;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.Vec;
-import dev.agora.server.QuarantineDiff;
+import dev.agora.server.quarantine.QuarantineDiff;
 import java.util.ArrayList;
 import java.util.List;
 

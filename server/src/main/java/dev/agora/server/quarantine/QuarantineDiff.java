@@ -1,4 +1,4 @@
-package dev.agora.server;
+package dev.agora.server.quarantine;
 
 import com.github.difflib.DiffUtils;
 import com.github.difflib.patch.AbstractDelta;
