@@ -9,7 +9,11 @@ import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Glob;
 import dev.agora.core.manifest.Sla;
+import dev.agora.core.spi.QuotaStore;
 import dev.agora.rtfs.Value;
+import dev.agora.store.PostgresStore;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@code policy.quotas}: per caller, per tenant, for all) that never run out; the caller is in a
  * tenant, so every rule counts it. The difference to {@code quotas=0} is what counting costs: a
  * global lock, one counter per rule, and the usage noted for the call's record.
+ *
+ * <p>With {@code counters=postgres} the counters are in an embedded PostgreSQL (issue 18: shared by
+ * every node on it), one transaction per call that a quota counts.
  *
  * <p>Run: {@code ./build bench QuotaBenchmark -f 1 -wi 3 -i 5} (SampleTime gives p50/p99); {@code
  * -t 2} for two callers at once.
@@ -67,12 +74,25 @@ public class QuotaBenchmark {
   @Param({"0", "1", "3"})
   int quotas;
 
+  /** Where the counters are: this node's memory, or an embedded PostgreSQL every node shares. */
+  @Param({"memory", "postgres"})
+  String counters;
+
   Marketplace marketplace;
   CallRequest request;
+  EmbeddedPostgres pg;
+  PostgresStore store;
 
   @Setup
-  public void setup() {
-    marketplace = Marketplace.builder().sink(new MemorySink(4096)).log(l -> {}).build();
+  public void setup() throws IOException {
+    QuotaStore shared = null;
+    if (counters.equals("postgres")) {
+      pg = EmbeddedPostgres.builder().start();
+      store = PostgresStore.open(pg.getJdbcUrl("postgres", "postgres"), "postgres", null, 8);
+      shared = store.quotas();
+    }
+    marketplace =
+        Marketplace.builder().sink(new MemorySink(4096)).quotaStore(shared).log(l -> {}).build();
     marketplace.bootstrap();
     marketplace.registerLocal(
         CapabilityManifest.builder("paid.lookup")
@@ -95,8 +115,12 @@ public class QuotaBenchmark {
   }
 
   @TearDown
-  public void tearDown() {
+  public void tearDown() throws IOException {
     marketplace.close();
+    if (store != null) {
+      store.close();
+      pg.close();
+    }
   }
 
   @Benchmark

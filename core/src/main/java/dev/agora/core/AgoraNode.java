@@ -64,6 +64,7 @@ public final class AgoraNode implements AutoCloseable {
               .sink(sink)
               .registryStore(store.registry(scope(config)))
               .approvalStore(store.approvals())
+              .quotaStore(store.quotas())
               .log(log)
               .receipts(new ReceiptIssuer(ReceiptsSection.of(config), key, ledger.origin()))
               .nodeKey(key)

@@ -40,6 +40,7 @@ import dev.agora.core.registry.Registry;
 import dev.agora.core.spi.DiscoverySource;
 import dev.agora.core.spi.IsolationLevel;
 import dev.agora.core.spi.Provider;
+import dev.agora.core.spi.QuotaStore;
 import dev.agora.core.spi.Redactor;
 import dev.agora.core.spi.RegistryStore;
 import dev.agora.core.store.RegistryMirror;
@@ -136,7 +137,7 @@ public final class Marketplace implements AutoCloseable {
             clock,
             b.approvalPause);
     this.telemetry = b.telemetry == null ? Telemetry.of(TelemetrySection.of(config)) : b.telemetry;
-    this.quotas = new Quotas(clock);
+    this.quotas = b.quotaStore == null ? new Quotas(clock) : new Quotas(clock, b.quotaStore);
     this.path =
         new CallPath(
             registry,
@@ -674,6 +675,7 @@ public final class Marketplace implements AutoCloseable {
     private Consumer<String> log = line -> System.err.println(line);
     private final List<Provider> extraProviders = new ArrayList<>();
     private RegistryStore registryStore;
+    private QuotaStore quotaStore;
     private Redactor secrets;
     private ApprovalStore approvalStore;
     private Approvals.Pause approvalPause = Thread::sleep;
@@ -720,6 +722,15 @@ public final class Marketplace implements AutoCloseable {
     }
 
     /** Timestamps and time windows. */
+    /**
+     * Where quota counters are kept so that every node on a shared store counts together (issue
+     * 18); null (the default): in this marketplace's memory.
+     */
+    public Builder quotaStore(QuotaStore s) {
+      this.quotaStore = s;
+      return this;
+    }
+
     public Builder clock(Clock c) {
       this.clock = Objects.requireNonNull(c);
       return this;

@@ -2,6 +2,7 @@ package dev.agora.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.agora.core.spi.QuotaStore;
 import dev.agora.core.spi.Store;
 import dev.agora.core.spi.StoreException;
 import dev.agora.core.spi.StoreProvider;
@@ -65,6 +66,12 @@ public final class PostgresStore extends JdbcStore {
       throw new StoreException("could not connect to " + url + " as " + user, e);
     }
     return new PostgresStore(pool, url, user, password, readOnly);
+  }
+
+  /** Quota counters in the database: every node on it counts together (issue 18). */
+  @Override
+  public QuotaStore quotas() {
+    return new JdbcQuotas(this, " FOR UPDATE", "SET LOCAL synchronous_commit TO OFF");
   }
 
   @Override

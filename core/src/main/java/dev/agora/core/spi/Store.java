@@ -30,6 +30,15 @@ public interface Store extends AutoCloseable {
   ApprovalStore approvals();
 
   /**
+   * Where the counters of {@code policy.quotas} are kept so that every node on this store shares
+   * them (issue 18); null when the store is not shared between nodes, and each node counts in its
+   * own memory.
+   */
+  default QuotaStore quotas() {
+    return null;
+  }
+
+  /**
    * What it is, for messages: {@code sqlite .agora/agora.db}, {@code postgres //host/db}, {@code
    * memory}.
    */

@@ -1,18 +1,19 @@
 package dev.agora.core.call.policy;
 
 import dev.agora.core.error.AgoraError;
+import dev.agora.core.spi.QuotaStore;
+import dev.agora.core.spi.QuotaStore.Counter;
+import dev.agora.core.spi.QuotaStore.Key;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * What {@code policy.quotas} ({@link QuotaRule}) have counted so far: for each rule and scope, the
- * calls and cost units of the current window. Kept by the node, not by the policy, so a reloaded
- * policy does not give anyone a fresh allowance; a rule is known by its name. Counting is in
- * memory: a restart starts every window afresh.
+ * What {@code policy.quotas} ({@link QuotaRule}) have counted: for each rule and scope, the calls
+ * and cost units of the current window, kept in a {@link QuotaStore} — the node's memory, or the
+ * database every node shares (issue 18), so that a quota holds across them. Kept by the node, not
+ * by the policy, so a reloaded policy gives no one a fresh allowance: a rule is known by its name.
  */
 public final class Quotas {
 
@@ -23,22 +24,17 @@ public final class Quotas {
    */
   public record Usage(QuotaRule rule, String scope, long calls, double cost, Instant renews) {}
 
-  /** A counter's window: its start and end (epoch millis) and what was charged in it. */
-  private static final class Window {
-    long start;
-    long end;
-    long calls;
-    double cost;
+  private final Clock clock;
+  private final QuotaStore store;
+
+  /** Counting in this node's memory. */
+  public Quotas(Clock clock) {
+    this(clock, new MemoryQuotaStore());
   }
 
-  /** Counters whose window ended are dropped once this many are kept. */
-  static final int PRUNE_ABOVE = 10_000;
-
-  private final Clock clock;
-  private final Map<String, Window> counters = new HashMap<>();
-
-  public Quotas(Clock clock) {
+  public Quotas(Clock clock, QuotaStore store) {
     this.clock = clock;
+    this.store = store;
   }
 
   /**
@@ -46,82 +42,96 @@ public final class Quotas {
    * to none: when one would go over, the call is refused ({@link AgoraError.LimitExceeded}, naming
    * the rule and when it renews) and nothing is charged.
    *
-   * @return what each rule has used now, the call included
+   * @return what each rule that counts the caller has used now, the call included
    */
-  public synchronized List<Usage> charge(
-      List<QuotaRule> rules, String id, SecurityContext caller, double cost) {
+  public List<Usage> charge(List<QuotaRule> rules, String id, SecurityContext caller, double cost) {
     long now = clock.millis();
-    List<Window> windows = new ArrayList<>(rules.size());
-    List<String> scopes = new ArrayList<>(rules.size());
-    for (QuotaRule r : rules) {
-      String scope = r.scope(caller);
-      Window w = scope == null ? null : current(r, scope, now);
-      if (w != null
-          && ((r.calls() != null && w.calls + 1 > r.calls())
-              || (r.cost() != null && w.cost + cost > r.cost()))) {
-        throw new AgoraError.LimitExceeded(
-            id,
-            "quota "
-                + r.name()
-                + " used up ("
-                + r.describe()
-                + ": "
-                + used(w)
-                + " so far by '"
-                + scope
-                + "'); it renews at "
-                + Instant.ofEpochMilli(w.end));
-      }
-      windows.add(w);
-      scopes.add(scope);
+    List<QuotaRule> counting = counting(rules, caller);
+    if (counting.isEmpty()) {
+      return List.of();
     }
-    List<Usage> out = new ArrayList<>(rules.size());
-    for (int i = 0; i < rules.size(); i++) {
-      Window w = windows.get(i);
-      if (w != null) {
-        w.calls++;
-        w.cost += cost;
-        out.add(usage(rules.get(i), scopes.get(i), w));
-      }
-    }
-    return out;
+    store.forget(now);
+    List<Key> keys = keys(counting, caller);
+    List<Counter> after =
+        store.update(
+            keys,
+            before -> {
+              List<Counter> next = new ArrayList<>(before.size());
+              for (int i = 0; i < before.size(); i++) {
+                QuotaRule r = counting.get(i);
+                Counter c = current(r, before.get(i), now);
+                if ((r.calls() != null && c.calls() + 1 > r.calls())
+                    || (r.cost() != null && c.cost() + cost > r.cost())) {
+                  throw refusal(id, r, keys.get(i).scope(), c);
+                }
+                next.add(
+                    new Counter(c.windowStart(), c.windowEnd(), c.calls() + 1, c.cost() + cost));
+              }
+              return next;
+            });
+    return usages(counting, keys, after);
   }
 
   /** What {@code caller} has used of each of {@code rules} that counts its calls. */
-  public synchronized List<Usage> usage(List<QuotaRule> rules, SecurityContext caller) {
+  public List<Usage> usage(List<QuotaRule> rules, SecurityContext caller) {
     long now = clock.millis();
-    List<Usage> out = new ArrayList<>();
-    for (QuotaRule r : rules) {
-      String scope = r.scope(caller);
-      if (scope != null) {
-        out.add(usage(r, scope, current(r, scope, now)));
-      }
+    List<QuotaRule> counting = counting(rules, caller);
+    List<Key> keys = keys(counting, caller);
+    List<Counter> read = store.read(keys);
+    List<Counter> current = new ArrayList<>(read.size());
+    for (int i = 0; i < read.size(); i++) {
+      current.add(current(counting.get(i), read.get(i), now));
     }
-    return out;
+    return usages(counting, keys, current);
   }
 
-  /** The counter of {@code r} for {@code scope}, started afresh when its window ended. */
-  private Window current(QuotaRule r, String scope, long now) {
+  /** The rules of {@code rules} that count {@code caller}'s calls. */
+  private static List<QuotaRule> counting(List<QuotaRule> rules, SecurityContext caller) {
+    return rules.stream().filter(r -> r.scope(caller) != null).toList();
+  }
+
+  private static List<Key> keys(List<QuotaRule> counting, SecurityContext caller) {
+    return counting.stream().map(r -> new Key(r.name(), r.scope(caller))).toList();
+  }
+
+  /** {@code c} if its window is {@code r}'s window now, else that window afresh. */
+  private static Counter current(QuotaRule r, Counter c, long now) {
     long length = r.window().toMillis();
     long start = now - Math.floorMod(now, length);
-    if (counters.size() > PRUNE_ABOVE) {
-      counters.values().removeIf(w -> w.end <= now);
-    }
-    Window w = counters.computeIfAbsent(r.name() + '\u0000' + scope, k -> new Window());
-    if (w.start != start) {
-      w.start = start;
-      w.end = start + length;
-      w.calls = 0;
-      w.cost = 0;
-    }
-    return w;
+    return c.windowStart() == start && c.windowEnd() == start + length
+        ? c
+        : new Counter(start, start + length, 0, 0);
   }
 
-  private static Usage usage(QuotaRule r, String scope, Window w) {
-    return new Usage(r, scope, w.calls, w.cost, Instant.ofEpochMilli(w.end));
+  private static AgoraError.LimitExceeded refusal(String id, QuotaRule r, String scope, Counter c) {
+    return new AgoraError.LimitExceeded(
+        id,
+        "quota "
+            + r.name()
+            + " used up ("
+            + r.describe()
+            + ": "
+            + c.calls()
+            + " calls, "
+            + c.cost()
+            + " cost units so far by '"
+            + scope
+            + "'); it renews at "
+            + Instant.ofEpochMilli(c.windowEnd()));
   }
 
-  private static String used(Window w) {
-    return w.calls + " calls, " + w.cost + " cost units";
+  private static List<Usage> usages(List<QuotaRule> rules, List<Key> keys, List<Counter> counters) {
+    List<Usage> out = new ArrayList<>(rules.size());
+    for (int i = 0; i < rules.size(); i++) {
+      Counter c = counters.get(i);
+      out.add(
+          new Usage(
+              rules.get(i),
+              keys.get(i).scope(),
+              c.calls(),
+              c.cost(),
+              Instant.ofEpochMilli(c.windowEnd())));
+    }
+    return out;
   }
 }

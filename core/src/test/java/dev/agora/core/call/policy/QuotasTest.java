@@ -169,7 +169,8 @@ class QuotasTest {
   @Test
   void aRefusalChargesNoRuleAndOldCountersArePruned() {
     Hands clock = new Hands();
-    Quotas q = new Quotas(clock);
+    MemoryQuotaStore store = new MemoryQuotaStore();
+    Quotas q = new Quotas(clock, store);
     QuotaRule wide = rule("wide", "*", QuotaRule.Per.CALLER, 10L, null);
     QuotaRule tight = rule("tight", "*", QuotaRule.Per.CALLER, 1L, null);
     SecurityContext me = SecurityContext.full("me");
@@ -177,11 +178,13 @@ class QuotasTest {
     assertThatThrownBy(() -> q.charge(List.of(wide, tight), "x", me, 0))
         .hasMessageContaining("quota tight");
     assertThat(q.usage(List.of(wide), me).getFirst().calls()).as("not charged").isEqualTo(1);
-    for (int i = 0; i <= Quotas.PRUNE_ABOVE; i++) {
+    for (int i = 0; i <= MemoryQuotaStore.PRUNE_ABOVE; i++) {
       q.charge(List.of(tight), "x", SecurityContext.full("caller-" + i), 0);
     }
     clock.now.set(T0.plus(Duration.ofHours(2)));
+    assertThat(store.size()).isEqualTo(MemoryQuotaStore.PRUNE_ABOVE + 3);
     q.charge(List.of(tight), "x", me, 0); // prunes every ended window, then counts afresh
+    assertThat(store.size()).as("only the counter just charged").isEqualTo(1);
     assertThat(q.usage(List.of(wide, tight), me))
         .extracting(Quotas.Usage::calls)
         .containsExactly(0L, 1L);
