@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       ApprovalsCommand.class,
       VerifyCommand.class,
       ServeCommand.class,
+      NodesCommand.class,
       McpCommand.class,
       EvalCommand.class,
       ReplCommand.class,

@@ -22,6 +22,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -80,6 +82,7 @@ public final class AgoraServer implements AutoCloseable {
   private final Consumer<String> log;
   private final RestApi rest;
   private final Console console;
+  private final Membership membership;
   private volatile Server jetty;
 
   /** The Host headers accepted, computed once the port is bound (requests come after that). */
@@ -176,6 +179,16 @@ public final class AgoraServer implements AutoCloseable {
     for (Connector c : jetty.getConnectors()) {
       c.addEventListener(new HeaderTimeout(settings.headerTimeout(), c.getScheduler()));
     }
+    ClusterSection.Settings cluster = ClusterSection.of(config);
+    this.membership =
+        Membership.join(
+            node.store().nodes(),
+            cluster.nodeId() != null ? cluster.nodeId() : defaultNodeId(port()),
+            cluster.advertise() != null ? cluster.advertise() : url(),
+            cluster.heartbeat(),
+            marketplace::callsInFlight,
+            Clock.systemUTC(),
+            log);
     log.accept(
         "agora: serving MCP at "
             + url()
@@ -205,6 +218,23 @@ public final class AgoraServer implements AutoCloseable {
    */
   public static AgoraServer start(AgoraNode node, AgoraConfig config, Consumer<String> log) {
     return new AgoraServer(node, config, log);
+  }
+
+  /** {@code agora-<host name>-<port>}: unique among the nodes of one host. */
+  static String defaultNodeId(int port) {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (IOException | RuntimeException e) {
+      host = "localhost";
+    }
+    String safe = host.replaceAll("[^A-Za-z0-9_.-]", "-");
+    return "agora-" + (safe.isEmpty() ? "localhost" : safe) + "-" + port;
+  }
+
+  /** This node's name among the nodes on its store, or null when its store keeps none. */
+  public String nodeId() {
+    return membership == null ? null : membership.id();
   }
 
   /** The port actually bound (useful with port 0). */
@@ -552,6 +582,9 @@ public final class AgoraServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (membership != null) {
+      membership.close();
+    }
     mcp.closeAll();
     a2aTasks.close();
     gateway.close();

@@ -41,11 +41,11 @@ class ServerSectionTest {
   @Test
   void the_loader_finds_the_section_on_the_class_path() throws IOException {
     assertThat(ConfigLoader.sections())
-        .hasSize(
-            7) // core's rtfs:, trust:, approvals:, receipts:, isolation: and telemetry:, and this
-        // module's
-        // server:
-        .anySatisfy(s -> assertThat(s).isInstanceOf(ServerSection.class));
+        // core's rtfs:, trust:, approvals:, receipts:, isolation: and telemetry:, and this
+        // module's server: and cluster:
+        .hasSize(8)
+        .anySatisfy(s -> assertThat(s).isInstanceOf(ServerSection.class))
+        .anySatisfy(s -> assertThat(s).isInstanceOf(ClusterSection.class));
     AgoraConfig c =
         ConfigLoader.load(
             write(

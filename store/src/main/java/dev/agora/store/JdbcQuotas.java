@@ -1,6 +1,6 @@
 package dev.agora.store;
 
-import dev.agora.core.spi.QuotaStore;
+import dev.agora.core.call.policy.QuotaStore;
 import dev.agora.core.spi.StoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

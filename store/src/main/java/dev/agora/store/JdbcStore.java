@@ -8,6 +8,7 @@ import dev.agora.chain.Checkpoint;
 import dev.agora.chain.CompactRange;
 import dev.agora.chain.Entry;
 import dev.agora.core.approval.ApprovalStore;
+import dev.agora.core.spi.NodeStore;
 import dev.agora.core.spi.RegistryStore;
 import dev.agora.core.spi.Store;
 import dev.agora.core.spi.StoreException;
@@ -97,7 +98,7 @@ public abstract class JdbcStore implements Store, ChainStore {
   /**
    * The newest migration in {@code db/migration}; a test keeps it equal to the newest file there.
    */
-  static final String SCHEMA_VERSION = "4";
+  static final String SCHEMA_VERSION = "5";
 
   /**
    * Whether Flyway's history says every migration up to {@link #SCHEMA_VERSION} succeeded: then
@@ -148,6 +149,11 @@ public abstract class JdbcStore implements Store, ChainStore {
   @Override
   public ApprovalStore approvals() {
     return new JdbcApprovals(this);
+  }
+
+  @Override
+  public NodeStore nodes() {
+    return new JdbcNodes(this);
   }
 
   @Override

@@ -2,7 +2,7 @@ package dev.agora.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.agora.core.spi.QuotaStore;
+import dev.agora.core.call.policy.QuotaStore;
 import dev.agora.core.spi.Store;
 import dev.agora.core.spi.StoreException;
 import dev.agora.core.spi.StoreProvider;

@@ -2,6 +2,7 @@ package dev.agora.core.spi;
 
 import dev.agora.chain.ChainStore;
 import dev.agora.core.approval.ApprovalStore;
+import dev.agora.core.call.policy.QuotaStore;
 
 /**
  * A store for everything that outlives a process: the Causal Chain, the runtime registry and the
@@ -35,6 +36,14 @@ public interface Store extends AutoCloseable {
    * own memory.
    */
   default QuotaStore quotas() {
+    return null;
+  }
+
+  /**
+   * The nodes serving from this store and their heartbeats (issue 18); null for a store no other
+   * process can see (memory).
+   */
+  default NodeStore nodes() {
     return null;
   }
 

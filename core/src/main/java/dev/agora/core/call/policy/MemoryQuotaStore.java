@@ -1,6 +1,5 @@
 package dev.agora.core.call.policy;
 
-import dev.agora.core.spi.QuotaStore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

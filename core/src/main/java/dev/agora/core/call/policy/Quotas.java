@@ -1,9 +1,8 @@
 package dev.agora.core.call.policy;
 
+import dev.agora.core.call.policy.QuotaStore.Counter;
+import dev.agora.core.call.policy.QuotaStore.Key;
 import dev.agora.core.error.AgoraError;
-import dev.agora.core.spi.QuotaStore;
-import dev.agora.core.spi.QuotaStore.Counter;
-import dev.agora.core.spi.QuotaStore.Key;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.agora.core.spi;
+package dev.agora.core.call.policy;
 
 import java.util.List;
 import java.util.function.UnaryOperator;

@@ -1,0 +1,94 @@
+package dev.agora.server;
+
+import dev.agora.core.spi.NodeStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.IntSupplier;
+
+/**
+ * A serving node's place among the nodes on its store (issue 18): it says it is there when it
+ * starts, again every heartbeat with the calls it is running, and leaves when it stops. A heartbeat
+ * that fails is logged and tried again at the next; the node goes on serving.
+ */
+final class Membership implements AutoCloseable {
+
+  private final NodeStore nodes;
+  private final String id;
+  private final String url;
+  private final Instant started;
+  private final IntSupplier inFlight;
+  private final Clock clock;
+  private final Consumer<String> log;
+  private final ScheduledExecutorService timer;
+  private volatile boolean failing;
+
+  private Membership(
+      NodeStore nodes,
+      String id,
+      String url,
+      Duration heartbeat,
+      IntSupplier inFlight,
+      Clock clock,
+      Consumer<String> log) {
+    this.nodes = nodes;
+    this.id = id;
+    this.url = url;
+    this.inFlight = inFlight;
+    this.clock = clock;
+    this.log = log;
+    this.started = clock.instant();
+    beat();
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("agora-heartbeat").unstarted(r));
+    long ms = heartbeat.toMillis();
+    timer.scheduleWithFixedDelay(this::beat, ms, ms, TimeUnit.MILLISECONDS);
+  }
+
+  /** Joins {@code nodes} as {@code id} at {@code url}; null when the store keeps no membership. */
+  static Membership join(
+      NodeStore nodes,
+      String id,
+      String url,
+      Duration heartbeat,
+      IntSupplier inFlight,
+      Clock clock,
+      Consumer<String> log) {
+    return nodes == null ? null : new Membership(nodes, id, url, heartbeat, inFlight, clock, log);
+  }
+
+  String id() {
+    return id;
+  }
+
+  /** Says this node is there, with its load; a failure is logged once until one succeeds. */
+  void beat() {
+    try {
+      nodes.beat(new NodeStore.Node(id, url, started, clock.instant(), inFlight.getAsInt()));
+      if (failing) {
+        log.accept("agora: node " + id + ": heartbeats are recorded again");
+        failing = false;
+      }
+    } catch (RuntimeException e) {
+      if (!failing) {
+        log.accept("agora: node " + id + ": could not record a heartbeat: " + e.getMessage());
+        failing = true;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    try {
+      nodes.leave(id);
+    } catch (RuntimeException e) {
+      log.accept("agora: node " + id + ": could not leave the node list: " + e.getMessage());
+    }
+  }
+}
