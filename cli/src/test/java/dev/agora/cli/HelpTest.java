@@ -36,6 +36,7 @@ class HelpTest {
           {"caps", "stats"},
           {"chain"},
           {"serve"},
+          {"nodes"},
           {"mcp"},
           {"eval"},
           {"repl"},

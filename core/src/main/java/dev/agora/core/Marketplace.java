@@ -343,6 +343,15 @@ public final class Marketplace implements AutoCloseable {
   }
 
   /**
+   * Takes in the runtime registrations and removals other nodes on a shared store made since the
+   * last call (issue 18; {@code agora serve} calls it every {@code cluster.follow}). Returns how
+   * many capabilities changed here; 0 without a store, or with one no other node shares.
+   */
+  public int followStore() {
+    return mirror == null ? 0 : mirror.follow(registry);
+  }
+
+  /**
    * Registers a manifest at runtime (not from a discovery source), as {@code runtime:<source>}:
    * with a registry store it is kept across restarts until {@linkplain #unregister removed}. A
    * manifest with a Java handler needs {@link #registerLocal} instead.

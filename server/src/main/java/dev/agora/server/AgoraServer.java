@@ -188,7 +188,9 @@ public final class AgoraServer implements AutoCloseable {
             cluster.heartbeat(),
             marketplace::callsInFlight,
             Clock.systemUTC(),
-            log);
+            log,
+            marketplace::followStore,
+            cluster.follow());
     log.accept(
         "agora: serving MCP at "
             + url()

@@ -15,6 +15,7 @@ import java.time.Duration;
  *   node_id: agora-1                       # default: agora-&lt;host name&gt;-&lt;port&gt;
  *   advertise: http://10.0.0.5:8420/mcp    # default: the server's own URL
  *   heartbeat: 5s                          # how often it says it is there (down after 3 missed)
+ *   follow: 500ms                          # how often it looks for other nodes' registrations
  * </pre>
  */
 public final class ClusterSection implements ConfigSection<ClusterSection.Settings> {
@@ -26,9 +27,10 @@ public final class ClusterSection implements ConfigSection<ClusterSection.Settin
    * @param nodeId the node's name, or null for the default
    * @param advertise the URL its peers reach it at, or null for the server's own
    */
-  public record Settings(String nodeId, String advertise, Duration heartbeat) {}
+  public record Settings(String nodeId, String advertise, Duration heartbeat, Duration follow) {}
 
-  static final Settings DEFAULT = new Settings(null, null, Duration.ofSeconds(5));
+  static final Settings DEFAULT =
+      new Settings(null, null, Duration.ofSeconds(5), Duration.ofMillis(500));
 
   /** The cluster settings of {@code config}: its {@code cluster:} section or the defaults. */
   public static Settings of(AgoraConfig config) {
@@ -64,7 +66,8 @@ public final class ClusterSection implements ConfigSection<ClusterSection.Settin
       }
     }
     Duration heartbeat = s.duration("heartbeat", DEFAULT.heartbeat());
+    Duration follow = s.duration("follow", DEFAULT.follow());
     s.rejectUnknown();
-    return new Settings(id, advertise, heartbeat);
+    return new Settings(id, advertise, heartbeat, follow);
   }
 }

@@ -34,7 +34,9 @@ final class Membership implements AutoCloseable {
       Duration heartbeat,
       IntSupplier inFlight,
       Clock clock,
-      Consumer<String> log) {
+      Consumer<String> log,
+      Runnable follow,
+      Duration followEvery) {
     this.nodes = nodes;
     this.id = id;
     this.url = url;
@@ -48,9 +50,24 @@ final class Membership implements AutoCloseable {
             r -> Thread.ofPlatform().daemon().name("agora-heartbeat").unstarted(r));
     long ms = heartbeat.toMillis();
     timer.scheduleWithFixedDelay(this::beat, ms, ms, TimeUnit.MILLISECONDS);
+    long every = followEvery.toMillis();
+    timer.scheduleWithFixedDelay(
+        () -> {
+          try {
+            follow.run();
+          } catch (RuntimeException e) { // the store is away: the next look tries again
+            log.accept("agora: node " + id + ": could not follow the registry: " + e.getMessage());
+          }
+        },
+        every,
+        every,
+        TimeUnit.MILLISECONDS);
   }
 
-  /** Joins {@code nodes} as {@code id} at {@code url}; null when the store keeps no membership. */
+  /**
+   * Joins {@code nodes} as {@code id} at {@code url}, and runs {@code follow} (taking in the other
+   * nodes' registrations) every {@code followEvery}; null when the store keeps no membership.
+   */
   static Membership join(
       NodeStore nodes,
       String id,
@@ -58,8 +75,12 @@ final class Membership implements AutoCloseable {
       Duration heartbeat,
       IntSupplier inFlight,
       Clock clock,
-      Consumer<String> log) {
-    return nodes == null ? null : new Membership(nodes, id, url, heartbeat, inFlight, clock, log);
+      Consumer<String> log,
+      Runnable follow,
+      Duration followEvery) {
+    return nodes == null
+        ? null
+        : new Membership(nodes, id, url, heartbeat, inFlight, clock, log, follow, followEvery);
   }
 
   String id() {

@@ -7,6 +7,8 @@ import dev.agora.core.AgoraNode;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.config.ConfigLoader;
 import dev.agora.core.doc.DocumentException;
+import dev.agora.core.doc.Documents;
+import dev.agora.core.manifest.Manifests;
 import dev.agora.core.spi.NodeStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +19,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -78,6 +82,38 @@ class MembershipTest {
   }
 
   @Test
+  void whatOneServerRegistersAtRunTimeTheOtherTakesInByItself() throws Exception {
+    Path file = dir.resolve("agora.yaml");
+    Files.writeString(file, "data_dir: data\nserver: {port: 0}\ncluster: {follow: 20ms}\n");
+    AgoraConfig cfg = ConfigLoader.load(file);
+    try (AgoraNode n1 = AgoraNode.open(cfg, EventSink.NONE, l -> {});
+        AgoraNode n2 = AgoraNode.open(cfg, EventSink.NONE, l -> {});
+        AgoraServer s1 = AgoraServer.start(n1, cfg, l -> {});
+        AgoraServer s2 = AgoraServer.start(n2, cfg, l -> {})) {
+      n1.marketplace().bootstrap();
+      n2.marketplace().bootstrap();
+      assertThat(s1.nodeId()).isNotEqualTo(s2.nodeId());
+      n1.marketplace()
+          .register(
+              Manifests.parse(
+                      Documents.parse(
+                          "id: shared.echo\nprovider: {type: local, implementation: \"(fn [x] x)\"}\n",
+                          "m.yaml",
+                          Documents.Format.YAML))
+                  .manifests()
+                  .getFirst(),
+              "test");
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (n2.marketplace().registry().get("shared.echo") == null && System.nanoTime() < until) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2)); // the follower looks every 20 ms
+      }
+      assertThat(n2.marketplace().registry().get("shared.echo"))
+          .as("taken in by the second server's follower")
+          .isNotNull();
+    }
+  }
+
+  @Test
   void aFailingHeartbeatIsLoggedOnceAndTheNodeGoesOn() {
     List<String> log = new CopyOnWriteArrayList<>();
     List<NodeStore.Node> beats = new ArrayList<>();
@@ -103,9 +139,30 @@ class MembershipTest {
           }
         };
     Clock clock = Clock.fixed(Instant.parse("2026-12-05T20:00:00Z"), ZoneOffset.UTC);
+    java.util.concurrent.atomic.AtomicInteger followFailures =
+        new java.util.concurrent.atomic.AtomicInteger();
     Membership m =
         Membership.join(
-            flaky, "n1", "http://n1/mcp", Duration.ofHours(1), () -> 7, clock, log::add);
+            flaky,
+            "n1",
+            "http://n1/mcp",
+            Duration.ofHours(1),
+            () -> 7,
+            clock,
+            log::add,
+            () -> {
+              if (followFailures.incrementAndGet() == 1) { // once: then it is back
+                throw new IllegalStateException("the registry is away");
+              }
+            },
+            Duration.ofMillis(5));
+    String followFailed = "agora: node n1: could not follow the registry: the registry is away";
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!log.contains(followFailed) && System.nanoTime() < until) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+    assertThat(log).contains(followFailed);
+    log.removeIf(followFailed::equals);
     assertThat(beats)
         .singleElement()
         .satisfies(
@@ -124,7 +181,17 @@ class MembershipTest {
     assertThat(beats).hasSize(2);
     m.close();
     assertThat(log).last().isEqualTo("agora: node n1: could not leave the node list: still gone");
-    assertThat(Membership.join(null, "n", "u", Duration.ofSeconds(1), () -> 0, clock, log::add))
+    assertThat(
+            Membership.join(
+                null,
+                "n",
+                "u",
+                Duration.ofSeconds(1),
+                () -> 0,
+                clock,
+                log::add,
+                () -> {},
+                Duration.ofSeconds(1)))
         .as("a store that keeps no node list")
         .isNull();
   }
@@ -153,7 +220,7 @@ class MembershipTest {
             "bad.yaml:4: cluster.heartbeat: expected a positive duration such as \"500ms\","
                 + " \"30s\" or \"5m\", found \"never\" (string)",
             "bad.yaml:5: cluster.colour: unknown key 'colour'; known keys are node_id, advertise,"
-                + " heartbeat");
+                + " heartbeat, follow");
     Files.writeString(f, "cluster: {advertise: \"http://[bad\"}\n");
     DocumentException e2 =
         Assertions.catchThrowableOfType(DocumentException.class, () -> ConfigLoader.load(f));

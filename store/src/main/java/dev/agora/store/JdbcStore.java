@@ -375,6 +375,17 @@ public abstract class JdbcStore implements Store, ChainStore {
     }
 
     @Override
+    public String fingerprint() {
+      return select(
+              "read the registry's fingerprint",
+              "SELECT COUNT(*), COALESCE(MAX(stored_at), 0), COALESCE(SUM(stored_at), 0)"
+                  + " FROM registry_manifests WHERE scope IN (?, '*')",
+              r -> r.getLong(1) + "/" + r.getLong(2) + "/" + r.getLong(3),
+              scope)
+          .getFirst();
+    }
+
+    @Override
     public List<Stored> all() {
       return select(
           "read stored manifests",

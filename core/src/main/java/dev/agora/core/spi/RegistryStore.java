@@ -20,4 +20,13 @@ public interface RegistryStore {
 
   /** Every stored manifest, ordered by id then insertion. */
   List<Stored> all();
+
+  /**
+   * What changes whenever a manifest is stored or removed, for a node to see cheaply whether
+   * another node on the store changed the registry (issue 18); null for a store no other node
+   * shares.
+   */
+  default String fingerprint() {
+    return null;
+  }
 }

@@ -9,7 +9,9 @@ import dev.agora.core.registry.Registry;
 import dev.agora.core.spi.RegistryStore;
 import dev.agora.rtfs.Printer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -29,6 +31,8 @@ public final class RegistryMirror implements Registry.Listener {
   private final Consumer<String> log;
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
   private final List<RegistryStore.Stored> restored = new ArrayList<>();
+  private Set<String> followed = Set.of();
+  private String fingerprint;
 
   public RegistryMirror(RegistryStore store, Consumer<String> log) {
     this.store = store;
@@ -61,38 +65,88 @@ public final class RegistryMirror implements Registry.Listener {
    */
   public int restore(Registry registry) {
     for (RegistryStore.Stored s : store.all()) {
-      CapabilityManifest m;
-      try {
-        Manifests.LoadResult r =
-            Manifests.parse(
-                Documents.parse(
-                    s.manifest(), "stored " + s.id() + " " + s.version(), Documents.Format.RTFS));
-        if (r.manifests().size() != 1) {
-          log.accept(
-              "warning: stored manifest "
-                  + s.id()
-                  + " "
-                  + s.version()
-                  + " is unreadable and was skipped: "
-                  + r.problems());
-          continue;
-        }
-        m = r.manifests().getFirst();
-      } catch (DocumentException e) {
+      CapabilityManifest m = read(s);
+      if (m != null) {
+        registry.restore(m);
+        restored.add(s);
+      }
+    }
+    return restored.size();
+  }
+
+  /** {@code s} as a manifest with its stored provenance, or null (reported) if unreadable. */
+  private CapabilityManifest read(RegistryStore.Stored s) {
+    try {
+      Manifests.LoadResult r =
+          Manifests.parse(
+              Documents.parse(
+                  s.manifest(), "stored " + s.id() + " " + s.version(), Documents.Format.RTFS));
+      if (r.manifests().size() != 1) {
         log.accept(
             "warning: stored manifest "
                 + s.id()
                 + " "
                 + s.version()
                 + " is unreadable and was skipped: "
-                + e.getMessage());
-        continue;
+                + r.problems());
+        return null;
       }
-      registry.restore(
-          m.withProvenance(new Provenance(s.source(), Manifests.contentHash(m), s.registeredAt())));
-      restored.add(s);
+      CapabilityManifest m = r.manifests().getFirst();
+      return m.withProvenance(
+          new Provenance(s.source(), Manifests.contentHash(m), s.registeredAt()));
+    } catch (DocumentException e) {
+      log.accept(
+          "warning: stored manifest "
+              + s.id()
+              + " "
+              + s.version()
+              + " is unreadable and was skipped: "
+              + e.getMessage());
+      return null;
     }
-    return restored.size();
+  }
+
+  /**
+   * Follows the runtime registrations other nodes on the store made since the last look (issue 18):
+   * registers those stored but missing here (or stored with other content), and removes here those
+   * that were stored at the last look and are gone now. Does nothing while the store's {@linkplain
+   * RegistryStore#fingerprint fingerprint} is unchanged. Returns how many changed.
+   */
+  public synchronized int follow(Registry registry) {
+    String now = store.fingerprint();
+    if (now == null || now.equals(fingerprint)) {
+      return 0;
+    }
+    Map<String, RegistryStore.Stored> stored = new LinkedHashMap<>();
+    for (RegistryStore.Stored s : store.all()) {
+      if (s.source().startsWith(RUNTIME)) {
+        stored.put(key(s.id(), s.version()), s);
+      }
+    }
+    int changed = 0;
+    for (RegistryStore.Stored s : stored.values()) {
+      CapabilityManifest here = registry.get(s.id(), s.version());
+      CapabilityManifest there = read(s);
+      if (there != null
+          && (here == null
+              || !there.provenance().contentHash().equals(here.provenance().contentHash()))) {
+        registry.register(there, s.source());
+        changed++;
+      }
+    }
+    for (String gone : followed) {
+      if (!stored.containsKey(gone)) {
+        int at = gone.lastIndexOf('@');
+        CapabilityManifest here = registry.get(gone.substring(0, at), gone.substring(at + 1));
+        if (here != null && here.provenance().source().startsWith(RUNTIME)) {
+          registry.remove(here.id(), here.version());
+          changed++;
+        }
+      }
+    }
+    followed = stored.keySet();
+    fingerprint = now;
+    return changed;
   }
 
   /**
