@@ -82,28 +82,25 @@ public final class RegistryMirror implements Registry.Listener {
               Documents.parse(
                   s.manifest(), "stored " + s.id() + " " + s.version(), Documents.Format.RTFS));
       if (r.manifests().size() != 1) {
-        log.accept(
-            "warning: stored manifest "
-                + s.id()
-                + " "
-                + s.version()
-                + " is unreadable and was skipped: "
-                + r.problems());
-        return null;
+        return unreadable(s, String.valueOf(r.problems()));
       }
       CapabilityManifest m = r.manifests().getFirst();
       return m.withProvenance(
           new Provenance(s.source(), Manifests.contentHash(m), s.registeredAt()));
     } catch (DocumentException e) {
-      log.accept(
-          "warning: stored manifest "
-              + s.id()
-              + " "
-              + s.version()
-              + " is unreadable and was skipped: "
-              + e.getMessage());
-      return null;
+      return unreadable(s, e.getMessage());
     }
+  }
+
+  private CapabilityManifest unreadable(RegistryStore.Stored s, String why) {
+    log.accept(
+        "warning: stored manifest "
+            + s.id()
+            + " "
+            + s.version()
+            + " is unreadable and was skipped: "
+            + why);
+    return null;
   }
 
   /**
