@@ -357,9 +357,11 @@ public final class Marketplace implements AutoCloseable {
    * manifest with a Java handler needs {@link #registerLocal} instead.
    */
   public Registry.Change register(CapabilityManifest manifest, String source) {
-    return registry.register(
-        manifest,
-        source.startsWith(RegistryMirror.RUNTIME) ? source : RegistryMirror.RUNTIME + source);
+    String runtime =
+        source.startsWith(RegistryMirror.RUNTIME) ? source : RegistryMirror.RUNTIME + source;
+    return mirror == null
+        ? registry.register(manifest, runtime)
+        : mirror.exclusive(() -> registry.register(manifest, runtime));
   }
 
   /**
@@ -367,6 +369,12 @@ public final class Marketplace implements AutoCloseable {
    * was none.
    */
   public boolean unregister(String id, String version) {
+    return mirror == null
+        ? remove(id, version)
+        : mirror.exclusive(() -> remove(id, version)); // with its write, apart from a follow
+  }
+
+  private boolean remove(String id, String version) {
     return version == null ? registry.remove(id) : registry.remove(id, version);
   }
 

@@ -26,6 +26,7 @@ final class Membership implements AutoCloseable {
   private final Consumer<String> log;
   private final ScheduledExecutorService timer;
   private volatile boolean failing;
+  private volatile boolean followFailing;
 
   private Membership(
       NodeStore nodes,
@@ -55,8 +56,16 @@ final class Membership implements AutoCloseable {
         () -> {
           try {
             follow.run();
+            if (followFailing) {
+              log.accept("agora: node " + id + ": following the registry again");
+              followFailing = false;
+            }
           } catch (RuntimeException e) { // the store is away: the next look tries again
-            log.accept("agora: node " + id + ": could not follow the registry: " + e.getMessage());
+            if (!followFailing) {
+              log.accept(
+                  "agora: node " + id + ": could not follow the registry: " + e.getMessage());
+              followFailing = true;
+            }
           }
         },
         every,
@@ -106,6 +115,13 @@ final class Membership implements AutoCloseable {
   @Override
   public void close() {
     timer.shutdownNow();
+    try { // a heartbeat under way must not put the row back after it is removed
+      if (!timer.awaitTermination(10, TimeUnit.SECONDS)) {
+        log.accept("agora: node " + id + ": a heartbeat did not end in 10 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       nodes.leave(id);
     } catch (RuntimeException e) {

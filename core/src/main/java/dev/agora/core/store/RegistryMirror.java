@@ -9,6 +9,7 @@ import dev.agora.core.registry.Registry;
 import dev.agora.core.spi.RegistryStore;
 import dev.agora.rtfs.Printer;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +32,18 @@ public final class RegistryMirror implements Registry.Listener {
   private final Consumer<String> log;
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
   private final List<RegistryStore.Stored> restored = new ArrayList<>();
-  private Set<String> followed = Set.of();
+
+  /** The runtime registrations this node knows to be stored (guarded by this mirror). */
+  private final Set<String> known = new HashSet<>();
+
+  /** The store's fingerprint at the last look (guarded by this mirror). */
   private String fingerprint;
+
+  /**
+   * Whether this mirror is taking in other nodes' changes (on the thread holding its lock): then
+   * what the registry does is theirs, already stored, and is not written back.
+   */
+  private boolean following;
 
   public RegistryMirror(RegistryStore store, Consumer<String> log) {
     this.store = store;
@@ -47,16 +58,46 @@ public final class RegistryMirror implements Registry.Listener {
   public void registered(CapabilityManifest m, Registry.Change change) {
     seen.add(key(m.id(), m.version()));
     if (change != Registry.Change.UNCHANGED) {
-      Provenance p = m.provenance();
-      store.put(
-          new RegistryStore.Stored(
-              m.id(), m.version(), p.source(), Printer.print(m.toValue()), p.registeredAt()));
+      synchronized (this) {
+        if (following) {
+          return;
+        }
+        Provenance p = m.provenance();
+        store.put(
+            new RegistryStore.Stored(
+                m.id(), m.version(), p.source(), Printer.print(m.toValue()), p.registeredAt()));
+        if (runtime(m)) {
+          known.add(key(m.id(), m.version()));
+        }
+        fingerprint = null; // this node's own change: the next look reads the store whole
+      }
     }
   }
 
   @Override
-  public void removed(CapabilityManifest m) {
+  public synchronized void removed(CapabilityManifest m) {
+    if (following) {
+      return;
+    }
     store.remove(m.id(), m.version());
+    known.remove(key(m.id(), m.version()));
+    // another node may undo this change before the next look, leaving the fingerprint as it was
+    fingerprint = null;
+  }
+
+  private static boolean runtime(CapabilityManifest m) {
+    return m.provenance() != null
+        && m.provenance().source() != null
+        && m.provenance().source().startsWith(RUNTIME);
+  }
+
+  /**
+   * Runs {@code change} — a runtime registration or removal — so that it and its write to the store
+   * happen together with respect to {@link #follow}: a look at the store never sees the registry
+   * changed but the store not yet.
+   */
+  public synchronized <T> T exclusive(java.util.function.Supplier<T> change) {
+    return change.get();
   }
 
   /**
@@ -69,6 +110,11 @@ public final class RegistryMirror implements Registry.Listener {
       if (m != null) {
         registry.restore(m);
         restored.add(s);
+        if (s.source().startsWith(RUNTIME)) {
+          synchronized (this) {
+            known.add(key(s.id(), s.version()));
+          }
+        }
       }
     }
     return restored.size();
@@ -104,9 +150,11 @@ public final class RegistryMirror implements Registry.Listener {
   }
 
   /**
-   * Follows the runtime registrations other nodes on the store made since the last look (issue 18):
+   * Takes in the runtime registrations and removals other nodes on the store made (issue 18):
    * registers those stored but missing here (or stored with other content), and removes here those
-   * that were stored at the last look and are gone now. Does nothing while the store's {@linkplain
+   * this node knew to be stored and that are gone now. What it does here is not written back to the
+   * store (it is the other nodes', already stored), and a definition this node refuses (its own
+   * pins) is refused here only. Does nothing while the store's {@linkplain
    * RegistryStore#fingerprint fingerprint} is unchanged. Returns how many changed.
    */
   public synchronized int follow(Registry registry) {
@@ -121,27 +169,37 @@ public final class RegistryMirror implements Registry.Listener {
       }
     }
     int changed = 0;
-    for (RegistryStore.Stored s : stored.values()) {
-      CapabilityManifest here = registry.get(s.id(), s.version());
-      CapabilityManifest there = read(s);
-      if (there != null
-          && (here == null
-              || !there.provenance().contentHash().equals(here.provenance().contentHash()))) {
-        registry.register(there, s.source());
-        changed++;
-      }
-    }
-    for (String gone : followed) {
-      if (!stored.containsKey(gone)) {
-        int at = gone.lastIndexOf('@');
-        CapabilityManifest here = registry.get(gone.substring(0, at), gone.substring(at + 1));
-        if (here != null && here.provenance().source().startsWith(RUNTIME)) {
-          registry.remove(here.id(), here.version());
+    following = true;
+    try {
+      for (RegistryStore.Stored s : stored.values()) {
+        CapabilityManifest here = registry.get(s.id(), s.version());
+        if (here != null
+            && java.util.Objects.equals(here.provenance().registeredAt(), s.registeredAt())) {
+          continue; // the very registration stored: nothing to parse
+        }
+        CapabilityManifest there = read(s);
+        if (there != null
+            && (here == null
+                || !there.provenance().contentHash().equals(here.provenance().contentHash()))) {
+          registry.register(there, s.source());
           changed++;
         }
       }
+      for (String gone : known) {
+        if (!stored.containsKey(gone)) {
+          int at = gone.lastIndexOf('@');
+          CapabilityManifest here = registry.get(gone.substring(0, at), gone.substring(at + 1));
+          if (here != null && runtime(here)) {
+            registry.remove(here.id(), here.version());
+            changed++;
+          }
+        }
+      }
+    } finally {
+      following = false;
     }
-    followed = stored.keySet();
+    known.clear();
+    known.addAll(stored.keySet());
     fingerprint = now;
     return changed;
   }

@@ -95,6 +95,25 @@ class RegistryFollowTest {
       assertThat(b.registry().get("shared.one")).isNull();
       assertThat(b.registry().get("b.own")).isNotNull();
       assertThat(a.followStore()).isZero();
+      // what b takes in is a's, already stored: b does not write it back
+      a.register(manifest("shared.two", "a's"), "test");
+      java.time.Instant storedAt = stored(store, "shared.two");
+      assertThat(b.followStore()).isEqualTo(1);
+      assertThat(stored(store, "shared.two")).isEqualTo(storedAt);
+      // a removal on a of what b registered reaches b, though b never looked after a's look
+      b.register(manifest("shared.three", "b's"), "test");
+      assertThat(a.followStore()).isEqualTo(1);
+      a.unregister("shared.three", null);
+      assertThat(b.followStore()).isEqualTo(1);
+      assertThat(b.registry().get("shared.three")).isNull();
     }
+  }
+
+  private static java.time.Instant stored(RegistryStore store, String id) {
+    return store.all().stream()
+        .filter(s -> s.id().equals(id))
+        .findFirst()
+        .orElseThrow()
+        .registeredAt();
   }
 }

@@ -93,11 +93,16 @@ public final class Quotas {
     return counting.stream().map(r -> new Key(r.name(), r.scope(caller))).toList();
   }
 
-  /** {@code c} if its window is {@code r}'s window now, else that window afresh. */
+  /**
+   * {@code c} if its window is {@code r}'s window now — or a later one, which a node whose clock is
+   * ahead of this one's opened on a shared store: a window never moves back, so nodes whose clocks
+   * differ by a little count into the same window instead of resetting each other's — else that
+   * window afresh.
+   */
   private static Counter current(QuotaRule r, Counter c, long now) {
     long length = r.window().toMillis();
     long start = now - Math.floorMod(now, length);
-    return c.windowStart() == start && c.windowEnd() == start + length
+    return c.windowStart() >= start && c.windowEnd() - c.windowStart() == length
         ? c
         : new Counter(start, start + length, 0, 0);
   }

@@ -252,6 +252,27 @@ class QuotasTest {
   }
 
   @Test
+  void nodesWhoseClocksDifferCountIntoTheSameWindowInsteadOfResettingIt() {
+    MemoryQuotaStore shared = new MemoryQuotaStore();
+    Hands ahead = new Hands();
+    Hands behind = new Hands();
+    ahead.now.set(Instant.parse("2026-12-05T11:00:01Z")); // already in the 11:00 window
+    behind.now.set(Instant.parse("2026-12-05T10:59:59Z")); // still in the 10:00 one
+    Quotas a = new Quotas(ahead, shared);
+    Quotas b = new Quotas(behind, shared);
+    QuotaRule three = rule("three", "*", QuotaRule.Per.ALL, 3L, null);
+    SecurityContext me = SecurityContext.full("me");
+    a.charge(List.of(three), "x", me, 0);
+    b.charge(List.of(three), "x", me, 0); // into 11:00, not a fresh 10:00 window
+    a.charge(List.of(three), "x", me, 0);
+    assertThatThrownBy(() -> b.charge(List.of(three), "x", me, 0))
+        .hasMessageContaining("3 calls, 0.0 cost units so far")
+        .hasMessageContaining("renews at 2026-12-05T12:00:00Z");
+    assertThatThrownBy(() -> a.charge(List.of(three), "x", me, 0))
+        .hasMessageContaining("quota three used up");
+  }
+
+  @Test
   void aUsageWithoutACounterIsEmptyForACallerOfNoTenant() {
     Quotas q = new Quotas(new Hands());
     QuotaRule perTenant = rule("t", "*", QuotaRule.Per.TENANT, 1L, null);
