@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
@@ -25,8 +26,9 @@ final class Membership implements AutoCloseable {
   private final Clock clock;
   private final Consumer<String> log;
   private final ScheduledExecutorService timer;
-  private volatile boolean failing;
-  private volatile boolean followFailing;
+  private final Runnable follow;
+  private final AtomicBoolean beatFailing = new AtomicBoolean();
+  private final AtomicBoolean followFailing = new AtomicBoolean();
 
   private Membership(
       NodeStore nodes,
@@ -44,6 +46,7 @@ final class Membership implements AutoCloseable {
     this.inFlight = inFlight;
     this.clock = clock;
     this.log = log;
+    this.follow = follow;
     this.started = clock.instant();
     beat();
     this.timer =
@@ -52,25 +55,7 @@ final class Membership implements AutoCloseable {
     long ms = heartbeat.toMillis();
     timer.scheduleWithFixedDelay(this::beat, ms, ms, TimeUnit.MILLISECONDS);
     long every = followEvery.toMillis();
-    timer.scheduleWithFixedDelay(
-        () -> {
-          try {
-            follow.run();
-            if (followFailing) {
-              log.accept("agora: node " + id + ": following the registry again");
-              followFailing = false;
-            }
-          } catch (RuntimeException e) { // the store is away: the next look tries again
-            if (!followFailing) {
-              log.accept(
-                  "agora: node " + id + ": could not follow the registry: " + e.getMessage());
-              followFailing = true;
-            }
-          }
-        },
-        every,
-        every,
-        TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(this::follow, every, every, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -96,18 +81,34 @@ final class Membership implements AutoCloseable {
     return id;
   }
 
-  /** Says this node is there, with its load; a failure is logged once until one succeeds. */
+  /** Says this node is there, with its load. */
   void beat() {
+    quietly(
+        () ->
+            nodes.beat(new NodeStore.Node(id, url, started, clock.instant(), inFlight.getAsInt())),
+        beatFailing,
+        "could not record a heartbeat",
+        "heartbeats are recorded again");
+  }
+
+  /** Takes in the other nodes' registrations. */
+  void follow() {
+    quietly(follow, followFailing, "could not follow the registry", "following the registry again");
+  }
+
+  /**
+   * Runs {@code step}; a failure (the store is away: the next time tries again) is logged once
+   * until a step succeeds, and that is logged too. The node goes on serving either way.
+   */
+  private void quietly(Runnable step, AtomicBoolean failing, String failed, String recovered) {
     try {
-      nodes.beat(new NodeStore.Node(id, url, started, clock.instant(), inFlight.getAsInt()));
-      if (failing) {
-        log.accept("agora: node " + id + ": heartbeats are recorded again");
-        failing = false;
+      step.run();
+      if (failing.getAndSet(false)) {
+        log.accept("agora: node " + id + ": " + recovered);
       }
     } catch (RuntimeException e) {
-      if (!failing) {
-        log.accept("agora: node " + id + ": could not record a heartbeat: " + e.getMessage());
-        failing = true;
+      if (!failing.getAndSet(true)) {
+        log.accept("agora: node " + id + ": " + failed + ": " + e.getMessage());
       }
     }
   }

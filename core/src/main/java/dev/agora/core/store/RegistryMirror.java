@@ -13,9 +13,11 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Keeps a {@link RegistryStore} in step with the registry, so a restart has what the node knew.
@@ -96,7 +98,7 @@ public final class RegistryMirror implements Registry.Listener {
    * happen together with respect to {@link #follow}: a look at the store never sees the registry
    * changed but the store not yet.
    */
-  public synchronized <T> T exclusive(java.util.function.Supplier<T> change) {
+  public synchronized <T> T exclusive(Supplier<T> change) {
     return change.get();
   }
 
@@ -173,8 +175,7 @@ public final class RegistryMirror implements Registry.Listener {
     try {
       for (RegistryStore.Stored s : stored.values()) {
         CapabilityManifest here = registry.get(s.id(), s.version());
-        if (here != null
-            && java.util.Objects.equals(here.provenance().registeredAt(), s.registeredAt())) {
+        if (here != null && Objects.equals(here.provenance().registeredAt(), s.registeredAt())) {
           continue; // the very registration stored: nothing to parse
         }
         CapabilityManifest there = read(s);

@@ -30,7 +30,6 @@ public record IsolationPolicy(
     List<QuotaRule> quotas) {
 
   public IsolationPolicy {
-    quotas = List.copyOf(quotas);
     allow = List.copyOf(allow);
     deny = List.copyOf(deny);
     namespaces = List.copyOf(namespaces);
@@ -38,31 +37,7 @@ public record IsolationPolicy(
     limits = List.copyOf(limits);
     egress = egress == null ? Egress.DEFAULT : egress;
     rules = List.copyOf(rules);
-  }
-
-  /** A policy without quotas. */
-  public IsolationPolicy(
-      List<Rule> allow,
-      List<Rule> deny,
-      List<NamespacePolicy> namespaces,
-      List<TimeWindow> windows,
-      List<LimitRule> limits,
-      Duration defaultTimeout,
-      Egress egress,
-      List<ArgumentRule> rules) {
-    this(allow, deny, namespaces, windows, limits, defaultTimeout, egress, rules, List.of());
-  }
-
-  /** A policy without argument-aware rules. */
-  public IsolationPolicy(
-      List<Rule> allow,
-      List<Rule> deny,
-      List<NamespacePolicy> namespaces,
-      List<TimeWindow> windows,
-      List<LimitRule> limits,
-      Duration defaultTimeout,
-      Egress egress) {
-    this(allow, deny, namespaces, windows, limits, defaultTimeout, egress, List.of());
+    quotas = List.copyOf(quotas);
   }
 
   /** Allows every capability, calls at most 30 s. */
@@ -74,7 +49,9 @@ public record IsolationPolicy(
         List.of(),
         List.of(),
         Duration.ofSeconds(30),
-        Egress.DEFAULT);
+        Egress.DEFAULT,
+        List.of(),
+        List.of());
   }
 
   public IsolationPolicy withAllow(String... patterns) {
