@@ -24,10 +24,12 @@ class FollowRegistryTest {
 
   @TempDir Path dir;
 
-  private static CapabilityManifest manifest(String description) {
+  private static CapabilityManifest manifest(String id, String description) {
     return Manifests.parse(
             Documents.parse(
-                "id: shared.greet\ndescription: "
+                "id: "
+                    + id
+                    + "\ndescription: "
                     + description
                     + "\neffects: [pure]\nprovider: {type: local, implementation: \"(fn [x] x)\"}\n",
                 "m.yaml",
@@ -48,7 +50,7 @@ class FollowRegistryTest {
       Marketplace a = one.marketplace();
       Marketplace b = two.marketplace();
       assertThat(b.followStore()).as("the first look: nothing to take in").isZero();
-      a.register(manifest("hello"), "rest operator/ops");
+      a.register(manifest("shared.greet", "hello"), "rest operator/ops");
       assertThat(b.registry().get("shared.greet")).isNull();
       assertThat(b.followStore()).isEqualTo(1);
       CapabilityManifest taken = b.registry().get("shared.greet");
@@ -56,13 +58,80 @@ class FollowRegistryTest {
       assertThat(taken.provenance().source()).isEqualTo("runtime:rest operator/ops");
       assertThat(a.followStore()).as("its own registration, unchanged").isZero();
       assertThat(b.followStore()).as("the store unchanged since").isZero();
-      a.register(manifest("hello again"), "rest operator/ops");
+      a.register(manifest("shared.greet", "hello again"), "rest operator/ops");
       assertThat(b.followStore()).isEqualTo(1);
       assertThat(b.registry().get("shared.greet").description()).isEqualTo("hello again");
       a.unregister("shared.greet", null);
       assertThat(b.followStore()).isEqualTo(1);
       assertThat(b.registry().get("shared.greet")).isNull();
       assertThat(a.followStore()).isZero();
+    }
+  }
+
+  @Test
+  void registrationsInABurstWhileTheOtherNodeKeepsFollowingEndTheSameOnBoth() throws Exception {
+    Path file = dir.resolve("agora.yaml");
+    Files.writeString(file, "data_dir: data\n");
+    AgoraConfig cfg = ConfigLoader.load(file);
+    long seed = System.nanoTime();
+    System.out.println("FollowRegistryTest burst seed " + seed);
+    java.util.Random random = new java.util.Random(seed);
+    try (AgoraNode one = AgoraNode.open(cfg, EventSink.NONE, l -> {});
+        AgoraNode two = AgoraNode.open(cfg, EventSink.NONE, l -> {})) {
+      one.marketplace().bootstrap();
+      two.marketplace().bootstrap();
+      Marketplace a = one.marketplace();
+      Marketplace b = two.marketplace();
+      int n = 200;
+      boolean[] kept = new boolean[n];
+      for (int i = 0; i < n; i++) {
+        kept[i] = random.nextInt(4) != 0; // one in four is removed again
+      }
+      java.util.concurrent.atomic.AtomicBoolean done =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      Thread follower =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    while (!done.get()) {
+                      b.followStore();
+                    }
+                  });
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      try (java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        for (int i = 0; i < n; i++) {
+          int k = i;
+          pool.submit(
+              () -> {
+                go.await(); // a burst: every registration at once
+                a.register(manifest("burst.c" + k, "v" + k), "test");
+                if (!kept[k]) {
+                  a.unregister("burst.c" + k, null);
+                }
+                return null;
+              });
+        }
+        go.countDown();
+      }
+      done.set(true);
+      follower.join();
+      b.followStore(); // the look after the last change
+      for (int i = 0; i < n; i++) {
+        String id = "burst.c" + i;
+        assertThat(a.registry().get(id) != null)
+            .as("%s on a (seed %d)", id, seed)
+            .isEqualTo(kept[i]);
+        assertThat(b.registry().get(id) != null)
+            .as("%s on b (seed %d)", id, seed)
+            .isEqualTo(kept[i]);
+      }
+      assertThat(
+              two.store().registry(file.toAbsolutePath().normalize().toString()).all().stream()
+                  .filter(s -> s.id().startsWith("burst."))
+                  .count())
+          .as("the store holds what a kept, and nothing b wrote back")
+          .isEqualTo(java.util.stream.IntStream.range(0, n).filter(i -> kept[i]).count());
     }
   }
 
