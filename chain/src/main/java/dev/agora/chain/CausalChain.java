@@ -89,12 +89,21 @@ public final class CausalChain {
   /**
    * Verifies a stored log with no ledger and no signing key — only reads, so it runs on a store
    * opened read-only: entries, head, every checkpoint (of log {@code origin}, signatures by {@code
-   * trusted} keys), and no rows stored past the head.
+   * trusted} keys), no rows stored past the head, and every cross-node link ({@link RemoteLinks})
+   * holding.
    */
   public static Verifier.Report verify(ChainStore store, String origin, List<VerifierKey> trusted) {
     // read before the head: rows a live writer commits meanwhile never look like rows past it
     long storedEnd = store.storedEnd();
-    Verifier.Report r = verifyEntries(store, origin, trusted);
+    RemoteLinks links = new RemoteLinks();
+    Verifier.Report r = verifyEntries(store, origin, trusted, links);
+    if (r.ok() && links.any()) { // calls run on other nodes: their actions are in this log too
+      long size = r.size();
+      Verifier.Report bad = links.check(each -> store.scan(0, size, each), r);
+      if (bad != null) {
+        return bad;
+      }
+    }
     if (r.ok() && storedEnd > r.size()) {
       return Verifier.Report.bad(
           r.size(),
@@ -141,7 +150,7 @@ public final class CausalChain {
   }
 
   private static Verifier.Report verifyEntries(
-      ChainStore store, String origin, List<VerifierKey> trusted) {
+      ChainStore store, String origin, List<VerifierKey> trusted, RemoteLinks links) {
     Verifier verifier = new Verifier(trusted, origin);
     List<Checkpoint> checkpoints;
     try {
@@ -162,7 +171,17 @@ public final class CausalChain {
               r.size(), "the stored chain head is corrupt: " + e.getMessage(), r.checkpoints())
           : r;
     }
-    return verifier.verify(each -> store.scan(0, head.size(), each), head, checkpoints);
+    return verifier.verify(
+        each ->
+            store.scan(
+                0,
+                head.size(),
+                e -> {
+                  links.see(e);
+                  each.accept(e);
+                }),
+        head,
+        checkpoints);
   }
 
   /**

@@ -38,6 +38,8 @@ import dev.agora.core.local.LocalProvider;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.ProviderSpec;
 import dev.agora.core.registry.Registry;
+import dev.agora.core.spi.CallContext;
+import dev.agora.core.spi.Cluster;
 import dev.agora.core.spi.DiscoverySource;
 import dev.agora.core.spi.IsolationLevel;
 import dev.agora.core.spi.Provider;
@@ -349,6 +351,20 @@ public final class Marketplace implements AutoCloseable {
    */
   public int followStore() {
     return mirror == null ? 0 : mirror.follow(registry);
+  }
+
+  /** Tells every provider of the nodes this one serves among (issue 18). */
+  public void cluster(Cluster cluster) {
+    providers.all().forEach(p -> p.cluster(cluster));
+  }
+
+  /**
+   * Runs, on this node, the RTFS implementation of {@code m} (a {@code remote-rtfs} capability) for
+   * the peer node that sent the call; its own calls go through this node's call path as children of
+   * {@code call}.
+   */
+  public Value runRemote(CapabilityManifest m, Value input, CallContext call) {
+    return local.runRemote(m, input, call);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.agora.server;
 import dev.agora.core.AgoraNode;
 import dev.agora.core.Marketplace;
 import dev.agora.core.call.policy.SecurityContext;
+import dev.agora.core.cluster.RemoteRtfs;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.json.Json;
 import dev.agora.core.telemetry.Telemetry;
@@ -67,6 +68,9 @@ public final class AgoraServer implements AutoCloseable {
   /** The only paths served without the guard: liveness, which says nothing about the node. */
   private static final Set<String> PUBLIC = Set.of("/health", "/health/");
 
+  /** Where peer nodes send remote-rtfs calls (issue 18). */
+  private static final String CLUSTER = "/" + RemoteRtfs.PATH;
+
   private final Javalin app;
   private final McpGateway gateway;
   private final Callers callers;
@@ -83,6 +87,7 @@ public final class AgoraServer implements AutoCloseable {
   private final RestApi rest;
   private final Console console;
   private final Membership membership;
+  private final ClusterServlet peers;
   private volatile Server jetty;
 
   /** The Host headers accepted, computed once the port is bound (requests come after that). */
@@ -108,6 +113,7 @@ public final class AgoraServer implements AutoCloseable {
     this.a2aTasks = new A2aTasks(marketplace, a2aSettings, push);
     this.a2a = new A2aServlet(a2aTasks, new A2aCard(marketplace, a2aSettings), push, a2aSettings);
     this.console = new Console(node, this::signIn, tokens != null);
+    this.peers = new ClusterServlet(node, marketplace.nodeKey(), Clock.systemUTC());
     Filter guard =
         (req, res, chain) -> guard((HttpServletRequest) req, (HttpServletResponse) res, chain);
     this.app =
@@ -139,6 +145,7 @@ public final class AgoraServer implements AutoCloseable {
                     h.addFilter(new FilterHolder(guard), "/*", EnumSet.of(DispatcherType.REQUEST));
                     h.addServlet(new ServletHolder(mcp), "/mcp");
                     h.addServlet(new ServletHolder(console), "/console/*");
+                    h.addServlet(new ServletHolder(peers), CLUSTER);
                     if (settings.a2a().enabled()) {
                       ServletHolder agent = new ServletHolder(a2a);
                       h.addServlet(agent, "/a2a/*");
@@ -185,12 +192,17 @@ public final class AgoraServer implements AutoCloseable {
             node.store().nodes(),
             cluster.nodeId() != null ? cluster.nodeId() : defaultNodeId(port()),
             cluster.advertise() != null ? cluster.advertise() : url(),
+            marketplace.nodeKey(),
             cluster.heartbeat(),
-            marketplace::callsInFlight,
+            () -> marketplace.callsInFlight() + peers.running(),
             Clock.systemUTC(),
             log,
             marketplace::followStore,
             cluster.follow());
+    if (membership != null) { // remote-rtfs: its provider sends calls to peers, this takes theirs
+      marketplace.cluster(membership);
+      peers.serve(membership);
+    }
     log.accept(
         "agora: serving MCP at "
             + url()
@@ -237,6 +249,16 @@ public final class AgoraServer implements AutoCloseable {
   /** This node's name among the nodes on its store, or null when its store keeps none. */
   public String nodeId() {
     return membership == null ? null : membership.id();
+  }
+
+  /** What this node knows of the nodes on its store, or null when its store keeps none (tests). */
+  Membership cluster() {
+    return membership;
+  }
+
+  /** Where peers' remote-rtfs calls arrive (tests). */
+  ClusterServlet peers() {
+    return peers;
   }
 
   /** The port actually bound (useful with port 0). */
@@ -297,6 +319,10 @@ public final class AgoraServer implements AutoCloseable {
     if (tokens != null
         && (uri.equals(BearerTokens.WELL_KNOWN) || uri.startsWith(BearerTokens.WELL_KNOWN + "/"))) {
       chain.doFilter(request, response); // public: where to get a token (RFC 9728)
+      return;
+    }
+    if (uri.equals(CLUSTER)) { // a peer node: its request is signed, checked by ClusterServlet
+      chain.doFilter(request, response);
       return;
     }
     boolean browser = Console.serves(uri); // the console: its session cookie, not headers
@@ -584,6 +610,7 @@ public final class AgoraServer implements AutoCloseable {
 
   @Override
   public void close() {
+    peers.stop();
     if (membership != null) {
       membership.close();
     }

@@ -1,9 +1,13 @@
 package dev.agora.server;
 
+import dev.agora.chain.ChainKey;
+import dev.agora.core.spi.Cluster;
 import dev.agora.core.spi.NodeStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -14,13 +18,16 @@ import java.util.function.IntSupplier;
 /**
  * A serving node's place among the nodes on its store (issue 18): it says it is there when it
  * starts, again every heartbeat with the calls it is running, and leaves when it stops. A heartbeat
- * that fails is logged and tried again at the next; the node goes on serving.
+ * that fails is logged and tried again at the next; the node goes on serving. Each heartbeat also
+ * reads the node list, which is what it tells providers of its peers ({@link Cluster}).
  */
-final class Membership implements AutoCloseable {
+final class Membership implements AutoCloseable, Cluster {
 
   private final NodeStore nodes;
   private final String id;
   private final String url;
+  private final ChainKey key;
+  private final Duration heartbeat;
   private final Instant started;
   private final IntSupplier inFlight;
   private final Clock clock;
@@ -29,11 +36,13 @@ final class Membership implements AutoCloseable {
   private final Runnable follow;
   private final AtomicBoolean beatFailing = new AtomicBoolean();
   private final AtomicBoolean followFailing = new AtomicBoolean();
+  private volatile List<NodeStore.Node> listed = List.of();
 
   private Membership(
       NodeStore nodes,
       String id,
       String url,
+      ChainKey key,
       Duration heartbeat,
       IntSupplier inFlight,
       Clock clock,
@@ -43,6 +52,8 @@ final class Membership implements AutoCloseable {
     this.nodes = nodes;
     this.id = id;
     this.url = url;
+    this.key = key;
+    this.heartbeat = heartbeat;
     this.inFlight = inFlight;
     this.clock = clock;
     this.log = log;
@@ -59,13 +70,15 @@ final class Membership implements AutoCloseable {
   }
 
   /**
-   * Joins {@code nodes} as {@code id} at {@code url}, and runs {@code follow} (taking in the other
-   * nodes' registrations) every {@code followEvery}; null when the store keeps no membership.
+   * Joins {@code nodes} as {@code id} at {@code url}, saying its {@code key}, and runs {@code
+   * follow} (taking in the other nodes' registrations) every {@code followEvery}; null when the
+   * store keeps no membership.
    */
   static Membership join(
       NodeStore nodes,
       String id,
       String url,
+      ChainKey key,
       Duration heartbeat,
       IntSupplier inFlight,
       Clock clock,
@@ -74,18 +87,67 @@ final class Membership implements AutoCloseable {
       Duration followEvery) {
     return nodes == null
         ? null
-        : new Membership(nodes, id, url, heartbeat, inFlight, clock, log, follow, followEvery);
+        : new Membership(nodes, id, url, key, heartbeat, inFlight, clock, log, follow, followEvery);
   }
 
   String id() {
     return id;
   }
 
-  /** Says this node is there, with its load. */
+  @Override
+  public String self() {
+    return id;
+  }
+
+  @Override
+  public byte[] sign(byte[] message) {
+    return key.sign(message);
+  }
+
+  /** The other nodes, as of this node's last heartbeat; those up first. */
+  @Override
+  public List<NodeStore.Node> peers() {
+    List<NodeStore.Node> others = new ArrayList<>();
+    listed.stream().filter(n -> !n.id().equals(id) && up(n)).forEach(others::add);
+    listed.stream().filter(n -> !n.id().equals(id) && !up(n)).forEach(others::add);
+    return others;
+  }
+
+  @Override
+  public boolean up(NodeStore.Node n) {
+    return n.seen().isAfter(clock.instant().minus(heartbeat.multipliedBy(3)));
+  }
+
+  /**
+   * The node {@code id} as last listed; one not listed yet (it joined since this node's last
+   * heartbeat) is looked up in the store.
+   */
+  @Override
+  public NodeStore.Node node(String nodeId) {
+    for (NodeStore.Node n : listed) {
+      if (n.id().equals(nodeId)) {
+        return n;
+      }
+    }
+    List<NodeStore.Node> now = nodes.all();
+    listed = now;
+    return now.stream().filter(n -> n.id().equals(nodeId)).findFirst().orElse(null);
+  }
+
+  /** Says this node is there, with its load, and reads the node list. */
   void beat() {
     quietly(
-        () ->
-            nodes.beat(new NodeStore.Node(id, url, started, clock.instant(), inFlight.getAsInt())),
+        () -> {
+          nodes.beat(
+              new NodeStore.Node(
+                  id,
+                  url,
+                  started,
+                  clock.instant(),
+                  inFlight.getAsInt(),
+                  key.verifier().encoded()));
+          listed = nodes.all();
+        },
         beatFailing,
         "could not record a heartbeat",
         "heartbeats are recorded again");

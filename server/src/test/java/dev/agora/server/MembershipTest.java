@@ -2,6 +2,7 @@ package dev.agora.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agora.chain.ChainKey;
 import dev.agora.chain.event.EventSink;
 import dev.agora.core.AgoraNode;
 import dev.agora.core.config.AgoraConfig;
@@ -146,6 +147,7 @@ class MembershipTest {
             flaky,
             "n1",
             "http://n1/mcp",
+            ChainKey.generate("n1"),
             Duration.ofHours(1),
             () -> 7,
             clock,
@@ -187,6 +189,7 @@ class MembershipTest {
                 null,
                 "n",
                 "u",
+                ChainKey.generate("n"),
                 Duration.ofSeconds(1),
                 () -> 0,
                 clock,

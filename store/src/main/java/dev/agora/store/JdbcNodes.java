@@ -6,7 +6,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 
-/** The {@code nodes} table (migration V5): one row per serving node, updated by its heartbeat. */
+/**
+ * The {@code nodes} table (migrations V5, V6): one row per serving node, updated by its heartbeat.
+ */
 final class JdbcNodes implements NodeStore {
 
   private final JdbcStore db;
@@ -19,14 +21,16 @@ final class JdbcNodes implements NodeStore {
   public void beat(Node self) {
     db.update(
         "record the heartbeat of node " + self.id(),
-        "INSERT INTO nodes (id, url, started_at, seen_at, in_flight) VALUES (?, ?, ?, ?, ?)"
-            + " ON CONFLICT (id) DO UPDATE SET url = excluded.url, started_at ="
-            + " excluded.started_at, seen_at = excluded.seen_at, in_flight = excluded.in_flight",
+        "INSERT INTO nodes (id, url, started_at, seen_at, in_flight, node_key)"
+            + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET url = excluded.url,"
+            + " started_at = excluded.started_at, seen_at = excluded.seen_at,"
+            + " in_flight = excluded.in_flight, node_key = excluded.node_key",
         self.id(),
         self.url(),
         self.started().toEpochMilli(),
         self.seen().toEpochMilli(),
-        self.inFlight());
+        self.inFlight(),
+        self.key());
   }
 
   @Override
@@ -38,7 +42,7 @@ final class JdbcNodes implements NodeStore {
   public List<Node> all() {
     return db.select(
         "list the nodes",
-        "SELECT id, url, started_at, seen_at, in_flight FROM nodes ORDER BY id",
+        "SELECT id, url, started_at, seen_at, in_flight, node_key FROM nodes ORDER BY id",
         JdbcNodes::read);
   }
 
@@ -48,6 +52,7 @@ final class JdbcNodes implements NodeStore {
         r.getString(2),
         Instant.ofEpochMilli(r.getLong(3)),
         Instant.ofEpochMilli(r.getLong(4)),
-        r.getInt(5));
+        r.getInt(5),
+        r.getString(6));
   }
 }

@@ -91,6 +91,21 @@ public final class LocalProvider implements Provider {
               + "' is registered, and the manifest has no RTFS implementation",
           null);
     }
+    return runRtfs(m, impl, input, call);
+  }
+
+  /**
+   * Runs the RTFS implementation of a {@code remote-rtfs} manifest on this node, for the peer that
+   * sent it the call (issue 18): as a local one runs, its calls through this node's call path.
+   */
+  public Value runRemote(CapabilityManifest m, Value input, CallContext call) {
+    if (!(m.provider() instanceof ProviderSpec.RemoteRtfs r)) {
+      throw new AgoraError.ProviderError(m.id(), "its provider is not remote-rtfs", null);
+    }
+    return runRtfs(m, r.implementation(), input, call);
+  }
+
+  private Value runRtfs(CapabilityManifest m, Value impl, Value input, CallContext call) {
     String key =
         m.id()
             + "@"

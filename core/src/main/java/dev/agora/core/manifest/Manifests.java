@@ -22,6 +22,8 @@ import dev.agora.rtfs.types.TypeParser;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,13 +71,13 @@ public final class Manifests {
   public static final String UNKNOWN_EFFECT = "unknown";
 
   private static final Set<String> PROVIDER_TYPES =
-      Set.of("local", "http", "mcp", "a2a", "process", "wasm", "plugin");
+      Set.of("local", "http", "mcp", "a2a", "process", "wasm", "plugin", "remote_rtfs");
 
   /**
    * Provider types of the CCOS manifest that this build cannot run yet: a manifest naming one is
    * refused at load (not accepted and then failing at its first call).
    */
-  private static final Set<String> PLANNED_TYPES = Set.of("sandboxed", "remote_rtfs", "stream");
+  private static final Set<String> PLANNED_TYPES = Set.of("sandboxed", "stream");
 
   /** What a provider section's {@code isolation} may ask for (core's IsolationLevel, and none). */
   private static final Set<String> ISOLATION = Set.of("none", "in-process", "wasm", "process");
@@ -311,7 +313,7 @@ public final class Manifests {
           "provider type '"
               + type
               + "' is not supported by this version of Agora; supported types are "
-              + String.join(", ", new TreeSet<>(PROVIDER_TYPES)));
+              + knownTypes());
       return null;
     }
     if (!PROVIDER_TYPES.contains(type) && !type.contains(".")) {
@@ -320,7 +322,7 @@ public final class Manifests {
           "unknown provider type '"
               + type
               + "'; known types are "
-              + String.join(", ", new TreeSet<>(PROVIDER_TYPES))
+              + knownTypes()
               + " (and those plugins add, named with a dot: acme.rpc)");
       return null;
     }
@@ -334,7 +336,8 @@ public final class Manifests {
               + "'; use none, in-process, wasm or process (docs/SECURITY.md, \"Isolation levels\")");
       return null;
     }
-    if (type.equals("local") && options.get("implementation") instanceof Value impl) {
+    if ((type.equals("local") || type.equals("remote_rtfs"))
+        && options.get("implementation") instanceof Value impl) {
       String problem = implementationProblem(impl);
       if (problem != null) {
         p.problem("implementation", problem);
@@ -372,8 +375,61 @@ public final class Manifests {
                   nonNull(
                       p.required("handler"),
                       handler -> new ProviderSpec.Plugin(plugin, handler, options)));
+      case "remote_rtfs" -> remoteRtfsSpec(p, options);
       default -> new ProviderSpec.Extension(type, options); // a plugin's type: acme.rpc
     };
+  }
+
+  /**
+   * {@code {type: remote-rtfs, implementation: "(fn [x] …)", nodes: cluster}}: an implementation
+   * (required) and where it may run — {@code cluster}, the default, or a list of node URLs.
+   */
+  private static ProviderSpec remoteRtfsSpec(Fields p, Dict options) {
+    if (!p.has("implementation")) {
+      p.problem("missing required field 'implementation' (the RTFS function the nodes run)");
+      return null;
+    }
+    Value nodes = p.get("nodes");
+    if (nodes == null
+        || nodes.equals(Value.of("cluster"))
+        || nodes.equals(Value.keyword("cluster"))) {
+      return new ProviderSpec.RemoteRtfs(List.of(), options);
+    }
+    if (nodes instanceof Value.Str || nodes instanceof Value.Keyword) {
+      p.problem("nodes", "must be cluster or a list of node URLs, not " + Printer.print(nodes));
+      return null;
+    }
+    List<String> urls = p.strings("nodes");
+    List<URI> parsed = new ArrayList<>();
+    for (String url : urls) {
+      URI u = nodeUrl(url);
+      if (u == null) {
+        p.problem("nodes", "'" + url + "' is not an http(s) URL of a node; use cluster or URLs");
+        return null;
+      }
+      parsed.add(u);
+    }
+    if (parsed.isEmpty()) {
+      p.problem("nodes", "names no node; use cluster (every node on the store) or node URLs");
+      return null;
+    }
+    return new ProviderSpec.RemoteRtfs(parsed, options);
+  }
+
+  private static URI nodeUrl(String text) {
+    try {
+      URI u = new URI(text);
+      return ("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null
+          ? u
+          : null;
+    } catch (URISyntaxException e) {
+      return null;
+    }
+  }
+
+  /** The provider types, as people write them ({@code remote-rtfs}), for messages. */
+  private static String knownTypes() {
+    return String.join(", ", new TreeSet<>(PROVIDER_TYPES)).replace('_', '-');
   }
 
   /** Steps and time an implementation may take to load: making a function is quick. */

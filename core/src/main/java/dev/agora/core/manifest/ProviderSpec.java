@@ -3,6 +3,7 @@ package dev.agora.core.manifest;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import dev.agora.rtfs.Vec;
+import java.net.URI;
 import java.util.List;
 
 /**
@@ -139,6 +140,30 @@ public sealed interface ProviderSpec {
     public void fields(Dict.Builder b) {
       b.put("plugin", Value.of(plugin)).put("handler", Value.of(handler));
     }
+  }
+
+  /**
+   * RTFS run on another Agora node (issue 18): {@code {type: remote-rtfs, implementation: "(fn [x]
+   * …)", nodes: cluster}}. The implementation is in {@code options}, as written; {@code nodes} is
+   * empty for {@code cluster} (every node up on this node's store) or the node URLs listed.
+   */
+  record RemoteRtfs(List<URI> nodes, Dict options) implements ProviderSpec {
+    public RemoteRtfs {
+      nodes = List.copyOf(nodes);
+    }
+
+    @Override
+    public String type() {
+      return "remote-rtfs";
+    }
+
+    /** The RTFS function the node runs: text, or code as read from an RTFS manifest. */
+    public Value implementation() {
+      return options.get("implementation");
+    }
+
+    @Override
+    public void fields(Dict.Builder b) {}
   }
 
   /**

@@ -17,8 +17,16 @@ public interface NodeStore {
    * @param started when it started serving
    * @param seen its last heartbeat
    * @param inFlight the calls it was running then
+   * @param key its public key (the verifier key of its {@code chain-key}), with which its peers
+   *     check what it signs; null if it did not say
    */
-  record Node(String id, String url, Instant started, Instant seen, int inFlight) {}
+  record Node(String id, String url, Instant started, Instant seen, int inFlight, String key) {
+
+    /** A node that has not said its key. */
+    public Node(String id, String url, Instant started, Instant seen, int inFlight) {
+      this(id, url, started, seen, inFlight, null);
+    }
+  }
 
   /** Adds {@code self}, or updates it if it is there: a heartbeat. */
   void beat(Node self);

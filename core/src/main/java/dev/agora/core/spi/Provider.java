@@ -80,6 +80,12 @@ public interface Provider {
     return IsolationLevel.IN_PROCESS;
   }
 
+  /**
+   * Called when the node serves among others on one store (issue 18), with what it knows of them; a
+   * provider that runs calls on peer nodes keeps it.
+   */
+  default void cluster(Cluster cluster) {}
+
   /** Called once by the marketplace before any call, with where its messages go (the log). */
   default void start(Consumer<String> log) {}
 

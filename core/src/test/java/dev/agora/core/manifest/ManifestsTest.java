@@ -7,6 +7,7 @@ import dev.agora.rtfs.Value;
 import dev.agora.rtfs.reader.Reader;
 import dev.agora.rtfs.types.Validator;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -147,7 +148,7 @@ class ManifestsTest {
         .containsExactly(
             "mixed.yaml:3: [1].id: 'bad one' contains ' '; ids use letters, digits, _ and -, with . : / between segments",
             "mixed.yaml:4: [1].version: '1.2' is not a semantic version (MAJOR.MINOR.PATCH, such as 1.2.0)",
-            "mixed.yaml:5: [1].provider.type: unknown provider type 'ftp'; known types are a2a, http, local, mcp, plugin, process, wasm"
+            "mixed.yaml:5: [1].provider.type: unknown provider type 'ftp'; known types are a2a, http, local, mcp, plugin, process, remote-rtfs, wasm"
                 + " (and those plugins add, named with a dot: acme.rpc)",
             "mixed.yaml:6: [1].effects: :pure cannot be combined with other effects [network]",
             "mixed.yaml:7: [1].colour: unknown key 'colour'; known keys are id, name, description, version, provider, "
@@ -193,7 +194,6 @@ class ManifestsTest {
         - {id: p.a2a, provider: {type: a2a, agent: helper}}
         - {id: p.plugin, provider: {type: plugin, jar: p.jar, class: a.B}}
         - {id: p.sandbox, provider: {type: sandboxed, runtime: wasm, source: m.wasm}}
-        - {id: p.remote, provider: {type: remote-rtfs, endpoint: "http://n"}}
         - {id: p.stream, provider: {type: stream, source: ticks}}
         - {id: p.ok, provider: local}
         """);
@@ -203,9 +203,46 @@ class ManifestsTest {
         .containsExactly(
             "planned.yaml:1: [0].provider: missing required field 'skill'",
             "planned.yaml:2: [1].provider: missing required field 'plugin'",
-            "planned.yaml:3: [2].provider.type: provider type 'sandboxed' is not supported by this version of Agora; supported types are a2a, http, local, mcp, plugin, process, wasm",
-            "planned.yaml:4: [3].provider.type: provider type 'remote_rtfs' is not supported by this version of Agora; supported types are a2a, http, local, mcp, plugin, process, wasm",
-            "planned.yaml:5: [4].provider.type: provider type 'stream' is not supported by this version of Agora; supported types are a2a, http, local, mcp, plugin, process, wasm");
+            "planned.yaml:3: [2].provider.type: provider type 'sandboxed' is not supported by this version of Agora; supported types are a2a, http, local, mcp, plugin, process, remote-rtfs, wasm",
+            "planned.yaml:4: [3].provider.type: provider type 'stream' is not supported by this version of Agora; supported types are a2a, http, local, mcp, plugin, process, remote-rtfs, wasm");
+  }
+
+  @Test
+  void remote_rtfs_runs_on_the_cluster_or_on_nodes_listed_and_each_mistake_is_named()
+      throws IOException {
+    Manifests.LoadResult r =
+        load(
+            "remote.yaml",
+            """
+        - {id: r.cluster, provider: {type: remote-rtfs, implementation: "(fn [x] x)"}}
+        - {id: r.named, provider: {type: remote_rtfs, implementation: "(fn [x] x)", nodes: cluster}}
+        - {id: r.listed, provider: {type: remote-rtfs, implementation: "(fn [x] x)", nodes: ["http://10.0.0.5:8420/mcp", "https://b.example/mcp"]}}
+        - {id: r.none, provider: {type: remote-rtfs}}
+        - {id: r.notfn, provider: {type: remote-rtfs, implementation: "42"}}
+        - {id: r.ftp, provider: {type: remote-rtfs, implementation: "(fn [x] x)", nodes: ["ftp://n"]}}
+        - {id: r.word, provider: {type: remote-rtfs, implementation: "(fn [x] x)", nodes: all}}
+        - {id: r.empty, provider: {type: remote-rtfs, implementation: "(fn [x] x)", nodes: []}}
+        - {id: r.bad, provider: {type: remote-rtfs, implementation: "(fn [x] x)", nodes: ["http://[bad"]}}
+        """);
+    assertThat(r.manifests())
+        .extracting(CapabilityManifest::id)
+        .containsExactly("r.cluster", "r.named", "r.listed");
+    ProviderSpec.RemoteRtfs cluster = (ProviderSpec.RemoteRtfs) r.manifests().get(0).provider();
+    assertThat(cluster.type()).isEqualTo("remote-rtfs");
+    assertThat(cluster.nodes()).as("cluster: the nodes on the store").isEmpty();
+    assertThat(cluster.implementation()).isEqualTo(Value.of("(fn [x] x)"));
+    assertThat(((ProviderSpec.RemoteRtfs) r.manifests().get(2).provider()).nodes())
+        .extracting(URI::toString)
+        .containsExactly("http://10.0.0.5:8420/mcp", "https://b.example/mcp");
+    assertThat(r.problems())
+        .extracting(p -> p.toString().replace(dir + "/", ""))
+        .containsExactly(
+            "remote.yaml:4: [3].provider: missing required field 'implementation' (the RTFS function the nodes run)",
+            "remote.yaml:5: [4].provider.implementation: the RTFS implementation is 42 (integer), not a function such as (fn [input] …)",
+            "remote.yaml:6: [5].provider.nodes: 'ftp://n' is not an http(s) URL of a node; use cluster or URLs",
+            "remote.yaml:7: [6].provider.nodes: must be cluster or a list of node URLs, not \"all\"",
+            "remote.yaml:8: [7].provider.nodes: names no node; use cluster (every node on the store) or node URLs",
+            "remote.yaml:9: [8].provider.nodes: 'http://[bad' is not an http(s) URL of a node; use cluster or URLs");
   }
 
   @Test

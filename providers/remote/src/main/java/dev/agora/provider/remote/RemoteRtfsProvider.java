@@ -1,0 +1,268 @@
+package dev.agora.provider.remote;
+
+import dev.agora.chain.ChainFormatException;
+import dev.agora.chain.VerifierKey;
+import dev.agora.core.cluster.RemoteRtfs;
+import dev.agora.core.cluster.RemoteRtfsException;
+import dev.agora.core.error.AgoraError;
+import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.manifest.ProviderSpec;
+import dev.agora.core.spi.CallContext;
+import dev.agora.core.spi.Cluster;
+import dev.agora.core.spi.NodeStore;
+import dev.agora.core.spi.Provider;
+import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Value;
+import dev.agora.rtfs.Vec;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * The {@code remote-rtfs} provider (issue 18): a capability whose RTFS implementation runs on a
+ * peer Agora node. The call — capability, input, the caller's security context, the call's id and
+ * deadline — is signed with this node's key and sent to the node the {@link Balancer} chooses among
+ * those that are up ({@code nodes: cluster}) or listed ({@code nodes: [url …]}). The peer runs it
+ * under the caller's context and its own policy, records its own calls as children of this call,
+ * and answers, signed with its key; the answer's node and children are noted on this call's result
+ * in the Causal Chain.
+ *
+ * <p>A node that refuses the connection, or answers that it cannot take the call (it does not offer
+ * the capability, or is stopping), is passed over for the next: nothing ran there. A call that
+ * reached a node is not sent again by this provider — the call path's resilience policy decides
+ * whether to retry it, as for any provider.
+ */
+public final class RemoteRtfsProvider implements Provider {
+
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final Balancer balancer;
+  private volatile Cluster cluster;
+
+  public RemoteRtfsProvider() {
+    this(Clock.systemUTC());
+  }
+
+  RemoteRtfsProvider(Clock clock) {
+    this.balancer = new Balancer(clock);
+  }
+
+  @Override
+  public String type() {
+    return "remote-rtfs";
+  }
+
+  @Override
+  public void cluster(Cluster cluster) {
+    this.cluster = cluster;
+  }
+
+  /** Requests time out at the deadline. */
+  @Override
+  public boolean keepsDeadline(CapabilityManifest manifest) {
+    return true;
+  }
+
+  @Override
+  public Value execute(CapabilityManifest m, Value input, CallContext call) throws Exception {
+    Cluster c = cluster;
+    if (c == null) {
+      throw AgoraError.ProviderError.refused(
+          m.id(),
+          "a remote-rtfs capability runs on a peer node: call it on a node started with"
+              + " 'agora serve' (it signs the request with its key)",
+          null);
+    }
+    ProviderSpec.RemoteRtfs spec = (ProviderSpec.RemoteRtfs) m.provider();
+    RemoteRtfs.Transfer transfer = transfer(m);
+    List<Balancer.Target> targets = targets(c, spec, m, call);
+    if (targets.isEmpty()) {
+      throw AgoraError.ProviderError.transientFailure(
+          m.id(), "no peer node is on the node list to run it (agora nodes lists them)", null);
+    }
+    RemoteRtfs.Request request =
+        new RemoteRtfs.Request(
+            m.id(),
+            m.version(),
+            m.provenance() == null ? "" : m.provenance().contentHash(),
+            input,
+            call.caller(),
+            call.callId(),
+            call.planId(),
+            call.remaining(),
+            java.time.Instant.now());
+    byte[] body = transfer.encode(request.toValue());
+    String signature =
+        Base64.getEncoder().encodeToString(c.sign(RemoteRtfs.requestSigned(c.self(), body)));
+    List<String> passedOver = new ArrayList<>();
+    for (Balancer.Target target : balancer.order(targets)) {
+      Duration left = call.remaining();
+      if (left.isNegative() || left.isZero()) {
+        throw new AgoraError.Timeout(m.id(), call.timeout());
+      }
+      HttpRequest post =
+          HttpRequest.newBuilder(target.url().resolve(RemoteRtfs.PATH))
+              .timeout(left)
+              .header("Content-Type", transfer.mediaType())
+              .header("Accept", transfer.mediaType())
+              .header(RemoteRtfs.NODE_HEADER, c.self())
+              .header(RemoteRtfs.SIGNATURE_HEADER, signature)
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+              .build();
+      HttpResponse<byte[]> response;
+      try (Balancer.Lease lease = balancer.lease(target.url())) {
+        response = http.send(post, HttpResponse.BodyHandlers.ofByteArray());
+      } catch (ConnectException e) { // nothing reached it: the next node may take it
+        balancer.failed(target.url());
+        passedOver.add(name(target) + ": " + describe(e));
+        continue;
+      } catch (HttpTimeoutException e) {
+        throw new AgoraError.Timeout(m.id(), call.timeout());
+      } catch (IOException e) {
+        balancer.failed(target.url());
+        throw AgoraError.ProviderError.transientFailure(
+            m.id(), "node " + name(target) + " did not answer: " + describe(e), e);
+      }
+      int status = response.statusCode();
+      if (status == 503 || status == 404 || status == 409) { // it did not run the call
+        balancer.failed(target.url());
+        passedOver.add(name(target) + ": " + status + " " + text(response.body()));
+        continue;
+      }
+      if (status != 200) {
+        throw (status >= 500
+            ? AgoraError.ProviderError.transientFailure(
+                m.id(),
+                "node " + name(target) + " answered " + status + ": " + text(response.body()),
+                null)
+            : AgoraError.ProviderError.refused(
+                m.id(),
+                "node " + name(target) + " refused: " + status + " " + text(response.body()),
+                null));
+      }
+      balancer.succeeded(target.url());
+      return answer(m, c, target, call, transfer, response);
+    }
+    throw AgoraError.ProviderError.transientFailure(
+        m.id(), "no node could take it: " + String.join("; ", passedOver), null);
+  }
+
+  /**
+   * The result of a reply, once its signature and call are checked; its node and children noted.
+   */
+  private static Value answer(
+      CapabilityManifest m,
+      Cluster c,
+      Balancer.Target target,
+      CallContext call,
+      RemoteRtfs.Transfer transfer,
+      HttpResponse<byte[]> response) {
+    String peer = response.headers().firstValue(RemoteRtfs.NODE_HEADER).orElse(null);
+    String signature = response.headers().firstValue(RemoteRtfs.SIGNATURE_HEADER).orElse("");
+    if (peer == null || (target.id() != null && !target.id().equals(peer))) {
+      throw bad(m, target, "it answered as node '" + peer + "'");
+    }
+    NodeStore.Node known = c.node(peer);
+    if (known == null || known.key() == null) {
+      throw bad(m, target, "node '" + peer + "' has no key on the node list to check its answer");
+    }
+    byte[] body = response.body();
+    try {
+      byte[] sig = Base64.getDecoder().decode(signature);
+      if (!VerifierKey.parse(known.key())
+          .verify(RemoteRtfs.replySigned(peer, call.callId(), body), sig)) {
+        throw bad(m, target, "its answer's signature does not check with its key");
+      }
+    } catch (IllegalArgumentException | ChainFormatException e) {
+      throw bad(m, target, "its answer's signature does not read: " + e.getMessage());
+    }
+    RemoteRtfs.Reply reply;
+    try {
+      reply = RemoteRtfs.Reply.from(transfer.decode(body));
+    } catch (RemoteRtfsException e) {
+      throw bad(m, target, "its answer does not read: " + e.getMessage());
+    }
+    if (!reply.callId().equals(call.callId())) {
+      throw bad(m, target, "it answered call " + reply.callId());
+    }
+    call.note("node", Value.of(peer));
+    call.note(
+        "remote",
+        Dict.builder()
+            .put("node", Value.of(peer))
+            .put("children", Vec.of(reply.children().stream().map(Value::of).toList()))
+            .build());
+    RemoteRtfs.Failure f = reply.failure();
+    if (f == null) {
+      return reply.result();
+    }
+    String message = "on node " + peer + ": " + f.message();
+    if (f.kind().equals("Timeout")) {
+      throw new AgoraError.Timeout(m.id(), call.timeout());
+    }
+    throw f.callerFault()
+        ? AgoraError.ProviderError.refused(m.id(), message, null)
+        : new AgoraError.ProviderError(m.id(), message, null);
+  }
+
+  /**
+   * The nodes it may run on: the peers that are up, or the URLs listed (through the egress guard).
+   */
+  private static List<Balancer.Target> targets(
+      Cluster c, ProviderSpec.RemoteRtfs spec, CapabilityManifest m, CallContext call) {
+    List<Balancer.Target> out = new ArrayList<>();
+    if (spec.nodes().isEmpty()) {
+      for (NodeStore.Node n : c.peers()) {
+        out.add(new Balancer.Target(n.id(), URI.create(n.url()), n.inFlight(), c.up(n)));
+      }
+      return out;
+    }
+    for (URI url : spec.nodes()) {
+      call.egress().check(m.id(), url);
+      out.add(new Balancer.Target(null, url, 0, true));
+    }
+    return out;
+  }
+
+  private static RemoteRtfs.Transfer transfer(CapabilityManifest m) {
+    Value v = m.provider().options().get("transfer");
+    if (v == null) {
+      return RemoteRtfs.Transfer.RTFS;
+    }
+    RemoteRtfs.Transfer t =
+        RemoteRtfs.Transfer.named(v instanceof Value.Str s ? s.value() : v.toString());
+    if (t == null) {
+      throw AgoraError.ProviderError.refused(
+          m.id(), "unknown transfer " + v + "; use rtfs or json", null);
+    }
+    return t;
+  }
+
+  private static AgoraError bad(CapabilityManifest m, Balancer.Target target, String why) {
+    return new AgoraError.ProviderError(m.id(), "node " + name(target) + ": " + why, null);
+  }
+
+  private static String name(Balancer.Target t) {
+    return t.id() != null ? t.id() : t.url().toString();
+  }
+
+  private static String describe(IOException e) {
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+  }
+
+  /** The start of a refusal's body, as text, for the error message. */
+  private static String text(byte[] body) {
+    String s = new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8).strip();
+    return s.isEmpty() ? "(no body)" : s;
+  }
+}
