@@ -345,6 +345,15 @@ public final class Marketplace implements AutoCloseable {
   }
 
   /**
+   * Follows the store as soon as another node changes it, where the store can tell (PostgreSQL's
+   * LISTEN/NOTIFY), until the returned handle is closed; null where it cannot, or when no store
+   * keeps the registry.
+   */
+  public AutoCloseable followStoreChanges() {
+    return mirror == null ? null : mirror.onChange(this::followStore);
+  }
+
+  /**
    * Takes in the runtime registrations and removals other nodes on a shared store made since the
    * last call (issue 18; {@code agora serve} calls it every {@code cluster.follow}). Returns how
    * many capabilities changed here; 0 without a store, or with one no other node shares.

@@ -88,6 +88,7 @@ public final class AgoraServer implements AutoCloseable {
   private final Console console;
   private final Membership membership;
   private final ClusterServlet peers;
+  private final AutoCloseable listening;
   private volatile Server jetty;
 
   /** The Host headers accepted, computed once the port is bound (requests come after that). */
@@ -203,6 +204,8 @@ public final class AgoraServer implements AutoCloseable {
       marketplace.cluster(membership);
       peers.serve(membership);
     }
+    // other nodes' registrations at once where the store tells (PostgreSQL), not only every follow
+    this.listening = membership == null ? null : marketplace.followStoreChanges();
     log.accept(
         "agora: serving MCP at "
             + url()
@@ -611,6 +614,13 @@ public final class AgoraServer implements AutoCloseable {
   @Override
   public void close() {
     peers.stop();
+    if (listening != null) {
+      try {
+        listening.close();
+      } catch (Exception e) {
+        log.accept("agora: could not stop listening for changes: " + e.getMessage());
+      }
+    }
     if (membership != null) {
       membership.close();
     }

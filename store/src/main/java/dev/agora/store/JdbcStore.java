@@ -136,6 +136,19 @@ public abstract class JdbcStore implements Store, ChainStore {
   /** The statement that reads the head row and locks it until the transaction ends. */
   protected abstract String lockHeadSql();
 
+  /**
+   * Tells the other nodes that the registry of {@code scope} changed; by default no one listens.
+   */
+  protected void changed(String scope) {}
+
+  /**
+   * Runs {@code onChange} soon after another node changes the registry of {@code scope}, until
+   * closed; null (the default) when this database cannot tell.
+   */
+  protected AutoCloseable watch(String scope, Runnable onChange, Consumer<String> log) {
+    return null;
+  }
+
   @Override
   public ChainStore chain() {
     return this;
@@ -361,17 +374,28 @@ public abstract class JdbcStore implements Store, ChainStore {
           m.source(),
           m.manifest(),
           m.registeredAt().toEpochMilli());
+      changed(scope);
+    }
+
+    @Override
+    public AutoCloseable changes(Runnable onChange, Consumer<String> log) {
+      return watch(scope, onChange, log);
     }
 
     @Override
     public boolean remove(String id, String version) {
-      return update(
-              "remove manifest " + id + " " + version,
-              "DELETE FROM registry_manifests WHERE scope IN (?, '*') AND id = ? AND version = ?",
-              scope,
-              id,
-              version)
-          > 0;
+      boolean removed =
+          update(
+                  "remove manifest " + id + " " + version,
+                  "DELETE FROM registry_manifests WHERE scope IN (?, '*') AND id = ? AND version = ?",
+                  scope,
+                  id,
+                  version)
+              > 0;
+      if (removed) {
+        changed(scope);
+      }
+      return removed;
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.agora.core.spi.StoreProvider;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The store for shared deployments: several Agora nodes on one PostgreSQL database write one chain.
@@ -17,14 +18,20 @@ import java.util.Map;
  */
 public final class PostgresStore extends JdbcStore {
 
+  /** The channel on which nodes tell each other that a registry changed; the payload its scope. */
+  static final String REGISTRY_CHANNEL = "agora_registry";
+
+  private final ChainWriter.Opener opener;
+
   private PostgresStore(
       HikariDataSource pool, String url, String user, String password, boolean readOnly) {
-    super(
-        pool,
-        "postgres " + url,
-        readOnly,
-        () -> DriverManager.getConnection(url, user, password), // pgjdbc is on the class path
-        null);
+    this(pool, url, readOnly, () -> DriverManager.getConnection(url, user, password));
+  }
+
+  private PostgresStore(
+      HikariDataSource pool, String url, boolean readOnly, ChainWriter.Opener opener) {
+    super(pool, "postgres " + url, readOnly, opener, null); // pgjdbc is on the class path
+    this.opener = opener;
   }
 
   /** Opens the database at {@code url} (jdbc:postgresql://…), migrating its schema. */
@@ -72,6 +79,22 @@ public final class PostgresStore extends JdbcStore {
   @Override
   public QuotaStore quotas() {
     return new JdbcQuotas(this, " FOR UPDATE", "SET LOCAL synchronous_commit TO OFF");
+  }
+
+  /** NOTIFY: delivered to every listening node when the statement commits (at once here). */
+  @Override
+  protected void changed(String scope) {
+    select(
+        "tell the other nodes of a registry change",
+        "SELECT pg_notify('" + REGISTRY_CHANNEL + "', ?)",
+        r -> null,
+        scope);
+  }
+
+  /** LISTEN, on a connection of its own ({@link ChangeListener}). */
+  @Override
+  protected AutoCloseable watch(String scope, Runnable onChange, Consumer<String> log) {
+    return new ChangeListener(opener, REGISTRY_CHANNEL, scope, onChange, log);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.agora.core.spi;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The registry's manifests, kept so a restart has them again: each as its data form printed in RTFS
@@ -27,6 +28,16 @@ public interface RegistryStore {
    * shares.
    */
   default String fingerprint() {
+    return null;
+  }
+
+  /**
+   * Runs {@code onChange} soon after another node stores or removes a manifest (PostgreSQL:
+   * LISTEN/NOTIFY), until the returned handle is closed; null when the store cannot tell, and the
+   * node relies on its periodic look at the {@link #fingerprint}. Listening that fails is said to
+   * {@code log}.
+   */
+  default AutoCloseable changes(Runnable onChange, Consumer<String> log) {
     return null;
   }
 }

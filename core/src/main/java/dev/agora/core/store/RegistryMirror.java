@@ -47,6 +47,14 @@ public final class RegistryMirror implements Registry.Listener {
    */
   private boolean following;
 
+  /**
+   * Runs {@code follow} soon after another node changes the store, until closed; null when the
+   * store cannot tell ({@link RegistryStore#changes}).
+   */
+  public AutoCloseable onChange(Runnable follow) {
+    return store.changes(follow, log);
+  }
+
   public RegistryMirror(RegistryStore store, Consumer<String> log) {
     this.store = store;
     this.log = log;
