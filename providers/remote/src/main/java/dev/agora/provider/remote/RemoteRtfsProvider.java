@@ -7,6 +7,7 @@ import dev.agora.core.cluster.RemoteRtfsException;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.ProviderSpec;
+import dev.agora.core.net.CappedBody;
 import dev.agora.core.spi.CallContext;
 import dev.agora.core.spi.Cluster;
 import dev.agora.core.spi.NodeStore;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -44,9 +46,13 @@ import java.util.List;
  */
 public final class RemoteRtfsProvider implements Provider {
 
+  /** The largest answer read from a node. */
+  static final long MAX_REPLY = 64L * 1024 * 1024;
+
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Balancer balancer;
+  private final long maxReply;
   private volatile Cluster cluster;
 
   public RemoteRtfsProvider() {
@@ -54,7 +60,12 @@ public final class RemoteRtfsProvider implements Provider {
   }
 
   RemoteRtfsProvider(Clock clock) {
+    this(clock, MAX_REPLY);
+  }
+
+  RemoteRtfsProvider(Clock clock, long maxReply) {
     this.balancer = new Balancer(clock);
+    this.maxReply = maxReply;
   }
 
   @Override
@@ -94,7 +105,9 @@ public final class RemoteRtfsProvider implements Provider {
         new RemoteRtfs.Request(
             m.id(),
             m.version(),
-            m.provenance() == null ? "" : m.provenance().contentHash(),
+            m.provenance() == null || m.provenance().contentHash() == null
+                ? ""
+                : m.provenance().contentHash(),
             input,
             call.caller(),
             call.callId(),
@@ -121,17 +134,23 @@ public final class RemoteRtfsProvider implements Provider {
               .build();
       HttpResponse<byte[]> response;
       try (Balancer.Lease lease = balancer.lease(target.url())) {
-        response = http.send(post, HttpResponse.BodyHandlers.ofByteArray());
-      } catch (ConnectException e) { // nothing reached it: the next node may take it
+        response = http.send(post, CappedBody.handler(maxReply));
+      } catch (ConnectException | HttpConnectTimeoutException e) { // nothing reached it: next
         balancer.failed(target.url());
         passedOver.add(name(target) + ": " + describe(e));
         continue;
       } catch (HttpTimeoutException e) {
         throw new AgoraError.Timeout(m.id(), call.timeout());
       } catch (IOException e) {
+        if (e.getCause() instanceof CappedBody.TooLarge) {
+          throw tooLarge(m, target, maxReply, e);
+        }
         balancer.failed(target.url());
         throw AgoraError.ProviderError.transientFailure(
             m.id(), "node " + name(target) + " did not answer: " + describe(e), e);
+      }
+      if (response.body() == null) { // its length said more than the cap: not read
+        throw tooLarge(m, target, maxReply, null);
       }
       int status = response.statusCode();
       if (status == 503 || status == 404 || status == 409) { // it did not run the call
@@ -240,12 +259,28 @@ public final class RemoteRtfsProvider implements Provider {
       return RemoteRtfs.Transfer.RTFS;
     }
     RemoteRtfs.Transfer t =
-        RemoteRtfs.Transfer.named(v instanceof Value.Str s ? s.value() : v.toString());
+        RemoteRtfs.Transfer.named(
+            switch (v) {
+              case Value.Str s -> s.value();
+              case Value.Keyword k -> k.name();
+              default -> v.toString();
+            });
     if (t == null) {
       throw AgoraError.ProviderError.refused(
           m.id(), "unknown transfer " + v + "; use rtfs or json", null);
     }
     return t;
+  }
+
+  @Override
+  public void close() {
+    http.close();
+  }
+
+  private static AgoraError tooLarge(
+      CapabilityManifest m, Balancer.Target target, long max, Throwable cause) {
+    return new AgoraError.ProviderError(
+        m.id(), "node " + name(target) + " answered more than " + max + " bytes", cause);
   }
 
   private static AgoraError bad(CapabilityManifest m, Balancer.Target target, String why) {

@@ -25,7 +25,9 @@ final class Fixtures {
     return r.manifests().getFirst();
   }
 
-  /** {@code r.echo} run on the cluster's nodes, with {@code extra} fields in its provider section. */
+  /**
+   * {@code r.echo} run on the cluster's nodes, with {@code extra} fields in its provider section.
+   */
   static CapabilityManifest onCluster(String extra) {
     return manifest(
         "{id: r.echo, provider: {type: remote-rtfs, implementation: \"(fn [x] x)\", nodes: cluster"
@@ -62,9 +64,7 @@ final class Fixtures {
   static Value remoteNote(String node) {
     return Dict.builder()
         .put("node", Value.of(node))
-        .put(
-            "children",
-            Vec.of(List.of(Value.of(node + "-child-1"), Value.of(node + "-child-2"))))
+        .put("children", Vec.of(List.of(Value.of(node + "-child-1"), Value.of(node + "-child-2"))))
         .build();
   }
 }

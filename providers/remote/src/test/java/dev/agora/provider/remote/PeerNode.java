@@ -160,6 +160,16 @@ final class PeerNode implements AutoCloseable {
         peer.send(ex, status, null, null, null, text.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** {@code size} bytes sent without a length (chunked), unsigned. */
+  static Answer chunked(int size) {
+    return (peer, ex, r) -> {
+      ex.sendResponseHeaders(200, 0);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(new byte[size]);
+      }
+    };
+  }
+
   /** No answer until the peer is closed. */
   static Answer hang() {
     return (peer, ex, r) -> {

@@ -31,8 +31,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Which node a call lands on, through the provider and real peers: spread over the peers, away
- * from the busy, the resting and the down; past the nodes that cannot take it.
+ * Which node a call lands on, through the provider and real peers: spread over the peers, away from
+ * the busy, the resting and the down; past the nodes that cannot take it.
  */
 class RemoteRtfsBalancingTest {
 
@@ -102,7 +102,8 @@ class RemoteRtfsBalancingTest {
 
     List<Value> inputs = new ArrayList<>();
     for (int i = 0; i < calls; i++) {
-      inputs.add(Dict.builder().put("i", Value.of(i)).put("r", Value.of(random.nextLong())).build());
+      inputs.add(
+          Dict.builder().put("i", Value.of(i)).put("r", Value.of(random.nextLong())).build());
     }
     CountDownLatch go = new CountDownLatch(1);
     List<Future<String>> landed = new ArrayList<>();
@@ -140,7 +141,7 @@ class RemoteRtfsBalancingTest {
   void a_node_with_a_call_in_flight_is_passed_for_an_idle_one_until_the_call_ends()
       throws Exception {
     PeerNode b = peer("b", 0);
-    PeerNode c = peer("c", 1); // reports more load: b goes first when both are idle here
+    peer("c", 1); // reports more load: b goes first when both are idle here
     CountDownLatch arrived = new CountDownLatch(1);
     CountDownLatch letGo = new CountDownLatch(1);
     b.answer =

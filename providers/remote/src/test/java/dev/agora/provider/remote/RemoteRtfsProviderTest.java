@@ -175,6 +175,21 @@ class RemoteRtfsProviderTest {
   }
 
   @Test
+  void an_rtfs_manifest_names_its_transfer_with_a_keyword() throws Exception {
+    CapabilityManifest m =
+        dev.agora.core.manifest.Manifests.parse(
+                dev.agora.core.doc.Documents.parse(
+                    "(capability \"r.echo\" :provider {:type :remote-rtfs"
+                        + " :implementation \"(fn [x] x)\" :transfer :json})",
+                    "m.rtfs",
+                    dev.agora.core.doc.Documents.Format.RTFS))
+            .manifests()
+            .getFirst();
+    provider.execute(m, INPUT, new TestCall("r.echo"));
+    assertThat(b.received.getFirst().transfer()).isEqualTo(RemoteRtfs.Transfer.JSON);
+  }
+
+  @Test
   void an_unknown_transfer_is_refused_before_anything_is_sent() {
     AgoraError xml = fails(onCluster(", transfer: xml"), new TestCall("r.echo"));
     assertThat(xml)
@@ -238,7 +253,8 @@ class RemoteRtfsProviderTest {
     AgoraError e = fails(onUrls(b.url()), new TestCall("r.echo"));
     assertThat(e)
         .isInstanceOf(AgoraError.AccessDenied.class)
-        .hasMessageContaining("host '127.0.0.1' resolves to loopback address 127.0.0.1");
+        .hasMessageContaining("host '127.0.0.1' resolves to")
+        .hasMessageContaining("loopback address 127.0.0.1; list it under policy.egress.private");
     assertThat(((AgoraError.AccessDenied) e).rule()).isEqualTo("policy.egress");
     assertThat(b.hits).hasValue(0);
   }
@@ -251,7 +267,8 @@ class RemoteRtfsProviderTest {
             new TestCall("r.echo", Duration.ofSeconds(20), TestCall.LOOPBACK));
     assertThat(e)
         .isInstanceOf(AgoraError.AccessDenied.class)
-        .hasMessageContaining("host '10.0.0.5' resolves to private");
+        .hasMessageContaining("host '10.0.0.5' resolves to")
+        .hasMessageContaining("private address 10.0.0.5");
     assertThat(b.hits).hasValue(0);
   }
 
@@ -297,6 +314,23 @@ class RemoteRtfsProviderTest {
         .hasMessage("capability 'r.echo' failed: node b refused: " + status + " not from you");
     assertThat(e.isTransient()).isFalse();
     assertThat(e.fault()).isEqualTo(Fault.CALLER);
+  }
+
+  @Test
+  void an_answer_larger_than_the_limit_is_refused_unread() throws Exception {
+    RemoteRtfsProvider small = new RemoteRtfsProvider(java.time.Clock.systemUTC(), 1024);
+    small.cluster(cluster);
+    b.answer = PeerNode.status(200, "x".repeat(4096));
+    Throwable t = catchThrowable(() -> small.execute(onCluster(), INPUT, new TestCall("r.echo")));
+    assertThat(t)
+        .isInstanceOf(AgoraError.ProviderError.class)
+        .hasMessage("capability 'r.echo' failed: node b answered more than 1024 bytes");
+    b.answer = PeerNode.chunked(4096); // no length: counted as it comes
+    t = catchThrowable(() -> small.execute(onCluster(), INPUT, new TestCall("r.echo")));
+    assertThat(t)
+        .isInstanceOf(AgoraError.ProviderError.class)
+        .hasMessage("capability 'r.echo' failed: node b answered more than 1024 bytes");
+    small.close();
   }
 
   @Test
@@ -434,13 +468,13 @@ class RemoteRtfsProviderTest {
   void a_signed_body_that_is_not_rtfs_does_not_read() {
     refusedAnswer(
         signedBody("{:node \"b\" :call"),
-        "its answer does not read: the body is not RTFS: "
-            + messageOf("{:node \"b\" :call"));
+        "its answer does not read: the body is not RTFS: " + messageOf("{:node \"b\" :call"));
   }
 
   @Test
   void a_signed_body_that_is_not_a_map_does_not_read() {
-    refusedAnswer(signedBody("[1 2 3]"), "its answer does not read: the body is vector, not a map");
+    refusedAnswer(
+        signedBody("[1 2 3]"), "its answer does not read: the body is [1 2 3] (vector), not a map");
   }
 
   @Test
@@ -567,6 +601,21 @@ class RemoteRtfsProviderTest {
     TestCall call = new TestCall("r.echo", Duration.ofMillis(-1), TestCall.LOOPBACK);
     AgoraError e = fails(onCluster(), call);
     assertThat(e).isInstanceOf(AgoraError.Timeout.class);
+    assertThat(b.hits).hasValue(0);
+  }
+
+  @Test
+  void a_deadline_reached_exactly_is_a_timeout() {
+    TestCall call =
+        new TestCall("r.echo", Duration.ofSeconds(1), TestCall.LOOPBACK) {
+          @Override
+          public Duration remaining() {
+            return Duration.ZERO;
+          }
+        };
+    AgoraError e = fails(onCluster(), call);
+    assertThat(e).isInstanceOf(AgoraError.Timeout.class);
+    assertThat(((AgoraError.Timeout) e).deadline()).isEqualTo(Duration.ofSeconds(1));
     assertThat(b.hits).hasValue(0);
   }
 

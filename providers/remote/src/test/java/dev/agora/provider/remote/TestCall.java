@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /** One call: its ids, a deadline on the wall clock, its egress policy, and the notes it got. */
-final class TestCall implements CallContext {
+class TestCall implements CallContext {
 
   /** Loopback allowed as a private host, as {@code policy.egress.private: [127.0.0.1]} says. */
   static final Egress LOOPBACK = new Egress(List.of("*"), List.of("127.0.0.1"));

@@ -10,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The cluster a test node sees: its id and key, the peers on its node list, which of them are
- * down, and every node it knows the key of (peers, and nodes that are listed but not peers).
+ * The cluster a test node sees: its id and key, the peers on its node list, which of them are down,
+ * and every node it knows the key of (peers, and nodes that are listed but not peers).
  */
 final class TestCluster implements Cluster {
 

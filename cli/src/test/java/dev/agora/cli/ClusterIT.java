@@ -1,0 +1,398 @@
+package dev.agora.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agora.core.json.Json;
+import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Seq;
+import dev.agora.rtfs.Value;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three {@code ./agora serve} processes on one real PostgreSQL (issue 18): what one registers the
+ * others serve at once, a quota holds across them, a remote-rtfs capability fans out over the
+ * peers, and a node SIGKILLed under load loses no acknowledged call — every one is in the chain,
+ * the chain verifies, and the calls move to the node left.
+ */
+@Timeout(600)
+class ClusterIT {
+
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final Pattern SERVING = Pattern.compile("agora: serving MCP at (http://\\S+/mcp)");
+
+  @TempDir Path dir;
+  private EmbeddedPostgres pg;
+  private final List<Node> nodes = new ArrayList<>();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  /** A running node: its process, its URL and what it logged. */
+  record Node(Process process, String url, List<String> log) {
+    String api(String path) {
+      return url.substring(0, url.length() - "/mcp".length()) + "/api/v1" + path;
+    }
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    for (Node n : nodes) {
+      n.process().destroyForcibly();
+    }
+    if (pg != null) {
+      pg.close();
+    }
+  }
+
+  private Path config(String jdbcUrl) throws IOException {
+    Path file = dir.resolve("agora.yaml");
+    Files.writeString(
+        file,
+        """
+        storage: {type: postgres, url: "%s", user: postgres}
+        contexts:
+          operator: {level: full}
+        default_context: operator
+        sources:
+          - name: it
+            type: static
+            capabilities:
+              - {id: it.echo, effects: [pure], provider: {type: local, implementation: "(fn [x] x)"}}
+              - {id: it.quota, effects: [pure], provider: {type: local, implementation: "(fn [x] x)"}}
+              - {id: it.remote, effects: [pure], provider: {type: remote-rtfs, nodes: cluster, implementation: "(fn [x] (call :it.echo x))"}}
+        policy:
+          quotas:
+            - {name: shared, capabilities: "it.quota", per: all, calls: 30, window: 1d}
+        resilience:
+          defaults: {retry: {max_attempts: 3, backoff: 50ms}}
+        server:
+          port: 0
+          anonymous: operator
+          limits: {default: {calls_per_second: 1000000, bytes_per_second: 1GiB}}
+        cluster: {heartbeat: 300ms, follow: 200ms}
+        """
+            .formatted(jdbcUrl));
+    return file;
+  }
+
+  private Node start(Path config, int i) throws IOException {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                ROOT.resolve("agora").toString(),
+                "serve",
+                "--config",
+                config.toString(),
+                "--data-dir",
+                dir.resolve("data-" + i).toString())
+            .directory(ROOT.toFile())
+            .redirectOutput(dir.resolve("node-" + i + ".out").toFile());
+    Process p = pb.start();
+    p.getOutputStream().close();
+    List<String> log = new CopyOnWriteArrayList<>();
+    CompletableFuture<String> url = new CompletableFuture<>();
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                  log.add(line);
+                  Matcher m = SERVING.matcher(line);
+                  if (m.find()) {
+                    url.complete(m.group(1));
+                  }
+                }
+              } catch (IOException e) {
+                url.completeExceptionally(e);
+              }
+              url.completeExceptionally(new IllegalStateException("node " + i + " ended: " + log));
+            });
+    Node n = new Node(p, url.join(), log);
+    nodes.add(n);
+    return n;
+  }
+
+  private HttpResponse<String> call(Node n, String capability, String json) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(n.api("/capabilities/" + capability + "/call")))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .timeout(java.time.Duration.ofSeconds(30))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void await(BooleanSupplier done, String what) {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!done.getAsBoolean() && System.nanoTime() < until) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+    }
+    assertThat(done.getAsBoolean()).as(what).isTrue();
+  }
+
+  private int count(String sql) throws Exception {
+    try (Connection c = pg.getPostgresDatabase().getConnection();
+        ResultSet r = c.createStatement().executeQuery(sql)) {
+      r.next();
+      return r.getInt(1);
+    }
+  }
+
+  @Test
+  void threeNodesShareOneMarketplaceAndLoseNothingWhenOneIsKilled() throws Exception {
+    pg = EmbeddedPostgres.builder().setServerConfig("max_connections", "300").start();
+    Path config = config(pg.getJdbcUrl("postgres", "postgres"));
+    Node one = start(config, 1);
+    Node two = start(config, 2);
+    Node three = start(config, 3);
+    await(
+        () -> {
+          try {
+            return count("SELECT COUNT(*) FROM nodes") == 3;
+          } catch (Exception e) {
+            return false;
+          }
+        },
+        "three nodes on the node list");
+
+    for (Node n : List.of(one, two, three)) { // each answers once: what follows is not start-up
+      assertThat(call(n, "it.echo", "0").statusCode()).isEqualTo(200);
+    }
+
+    // registered on node 1, served by node 3
+    HttpResponse<String> added =
+        http.send(
+            HttpRequest.newBuilder(URI.create(one.api("/capabilities")))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"id\": \"it.late\", \"effects\": [\"pure\"], \"provider\": {\"type\":"
+                            + " \"local\", \"implementation\": \"(fn [x] {:late x})\"}}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(added.statusCode()).as(added.body()).isBetween(200, 201);
+    long registered = System.nanoTime();
+    await(
+        () -> {
+          try {
+            return call(three, "it.late", "1").statusCode() == 200;
+          } catch (Exception e) {
+            return false;
+          }
+        },
+        "node 3 serves what node 1 registered");
+    System.out.printf(
+        "ClusterIT: registered on node 1, callable on node 3 after %d ms%n",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - registered));
+
+    // a quota of 30 across the three nodes admits exactly 30
+    List<Node> all = List.of(one, two, three);
+    AtomicInteger admitted = new AtomicInteger();
+    AtomicInteger refused = new AtomicInteger();
+    CountDownLatch go = new CountDownLatch(1);
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < 90; i++) {
+        Node on = all.get(i % 3);
+        int n = i;
+        pool.submit(
+            () -> {
+              go.await();
+              int status = call(on, "it.quota", Integer.toString(n)).statusCode();
+              (status == 200 ? admitted : refused).incrementAndGet();
+              assertThat(status).isIn(200, 429);
+              return null;
+            });
+      }
+      go.countDown();
+    }
+    assertThat(admitted).as("admitted across three nodes").hasValue(30);
+    assertThat(refused).hasValue(60);
+
+    // remote-rtfs from node 1 fans out over nodes 2 and 3
+    await(() -> peersUp(one) == 2, "node 1 sees two peers");
+    for (int i = 0; i < 40; i++) {
+      assertThat(call(one, "it.remote", "{\"n\": " + i + "}").statusCode()).isEqualTo(200);
+    }
+    assertThat(ranOn(one)).as("both peers ran calls").hasSize(2);
+
+    // node 2 killed under load: acknowledged calls are all recorded, calls move to node 3
+    Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    Set<String> ranAfterKill = ConcurrentHashMap.newKeySet();
+    AtomicBoolean killed = new AtomicBoolean();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger failed = new AtomicInteger();
+    AtomicInteger seq = new AtomicInteger();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int t = 0; t < 24; t++) {
+        int worker = t;
+        pool.submit(
+            () -> {
+              while (!stop.get()) {
+                int n = seq.incrementAndGet();
+                boolean remote = worker % 2 == 0;
+                Node on = remote ? one : all.get(n % 3);
+                boolean afterKill = killed.get();
+                try {
+                  HttpResponse<String> r =
+                      call(on, remote ? "it.remote" : "it.echo", "{\"n\": " + n + "}");
+                  if (r.statusCode() == 200) {
+                    String action = text(field(Json.parse(r.body()), "receipt"), "action");
+                    acknowledged.add(action);
+                    if (remote && afterKill) {
+                      ranAfterKill.add(action);
+                    }
+                  } else {
+                    failed.incrementAndGet();
+                  }
+                } catch (IOException e) { // node 2 is gone: refused, never acknowledged
+                  failed.incrementAndGet();
+                }
+              }
+              return null;
+            });
+      }
+      await(() -> acknowledged.size() >= 300, "load before the kill");
+      two.process().destroyForcibly(); // SIGKILL
+      assertThat(two.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+      killed.set(true);
+      await(() -> ranAfterKill.size() >= 100, "remote calls go on after the kill");
+      stop.set(true);
+    }
+    System.out.printf(
+        "ClusterIT: %d calls acknowledged, %d failed (node 2 killed under load)%n",
+        acknowledged.size(), failed.get());
+    assertThat(missing(acknowledged)).as("acknowledged calls missing from the chain").isEmpty();
+    Set<String> nodesAfter = new HashSet<>();
+    for (String action : ranAfterKill) {
+      nodesAfter.add(nodeOf(one, action));
+    }
+    assertThat(nodesAfter)
+        .as("remote calls started after the kill ran on node 3 only")
+        .containsExactly(nodeId(three));
+
+    for (Node n : List.of(one, three)) { // stopped cleanly: each signs a checkpoint
+      n.process().destroy();
+      assertThat(n.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+    }
+    List<String> verify = new ArrayList<>();
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                ROOT.resolve("agora").toString(),
+                "chain",
+                "verify",
+                "--config",
+                config.toString(),
+                "--data-dir",
+                dir.resolve("data-1").toString())
+            .directory(ROOT.toFile())
+            .redirectErrorStream(true);
+    Process v = pb.start();
+    verify.add(new String(v.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    assertThat(v.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(v.exitValue()).as(verify.toString()).isZero();
+    assertThat(verify.getFirst()).contains("ok");
+  }
+
+  /** The peers node {@code n} sees up, from the node list (heartbeats within 900 ms). */
+  private int peersUp(Node n) {
+    try {
+      return count(
+              "SELECT COUNT(*) FROM nodes WHERE seen_at > (extract(epoch from now()) * 1000 - 900)")
+          - 1;
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  private Set<String> ranOn(Node n) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        n.api("/chain?capability=it.remote&type=CapabilityResult&limit=1000")))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    Set<String> ran = new HashSet<>();
+    Seq items = (Seq) field(Json.parse(r.body()), "items");
+    for (int i = 0; i < items.size(); i++) {
+      ran.add(text(field(items.get(i), "metadata"), "node"));
+    }
+    return ran;
+  }
+
+  private String nodeOf(Node n, String action) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(n.api("/chain/" + action))).build(),
+            HttpResponse.BodyHandlers.ofString());
+    return text(field(Json.parse(r.body()), "metadata"), "node");
+  }
+
+  private static Value field(Value v, String key) {
+    return v instanceof Dict d && d.get(key) != null ? d.get(key) : Value.NIL;
+  }
+
+  private static String text(Value v, String key) {
+    return field(v, key) instanceof Value.Str s ? s.value() : null;
+  }
+
+  private static String nodeId(Node n) {
+    return "agora-" + hostName() + "-" + URI.create(n.url()).getPort();
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9_.-]", "-");
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+
+  private Set<String> missing(Set<String> actions) throws Exception {
+    Set<String> missing = new HashSet<>(actions);
+    try (Connection c = pg.getPostgresDatabase().getConnection();
+        PreparedStatement s =
+            c.prepareStatement("SELECT action_id FROM chain_entries WHERE action_id = ANY (?)")) {
+      s.setArray(1, c.createArrayOf("text", actions.toArray()));
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          missing.remove(r.getString(1));
+        }
+      }
+    }
+    return missing;
+  }
+}
