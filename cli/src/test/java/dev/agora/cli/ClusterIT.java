@@ -7,9 +7,7 @@ import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Seq;
 import dev.agora.rtfs.Value;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,9 +22,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,8 +31,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,17 +46,24 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterIT {
 
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-  private static final Pattern SERVING = Pattern.compile("agora: serving MCP at (http://\\S+/mcp)");
 
   @TempDir Path dir;
   private EmbeddedPostgres pg;
   private final List<Node> nodes = new ArrayList<>();
   private final HttpClient http = HttpClient.newHttpClient();
 
-  /** A running node: its process, its URL and what it logged. */
-  record Node(Process process, String url, List<String> log) {
+  /** A running node: its {@code ./agora serve} process and its MCP URL. */
+  record Node(ServeProcess serve) {
+    String url() {
+      return serve.endpoint();
+    }
+
+    Process process() {
+      return serve.process();
+    }
+
     String api(String path) {
-      return url.substring(0, url.length() - "/mcp".length()) + "/api/v1" + path;
+      return url().substring(0, url().length() - "/mcp".length()) + "/api/v1" + path;
     }
   }
 
@@ -107,40 +108,19 @@ class ClusterIT {
     return file;
   }
 
-  private Node start(Path config, int i) throws IOException {
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                ROOT.resolve("agora").toString(),
-                "serve",
-                "--config",
-                config.toString(),
-                "--data-dir",
-                dir.resolve("data-" + i).toString())
-            .directory(ROOT.toFile())
-            .redirectOutput(dir.resolve("node-" + i + ".out").toFile());
-    Process p = pb.start();
-    p.getOutputStream().close();
-    List<String> log = new CopyOnWriteArrayList<>();
-    CompletableFuture<String> url = new CompletableFuture<>();
-    Thread.ofVirtual()
-        .start(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-                for (String line = r.readLine(); line != null; line = r.readLine()) {
-                  log.add(line);
-                  Matcher m = SERVING.matcher(line);
-                  if (m.find()) {
-                    url.complete(m.group(1));
-                  }
-                }
-              } catch (IOException e) {
-                url.completeExceptionally(e);
-              }
-              url.completeExceptionally(new IllegalStateException("node " + i + " ended: " + log));
-            });
-    Node n = new Node(p, url.join(), log);
+  private Node start(Path config, int i) throws Exception {
+    Node n =
+        new Node(
+            ServeProcess.start(
+                new ProcessBuilder(
+                        ROOT.resolve("agora").toString(),
+                        "serve",
+                        "--config",
+                        config.toString(),
+                        "--data-dir",
+                        dir.resolve("data-" + i).toString())
+                    .directory(ROOT.toFile())
+                    .redirectOutput(dir.resolve("node-" + i + ".out").toFile())));
     nodes.add(n);
     return n;
   }
