@@ -65,6 +65,7 @@ public final class AgoraNode implements AutoCloseable {
               .registryStore(store.registry(scope(config)))
               .approvalStore(store.approvals())
               .quotaStore(store.quotas())
+              .pinStore(store.pins())
               .log(log)
               .receipts(new ReceiptIssuer(ReceiptsSection.of(config), key, ledger.origin()))
               .nodeKey(key)

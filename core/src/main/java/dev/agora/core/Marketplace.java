@@ -52,6 +52,7 @@ import dev.agora.core.trust.Pinning;
 import dev.agora.core.trust.Pins;
 import dev.agora.core.trust.TrustPolicy;
 import dev.agora.core.trust.TrustSection;
+import dev.agora.core.trust.pins.PinStore;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Limits;
 import dev.agora.rtfs.Value;
@@ -64,6 +65,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -93,6 +97,7 @@ public final class Marketplace implements AutoCloseable {
   private final LocalProvider local;
   private final AtomicReference<PolicyEngine> policy;
   private final AtomicReference<TrustPolicy> trust;
+  private final PinStore pinStore;
   private final AtomicReference<Pins> pins;
   private final Authorize authorize;
   private final AtomicReference<ResiliencePolicy> resilience;
@@ -117,7 +122,9 @@ public final class Marketplace implements AutoCloseable {
     this.secrets = b.secrets;
     this.registry = new Registry(sink, clock);
     this.trust = new AtomicReference<>(TrustSection.of(config));
-    this.pins = new AtomicReference<>(Pins.load(trust.get().pinning(), config.dataDirOrDefault()));
+    this.pinStore = b.pinStore;
+    adoptPinFile();
+    this.pins = new AtomicReference<>(loadPins());
     registry.admit(this::admission);
     this.mirror = b.registryStore == null ? null : new RegistryMirror(b.registryStore, log);
     if (mirror != null) {
@@ -269,36 +276,45 @@ public final class Marketplace implements AutoCloseable {
       mirror.reconcile(registry, failed);
     }
     if (pins.get().pinning().mode() != Pinning.Mode.OFF && pinWatch == null) {
-      pinWatch = Thread.ofVirtual().name("agora-pins").start(this::watchPins);
+      pinWatch =
+          Executors.newSingleThreadScheduledExecutor(
+              Thread.ofVirtual().name("agora-pins").factory());
+      long ms = PIN_POLL.toMillis();
+      pinWatch.scheduleWithFixedDelay(this::watchPins, ms, ms, TimeUnit.MILLISECONDS);
     }
     return reports;
   }
 
   /**
-   * Reloads the pins when their files change — an approval or {@code agora caps pin} in another
-   * process — so that what they admit now becomes callable here. Polls once a second: pin files
-   * change rarely and may sit in directories a watch service cannot see.
+   * Reloads the pins when they changed — an approval or {@code agora caps pin} in another process,
+   * a pin or an approval on another node sharing the store — so that what they admit now becomes
+   * callable here. Run every {@link #PIN_POLL}: pin files change rarely and may sit in directories
+   * a watch service cannot see, and the store's pins answer with a cheap stamp. A look that fails
+   * (a broken lock file, the store away) is logged once until one succeeds, and the next look tries
+   * again; the pins loaded last stay in force meanwhile.
    */
   private void watchPins() {
-    String seen = pins.get().stamp();
     try {
-      while (!Thread.currentThread().isInterrupted()) {
-        Thread.sleep(PIN_POLL.toMillis());
-        String now = pins.get().stamp();
-        if (!now.equals(seen)) {
-          seen = now;
-          reloadPins();
-        }
+      if (pins.get().changed()) {
+        reloadPins();
       }
-    } catch (InterruptedException e) {
-      // closing
-    } catch (RuntimeException e) { // a pin file broken while running: keep the pins we have
-      log.accept("agora: pins not reloaded: " + e.getMessage());
+      if (pinsFailing) {
+        pinsFailing = false;
+        log.accept("agora: pins reloaded again");
+      }
+    } catch (RuntimeException e) {
+      if (!pinsFailing) {
+        pinsFailing = true;
+        log.accept("agora: pins not reloaded: " + e.getMessage());
+      }
     }
   }
 
+  /** How often a running node looks whether its pins changed. */
   private static final Duration PIN_POLL = Duration.ofSeconds(1);
-  private volatile Thread pinWatch;
+
+  private volatile ScheduledExecutorService pinWatch;
+  private boolean pinsFailing; // only the pin watch's thread reads and writes it
 
   /** Applies a source's changes to the registry while running. */
   private final class Watcher implements DiscoverySource.Changes {
@@ -559,8 +575,36 @@ public final class Marketplace implements AutoCloseable {
    * they now admit. Returns how many were admitted.
    */
   public int reloadPins() {
-    pins.set(Pins.load(trust.get().pinning(), config.dataDirOrDefault()));
+    pins.set(loadPins());
     return registry.readmit();
+  }
+
+  /** The pins of the lock file and the node's own: in its store when it keeps them, else a file. */
+  private Pins loadPins() {
+    Pinning p = trust.get().pinning();
+    return pinStore == null ? Pins.load(p, config.dataDirOrDefault()) : Pins.load(p, pinStore);
+  }
+
+  /**
+   * Takes the pins of a {@code pins.lock} left in the data directory from before the store kept
+   * them into the store (tofu), where its keys are not pinned yet, and says so: a definition pinned
+   * then stays pinned, and quarantined if it changed, instead of being pinned afresh.
+   */
+  private void adoptPinFile() {
+    if (pinStore == null || trust.get().pinning().mode() != Pinning.Mode.TOFU) {
+      return;
+    }
+    int n = Pins.adopt(config.dataDirOrDefault(), pinStore);
+    if (n > 0) {
+      log.accept(
+          "agora: the "
+              + n
+              + " pin(s) of "
+              + config.dataDirOrDefault().resolve(Pins.NODE_FILE)
+              + " are in "
+              + pinStore.describe()
+              + " (those it did not pin already); the file is no longer written");
+    }
   }
 
   /**
@@ -695,7 +739,7 @@ public final class Marketplace implements AutoCloseable {
     }
     watching.forEach(DiscoverySource::close);
     if (pinWatch != null) {
-      pinWatch.interrupt();
+      pinWatch.shutdownNow();
     }
     providers.all().forEach(Provider::close);
     if (cancelled > 0 && !inFlight.awaitEnded(CANCELLING)) {
@@ -718,6 +762,7 @@ public final class Marketplace implements AutoCloseable {
     private final List<Provider> extraProviders = new ArrayList<>();
     private RegistryStore registryStore;
     private QuotaStore quotaStore;
+    private PinStore pinStore;
     private Redactor secrets;
     private ApprovalStore approvalStore;
     private Approvals.Pause approvalPause = Thread::sleep;
@@ -763,7 +808,6 @@ public final class Marketplace implements AutoCloseable {
       return this;
     }
 
-    /** Timestamps and time windows. */
     /**
      * Where quota counters are kept so that every node on a shared store counts together (issue
      * 18); null (the default): in this marketplace's memory.
@@ -773,6 +817,17 @@ public final class Marketplace implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Where the node keeps the pins it takes itself and its approvals ({@code trust.pinning} tofu),
+     * so that every node on a shared store pins alike (issue 18); null (the default): the file
+     * {@code pins.lock} in the data directory.
+     */
+    public Builder pinStore(PinStore s) {
+      this.pinStore = s;
+      return this;
+    }
+
+    /** Timestamps and time windows. */
     public Builder clock(Clock c) {
       this.clock = Objects.requireNonNull(c);
       return this;

@@ -3,6 +3,7 @@ package dev.agora.core.spi;
 import dev.agora.chain.ChainStore;
 import dev.agora.core.approval.ApprovalStore;
 import dev.agora.core.call.policy.QuotaStore;
+import dev.agora.core.trust.pins.PinStore;
 
 /**
  * A store for everything that outlives a process: the Causal Chain, the runtime registry and the
@@ -36,6 +37,15 @@ public interface Store extends AutoCloseable {
    * own memory.
    */
   default QuotaStore quotas() {
+    return null;
+  }
+
+  /**
+   * Where the node keeps the pins it takes itself and its approvals ({@code trust.pinning} tofu),
+   * so that a definition pinned or approved on one node is pinned alike on every node on this store
+   * (issue 18); null: in the file {@code pins.lock} of the node's data directory.
+   */
+  default PinStore pins() {
     return null;
   }
 

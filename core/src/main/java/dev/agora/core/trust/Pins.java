@@ -5,9 +5,11 @@ import dev.agora.core.doc.DocumentException;
 import dev.agora.core.doc.Documents;
 import dev.agora.core.doc.Fields;
 import dev.agora.core.json.Json;
+import dev.agora.core.json.JsonException;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Manifests;
 import dev.agora.core.registry.Registry;
+import dev.agora.core.trust.pins.PinStore;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import java.io.IOException;
@@ -24,14 +26,15 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Pinned capability definitions: each discovered definition's digest, kept in a lock file so that a
- * definition that changes behind an id — a "rug pull" — is noticed and quarantined.
+ * Pinned capability definitions: each discovered definition's digest, kept so that a definition
+ * that changes behind an id — a "rug pull" — is noticed and quarantined.
  *
- * <p>Two files, the same YAML form ({@code pins: {id@version: {digest, definition}}}, sorted, one
- * field per line, so it diffs well): the lock file ({@code trust.pinning.lock_file}, meant to be
- * committed; {@code agora caps pin} writes it) and, in {@code tofu} mode, the node's own {@code
- * pins.lock} in its data directory, where definitions seen for the first time are pinned. A pin of
- * the lock file wins over the node's.
+ * <p>Two sets of pins: the lock file's ({@code trust.pinning.lock_file}, meant to be committed;
+ * {@code agora caps pin} writes it: YAML, {@code pins: {id@version: {digest, definition}}}, sorted,
+ * one field per line, so it diffs well) and, in {@code tofu} mode, the node's own, where
+ * definitions seen for the first time are pinned: in the store the nodes share when it keeps pins
+ * ({@link PinStore}, issue 18), else in the file {@code pins.lock} of its data directory, in the
+ * lock file's form. A pin of the lock file wins over the node's.
  *
  * <p>The digest covers the whole definition except its passport (re-signing a definition does not
  * change it): SHA-256 of the canonical JSON of the manifest's data form without {@code
@@ -39,22 +42,25 @@ import java.util.TreeSet;
  */
 public final class Pins {
 
-  /** The node's own pins, in its data directory (tofu mode). */
+  /** The node's own pins, in its data directory (tofu mode), when its store keeps none. */
   public static final String NODE_FILE = "pins.lock";
 
   /** One pin: the digest, and the definition it was taken from (for {@code agora caps diff}). */
   public record Pin(String digest, Value definition) {}
 
   private final Pinning pinning;
-  private final Path nodeFile;
+  private final PinStore node;
   private final Map<String, Pin> locked;
   private final Map<String, Pin> seen;
+  private final String loaded;
 
-  private Pins(Pinning pinning, Path nodeFile, Map<String, Pin> locked, Map<String, Pin> seen) {
+  private Pins(
+      Pinning pinning, PinStore node, Map<String, Pin> locked, Map<String, Pin> seen, String at) {
     this.pinning = pinning;
-    this.nodeFile = nodeFile;
+    this.node = node;
     this.locked = locked;
     this.seen = seen;
+    this.loaded = at;
   }
 
   /**
@@ -63,25 +69,64 @@ public final class Pins {
    * node must not start admitting everything because its lock file broke.
    */
   public static Pins load(Pinning pinning, Path dataDir) {
-    Path node = dataDir == null ? null : dataDir.resolve(NODE_FILE);
+    return load(pinning, nodeFile(dataDir));
+  }
+
+  /**
+   * The pins of {@code pinning}'s lock file and (tofu) those {@code node} keeps. A pin {@code node}
+   * holds that cannot be read is a {@link TrustException}, as a malformed file is.
+   */
+  public static Pins load(Pinning pinning, PinStore node) {
+    String at = stamp(pinning, node); // before reading: a write after it is noticed by changed()
     if (pinning.mode() == Pinning.Mode.OFF) {
-      return new Pins(pinning, node, Map.of(), Map.of());
+      return new Pins(pinning, node, Map.of(), Map.of(), at);
     }
-    Map<String, Pin> seen =
-        pinning.mode() == Pinning.Mode.TOFU && node != null ? read(node) : new TreeMap<>();
-    return new Pins(pinning, node, read(pinning.lockFile()), seen);
+    Map<String, Pin> seen = new TreeMap<>();
+    if (pinning.mode() == Pinning.Mode.TOFU) {
+      for (PinStore.Stored s : node.all()) {
+        seen.put(s.key(), pin(s, node));
+      }
+    }
+    return new Pins(pinning, node, read(pinning.lockFile()), seen, at);
+  }
+
+  /** The node's own pins in {@code dataDir}'s {@code pins.lock} (none kept without a directory). */
+  private static PinStore nodeFile(Path dataDir) {
+    return new FilePins(dataDir == null ? null : dataDir.resolve(NODE_FILE));
+  }
+
+  /**
+   * Takes the pins of {@code dataDir}'s {@code pins.lock} — where a node kept its own pins before
+   * its store kept them — into {@code store}, each unless {@code store} pins its key already (an
+   * approval made since is kept). Returns how many pins the file has; the file is not changed.
+   */
+  public static int adopt(Path dataDir, PinStore store) {
+    List<PinStore.Stored> old = nodeFile(dataDir).all();
+    old.forEach(store::pinIfAbsent);
+    return old.size();
   }
 
   public Pinning pinning() {
     return pinning;
   }
 
-  /** What the pin files are now (size and time of each), to notice that another process wrote. */
-  public String stamp() {
-    return stamp(pinning.lockFile()) + " " + stamp(nodeFile);
+  /**
+   * Whether the pins were written since they were loaded — by this process or another: an approval,
+   * {@code agora caps pin}, a pin another node took — so that they should be loaded again.
+   */
+  public boolean changed() {
+    return !stamp(pinning, node).equals(loaded);
   }
 
-  private static String stamp(Path file) {
+  /** What the lock file and (tofu) the node's pins are now. */
+  private static String stamp(Pinning pinning, PinStore node) {
+    return stamp(pinning.lockFile())
+        + " "
+        + (pinning.mode() == Pinning.Mode.TOFU ? node.stamp() : "-");
+  }
+
+  /** A file's size and time, to notice that another process wrote it; "-" when there is none. */
+  static String stamp(Path file) {
     try {
       return file == null || !Files.exists(file)
           ? "-"
@@ -134,9 +179,9 @@ public final class Pins {
                 + pinning.lockFile().getFileName()
                 + " (trust.pinning mode lock); pin it with 'agora caps pin'");
       }
-      seen.put(key(m), new Pin(digest, definition(m)));
-      save(nodeFile, seen);
-      return null;
+      // first sight: pinned unless another node pinned it meanwhile, whose pin then holds
+      pin = pin(node.pinIfAbsent(stored(key(m), new Pin(digest, definition(m)))), node);
+      seen.put(key(m), pin);
     }
     if (pin.digest().equals(digest)) {
       return null;
@@ -188,8 +233,8 @@ public final class Pins {
       save(pinning.lockFile(), locked);
     }
     if (pinning.mode() == Pinning.Mode.TOFU) {
+      node.put(stored(key(m), pin));
       seen.put(key(m), pin);
-      save(nodeFile, seen);
     }
   }
 
@@ -205,9 +250,26 @@ public final class Pins {
     return locked.size();
   }
 
+  // ---- The node's pins as stored ----
+
+  /** {@code pin} as a {@link PinStore} keeps it: its definition as the lock file's JSON text. */
+  static PinStore.Stored stored(String key, Pin pin) {
+    return new PinStore.Stored(key, pin.digest(), Json.write(readable(pin.definition())));
+  }
+
+  /** The pin {@code s} holds; one whose definition is not JSON is a {@link TrustException}. */
+  static Pin pin(PinStore.Stored s, PinStore from) {
+    try {
+      return new Pin(s.digest(), Json.parse(s.definition()));
+    } catch (JsonException e) {
+      throw new TrustException(
+          "the pins in " + from.describe() + " cannot be read: " + s.key() + ": " + e.getMessage());
+    }
+  }
+
   // ---- The file form ----
 
-  private static Map<String, Pin> read(Path file) {
+  static Map<String, Pin> read(Path file) {
     Map<String, Pin> pins = new TreeMap<>();
     if (file == null || !Files.exists(file)) {
       return pins;
@@ -240,7 +302,7 @@ public final class Pins {
     return pins;
   }
 
-  private static void save(Path file, Map<String, Pin> pins) {
+  static void save(Path file, Map<String, Pin> pins) {
     if (file == null) {
       return;
     }

@@ -9,6 +9,7 @@ import dev.agora.chain.event.MemorySink;
 import dev.agora.core.Marketplace;
 import dev.agora.core.call.CallRequest;
 import dev.agora.core.call.policy.SecurityContext;
+import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.config.ConfigLoader;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.registry.Registry;
@@ -39,6 +40,16 @@ class PinsTest {
   }
 
   Marketplace node(String mode) throws Exception {
+    Marketplace m = Marketplace.builder().config(config(dir, mode)).sink(sink).log(l -> {}).build();
+    m.bootstrap();
+    return m;
+  }
+
+  /**
+   * A memory store, data directory {@code data}, the files of {@code manifests} and {@code mode}
+   * pinning with the lock file {@code agora.lock}, all in {@code dir}.
+   */
+  static AgoraConfig config(Path dir, String mode) throws Exception {
     Path f = dir.resolve("agora.yaml");
     Files.writeString(
         f,
@@ -47,10 +58,7 @@ class PinsTest {
             + "trust: {pinning: {mode: "
             + mode
             + ", lock_file: agora.lock}}\n");
-    Marketplace m =
-        Marketplace.builder().config(ConfigLoader.load(f)).sink(sink).log(l -> {}).build();
-    m.bootstrap();
-    return m;
+    return ConfigLoader.load(f);
   }
 
   Value call(Marketplace m) {
