@@ -12,6 +12,7 @@ import dev.agora.core.spi.NodeStore;
 import dev.agora.core.spi.RegistryStore;
 import dev.agora.core.spi.Store;
 import dev.agora.core.spi.StoreException;
+import dev.agora.core.trust.pins.PinStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -98,7 +99,7 @@ public abstract class JdbcStore implements Store, ChainStore {
   /**
    * The newest migration in {@code db/migration}; a test keeps it equal to the newest file there.
    */
-  static final String SCHEMA_VERSION = "6";
+  static final String SCHEMA_VERSION = "7";
 
   /**
    * Whether Flyway's history says every migration up to {@link #SCHEMA_VERSION} succeeded: then
@@ -162,6 +163,12 @@ public abstract class JdbcStore implements Store, ChainStore {
   @Override
   public ApprovalStore approvals() {
     return new JdbcApprovals(this);
+  }
+
+  /** The pins the nodes take themselves, in the database: every node on it pins alike. */
+  @Override
+  public PinStore pins() {
+    return new JdbcPins(this);
   }
 
   @Override

@@ -24,7 +24,7 @@ class FollowRegistryTest {
 
   @TempDir Path dir;
 
-  private static CapabilityManifest manifest(String id, String description) {
+  static CapabilityManifest manifest(String id, String description) {
     return Manifests.parse(
             Documents.parse(
                 "id: "
