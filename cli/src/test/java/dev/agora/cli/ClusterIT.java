@@ -221,6 +221,16 @@ class ClusterIT {
     assertThat(admitted).as("admitted across three nodes").hasValue(30);
     assertThat(refused).hasValue(60);
 
+    // MCP: a 2026-07-28 request stands alone, any node answers it; a 2025-11-25 session is one
+    // node's
+    for (Node n : all) {
+      HttpResponse<String> r = stateless(n, 7);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(r.body()).contains("\"text\":\"7\"");
+    }
+    String session = initialize(two);
+    assertThat(session).isNotBlank();
+
     // remote-rtfs from node 1 fans out over nodes 2 and 3
     await(() -> peersUp(one) == 2, "node 1 sees two peers");
     for (int i = 0; i < 40; i++) {
@@ -283,6 +293,12 @@ class ClusterIT {
         .as("remote calls started after the kill ran on node 3 only")
         .containsExactly(nodeId(three));
 
+    assertThat(stateless(three, 8).body()).contains("\"text\":\"8\"");
+    HttpResponse<String> lost = mcp(three, "2025-11-25", "tools/list", "{}", session).build();
+    assertThat(lost.statusCode())
+        .as("node 2's session sent to node 3: unknown, so the client initialises again")
+        .isEqualTo(404);
+
     for (Node n : List.of(one, three)) { // stopped cleanly: each signs a checkpoint
       n.process().destroy();
       assertThat(n.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -304,6 +320,71 @@ class ClusterIT {
     assertThat(v.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(v.exitValue()).as(verify.toString()).isZero();
     assertThat(verify.getFirst()).contains("ok");
+  }
+
+  /** A JSON-RPC request to {@code n}'s MCP endpoint. */
+  private Sent mcp(Node n, String version, String method, String params, String session) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(n.url()))
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json, text/event-stream")
+            .header("MCP-Protocol-Version", version)
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\""
+                        + method
+                        + "\",\"params\":"
+                        + params
+                        + "}"));
+    if (session != null) {
+      b.header("Mcp-Session-Id", session);
+    }
+    return new Sent(b);
+  }
+
+  /** A request about to be sent. */
+  private final class Sent {
+    final HttpRequest.Builder request;
+
+    Sent(HttpRequest.Builder request) {
+      this.request = request;
+    }
+
+    HttpResponse<String> build() throws Exception {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+  }
+
+  /** A stateless 2026-07-28 tools/call of it.echo with input {@code n}. */
+  private HttpResponse<String> stateless(Node node, int n) throws Exception {
+    Sent s =
+        mcp(
+            node,
+            "2026-07-28",
+            "tools/call",
+            "{\"name\":\"it.echo\",\"arguments\":{\"input\":"
+                + n
+                + "},\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                + "\"io.modelcontextprotocol/clientCapabilities\":{},"
+                + "\"io.modelcontextprotocol/clientInfo\":{\"name\":\"it\",\"version\":\"1\"}}}",
+            null);
+    s.request.header("Mcp-Method", "tools/call").header("Mcp-Name", "it.echo");
+    return s.build();
+  }
+
+  /** Opens a 2025-11-25 session on {@code n}; its id. */
+  private String initialize(Node n) throws Exception {
+    HttpResponse<String> r =
+        mcp(
+                n,
+                "2025-11-25",
+                "initialize",
+                "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+                    + "\"clientInfo\":{\"name\":\"it\",\"version\":\"1\"}}",
+                null)
+            .build();
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return r.headers().firstValue("Mcp-Session-Id").orElse(null);
   }
 
   /** The peers node {@code n} sees up, from the node list (heartbeats within 900 ms). */
