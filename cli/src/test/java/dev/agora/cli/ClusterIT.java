@@ -47,6 +47,9 @@ class ClusterIT {
 
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
+  /** An API key whose rate limit allows ten calls, across all the nodes. */
+  private static final String SLOW_KEY = "slow-key-for-the-cluster-test";
+
   @TempDir Path dir;
   private EmbeddedPostgres pg;
   private final List<Node> nodes = new ArrayList<>();
@@ -77,7 +80,7 @@ class ClusterIT {
     }
   }
 
-  private Path config(String jdbcUrl) throws IOException {
+  private Path config(String jdbcUrl) throws Exception {
     Path file = dir.resolve("agora.yaml");
     Files.writeString(
         file,
@@ -101,10 +104,13 @@ class ClusterIT {
         server:
           port: 0
           anonymous: operator
-          limits: {default: {calls_per_second: 1000000, bytes_per_second: 1GiB}}
+          api_keys: [{name: slow, context: operator, sha256: "%s"}]
+          limits:
+            default: {calls_per_second: 1000000, bytes_per_second: 1GiB}
+            keys: {slow: {calls_per_second: 0.001, burst: 10000s}}
         cluster: {heartbeat: 300ms, follow: 200ms}
         """
-            .formatted(jdbcUrl));
+            .formatted(jdbcUrl, sha256(SLOW_KEY)));
     return file;
   }
 
@@ -220,6 +226,34 @@ class ClusterIT {
     }
     assertThat(admitted).as("admitted across three nodes").hasValue(30);
     assertThat(refused).hasValue(60);
+
+    // a rate limit of ten calls for one key across the three nodes admits exactly ten
+    AtomicInteger slowAdmitted = new AtomicInteger();
+    AtomicInteger slowRefused = new AtomicInteger();
+    CountDownLatch slowGo = new CountDownLatch(1);
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < 30; i++) {
+        Node on = all.get(i % 3);
+        pool.submit(
+            () -> {
+              slowGo.await();
+              HttpResponse<String> r =
+                  http.send(
+                      HttpRequest.newBuilder(URI.create(on.api("/capabilities/it.echo/call")))
+                          .header("Content-Type", "application/json")
+                          .header("Authorization", "Bearer " + SLOW_KEY)
+                          .POST(HttpRequest.BodyPublishers.ofString("1"))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString());
+              (r.statusCode() == 200 ? slowAdmitted : slowRefused).incrementAndGet();
+              assertThat(r.statusCode()).isIn(200, 429);
+              return null;
+            });
+      }
+      slowGo.countDown();
+    }
+    assertThat(slowAdmitted).as("one key's rate across three nodes").hasValue(10);
+    assertThat(slowRefused).hasValue(20);
 
     // MCP: a 2026-07-28 request stands alone, any node answers it; a 2025-11-25 session is one
     // node's
@@ -385,6 +419,13 @@ class ClusterIT {
             .build();
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return r.headers().firstValue("Mcp-Session-Id").orElse(null);
+  }
+
+  private static String sha256(String key) throws Exception {
+    return java.util.HexFormat.of()
+        .formatHex(
+            java.security.MessageDigest.getInstance("SHA-256")
+                .digest(key.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** The peers node {@code n} sees up, from the node list (heartbeats within 900 ms). */

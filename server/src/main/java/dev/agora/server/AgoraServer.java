@@ -106,7 +106,14 @@ public final class AgoraServer implements AutoCloseable {
     this.marketplace = marketplace;
     this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     marketplace.meters().add(prometheus);
-    this.limits = new RateLimits(settings.limits());
+    ClusterSection.Settings clustered = ClusterSection.of(config);
+    this.limits =
+        clustered.sharedLimits() && node.store().nodes() != null && node.store().quotas() != null
+            ? new RateLimits(
+                settings.limits(),
+                System::nanoTime,
+                new SharedBuckets(node.store().quotas(), System::currentTimeMillis))
+            : new RateLimits(settings.limits());
     this.gateway = new McpGateway(marketplace);
     this.mcp = new McpServlet(gateway, settings);
     ServerSettings.A2aSettings a2aSettings = settings.a2a();

@@ -26,11 +26,14 @@ public final class ClusterSection implements ConfigSection<ClusterSection.Settin
   /**
    * @param nodeId the node's name, or null for the default
    * @param advertise the URL its peers reach it at, or null for the server's own
+   * @param sharedLimits whether {@code server.limits} are kept in the store every node shares,
+   *     where it can (PostgreSQL), so that a caller's rate holds across the nodes
    */
-  public record Settings(String nodeId, String advertise, Duration heartbeat, Duration follow) {}
+  public record Settings(
+      String nodeId, String advertise, Duration heartbeat, Duration follow, boolean sharedLimits) {}
 
   static final Settings DEFAULT =
-      new Settings(null, null, Duration.ofSeconds(5), Duration.ofMillis(500));
+      new Settings(null, null, Duration.ofSeconds(5), Duration.ofMillis(500), true);
 
   /** The cluster settings of {@code config}: its {@code cluster:} section or the defaults. */
   public static Settings of(AgoraConfig config) {
@@ -67,7 +70,8 @@ public final class ClusterSection implements ConfigSection<ClusterSection.Settin
     }
     Duration heartbeat = s.duration("heartbeat", DEFAULT.heartbeat());
     Duration follow = s.duration("follow", DEFAULT.follow());
+    boolean shared = s.bool("shared_limits", DEFAULT.sharedLimits());
     s.rejectUnknown();
-    return new Settings(id, advertise, heartbeat, follow);
+    return new Settings(id, advertise, heartbeat, follow, shared);
   }
 }

@@ -23,13 +23,25 @@ final class RateLimits {
   private final Map<String, Allowance> allowances = new ConcurrentHashMap<>();
   private final Map<String, Allowance> tenants = new ConcurrentHashMap<>();
 
+  /** The buckets every node shares (issue 18), or null: each node's own, above. */
+  private final SharedBuckets shared;
+
   RateLimits(Limits limits) {
     this(limits, System::nanoTime);
   }
 
   RateLimits(Limits limits, LongSupplier nanos) {
+    this(limits, nanos, null);
+  }
+
+  /**
+   * Limits kept in {@code shared} when not null: every node on it takes from the same buckets, so a
+   * caller's rate holds across the nodes.
+   */
+  RateLimits(Limits limits, LongSupplier nanos, SharedBuckets shared) {
     this.limits = limits;
     this.nanos = nanos;
+    this.shared = shared;
   }
 
   /**
@@ -52,6 +64,9 @@ final class RateLimits {
    * to come back.
    */
   Refusal takeTenant(String tenant, Limit limit) {
+    if (shared != null) {
+      return shared.take("tenant", tenant, limit);
+    }
     return tenants
         .computeIfAbsent(tenant, t -> new Allowance(limit, nanos.getAsLong()))
         .take(nanos.getAsLong());
@@ -59,11 +74,18 @@ final class RateLimits {
 
   /** Takes one call from {@code caller}'s allowance, or says when to come back. */
   Refusal take(String caller) {
+    if (shared != null) {
+      return shared.take("caller", caller, limitOf(caller));
+    }
     return allowance(caller).take(nanos.getAsLong());
   }
 
   /** Charges {@code bytes} of request body to {@code caller}. */
   void charge(String caller, long bytes) {
+    if (shared != null) {
+      shared.charge(caller, bytes);
+      return;
+    }
     allowance(caller).charge(nanos.getAsLong(), bytes);
   }
 

@@ -224,7 +224,7 @@ class MembershipTest {
             "bad.yaml:4: cluster.heartbeat: expected a positive duration such as \"500ms\","
                 + " \"30s\" or \"5m\", found \"never\" (string)",
             "bad.yaml:5: cluster.colour: unknown key 'colour'; known keys are node_id, advertise,"
-                + " heartbeat, follow");
+                + " heartbeat, follow, shared_limits");
     Files.writeString(f, "cluster: {advertise: \"http://[bad\"}\n");
     DocumentException e2 =
         Assertions.catchThrowableOfType(DocumentException.class, () -> ConfigLoader.load(f));

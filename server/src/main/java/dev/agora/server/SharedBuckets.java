@@ -1,0 +1,96 @@
+package dev.agora.server;
+
+import dev.agora.core.call.policy.QuotaStore;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * {@code server.limits} kept where every node on one database takes from them (issue 18): each
+ * caller's (and tenant's) two token buckets are one counter of the shared {@link QuotaStore}, read,
+ * refilled and taken from in one transaction — so a caller's rate holds across all the nodes behind
+ * a load balancer, as on one node. A counter holds the time of the last refill ({@code
+ * windowStart}, epoch millis), when the bucket is full again at the latest ({@code windowEnd},
+ * after which the counter may be forgotten: a full bucket is what a new caller gets), the calls
+ * left ({@code cost}) and the bytes left ({@code calls}).
+ *
+ * <p>A request's body bytes are charged with its caller's next request rather than in a transaction
+ * of their own (one round trip per request); a body larger than the burst still leaves a debt to
+ * wait out.
+ */
+final class SharedBuckets {
+
+  /** A bucket after a take: its new counter, and 0 if the call was let in, else when to retry. */
+  record Taken(QuotaStore.Counter counter, long retryAfterSeconds) {}
+
+  private final QuotaStore store;
+  private final LongSupplier millis;
+  private final Map<String, AtomicLong> unchargedBytes = new ConcurrentHashMap<>();
+
+  SharedBuckets(QuotaStore store, LongSupplier millis) {
+    this.store = store;
+    this.millis = millis;
+  }
+
+  /** Takes one call from the buckets of {@code who} ({@code kind}: caller or tenant). */
+  RateLimits.Refusal take(String kind, String who, ServerSettings.Limit limit) {
+    AtomicLong owed = kind.equals("caller") ? unchargedBytes.get(who) : null;
+    long bytes = owed == null ? 0 : owed.getAndSet(0);
+    long now = millis.getAsLong();
+    Taken[] taken = new Taken[1];
+    store.update(
+        List.of(new QuotaStore.Key("rate:" + kind, who)),
+        counters -> {
+          taken[0] = taken(counters.getFirst(), limit, now, bytes);
+          return List.of(taken[0].counter());
+        });
+    long retry = taken[0].retryAfterSeconds();
+    return retry == 0 ? null : new RateLimits.Refusal(limit, retry);
+  }
+
+  /** Charges {@code bytes} of a request body to {@code caller}, with its next request. */
+  void charge(String caller, long bytes) {
+    unchargedBytes.computeIfAbsent(caller, c -> new AtomicLong()).addAndGet(bytes);
+  }
+
+  /**
+   * The bucket {@code c} at {@code now}: refilled, less {@code bytes}, and less one call if there
+   * is one and the bytes are not over.
+   */
+  static Taken taken(QuotaStore.Counter c, ServerSettings.Limit limit, long now, long bytes) {
+    double seconds = limit.burst().toNanos() / 1e9;
+    double callCapacity = Math.max(1, limit.callsPerSecond() * seconds);
+    double byteCapacity = Math.max(1, limit.bytesPerSecond() * seconds);
+    double calls;
+    double left;
+    if (c.windowStart() == Long.MIN_VALUE) { // never taken from: full
+      calls = callCapacity;
+      left = byteCapacity;
+    } else {
+      double elapsed = Math.max(0, now - c.windowStart()) / 1e3;
+      calls = Math.min(callCapacity, c.cost() + elapsed * limit.callsPerSecond());
+      left = Math.min(byteCapacity, c.calls() + elapsed * limit.bytesPerSecond());
+    }
+    left -= bytes; // a body's bytes are owed even when this call is refused
+    long retry = 0;
+    if (calls < 1 || left <= 0) {
+      double wait =
+          Math.max(
+              calls >= 1 ? 0 : (1 - calls) / limit.callsPerSecond(),
+              left > 0 ? 0 : (1 - left) / limit.bytesPerSecond());
+      retry = Math.max(1, (long) Math.ceil(wait));
+    } else {
+      calls -= 1;
+    }
+    double fullIn = // seconds until both buckets are full again (a debt of bytes takes longer)
+        Math.max(
+            (callCapacity - calls) / limit.callsPerSecond(),
+            (byteCapacity - left) / limit.bytesPerSecond());
+    return new Taken(
+        new QuotaStore.Counter(
+            now, now + (long) Math.ceil(fullIn * 1e3), (long) Math.floor(left), calls),
+        retry);
+  }
+}
