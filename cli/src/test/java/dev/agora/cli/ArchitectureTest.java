@@ -223,9 +223,6 @@ class ArchitectureTest {
   private static final Map<String, String> API =
       Map.ofEntries(
           Map.entry("dev.agora.rtfs.SimpleHost", "a host for embedding RTFS without a marketplace"),
-          Map.entry(
-              "dev.agora.rtfs.Binary", "values as bytes between nodes (bench/ measures it so far)"),
-          Map.entry("dev.agora.rtfs.BinaryFormatException", "what Binary.decode throws"),
           Map.entry("dev.agora.chain.event.MemorySink", "an event sink in memory, for embedders"),
           Map.entry("dev.agora.core.store.MemoryStore", "a store in memory, for embedders"),
           Map.entry("dev.agora.store.JdbcStore", "opened directly by bench/ and embedders"),

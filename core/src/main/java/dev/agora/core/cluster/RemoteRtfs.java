@@ -4,6 +4,7 @@ import dev.agora.chain.Hashes;
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.json.Json;
 import dev.agora.core.manifest.Glob;
+import dev.agora.rtfs.Binary;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.RtfsError;
@@ -23,7 +24,7 @@ import java.util.TreeSet;
 /**
  * The remote-rtfs wire protocol (issue 18): how one node asks a peer to run a capability's RTFS
  * implementation, and how the peer answers. Both are one RTFS map, sent in a {@link Transfer}
- * format, and signed by the sending node with its key:
+ * format (by default {@link Binary}'s compact form), and signed by the sending node with its key:
  *
  * <pre>
  * POST {node URL}/../cluster/v1/rtfs        Agora-Node: {sender id}   Agora-Signature: {base64}
@@ -54,6 +55,11 @@ public final class RemoteRtfs {
 
   /** How the maps travel. */
   public enum Transfer {
+    /**
+     * RTFS values in {@link Binary}'s compact typed form (the default): every value as it was,
+     * repeated keys sent once.
+     */
+    BINARY("application/vnd.agora.rtfs-binary"),
     /** RTFS text, as the printer writes it and the reader reads it: every value as it was. */
     RTFS("application/vnd.agora.rtfs"),
     /**
@@ -97,16 +103,23 @@ public final class RemoteRtfs {
     }
 
     public byte[] encode(Value v) {
-      String text = this == JSON ? Json.write(v) : Printer.print(v);
-      return text.getBytes(StandardCharsets.UTF_8);
+      return switch (this) {
+        case BINARY -> Binary.encode(v);
+        case RTFS -> Printer.print(v).getBytes(StandardCharsets.UTF_8);
+        case JSON -> Json.write(v).getBytes(StandardCharsets.UTF_8);
+      };
     }
 
     /** The map in {@code body}; anything else is a {@link RemoteRtfsException}. */
     public Dict decode(byte[] body) {
       Value v;
       try {
-        String text = new String(body, StandardCharsets.UTF_8);
-        v = this == JSON ? Json.parse(text) : Reader.readValue(text);
+        v =
+            switch (this) {
+              case BINARY -> Binary.decode(body);
+              case RTFS -> Reader.readValue(new String(body, StandardCharsets.UTF_8));
+              case JSON -> Json.parse(body);
+            };
       } catch (RuntimeException e) {
         throw new RemoteRtfsException("the body is not " + name() + ": " + message(e));
       }

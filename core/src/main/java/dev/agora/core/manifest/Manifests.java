@@ -389,6 +389,12 @@ public final class Manifests {
       p.problem("missing required field 'implementation' (the RTFS function the nodes run)");
       return null;
     }
+    String transfer = p.string("transfer", "binary");
+    if (transfer != null
+        && !Set.of("binary", "rtfs", "json").contains(transfer.toLowerCase(Locale.ROOT))) {
+      p.problem("transfer", "unknown transfer '" + transfer + "'; use binary, rtfs or json");
+      return null;
+    }
     Value nodes = p.get("nodes");
     if (nodes == null
         || nodes.equals(Value.of("cluster"))

@@ -98,6 +98,9 @@ class RemoteRtfsTest {
         .isEqualTo(RemoteRtfs.Transfer.JSON);
     assertThat(RemoteRtfs.Transfer.ofMediaType("Application/VND.agora.rtfs"))
         .isEqualTo(RemoteRtfs.Transfer.RTFS);
+    assertThat(RemoteRtfs.Transfer.ofMediaType("application/vnd.agora.rtfs-binary"))
+        .isEqualTo(RemoteRtfs.Transfer.BINARY);
+    assertThat(RemoteRtfs.Transfer.named("binary")).isEqualTo(RemoteRtfs.Transfer.BINARY);
     assertThat(RemoteRtfs.Transfer.ofMediaType("text/plain")).isNull();
     assertThat(RemoteRtfs.Transfer.ofMediaType(null)).isNull();
   }
@@ -123,6 +126,10 @@ class RemoteRtfsTest {
         .hasMessageStartingWith("the body is not JSON: ");
     assertThatThrownBy(() -> RemoteRtfs.Transfer.RTFS.decode(bytes("[1 2]")))
         .hasMessage("the body is [1 2] (vector), not a map");
+    assertThatThrownBy(() -> RemoteRtfs.Transfer.BINARY.decode(new byte[] {1, 3}))
+        .isInstanceOf(RemoteRtfsException.class)
+        .hasMessageStartingWith("the body is not BINARY: ")
+        .hasMessageContaining("at byte");
   }
 
   @Test

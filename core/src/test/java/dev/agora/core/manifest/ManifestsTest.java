@@ -223,6 +223,7 @@ class ManifestsTest {
         - {id: r.word, provider: {type: remote-rtfs, implementation: "(fn [x] x)", nodes: all}}
         - {id: r.empty, provider: {type: remote-rtfs, implementation: "(fn [x] x)", nodes: []}}
         - {id: r.bad, provider: {type: remote-rtfs, implementation: "(fn [x] x)", nodes: ["http://[bad"]}}
+        - {id: r.xml, provider: {type: remote-rtfs, implementation: "(fn [x] x)", transfer: xml}}
         """);
     assertThat(r.manifests())
         .extracting(CapabilityManifest::id)
@@ -242,7 +243,8 @@ class ManifestsTest {
             "remote.yaml:6: [5].provider.nodes: 'ftp://n' is not an http(s) URL of a node; use cluster or URLs",
             "remote.yaml:7: [6].provider.nodes: must be cluster or a list of node URLs, not \"all\"",
             "remote.yaml:8: [7].provider.nodes: names no node; use cluster (every node on the store) or node URLs",
-            "remote.yaml:9: [8].provider.nodes: 'http://[bad' is not an http(s) URL of a node; use cluster or URLs");
+            "remote.yaml:9: [8].provider.nodes: 'http://[bad' is not an http(s) URL of a node; use cluster or URLs",
+            "remote.yaml:10: [9].provider.transfer: unknown transfer 'xml'; use binary, rtfs or json");
   }
 
   @Test

@@ -256,7 +256,7 @@ public final class RemoteRtfsProvider implements Provider {
   private static RemoteRtfs.Transfer transfer(CapabilityManifest m) {
     Value v = m.provider().options().get("transfer");
     if (v == null) {
-      return RemoteRtfs.Transfer.RTFS;
+      return RemoteRtfs.Transfer.BINARY;
     }
     RemoteRtfs.Transfer t =
         RemoteRtfs.Transfer.named(
@@ -267,7 +267,7 @@ public final class RemoteRtfsProvider implements Provider {
             });
     if (t == null) {
       throw AgoraError.ProviderError.refused(
-          m.id(), "unknown transfer " + v + "; use rtfs or json", null);
+          m.id(), "unknown transfer " + v + "; use binary, rtfs or json", null);
     }
     return t;
   }

@@ -43,6 +43,9 @@ class RemoteRtfsProviderTest {
 
   private static final Value INPUT = rtfs("{:name \"ada\" :tags [:x :y] :n 3}");
 
+  /** {@code r.echo} sent as RTFS text: for answers written by hand. */
+  private static final CapabilityManifest TEXT = onCluster(", transfer: rtfs");
+
   private final TestCluster cluster = new TestCluster("home");
   private final RemoteRtfsProvider provider = new RemoteRtfsProvider();
   private final List<PeerNode> peers = new ArrayList<>();
@@ -82,11 +85,29 @@ class RemoteRtfsProviderTest {
     return (AgoraError.ProviderError) e;
   }
 
+  /** {@code r.echo} built in code with {@code transfer}, as no manifest file could have it. */
+  private static CapabilityManifest built(Value transfer) {
+    return CapabilityManifest.builder("r.echo")
+        .provider(
+            new dev.agora.core.manifest.ProviderSpec.RemoteRtfs(
+                List.of(),
+                dev.agora.rtfs.Dict.builder()
+                    .put("implementation", Value.of("(fn [x] x)"))
+                    .put("transfer", transfer)
+                    .build()))
+        .build();
+  }
+
   /** A refused answer: the provider's fault, not transient, nothing noted. */
   private void refusedAnswer(PeerNode.Answer answer, String message) {
+    refusedAnswer(onCluster(), answer, message);
+  }
+
+  /** The same, for a call to {@code m}. */
+  private void refusedAnswer(CapabilityManifest m, PeerNode.Answer answer, String message) {
     b.answer = answer;
     TestCall call = new TestCall("r.echo");
-    AgoraError e = fails(onCluster(), call);
+    AgoraError e = fails(m, call);
     assertThat(e)
         .isInstanceOf(AgoraError.ProviderError.class)
         .hasMessage("capability 'r.echo' failed: node b: " + message);
@@ -128,9 +149,9 @@ class RemoteRtfsProviderTest {
     PeerNode.Received r = b.received.getFirst();
     assertThat(r.path()).isEqualTo("/cluster/v1/rtfs");
     assertThat(r.sender()).isEqualTo("home");
-    assertThat(r.transfer()).isEqualTo(RemoteRtfs.Transfer.RTFS);
-    assertThat(r.contentType()).isEqualTo("application/vnd.agora.rtfs");
-    assertThat(r.accept()).isEqualTo("application/vnd.agora.rtfs");
+    assertThat(r.transfer()).as("binary by default").isEqualTo(RemoteRtfs.Transfer.BINARY);
+    assertThat(r.contentType()).isEqualTo("application/vnd.agora.rtfs-binary");
+    assertThat(r.accept()).isEqualTo("application/vnd.agora.rtfs-binary");
     RemoteRtfs.Request q = r.request();
     assertThat(q.capability()).isEqualTo("r.echo");
     assertThat(q.version()).isEqualTo("1.0.0");
@@ -191,13 +212,15 @@ class RemoteRtfsProviderTest {
 
   @Test
   void an_unknown_transfer_is_refused_before_anything_is_sent() {
-    AgoraError xml = fails(onCluster(", transfer: xml"), new TestCall("r.echo"));
+    // Manifests refuses it at load; a manifest made in code meets the provider's own check
+    AgoraError xml = fails(built(Value.of("xml")), new TestCall("r.echo"));
     assertThat(xml)
         .isInstanceOf(AgoraError.ProviderError.class)
-        .hasMessage("capability 'r.echo' failed: unknown transfer \"xml\"; use rtfs or json");
+        .hasMessage(
+            "capability 'r.echo' failed: unknown transfer \"xml\"; use binary, rtfs or json");
     assertThat(xml.fault()).isEqualTo(Fault.CALLER);
-    AgoraError number = fails(onCluster(", transfer: 3"), new TestCall("r.echo"));
-    assertThat(number).hasMessageContaining("unknown transfer 3; use rtfs or json");
+    AgoraError number = fails(built(Value.of(3)), new TestCall("r.echo"));
+    assertThat(number).hasMessageContaining("unknown transfer 3; use binary, rtfs or json");
     assertThat(b.hits).hasValue(0);
   }
 
@@ -465,8 +488,17 @@ class RemoteRtfsProviderTest {
   }
 
   @Test
+  void a_signed_body_that_is_not_binary_does_not_read() {
+    refusedAnswer(
+        signedBody("[1 2 3]"),
+        "its answer does not read: the body is not BINARY: unknown format 0x5b (this decoder"
+            + " reads 0x01) at byte 0");
+  }
+
+  @Test
   void a_signed_body_that_is_not_rtfs_does_not_read() {
     refusedAnswer(
+        TEXT,
         signedBody("{:node \"b\" :call"),
         "its answer does not read: the body is not RTFS: " + messageOf("{:node \"b\" :call"));
   }
@@ -474,7 +506,9 @@ class RemoteRtfsProviderTest {
   @Test
   void a_signed_body_that_is_not_a_map_does_not_read() {
     refusedAnswer(
-        signedBody("[1 2 3]"), "its answer does not read: the body is [1 2 3] (vector), not a map");
+        TEXT,
+        signedBody("[1 2 3]"),
+        "its answer does not read: the body is [1 2 3] (vector), not a map");
   }
 
   @Test
@@ -487,7 +521,7 @@ class RemoteRtfsProviderTest {
           peer.send(ex, 200, r.transfer(), peer.id, peer.sign(r.request().callId(), body), body);
         };
     TestCall call = new TestCall("r.echo");
-    assertThat(fails(onCluster(), call))
+    assertThat(fails(TEXT, call))
         .hasMessage(
             "capability 'r.echo' failed: node b: its answer does not read: the reply has neither"
                 + " 'result' nor 'error'");
