@@ -103,14 +103,14 @@ class StdinQueueTest {
                 "slow",
                 "sh",
                 List.of("-c", "while read -r l; do sleep 0.002; done"),
-                Duration.ofMillis(300)),
+                Duration.ofSeconds(1)), // a busy machine can stall one read for 300 ms
             McpJsonDefaults.getMapper(),
             log::add,
             () -> log.add("exited"));
     t.connect(in -> Mono.empty()).block();
     try {
       long start = System.nanoTime();
-      for (int i = 0; i < 400; i++) { // ~800 KiB: the pipe holds a tiny part of it
+      for (int i = 0; i < 1000; i++) { // ~2 MiB: the pipe holds a tiny part of it
         t.sendMessage(line(i)).block();
       }
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -120,7 +120,7 @@ class StdinQueueTest {
       }
       assertThat(Duration.ofNanos(System.nanoTime() - start))
           .as("the backlog took longer than the timeout to write")
-          .isGreaterThan(Duration.ofMillis(300));
+          .isGreaterThan(Duration.ofSeconds(1));
       assertThat(log).as("each line was taken within the timeout").isEmpty();
       assertThat(t.pid()).isPositive();
       assertThat(ProcessHandle.of(t.pid()).map(ProcessHandle::isAlive)).contains(true);
