@@ -386,10 +386,11 @@ public final class Marketplace implements AutoCloseable {
   /**
    * Runs, on this node, the RTFS implementation of {@code m} (a {@code remote-rtfs} capability) for
    * the peer node that sent the call; its own calls go through this node's call path as children of
-   * {@code call}.
+   * {@code call}; {@code depth} is how deep the calling node already was in implementations calling
+   * each other.
    */
-  public Value runRemote(CapabilityManifest m, Value input, CallContext call) {
-    return local.runRemote(m, input, call);
+  public Value runRemote(CapabilityManifest m, Value input, CallContext call, int depth) {
+    return local.runRemote(m, input, call, depth);
   }
 
   /**

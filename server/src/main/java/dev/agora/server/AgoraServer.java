@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -112,7 +113,8 @@ public final class AgoraServer implements AutoCloseable {
             ? new RateLimits(
                 settings.limits(),
                 System::nanoTime,
-                new SharedBuckets(node.store().quotas(), System::currentTimeMillis))
+                new SharedBuckets(node.store().quotas(), System::currentTimeMillis),
+                log)
             : new RateLimits(settings.limits());
     this.gateway = new McpGateway(marketplace);
     this.mcp = new McpServlet(gateway, settings);
@@ -316,6 +318,10 @@ public final class AgoraServer implements AutoCloseable {
       chain.doFilter(request, response);
       return;
     }
+    if (uri.equals(CLUSTER)) { // a peer node, by any name: its request is signed, checked there
+      chain.doFilter(request, response);
+      return;
+    }
     boolean card = uri.equals(A2aServlet.CARD) || uri.equals(A2aServlet.OLD_CARD);
     if (!sameSite(request, response)) {
       return;
@@ -329,10 +335,6 @@ public final class AgoraServer implements AutoCloseable {
     if (tokens != null
         && (uri.equals(BearerTokens.WELL_KNOWN) || uri.startsWith(BearerTokens.WELL_KNOWN + "/"))) {
       chain.doFilter(request, response); // public: where to get a token (RFC 9728)
-      return;
-    }
-    if (uri.equals(CLUSTER)) { // a peer node: its request is signed, checked by ClusterServlet
-      chain.doFilter(request, response);
       return;
     }
     boolean browser = Console.serves(uri); // the console: its session cookie, not headers
@@ -620,7 +622,13 @@ public final class AgoraServer implements AutoCloseable {
 
   @Override
   public void close() {
-    peers.stop();
+    try { // peers' runs under way answer before the node goes (their callers would retry them)
+      if (!peers.drain(Duration.ofSeconds(30))) {
+        log.accept("agora: peers' runs still under way after 30 s; stopping anyway");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     if (listening != null) {
       try {
         listening.close();

@@ -28,18 +28,23 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The peer side of the remote-rtfs provider (issue 18), at {@code /cluster/v1/rtfs}: runs a {@code
  * remote-rtfs} capability's implementation for another node on the same store, under the caller's
  * security context and this node's policy, and answers signed with this node's key.
  *
- * <p>A request is taken only when it is signed by a node on the node list with the key it lists,
- * was sent within {@link RemoteRtfs#SKEW} of this node's clock, and names a call not taken before;
- * only a capability this node offers itself, with the same content, is run. What it refuses before
- * running — 404 not offered, 409 different or already taken, 503 stopping — tells the caller to try
- * another node; 400, 401, 403 and 415 are the caller's to mend.
+ * <p>A request is taken only when it names a node on the node list with a key — checked before its
+ * body is read — is signed by that key, was signed for this node, was sent within {@link
+ * RemoteRtfs#SKEW} of this node's clock, and carries a nonce not seen before; only a capability
+ * this node offers itself, with the same content, is run. What it refuses before running — 404 not
+ * offered, 409 different or already taken, 503 stopping or busy — tells the caller to try another
+ * node; 400, 401, 403, 413 and 415 are the caller's to mend. Once a run has happened the answer is
+ * always a signed reply (a failure included), never a status that would make the caller run it
+ * again elsewhere.
  */
 final class ClusterServlet extends HttpServlet {
 
@@ -49,12 +54,18 @@ final class ClusterServlet extends HttpServlet {
   /** The longest a run may take here, whatever the caller's deadline. */
   static final Duration MAX_TIME = Duration.ofMinutes(10);
 
+  /** Requests taken at once; more are answered 503 (busy: try another node). */
+  static final int MAX_AT_ONCE = 256;
+
   private final transient AgoraNode node;
-  private transient volatile Cluster cluster;
   private final transient ChainKey key;
   private final transient Clock clock;
+  private transient volatile Cluster cluster;
   private final transient Map<String, Instant> taken = new ConcurrentHashMap<>();
-  private final AtomicInteger running = new AtomicInteger();
+  private final AtomicLong lastPrune = new AtomicLong();
+  private final transient Semaphore admitted = new Semaphore(MAX_AT_ONCE);
+  private final transient Object idle = new Object();
+  private int running; // guarded by idle
   private volatile boolean stopping;
 
   ClusterServlet(AgoraNode node, ChainKey key, Clock clock) {
@@ -68,14 +79,35 @@ final class ClusterServlet extends HttpServlet {
     this.cluster = c;
   }
 
-  /** The runs under way (counted with the node's calls in flight). */
+  /** The requests under way (counted with the node's calls in flight). */
   int running() {
-    return running.get();
+    synchronized (idle) {
+      return running;
+    }
   }
 
   /** Refuses new runs with 503 from now on. */
   void stop() {
     stopping = true;
+  }
+
+  /**
+   * Refuses new runs, and waits up to {@code within} for those under way to answer; true if they
+   * all did.
+   */
+  boolean drain(Duration within) throws InterruptedException {
+    stop();
+    long until = System.nanoTime() + within.toNanos();
+    synchronized (idle) {
+      while (running > 0) {
+        long left = until - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(idle, left);
+      }
+    }
+    return true;
   }
 
   @Override
@@ -87,7 +119,52 @@ final class ClusterServlet extends HttpServlet {
     }
     RemoteRtfs.Transfer transfer = RemoteRtfs.Transfer.ofMediaType(req.getContentType());
     if (transfer == null) {
-      refuse(res, 415, "send " + RemoteRtfs.Transfer.RTFS.mediaType() + " or application/json");
+      refuse(res, 415, "send " + RemoteRtfs.Transfer.BINARY.mediaType() + ", rtfs or json");
+      return;
+    }
+    // who it says it is, before reading anything it sent
+    String sender = req.getHeader(RemoteRtfs.NODE_HEADER);
+    String signature = req.getHeader(RemoteRtfs.SIGNATURE_HEADER);
+    if (sender == null || signature == null) {
+      refuse(
+          res, 401, "a request must name its node (" + RemoteRtfs.NODE_HEADER + ") and be signed");
+      return;
+    }
+    NodeStore.Node known = cluster.node(sender);
+    if (known == null || known.key() == null) {
+      refuse(res, 401, "node '" + sender + "' is not on the node list with a key");
+      return;
+    }
+    if (!admitted.tryAcquire()) {
+      refuse(res, 503, "node " + cluster.self() + " is busy: " + MAX_AT_ONCE + " requests at once");
+      return;
+    }
+    synchronized (idle) {
+      running++;
+    }
+    try {
+      take(cluster, transfer, sender, known, signature, req, res);
+    } finally {
+      synchronized (idle) {
+        if (--running == 0) {
+          idle.notifyAll();
+        }
+      }
+      admitted.release();
+    }
+  }
+
+  private void take(
+      Cluster cluster,
+      RemoteRtfs.Transfer transfer,
+      String sender,
+      NodeStore.Node known,
+      String signature,
+      HttpServletRequest req,
+      HttpServletResponse res)
+      throws IOException {
+    if (stopping) { // after counting it: drain waits for what got past this
+      refuse(res, 503, "node " + cluster.self() + " is stopping");
       return;
     }
     byte[] body = read(req.getInputStream());
@@ -95,9 +172,7 @@ final class ClusterServlet extends HttpServlet {
       refuse(res, 413, "the request is larger than " + MAX_BODY + " bytes");
       return;
     }
-    String sender = req.getHeader(RemoteRtfs.NODE_HEADER);
-    String problem =
-        signatureProblem(cluster, sender, req.getHeader(RemoteRtfs.SIGNATURE_HEADER), body);
+    String problem = signatureProblem(sender, known, signature, body);
     if (problem != null) {
       refuse(res, 401, problem);
       return;
@@ -109,13 +184,13 @@ final class ClusterServlet extends HttpServlet {
       refuse(res, 400, "the request does not read: " + e.getMessage());
       return;
     }
+    if (!request.node().equals(cluster.self())) {
+      refuse(res, 401, "the request was signed for node '" + request.node() + "', not this one");
+      return;
+    }
     Instant now = clock.instant();
     if (Duration.between(request.sent(), now).abs().compareTo(RemoteRtfs.SKEW) > 0) {
       refuse(res, 401, "the request was sent at " + request.sent() + ", too far from " + now);
-      return;
-    }
-    if (stopping) {
-      refuse(res, 503, "node " + cluster.self() + " is stopping");
       return;
     }
     CapabilityManifest m =
@@ -145,12 +220,11 @@ final class ClusterServlet extends HttpServlet {
       return;
     }
     forget(now);
-    if (taken.putIfAbsent(request.callId(), now) != null) {
-      refuse(res, 409, "call " + request.callId() + " was taken here before");
+    if (taken.putIfAbsent(request.nonce(), now) != null) {
+      refuse(res, 409, "request " + request.nonce() + " was taken here before");
       return;
     }
-    RemoteRtfs.Reply reply = run(cluster, m, request);
-    byte[] out = transfer.encode(reply.toValue());
+    byte[] out = answer(cluster, transfer, run(cluster, m, request));
     res.setStatus(200);
     res.setContentType(transfer.mediaType());
     res.setHeader(RemoteRtfs.NODE_HEADER, cluster.self());
@@ -162,42 +236,62 @@ final class ClusterServlet extends HttpServlet {
     res.getOutputStream().write(out);
   }
 
+  /** The reply as bytes; a result that cannot travel becomes a failure that can. */
+  private static byte[] answer(Cluster cluster, RemoteRtfs.Transfer t, RemoteRtfs.Reply reply) {
+    try {
+      return t.encode(reply.toValue());
+    } catch (RuntimeException e) {
+      RemoteRtfs.Failure cannot =
+          new RemoteRtfs.Failure(
+              "ProviderError",
+              "its result cannot be sent back from node " + cluster.self() + ": " + e.getMessage(),
+              false,
+              false);
+      return t.encode(
+          new RemoteRtfs.Reply(reply.node(), reply.callId(), null, cannot, reply.children())
+              .toValue());
+    }
+  }
+
   /** Runs the implementation, and lists what this node recorded under the call. */
   private RemoteRtfs.Reply run(Cluster cluster, CapabilityManifest m, RemoteRtfs.Request request) {
     Instant deadline = clock.instant().plus(min(request.timeout(), MAX_TIME));
     CallContext call = new PeerCall(request, deadline, clock);
     Value result = null;
     RemoteRtfs.Failure failure = null;
-    running.incrementAndGet();
     try {
-      result = node.marketplace().runRemote(m, request.input(), call);
+      result = node.marketplace().runRemote(m, request.input(), call, request.depth());
     } catch (AgoraError e) { // the caller's error says which capability failed
       String prefix = "capability '" + m.id() + "' failed: ";
       String message =
           e.getMessage().startsWith(prefix)
               ? e.getMessage().substring(prefix.length())
               : e.getMessage();
-      failure = new RemoteRtfs.Failure(e.kind().name(), message, e.fault() == Fault.CALLER);
+      failure =
+          new RemoteRtfs.Failure(
+              e.kind().name(),
+              message,
+              e.fault() == Fault.CALLER,
+              e instanceof AgoraError.ProviderError p && p.isTransient());
     } catch (RuntimeException e) {
-      failure = new RemoteRtfs.Failure("ProviderError", String.valueOf(e.getMessage()), false);
-    } finally {
-      running.decrementAndGet();
+      failure =
+          new RemoteRtfs.Failure("ProviderError", String.valueOf(e.getMessage()), false, false);
     }
-    List<String> children =
-        node.chain().children(request.callId()).stream().map(e -> e.columns().actionId()).toList();
+    List<String> children;
+    try {
+      children =
+          node.chain().children(request.callId()).stream()
+              .map(e -> e.columns().actionId())
+              .toList();
+    } catch (RuntimeException e) { // the run happened: answer it, without the list
+      children = List.of();
+    }
     return new RemoteRtfs.Reply(cluster.self(), request.callId(), result, failure, children);
   }
 
-  /** Null if {@code signature} is {@code sender}'s over {@code body}, else why not. */
+  /** Null if {@code signature} is {@code known}'s over {@code body}, else why not. */
   private static String signatureProblem(
-      Cluster cluster, String sender, String signature, byte[] body) {
-    if (sender == null || signature == null) {
-      return "a request must name its node (" + RemoteRtfs.NODE_HEADER + ") and be signed";
-    }
-    NodeStore.Node known = cluster.node(sender);
-    if (known == null || known.key() == null) {
-      return "node '" + sender + "' is not on the node list with a key";
-    }
+      String sender, NodeStore.Node known, String signature, byte[] body) {
     try {
       boolean ok =
           VerifierKey.parse(known.key())
@@ -209,9 +303,13 @@ final class ClusterServlet extends HttpServlet {
     }
   }
 
-  /** Forgets the calls taken longer ago than a request may be late. */
+  /**
+   * Forgets, at most once a second, the requests taken longer ago than a request may be late (those
+   * could not be taken again anyway).
+   */
   private void forget(Instant now) {
-    if (taken.size() > 1_000) {
+    long last = lastPrune.get();
+    if (now.toEpochMilli() - last >= 1_000 && lastPrune.compareAndSet(last, now.toEpochMilli())) {
       Instant before = now.minus(RemoteRtfs.SKEW.multipliedBy(2));
       taken.values().removeIf(at -> at.isBefore(before));
     }

@@ -37,6 +37,8 @@ final class Membership implements AutoCloseable, Cluster {
   private final AtomicBoolean beatFailing = new AtomicBoolean();
   private final AtomicBoolean followFailing = new AtomicBoolean();
   private volatile List<NodeStore.Node> listed = List.of();
+  private final java.util.concurrent.atomic.AtomicLong lastRead =
+      new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE / 2);
 
   private Membership(
       NodeStore nodes,
@@ -119,19 +121,32 @@ final class Membership implements AutoCloseable, Cluster {
   }
 
   /**
-   * The node {@code id} as last listed; one not listed yet (it joined since this node's last
-   * heartbeat) is looked up in the store.
+   * The node {@code id} as last listed; for one not listed yet (it joined since this node's last
+   * heartbeat) the list is read again — at most once a second, whoever asks for unknown ids.
    */
   @Override
   public NodeStore.Node node(String nodeId) {
-    for (NodeStore.Node n : listed) {
+    NodeStore.Node n = find(listed, nodeId);
+    if (n != null) {
+      return n;
+    }
+    long now = clock.millis();
+    long last = lastRead.get();
+    if (now - last < 1_000 || !lastRead.compareAndSet(last, now)) {
+      return null;
+    }
+    List<NodeStore.Node> all = nodes.all();
+    listed = all;
+    return find(all, nodeId);
+  }
+
+  private static NodeStore.Node find(List<NodeStore.Node> in, String nodeId) {
+    for (NodeStore.Node n : in) {
       if (n.id().equals(nodeId)) {
         return n;
       }
     }
-    List<NodeStore.Node> now = nodes.all();
-    listed = now;
-    return now.stream().filter(n -> n.id().equals(nodeId)).findFirst().orElse(null);
+    return null;
   }
 
   /** Says this node is there, with its load, and reads the node list. */

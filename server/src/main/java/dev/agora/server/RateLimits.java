@@ -1,9 +1,12 @@
 package dev.agora.server;
 
+import dev.agora.core.spi.StoreException;
 import dev.agora.server.ServerSettings.Limit;
 import dev.agora.server.ServerSettings.Limits;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -11,7 +14,9 @@ import java.util.function.LongSupplier;
  * buckets refilled at the configured rates. A request is let in while its caller has a whole call
  * and some bytes left; its body's bytes are charged once read (so a body larger than the burst
  * passes on a full allowance and leaves a debt to wait out). Refusing costs nothing, so a caller
- * over its limit cannot slow the others down.
+ * over its limit cannot slow the others down. With {@link SharedBuckets} (several nodes on
+ * PostgreSQL) each request costs one transaction instead, and a refusal is remembered on the node
+ * until its retry time; while the database is away, the node's own buckets stand in.
  */
 final class RateLimits {
 
@@ -26,6 +31,9 @@ final class RateLimits {
   /** The buckets every node shares (issue 18), or null: each node's own, above. */
   private final SharedBuckets shared;
 
+  private final Consumer<String> log;
+  private final AtomicBoolean sharedFailing = new AtomicBoolean();
+
   RateLimits(Limits limits) {
     this(limits, System::nanoTime);
   }
@@ -39,9 +47,15 @@ final class RateLimits {
    * caller's rate holds across the nodes.
    */
   RateLimits(Limits limits, LongSupplier nanos, SharedBuckets shared) {
+    this(limits, nanos, shared, l -> {});
+  }
+
+  /** {@code log}: where it says that the shared buckets cannot be reached. */
+  RateLimits(Limits limits, LongSupplier nanos, SharedBuckets shared, Consumer<String> log) {
     this.limits = limits;
     this.nanos = nanos;
     this.shared = shared;
+    this.log = log;
   }
 
   /**
@@ -65,7 +79,11 @@ final class RateLimits {
    */
   Refusal takeTenant(String tenant, Limit limit) {
     if (shared != null) {
-      return shared.take("tenant", tenant, limit);
+      try {
+        return shared.take("tenant", tenant, limit);
+      } catch (StoreException e) {
+        sharedFailed(e);
+      }
     }
     return tenants
         .computeIfAbsent(tenant, t -> new Allowance(limit, nanos.getAsLong()))
@@ -75,9 +93,20 @@ final class RateLimits {
   /** Takes one call from {@code caller}'s allowance, or says when to come back. */
   Refusal take(String caller) {
     if (shared != null) {
-      return shared.take("caller", caller, limitOf(caller));
+      try {
+        return shared.take("caller", caller, limitOf(caller));
+      } catch (StoreException e) { // the database is away: this node's own buckets meanwhile
+        sharedFailed(e);
+      }
     }
     return allowance(caller).take(nanos.getAsLong());
+  }
+
+  /** Says once, until the store answers again, that the shared buckets are not reachable. */
+  private void sharedFailed(StoreException e) {
+    if (!sharedFailing.getAndSet(true)) {
+      log.accept("agora: rate limits kept on this node (the shared ones fail): " + e.getMessage());
+    }
   }
 
   /** Charges {@code bytes} of request body to {@code caller}. */

@@ -29,13 +29,51 @@ final class SharedBuckets {
   private final LongSupplier millis;
   private final Map<String, AtomicLong> unchargedBytes = new ConcurrentHashMap<>();
 
+  /** A refusal, and until when (epoch millis) it stands. */
+  private record Waiting(RateLimits.Refusal refusal, long until) {}
+
+  private final Map<String, Waiting> refused = new ConcurrentHashMap<>();
+
   SharedBuckets(QuotaStore store, LongSupplier millis) {
     this.store = store;
     this.millis = millis;
   }
 
-  /** Takes one call from the buckets of {@code who} ({@code kind}: caller or tenant). */
+  /**
+   * Takes one call from the buckets of {@code who} ({@code kind}: caller or tenant). A caller
+   * refused is refused here, without asking the database, until the time it was told to come back.
+   */
   RateLimits.Refusal take(String kind, String who, ServerSettings.Limit limit) {
+    String name = kind + " " + who;
+    RateLimits.Refusal waiting = refusedUntil(name);
+    if (waiting != null) {
+      return waiting;
+    }
+    RateLimits.Refusal r = takeShared(kind, who, limit);
+    if (r != null) {
+      if (refused.size() >= RateLimits.PRUNE_ABOVE) {
+        long now = millis.getAsLong();
+        refused.values().removeIf(x -> x.until() <= now);
+      }
+      refused.put(name, new Waiting(r, millis.getAsLong() + r.retryAfterSeconds() * 1000));
+    }
+    return r;
+  }
+
+  private RateLimits.Refusal refusedUntil(String name) {
+    Waiting w = refused.get(name);
+    if (w == null) {
+      return null;
+    }
+    long now = millis.getAsLong();
+    if (now >= w.until()) {
+      refused.remove(name, w);
+      return null;
+    }
+    return new RateLimits.Refusal(w.refusal().limit(), Math.max(1, (w.until() - now + 999) / 1000));
+  }
+
+  private RateLimits.Refusal takeShared(String kind, String who, ServerSettings.Limit limit) {
     AtomicLong owed = kind.equals("caller") ? unchargedBytes.get(who) : null;
     long bytes = owed == null ? 0 : owed.getAndSet(0);
     long now = millis.getAsLong();
@@ -52,6 +90,9 @@ final class SharedBuckets {
 
   /** Charges {@code bytes} of a request body to {@code caller}, with its next request. */
   void charge(String caller, long bytes) {
+    if (unchargedBytes.size() >= RateLimits.PRUNE_ABOVE) { // those charged since owe nothing
+      unchargedBytes.values().removeIf(a -> a.get() == 0);
+    }
     unchargedBytes.computeIfAbsent(caller, c -> new AtomicLong()).addAndGet(bytes);
   }
 
@@ -69,7 +110,9 @@ final class SharedBuckets {
       calls = callCapacity;
       left = byteCapacity;
     } else {
-      double elapsed = Math.max(0, now - c.windowStart()) / 1e3;
+      // a node whose clock is behind another's counts from the latest refill: never refills twice
+      now = Math.max(now, c.windowStart());
+      double elapsed = (now - c.windowStart()) / 1e3;
       calls = Math.min(callCapacity, c.cost() + elapsed * limit.callsPerSecond());
       left = Math.min(byteCapacity, c.calls() + elapsed * limit.bytesPerSecond());
     }

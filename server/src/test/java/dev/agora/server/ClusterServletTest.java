@@ -65,6 +65,8 @@ class ClusterServletTest {
   RemoteRtfs.Request request(String capability, SecurityContext caller, Instant sent) {
     CapabilityManifest m = node.marketplace().registry().get(capability);
     return new RemoteRtfs.Request(
+        self,
+        UUID.randomUUID().toString(),
         capability,
         m == null ? "1.0.0" : m.version(),
         m == null ? "" : m.provenance().contentHash(),
@@ -73,7 +75,8 @@ class ClusterServletTest {
         UUID.randomUUID().toString(),
         null,
         Duration.ofSeconds(10),
-        sent);
+        sent,
+        0);
   }
 
   RemoteRtfs.Request request(String capability) {
@@ -123,7 +126,7 @@ class ClusterServletTest {
         .isFalse();
     RemoteRtfs.Reply reply = RemoteRtfs.Reply.from(RemoteRtfs.Transfer.RTFS.decode(body));
     assertThat(reply.result()).isEqualTo(Dict.builder().put("n", Value.of(8)).build());
-    assertThat(send(r).statusCode()).as("the same call again: a replay").isEqualTo(409);
+    assertThat(send(r).statusCode()).as("the same request again: a replay").isEqualTo(409);
   }
 
   @Test
@@ -179,6 +182,8 @@ class ClusterServletTest {
     RemoteRtfs.Request r = request("remote.double");
     RemoteRtfs.Request changed =
         new RemoteRtfs.Request(
+            r.node(),
+            r.nonce(),
             r.capability(),
             r.version(),
             "0000",
@@ -187,7 +192,8 @@ class ClusterServletTest {
             r.callId(),
             null,
             r.timeout(),
-            r.sent());
+            r.sent(),
+            0);
     HttpResponse<String> differs = send(changed);
     assertThat(differs.statusCode()).isEqualTo(409);
     assertThat(differs.body())
@@ -217,6 +223,63 @@ class ClusterServletTest {
       assertThat(res.statusCode()).isEqualTo(503);
       assertThat(res.body()).startsWith("this node keeps no node list");
     }
+  }
+
+  @Test
+  void aRequestSignedForAnotherNodeIsRefused() throws Exception {
+    RemoteRtfs.Request r = request("remote.double");
+    RemoteRtfs.Request elsewhere =
+        new RemoteRtfs.Request(
+            "agora-other",
+            r.nonce(),
+            r.capability(),
+            r.version(),
+            r.hash(),
+            r.input(),
+            r.caller(),
+            r.callId(),
+            null,
+            r.timeout(),
+            r.sent(),
+            0);
+    HttpResponse<String> res = send(elsewhere);
+    assertThat(res.statusCode()).isEqualTo(401);
+    assertThat(res.body()).isEqualTo("the request was signed for node 'agora-other', not this one");
+  }
+
+  @Test
+  void aRetryOfTheSameCallIsANewRequestAndADepthPastTheLimitFails() throws Exception {
+    RemoteRtfs.Request r = request("remote.double");
+    assertThat(send(r).statusCode()).isEqualTo(200);
+    RemoteRtfs.Request retry =
+        new RemoteRtfs.Request(
+            r.node(),
+            UUID.randomUUID().toString(),
+            r.capability(),
+            r.version(),
+            r.hash(),
+            r.input(),
+            r.caller(),
+            r.callId(),
+            null,
+            r.timeout(),
+            r.sent(),
+            16);
+    HttpResponse<String> deep = send(retry);
+    assertThat(deep.statusCode()).as("the same call, another attempt").isEqualTo(200);
+    RemoteRtfs.Reply reply =
+        RemoteRtfs.Reply.from(
+            RemoteRtfs.Transfer.RTFS.decode(deep.body().getBytes(StandardCharsets.UTF_8)));
+    assertThat(reply.failure().kind()).isEqualTo("LimitExceeded");
+    assertThat(reply.failure().message()).contains("more than 16 deep, across nodes");
+  }
+
+  @Test
+  void aStoppingNodeAnswersWhatItTookAndDrains() throws Exception {
+    assertThat(server.peers().drain(Duration.ofSeconds(5))).as("nothing under way").isTrue();
+    HttpResponse<String> res = send(request("remote.double"));
+    assertThat(res.statusCode()).isEqualTo(503);
+    assertThat(server.peers().running()).isZero();
   }
 
   @Test

@@ -49,7 +49,49 @@ class SharedBucketsTest {
   final Limits limits = new Limits(twoASecond, Map.of(), Map.of());
 
   RateLimits node() {
-    return new RateLimits(limits, () -> 0, new SharedBuckets(store, clock::get));
+    return node(clock);
+  }
+
+  RateLimits node(AtomicLong itsClock) {
+    return new RateLimits(limits, () -> 0, new SharedBuckets(store, itsClock::get));
+  }
+
+  @Test
+  void aNodeWhoseClockIsBehindDoesNotRefillTheBucket() {
+    AtomicLong behind = new AtomicLong(clock.get() - 1_000);
+    RateLimits ahead = node();
+    RateLimits late = node(behind);
+    assertThat(ahead.take("ops/ci")).isNull();
+    assertThat(ahead.take("ops/ci")).isNull();
+    assertThat(late.take("ops/ci")).as("empty, whatever its clock says").isNotNull();
+    assertThat(node().take("ops/ci"))
+        .as("the late node did not move the last refill back a second")
+        .isNotNull();
+  }
+
+  @Test
+  void whileTheStoreIsAwayEachNodeLimitsOnItsOwnAndSaysSoOnce() {
+    List<String> log = new ArrayList<>();
+    QuotaStore away =
+        new QuotaStore() {
+          @Override
+          public List<Counter> update(List<Key> keys, UnaryOperator<List<Counter>> next) {
+            throw new dev.agora.core.spi.StoreException("the database is away");
+          }
+
+          @Override
+          public List<Counter> read(List<Key> keys) {
+            throw new dev.agora.core.spi.StoreException("the database is away");
+          }
+        };
+    RateLimits r = new RateLimits(limits, () -> 0, new SharedBuckets(away, clock::get), log::add);
+    assertThat(r.take("ops/ci")).isNull();
+    assertThat(r.take("ops/ci")).isNull();
+    assertThat(r.take("ops/ci")).as("its own bucket of two").isNotNull();
+    assertThat(r.takeTenant("acme", twoASecond)).isNull();
+    assertThat(log)
+        .containsExactly(
+            "agora: rate limits kept on this node (the shared ones fail): the database is away");
   }
 
   @Test

@@ -21,6 +21,9 @@ final class ChangeListener implements AutoCloseable {
   /** How long after a lost connection it listens again. */
   static final Duration RETRY = Duration.ofSeconds(1);
 
+  /** How often it checks that its connection still answers. */
+  static final Duration PROBE = Duration.ofSeconds(15);
+
   private final ChainWriter.Opener opener;
   private final String channel;
   private final String payload;
@@ -58,10 +61,17 @@ final class ChangeListener implements AutoCloseable {
         }
         onChange.run(); // whatever changed while it was not listening
         PGConnection pg = c.unwrap(PGConnection.class);
+        long probeAt = System.nanoTime() + PROBE.toNanos();
         while (!closed) {
           PGNotification[] got = pg.getNotifications(1_000);
           if (got != null && matches(got)) {
             onChange.run();
+          }
+          if (System.nanoTime() - probeAt > 0) { // a connection that died silently says so here
+            try (Statement s = c.createStatement()) {
+              s.execute("SELECT 1");
+            }
+            probeAt = System.nanoTime() + PROBE.toNanos();
           }
         }
       } catch (SQLException | RuntimeException e) {

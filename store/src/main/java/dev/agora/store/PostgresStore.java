@@ -84,11 +84,15 @@ public final class PostgresStore extends JdbcStore {
   /** NOTIFY: delivered to every listening node when the statement commits (at once here). */
   @Override
   protected void changed(String scope) {
-    select(
-        "tell the other nodes of a registry change",
-        "SELECT pg_notify('" + REGISTRY_CHANNEL + "', ?)",
-        r -> null,
-        scope);
+    try {
+      select(
+          "tell the other nodes of a registry change",
+          "SELECT pg_notify('" + REGISTRY_CHANNEL + "', ?)",
+          r -> null,
+          scope);
+    } catch (StoreException e) {
+      // the change is stored: the others take it in at their next look at the fingerprint
+    }
   }
 
   /** LISTEN, on a connection of its own ({@link ChangeListener}). */

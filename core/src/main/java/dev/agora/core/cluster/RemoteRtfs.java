@@ -28,12 +28,13 @@ import java.util.TreeSet;
  *
  * <pre>
  * POST {node URL}/../cluster/v1/rtfs        Agora-Node: {sender id}   Agora-Signature: {base64}
- * {:capability id :version v :hash content-hash :input {…} :caller {…} :call call-id
- *  :plan plan-id :timeout-ms 30000 :sent epoch-ms}
+ * {:node peer-id :nonce fresh-hex :depth 0 :capability id :version v :hash content-hash
+ *  :input {…} :caller {…} :call call-id :plan plan-id :timeout-ms 30000 :sent epoch-ms}
  *
  * 200  Agora-Node: {peer id}   Agora-Signature: {base64}
  * {:node peer-id :call call-id :result {…} :children [action-id …]}       or, when it failed,
- * {:node peer-id :call call-id :error {:kind "Timeout" :message "…" :caller-fault false} :children […]}
+ * {:node peer-id :call call-id :error {:kind "Timeout" :message "…" :caller-fault false
+ *  :transient false} :children […]}
  * </pre>
  *
  * A request is signed over {@code agora-remote-rtfs/1 request\n<sender>\n<sha256 hex of the body>};
@@ -134,8 +135,16 @@ public final class RemoteRtfs {
     }
   }
 
-  /** A call to run on a peer. */
+  /**
+   * A call to run on a peer.
+   *
+   * @param node the node it is for: a peer takes only what was signed for it
+   * @param nonce new for every attempt: a peer takes each once (a retry of the call is another)
+   * @param depth how deep the calling node was in RTFS implementations calling each other
+   */
   public record Request(
+      String node,
+      String nonce,
       String capability,
       String version,
       String hash,
@@ -144,11 +153,15 @@ public final class RemoteRtfs {
       String callId,
       String planId,
       Duration timeout,
-      Instant sent) {
+      Instant sent,
+      int depth) {
 
     public Dict toValue() {
       Dict.Builder b =
           Dict.builder()
+              .put("node", Value.of(node))
+              .put("nonce", Value.of(nonce))
+              .put("depth", Value.of(depth))
               .put("capability", Value.of(capability))
               .put("version", Value.of(version))
               .put("hash", Value.of(hash))
@@ -166,6 +179,8 @@ public final class RemoteRtfs {
     /** The request in {@code d}; a missing or mistyped field is a {@link RemoteRtfsException}. */
     public static Request from(Dict d) {
       return new Request(
+          text(d, "node"),
+          text(d, "nonce"),
           text(d, "capability"),
           text(d, "version"),
           text(d, "hash"),
@@ -174,12 +189,16 @@ public final class RemoteRtfs {
           text(d, "call"),
           d.get("plan") instanceof Value.Str s ? s.value() : null,
           Duration.ofMillis(number(d, "timeout-ms")),
-          Instant.ofEpochMilli(number(d, "sent")));
+          Instant.ofEpochMilli(number(d, "sent")),
+          (int) Math.clamp(number(d, "depth"), 0, Integer.MAX_VALUE));
     }
   }
 
-  /** Why a run failed on the peer: its error kind, message, and whether the caller was at fault. */
-  public record Failure(String kind, String message, boolean callerFault) {}
+  /**
+   * Why a run failed on the peer: its error kind, message, whether the caller was at fault, and
+   * whether trying again may mend it.
+   */
+  public record Failure(String kind, String message, boolean callerFault, boolean isTransient) {}
 
   /** A peer's answer: the result, or the failure; and the actions it recorded under the call. */
   public record Reply(
@@ -202,6 +221,7 @@ public final class RemoteRtfs {
                 .put("kind", Value.of(failure.kind()))
                 .put("message", Value.of(failure.message()))
                 .put("caller-fault", Value.of(failure.callerFault()))
+                .put("transient", Value.of(failure.isTransient()))
                 .build());
       } else {
         b.put("result", result);
@@ -222,7 +242,10 @@ public final class RemoteRtfs {
         Dict e = map(d, "error");
         failure =
             new Failure(
-                text(e, "kind"), text(e, "message"), Value.TRUE.equals(e.get("caller-fault")));
+                text(e, "kind"),
+                text(e, "message"),
+                Value.TRUE.equals(e.get("caller-fault")),
+                Value.TRUE.equals(e.get("transient")));
       } else if (d.get("result") == null) {
         throw new RemoteRtfsException("the reply has neither 'result' nor 'error'");
       }

@@ -98,14 +98,26 @@ public final class LocalProvider implements Provider {
    * Runs the RTFS implementation of a {@code remote-rtfs} manifest on this node, for the peer that
    * sent it the call (issue 18): as a local one runs, its calls through this node's call path.
    */
-  public Value runRemote(CapabilityManifest m, Value input, CallContext call) {
+  public Value runRemote(CapabilityManifest m, Value input, CallContext call, int depth) {
     if (!(m.provider() instanceof ProviderSpec.RemoteRtfs r)) {
       throw new AgoraError.ProviderError(m.id(), "its provider is not remote-rtfs", null);
     }
-    return runRtfs(m, r.implementation(), input, call);
+    return compiled(m, r.implementation()).apply(input, call, depth);
+  }
+
+  /**
+   * How deep, on this thread, capabilities implemented in RTFS are calling each other: what a call
+   * sent to another node carries, so that the limit holds across nodes.
+   */
+  public static int depth() {
+    return RtfsImplementation.depth();
   }
 
   private Value runRtfs(CapabilityManifest m, Value impl, Value input, CallContext call) {
+    return compiled(m, impl).apply(input, call);
+  }
+
+  private RtfsImplementation compiled(CapabilityManifest m, Value impl) {
     String key =
         m.id()
             + "@"
@@ -117,7 +129,7 @@ public final class LocalProvider implements Provider {
       fn = RtfsImplementation.compile(m, impl, maxMemory, r -> calls.apply(r));
       compiled.put(key, fn);
     }
-    return fn.apply(input, call);
+    return fn;
   }
 
   private static Value implementation(CapabilityManifest m) {

@@ -102,6 +102,14 @@ final class RtfsImplementation {
 
   /** Applies the function to the input within the call's remaining time. */
   Value apply(Value input, CallContext call) {
+    return apply(input, call, 0);
+  }
+
+  /**
+   * The same, for a call that came from another node already {@code from} deep in implementations
+   * calling each other (issue 18: the depth limit holds across nodes).
+   */
+  Value apply(Value input, CallContext call, int from) {
     Duration left = call.remaining();
     if (left.isNegative() || left.isZero()) {
       throw new AgoraError.Timeout(capabilityId, Duration.ZERO);
@@ -109,7 +117,15 @@ final class RtfsImplementation {
     // Concurrent calls share the compiled function safely: each apply is its own evaluation, and
     // applying a defined function only reads the interpreter's globals.
     Running outer = RUNNING.get();
-    Running running = new Running(manifest, call, outer == null ? 1 : outer.depth + 1);
+    int depth = Math.max(from, outer == null ? 0 : outer.depth) + 1;
+    if (depth > MAX_DEPTH) {
+      throw new AgoraError.LimitExceeded(
+          capabilityId,
+          "capabilities implemented in RTFS call each other more than "
+              + MAX_DEPTH
+              + " deep, across nodes");
+    }
+    Running running = new Running(manifest, call, depth);
     RUNNING.set(running);
     try {
       return rtfs.apply(fn, List.of(input), limits.withTimeout(left));
@@ -121,6 +137,12 @@ final class RtfsImplementation {
     } finally {
       RUNNING.set(outer);
     }
+  }
+
+  /** How deep the implementation running on this thread is (0: none runs). */
+  static int depth() {
+    Running r = RUNNING.get();
+    return r == null ? 0 : r.depth;
   }
 
   /** A {@code (call …)} of the implementation running on this thread. */

@@ -33,6 +33,8 @@ class RemoteRtfsTest {
 
   static RemoteRtfs.Request request(SecurityContext caller, String plan) {
     return new RemoteRtfs.Request(
+        "agora-2",
+        "0f1e2d3c",
         "crm.find",
         "1.0.0",
         "ab12",
@@ -41,7 +43,8 @@ class RemoteRtfsTest {
         "call-1",
         plan,
         Duration.ofSeconds(30),
-        Instant.ofEpochMilli(1_700_000_000_000L));
+        Instant.ofEpochMilli(1_700_000_000_000L),
+        3);
   }
 
   @ParameterizedTest
@@ -81,11 +84,12 @@ class RemoteRtfsTest {
   void aFailureArrivesWithItsKindAndFault() {
     RemoteRtfs.Reply failed =
         new RemoteRtfs.Reply(
-            "n2", "c", null, new RemoteRtfs.Failure("Timeout", "too slow", true), List.of());
+            "n2", "c", null, new RemoteRtfs.Failure("Timeout", "too slow", true, false), List.of());
     RemoteRtfs.Reply back =
         RemoteRtfs.Reply.from(
             RemoteRtfs.Transfer.RTFS.decode(RemoteRtfs.Transfer.RTFS.encode(failed.toValue())));
-    assertThat(back.failure()).isEqualTo(new RemoteRtfs.Failure("Timeout", "too slow", true));
+    assertThat(back.failure())
+        .isEqualTo(new RemoteRtfs.Failure("Timeout", "too slow", true, false));
     assertThat(back.result()).isNull();
   }
 
@@ -140,6 +144,9 @@ class RemoteRtfsTest {
         good.assoc(Value.keyword("version"), Value.of(1)),
         "'version' is 1 (integer), not a string");
     assertRequest(good.assoc(Value.keyword("sent"), Value.of("now")), "'sent' is not an integer");
+    assertThat(RemoteRtfs.Request.from(good.assoc(Value.keyword("depth"), Value.of(-5))).depth())
+        .as("a depth out of range is clamped")
+        .isZero();
     assertRequest(good.assoc(Value.keyword("caller"), Value.of("x")), "'caller' is not a map");
     Dict caller = (Dict) good.get("caller");
     assertRequest(

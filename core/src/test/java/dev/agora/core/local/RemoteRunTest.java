@@ -95,7 +95,7 @@ class RemoteRunTest {
                 + "effects: [pure]\n"
                 + "provider: {type: remote-rtfs, implementation: \"(fn [x] (call :ccos.math.add [x 1]))\"}\n");
     Value out =
-        m.runRemote(remote, Value.of(41), new Sent("call-on-n1", SecurityContext.full("ops")));
+        m.runRemote(remote, Value.of(41), new Sent("call-on-n1", SecurityContext.full("ops")), 0);
     assertThat(out).isEqualTo(Value.of(42));
     Event nested = sink.events(EventType.CapabilityCall).getFirst();
     assertThat(nested.capabilityId()).isEqualTo("ccos.math.add");
@@ -112,9 +112,25 @@ class RemoteRunTest {
                 + "effects: [pure]\n"
                 + "provider: {type: remote-rtfs, implementation: \"(fn [x] (call :ccos.io.log {:message x}))\"}\n");
     assertThatThrownBy(
-            () -> m.runRemote(remote, Value.of("hi"), new Sent("c2", SecurityContext.full("ops"))))
+            () ->
+                m.runRemote(remote, Value.of("hi"), new Sent("c2", SecurityContext.full("ops")), 0))
         .isInstanceOf(AgoraError.SecurityViolation.class)
         .hasMessageContaining("ccos.io.log");
+  }
+
+  @Test
+  void aCallFromANodeAlreadyAtTheDepthLimitIsRefused() {
+    m.bootstrap();
+    CapabilityManifest remote =
+        manifest(
+            "id: t.deep\neffects: [pure]\n"
+                + "provider: {type: remote-rtfs, implementation: \"(fn [x] x)\"}\n");
+    Sent sent = new Sent("c4", SecurityContext.full("ops"));
+    assertThat(m.runRemote(remote, Value.of(1), sent, 15)).isEqualTo(Value.of(1));
+    assertThatThrownBy(() -> m.runRemote(remote, Value.of(1), sent, 16))
+        .isInstanceOf(AgoraError.LimitExceeded.class)
+        .hasMessageContaining("more than 16 deep, across nodes");
+    assertThat(LocalProvider.depth()).as("nothing runs on this thread").isZero();
   }
 
   @Test
@@ -122,7 +138,7 @@ class RemoteRunTest {
     CapabilityManifest local =
         manifest("id: t.local\nprovider: {type: local, implementation: \"(fn [x] x)\"}\n");
     assertThatThrownBy(
-            () -> m.runRemote(local, Value.NIL, new Sent("c3", SecurityContext.full("ops"))))
+            () -> m.runRemote(local, Value.NIL, new Sent("c3", SecurityContext.full("ops")), 0))
         .isInstanceOf(AgoraError.ProviderError.class)
         .hasMessageContaining("its provider is not remote-rtfs");
   }

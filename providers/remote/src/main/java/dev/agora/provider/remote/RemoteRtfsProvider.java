@@ -5,6 +5,7 @@ import dev.agora.chain.VerifierKey;
 import dev.agora.core.cluster.RemoteRtfs;
 import dev.agora.core.cluster.RemoteRtfsException;
 import dev.agora.core.error.AgoraError;
+import dev.agora.core.local.LocalProvider;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.ProviderSpec;
 import dev.agora.core.net.CappedBody;
@@ -24,8 +25,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -48,6 +51,8 @@ public final class RemoteRtfsProvider implements Provider {
 
   /** The largest answer read from a node. */
   static final long MAX_REPLY = 64L * 1024 * 1024;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -101,28 +106,39 @@ public final class RemoteRtfsProvider implements Provider {
       throw AgoraError.ProviderError.transientFailure(
           m.id(), "no peer node is on the node list to run it (agora nodes lists them)", null);
     }
-    RemoteRtfs.Request request =
-        new RemoteRtfs.Request(
-            m.id(),
-            m.version(),
-            m.provenance() == null || m.provenance().contentHash() == null
-                ? ""
-                : m.provenance().contentHash(),
-            input,
-            call.caller(),
-            call.callId(),
-            call.planId(),
-            call.remaining(),
-            java.time.Instant.now());
-    byte[] body = transfer.encode(request.toValue());
-    String signature =
-        Base64.getEncoder().encodeToString(c.sign(RemoteRtfs.requestSigned(c.self(), body)));
+    String hash =
+        m.provenance() == null || m.provenance().contentHash() == null
+            ? ""
+            : m.provenance().contentHash();
+    int depth = LocalProvider.depth(); // how deep this node already is in implementations
     List<String> passedOver = new ArrayList<>();
     for (Balancer.Target target : balancer.order(targets)) {
       Duration left = call.remaining();
       if (left.isNegative() || left.isZero()) {
         throw new AgoraError.Timeout(m.id(), call.timeout());
       }
+      if (target.id() == null) { // a listed URL no node on the node list has
+        passedOver.add(target.url() + ": no node on the node list is at this URL");
+        continue;
+      }
+      // signed for this node and this attempt: it cannot be replayed to another node, or twice
+      RemoteRtfs.Request request =
+          new RemoteRtfs.Request(
+              target.id(),
+              nonce(),
+              m.id(),
+              m.version(),
+              hash,
+              input,
+              call.caller(),
+              call.callId(),
+              call.planId(),
+              left,
+              Instant.now(),
+              depth);
+      byte[] body = transfer.encode(request.toValue());
+      String signature =
+          Base64.getEncoder().encodeToString(c.sign(RemoteRtfs.requestSigned(c.self(), body)));
       HttpRequest post =
           HttpRequest.newBuilder(target.url().resolve(RemoteRtfs.PATH))
               .timeout(left)
@@ -157,6 +173,9 @@ public final class RemoteRtfsProvider implements Provider {
         balancer.failed(target.url());
         passedOver.add(name(target) + ": " + status + " " + text(response.body()));
         continue;
+      }
+      if (status >= 500) {
+        balancer.failed(target.url()); // it took the call and failed: it rests
       }
       if (status != 200) {
         throw (status >= 500
@@ -229,8 +248,11 @@ public final class RemoteRtfsProvider implements Provider {
     if (f.kind().equals("Timeout")) {
       throw new AgoraError.Timeout(m.id(), call.timeout());
     }
-    throw f.callerFault()
-        ? AgoraError.ProviderError.refused(m.id(), message, null)
+    if (f.callerFault()) {
+      throw AgoraError.ProviderError.refused(m.id(), message, null);
+    }
+    throw f.isTransient()
+        ? AgoraError.ProviderError.transientFailure(m.id(), message, null)
         : new AgoraError.ProviderError(m.id(), message, null);
   }
 
@@ -248,9 +270,24 @@ public final class RemoteRtfsProvider implements Provider {
     }
     for (URI url : spec.nodes()) {
       call.egress().check(m.id(), url);
-      out.add(new Balancer.Target(null, url, 0, true));
+      NodeStore.Node listed =
+          c.peers().stream().filter(n -> sameUrl(n.url(), url)).findFirst().orElse(null);
+      out.add(
+          listed == null
+              ? new Balancer.Target(null, url, 0, true)
+              : new Balancer.Target(listed.id(), url, listed.inFlight(), c.up(listed)));
     }
     return out;
+  }
+
+  private static boolean sameUrl(String listed, URI url) {
+    return URI.create(listed).normalize().equals(url.normalize());
+  }
+
+  private static String nonce() {
+    byte[] b = new byte[16];
+    RANDOM.nextBytes(b);
+    return java.util.HexFormat.of().formatHex(b);
   }
 
   private static RemoteRtfs.Transfer transfer(CapabilityManifest m) {

@@ -257,10 +257,7 @@ class RemoteRtfsProviderTest {
   // ---- nodes by URL, through the egress guard ----
 
   @Test
-  void listed_urls_go_through_the_egress_guard_and_the_peer_is_known_by_its_answer()
-      throws Exception {
-    cluster.peers.clear(); // not on the peer list; only its key is known
-    cluster.know(b.node(0));
+  void listed_urls_go_through_the_egress_guard_and_are_found_on_the_node_list() throws Exception {
     TestCall call = new TestCall("r.echo", Duration.ofSeconds(20), TestCall.LOOPBACK);
 
     Value result = provider.execute(onUrls(b.url()), INPUT, call);
@@ -296,25 +293,18 @@ class RemoteRtfsProviderTest {
   }
 
   @Test
-  void a_listed_url_is_named_by_its_url_in_errors() {
-    b.answer = PeerNode.status(500, "boom");
-    AgoraError e =
-        fails(onUrls(b.url()), new TestCall("r.echo", Duration.ofSeconds(20), TestCall.LOOPBACK));
-    assertThat(e).hasMessage("capability 'r.echo' failed: node " + b.url() + " answered 500: boom");
-  }
-
-  @Test
-  void a_listed_url_answering_as_a_node_without_a_key_is_not_believed() {
+  void a_listed_url_no_node_on_the_list_has_is_passed_over_saying_so() {
     cluster.peers.clear();
-    cluster.known.clear();
     TestCall call = new TestCall("r.echo", Duration.ofSeconds(20), TestCall.LOOPBACK);
     AgoraError e = fails(onUrls(b.url()), call);
     assertThat(e)
         .isInstanceOf(AgoraError.ProviderError.class)
         .hasMessage(
-            "capability 'r.echo' failed: node "
+            "capability 'r.echo' failed: no node could take it: "
                 + b.url()
-                + ": node 'b' has no key on the node list to check its answer");
+                + ": no node on the node list is at this URL");
+    assertThat(((AgoraError.ProviderError) e).isTransient()).isTrue();
+    assertThat(b.hits).as("a URL is not a node: nothing is signed for it").hasValue(0);
     assertThat(call.notes()).isEmpty();
   }
 
@@ -559,13 +549,18 @@ class RemoteRtfsProviderTest {
   // ---- failures on the peer ----
 
   private PeerNode.Answer failing(String kind, String message, boolean callerFault) {
+    return failing(kind, message, callerFault, false);
+  }
+
+  private PeerNode.Answer failing(
+      String kind, String message, boolean callerFault, boolean isTransient) {
     return (peer, ex, r) -> {
       RemoteRtfs.Reply reply =
           new RemoteRtfs.Reply(
               "b",
               r.request().callId(),
               null,
-              new RemoteRtfs.Failure(kind, message, callerFault),
+              new RemoteRtfs.Failure(kind, message, callerFault, isTransient),
               List.of("b-child-1", "b-child-2"));
       byte[] body = r.transfer().encode(reply.toValue());
       peer.send(ex, 200, r.transfer(), peer.id, peer.sign(r.request().callId(), body), body);
@@ -583,6 +578,25 @@ class RemoteRtfsProviderTest {
     assertThat(call.notes())
         .as("the peer's node and children are noted however it failed")
         .containsExactly(Map.entry("node", Value.of("b")), Map.entry("remote", remoteNote("b")));
+  }
+
+  @Test
+  void a_transient_failure_on_the_peer_stays_transient_here() {
+    b.answer = failing("ProviderError", "the upstream was away", false, true);
+    AgoraError e = fails(onCluster(), new TestCall("r.echo"));
+    assertThat(e).isInstanceOf(AgoraError.ProviderError.class);
+    assertThat(((AgoraError.ProviderError) e).isTransient()).isTrue();
+  }
+
+  @Test
+  void each_attempt_is_signed_for_its_node_with_a_nonce_of_its_own() throws Exception {
+    provider.execute(onCluster(), INPUT, new TestCall("r.echo"));
+    provider.execute(onCluster(), INPUT, new TestCall("r.echo"));
+    assertThat(b.received).extracting(r -> r.request().node()).containsOnly("b");
+    assertThat(b.received.get(0).request().nonce())
+        .hasSize(32)
+        .isNotEqualTo(b.received.get(1).request().nonce());
+    assertThat(b.received.getFirst().request().depth()).as("not inside an implementation").isZero();
   }
 
   @Test
