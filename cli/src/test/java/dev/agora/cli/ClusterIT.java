@@ -108,7 +108,7 @@ class ClusterIT {
           limits:
             default: {calls_per_second: 1000000, bytes_per_second: 1GiB}
             keys: {slow: {calls_per_second: 0.001, burst: 10000s}}
-        cluster: {heartbeat: 300ms, follow: 200ms}
+        cluster: {heartbeat: 300ms, follow: 200ms, shared_limits: true}
         """
             .formatted(jdbcUrl, sha256(SLOW_KEY)));
     return file;

@@ -33,7 +33,7 @@ public final class ClusterSection implements ConfigSection<ClusterSection.Settin
       String nodeId, String advertise, Duration heartbeat, Duration follow, boolean sharedLimits) {}
 
   static final Settings DEFAULT =
-      new Settings(null, null, Duration.ofSeconds(5), Duration.ofMillis(500), true);
+      new Settings(null, null, Duration.ofSeconds(5), Duration.ofMillis(500), false);
 
   /** The cluster settings of {@code config}: its {@code cluster:} section or the defaults. */
   public static Settings of(AgoraConfig config) {
