@@ -5,6 +5,7 @@ import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.json.Json;
 import dev.agora.core.manifest.Glob;
 import dev.agora.rtfs.Binary;
+import dev.agora.rtfs.BinaryFormatException;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Printer;
 import dev.agora.rtfs.RtfsError;
@@ -121,6 +122,8 @@ public final class RemoteRtfs {
               case RTFS -> Reader.readValue(new String(body, StandardCharsets.UTF_8));
               case JSON -> Json.parse(body);
             };
+      } catch (BinaryFormatException e) { // says at which byte
+        throw new RemoteRtfsException("the body is not BINARY: " + e.getMessage());
       } catch (RuntimeException e) {
         throw new RemoteRtfsException("the body is not " + name() + ": " + message(e));
       }
