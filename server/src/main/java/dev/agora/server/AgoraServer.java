@@ -260,7 +260,7 @@ public final class AgoraServer implements AutoCloseable {
 
   /** This node's name among the nodes on its store, or null when its store keeps none. */
   public String nodeId() {
-    return membership == null ? null : membership.id();
+    return membership == null ? null : membership.self();
   }
 
   /** What this node knows of the nodes on its store, or null when its store keeps none (tests). */

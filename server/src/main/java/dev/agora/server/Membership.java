@@ -6,12 +6,12 @@ import dev.agora.core.spi.NodeStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
@@ -37,8 +37,7 @@ final class Membership implements AutoCloseable, Cluster {
   private final AtomicBoolean beatFailing = new AtomicBoolean();
   private final AtomicBoolean followFailing = new AtomicBoolean();
   private volatile List<NodeStore.Node> listed = List.of();
-  private final java.util.concurrent.atomic.AtomicLong lastRead =
-      new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE / 2);
+  private final AtomicLong lastRead = new AtomicLong(Long.MIN_VALUE / 2);
 
   private Membership(
       NodeStore nodes,
@@ -92,10 +91,6 @@ final class Membership implements AutoCloseable, Cluster {
         : new Membership(nodes, id, url, key, heartbeat, inFlight, clock, log, follow, followEvery);
   }
 
-  String id() {
-    return id;
-  }
-
   @Override
   public String self() {
     return id;
@@ -106,13 +101,10 @@ final class Membership implements AutoCloseable, Cluster {
     return key.sign(message);
   }
 
-  /** The other nodes, as of this node's last heartbeat; those up first. */
+  /** The other nodes, as of this node's last heartbeat. */
   @Override
   public List<NodeStore.Node> peers() {
-    List<NodeStore.Node> others = new ArrayList<>();
-    listed.stream().filter(n -> !n.id().equals(id) && up(n)).forEach(others::add);
-    listed.stream().filter(n -> !n.id().equals(id) && !up(n)).forEach(others::add);
-    return others;
+    return listed.stream().filter(n -> !n.id().equals(id)).toList();
   }
 
   @Override

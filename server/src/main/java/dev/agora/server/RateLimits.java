@@ -143,53 +143,40 @@ final class RateLimits {
     return allowances.size();
   }
 
-  /** One caller's two buckets; full at first. */
+  /** One caller's two buckets in this node's memory; full at first. */
   private static final class Allowance {
     private final Limit limit;
-    private final double callCapacity;
-    private final double byteCapacity;
-    private double calls;
-    private double bytes;
+    private Buckets left;
     private long at;
 
     Allowance(Limit limit, long now) {
       this.limit = limit;
-      double seconds = limit.burst().toNanos() / 1e9;
-      this.callCapacity = Math.max(1, limit.callsPerSecond() * seconds);
-      this.byteCapacity = Math.max(1, limit.bytesPerSecond() * seconds);
-      this.calls = callCapacity;
-      this.bytes = byteCapacity;
+      this.left = Buckets.full(limit);
       this.at = now;
     }
 
     synchronized Refusal take(long now) {
       refill(now);
-      if (calls >= 1 && bytes > 0) {
-        calls -= 1;
+      if (left.admits()) {
+        left = left.taken();
         return null;
       }
-      double wait =
-          Math.max(
-              calls >= 1 ? 0 : (1 - calls) / limit.callsPerSecond(),
-              bytes > 0 ? 0 : (1 - bytes) / limit.bytesPerSecond());
-      return new Refusal(limit, Math.max(1, (long) Math.ceil(wait)));
+      return new Refusal(limit, left.retryAfterSeconds(limit));
     }
 
     synchronized boolean full(long now) {
       refill(now);
-      return calls >= callCapacity && bytes >= byteCapacity;
+      return left.isFull(limit);
     }
 
     synchronized void charge(long now, long n) {
       refill(now);
-      bytes -= n;
+      left = left.charged(n);
     }
 
     private void refill(long now) {
-      double seconds = Math.max(0, now - at) / 1e9;
+      left = left.refilled(limit, Math.max(0, now - at) / 1e9);
       at = now;
-      calls = Math.min(callCapacity, calls + seconds * limit.callsPerSecond());
-      bytes = Math.min(byteCapacity, bytes + seconds * limit.bytesPerSecond());
     }
   }
 }

@@ -101,39 +101,27 @@ final class SharedBuckets {
    * is one and the bytes are not over.
    */
   static Taken taken(QuotaStore.Counter c, ServerSettings.Limit limit, long now, long bytes) {
-    double seconds = limit.burst().toNanos() / 1e9;
-    double callCapacity = Math.max(1, limit.callsPerSecond() * seconds);
-    double byteCapacity = Math.max(1, limit.bytesPerSecond() * seconds);
-    double calls;
-    double left;
+    Buckets left;
     if (c.windowStart() == Long.MIN_VALUE) { // never taken from: full
-      calls = callCapacity;
-      left = byteCapacity;
+      left = Buckets.full(limit);
     } else {
       // a node whose clock is behind another's counts from the latest refill: never refills twice
       now = Math.max(now, c.windowStart());
-      double elapsed = (now - c.windowStart()) / 1e3;
-      calls = Math.min(callCapacity, c.cost() + elapsed * limit.callsPerSecond());
-      left = Math.min(byteCapacity, c.calls() + elapsed * limit.bytesPerSecond());
+      left = new Buckets(c.cost(), c.calls()).refilled(limit, (now - c.windowStart()) / 1e3);
     }
-    left -= bytes; // a body's bytes are owed even when this call is refused
+    left = left.charged(bytes); // a body's bytes are owed even when this call is refused
     long retry = 0;
-    if (calls < 1 || left <= 0) {
-      double wait =
-          Math.max(
-              calls >= 1 ? 0 : (1 - calls) / limit.callsPerSecond(),
-              left > 0 ? 0 : (1 - left) / limit.bytesPerSecond());
-      retry = Math.max(1, (long) Math.ceil(wait));
+    if (left.admits()) {
+      left = left.taken();
     } else {
-      calls -= 1;
+      retry = left.retryAfterSeconds(limit);
     }
-    double fullIn = // seconds until both buckets are full again (a debt of bytes takes longer)
-        Math.max(
-            (callCapacity - calls) / limit.callsPerSecond(),
-            (byteCapacity - left) / limit.bytesPerSecond());
     return new Taken(
         new QuotaStore.Counter(
-            now, now + (long) Math.ceil(fullIn * 1e3), (long) Math.floor(left), calls),
+            now,
+            now + (long) Math.ceil(left.fullIn(limit) * 1e3),
+            (long) Math.floor(left.bytes()),
+            left.calls()),
         retry);
   }
 }

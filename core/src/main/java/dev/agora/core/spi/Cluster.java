@@ -17,7 +17,7 @@ public interface Cluster {
 
   /**
    * The other nodes on this node's store, as they last reported themselves — their URLs, load and
-   * keys — those {@linkplain #up up} first.
+   * keys, up ({@link #up}) or not.
    */
   List<NodeStore.Node> peers();
 
