@@ -80,7 +80,7 @@ final class RateLimits {
   Refusal takeTenant(String tenant, Limit limit) {
     if (shared != null) {
       try {
-        return shared.take("tenant", tenant, limit);
+        return sharedAgain(shared.take("tenant", tenant, limit));
       } catch (StoreException e) {
         sharedFailed(e);
       }
@@ -94,12 +94,20 @@ final class RateLimits {
   Refusal take(String caller) {
     if (shared != null) {
       try {
-        return shared.take("caller", caller, limitOf(caller));
+        return sharedAgain(shared.take("caller", caller, limitOf(caller)));
       } catch (StoreException e) { // the database is away: this node's own buckets meanwhile
         sharedFailed(e);
       }
     }
     return allowance(caller).take(nanos.getAsLong());
+  }
+
+  /** Passes {@code r} on, saying so when the shared buckets answer again after failing. */
+  private Refusal sharedAgain(Refusal r) {
+    if (sharedFailing.getAndSet(false)) {
+      log.accept("agora: rate limits shared again");
+    }
+    return r;
   }
 
   /** Says once, until the store answers again, that the shared buckets are not reachable. */

@@ -72,10 +72,14 @@ class SharedBucketsTest {
   @Test
   void whileTheStoreIsAwayEachNodeLimitsOnItsOwnAndSaysSoOnce() {
     List<String> log = new ArrayList<>();
+    boolean[] down = {true};
     QuotaStore away =
         new QuotaStore() {
           @Override
           public List<Counter> update(List<Key> keys, UnaryOperator<List<Counter>> next) {
+            if (!down[0]) {
+              return store.update(keys, next);
+            }
             throw new dev.agora.core.spi.StoreException("the database is away");
           }
 
@@ -92,6 +96,10 @@ class SharedBucketsTest {
     assertThat(log)
         .containsExactly(
             "agora: rate limits kept on this node (the shared ones fail): the database is away");
+    down[0] = false;
+    assertThat(r.take("other/caller")).as("the shared buckets again").isNull();
+    assertThat(store.rows).containsKey(new QuotaStore.Key("rate:caller", "other/caller"));
+    assertThat(log).last().isEqualTo("agora: rate limits shared again");
   }
 
   @Test
