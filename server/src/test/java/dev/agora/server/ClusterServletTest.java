@@ -1,6 +1,7 @@
 package dev.agora.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agora.chain.ChainKey;
 import dev.agora.chain.event.EventSink;
@@ -9,7 +10,9 @@ import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.cluster.RemoteRtfs;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.config.ConfigLoader;
+import dev.agora.core.doc.Documents;
 import dev.agora.core.manifest.CapabilityManifest;
+import dev.agora.core.manifest.Manifests;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import java.net.URI;
@@ -21,8 +24,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +90,29 @@ class ClusterServletTest {
         0);
   }
 
+  /** {@code r} for {@code node}, with {@code nonce}, content {@code hash} and {@code depth}. */
+  static RemoteRtfs.Request as(
+      RemoteRtfs.Request r, String node, String nonce, String hash, int depth) {
+    return new RemoteRtfs.Request(
+        node,
+        nonce,
+        r.capability(),
+        r.version(),
+        hash,
+        r.input(),
+        r.caller(),
+        r.callId(),
+        r.planId(),
+        r.timeout(),
+        r.sent(),
+        depth);
+  }
+
+  static RemoteRtfs.Reply reply(HttpResponse<String> res) {
+    return RemoteRtfs.Reply.from(
+        RemoteRtfs.Transfer.RTFS.decode(res.body().getBytes(StandardCharsets.UTF_8)));
+  }
+
   RemoteRtfs.Request request(String capability) {
     return request(capability, SecurityContext.full("ops"), Instant.now());
   }
@@ -133,9 +167,7 @@ class ClusterServletTest {
   void aFailingRunIsAnsweredWithItsKind() throws Exception {
     HttpResponse<String> res = send(request("remote.fails"));
     assertThat(res.statusCode()).isEqualTo(200);
-    RemoteRtfs.Reply reply =
-        RemoteRtfs.Reply.from(
-            RemoteRtfs.Transfer.RTFS.decode(res.body().getBytes(StandardCharsets.UTF_8)));
+    RemoteRtfs.Reply reply = reply(res);
     assertThat(reply.failure().kind()).isEqualTo("ProviderError");
     assertThat(reply.failure().message()).endsWith("Division by zero");
   }
@@ -180,20 +212,7 @@ class ClusterServletTest {
     RemoteRtfs.Request local = request("math.inc");
     assertThat(send(local).statusCode()).as("not a remote-rtfs capability").isEqualTo(409);
     RemoteRtfs.Request r = request("remote.double");
-    RemoteRtfs.Request changed =
-        new RemoteRtfs.Request(
-            r.node(),
-            r.nonce(),
-            r.capability(),
-            r.version(),
-            "0000",
-            r.input(),
-            r.caller(),
-            r.callId(),
-            null,
-            r.timeout(),
-            r.sent(),
-            0);
+    RemoteRtfs.Request changed = as(r, r.node(), r.nonce(), "0000", 0);
     HttpResponse<String> differs = send(changed);
     assertThat(differs.statusCode()).isEqualTo(409);
     assertThat(differs.body())
@@ -228,20 +247,7 @@ class ClusterServletTest {
   @Test
   void aRequestSignedForAnotherNodeIsRefused() throws Exception {
     RemoteRtfs.Request r = request("remote.double");
-    RemoteRtfs.Request elsewhere =
-        new RemoteRtfs.Request(
-            "agora-other",
-            r.nonce(),
-            r.capability(),
-            r.version(),
-            r.hash(),
-            r.input(),
-            r.caller(),
-            r.callId(),
-            null,
-            r.timeout(),
-            r.sent(),
-            0);
+    RemoteRtfs.Request elsewhere = as(r, "agora-other", r.nonce(), r.hash(), 0);
     HttpResponse<String> res = send(elsewhere);
     assertThat(res.statusCode()).isEqualTo(401);
     assertThat(res.body()).isEqualTo("the request was signed for node 'agora-other', not this one");
@@ -251,35 +257,90 @@ class ClusterServletTest {
   void aRetryOfTheSameCallIsANewRequestAndADepthPastTheLimitFails() throws Exception {
     RemoteRtfs.Request r = request("remote.double");
     assertThat(send(r).statusCode()).isEqualTo(200);
-    RemoteRtfs.Request retry =
-        new RemoteRtfs.Request(
-            r.node(),
-            UUID.randomUUID().toString(),
-            r.capability(),
-            r.version(),
-            r.hash(),
-            r.input(),
-            r.caller(),
-            r.callId(),
-            null,
-            r.timeout(),
-            r.sent(),
-            16);
+    RemoteRtfs.Request retry = as(r, r.node(), UUID.randomUUID().toString(), r.hash(), 16);
     HttpResponse<String> deep = send(retry);
     assertThat(deep.statusCode()).as("the same call, another attempt").isEqualTo(200);
-    RemoteRtfs.Reply reply =
-        RemoteRtfs.Reply.from(
-            RemoteRtfs.Transfer.RTFS.decode(deep.body().getBytes(StandardCharsets.UTF_8)));
+    RemoteRtfs.Reply reply = reply(deep);
     assertThat(reply.failure().kind()).isEqualTo("LimitExceeded");
     assertThat(reply.failure().message()).contains("more than 16 deep, across nodes");
   }
 
   @Test
-  void aStoppingNodeAnswersWhatItTookAndDrains() throws Exception {
-    assertThat(server.peers().drain(Duration.ofSeconds(5))).as("nothing under way").isTrue();
-    HttpResponse<String> res = send(request("remote.double"));
-    assertThat(res.statusCode()).isEqualTo(503);
-    assertThat(server.peers().running()).isZero();
+  void aStoppingNodeAnswersTheRunsItTookBeforeItGoes() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    blocking(started, release);
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      Future<HttpResponse<String>> running = pool.submit(() -> send(request("remote.blocking")));
+      assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(server.peers().running()).isEqualTo(1);
+      server.peers().stop();
+      Future<Boolean> drained = pool.submit(() -> server.peers().drain(Duration.ofSeconds(30)));
+      HttpResponse<String> late = send(request("remote.double"));
+      assertThat(late.statusCode()).as("sent after the stop").isEqualTo(503);
+      assertThatThrownBy(() -> drained.get(200, TimeUnit.MILLISECONDS))
+          .as("a run it took is still under way")
+          .isInstanceOf(TimeoutException.class);
+      release.countDown();
+      assertThat(drained.get()).isTrue();
+      HttpResponse<String> answered = running.get();
+      assertThat(answered.statusCode()).isEqualTo(200);
+      assertThat(reply(answered).result()).isEqualTo(Dict.builder().put("n", Value.of(4)).build());
+      assertThat(server.peers().running()).isZero();
+    }
+  }
+
+  /**
+   * {@code remote.blocking}: a remote-rtfs capability whose run counts {@code started} down and
+   * waits for {@code release}.
+   */
+  private void blocking(CountDownLatch started, CountDownLatch release) {
+    node.marketplace()
+        .registerLocal(
+            manifest("id: test.block\nprovider: {type: local}\n"),
+            (input, call) -> {
+              started.countDown();
+              release.await();
+              return input;
+            },
+            false,
+            "test");
+    node.marketplace()
+        .register(
+            manifest(
+                "id: remote.blocking\n"
+                    + "provider: {type: remote-rtfs, implementation: \"(fn [x] (call :test.block"
+                    + " x))\"}\n"),
+            "test");
+  }
+
+  @Test
+  void aBurstPastWhatItTakesAtOnceIsToldItIsBusy() throws Exception {
+    int most = ClusterServlet.MAX_AT_ONCE;
+    CountDownLatch started = new CountDownLatch(most);
+    CountDownLatch release = new CountDownLatch(1);
+    blocking(started, release);
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<HttpResponse<String>>> burst = new ArrayList<>();
+      for (int i = 0; i < most; i++) {
+        burst.add(pool.submit(() -> send(request("remote.blocking"))));
+      }
+      assertThat(started.await(60, TimeUnit.SECONDS)).as("all %d running", most).isTrue();
+      HttpResponse<String> one = send(request("remote.double"));
+      assertThat(one.statusCode()).isEqualTo(503);
+      assertThat(one.body()).isEqualTo("node " + self + " is busy: " + most + " requests at once");
+      release.countDown();
+      for (Future<HttpResponse<String>> f : burst) {
+        assertThat(f.get().statusCode()).isEqualTo(200);
+      }
+      assertThat(send(request("remote.double")).statusCode()).as("room again").isEqualTo(200);
+    }
+  }
+
+  static CapabilityManifest manifest(String yaml) {
+    return Manifests.parse(Documents.parse(yaml, "m.yaml", Documents.Format.YAML))
+        .manifests()
+        .getFirst();
   }
 
   @Test
