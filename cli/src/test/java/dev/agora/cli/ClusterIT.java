@@ -3,6 +3,7 @@ package dev.agora.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agora.core.json.Json;
+import dev.agora.core.testing.Await;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Seq;
 import dev.agora.rtfs.Value;
@@ -29,8 +30,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -49,6 +48,9 @@ class ClusterIT {
 
   /** An API key whose rate limit allows ten calls, across all the nodes. */
   private static final String SLOW_KEY = "slow-key-for-the-cluster-test";
+
+  /** How long it waits for what the nodes do (three JVMs and a database on two cores). */
+  private static final java.time.Duration WAIT = java.time.Duration.ofSeconds(60);
 
   @TempDir Path dir;
   private EmbeddedPostgres pg;
@@ -132,21 +134,60 @@ class ClusterIT {
   }
 
   private HttpResponse<String> call(Node n, String capability, String json) throws Exception {
-    return http.send(
+    return call(n, capability, json, null);
+  }
+
+  /** Calls {@code capability} on {@code n} through REST, with API key {@code key} if not null. */
+  private HttpResponse<String> call(Node n, String capability, String json, String key)
+      throws Exception {
+    HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(n.api("/capabilities/" + capability + "/call")))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json))
-            .timeout(java.time.Duration.ofSeconds(30))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+            .timeout(java.time.Duration.ofSeconds(30));
+    if (key != null) {
+      b.header("Authorization", "Bearer " + key);
+    }
+    return send(b);
   }
 
-  private static void await(BooleanSupplier done, String what) {
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!done.getAsBoolean() && System.nanoTime() < until) {
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A request that answers or refuses: its response. */
+  @FunctionalInterface
+  private interface Attempt {
+    HttpResponse<String> send(int i) throws Exception;
+  }
+
+  /**
+   * Sends {@code count} requests all at once (released together); the number admitted (200) and
+   * refused (429). Anything else fails the test.
+   */
+  private static int[] burst(int count, Attempt attempt) throws Exception {
+    AtomicInteger admitted = new AtomicInteger();
+    AtomicInteger refused = new AtomicInteger();
+    CountDownLatch go = new CountDownLatch(1);
+    List<java.util.concurrent.Future<Integer>> sent = new ArrayList<>();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < count; i++) {
+        int n = i;
+        sent.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  int status = attempt.send(n).statusCode();
+                  (status == 200 ? admitted : refused).incrementAndGet();
+                  return status;
+                }));
+      }
+      go.countDown();
+      for (java.util.concurrent.Future<Integer> f : sent) {
+        assertThat(f.get()).isIn(200, 429);
+      }
     }
-    assertThat(done.getAsBoolean()).as(what).isTrue();
+    return new int[] {admitted.get(), refused.get()};
   }
 
   private int count(String sql) throws Exception {
@@ -164,15 +205,16 @@ class ClusterIT {
     Node one = start(config, 1);
     Node two = start(config, 2);
     Node three = start(config, 3);
-    await(
+    Await.until(
+        "three nodes on the node list",
+        WAIT,
         () -> {
           try {
             return count("SELECT COUNT(*) FROM nodes") == 3;
           } catch (Exception e) {
             return false;
           }
-        },
-        "three nodes on the node list");
+        });
 
     for (Node n : List.of(one, two, three)) { // each answers once: what follows is not start-up
       assertThat(call(n, "it.echo", "0").statusCode()).isEqualTo(200);
@@ -191,69 +233,28 @@ class ClusterIT {
             HttpResponse.BodyHandlers.ofString());
     assertThat(added.statusCode()).as(added.body()).isBetween(200, 201);
     long registered = System.nanoTime();
-    await(
+    Await.until(
+        "node 3 serves what node 1 registered",
+        WAIT,
         () -> {
           try {
             return call(three, "it.late", "1").statusCode() == 200;
           } catch (Exception e) {
             return false;
           }
-        },
-        "node 3 serves what node 1 registered");
+        });
     System.out.printf(
         "ClusterIT: registered on node 1, callable on node 3 after %d ms%n",
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - registered));
 
-    // a quota of 30 across the three nodes admits exactly 30
+    // a quota of 30 across the three nodes admits exactly 30 of 300 sent at once
     List<Node> all = List.of(one, two, three);
-    AtomicInteger admitted = new AtomicInteger();
-    AtomicInteger refused = new AtomicInteger();
-    CountDownLatch go = new CountDownLatch(1);
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (int i = 0; i < 90; i++) {
-        Node on = all.get(i % 3);
-        int n = i;
-        pool.submit(
-            () -> {
-              go.await();
-              int status = call(on, "it.quota", Integer.toString(n)).statusCode();
-              (status == 200 ? admitted : refused).incrementAndGet();
-              assertThat(status).isIn(200, 429);
-              return null;
-            });
-      }
-      go.countDown();
-    }
-    assertThat(admitted).as("admitted across three nodes").hasValue(30);
-    assertThat(refused).hasValue(60);
+    int[] quota = burst(300, i -> call(all.get(i % 3), "it.quota", Integer.toString(i), null));
+    assertThat(quota).as("admitted and refused across three nodes").containsExactly(30, 270);
 
-    // a rate limit of ten calls for one key across the three nodes admits exactly ten
-    AtomicInteger slowAdmitted = new AtomicInteger();
-    AtomicInteger slowRefused = new AtomicInteger();
-    CountDownLatch slowGo = new CountDownLatch(1);
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (int i = 0; i < 30; i++) {
-        Node on = all.get(i % 3);
-        pool.submit(
-            () -> {
-              slowGo.await();
-              HttpResponse<String> r =
-                  http.send(
-                      HttpRequest.newBuilder(URI.create(on.api("/capabilities/it.echo/call")))
-                          .header("Content-Type", "application/json")
-                          .header("Authorization", "Bearer " + SLOW_KEY)
-                          .POST(HttpRequest.BodyPublishers.ofString("1"))
-                          .build(),
-                      HttpResponse.BodyHandlers.ofString());
-              (r.statusCode() == 200 ? slowAdmitted : slowRefused).incrementAndGet();
-              assertThat(r.statusCode()).isIn(200, 429);
-              return null;
-            });
-      }
-      slowGo.countDown();
-    }
-    assertThat(slowAdmitted).as("one key's rate across three nodes").hasValue(10);
-    assertThat(slowRefused).hasValue(20);
+    // a rate limit of ten calls for one key across the three nodes admits exactly ten of 300
+    int[] rate = burst(300, i -> call(all.get(i % 3), "it.echo", "1", SLOW_KEY));
+    assertThat(rate).as("one key's rate across three nodes").containsExactly(10, 290);
 
     // MCP: a 2026-07-28 request stands alone, any node answers it; a 2025-11-25 session is one
     // node's
@@ -266,7 +267,7 @@ class ClusterIT {
     assertThat(session).isNotBlank();
 
     // remote-rtfs from node 1 fans out over nodes 2 and 3
-    await(() -> peersUp(one) == 2, "node 1 sees two peers");
+    Await.until("node 1 sees two peers", WAIT, () -> peersUp(one) == 2);
     for (int i = 0; i < 40; i++) {
       assertThat(call(one, "it.remote", "{\"n\": " + i + "}").statusCode()).isEqualTo(200);
     }
@@ -308,11 +309,11 @@ class ClusterIT {
               return null;
             });
       }
-      await(() -> acknowledged.size() >= 300, "load before the kill");
+      Await.until("load before the kill", WAIT, () -> acknowledged.size() >= 300);
       two.process().destroyForcibly(); // SIGKILL
       assertThat(two.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
       killed.set(true);
-      await(() -> ranAfterKill.size() >= 100, "remote calls go on after the kill");
+      Await.until("remote calls go on after the kill", WAIT, () -> ranAfterKill.size() >= 100);
       stop.set(true);
     }
     System.out.printf(
@@ -328,7 +329,7 @@ class ClusterIT {
         .containsExactly(nodeId(three));
 
     assertThat(stateless(three, 8).body()).contains("\"text\":\"8\"");
-    HttpResponse<String> lost = mcp(three, "2025-11-25", "tools/list", "{}", session).build();
+    HttpResponse<String> lost = send(mcp(three, "2025-11-25", "tools/list", "{}", session));
     assertThat(lost.statusCode())
         .as("node 2's session sent to node 3: unknown, so the client initialises again")
         .isEqualTo(404);
@@ -357,7 +358,8 @@ class ClusterIT {
   }
 
   /** A JSON-RPC request to {@code n}'s MCP endpoint. */
-  private Sent mcp(Node n, String version, String method, String params, String session) {
+  private static HttpRequest.Builder mcp(
+      Node n, String version, String method, String params, String session) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(n.url()))
             .header("Content-Type", "application/json")
@@ -373,50 +375,37 @@ class ClusterIT {
     if (session != null) {
       b.header("Mcp-Session-Id", session);
     }
-    return new Sent(b);
-  }
-
-  /** A request about to be sent. */
-  private final class Sent {
-    final HttpRequest.Builder request;
-
-    Sent(HttpRequest.Builder request) {
-      this.request = request;
-    }
-
-    HttpResponse<String> build() throws Exception {
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
+    return b;
   }
 
   /** A stateless 2026-07-28 tools/call of it.echo with input {@code n}. */
   private HttpResponse<String> stateless(Node node, int n) throws Exception {
-    Sent s =
+    return send(
         mcp(
-            node,
-            "2026-07-28",
-            "tools/call",
-            "{\"name\":\"it.echo\",\"arguments\":{\"input\":"
-                + n
-                + "},\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
-                + "\"io.modelcontextprotocol/clientCapabilities\":{},"
-                + "\"io.modelcontextprotocol/clientInfo\":{\"name\":\"it\",\"version\":\"1\"}}}",
-            null);
-    s.request.header("Mcp-Method", "tools/call").header("Mcp-Name", "it.echo");
-    return s.build();
+                node,
+                "2026-07-28",
+                "tools/call",
+                "{\"name\":\"it.echo\",\"arguments\":{\"input\":"
+                    + n
+                    + "},\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                    + "\"io.modelcontextprotocol/clientCapabilities\":{},"
+                    + "\"io.modelcontextprotocol/clientInfo\":{\"name\":\"it\",\"version\":\"1\"}}}",
+                null)
+            .header("Mcp-Method", "tools/call")
+            .header("Mcp-Name", "it.echo"));
   }
 
   /** Opens a 2025-11-25 session on {@code n}; its id. */
   private String initialize(Node n) throws Exception {
     HttpResponse<String> r =
-        mcp(
+        send(
+            mcp(
                 n,
                 "2025-11-25",
                 "initialize",
                 "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
                     + "\"clientInfo\":{\"name\":\"it\",\"version\":\"1\"}}",
-                null)
-            .build();
+                null));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return r.headers().firstValue("Mcp-Session-Id").orElse(null);
   }

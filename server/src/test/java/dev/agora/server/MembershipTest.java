@@ -11,6 +11,7 @@ import dev.agora.core.doc.DocumentException;
 import dev.agora.core.doc.Documents;
 import dev.agora.core.manifest.Manifests;
 import dev.agora.core.spi.NodeStore;
+import dev.agora.core.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,8 +21,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -104,13 +103,9 @@ class MembershipTest {
                   .manifests()
                   .getFirst(),
               "test");
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (n2.marketplace().registry().get("shared.echo") == null && System.nanoTime() < until) {
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2)); // the follower looks every 20 ms
-      }
-      assertThat(n2.marketplace().registry().get("shared.echo"))
-          .as("taken in by the second server's follower")
-          .isNotNull();
+      Await.until( // the follower looks every 20 ms
+          "taken in by the second server's follower",
+          () -> n2.marketplace().registry().get("shared.echo") != null);
     }
   }
 

@@ -13,6 +13,7 @@ import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.config.ConfigLoader;
 import dev.agora.core.error.AgoraError;
+import dev.agora.core.testing.Await;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Seq;
 import dev.agora.rtfs.Value;
@@ -27,8 +28,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,10 +85,7 @@ class RemoteRtfsTest {
 
   /** Waits (bounded) until {@code r} lists {@code peers} up. */
   private static void awaitPeers(Running r, int peers) {
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (up(r) < peers && System.nanoTime() < until) {
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // the next heartbeat reads the list
-    }
+    Await.until(peers + " peers up at the next heartbeat", () -> up(r) >= peers);
     assertThat(up(r)).isEqualTo(peers);
   }
 
@@ -113,11 +109,14 @@ class RemoteRtfsTest {
   }
 
   private static Event result(Running r, String capability) {
-    List<Entry> results =
-        r.node()
-            .chain()
-            .query(ChainQuery.ALL.withCapability(capability).withType("CapabilityResult"));
-    return results.getLast().action();
+    return results(r, capability).getLast().action();
+  }
+
+  /** The results of calls to {@code capability} recorded on {@code r}'s chain. */
+  private static List<Entry> results(Running r, String capability) {
+    return r.node()
+        .chain()
+        .query(ChainQuery.ALL.withCapability(capability).withType("CapabilityResult"));
   }
 
   @Test
@@ -204,10 +203,7 @@ class RemoteRtfsTest {
         assertThat(calls.get(i).get()).isEqualTo(Dict.builder().put("n", Value.of(2L * i)).build());
       }
       Set<Value> ranOn = new HashSet<>();
-      for (Entry e :
-          one.node()
-              .chain()
-              .query(ChainQuery.ALL.withCapability("remote.double").withType("CapabilityResult"))) {
+      for (Entry e : results(one, "remote.double")) {
         ranOn.add(e.action().metadata().get("node"));
       }
       assertThat(ranOn)

@@ -7,15 +7,13 @@ import dev.agora.core.Marketplace;
 import dev.agora.core.doc.Documents;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.manifest.Manifests;
+import dev.agora.core.testing.Await;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -49,15 +47,6 @@ class ListenRegistryTest {
     return m;
   }
 
-  /** Waits, bounded, for {@code done}; the listener works on its own thread. */
-  private static void await(BooleanSupplier done, String what) {
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!done.getAsBoolean() && System.nanoTime() < until) {
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-    }
-    assertThat(done.getAsBoolean()).as(what).isTrue();
-  }
-
   @Test
   void aRegistrationIsTakenInAtOnceAndAfterTheListenerLostItsConnection() throws Exception {
     String url = Pg.freshDatabase();
@@ -69,20 +58,21 @@ class ListenRegistryTest {
         AutoCloseable listening = b.followStoreChanges()) {
       assertThat(listening).isNotNull();
       a.register(manifest("told.first"), "rest ops");
-      await(() -> b.registry().get("told.first") != null, "taken in on the notification alone");
+      Await.until(
+          "taken in on the notification alone", () -> b.registry().get("told.first") != null);
       a.unregister("told.first", null);
-      await(() -> b.registry().get("told.first") == null, "a removal too");
+      Await.until("a removal too", () -> b.registry().get("told.first") == null);
 
       int killed = terminateListeners(url);
       assertThat(killed).isEqualTo(1);
-      await(
-          () -> log.stream().anyMatch(l -> l.contains("not listening for changes")),
-          "the lost connection said once");
-      await(
-          () -> log.contains("agora: listening for changes again"),
-          "listening again after a second");
+      Await.until(
+          "the lost connection said once",
+          () -> log.stream().anyMatch(l -> l.contains("not listening for changes")));
+      Await.until(
+          "listening again after a second",
+          () -> log.contains("agora: listening for changes again"));
       a.register(manifest("told.again"), "rest ops");
-      await(() -> b.registry().get("told.again") != null, "taken in after the reconnection");
+      Await.until("taken in after the reconnection", () -> b.registry().get("told.again") != null);
     }
     assertThat(log.stream().filter(l -> l.contains("not listening for changes")).count())
         .as("said once, not at every retry")

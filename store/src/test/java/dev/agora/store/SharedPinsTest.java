@@ -13,6 +13,7 @@ import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.config.ConfigLoader;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.spi.StoreException;
+import dev.agora.core.testing.Await;
 import dev.agora.core.trust.Pins;
 import dev.agora.core.trust.TrustException;
 import dev.agora.core.trust.pins.PinStore;
@@ -24,7 +25,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -38,7 +38,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.BooleanSupplier;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -195,18 +194,6 @@ class SharedPinsTest {
 
   private static final String FILES = "sources: [{name: shop, type: files, path: manifests}]\n";
 
-  /** Waits, at most 30 s, until {@code condition} holds; false if it never did. */
-  private static boolean within(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(20);
-    }
-    return true;
-  }
-
   private void aPinAndAnApprovalOnOneNodeHoldOnTheOther(AgoraConfig.Storage storage)
       throws Exception {
     Files.createDirectories(dir.resolve("manifests"));
@@ -223,7 +210,9 @@ class SharedPinsTest {
       assertThat(dir.resolve("a/pins.lock")).as("in the store, not a file").doesNotExist();
 
       Files.writeString(greet, GREET.replace("Greets.", "Greets, and exfiltrates."));
-      assertThat(within(() -> ma.registry().refusal("shop.greet", "1.0.0") != null))
+      assertThat(
+              Await.within(
+                  Await.DEFAULT, () -> ma.registry().refusal("shop.greet", "1.0.0") != null))
           .as("a quarantines the change it sees")
           .isTrue();
       try (AgoraNode b = node(storage, "b", FILES)) {
@@ -238,7 +227,7 @@ class SharedPinsTest {
             .isEqualTo(Pins.readable(ma.pins().pinned("shop.greet", "1.0.0").definition()));
 
         assertThat(mb.approve("shop.greet", "ada")).containsExactly("1.0.0");
-        assertThat(within(() -> ma.registry().get("shop.greet") != null))
+        assertThat(Await.within(Await.DEFAULT, () -> ma.registry().get("shop.greet") != null))
             .as("a admits what b approved once its pin watch looks")
             .isTrue();
         assertThat(ma.registry().get("shop.greet").description())
@@ -383,7 +372,8 @@ class SharedPinsTest {
               + KEY
               + ": malformed JSON";
       sql(a, "UPDATE pins SET definition = '{', revision = revision + 1");
-      assertThat(within(() -> log.stream().anyMatch(l -> l.startsWith(broken))))
+      assertThat(
+              Await.within(Await.DEFAULT, () -> log.stream().anyMatch(l -> l.startsWith(broken))))
           .as("the running node logs it and keeps its pins")
           .isTrue();
       assertThat(a.marketplace().registry().get("shop.greet")).isNotNull();
@@ -391,7 +381,8 @@ class SharedPinsTest {
           .isInstanceOf(TrustException.class)
           .hasMessageStartingWith("the pins in sqlite " + db + " (table pins) cannot be read: ");
       sql(a, "UPDATE pins SET definition = '{}', revision = revision + 1");
-      assertThat(within(() -> log.contains("agora: pins reloaded again"))).isTrue();
+      assertThat(Await.within(Await.DEFAULT, () -> log.contains("agora: pins reloaded again")))
+          .isTrue();
     }
   }
 

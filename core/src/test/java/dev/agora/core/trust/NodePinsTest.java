@@ -7,6 +7,7 @@ import dev.agora.chain.event.MemorySink;
 import dev.agora.core.Marketplace;
 import dev.agora.core.manifest.CapabilityManifest;
 import dev.agora.core.registry.Registry;
+import dev.agora.core.testing.Await;
 import dev.agora.core.trust.pins.PinStore;
 import dev.agora.core.trust.pins.PinStore.Stored;
 import java.nio.file.Files;
@@ -17,7 +18,6 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class NodePinsTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(20);
 
   @TempDir Path dir;
   final MemorySink sink = new MemorySink(10_000);
@@ -113,18 +115,6 @@ class NodePinsTest {
 
   private static Pinning tofu() {
     return new Pinning(Pinning.Mode.TOFU, null);
-  }
-
-  /** Waits, at most 20 s, until {@code condition} holds; false if it never did. */
-  private static boolean within(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(20);
-    }
-    return true;
   }
 
   @Test
@@ -249,18 +239,18 @@ class NodePinsTest {
       assertThat(m.registry().get("shop.greet")).as("quarantined here").isNull();
       CapabilityManifest now = m.registry().refused("shop.greet").getFirst().manifest();
       Pins.load(tofu(), store).approve(now); // approved on another node
-      assertThat(within(() -> m.registry().get("shop.greet") != null))
+      assertThat(Await.within(WAIT, () -> m.registry().get("shop.greet") != null))
           .as("taken in at a look of the pin watch")
           .isTrue();
 
       store.failure = new IllegalStateException("the store is away");
       int looks = store.looks();
-      assertThat(within(() -> store.looks() >= looks + 3)).isTrue();
+      assertThat(Await.within(WAIT, () -> store.looks() >= looks + 3)).isTrue();
       assertThat(log)
           .as("logged once while failing")
           .containsOnlyOnce("agora: pins not reloaded: the store is away");
       store.failure = null;
-      assertThat(within(() -> log.contains("agora: pins reloaded again"))).isTrue();
+      assertThat(Await.within(WAIT, () -> log.contains("agora: pins reloaded again"))).isTrue();
       assertThat(m.registry().get("shop.greet")).as("the pins loaded last held").isNotNull();
     }
   }
