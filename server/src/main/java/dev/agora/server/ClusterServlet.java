@@ -167,8 +167,8 @@ final class ClusterServlet extends HttpServlet {
       refuse(res, 503, "node " + cluster.self() + " is stopping");
       return;
     }
-    byte[] body = read(req.getInputStream());
-    if (body == null) {
+    byte[] body = req.getContentLengthLong() > MAX_BODY ? null : read(req.getInputStream());
+    if (body == null) { // refused unread when its length says so, else once it grows past
       refuse(res, 413, "the request is larger than " + MAX_BODY + " bytes");
       return;
     }

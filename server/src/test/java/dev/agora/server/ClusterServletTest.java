@@ -201,7 +201,19 @@ class ClusterServletTest {
     assertThat(stale.statusCode()).isEqualTo(401);
     assertThat(stale.body()).contains("too far from");
     byte[] huge = new byte[ClusterServlet.MAX_BODY + 1];
-    assertThat(send(huge).statusCode()).isEqualTo(413);
+    assertThat(send(huge).statusCode()).as("its length says so: not read").isEqualTo(413);
+    HttpResponse<String> chunked =
+        http.send(
+            HttpRequest.newBuilder(URI.create(server.url()).resolve(RemoteRtfs.PATH))
+                .POST(
+                    HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(huge))) // no length: chunked
+                .header("Content-Type", RemoteRtfs.Transfer.RTFS.mediaType())
+                .header(RemoteRtfs.NODE_HEADER, self)
+                .header(RemoteRtfs.SIGNATURE_HEADER, sign(self, huge, key))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(chunked.statusCode()).as("read until it grows past").isEqualTo(413);
   }
 
   @Test
