@@ -153,7 +153,7 @@ public final class RemoteRtfsProvider implements Provider {
         response = http.send(post, CappedBody.handler(maxReply));
       } catch (ConnectException | HttpConnectTimeoutException e) { // nothing reached it: next
         balancer.failed(target.url());
-        passedOver.add(name(target) + ": " + describe(e));
+        passedOver.add(target.id() + ": " + describe(e));
         continue;
       } catch (HttpTimeoutException e) {
         throw new AgoraError.Timeout(m.id(), call.timeout());
@@ -163,7 +163,7 @@ public final class RemoteRtfsProvider implements Provider {
         }
         balancer.failed(target.url());
         throw AgoraError.ProviderError.transientFailure(
-            m.id(), "node " + name(target) + " did not answer: " + describe(e), e);
+            m.id(), "node " + target.id() + " did not answer: " + describe(e), e);
       }
       if (response.body() == null) { // its length said more than the cap: not read
         throw tooLarge(m, target, maxReply, null);
@@ -171,7 +171,7 @@ public final class RemoteRtfsProvider implements Provider {
       int status = response.statusCode();
       if (status == 503 || status == 404 || status == 409) { // it did not run the call
         balancer.failed(target.url());
-        passedOver.add(name(target) + ": " + status + " " + text(response.body()));
+        passedOver.add(target.id() + ": " + status + " " + text(response.body()));
         continue;
       }
       if (status >= 500) {
@@ -181,11 +181,11 @@ public final class RemoteRtfsProvider implements Provider {
         throw (status >= 500
             ? AgoraError.ProviderError.transientFailure(
                 m.id(),
-                "node " + name(target) + " answered " + status + ": " + text(response.body()),
+                "node " + target.id() + " answered " + status + ": " + text(response.body()),
                 null)
             : AgoraError.ProviderError.refused(
                 m.id(),
-                "node " + name(target) + " refused: " + status + " " + text(response.body()),
+                "node " + target.id() + " refused: " + status + " " + text(response.body()),
                 null));
       }
       balancer.succeeded(target.url());
@@ -207,7 +207,7 @@ public final class RemoteRtfsProvider implements Provider {
       HttpResponse<byte[]> response) {
     String peer = response.headers().firstValue(RemoteRtfs.NODE_HEADER).orElse(null);
     String signature = response.headers().firstValue(RemoteRtfs.SIGNATURE_HEADER).orElse("");
-    if (peer == null || (target.id() != null && !target.id().equals(peer))) {
+    if (!target.id().equals(peer)) { // sent only to nodes known by id: it must answer as itself
       throw bad(m, target, "it answered as node '" + peer + "'");
     }
     NodeStore.Node known = c.node(peer);
@@ -317,15 +317,11 @@ public final class RemoteRtfsProvider implements Provider {
   private static AgoraError tooLarge(
       CapabilityManifest m, Balancer.Target target, long max, Throwable cause) {
     return new AgoraError.ProviderError(
-        m.id(), "node " + name(target) + " answered more than " + max + " bytes", cause);
+        m.id(), "node " + target.id() + " answered more than " + max + " bytes", cause);
   }
 
   private static AgoraError bad(CapabilityManifest m, Balancer.Target target, String why) {
-    return new AgoraError.ProviderError(m.id(), "node " + name(target) + ": " + why, null);
-  }
-
-  private static String name(Balancer.Target t) {
-    return t.id() != null ? t.id() : t.url().toString();
+    return new AgoraError.ProviderError(m.id(), "node " + target.id() + ": " + why, null);
   }
 
   private static String describe(IOException e) {
