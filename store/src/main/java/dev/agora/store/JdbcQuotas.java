@@ -11,13 +11,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
 /**
  * Quota counters in the {@code quota_counters} table (migration V4), shared by every node on the
  * database: a call's counters are created if missing, read and locked in key order (so two calls
  * never wait for each other in a circle), checked, and written in one transaction. A refusal rolls
- * it back.
+ * it back. Counters whose window has ended are deleted at most once a minute ({@link #forget}), so
+ * the table holds about the callers of the current windows, not every caller ever seen.
  */
 final class JdbcQuotas implements QuotaStore {
 
@@ -27,6 +29,11 @@ final class JdbcQuotas implements QuotaStore {
   private final JdbcStore db;
   private final String forUpdate;
   private final String relaxed;
+
+  /** When counters were last forgotten (epoch millis): at most once a {@link #FORGET_EVERY}. */
+  private final AtomicLong forgotten = new AtomicLong(Long.MIN_VALUE / 2);
+
+  static final long FORGET_EVERY = 60_000;
 
   /**
    * @param forUpdate what locks a row read in a transaction ({@code " FOR UPDATE"} on PostgreSQL;
@@ -89,6 +96,28 @@ final class JdbcQuotas implements QuotaStore {
       }
     } catch (SQLException e) {
       throw new StoreException("could not count quotas in " + db.describe(), e);
+    }
+  }
+
+  /**
+   * Deletes the counters whose window ended at or before {@code now}, unless that was done less
+   * than a minute ago (by this node). A counter being charged meanwhile is locked and renewed by
+   * its charge, so the delete passes it over; a delete that fails is tried again a minute later,
+   * since the counters it left only take room.
+   */
+  @Override
+  public void forget(long now) {
+    long last = forgotten.get();
+    if (now - last < FORGET_EVERY || !forgotten.compareAndSet(last, now)) {
+      return;
+    }
+    try {
+      db.update(
+          "forget the quota counters whose window has ended",
+          "DELETE FROM quota_counters WHERE window_end <= ?",
+          now);
+    } catch (StoreException e) {
+      // kept until the next try: an old counter starts afresh when charged anyway
     }
   }
 

@@ -14,6 +14,7 @@ import dev.agora.core.call.policy.QuotaStore.Key;
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.error.AgoraError;
 import dev.agora.core.manifest.Glob;
+import dev.agora.core.spi.StoreException;
 import dev.agora.rtfs.Value;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,6 +80,42 @@ class SharedQuotasTest {
       assertThat(s.quotas()).as("a SQLite file serves one node").isNull();
       countersChangeTogetherOrNotAtAll(new JdbcQuotas(s, "", ""));
     }
+  }
+
+  private static void endedWindowsAreForgottenAtMostOnceAMinute(QuotaStore q) {
+    q.update(
+        List.of(A, B), before -> List.of(new Counter(0, 100, 1, 0), new Counter(0, 60_000, 2, 0)));
+    q.forget(5_000);
+    assertThat(q.read(List.of(A, B)))
+        .as("A's window ended at 100, B's runs to 60 s")
+        .containsExactly(Counter.NONE, new Counter(0, 60_000, 2, 0));
+    q.forget(5_000 + JdbcQuotas.FORGET_EVERY - 1);
+    assertThat(q.read(List.of(B))).as("not again within a minute").doesNotContain(Counter.NONE);
+    q.forget(5_000 + JdbcQuotas.FORGET_EVERY);
+    assertThat(q.read(List.of(A, B))).containsExactly(Counter.NONE, Counter.NONE);
+    q.update(List.of(A), before -> List.of(new Counter(0, 100, 1, 0)));
+    assertThat(q.read(List.of(A)))
+        .as("a forgotten counter is charged afresh")
+        .doesNotContain(Counter.NONE);
+  }
+
+  @Test
+  void countersWhoseWindowEndedAreForgottenOnBothDatabases() {
+    try (PostgresStore s = Pg.open(Pg.freshDatabase())) {
+      endedWindowsAreForgottenAtMostOnceAMinute(s.quotas());
+    }
+    try (SqliteStore s = SqliteStore.open(dir.resolve("agora.db"))) {
+      endedWindowsAreForgottenAtMostOnceAMinute(new JdbcQuotas(s, "", ""));
+    }
+  }
+
+  @Test
+  void aForgetThatFailsIsLeftForTheNextMinute() {
+    SqliteStore s = SqliteStore.open(dir.resolve("closed.db"));
+    QuotaStore q = new JdbcQuotas(s, "", "");
+    s.close();
+    q.forget(1_000); // the store is closed: nothing to do but try again later
+    assertThatThrownBy(() -> q.read(List.of(A))).isInstanceOf(StoreException.class);
   }
 
   @Test
