@@ -256,8 +256,8 @@ class ClusterIT {
     int[] rate = burst(300, i -> call(all.get(i % 3), "it.echo", "1", SLOW_KEY));
     assertThat(rate).as("one key's rate across three nodes").containsExactly(10, 290);
 
-    // MCP: a 2026-07-28 request stands alone, any node answers it; a 2025-11-25 session is one
-    // node's
+    // MCP: a 2026-07-28 request stands alone, any node answers it; a 2025-11-25 session is kept in
+    // the database, so any node answers it too
     for (Node n : all) {
       HttpResponse<String> r = stateless(n, 7);
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -265,6 +265,9 @@ class ClusterIT {
     }
     String session = initialize(two);
     assertThat(session).isNotBlank();
+    HttpResponse<String> elsewhere = send(mcp(one, "2025-11-25", "tools/list", "{}", session));
+    assertThat(elsewhere.statusCode()).as(elsewhere.body()).isEqualTo(200);
+    assertThat(elsewhere.body()).as("node 2's session answered by node 1").contains("it.echo");
 
     // remote-rtfs from node 1 fans out over nodes 2 and 3
     Await.until("node 1 sees two peers", WAIT, () -> peersUp(one) == 2);
@@ -329,10 +332,11 @@ class ClusterIT {
         .containsExactly(nodeId(three));
 
     assertThat(stateless(three, 8).body()).contains("\"text\":\"8\"");
-    HttpResponse<String> lost = send(mcp(three, "2025-11-25", "tools/list", "{}", session));
-    assertThat(lost.statusCode())
-        .as("node 2's session sent to node 3: unknown, so the client initialises again")
-        .isEqualTo(404);
+    HttpResponse<String> moved = send(mcp(three, "2025-11-25", "tools/list", "{}", session));
+    assertThat(moved.statusCode())
+        .as("node 2 was killed: its session goes on with node 3, the client never re-initialises")
+        .isEqualTo(200);
+    assertThat(moved.body()).contains("it.echo");
 
     for (Node n : List.of(one, three)) { // stopped cleanly: each signs a checkpoint
       n.process().destroy();

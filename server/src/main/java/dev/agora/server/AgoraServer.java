@@ -213,6 +213,15 @@ public final class AgoraServer implements AutoCloseable {
       marketplace.cluster(membership);
       peers.serve(membership);
     }
+    if (membership != null && cluster.sharedSessions() && node.store().sessions() != null) {
+      mcp.share(
+          new SharedSessions(
+              node.store().sessions(),
+              membership.self(),
+              Clock.systemUTC(),
+              settings.sessionIdle(),
+              log));
+    }
     // other nodes' registrations at once where the store tells (PostgreSQL), not only every follow
     this.listening = membership == null ? null : marketplace.followStoreChanges();
     log.accept(
@@ -373,7 +382,7 @@ public final class AgoraServer implements AutoCloseable {
       return;
     }
     String session = request.getHeader(McpServlet.SESSION);
-    if (session != null && !mcp.belongsTo(session, caller)) {
+    if (session != null && !mcp.belongsTo(session, who)) {
       // another caller's session is answered like one that does not exist (issue 12)
       refuse(
           response,

@@ -16,6 +16,8 @@ import java.time.Duration;
  *   advertise: http://10.0.0.5:8420/mcp    # default: the server's own URL
  *   heartbeat: 5s                          # how often it says it is there (down after 3 missed)
  *   follow: 500ms                          # how often it looks for other nodes' registrations
+ *   shared_limits: false                   # server.limits counted in the store (PostgreSQL)
+ *   shared_sessions: true                  # MCP sessions kept in the store: any node answers
  * </pre>
  */
 public final class ClusterSection implements ConfigSection<ClusterSection.Settings> {
@@ -28,12 +30,20 @@ public final class ClusterSection implements ConfigSection<ClusterSection.Settin
    * @param advertise the URL its peers reach it at, or null for the server's own
    * @param sharedLimits whether {@code server.limits} are kept in the store every node shares,
    *     where it can (PostgreSQL), so that a caller's rate holds across the nodes
+   * @param sharedSessions whether 2025-11-25 MCP sessions are kept in the store, so that any node
+   *     answers a session another opened (its client's node stopped, or its load balancer is not
+   *     sticky)
    */
   public record Settings(
-      String nodeId, String advertise, Duration heartbeat, Duration follow, boolean sharedLimits) {}
+      String nodeId,
+      String advertise,
+      Duration heartbeat,
+      Duration follow,
+      boolean sharedLimits,
+      boolean sharedSessions) {}
 
   static final Settings DEFAULT =
-      new Settings(null, null, Duration.ofSeconds(5), Duration.ofMillis(500), false);
+      new Settings(null, null, Duration.ofSeconds(5), Duration.ofMillis(500), false, true);
 
   /** The cluster settings of {@code config}: its {@code cluster:} section or the defaults. */
   public static Settings of(AgoraConfig config) {
@@ -71,7 +81,8 @@ public final class ClusterSection implements ConfigSection<ClusterSection.Settin
     Duration heartbeat = s.duration("heartbeat", DEFAULT.heartbeat());
     Duration follow = s.duration("follow", DEFAULT.follow());
     boolean shared = s.bool("shared_limits", DEFAULT.sharedLimits());
+    boolean sessions = s.bool("shared_sessions", DEFAULT.sharedSessions());
     s.rejectUnknown();
-    return new Settings(id, advertise, heartbeat, follow, shared);
+    return new Settings(id, advertise, heartbeat, follow, shared, sessions);
   }
 }

@@ -315,9 +315,14 @@ public final class McpGateway implements AutoCloseable {
     return new ClientLink(peer, reply, token, stateless, round);
   }
 
-  private Dict initialize(Peer peer, Dict params) {
+  /** The 2025-11-25 protocol version agreed to at {@code initialize} with {@code params}. */
+  static String sessionVersion(Dict params) {
     String asked = Rpc.text(params, "protocolVersion");
-    String version = SESSION_VERSIONS.contains(asked) ? asked : SESSION_VERSIONS.getFirst();
+    return SESSION_VERSIONS.contains(asked) ? asked : SESSION_VERSIONS.getFirst();
+  }
+
+  private Dict initialize(Peer peer, Dict params) {
+    String version = sessionVersion(params);
     peer.capabilities = Rpc.object(params, "capabilities");
     peer.protocolVersion = version;
     return Rpc.obj(

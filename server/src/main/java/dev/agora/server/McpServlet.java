@@ -42,6 +42,9 @@ final class McpServlet extends HttpServlet {
   private final transient McpGateway gateway;
   private final transient Map<String, Peer> sessions = new ConcurrentHashMap<>();
 
+  /** Where sessions are shared with the other nodes; null: this node's own. */
+  private transient volatile SharedSessions shared;
+
   /** The open 2026-07-28 {@code subscriptions/listen} streams. */
   private final transient Set<Peer> listeners = ConcurrentHashMap.newKeySet();
 
@@ -58,15 +61,30 @@ final class McpServlet extends HttpServlet {
     this.maxSessions = settings.maxSessions();
   }
 
-  /** Whether session {@code id} exists and was opened by {@code caller}. */
-  boolean belongsTo(String id, String caller) {
+  /**
+   * From now on, sessions are kept in the store the nodes share, and one this node does not hold is
+   * taken up from there (issue 18).
+   */
+  void share(SharedSessions shared) {
+    this.shared = shared;
+  }
+
+  /**
+   * Whether session {@code id} exists and was opened by {@code who}'s caller — taken up from the
+   * store the nodes share when it was opened on another node.
+   */
+  boolean belongsTo(String id, SecurityContext who) {
     Peer p = live(id);
-    return p != null && p.caller.identity().equals(caller);
+    if (p == null) {
+      p = adopt(id, who);
+    }
+    return p != null && p.caller.identity().equals(who.identity());
   }
 
   /**
    * Session {@code id}, or null when there is none — or it was idle longer than {@code
-   * server.session_idle}, in which case it ends now and its client, told 404, starts a new one.
+   * server.session_idle}, in which case it ends now and its client, told 404, starts a new one; or
+   * it was ended on another node.
    */
   private Peer live(String id) {
     Peer p = sessions.get(id);
@@ -74,6 +92,31 @@ final class McpServlet extends HttpServlet {
       end(p);
       return null;
     }
+    SharedSessions s = shared;
+    if (p != null && s != null && !s.heard(p)) {
+      end(p);
+      return null;
+    }
+    return p;
+  }
+
+  /** Session {@code id} of {@code who}, opened on another node, taken up here; or null. */
+  private Peer adopt(String id, SecurityContext who) {
+    SharedSessions s = shared;
+    Peer p = s == null ? null : s.adopt(id, who, maxInFlight);
+    if (p == null) {
+      return null;
+    }
+    synchronized (this) { // two requests of one client taking it up at once: one session
+      Peer there = sessions.get(id);
+      if (there != null) {
+        return there;
+      }
+      if (!admit(id, p)) {
+        return null;
+      }
+    }
+    gateway.join(p);
     return p;
   }
 
@@ -145,6 +188,10 @@ final class McpServlet extends HttpServlet {
               + sessionIdle
               + ")");
       return;
+    }
+    SharedSessions s = shared;
+    if (s != null) { // kept before the client learns the id: its next request may go elsewhere
+      s.opened(peer, McpGateway.sessionVersion(r.params()), Rpc.object(r.params(), "capabilities"));
     }
     gateway.join(peer);
     res.setHeader(SESSION, id);
@@ -434,6 +481,10 @@ final class McpServlet extends HttpServlet {
     Peer peer = session(res, req.getHeader(SESSION));
     if (peer != null) {
       end(peer);
+      SharedSessions s = shared;
+      if (s != null) {
+        s.ended(peer.sessionId);
+      }
       res.setStatus(200);
     }
   }
@@ -444,7 +495,10 @@ final class McpServlet extends HttpServlet {
     ReplyStream.json(res, status, Rpc.bytes(Rpc.error(id, code, message)));
   }
 
-  /** Ends every session and listening stream (the server is stopping). */
+  /**
+   * Ends every session and listening stream (the server is stopping). Sessions kept in the store
+   * stay there: their clients go on with another node.
+   */
   void closeAll() {
     sessions.values().forEach(this::end);
     listeners.forEach(p -> p.notices.send(END_OF_STREAM));

@@ -73,6 +73,12 @@ final class Peer {
   /** The tool list's change count this client last heard of. */
   volatile long toolChangesSeen;
 
+  /**
+   * When this node last said to the store that the session is in use (epoch millis; {@link
+   * SharedSessions}).
+   */
+  volatile long touchedAt;
+
   /** When the client was last heard from or answered ({@link System#nanoTime()}). */
   private volatile long lastSeen = System.nanoTime();
 

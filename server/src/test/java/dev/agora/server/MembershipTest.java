@@ -219,12 +219,17 @@ class MembershipTest {
             "bad.yaml:4: cluster.heartbeat: expected a positive duration such as \"500ms\","
                 + " \"30s\" or \"5m\", found \"never\" (string)",
             "bad.yaml:5: cluster.colour: unknown key 'colour'; known keys are node_id, advertise,"
-                + " heartbeat, follow, shared_limits");
+                + " heartbeat, follow, shared_limits, shared_sessions");
     Files.writeString(f, "cluster: {advertise: \"http://[bad\"}\n");
     DocumentException e2 =
         Assertions.catchThrowableOfType(DocumentException.class, () -> ConfigLoader.load(f));
     assertThat(e2.problems().getFirst().toString()).contains("is not a URL");
     assertThat(ClusterSection.of(AgoraConfig.defaults()).heartbeat())
         .isEqualTo(Duration.ofSeconds(5));
+    assertThat(ClusterSection.of(AgoraConfig.defaults()).sharedSessions()).isTrue();
+    Files.writeString(f, "cluster: {shared_sessions: maybe}\n");
+    DocumentException e3 =
+        Assertions.catchThrowableOfType(DocumentException.class, () -> ConfigLoader.load(f));
+    assertThat(e3.problems().getFirst().toString()).contains("cluster.shared_sessions");
   }
 }

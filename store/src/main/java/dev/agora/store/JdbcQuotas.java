@@ -107,8 +107,9 @@ final class JdbcQuotas implements QuotaStore {
    */
   @Override
   public void forget(long now) {
-    long last = forgotten.get();
-    if (now - last < FORGET_EVERY || !forgotten.compareAndSet(last, now)) {
+    // of calls racing here, the one whose update moved the time on does it
+    long last = forgotten.getAndUpdate(l -> now - l >= FORGET_EVERY ? now : l);
+    if (now - last < FORGET_EVERY) {
       return;
     }
     try {

@@ -10,6 +10,7 @@ import dev.agora.chain.Entry;
 import dev.agora.core.approval.ApprovalStore;
 import dev.agora.core.spi.NodeStore;
 import dev.agora.core.spi.RegistryStore;
+import dev.agora.core.spi.SessionStore;
 import dev.agora.core.spi.Store;
 import dev.agora.core.spi.StoreException;
 import dev.agora.core.trust.pins.PinStore;
@@ -99,7 +100,7 @@ public abstract class JdbcStore implements Store, ChainStore {
   /**
    * The newest migration in {@code db/migration}; a test keeps it equal to the newest file there.
    */
-  static final String SCHEMA_VERSION = "7";
+  static final String SCHEMA_VERSION = "8";
 
   /**
    * Whether Flyway's history says every migration up to {@link #SCHEMA_VERSION} succeeded: then
@@ -174,6 +175,12 @@ public abstract class JdbcStore implements Store, ChainStore {
   @Override
   public NodeStore nodes() {
     return new JdbcNodes(this);
+  }
+
+  /** MCP sessions in the database: any node on it answers a session another opened. */
+  @Override
+  public SessionStore sessions() {
+    return new JdbcSessions(this);
   }
 
   @Override

@@ -130,7 +130,7 @@ class SharedPinsTest {
         .hasMessageStartingWith("could not read the pins' fingerprint" + in);
   }
 
-  /** A schema at V5 (before node keys and pins) goes to V7, on both databases. */
+  /** A schema at V5 (before node keys, pins and sessions) goes to the newest, on both databases. */
   private static void migratesFromV5(String url, String user, JdbcStoreOpener open)
       throws SQLException {
     Flyway.configure()
@@ -149,7 +149,8 @@ class SharedPinsTest {
       while (r.next()) {
         versions.add(r.getString(1));
       }
-      assertThat(versions).containsExactly("1", "2", "3", "4", "5", "6", "7");
+      assertThat(versions).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
+      assertThat(s.sessions().find("none")).isNull();
       assertThat(s.pins().pinIfAbsent(new Stored(KEY, "a", "{}")).digest()).isEqualTo("a");
     }
     try (JdbcStore s = open.open()) { // current now: not migrated again
@@ -163,7 +164,7 @@ class SharedPinsTest {
   }
 
   @Test
-  void aSchemaAtV5MigratesToV7OnSqliteAndPostgresql() throws SQLException {
+  void aSchemaAtV5MigratesToTheNewestOnSqliteAndPostgresql() throws SQLException {
     Path db = dir.resolve("old.db");
     migratesFromV5("jdbc:sqlite:" + db, null, () -> SqliteStore.open(db));
     String url = Pg.freshDatabase();

@@ -58,6 +58,15 @@ public interface Store extends AutoCloseable {
   }
 
   /**
+   * Where a serving node keeps its MCP sessions so that any node on this store can answer them
+   * (issue 18); null for a store no other process can see (memory): sessions live and die with
+   * their node.
+   */
+  default SessionStore sessions() {
+    return null;
+  }
+
+  /**
    * What it is, for messages: {@code sqlite .agora/agora.db}, {@code postgres //host/db}, {@code
    * memory}.
    */

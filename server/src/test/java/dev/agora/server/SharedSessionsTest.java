@@ -1,0 +1,223 @@
+package dev.agora.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agora.core.TestClock;
+import dev.agora.core.call.policy.SecurityContext;
+import dev.agora.core.spi.SessionStore;
+import dev.agora.core.spi.StoreException;
+import dev.agora.rtfs.Dict;
+import dev.agora.store.SqliteStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The MCP sessions two nodes share through one real store (issue 18), time set by hand: what {@code
+ * initialize} agreed is taken up on the other node for the same caller only; a session in use says
+ * so at most every third of {@code server.session_idle} (a minute at most); one ended on a node
+ * ends on the other at its next word; silent ones are forgotten; a store that fails leaves each
+ * node its own sessions, said once.
+ */
+class SharedSessionsTest {
+
+  static final Duration IDLE = Duration.ofMinutes(30);
+  static final SecurityContext ALICE = SecurityContext.full("alice");
+
+  @TempDir Path dir;
+  private SqliteStore db;
+  private final TestClock clock = new TestClock("2026-12-06T02:00:00Z");
+  private final List<String> log = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void open() {
+    db = SqliteStore.open(dir.resolve("agora.db"));
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+  }
+
+  private SharedSessions node(String name, SessionStore store) {
+    return new SharedSessions(store, name, clock, IDLE, log::add);
+  }
+
+  private static final Dict SAMPLING =
+      Dict.builder().put("sampling", Dict.EMPTY).put("roots", Dict.EMPTY).build();
+
+  private Peer opened(SharedSessions on, String id) {
+    Peer p = new Peer(ALICE, id, 8);
+    on.opened(p, "2025-06-18", SAMPLING);
+    return p;
+  }
+
+  @Test
+  void whatInitializeAgreedIsTakenUpOnTheOtherNodeForTheSameCallerOnly() {
+    SharedSessions one = node("node-1", db.sessions());
+    SharedSessions two = node("node-2", db.sessions());
+    opened(one, "s-1");
+    assertThat(db.sessions().find("s-1").node()).isEqualTo("node-1");
+
+    Peer there = two.adopt("s-1", ALICE, 8);
+    assertThat(there.sessionId).isEqualTo("s-1");
+    assertThat(there.caller).isSameAs(ALICE);
+    assertThat(there.protocolVersion).isEqualTo("2025-06-18");
+    assertThat(there.declared("sampling")).isTrue();
+    assertThat(there.declared("elicitation")).isFalse();
+    assertThat(there.maxInFlight()).isEqualTo(8);
+
+    assertThat(two.adopt("s-1", SecurityContext.full("mallory"), 8))
+        .as("another caller's session is none")
+        .isNull();
+    assertThat(two.adopt("no-such", ALICE, 8)).isNull();
+
+    assertThat(two.heard(there)).as("its first request on node 2 says so").isTrue();
+    assertThat(db.sessions().find("s-1").node()).isEqualTo("node-2");
+  }
+
+  @Test
+  void aSessionInUseSaysSoAtMostEveryThirdOfTheIdleTimeAndIsNotTakenUpOnceSilentThatLong() {
+    SharedSessions one = node("node-1", db.sessions());
+    Peer p = opened(one, "s-1");
+    assertThat(one.touchEvery()).isEqualTo(60_000);
+    assertThat(node("n", db.sessions()).touchEvery()).isEqualTo(60_000);
+    assertThat(new SharedSessions(db.sessions(), "n", clock, Duration.ofSeconds(3), log::add))
+        .extracting(SharedSessions::touchEvery)
+        .isEqualTo(1_000L);
+
+    Instant opened = clock.instant();
+    clock.advance(Duration.ofSeconds(59));
+    assertThat(one.heard(p)).isTrue();
+    assertThat(db.sessions().find("s-1").seen()).as("not said within a minute").isEqualTo(opened);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(one.heard(p)).isTrue();
+    assertThat(db.sessions().find("s-1").seen()).isEqualTo(clock.instant());
+
+    clock.advance(IDLE.plusMillis(1));
+    assertThat(node("node-2", db.sessions()).adopt("s-1", ALICE, 8))
+        .as("silent for session_idle: its client starts a new one")
+        .isNull();
+  }
+
+  @Test
+  void aSessionEndedOnOneNodeEndsOnTheOtherAtItsNextWord() {
+    SharedSessions one = node("node-1", db.sessions());
+    SharedSessions two = node("node-2", db.sessions());
+    Peer here = opened(one, "s-1");
+    Peer there = two.adopt("s-1", ALICE, 8);
+    assertThat(two.heard(there)).isTrue();
+    two.ended("s-1");
+    assertThat(db.sessions().find("s-1")).isNull();
+    assertThat(one.heard(here)).as("within the minute: not asked yet").isTrue();
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(one.heard(here)).as("asked: ended").isFalse();
+  }
+
+  @Test
+  void silentSessionsAreForgottenWhenAnotherOpensAtMostOnceAMinute() {
+    SharedSessions one = node("node-1", db.sessions());
+    opened(one, "old");
+    clock.advance(IDLE.plusSeconds(1));
+    opened(one, "new");
+    assertThat(db.sessions().find("old")).isNull();
+    assertThat(db.sessions().find("new")).isNotNull();
+
+    Instant longAgo = clock.instant().minus(IDLE.multipliedBy(2));
+    db.sessions().open(new SessionStore.Session("stale", "bob", "2025-11-25", "{}", "n", longAgo));
+    clock.advance(Duration.ofSeconds(59));
+    opened(one, "within-the-minute");
+    assertThat(db.sessions().find("stale")).as("forgotten less than a minute ago").isNotNull();
+    clock.advance(Duration.ofSeconds(1));
+    opened(one, "a-minute-later");
+    assertThat(db.sessions().find("stale")).isNull();
+    assertThat(db.sessions().find("new")).isNotNull();
+  }
+
+  @Test
+  void whatDoesNotReadAsCapabilitiesIsNone() {
+    assertThat(Rpc.field(SharedSessions.capabilities("{\"sampling\":{}}"), "sampling"))
+        .isEqualTo(Dict.EMPTY);
+    assertThat(SharedSessions.capabilities("[1]")).isEqualTo(Dict.EMPTY);
+    assertThat(SharedSessions.capabilities("{not json")).isEqualTo(Dict.EMPTY);
+  }
+
+  /** The real store, made to fail on demand: SQLite cannot be unplugged and plugged back. */
+  static final class Failing implements SessionStore {
+    final SessionStore real;
+    volatile boolean broken;
+
+    Failing(SessionStore real) {
+      this.real = real;
+    }
+
+    private void check() {
+      if (broken) {
+        throw new StoreException("could not reach the store (test)", null);
+      }
+    }
+
+    @Override
+    public void open(Session s) {
+      check();
+      real.open(s);
+    }
+
+    @Override
+    public Session find(String id) {
+      check();
+      return real.find(id);
+    }
+
+    @Override
+    public boolean touch(String id, String node, Instant at) {
+      check();
+      return real.touch(id, node, at);
+    }
+
+    @Override
+    public void end(String id) {
+      check();
+      real.end(id);
+    }
+
+    @Override
+    public int forget(Instant before) {
+      check();
+      return real.forget(before);
+    }
+  }
+
+  @Test
+  void aStoreThatFailsLeavesEachNodeItsOwnSessionsSaidOnceAndAgainWhenItIsBack() {
+    Failing store = new Failing(db.sessions());
+    SharedSessions one = node("node-1", store);
+    Peer kept = opened(one, "kept");
+    store.broken = true;
+    Peer lost = opened(one, "not-kept"); // served by this node alone
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(one.heard(kept)).as("the store cannot say: it goes on").isTrue();
+    assertThat(one.adopt("kept", ALICE, 8)).isNull();
+    one.ended("kept");
+    assertThat(log)
+        .singleElement()
+        .asString()
+        .startsWith("agora: MCP sessions cannot be shared with the other nodes now (")
+        .contains("could not reach the store (test)")
+        .endsWith("this node goes on answering those it holds");
+
+    store.broken = false;
+    assertThat(one.adopt("kept", ALICE, 8)).as("its end was not kept").isNotNull();
+    assertThat(log)
+        .hasSize(2)
+        .last()
+        .isEqualTo("agora: MCP sessions shared with the other nodes again");
+    assertThat(one.adopt(lost.sessionId, ALICE, 8)).isNull();
+  }
+}

@@ -1,0 +1,77 @@
+package dev.agora.store;
+
+import dev.agora.core.spi.SessionStore;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+
+/** The {@code mcp_sessions} table (migration V8): the MCP sessions every node can answer. */
+final class JdbcSessions implements SessionStore {
+
+  private final JdbcStore db;
+
+  JdbcSessions(JdbcStore db) {
+    this.db = db;
+  }
+
+  @Override
+  public void open(Session s) {
+    db.update(
+        "keep MCP session " + s.id(),
+        "INSERT INTO mcp_sessions (id, caller, protocol_version, capabilities, node, seen_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?)",
+        s.id(),
+        s.caller(),
+        s.protocolVersion(),
+        s.capabilities(),
+        s.node(),
+        s.seen().toEpochMilli());
+  }
+
+  @Override
+  public Session find(String id) {
+    List<Session> found =
+        db.select(
+            "read MCP session " + id,
+            "SELECT id, caller, protocol_version, capabilities, node, seen_at FROM mcp_sessions"
+                + " WHERE id = ?",
+            JdbcSessions::read,
+            id);
+    return found.isEmpty() ? null : found.getFirst();
+  }
+
+  @Override
+  public boolean touch(String id, String node, Instant at) {
+    return db.update(
+            "note that MCP session " + id + " was heard from",
+            "UPDATE mcp_sessions SET node = ?, seen_at = ? WHERE id = ?",
+            node,
+            at.toEpochMilli(),
+            id)
+        > 0;
+  }
+
+  @Override
+  public void end(String id) {
+    db.update("end MCP session " + id, "DELETE FROM mcp_sessions WHERE id = ?", id);
+  }
+
+  @Override
+  public int forget(Instant before) {
+    return db.update(
+        "forget the MCP sessions not heard from",
+        "DELETE FROM mcp_sessions WHERE seen_at < ?",
+        before.toEpochMilli());
+  }
+
+  private static Session read(ResultSet r) throws SQLException {
+    return new Session(
+        r.getString(1),
+        r.getString(2),
+        r.getString(3),
+        r.getString(4),
+        r.getString(5),
+        Instant.ofEpochMilli(r.getLong(6)));
+  }
+}
