@@ -8,7 +8,12 @@ import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Seq;
 import dev.agora.rtfs.Value;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -39,7 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Three {@code ./agora serve} processes on one real PostgreSQL (issue 18): what one registers the
  * others serve at once, a quota holds across them, a remote-rtfs capability fans out over the
  * peers, and a node SIGKILLed under load loses no acknowledged call — every one is in the chain,
- * the chain verifies, and the calls move to the node left.
+ * the chain verifies, and the calls move to the node left. Behind a real load balancer (HAProxy,
+ * round robin, not sticky) the official TypeScript SDK client keeps one MCP session across the
+ * three nodes and past the kill, without initialising again.
  */
 @Timeout(600)
 class ClusterIT {
@@ -72,8 +80,18 @@ class ClusterIT {
     }
   }
 
+  /** The load balancer in front of the nodes (HAProxy), and the TypeScript client behind it. */
+  private Process haproxy;
+
+  private Process tsClient;
+
   @AfterEach
   void stop() throws IOException {
+    for (Process p : new Process[] {tsClient, haproxy}) {
+      if (p != null) {
+        p.destroyForcibly();
+      }
+    }
     for (Node n : nodes) {
       n.process().destroyForcibly();
     }
@@ -82,7 +100,86 @@ class ClusterIT {
     }
   }
 
-  private Path config(String jdbcUrl) throws Exception {
+  /**
+   * Starts HAProxy on {@code port} in front of {@code nodes}: round robin, no stickiness, a node
+   * taken out after one failed health check (every 200 ms), and a request whose node refuses the
+   * connection sent to another.
+   */
+  private void loadBalancer(int port, List<Node> behind) throws Exception {
+    StringBuilder cfg =
+        new StringBuilder(
+            """
+            global
+              maxconn 2048
+            defaults
+              mode http
+              timeout connect 1s
+              timeout client 60s
+              timeout server 60s
+              retries 3
+              option redispatch
+            frontend lb
+              bind 127.0.0.1:%d
+              default_backend agora
+            backend agora
+              balance roundrobin
+              option httpchk GET /health
+            """
+                .formatted(port));
+    for (int i = 0; i < behind.size(); i++) {
+      URI u = URI.create(behind.get(i).url());
+      cfg.append(
+          "  server n%d 127.0.0.1:%d check inter 200ms fall 1 rise 2\n"
+              .formatted(i + 1, u.getPort()));
+    }
+    Path file = dir.resolve("haproxy.cfg");
+    Files.writeString(file, cfg.toString());
+    haproxy =
+        new ProcessBuilder("haproxy", "-db", "-f", file.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("haproxy.out").toFile())
+            .start();
+    Await.until(
+        "HAProxy answers and has every node up",
+        WAIT,
+        () -> {
+          try {
+            return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")))
+                    .statusCode()
+                == 200;
+          } catch (Exception e) {
+            return false;
+          }
+        });
+  }
+
+  /** A line the TypeScript client prints, as JSON; waits for it at most {@link #WAIT}. */
+  private static Dict line(BufferedReader out) throws Exception {
+    String l =
+        CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return out.readLine();
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                })
+            .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(l).as("the TypeScript client's output").isNotNull();
+    return (Dict) Json.parse(l);
+  }
+
+  private static List<String> texts(Dict round) {
+    return ((Seq) round.get("texts")).items().stream().map(v -> ((Value.Str) v).value()).toList();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private Path config(String jdbcUrl, int lbPort) throws Exception {
     Path file = dir.resolve("agora.yaml");
     Files.writeString(
         file,
@@ -106,13 +203,14 @@ class ClusterIT {
         server:
           port: 0
           anonymous: operator
+          allowed_hosts: ["127.0.0.1:%d"]          # the load balancer's address, which clients use
           api_keys: [{name: slow, context: operator, sha256: "%s"}]
           limits:
             default: {calls_per_second: 1000000, bytes_per_second: 1GiB}
             keys: {slow: {calls_per_second: 0.001, burst: 10000s}}
         cluster: {heartbeat: 300ms, follow: 200ms, shared_limits: true}
         """
-            .formatted(jdbcUrl, sha256(SLOW_KEY)));
+            .formatted(jdbcUrl, lbPort, sha256(SLOW_KEY)));
     return file;
   }
 
@@ -201,7 +299,8 @@ class ClusterIT {
   @Test
   void threeNodesShareOneMarketplaceAndLoseNothingWhenOneIsKilled() throws Exception {
     pg = EmbeddedPostgres.builder().setServerConfig("max_connections", "300").start();
-    Path config = config(pg.getJdbcUrl("postgres", "postgres"));
+    int lbPort = freePort();
+    Path config = config(pg.getJdbcUrl("postgres", "postgres"), lbPort);
     Node one = start(config, 1);
     Node two = start(config, 2);
     Node three = start(config, 3);
@@ -268,6 +367,24 @@ class ClusterIT {
     HttpResponse<String> elsewhere = send(mcp(one, "2025-11-25", "tools/list", "{}", session));
     assertThat(elsewhere.statusCode()).as(elsewhere.body()).isEqualTo(200);
     assertThat(elsewhere.body()).as("node 2's session answered by node 1").contains("it.echo");
+
+    // the TypeScript SDK client, through HAProxy round robin: one session answered by every node
+    loadBalancer(lbPort, all);
+    tsClient =
+        new ProcessBuilder(
+                "node",
+                ROOT.resolve("interop/ts-session.mjs").toString(),
+                "http://127.0.0.1:" + lbPort + "/mcp",
+                "it.echo",
+                "6")
+            .redirectError(dir.resolve("ts-client.err").toFile())
+            .start();
+    BufferedReader tsOut =
+        new BufferedReader(
+            new InputStreamReader(tsClient.getInputStream(), StandardCharsets.UTF_8));
+    Dict before = line(tsOut);
+    String tsSession = ((Value.Str) before.get("session")).value();
+    assertThat(texts(before)).containsExactly("1000", "1001", "1002", "1003", "1004", "1005");
 
     // remote-rtfs from node 1 fans out over nodes 2 and 3
     Await.until("node 1 sees two peers", WAIT, () -> peersUp(one) == 2);
@@ -337,6 +454,16 @@ class ClusterIT {
         .as("node 2 was killed: its session goes on with node 3, the client never re-initialises")
         .isEqualTo(200);
     assertThat(moved.body()).contains("it.echo");
+    tsClient.getOutputStream().write('\n'); // node 2 is gone: the client goes on, same session
+    tsClient.getOutputStream().flush();
+    Dict after = line(tsOut);
+    assertThat(after.get("session")).as("never re-initialised").isEqualTo(Value.of(tsSession));
+    assertThat(texts(after)).containsExactly("2000", "2001", "2002", "2003", "2004", "2005");
+    assertThat(tsClient.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    System.out.printf(
+        "ClusterIT: the TypeScript client's session through HAProxy outlived node 2 (its"
+            + " transport reported: %s)%n",
+        after.get("errors"));
 
     for (Node n : List.of(one, three)) { // stopped cleanly: each signs a checkpoint
       n.process().destroy();
