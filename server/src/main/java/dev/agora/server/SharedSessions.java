@@ -86,22 +86,22 @@ final class SharedSessions {
    * session, it is another caller's, or it has been silent for {@code server.session_idle}.
    */
   Peer adopt(String id, SecurityContext who, int maxInFlight) {
+    Instant now = clock.instant();
     SessionStore.Session s;
     try {
-      s = store.find(id);
+      s = store.takeUp(id, who.identity(), node, now, now.minus(idle));
       recovered();
     } catch (StoreException e) {
       failed(e);
       return null;
     }
-    Instant now = clock.instant();
-    if (s == null || !s.caller().equals(who.identity()) || s.seen().isBefore(now.minus(idle))) {
+    if (s == null) {
       return null;
     }
     Peer p = new Peer(who, id, maxInFlight);
     p.protocolVersion = s.protocolVersion();
     p.capabilities = capabilities(s.capabilities());
-    p.touchedAt = Long.MIN_VALUE / 2; // said at its first request here
+    p.touchedAt = now.toEpochMilli(); // taking it up said so
     return p;
   }
 

@@ -78,8 +78,8 @@ class SharedSessionsTest {
         .isNull();
     assertThat(two.adopt("no-such", ALICE, 8)).isNull();
 
-    assertThat(two.heard(there)).as("its first request on node 2 says so").isTrue();
-    assertThat(db.sessions().find("s-1").node()).isEqualTo("node-2");
+    assertThat(db.sessions().find("s-1").node()).as("taking it up said so").isEqualTo("node-2");
+    assertThat(two.heard(there)).isTrue();
   }
 
   @Test
@@ -173,6 +173,12 @@ class SharedSessionsTest {
     public Session find(String id) {
       check();
       return real.find(id);
+    }
+
+    @Override
+    public Session takeUp(String id, String caller, String node, Instant at, Instant since) {
+      check();
+      return real.takeUp(id, caller, node, at, since);
     }
 
     @Override

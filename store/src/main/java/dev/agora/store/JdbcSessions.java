@@ -42,6 +42,23 @@ final class JdbcSessions implements SessionStore {
   }
 
   @Override
+  public Session takeUp(String id, String caller, String node, Instant at, Instant since) {
+    List<Session> taken =
+        db.select(
+            "take up MCP session " + id,
+            "UPDATE mcp_sessions SET node = ?, seen_at = ? WHERE id = ? AND caller = ?"
+                + " AND seen_at >= ?"
+                + " RETURNING id, caller, protocol_version, capabilities, node, seen_at",
+            JdbcSessions::read,
+            node,
+            at.toEpochMilli(),
+            id,
+            caller,
+            since.toEpochMilli());
+    return taken.isEmpty() ? null : taken.getFirst();
+  }
+
+  @Override
   public boolean touch(String id, String node, Instant at) {
     return db.update(
             "note that MCP session " + id + " was heard from",

@@ -36,6 +36,22 @@ class SessionTableTest {
     assertThat(one.find("s-1").seen()).isEqualTo(T.plusSeconds(30));
     assertThat(one.touch("no-such", "node-1", T)).as("not kept: its node ends it").isFalse();
 
+    Session taken = one.takeUp("s-1", "agent/ci", "node-3", T.plusSeconds(40), T.plusSeconds(30));
+    assertThat(taken)
+        .as("taken up: noted and returned in one statement")
+        .isEqualTo(
+            new Session(
+                "s-1", "agent/ci", "2025-11-25", "{\"roots\":{}}", "node-3", T.plusSeconds(40)));
+    assertThat(two.find("s-1")).isEqualTo(taken);
+    assertThat(two.takeUp("s-1", "mallory", "node-2", T.plusSeconds(50), T))
+        .as("another caller's")
+        .isNull();
+    assertThat(two.takeUp("s-1", "agent/ci", "node-2", T.plusSeconds(50), T.plusSeconds(41)))
+        .as("not heard from since")
+        .isNull();
+    assertThat(two.takeUp("no-such", "agent/ci", "node-2", T, T)).isNull();
+    assertThat(one.find("s-1")).as("none of those noted anything").isEqualTo(taken);
+
     one.open(new Session("s-old", "agent/ci", "2025-06-18", "{}", "node-1", T.minusSeconds(600)));
     assertThat(two.forget(T)).as("only the one not heard from since T").isEqualTo(1);
     assertThat(one.find("s-old")).isNull();

@@ -37,6 +37,16 @@ public interface SessionStore {
   Session find(String id);
 
   /**
+   * Takes session {@code id} up on {@code node} at {@code at} — notes that, as {@link #touch} does
+   * — if it was opened by {@code caller} and heard from at or after {@code since}; in one
+   * statement.
+   *
+   * @return the session as it is now, or null when there is no such session of {@code caller} heard
+   *     from since then (nothing is noted)
+   */
+  Session takeUp(String id, String caller, String node, Instant at, Instant since);
+
+  /**
    * Notes that session {@code id} was heard from {@code at} on {@code node}.
    *
    * @return false when the session is not kept any more: it was ended on another node, or forgotten
