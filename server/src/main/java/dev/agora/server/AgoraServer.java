@@ -382,12 +382,23 @@ public final class AgoraServer implements AutoCloseable {
       return;
     }
     String session = request.getHeader(McpServlet.SESSION);
-    if (session != null && !mcp.belongsTo(session, who)) {
+    McpServlet.Claim claim = session == null ? McpServlet.Claim.OWN : mcp.claim(session, who);
+    if (claim == McpServlet.Claim.NONE) {
       // another caller's session is answered like one that does not exist (issue 12)
       refuse(
           response,
           404,
           "no MCP session with this Mcp-Session-Id for this caller",
+          "session",
+          caller);
+      return;
+    }
+    if (claim == McpServlet.Claim.FULL) {
+      refuse(
+          response,
+          503,
+          "this node holds server.max_sessions MCP sessions, all in use; retry (another node may"
+              + " answer)",
           "session",
           caller);
       return;

@@ -1,6 +1,7 @@
 package dev.agora.server;
 
 import dev.agora.core.call.policy.SecurityContext;
+import dev.agora.core.spi.StoreException;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
 import jakarta.servlet.http.HttpServlet;
@@ -11,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -69,16 +71,36 @@ final class McpServlet extends HttpServlet {
     this.shared = shared;
   }
 
+  /** What a request naming a session finds of it: the caller's, none, or no room to hold it. */
+  enum Claim {
+    OWN,
+    NONE,
+    FULL
+  }
+
   /**
    * Whether session {@code id} exists and was opened by {@code who}'s caller — taken up from the
-   * store the nodes share when it was opened on another node.
+   * store the nodes share when it was opened on another node; {@link Claim#FULL} when it could be
+   * taken up but {@code server.max_sessions} are held here, none of which can be let go.
    */
-  boolean belongsTo(String id, SecurityContext who) {
-    Peer p = live(id);
-    if (p == null) {
-      p = adopt(id, who);
+  Claim claim(String id, SecurityContext who) {
+    Peer p = sessions.get(id);
+    if (p != null && !p.caller.identity().equals(who.identity())) {
+      return Claim.NONE; // another caller's: not even kept alive by this request
     }
-    return p != null && p.caller.identity().equals(who.identity());
+    p = live(id);
+    if (p == null) {
+      SharedSessions s = shared;
+      Peer taken = s == null ? null : s.adopt(id, who, maxInFlight);
+      if (taken == null) {
+        return Claim.NONE;
+      }
+      p = hold(id, taken);
+      if (p == null) {
+        return Claim.FULL;
+      }
+    }
+    return p.caller.identity().equals(who.identity()) ? Claim.OWN : Claim.NONE;
   }
 
   /**
@@ -92,32 +114,36 @@ final class McpServlet extends HttpServlet {
       end(p);
       return null;
     }
-    SharedSessions s = shared;
-    if (p != null && s != null && !s.heard(p)) {
-      end(p);
-      return null;
-    }
-    return p;
+    return p == null || stillShared(p) ? p : null;
   }
 
-  /** Session {@code id} of {@code who}, opened on another node, taken up here; or null. */
-  private Peer adopt(String id, SecurityContext who) {
+  /**
+   * Whether session {@code p}, in use, is still kept where the nodes share it (saying that it is in
+   * use, now and then); when it was ended on another node, it ends here too.
+   */
+  private boolean stillShared(Peer p) {
     SharedSessions s = shared;
-    Peer p = s == null ? null : s.adopt(id, who, maxInFlight);
-    if (p == null) {
-      return null;
+    if (s == null || s.heard(p)) {
+      return true;
     }
+    end(p);
+    return false;
+  }
+
+  /**
+   * Holds {@code taken}, session {@code id} taken up from the store; the session held here already
+   * when another request took it up first, or null when there is no room.
+   */
+  private Peer hold(String id, Peer taken) {
+    gateway.join(taken); // before anyone can find it, so that ending it always finds it joined
     synchronized (this) { // two requests of one client taking it up at once: one session
       Peer there = sessions.get(id);
-      if (there != null) {
-        return there;
+      if (there == null && admit(id, taken)) {
+        return taken;
       }
-      if (!admit(id, p)) {
-        return null;
-      }
+      gateway.leave(taken);
+      return there;
     }
-    gateway.join(p);
-    return p;
   }
 
   @Override
@@ -312,12 +338,21 @@ final class McpServlet extends HttpServlet {
 
   /**
    * Opens session {@code id} — the caller's before the client can learn the id — unless {@code
-   * server.max_sessions} are open and none of them has been idle long enough to end.
+   * server.max_sessions} are open and none of them has been idle long enough to end (or, where
+   * sessions are shared, is quiet and kept in the store).
    */
   private synchronized boolean admit(String id, Peer peer) {
     if (sessions.size() >= maxSessions) {
       long now = System.nanoTime();
       sessions.values().stream().filter(p -> p.idle(now, sessionIdle)).toList().forEach(this::end);
+      if (sessions.size() >= maxSessions && shared != null) {
+        // a session the store keeps, with nothing running and no stream, is let go here: its next
+        // request takes it up again (from this node or another)
+        sessions.values().stream()
+            .filter(p -> p.stored && p.quiet())
+            .min(Comparator.comparingLong(Peer::lastSeen))
+            .ifPresent(this::end);
+      }
       if (sessions.size() >= maxSessions) {
         return false;
       }
@@ -388,7 +423,12 @@ final class McpServlet extends HttpServlet {
     res.flushBuffer();
     gateway.caughtUp(peer);
     try {
-      stream(res, queue, () -> sessions.get(peer.sessionId) == peer && peer.notices == notices);
+      // each keep-alive also says to the store that the session is in use
+      stream(
+          res,
+          queue,
+          () ->
+              sessions.get(peer.sessionId) == peer && peer.notices == notices && stillShared(peer));
     } finally {
       if (peer.notices == notices) {
         peer.notices = Channel.NONE;
@@ -480,11 +520,22 @@ final class McpServlet extends HttpServlet {
   protected void doDelete(HttpServletRequest req, HttpServletResponse res) throws IOException {
     Peer peer = session(res, req.getHeader(SESSION));
     if (peer != null) {
-      end(peer);
       SharedSessions s = shared;
-      if (s != null) {
-        s.ended(peer.sessionId);
+      if (s != null) { // ended where every node sees it first: nothing can take it up afterwards
+        try {
+          s.ended(peer.sessionId);
+        } catch (StoreException e) {
+          fail(
+              res,
+              503,
+              Value.NIL,
+              Rpc.SERVER_ERROR,
+              "the session could not be ended on every node (the store failed); it goes on:"
+                  + " retry the DELETE");
+          return;
+        }
       }
+      end(peer);
       res.setStatus(200);
     }
   }
@@ -506,7 +557,7 @@ final class McpServlet extends HttpServlet {
 
   /** Ends a session: forgotten, its event stream closed, what it runs cancelled. */
   private void end(Peer peer) {
-    sessions.remove(peer.sessionId);
+    sessions.remove(peer.sessionId, peer); // not another copy taken up since
     Channel stream = peer.notices;
     peer.notices = Channel.NONE;
     stream.send(END_OF_STREAM);

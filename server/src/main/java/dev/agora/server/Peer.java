@@ -4,6 +4,7 @@ import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.spi.Provider;
 import dev.agora.rtfs.Dict;
 import dev.agora.rtfs.Value;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -44,6 +45,15 @@ final class Peer {
   private final Map<Value, CompletableFuture<Rpc.Response>> asked = new ConcurrentHashMap<>();
   private final AtomicLong nextId = new AtomicLong();
 
+  /**
+   * How the ids of Agora's requests to this client begin: random, so that two nodes holding one
+   * shared session never ask with the same id — an answer that reaches the other node finds no
+   * question there, rather than someone else's.
+   */
+  private final String askPrefix = "agora-" + Long.toHexString(RANDOM.nextLong()) + "-";
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   /** The resources the client subscribed to, by URI; null once it left. */
   private Map<String, Provider.Subscription> watching = new HashMap<>();
 
@@ -78,6 +88,14 @@ final class Peer {
    * SharedSessions}).
    */
   volatile long touchedAt;
+
+  /** Whether the store the nodes share has this session ({@link SharedSessions}). */
+  volatile boolean stored;
+
+  /** The protocol version and capabilities (JSON) kept in the store for this session. */
+  volatile String sharedVersion;
+
+  volatile String sharedCapabilities;
 
   /** When the client was last heard from or answered ({@link System#nanoTime()}). */
   private volatile long lastSeen = System.nanoTime();
@@ -123,7 +141,17 @@ final class Peer {
    * running and no event stream open: a session it has most likely left without ending it.
    */
   boolean idle(long now, Duration idle) {
-    return now - lastSeen > idle.toNanos() && running.isEmpty() && notices == Channel.NONE;
+    return now - lastSeen > idle.toNanos() && quiet();
+  }
+
+  /** Whether nothing of the client's is running and no event stream of its is open. */
+  boolean quiet() {
+    return running.isEmpty() && notices == Channel.NONE;
+  }
+
+  /** When the client was last heard from or answered ({@link System#nanoTime()}). */
+  long lastSeen() {
+    return lastSeen;
   }
 
   /**
@@ -232,7 +260,7 @@ final class Peer {
   record Question(Value id, CompletableFuture<Rpc.Response> answer) {}
 
   Question ask() {
-    Value id = Value.of("agora-" + nextId.incrementAndGet());
+    Value id = Value.of(askPrefix + nextId.incrementAndGet());
     CompletableFuture<Rpc.Response> answer = new CompletableFuture<>();
     asked.put(id, answer);
     answer.whenComplete((r, e) -> asked.remove(id));

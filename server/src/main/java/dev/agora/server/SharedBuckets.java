@@ -77,6 +77,7 @@ final class SharedBuckets {
     AtomicLong owed = kind.equals("caller") ? unchargedBytes.get(who) : null;
     long bytes = owed == null ? 0 : owed.getAndSet(0);
     long now = millis.getAsLong();
+    store.forget(now); // buckets full again a while ago go (at most once a minute, by the store)
     Taken[] taken = new Taken[1];
     store.update(
         List.of(new QuotaStore.Key("rate:" + kind, who)),

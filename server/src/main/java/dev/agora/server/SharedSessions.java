@@ -1,14 +1,17 @@
 package dev.agora.server;
 
+import dev.agora.chain.Hashes;
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.json.Json;
 import dev.agora.core.json.JsonException;
 import dev.agora.core.spi.SessionStore;
 import dev.agora.core.spi.StoreException;
 import dev.agora.rtfs.Dict;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -21,12 +24,20 @@ import java.util.function.Consumer;
  * elsewhere, goes on without noticing. What ran on the other node (requests in flight, its event
  * stream, resource subscriptions) is not taken up: the client sees those end.
  *
- * <p>A session in use says so to the store at most every {@link #touchEvery}; the same statement
- * tells this node when the session was ended on another (its DELETE). Sessions silent for {@code
- * server.session_idle} are forgotten. When the store fails, sessions go on as this node's own and
+ * <p>The store keeps the SHA-256 of each session id, never the id: whoever reads the database
+ * cannot use a session. A session in use (a request, or its event stream open) says so to the store
+ * at most every {@link #touchEvery}; the same statement tells this node when the session was ended
+ * on another (its DELETE). Sessions silent for {@code server.session_idle} are forgotten. When the
+ * store fails, sessions go on as this node's own — kept in the store once it answers again — and
  * the failure is logged once.
  */
 final class SharedSessions {
+
+  /** What of a client's declared capabilities is kept: what Agora asks of it. */
+  static final List<String> KEPT = List.of("sampling", "elicitation", "roots");
+
+  /** The most of a client's capabilities kept, as JSON; more is kept as their names only. */
+  static final int MAX_CAPABILITIES = 16 * 1024;
 
   private final SessionStore store;
   private final String node;
@@ -56,40 +67,80 @@ final class SharedSessions {
     return touchEvery;
   }
 
+  /** How a session id is kept: its SHA-256, in hex. */
+  static String key(String sessionId) {
+    return Hashes.hex(Hashes.sha256(sessionId.getBytes(StandardCharsets.UTF_8)));
+  }
+
   /**
-   * Keeps session {@code peer}, opened by {@code initialize} with {@code version} and what the
-   * client declared; forgets, at most once a minute, the sessions silent for too long.
+   * Keeps session {@code peer}, whose {@code initialize} agreed on {@code version} and whose client
+   * declared {@code capabilities}; forgets, at most once a minute, the sessions silent for too
+   * long. When the store fails, the session is this node's until it answers again ({@link #heard}).
    */
   void opened(Peer peer, String version, Dict capabilities) {
     Instant now = clock.instant();
     peer.touchedAt = now.toEpochMilli();
-    quietly(
-        () -> {
-          store.open(
-              new SessionStore.Session(
-                  peer.sessionId,
-                  peer.caller.identity(),
-                  version,
-                  Json.write(capabilities),
-                  node,
-                  now));
-          long last = forgotten.get();
-          if (now.toEpochMilli() - last >= 60_000
-              && forgotten.compareAndSet(last, now.toEpochMilli())) {
-            store.forget(now.minus(idle));
-          }
-        });
+    peer.sharedVersion = version;
+    peer.sharedCapabilities = kept(capabilities);
+    store(peer, now);
+    long last =
+        forgotten.getAndUpdate(l -> now.toEpochMilli() - l >= 60_000 ? now.toEpochMilli() : l);
+    if (now.toEpochMilli() - last >= 60_000) {
+      try {
+        store.forget(now.minus(idle).minusMillis(touchEvery));
+      } catch (StoreException e) {
+        // tried again at a later initialize: the rows left only take room
+      }
+    }
+  }
+
+  /** Writes {@code peer}'s row; true once the store has it. */
+  private boolean store(Peer peer, Instant now) {
+    try {
+      store.open(
+          new SessionStore.Session(
+              key(peer.sessionId),
+              peer.caller.identity(),
+              peer.sharedVersion,
+              peer.sharedCapabilities,
+              node,
+              now));
+      peer.stored = true;
+      recovered();
+      return true;
+    } catch (StoreException e) {
+      failed(e);
+      return false;
+    }
+  }
+
+  /**
+   * What of {@code declared} is kept: the capabilities Agora asks of a client ({@link #KEPT}), as
+   * JSON; when that is over {@link #MAX_CAPABILITIES}, their names only.
+   */
+  static String kept(Dict declared) {
+    Dict.Builder kept = Dict.builder();
+    Dict.Builder names = Dict.builder();
+    for (String name : KEPT) {
+      if (Rpc.field(declared, name) instanceof Dict d) {
+        kept.put(Json.key(name), d);
+        names.put(Json.key(name), Dict.EMPTY);
+      }
+    }
+    String json = Json.write(kept.build());
+    return json.length() <= MAX_CAPABILITIES ? json : Json.write(names.build());
   }
 
   /**
    * Session {@code id} taken up for {@code who} from the store, or null when the store has no such
-   * session, it is another caller's, or it has been silent for {@code server.session_idle}.
+   * session, it is another caller's, or it has been silent for {@code server.session_idle} (and the
+   * time it may have gone unsaid, {@link #touchEvery}).
    */
   Peer adopt(String id, SecurityContext who, int maxInFlight) {
     Instant now = clock.instant();
     SessionStore.Session s;
     try {
-      s = store.takeUp(id, who.identity(), node, now, now.minus(idle));
+      s = store.takeUp(key(id), who.identity(), node, now, now.minus(idle).minusMillis(touchEvery));
       recovered();
     } catch (StoreException e) {
       failed(e);
@@ -101,7 +152,10 @@ final class SharedSessions {
     Peer p = new Peer(who, id, maxInFlight);
     p.protocolVersion = s.protocolVersion();
     p.capabilities = capabilities(s.capabilities());
+    p.sharedVersion = s.protocolVersion();
+    p.sharedCapabilities = s.capabilities();
     p.touchedAt = now.toEpochMilli(); // taking it up said so
+    p.stored = true;
     return p;
   }
 
@@ -115,7 +169,9 @@ final class SharedSessions {
   }
 
   /**
-   * Session {@code peer} was heard from: said to the store when it was not for {@link #touchEvery}.
+   * Session {@code peer} is in use: said to the store when it was not for {@link #touchEvery} — or,
+   * for one the store does not have yet (opened while it failed, or before this node shared its
+   * sessions), written there.
    *
    * @return false when the store no longer keeps it — ended on another node, or forgotten — and
    *     this node ends it too; true otherwise, also when the store could not say
@@ -127,8 +183,16 @@ final class SharedSessions {
       return true;
     }
     peer.touchedAt = now;
+    if (!peer.stored) {
+      if (peer.sharedVersion == null) { // opened before sharing: what it agreed, as it stands
+        peer.sharedVersion = peer.protocolVersion == null ? "" : peer.protocolVersion;
+        peer.sharedCapabilities = kept(peer.capabilities);
+      }
+      store(peer, Instant.ofEpochMilli(now));
+      return true;
+    }
     try {
-      boolean kept = store.touch(peer.sessionId, node, Instant.ofEpochMilli(now));
+      boolean kept = store.touch(key(peer.sessionId), node, Instant.ofEpochMilli(now));
       recovered();
       return kept;
     } catch (StoreException e) {
@@ -137,17 +201,19 @@ final class SharedSessions {
     }
   }
 
-  /** Session {@code id} was ended by its client: ended on every node. */
+  /**
+   * Session {@code id} was ended by its client: ended on every node.
+   *
+   * @throws StoreException when the store could not end it (the session goes on: its client is told
+   *     to try again)
+   */
   void ended(String id) {
-    quietly(() -> store.end(id));
-  }
-
-  private void quietly(Runnable r) {
     try {
-      r.run();
+      store.end(key(id));
       recovered();
     } catch (StoreException e) {
       failed(e);
+      throw e;
     }
   }
 

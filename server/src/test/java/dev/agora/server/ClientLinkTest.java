@@ -137,9 +137,12 @@ class ClientLinkTest {
       s.send(call(12, "t.ask", ""));
       String question = s.fromServer.readLine();
       assertThat(question)
-          .contains("\"method\":\"elicitation/create\"", "\"id\":\"agora-1\"", "Which region?");
+          .contains("\"method\":\"elicitation/create\"", "Which region?")
+          .containsPattern("\"id\":\"agora-[0-9a-f]+-1\"");
       s.send(
-          "{\"jsonrpc\":\"2.0\",\"id\":\"agora-1\",\"result\":{\"action\":\"accept\","
+          "{\"jsonrpc\":\"2.0\",\"id\":\""
+              + askedId(question)
+              + "\",\"result\":{\"action\":\"accept\","
               + "\"content\":{\"region\":\"eu\"}}}");
       assertThat(s.fromServer.readLine())
           .contains("\"id\":12")
@@ -210,11 +213,13 @@ class ClientLinkTest {
               HttpResponse.BodyHandlers.ofLines());
       Iterator<String> lines = asking.body().iterator();
       String question = next(lines);
-      assertThat(question).contains("\"method\":\"elicitation/create\"", "\"id\":\"agora-1\"");
+      assertThat(question).contains("\"method\":\"elicitation/create\"");
       assertThat(
               client
                   .post(
-                      "{\"jsonrpc\":\"2.0\",\"id\":\"agora-1\",\"result\":{\"action\":\"decline\"}}",
+                      "{\"jsonrpc\":\"2.0\",\"id\":\""
+                          + askedId(question)
+                          + "\",\"result\":{\"action\":\"decline\"}}",
                       session)
                   .statusCode())
           .isEqualTo(202);
@@ -236,6 +241,14 @@ class ClientLinkTest {
   }
 
   /** The next event's data. */
+  /** The id of the question Agora asked in {@code line}. */
+  private static String askedId(String line) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\"id\":\"(agora-[^\"]+)\"").matcher(line);
+    assertThat(m.find()).as(line).isTrue();
+    return m.group(1);
+  }
+
   private static String next(Iterator<String> lines) {
     List<String> seen = new ArrayList<>();
     while (lines.hasNext()) {

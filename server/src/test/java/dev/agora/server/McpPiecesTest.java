@@ -129,11 +129,11 @@ class McpPiecesTest {
             .start(
                 () -> {
                   channel.sends.acquireUninterruptibly(2); // the refused one, then this question
+                  Value asked = Rpc.field(channel.sent.getLast(), "id");
+                  assertThat(((Value.Str) asked).value()).matches("agora-[0-9a-f]+-2");
                   peer.answered(
                       new Rpc.Response(
-                          Value.of("agora-2"),
-                          null,
-                          Rpc.obj("code", -1, "message", "no model here")));
+                          asked, null, Rpc.obj("code", -1, "message", "no model here")));
                 });
     assertThat(refusal(link, "sampling/createMessage"))
         .endsWith("the client refused sampling/createMessage: no model here");

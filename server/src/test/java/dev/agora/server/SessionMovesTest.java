@@ -7,9 +7,16 @@ import dev.agora.core.AgoraNode;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.config.ConfigLoader;
 import dev.agora.core.testing.Await;
+import dev.agora.store.JdbcStore;
+import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -149,16 +156,81 @@ class SessionMovesTest {
     }
   }
 
+  /** Opens {@code session}'s event stream on {@code r}: answered once the stream is held. */
+  private static HttpResponse<InputStream> listen(Running r, String session) throws Exception {
+    HttpResponse<InputStream> stream =
+        McpHttp.HTTP.send(
+            alice(r).request(session).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(stream.statusCode()).isEqualTo(200);
+    return stream;
+  }
+
   @Test
-  void aNodeWithMaxSessionsOpenTakesNoneUp() throws Exception {
+  void aNodeWithMaxSessionsHeldLetsAQuietOneGoAndRefusesWhenNoneIs() throws Exception {
     try (Running one = start("");
         Running two = start("", "  max_sessions: 1")) {
       String mine = alice(two).initialise();
       String session = alice(one).initialise();
-      HttpResponse<String> full = alice(two).post(ECHO, session);
-      assertThat(full.statusCode()).isEqualTo(404);
-      answered(alice(two).post(ECHO, mine));
-      answered(alice(one).post(ECHO, session));
+      answered(alice(two).post(ECHO, session)); // mine, quiet and in the store, was let go
+      answered(alice(two).post(ECHO, mine)); // … and is taken up again, letting the other go
+      HttpResponse<InputStream> stream = listen(two, mine); // mine is not quiet now
+      try (InputStream in = stream.body()) {
+        HttpResponse<String> full = alice(two).post(ECHO, session);
+        assertThat(full.statusCode()).as("the session lives: not 404").isEqualTo(503);
+        assertThat(full.body()).contains("server.max_sessions");
+        answered(alice(one).post(ECHO, session));
+      }
+    }
+  }
+
+  @Test
+  void aDeleteTheStoreCannotKeepIsRefusedAndTheSessionGoesOn() throws Exception {
+    try (Running one = start("")) {
+      String session = alice(one).initialise();
+      JdbcStore store = (JdbcStore) one.node().store();
+      try (Connection c = store.connection();
+          Statement st = c.createStatement()) {
+        st.execute("ALTER TABLE mcp_sessions RENAME TO away");
+        HttpResponse<String> refused = McpHttp.send(alice(one).request(session).DELETE());
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.body()).contains("retry the DELETE");
+        answered(alice(one).post(ECHO, session));
+        st.execute("ALTER TABLE away RENAME TO mcp_sessions");
+      }
+      assertThat(McpHttp.send(alice(one).request(session).DELETE()).statusCode()).isEqualTo(200);
+      assertThat(alice(one).post(ECHO, session).statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void aSessionListeningWithoutRequestsIsKeptAliveByItsStream() throws Exception {
+    String fast = "  session_idle: 3s\n  keep_alive: 200ms"; // said every second, by the stream
+    try (Running one = start("", fast);
+        Running two = start("", fast)) {
+      String session = alice(one).initialise();
+      long opened = System.currentTimeMillis();
+      HttpResponse<InputStream> stream = listen(one, session);
+      try (InputStream in = stream.body()) {
+        JdbcStore store = (JdbcStore) one.node().store();
+        Await.until(
+            "the stream says the session is in use past session_idle",
+            Duration.ofSeconds(30),
+            () -> seen(store, session) > opened + 3_500);
+        answered(alice(two).post(ECHO, session));
+      }
+    }
+  }
+
+  /** When the store last heard of {@code session} (epoch millis), or 0. */
+  private static long seen(JdbcStore store, String session) {
+    try (Connection c = store.connection();
+        PreparedStatement s = c.prepareStatement("SELECT seen_at FROM mcp_sessions WHERE id = ?")) {
+      s.setString(1, SharedSessions.key(session));
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? r.getLong(1) : 0;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -1,12 +1,14 @@
 package dev.agora.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agora.core.TestClock;
 import dev.agora.core.call.policy.SecurityContext;
 import dev.agora.core.spi.SessionStore;
 import dev.agora.core.spi.StoreException;
 import dev.agora.rtfs.Dict;
+import dev.agora.rtfs.Value;
 import dev.agora.store.SqliteStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,6 +54,11 @@ class SharedSessionsTest {
   private static final Dict SAMPLING =
       Dict.builder().put("sampling", Dict.EMPTY).put("roots", Dict.EMPTY).build();
 
+  /** The row of session {@code id}: the store knows it by its hash only. */
+  private SessionStore.Session row(String id) {
+    return db.sessions().find(SharedSessions.key(id));
+  }
+
   private Peer opened(SharedSessions on, String id) {
     Peer p = new Peer(ALICE, id, 8);
     on.opened(p, "2025-06-18", SAMPLING);
@@ -63,7 +70,8 @@ class SharedSessionsTest {
     SharedSessions one = node("node-1", db.sessions());
     SharedSessions two = node("node-2", db.sessions());
     opened(one, "s-1");
-    assertThat(db.sessions().find("s-1").node()).isEqualTo("node-1");
+    assertThat(row("s-1").node()).isEqualTo("node-1");
+    assertThat(db.sessions().find("s-1")).as("never the id itself: it is the credential").isNull();
 
     Peer there = two.adopt("s-1", ALICE, 8);
     assertThat(there.sessionId).isEqualTo("s-1");
@@ -78,7 +86,7 @@ class SharedSessionsTest {
         .isNull();
     assertThat(two.adopt("no-such", ALICE, 8)).isNull();
 
-    assertThat(db.sessions().find("s-1").node()).as("taking it up said so").isEqualTo("node-2");
+    assertThat(row("s-1").node()).as("taking it up said so").isEqualTo("node-2");
     assertThat(two.heard(there)).isTrue();
   }
 
@@ -95,14 +103,16 @@ class SharedSessionsTest {
     Instant opened = clock.instant();
     clock.advance(Duration.ofSeconds(59));
     assertThat(one.heard(p)).isTrue();
-    assertThat(db.sessions().find("s-1").seen()).as("not said within a minute").isEqualTo(opened);
+    assertThat(row("s-1").seen()).as("not said within a minute").isEqualTo(opened);
     clock.advance(Duration.ofSeconds(1));
     assertThat(one.heard(p)).isTrue();
-    assertThat(db.sessions().find("s-1").seen()).isEqualTo(clock.instant());
+    assertThat(row("s-1").seen()).isEqualTo(clock.instant());
 
-    clock.advance(IDLE.plusMillis(1));
-    assertThat(node("node-2", db.sessions()).adopt("s-1", ALICE, 8))
-        .as("silent for session_idle: its client starts a new one")
+    clock.advance(IDLE.plusMinutes(1)); // it may have gone unsaid for up to a minute
+    assertThat(node("node-2", db.sessions()).adopt("s-1", ALICE, 8)).isNotNull();
+    clock.advance(IDLE.plusMinutes(1).plusMillis(1)); // since node 2 took it up, nothing said
+    assertThat(node("node-3", db.sessions()).adopt("s-1", ALICE, 8))
+        .as("silent for session_idle and a minute: its client starts a new one")
         .isNull();
   }
 
@@ -114,7 +124,7 @@ class SharedSessionsTest {
     Peer there = two.adopt("s-1", ALICE, 8);
     assertThat(two.heard(there)).isTrue();
     two.ended("s-1");
-    assertThat(db.sessions().find("s-1")).isNull();
+    assertThat(row("s-1")).isNull();
     assertThat(one.heard(here)).as("within the minute: not asked yet").isTrue();
     clock.advance(Duration.ofMinutes(1));
     assertThat(one.heard(here)).as("asked: ended").isFalse();
@@ -124,20 +134,46 @@ class SharedSessionsTest {
   void silentSessionsAreForgottenWhenAnotherOpensAtMostOnceAMinute() {
     SharedSessions one = node("node-1", db.sessions());
     opened(one, "old");
-    clock.advance(IDLE.plusSeconds(1));
+    clock.advance(IDLE.plusSeconds(61));
     opened(one, "new");
-    assertThat(db.sessions().find("old")).isNull();
-    assertThat(db.sessions().find("new")).isNotNull();
+    assertThat(row("old")).isNull();
+    assertThat(row("new")).isNotNull();
 
     Instant longAgo = clock.instant().minus(IDLE.multipliedBy(2));
-    db.sessions().open(new SessionStore.Session("stale", "bob", "2025-11-25", "{}", "n", longAgo));
+    db.sessions()
+        .open(
+            new SessionStore.Session(
+                SharedSessions.key("stale"), "bob", "2025-11-25", "{}", "n", longAgo));
     clock.advance(Duration.ofSeconds(59));
     opened(one, "within-the-minute");
-    assertThat(db.sessions().find("stale")).as("forgotten less than a minute ago").isNotNull();
+    assertThat(row("stale")).as("forgotten less than a minute ago").isNotNull();
     clock.advance(Duration.ofSeconds(1));
     opened(one, "a-minute-later");
-    assertThat(db.sessions().find("stale")).isNull();
-    assertThat(db.sessions().find("new")).isNotNull();
+    assertThat(row("stale")).isNull();
+    assertThat(row("new")).isNotNull();
+  }
+
+  @Test
+  void onlyWhatAgoraAsksOfAClientIsKeptOfItsCapabilitiesAndNotTooMuchOfThat() {
+    Dict declared =
+        Dict.builder()
+            .put("sampling", Dict.builder().put("tools", Dict.EMPTY).build())
+            .put("elicitation", Dict.EMPTY)
+            .put("experimental", Dict.builder().put("x", Value.of("y".repeat(100))).build())
+            .build();
+    assertThat(SharedSessions.kept(declared))
+        .isEqualTo("{\"sampling\":{\"tools\":{}},\"elicitation\":{}}");
+    Dict huge =
+        Dict.builder()
+            .put(
+                "roots",
+                Dict.builder()
+                    .put("x", Value.of("y".repeat(SharedSessions.MAX_CAPABILITIES)))
+                    .build())
+            .build();
+    assertThat(SharedSessions.kept(huge))
+        .as("too much: the names only")
+        .isEqualTo("{\"roots\":{}}");
   }
 
   @Test
@@ -201,16 +237,19 @@ class SharedSessionsTest {
   }
 
   @Test
-  void aStoreThatFailsLeavesEachNodeItsOwnSessionsSaidOnceAndAgainWhenItIsBack() {
+  void aStoreThatFailsLeavesEachNodeItsOwnSessionsSaidOnceAndSharesThemWhenItIsBack() {
     Failing store = new Failing(db.sessions());
     SharedSessions one = node("node-1", store);
     Peer kept = opened(one, "kept");
     store.broken = true;
-    Peer lost = opened(one, "not-kept"); // served by this node alone
+    Peer lost = opened(one, "not-kept-yet"); // served by this node alone, for now
+    assertThat(lost.stored).isFalse();
     clock.advance(Duration.ofMinutes(1));
     assertThat(one.heard(kept)).as("the store cannot say: it goes on").isTrue();
     assertThat(one.adopt("kept", ALICE, 8)).isNull();
-    one.ended("kept");
+    assertThatThrownBy(() -> one.ended("kept"))
+        .as("an end not kept is not an end: the client is told to retry")
+        .isInstanceOf(StoreException.class);
     assertThat(log)
         .singleElement()
         .asString()
@@ -219,11 +258,29 @@ class SharedSessionsTest {
         .endsWith("this node goes on answering those it holds");
 
     store.broken = false;
-    assertThat(one.adopt("kept", ALICE, 8)).as("its end was not kept").isNotNull();
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(one.heard(lost)).as("written to the store at its next word").isTrue();
+    assertThat(lost.stored).isTrue();
     assertThat(log)
         .hasSize(2)
         .last()
         .isEqualTo("agora: MCP sessions shared with the other nodes again");
-    assertThat(one.adopt(lost.sessionId, ALICE, 8)).isNull();
+    Peer there = node("node-2", store).adopt(lost.sessionId, ALICE, 8);
+    assertThat(there.declared("sampling")).as("with what it declared").isTrue();
+    one.ended("kept");
+    assertThat(row("kept")).isNull();
+  }
+
+  @Test
+  void aSessionOpenedBeforeSharingIsWrittenAtItsNextWord() {
+    SharedSessions one = node("node-1", db.sessions());
+    Peer before = new Peer(ALICE, "before", 8); // opened before share(): no row, nothing said
+    before.protocolVersion = "2025-11-25";
+    before.capabilities = SAMPLING;
+    assertThat(one.heard(before)).isTrue();
+    assertThat(row("before").protocolVersion()).isEqualTo("2025-11-25");
+    Peer unanswered = new Peer(ALICE, "unanswered", 8); // its initialize not answered yet
+    assertThat(one.heard(unanswered)).isTrue();
+    assertThat(row("unanswered").protocolVersion()).isEmpty();
   }
 }

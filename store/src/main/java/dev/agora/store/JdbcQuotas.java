@@ -100,10 +100,12 @@ final class JdbcQuotas implements QuotaStore {
   }
 
   /**
-   * Deletes the counters whose window ended at or before {@code now}, unless that was done less
-   * than a minute ago (by this node). A counter being charged meanwhile is locked and renewed by
-   * its charge, so the delete passes it over; a delete that fails is tried again a minute later,
-   * since the counters it left only take room.
+   * Deletes the counters whose window ended a minute or more before {@code now} — the margin covers
+   * a node whose clock is ahead of another's, or a charge that read its time before waiting for a
+   * lock — unless that was done less than a minute ago (by this node). On PostgreSQL the delete
+   * takes only rows no charge holds ({@code FOR UPDATE SKIP LOCKED}): a charge locks its rows in
+   * key order, the delete in no particular order, and the two must never wait for each other. A
+   * delete that fails is tried again a minute later: the counters it left only take room.
    */
   @Override
   public void forget(long now) {
@@ -112,11 +114,15 @@ final class JdbcQuotas implements QuotaStore {
     if (now - last < FORGET_EVERY) {
       return;
     }
+    String ended =
+        forUpdate.isEmpty()
+            ? "DELETE FROM quota_counters WHERE window_end <= ?"
+            : "DELETE FROM quota_counters WHERE (rule, scope) IN (SELECT rule, scope FROM"
+                + " quota_counters WHERE window_end <= ?"
+                + forUpdate
+                + " SKIP LOCKED)";
     try {
-      db.update(
-          "forget the quota counters whose window has ended",
-          "DELETE FROM quota_counters WHERE window_end <= ?",
-          now);
+      db.update("forget the quota counters whose window has ended", ended, now - FORGET_EVERY);
     } catch (StoreException e) {
       // kept until the next try: an old counter starts afresh when charged anyway
     }

@@ -6,7 +6,10 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 
-/** The {@code mcp_sessions} table (migration V8): the MCP sessions every node can answer. */
+/**
+ * The {@code mcp_sessions} table (migration V8): the MCP sessions every node can answer. Its ids
+ * are what the server gives it (the SHA-256 of each session id); no message here names one.
+ */
 final class JdbcSessions implements SessionStore {
 
   private final JdbcStore db;
@@ -18,7 +21,7 @@ final class JdbcSessions implements SessionStore {
   @Override
   public void open(Session s) {
     db.update(
-        "keep MCP session " + s.id(),
+        "keep an MCP session",
         "INSERT INTO mcp_sessions (id, caller, protocol_version, capabilities, node, seen_at)"
             + " VALUES (?, ?, ?, ?, ?, ?)",
         s.id(),
@@ -33,7 +36,7 @@ final class JdbcSessions implements SessionStore {
   public Session find(String id) {
     List<Session> found =
         db.select(
-            "read MCP session " + id,
+            "read an MCP session",
             "SELECT id, caller, protocol_version, capabilities, node, seen_at FROM mcp_sessions"
                 + " WHERE id = ?",
             JdbcSessions::read,
@@ -45,7 +48,7 @@ final class JdbcSessions implements SessionStore {
   public Session takeUp(String id, String caller, String node, Instant at, Instant since) {
     List<Session> taken =
         db.select(
-            "take up MCP session " + id,
+            "take an MCP session up",
             "UPDATE mcp_sessions SET node = ?, seen_at = ? WHERE id = ? AND caller = ?"
                 + " AND seen_at >= ?"
                 + " RETURNING id, caller, protocol_version, capabilities, node, seen_at",
@@ -61,7 +64,7 @@ final class JdbcSessions implements SessionStore {
   @Override
   public boolean touch(String id, String node, Instant at) {
     return db.update(
-            "note that MCP session " + id + " was heard from",
+            "note that an MCP session was heard from",
             "UPDATE mcp_sessions SET node = ?, seen_at = ? WHERE id = ?",
             node,
             at.toEpochMilli(),
@@ -71,7 +74,7 @@ final class JdbcSessions implements SessionStore {
 
   @Override
   public void end(String id) {
-    db.update("end MCP session " + id, "DELETE FROM mcp_sessions WHERE id = ?", id);
+    db.update("end an MCP session", "DELETE FROM mcp_sessions WHERE id = ?", id);
   }
 
   @Override

@@ -30,7 +30,7 @@ class SessionTableTest {
     assertThatThrownBy(() -> two.open(s))
         .as("an id is opened once")
         .isInstanceOf(StoreException.class)
-        .hasMessageContaining("keep MCP session s-1");
+        .hasMessageContaining("could not keep an MCP session");
     assertThat(two.touch("s-1", "node-2", T.plusSeconds(30))).isTrue();
     assertThat(one.find("s-1").node()).isEqualTo("node-2");
     assertThat(one.find("s-1").seen()).isEqualTo(T.plusSeconds(30));
