@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,24 +20,37 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description =
-        "Agora: a governed capability marketplace for AI agents, with the RTFS plan language.",
-    subcommands = {
-      RunCommand.class,
-      CapsCommand.class,
-      ChainCommand.class,
-      TrustCommand.class,
-      DoctorCommand.class,
-      ApprovalsCommand.class,
-      VerifyCommand.class,
-      ServeCommand.class,
-      NodesCommand.class,
-      McpCommand.class,
-      EvalCommand.class,
-      ReplCommand.class,
-      CompletionCommand.class,
-      HelpCommand.class
-    })
+        "Agora: a governed capability marketplace for AI agents, with the RTFS plan language.")
 public final class Main implements Runnable {
+
+  /** Every command, in the order help lists them. */
+  static final List<Class<?>> COMMANDS =
+      List.of(
+          RunCommand.class,
+          CapsCommand.class,
+          ChainCommand.class,
+          TrustCommand.class,
+          DoctorCommand.class,
+          ApprovalsCommand.class,
+          VerifyCommand.class,
+          ServeCommand.class,
+          NodesCommand.class,
+          McpCommand.class,
+          EvalCommand.class,
+          ReplCommand.class,
+          CompletionCommand.class,
+          HelpCommand.class);
+
+  /** The commands that need no other to run, by name: all but help and completion. */
+  private static final Map<String, Class<?>> ALONE = new HashMap<>();
+
+  static {
+    for (Class<?> c : COMMANDS) {
+      if (c != HelpCommand.class && c != CompletionCommand.class) {
+        ALONE.put(c.getAnnotation(Command.class).name(), c);
+      }
+    }
+  }
 
   /** The process's streams, given to every command (tests pass their own). */
   record Io(InputStream in, PrintStream out, PrintStream err) {}
@@ -59,6 +74,15 @@ public final class Main implements Runnable {
   /** Runs one command line and returns its exit code. */
   static int run(String[] args, Io io) {
     CommandLine cli = new CommandLine(new Main(io), new Factory(io));
+    // picocli builds the model of each command it is given, by reflection (~0.3 s for them all):
+    // a command line naming one is given that one alone; help, completion, no command or a
+    // mistake get them all, to list them or to suggest the nearest
+    Class<?> named = args.length > 0 ? ALONE.get(args[0]) : null;
+    for (Class<?> c : COMMANDS) {
+      if (named == null || c == named) {
+        cli.addSubcommand(c);
+      }
+    }
     cli.setOut(new PrintWriter(io.out(), true));
     cli.setErr(new PrintWriter(io.err(), true));
     cli.setParameterExceptionHandler(
