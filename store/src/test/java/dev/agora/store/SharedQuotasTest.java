@@ -86,7 +86,8 @@ class SharedQuotasTest {
   private static void endedWindowsAreForgottenAtMostOnceAMinute(QuotaStore q) {
     long m = JdbcQuotas.FORGET_EVERY;
     q.update(
-        List.of(A, B), before -> List.of(new Counter(0, 100, 1, 0), new Counter(0, 100 + 2 * m, 2, 0)));
+        List.of(A, B),
+        before -> List.of(new Counter(0, 100, 1, 0), new Counter(0, 100 + 2 * m, 2, 0)));
     q.forget(100 + m - 1);
     assertThat(q.read(List.of(A)))
         .as("ended less than a minute ago: kept, for a node whose clock is behind")
