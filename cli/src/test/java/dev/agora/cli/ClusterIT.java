@@ -113,6 +113,8 @@ class ClusterIT {
               maxconn 2048
             defaults
               mode http
+              log stdout format raw local0
+              option httplog
               timeout connect 1s
               timeout client 60s
               timeout server 60s
@@ -151,6 +153,24 @@ class ClusterIT {
             return false;
           }
         });
+  }
+
+  /**
+   * The nodes (HAProxy's server names) that answered the requests HAProxy logged whose request line
+   * starts with {@code request} (its log has one line per request: {@code option httplog}).
+   */
+  private Set<String> servedBy(String request) throws IOException {
+    Set<String> servers = new HashSet<>();
+    java.util.regex.Pattern line =
+        java.util.regex.Pattern.compile(
+            " agora/(n\\d) .*\"" + java.util.regex.Pattern.quote(request));
+    for (String l : Files.readAllLines(dir.resolve("haproxy.out"))) {
+      java.util.regex.Matcher m = line.matcher(l);
+      if (m.find()) {
+        servers.add(m.group(1));
+      }
+    }
+    return servers;
   }
 
   /** A line the TypeScript client prints, as JSON; waits for it at most {@link #WAIT}. */
@@ -385,6 +405,9 @@ class ClusterIT {
     Dict before = line(tsOut);
     String tsSession = ((Value.Str) before.get("session")).value();
     assertThat(texts(before)).containsExactly("1000", "1001", "1002", "1003", "1004", "1005");
+    assertThat(servedBy("POST /mcp"))
+        .as("the session's requests went to every node (HAProxy's log)")
+        .containsExactlyInAnyOrder("n1", "n2", "n3");
 
     // remote-rtfs from node 1 fans out over nodes 2 and 3
     Await.until("node 1 sees two peers", WAIT, () -> peersUp(one) == 2);
