@@ -310,7 +310,8 @@ class ArchitectureTest {
           "dev.agora.core.spi.SourceFactory",
           "dev.agora.core.spi.StoreProvider",
           "dev.agora.core.spi.ConfigSection",
-          "dev.agora.core.spi.IsolationRuntime"
+          "dev.agora.core.spi.IsolationRuntime",
+          "ch.qos.logback.classic.spi.Configurator"
         }) {
       for (URL u :
           Collections.list(
