@@ -30,7 +30,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The peer side of the remote-rtfs provider (issue 18), at {@code /cluster/v1/rtfs}: runs a {@code
@@ -62,7 +61,7 @@ final class ClusterServlet extends HttpServlet {
   private final transient Clock clock;
   private transient volatile Cluster cluster;
   private final transient Map<String, Instant> taken = new ConcurrentHashMap<>();
-  private final AtomicLong lastPrune = new AtomicLong();
+  private final Throttle pruning = new Throttle(1_000);
   private final transient Semaphore admitted = new Semaphore(MAX_AT_ONCE);
   private final transient Object idle = new Object();
   private int running; // guarded by idle
@@ -308,8 +307,7 @@ final class ClusterServlet extends HttpServlet {
    * could not be taken again anyway).
    */
   private void forget(Instant now) {
-    long last = lastPrune.get();
-    if (now.toEpochMilli() - last >= 1_000 && lastPrune.compareAndSet(last, now.toEpochMilli())) {
+    if (pruning.due(now.toEpochMilli())) {
       Instant before = now.minus(RemoteRtfs.SKEW.multipliedBy(2));
       taken.values().removeIf(at -> at.isBefore(before));
     }

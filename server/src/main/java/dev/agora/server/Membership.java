@@ -11,7 +11,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
@@ -37,7 +36,7 @@ final class Membership implements AutoCloseable, Cluster {
   private final AtomicBoolean beatFailing = new AtomicBoolean();
   private final AtomicBoolean followFailing = new AtomicBoolean();
   private volatile List<NodeStore.Node> listed = List.of();
-  private final AtomicLong lastRead = new AtomicLong(Long.MIN_VALUE / 2);
+  private final Throttle rereading = new Throttle(1_000);
 
   private Membership(
       NodeStore nodes,
@@ -122,9 +121,7 @@ final class Membership implements AutoCloseable, Cluster {
     if (n != null) {
       return n;
     }
-    long now = clock.millis();
-    long last = lastRead.get();
-    if (now - last < 1_000 || !lastRead.compareAndSet(last, now)) {
+    if (!rereading.due(clock.millis())) {
       return null;
     }
     List<NodeStore.Node> all = nodes.all();

@@ -92,11 +92,6 @@ final class Peer {
   /** Whether the store the nodes share has this session ({@link SharedSessions}). */
   volatile boolean stored;
 
-  /** The protocol version and capabilities (JSON) kept in the store for this session. */
-  volatile String sharedVersion;
-
-  volatile String sharedCapabilities;
-
   /** When the client was last heard from or answered ({@link System#nanoTime()}). */
   private volatile long lastSeen = System.nanoTime();
 

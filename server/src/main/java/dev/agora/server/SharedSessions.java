@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -46,7 +45,7 @@ final class SharedSessions {
   private final long touchEvery;
   private final Consumer<String> log;
   private final AtomicBoolean failing = new AtomicBoolean();
-  private final AtomicLong forgotten = new AtomicLong(Long.MIN_VALUE / 2);
+  private final Throttle forgetting = new Throttle(60_000);
 
   /**
    * @param idle {@code server.session_idle}: a session silent that long is not taken up, and is
@@ -80,12 +79,8 @@ final class SharedSessions {
   void opened(Peer peer, String version, Dict capabilities) {
     Instant now = clock.instant();
     peer.touchedAt = now.toEpochMilli();
-    peer.sharedVersion = version;
-    peer.sharedCapabilities = kept(capabilities);
-    store(peer, now);
-    long last =
-        forgotten.getAndUpdate(l -> now.toEpochMilli() - l >= 60_000 ? now.toEpochMilli() : l);
-    if (now.toEpochMilli() - last >= 60_000) {
+    store(peer, version, capabilities, now);
+    if (forgetting.due(now.toEpochMilli())) {
       try {
         store.forget(now.minus(idle).minusMillis(touchEvery));
       } catch (StoreException e) {
@@ -94,23 +89,16 @@ final class SharedSessions {
     }
   }
 
-  /** Writes {@code peer}'s row; true once the store has it. */
-  private boolean store(Peer peer, Instant now) {
+  /** Writes {@code peer}'s row, with what its {@code initialize} agreed; notes when it is kept. */
+  private void store(Peer peer, String version, Dict capabilities, Instant now) {
     try {
       store.open(
           new SessionStore.Session(
-              key(peer.sessionId),
-              peer.caller.identity(),
-              peer.sharedVersion,
-              peer.sharedCapabilities,
-              node,
-              now));
+              key(peer.sessionId), peer.caller.identity(), version, kept(capabilities), node, now));
       peer.stored = true;
       recovered();
-      return true;
     } catch (StoreException e) {
       failed(e);
-      return false;
     }
   }
 
@@ -152,8 +140,6 @@ final class SharedSessions {
     Peer p = new Peer(who, id, maxInFlight);
     p.protocolVersion = s.protocolVersion();
     p.capabilities = capabilities(s.capabilities());
-    p.sharedVersion = s.protocolVersion();
-    p.sharedCapabilities = s.capabilities();
     p.touchedAt = now.toEpochMilli(); // taking it up said so
     p.stored = true;
     return p;
@@ -183,12 +169,9 @@ final class SharedSessions {
       return true;
     }
     peer.touchedAt = now;
-    if (!peer.stored) {
-      if (peer.sharedVersion == null) { // opened before sharing: what it agreed, as it stands
-        peer.sharedVersion = peer.protocolVersion == null ? "" : peer.protocolVersion;
-        peer.sharedCapabilities = kept(peer.capabilities);
-      }
-      store(peer, Instant.ofEpochMilli(now));
+    if (!peer.stored) { // its initialize has been answered since: what it agreed, as it stands
+      String version = peer.protocolVersion;
+      store(peer, version == null ? "" : version, peer.capabilities, Instant.ofEpochMilli(now));
       return true;
     }
     try {

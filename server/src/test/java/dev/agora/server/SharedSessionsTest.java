@@ -62,6 +62,8 @@ class SharedSessionsTest {
   private Peer opened(SharedSessions on, String id) {
     Peer p = new Peer(ALICE, id, 8);
     on.opened(p, "2025-06-18", SAMPLING);
+    p.protocolVersion = "2025-06-18"; // then initialize is answered, as the gateway does
+    p.capabilities = SAMPLING;
     return p;
   }
 
