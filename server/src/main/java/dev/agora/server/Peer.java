@@ -48,9 +48,10 @@ final class Peer {
   /**
    * How the ids of Agora's requests to this client begin: random, so that two nodes holding one
    * shared session never ask with the same id — an answer that reaches the other node finds no
-   * question there, rather than someone else's.
+   * question there, rather than someone else's. Made at the first question (most clients are never
+   * asked one; a 2026-07-28 request is a peer of its own), not with every peer.
    */
-  private final String askPrefix = "agora-" + Long.toHexString(RANDOM.nextLong()) + "-";
+  private String askPrefix;
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -254,8 +255,15 @@ final class Peer {
   /** A request to this client: its id, and the answer to come. */
   record Question(Value id, CompletableFuture<Rpc.Response> answer) {}
 
+  private synchronized String askPrefix() {
+    if (askPrefix == null) {
+      askPrefix = "agora-" + Long.toHexString(RANDOM.nextLong()) + "-";
+    }
+    return askPrefix;
+  }
+
   Question ask() {
-    Value id = Value.of(askPrefix + nextId.incrementAndGet());
+    Value id = Value.of(askPrefix() + nextId.incrementAndGet());
     CompletableFuture<Rpc.Response> answer = new CompletableFuture<>();
     asked.put(id, answer);
     answer.whenComplete((r, e) -> asked.remove(id));
