@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
   /** Every command, in the order help lists them. */
-  static final List<Class<?>> COMMANDS =
+  private static final List<Class<?>> COMMANDS =
       List.of(
           RunCommand.class,
           CapsCommand.class,
