@@ -30,7 +30,12 @@ public final class PostgresStore extends JdbcStore {
 
   private PostgresStore(
       HikariDataSource pool, String url, boolean readOnly, ChainWriter.Opener opener) {
-    super(pool, "postgres " + url, readOnly, opener, null); // pgjdbc is on the class path
+    super(
+        pool,
+        "postgres " + JdbcUrls.redacted(url),
+        readOnly,
+        opener,
+        null); // pgjdbc is on the class path
     this.opener = opener;
   }
 
@@ -52,7 +57,7 @@ public final class PostgresStore extends JdbcStore {
     if (url == null || !url.startsWith("jdbc:postgresql:")) {
       throw new StoreException(
           "storage.url must be a jdbc:postgresql: URL, got "
-              + (url == null ? "nothing" : "'" + url + "'"));
+              + (url == null ? "nothing" : "'" + JdbcUrls.redacted(url) + "'"));
     }
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(url);
@@ -70,7 +75,7 @@ public final class PostgresStore extends JdbcStore {
     try {
       pool = new HikariDataSource(hc);
     } catch (RuntimeException e) {
-      throw new StoreException("could not connect to " + url + " as " + user, e);
+      throw new StoreException("could not connect to " + JdbcUrls.redacted(url) + " as " + user, e);
     }
     return new PostgresStore(pool, url, user, password, readOnly);
   }

@@ -97,6 +97,50 @@ class StoreFailureTest {
         .hasMessageContaining("could not connect to jdbc:postgresql://127.0.0.1:1/none as agora");
   }
 
+  @Test
+  void aPasswordWrittenIntoTheUrlIsNeverInAMessage() {
+    String secret = "hunter2-" + System.nanoTime();
+    assertThatThrownBy(
+            () ->
+                open(
+                    Map.of(
+                        "url",
+                        "jdbc:postgresql://127.0.0.1:1/none?user=agora&password=" + secret,
+                        "pool_size",
+                        "1")))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining(
+            "could not connect to jdbc:postgresql://127.0.0.1:1/none?user=agora&password=***")
+        .satisfies(e -> assertThat(messages(e)).doesNotContain(secret));
+    assertThatThrownBy(() -> open(Map.of("url", "jdbc:mysql://db/x?password=" + secret)))
+        .isInstanceOf(StoreException.class)
+        .hasMessage(
+            "storage.url must be a jdbc:postgresql: URL, got 'jdbc:mysql://db/x?password=***'");
+  }
+
+  @Test
+  void jdbcUrlsHideEveryPasswordTheyHold() {
+    assertThat(JdbcUrls.redacted("jdbc:postgresql://h:5432/db"))
+        .isEqualTo("jdbc:postgresql://h:5432/db");
+    assertThat(
+            JdbcUrls.redacted("jdbc:postgresql://h/db?ssl=true&sslpassword=k&PASSWORD=p&user=u$2"))
+        .isEqualTo("jdbc:postgresql://h/db?ssl=true&sslpassword=***&PASSWORD=***&user=u$2");
+    assertThat(JdbcUrls.redacted("jdbc:postgresql://u:p@s$1@h/db"))
+        .isEqualTo("jdbc:postgresql://u:***@h/db");
+    assertThat(JdbcUrls.redacted("jdbc:sqlserver://h;user=u;password=p$1;db=x"))
+        .isEqualTo("jdbc:sqlserver://h;user=u;password=***;db=x");
+    assertThat(JdbcUrls.redacted("jdbc:sqlite:/tmp/a?b.db")).isEqualTo("jdbc:sqlite:/tmp/a?b.db");
+  }
+
+  /** The messages of {@code e} and of every cause under it. */
+  private static String messages(Throwable e) {
+    StringBuilder sb = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      sb.append(t).append('\n');
+    }
+    return sb.toString();
+  }
+
   private Store open(Map<String, String> settings) {
     return Stores.open("postgres", settings, dir);
   }
