@@ -8,14 +8,14 @@ import java.nio.file.Path;
  * CPU time of processes as Linux accounts it in {@code /proc/<pid>/stat}: user plus system time, in
  * seconds. The clock ticks there are USER_HZ, which the kernel fixes at 100 for user space.
  */
-final class ProcCpu {
+public final class ProcCpu {
 
   private static final double TICK_SECONDS = 1.0 / 100;
 
   private ProcCpu() {}
 
   /** The user+system time {@code pid} has used; 0 if it is gone. */
-  static double of(long pid) {
+  public static double of(long pid) {
     long[] f = fields(pid);
     return f == null ? 0 : (f[0] + f[1]) * TICK_SECONDS;
   }
@@ -26,23 +26,27 @@ final class ProcCpu {
    * time of its live descendants. The difference of two readings is the tree's CPU time in between,
    * also for a child that ended in between.
    */
-  static double tree(long pid) {
+  public static double tree(long pid) {
     long[] f = fields(pid);
     if (f == null) {
       return 0;
     }
     double sum = (f[0] + f[1] + f[2] + f[3]) * TICK_SECONDS;
-    return sum
-        + ProcessHandle.of(pid)
-            .map(h -> h.descendants().mapToDouble(d -> of(d.pid())).sum())
-            .orElse(0.0);
+    return sum + descendants(pid);
+  }
+
+  /** The user+system time of {@code pid}'s live descendants (its MCP servers, say). */
+  public static double descendants(long pid) {
+    return ProcessHandle.of(pid)
+        .map(h -> h.descendants().mapToDouble(d -> of(d.pid())).sum())
+        .orElse(0.0);
   }
 
   /**
    * CPU time the whole machine has used since boot, all cores: every state of {@code /proc/stat}'s
    * first line but idle and iowait.
    */
-  static double machine() {
+  public static double machine() {
     try {
       String[] f = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
       long busy = 0;

@@ -1,5 +1,6 @@
 package dev.agora.bench.load;
 
+import dev.agora.bench.ProcCpu;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,9 @@ import java.util.Set;
  * mcp} started as a user starts it ({@code ./agora mcp --config …}) with the chain in memory, async
  * on SQLite and durable on SQLite. The targets take turns in every round. Then the thread hand-offs
  * per call in each Agora process, one call at a time, recorded with JFR through {@code jcmd} (only
- * Agora runs in that JVM, so every park in it is Agora's).
+ * Agora runs in that JVM, so every park in it is Agora's). Beside each table, the CPU time per call
+ * of the client (this JVM), the target process and its children, and the whole machine, read from
+ * {@code /proc} around the measured windows.
  *
  * <pre>
  * ./build jar &amp;&amp; ./build mvn -B -q -DskipTests -pl bench -am package
@@ -140,8 +143,10 @@ public final class McpStdioLoad {
         jcmd(e.getValue().pid(), "JFR.start", "name=profile", "settings=profile");
       }
     }
+    Map<Target, double[]> cpu = new LinkedHashMap<>();
     for (int round = 0; round < o.integer("rounds"); round++) {
       for (var e : peers.entrySet()) {
+        double[] before = cpu(e.getValue().pid());
         Latencies l =
             attempt(
                 e.getKey(),
@@ -149,6 +154,11 @@ public final class McpStdioLoad {
                 results);
         if (l != null) {
           results.merge(e.getKey(), l, Latencies::plus);
+          double[] after = cpu(e.getValue().pid());
+          double[] sum = cpu.computeIfAbsent(e.getKey(), k -> new double[before.length]);
+          for (int i = 0; i < sum.length; i++) {
+            sum[i] += after[i] - before[i];
+          }
         }
       }
     }
@@ -168,6 +178,23 @@ public final class McpStdioLoad {
             "stdio, " + inFlight + " in flight (raw JSON-RPC client, pipelined)",
             rows.getFirst(),
             rows.subList(1, rows.size())));
+    System.out.println("\nCPU per call (/proc), in µs:");
+    double window = o.seconds("window").toNanos() / 1e9;
+    cpu.forEach(
+        (t, c) -> {
+          // the CPU readings also span each window's unmeasured first second, at the same load:
+          // the calls counted are scaled to that span
+          double calls = Math.max(1, results.get(t).nanos().length * (window + 1) / window);
+          System.out.printf(
+              "    %-32s client (this JVM) %5.1f, %s %5.1f, %s %5.1f; whole machine %5.1f%n",
+              t.name(),
+              c[0] / calls * 1e6,
+              t.storage() == null ? "server-everything" : "Agora",
+              c[1] / calls * 1e6,
+              t.storage() == null ? "(none)" : "server-everything",
+              c[2] / calls * 1e6,
+              c[3] / calls * 1e6);
+        });
     Set<Target> failed = new HashSet<>();
     results.forEach(
         (t, l) -> {
@@ -176,6 +203,19 @@ public final class McpStdioLoad {
           }
         });
     return failed;
+  }
+
+  /**
+   * CPU seconds used so far by this JVM (the client), by the target's process, by that process's
+   * children, and by the whole machine.
+   */
+  private static double[] cpu(long pid) {
+    return new double[] {
+      ProcCpu.of(ProcessHandle.current().pid()),
+      ProcCpu.of(pid),
+      ProcCpu.descendants(pid),
+      ProcCpu.machine()
+    };
   }
 
   interface Load {
