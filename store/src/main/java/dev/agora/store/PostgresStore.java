@@ -59,6 +59,14 @@ public final class PostgresStore extends JdbcStore {
           "storage.url must be a jdbc:postgresql: URL, got "
               + (url == null ? "nothing" : "'" + JdbcUrls.redacted(url) + "'"));
     }
+    if (JdbcUrls.hasUserInfo(url)) {
+      throw new StoreException(
+          "storage.url must not hold user:password@ (pgjdbc does not read it, and would name the"
+              + " password in its own messages): give the user as storage.user and the password"
+              + " through storage.password_env, got '"
+              + JdbcUrls.redacted(url)
+              + "'");
+    }
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(url);
     hc.setUsername(user);

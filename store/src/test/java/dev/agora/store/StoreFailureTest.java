@@ -76,6 +76,16 @@ class StoreFailureTest {
   }
 
   @Test
+  void aStoreOpenedWithAPasswordInItsUrlDescribesItWithout() {
+    String url = Pg.freshDatabase() + "&password=not-checked-by-trust-auth";
+    try (Store s = Stores.open("postgres", Map.of("url", url, "pool_size", "2"), dir)) {
+      assertThat(s.describe())
+          .endsWith("&password=***")
+          .doesNotContain("not-checked-by-trust-auth");
+    }
+  }
+
+  @Test
   void badPostgresSettingsAreTypedErrorsNamingTheKey() {
     String url = Pg.freshDatabase();
     assertThatThrownBy(
@@ -116,20 +126,44 @@ class StoreFailureTest {
         .isInstanceOf(StoreException.class)
         .hasMessage(
             "storage.url must be a jdbc:postgresql: URL, got 'jdbc:mysql://db/x?password=***'");
+    // pgjdbc would read user:password@ as a host or a port, and name it in its own messages
+    assertThatThrownBy(
+            () -> open(Map.of("url", "jdbc:postgresql://agora:" + secret + "@127.0.0.1:1/none")))
+        .isInstanceOf(StoreException.class)
+        .hasMessage(
+            "storage.url must not hold user:password@ (pgjdbc does not read it, and would name"
+                + " the password in its own messages): give the user as storage.user and the"
+                + " password through storage.password_env, got"
+                + " 'jdbc:postgresql://agora:***@127.0.0.1:1/none'")
+        .satisfies(e -> assertThat(messages(e)).doesNotContain(secret));
   }
 
   @Test
-  void jdbcUrlsHideEveryPasswordTheyHold() {
-    assertThat(JdbcUrls.redacted("jdbc:postgresql://h:5432/db"))
-        .isEqualTo("jdbc:postgresql://h:5432/db");
+  void jdbcUrlsHidePasswordsAndLeaveTheRestAsItWas() {
     assertThat(
             JdbcUrls.redacted("jdbc:postgresql://h/db?ssl=true&sslpassword=k&PASSWORD=p&user=u$2"))
         .isEqualTo("jdbc:postgresql://h/db?ssl=true&sslpassword=***&PASSWORD=***&user=u$2");
+    // pgjdbc splits parameters on '&' alone: a ';' belongs to the password
+    assertThat(JdbcUrls.redacted("jdbc:postgresql://h/db?password=ab;cd&x=1"))
+        .isEqualTo("jdbc:postgresql://h/db?password=***&x=1");
     assertThat(JdbcUrls.redacted("jdbc:postgresql://u:p@s$1@h/db"))
         .isEqualTo("jdbc:postgresql://u:***@h/db");
     assertThat(JdbcUrls.redacted("jdbc:sqlserver://h;user=u;password=p$1;db=x"))
         .isEqualTo("jdbc:sqlserver://h;user=u;password=***;db=x");
-    assertThat(JdbcUrls.redacted("jdbc:sqlite:/tmp/a?b.db")).isEqualTo("jdbc:sqlite:/tmp/a?b.db");
+    for (String plain :
+        List.of(
+            "jdbc:postgresql://h:5432/db",
+            "jdbc:postgresql://[::1]:5432/db",
+            "jdbc:postgresql://h1:5432,h2:5432/db?targetServerType=primary",
+            "jdbc:postgresql://u@h/db",
+            "jdbc:postgresql://h/db?",
+            "jdbc:postgresql://h/db?flag",
+            "jdbc:postgresql://h/db?ApplicationName=a:b@c",
+            "jdbc:sqlite:/tmp/a?b.db")) {
+      assertThat(JdbcUrls.redacted(plain)).isEqualTo(plain);
+      assertThat(JdbcUrls.hasUserInfo(plain)).isFalse();
+    }
+    assertThat(JdbcUrls.hasUserInfo("jdbc:postgresql://u:p@h/db")).isTrue();
   }
 
   /** The messages of {@code e} and of every cause under it. */
