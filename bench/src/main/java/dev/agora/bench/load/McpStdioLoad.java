@@ -180,6 +180,7 @@ public final class McpStdioLoad {
             rows.subList(1, rows.size())));
     System.out.println("\nCPU per call (/proc), in µs:");
     double window = o.seconds("window").toNanos() / 1e9;
+    cpu.keySet().removeIf(t -> results.get(t).failed() > 0); // its calls were not counted
     cpu.forEach(
         (t, c) -> {
           // the CPU readings also span each window's unmeasured first second, at the same load:
