@@ -1,6 +1,8 @@
 package dev.agora.bench;
 
+import dev.agora.bench.load.ClosedLoop;
 import dev.agora.bench.load.Latencies;
+import dev.agora.bench.load.Options;
 import dev.agora.chain.event.EventSink;
 import dev.agora.core.AgoraNode;
 import dev.agora.core.config.AgoraConfig;
@@ -15,16 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What sharing 2025-11-25 MCP sessions between nodes costs (issue 18, {@code
@@ -60,38 +56,34 @@ public final class SessionHarness {
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> o = new LinkedHashMap<>();
-    o.put("sessions", "1000"); // sequential sessions per round and mode
-    o.put("warmup", "1000"); // sequential sessions per mode before the first round, and …
-    o.put("warmupSeconds", "5"); // … a concurrent window per mode, neither measured
-    o.put("clients", "32");
-    o.put("seconds", "5"); // the concurrent window per round and mode
-    o.put("rounds", "3"); // the modes take turns, so that the machine's moods weigh on both
-    o.put("syncCommit", "on"); // PostgreSQL's synchronous_commit (its default; zonky's is off)
-    for (String a : args) {
-      String[] kv = a.split("=", 2);
-      if (kv.length != 2 || !o.containsKey(kv[0])) {
-        throw new IllegalArgumentException("unknown option " + a + "; known: " + o.keySet());
-      }
-      o.put(kv[0], kv[1]);
-    }
-    int sessions = Integer.parseInt(o.get("sessions"));
-    int clients = Integer.parseInt(o.get("clients"));
-    int seconds = Integer.parseInt(o.get("seconds"));
+    Options o =
+        Options.parse(
+            args,
+            Map.of(
+                "sessions", "1000", // sequential sessions per round and mode
+                "warmup", "1000", // sequential sessions per mode before the first round, and …
+                "warmupSeconds", "5", // … a concurrent window per mode, neither measured
+                "clients", "32",
+                "seconds", "5", // the concurrent window per round and mode
+                "rounds", "3", // the modes take turns, so that the machine's moods weigh on both
+                "syncCommit", "on")); // PostgreSQL's synchronous_commit (its default; zonky's: off)
+    int sessions = o.integer("sessions");
+    int clients = o.integer("clients");
+    Duration seconds = o.seconds("seconds");
     Path work = Files.createTempDirectory("agora-sessions");
     try (EmbeddedPostgres pg =
             EmbeddedPostgres.builder()
                 .setServerConfig("max_connections", "100")
-                .setServerConfig("synchronous_commit", o.get("syncCommit"))
+                .setServerConfig("synchronous_commit", o.string("syncCommit"))
                 .start();
         Pair shared = Pair.start(pg, work, true);
         Pair local = Pair.start(pg, work, false)) {
       SessionHarness h = new SessionHarness();
       for (Pair p : List.of(shared, local)) {
-        h.sequential(p, Integer.parseInt(o.get("warmup")));
-        h.concurrent(p, clients, Integer.parseInt(o.get("warmupSeconds")));
+        h.sequential(p, o.integer("warmup"));
+        h.concurrent(p, clients, o.seconds("warmupSeconds"));
       }
-      for (int r = 0; r < Integer.parseInt(o.get("rounds")); r++) {
+      for (int r = 0; r < o.integer("rounds"); r++) {
         for (Pair p : List.of(shared, local)) {
           Latencies[] seq = h.sequential(p, sessions);
           Latencies con = h.concurrent(p, clients, seconds);
@@ -205,21 +197,12 @@ public final class SessionHarness {
     for (int i = 0; i < count; i++) {
       long t0 = System.nanoTime();
       String session = initialize(p.a);
-      long t1 = System.nanoTime();
+      open[i] = System.nanoTime() - t0;
       post(p.a, INITIALIZED, session, 202);
-      long t2 = System.nanoTime();
-      post(p.a, CALL, session, 200);
-      long t3 = System.nanoTime();
-      open[i] = t1 - t0;
-      heldA[i] = t3 - t2;
+      heldA[i] = nanos(() -> post(p.a, CALL, session, 200));
       if (p.shared) {
-        long t4 = System.nanoTime();
-        post(p.b, CALL, session, 200);
-        long t5 = System.nanoTime();
-        post(p.b, CALL, session, 200);
-        long t6 = System.nanoTime();
-        adopt[i] = t5 - t4;
-        heldB[i] = t6 - t5;
+        adopt[i] = nanos(() -> post(p.b, CALL, session, 200));
+        heldB[i] = nanos(() -> post(p.b, CALL, session, 200));
       }
     }
     return new Latencies[] {
@@ -234,37 +217,34 @@ public final class SessionHarness {
    * {@code clients} closed loops for {@code seconds}: initialize on A, the initialized
    * notification, a call on {@link Pair#callee()}; the latency of each whole loop.
    */
-  private Latencies concurrent(Pair p, int clients, int seconds) throws Exception {
-    AtomicBoolean stop = new AtomicBoolean();
-    List<Future<long[]>> done = new ArrayList<>();
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (int c = 0; c < clients; c++) {
-        done.add(
-            pool.submit(
-                () -> {
-                  long[] lat = new long[1 << 20];
-                  int n = 0;
-                  while (!stop.get() && n < lat.length) {
-                    long t0 = System.nanoTime();
-                    String session = initialize(p.a);
-                    post(p.a, INITIALIZED, session, 202);
-                    post(p.callee(), CALL, session, 200);
-                    lat[n++] = System.nanoTime() - t0;
-                  }
-                  return Arrays.copyOf(lat, n);
-                }));
-      }
-      Thread.sleep(seconds * 1000L); // the measured window: a duration, not a synchronisation
-      stop.set(true);
+  private Latencies concurrent(Pair p, int clients, Duration seconds) throws Exception {
+    Latencies l =
+        ClosedLoop.run(
+            "",
+            clients,
+            Duration.ZERO,
+            seconds,
+            worker -> {
+              String session = initialize(p.a);
+              post(p.a, INITIALIZED, session, 202);
+              post(p.callee(), CALL, session, 200);
+            });
+    if (l.failed() > 0) {
+      throw new IllegalStateException(l.failed() + " sessions failed: " + l.firstFailure());
     }
-    long[] merged = new long[0];
-    for (Future<long[]> f : done) {
-      long[] l = f.get();
-      int at = merged.length;
-      merged = Arrays.copyOf(merged, at + l.length);
-      System.arraycopy(l, 0, merged, at, l.length);
-    }
-    return new Latencies("", merged, seconds);
+    return l;
+  }
+
+  /** One step of a session's requests. */
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  /** How long {@code step} took, in nanoseconds. */
+  private static long nanos(Step step) throws Exception {
+    long t0 = System.nanoTime();
+    step.run();
+    return System.nanoTime() - t0;
   }
 
   /** A table row: p50, p99, and for a closed-loop window (not one after the other) per second. */

@@ -9,9 +9,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /** The harnesses' {@code name=value} arguments, each with a default; an unknown name is refused. */
-record Options(Map<String, String> values) {
+public record Options(Map<String, String> values) {
 
-  static Options parse(String[] args, Map<String, String> defaults) {
+  public static Options parse(String[] args, Map<String, String> defaults) {
     Map<String, String> v = new HashMap<>(defaults);
     for (String a : args) {
       int eq = a.indexOf('=');
@@ -28,19 +28,19 @@ record Options(Map<String, String> values) {
     return new Options(v);
   }
 
-  String string(String name) {
+  public String string(String name) {
     return values.get(name);
   }
 
-  int integer(String name) {
+  public int integer(String name) {
     return Integer.parseInt(values.get(name));
   }
 
-  Duration seconds(String name) {
+  public Duration seconds(String name) {
     return Duration.ofMillis((long) (Double.parseDouble(values.get(name)) * 1000));
   }
 
-  List<Integer> integers(String name) {
+  public List<Integer> integers(String name) {
     return Arrays.stream(values.get(name).split(",")).map(Integer::parseInt).toList();
   }
 }
