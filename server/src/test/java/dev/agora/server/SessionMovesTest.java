@@ -6,6 +6,7 @@ import dev.agora.chain.event.EventSink;
 import dev.agora.core.AgoraNode;
 import dev.agora.core.config.AgoraConfig;
 import dev.agora.core.config.ConfigLoader;
+import dev.agora.core.spi.SessionStore;
 import dev.agora.core.testing.Await;
 import dev.agora.store.JdbcStore;
 import java.io.InputStream;
@@ -13,9 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -223,15 +221,8 @@ class SessionMovesTest {
 
   /** When the store last heard of {@code session} (epoch millis), or 0. */
   private static long seen(JdbcStore store, String session) {
-    try (Connection c = store.connection();
-        PreparedStatement s = c.prepareStatement("SELECT seen_at FROM mcp_sessions WHERE id = ?")) {
-      s.setString(1, SharedSessions.key(session));
-      try (ResultSet r = s.executeQuery()) {
-        return r.next() ? r.getLong(1) : 0;
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    SessionStore.Session s = store.sessions().find(SharedSessions.key(session));
+    return s == null ? 0 : s.seen().toEpochMilli();
   }
 
   @Test
