@@ -182,6 +182,42 @@ class SessionMovesTest {
   }
 
   @Test
+  void aBurstOnAFullNodeIsAnswered503EachAndTheSessionLives() throws Exception {
+    int requests = 200;
+    try (Running one = start("");
+        // a short keep-alive: the closed stream is noticed at its next one
+        Running two = start("", "  max_sessions: 1\n  keep_alive: 200ms")) {
+      String mine = alice(two).initialise();
+      String session = alice(one).initialise();
+      HttpResponse<InputStream> stream = listen(two, mine); // the one session two holds is busy
+      try (InputStream in = stream.body()) {
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+          for (int i = 0; i < requests; i++) {
+            answers.add(
+                pool.submit(
+                    () -> {
+                      go.await(); // all at once, each taking the session up from the store
+                      return alice(two).post(ECHO, session);
+                    }));
+          }
+          go.countDown();
+          for (Future<HttpResponse<String>> a : answers) {
+            assertThat(a.get().statusCode()).as("no room, but the session lives").isEqualTo(503);
+          }
+        }
+        answered(alice(one).post(ECHO, session));
+        answered(alice(two).post(ECHO, mine));
+      }
+      Await.until(
+          "two lets its quiet session go once the stream is closed, and takes the other up",
+          Duration.ofSeconds(30),
+          () -> alice(two).post(ECHO, session).statusCode() == 200);
+    }
+  }
+
+  @Test
   void aDeleteTheStoreCannotKeepIsRefusedAndTheSessionGoesOn() throws Exception {
     try (Running one = start("")) {
       String session = alice(one).initialise();
