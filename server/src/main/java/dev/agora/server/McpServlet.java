@@ -88,19 +88,20 @@ final class McpServlet extends HttpServlet {
     if (p != null && !p.caller.identity().equals(who.identity())) {
       return Claim.NONE; // another caller's: not even kept alive by this request
     }
-    p = live(id);
-    if (p == null) {
-      SharedSessions s = shared;
-      Peer taken = s == null ? null : s.adopt(id, who, maxInFlight);
-      if (taken == null) {
-        return Claim.NONE;
-      }
-      p = hold(id, taken);
-      if (p == null) {
-        return Claim.FULL;
-      }
+    if (live(p) != null) {
+      return Claim.OWN;
     }
-    return p.caller.identity().equals(who.identity()) ? Claim.OWN : Claim.NONE;
+    SharedSessions s = shared;
+    Peer taken = s == null ? null : s.adopt(id, who, maxInFlight); // for who's caller only
+    if (taken == null) {
+      return Claim.NONE;
+    }
+    Peer held = hold(id, taken);
+    if (held == null) {
+      return Claim.FULL;
+    }
+    // the copy another request took up first: the same session, so the same caller
+    return held.caller.identity().equals(who.identity()) ? Claim.OWN : Claim.NONE;
   }
 
   /**
@@ -109,7 +110,11 @@ final class McpServlet extends HttpServlet {
    * it was ended on another node.
    */
   private Peer live(String id) {
-    Peer p = sessions.get(id);
+    return live(sessions.get(id));
+  }
+
+  /** {@link #live(String)} of session {@code p} found already (null: none). */
+  private Peer live(Peer p) {
     if (p != null && p.idle(System.nanoTime(), sessionIdle)) {
       end(p);
       return null;
